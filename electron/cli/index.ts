@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+/**
+ * Entry point of the `beacon` CLI (also what /opt/beacon/bin/beacon runs inside the app bundle
+ * with ELECTRON_RUN_AS_NODE=1). Only wiring: each command lives in ./commands.
+ */
+import { buildProgram, runCli, type Register } from './program';
+import { registerEndpointRun } from './commands/endpoint-run';
+
+const registrations: Register[] = [registerEndpointRun];
+
+runCli(buildProgram(registrations), process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,119 @@
+/**
+ * The runtime.jsonl event schema: THE contract between the collector and everything that
+ * reads its output (SIEMs, the dashboard, CI summaries). Compatible with the reference
+ * product's schema 1.0; new optional fields may be added, existing ones keep their meaning.
+ */
+
+export const SCHEMA_VERSION = '1.0';
+export const VENDOR = 'beacon';
+export const PRODUCT = 'endpoint-agent';
+
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+export type ContentPolicy = 'full' | 'redacted' | 'metadata';
+export type Origin = 'local' | 'cloud' | 'ci';
+
+export type EventCategory =
+  | 'session'
+  | 'prompt'
+  | 'approval'
+  | 'command'
+  | 'file'
+  | 'mcp'
+  | 'tool'
+  | 'usage'
+  | 'response'
+  | 'span'
+  | 'health'
+  | 'metric'
+  | 'other';
+
+/** Actions Beacon writes. Unknown Codex events keep `codex.<name>` as their action (category `other`). */
+export type KnownAction =
+  | 'session.started'
+  | 'session.error'
+  | 'prompt.submitted'
+  | 'approval.allowed'
+  | 'approval.denied'
+  | 'command.executed'
+  | 'file.modified'
+  | 'mcp.tool_invoked'
+  | 'tool.completed'
+  | 'tool.failed'
+  | 'token.usage'
+  | 'response.completed'
+  | 'span.recorded'
+  | 'telemetry.validation';
+
+export interface TokenUsage {
+  /** Input tokens that were NOT served from cache (Codex's input count minus cached). */
+  input_tokens: number;
+  /** Input tokens served from cache. */
+  cached_input_tokens: number;
+  /** Output tokens that are NOT reasoning (Codex's output count minus reasoning). */
+  output_tokens: number;
+  reasoning_output_tokens: number;
+  /** input + cached + output + reasoning: every token counted exactly once. */
+  total_tokens: number;
+  cache_write_input_tokens?: number;
+}
+
+export interface BeaconEvent {
+  /** RFC 3339 UTC with millisecond precision, e.g. 2026-11-24T05:55:14.123Z */
+  timestamp: string;
+  vendor: typeof VENDOR;
+  product: typeof PRODUCT;
+  schema_version: typeof SCHEMA_VERSION;
+  event: { kind: 'agent_runtime'; action: string; category: EventCategory | string };
+  severity: Severity;
+  endpoint: { os: string; hostname?: string; agent_version?: string };
+  harness: { name: string; version?: string; originator?: string; service_name?: string };
+  session?: { id?: string; working_directory?: string; title_generation?: boolean };
+  user?: { name?: string; uid?: string; email?: string; account_id?: string };
+  origin?: Origin;
+  run?: Record<string, string | number | boolean>;
+  tool?: { name?: string; namespace?: string; call_id?: string; command?: string; path?: string; success?: boolean; duration_ms?: number; output?: string; output_truncated?: boolean };
+  command?: { command?: string; exit_code?: number; success?: boolean; duration_ms?: number; call_id?: string; output?: string };
+  file?: { path: string; operation: 'add' | 'update' | 'delete' | 'move'; move_to?: string; diff_bytes?: number; diff_hash?: string };
+  mcp?: { server?: string; tool?: string; origin?: string; call_id?: string; success?: boolean; duration_ms?: number };
+  approval?: { required?: boolean; decision: string; source?: string; tool?: string; call_id?: string };
+  prompt?: { text?: string; length?: number; hash?: string };
+  gen_ai?: {
+    conversation?: { id?: string };
+    usage?: TokenUsage;
+    request?: { model?: string };
+    tool?: { name?: string; call?: { id?: string; arguments?: unknown } };
+  };
+  model?: string;
+  message?: string;
+  error?: { type?: string; message?: string; status_code?: number };
+  health?: { component: string; status: string; reason?: string };
+  content?: { retention: ContentPolicy; redacted?: boolean; truncated?: boolean };
+  trace?: { id?: string; span_id?: string; parent_span_id?: string };
+  raw?: Record<string, unknown>;
+  field_truncated?: boolean;
+}
+
+/** Categories are derived from the action prefix so that every writer agrees. */
+export function categoryForAction(action: string): EventCategory {
+  const prefix = action.split('.')[0];
+  switch (prefix) {
+    case 'session':
+    case 'prompt':
+    case 'approval':
+    case 'command':
+    case 'file':
+    case 'mcp':
+    case 'tool':
+    case 'response':
+    case 'span':
+    case 'health':
+    case 'metric':
+      return prefix;
+    case 'token':
+      return 'usage';
+    case 'telemetry':
+      return 'health';
+    default:
+      return 'other';
+  }
+}
