@@ -1,0 +1,92 @@
+/**
+ * `beacon endpoint run`: the collector in the foreground. This is what launchd/systemd units,
+ * `npm start` (where Electron cannot start) and a curious user run. Clean shutdown on
+ * SIGINT/SIGTERM with a final flush and fsync.
+ */
+import type { Command } from 'commander';
+import { startCollector, PortInUseError } from '../../collector/collector';
+import { readEndpointConfig } from '../../endpoint/endpoint-config';
+import { LogLockedError } from '../../log/log-lock';
+import { parseContentPolicy, parsePort, parsePositiveInt } from '../options';
+import { UsageError } from '../program';
+import type { ContentPolicy } from '../../shared/event';
+
+interface RunFlags {
+  port?: number;
+  logPath?: string;
+  includeCodexSpans?: boolean;
+  content?: ContentPolicy;
+  system?: boolean;
+  rotateBytes?: number;
+  rotateArchives?: number;
+  json?: boolean;
+}
+
+export function registerEndpointRun(_program: Command, endpoint: Command): void {
+  endpoint
+    .command('run')
+    .description('Run the OTLP collector in the foreground (Ctrl-C to stop; flushes the log on exit).')
+    .option('--port <port>', 'OTLP/HTTP port on 127.0.0.1 (default: from config.json, else 4318)', parsePort)
+    .option('--log-path <file>', 'runtime log to append to (default: from config.json, else ~/.beacon/endpoint/logs/runtime.jsonl)')
+    .option('--include-codex-spans', 'keep Codex spans (dropped by default: high volume, no content)')
+    .option('--content <policy>', 'content policy: full | redacted | metadata (default: redacted)', parseContentPolicy)
+    .option('--system', 'system mode: system paths (/var/log/beacon-agent/runtime.jsonl), group-readable log')
+    .option('--rotate-bytes <n>', 'rotate the log at this size (default 10485760)', parsePositiveInt)
+    .option('--rotate-archives <n>', 'archives to keep (default 5)', parsePositiveInt)
+    .option('--json', 'print the startup line as JSON')
+    .action(async (flags: RunFlags) => {
+      const mode = flags.system ? 'system' : 'user';
+      const { config } = await readEndpointConfig(mode);
+      const opts = {
+        port: flags.port ?? config.otlp_http_port,
+        logPath: flags.logPath ?? config.runtime_log,
+        includeSpans: flags.includeCodexSpans ?? config.include_codex_spans,
+        content: flags.content ?? config.content,
+        rotateBytes: flags.rotateBytes ?? config.rotate_bytes,
+        rotateArchives: flags.rotateArchives ?? config.rotate_archives,
+        mode,
+        // System mode: the log is read by the admin group and the SIEM agent, never world-readable.
+        fileMode: mode === 'system' ? 0o640 : 0o600,
+        dirMode: mode === 'system' ? 0o750 : 0o700,
+      } as const;
+      let collector;
+      try {
+        collector = await startCollector(opts);
+      } catch (err) {
+        if (err instanceof PortInUseError || err instanceof LogLockedError) throw new UsageError(err.message, 1);
+        throw err;
+      }
+      const h = collector.health();
+      if (flags.json) {
+        process.stdout.write(JSON.stringify({ event: 'listening', url: collector.url, ...h }) + '\n');
+      } else {
+        process.stdout.write(
+          `beacon collector ${h.version} listening on ${collector.url} (pid ${h.pid}, ${mode} mode)\n` +
+            `  writing ${collector.logPath} (content: ${h.content}, spans: ${h.include_spans ? 'kept' : 'dropped'})\n` +
+            `  Codex endpoint: ${collector.url}/v1/logs   health: ${collector.url}/healthz\n`,
+        );
+      }
+      await new Promise<void>((resolve) => {
+        let stopping = false;
+        const stop = (signal: string) => {
+          if (stopping) return;
+          stopping = true;
+          if (!flags.json) process.stdout.write(`\nreceived ${signal}: flushing and stopping...\n`);
+          collector
+            .close()
+            .then(() => {
+              const s = collector.pipeline.stats;
+              if (!flags.json) process.stdout.write(`stopped; ${s.eventsWritten} event(s) written this run\n`);
+              resolve();
+            })
+            .catch((err: Error) => {
+              process.stderr.write(`beacon: error while stopping: ${err.message}\n`);
+              process.exitCode = 1;
+              resolve();
+            });
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+      });
+    });
+}

@@ -1,0 +1,32 @@
+/** Parsers for option values shared by several commands: a bad value is a clear usage error. */
+import { InvalidArgumentError } from 'commander';
+import type { ContentPolicy } from '../shared/event';
+import { CONTENT_POLICIES } from '../endpoint/endpoint-config';
+
+export function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isInteger(n) || n < 1 || n > 65535) {
+    throw new InvalidArgumentError(`"${value}" is not a TCP port (1-65535).`);
+  }
+  return n;
+}
+
+export function parseContentPolicy(value: string): ContentPolicy {
+  if (!(CONTENT_POLICIES as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`"${value}" is not a content policy; use one of: ${CONTENT_POLICIES.join(', ')}.`);
+  }
+  return value as ContentPolicy;
+}
+
+export function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError(`"${value}" is not a positive whole number.`);
+  return n;
+}
+
+/** Harness names accepted on the command line, normalized to Beacon's internal name. */
+export function parseHarness(value: string): 'codex' {
+  const v = value.trim().toLowerCase();
+  if (v === 'codex' || v === 'codex-cli' || v === 'codex_cli') return 'codex';
+  throw new InvalidArgumentError(`unknown harness "${value}"; supported: codex (also codex-cli, codex_cli).`);
+}

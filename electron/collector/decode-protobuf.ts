@@ -1,0 +1,245 @@
+/**
+ * OTLP binary protobuf -> the plain shapes of otlp-types.ts.
+ *
+ * protobufjs's generated decoder does the wire parsing; the walk below copies only what the
+ * normalizer reads into plain objects (ids as lower-case hex, 64-bit numbers as decimal
+ * strings, AnyValue as plain JS). It is on the hot path of every Codex request, so it avoids
+ * generic reflection (toObject) and checks own properties directly: a decoded protobufjs
+ * message keeps proto3 defaults on its prototype, so "is this oneof member set" is an own-key
+ * question, not a truthiness one.
+ */
+import { otlpTypes } from './otlp-schema';
+import { DecodeError, setAttribute } from './decode-shared';
+import type {
+  AnyValue,
+  Attributes,
+  DecodedRequest,
+  LogRecord,
+  Metric,
+  ResourceLogs,
+  ResourceMetrics,
+  ResourceSpans,
+  Scope,
+  Signal,
+  Span,
+} from './otlp-types';
+
+/** protobufjs gives 64-bit fields as Long (from its `long` dependency), or number without it. */
+type Int64 = { toNumber(): number; toString(): string } | number;
+
+// Minimal views of the decoded protobufjs messages (only the fields we read).
+interface PbAnyValue {
+  stringValue?: string;
+  boolValue?: boolean;
+  intValue?: Int64;
+  doubleValue?: number;
+  arrayValue?: { values: PbAnyValue[] };
+  kvlistValue?: { values: PbKeyValue[] };
+  bytesValue?: Uint8Array;
+}
+interface PbKeyValue {
+  key: string;
+  value?: PbAnyValue | null;
+}
+interface PbScope {
+  name: string;
+  version: string;
+}
+interface PbResource {
+  attributes: PbKeyValue[];
+}
+interface PbLogRecord {
+  timeUnixNano: Int64;
+  observedTimeUnixNano: Int64;
+  severityNumber: number;
+  severityText: string;
+  body?: PbAnyValue | null;
+  attributes: PbKeyValue[];
+  traceId: Uint8Array;
+  spanId: Uint8Array;
+  eventName: string;
+}
+interface PbSpan {
+  traceId: Uint8Array;
+  spanId: Uint8Array;
+  parentSpanId: Uint8Array;
+  name: string;
+  kind: number;
+  startTimeUnixNano: Int64;
+  endTimeUnixNano: Int64;
+  attributes: PbKeyValue[];
+  status?: { code: number; message: string } | null;
+}
+interface PbMetric {
+  name: string;
+  description: string;
+  unit: string;
+  gauge?: { dataPoints: unknown[] };
+  sum?: { dataPoints: unknown[] };
+  histogram?: { dataPoints: unknown[] };
+  exponentialHistogram?: { dataPoints: unknown[] };
+  summary?: { dataPoints: unknown[] };
+}
+/** ResourceLogs / ResourceSpans / ResourceMetrics: a resource plus its scope list. */
+interface PbResourceEntry {
+  resource?: PbResource | null;
+  [scopeList: string]: unknown;
+}
+
+const own = Object.prototype.hasOwnProperty;
+
+function int64String(v: Int64): string {
+  return typeof v === 'number' ? String(v) : v.toString();
+}
+
+/** intValue as a number when exactly representable, otherwise its decimal string. */
+function int64Value(v: Int64): number | string {
+  if (typeof v === 'number') return v;
+  const n = v.toNumber();
+  return Number.isSafeInteger(n) ? n : v.toString();
+}
+
+function hex(b: Uint8Array | undefined | null): string {
+  if (!b || b.length === 0) return '';
+  return Buffer.isBuffer(b) ? b.toString('hex') : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+}
+
+function base64(b: Uint8Array): string {
+  return Buffer.isBuffer(b) ? b.toString('base64') : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+}
+
+function anyValue(v: PbAnyValue | null | undefined): AnyValue {
+  if (v == null) return null;
+  // Most Codex attributes are strings: test that first.
+  if (own.call(v, 'stringValue')) return v.stringValue as string;
+  if (own.call(v, 'intValue')) return int64Value(v.intValue as Int64);
+  if (own.call(v, 'boolValue')) return v.boolValue as boolean;
+  if (own.call(v, 'doubleValue')) return v.doubleValue as number;
+  if (own.call(v, 'arrayValue')) {
+    const values = v.arrayValue?.values ?? [];
+    const out: AnyValue[] = new Array(values.length);
+    for (let i = 0; i < values.length; i++) out[i] = anyValue(values[i]);
+    return out;
+  }
+  if (own.call(v, 'kvlistValue')) return attributes(v.kvlistValue?.values ?? []);
+  if (own.call(v, 'bytesValue')) return { bytes: base64(v.bytesValue as Uint8Array) };
+  return null; // an AnyValue with no member set
+}
+
+function attributes(kvs: PbKeyValue[]): Attributes {
+  const out: Attributes = {};
+  for (let i = 0; i < kvs.length; i++) {
+    const kv = kvs[i];
+    setAttribute(out, kv.key, anyValue(kv.value));
+  }
+  return out;
+}
+
+function scope(s: PbScope | null | undefined): Scope {
+  return s ? { name: s.name, version: s.version } : { name: '', version: '' };
+}
+
+function resource(r: PbResource | null | undefined): Attributes {
+  return r ? attributes(r.attributes) : {};
+}
+
+function logRecord(r: PbLogRecord): LogRecord {
+  return {
+    timeUnixNano: int64String(r.timeUnixNano),
+    observedTimeUnixNano: int64String(r.observedTimeUnixNano),
+    severityNumber: r.severityNumber,
+    severityText: r.severityText,
+    body: anyValue(r.body),
+    attributes: attributes(r.attributes),
+    traceId: hex(r.traceId),
+    spanId: hex(r.spanId),
+    eventName: r.eventName,
+  };
+}
+
+function span(s: PbSpan): Span {
+  return {
+    traceId: hex(s.traceId),
+    spanId: hex(s.spanId),
+    parentSpanId: hex(s.parentSpanId),
+    name: s.name,
+    kind: s.kind,
+    startTimeUnixNano: int64String(s.startTimeUnixNano),
+    endTimeUnixNano: int64String(s.endTimeUnixNano),
+    attributes: attributes(s.attributes),
+    status: s.status ? { code: s.status.code, message: s.status.message } : { code: 0, message: '' },
+  };
+}
+
+const METRIC_KINDS = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'] as const;
+
+function metric(m: PbMetric): Metric {
+  for (const kind of METRIC_KINDS) {
+    if (own.call(m, kind)) {
+      return { name: m.name, description: m.description, unit: m.unit, type: kind, dataPointCount: m[kind]?.dataPoints.length ?? 0 };
+    }
+  }
+  return { name: m.name, description: m.description, unit: m.unit, type: 'unknown', dataPointCount: 0 };
+}
+
+function decodeMessage(signal: Signal, buf: Buffer): unknown {
+  const t = otlpTypes();
+  const type = signal === 'logs' ? t.ExportLogsServiceRequest : signal === 'traces' ? t.ExportTraceServiceRequest : t.ExportMetricsServiceRequest;
+  try {
+    return type.decode(buf);
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new DecodeError(`request body is not a valid OTLP protobuf ${type.name}: ${detail}`, { cause: err });
+  }
+}
+
+/**
+ * Decodes the body of a POST /v1/{logs,traces,metrics} sent as application/x-protobuf.
+ * An empty buffer is a valid, empty request. Throws DecodeError on malformed input.
+ */
+export function decodeOtlpProtobuf(signal: Signal, input: Uint8Array): DecodedRequest {
+  // protobufjs yields Buffer slices for bytes fields only when it reads from a Buffer.
+  const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const msg = decodeMessage(signal, buf) as Record<string, unknown>;
+  switch (signal) {
+    case 'logs': {
+      const rls = (msg.resourceLogs ?? []) as PbResourceEntry[];
+      const resourceLogs: ResourceLogs[] = new Array(rls.length);
+      for (let i = 0; i < rls.length; i++) {
+        const sls = (rls[i].scopeLogs ?? []) as { scope?: PbScope | null; logRecords: PbLogRecord[] }[];
+        resourceLogs[i] = {
+          resource: resource(rls[i].resource),
+          scopeLogs: sls.map((sl) => {
+            const recs = sl.logRecords;
+            const logRecords: LogRecord[] = new Array(recs.length);
+            for (let j = 0; j < recs.length; j++) logRecords[j] = logRecord(recs[j]);
+            return { scope: scope(sl.scope), logRecords };
+          }),
+        };
+      }
+      return { signal, resourceLogs };
+    }
+    case 'traces': {
+      const rss = (msg.resourceSpans ?? []) as PbResourceEntry[];
+      const resourceSpans: ResourceSpans[] = rss.map((rs) => ({
+        resource: resource(rs.resource),
+        scopeSpans: ((rs.scopeSpans ?? []) as { scope?: PbScope | null; spans: PbSpan[] }[]).map((ss) => ({
+          scope: scope(ss.scope),
+          spans: ss.spans.map(span),
+        })),
+      }));
+      return { signal, resourceSpans };
+    }
+    case 'metrics': {
+      const rms = (msg.resourceMetrics ?? []) as PbResourceEntry[];
+      const resourceMetrics: ResourceMetrics[] = rms.map((rm) => ({
+        resource: resource(rm.resource),
+        scopeMetrics: ((rm.scopeMetrics ?? []) as { scope?: PbScope | null; metrics: PbMetric[] }[]).map((sm) => ({
+          scope: scope(sm.scope),
+          metrics: sm.metrics.map(metric),
+        })),
+      }));
+      return { signal, resourceMetrics };
+    }
+  }
+}

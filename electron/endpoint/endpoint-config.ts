@@ -1,0 +1,73 @@
+/**
+ * config.json under the Beacon base dir: what `endpoint install` chose (port, content policy,
+ * spans, log path) so that `endpoint run`, the app, `status` and `doctor` agree without flags.
+ * Missing file = defaults. A corrupt file is an error the user is told about, never silently
+ * replaced.
+ */
+import { readFile } from 'node:fs/promises';
+import type { ContentPolicy } from '../shared/event';
+import { beaconPaths, DEFAULT_DASHBOARD_PORT, DEFAULT_OTLP_PORT, type Mode, type PathEnv } from './paths';
+import { writeFileAtomic } from './atomic-write';
+
+export interface EndpointConfig {
+  schema: 1;
+  mode: Mode;
+  otlp_http_port: number;
+  dashboard_port: number;
+  runtime_log: string;
+  include_codex_spans: boolean;
+  content: ContentPolicy;
+  log_user_prompt: boolean;
+  rotate_bytes: number;
+  rotate_archives: number;
+  harnesses: string[];
+}
+
+export const CONTENT_POLICIES: readonly ContentPolicy[] = ['full', 'redacted', 'metadata'];
+
+export function defaultEndpointConfig(mode: Mode = 'user', env: PathEnv = process.env): EndpointConfig {
+  return {
+    schema: 1,
+    mode,
+    otlp_http_port: DEFAULT_OTLP_PORT,
+    dashboard_port: DEFAULT_DASHBOARD_PORT,
+    runtime_log: beaconPaths(mode, env).runtimeLog,
+    include_codex_spans: false,
+    content: 'redacted',
+    log_user_prompt: true,
+    rotate_bytes: 10 * 1024 * 1024,
+    rotate_archives: 5,
+    harnesses: ['codex'],
+  };
+}
+
+export class EndpointConfigError extends Error {}
+
+export async function readEndpointConfig(mode: Mode = 'user', env: PathEnv = process.env): Promise<{ config: EndpointConfig; exists: boolean }> {
+  const file = beaconPaths(mode, env).configFile;
+  const defaults = defaultEndpointConfig(mode, env);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { config: defaults, exists: false };
+    throw new EndpointConfigError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  let parsed: Partial<EndpointConfig>;
+  try {
+    parsed = JSON.parse(text) as Partial<EndpointConfig>;
+  } catch (err) {
+    throw new EndpointConfigError(`${file} is not valid JSON (${(err as Error).message}); fix or delete it, then run \`beacon endpoint repair\``);
+  }
+  const config = { ...defaults, ...parsed, schema: 1 as const };
+  if (!CONTENT_POLICIES.includes(config.content)) {
+    throw new EndpointConfigError(`${file}: content must be one of ${CONTENT_POLICIES.join(', ')}`);
+  }
+  return { config, exists: true };
+}
+
+export async function writeEndpointConfig(config: EndpointConfig, env: PathEnv = process.env): Promise<string> {
+  const file = beaconPaths(config.mode, env).configFile;
+  await writeFileAtomic(file, JSON.stringify(config, null, 2) + '\n', { mode: config.mode === 'system' ? 0o644 : 0o600, dirMode: config.mode === 'system' ? 0o755 : 0o700 });
+  return file;
+}

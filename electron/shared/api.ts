@@ -1,0 +1,273 @@
+/**
+ * The dashboard HTTP API contract, shared by the server (electron/dashboard) and the React
+ * renderer. Types and constants only: the renderer imports this file, so it must never import
+ * a Node module (type-only imports of other shared files are fine).
+ *
+ * Transport rules every client must know:
+ * - Every route is GET; anything else answers 405.
+ * - Auth: the HttpOnly cookie set when the printed `?token=` link is opened, or
+ *   `Authorization: Bearer <token>`. Without it: 401 (`ApiError`).
+ * - Errors are `{ error: string }` with a 4xx/5xx status.
+ * - Event ids (`seq`) are assigned by the server's reader in write order (oldest archive
+ *   first). They are stable for the life of one server process, not across restarts.
+ */
+import type { BeaconEvent } from './event';
+
+export const API_ROUTES = {
+  health: '/api/health',
+  events: '/api/events',
+  sessions: '/api/sessions',
+  /** `/api/sessions/:id`, id URL-encoded */
+  session: (id: string) => `/api/sessions/${encodeURIComponent(id)}`,
+  tokens: '/api/tokens',
+  facets: '/api/facets',
+  stream: '/api/stream',
+} as const;
+
+/** Names of the Server-Sent Events the stream emits (`event:` field). */
+export const STREAM_EVENTS = {
+  /** data: `EventRecord`. `id:` is its seq, so EventSource reconnects resume via Last-Event-ID. */
+  event: 'event',
+  /** data: `HealthResponse`. Sent once on connect and again whenever health changes. */
+  health: 'health',
+  /** data: `StreamHello`. Sent first on every connection. */
+  hello: 'hello',
+} as const;
+
+/** Heartbeats are SSE comments (`: ping`) sent at most this often on an otherwise idle stream. */
+export const STREAM_HEARTBEAT_MS = 15_000;
+
+export const EVENTS_DEFAULT_LIMIT = 200;
+export const EVENTS_MAX_LIMIT = 2000;
+
+export interface ApiError {
+  error: string;
+}
+
+/** One indexed event. */
+export interface EventRecord {
+  /** Server-assigned, increasing in write order; use as the `before` cursor and SSE id. */
+  seq: number;
+  event: BeaconEvent;
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET /api/health
+
+export type CollectorState =
+  /** /healthz answered and identified itself as beacon-collector */
+  | 'up'
+  /** nothing answered (connection refused, timeout) */
+  | 'down'
+  /** something answered on the port but it is not our collector */
+  | 'foreign'
+  /** no collector URL configured for this dashboard */
+  | 'unknown';
+
+export interface CollectorHealth {
+  state: CollectorState;
+  /** The /healthz URL that was probed, or null when none is configured. */
+  url: string | null;
+  /** What /healthz said about itself (when state is 'up'). */
+  info?: {
+    service?: string;
+    version?: string;
+    pid?: number;
+    mode?: string;
+    log_path?: string;
+    started_at?: string;
+  };
+  /** Why it is down / foreign, in words. */
+  detail?: string;
+}
+
+export type WriteState = 'ok' | 'unavailable' | 'unknown';
+
+/** From the collector's health file next to the runtime log (collector-health.json). */
+export interface WriteHealth {
+  /** 'unknown' when the file is missing or unreadable; `reason` then says why. */
+  state: WriteState;
+  reason: string | null;
+  pid: number | null;
+  /** When the health file was last written (its mtime), RFC 3339, or null. */
+  updated_at: string | null;
+  file: string;
+}
+
+export interface LastEventInfo {
+  seq: number;
+  timestamp: string;
+  action: string;
+  session_id: string | null;
+  /** Milliseconds between the event's timestamp and `generated_at`. */
+  age_ms: number;
+}
+
+export type OverallHealth = 'ok' | 'degraded' | 'down';
+
+export interface HealthResponse {
+  /**
+   * ok: collector up (or not configured) and writes ok.
+   * degraded: collector unknown/foreign, write state unknown, or a log-source warning.
+   * down: collector down or writes unavailable.
+   */
+  status: OverallHealth;
+  /** Human sentences explaining anything that is not ok, most important first. */
+  problems: string[];
+  dashboard: {
+    version: string;
+    pid: number;
+    started_at: string;
+    log_path: string;
+    indexed_events: number;
+    /** Lines in the log that were not Beacon events (bad JSON, other tools' lines). */
+    skipped_lines: number;
+    /** Set when the runtime log cannot be read at all (missing dir, permissions). */
+    log_error: string | null;
+  };
+  collector: CollectorHealth;
+  write: WriteHealth;
+  /** Codex telemetry state summary, opaque to the server; null when not provided. */
+  codex: unknown | null;
+  /** Warning about which runtime log this dashboard reads (e.g. user vs system); null if none. */
+  log_source_warning: string | null;
+  last_event: LastEventInfo | null;
+  generated_at: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET /api/events
+
+/**
+ * Query string of /api/events. All optional; filters combine with AND.
+ * since/until: RFC 3339 or epoch milliseconds, inclusive, on the event timestamp.
+ * q: case-insensitive substring over message, prompt text, command, file path, tool name,
+ *    MCP server/tool, error message and action.
+ * before: a seq; returns only events with a smaller seq (the next page).
+ */
+export interface EventsQuery {
+  since?: string;
+  until?: string;
+  session?: string;
+  action?: string;
+  category?: string;
+  harness?: string;
+  model?: string;
+  q?: string;
+  limit?: number;
+  before?: number;
+}
+
+export interface EventsResponse {
+  /** Newest first (highest seq first). */
+  events: EventRecord[];
+  /** How many events match the filters in total (ignoring limit and before). */
+  total_matched: number;
+  /** Pass as `before` to get the next (older) page; null when there is none. */
+  next_before: number | null;
+  limit: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET /api/sessions, GET /api/sessions/:id
+
+export interface TokenTotals {
+  /** Input tokens not served from cache. */
+  input: number;
+  cached_input: number;
+  /** Output tokens excluding reasoning. */
+  output: number;
+  reasoning: number;
+  /** input + cached_input + output + reasoning, each token once. */
+  total: number;
+}
+
+export interface SessionRollup {
+  id: string;
+  started_at: string;
+  last_at: string;
+  working_directory: string | null;
+  /** `run.repository` when an event carries it, else the last segment of working_directory. */
+  repository: string | null;
+  /** The most recent model seen in the session. */
+  model: string | null;
+  /** harness.originator, e.g. codex_exec, codex_cli_rs */
+  originator: string | null;
+  harness: string | null;
+  /** last_at - started_at */
+  duration_ms: number;
+  events: number;
+  prompts: number;
+  commands: number;
+  command_failures: number;
+  approvals: { allowed: number; denied: number };
+  /** Distinct file paths modified. */
+  files_changed: number;
+  /** session.error and tool.failed events, plus events with severity high/critical. */
+  errors: number;
+  tokens: TokenTotals;
+  /** The TUI's hidden title-generation conversation: not a user session. */
+  title_generation: boolean;
+}
+
+export interface SessionsResponse {
+  /** Most recently active first. Includes title-generation sessions (flagged). */
+  sessions: SessionRollup[];
+}
+
+export interface SessionDetailResponse {
+  session: SessionRollup;
+  /** Oldest first. */
+  events: EventRecord[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET /api/tokens?bucket=minute|hour|day&since=&until=&session=
+
+export type TokenBucketSize = 'minute' | 'hour' | 'day';
+export const TOKEN_BUCKETS: readonly TokenBucketSize[] = ['minute', 'hour', 'day'];
+
+export interface TokenBucket {
+  /** Bucket start, RFC 3339 UTC. */
+  start: string;
+  /** User sessions only (title generation excluded). */
+  tokens: TokenTotals;
+  /** The hidden title-generation conversations, kept apart. */
+  title_generation: TokenTotals;
+  /** token.usage events counted in this bucket (both kinds). */
+  events: number;
+}
+
+export interface TokensResponse {
+  bucket: TokenBucketSize;
+  /** Oldest first; only buckets that have usage. */
+  buckets: TokenBucket[];
+  totals: TokenTotals;
+  title_generation_totals: TokenTotals;
+  /** Totals per model (user sessions only), largest first. Model null when unknown. */
+  by_model: Array<{ model: string | null; tokens: TokenTotals }>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET /api/facets: distinct values for filter drop-downs, with counts, largest first.
+
+export interface FacetCount {
+  value: string;
+  count: number;
+}
+
+export interface FacetsResponse {
+  actions: FacetCount[];
+  categories: FacetCount[];
+  harnesses: FacetCount[];
+  models: FacetCount[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET /api/stream
+
+export interface StreamHello {
+  /** The highest seq known when the stream opened (null when the log is empty). */
+  last_seq: number | null;
+  version: string;
+}
