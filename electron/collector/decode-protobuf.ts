@@ -1,20 +1,21 @@
 /**
  * OTLP binary protobuf -> the plain shapes of otlp-types.ts.
  *
- * protobufjs's generated decoder does the wire parsing; the walk below copies only what the
- * normalizer reads into plain objects (ids as lower-case hex, 64-bit numbers as decimal
- * strings, AnyValue as plain JS). It is on the hot path of every Codex request, so it avoids
+ * Logs (every Codex event, the hot path) are read straight off the wire by
+ * protobuf-logs-reader.ts. Traces and metrics go through protobufjs's generated decoder and
+ * the walk below, which copies only what the normalizer reads into plain objects (ids as
+ * lower-case hex, 64-bit numbers as decimal strings, AnyValue as plain JS). The walk avoids
  * generic reflection (toObject) and checks own properties directly: a decoded protobufjs
  * message keeps proto3 defaults on its prototype, so "is this oneof member set" is an own-key
  * question, not a truthiness one.
  */
 import { otlpTypes } from './otlp-schema';
 import { DecodeError, setAttribute } from './decode-shared';
+import { readExportLogsRequest } from './protobuf-logs-reader';
 import type {
   AnyValue,
   Attributes,
   DecodedRequest,
-  LogRecord,
   Metric,
   ResourceLogs,
   ResourceMetrics,
@@ -48,17 +49,6 @@ interface PbScope {
 interface PbResource {
   attributes: PbKeyValue[];
 }
-interface PbLogRecord {
-  timeUnixNano: Int64;
-  observedTimeUnixNano: Int64;
-  severityNumber: number;
-  severityText: string;
-  body?: PbAnyValue | null;
-  attributes: PbKeyValue[];
-  traceId: Uint8Array;
-  spanId: Uint8Array;
-  eventName: string;
-}
 interface PbSpan {
   traceId: Uint8Array;
   spanId: Uint8Array;
@@ -89,7 +79,14 @@ interface PbResourceEntry {
 const own = Object.prototype.hasOwnProperty;
 
 function int64String(v: Int64): string {
-  return typeof v === 'number' ? String(v) : v.toString();
+  if (typeof v === 'number') return String(v);
+  // BigInt from the two halves is ~4x faster than Long's own toString.
+  const l = v as unknown as { low: number; high: number; unsigned: boolean };
+  if (typeof l.low === 'number' && typeof l.high === 'number') {
+    const big = (BigInt(l.high >>> 0) << 32n) | BigInt(l.low >>> 0);
+    return (l.unsigned ? big : BigInt.asIntN(64, big)).toString();
+  }
+  return v.toString();
 }
 
 /** intValue as a number when exactly representable, otherwise its decimal string. */
@@ -143,20 +140,6 @@ function resource(r: PbResource | null | undefined): Attributes {
   return r ? attributes(r.attributes) : {};
 }
 
-function logRecord(r: PbLogRecord): LogRecord {
-  return {
-    timeUnixNano: int64String(r.timeUnixNano),
-    observedTimeUnixNano: int64String(r.observedTimeUnixNano),
-    severityNumber: r.severityNumber,
-    severityText: r.severityText,
-    body: anyValue(r.body),
-    attributes: attributes(r.attributes),
-    traceId: hex(r.traceId),
-    spanId: hex(r.spanId),
-    eventName: r.eventName,
-  };
-}
-
 function span(s: PbSpan): Span {
   return {
     traceId: hex(s.traceId),
@@ -186,7 +169,8 @@ function decodeMessage(signal: Signal, buf: Buffer): unknown {
   const t = otlpTypes();
   const type = signal === 'logs' ? t.ExportLogsServiceRequest : signal === 'traces' ? t.ExportTraceServiceRequest : t.ExportMetricsServiceRequest;
   try {
-    return type.decode(buf);
+    // Logs, the hot path, are read straight off the wire (see protobuf-logs-reader.ts).
+    return signal === 'logs' ? readExportLogsRequest(buf) : type.decode(buf);
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     throw new DecodeError(`request body is not a valid OTLP protobuf ${type.name}: ${detail}`, { cause: err });
@@ -200,25 +184,11 @@ function decodeMessage(signal: Signal, buf: Buffer): unknown {
 export function decodeOtlpProtobuf(signal: Signal, input: Uint8Array): DecodedRequest {
   // protobufjs yields Buffer slices for bytes fields only when it reads from a Buffer.
   const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  const msg = decodeMessage(signal, buf) as Record<string, unknown>;
+  const decoded = decodeMessage(signal, buf);
+  const msg = decoded as Record<string, unknown>;
   switch (signal) {
-    case 'logs': {
-      const rls = (msg.resourceLogs ?? []) as PbResourceEntry[];
-      const resourceLogs: ResourceLogs[] = new Array(rls.length);
-      for (let i = 0; i < rls.length; i++) {
-        const sls = (rls[i].scopeLogs ?? []) as { scope?: PbScope | null; logRecords: PbLogRecord[] }[];
-        resourceLogs[i] = {
-          resource: resource(rls[i].resource),
-          scopeLogs: sls.map((sl) => {
-            const recs = sl.logRecords;
-            const logRecords: LogRecord[] = new Array(recs.length);
-            for (let j = 0; j < recs.length; j++) logRecords[j] = logRecord(recs[j]);
-            return { scope: scope(sl.scope), logRecords };
-          }),
-        };
-      }
-      return { signal, resourceLogs };
-    }
+    case 'logs':
+      return { signal, resourceLogs: decoded as ResourceLogs[] };
     case 'traces': {
       const rss = (msg.resourceSpans ?? []) as PbResourceEntry[];
       const resourceSpans: ResourceSpans[] = rss.map((rs) => ({

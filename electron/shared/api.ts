@@ -203,7 +203,7 @@ export interface SessionRollup {
   approvals: { allowed: number; denied: number };
   /** Distinct file paths modified. */
   files_changed: number;
-  /** session.error and tool.failed events, plus events with severity high/critical. */
+  /** session.error and tool.failed events, plus any other event that carries an `error` block. */
   errors: number;
   tokens: TokenTotals;
   /** The TUI's hidden title-generation conversation: not a user session. */

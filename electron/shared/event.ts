@@ -67,16 +67,33 @@ export interface BeaconEvent {
   severity: Severity;
   endpoint: { os: string; hostname?: string; agent_version?: string };
   harness: { name: string; version?: string; originator?: string; service_name?: string };
-  session?: { id?: string; working_directory?: string; title_generation?: boolean };
+  session?: {
+    id?: string;
+    working_directory?: string;
+    /** True for every event of the Codex TUI's hidden title-generation conversation. */
+    title_generation?: boolean;
+    /** session.started only: how the agent was configured for this session. */
+    provider?: string;
+    approval_policy?: string;
+    sandbox_policy?: string;
+    reasoning_effort?: string;
+    reasoning_summary?: string;
+    /** Configured MCP server names (Codex sends them comma-joined). */
+    mcp_servers?: string[];
+    context_window?: number;
+  };
   user?: { name?: string; uid?: string; email?: string; account_id?: string };
   origin?: Origin;
   run?: Record<string, string | number | boolean>;
   tool?: { name?: string; namespace?: string; call_id?: string; command?: string; path?: string; success?: boolean; duration_ms?: number; output?: string; output_truncated?: boolean };
-  command?: { command?: string; exit_code?: number; success?: boolean; duration_ms?: number; call_id?: string; output?: string };
+  command?: { command?: string; exit_code?: number; success?: boolean; duration_ms?: number; call_id?: string; output?: string; output_truncated?: boolean };
   file?: { path: string; operation: 'add' | 'update' | 'delete' | 'move'; move_to?: string; diff_bytes?: number; diff_hash?: string };
   mcp?: { server?: string; tool?: string; origin?: string; call_id?: string; success?: boolean; duration_ms?: number };
   approval?: { required?: boolean; decision: string; source?: string; tool?: string; call_id?: string };
-  prompt?: { text?: string; length?: number; hash?: string };
+  /** `withheld`: the agent itself did not send the text (Codex `log_user_prompt = false` sends "[REDACTED]"). */
+  prompt?: { text?: string; length?: number; hash?: string; withheld?: boolean };
+  /** The agent's final answer (Codex `codex.agent_response`, opt-in `log_agent_responses`). */
+  response?: { text?: string; length?: number; truncated?: boolean; agent_type?: string; turn_id?: string; item_id?: string };
   gen_ai?: {
     conversation?: { id?: string };
     usage?: TokenUsage;
@@ -87,8 +104,14 @@ export interface BeaconEvent {
   message?: string;
   error?: { type?: string; message?: string; status_code?: number };
   health?: { component: string; status: string; reason?: string };
-  content?: { retention: ContentPolicy; redacted?: boolean; truncated?: boolean };
+  /**
+   * What the content policy did. `withheld` (metadata policy): for each removed text field, by its
+   * dotted path (e.g. "prompt.text"), the length and sha256 of the secret-masked text.
+   */
+  content?: { retention: ContentPolicy; redacted?: boolean; truncated?: boolean; withheld?: Record<string, { length: number; sha256: string }> };
   trace?: { id?: string; span_id?: string; parent_span_id?: string };
+  /** span.recorded only (opt-in `--include-codex-spans`). kind/status as OTLP enum names. */
+  span?: { name: string; kind: string; status: string; status_message?: string; duration_ms?: number; scope?: string };
   raw?: Record<string, unknown>;
   field_truncated?: boolean;
 }

@@ -68,7 +68,16 @@ export interface HttpErrorTurn {
   message?: string;
 }
 
-export type ModelTurn = FunctionCallTurn | CustomToolCallTurn | MessageTurn | HttpErrorTurn;
+/**
+ * Accept the request and never answer (until close()), to exercise timeouts. With
+ * stream_max_retries = 0 Codex waits on it for its own idle timeout (minutes), so pair it with a
+ * short runCodexExec timeoutMs.
+ */
+export interface HangTurn {
+  kind: 'hang';
+}
+
+export type ModelTurn = FunctionCallTurn | CustomToolCallTurn | MessageTurn | HttpErrorTurn | HangTurn;
 
 export interface RecordedRequest {
   method: string;
@@ -122,6 +131,15 @@ export function findToolOutput(requests: RecordedRequest[], callId: string): Too
     }
   }
   return undefined;
+}
+
+/**
+ * The Codex thread id of the session that made these requests (Codex sends it as the `session-id`
+ * header; it equals OTel `conversation.id`), or undefined if no model request was made.
+ */
+export function codexSessionId(requests: RecordedRequest[]): string | undefined {
+  const h = requests.find((r) => r.turnIndex !== undefined)?.headers['session-id'];
+  return typeof h === 'string' ? h : undefined;
 }
 
 /** The output of a tool result as text, whether Codex sent a string or content parts. */
@@ -258,7 +276,7 @@ function usageBlock(u: TurnUsage): Record<string, unknown> {
 }
 
 /** The finished output item for a turn, exactly as it appears in output_item.done. */
-function outputItem(turn: Exclude<ModelTurn, HttpErrorTurn>, id: string): Record<string, unknown> {
+function outputItem(turn: FunctionCallTurn | CustomToolCallTurn | MessageTurn, id: string): Record<string, unknown> {
   switch (turn.kind) {
     case 'function_call':
       return {
@@ -298,6 +316,7 @@ function streamTurn(res: http.ServerResponse, turn: ModelTurn, respId: string, m
     sendJsonError(res, turn.status, turn.message ?? `fake-responses-api: scripted HTTP ${turn.status}`);
     return;
   }
+  if (turn.kind === 'hang') return; // close() destroys the socket
   res.writeHead(200, {
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache',

@@ -1,0 +1,89 @@
+/**
+ * Start `beacon endpoint run` as a detached background process and wait until it answers, or
+ * find the one already running. Used by `endpoint install/repair` ("make sure a collector is
+ * running") and by `ci start` (a collector that outlives the GitHub step).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, openSync, closeSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { probeCollector, type ProbeResult } from '../collector/probe';
+import type { CollectorHealth } from '../collector/collector';
+
+/** The compiled CLI entry: next to us in out/, or out/ at the repo root when running from sources (tests). */
+export function cliEntry(): string {
+  const candidates = [join(__dirname, '../cli/index.js'), resolve(__dirname, '../../out/electron/cli/index.js'), resolve(__dirname, '../../../out/electron/cli/index.js')];
+  for (const c of candidates) if (existsSync(c)) return c;
+  throw new Error(`cannot find the compiled beacon CLI (looked in ${candidates.join(', ')}); run \`npm run build\``);
+}
+
+export interface SpawnCollectorOptions {
+  port: number;
+  logPath: string;
+  mode?: 'user' | 'system';
+  includeSpans?: boolean;
+  content?: string;
+  /** Where the detached process's stdout/stderr go (never the caller's terminal or CI step). */
+  outputFile: string;
+  env?: NodeJS.ProcessEnv;
+  readyTimeoutMs?: number;
+}
+
+export type EnsureResult =
+  | { action: 'already-running'; health: CollectorHealth }
+  | { action: 'started'; health: CollectorHealth; pid: number }
+  | { action: 'conflict'; message: string; health?: CollectorHealth };
+
+export async function waitForCollector(port: number, timeoutMs: number, expectPid?: number): Promise<ProbeResult> {
+  const deadline = Date.now() + timeoutMs;
+  let last: ProbeResult = { kind: 'none' };
+  while (Date.now() < deadline) {
+    last = await probeCollector(port, 1000);
+    if (last.kind === 'beacon' && (expectPid === undefined || last.health.pid === expectPid)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return last;
+}
+
+export async function spawnDetachedCollector(opts: SpawnCollectorOptions): Promise<{ pid: number; health: CollectorHealth }> {
+  const args = [cliEntry(), 'endpoint', 'run', '--port', String(opts.port), '--log-path', opts.logPath];
+  if (opts.mode === 'system') args.push('--system');
+  if (opts.includeSpans) args.push('--include-codex-spans');
+  if (opts.content) args.push('--content', opts.content);
+  mkdirSync(dirname(opts.outputFile), { recursive: true, mode: 0o700 });
+  const fd = openSync(opts.outputFile, 'a', 0o600);
+  const env = { ...(opts.env ?? process.env) };
+  // Inside the app bundle the CLI runs on Electron's binary as plain Node.
+  if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', fd, fd], env });
+  closeSync(fd);
+  const pid = child.pid;
+  let exited: string | undefined;
+  child.on('exit', (code, signal) => {
+    exited = `exited with ${signal ?? `code ${code}`}`;
+  });
+  child.unref();
+  if (!pid) throw new Error('could not start the collector process');
+  const probe = await waitForCollector(opts.port, opts.readyTimeoutMs ?? 10_000, pid);
+  if (probe.kind !== 'beacon') {
+    throw new Error(`the collector did not become ready on 127.0.0.1:${opts.port}${exited ? ` (it ${exited})` : ''}; see ${opts.outputFile}`);
+  }
+  return { pid, health: probe.health };
+}
+
+/** Make sure a Beacon collector writing `logPath` answers on `port`; start one if nothing does. */
+export async function ensureCollector(opts: SpawnCollectorOptions): Promise<EnsureResult> {
+  const probe = await probeCollector(opts.port);
+  if (probe.kind === 'beacon') {
+    if (resolve(probe.health.log_path) === resolve(opts.logPath)) return { action: 'already-running', health: probe.health };
+    return {
+      action: 'conflict',
+      health: probe.health,
+      message: `a Beacon collector (pid ${probe.health.pid}, ${probe.health.mode} mode) already listens on port ${opts.port} but writes ${probe.health.log_path}, not ${opts.logPath}`,
+    };
+  }
+  if (probe.kind === 'other') {
+    return { action: 'conflict', message: `port ${opts.port} on 127.0.0.1 is held by another program (${probe.detail}); choose another with --otlp-http-port` };
+  }
+  const started = await spawnDetachedCollector(opts);
+  return { action: 'started', ...started };
+}

@@ -1,0 +1,170 @@
+/**
+ * Per-session rollups, maintained one event at a time so the dashboard never rescans the log
+ * to answer "what did this session do and cost". Also the token arithmetic shared with the
+ * token-over-time report: events already carry disjoint counts (design.md "Token arithmetic"),
+ * so totals are plain sums and nothing is counted twice.
+ */
+import type { SessionRollup, TokenTotals } from '../shared/api';
+import type { BeaconEvent, TokenUsage } from '../shared/event';
+
+export function emptyTokens(): TokenTotals {
+  return { input: 0, cached_input: 0, output: 0, reasoning: 0, total: 0 };
+}
+
+function count(n: unknown): number {
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : 0;
+}
+
+/** Add one event's usage to a running total. Missing/garbage counts add nothing. */
+export function addUsage(into: TokenTotals, usage: Partial<TokenUsage> | undefined): void {
+  if (!usage || typeof usage !== 'object') return;
+  const input = count(usage.input_tokens);
+  const cached = count(usage.cached_input_tokens);
+  const output = count(usage.output_tokens);
+  const reasoning = count(usage.reasoning_output_tokens);
+  into.input += input;
+  into.cached_input += cached;
+  into.output += output;
+  into.reasoning += reasoning;
+  // Trust the writer's total when present (it may include fields we do not split out);
+  // otherwise the disjoint parts sum to it by definition.
+  into.total += count(usage.total_tokens) || input + cached + output + reasoning;
+}
+
+export function usageOf(ev: BeaconEvent): Partial<TokenUsage> | undefined {
+  return ev.event.action === 'token.usage' ? ev.gen_ai?.usage : undefined;
+}
+
+/** The session an event belongs to: session.id, else the gen_ai conversation id. */
+export function sessionIdOf(ev: BeaconEvent): string | undefined {
+  const id = ev.session?.id ?? ev.gen_ai?.conversation?.id;
+  return typeof id === 'string' && id.length > 0 ? id : undefined;
+}
+
+export function modelOf(ev: BeaconEvent): string | undefined {
+  const m = ev.model ?? ev.gen_ai?.request?.model;
+  return typeof m === 'string' && m.length > 0 ? m : undefined;
+}
+
+export function isTitleGeneration(ev: BeaconEvent): boolean {
+  return ev.session?.title_generation === true;
+}
+
+function isCommandFailure(ev: BeaconEvent): boolean {
+  const c = ev.command;
+  if (!c) return false;
+  if (c.success === false) return true;
+  return typeof c.exit_code === 'number' && c.exit_code !== 0 && c.success !== true;
+}
+
+function isError(ev: BeaconEvent): boolean {
+  const a = ev.event.action;
+  return a === 'session.error' || a === 'tool.failed' || (ev.error !== undefined && ev.error !== null);
+}
+
+function lastSegment(path: string): string | null {
+  const parts = path.split(/[\\/]+/).filter(Boolean);
+  return parts.length ? parts[parts.length - 1] : null;
+}
+
+/** Running state of one session; `toRollup()` snapshots it for the API. */
+export class SessionAccumulator {
+  private startedMs = Infinity;
+  private lastMs = -Infinity;
+  private startedAt = '';
+  private lastAt = '';
+  private workingDirectory: string | null = null;
+  private repository: string | null = null;
+  private model: string | null = null;
+  private originator: string | null = null;
+  private harness: string | null = null;
+  private events = 0;
+  private prompts = 0;
+  private commands = 0;
+  private commandFailures = 0;
+  private allowed = 0;
+  private denied = 0;
+  private readonly files = new Set<string>();
+  private errors = 0;
+  private readonly tokens = emptyTokens();
+  private titleGeneration = false;
+
+  constructor(readonly id: string) {}
+
+  add(ev: BeaconEvent, timeMs: number): void {
+    this.events++;
+    // Events can arrive slightly out of order across Codex processes: track min/max, not first/last.
+    if (timeMs < this.startedMs) {
+      this.startedMs = timeMs;
+      this.startedAt = ev.timestamp;
+    }
+    if (timeMs >= this.lastMs) {
+      this.lastMs = timeMs;
+      this.lastAt = ev.timestamp;
+      const m = modelOf(ev);
+      if (m) this.model = m;
+    } else if (!this.model) {
+      this.model = modelOf(ev) ?? null;
+    }
+    const wd = ev.session?.working_directory;
+    if (typeof wd === 'string' && wd && !this.workingDirectory) {
+      this.workingDirectory = wd;
+      if (!this.repository) this.repository = lastSegment(wd);
+    }
+    const repo = ev.run?.repository;
+    if (typeof repo === 'string' && repo) this.repository = repo;
+    if (!this.originator && typeof ev.harness?.originator === 'string') this.originator = ev.harness.originator;
+    if (!this.harness && typeof ev.harness?.name === 'string') this.harness = ev.harness.name;
+    if (isTitleGeneration(ev)) this.titleGeneration = true;
+
+    switch (ev.event.action) {
+      case 'prompt.submitted':
+        this.prompts++;
+        break;
+      case 'command.executed':
+        this.commands++;
+        if (isCommandFailure(ev)) this.commandFailures++;
+        break;
+      case 'approval.allowed':
+        this.allowed++;
+        break;
+      case 'approval.denied':
+        this.denied++;
+        break;
+      case 'file.modified':
+        if (ev.file && typeof ev.file.path === 'string') this.files.add(ev.file.path);
+        break;
+      case 'token.usage':
+        addUsage(this.tokens, ev.gen_ai?.usage);
+        break;
+    }
+    if (isError(ev)) this.errors++;
+  }
+
+  get lastActivityMs(): number {
+    return this.lastMs;
+  }
+
+  toRollup(): SessionRollup {
+    return {
+      id: this.id,
+      started_at: this.startedAt,
+      last_at: this.lastAt,
+      working_directory: this.workingDirectory,
+      repository: this.repository,
+      model: this.model,
+      originator: this.originator,
+      harness: this.harness,
+      duration_ms: Math.max(0, this.lastMs - this.startedMs),
+      events: this.events,
+      prompts: this.prompts,
+      commands: this.commands,
+      command_failures: this.commandFailures,
+      approvals: { allowed: this.allowed, denied: this.denied },
+      files_changed: this.files.size,
+      errors: this.errors,
+      tokens: { ...this.tokens },
+      title_generation: this.titleGeneration,
+    };
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * One event -> one JSONL line, never bigger than the per-event limit.
+ *
+ * The reference product dropped an event outright when it was still too big after removing
+ * `raw` and cutting `message`; a SIEM then never learns a command ran. Here an oversized event
+ * is always written: `raw` goes first, then the longest strings (prompt text, command / tool
+ * output, tool-call arguments, message...) are shortened with a visible marker, and
+ * `field_truncated: true` says so. The result is always valid JSON in valid UTF-8.
+ */
+
+export const TRUNCATION_MARKER = '…[truncated by beacon]';
+
+/** Smallest limit we accept: the envelope of an event plus a marker always fits in this. */
+export const MIN_EVENT_BYTES = 1024;
+
+export interface SerializedEvent {
+  /** The JSON text followed by '\n'. */
+  line: string;
+  /** UTF-8 length of `line`, newline included. */
+  bytes: number;
+  truncated: boolean;
+}
+
+/** Top-level fields that identify an event: never replaced wholesale, only their strings shortened. */
+const ENVELOPE = new Set(['timestamp', 'vendor', 'product', 'schema_version', 'event', 'severity', 'endpoint', 'harness', 'session', 'field_truncated']);
+
+/** Strings shorter than this (JSON-encoded bytes) are not worth cutting: cut containers instead. */
+const MIN_CUTTABLE = 64;
+
+const utf8Len = (s: string): number => Buffer.byteLength(s, 'utf8');
+const encodedLen = (v: unknown): number => utf8Len(JSON.stringify(v));
+
+/**
+ * Serialize `event` as one line of at most `maxBytes` bytes (newline included).
+ * Throws TypeError for input that is not a plain JSON object (arrays, null, circular, BigInt).
+ */
+export function serializeEvent(event: unknown, maxBytes: number): SerializedEvent {
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+    throw new TypeError(`a runtime log event must be a JSON object, got ${event === null ? 'null' : Array.isArray(event) ? 'an array' : typeof event}`);
+  }
+  let json: string;
+  try {
+    json = JSON.stringify(event);
+  } catch (err) {
+    throw new TypeError(`a runtime log event cannot be serialized as JSON: ${(err as Error).message}`);
+  }
+  const bytes = utf8Len(json) + 1;
+  if (bytes <= maxBytes) return { line: json + '\n', bytes, truncated: false };
+  const shrunk = shrinkToFit(JSON.parse(json) as Record<string, unknown>, maxBytes - 1);
+  const out = JSON.stringify(shrunk);
+  return { line: out + '\n', bytes: utf8Len(out) + 1, truncated: true };
+}
+
+type Container = Record<string, unknown> | unknown[];
+interface Leaf {
+  parent: Container;
+  key: string | number;
+  /** JSON-encoded size in bytes of the value at parent[key]. */
+  size: number;
+  /** Whether parent[key] sits inside the envelope (may be shortened, never removed). */
+  envelope: boolean;
+}
+
+/** Mutates and returns `ev` so that JSON.stringify(ev) is at most `budget` UTF-8 bytes. */
+function shrinkToFit(ev: Record<string, unknown>, budget: number): Record<string, unknown> {
+  // `raw` is a verbatim copy of what the normalizer already extracted: the cheapest loss.
+  delete ev.raw;
+  ev.field_truncated = true;
+  const markerSize = encodedLen(TRUNCATION_MARKER);
+  // Each pass strictly shrinks the event, so this terminates; the bound is a safety net.
+  for (let pass = 0; pass < 10_000; pass++) {
+    const total = encodedLen(ev);
+    if (total <= budget) return ev;
+    const excess = total - budget;
+    const { strings, containers } = collect(ev);
+    const longest = strings.sort((a, b) => b.size - a.size)[0];
+    if (longest && longest.size >= MIN_CUTTABLE) {
+      const value = longest.parent[longest.key as never] as string;
+      // Cut at least the excess, and never keep more than what is there minus the marker.
+      const target = Math.max(0, longest.size - excess - markerSize);
+      (longest.parent as Record<string | number, unknown>)[longest.key] = cutString(value, target) + TRUNCATION_MARKER;
+      continue;
+    }
+    // Only many small strings / numbers are left: replace the biggest non-envelope subtree.
+    const biggest = containers.filter((c) => !c.envelope && c.size > markerSize).sort((a, b) => b.size - a.size)[0];
+    if (biggest) {
+      (biggest.parent as Record<string | number, unknown>)[biggest.key] = TRUNCATION_MARKER;
+      continue;
+    }
+    break;
+  }
+  // Pathological input (a huge envelope made of tiny parts): keep only the identifying core.
+  return minimalEvent(ev, budget);
+}
+
+function collect(root: Container): { strings: Leaf[]; containers: Leaf[] } {
+  const strings: Leaf[] = [];
+  const containers: Leaf[] = [];
+  const visit = (parent: Container, key: string | number, envelope: boolean): void => {
+    const value = (parent as Record<string | number, unknown>)[key];
+    if (typeof value === 'string') {
+      strings.push({ parent, key, size: encodedLen(value), envelope });
+    } else if (value !== null && typeof value === 'object') {
+      containers.push({ parent, key, size: encodedLen(value), envelope });
+      walk(value as Container, envelope);
+    }
+  };
+  const walk = (node: Container, envelope: boolean): void => {
+    if (Array.isArray(node)) node.forEach((_, i) => visit(node, i, envelope));
+    else for (const k of Object.keys(node)) visit(node, k, envelope);
+  };
+  if (Array.isArray(root)) walk(root, false);
+  else for (const k of Object.keys(root)) visit(root, k, ENVELOPE.has(k));
+  return { strings, containers };
+}
+
+/**
+ * The longest prefix of `s` whose JSON encoding (quotes included) fits in `maxEncoded` bytes,
+ * never ending between the two halves of a surrogate pair (that would not be valid UTF-8).
+ */
+export function cutString(s: string, maxEncoded: number): string {
+  let lo = 0;
+  let hi = s.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (encodedLen(s.slice(0, mid)) <= maxEncoded) lo = mid;
+    else hi = mid - 1;
+  }
+  let end = lo;
+  const last = s.charCodeAt(end - 1);
+  if (end > 0 && last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return s.slice(0, end);
+}
+
+function minimalEvent(ev: Record<string, unknown>, budget: number): Record<string, unknown> {
+  const core: Record<string, unknown> = {};
+  for (const k of ['timestamp', 'vendor', 'product', 'schema_version', 'event', 'severity', 'endpoint', 'harness']) {
+    if (k in ev) core[k] = ev[k];
+  }
+  core.field_truncated = true;
+  core.message = TRUNCATION_MARKER;
+  if (encodedLen(core) <= budget) return core;
+  // Even the envelope is too big: keep its scalar top-level fields only.
+  const bare: Record<string, unknown> = { field_truncated: true, message: TRUNCATION_MARKER };
+  for (const [k, v] of Object.entries(core)) if (typeof v !== 'object') bare[k] = typeof v === 'string' ? cutString(v, 64) : v;
+  return bare;
+}

@@ -1,0 +1,57 @@
+import { healthView } from '../lib/health';
+import { hrefFor, type DashboardTab } from '../lib/route';
+import { useHealth } from '../stores/health';
+import { useUi } from '../stores/ui';
+import { HealthPill } from '../components/HealthPill';
+import { LiveIndicator } from '../components/LiveIndicator';
+import { LogSourceBanner } from '../components/LogSourceBanner';
+import { ProblemBanner } from '../components/ProblemBanner';
+import { EventDetail } from '../components/EventDetail';
+import { SessionsPage } from './SessionsPage';
+import { EventsPage } from './EventsPage';
+import { TokensPage } from './TokensPage';
+
+const TABS: Array<{ tab: DashboardTab; label: string }> = [
+  { tab: 'sessions', label: 'Sessions' },
+  { tab: 'events', label: 'Events' },
+  { tab: 'tokens', label: 'Tokens' },
+];
+
+/** The full dashboard: header with health, banners for anything wrong, then the current page. */
+export function DashboardView() {
+  const { health, error, stream } = useHealth();
+  const { route, detail, closeDetail } = useUi();
+  const view = healthView(health, error);
+  const warning = health?.log_source_warning ?? null;
+
+  return (
+    <div className="dash">
+      <header className="dash-header">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            B
+          </span>
+          <h1>Beacon</h1>
+        </div>
+        <nav className="tabs" aria-label="Dashboard pages">
+          {TABS.map((t) => (
+            <a key={t.tab} className="tab" href={hrefFor(t.tab)} aria-current={route.tab === t.tab ? 'page' : undefined} style={{ textDecoration: 'none' }}>
+              {t.label}
+            </a>
+          ))}
+        </nav>
+        <div className="spacer" />
+        <LiveIndicator status={stream} />
+        <HealthPill view={view} />
+      </header>
+      <main className="dash-main">
+        {view.level === 'error' ? <ProblemBanner view={view} /> : null}
+        {warning ? <LogSourceBanner warning={warning} logPath={health?.dashboard.log_path} /> : null}
+        {route.tab === 'sessions' ? <SessionsPage sessionId={route.sessionId} /> : null}
+        {route.tab === 'events' ? <EventsPage /> : null}
+        {route.tab === 'tokens' ? <TokensPage /> : null}
+      </main>
+      {detail ? <EventDetail record={detail} onClose={closeDetail} /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+/**
+ * A real Chromium (Debian's /usr/bin/chromium) driven by playwright-core, with a throwaway
+ * profile and every background network feature off: the only traffic is to our loopback server.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+export const CHROMIUM = process.env.BEACON_TEST_CHROMIUM || '/usr/bin/chromium';
+
+export interface TestBrowser {
+  context: BrowserContext;
+  /** Every request the pages made, to prove nothing left the machine. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(viewport = { width: 1280, height: 800 }): Promise<TestBrowser> {
+  const profile = await mkdtemp(join(tmpdir(), 'beacon-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const requests: string[] = [];
+  context.on('request', (req) => requests.push(req.url()));
+  return {
+    context,
+    requests,
+    async close() {
+      await context.close().catch(() => undefined);
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
