@@ -18,6 +18,11 @@ export function parseContentPolicy(value: string): ContentPolicy {
   return value as ContentPolicy;
 }
 
+/** Like parsePort, but 0 means "any free port" (the startup line says which). */
+export function parseListenPort(value: string): number {
+  return value === '0' ? 0 : parsePort(value);
+}
+
 export function parsePositiveInt(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError(`"${value}" is not a positive whole number.`);

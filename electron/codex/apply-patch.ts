@@ -119,5 +119,5 @@ export function findPatchText(s: string): string | undefined {
  * a command that merely mentions apply_patch (`grep apply_patch`) is still a command.
  */
 export function isShellApplyPatch(command: string): boolean {
-  return command.indexOf(BEGIN_PATCH) >= 0 && /(^|[\s;&|(/])apply_patch\b/.test(command);
+  return command.indexOf(BEGIN_PATCH) >= 0 && /(^|[\s;&|('"/])apply_patch\b/.test(command);
 }

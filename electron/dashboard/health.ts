@@ -6,10 +6,12 @@
  */
 import { request } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { CollectorHealth, HealthResponse, OverallHealth, WriteHealth } from '../shared/api';
 import { COLLECTOR_SERVICE, healthFileFor } from '../endpoint/paths';
 import type { LogReader } from '../log/reader';
+import { pidAlive } from '../log/log-lock';
 
 const PROBE_TIMEOUT_MS = 1500;
 const INJECTED_TIMEOUT_MS = 2000;
@@ -107,9 +109,13 @@ export function probeCollector(url: string, timeoutMs = PROBE_TIMEOUT_MS): Promi
   });
 }
 
-/** Read the collector's health file (collector-health.json next to the log). Never throws. */
+/**
+ * Read the collector's health file (collector-health.json next to the log, written by
+ * electron/log/health-state.ts: status, reason, pid, hostname, updatedAt, closedAt; padded with
+ * spaces). Never throws: anything odd becomes state 'unknown' with a reason.
+ */
 export async function readWriteHealth(file: string): Promise<WriteHealth> {
-  const unknown = (reason: string, updated: string | null = null): WriteHealth => ({ state: 'unknown', reason, pid: null, updated_at: updated, file });
+  const unknown = (reason: string, updated: string | null = null): WriteHealth => ({ state: 'unknown', reason, pid: null, running: null, updated_at: updated, file });
   let updated: string | null = null;
   try {
     const st = await stat(file);
@@ -120,11 +126,18 @@ export async function readWriteHealth(file: string): Promise<WriteHealth> {
     if (!v || typeof v !== 'object' || Array.isArray(v)) return unknown('Collector health file is not a JSON object', updated);
     const status = v.status;
     const state = status === 'ok' || status === 'unavailable' ? status : 'unknown';
+    const pid = typeof v.pid === 'number' && Number.isInteger(v.pid) && v.pid > 0 ? v.pid : null;
+    // A pid is only meaningful on the host that wrote it (a log on a shared volume may not be ours).
+    const sameHost = typeof v.hostname !== 'string' || v.hostname === hostname();
+    let running: boolean | null = null;
+    if (typeof v.closedAt === 'string') running = false;
+    else if (pid !== null && sameHost) running = pidAlive(pid);
     return {
       state,
       reason: typeof v.reason === 'string' ? v.reason : state === 'unknown' ? `Unrecognised status ${JSON.stringify(status)} in collector health file` : null,
-      pid: typeof v.pid === 'number' && Number.isInteger(v.pid) ? v.pid : null,
-      updated_at: updated,
+      pid,
+      running,
+      updated_at: typeof v.updatedAt === 'string' && Number.isFinite(Date.parse(v.updatedAt)) ? v.updatedAt : updated,
       file,
     };
   } catch (err) {
@@ -171,9 +184,14 @@ export class HealthMonitor {
       if (s === 'down' || (s === 'degraded' && status === 'ok')) status = s;
     };
 
-    if (write.state === 'unavailable') {
+    if (write.state === 'unavailable' && write.running !== false) {
       problems.push(`The collector cannot write the runtime log${write.reason ? `: ${write.reason}` : ''}`);
       worse('down');
+    } else if (write.running === false && collector.state !== 'down') {
+      // No /healthz configured (or it shows another collector): the health file alone says
+      // nobody is writing this log any more.
+      problems.push(`No collector is writing this log (the last one, pid ${write.pid ?? '?'}, has stopped)`);
+      worse('degraded');
     }
     if (collector.state === 'down') {
       problems.push(collector.detail ?? `The collector is not running at ${collector.url}`);
@@ -233,6 +251,6 @@ export class HealthMonitor {
    * moves on every event or tick (last event, counters, timestamps): clients see those anyway.
    */
   static changeKey(h: HealthResponse): string {
-    return JSON.stringify([h.status, h.problems, h.collector, h.write.state, h.write.reason, h.write.pid, h.codex, h.log_source_warning, h.dashboard.log_error]);
+    return JSON.stringify([h.status, h.problems, h.collector, h.write.state, h.write.reason, h.write.pid, h.write.running, h.codex, h.log_source_warning, h.dashboard.log_error]);
   }
 }

@@ -4,7 +4,8 @@
  * Missing file = defaults. A corrupt file is an error the user is told about, never silently
  * replaced.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { ContentPolicy } from '../shared/event';
 import { beaconPaths, DEFAULT_DASHBOARD_PORT, DEFAULT_OTLP_PORT, type Mode, type PathEnv } from './paths';
 import { writeFileAtomic } from './atomic-write';
@@ -68,6 +69,7 @@ export async function readEndpointConfig(mode: Mode = 'user', env: PathEnv = pro
 
 export async function writeEndpointConfig(config: EndpointConfig, env: PathEnv = process.env): Promise<string> {
   const file = beaconPaths(config.mode, env).configFile;
-  await writeFileAtomic(file, JSON.stringify(config, null, 2) + '\n', { mode: config.mode === 'system' ? 0o644 : 0o600, dirMode: config.mode === 'system' ? 0o755 : 0o700 });
+  await mkdir(dirname(file), { recursive: true, mode: config.mode === 'system' ? 0o755 : 0o700 });
+  await writeFileAtomic(file, JSON.stringify(config, null, 2) + '\n', { mode: config.mode === 'system' ? 0o644 : 0o600 });
   return file;
 }

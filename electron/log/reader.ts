@@ -41,10 +41,17 @@ export class LogReader {
   /** Index the archives and the current log, then (by default) start following it. */
   static async open(opts: LogReaderOptions): Promise<LogReader> {
     const reader = new LogReader(opts.logPath);
-    await reader.indexArchives(opts.maxArchives ?? MAX_ARCHIVES);
+    // Open the current log BEFORE reading the archives: if the writer rotates meanwhile, our
+    // handle follows the renamed file (read in full below, then the tail moves to the new
+    // one), and indexArchives skips that same inode so nothing is read twice or missed.
     let current: OpenLogFile | null = null;
     try {
       current = await openLogFile(opts.logPath);
+    } catch (err) {
+      reader.error = describe(err, opts.logPath);
+    }
+    await reader.indexArchives(opts.maxArchives ?? MAX_ARCHIVES, current);
+    try {
       if (current) await drainFile(current, (lines) => reader.ingest(lines, false));
     } catch (err) {
       reader.error = describe(err, opts.logPath);
@@ -110,7 +117,7 @@ export class LogReader {
     if (t) await t.close();
   }
 
-  private async indexArchives(max: number): Promise<void> {
+  private async indexArchives(max: number, current: OpenLogFile | null): Promise<void> {
     const existing: string[] = [];
     for (let n = 1; n <= max; n++) {
       const p = `${this.logPath}.${n}`;
@@ -127,6 +134,7 @@ export class LogReader {
       try {
         file = await openLogFile(p);
         if (!file) continue; // rotated away between access() and open()
+        if (current && file.dev === current.dev && file.ino === current.ino) continue; // the current log, just rotated
         await drainFile(file, (lines) => this.ingest(lines, false));
         const rest = file.splitter.flush();
         if (rest !== null) this.ingest([rest], false);

@@ -73,7 +73,7 @@ const KEY_VALUE = new RegExp(
 const FLAG_VALUE = /(--(?:password|passwd|token|api[-_]?key|secret|client[-_]secret|access[-_]token|auth[-_]token)[ \t]+)([^\s"'`-][^\s"'`]*)/gi;
 
 /** scheme://user:password@host */
-const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{1,256}:)([^\s@/]{1,256})(@)/gi;
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@[\]]{1,256}:)([^\s@/]{1,256})(@)/gi;
 
 /** Key suffixes that name metadata about a secret, not the secret (token_count, api_key_present). */
 const NOT_SECRET_SUFFIX = /[_.-](?:counts?|length|len|limit|type|name|names|usage|present|enabled|attached|env|file|path|url|header|id_present|kind|source|mode)$/i;

@@ -14,6 +14,8 @@
  *   becomes the archive.
  * - Private files (0600 in 0700 dirs by default), whatever the umask.
  * - An event over `maxEventBytes` is truncated with a marker, never dropped (serialize.ts).
+ * - A line torn by an earlier crash (SIGKILL mid-write) is cut off when the log is opened
+ *   (torn-tail.ts): it was never acknowledged.
  * - A failed write rejects with LogUnavailableError (-> HTTP 503 + Retry-After), flips the
  *   health state (health-state.ts) and the next successful write flips it back.
  */
@@ -28,6 +30,7 @@ import { DEFAULT_HEALTH_INTERVAL_MS, HealthReporter, type WriterHealth } from '.
 import { LogLock } from './log-lock';
 import { DEFAULT_ROTATE_ARCHIVES, DEFAULT_ROTATE_BYTES, shiftArchives } from './rotation';
 import { MIN_EVENT_BYTES, serializeEvent } from './serialize';
+import { repairTornTail } from './torn-tail';
 
 export { LogLockedError, LogUnavailableError };
 export type { WriterHealth };
@@ -367,6 +370,10 @@ export class RuntimeLogWriter {
     try {
       const warning = await applyFileMode(fh, this.path, this.fileMode, created);
       if (warning) this.warn(warning);
+      if (!created) {
+        const repaired = await repairTornTail(fh, this.path, this.maxEventBytes);
+        if (repaired) this.warn(repaired);
+      }
       this.size = (await fh.stat()).size;
     } catch (err) {
       await fh.close().catch(() => undefined);

@@ -89,7 +89,12 @@ export interface WriteHealth {
   state: WriteState;
   reason: string | null;
   pid: number | null;
-  /** When the health file was last written (its mtime), RFC 3339, or null. */
+  /**
+   * false when the process that wrote the file is gone (dead pid, or it closed cleanly):
+   * nobody is writing this log right now. null when unknown (no file, other host).
+   */
+  running: boolean | null;
+  /** When the collector last updated the file (its updatedAt, else the file mtime), or null. */
   updated_at: string | null;
   file: string;
 }

@@ -49,7 +49,7 @@ export function record(attributes: Attributes, extra: Partial<LogRecord> = {}): 
 
 /** A codex.* event record with the common attributes. */
 export function codexEvent(name: string, attrs: Attributes, conversationId = CONV): LogRecord {
-  return record({ 'event.name': name, ...attrs, ...common(conversationId) });
+  return record({ 'event.name': name, ...common(conversationId), ...attrs });
 }
 
 export function batch(records: LogRecord[], resource: Attributes = { 'service.name': 'codex_exec', 'service.version': '0.169.0', 'host.name': 'vm' }): ResourceLogs[] {

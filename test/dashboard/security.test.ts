@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard, type Dashboard } from '../../electron/dashboard/server';
@@ -16,7 +16,7 @@ beforeAll(async () => {
   const log = join(t.dir, 'runtime.jsonl');
   writeFileSync(log, toJsonl(generateEvents({ sessions: 1, turnsPerSession: 1 })));
   staticDir = join(t.dir, 'renderer');
-  require('node:fs').mkdirSync(join(staticDir, 'assets'), { recursive: true });
+  mkdirSync(join(staticDir, 'assets'), { recursive: true });
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Beacon UI</title><script type="module" src="./assets/app.js"></script>');
   writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log("beacon")');
   dash = await startDashboard({ port: 0, logPath: log, staticDir });

@@ -18,10 +18,10 @@ function ev(message: string, session = 's-1') {
   return e;
 }
 
-async function follow(initial?: string, opts: { subdir?: string } = {}) {
+async function follow(initial?: string) {
   const t = tempDir();
   cleanups.push(t.cleanup);
-  const dir = opts.subdir ? join(t.dir, opts.subdir) : t.dir;
+  const dir = t.dir;
   const log = join(dir, 'runtime.jsonl');
   if (initial !== undefined) writeFileSync(log, initial);
   const reader = await LogReader.open({ logPath: log });

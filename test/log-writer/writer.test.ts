@@ -180,6 +180,29 @@ describe('RuntimeLogWriter: logs rotated by someone else', () => {
   });
 });
 
+describe('RuntimeLogWriter: crash leftovers', () => {
+  it('cuts off a line torn by a crash before appending, so every line parses', async () => {
+    await mkdir(join(dir, 'logs'), { recursive: true });
+    const whole = [testEvent(0), testEvent(1)].map((e) => JSON.stringify(e) + '\n').join('');
+    await writeFile(logPath, whole + JSON.stringify(testEvent(2)).slice(0, 57));
+    const w = await openWriter();
+    await w.append([testEvent(3)]);
+    expect((await readJsonl(logPath)).map(seqOf)).toEqual([0, 1, 3]);
+    expect(w.warnings.some((m) => m.includes('torn by an earlier crash'))).toBe(true);
+  });
+
+  it('does not cut a long newline-less tail that cannot be one of its lines; ends it instead', async () => {
+    await mkdir(join(dir, 'logs'), { recursive: true });
+    const foreign = 'x'.repeat(3000);
+    await writeFile(logPath, foreign);
+    const w = await openWriter({ maxEventBytes: 1024 });
+    await w.append([testEvent(0)]);
+    const text = await readFile(logPath, 'utf8');
+    expect(text.startsWith(foreign + '\n')).toBe(true);
+    expect(JSON.parse(text.slice(foreign.length + 1))).toMatchObject({ run: { seq: 0 } });
+  });
+});
+
 describe('RuntimeLogWriter: file modes', () => {
   for (const umask of [0o000, 0o022, 0o077]) {
     it(`creates 0600 files in 0700 directories with umask ${umask.toString(8).padStart(3, '0')}`, async () => {

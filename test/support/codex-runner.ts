@@ -7,8 +7,7 @@
  * Sandbox: Codex runs with `sandbox_mode = "workspace-write"`, what users and the fixtures use, so
  * scripted commands really run inside Codex's bubblewrap sandbox (see defaultSandboxMode()).
  */
-import { spawn } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { startCollector, PortInUseError } from '../../collector/collector';
 import { readEndpointConfig } from '../../endpoint/endpoint-config';
 import { LogLockedError } from '../../log/log-lock';
-import { parseContentPolicy, parsePort, parsePositiveInt } from '../options';
+import { parseContentPolicy, parseListenPort, parsePositiveInt } from '../options';
 import { UsageError } from '../program';
 import type { ContentPolicy } from '../../shared/event';
 
@@ -26,7 +26,7 @@ export function registerEndpointRun(_program: Command, endpoint: Command): void 
   endpoint
     .command('run')
     .description('Run the OTLP collector in the foreground (Ctrl-C to stop; flushes the log on exit).')
-    .option('--port <port>', 'OTLP/HTTP port on 127.0.0.1 (default: from config.json, else 4318)', parsePort)
+    .option('--port <port>', 'OTLP/HTTP port on 127.0.0.1; 0 picks a free one (default: from config.json, else 4318)', parseListenPort)
     .option('--log-path <file>', 'runtime log to append to (default: from config.json, else ~/.beacon/endpoint/logs/runtime.jsonl)')
     .option('--include-codex-spans', 'keep Codex spans (dropped by default: high volume, no content)')
     .option('--content <policy>', 'content policy: full | redacted | metadata (default: redacted)', parseContentPolicy)

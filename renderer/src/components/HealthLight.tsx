@@ -11,7 +11,9 @@ export function HealthLight({ view }: { view: HealthView }) {
           <span className="visually-hidden">Health: </span>
           {view.title}
         </div>
-        <div className="health-reason" data-testid="health-reason">{view.reason}</div>
+        <div className="health-reason" data-testid="health-reason" title={view.detail}>
+          {view.reason}
+        </div>
         {view.fix ? <FixCommand command={view.fix} /> : null}
       </div>
     </div>

@@ -8,6 +8,7 @@ export function ProblemBanner({ view }: { view: HealthView }) {
       <div style={{ flex: 1 }}>
         <strong>{view.title}: </strong>
         {view.reason}
+        {view.detail ? <div className="muted" style={{ fontSize: 12.5, marginTop: 2 }}>{view.detail}</div> : null}
         {view.fix ? <FixCommand command={view.fix} /> : null}
       </div>
     </div>

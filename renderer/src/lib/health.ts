@@ -16,6 +16,8 @@ export interface HealthView {
   fix?: string;
   /** True when the Electron bridge's "Repair Codex config" is the right button for this problem. */
   repairable?: boolean;
+  /** Technical detail (probe error, path) for a tooltip: the reason line stays one line. */
+  detail?: string;
 }
 
 export const FIX = {
@@ -46,7 +48,11 @@ function codexProblem(codex: unknown): { reason: string; fix: string } | null {
   return null;
 }
 
-export function healthView(h: HealthResponse | null, fetchError?: string | null, now: number = Date.now()): HealthView {
+/**
+ * @param lastEventAt the newest event the page has seen live; the server pushes health only
+ *   when it changes, so its `last_event` goes stale while events keep streaming in.
+ */
+export function healthView(h: HealthResponse | null, fetchError?: string | null, lastEventAt?: string | null, now: number = Date.now()): HealthView {
   if (!h) {
     if (fetchError) {
       return { level: 'error', title: 'Dashboard unreachable', reason: `Can't reach the Beacon dashboard server (${fetchError}).`, fix: FIX.dashboard };
@@ -65,7 +71,8 @@ export function healthView(h: HealthResponse | null, fetchError?: string | null,
     return {
       level: 'error',
       title: 'Collector down',
-      reason: `The Beacon collector is not running${h.collector.detail ? ` (${h.collector.detail})` : ''}. Codex telemetry is being lost.`,
+      reason: 'The Beacon collector is not running. Codex telemetry is being lost.',
+      detail: h.collector.detail,
       fix: FIX.repair,
       repairable: true,
     };
@@ -74,7 +81,8 @@ export function healthView(h: HealthResponse | null, fetchError?: string | null,
     return {
       level: 'error',
       title: 'Port taken',
-      reason: `Something other than Beacon answers on the collector port${h.collector.detail ? ` (${h.collector.detail})` : ''}.`,
+      reason: 'Another program holds the collector port, so Codex telemetry does not reach Beacon.',
+      detail: h.collector.detail,
       fix: FIX.doctor,
     };
   }
@@ -96,7 +104,8 @@ export function healthView(h: HealthResponse | null, fetchError?: string | null,
       fix: FIX.doctor,
     };
   }
-  const last = h.last_event ? `last event ${formatRelative(h.last_event.timestamp, now)}` : 'waiting for the first Codex event';
+  const newest = [lastEventAt, h.last_event?.timestamp].filter((t): t is string => !!t).sort().pop();
+  const last = newest ? `last event ${formatRelative(newest, now)}` : 'waiting for the first Codex event';
   const collector = h.collector.state === 'up' ? 'Collector running' : 'Reading the runtime log';
   return { level: 'ok', title: 'Healthy', reason: `${collector} · ${last}` };
 }

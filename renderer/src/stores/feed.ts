@@ -36,3 +36,10 @@ export const useFeed = create<FeedState>((set) => ({
       return { records, lastSeq: Math.max(state.lastSeq, record.seq) };
     }),
 }));
+
+/** The newest event timestamp the page has seen (ISO strings sort chronologically). */
+export function newestTimestamp(records: EventRecord[]): string | null {
+  let newest: string | null = null;
+  for (const r of records) if (!newest || r.event.timestamp > newest) newest = r.event.timestamp;
+  return newest;
+}

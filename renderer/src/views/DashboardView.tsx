@@ -1,6 +1,7 @@
 import { healthView } from '../lib/health';
 import { hrefFor, type DashboardTab } from '../lib/route';
 import { useHealth } from '../stores/health';
+import { newestTimestamp, useFeed } from '../stores/feed';
 import { useUi } from '../stores/ui';
 import { HealthPill } from '../components/HealthPill';
 import { LiveIndicator } from '../components/LiveIndicator';
@@ -21,7 +22,8 @@ const TABS: Array<{ tab: DashboardTab; label: string }> = [
 export function DashboardView() {
   const { health, error, stream } = useHealth();
   const { route, detail, closeDetail } = useUi();
-  const view = healthView(health, error);
+  const lastSeen = useFeed((s) => newestTimestamp(s.records));
+  const view = healthView(health, error, lastSeen);
   const warning = health?.log_source_warning ?? null;
 
   return (

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { getBridge } from '../api/bridge';
 import { healthView } from '../lib/health';
-import { useFeed } from '../stores/feed';
+import { newestTimestamp, useFeed } from '../stores/feed';
 import { useHealth } from '../stores/health';
 import { currentSession, useSessions } from '../stores/sessions';
 import { useUi } from '../stores/ui';
@@ -27,7 +27,7 @@ export function TrayView() {
   const sessionsLoaded = useSessions((s) => s.loaded);
   const { detail, openDetail, closeDetail } = useUi();
   const bridge = getBridge();
-  const view = healthView(health, error);
+  const view = healthView(health, error, newestTimestamp(records));
 
   useEffect(() => {
     client()
