@@ -185,7 +185,11 @@ function commandDraft(call: ToolCall, shell: ShellCommand): EventDraft {
   const command: NonNullable<BeaconEvent['command']> = { command: shell.command };
   const exit = exitCodeFromOutput(call.output);
   if (exit !== undefined) command.exit_code = exit;
-  if (call.success !== undefined) command.success = call.success;
+  // Codex's `success` only says the tool call itself worked: an `ls` that exits 2 still reports
+  // success "true" (verified on 0.169.0). The command's own result is the exit code in the output
+  // ("Process exited with code N"); fall back to Codex's flag only when no exit code is stated.
+  const success = exit !== undefined ? exit === 0 && call.success !== false : call.success;
+  if (success !== undefined) command.success = success;
   if (call.durationMs !== undefined) command.duration_ms = call.durationMs;
   if (call.callId) command.call_id = call.callId;
   if (call.output !== undefined) command.output = call.output;
@@ -193,7 +197,7 @@ function commandDraft(call: ToolCall, shell: ShellCommand): EventDraft {
   const outcome = exit !== undefined ? ` (exit ${exit})` : call.success === false ? ' (failed)' : '';
   return {
     action: 'command.executed',
-    severity: call.success === false || (exit !== undefined && exit !== 0) ? 'low' : 'info',
+    severity: success === false ? 'low' : 'info',
     message: `Codex ran \`${clip(shell.command, MESSAGE_COMMAND_MAX)}\`${outcome}`,
     fields: { command, tool: toolBlock(call, { command: shell.command }), gen_ai: genAiTool(call) },
   };

@@ -281,7 +281,10 @@ describe('beacon-uninstall on a fake volume', () => {
     const cli = appCalls(v).map((c) => c.args.join(' '));
     expect(cli).toEqual(['endpoint uninstall --user --config-only --json', 'endpoint uninstall --system --json']);
     expect(v.calls('sudo')[0].args.slice(0, 2)).toEqual(['-u', 'alice']);
-    expect(v.calls('pkgutil').map((c) => c.args[0])).toEqual(['--pkg-info', '--forget']);
+    expect(v.calls('pkgutil').map((c) => c.args.join(' '))).toEqual([
+      `--volume ${v.root} --pkg-info com.beacon.endpoint`,
+      `--volume ${v.root} --forget com.beacon.endpoint`,
+    ]);
     expect(readFileSync(join(v.state, 'receipts'), 'utf8')).toBe('');
   });
 

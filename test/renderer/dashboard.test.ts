@@ -20,14 +20,20 @@ const app: E.SessionSpec = { id: '019ab2c0-2222-7a10-9c2f-000000000002', cwd: '/
 const apiTokens = { input: 3000, cached: 1000, output: 400, reasoning: 100 }; // 4,500
 const appTokens = { input: 1500, cached: 500, output: 180, reasoning: 20 }; // 2,200
 
+/** Two sessions a few hours apart, so the token chart has more than one bar. */
 function history() {
-  return [
+  E.setClock(new Date(Date.now() - 5 * 3_600_000).toISOString());
+  const first = [
     E.sessionStarted(api),
     E.promptSubmitted(api, 'Fix the flaky pytest suite'),
     E.commandExecuted(api, 'pytest -q', { exit: 1, durationMs: 1500, callId: 'a1' }),
     E.fileModified(api, 'tests/conftest.py', 'update'),
     E.commandExecuted(api, 'pytest -q tests/test_api.py', { exit: 0, durationMs: 800, callId: 'a2' }),
     E.tokenUsage(api, apiTokens),
+  ];
+  E.setClock(new Date(Date.now() - 2 * 3_600_000).toISOString());
+  return [
+    ...first,
     E.sessionStarted(app),
     E.promptSubmitted(app, 'Add a health endpoint and make the tests pass'),
     E.approvalAllowed(app, 'npm test', 'b1'),
@@ -65,10 +71,9 @@ describe('dashboard', () => {
     expect(await rows.count()).toBe(2);
     const first = (await rows.nth(0).locator('td').allInnerTexts()).map((t) => t.trim());
     const second = (await rows.nth(1).locator('td').allInnerTexts()).map((t) => t.trim());
-    // started, repository, model, duration, prompts, commands, failures, tokens
-    // 7 events one second apart
-    expect(first.slice(1)).toEqual(['acme-app', 'gpt-5.1-codex', '6 s', '1', '2', '1', '2,200']);
-    expect(second.slice(1)).toEqual(['api-server', 'gpt-5-codex', '5 s', '1', '2', '1', '4,500']);
+    // started, repository + model, duration (events are one second apart), prompts, commands, failures, tokens
+    expect(first.slice(1)).toEqual(['acme-app\ngpt-5.1-codex', '6 s', '1', '2', '1', '2,200']);
+    expect(second.slice(1)).toEqual(['api-server\ngpt-5-codex', '5 s', '1', '2', '1', '4,500']);
   });
 
   it('reaches a session with the keyboard and opens its timeline, which reads like a story', async () => {
@@ -108,8 +113,8 @@ describe('dashboard', () => {
     await row.waitFor({ timeout: LIVE_TIMEOUT });
     expect((await row.innerText()).replace(/\s+/g, ' ')).toContain('Codex ran npm run lint — failed (exit 2) in 640 ms');
     const appRow = page.locator(`tr[data-session="${app.id}"] td`);
-    await page.waitForFunction((id) => document.querySelectorAll(`tr[data-session="${id}"] td`)[5]?.textContent === '3', app.id, { timeout: LIVE_TIMEOUT });
-    expect(await appRow.nth(6).innerText()).toBe('2');
+    await page.waitForFunction((id) => document.querySelectorAll(`tr[data-session="${id}"] td`)[4]?.textContent === '3', app.id, { timeout: LIVE_TIMEOUT });
+    expect(await appRow.nth(5).innerText()).toBe('2');
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
   });
 

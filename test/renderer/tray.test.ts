@@ -109,6 +109,11 @@ describe('tray view', () => {
   });
 
   it('saves tray screenshots in the light and dark themes', async () => {
+    // Show the feed as a person opening the tray sees it: newest at the top, nothing focused.
+    await page.evaluate(() => {
+      (document.activeElement as HTMLElement | null)?.blur();
+      document.querySelector('[data-testid="tray-feed"]')?.scrollTo(0, 0);
+    });
     await page.emulateMedia({ colorScheme: 'light' });
     await page.screenshot({ path: join(SCREENSHOTS, 'tray-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });

@@ -1,5 +1,5 @@
-import { CopyButton } from './CopyButton';
 import { FIX } from '../lib/health';
+import { FixCommand } from './FixCommand';
 
 /**
  * The runtime-log source warning (e.g. "reading the system log because only the system
@@ -16,8 +16,8 @@ export function LogSourceBanner({ warning, logPath }: { warning: string; logPath
             Reading <code>{logPath}</code>
           </div>
         ) : null}
+        <FixCommand command={FIX.status} label="Check:" />
       </div>
-      <CopyButton text={FIX.status} label={`Copy ${FIX.status}`} what="status command" />
     </div>
   );
 }

@@ -26,8 +26,8 @@ export function SessionRow({ session, selected, onOpen }: { session: SessionRoll
         <div className="session-cell-dir" title={session.working_directory ?? undefined}>
           {where || <span className="faint">unknown</span>}
         </div>
+        <div className="session-cell-model">{session.model ?? 'model unknown'}</div>
       </td>
-      <td className="muted">{session.model ?? '—'}</td>
       <td className="n">{formatDuration(session.duration_ms)}</td>
       <td className="n">{session.prompts}</td>
       <td className="n">{session.commands}</td>

@@ -9,8 +9,7 @@ export function SessionsTable({ sessions, selectedId, onOpen }: { sessions: Sess
       <thead>
         <tr>
           <th scope="col">Started</th>
-          <th scope="col">Repository</th>
-          <th scope="col">Model</th>
+          <th scope="col">Repository · model</th>
           <th scope="col" className="n">Duration</th>
           <th scope="col" className="n">Prompts</th>
           <th scope="col" className="n">Commands</th>

@@ -67,7 +67,7 @@ export function TokenChart({ buckets, bucket }: { buckets: TokenBucket[]; bucket
           const x = PAD.left + slot * i + (slot - barW) / 2;
           let acc = 0;
           return (
-            <g key={b.start} data-bucket={b.start}>
+            <g key={b.start} data-bucket={b.tokens.total > 0 ? b.start : undefined}>
               <title>
                 {`${bucketLabel(b.start, bucket)}: ${formatNumber(b.tokens.total)} tokens (${TOKEN_PARTS.map((p) => `${p.label.toLowerCase()} ${formatNumber(b.tokens[p.key])}`).join(', ')})`}
               </title>

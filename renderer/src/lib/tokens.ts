@@ -1,5 +1,5 @@
 /** Token arithmetic for the UI. Counts are disjoint (see event.ts), so totals are plain sums. */
-import type { TokenTotals } from '../../../electron/shared/api';
+import type { TokenBucket, TokenBucketSize, TokenTotals } from '../../../electron/shared/api';
 
 export const EMPTY_TOTALS: TokenTotals = { input: 0, cached_input: 0, output: 0, reasoning: 0, total: 0 };
 
@@ -20,3 +20,27 @@ export const TOKEN_PARTS = [
   { key: 'output', label: 'Output', color: 'var(--chart-output)' },
   { key: 'reasoning', label: 'Reasoning', color: 'var(--chart-reasoning)' },
 ] as const satisfies ReadonlyArray<{ key: keyof TokenTotals; label: string; color: string }>;
+
+const BUCKET_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
+/** Beyond this many slots the chart keeps only the non-empty buckets (bars stay visible). */
+const MAX_SLOTS = 400;
+
+/**
+ * The server lists only buckets that have usage; a time axis needs the empty ones too, or
+ * 01:00 and 04:00 would sit side by side. Buckets are UTC-aligned, so stepping by a fixed
+ * size from the first start hits every later start exactly.
+ */
+export function fillBucketGaps(buckets: TokenBucket[], size: TokenBucketSize): TokenBucket[] {
+  if (buckets.length < 2) return buckets;
+  const step = BUCKET_MS[size];
+  const first = Date.parse(buckets[0].start);
+  const last = Date.parse(buckets[buckets.length - 1].start);
+  if (!Number.isFinite(first) || !Number.isFinite(last) || (last - first) / step + 1 > MAX_SLOTS) return buckets;
+  const byStart = new Map(buckets.map((b) => [Date.parse(b.start), b]));
+  const out: TokenBucket[] = [];
+  for (let t = first; t <= last; t += step) {
+    out.push(byStart.get(t) ?? { start: new Date(t).toISOString(), tokens: EMPTY_TOTALS, title_generation: EMPTY_TOTALS, events: 0 });
+  }
+  // Any bucket not on the grid (unexpected alignment) is kept rather than silently dropped.
+  return out.length && buckets.every((b) => out.includes(b)) ? out : buckets;
+}

@@ -6,6 +6,7 @@ import { TokenTable } from '../components/TokenTable';
 import { TokenSummary } from '../components/TokenSummary';
 import { EmptyState, NoActivityYet } from '../components/EmptyState';
 import { formatNumber } from '../lib/format';
+import { fillBucketGaps } from '../lib/tokens';
 
 /** Token usage over time: totals, a stacked bar chart, and the same numbers as a table. */
 export function TokensPage() {
@@ -41,7 +42,7 @@ export function TokensPage() {
             <NoActivityYet />
           ) : (
             <>
-              <TokenChart buckets={data.buckets} bucket={data.bucket} />
+              <TokenChart buckets={fillBucketGaps(data.buckets, data.bucket)} bucket={data.bucket} />
               {titleGen ? (
                 <p className="faint" style={{ margin: 0, fontSize: 12.5 }}>
                   Not included: {formatNumber(titleGen)} tokens Codex spent generating conversation titles.

@@ -59,6 +59,7 @@ shift 2; exec "$@"`,
   sleep: 'exit 0',
   pkgutil: `
 r="$FAKE_STATE/receipts"; touch "$r"
+[ "$1" = --volume ] && shift 2
 case "$1" in
   --pkg-info) grep -qx "$2" "$r" ;;
   --forget) grep -qx "$2" "$r" || { echo "No receipt for '$2' found at '/'." >&2; exit 1; }; grep -vx "$2" "$r" > "$r.tmp"; mv "$r.tmp" "$r"; echo "Forgot package '$2' on '/'." ;;

@@ -1,0 +1,48 @@
+/**
+ * Which PNG the tray shows for each status, and where to find it.
+ *
+ * Icons are macOS template images (black + alpha; the name ends in "Template" so macOS tints
+ * them for light and dark menu bars; Electron picks the @2x file next to it on retina screens).
+ * Packaged, they live in Contents/Resources (process.resourcesPath); in development, in the
+ * repo's resources/. The per-status set is resources/tray/; resources/icons/ (the packaging
+ * engineer's two-state set) is the fallback so a build that ships only that one still has icons.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TrayStatus } from '../shared/ipc';
+
+export const TRAY_ICON_FILES: Record<TrayStatus, string> = {
+  ok: 'tray/beaconOkTemplate.png',
+  warn: 'tray/beaconWarnTemplate.png',
+  error: 'tray/beaconErrorTemplate.png',
+  paused: 'tray/beaconPausedTemplate.png',
+};
+
+const FALLBACK_FILES: Record<TrayStatus, string> = {
+  ok: 'icons/trayTemplate.png',
+  warn: 'icons/trayAlertTemplate.png',
+  error: 'icons/trayAlertTemplate.png',
+  paused: 'icons/trayTemplate.png',
+};
+
+export interface IconLocation {
+  /** process.resourcesPath when packaged. */
+  resourcesPath?: string;
+  isPackaged: boolean;
+  /** The repo root in development (where resources/ is). */
+  appRoot: string;
+}
+
+export function resourcesDir(loc: IconLocation): string {
+  return loc.isPackaged && loc.resourcesPath ? loc.resourcesPath : join(loc.appRoot, 'resources');
+}
+
+/** The first existing file for `status`, or null (the caller then shows an empty image and logs it). */
+export function trayIconPath(status: TrayStatus, loc: IconLocation, exists: (p: string) => boolean = existsSync): string | null {
+  const dir = resourcesDir(loc);
+  for (const rel of [TRAY_ICON_FILES[status], FALLBACK_FILES[status]]) {
+    const p = join(dir, rel);
+    if (exists(p)) return p;
+  }
+  return null;
+}
