@@ -111,3 +111,23 @@ export function trayWindowUrl(dashboardUrl: string): string {
   url.searchParams.set('view', 'tray');
   return url.toString();
 }
+
+/** BrowserWindow options of the tray popover: frameless, fixed size, hidden until the tray asks. */
+export function trayWindowOptions(opts: { preload: string; devTools: boolean; width: number; height: number }) {
+  return {
+    width: opts.width,
+    height: opts.height,
+    show: false,
+    frame: false,
+    resizable: false,
+    movable: false,
+    minimizable: false,
+    maximizable: false,
+    fullscreenable: false,
+    skipTaskbar: true,
+    alwaysOnTop: true,
+    backgroundColor: '#111318',
+    title: 'Beacon',
+    webPreferences: secureWebPreferences({ preload: opts.preload, devTools: opts.devTools }),
+  };
+}

@@ -5,8 +5,9 @@
  */
 import { buildProgram, runCli, type Register } from './program';
 import { registerEndpointRun } from './commands/endpoint-run';
+import { registerEndpointDashboard } from './commands/endpoint-dashboard';
 
-const registrations: Register[] = [registerEndpointRun];
+const registrations: Register[] = [registerEndpointRun, registerEndpointDashboard];
 
 runCli(buildProgram(registrations), process.argv).then((code) => {
   process.exitCode = code;

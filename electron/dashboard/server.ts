@@ -123,7 +123,9 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
       url.searchParams.delete('token');
       const rest = url.searchParams.toString();
       reply.header('set-cookie', authCookie(port, token));
-      return reply.code(303).header('location', `${url.pathname}${rest ? `?${rest}` : ''}`).send();
+      // One leading slash only: "//host/..." in Location would send the browser elsewhere.
+      const path = `/${url.pathname.replace(/^[/\\]+/, '')}`;
+      return reply.code(303).header('location', `${path}${rest ? `?${rest}` : ''}`).send();
     }
     const cookie = readCookie(req.headers.cookie, cookieName(port));
     const bearer = bearerToken(req.headers.authorization);

@@ -79,6 +79,12 @@ describe('dashboard security', () => {
     expect(api.status).toBe(200);
   });
 
+  it('never redirects off-site after the token exchange', async () => {
+    const res = await get(dash.port, `/.//evil.example/?token=${dash.token}`, host());
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/evil.example/');
+  });
+
   it('accepts Authorization: Bearer for API clients', async () => {
     const res = await get(dash.port, '/api/health', auth());
     expect(res.status).toBe(200);

@@ -220,6 +220,10 @@ describe('dashboard', () => {
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
+  it('runs without console errors or CSP violations', () => {
+    expect(stack.browser.errors).toEqual([]);
+  });
+
   it('never requests anything but its own loopback origin', () => {
     const origin = new URL(stack.dashboard.url).origin;
     expect(stack.browser.requests.length).toBeGreaterThan(5);

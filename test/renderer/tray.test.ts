@@ -157,6 +157,10 @@ describe('tray view', () => {
     await inApp.close();
   });
 
+  it('runs without console errors or CSP violations', () => {
+    expect(stack.browser.errors).toEqual([]);
+  });
+
   it('never requests anything but its own loopback origin', () => {
     const origin = new URL(stack.dashboard.url).origin;
     const foreign = stack.browser.requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:'));

@@ -13,6 +13,8 @@ export interface TestBrowser {
   context: BrowserContext;
   /** Every request the pages made, to prove nothing left the machine. */
   requests: string[];
+  /** Console errors (CSP violations included) and uncaught page errors. */
+  errors: string[];
   close(): Promise<void>;
 }
 
@@ -34,10 +36,16 @@ export async function launchBrowser(viewport = { width: 1280, height: 800 }): Pr
     ],
   });
   const requests: string[] = [];
+  const errors: string[] = [];
   context.on('request', (req) => requests.push(req.url()));
+  context.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  context.on('weberror', (err) => errors.push(String(err.error())));
   return {
     context,
     requests,
+    errors,
     async close() {
       await context.close().catch(() => undefined);
       await rm(profile, { recursive: true, force: true });

@@ -1,0 +1,19 @@
+/**
+ * A free loopback port for the CI collector. A shared or self-hosted runner may already have
+ * something on 4318 (another job's collector), so CI never assumes the default port.
+ */
+import { createServer } from 'node:net';
+import { LOOPBACK } from '../endpoint/paths';
+
+export function pickFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once('error', reject);
+    srv.listen(0, LOOPBACK, () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => (port ? resolve(port) : reject(new Error('could not pick a free port'))));
+    });
+  });
+}

@@ -1,0 +1,201 @@
+/**
+ * What a CI run's agent did, from its events: the numbers a reviewer wants on the run page
+ * (sessions, prompts, commands and which failed, approvals, files changed, errors, tokens), as a
+ * machine-readable object (summary.json) and as Markdown ($GITHUB_STEP_SUMMARY).
+ *
+ * Tokens are summed from `token.usage` events, whose counts are already disjoint (input without
+ * cached, output without reasoning): every token is counted once and the columns add up to total.
+ */
+import type { BeaconEvent, TokenUsage } from '../shared/event';
+import type { RunContext } from './run-context';
+import type { ValidationResult } from './validate';
+import { isCodexEvent } from './validate';
+
+export interface CommandFailure {
+  command: string;
+  exit_code?: number;
+}
+
+export interface CiSummary {
+  events: number;
+  codex_events: number;
+  sessions: number;
+  session_ids: string[];
+  prompts: number;
+  commands: { total: number; failed: number; failures: CommandFailure[] };
+  approvals: { allowed: number; denied: number };
+  files: { path: string; operation: string }[];
+  errors: number;
+  tools: { completed: number; failed: number };
+  mcp_calls: number;
+  tokens: TokenUsage;
+  models: string[];
+}
+
+function commandFailed(ev: BeaconEvent): boolean {
+  const c = ev.command;
+  if (!c) return false;
+  return c.success === false || (typeof c.exit_code === 'number' && c.exit_code !== 0);
+}
+
+export function summarizeEvents(all: BeaconEvent[]): CiSummary {
+  // The TUI's hidden title-generation conversation is not the user's work.
+  const events = all.filter((e) => !e.session?.title_generation);
+  const started = new Set<string>();
+  const seen = new Set<string>();
+  const files = new Map<string, string>();
+  const models = new Set<string>();
+  const s: CiSummary = {
+    events: all.length,
+    codex_events: all.filter(isCodexEvent).length,
+    sessions: 0,
+    session_ids: [],
+    prompts: 0,
+    commands: { total: 0, failed: 0, failures: [] },
+    approvals: { allowed: 0, denied: 0 },
+    files: [],
+    errors: 0,
+    tools: { completed: 0, failed: 0 },
+    mcp_calls: 0,
+    tokens: { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 },
+    models: [],
+  };
+  for (const ev of events) {
+    const sid = ev.session?.id;
+    if (sid) seen.add(sid);
+    const model = ev.gen_ai?.request?.model ?? ev.model;
+    if (model) models.add(model);
+    switch (ev.event.action) {
+      case 'session.started':
+        if (sid) started.add(sid);
+        else s.sessions += 1;
+        break;
+      case 'prompt.submitted':
+        s.prompts += 1;
+        break;
+      case 'command.executed':
+        s.commands.total += 1;
+        if (commandFailed(ev)) {
+          s.commands.failed += 1;
+          s.commands.failures.push({ command: ev.command?.command ?? ev.tool?.command ?? '(unknown command)', exit_code: ev.command?.exit_code });
+        }
+        break;
+      case 'approval.allowed':
+        s.approvals.allowed += 1;
+        break;
+      case 'approval.denied':
+        s.approvals.denied += 1;
+        break;
+      case 'file.modified':
+        if (ev.file?.path) files.set(ev.file.path, ev.file.operation === 'move' && ev.file.move_to ? `move -> ${ev.file.move_to}` : ev.file.operation);
+        break;
+      case 'session.error':
+        s.errors += 1;
+        break;
+      case 'tool.completed':
+        s.tools.completed += 1;
+        break;
+      case 'tool.failed':
+        s.tools.failed += 1;
+        break;
+      case 'mcp.tool_invoked':
+        s.mcp_calls += 1;
+        break;
+      case 'token.usage': {
+        const u = ev.gen_ai?.usage;
+        if (!u) break;
+        s.tokens.input_tokens += u.input_tokens || 0;
+        s.tokens.cached_input_tokens += u.cached_input_tokens || 0;
+        s.tokens.output_tokens += u.output_tokens || 0;
+        s.tokens.reasoning_output_tokens += u.reasoning_output_tokens || 0;
+        s.tokens.total_tokens += u.total_tokens || 0;
+        break;
+      }
+    }
+  }
+  // Sessions: those that announced themselves; failing that, every conversation we saw events of.
+  const ids = started.size > 0 ? started : seen;
+  s.session_ids = [...ids];
+  s.sessions += ids.size;
+  s.files = [...files].map(([path, operation]) => ({ path, operation }));
+  s.models = [...models];
+  return s;
+}
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+/** Text for a Markdown table cell or inline code: no line breaks, no pipes, no backticks. */
+function cell(text: string, max = 120): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  const cut = one.length > max ? one.slice(0, max - 1) + '…' : one;
+  return cut.replace(/\|/g, '\\|').replace(/`/g, "'");
+}
+
+export interface SummaryMarkdownInput {
+  summary: CiSummary;
+  validation: ValidationResult;
+  run: RunContext;
+  /** Whether missing telemetry fails the step (changes the wording of a failure). */
+  requireTelemetry: boolean;
+  /** Extra lines to show (e.g. a collector that had to be killed). */
+  notes?: string[];
+}
+
+const LIST_LIMIT = 20;
+
+export function renderSummaryMarkdown(input: SummaryMarkdownInput): string {
+  const { summary: s, validation: v, run } = input;
+  const out: string[] = ['## Beacon: Codex telemetry', ''];
+  if (v.status === 'ok') {
+    out.push(`✅ **Telemetry OK**: ${n(v.codexEvents)} Codex event(s) from ${n(s.sessions)} session(s) (minimum ${n(v.minEvents)}).`);
+  } else {
+    const icon = input.requireTelemetry || v.status === 'corrupt' ? '❌' : '⚠️';
+    const what = v.status === 'corrupt' ? 'Runtime log unreadable or corrupt' : 'Telemetry missing';
+    const failed = v.stages.filter((st) => st.status === 'fail').map((st) => st.message);
+    out.push(`${icon} **${what}**: ${failed.join('; ')}.`);
+  }
+  const ctx = [run.repository, run.workflow && `workflow ${run.workflow}`, run.job && `job ${run.job}`, run.run_id && `run ${run.run_id}${run.run_attempt ? ` (attempt ${run.run_attempt})` : ''}`, run.pr && `PR #${run.pr}`].filter(Boolean);
+  if (ctx.length) out.push('', `<sub>${cell(ctx.join(' · '), 400)}</sub>`);
+
+  out.push('', '| Activity | Count |', '| --- | ---: |');
+  out.push(`| Sessions | ${n(s.sessions)} |`);
+  out.push(`| Prompts | ${n(s.prompts)} |`);
+  out.push(`| Commands run | ${n(s.commands.total)} |`);
+  out.push(`| Commands failed | ${n(s.commands.failed)} |`);
+  out.push(`| Approvals allowed / denied | ${n(s.approvals.allowed)} / ${n(s.approvals.denied)} |`);
+  out.push(`| Files changed | ${n(s.files.length)} |`);
+  if (s.mcp_calls) out.push(`| MCP tool calls | ${n(s.mcp_calls)} |`);
+  if (s.tools.failed) out.push(`| Other tools failed | ${n(s.tools.failed)} |`);
+  out.push(`| Errors | ${n(s.errors)} |`);
+
+  const t = s.tokens;
+  out.push(
+    '',
+    '### Token usage',
+    '',
+    'Each token is counted once: input excludes cached input, output excludes reasoning; the columns add up to the total.',
+    '',
+    '| Input (non-cached) | Cached input | Output (non-reasoning) | Reasoning | Total |',
+    '| ---: | ---: | ---: | ---: | ---: |',
+    `| ${n(t.input_tokens)} | ${n(t.cached_input_tokens)} | ${n(t.output_tokens)} | ${n(t.reasoning_output_tokens)} | ${n(t.total_tokens)} |`,
+  );
+  if (s.models.length) out.push('', `Model(s): ${s.models.map((m) => '`' + cell(m, 60) + '`').join(', ')}`);
+
+  if (s.commands.failures.length) {
+    out.push('', '### Failed commands', '', '| Command | Exit code |', '| --- | ---: |');
+    for (const f of s.commands.failures.slice(0, LIST_LIMIT)) out.push(`| \`${cell(f.command)}\` | ${f.exit_code ?? '?'} |`);
+    if (s.commands.failures.length > LIST_LIMIT) out.push(`| … and ${n(s.commands.failures.length - LIST_LIMIT)} more | |`);
+  }
+  if (s.files.length) {
+    out.push('', '### Files changed', '', '| File | Change |', '| --- | --- |');
+    for (const f of s.files.slice(0, LIST_LIMIT)) out.push(`| \`${cell(f.path)}\` | ${cell(f.operation)} |`);
+    if (s.files.length > LIST_LIMIT) out.push(`| … and ${n(s.files.length - LIST_LIMIT)} more | |`);
+  }
+
+  out.push('', '<details><summary>Validation</summary>', '', '| Check | Result | Detail |', '| --- | --- | --- |');
+  for (const st of v.stages) out.push(`| ${st.name} | ${st.status} | ${cell(st.message, 300)} |`);
+  out.push('', `Runtime log: \`${cell(v.logPath, 300)}\``);
+  for (const note of input.notes ?? []) out.push('', `> ${cell(note, 400)}`);
+  out.push('', '</details>', '');
+  return out.join('\n');
+}

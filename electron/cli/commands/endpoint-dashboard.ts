@@ -1,0 +1,85 @@
+/**
+ * `beacon endpoint dashboard`: the read-only local dashboard in a browser. It reads the log of
+ * the collector that is actually live on the OTLP port (so it shows what is really being
+ * captured), else the configured log. Prints a tokenised URL; --open launches the browser.
+ */
+import type { Command } from 'commander';
+import { spawn } from 'node:child_process';
+import { startDashboard } from '../../dashboard/server';
+import { rendererDir } from '../../dashboard/renderer-dir';
+import { readEndpointConfig } from '../../endpoint/endpoint-config';
+import { probeCollector } from '../../collector/probe';
+import { LOOPBACK } from '../../endpoint/paths';
+import { UsageError } from '../program';
+import { parseListenPort } from '../options';
+
+interface DashboardFlags {
+  open?: boolean;
+  addr?: string;
+  port?: number;
+  logPath?: string;
+  system?: boolean;
+  json?: boolean;
+}
+
+/** --addr accepts "127.0.0.1:PORT" or ":PORT" or "PORT": the dashboard never listens beyond loopback. */
+export function parseAddr(addr: string): number {
+  const m = /^(?:(127\.0\.0\.1|localhost))?:?(\d{1,5})$/.exec(addr.trim());
+  if (!m) throw new UsageError(`--addr must be 127.0.0.1:PORT (the dashboard only listens on loopback), got "${addr}"`);
+  return parseListenPort(m[2]);
+}
+
+export function openInBrowser(url: string): void {
+  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open';
+  const args = process.platform === 'win32' ? ['/c', 'start', '', url] : [url];
+  const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+  child.on('error', () => process.stderr.write(`beacon: could not open a browser (${cmd}); open the URL above yourself\n`));
+  child.unref();
+}
+
+export function registerEndpointDashboard(_program: Command, endpoint: Command): void {
+  endpoint
+    .command('dashboard')
+    .description('Serve the local dashboard on 127.0.0.1 (read-only, token-protected) and print its URL.')
+    .option('--open', 'open the dashboard in the default browser')
+    .option('--addr <addr>', 'listen address, 127.0.0.1:PORT (default 127.0.0.1:8765)')
+    .option('--port <port>', 'listen port (0 picks a free one)', parseListenPort)
+    .option('--log-path <file>', 'read this runtime log instead of the live collector\'s')
+    .option('--system', 'use the system-mode configuration')
+    .option('--json', 'print the URL as JSON')
+    .action(async (flags: DashboardFlags) => {
+      const mode = flags.system ? 'system' : 'user';
+      const { config } = await readEndpointConfig(mode);
+      const port = flags.addr !== undefined ? parseAddr(flags.addr) : flags.port ?? config.dashboard_port;
+      const probe = await probeCollector(config.otlp_http_port);
+      const logPath = flags.logPath ?? (probe.kind === 'beacon' ? probe.health.log_path : config.runtime_log);
+      const staticDir = rendererDir();
+      let dashboard;
+      try {
+        dashboard = await startDashboard({
+          port,
+          logPath,
+          staticDir,
+          collectorUrl: `http://${LOOPBACK}:${config.otlp_http_port}/healthz`,
+        });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+          throw new UsageError(`port ${port} on 127.0.0.1 is in use; choose another with --port (0 = any free port)`, 1);
+        }
+        throw err;
+      }
+      if (flags.json) {
+        process.stdout.write(JSON.stringify({ url: dashboard.url, port: dashboard.port, log_path: logPath, renderer: staticDir ?? null }) + '\n');
+      } else {
+        process.stdout.write(`Beacon dashboard: ${dashboard.url}\n  reading ${logPath}${probe.kind === 'beacon' ? ` (live collector pid ${probe.health.pid})` : ' (no collector answers on the OTLP port)'}\n`);
+        if (!staticDir) process.stdout.write('  the renderer is not built: run `npm run build`\n');
+        process.stdout.write('  Ctrl-C to stop\n');
+      }
+      if (flags.open) openInBrowser(dashboard.url);
+      await new Promise<void>((resolve) => {
+        const stop = () => void dashboard.close().then(resolve, resolve);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}

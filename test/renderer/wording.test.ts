@@ -1,0 +1,139 @@
+/**
+ * The words and the light a person sees, from real-shaped events and health snapshots: these
+ * are the renderer's pure parts (the browser tests cover how they are shown).
+ */
+import { describe, expect, it } from 'vitest';
+import type { HealthResponse, TokenBucket } from '../../electron/shared/api';
+import { describeEvent } from '../../renderer/src/lib/story';
+import { healthView } from '../../renderer/src/lib/health';
+import { fillBucketGaps } from '../../renderer/src/lib/tokens';
+import { parseRoute } from '../../renderer/src/lib/route';
+import { formatDuration } from '../../renderer/src/lib/format';
+import * as E from './support/events';
+
+const s: E.SessionSpec = { id: 's1', cwd: '/home/dev/app' };
+
+describe('event sentences', () => {
+  it('tells a failed command with its exit code and duration', () => {
+    expect(describeEvent(E.commandExecuted(s, 'npm test', { exit: 1, durationMs: 1234, callId: 'c' })).plain).toBe('Codex ran npm test — failed (exit 1) in 1.2 s');
+  });
+
+  it('treats a non-zero exit as a failure even when success is missing', () => {
+    const ev = E.commandExecuted(s, 'make', { exit: 2, durationMs: 50, callId: 'c' });
+    delete ev.command!.success;
+    delete ev.tool!.success;
+    expect(describeEvent(ev).plain).toBe('Codex ran make — failed (exit 2) in 50 ms');
+  });
+
+  it('quotes the prompt, or says it was not recorded under the metadata policy', () => {
+    expect(describeEvent(E.promptSubmitted(s, 'fix   the\nbuild')).plain).toBe('You asked: “fix the build”');
+    const hidden = E.promptSubmitted(s, 'secret');
+    hidden.prompt = { length: 42 };
+    expect(describeEvent(hidden).plain).toBe('You sent a prompt (42 characters, text not recorded)');
+  });
+
+  it('names file changes by what happened to the file', () => {
+    expect(describeEvent(E.fileModified(s, 'src/app.ts', 'add')).plain).toBe('Codex created src/app.ts');
+    expect(describeEvent(E.fileModified(s, 'old.ts', 'delete')).plain).toBe('Codex deleted old.ts');
+    expect(describeEvent(E.fileModified(s, 'a.ts', 'update')).plain).toBe('Codex edited a.ts');
+  });
+
+  it('tells who approved: the user, or the configured policy', () => {
+    expect(describeEvent(E.approvalAllowed(s, 'npm test', 'c')).plain).toBe('You approved npm test');
+    const byPolicy = E.approvalAllowed(s, 'npm test', 'c');
+    byPolicy.approval!.source = 'Config';
+    expect(describeEvent(byPolicy).plain).toBe('Auto-approved npm test');
+    const session = E.approvalAllowed(s, 'ls', 'c');
+    session.approval!.decision = 'approved_for_session';
+    expect(describeEvent(session).plain).toBe('You approved ls for this session');
+  });
+
+  it('sums disjoint token parts and shows the breakdown', () => {
+    const story = describeEvent(E.tokenUsage(s, { input: 1000, cached: 200, output: 43, reasoning: 7 }));
+    expect(story.plain).toBe('Used 1,250 tokens');
+    expect(story.sub).toBe('1,000 input · 200 cached · 43 output · 7 reasoning');
+  });
+
+  it('says what went wrong for session errors', () => {
+    expect(describeEvent(E.sessionError(s, 'stream disconnected')).plain).toBe('Error: stream disconnected (HTTP 500)');
+  });
+
+  it('formats durations the way people say them', () => {
+    expect([formatDuration(640), formatDuration(1234), formatDuration(65_000), formatDuration(7_500_000)]).toEqual(['640 ms', '1.2 s', '1 min 5 s', '2 h 5 min']);
+  });
+});
+
+function health(patch: Partial<HealthResponse> = {}): HealthResponse {
+  return {
+    status: 'ok',
+    problems: [],
+    dashboard: { version: '0.1.0', pid: 1, started_at: '', log_path: '/l', indexed_events: 0, skipped_lines: 0, log_error: null },
+    collector: { state: 'up', url: 'http://127.0.0.1:4318/healthz' },
+    write: { state: 'ok', reason: null, pid: 1, running: true, updated_at: null, file: '/h' },
+    codex: null,
+    log_source_warning: null,
+    last_event: null,
+    generated_at: new Date().toISOString(),
+    ...patch,
+  };
+}
+
+describe('health light', () => {
+  it('is green and waiting when all is well and nothing arrived yet', () => {
+    expect(healthView(health())).toMatchObject({ level: 'ok', title: 'Healthy', reason: 'Collector running · waiting for the first Codex event' });
+  });
+
+  it('puts a write failure above a stopped collector, with the fix', () => {
+    const v = healthView(health({ status: 'down', write: { state: 'unavailable', reason: 'ENOSPC: no space left on device', pid: 1, running: true, updated_at: null, file: '/h' }, collector: { state: 'down', url: 'u' } }));
+    expect(v).toMatchObject({ level: 'error', title: 'Write failure', fix: 'beacon endpoint doctor' });
+    expect(v.reason).toContain('ENOSPC');
+  });
+
+  it('is red with the repair command when the collector is down', () => {
+    expect(healthView(health({ status: 'down', collector: { state: 'down', url: 'u', detail: 'ECONNREFUSED' } }))).toMatchObject({
+      level: 'error',
+      title: 'Collector down',
+      fix: 'beacon endpoint repair',
+      detail: 'ECONNREFUSED',
+    });
+  });
+
+  it('warns when Codex is not configured, and shows the runtime-log source warning', () => {
+    expect(healthView(health({ codex: { configured: false } }))).toMatchObject({ level: 'warn', title: 'Codex not configured', fix: 'beacon endpoint repair' });
+    expect(healthView(health({ status: 'degraded', log_source_warning: 'reading the system log' }))).toMatchObject({ level: 'warn', reason: 'reading the system log' });
+  });
+
+  it('says so when the dashboard itself cannot be reached', () => {
+    expect(healthView(null, 'Failed to fetch')).toMatchObject({ level: 'error', title: 'Dashboard unreachable' });
+  });
+});
+
+describe('token chart time axis', () => {
+  const zero = { input: 0, cached_input: 0, output: 0, reasoning: 0, total: 0 };
+  const b = (start: string, total: number): TokenBucket => ({ start, tokens: { ...zero, input: total, total }, title_generation: zero, events: 1 });
+
+  it('fills the hours with no usage so bars sit at their real time', () => {
+    const filled = fillBucketGaps([b('2026-11-24T01:00:00.000Z', 10), b('2026-11-24T04:00:00.000Z', 5)], 'hour');
+    expect(filled.map((x) => [x.start, x.tokens.total])).toEqual([
+      ['2026-11-24T01:00:00.000Z', 10],
+      ['2026-11-24T02:00:00.000Z', 0],
+      ['2026-11-24T03:00:00.000Z', 0],
+      ['2026-11-24T04:00:00.000Z', 5],
+    ]);
+  });
+
+  it('keeps the data as is when the span is too long to draw every slot', () => {
+    const sparse = [b('2026-01-01T00:00:00.000Z', 1), b('2026-11-24T00:00:00.000Z', 1)];
+    expect(fillBucketGaps(sparse, 'minute')).toBe(sparse);
+  });
+});
+
+describe('routes', () => {
+  it('picks the tray from the hash or the query, the dashboard otherwise', () => {
+    expect(parseRoute('#/tray', '').view).toBe('tray');
+    expect(parseRoute('', '?view=tray').view).toBe('tray');
+    expect(parseRoute('', '')).toEqual({ view: 'dashboard', tab: 'sessions', sessionId: null });
+    expect(parseRoute('#/sessions/a%2Fb', '')).toEqual({ view: 'dashboard', tab: 'sessions', sessionId: 'a/b' });
+    expect(parseRoute('#/tokens', '').tab).toBe('tokens');
+  });
+});
