@@ -86,7 +86,13 @@ export function summarizeCliOutcome(outcome: CliOutcome, what: string): ActionRe
       .map((l) => l.trim())
       .filter(Boolean)
       .pop();
-  const text = fromJson ?? (ok ? lastLine(outcome.stdout) : lastLine(outcome.stderr) ?? lastLine(outcome.stdout));
+  // A crash prints a stack and then Node's version: the line that names the error is the useful one.
+  const errorLine = (text: string) =>
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => /^beacon:|Error\b/.test(l));
+  const text = fromJson ?? (ok ? lastLine(outcome.stdout) : (errorLine(outcome.stderr) ?? lastLine(outcome.stderr) ?? lastLine(outcome.stdout)));
   if (ok) return { ok, message: text ?? `${what}: done` };
   return { ok, message: text ? text.replace(/^beacon:\s*/, '') : `${what} failed (exit code ${outcome.code ?? 'none'})` };
 }

@@ -6,8 +6,9 @@
 import { buildProgram, runCli, type Register } from './program';
 import { registerEndpointRun } from './commands/endpoint-run';
 import { registerEndpointDashboard } from './commands/endpoint-dashboard';
+import { registerCi } from './commands/ci';
 
-const registrations: Register[] = [registerEndpointRun, registerEndpointDashboard];
+const registrations: Register[] = [registerEndpointRun, registerEndpointDashboard, registerCi];
 
 runCli(buildProgram(registrations), process.argv).then((code) => {
   process.exitCode = code;

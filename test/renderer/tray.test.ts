@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { buildRenderer } from './support/build-renderer';
 import { startStack, type Stack } from './support/env';
 import * as E from './support/events';
+import { BRIDGE_CALLS, mockBridgeScript } from './support/mock-bridge';
 
 const SCREENSHOTS = resolve(__dirname, '../../test-artifacts/screenshots');
 const TRAY = { width: 380, height: 560 };
@@ -126,33 +127,34 @@ describe('tray view', () => {
   it('shows action buttons only inside the app, and they go through the bridge, never HTTP', async () => {
     expect(await page.getByTestId('bridge-actions').count()).toBe(0);
 
-    const inApp = await stack.open('#/tray', {
-      beforeLoad: async (p) => {
-        // Stand-in for the Electron preload's contextBridge API (Electron cannot run here).
-        await p.addInitScript(() => {
-          const calls: string[] = [];
-          (window as unknown as { __bridgeCalls: string[] }).__bridgeCalls = calls;
-          (window as unknown as { beacon: unknown }).beacon = {
-            pauseCapture: async () => (calls.push('pause'), { ok: true }),
-            resumeCapture: async () => (calls.push('resume'), { ok: true }),
-            isCapturePaused: async () => false,
-            repairCodexConfig: async () => (calls.push('repair'), { ok: true, message: 'Codex config repaired' }),
-            quit: () => void calls.push('quit'),
-          };
-        });
-      },
-    });
+    const script = await mockBridgeScript();
+    const inApp = await stack.open('#/tray', { beforeLoad: async (p) => {
+        await p.addInitScript({ content: script });
+      }, });
     const writes: string[] = [];
     inApp.on('request', (r) => {
       if (r.method() !== 'GET') writes.push(`${r.method()} ${r.url()}`);
     });
     await inApp.getByTestId('bridge-actions').waitFor();
+    // Healthy: no repair button to tempt anyone.
+    expect(await inApp.getByRole('button', { name: 'Repair Codex config' }).count()).toBe(0);
+
     await inApp.getByRole('button', { name: 'Pause capture' }).click();
-    await inApp.getByRole('button', { name: 'Resume capture' }).waitFor();
+    await inApp.getByTestId('capture-paused').waitFor();
     await inApp.getByRole('button', { name: 'Resume capture' }).click();
     await inApp.getByRole('button', { name: 'Pause capture' }).waitFor();
-    await inApp.getByRole('button', { name: 'Quit Beacon' }).click();
-    expect(await inApp.evaluate(() => (window as unknown as { __bridgeCalls: string[] }).__bridgeCalls)).toEqual(['pause', 'resume', 'quit']);
+    await inApp.getByTestId('capture-paused').waitFor({ state: 'detached' });
+    await inApp.getByRole('checkbox', { name: 'Open at login' }).check();
+    await inApp.getByRole('button', { name: 'Quit' }).click();
+
+    const calls = (await inApp.evaluate(BRIDGE_CALLS)) as Array<[string, unknown[]]>;
+    const actions = calls.filter(([m]) => !['getAppState', 'isCapturePaused', 'getOpenAtLogin'].includes(m));
+    expect(actions).toEqual([
+      ['pauseCapture', []],
+      ['resumeCapture', []],
+      ['setOpenAtLogin', [true]],
+      ['quit', []],
+    ]);
     expect(writes).toEqual([]);
     await inApp.close();
   });
@@ -178,4 +180,34 @@ describe('tray view', () => {
     expect(await page.getByTestId('health-fix').locator('code').innerText()).toBe('beacon endpoint repair');
     await page.screenshot({ path: join(SCREENSHOTS, 'tray-collector-down-light.png') });
   }, 60_000);
+});
+
+describe('tray view when Codex is not configured', () => {
+  let other: Stack;
+
+  beforeAll(async () => {
+    other = await startStack({
+      staticDir: built.dir,
+      viewport: TRAY,
+      codexStatus: { configured: false, reason: 'Codex has no [otel] exporter pointing at Beacon.' },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await other?.close();
+  });
+
+  it('warns with the reason, offers the fix command, and repairs through the bridge', async () => {
+    const p = await other.open('#/tray', { beforeLoad: async (pg) => {
+        await pg.addInitScript({ content: await mockBridgeScript() });
+      }, });
+    await p.locator('[data-testid="health"][data-level="warn"]').waitFor({ timeout: LIVE_TIMEOUT });
+    expect(await p.getByTestId('health-title').innerText()).toContain('Codex not configured');
+    expect(await p.getByTestId('health-reason').innerText()).toBe('Codex has no [otel] exporter pointing at Beacon.');
+    expect(await p.getByTestId('health-fix').locator('code').innerText()).toBe('beacon endpoint repair');
+    await p.getByRole('button', { name: 'Repair Codex config' }).click();
+    await p.getByTestId('action-note').waitFor();
+    expect(await p.getByTestId('action-note').innerText()).toBe('Codex config repaired');
+    expect(((await p.evaluate(BRIDGE_CALLS)) as Array<[string, unknown[]]>).filter(([m]) => m === 'repairCodexConfig')).toHaveLength(1);
+    await p.screenshot({ path: join(SCREENSHOTS, 'tray-codex-not-configured-in-app-light.png') });
+  });
 });

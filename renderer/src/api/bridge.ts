@@ -1,24 +1,16 @@
 /**
- * The Electron preload may expose `window.beacon`: the ONLY way this renderer changes anything
- * (repair the Codex config, pause/resume capture, quit). In a plain browser it is absent and the
- * buttons that need it are not shown. Each method is feature-detected on its own, so an older
- * or smaller preload degrades to fewer buttons instead of broken ones.
+ * The Electron preload may expose `window.beacon` (electron/shared/ipc.ts: BeaconBridge): the
+ * ONLY way this renderer changes anything (repair the Codex config, pause/resume capture, open
+ * at login, quit). In a plain browser it is absent and the buttons that need it are not shown.
+ * Each method is feature-detected on its own, so an older or smaller preload degrades to fewer
+ * buttons instead of broken ones.
  */
+import type { BeaconBridge as FullBridge } from '../../../electron/shared/ipc';
 
-/** What a bridge action reports back; `message` is shown to the user as is. */
-export interface BridgeResult {
-  ok: boolean;
-  message?: string;
-}
+export type { ActionResult, AppStateSnapshot, LoginItemState } from '../../../electron/shared/ipc';
 
-export interface BeaconBridge {
-  repairCodexConfig?: () => Promise<BridgeResult | void>;
-  pauseCapture?: () => Promise<BridgeResult | void>;
-  resumeCapture?: () => Promise<BridgeResult | void>;
-  /** Whether capture is paused right now (so the toggle shows the right label). */
-  isCapturePaused?: () => Promise<boolean>;
-  quit?: () => void | Promise<void>;
-}
+/** What the page may find on window.beacon: any subset of the full bridge. */
+export type BeaconBridge = Partial<FullBridge>;
 
 declare global {
   interface Window {
@@ -26,14 +18,12 @@ declare global {
   }
 }
 
-export type BridgeAction = 'repairCodexConfig' | 'pauseCapture' | 'resumeCapture' | 'quit';
-
 /** The bridge, or null when this page is not inside the Beacon app. */
 export function getBridge(): BeaconBridge | null {
   const candidate = typeof window !== 'undefined' ? window.beacon : undefined;
   return candidate && typeof candidate === 'object' ? candidate : null;
 }
 
-export function bridgeCan(bridge: BeaconBridge | null, action: BridgeAction): boolean {
-  return !!bridge && typeof bridge[action] === 'function';
+export function bridgeCan<K extends keyof FullBridge>(bridge: BeaconBridge | null, method: K): bridge is BeaconBridge & Pick<FullBridge, K> {
+  return !!bridge && typeof bridge[method] === 'function';
 }

@@ -1,0 +1,239 @@
+/**
+ * Collector spine, item 7: real Codex protobuf log payloads through the whole pipeline (HTTP,
+ * decode, normalize, redact, write) in a separate collector process, against
+ *  - the bare protobuf decode rate of the same payloads (throughput baseline),
+ *  - the null receiver (the load generator's own ceiling, and the latency baseline);
+ * then the collector's memory after the load and its CPU use while idle.
+ */
+import { loadCodexPayloads, type Payload } from './payloads';
+import { beaconWireDecode, measureDecodeRate, protobufjsDecode } from './decode-rate';
+import { runLoad, type LoadResult } from './load';
+import { readCpuSeconds, readMem } from './procfs';
+import { startCollectorProcess, startNullProcess, type ServerProcess } from './servers';
+import { progress, sleep } from './progress';
+import { verdict } from './report';
+import { summarize } from './stats';
+import type { Section, SectionContext } from './section';
+
+/** Closed-loop exporters for the throughput run: enough to keep a one-core server always busy. */
+const THROUGHPUT_EXPORTERS = 8;
+const LATENCY_LEVELS = [1, 10, 100] as const;
+/**
+ * Paced run: 100 exporters each exporting once per PACED_PERIOD_MS. Codex's batch exporter
+ * sends about once per second per process, so this is 10x the load of 100 real Codex processes.
+ */
+const PACED_EXPORTERS = 100;
+const PACED_PERIOD_MS = 100;
+const RSS_LIMIT_MB = 100;
+
+interface Healthz {
+  stats?: { eventsWritten?: number; requests?: { logs?: number } };
+}
+
+async function healthz(server: ServerProcess): Promise<Healthz> {
+  const res = await fetch(`${server.url}/healthz`);
+  return (await res.json()) as Healthz;
+}
+
+function rate(r: LoadResult): number {
+  return (r.records / r.windowMs) * 1000;
+}
+
+function describeErrors(r: LoadResult): string | undefined {
+  return r.errors > 0 ? `${r.errors} request(s) failed (first: ${r.firstError})` : undefined;
+}
+
+export const ingestSection: Section = {
+  name: 'ingest',
+  describe: 'collector throughput vs bare protobuf decode, response latency at 1/10/100 exporters, RSS, idle CPU',
+  async run(ctx: SectionContext) {
+    const q = ctx.quick;
+    const payloads: Payload[] = loadCodexPayloads();
+    progress(`ingest: payloads ${payloads.map((p) => `${p.name} ${p.body.length} B`).join(', ')}`);
+
+    // 1. Baselines that need no server: the bare decode rates, in this (idle) process.
+    progress('ingest: bare protobufjs decode rate');
+    const decodeMs = q ? 1000 : 3000;
+    const bare = measureDecodeRate(payloads, protobufjsDecode, q ? 300 : 1000, decodeMs);
+    const wire = measureDecodeRate(payloads, beaconWireDecode, q ? 300 : 1000, decodeMs);
+    ctx.add({
+      section: 'ingest',
+      metric: 'bare decode (protobufjs), 1 core',
+      value: bare.recordsPerS,
+      unit: 'rec/s',
+      target: 'baseline',
+      verdict: 'INFO',
+    });
+    ctx.add({
+      section: 'ingest',
+      metric: "bare decode (collector's wire reader)",
+      value: wire.recordsPerS,
+      unit: 'rec/s',
+      baseline: { value: bare.recordsPerS, unit: 'rec/s', label: 'protobufjs' },
+      ratio: wire.recordsPerS / bare.recordsPerS,
+      target: 'info',
+      verdict: 'INFO',
+    });
+
+    const window = { warmupMs: q ? 500 : 1500, durationMs: q ? 2000 : 8000 };
+    const nul = await startNullProcess();
+    let collector: ServerProcess | undefined;
+    try {
+      // 2. The load generator's own ceiling: same client, a receiver that does nothing.
+      progress(`ingest: client ceiling against the null receiver (${THROUGHPUT_EXPORTERS} exporters, ${window.durationMs} ms)`);
+      const clientRun = await runLoad({ port: nul.port, payloads, exporters: THROUGHPUT_EXPORTERS, ...window });
+      const clientRate = rate(clientRun);
+
+      collector = await startCollectorProcess(ctx.dir);
+      progress(`ingest: collector pid ${collector.pid} on port ${collector.port}; full pipeline throughput`);
+      const before = await healthz(collector);
+      const pipeRun = await runLoad({ port: collector.port, payloads, exporters: THROUGHPUT_EXPORTERS, ...window });
+      const pipeRate = rate(pipeRun);
+      const after = await healthz(collector);
+      const written = (after.stats?.eventsWritten ?? 0) - (before.stats?.eventsWritten ?? 0);
+      const clientBound = pipeRate > 0.8 * clientRate;
+      const notes = [
+        describeErrors(pipeRun),
+        `${written.toLocaleString('en-US')} events written from ${pipeRun.records.toLocaleString('en-US')} records counted in the window (plus warm-up) of ${pipeRun.ok} requests`,
+        clientBound
+          ? 'the load generator may be the bottleneck: the collector reached >80% of the rate the client achieves against the null receiver'
+          : `client ceiling is ${(clientRate / pipeRate).toFixed(1)}x the collector rate, so the collector is the bottleneck`,
+      ].filter(Boolean);
+      ctx.add({
+        section: 'ingest',
+        metric: `pipeline throughput (HTTP+decode+normalize+redact+write), ${THROUGHPUT_EXPORTERS} exporters`,
+        value: pipeRate,
+        unit: 'rec/s',
+        baseline: { value: bare.recordsPerS, unit: 'rec/s', label: 'bare protobufjs decode' },
+        ratio: pipeRate / bare.recordsPerS,
+        target: '>= 0.5x',
+        verdict: pipeRun.errors > 0 || written <= 0 ? 'FAIL' : verdict(pipeRate / bare.recordsPerS >= 0.5),
+        note: notes.join('; '),
+      });
+      ctx.add({
+        section: 'ingest',
+        metric: 'load generator ceiling (same client -> null receiver)',
+        value: clientRate,
+        unit: 'rec/s',
+        baseline: { value: pipeRate, unit: 'rec/s', label: 'collector' },
+        ratio: clientRate / pipeRate,
+        target: 'info',
+        verdict: 'INFO',
+        note: describeErrors(clientRun),
+      });
+
+      // 3. Response latency, closed loop, null vs collector at each level (interleaved).
+      const latWindow = { warmupMs: q ? 200 : 500, durationMs: q ? 800 : 2500 };
+      for (const n of LATENCY_LEVELS) {
+        progress(`ingest: closed-loop latency at ${n} exporter(s)`);
+        const base = await runLoad({ port: nul.port, payloads, exporters: n, ...latWindow });
+        const run = await runLoad({ port: collector.port, payloads, exporters: n, ...latWindow });
+        const b = summarize(base.latencies);
+        const s = summarize(run.latencies);
+        const isTarget = n === 100;
+        ctx.add({
+          section: 'ingest',
+          metric: `p50 latency, ${n} exporter(s) back-to-back`,
+          value: s.p50,
+          unit: 'ms',
+          baseline: { value: b.p50, unit: 'ms', label: 'null receiver' },
+          ratio: s.p50 / b.p50,
+          target: 'info',
+          verdict: 'INFO',
+        });
+        ctx.add({
+          section: 'ingest',
+          metric: `p99 latency, ${n} exporter(s) back-to-back`,
+          value: s.p99,
+          unit: 'ms',
+          baseline: { value: b.p99, unit: 'ms', label: 'null receiver' },
+          ratio: s.p99 / b.p99,
+          target: isTarget ? '< 5 ms' : 'info',
+          verdict: isTarget ? verdict(s.p99 < 5 && run.errors === 0) : 'INFO',
+          note: [
+            describeErrors(run),
+            `${s.n} requests (${((run.ok / run.windowMs) * 1000).toFixed(0)} req/s)`,
+            isTarget
+              ? `saturation test: every exporter re-posts the instant it is answered, so by Little's law latency ~= ${n} / throughput for any server; the null receiver's p99 here is ${b.p99.toFixed(1)} ms`
+              : undefined,
+          ]
+            .filter(Boolean)
+            .join('; '),
+        });
+      }
+
+      // 4. Paced exporters: 100 of them, each exporting once per period, like Codex does.
+      progress(`ingest: paced latency, ${PACED_EXPORTERS} exporters each posting every ${PACED_PERIOD_MS} ms`);
+      const pacedWindow = { warmupMs: q ? 300 : 1000, durationMs: q ? 1500 : 5000, periodMs: PACED_PERIOD_MS };
+      const pacedBase = await runLoad({ port: nul.port, payloads, exporters: PACED_EXPORTERS, ...pacedWindow });
+      const paced = await runLoad({ port: collector.port, payloads, exporters: PACED_EXPORTERS, ...pacedWindow });
+      const pb = summarize(pacedBase.latencies);
+      const ps = summarize(paced.latencies);
+      ctx.add({
+        section: 'ingest',
+        metric: `p50 latency, ${PACED_EXPORTERS} exporters paced (1 POST/${PACED_PERIOD_MS} ms each)`,
+        value: ps.p50,
+        unit: 'ms',
+        baseline: { value: pb.p50, unit: 'ms', label: 'null receiver' },
+        ratio: ps.p50 / pb.p50,
+        target: 'info',
+        verdict: 'INFO',
+      });
+      ctx.add({
+        section: 'ingest',
+        metric: `p99 latency, ${PACED_EXPORTERS} exporters paced (1 POST/${PACED_PERIOD_MS} ms each)`,
+        value: ps.p99,
+        unit: 'ms',
+        baseline: { value: pb.p99, unit: 'ms', label: 'null receiver' },
+        ratio: ps.p99 / pb.p99,
+        target: '< 5 ms',
+        verdict: verdict(ps.p99 < 5 && paced.errors === 0),
+        note: [describeErrors(paced), `${ps.n} requests (${((paced.ok / paced.windowMs) * 1000).toFixed(0)} req/s offered by ${PACED_EXPORTERS} exporters, 10x what 100 Codex processes send); max ${ps.max.toFixed(1)} ms`]
+          .filter(Boolean)
+          .join('; '),
+      });
+
+      // 5. Memory after all that load, then CPU and memory over an idle window.
+      const loaded = readMem(collector.pid);
+      const idleMs = q ? 3000 : 8000;
+      progress(`ingest: collector idle for ${idleMs} ms (CPU time, RSS)`);
+      await sleep(1500); // let the last fsync timer and GC settle before measuring idle
+      const cpu0 = readCpuSeconds(collector.pid);
+      const t0 = Date.now();
+      await sleep(idleMs);
+      const cpuS = readCpuSeconds(collector.pid) - cpu0;
+      const idleWall = (Date.now() - t0) / 1000;
+      const idle = readMem(collector.pid);
+      ctx.add({
+        section: 'idle',
+        metric: 'collector RSS after the load',
+        value: loaded.rssMB,
+        unit: 'MB',
+        target: `< ${RSS_LIMIT_MB} MB`,
+        verdict: verdict(loaded.rssMB < RSS_LIMIT_MB),
+        note: `peak (VmHWM) during the run: ${loaded.hwmMB.toFixed(1)} MB`,
+      });
+      ctx.add({
+        section: 'idle',
+        metric: `collector RSS after ${(idleMs / 1000).toFixed(0)} s idle`,
+        value: idle.rssMB,
+        unit: 'MB',
+        target: `< ${RSS_LIMIT_MB} MB`,
+        verdict: verdict(idle.rssMB < RSS_LIMIT_MB),
+      });
+      const cpuPct = (cpuS / idleWall) * 100;
+      ctx.add({
+        section: 'idle',
+        metric: `collector CPU while idle (${idleWall.toFixed(1)} s window)`,
+        value: cpuPct,
+        unit: '% of a core',
+        target: '< 1 % (no spinning)',
+        verdict: verdict(cpuPct < 1),
+        note: `${(cpuS * 1000).toFixed(0)} ms of CPU (utime+stime, 10 ms resolution)`,
+      });
+    } finally {
+      await collector?.stop();
+      await nul.stop();
+    }
+  },
+};

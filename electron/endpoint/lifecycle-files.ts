@@ -1,0 +1,120 @@
+/**
+ * Small file-system helpers shared by install, repair, uninstall and doctor: create directories
+ * while remembering which ones we created (so uninstall removes exactly those), the system log
+ * directory's group, and a short diff of the [otel] section for --dry-run.
+ */
+import { chmod, chown, mkdir, readFile, rmdir, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { findOtelRanges, scanStatements } from '../codex/config-toml-layout';
+
+/**
+ * mkdir -p `dir` with exactly `mode` on every directory it creates; returns the created ones,
+ * parents first. Existing directories keep their mode (they are the user's).
+ */
+export async function makeDirs(dir: string, mode: number): Promise<string[]> {
+  const target = resolve(dir);
+  const missing: string[] = [];
+  for (let d = target; ; d = dirname(d)) {
+    const st = await stat(d).catch(() => null);
+    if (st) {
+      if (!st.isDirectory()) throw new Error(`${d} exists and is not a directory`);
+      break;
+    }
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  missing.reverse();
+  for (const d of missing) {
+    await mkdir(d, { mode }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+    await chmod(d, mode); // umask must not narrow or widen what we chose
+  }
+  return missing;
+}
+
+/** Would makeDirs create anything? (for --dry-run) */
+export async function missingDirs(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (await stat(d).then(() => true, () => false)) break;
+    out.push(d);
+    if (dirname(d) === d) break;
+  }
+  return out.reverse();
+}
+
+/** Remove directories we created, deepest first, only when empty. Returns the ones that stayed. */
+export async function removeDirsIfEmpty(dirs: string[]): Promise<{ removed: string[]; kept: string[] }> {
+  const removed: string[] = [];
+  const kept: string[] = [];
+  for (const d of [...dirs].sort((a, b) => b.length - a.length)) {
+    try {
+      await rmdir(d);
+      removed.push(d);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') continue;
+      kept.push(d);
+    }
+  }
+  return { removed, kept };
+}
+
+/**
+ * The group that may read the system log: `admin` on macOS, `adm` on Linux (the group that reads
+ * /var/log on Debian/Ubuntu). Read from /etc/group; undefined when it does not exist.
+ */
+export async function systemLogGroup(platform: NodeJS.Platform = process.platform): Promise<{ name: string; gid: number } | undefined> {
+  const wanted = platform === 'darwin' ? 'admin' : 'adm';
+  if (platform === 'darwin') return { name: 'admin', gid: 80 };
+  const text = await readFile('/etc/group', 'utf8').catch(() => '');
+  for (const line of text.split('\n')) {
+    const [name, , gid] = line.split(':');
+    if (name === wanted && /^\d+$/.test(gid ?? '')) return { name, gid: Number(gid) };
+  }
+  return undefined;
+}
+
+/**
+ * The system log directory: 0750, owned by root and the log group, so the admin group and a SIEM
+ * agent in it can read prompts' metadata, and nobody else can (never world-readable or -writable).
+ */
+export async function prepareSystemLogDir(dir: string, platform: NodeJS.Platform = process.platform): Promise<{ created: string[]; group?: string }> {
+  const created = await makeDirs(dir, 0o750);
+  let group: string | undefined;
+  if (process.getuid?.() === 0) {
+    const g = await systemLogGroup(platform);
+    if (g) {
+      await chown(dir, 0, g.gid);
+      group = g.name;
+    }
+  }
+  await chmod(dir, 0o750);
+  return { created, group };
+}
+
+function otelSection(text: string | null): string[] {
+  if (!text) return [];
+  try {
+    const ranges = findOtelRanges(scanStatements(text));
+    return ranges
+      .map((r) => text.slice(r.start, r.end))
+      .join('')
+      .replace(/\r\n/g, '\n')
+      .split('\n')
+      .filter((l, i, a) => !(i === a.length - 1 && l === ''));
+  } catch {
+    return [];
+  }
+}
+
+/** A short diff of the otel section: removed lines with '-', added with '+', shared with ' '. */
+export function otelDiff(before: string | null, after: string): string {
+  const a = otelSection(before);
+  const b = otelSection(after);
+  const inB = new Set(b);
+  const inA = new Set(a);
+  const lines = [...a.filter((l) => !inB.has(l)).map((l) => `- ${l}`), ...b.map((l) => (inA.has(l) ? `  ${l}` : `+ ${l}`))];
+  return lines.join('\n');
+}

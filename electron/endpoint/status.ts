@@ -1,0 +1,412 @@
+/**
+ * `beacon endpoint status`, and the health light of the tray and dashboard: one function,
+ * computeStatus(), that reads everything (never writes) and returns a stable object.
+ *
+ * Sources: config.json and the install manifest; GET /healthz on the collector port; the
+ * service manager (only when install put a service there); the runtime log's tail and health
+ * file; Codex's config files PARSED (config-inspect.ts), including the system layers that override
+ * a user's [otel]; this shell's environment; running `codex app-server` daemons.
+ * The checks (id, ok/warn/fail, message, action) are derived here so status, doctor and the tray
+ * agree on what is wrong; doctor adds --fix on top.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { listProfileConfigs } from '../codex/config-apply';
+import { inspectOtel, type ExporterInspection, type OtelInspection, type OtelProblem } from '../codex/config-inspect';
+import { discoverCodex, type CodexInstall } from '../codex/discovery';
+import { probeCollector, type ProbeResult } from '../collector/probe';
+import { readHealthState } from '../log/health-state';
+import type { ContentPolicy } from '../shared/event';
+import { VERSION } from '../shared/version';
+import { readEndpointConfig, defaultEndpointConfig, type EndpointConfig } from './endpoint-config';
+import { readManifest, type InstallManifest } from './install-manifest';
+import { checkEnvironment, listCodexAppServers, type CodexProcess, type EnvFinding } from './lifecycle-codex-runtime';
+import { codexTargetFile, lifecycleContext, serviceManagerFor, systemCodexFiles, type LifecycleContext } from './lifecycle-context';
+import { formatAge, readLastEvent, resolveLogSource, type LastEvent, type LogSource } from './log-source';
+import { healthFileFor, type Mode, type PathEnv } from './paths';
+
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+/** What `doctor --fix` may do for a check (only safe actions). */
+export type FixKind = 'start-collector' | 'repair-codex-config' | 'create-log-dir';
+
+export interface StatusCheck {
+  /** Stable id, e.g. "collector", "codex_logs", "env:OTEL_EXPORTER_OTLP_COMPRESSION". */
+  id: string;
+  status: CheckStatus;
+  message: string;
+  /** The exact command or edit that fixes it. */
+  action?: string;
+  fix?: FixKind;
+}
+
+/** Where an [otel] table comes from, highest precedence first. */
+export type CodexLayer = 'requirements' | 'managed_config' | 'user_config' | 'system_config';
+
+export interface CodexTelemetryStatus {
+  codex_home: string;
+  /** The file Beacon manages (the manifest's) or would manage. */
+  config_path: string;
+  config_exists: boolean;
+  /** The [otel] that a plain `codex` run uses. null: none anywhere (Codex exports no logs). */
+  effective: { path: string; layer: CodexLayer } | null;
+  telemetry: 'enabled' | 'disabled' | 'misconfigured' | 'invalid';
+  managed_by_beacon: boolean;
+  logs: ExporterInspection;
+  metrics: ExporterInspection;
+  traces: ExporterInspection;
+  /** Codex exports spans (trace_exporter set to an OTLP exporter). */
+  spans: boolean;
+  log_user_prompt?: boolean;
+  problems: OtelProblem[];
+  /** System layers that replace or stand in for config_path's [otel]. */
+  overrides: { path: string; layer: CodexLayer; reaches_collector: boolean; message: string }[];
+  /** $CODEX_HOME/NAME.config.toml files with their own [otel] (used with `codex --profile NAME`). */
+  profiles: { name: string; path: string; reaches_collector: boolean; problems: OtelProblem[] }[];
+  /** Codex binaries found (only when computeStatus was asked to discover). */
+  installs?: CodexInstall[];
+}
+
+export interface CollectorStatus {
+  port: number;
+  /** up: a Beacon collector answers; down: nothing listens; foreign: another program holds the port. */
+  state: 'up' | 'down' | 'foreign';
+  pid?: number;
+  mode?: Mode;
+  version?: string;
+  log_path?: string;
+  started_at?: string;
+  events_written?: number;
+  last_event_at?: string;
+  write_status?: string;
+  write_reason?: string;
+  detail?: string;
+}
+
+export interface EndpointStatus {
+  schema: 1;
+  generated_at: string;
+  beacon_version: string;
+  mode: Mode;
+  /** One-line answer first: ok / warn / fail and why. */
+  verdict: { status: CheckStatus; summary: string };
+  install: { installed: boolean; manifest: string; installed_at?: string; service: boolean };
+  config: { path: string; exists: boolean; error?: string; otlp_http_port: number; runtime_log: string; content: ContentPolicy; include_codex_spans: boolean };
+  collector: CollectorStatus;
+  service: { kind: string; name: string; file: string; installed: boolean; running: boolean; detail?: string } | null;
+  log: LogSource & { exists: boolean; size_bytes?: number; write_status?: string; write_reason?: string };
+  last_event: LastEvent | null;
+  codex: CodexTelemetryStatus;
+  environment: EnvFinding[];
+  app_servers: { pid: number; started_at?: string; stale: boolean; command: string }[];
+  checks: StatusCheck[];
+}
+
+export interface StatusOptions {
+  mode?: Mode;
+  env?: PathEnv;
+  /** Run `codex --version` discovery (slow-ish; the CLI does, the tray's poller does not). */
+  discover?: boolean;
+  /** Process lister for `codex app-server` (tests inject one). */
+  listProcesses?: () => Promise<CodexProcess[]>;
+  now?: Date;
+}
+
+async function readText(path: string): Promise<string | null> {
+  return readFile(path, 'utf8').catch(() => null);
+}
+
+function portOf(ex: ExporterInspection): number | null {
+  if (ex.kind !== 'otlp-http' || !ex.endpoint) return null;
+  try {
+    const u = new URL(ex.endpoint);
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) return null;
+    return u.port === '' ? 80 : Number(u.port);
+  } catch {
+    return null;
+  }
+}
+
+const reaches = (i: OtelInspection) => i.parsed && i.logs.valid && i.logs.pointsAtCollector;
+
+async function codexTelemetry(ctx: LifecycleContext, manifest: InstallManifest | null, port: number): Promise<CodexTelemetryStatus> {
+  const sys = systemCodexFiles(ctx);
+  const main = manifest?.codex_files.find((f) => f.role !== 'profile')?.path ?? codexTargetFile(ctx);
+  const mainText = await readText(main);
+  const layers: { path: string; layer: CodexLayer; text: string | null }[] = [
+    { path: sys.requirements, layer: 'requirements', text: await readText(sys.requirements) },
+    { path: sys.managed, layer: 'managed_config', text: await readText(sys.managed) },
+  ];
+  if (ctx.mode === 'user') layers.push({ path: main, layer: 'user_config', text: mainText });
+  if (main !== sys.config) layers.push({ path: sys.config, layer: 'system_config', text: await readText(sys.config) });
+  else layers.push({ path: main, layer: 'system_config', text: mainText });
+  const inspected = layers.map((l) => ({ ...l, insp: l.text === null ? null : inspectOtel(l.text, { port }) }));
+  const mainInsp = mainText === null ? null : inspectOtel(mainText, { port });
+
+  // Which [otel] a plain `codex` uses: the first layer that has one (requirements enforce theirs).
+  const eff = inspected.find((l) => l.insp?.parsed && l.insp.present) ?? null;
+  const shown = eff?.insp ?? mainInsp ?? inspectOtel('', { port });
+  const problems = [...shown.problems];
+  let telemetry: CodexTelemetryStatus['telemetry'];
+  if (mainInsp && !mainInsp.parsed) {
+    telemetry = 'invalid';
+    if (shown !== mainInsp) problems.unshift(...mainInsp.problems);
+  } else if (!eff) telemetry = 'disabled';
+  else telemetry = reaches(eff.insp!) && !shown.problems.some((p) => p.severity === 'error' && !p.code.startsWith('metrics-')) ? 'enabled' : 'misconfigured';
+
+  const mainLayer: CodexLayer = ctx.mode === 'user' ? 'user_config' : 'system_config';
+  const mainIndex = inspected.findIndex((l) => l.layer === mainLayer);
+  const overrides: CodexTelemetryStatus['overrides'] = [];
+  inspected.forEach((l, i) => {
+    if (!l.insp?.parsed || !l.insp.present) return;
+    if (i < mainIndex) {
+      overrides.push({
+        path: l.path,
+        layer: l.layer,
+        reaches_collector: reaches(l.insp),
+        message: `${l.path} has an [otel] table that ${l.layer === 'requirements' ? 'is enforced over' : 'overrides'} the one in ${main}${reaches(l.insp) ? ' (it also sends to the collector)' : `: Codex logs go to ${l.insp.logs.endpoint ?? l.insp.logs.kind}`}`,
+      });
+    } else if (i > mainIndex && eff === l) {
+      overrides.push({ path: l.path, layer: l.layer, reaches_collector: reaches(l.insp), message: `${main} has no [otel], so the system-wide ${l.path} applies` });
+    }
+  });
+
+  const profiles: CodexTelemetryStatus['profiles'] = [];
+  if (ctx.mode === 'user') {
+    for (const p of await listProfileConfigs(ctx.codexHome)) {
+      const t = await readText(p.path);
+      if (t === null) continue;
+      const pi = inspectOtel(t, { port });
+      if (!pi.parsed || pi.present) profiles.push({ name: p.name, path: p.path, reaches_collector: reaches(pi), problems: pi.problems.filter((x) => x.severity !== 'info') });
+    }
+  }
+  return {
+    codex_home: ctx.codexHome,
+    config_path: main,
+    config_exists: mainText !== null,
+    effective: eff ? { path: eff.path, layer: eff.layer } : null,
+    telemetry,
+    managed_by_beacon: !!mainInsp?.managedByBeacon,
+    logs: shown.logs,
+    metrics: shown.metrics,
+    traces: shown.traces,
+    spans: shown.traces.kind === 'otlp-http' || shown.traces.kind === 'otlp-grpc',
+    log_user_prompt: shown.logUserPrompt,
+    problems,
+    overrides,
+    profiles,
+  };
+}
+
+function collectorFrom(port: number, probe: ProbeResult): CollectorStatus {
+  if (probe.kind === 'none') return { port, state: 'down' };
+  if (probe.kind === 'other') return { port, state: 'foreign', detail: probe.detail };
+  const h = probe.health;
+  return {
+    port,
+    state: 'up',
+    pid: h.pid,
+    mode: h.mode,
+    version: h.version,
+    log_path: h.log_path,
+    started_at: h.started_at,
+    events_written: h.stats?.eventsWritten,
+    last_event_at: (h.stats as { lastEventAt?: string } | undefined)?.lastEventAt,
+    write_status: h.write?.status,
+    write_reason: h.write?.reason,
+  };
+}
+
+export async function computeStatus(opts: StatusOptions = {}): Promise<EndpointStatus> {
+  const mode = opts.mode ?? 'user';
+  const env = opts.env ?? process.env;
+  const now = opts.now ?? new Date();
+  const ctx = lifecycleContext(mode, env);
+  let config: EndpointConfig = defaultEndpointConfig(mode, env);
+  let configExists = false;
+  let configError: string | undefined;
+  try {
+    const r = await readEndpointConfig(mode, env);
+    config = r.config;
+    configExists = r.exists;
+  } catch (err) {
+    configError = (err as Error).message;
+  }
+  let manifest: InstallManifest | null = null;
+  let manifestError: string | undefined;
+  try {
+    manifest = await readManifest(ctx.paths.manifestFile);
+  } catch (err) {
+    manifestError = (err as Error).message;
+  }
+  const port = config.otlp_http_port;
+  const expectedLog = config.runtime_log;
+
+  const [probe, codex] = await Promise.all([probeCollector(port), codexTelemetry(ctx, manifest, port)]);
+  const codexPort = portOf(codex.logs);
+  const codexProbe = codexPort !== null && codexPort !== port ? await probeCollector(codexPort) : probe;
+  const collector = collectorFrom(port, probe);
+  const source = resolveLogSource({ mode, expectedLog, codexPort, probe: codexProbe.kind === 'beacon' ? codexProbe : probe });
+  const readLog = source.live_log ?? expectedLog;
+  const logStat = await stat(readLog).catch(() => null);
+  const health = await readHealthState(healthFileFor(readLog));
+  const last = (await readLastEvent(readLog, now).catch(() => undefined)) ?? null;
+
+  let service: EndpointStatus['service'] = null;
+  if (manifest?.service) {
+    const sm = serviceManagerFor(ctx);
+    if (sm) service = await sm.status(mode).catch((err: Error) => ({ kind: manifest!.service!.kind, name: manifest!.service!.name, file: manifest!.service!.file, installed: false, running: false, detail: err.message }));
+  }
+  if (opts.discover) codex.installs = (await discoverCodex(env).catch(() => null))?.installs;
+
+  const environment = checkEnvironment(env);
+  const configMtime = (await stat(codex.effective?.path ?? codex.config_path).catch(() => null))?.mtimeMs;
+  const procs = await (opts.listProcesses ?? (() => listCodexAppServers()))().catch(() => [] as CodexProcess[]);
+  const appServers = procs.map((p) => ({
+    pid: p.pid,
+    command: p.command.slice(0, 200),
+    started_at: p.startedAtMs !== undefined ? new Date(p.startedAtMs).toISOString() : undefined,
+    stale: configMtime !== undefined && p.startedAtMs !== undefined && configMtime > p.startedAtMs,
+  }));
+
+  const status: EndpointStatus = {
+    schema: 1,
+    generated_at: now.toISOString(),
+    beacon_version: VERSION,
+    mode,
+    verdict: { status: 'ok', summary: '' },
+    install: { installed: manifest !== null, manifest: ctx.paths.manifestFile, installed_at: manifest?.created_at, service: !!manifest?.service },
+    config: { path: ctx.paths.configFile, exists: configExists, error: configError ?? manifestError, otlp_http_port: port, runtime_log: expectedLog, content: config.content, include_codex_spans: config.include_codex_spans },
+    collector,
+    service,
+    log: { ...source, exists: !!logStat, size_bytes: logStat?.size, write_status: health?.running ? health.status : undefined, write_reason: health?.running ? health.reason : undefined },
+    last_event: last,
+    codex,
+    environment,
+    app_servers: appServers,
+    checks: [],
+  };
+  status.checks = deriveChecks(status, manifest);
+  status.verdict = verdictOf(status);
+  return status;
+}
+
+function problemCheck(p: OtelProblem, fixable: boolean, installCmd: string): StatusCheck | null {
+  if (p.severity === 'info') return null;
+  // Metrics that miss the collector cost no Codex events: a warning, not a failure.
+  const status: CheckStatus = p.severity === 'error' && !p.code.startsWith('metrics-') ? 'fail' : 'warn';
+  const reachesIssue = p.code === 'otel-missing' || p.code.endsWith('-not-to-collector') || p.code.startsWith('protocol-') || p.code === 'endpoint-missing' || p.code === 'exporter-invalid' || p.code.startsWith('metrics-');
+  let action: string | undefined;
+  if (p.code === 'invalid-toml') action = 'fix the TOML syntax error at the line shown (Codex refuses to start until then)';
+  else if (fixable && reachesIssue) action = 'beacon endpoint repair';
+  else if (reachesIssue) action = installCmd;
+  return { id: `codex:${p.code}`, status, message: p.message, action, fix: fixable && reachesIssue && p.code !== 'invalid-toml' ? 'repair-codex-config' : undefined };
+}
+
+function deriveChecks(s: EndpointStatus, manifest: InstallManifest | null): StatusCheck[] {
+  const checks: StatusCheck[] = [];
+  const sys = s.mode === 'system' ? ' --system' : '';
+  const sudo = s.mode === 'system' ? 'sudo ' : '';
+  const installCmd = `${sudo}beacon endpoint install${sys}`;
+  const repairCmd = `${sudo}beacon endpoint repair${sys}`;
+
+  if (s.config.error) checks.push({ id: 'endpoint_config', status: 'fail', message: s.config.error, action: `fix or remove the file, then run \`${repairCmd}\`` });
+  checks.push(
+    s.install.installed
+      ? { id: 'install', status: 'ok', message: `installed ${s.install.installed_at ?? ''}`.trim() }
+      : { id: 'install', status: 'warn', message: `Beacon is not installed in ${s.mode} mode (no ${s.install.manifest})`, action: installCmd },
+  );
+
+  const c = s.collector;
+  if (c.state === 'up') {
+    checks.push({ id: 'collector', status: 'ok', message: `collector running on 127.0.0.1:${c.port} (pid ${c.pid}, ${c.mode} mode, since ${c.started_at})` });
+    if (c.write_status && c.write_status !== 'ok') {
+      checks.push({ id: 'log_write', status: 'fail', message: `the collector cannot write ${c.log_path}: ${c.write_reason ?? c.write_status}; Codex events are being refused`, action: 'free disk space or fix the permissions of the log directory' });
+    }
+  } else if (c.state === 'down') {
+    checks.push({ id: 'collector', status: 'fail', message: `no collector answers on 127.0.0.1:${c.port}: Codex events are lost`, action: s.install.installed ? repairCmd : installCmd, fix: 'start-collector' });
+  } else {
+    checks.push({ id: 'collector', status: 'fail', message: `port ${c.port} on 127.0.0.1 is held by another program (${c.detail}), not a Beacon collector`, action: `free the port, or reinstall on another one: ${installCmd} --otlp-http-port <port>` });
+  }
+  if (s.log.warning) checks.push({ id: 'runtime_log_source', status: 'warn', message: s.log.warning, action: s.log.action });
+  if (c.state === 'up' && !s.log.exists && !s.log.warning) {
+    checks.push({ id: 'runtime_log', status: 'warn', message: `${s.log.live_log ?? s.config.runtime_log} does not exist; the collector recreates it with the next event`, action: repairCmd });
+  }
+  if (s.install.installed && s.service) {
+    const sv = s.service;
+    checks.push(
+      sv.installed && sv.running
+        ? { id: 'service', status: 'ok', message: `${sv.kind} service ${sv.name} is running` }
+        : { id: 'service', status: 'fail', message: `${sv.kind} service ${sv.name} is ${sv.installed ? `not running (${sv.detail ?? 'stopped'})` : `missing (${sv.file})`}`, action: `${installCmd} --service` },
+    );
+  }
+
+  // Codex.
+  const cx = s.codex;
+  const fixable = !!manifest && manifest.codex_files.some((f) => f.path === cx.config_path) && (cx.effective === null || cx.effective.path === cx.config_path);
+  if (cx.telemetry === 'enabled') {
+    checks.push({ id: 'codex_telemetry', status: 'ok', message: `Codex sends its logs to the collector (${cx.logs.endpoint})${cx.spans ? ', spans too' : ''}` });
+  }
+  for (const p of cx.problems) {
+    const ch = problemCheck(p, fixable, installCmd);
+    if (ch) checks.push(ch);
+  }
+  for (const o of cx.overrides) {
+    checks.push({ id: `codex_override:${o.layer}`, status: o.reaches_collector ? 'ok' : 'fail', message: o.message, action: o.reaches_collector ? undefined : `point the [otel] table of ${o.path} at http://127.0.0.1:${s.config.otlp_http_port}/v1/logs (or remove it); Beacon does not edit it` });
+  }
+  for (const p of cx.profiles) {
+    if (p.reaches_collector) continue;
+    checks.push({ id: `codex_profile:${p.name}`, status: 'warn', message: `\`codex --profile ${p.name}\` uses the [otel] of ${p.path}, which does not reach the collector${p.problems[0] ? `: ${p.problems[0].message}` : ''}`, action: 'beacon endpoint install --force (applies Beacon\'s block to it; uninstall restores it)' });
+  }
+  for (const e of s.environment) {
+    if (e.severity === 'info') continue;
+    checks.push({ id: `env:${e.variable}`, status: e.severity, message: e.message, action: e.action });
+  }
+  for (const a of s.app_servers) {
+    if (!a.stale) continue;
+    checks.push({ id: 'codex_app_server', status: 'warn', message: `a Codex app-server daemon (pid ${a.pid}) started before the last change to ${cx.effective?.path ?? cx.config_path}; it keeps exporting with its old settings`, action: 'codex app-server daemon restart' });
+  }
+  if (s.last_event) checks.push({ id: 'last_event', status: 'ok', message: `last event ${s.last_event.action ?? ''} ${formatAge(s.last_event.age_seconds)}`.replace(/\s+/g, ' ') });
+  else checks.push({ id: 'last_event', status: 'ok', message: 'no events yet: run Codex, or `beacon endpoint test-event` to check the pipeline' });
+  return checks;
+}
+
+function verdictOf(s: EndpointStatus): EndpointStatus['verdict'] {
+  const fails = s.checks.filter((c) => c.status === 'fail');
+  const warns = s.checks.filter((c) => c.status === 'warn');
+  if (fails.length === 0 && warns.length === 0) {
+    const last = s.last_event ? `last event ${formatAge(s.last_event.age_seconds)}` : 'no events yet';
+    return { status: 'ok', summary: `healthy: collector up on 127.0.0.1:${s.collector.port} (pid ${s.collector.pid}), Codex telemetry reaches it, ${last}` };
+  }
+  const first = fails[0] ?? warns[0];
+  const counts = [fails.length ? `${fails.length} failure(s)` : '', warns.length ? `${warns.length} warning(s)` : ''].filter(Boolean).join(', ');
+  return { status: fails.length ? 'fail' : 'warn', summary: `${counts}: ${first.message}` };
+}
+
+/** The short readable report: the verdict first, then the facts, then what to do. */
+export function formatStatus(s: EndpointStatus): string {
+  const L: string[] = [];
+  const mark = { ok: 'OK', warn: 'WARN', fail: 'FAIL' } as const;
+  L.push(`Beacon ${s.beacon_version} (${s.mode} mode): ${mark[s.verdict.status]} ${s.verdict.summary}`);
+  const c = s.collector;
+  L.push(
+    c.state === 'up'
+      ? `Collector:  up on 127.0.0.1:${c.port}, pid ${c.pid}, ${c.mode} mode, since ${c.started_at}, ${c.events_written ?? 0} event(s) written, write ${c.write_status ?? '?'}${c.write_reason ? ` (${c.write_reason})` : ''}`
+      : c.state === 'down'
+        ? `Collector:  not running (nothing on 127.0.0.1:${c.port})`
+        : `Collector:  port ${c.port} held by another program (${c.detail})`,
+  );
+  if (s.service) L.push(`Service:    ${s.service.kind} ${s.service.name}: ${s.service.installed ? 'installed' : 'missing'}, ${s.service.running ? 'running' : 'not running'}`);
+  L.push(`Log:        ${s.log.live_log ?? s.config.runtime_log}${s.log.exists ? ` (${s.log.size_bytes} bytes)` : ' (missing)'}`);
+  if (s.log.warning) L.push(`Log source: ${s.log.warning}`);
+  L.push(`Last event: ${s.last_event ? `${s.last_event.action ?? '?'} at ${s.last_event.timestamp} (${formatAge(s.last_event.age_seconds)})` : 'none'}`);
+  const cx = s.codex;
+  L.push(`Codex:      telemetry ${cx.telemetry}; config ${cx.effective ? `${cx.effective.path}${cx.effective.layer !== 'user_config' ? ` (${cx.effective.layer})` : ''}` : `${cx.config_path} (no [otel])`}`);
+  L.push(`            logs -> ${cx.logs.endpoint ?? cx.logs.kind}; metrics -> ${cx.metrics.endpoint ?? (cx.metrics.kind === 'absent' ? 'Statsig (default)' : cx.metrics.kind)}; spans ${cx.spans ? 'on' : 'off'}${cx.log_user_prompt === false ? '; prompt text withheld' : ''}`);
+  if (cx.installs) for (const i of cx.installs) L.push(`            ${i.path} ${i.version ?? `(version unknown: ${i.versionError})`}`);
+  const issues = s.checks.filter((x) => x.status !== 'ok');
+  if (issues.length) {
+    L.push('');
+    for (const x of issues) L.push(`${mark[x.status]} ${x.id}: ${x.message}${x.action ? `\n     -> ${x.action}` : ''}`);
+  }
+  return L.join('\n') + '\n';
+}
+
