@@ -11,7 +11,7 @@
  * --strict  exit 1 when any line FAILs (default: exit 1 only when a section could not run)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, platform, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, platform, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { RESULTS_JSON } from './paths';
 import { progress } from './progress';
@@ -78,6 +78,7 @@ async function main(): Promise<number> {
   const rows: ResultRow[] = [];
   const errors: SectionError[] = [];
   const t0 = Date.now();
+  const loadStart = loadavg()[0];
   progress(`${args.quick ? 'quick' : 'full'} run: ${selected.map((s) => s.name).join(', ')}`);
   for (const section of selected) {
     const dir = mkdtempSync(join(tmpdir(), `beacon-bench-${section.name}-`));
@@ -96,7 +97,7 @@ async function main(): Promise<number> {
 
   const report: BenchReport = {
     date: new Date().toISOString(),
-    machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: platform(), totalMemMB: Math.round(totalmem() / 2 ** 20) },
+    machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: platform(), totalMemMB: Math.round(totalmem() / 2 ** 20), loadavgStart: loadStart, loadavgEnd: loadavg()[0] },
     mode: args.quick ? 'quick' : 'full',
     sections: selected.map((s) => s.name),
     durationS: Math.round((Date.now() - t0) / 100) / 10,
@@ -106,7 +107,7 @@ async function main(): Promise<number> {
   writeJson(args.json, report);
   const m = report.machine;
   process.stdout.write(
-    `Beacon bench (${report.mode}) ${report.date}  nproc=${m.nproc} node=${m.node} ${m.platform} cpu="${m.cpu}" mem=${m.totalMemMB} MB  took ${report.durationS} s\n\n`,
+    `Beacon bench (${report.mode}) ${report.date}  nproc=${m.nproc} node=${m.node} ${m.platform} cpu="${m.cpu}" mem=${m.totalMemMB} MB  load average ${m.loadavgStart.toFixed(1)} -> ${m.loadavgEnd.toFixed(1)}  took ${report.durationS} s\n\n`,
   );
   process.stdout.write(renderTable(rows) + '\n');
   for (const e of errors) process.stdout.write(`\nSECTION ERROR ${e.section}: ${e.error}\n`);

@@ -30,7 +30,7 @@ export interface SectionError {
 
 export interface BenchReport {
   date: string;
-  machine: { nproc: number; cpu: string; node: string; platform: string; totalMemMB: number };
+  machine: { nproc: number; cpu: string; node: string; platform: string; totalMemMB: number; loadavgStart: number; loadavgEnd: number };
   mode: 'full' | 'quick';
   sections: string[];
   durationS: number;

@@ -8,7 +8,7 @@
  * engineer's two-state set) is the fallback so a build that ships only that one still has icons.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { TrayStatus } from '../shared/ipc';
 
 export const TRAY_ICON_FILES: Record<TrayStatus, string> = {
@@ -45,4 +45,18 @@ export function trayIconPath(status: TrayStatus, loc: IconLocation, exists: (p: 
     if (exists(p)) return p;
   }
   return null;
+}
+
+/**
+ * The repo root in development: the nearest ancestor of `startDir` with a package.json and a
+ * resources/ dir (electron/main from sources, out/electron/main when compiled).
+ */
+export function findAppRoot(startDir: string, exists: (p: string) => boolean = existsSync): string {
+  let dir = startDir;
+  for (;;) {
+    if (exists(join(dir, 'package.json')) && exists(join(dir, 'resources'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return startDir;
+    dir = parent;
+  }
 }

@@ -7,8 +7,11 @@ import { buildProgram, runCli, type Register } from './program';
 import { registerEndpointRun } from './commands/endpoint-run';
 import { registerEndpointDashboard } from './commands/endpoint-dashboard';
 import { registerCi } from './commands/ci';
+import { registerEndpointLifecycle } from './commands/endpoint-lifecycle';
+import { registerEndpointInspect } from './commands/endpoint-inspect';
+import { registerEndpointTestEvent } from './commands/endpoint-test-event';
 
-const registrations: Register[] = [registerEndpointRun, registerEndpointDashboard, registerCi];
+const registrations: Register[] = [registerEndpointRun, registerEndpointDashboard, registerCi, registerEndpointLifecycle, registerEndpointInspect, registerEndpointTestEvent];
 
 runCli(buildProgram(registrations), process.argv).then((code) => {
   process.exitCode = code;

@@ -8,7 +8,9 @@
  * Origin would prove nothing (an attacker controls both).
  */
 
-const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/** The Host names of this machine's loopback; both the collector and the dashboard accept only these. */
+export const LOOPBACK_HOST_NAMES: readonly string[] = ['127.0.0.1', 'localhost', '[::1]'];
+const LOOPBACK_NAMES = new Set(LOOPBACK_HOST_NAMES);
 
 /** The host part of a Host header value ("[::1]:4318" -> "[::1]"), lower-cased; undefined if malformed. */
 export function hostName(hostHeader: string): string | undefined {

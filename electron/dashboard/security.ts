@@ -9,6 +9,7 @@
  * headers forbid framing, sniffing, referrers and cross-origin embedding.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { LOOPBACK_HOST_NAMES } from '../collector/loopback-guard';
 
 /** A fresh per-run token: 32 random bytes, base64url (43 characters, URL-safe). */
 export function generateToken(): string {
@@ -56,7 +57,6 @@ export function bearerToken(header: string | undefined): string | undefined {
   return m ? m[1] : undefined;
 }
 
-const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
 /**
  * DNS-rebinding defence: a rebinding page reaches us with ITS hostname in Host, so only
@@ -65,7 +65,7 @@ const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 export function isAllowedHost(host: string | undefined, port: number): boolean {
   if (!host) return false;
   const h = host.toLowerCase();
-  return LOOPBACK_NAMES.some((name) => h === name || h === `${name}:${port}`);
+  return LOOPBACK_HOST_NAMES.some((name) => h === name || h === `${name}:${port}`);
 }
 
 /**

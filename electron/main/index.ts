@@ -7,13 +7,14 @@
  * Nothing here touches a ready-only API (Tray, BrowserWindow, screen, session) before
  * app.whenReady(); at module load we only register app event listeners.
  */
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { app, ipcMain, session, shell } from 'electron';
 import { APP_STATE_CHANGED, type LoginItemState } from '../shared/ipc';
 import { createCliAppActions } from '../app/app-actions';
 import { createIpcHandlers, type LoginItems } from '../app/app-ipc';
 import { AppRuntime } from '../app/app-runtime';
 import { registerIpcHandlers } from '../app/ipc-handlers';
+import { findAppRoot } from '../app/tray-icons';
 import type { TrayMenuActions } from '../app/tray-state';
 import { TRAY_PARTITION, trayWindowUrl } from '../app/window-security';
 import { setupLogging } from './logging';
@@ -26,7 +27,6 @@ const PATHS = {
   preload: join(__dirname, '../preload/index.js'),
   cliEntry: join(__dirname, '../cli/index.js'),
   renderer: join(__dirname, '../../renderer'),
-  repoRoot: resolve(__dirname, '../../..'),
 };
 
 const SHUTDOWN_TIMEOUT_MS = 5000;
@@ -105,7 +105,7 @@ export function main(): void {
     tray = new TrayView(
       runtime.model,
       menuActions,
-      { isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, appRoot: PATHS.repoRoot },
+      { isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, appRoot: findAppRoot(__dirname) },
       (bounds) => popover?.toggle(bounds),
       (message) => log.warn(message),
     );

@@ -1,0 +1,106 @@
+/**
+ * Read-only endpoint commands: `discover`, `status`, `config show`, and `doctor` (read-only
+ * unless --fix). Exit codes: status, discover and config show exit 0 whatever the health (they
+ * report; a broken config.json is exit 1); doctor exits 1 when any check fails.
+ */
+import type { Command } from 'commander';
+import { inspectOtel } from '../../codex/config-inspect';
+import { discoverCodex, type CodexDiscovery } from '../../codex/discovery';
+import { readEndpointConfig } from '../../endpoint/endpoint-config';
+import { formatDoctor, runDoctor } from '../../endpoint/doctor';
+import { codexTargetFile, lifecycleContext } from '../../endpoint/lifecycle-context';
+import { computeStatus, formatStatus } from '../../endpoint/status';
+import { readFile } from 'node:fs/promises';
+import { asUserErrors } from './endpoint-lifecycle';
+
+function formatDiscovery(d: CodexDiscovery): string {
+  const L = [d.installs.length ? `Codex CLI: ${d.installs.length} install(s) found` : 'Codex CLI: not found on PATH or in the usual places'];
+  for (const i of d.installs) L.push(`  ${i.path}${i.realPath !== i.path ? ` -> ${i.realPath}` : ''}  ${i.version ?? `(version unknown: ${i.versionError})`}  [${i.source}${i.onPath ? ', on PATH' : ''}]`);
+  L.push(`CODEX_HOME: ${d.codexHome}${d.codexHomeExists ? '' : ' (does not exist yet)'}`);
+  L.push(`Config: ${d.configPath}${d.configExists ? '' : ' (none)'}`);
+  for (const p of d.profiles) L.push(`Profile config: ${p}`);
+  return L.join('\n') + '\n';
+}
+
+export function registerEndpointInspect(_program: Command, endpoint: Command): void {
+  endpoint
+    .command('discover')
+    .description('Find Codex installs, versions, CODEX_HOME and its config files (no side effects).')
+    .option('--json', 'machine-readable output')
+    .action(async (f: { json?: boolean }) => {
+      const d = await discoverCodex(process.env);
+      process.stdout.write(f.json ? JSON.stringify(d, null, 2) + '\n' : formatDiscovery(d));
+    });
+
+  endpoint
+    .command('status')
+    .description('Is Codex telemetry reaching Beacon? Collector, service, log, last event, Codex [otel] as Codex reads it.')
+    .option('--json', 'machine-readable output (shape: EndpointStatus in electron/endpoint/status.ts)')
+    .option('--system', 'the system-mode install')
+    .action(async (f: { json?: boolean; system?: boolean }) => {
+      const s = await computeStatus({ mode: f.system ? 'system' : 'user', discover: true });
+      process.stdout.write(f.json ? JSON.stringify(s, null, 2) + '\n' : formatStatus(s));
+    });
+
+  endpoint
+    .command('doctor')
+    .description('Health checks with the exact fix for each; --fix applies the safe ones.')
+    .option('--fix', 'start the collector, re-apply Beacon\'s own [otel] block, create missing directories')
+    .option('--json', 'machine-readable output')
+    .option('--system', 'the system-mode install')
+    .action(async (f: { fix?: boolean; json?: boolean; system?: boolean }) => {
+      const r = await runDoctor({ mode: f.system ? 'system' : 'user', fix: !!f.fix });
+      process.stdout.write(f.json ? JSON.stringify(r, null, 2) + '\n' : formatDoctor(r));
+      process.exitCode = r.status === 'fail' ? 1 : 0;
+    });
+
+  const config = endpoint.command('config').description('Beacon endpoint configuration.');
+  config
+    .command('show')
+    .description('The effective configuration: config.json with defaults, paths, and the Codex [otel] state.')
+    .option('--json', 'machine-readable output')
+    .option('--system', 'the system-mode configuration')
+    .action(async (f: { json?: boolean; system?: boolean }) => {
+      const mode = f.system ? 'system' : 'user';
+      const ctx = lifecycleContext(mode, process.env);
+      const { config: cfg, exists } = await asUserErrors(() => readEndpointConfig(mode, process.env));
+      const codexPath = codexTargetFile(ctx);
+      const text = await readFile(codexPath, 'utf8').catch(() => null);
+      const insp = text === null ? null : inspectOtel(text, { port: cfg.otlp_http_port });
+      const value = {
+        mode,
+        config_file: { path: ctx.paths.configFile, exists },
+        config: cfg,
+        paths: { ...ctx.paths, codex_home: ctx.codexHome, collector_output: ctx.collectorOutput },
+        codex: {
+          config_path: codexPath,
+          exists: text !== null,
+          otel: insp && {
+            present: insp.present,
+            managed_by_beacon: insp.managedByBeacon,
+            parsed: insp.parsed,
+            logs: insp.logs,
+            metrics: insp.metrics,
+            traces: insp.traces,
+            log_user_prompt: insp.logUserPrompt,
+            environment: insp.environment,
+            problems: insp.problems,
+          },
+        },
+      };
+      if (f.json) {
+        process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+        return;
+      }
+      const L = [`Beacon endpoint config (${mode} mode): ${ctx.paths.configFile}${exists ? '' : ' (not written yet: defaults)'}`];
+      for (const [k, v] of Object.entries(cfg)) L.push(`  ${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`);
+      L.push(`Paths: base ${ctx.paths.baseDir}, manifest ${ctx.paths.manifestFile}, logs ${ctx.paths.logDir}`);
+      L.push(`Codex config: ${codexPath}${text === null ? ' (missing)' : ''}`);
+      if (insp) {
+        L.push(`  [otel] ${insp.present ? (insp.managedByBeacon ? "present (Beacon's block)" : 'present (your own)') : 'absent'}${insp.parsed ? '' : ' - file is not valid TOML'}`);
+        L.push(`  logs -> ${insp.logs.endpoint ?? insp.logs.kind}; metrics -> ${insp.metrics.endpoint ?? insp.metrics.kind}; traces -> ${insp.traces.endpoint ?? insp.traces.kind}`);
+        for (const p of insp.problems) L.push(`  ${p.severity}: ${p.message}`);
+      }
+      process.stdout.write(L.join('\n') + '\n');
+    });
+}

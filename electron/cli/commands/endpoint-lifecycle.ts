@@ -1,0 +1,144 @@
+/**
+ * `beacon endpoint install | uninstall | repair`: argument parsing and output only; the work is
+ * in electron/endpoint/lifecycle-*.ts. Exit codes: 0 done, 1 failed or something left behind
+ * (the output lists it), 2 bad usage (unknown harness, bad port, --enforce without --system).
+ */
+import type { Command } from 'commander';
+import { ManifestError } from '../../endpoint/install-manifest';
+import { EndpointConfigError } from '../../endpoint/endpoint-config';
+import { LifecycleError } from '../../endpoint/lifecycle-context';
+import { runInstall, type InstallReport, type LifecycleStep } from '../../endpoint/lifecycle-install';
+import { runRepair, type RepairReport } from '../../endpoint/lifecycle-repair';
+import { runUninstall, type UninstallReport } from '../../endpoint/lifecycle-uninstall';
+import type { ContentPolicy } from '../../shared/event';
+import { parseContentPolicy, parseHarness, parsePort } from '../options';
+import { UsageError } from '../program';
+
+/** Lifecycle errors the user can act on become plain messages with their exit code. */
+export async function asUserErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof LifecycleError) throw new UsageError(err.message, err.exitCode);
+    if (err instanceof ManifestError || err instanceof EndpointConfigError) throw new UsageError(err.message, 1);
+    throw err;
+  }
+}
+
+function out(json: boolean, value: unknown, text: string): void {
+  process.stdout.write(json ? JSON.stringify(value, null, 2) + '\n' : text);
+}
+
+function stepLine(s: LifecycleStep): string {
+  const head = `  ${s.status === 'planned' ? '' : `[${s.status}] `}${s.action}${s.target ? ` ${s.target}` : ''}${s.detail ? ` (${s.detail})` : ''}`;
+  const diff = s.diff ? '\n' + s.diff.split('\n').map((l) => `      ${l}`).join('\n') : '';
+  return head + diff;
+}
+
+function formatInstall(r: InstallReport): string {
+  const L: string[] = [];
+  if (r.dry_run) {
+    L.push(`Dry run (${r.mode} mode): nothing was written. Beacon would:`);
+    for (const s of r.steps) L.push(stepLine(s));
+  } else {
+    L.push(r.ok ? `Beacon endpoint installed (${r.mode} mode).` : `Beacon endpoint install FAILED (${r.mode} mode).`);
+    for (const s of r.steps) L.push(stepLine(s));
+    if (r.collector.state === 'started' || r.collector.state === 'already-running') L.push(`Collector: ${r.collector.state === 'started' ? 'started' : 'already running'} on 127.0.0.1:${r.port} (pid ${r.collector.pid})`);
+    else if (r.collector.state === 'not-started') L.push('Collector: not started (--no-start); `beacon endpoint run` or the app starts it');
+    L.push(`Runtime log: ${r.runtime_log}`);
+    L.push(`Install manifest: ${r.manifest}`);
+  }
+  for (const w of r.warnings) L.push(`warning: ${w}`);
+  for (const e of r.errors) L.push(`error: ${e}`);
+  if (r.ok && !r.dry_run) L.push('Next: run Codex, then `beacon endpoint status` (or `beacon endpoint test-event` to check the pipeline now).');
+  return L.join('\n') + '\n';
+}
+
+function formatUninstall(r: UninstallReport): string {
+  const L = [r.ok ? (r.installed ? 'Beacon endpoint removed: everything install added is gone.' : 'Nothing to uninstall.') : `Beacon endpoint uninstall left ${r.left_behind.length} item(s) behind:`];
+  for (const x of r.left_behind) L.push(`  LEFT ${x.item}: ${x.reason}`);
+  for (const d of r.done) L.push(`  done: ${d}`);
+  for (const n of r.notes) L.push(`  note: ${n}`);
+  return L.join('\n') + '\n';
+}
+
+function formatRepair(r: RepairReport): string {
+  const L = [r.ok ? `Endpoint repaired. Manifest: ${r.manifest}` : 'Endpoint repair FAILED:'];
+  for (const s of r.steps) L.push(stepLine(s));
+  for (const e of r.errors) L.push(`error: ${e}`);
+  return L.join('\n') + '\n';
+}
+
+interface InstallFlags {
+  harness: 'codex';
+  includeCodexSpans?: boolean;
+  promptContent: boolean;
+  otlpHttpPort?: number;
+  content?: ContentPolicy;
+  start: boolean;
+  dryRun?: boolean;
+  force?: boolean;
+  json?: boolean;
+  system?: boolean;
+  enforce?: boolean;
+  service?: boolean;
+}
+
+export function registerEndpointLifecycle(_program: Command, endpoint: Command): void {
+  endpoint
+    .command('install')
+    .description("Point Codex at the local collector (an [otel] block in config.toml) and make sure a collector runs.")
+    .option('--harness <name>', 'agent to configure: codex (also codex-cli, codex_cli)', parseHarness, 'codex')
+    .option('--include-codex-spans', 'also export and keep Codex spans (high volume)')
+    .option('--no-prompt-content', 'Codex sends "[REDACTED]" instead of prompt text (log_user_prompt = false)')
+    .option('--otlp-http-port <port>', 'collector port on 127.0.0.1 (default 4318, or the installed one)', parsePort)
+    .option('--content <policy>', 'what the log keeps: full | redacted | metadata (default redacted)', parseContentPolicy)
+    .option('--no-start', 'write the configuration only; do not start a collector')
+    .option('--dry-run', 'print what would change (with a diff of the [otel] section) and write nothing')
+    .option('--force', "replace an [otel] table of yours that sends telemetry elsewhere (uninstall restores it)")
+    .option('--json', 'machine-readable output')
+    .option('--system', 'system mode (root): /etc/codex, /var/log/beacon-agent, a system service')
+    .option('--enforce', 'with --system: write /etc/codex/requirements.toml so users cannot turn it off')
+    .option('--service', 'install a LaunchAgent / systemd unit (LaunchDaemon / system unit with --system) running `beacon endpoint run`')
+    .action(async (f: InstallFlags) => {
+      const r = await asUserErrors(() =>
+        runInstall({
+          mode: f.system ? 'system' : 'user',
+          port: f.otlpHttpPort,
+          includeSpans: f.includeCodexSpans ? true : undefined,
+          logUserPrompt: f.promptContent === false ? false : undefined,
+          content: f.content,
+          start: f.start,
+          dryRun: !!f.dryRun,
+          force: !!f.force,
+          enforce: !!f.enforce,
+          service: !!f.service,
+        }),
+      );
+      out(!!f.json, r, formatInstall(r));
+      process.exitCode = r.ok ? 0 : 1;
+    });
+
+  endpoint
+    .command('uninstall')
+    .description('Remove exactly what install added: the [otel] block (restoring your file), the service, config, logs; stop the collector it started.')
+    .option('--keep-logs', 'keep the runtime log and its archives')
+    .option('--json', 'machine-readable output')
+    .option('--system', 'remove the system-mode install (root)')
+    .action(async (f: { keepLogs?: boolean; json?: boolean; system?: boolean }) => {
+      const r = await asUserErrors(() => runUninstall({ mode: f.system ? 'system' : 'user', keepLogs: !!f.keepLogs }));
+      out(!!f.json, r, formatUninstall(r));
+      process.exitCode = r.ok ? 0 : 1;
+    });
+
+  endpoint
+    .command('repair')
+    .description('Bring a drifted install back: re-apply the [otel] block, restart the collector, recreate the log.')
+    .option('--json', 'machine-readable output')
+    .option('--system', 'repair the system-mode install (root)')
+    .action(async (f: { json?: boolean; system?: boolean }) => {
+      const r = await asUserErrors(() => runRepair({ mode: f.system ? 'system' : 'user' }));
+      out(!!f.json, r, formatRepair(r));
+      process.exitCode = r.ok ? 0 : 1;
+    });
+}
