@@ -1,5 +1,8 @@
 /** Every bench section, in the order a full run executes them. */
 import type { Section } from './section';
 import { ingestSection } from './section-ingest';
+import { idleSection } from './section-idle';
+import { dashboardSection } from './section-dashboard';
+import { liveSection } from './section-live';
 
-export const SECTIONS: readonly Section[] = [ingestSection];
+export const SECTIONS: readonly Section[] = [ingestSection, idleSection, dashboardSection, liveSection];

@@ -1,88 +1,81 @@
 #!/usr/bin/env node
 /**
- * Writes the menu-bar template icons to resources/icons/:
- *   trayTemplate.png (16x16), trayTemplate@2x.png (32x32)        the normal state
- *   trayAlertTemplate.png, trayAlertTemplate@2x.png             the "needs attention" state
- * macOS treats a name ending in "Template" as a template image: only the alpha channel counts and
- * the system tints it for light/dark menu bars, so the pixels are black with varying alpha.
- * The drawing (a dot with two broadcast arcs, a beacon) is computed, so the icons can be
- * regenerated exactly with `node build/generate-tray-icons.cjs` and need no image tools.
+ * Writes the tray's per-status template icons next to this file (16x16 and @2x 32x32):
+ *   beaconOkTemplate      a dot with two broadcast arcs: collecting
+ *   beaconWarnTemplate    one arc and a hollow ring badge: needs attention / starting
+ *   beaconErrorTemplate   the dot alone (no signal) and a solid badge: not collecting
+ *   beaconPausedTemplate  the dot and two pause bars: capture paused by the user
+ * Template images: black pixels, the shape is in the alpha channel; macOS tints them for the
+ * menu bar. The drawing is computed (no image tools needed); rerun with
+ * `node build/generate-tray-icons.cjs` after changing it. Uses only node:zlib.
  */
 'use strict';
-const { writeFileSync, mkdirSync } = require('node:fs');
+const { writeFileSync } = require('node:fs');
 const { join } = require('node:path');
+const OUT_DIR = join(__dirname, '..', 'resources', 'tray');
 const { deflateSync } = require('node:zlib');
 
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+const CRC = Array.from({ length: 256 }, (_, n) => {
   let c = n;
   for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
   return c >>> 0;
 });
-
-function crc32(buf) {
+const crc32 = (buf) => {
   let c = 0xffffffff;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  for (const b of buf) c = CRC[(c ^ b) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
+};
+function pngChunk(type, data) {
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(data.length);
   const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
+  const tail = Buffer.alloc(4);
+  tail.writeUInt32BE(crc32(body));
+  return Buffer.concat([head, body, tail]);
 }
 
-/** RGBA PNG from a function (x, y in 0..1 units of the icon) -> alpha 0..1. */
-function png(size, alphaAt) {
-  const samples = 4; // 4x4 supersampling for smooth edges
-  const raw = Buffer.alloc(size * (1 + size * 4));
+/** An RGBA PNG of `size` px whose alpha is `shape(x, y)` (x, y in 0..1), 4x4 supersampled. */
+function encode(size, shape) {
+  const stride = 1 + size * 4;
+  const raw = Buffer.alloc(size * stride); // RGB stays 0 (black); filter byte 0 per row
+  const n = 4;
   for (let y = 0; y < size; y++) {
-    raw[y * (1 + size * 4)] = 0; // filter: none
     for (let x = 0; x < size; x++) {
-      let a = 0;
-      for (let sy = 0; sy < samples; sy++) {
-        for (let sx = 0; sx < samples; sx++) {
-          a += alphaAt((x + (sx + 0.5) / samples) / size, (y + (sy + 0.5) / samples) / size);
-        }
-      }
-      const o = y * (1 + size * 4) + 1 + x * 4;
-      raw[o + 3] = Math.round((255 * a) / (samples * samples));
+      let hits = 0;
+      for (let sy = 0; sy < n; sy++) for (let sx = 0; sx < n; sx++) hits += shape((x + (sx + 0.5) / n) / size, (y + (sy + 0.5) / n) / size) ? 1 : 0;
+      raw[y * stride + 1 + x * 4 + 3] = Math.round((255 * hits) / (n * n));
     }
   }
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(size, 0);
   ihdr.writeUInt32BE(size, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 6; // RGBA
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  ihdr[8] = 8;
+  ihdr[9] = 6;
+  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
-/** A dot near the bottom with two arcs above it; `alert` adds a badge in the top-right corner. */
-function beacon(alert) {
-  return (x, y) => {
-    const cx = 0.5;
-    const cy = 0.72;
-    const r = Math.hypot(x - cx, y - cy);
-    const above = y < cy - 0.02 && Math.abs(x - cx) < (cy - y) * 1.4;
-    if (alert && Math.hypot(x - 0.82, y - 0.18) < 0.16) return 1;
-    if (r < 0.13) return 1;
-    if (above && Math.abs(r - 0.34) < 0.065) return 1;
-    if (above && Math.abs(r - 0.56) < 0.065) return 1;
-    return 0;
-  };
-}
+const CX = 0.46;
+const CY = 0.74;
+const dot = (x, y) => Math.hypot(x - CX, y - CY) < 0.13;
+const arc = (radius) => (x, y) => {
+  const r = Math.hypot(x - CX, y - CY);
+  const inCone = y < CY - 0.02 && Math.abs(x - CX) < (CY - y) * 1.05;
+  return inCone && Math.abs(r - radius) < 0.065;
+};
+const ring = (x, y) => Math.abs(Math.hypot(x - 0.82, y - 0.2) - 0.12) < 0.05;
+const badge = (x, y) => Math.hypot(x - 0.82, y - 0.2) < 0.17;
+const bars = (x, y) => y > 0.12 && y < 0.52 && ((x > 0.3 && x < 0.42) || (x > 0.56 && x < 0.68));
+const any = (...parts) => (x, y) => parts.some((p) => p(x, y));
 
-const outDir = join(__dirname, '..', 'resources', 'icons');
-mkdirSync(outDir, { recursive: true });
-for (const [name, alert] of [['trayTemplate', false], ['trayAlertTemplate', true]]) {
-  writeFileSync(join(outDir, `${name}.png`), png(16, beacon(alert)));
-  writeFileSync(join(outDir, `${name}@2x.png`), png(32, beacon(alert)));
+const SHAPES = {
+  beaconOkTemplate: any(dot, arc(0.34), arc(0.56)),
+  beaconWarnTemplate: any(dot, arc(0.34), ring),
+  beaconErrorTemplate: any(dot, badge),
+  beaconPausedTemplate: any(dot, bars),
+};
+
+for (const [name, shape] of Object.entries(SHAPES)) {
+  writeFileSync(join(OUT_DIR, `${name}.png`), encode(16, shape));
+  writeFileSync(join(OUT_DIR, `${name}@2x.png`), encode(32, shape));
 }
-console.log(`wrote tray icons to ${outDir}`);
+console.log(`wrote ${Object.keys(SHAPES).length * 2} tray icons to ${OUT_DIR}`);

@@ -61,38 +61,46 @@ export function runCli(args: string[], opts: CliRunnerOptions): Promise<CliOutco
   });
 }
 
+/** The parts of the lifecycle commands' --json reports (InstallReport / RepairReport) we read. */
+interface LifecycleJson {
+  ok?: boolean;
+  message?: string;
+  summary?: string;
+  error?: string;
+  errors?: string[];
+  steps?: Array<{ action?: string; target?: string; status?: string; detail?: string }>;
+}
+
+function fromReport(report: LifecycleJson, ok: boolean): string | undefined {
+  if (!ok) return report.error ?? report.errors?.find(Boolean) ?? report.message ?? report.summary;
+  if (report.message ?? report.summary) return report.message ?? report.summary;
+  const codex = report.steps?.find((s) => s.action === 'configure_codex');
+  if (codex) return `Codex config ${codex.status === 'unchanged' ? 'already in place' : 'updated'}: ${codex.target ?? ''}${codex.detail ? ` (${codex.detail})` : ''}`.trim();
+  return undefined;
+}
+
 /**
- * Turn the CLI's answer into one sentence for the user. `--json` output is read for a
- * `message` / `summary` / `error` field; otherwise the last line of output is used.
+ * Turn the CLI's answer into one sentence for the user: from the --json report when there is
+ * one, else from the line of output that names the problem.
  */
 export function summarizeCliOutcome(outcome: CliOutcome, what: string): ActionResult {
   if (outcome.timedOut) return { ok: false, message: `${what} did not finish in time and was stopped` };
   const ok = outcome.code === 0;
   let fromJson: string | undefined;
   try {
-    const parsed = JSON.parse(outcome.stdout) as Record<string, unknown>;
-    for (const key of ok ? ['message', 'summary'] : ['error', 'message', 'summary']) {
-      if (typeof parsed[key] === 'string' && parsed[key]) {
-        fromJson = parsed[key] as string;
-        break;
-      }
-    }
+    const parsed = JSON.parse(outcome.stdout) as LifecycleJson;
+    if (parsed && typeof parsed === 'object') fromJson = fromReport(parsed, ok);
   } catch {
     /* not JSON: fall back to text */
   }
-  const lastLine = (text: string) =>
+  const lines = (text: string) =>
     text
       .split('\n')
       .map((l) => l.trim())
-      .filter(Boolean)
-      .pop();
+      .filter(Boolean);
   // A crash prints a stack and then Node's version: the line that names the error is the useful one.
-  const errorLine = (text: string) =>
-    text
-      .split('\n')
-      .map((l) => l.trim())
-      .find((l) => /^beacon:|Error\b/.test(l));
-  const text = fromJson ?? (ok ? lastLine(outcome.stdout) : (errorLine(outcome.stderr) ?? lastLine(outcome.stderr) ?? lastLine(outcome.stdout)));
+  const errorLine = (text: string) => lines(text).find((l) => /^beacon:|Error\b/.test(l));
+  const text = fromJson ?? (ok ? lines(outcome.stdout).pop() : (errorLine(outcome.stderr) ?? lines(outcome.stderr).pop() ?? lines(outcome.stdout).pop()));
   if (ok) return { ok, message: text ?? `${what}: done` };
   return { ok, message: text ? text.replace(/^beacon:\s*/, '') : `${what} failed (exit code ${outcome.code ?? 'none'})` };
 }
@@ -100,8 +108,12 @@ export function summarizeCliOutcome(outcome: CliOutcome, what: string): ActionRe
 export function createCliAppActions(opts: CliRunnerOptions): AppActions {
   return {
     async repairCodexConfig() {
-      const outcome = await runCli(['endpoint', 'repair', '--json'], opts);
-      return summarizeCliOutcome(outcome, 'Configuring Codex');
+      const repaired = await runCli(['endpoint', 'repair', '--json'], opts);
+      const result = summarizeCliOutcome(repaired, 'Configuring Codex');
+      if (result.ok || !/not installed/i.test(result.message)) return result;
+      // First run: nothing to repair yet. Install the Codex config only: this app hosts the
+      // collector itself, so no background collector is started.
+      return summarizeCliOutcome(await runCli(['endpoint', 'install', '--json', '--no-start'], opts), 'Configuring Codex');
     },
   };
 }

@@ -4,8 +4,7 @@
  * Icons are macOS template images (black + alpha; the name ends in "Template" so macOS tints
  * them for light and dark menu bars; Electron picks the @2x file next to it on retina screens).
  * Packaged, they live in Contents/Resources (process.resourcesPath); in development, in the
- * repo's resources/. The per-status set is resources/tray/; resources/icons/ (the packaging
- * engineer's two-state set) is the fallback so a build that ships only that one still has icons.
+ * repo's resources/ (tray/ in both cases; drawn by build/generate-tray-icons.cjs).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,13 +15,6 @@ export const TRAY_ICON_FILES: Record<TrayStatus, string> = {
   warn: 'tray/beaconWarnTemplate.png',
   error: 'tray/beaconErrorTemplate.png',
   paused: 'tray/beaconPausedTemplate.png',
-};
-
-const FALLBACK_FILES: Record<TrayStatus, string> = {
-  ok: 'icons/trayTemplate.png',
-  warn: 'icons/trayAlertTemplate.png',
-  error: 'icons/trayAlertTemplate.png',
-  paused: 'icons/trayTemplate.png',
 };
 
 export interface IconLocation {
@@ -40,11 +32,8 @@ export function resourcesDir(loc: IconLocation): string {
 /** The first existing file for `status`, or null (the caller then shows an empty image and logs it). */
 export function trayIconPath(status: TrayStatus, loc: IconLocation, exists: (p: string) => boolean = existsSync): string | null {
   const dir = resourcesDir(loc);
-  for (const rel of [TRAY_ICON_FILES[status], FALLBACK_FILES[status]]) {
-    const p = join(dir, rel);
-    if (exists(p)) return p;
-  }
-  return null;
+  const p = join(dir, TRAY_ICON_FILES[status]);
+  return exists(p) ? p : null;
 }
 
 /**

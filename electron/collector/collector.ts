@@ -42,6 +42,8 @@ export interface CollectorHealth {
   include_spans: boolean;
   content: ContentPolicy;
   status: 'ok' | 'degraded';
+  /** Capture paused from the tray: requests are answered, events are not written. */
+  paused: boolean;
   write: { status: string; reason?: string; since?: string };
   stats: IngestPipeline['stats'];
 }
@@ -104,6 +106,7 @@ export async function startCollector(opts: CollectorOptions): Promise<RunningCol
       include_spans: includeSpans,
       content,
       status: w.status === 'ok' ? 'ok' : 'degraded',
+      paused: pipeline.paused,
       write: { status: w.status, reason: w.reason, since: w.since },
       stats: pipeline.stats,
     };

@@ -24,6 +24,8 @@ export interface PipelineStats {
   eventsWritten: number;
   eventsTruncated: number;
   recordsDropped: number;
+  /** Events normalized while capture was paused, and therefore not written. */
+  eventsDroppedWhilePaused: number;
   lastEventAt?: string;
 }
 
@@ -38,7 +40,14 @@ export class IngestPipeline {
     eventsWritten: 0,
     eventsTruncated: 0,
     recordsDropped: 0,
+    eventsDroppedWhilePaused: 0,
   };
+
+  /**
+   * Pause capture (the tray's "Pause capture"). Requests are still answered 200: Codex never
+   * retries and a failing endpoint only slows its exit, so refusing would save nothing.
+   */
+  paused = false;
 
   constructor(private readonly opts: PipelineOptions) {}
 
@@ -65,6 +74,10 @@ export class IngestPipeline {
 
   /** Write already-normalized events (also used by `test-event`-style validation events). */
   async write(events: BeaconEvent[]): Promise<IngestOutcome> {
+    if (this.paused) {
+      this.stats.eventsDroppedWhilePaused += events.length;
+      return {};
+    }
     const policed = events.map((e) => applyContentPolicy(e, this.opts.content));
     try {
       const result = await this.opts.writer.append(policed);

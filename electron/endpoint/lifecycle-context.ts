@@ -68,9 +68,13 @@ export function systemCodexFiles(ctx: LifecycleContext): { requirements: string;
  * The service manager for this platform, talking through the runner chosen by the environment
  * (the real launchctl/systemctl, or the test-only recorder, see lifecycle-service-runner.ts).
  */
-export function serviceManagerFor(ctx: LifecycleContext): ServiceManager | undefined {
+export function serviceKindFor(ctx: LifecycleContext): ServiceKind | undefined {
   const forced = ctx.env.BEACON_SERVICE_KIND; // test-only, with the recording runner: check launchd paths on Linux
-  const kind: ServiceKind | undefined = forced === 'launchd' || forced === 'systemd' ? forced : serviceKind(ctx.platform);
+  return forced === 'launchd' || forced === 'systemd' ? forced : serviceKind(ctx.platform);
+}
+
+export function serviceManagerFor(ctx: LifecycleContext): ServiceManager | undefined {
+  const kind = serviceKindFor(ctx);
   if (!kind) return undefined;
   return new ServiceManager(runnerFromEnv(ctx.env), kind, ctx.env, process.getuid?.() ?? 0);
 }

@@ -26,10 +26,14 @@ import { cliEntry } from './collector-process';
 import { defaultEndpointConfig, readEndpointConfig, writeEndpointConfig, type EndpointConfig } from './endpoint-config';
 import { readManifest, writeManifest, type CodexFileEntry, type CodexFileRole, type InstallManifest } from './install-manifest';
 import { startCollectorFor, stopRecordedCollector } from './lifecycle-collector';
-import { codexTargetFile, lifecycleContext, LifecycleError, requireSystemPrivileges, serviceManagerFor, type LifecycleContext } from './lifecycle-context';
+import { codexTargetFile, lifecycleContext, LifecycleError, requireSystemPrivileges, serviceKindFor, serviceManagerFor, type LifecycleContext } from './lifecycle-context';
 import { makeDirs, missingDirs, otelDiff, prepareSystemLogDir } from './lifecycle-files';
 import { DEFAULT_OTLP_PORT, type Mode, type PathEnv } from './paths';
 import { waitForCollector } from './collector-process';
+import { dirname } from 'node:path';
+import { writeFileAtomic } from './atomic-write';
+import { serviceFile } from './services/service-manager';
+import { LAUNCHD_LABEL, SYSTEMD_UNIT, launchdPlist, systemdUnit } from './services/unit-files';
 
 export interface InstallOptions {
   mode: Mode;
@@ -208,7 +212,14 @@ export async function runInstall(opts: InstallOptions): Promise<InstallReport> {
   };
 
   if (opts.dryRun) {
-    for (const d of dirs) for (const m of await missingDirs(d.dir)) report.steps.push({ action: 'create_dir', target: m, status: 'planned', detail: `mode 0${d.mode.toString(8)}` });
+    const seen = new Set<string>();
+    for (const d of dirs) {
+      for (const m of await missingDirs(d.dir)) {
+        if (seen.has(m)) continue;
+        seen.add(m);
+        report.steps.push({ action: 'create_dir', target: m, status: 'planned', detail: `mode 0${d.mode.toString(8)}` });
+      }
+    }
     if (ctx.mode === 'system') for (const m of await missingDirs(ctx.paths.logDir)) report.steps.push({ action: 'create_dir', target: m, status: 'planned', detail: 'mode 0750, group-readable log directory' });
     report.steps.push({ action: 'write_file', target: ctx.paths.configFile, status: 'planned', detail: `endpoint configuration (port ${settings.port}, content ${settings.content})` });
     if (opts.service) report.steps.push({ action: 'install_service', status: 'planned', detail: `${ctx.mode} service running \`beacon endpoint run\`${opts.start ? ' (loaded and started)' : ''}` });
@@ -279,8 +290,21 @@ export async function runInstall(opts: InstallOptions): Promise<InstallReport> {
     const stopped = await stopRecordedCollector(manifest.collector);
     if (stopped.kind === 'stopped') manifest.collector = null;
     const prog = serviceProgram(ctx);
+    const spec = { mode: ctx.mode, programArguments: prog.args, stdoutPath: ctx.collectorOutput, stderrPath: ctx.collectorOutput, env: prog.env };
+    if (!opts.start) {
+      // --no-start: the definition is written, nothing is loaded (the next login / boot, or a
+      // later `install --service`, starts it).
+      const kind = serviceKindFor(ctx)!;
+      const file = serviceFile(kind, ctx.mode, ctx.env);
+      await makeDirs(dirname(file), 0o755);
+      await writeFileAtomic(file, kind === 'launchd' ? launchdPlist(spec) : systemdUnit(spec), { mode: 0o644 });
+      manifest.service = { kind, name: kind === 'launchd' ? LAUNCHD_LABEL[ctx.mode] : SYSTEMD_UNIT, file };
+      report.steps.push({ action: 'write_unit', target: file, status: 'done', detail: 'not loaded (--no-start)' });
+      await writeManifest(ctx.paths.manifestFile, manifest);
+      return report;
+    }
     try {
-      const st = await sm.install({ mode: ctx.mode, programArguments: prog.args, stdoutPath: ctx.collectorOutput, stderrPath: ctx.collectorOutput, env: prog.env });
+      const st = await sm.install(spec);
       manifest.service = { kind: st.kind, name: st.name, file: st.file };
       report.steps.push({ action: 'install_service', target: st.file, status: 'done', detail: `${st.kind} ${st.name}` });
     } catch (err) {

@@ -120,6 +120,21 @@ describe('AppRuntime attached to another collector', () => {
   });
 });
 
+describe('AppRuntime attached to the collector of its own install (a LaunchAgent)', () => {
+  it('is healthy and names the collector it reads from', async () => {
+    const log = join(home, 'logs', 'runtime.jsonl');
+    const agent = await startCollector({ port: 0, logPath: log, mode: 'user' });
+    cleanups.push(() => agent.close());
+    const rt = await runtimeWith(agent.port);
+    expect(rt.model.view()).toEqual({
+      status: 'ok',
+      summary: `Reading the user-mode collector (pid ${process.pid}): ${log}`,
+      tooltip: `Beacon: Reading the user-mode collector (pid ${process.pid}): ${log}`,
+    });
+    expect((await rt.dashboard!.health()).log_source_warning).toBeNull();
+  });
+});
+
 describe('AppRuntime when things are wrong', () => {
   it('a corrupt config.json becomes the tray error, in words; no collector is started', async () => {
     const env = { BEACON_HOME: join(home, 'endpoint') };
@@ -169,16 +184,29 @@ describe('IPC handler bodies', () => {
 });
 
 describe('Configure Codex through the bundled CLI', () => {
-  it('runs the CLI as node with ELECTRON_RUN_AS_NODE=1 and reports its JSON message', async () => {
+  it('runs the CLI as node with ELECTRON_RUN_AS_NODE=1: repair when installed, install (no background collector) on first run', async () => {
     const cli = join(home, 'fake-cli.js');
+    const calls = join(home, 'calls.txt');
+    // Stands in for `beacon`: answers like the lifecycle commands' --json reports.
     await writeFile(
       cli,
-      `const ok = process.env.ELECTRON_RUN_AS_NODE === '1' && process.argv.slice(2).join(' ') === 'endpoint repair --json';
-       if (ok) { process.stdout.write(JSON.stringify({ ok: true, message: 'Codex config repaired: ~/.codex/config.toml' })); }
-       else { process.stderr.write('beacon: unexpected invocation ' + process.argv.slice(2).join(' ')); process.exitCode = 2; }`,
+      `const fs = require('fs');
+       const args = process.argv.slice(2).join(' ');
+       fs.appendFileSync(${JSON.stringify(calls)}, (process.env.ELECTRON_RUN_AS_NODE === '1' ? '' : 'NOT-AS-NODE ') + args + '\\n');
+       const installed = fs.existsSync(${JSON.stringify(join(home, 'installed'))});
+       const step = { action: 'configure_codex', target: '/home/u/.codex/config.toml', status: 'done', detail: "re-applied Beacon's [otel] block" };
+       if (args === 'endpoint repair --json') {
+         if (!installed) { process.stderr.write('beacon: Beacon is not installed in user mode (no manifest); run \`beacon endpoint install\`\\n'); process.exitCode = 2; }
+         else process.stdout.write(JSON.stringify({ ok: true, mode: 'user', steps: [step], errors: [], manifest: 'm' }, null, 2) + '\\n');
+       } else if (args === 'endpoint install --json --no-start') {
+         fs.writeFileSync(${JSON.stringify(join(home, 'installed'))}, '');
+         process.stdout.write(JSON.stringify({ ok: true, steps: [{ ...step, detail: 'added the [otel] block' }], warnings: [], errors: [] }) + '\\n');
+       } else { process.stderr.write('beacon: unexpected ' + args); process.exitCode = 2; }`,
     );
     const actions = createCliAppActions({ execPath: process.execPath, cliEntry: cli });
-    await expect(actions.repairCodexConfig()).resolves.toEqual({ ok: true, message: 'Codex config repaired: ~/.codex/config.toml' });
+    await expect(actions.repairCodexConfig()).resolves.toEqual({ ok: true, message: 'Codex config updated: /home/u/.codex/config.toml (added the [otel] block)' });
+    await expect(actions.repairCodexConfig()).resolves.toEqual({ ok: true, message: "Codex config updated: /home/u/.codex/config.toml (re-applied Beacon's [otel] block)" });
+    expect((await readFile(calls, 'utf8')).trim().split('\n')).toEqual(['endpoint repair --json', 'endpoint install --json --no-start', 'endpoint repair --json']);
   });
 
   it('a failing CLI yields its error line; a missing one a plain failure', async () => {
@@ -186,7 +214,7 @@ describe('Configure Codex through the bundled CLI', () => {
       ok: false,
       message: '~/.codex/config.toml is not valid TOML (line 3)',
     });
-    expect(summarizeCliOutcome({ code: 1, stdout: '{"ok":false,"error":"refused: requirements.toml enforces otel"}', stderr: '', timedOut: false }, 'x').message).toBe('refused: requirements.toml enforces otel');
+    expect(summarizeCliOutcome({ code: 1, stdout: '{"ok":false,"errors":["refused: requirements.toml enforces otel"]}', stderr: '', timedOut: false }, 'x').message).toBe('refused: requirements.toml enforces otel');
     const missing = createCliAppActions({ execPath: process.execPath, cliEntry: join(home, 'nope.js') });
     const r = await missing.repairCodexConfig();
     expect(r.ok).toBe(false);

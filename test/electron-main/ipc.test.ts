@@ -7,7 +7,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { APP_STATE_CHANGED, IPC_CHANNELS, createMockBridge, ipcSchema, type AppStateSnapshot, type BeaconBridge, type IpcHandlers } from '../../electron/shared/ipc';
 import { registerIpcHandlers } from '../../electron/app/ipc-handlers';
 
-vi.mock('electron', async () => (await import('./electron-mock')).electronMock);
+vi.mock('electron', async () => (await import('./electron-mock.js')).electronMock);
 import { ipcMain, ipcMainHandlers, ipcRenderer, mockState } from './electron-mock';
 
 const ORIGIN = 'http://127.0.0.1:45678';
@@ -48,11 +48,11 @@ const handlers: IpcHandlers = {
 };
 
 let bridge: BeaconBridge;
-let preload: typeof import('../../electron/preload/index');
+let preload: typeof import('../../electron/preload/index.js');
 
 beforeAll(async () => {
   registerIpcHandlers(ipcMain, handlers, () => ORIGIN);
-  preload = await import('../../electron/preload/index');
+  preload = await import('../../electron/preload/index.js');
   bridge = mockState.exposed.beacon as BeaconBridge;
 });
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
-vi.mock('electron', async () => (await import('./electron-mock')).electronMock);
+vi.mock('electron', async () => (await import('./electron-mock.js')).electronMock);
 vi.mock('electron-log/main', () => {
   const log = { transports: { file: {} as Record<string, unknown>, console: {} as Record<string, unknown> }, errorHandler: { startCatching: vi.fn() }, info: vi.fn(), warn: vi.fn(), error: vi.fn() };
   return { default: log };
@@ -34,7 +34,7 @@ beforeAll(async () => {
   await writeFile(join(home, 'endpoint', 'config.json'), JSON.stringify({ otlp_http_port: 0, runtime_log: join(home, 'logs', 'runtime.jsonl') }));
   process.env.BEACON_HOME = join(home, 'endpoint');
   Object.defineProperty(process, 'platform', { value: 'darwin' });
-  await import('../../electron/main/index');
+  await import('../../electron/main/index.js');
   // Before ready: only listeners, no Tray or window yet.
   expect(mockState.trays).toHaveLength(0);
   mockState.readyResolve!();

@@ -138,14 +138,11 @@ describe('tray icons', () => {
     expect(paths.size).toBe(4); // four different pictures
   });
 
-  it('packaged: looks in process.resourcesPath; falls back to the two-state set; null when nothing exists', () => {
-    const seen: string[] = [];
-    const exists = (p: string) => (seen.push(p), p.endsWith('icons/trayAlertTemplate.png'));
+  it('packaged: looks in process.resourcesPath/tray; null when the icon is missing', () => {
+    const exists = (p: string) => p.endsWith('tray/beaconErrorTemplate.png');
     expect(trayIconPath('error', { isPackaged: true, resourcesPath: '/Applications/Beacon.app/Contents/Resources', appRoot: '/x' }, exists)).toBe(
-      '/Applications/Beacon.app/Contents/Resources/icons/trayAlertTemplate.png',
+      '/Applications/Beacon.app/Contents/Resources/tray/beaconErrorTemplate.png',
     );
-    expect(seen[0]).toBe('/Applications/Beacon.app/Contents/Resources/tray/beaconErrorTemplate.png');
     expect(trayIconPath('ok', { isPackaged: true, resourcesPath: '/r', appRoot: '/x' }, () => false)).toBeNull();
-    expect(existsSync(join(loc.appRoot, 'resources', 'tray', 'generate.cjs'))).toBe(true);
   });
 });

@@ -130,8 +130,10 @@ describe('Beacon.app built with --mac dir and a stub Electron', () => {
     }
     const daemon = readPlist(join(res, 'launchd', 'com.beacon.endpoint.collector.plist'));
     expect(daemon.ProgramArguments).toEqual(['/opt/beacon/bin/beacon', 'endpoint', 'run', '--system']);
-    for (const icon of ['trayTemplate.png', 'trayTemplate@2x.png']) {
-      expect(readFileSync(join(res, 'icons', icon)).subarray(1, 4).toString('ascii')).toBe('PNG');
+    for (const status of ['Ok', 'Warn', 'Error', 'Paused']) {
+      for (const icon of [`beacon${status}Template.png`, `beacon${status}Template@2x.png`]) {
+        expect(readFileSync(join(res, 'tray', icon)).subarray(1, 4).toString('ascii')).toBe('PNG');
+      }
     }
   });
 

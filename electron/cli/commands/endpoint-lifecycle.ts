@@ -70,7 +70,7 @@ function formatRepair(r: RepairReport): string {
 }
 
 interface InstallFlags {
-  harness: 'codex';
+  harness: string;
   includeCodexSpans?: boolean;
   promptContent: boolean;
   otlpHttpPort?: number;
@@ -88,7 +88,7 @@ export function registerEndpointLifecycle(_program: Command, endpoint: Command):
   endpoint
     .command('install')
     .description("Point Codex at the local collector (an [otel] block in config.toml) and make sure a collector runs.")
-    .option('--harness <name>', 'agent to configure: codex (also codex-cli, codex_cli)', parseHarness, 'codex')
+    .option('--harness <name>', 'agent to configure: codex (also codex-cli, codex_cli)', 'codex')
     .option('--include-codex-spans', 'also export and keep Codex spans (high volume)')
     .option('--no-prompt-content', 'Codex sends "[REDACTED]" instead of prompt text (log_user_prompt = false)')
     .option('--otlp-http-port <port>', 'collector port on 127.0.0.1 (default 4318, or the installed one)', parsePort)
@@ -101,6 +101,12 @@ export function registerEndpointLifecycle(_program: Command, endpoint: Command):
     .option('--enforce', 'with --system: write /etc/codex/requirements.toml so users cannot turn it off')
     .option('--service', 'install a LaunchAgent / systemd unit (LaunchDaemon / system unit with --system) running `beacon endpoint run`')
     .action(async (f: InstallFlags) => {
+      // Parsed here rather than by commander so a wrong name is a usage error (exit 2) like the rest.
+      try {
+        parseHarness(f.harness);
+      } catch (err) {
+        throw new UsageError((err as Error).message, 2);
+      }
       const r = await asUserErrors(() =>
         runInstall({
           mode: f.system ? 'system' : 'user',
