@@ -10,6 +10,7 @@
  * it. Two views are measured: the tray view (its feed takes each event straight off the
  * stream) and the dashboard's Events page (re-queried after a 150 ms coalescing delay).
  */
+import * as http from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,8 +68,15 @@ function watchFor(marker: string): void {
   const w = window as unknown as { __beaconSeen: number | null };
   w.__beaconSeen = null;
   const seen = (): boolean => (document.body.textContent ?? '').includes(marker);
-  const done = () => requestAnimationFrame(() => (w.__beaconSeen = performance.timeOrigin + performance.now()));
-  if (seen()) return done();
+  const done = (): void => {
+    requestAnimationFrame(() => {
+      w.__beaconSeen = performance.timeOrigin + performance.now();
+    });
+  };
+  if (seen()) {
+    done();
+    return;
+  }
   const obs = new MutationObserver(() => {
     if (seen()) {
       obs.disconnect();
@@ -79,6 +87,32 @@ function watchFor(marker: string): void {
 }
 
 const nowEpoch = (): number => performance.timeOrigin + performance.now();
+
+/** A Node SSE client on /api/stream: when did the server push the event carrying `marker`? */
+async function openStream(port: number, token: string): Promise<{ waitFor(marker: string): Promise<number>; close(): void }> {
+  const waiters = new Map<string, (t: number) => void>();
+  const req = http.get({ host: '127.0.0.1', port, path: '/api/stream', headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' } });
+  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    req.once('response', resolve);
+    req.once('error', reject);
+  });
+  if (res.statusCode !== 200) throw new Error(`/api/stream answered ${res.statusCode}`);
+  res.setEncoding('utf8');
+  res.on('data', (chunk: string) => {
+    const t = nowEpoch();
+    for (const [marker, resolve] of waiters) {
+      if (chunk.includes(marker)) {
+        waiters.delete(marker);
+        resolve(t);
+      }
+    }
+  });
+  res.on('error', () => undefined);
+  return {
+    waitFor: (marker) => new Promise<number>((resolve) => waiters.set(marker, resolve)),
+    close: () => req.destroy(),
+  };
+}
 
 export const liveSection: Section = {
   name: 'live',
@@ -112,37 +146,60 @@ export const liveSection: Section = {
       const pages = { tray, events } as const;
 
       const exportFor = promptExporter('0199beef-0000-7000-8000-00000000bench');
+      const sse = await openStream(dash.port, dash.token);
       const lat: Record<keyof typeof pages, number[]> = { tray: [], events: [] };
+      const sseLat: number[] = [];
       const ack: number[] = [];
       let misses = 0;
-      // Iteration 0 warms every layer (JIT, fs.watch, the SSE connection) and is not counted.
-      for (let i = 0; i <= iterations; i++) {
-        const marker = `latency probe ${i} ${Math.random().toString(36).slice(2, 8)}`;
-        await Promise.all(Object.values(pages).map((p) => p.evaluate(watchFor, marker)));
-        const t0 = nowEpoch();
-        const res = await fetch(`${collector.url}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: exportFor(marker) });
-        const acked = nowEpoch() - t0;
-        if (res.status !== 200) throw new Error(`the collector answered ${res.status}: ${await res.text()}`);
-        for (const [name, page] of Object.entries(pages) as Array<[keyof typeof pages, (typeof pages)[keyof typeof pages]]>) {
+      // One view at a time, brought to the front: a background tab gets no animation frames.
+      for (const name of ['tray', 'events'] as const) {
+        const page = pages[name];
+        await page.bringToFront();
+        // Iteration 0 warms every layer (JIT, fs.watch, the SSE connection) and is not counted.
+        for (let i = 0; i <= iterations; i++) {
+          const marker = `latency probe ${name} ${i} ${Math.random().toString(36).slice(2, 8)}`;
+          await page.evaluate(watchFor, marker);
+          const sseSeen = sse.waitFor(marker);
+          const t0 = nowEpoch();
+          const res = await fetch(`${collector.url}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: exportFor(marker) });
+          const acked = nowEpoch() - t0;
+          if (res.status !== 200) throw new Error(`the collector answered ${res.status}: ${await res.text()}`);
           try {
             const seenAt = await page.waitForFunction(() => (window as unknown as { __beaconSeen: number | null }).__beaconSeen, null, { timeout: 5000, polling: 10 });
             const ms = ((await seenAt.jsonValue()) as number) - t0;
             if (i > 0) lat[name].push(ms);
           } catch {
             if (i > 0) misses++;
-            progress(`live: ${name} did not show "${marker}" within 5 s`);
+            progress(`live: the ${name} view did not show "${marker}" within 5 s`);
           }
+          const sseAt = await Promise.race([sseSeen, sleep(1000).then(() => NaN)]);
+          if (i > 0) {
+            ack.push(acked);
+            if (Number.isFinite(sseAt)) sseLat.push(sseAt - t0);
+          }
+          await sleep(400); // let the dashboard's coalesced re-queries finish before the next one
         }
-        if (i > 0) ack.push(acked);
-        await sleep(400); // let the dashboard's coalesced re-queries finish before the next one
       }
-      progress(`live: ${iterations} events measured`);
+      sse.close();
+      progress(`live: ${iterations} events measured per view`);
       const a = summarize(ack);
+      const st = summarize(sseLat);
+      ctx.add({
+        section: 'live',
+        metric: `POST -> event on /api/stream (Node SSE client), max of ${st.n}`,
+        value: st.max,
+        unit: 'ms',
+        baseline: { value: a.p50, unit: 'ms', label: 'POST acknowledged, p50' },
+        ratio: st.max / a.p50,
+        target: 'info',
+        verdict: 'INFO',
+        note: `p50 ${st.p50.toFixed(0)} ms, min ${st.min.toFixed(0)} ms: the server side of the path (collector write -> reader -> SSE)`,
+      });
       for (const name of ['tray', 'events'] as const) {
         const s = summarize(lat[name]);
         ctx.add({
           section: 'live',
-          metric: `POST -> visible, ${name === 'tray' ? 'tray feed' : 'dashboard Events page'} (max of ${s.n})`,
+          metric: `POST -> visible, ${name === 'tray' ? 'tray feed' : 'dashboard Events page'}, max of ${s.n}`,
           value: s.max,
           unit: 'ms',
           baseline: { value: a.p50, unit: 'ms', label: 'POST acknowledged, p50' },

@@ -4,5 +4,6 @@ import { ingestSection } from './section-ingest';
 import { idleSection } from './section-idle';
 import { dashboardSection } from './section-dashboard';
 import { liveSection } from './section-live';
+import { codexSection } from './section-codex';
 
-export const SECTIONS: readonly Section[] = [ingestSection, idleSection, dashboardSection, liveSection];
+export const SECTIONS: readonly Section[] = [ingestSection, idleSection, dashboardSection, liveSection, codexSection];

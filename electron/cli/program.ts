@@ -29,18 +29,20 @@ export function buildProgram(registrations: Register[]): Command {
 
 /** Run the CLI: print user errors plainly, never a stack trace for a mistake the user can fix. */
 export async function runCli(program: Command, argv: string[]): Promise<number> {
-  program.exitOverride();
-  for (const sub of program.commands) {
-    sub.exitOverride();
-    for (const s of sub.commands) s.exitOverride();
-  }
+  // Every level (e.g. `endpoint config show`), so commander never calls process.exit itself.
+  const override = (cmd: Command): void => {
+    cmd.exitOverride();
+    for (const sub of cmd.commands) override(sub);
+  };
+  override(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      // help and version "errors" are successful exits
-      return err.exitCode;
+      // help and version "errors" are successful exits; everything else commander reports
+      // (unknown option, bad value, missing argument) is a usage error: exit 2.
+      return err.exitCode === 0 ? 0 : 2;
     }
     if (err instanceof UsageError) {
       process.stderr.write(`beacon: ${err.message}\n`);

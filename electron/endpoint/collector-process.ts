@@ -9,8 +9,16 @@ import { dirname, join, resolve } from 'node:path';
 import { probeCollector, type ProbeResult } from '../collector/probe';
 import type { CollectorHealth } from '../collector/collector';
 
-/** The compiled CLI entry: next to us in out/, or out/ at the repo root when running from sources (tests). */
+/** Defined as true by action/build.mjs when the CLI is bundled into one file for the GitHub Action. */
+declare const __BEACON_BUNDLE__: boolean | undefined;
+
+/**
+ * The CLI entry to run `endpoint run` with: the bundle itself in the GitHub Action's single-file
+ * build; else the compiled entry next to us in out/, or out/ at the repo root when running from
+ * sources (tests).
+ */
 export function cliEntry(): string {
+  if (typeof __BEACON_BUNDLE__ !== 'undefined' && __BEACON_BUNDLE__) return __filename;
   const candidates = [join(__dirname, '../cli/index.js'), resolve(__dirname, '../../out/electron/cli/index.js'), resolve(__dirname, '../../../out/electron/cli/index.js')];
   for (const c of candidates) if (existsSync(c)) return c;
   throw new Error(`cannot find the compiled beacon CLI (looked in ${candidates.join(', ')}); run \`npm run build\``);

@@ -6,7 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { probeCollector } from '../../electron/collector/probe';
-import { requireBuiltCli } from '../support/beacon-cli';
+import { requireBuiltCli, startEndpointRun } from '../support/beacon-cli';
 import { countOtelTables, makeSandbox, parseJsonOut, readJson, snapshotTree, type Sandbox } from './helpers';
 
 const BASE = '# my settings\nmodel = "gpt-5.5"   # keep me\n\n[tui]\ntheme = "dark"\n';
@@ -222,7 +222,6 @@ describe('services and system mode', () => {
     expect(existsSync(calls)).toBe(false); // --no-start: written, not loaded
 
     // Now really load it (the recorder answers success; the test plays the service's collector).
-    const { startEndpointRun } = await import('../support/beacon-cli');
     const svc = await startEndpointRun(['--port', String(s.port), '--log-path', s.userLog], s.env);
     try {
       const r2 = await s.beacon(['endpoint', 'install', '--service', '--otlp-http-port', String(s.port)], env);

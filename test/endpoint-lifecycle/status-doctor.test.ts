@@ -3,7 +3,9 @@
  * free ports): the healthy state and each way Codex telemetry silently breaks.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, utimesSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { listCodexAppServers } from '../../electron/endpoint/lifecycle-codex-runtime';
 import { join } from 'node:path';
 import { probeCollector } from '../../electron/collector/probe';
 import { computeStatus, type EndpointStatus } from '../../electron/endpoint/status';
@@ -95,7 +97,6 @@ describe('status', () => {
     const fx = await s.beacon(['endpoint', 'doctor', '--fix', '--json']);
     expect(fx.code).toBe(1);
     expect(parseJsonOut(fx).fixes).toEqual([expect.objectContaining({ fix: 'repair-codex-config', result: 'skipped', message: expect.stringContaining('--force') })]);
-    const { readFileSync } = await import('node:fs');
     expect(readFileSync(cfg, 'utf8')).toBe(foreign);
   });
 
@@ -107,7 +108,6 @@ describe('status', () => {
     expect(check(st, 'codex:otel-missing')).toMatchObject({ status: 'fail', fix: 'repair-codex-config' });
     const fx = await s.beacon(['endpoint', 'doctor', '--fix']);
     expect(fx.code, fx.stdout).toBe(0);
-    const { readFileSync } = await import('node:fs');
     expect(readFileSync(cfg, 'utf8')).toContain('# managed by beacon endpoint install');
   });
 
@@ -169,8 +169,6 @@ describe('status', () => {
   });
 
   it('finds a real app-server process by its command line', async () => {
-    const { listCodexAppServers } = await import('../../electron/endpoint/lifecycle-codex-runtime');
-    const { spawn } = await import('node:child_process');
     const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', 'codex', 'app-server', '--managed-daemon'], { stdio: 'ignore' });
     try {
       let found: Awaited<ReturnType<typeof listCodexAppServers>> = [];

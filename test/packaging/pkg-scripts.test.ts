@@ -76,7 +76,7 @@ describe('pkg scripts on a fake volume', () => {
 
     // The CLI ran through the shim in Node mode, with system paths on the target volume.
     const [system, user] = appCalls(v);
-    expect(system.args).toEqual(['endpoint', 'install', '--system', '--harness', 'codex', '--json']);
+    expect(system.args).toEqual(['endpoint', 'install', '--system', '--harness', 'codex', '--no-start', '--json']);
     expect(system.env).toContain('ELECTRON_RUN_AS_NODE=1');
     expect(system.env).toContain(`BEACON_SYSTEM_ROOT=${v.root}`);
     expect(v.calls('app')[0].args[0]).toBe(join(v.app, 'Contents/Resources/app.asar/out/electron/cli/index.js'));
@@ -214,7 +214,7 @@ describe('pkg scripts on a fake volume', () => {
     const home = v.addUser(user, config);
     install({ FAKE_CONSOLE_USER: user });
     expect(v.calls('sudo')).toEqual([]);
-    expect(appCalls(v).map((c) => c.args.join(' '))).toEqual(['endpoint install --system --harness codex --json']);
+    expect(appCalls(v).map((c) => c.args.join(' '))).toEqual(['endpoint install --system --harness codex --no-start --json']);
     if (config !== undefined) expect(readFileSync(join(home, '.codex/config.toml'), 'utf8')).toBe(config);
     expect(v.exists('opt/beacon/var/configured-users')).toBe(false);
   });

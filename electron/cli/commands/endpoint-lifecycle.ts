@@ -82,6 +82,8 @@ interface InstallFlags {
   system?: boolean;
   enforce?: boolean;
   service?: boolean;
+  user?: boolean;
+  configOnly?: boolean;
 }
 
 export function registerEndpointLifecycle(_program: Command, endpoint: Command): void {
@@ -100,7 +102,11 @@ export function registerEndpointLifecycle(_program: Command, endpoint: Command):
     .option('--system', 'system mode (root): /etc/codex, /var/log/beacon-agent, a system service')
     .option('--enforce', 'with --system: write /etc/codex/requirements.toml so users cannot turn it off')
     .option('--service', 'install a LaunchAgent / systemd unit (LaunchDaemon / system unit with --system) running `beacon endpoint run`')
+    .option('--user', 'user mode (the default; explicit for scripts that run it as the console user)')
+    .option('--config-only', 'only edit Codex config (implies --no-start; for the macOS package, whose LaunchDaemon is the collector)')
     .action(async (f: InstallFlags) => {
+      if (f.user && f.system) throw new UsageError('--user and --system exclude each other', 2);
+      if (f.configOnly && f.service) throw new UsageError('--config-only and --service exclude each other', 2);
       // Parsed here rather than by commander so a wrong name is a usage error (exit 2) like the rest.
       try {
         parseHarness(f.harness);
@@ -114,7 +120,7 @@ export function registerEndpointLifecycle(_program: Command, endpoint: Command):
           includeSpans: f.includeCodexSpans ? true : undefined,
           logUserPrompt: f.promptContent === false ? false : undefined,
           content: f.content,
-          start: f.start,
+          start: f.configOnly ? false : f.start,
           dryRun: !!f.dryRun,
           force: !!f.force,
           enforce: !!f.enforce,
@@ -131,8 +137,11 @@ export function registerEndpointLifecycle(_program: Command, endpoint: Command):
     .option('--keep-logs', 'keep the runtime log and its archives')
     .option('--json', 'machine-readable output')
     .option('--system', 'remove the system-mode install (root)')
-    .action(async (f: { keepLogs?: boolean; json?: boolean; system?: boolean }) => {
-      const r = await asUserErrors(() => runUninstall({ mode: f.system ? 'system' : 'user', keepLogs: !!f.keepLogs }));
+    .option('--user', 'user mode (the default; explicit for scripts)')
+    .option('--config-only', 'only restore Codex config; keep logs (for the macOS uninstaller, run per user)')
+    .action(async (f: { keepLogs?: boolean; json?: boolean; system?: boolean; user?: boolean; configOnly?: boolean }) => {
+      if (f.user && f.system) throw new UsageError('--user and --system exclude each other', 2);
+      const r = await asUserErrors(() => runUninstall({ mode: f.system ? 'system' : 'user', keepLogs: !!f.keepLogs || !!f.configOnly }));
       out(!!f.json, r, formatUninstall(r));
       process.exitCode = r.ok ? 0 : 1;
     });
