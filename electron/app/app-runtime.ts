@@ -12,6 +12,7 @@ import { createCapturePause, type CapturePause } from './capture-pause';
 import { hostOrAttach, type CollectorSession } from './collector-host';
 import { shutdownWithin, type ShutdownReport } from './shutdown';
 import { TrayModel } from './tray-state';
+import { statusProviders } from '../dashboard/codex-health';
 
 export interface AppLogger {
   info(...args: unknown[]): void;
@@ -32,6 +33,8 @@ export interface AppRuntimeOptions {
   readConfig?: () => Promise<EndpointConfig>;
   hostOrAttach?: (config: EndpointConfig) => Promise<CollectorSession>;
   startDashboard?: (opts: DashboardOptions) => Promise<Dashboard>;
+  /** Codex telemetry state and the log-source warning for the health light (default: computeStatus). */
+  statusProviders?: Pick<DashboardOptions, 'codexStatus' | 'logSourceWarning'>;
 }
 
 const silent: AppLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -71,13 +74,16 @@ export class AppRuntime {
     });
 
     const warning = this.logSourceWarning(config, this.session);
+    const providers = this.opts.statusProviders ?? statusProviders('user');
     try {
       this.dashboard = await (this.opts.startDashboard ?? startDashboard)({
         port: this.opts.dashboardPort ?? 0,
         logPath: this.session.logPath,
         collectorUrl: this.session.collectorUrl ?? undefined,
         staticDir: this.opts.staticDir,
-        logSourceWarning: async () => warning,
+        codexStatus: providers.codexStatus,
+        // Our own attach warning first (we know which log we show), else the status engine's.
+        logSourceWarning: async () => warning ?? (await providers.logSourceWarning?.()) ?? null,
       });
     } catch (err) {
       this.fail(`Cannot start the dashboard: ${(err as Error).message}`);

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { spawn } from 'node:child_process';
 import { startDashboard } from '../../dashboard/server';
 import { rendererDir } from '../../dashboard/renderer-dir';
+import { statusProviders } from '../../dashboard/codex-health';
 import { readEndpointConfig } from '../../endpoint/endpoint-config';
 import { probeCollector } from '../../collector/probe';
 import { LOOPBACK } from '../../endpoint/paths';
@@ -61,6 +62,7 @@ export function registerEndpointDashboard(_program: Command, endpoint: Command):
           logPath,
           staticDir,
           collectorUrl: `http://${LOOPBACK}:${config.otlp_http_port}/healthz`,
+          ...statusProviders(mode),
         });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {

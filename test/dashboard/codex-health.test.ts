@@ -1,0 +1,37 @@
+/**
+ * The dashboard's Codex health comes from the same engine as `beacon endpoint status`: a real
+ * install in a sandbox HOME, a real collector, and the tray-facing summary of it.
+ */
+import { describe, expect, it, afterEach } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeSandbox, type Sandbox } from '../endpoint-lifecycle/helpers';
+import { statusProviders } from '../../electron/dashboard/codex-health';
+
+describe('dashboard Codex health (statusProviders)', () => {
+  let sb: Sandbox;
+  afterEach(async () => sb?.cleanup());
+
+  it('says "not configured" with the install command when Codex has no [otel]', async () => {
+    sb = await makeSandbox({ config: 'model = "gpt-5.5"\n' });
+    const p = statusProviders('user', sb.env, 0);
+    expect(await p.codexStatus()).toMatchObject({ configured: false, state: 'disabled', fix: 'beacon endpoint install --harness codex' });
+  });
+
+  it('says configured once `beacon endpoint install` ran and its collector is up', async () => {
+    sb = await makeSandbox({ config: 'model = "gpt-5.5"\n' });
+    const r = await sb.beacon(['endpoint', 'install', '--otlp-http-port', String(sb.port), '--json']);
+    expect(r.code).toBe(0);
+    const p = statusProviders('user', sb.env, 0);
+    expect(await p.codexStatus()).toMatchObject({ configured: true, state: 'enabled' });
+    expect(await p.logSourceWarning()).toBeNull();
+  });
+
+  it('names the problem and points at doctor when the user exports elsewhere', async () => {
+    sb = await makeSandbox();
+    writeFileSync(join(sb.codexHome, 'config.toml'), '[otel]\nexporter = { otlp-http = { endpoint = "https://otel.example.com/v1/logs", protocol = "binary" } }\n');
+    const h = await statusProviders('user', sb.env, 0).codexStatus();
+    expect(h).toMatchObject({ configured: false, state: 'misconfigured', fix: 'beacon endpoint doctor' });
+    expect(h.reason).toMatch(/otel\.example\.com|collector/);
+  });
+});
