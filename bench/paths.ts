@@ -1,10 +1,20 @@
 /**
- * Where the compiled bench finds the repository: it runs as out/bench/*.js, so the repo root is
- * two levels up. Everything the bench spawns or reads is resolved from here, never from the cwd.
+ * Where the bench finds the repository. It normally runs compiled (out/bench/*.js), and its
+ * tests import the sources (bench/*.ts), so the root is found by walking up to package.json
+ * rather than by a fixed number of `..`. Everything spawned or read is resolved from here.
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
-export const REPO_ROOT = resolve(__dirname, '..', '..');
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    // out/ holds a package.json too (CommonJS marker), so require node_modules beside it.
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'node_modules'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`cannot find the repository root above ${from}`);
+  }
+}
+
+export const REPO_ROOT = findRepoRoot(__dirname);
 export const CLI_JS = resolve(REPO_ROOT, 'out', 'electron', 'cli', 'index.js');
 export const RENDERER_DIR = resolve(REPO_ROOT, 'out', 'renderer');
 export const CODEX_BIN = resolve(REPO_ROOT, 'node_modules', '.bin', 'codex');
