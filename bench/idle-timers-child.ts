@@ -17,6 +17,8 @@ import { join } from 'node:path';
 export interface TimerInfo {
   delayMs: number;
   repeat: boolean;
+  /** Armed during the idle window (a self-rescheduling poll), not left over from earlier work. */
+  armedWhileIdle: boolean;
   /** First stack frame outside Node's internals: who armed it. */
   origin: string;
 }
@@ -58,7 +60,7 @@ createHook({
     if (armingOwnTimer) return;
     const r = resource as TimeoutResource;
     // Stack capture is the expensive part: only timers, and this process does nothing else.
-    timers.set(asyncId, { delayMs: r._idleTimeout ?? -1, repeat: r._repeat != null, origin: originOf(new Error().stack), resource: new WeakRef(r) });
+    timers.set(asyncId, { delayMs: r._idleTimeout ?? -1, repeat: r._repeat != null, armedWhileIdle: recording, origin: originOf(new Error().stack), resource: new WeakRef(r) });
   },
   before(asyncId) {
     if (recording && timers.has(asyncId)) fired.set(asyncId, (fired.get(asyncId) ?? 0) + 1);
@@ -103,11 +105,11 @@ async function main(): Promise<void> {
     fired: [...fired.entries()]
       .map(([id, count]) => {
         const t = timers.get(id)!;
-        return { delayMs: t.delayMs, repeat: t.repeat, origin: t.origin, count };
+        return { delayMs: t.delayMs, repeat: t.repeat, armedWhileIdle: t.armedWhileIdle, origin: t.origin, count };
       }),
     intervals: [...timers.values()]
       .filter((t) => t.repeat && !t.resource.deref()?._destroyed && t.resource.deref() !== undefined)
-      .map(({ delayMs, repeat, origin }) => ({ delayMs, repeat, origin })),
+      .map(({ delayMs, repeat, armedWhileIdle, origin }) => ({ delayMs, repeat, armedWhileIdle, origin })),
     activeResources: process.getActiveResourcesInfo().reduce<Record<string, number>>((acc, k) => ((acc[k] = (acc[k] ?? 0) + 1), acc), {}),
   };
   await dashboard?.close();

@@ -5,7 +5,7 @@
  *
  *   node --expose-gc out/bench/index.js [--quick] [--only <section>[,<section>...]] [--json <file>] [--strict]
  *
- * --quick   shorter windows and fewer repetitions (~30 s in all); same measurements
+ * --quick   shorter windows and fewer repetitions (~45 s in all on our 2-core VM); same measurements
  * --only    run only the named sections (see --help)
  * --json    where to write the results (default out/bench/results.json)
  * --strict  exit 1 when any line FAILs (default: exit 1 only when a section could not run)

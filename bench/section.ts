@@ -2,7 +2,7 @@
 import type { ResultRow } from './report';
 
 export interface SectionContext {
-  /** `--quick`: shorter windows and fewer repetitions (~30 s in all), same measurements. */
+  /** `--quick`: shorter windows and fewer repetitions (~45 s in all on our 2-core VM), same measurements. */
   quick: boolean;
   /** A private temp directory for this section, removed afterwards. */
   dir: string;

@@ -108,14 +108,14 @@ describe('compiled bench', () => {
     const r = await runBench(['--quick', '--only', 'idle', '--json', json]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/\[bench .*\] == idle/);
-    expect(r.stdout).toMatch(/shortest idle timer, collector .*(PASS|FAIL)/);
+    expect(r.stdout).toMatch(/shortest periodic timer, collector .*(PASS|FAIL)/);
     const report = JSON.parse(readFileSync(json, 'utf8')) as BenchReport;
     expect(report.mode).toBe('quick');
     expect(report.sections).toEqual(['idle']);
     expect(report.errors).toEqual([]);
     expect(report.rows.map((row) => row.metric)).toEqual([
-      expect.stringContaining('shortest idle timer, collector ('),
-      expect.stringContaining('shortest idle timer, collector+dashboard ('),
+      expect.stringContaining('shortest periodic timer, collector ('),
+      expect.stringContaining('shortest periodic timer, collector+dashboard ('),
     ]);
     // The collector always holds Node's HTTP connection-check interval: a timer was seen.
     for (const row of report.rows) expect(row.value).toBeGreaterThan(0);

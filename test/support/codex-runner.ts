@@ -14,7 +14,17 @@ import * as path from 'node:path';
 import type { ModelTurn, TurnUsage } from './fake-responses-api';
 
 /** Repository root (test/support/ -> ../..), so the binary is found whatever the cwd of vitest. */
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
+/**
+ * The nearest ancestor with node_modules/.bin/codex: test/support from sources (vitest), and
+ * out/test/support when the bench imports the compiled copy.
+ */
+function findRepoRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'node_modules', '.bin', 'codex'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(__dirname, '..', '..');
+  }
+}
+const REPO_ROOT = findRepoRoot(__dirname);
 
 /** The npm shim; it execs (or spawns, on Node 20) the native musl binary of @openai/codex-linux-x64. */
 export const CODEX_BIN = path.join(REPO_ROOT, 'node_modules', '.bin', 'codex');
