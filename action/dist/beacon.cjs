@@ -10434,7 +10434,7 @@ var require_redaction = __commonJS({
     var strict = false;
     function redaction(opts, serialize) {
       const { paths, censor, remove } = handle(opts);
-      const shape = paths.reduce((o, str2) => {
+      const shape2 = paths.reduce((o, str2) => {
         rx.lastIndex = 0;
         const first = rx.exec(str2);
         const next = rx.exec(str2);
@@ -10471,15 +10471,15 @@ var require_redaction = __commonJS({
       const topCensor = (...args) => {
         return typeof censor === "function" ? serialize(censor(...args)) : serialize(censor);
       };
-      return [...Object.keys(shape), ...Object.getOwnPropertySymbols(shape)].reduce((o, k) => {
-        if (shape[k] === null) {
+      return [...Object.keys(shape2), ...Object.getOwnPropertySymbols(shape2)].reduce((o, k) => {
+        if (shape2[k] === null) {
           o[k] = (value) => topCensor(value, [k]);
         } else {
           const wrappedCensor = typeof censor === "function" ? (value, path) => {
             return censor(value, [k, ...path]);
           } : censor;
           o[k] = Redact({
-            paths: shape[k],
+            paths: shape2[k],
             censor: wrappedCensor,
             serialize,
             strict,
@@ -16791,17 +16791,17 @@ var require_proxy_addr = __commonJS({
       return len === 0 ? trustNone : len === 1 ? trustSingle(rangeSubnets[0]) : trustMulti(rangeSubnets);
     }
     function parseipNotation(note) {
-      const pos = note.lastIndexOf("/");
-      const str2 = pos !== -1 ? note.substring(0, pos) : note;
+      const pos2 = note.lastIndexOf("/");
+      const str2 = pos2 !== -1 ? note.substring(0, pos2) : note;
       if (!isip(str2)) {
         throw new TypeError("invalid IP address: " + str2);
       }
       let ip = parseip(str2);
-      if (pos === -1 && ip.kind() === "ipv6" && ip.isIPv4MappedAddress()) {
+      if (pos2 === -1 && ip.kind() === "ipv6" && ip.isIPv4MappedAddress()) {
         ip = ip.toIPv4Address();
       }
       const max = ip.kind() === "ipv6" ? 128 : 32;
-      let range = pos !== -1 ? note.substring(pos + 1, note.length) : null;
+      let range = pos2 !== -1 ? note.substring(pos2 + 1, note.length) : null;
       if (range === null) {
         range = max;
       } else if (DIGIT_REGEXP.test(range)) {
@@ -22896,15 +22896,15 @@ var require_ucs2length = __commonJS({
     function ucs2length(str2) {
       const len = str2.length;
       let length = 0;
-      let pos = 0;
+      let pos2 = 0;
       let value;
-      while (pos < len) {
+      while (pos2 < len) {
         length++;
-        value = str2.charCodeAt(pos++);
-        if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str2.charCodeAt(pos);
+        value = str2.charCodeAt(pos2++);
+        if (value >= 55296 && value <= 56319 && pos2 < len) {
+          value = str2.charCodeAt(pos2);
           if ((value & 64512) === 56320)
-            pos++;
+            pos2++;
         }
       }
       return length;
@@ -25792,14 +25792,14 @@ var require_parseJson = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.parseJsonString = exports2.parseJsonNumber = exports2.parseJson = void 0;
     var rxParseJson = /position\s(\d+)(?: \(line \d+ column \d+\))?$/;
-    function parseJson(s, pos) {
+    function parseJson(s, pos2) {
       let endPos;
       parseJson.message = void 0;
       let matches;
-      if (pos)
-        s = s.slice(pos);
+      if (pos2)
+        s = s.slice(pos2);
       try {
-        parseJson.position = pos + s.length;
+        parseJson.position = pos2 + s.length;
         return JSON.parse(s);
       } catch (e) {
         matches = rxParseJson.exec(e.message);
@@ -25810,7 +25810,7 @@ var require_parseJson = __commonJS({
         endPos = +matches[1];
         const c = s[endPos];
         s = s.slice(0, endPos);
-        parseJson.position = pos + endPos;
+        parseJson.position = pos2 + endPos;
         try {
           return JSON.parse(s);
         } catch (e1) {
@@ -25823,17 +25823,17 @@ var require_parseJson = __commonJS({
     parseJson.message = void 0;
     parseJson.position = 0;
     parseJson.code = 'require("ajv/dist/runtime/parseJson").parseJson';
-    function parseJsonNumber(s, pos, maxDigits) {
+    function parseJsonNumber(s, pos2, maxDigits) {
       let numStr = "";
       let c;
       parseJsonNumber.message = void 0;
-      if (s[pos] === "-") {
+      if (s[pos2] === "-") {
         numStr += "-";
-        pos++;
+        pos2++;
       }
-      if (s[pos] === "0") {
+      if (s[pos2] === "0") {
         numStr += "0";
-        pos++;
+        pos2++;
       } else {
         if (!parseDigits(maxDigits)) {
           errorMessage();
@@ -25841,43 +25841,43 @@ var require_parseJson = __commonJS({
         }
       }
       if (maxDigits) {
-        parseJsonNumber.position = pos;
+        parseJsonNumber.position = pos2;
         return +numStr;
       }
-      if (s[pos] === ".") {
+      if (s[pos2] === ".") {
         numStr += ".";
-        pos++;
+        pos2++;
         if (!parseDigits()) {
           errorMessage();
           return void 0;
         }
       }
-      if (c = s[pos], c === "e" || c === "E") {
+      if (c = s[pos2], c === "e" || c === "E") {
         numStr += "e";
-        pos++;
-        if (c = s[pos], c === "+" || c === "-") {
+        pos2++;
+        if (c = s[pos2], c === "+" || c === "-") {
           numStr += c;
-          pos++;
+          pos2++;
         }
         if (!parseDigits()) {
           errorMessage();
           return void 0;
         }
       }
-      parseJsonNumber.position = pos;
+      parseJsonNumber.position = pos2;
       return +numStr;
       function parseDigits(maxLen) {
         let digit = false;
-        while (c = s[pos], c >= "0" && c <= "9" && (maxLen === void 0 || maxLen-- > 0)) {
+        while (c = s[pos2], c >= "0" && c <= "9" && (maxLen === void 0 || maxLen-- > 0)) {
           digit = true;
           numStr += c;
-          pos++;
+          pos2++;
         }
         return digit;
       }
       function errorMessage() {
-        parseJsonNumber.position = pos;
-        parseJsonNumber.message = pos < s.length ? `unexpected token ${s[pos]}` : "unexpected end";
+        parseJsonNumber.position = pos2;
+        parseJsonNumber.message = pos2 < s.length ? `unexpected token ${s[pos2]}` : "unexpected end";
       }
     }
     exports2.parseJsonNumber = parseJsonNumber;
@@ -25896,26 +25896,26 @@ var require_parseJson = __commonJS({
     };
     var CODE_A = "a".charCodeAt(0);
     var CODE_0 = "0".charCodeAt(0);
-    function parseJsonString(s, pos) {
+    function parseJsonString(s, pos2) {
       let str2 = "";
       let c;
       parseJsonString.message = void 0;
       while (true) {
-        c = s[pos++];
+        c = s[pos2++];
         if (c === '"')
           break;
         if (c === "\\") {
-          c = s[pos];
+          c = s[pos2];
           if (c in escapedChars) {
             str2 += escapedChars[c];
-            pos++;
+            pos2++;
           } else if (c === "u") {
-            pos++;
+            pos2++;
             let count2 = 4;
             let code = 0;
             while (count2--) {
               code <<= 4;
-              c = s[pos];
+              c = s[pos2];
               if (c === void 0) {
                 errorMessage("unexpected end");
                 return void 0;
@@ -25929,7 +25929,7 @@ var require_parseJson = __commonJS({
                 errorMessage(`unexpected token ${c}`);
                 return void 0;
               }
-              pos++;
+              pos2++;
             }
             str2 += String.fromCharCode(code);
           } else {
@@ -25948,10 +25948,10 @@ var require_parseJson = __commonJS({
           }
         }
       }
-      parseJsonString.position = pos;
+      parseJsonString.position = pos2;
       return str2;
       function errorMessage(msg) {
-        parseJsonString.position = pos;
+        parseJsonString.position = pos2;
         parseJsonString.message = msg;
       }
     }
@@ -36526,7 +36526,7 @@ var require_safe_regex2 = __commonJS({
     "use strict";
     var parse4 = require_dist3();
     var { types } = require_dist3();
-    function walk(node, opts, starHeight) {
+    function walk2(node, opts, starHeight) {
       let i;
       let ok;
       let len;
@@ -36539,14 +36539,14 @@ var require_safe_regex2 = __commonJS({
       const options = node.options || node.value?.options;
       if (options) {
         for (i = 0, len = options.length; i < len; i++) {
-          ok = walk({ stack: options[i] }, opts, starHeight);
+          ok = walk2({ stack: options[i] }, opts, starHeight);
           if (!ok) return false;
         }
       }
       const stack = node.stack || node.value?.stack;
       if (!stack) return true;
       for (i = 0, len = stack.length; i < len; i++) {
-        ok = walk(stack[i], opts, starHeight);
+        ok = walk2(stack[i], opts, starHeight);
         if (!ok) return false;
       }
       return true;
@@ -36559,7 +36559,7 @@ var require_safe_regex2 = __commonJS({
       if (isRegExp(re)) re = re.source;
       else if (typeof re !== "string") re = String(re);
       try {
-        return walk(parse4(re), opts, 0);
+        return walk2(parse4(re), opts, 0);
       } catch {
         return false;
       }
@@ -37453,16 +37453,16 @@ var require_compiler = __commonJS({
       }
       // Condition for the path to end at `pos`. The raw matcher also accepts a
       // query delimiter there, since the sanitized path stops at it.
-      endCondition(pos) {
-        if (!this.raw) return `pathLen === ${pos}`;
+      endCondition(pos2) {
+        if (!this.raw) return `pathLen === ${pos2}`;
         const delimiters = this.delimiterCharCodes();
-        const checks = [`pathLen === ${pos}`, `(c = path.charCodeAt(${pos})) === ${delimiters[0]}`];
+        const checks = [`pathLen === ${pos2}`, `(c = path.charCodeAt(${pos2})) === ${delimiters[0]}`];
         for (let i = 1; i < delimiters.length; i++) checks.push(`c === ${delimiters[i]}`);
         return checks.join(" || ");
       }
-      querystringExpression(pos) {
+      querystringExpression(pos2) {
         if (!this.raw) return "querystring";
-        return `pathLen === ${pos} ? '' : path.slice(${pos} + 1)`;
+        return `pathLen === ${pos2} ? '' : path.slice(${pos2} + 1)`;
       }
       // Emits the code run once a node's prefix has matched and the path
       // position is at `offset` past `base`: the leaf check, then the children.
@@ -37470,13 +37470,13 @@ var require_compiler = __commonJS({
       // once a parameter has been consumed on the way.
       emitNodeBody(node, base, offset, paramsCount, staticPath) {
         if (node.isLeafNode) {
-          const pos = this.position(base, offset);
+          const pos2 = this.position(base, offset);
           if (node.kind === NODE_TYPES.WILDCARD && !this.raw) {
-            this.emitLeaf(node, paramsCount, pos);
+            this.emitLeaf(node, paramsCount, pos2);
           } else {
-            this.emit(`if (${this.endCondition(pos)}) {`);
+            this.emit(`if (${this.endCondition(pos2)}) {`);
             this.indent++;
-            this.emitLeaf(node, paramsCount, pos);
+            this.emitLeaf(node, paramsCount, pos2);
             this.indent--;
             this.emit("}");
           }
@@ -37523,7 +37523,7 @@ var require_compiler = __commonJS({
         }
         this.emit("}");
       }
-      emitLeaf(node, paramsCount, pos) {
+      emitLeaf(node, paramsCount, pos2) {
         const storage = node.handlerStorage;
         const storageConst = this.addConst(storage, "handlers");
         const handle = `h${this.uid++}`;
@@ -37547,7 +37547,7 @@ var require_compiler = __commonJS({
           const extraExpr = extra.length === 0 ? "null" : `[${extra.join(", ")}]`;
           paramsExpr = `${handle}._createParamsObject(p0, p1, p2, p3, ${extraExpr})`;
         }
-        const searchParams = `${this.routerConst}.querystringParser(${this.querystringExpression(pos)})`;
+        const searchParams = `${this.routerConst}.querystringParser(${this.querystringExpression(pos2)})`;
         if (this.lookup) {
           this.emit(`const q${this.uid} = ${searchParams}`);
           this.emit("return ctx === undefined");
@@ -37570,8 +37570,8 @@ var require_compiler = __commonJS({
       prefixCondition(child, base, offset, skipFirstChar) {
         const prefix = child.prefix;
         if (prefix.length >= LONG_PREFIX_MIN_LENGTH) {
-          const pos = this.position(base, offset);
-          return `path.indexOf(${JSON.stringify(prefix)}, ${pos}) === ${pos}`;
+          const pos2 = this.position(base, offset);
+          return `path.indexOf(${JSON.stringify(prefix)}, ${pos2}) === ${pos2}`;
         }
         const checks = [];
         for (let i = skipFirstChar ? 1 : 0; i < prefix.length; i++) {
@@ -37605,11 +37605,11 @@ var require_compiler = __commonJS({
         const end = offset + child.prefix.length;
         const isWholePathLeaf = this.raw && childStaticPath !== null && child.isLeafNode && child.staticChildrenNodes.length === 0 && child.parametricChildren.length === 0 && child.wildcardChild === null;
         if (isWholePathLeaf) {
-          const pos = this.position(base, end);
-          const suffix = condition === null ? this.endCondition(pos) : `${condition} && (${this.endCondition(pos)})`;
+          const pos2 = this.position(base, end);
+          const suffix = condition === null ? this.endCondition(pos2) : `${condition} && (${this.endCondition(pos2)})`;
           this.emit(`if (path === ${JSON.stringify(childStaticPath)} || (${suffix})) {`);
           this.indent++;
-          this.emitLeaf(child, paramsCount, pos);
+          this.emitLeaf(child, paramsCount, pos2);
           this.indent--;
           this.emit("}");
           return;
@@ -37627,18 +37627,18 @@ var require_compiler = __commonJS({
       emitParametricChildren(node, base, offset, paramsCount) {
         const children = node.parametricChildren;
         if (children.length === 0) return;
-        const pos = this.position(base, offset);
+        const pos2 = this.position(base, offset);
         const id2 = this.uid++;
         const end = `e${id2}`;
         const value = `v${id2}`;
         if (this.raw) {
-          this.emit(`const ${end} = scanSegment(path, ${pos}, pathLen)`);
+          this.emit(`const ${end} = scanSegment(path, ${pos2}, pathLen)`);
           this.emit(`if (${end} === -1) ${this.retry()}`);
-          this.emit(`const ${value} = path.slice(${pos}, ${end})`);
+          this.emit(`const ${value} = path.slice(${pos2}, ${end})`);
         } else {
-          this.emit(`let ${end} = originPath.indexOf('/', ${pos})`);
+          this.emit(`let ${end} = originPath.indexOf('/', ${pos2})`);
           this.emit(`if (${end} === -1) ${end} = pathLen`);
-          this.emit(`let ${value} = originPath.slice(${pos}, ${end})`);
+          this.emit(`let ${value} = originPath.slice(${pos2}, ${end})`);
           this.emit(`if (shouldDecodeParam) ${value} = decodeParam(${value})`);
         }
         for (const child of children) {
@@ -37703,20 +37703,20 @@ var require_compiler = __commonJS({
       emitWildcardChild(node, base, offset, paramsCount) {
         const child = node.wildcardChild;
         if (child === null) return;
-        const pos = this.position(base, offset);
+        const pos2 = this.position(base, offset);
         const id2 = this.uid++;
         const value = `w${id2}`;
         this.emit("{");
         this.indent++;
         if (this.raw) {
           const end = `e${id2}`;
-          this.emit(`const ${end} = scanRest(path, ${pos}, pathLen)`);
+          this.emit(`const ${end} = scanRest(path, ${pos2}, pathLen)`);
           this.emit(`if (${end} === -1) ${this.retry()}`);
-          this.emit(`const ${value} = path.slice(${pos}, ${end})`);
+          this.emit(`const ${value} = path.slice(${pos2}, ${end})`);
           this.emit(`p${paramsCount} = ${value}`);
           this.emitNodeBody(child, end, 0, paramsCount + 1, null);
         } else {
-          this.emit(`let ${value} = originPath.slice(${pos})`);
+          this.emit(`let ${value} = originPath.slice(${pos2})`);
           this.emit(`if (shouldDecodeParam) ${value} = decodeParam(${value})`);
           this.emit(`p${paramsCount} = ${value}`);
           this.emitNodeBody(child, "pathLen", 0, paramsCount + 1, null);
@@ -40678,48 +40678,48 @@ var require_set_cookie = __commonJS({
         return [];
       }
       var cookiesStrings = [];
-      var pos = 0;
+      var pos2 = 0;
       var start;
       var ch;
       var lastComma;
       var nextStart;
       var cookiesSeparatorFound;
       function skipWhitespace() {
-        while (pos < cookiesString.length && /\s/.test(cookiesString.charAt(pos))) {
-          pos += 1;
+        while (pos2 < cookiesString.length && /\s/.test(cookiesString.charAt(pos2))) {
+          pos2 += 1;
         }
-        return pos < cookiesString.length;
+        return pos2 < cookiesString.length;
       }
       function notSpecialChar() {
-        ch = cookiesString.charAt(pos);
+        ch = cookiesString.charAt(pos2);
         return ch !== "=" && ch !== ";" && ch !== ",";
       }
-      while (pos < cookiesString.length) {
-        start = pos;
+      while (pos2 < cookiesString.length) {
+        start = pos2;
         cookiesSeparatorFound = false;
         while (skipWhitespace()) {
-          ch = cookiesString.charAt(pos);
+          ch = cookiesString.charAt(pos2);
           if (ch === ",") {
-            lastComma = pos;
-            pos += 1;
+            lastComma = pos2;
+            pos2 += 1;
             skipWhitespace();
-            nextStart = pos;
-            while (pos < cookiesString.length && notSpecialChar()) {
-              pos += 1;
+            nextStart = pos2;
+            while (pos2 < cookiesString.length && notSpecialChar()) {
+              pos2 += 1;
             }
-            if (pos < cookiesString.length && cookiesString.charAt(pos) === "=") {
+            if (pos2 < cookiesString.length && cookiesString.charAt(pos2) === "=") {
               cookiesSeparatorFound = true;
-              pos = nextStart;
+              pos2 = nextStart;
               cookiesStrings.push(cookiesString.substring(start, lastComma));
-              start = pos;
+              start = pos2;
             } else {
-              pos = lastComma + 1;
+              pos2 = lastComma + 1;
             }
           } else {
-            pos += 1;
+            pos2 += 1;
           }
         }
-        if (!cookiesSeparatorFound || pos >= cookiesString.length) {
+        if (!cookiesSeparatorFound || pos2 >= cookiesString.length) {
           cookiesStrings.push(cookiesString.substring(start, cookiesString.length));
         }
       }
@@ -43138,41 +43138,41 @@ var require_float = __commonJS({
     function factory(exports3) {
       if (typeof Float32Array !== "undefined") (function() {
         var f32 = new Float32Array([-0]), f8b = new Uint8Array(f32.buffer), le = f8b[3] === 128;
-        function writeFloat_f32_cpy(val, buf, pos) {
+        function writeFloat_f32_cpy(val, buf, pos2) {
           f32[0] = val;
-          buf[pos] = f8b[0];
-          buf[pos + 1] = f8b[1];
-          buf[pos + 2] = f8b[2];
-          buf[pos + 3] = f8b[3];
+          buf[pos2] = f8b[0];
+          buf[pos2 + 1] = f8b[1];
+          buf[pos2 + 2] = f8b[2];
+          buf[pos2 + 3] = f8b[3];
         }
-        function writeFloat_f32_rev(val, buf, pos) {
+        function writeFloat_f32_rev(val, buf, pos2) {
           f32[0] = val;
-          buf[pos] = f8b[3];
-          buf[pos + 1] = f8b[2];
-          buf[pos + 2] = f8b[1];
-          buf[pos + 3] = f8b[0];
+          buf[pos2] = f8b[3];
+          buf[pos2 + 1] = f8b[2];
+          buf[pos2 + 2] = f8b[1];
+          buf[pos2 + 3] = f8b[0];
         }
         exports3.writeFloatLE = le ? writeFloat_f32_cpy : writeFloat_f32_rev;
         exports3.writeFloatBE = le ? writeFloat_f32_rev : writeFloat_f32_cpy;
-        function readFloat_f32_cpy(buf, pos) {
-          f8b[0] = buf[pos];
-          f8b[1] = buf[pos + 1];
-          f8b[2] = buf[pos + 2];
-          f8b[3] = buf[pos + 3];
+        function readFloat_f32_cpy(buf, pos2) {
+          f8b[0] = buf[pos2];
+          f8b[1] = buf[pos2 + 1];
+          f8b[2] = buf[pos2 + 2];
+          f8b[3] = buf[pos2 + 3];
           return f32[0];
         }
-        function readFloat_f32_rev(buf, pos) {
-          f8b[3] = buf[pos];
-          f8b[2] = buf[pos + 1];
-          f8b[1] = buf[pos + 2];
-          f8b[0] = buf[pos + 3];
+        function readFloat_f32_rev(buf, pos2) {
+          f8b[3] = buf[pos2];
+          f8b[2] = buf[pos2 + 1];
+          f8b[1] = buf[pos2 + 2];
+          f8b[0] = buf[pos2 + 3];
           return f32[0];
         }
         exports3.readFloatLE = le ? readFloat_f32_cpy : readFloat_f32_rev;
         exports3.readFloatBE = le ? readFloat_f32_rev : readFloat_f32_cpy;
       })();
       else (function() {
-        function writeFloat_ieee754(writeUint, val, buf, pos) {
+        function writeFloat_ieee754(writeUint, val, buf, pos2) {
           var sign = val < 0 ? 1 : 0;
           if (sign)
             val = -val;
@@ -43183,22 +43183,22 @@ var require_float = __commonJS({
             ) : (
               /* negative 0 */
               2147483648
-            ), buf, pos);
+            ), buf, pos2);
           else if (isNaN(val))
-            writeUint(2143289344, buf, pos);
+            writeUint(2143289344, buf, pos2);
           else if (val > 34028234663852886e22)
-            writeUint((sign << 31 | 2139095040) >>> 0, buf, pos);
+            writeUint((sign << 31 | 2139095040) >>> 0, buf, pos2);
           else if (val < 11754943508222875e-54)
-            writeUint((sign << 31 | Math.round(val / 1401298464324817e-60)) >>> 0, buf, pos);
+            writeUint((sign << 31 | Math.round(val / 1401298464324817e-60)) >>> 0, buf, pos2);
           else {
             var exponent = Math.floor(Math.log(val) / Math.LN2), mantissa = Math.round(val * Math.pow(2, -exponent) * 8388608) & 8388607;
-            writeUint((sign << 31 | exponent + 127 << 23 | mantissa) >>> 0, buf, pos);
+            writeUint((sign << 31 | exponent + 127 << 23 | mantissa) >>> 0, buf, pos2);
           }
         }
         exports3.writeFloatLE = writeFloat_ieee754.bind(null, writeUintLE);
         exports3.writeFloatBE = writeFloat_ieee754.bind(null, writeUintBE);
-        function readFloat_ieee754(readUint, buf, pos) {
-          var uint = readUint(buf, pos), sign = (uint >> 31) * 2 + 1, exponent = uint >>> 23 & 255, mantissa = uint & 8388607;
+        function readFloat_ieee754(readUint, buf, pos2) {
+          var uint = readUint(buf, pos2), sign = (uint >> 31) * 2 + 1, exponent = uint >>> 23 & 255, mantissa = uint & 8388607;
           return exponent === 255 ? mantissa ? NaN : sign * Infinity : exponent === 0 ? sign * 1401298464324817e-60 * mantissa : sign * Math.pow(2, exponent - 150) * (mantissa + 8388608);
         }
         exports3.readFloatLE = readFloat_ieee754.bind(null, readUintLE);
@@ -43206,95 +43206,95 @@ var require_float = __commonJS({
       })();
       if (typeof Float64Array !== "undefined") (function() {
         var f64 = new Float64Array([-0]), f8b = new Uint8Array(f64.buffer), le = f8b[7] === 128;
-        function writeDouble_f64_cpy(val, buf, pos) {
+        function writeDouble_f64_cpy(val, buf, pos2) {
           f64[0] = val;
-          buf[pos] = f8b[0];
-          buf[pos + 1] = f8b[1];
-          buf[pos + 2] = f8b[2];
-          buf[pos + 3] = f8b[3];
-          buf[pos + 4] = f8b[4];
-          buf[pos + 5] = f8b[5];
-          buf[pos + 6] = f8b[6];
-          buf[pos + 7] = f8b[7];
+          buf[pos2] = f8b[0];
+          buf[pos2 + 1] = f8b[1];
+          buf[pos2 + 2] = f8b[2];
+          buf[pos2 + 3] = f8b[3];
+          buf[pos2 + 4] = f8b[4];
+          buf[pos2 + 5] = f8b[5];
+          buf[pos2 + 6] = f8b[6];
+          buf[pos2 + 7] = f8b[7];
         }
-        function writeDouble_f64_rev(val, buf, pos) {
+        function writeDouble_f64_rev(val, buf, pos2) {
           f64[0] = val;
-          buf[pos] = f8b[7];
-          buf[pos + 1] = f8b[6];
-          buf[pos + 2] = f8b[5];
-          buf[pos + 3] = f8b[4];
-          buf[pos + 4] = f8b[3];
-          buf[pos + 5] = f8b[2];
-          buf[pos + 6] = f8b[1];
-          buf[pos + 7] = f8b[0];
+          buf[pos2] = f8b[7];
+          buf[pos2 + 1] = f8b[6];
+          buf[pos2 + 2] = f8b[5];
+          buf[pos2 + 3] = f8b[4];
+          buf[pos2 + 4] = f8b[3];
+          buf[pos2 + 5] = f8b[2];
+          buf[pos2 + 6] = f8b[1];
+          buf[pos2 + 7] = f8b[0];
         }
         exports3.writeDoubleLE = le ? writeDouble_f64_cpy : writeDouble_f64_rev;
         exports3.writeDoubleBE = le ? writeDouble_f64_rev : writeDouble_f64_cpy;
-        function readDouble_f64_cpy(buf, pos) {
-          f8b[0] = buf[pos];
-          f8b[1] = buf[pos + 1];
-          f8b[2] = buf[pos + 2];
-          f8b[3] = buf[pos + 3];
-          f8b[4] = buf[pos + 4];
-          f8b[5] = buf[pos + 5];
-          f8b[6] = buf[pos + 6];
-          f8b[7] = buf[pos + 7];
+        function readDouble_f64_cpy(buf, pos2) {
+          f8b[0] = buf[pos2];
+          f8b[1] = buf[pos2 + 1];
+          f8b[2] = buf[pos2 + 2];
+          f8b[3] = buf[pos2 + 3];
+          f8b[4] = buf[pos2 + 4];
+          f8b[5] = buf[pos2 + 5];
+          f8b[6] = buf[pos2 + 6];
+          f8b[7] = buf[pos2 + 7];
           return f64[0];
         }
-        function readDouble_f64_rev(buf, pos) {
-          f8b[7] = buf[pos];
-          f8b[6] = buf[pos + 1];
-          f8b[5] = buf[pos + 2];
-          f8b[4] = buf[pos + 3];
-          f8b[3] = buf[pos + 4];
-          f8b[2] = buf[pos + 5];
-          f8b[1] = buf[pos + 6];
-          f8b[0] = buf[pos + 7];
+        function readDouble_f64_rev(buf, pos2) {
+          f8b[7] = buf[pos2];
+          f8b[6] = buf[pos2 + 1];
+          f8b[5] = buf[pos2 + 2];
+          f8b[4] = buf[pos2 + 3];
+          f8b[3] = buf[pos2 + 4];
+          f8b[2] = buf[pos2 + 5];
+          f8b[1] = buf[pos2 + 6];
+          f8b[0] = buf[pos2 + 7];
           return f64[0];
         }
         exports3.readDoubleLE = le ? readDouble_f64_cpy : readDouble_f64_rev;
         exports3.readDoubleBE = le ? readDouble_f64_rev : readDouble_f64_cpy;
       })();
       else (function() {
-        function writeDouble_ieee754(writeUint, off0, off1, val, buf, pos) {
+        function writeDouble_ieee754(writeUint, off0, off1, val, buf, pos2) {
           var sign = val < 0 ? 1 : 0;
           if (sign)
             val = -val;
           if (val === 0) {
-            writeUint(0, buf, pos + off0);
+            writeUint(0, buf, pos2 + off0);
             writeUint(1 / val > 0 ? (
               /* positive */
               0
             ) : (
               /* negative 0 */
               2147483648
-            ), buf, pos + off1);
+            ), buf, pos2 + off1);
           } else if (isNaN(val)) {
-            writeUint(0, buf, pos + off0);
-            writeUint(2146959360, buf, pos + off1);
+            writeUint(0, buf, pos2 + off0);
+            writeUint(2146959360, buf, pos2 + off1);
           } else if (val > 17976931348623157e292) {
-            writeUint(0, buf, pos + off0);
-            writeUint((sign << 31 | 2146435072) >>> 0, buf, pos + off1);
+            writeUint(0, buf, pos2 + off0);
+            writeUint((sign << 31 | 2146435072) >>> 0, buf, pos2 + off1);
           } else {
             var mantissa;
             if (val < 22250738585072014e-324) {
               mantissa = val / 5e-324;
-              writeUint(mantissa >>> 0, buf, pos + off0);
-              writeUint((sign << 31 | mantissa / 4294967296) >>> 0, buf, pos + off1);
+              writeUint(mantissa >>> 0, buf, pos2 + off0);
+              writeUint((sign << 31 | mantissa / 4294967296) >>> 0, buf, pos2 + off1);
             } else {
               var exponent = Math.floor(Math.log(val) / Math.LN2);
               if (exponent === 1024)
                 exponent = 1023;
               mantissa = val * Math.pow(2, -exponent);
-              writeUint(mantissa * 4503599627370496 >>> 0, buf, pos + off0);
-              writeUint((sign << 31 | exponent + 1023 << 20 | mantissa * 1048576 & 1048575) >>> 0, buf, pos + off1);
+              writeUint(mantissa * 4503599627370496 >>> 0, buf, pos2 + off0);
+              writeUint((sign << 31 | exponent + 1023 << 20 | mantissa * 1048576 & 1048575) >>> 0, buf, pos2 + off1);
             }
           }
         }
         exports3.writeDoubleLE = writeDouble_ieee754.bind(null, writeUintLE, 0, 4);
         exports3.writeDoubleBE = writeDouble_ieee754.bind(null, writeUintBE, 4, 0);
-        function readDouble_ieee754(readUint, off0, off1, buf, pos) {
-          var lo = readUint(buf, pos + off0), hi = readUint(buf, pos + off1);
+        function readDouble_ieee754(readUint, off0, off1, buf, pos2) {
+          var lo = readUint(buf, pos2 + off0), hi = readUint(buf, pos2 + off1);
           var sign = (hi >> 31) * 2 + 1, exponent = hi >>> 20 & 2047, mantissa = 4294967296 * (hi & 1048575) + lo;
           return exponent === 2047 ? mantissa ? NaN : sign * Infinity : exponent === 0 ? sign * 5e-324 * mantissa : sign * Math.pow(2, exponent - 1075) * (mantissa + 4503599627370496);
         }
@@ -43303,23 +43303,23 @@ var require_float = __commonJS({
       })();
       return exports3;
     }
-    function writeUintLE(val, buf, pos) {
-      buf[pos] = val & 255;
-      buf[pos + 1] = val >>> 8 & 255;
-      buf[pos + 2] = val >>> 16 & 255;
-      buf[pos + 3] = val >>> 24;
+    function writeUintLE(val, buf, pos2) {
+      buf[pos2] = val & 255;
+      buf[pos2 + 1] = val >>> 8 & 255;
+      buf[pos2 + 2] = val >>> 16 & 255;
+      buf[pos2 + 3] = val >>> 24;
     }
-    function writeUintBE(val, buf, pos) {
-      buf[pos] = val >>> 24;
-      buf[pos + 1] = val >>> 16 & 255;
-      buf[pos + 2] = val >>> 8 & 255;
-      buf[pos + 3] = val & 255;
+    function writeUintBE(val, buf, pos2) {
+      buf[pos2] = val >>> 24;
+      buf[pos2 + 1] = val >>> 16 & 255;
+      buf[pos2 + 2] = val >>> 8 & 255;
+      buf[pos2 + 3] = val & 255;
     }
-    function readUintLE(buf, pos) {
-      return (buf[pos] | buf[pos + 1] << 8 | buf[pos + 2] << 16 | buf[pos + 3] << 24) >>> 0;
+    function readUintLE(buf, pos2) {
+      return (buf[pos2] | buf[pos2 + 1] << 8 | buf[pos2 + 2] << 16 | buf[pos2 + 3] << 24) >>> 0;
     }
-    function readUintBE(buf, pos) {
-      return (buf[pos] << 24 | buf[pos + 1] << 16 | buf[pos + 2] << 8 | buf[pos + 3]) >>> 0;
+    function readUintBE(buf, pos2) {
+      return (buf[pos2] << 24 | buf[pos2 + 1] << 16 | buf[pos2 + 2] << 8 | buf[pos2 + 3]) >>> 0;
     }
   }
 });
@@ -44766,15 +44766,15 @@ var require_writer = __commonJS({
       this.len += len;
       return this;
     };
-    function writeByte(val, buf, pos) {
-      buf[pos] = val & 255;
+    function writeByte(val, buf, pos2) {
+      buf[pos2] = val & 255;
     }
-    function writeVarint32(val, buf, pos) {
+    function writeVarint32(val, buf, pos2) {
       while (val > 127) {
-        buf[pos++] = val & 127 | 128;
+        buf[pos2++] = val & 127 | 128;
         val >>>= 7;
       }
-      buf[pos] = val;
+      buf[pos2] = val;
     }
     function VarintOp(len, val) {
       this.len = len;
@@ -44796,18 +44796,18 @@ var require_writer = __commonJS({
     Writer.prototype.sint32 = function write_sint32(value) {
       return this.uint32((value << 1 ^ value >> 31) >>> 0);
     };
-    function writeVarint64(val, buf, pos) {
+    function writeVarint64(val, buf, pos2) {
       var lo = val.lo, hi = val.hi;
       while (hi) {
-        buf[pos++] = lo & 127 | 128;
+        buf[pos2++] = lo & 127 | 128;
         lo = (lo >>> 7 | hi << 25) >>> 0;
         hi >>>= 7;
       }
       while (lo > 127) {
-        buf[pos++] = lo & 127 | 128;
+        buf[pos2++] = lo & 127 | 128;
         lo = lo >>> 7;
       }
-      buf[pos++] = lo;
+      buf[pos2++] = lo;
     }
     Writer.prototype.uint64 = function write_uint64(value) {
       var bits = LongBits.from(value);
@@ -44821,11 +44821,11 @@ var require_writer = __commonJS({
     Writer.prototype.bool = function write_bool(value) {
       return this._push(writeByte, 1, value ? 1 : 0);
     };
-    function writeFixed32(val, buf, pos) {
-      buf[pos] = val & 255;
-      buf[pos + 1] = val >>> 8 & 255;
-      buf[pos + 2] = val >>> 16 & 255;
-      buf[pos + 3] = val >>> 24;
+    function writeFixed32(val, buf, pos2) {
+      buf[pos2] = val & 255;
+      buf[pos2 + 1] = val >>> 8 & 255;
+      buf[pos2 + 2] = val >>> 16 & 255;
+      buf[pos2 + 3] = val >>> 24;
     }
     Writer.prototype.fixed32 = function write_fixed32(value) {
       return this._push(writeFixed32, 4, value >>> 0);
@@ -44842,11 +44842,11 @@ var require_writer = __commonJS({
     Writer.prototype.double = function write_double(value) {
       return this._push(util.float.writeDoubleLE, 8, value);
     };
-    var writeBytes = util.Array.prototype.set ? function writeBytes_set(val, buf, pos) {
-      buf.set(val, pos);
-    } : function writeBytes_for(val, buf, pos) {
+    var writeBytes = util.Array.prototype.set ? function writeBytes_set(val, buf, pos2) {
+      buf.set(val, pos2);
+    } : function writeBytes_for(val, buf, pos2) {
       for (var i = 0; i < val.length; ++i)
-        buf[pos + i] = val[i];
+        buf[pos2 + i] = val[i];
     };
     Writer.prototype.bytes = function write_bytes(value) {
       var len = value.length >>> 0;
@@ -44892,10 +44892,10 @@ var require_writer = __commonJS({
       return this;
     };
     Writer.prototype.finish = function finish() {
-      var head = this.head.next, buf = this.constructor.alloc(this.len), pos = 0;
+      var head = this.head.next, buf = this.constructor.alloc(this.len), pos2 = 0;
       while (head) {
-        head.fn(head.val, buf, pos);
-        pos += head.len;
+        head.fn(head.val, buf, pos2);
+        pos2 += head.len;
         head = head.next;
       }
       return buf;
@@ -44921,13 +44921,13 @@ var require_writer_buffer = __commonJS({
     }
     BufferWriter._configure = function() {
       BufferWriter.alloc = util._Buffer_allocUnsafe;
-      BufferWriter.writeBytesBuffer = util.Buffer && util.Buffer.prototype instanceof Uint8Array && util.Buffer.prototype.set.name === "set" ? function writeBytesBuffer_set(val, buf, pos) {
-        buf.set(val, pos);
-      } : function writeBytesBuffer_copy(val, buf, pos) {
+      BufferWriter.writeBytesBuffer = util.Buffer && util.Buffer.prototype instanceof Uint8Array && util.Buffer.prototype.set.name === "set" ? function writeBytesBuffer_set(val, buf, pos2) {
+        buf.set(val, pos2);
+      } : function writeBytesBuffer_copy(val, buf, pos2) {
         if (val.copy)
-          val.copy(buf, pos, 0, val.length);
+          val.copy(buf, pos2, 0, val.length);
         else for (var i = 0; i < val.length; )
-          buf[pos++] = val[i++];
+          buf[pos2++] = val[i++];
       };
     };
     BufferWriter.prototype.bytes = function write_bytes_buffer(value) {
@@ -44939,13 +44939,13 @@ var require_writer_buffer = __commonJS({
         this._push(BufferWriter.writeBytesBuffer, len, value);
       return this;
     };
-    function writeStringBuffer(val, buf, pos) {
+    function writeStringBuffer(val, buf, pos2) {
       if (val.length < 40)
-        util.utf8.write(val, buf, pos);
+        util.utf8.write(val, buf, pos2);
       else if (buf.utf8Write)
-        buf.utf8Write(val, pos);
+        buf.utf8Write(val, pos2);
       else
-        buf.write(val, pos);
+        buf.write(val, pos2);
     }
     BufferWriter.prototype.string = function write_string_buffer(value) {
       var len = util.Buffer.byteLength(value);
@@ -48229,8 +48229,8 @@ var require_tokenize = __commonJS({
         stringDelim = null;
         return unescape(match[1]);
       }
-      function charAt(pos) {
-        return source.charAt(pos);
+      function charAt(pos2) {
+        return source.charAt(pos2);
       }
       function setComment(start, end, isLeading) {
         var comment = {
@@ -57669,6 +57669,104 @@ function decodeOtlpJson(signal, input) {
 
 // electron/collector/protobuf-logs-reader.ts
 var protobuf2 = __toESM(require_protobufjs());
+
+// electron/collector/protobuf-validate.ts
+var shape = () => /* @__PURE__ */ new Map();
+var ANY_VALUE = shape();
+var ARRAY_VALUE = shape();
+var KEY_VALUE = shape();
+var KEY_VALUE_LIST = shape();
+var SCOPE = shape();
+ANY_VALUE.set(5, ARRAY_VALUE).set(6, KEY_VALUE_LIST);
+ARRAY_VALUE.set(1, ANY_VALUE);
+KEY_VALUE.set(2, ANY_VALUE);
+KEY_VALUE_LIST.set(1, KEY_VALUE);
+SCOPE.set(3, KEY_VALUE);
+var RESOURCE2 = shape().set(1, KEY_VALUE);
+var SPAN_EVENT = shape().set(3, KEY_VALUE);
+var SPAN_LINK = shape().set(4, KEY_VALUE);
+var SPAN_STATUS = shape();
+var SPAN = shape().set(9, KEY_VALUE).set(11, SPAN_EVENT).set(13, SPAN_LINK).set(15, SPAN_STATUS);
+var SCOPE_SPANS = shape().set(1, SCOPE).set(2, SPAN);
+var RESOURCE_SPANS = shape().set(1, RESOURCE2).set(2, SCOPE_SPANS);
+var EXPORT_TRACE = shape().set(1, RESOURCE_SPANS);
+var EXEMPLAR = shape().set(7, KEY_VALUE);
+var NUMBER_POINT = shape().set(7, KEY_VALUE).set(5, EXEMPLAR);
+var HISTOGRAM_POINT = shape().set(9, KEY_VALUE).set(8, EXEMPLAR);
+var BUCKETS = shape();
+var EXP_HISTOGRAM_POINT = shape().set(1, KEY_VALUE).set(8, BUCKETS).set(9, BUCKETS).set(11, EXEMPLAR);
+var QUANTILE = shape();
+var SUMMARY_POINT = shape().set(7, KEY_VALUE).set(6, QUANTILE);
+var GAUGE = shape().set(1, NUMBER_POINT);
+var SUM = shape().set(1, NUMBER_POINT);
+var HISTOGRAM = shape().set(1, HISTOGRAM_POINT);
+var EXP_HISTOGRAM = shape().set(1, EXP_HISTOGRAM_POINT);
+var SUMMARY = shape().set(1, SUMMARY_POINT);
+var METRIC = shape().set(5, GAUGE).set(7, SUM).set(9, HISTOGRAM).set(10, EXP_HISTOGRAM).set(11, SUMMARY).set(12, KEY_VALUE);
+var SCOPE_METRICS = shape().set(1, SCOPE).set(2, METRIC);
+var RESOURCE_METRICS = shape().set(1, RESOURCE2).set(2, SCOPE_METRICS);
+var EXPORT_METRICS = shape().set(1, RESOURCE_METRICS);
+var MAX_DEPTH = 64;
+var WireError = class extends RangeError {
+};
+var pos = 0;
+function varint(buf, end) {
+  let value = 0;
+  for (let shift = 0; shift < 70; shift += 7) {
+    if (pos >= end) throw new WireError(`varint runs past the end of its message at offset ${pos}`);
+    const b = buf[pos++];
+    if (shift < 32) value = (value | (b & 127) << shift) >>> 0;
+    if (b < 128) return value;
+  }
+  throw new WireError(`varint longer than 10 bytes at offset ${pos}`);
+}
+function walk(buf, end, msg, depth) {
+  if (depth > MAX_DEPTH) throw new WireError(`messages nested more than ${MAX_DEPTH} deep`);
+  while (pos < end) {
+    const at = pos;
+    const tag = varint(buf, end);
+    const field2 = tag >>> 3;
+    if (field2 === 0) throw new WireError(`invalid field number 0 at offset ${at}`);
+    const wire = tag & 7;
+    if (wire === 0) {
+      varint(buf, end);
+    } else if (wire === 1) {
+      pos += 8;
+    } else if (wire === 5) {
+      pos += 4;
+    } else if (wire === 2) {
+      const len = varint(buf, end);
+      const stop = pos + len;
+      if (stop > end) throw new WireError(`field ${field2} of ${len} bytes at offset ${at} runs past the end of its message`);
+      const child = msg.get(field2);
+      if (child) walk(buf, stop, child, depth + 1);
+      pos = stop;
+    } else {
+      throw new WireError(`invalid wire type ${wire} at offset ${at}`);
+    }
+    if (pos > end) throw new WireError(`field ${field2} at offset ${at} runs past the end of its message`);
+  }
+}
+function checkAnyValue(buf, start, end) {
+  pos = start;
+  walk(buf, end, ANY_VALUE, 0);
+}
+var ROOTS = {
+  metrics: { shape: EXPORT_METRICS, name: "ExportMetricsServiceRequest" },
+  traces: { shape: EXPORT_TRACE, name: "ExportTraceServiceRequest" }
+};
+function validateOtlpProtobuf(signal, body) {
+  const root = ROOTS[signal];
+  try {
+    pos = 0;
+    walk(body, body.length, root.shape, 0);
+  } catch (err) {
+    if (!(err instanceof WireError)) throw err;
+    throw new DecodeError(`request body is not a valid OTLP protobuf ${root.name}: ${err.message}`, { cause: err });
+  }
+}
+
+// electron/collector/protobuf-logs-reader.ts
 var VARINT = 0;
 var I64 = 1;
 var LEN = 2;
@@ -57779,6 +57877,75 @@ function attribute(r, into) {
 function hex(b) {
   return b.length === 0 ? "" : b.toString("hex");
 }
+var prepared = /* @__PURE__ */ new WeakMap();
+function prepare(filter) {
+  let p = prepared.get(filter);
+  if (!p) {
+    p = { filter, keys: filter.keys.map((k) => Buffer.from(k, "utf8")) };
+    prepared.set(filter, p);
+  }
+  return p;
+}
+function wantedKey(buf, start, end, keys) {
+  const len = end - start;
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k];
+    if (key.length !== len) continue;
+    let i = 0;
+    while (i < len && buf[start + i] === key[i]) i++;
+    if (i === len) return k;
+  }
+  return -1;
+}
+function peekKeeps(r, end, pf) {
+  const start = r.pos;
+  const buf = r.buf;
+  let severity = 0;
+  let attrs;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === (2 << 3 | VARINT)) {
+      severity = r.int32();
+    } else if (tag === (6 << 3 | LEN)) {
+      const e = messageEnd(r);
+      let want = -1;
+      let valueAt = -1;
+      while (r.pos < e) {
+        const t = r.uint32();
+        if (t === (1 << 3 | LEN)) {
+          const ke = messageEnd(r);
+          want = wantedKey(buf, r.pos, ke, pf.keys);
+          r.pos = ke;
+        } else if (t === (2 << 3 | LEN)) {
+          valueAt = r.pos;
+          const ve = messageEnd(r);
+          r.pos = ve;
+        } else skip(r, t);
+      }
+      checkEnd(r, e);
+      if (valueAt >= 0) {
+        r.pos = valueAt;
+        const ve = messageEnd(r);
+        if (want >= 0) {
+          (attrs ??= {})[pf.filter.keys[want]] = anyValue2(r, ve);
+          checkEnd(r, ve);
+        } else {
+          checkAnyValue(buf, r.pos, ve);
+        }
+        r.pos = e;
+      } else if (want >= 0) {
+        (attrs ??= {})[pf.filter.keys[want]] = null;
+      }
+    } else if (tag === (5 << 3 | LEN)) {
+      const e = messageEnd(r);
+      checkAnyValue(buf, r.pos, e);
+      r.pos = e;
+    } else skip(r, tag);
+  }
+  checkEnd(r, end);
+  r.pos = start;
+  return pf.filter.keep(severity, attrs ?? {});
+}
 function logRecord2(r, end) {
   const rec = {
     timeUnixNano: "0",
@@ -57840,7 +58007,7 @@ function scope2(r, end) {
   }
   return s;
 }
-function scopeLogs(r, end) {
+function scopeLogs(r, end, pf) {
   const out2 = { scope: { name: "", version: "" }, logRecords: [] };
   while (r.pos < end) {
     const tag = r.uint32();
@@ -57850,13 +58017,17 @@ function scopeLogs(r, end) {
       checkEnd(r, e);
     } else if (tag === (2 << 3 | LEN)) {
       const e = messageEnd(r);
+      if (pf && !peekKeeps(r, e, pf)) {
+        r.pos = e;
+        continue;
+      }
       out2.logRecords.push(logRecord2(r, e));
       checkEnd(r, e);
     } else skip(r, tag);
   }
   return out2;
 }
-function resourceLogs(r, end) {
+function resourceLogs(r, end, pf) {
   const out2 = { resource: {}, scopeLogs: [] };
   while (r.pos < end) {
     const tag = r.uint32();
@@ -57870,20 +58041,21 @@ function resourceLogs(r, end) {
       checkEnd(r, e);
     } else if (tag === (2 << 3 | LEN)) {
       const e = messageEnd(r);
-      out2.scopeLogs.push(scopeLogs(r, e));
+      out2.scopeLogs.push(scopeLogs(r, e, pf));
       checkEnd(r, e);
     } else skip(r, tag);
   }
   return out2;
 }
-function readExportLogsRequest(buf) {
+function readExportLogsRequest(buf, filter) {
+  const pf = filter ? prepare(filter) : void 0;
   const r = protobuf2.Reader.create(buf);
   const out2 = [];
   while (r.pos < r.len) {
     const tag = r.uint32();
     if (tag === (1 << 3 | LEN)) {
       const e = messageEnd(r);
-      out2.push(resourceLogs(r, e));
+      out2.push(resourceLogs(r, e, pf));
       checkEnd(r, e);
     } else skip(r, tag);
   }
@@ -57965,19 +58137,19 @@ function metric2(m) {
   }
   return { name: m.name, description: m.description, unit: m.unit, type: "unknown", dataPointCount: 0 };
 }
-function decodeMessage(signal, buf) {
+function decodeMessage(signal, buf, logFilter) {
   const t = otlpTypes();
   const type = signal === "logs" ? t.ExportLogsServiceRequest : signal === "traces" ? t.ExportTraceServiceRequest : t.ExportMetricsServiceRequest;
   try {
-    return signal === "logs" ? readExportLogsRequest(buf) : type.decode(buf);
+    return signal === "logs" ? readExportLogsRequest(buf, logFilter) : type.decode(buf);
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     throw new DecodeError(`request body is not a valid OTLP protobuf ${type.name}: ${detail}`, { cause: err });
   }
 }
-function decodeOtlpProtobuf(signal, input) {
+function decodeOtlpProtobuf(signal, input, logFilter) {
   const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  const decoded = decodeMessage(signal, buf);
+  const decoded = decodeMessage(signal, buf, logFilter);
   const msg = decoded;
   switch (signal) {
     case "logs":
@@ -58275,7 +58447,12 @@ function createOtlpServer(opts) {
     if (body.length === 0) return sendSuccess(reply, signal, encoding, void 0);
     let decoded;
     try {
-      decoded = encoding === "json" ? decodeOtlpJson(signal, body) : decodeOtlpProtobuf(signal, body);
+      if (encoding === "protobuf" && signal !== "logs" && opts.needsContent?.(signal) === false) {
+        validateOtlpProtobuf(signal, body);
+        decoded = signal === "metrics" ? { signal, resourceMetrics: [], contentSkipped: true } : { signal, resourceSpans: [], contentSkipped: true };
+      } else {
+        decoded = encoding === "json" ? decodeOtlpJson(signal, body) : decodeOtlpProtobuf(signal, body, opts.logRecordFilter);
+      }
     } catch (err) {
       const message2 = err instanceof DecodeError ? err.message : `could not decode request: ${String(err?.message ?? err)}`;
       logger?.warn("otlp: malformed request", { signal, encoding, error: message2 });
@@ -58326,7 +58503,7 @@ var KINDED = [
 ];
 var AUTH_SCHEME = /\b(bearer|basic)([ \t]+)([A-Za-z0-9._~+/=-]{8,})/gi;
 var KEY_WORDS = "api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|auth[_-]?token|access[_-]?token|refresh[_-]?token|token|secret|password|passwd|pwd|authorization|credentials?";
-var KEY_VALUE = new RegExp(
+var KEY_VALUE2 = new RegExp(
   `((?:${KEY_WORDS})(?:[_.-][A-Za-z0-9_.-]{0,30})?)(\\\\{0,2}["']?[ \\t]{0,8}[:=][ \\t]{0,8})(?:(\\\\{0,2}")([^"\\\\\\n]*)|(')([^'\\n]*)|([^\\s"'\`,;&<>\\\\]+))`,
   "gi"
 );
@@ -58362,8 +58539,22 @@ function maskPem(s) {
   }
   return { text: out2 + s.slice(from), hit: true };
 }
+var MEMO_MAX_LENGTH = 160;
+var MEMO_MAX_ENTRIES = 4096;
+var memo = /* @__PURE__ */ new Map();
 function redactText(s) {
-  if (s.length < 8 || !CANDIDATE.test(s)) return { text: s, redacted: false };
+  if (s.length < 8) return { text: s, redacted: false };
+  if (s.length > MEMO_MAX_LENGTH) return redactUncached(s);
+  let r = memo.get(s);
+  if (r === void 0) {
+    r = redactUncached(s);
+    if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
+    memo.set(s, r);
+  }
+  return { text: r.text, redacted: r.redacted };
+}
+function redactUncached(s) {
+  if (!CANDIDATE.test(s)) return { text: s, redacted: false };
   let text = s;
   let hit = false;
   if (text.indexOf("-----BEGIN") >= 0) {
@@ -58384,7 +58575,7 @@ function redactText(s) {
     return `${scheme}${gap}${REDACTED}`;
   });
   text = text.replace(
-    KEY_VALUE,
+    KEY_VALUE2,
     (all, key, sep, dq, dqText, sq, sqText, bare) => {
       if (NOT_SECRET_SUFFIX.test(key)) return all;
       const value = dqText ?? sqText ?? bare ?? "";
@@ -58409,8 +58600,15 @@ function redactText(s) {
   return { text, redacted: hit };
 }
 var SECRET_KEY_NAME = new RegExp(`(?:^|[_.-])(?:${KEY_WORDS})$`, "i");
+var keyMemo = /* @__PURE__ */ new Map();
 function isSecretKeyName(key) {
-  return SECRET_KEY_NAME.test(key) && !NOT_SECRET_SUFFIX.test(key);
+  let v = keyMemo.get(key);
+  if (v === void 0) {
+    v = SECRET_KEY_NAME.test(key) && !NOT_SECRET_SUFFIX.test(key);
+    if (keyMemo.size >= MEMO_MAX_ENTRIES) keyMemo.clear();
+    keyMemo.set(key, v);
+  }
+  return v;
 }
 
 // electron/log/content-policy.ts
@@ -59085,14 +59283,14 @@ function collect(root) {
       strings.push({ parent, key, size: encodedLen(value), envelope: envelope2 });
     } else if (value !== null && typeof value === "object") {
       containers.push({ parent, key, size: encodedLen(value), envelope: envelope2 });
-      walk(value, envelope2);
+      walk2(value, envelope2);
     }
   };
-  const walk = (node, envelope2) => {
+  const walk2 = (node, envelope2) => {
     if (Array.isArray(node)) node.forEach((_, i) => visit(node, i, envelope2));
     else for (const k of Object.keys(node)) visit(node, k, envelope2);
   };
-  if (Array.isArray(root)) walk(root, false);
+  if (Array.isArray(root)) walk2(root, false);
   else for (const k of Object.keys(root)) visit(root, k, ENVELOPE.has(k));
   return { strings, containers };
 }
@@ -59568,6 +59766,11 @@ var IngestPipeline = class {
    * retries and a failing endpoint only slows its exit, so refusing would save nothing.
    */
   paused = false;
+  /**
+   * Whether ingest() reads a signal's content: metrics are always dropped and spans unless
+   * includeSpans, so the receiver need not decode them (it still checks them). Bound.
+   */
+  needsContent = (signal) => signal === "logs" || signal === "traces" && this.opts.includeSpans;
   /** Bound so it can be passed straight to the receiver. */
   ingest = async (req) => {
     this.stats.requests[req.signal] += 1;
@@ -60288,6 +60491,24 @@ var TITLE_MEMORY = 1024;
 var SEVERITY_WARN = 13;
 var ALWAYS_DROPPED = /* @__PURE__ */ new Set(["codex.startup_phase", "codex.turn_ttft"]);
 var TRANSPORT = /* @__PURE__ */ new Set(["codex.api_request", "codex.websocket_connect", "codex.websocket_request", "codex.websocket_event"]);
+function isNoise(name, recAttrs) {
+  if (ALWAYS_DROPPED.has(name)) return true;
+  if (name === "codex.sse_event") {
+    const tokens = recAttrs.input_token_count;
+    return (tokens === void 0 || tokens === "") && !recAttrs["error.message"];
+  }
+  if (TRANSPORT.has(name)) return !isTransportError(recAttrs);
+  return false;
+}
+function isDroppedRecord(severityNumber, recAttrs) {
+  const name = recAttrs["event.name"];
+  if (typeof name !== "string" || name === "") return severityNumber < SEVERITY_WARN;
+  return isNoise(name, recAttrs);
+}
+var CODEX_LOG_RECORD_FILTER = {
+  keys: ["event.name", "input_token_count", "error.message", "http.response.status_code", "success"],
+  keep: (severityNumber, attrs) => !isDroppedRecord(severityNumber, attrs)
+};
 var BoundedSet = class {
   constructor(limit) {
     this.limit = limit;
@@ -60335,7 +60556,7 @@ var CodexNormalizer = class {
             }
             continue;
           }
-          if (this.isNoise(name, recAttrs)) continue;
+          if (isNoise(name, recAttrs)) continue;
           run ??= runContextFromResource(resource3);
           const attrs = mergeAttributes(resource3, recAttrs);
           const conversationId = conversationIdOf(attrs);
@@ -60378,16 +60599,6 @@ var CodexNormalizer = class {
       }
     }
     return out2;
-  }
-  /** Decided on the record's own attributes only: cheap for the many per-chunk SSE records. */
-  isNoise(name, recAttrs) {
-    if (ALWAYS_DROPPED.has(name)) return true;
-    if (name === "codex.sse_event") {
-      const tokens = recAttrs.input_token_count;
-      return (tokens === void 0 || tokens === "") && !recAttrs["error.message"];
-    }
-    if (TRANSPORT.has(name)) return !isTransportError(recAttrs);
-    return false;
   }
   detectTitleGeneration(name, attrs) {
     if (name === "codex.user_prompt") {
@@ -60564,7 +60775,16 @@ async function startCollector(opts) {
       stats: pipeline.stats
     };
   };
-  const server = createOtlpServer({ host, port: opts.port, maxBodyBytes: opts.maxBodyBytes, ingest: pipeline.ingest, healthz: health });
+  const server = createOtlpServer({
+    host,
+    port: opts.port,
+    maxBodyBytes: opts.maxBodyBytes,
+    ingest: pipeline.ingest,
+    // Drop metrics, spans (unless kept) and Codex's noise records before they are decoded.
+    needsContent: pipeline.needsContent,
+    logRecordFilter: CODEX_LOG_RECORD_FILTER,
+    healthz: health
+  });
   try {
     const { port } = await server.listen();
     boundPort = port;
@@ -62821,9 +63041,9 @@ function analyze(text, label) {
 var normalizeEol = (s) => s.replace(/\r\n/g, "\n");
 var joinRanges = (text, ranges) => ranges.map((r) => text.slice(r.start, r.end)).join("");
 var contentOf = (text) => hasBom(text) ? text.slice(1) : text;
-function linesBefore(text, pos, n2) {
+function linesBefore(text, pos2, n2) {
   const floor = hasBom(text) ? 1 : 0;
-  let start = pos;
+  let start = pos2;
   let nonBlank = 0;
   while (nonBlank < n2 && start > floor) {
     const prev = text.lastIndexOf("\n", start - 2);
@@ -62831,10 +63051,10 @@ function linesBefore(text, pos, n2) {
     if (text.slice(lineStart, start).trim() !== "") nonBlank++;
     start = lineStart;
   }
-  return text.slice(start, pos);
+  return text.slice(start, pos2);
 }
-function linesAfter(text, pos, n2) {
-  let end = pos;
+function linesAfter(text, pos2, n2) {
+  let end = pos2;
   let nonBlank = 0;
   while (nonBlank < n2 && end < text.length) {
     const nl = text.indexOf("\n", end);
@@ -62842,7 +63062,7 @@ function linesAfter(text, pos, n2) {
     if (text.slice(end, lineEnd).trim() !== "") nonBlank++;
     end = lineEnd;
   }
-  return text.slice(pos, end);
+  return text.slice(pos2, end);
 }
 function insertBlock(base, layout, settings) {
   const eol = detectEol(base);
@@ -62852,9 +63072,9 @@ function insertBlock(base, layout, settings) {
   const removed = [];
   let shift = 0;
   for (const r of ranges) {
-    const pos = r.start - shift;
+    const pos2 = r.start - shift;
     shift += r.end - r.start;
-    removed.push({ text: base.slice(r.start, r.end), kind: r.kind, anchorBefore: linesBefore(outside, pos, 2), anchorAfter: linesAfter(outside, pos, 2) });
+    removed.push({ text: base.slice(r.start, r.end), kind: r.kind, anchorBefore: linesBefore(outside, pos2, 2), anchorAfter: linesAfter(outside, pos2, 2) });
   }
   const firstSection = ranges.find((r) => r.kind === "section");
   if (firstSection) removed[ranges.indexOf(firstSection)].replacedByBlock = true;
@@ -63027,12 +63247,12 @@ function restoreRanges(text, ranges, blockAt) {
   const placed = ranges.map((r, i) => ({ r, i, pos: r.replacedByBlock && blockAt !== null ? blockAt : locate(text, statements, r) })).sort((x, y) => x.pos - y.pos || x.i - y.i);
   let out2 = "";
   let at = 0;
-  for (const { r, pos } of placed) {
-    out2 += text.slice(at, pos);
-    at = pos;
+  for (const { r, pos: pos2 } of placed) {
+    out2 += text.slice(at, pos2);
+    at = pos2;
     if (out2.length > 0 && contentOf(out2).length > 0 && !out2.endsWith("\n")) out2 += eol;
     out2 += r.text;
-    if (!r.text.endsWith("\n") && pos < text.length) out2 += eol;
+    if (!r.text.endsWith("\n") && pos2 < text.length) out2 += eol;
   }
   return out2 + text.slice(at);
 }

@@ -20,7 +20,7 @@
  * every later event of that conversation id, e.g. its token usage, is marked
  * `session.title_generation: true`.
  */
-import type { Attributes, LogRecord, ResourceLogs, ResourceSpans } from '../collector/otlp-types';
+import type { Attributes, LogRecord, LogRecordFilter, ResourceLogs, ResourceSpans } from '../collector/otlp-types';
 import type { BeaconEvent } from '../shared/event';
 import { attrString, eventTimestamp, mergeAttributes } from './normalize-attributes';
 import { conversationIdOf, envelope, finishIdentity, type EndpointIdentity } from './normalize-envelope';
@@ -59,6 +59,33 @@ const SEVERITY_WARN = 13;
 const ALWAYS_DROPPED = new Set(['codex.startup_phase', 'codex.turn_ttft']);
 /** Transport records: noise unless they report a failure. */
 const TRANSPORT = new Set(['codex.api_request', 'codex.websocket_connect', 'codex.websocket_request', 'codex.websocket_event']);
+
+/** Decided on the record's own attributes only: cheap for the many per-chunk SSE records. */
+function isNoise(name: string, recAttrs: Attributes): boolean {
+  if (ALWAYS_DROPPED.has(name)) return true;
+  if (name === 'codex.sse_event') {
+    const tokens = recAttrs.input_token_count;
+    return (tokens === undefined || tokens === '') && !recAttrs['error.message'];
+  }
+  if (TRANSPORT.has(name)) return !isTransportError(recAttrs);
+  return false;
+}
+
+/** Whether normalizeLogs() drops this record outright (no event at all). */
+function isDroppedRecord(severityNumber: number, recAttrs: Attributes): boolean {
+  const name = recAttrs['event.name'];
+  if (typeof name !== 'string' || name === '') return severityNumber < SEVERITY_WARN;
+  return isNoise(name, recAttrs);
+}
+
+/**
+ * The noise rules above as a decoder-side filter (protobuf-logs-reader.ts): records it drops
+ * are never decoded. `keys` must list every attribute isDroppedRecord() reads.
+ */
+export const CODEX_LOG_RECORD_FILTER: LogRecordFilter = {
+  keys: ['event.name', 'input_token_count', 'error.message', 'http.response.status_code', 'success'],
+  keep: (severityNumber, attrs) => !isDroppedRecord(severityNumber, attrs),
+};
 
 /** A Map used as an insertion-ordered set with a size bound (oldest forgotten first). */
 class BoundedSet {
@@ -107,7 +134,7 @@ export class CodexNormalizer {
             }
             continue;
           }
-          if (this.isNoise(name, recAttrs)) continue;
+          if (isNoise(name, recAttrs)) continue;
           run ??= runContextFromResource(resource);
           const attrs = mergeAttributes(resource, recAttrs);
           const conversationId = conversationIdOf(attrs);
@@ -153,17 +180,6 @@ export class CodexNormalizer {
       }
     }
     return out;
-  }
-
-  /** Decided on the record's own attributes only: cheap for the many per-chunk SSE records. */
-  private isNoise(name: string, recAttrs: Attributes): boolean {
-    if (ALWAYS_DROPPED.has(name)) return true;
-    if (name === 'codex.sse_event') {
-      const tokens = recAttrs.input_token_count;
-      return (tokens === undefined || tokens === '') && !recAttrs['error.message'];
-    }
-    if (TRANSPORT.has(name)) return !isTransportError(recAttrs);
-    return false;
   }
 
   private detectTitleGeneration(name: string, attrs: Attributes): boolean {

@@ -7,7 +7,7 @@
 import { hostname, platform } from 'node:os';
 import { createOtlpServer } from './otlp-server';
 import { IngestPipeline } from './pipeline';
-import { CodexNormalizer } from '../codex/normalizer';
+import { CODEX_LOG_RECORD_FILTER, CodexNormalizer } from '../codex/normalizer';
 import { RuntimeLogWriter } from '../log/writer';
 import type { BeaconEvent, ContentPolicy } from '../shared/event';
 import { COLLECTOR_SERVICE, LOOPBACK, type Mode } from '../endpoint/paths';
@@ -112,7 +112,16 @@ export async function startCollector(opts: CollectorOptions): Promise<RunningCol
     };
   };
 
-  const server = createOtlpServer({ host, port: opts.port, maxBodyBytes: opts.maxBodyBytes, ingest: pipeline.ingest, healthz: health });
+  const server = createOtlpServer({
+    host,
+    port: opts.port,
+    maxBodyBytes: opts.maxBodyBytes,
+    ingest: pipeline.ingest,
+    // Drop metrics, spans (unless kept) and Codex's noise records before they are decoded.
+    needsContent: pipeline.needsContent,
+    logRecordFilter: CODEX_LOG_RECORD_FILTER,
+    healthz: health,
+  });
   try {
     const { port } = await server.listen();
     boundPort = port;

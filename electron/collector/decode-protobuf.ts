@@ -19,6 +19,7 @@ import type {
   Metric,
   ResourceLogs,
   ResourceMetrics,
+  LogRecordFilter,
   ResourceSpans,
   Scope,
   Signal,
@@ -165,12 +166,12 @@ function metric(m: PbMetric): Metric {
   return { name: m.name, description: m.description, unit: m.unit, type: 'unknown', dataPointCount: 0 };
 }
 
-function decodeMessage(signal: Signal, buf: Buffer): unknown {
+function decodeMessage(signal: Signal, buf: Buffer, logFilter: LogRecordFilter | undefined): unknown {
   const t = otlpTypes();
   const type = signal === 'logs' ? t.ExportLogsServiceRequest : signal === 'traces' ? t.ExportTraceServiceRequest : t.ExportMetricsServiceRequest;
   try {
     // Logs, the hot path, are read straight off the wire (see protobuf-logs-reader.ts).
-    return signal === 'logs' ? readExportLogsRequest(buf) : type.decode(buf);
+    return signal === 'logs' ? readExportLogsRequest(buf, logFilter) : type.decode(buf);
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     throw new DecodeError(`request body is not a valid OTLP protobuf ${type.name}: ${detail}`, { cause: err });
@@ -180,11 +181,12 @@ function decodeMessage(signal: Signal, buf: Buffer): unknown {
 /**
  * Decodes the body of a POST /v1/{logs,traces,metrics} sent as application/x-protobuf.
  * An empty buffer is a valid, empty request. Throws DecodeError on malformed input.
+ * `logFilter` leaves out log records its consumer would drop, without decoding them.
  */
-export function decodeOtlpProtobuf(signal: Signal, input: Uint8Array): DecodedRequest {
+export function decodeOtlpProtobuf(signal: Signal, input: Uint8Array, logFilter?: LogRecordFilter): DecodedRequest {
   // protobufjs yields Buffer slices for bytes fields only when it reads from a Buffer.
   const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  const decoded = decodeMessage(signal, buf);
+  const decoded = decodeMessage(signal, buf, logFilter);
   const msg = decoded as Record<string, unknown>;
   switch (signal) {
     case 'logs':

@@ -20,7 +20,8 @@ import { decodeOtlpProtobuf } from './decode-protobuf';
 import { DecodeError } from './decode-shared';
 import { makeLoopbackGuard } from './loopback-guard';
 import { otlpTypes } from './otlp-schema';
-import type { DecodedRequest, Signal } from './otlp-types';
+import { validateOtlpProtobuf } from './protobuf-validate';
+import type { DecodedRequest, LogRecordFilter, Signal } from './otlp-types';
 import { BodyError, contentCoding, readBody } from './request-body';
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -62,6 +63,18 @@ export interface OtlpServerOptions {
   maxBodyBytes?: number;
   /** Hands a decoded request on. Must settle quickly: Codex waits for our answer at exit. */
   ingest: (req: DecodedRequest) => Promise<IngestResult | void>;
+  /**
+   * Whether `ingest` reads the content of a signal (default: always). For a signal it drops,
+   * a protobuf body is only checked for well-formedness (protobuf-validate.ts: no objects, so
+   * Codex's 171 KB metrics export is answered in well under a millisecond) and `ingest` gets
+   * the signal with no items and `contentSkipped: true`. Malformed bodies still get 400.
+   */
+  needsContent?: (signal: Signal) => boolean;
+  /**
+   * Log records `ingest` would drop anyway (the normalizer's noise rules): protobuf log bodies
+   * skip them without decoding them (they are still checked), so `ingest` never sees them.
+   */
+  logRecordFilter?: LogRecordFilter;
   /** Body of GET /healthz (sent as JSON, nothing added). */
   healthz: () => object;
   /** Where request failures are reported. Default: silent. */
@@ -209,7 +222,12 @@ export function createOtlpServer(opts: OtlpServerOptions): OtlpServer {
 
     let decoded: DecodedRequest;
     try {
-      decoded = encoding === 'json' ? decodeOtlpJson(signal, body) : decodeOtlpProtobuf(signal, body);
+      if (encoding === 'protobuf' && signal !== 'logs' && opts.needsContent?.(signal) === false) {
+        validateOtlpProtobuf(signal, body);
+        decoded = signal === 'metrics' ? { signal, resourceMetrics: [], contentSkipped: true } : { signal, resourceSpans: [], contentSkipped: true };
+      } else {
+        decoded = encoding === 'json' ? decodeOtlpJson(signal, body) : decodeOtlpProtobuf(signal, body, opts.logRecordFilter);
+      }
     } catch (err) {
       const message = err instanceof DecodeError ? err.message : `could not decode request: ${String((err as Error)?.message ?? err)}`;
       logger?.warn('otlp: malformed request', { signal, encoding, error: message });

@@ -34,6 +34,18 @@ export interface LogRecord {
   eventName: string;
 }
 
+/**
+ * Lets the consumer drop log records before they are decoded (protobuf-logs-reader.ts): the
+ * reader decodes only the attributes named in `keys` (a record's own attributes, last value
+ * wins, absent keys absent) and skips the whole record when `keep` says no. A filter must give
+ * the same answer as the consumer would on the fully decoded record, so it may read only those
+ * keys and the severity.
+ */
+export interface LogRecordFilter {
+  keys: readonly string[];
+  keep(severityNumber: number, attrs: Attributes): boolean;
+}
+
 export interface ResourceLogs {
   resource: Attributes;
   scopeLogs: { scope: Scope; logRecords: LogRecord[] }[];
@@ -72,10 +84,15 @@ export interface ResourceMetrics {
 
 export type Signal = 'logs' | 'traces' | 'metrics';
 
+/**
+ * `contentSkipped: true`: the receiver only checked that the body is well formed and did not
+ * decode it, because the consumer said it drops this signal (otlp-server.ts, `needsContent`);
+ * the item list is then empty whatever the body held.
+ */
 export type DecodedRequest =
-  | { signal: 'logs'; resourceLogs: ResourceLogs[] }
-  | { signal: 'traces'; resourceSpans: ResourceSpans[] }
-  | { signal: 'metrics'; resourceMetrics: ResourceMetrics[] };
+  | { signal: 'logs'; resourceLogs: ResourceLogs[]; contentSkipped?: true }
+  | { signal: 'traces'; resourceSpans: ResourceSpans[]; contentSkipped?: true }
+  | { signal: 'metrics'; resourceMetrics: ResourceMetrics[]; contentSkipped?: true };
 
 export function itemCount(req: DecodedRequest): number {
   switch (req.signal) {

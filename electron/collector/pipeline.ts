@@ -51,6 +51,13 @@ export class IngestPipeline {
 
   constructor(private readonly opts: PipelineOptions) {}
 
+  /**
+   * Whether ingest() reads a signal's content: metrics are always dropped and spans unless
+   * includeSpans, so the receiver need not decode them (it still checks them). Bound.
+   */
+  readonly needsContent = (signal: DecodedRequest['signal']): boolean =>
+    signal === 'logs' || (signal === 'traces' && this.opts.includeSpans);
+
   /** Bound so it can be passed straight to the receiver. */
   readonly ingest = async (req: DecodedRequest): Promise<IngestOutcome> => {
     this.stats.requests[req.signal] += 1;

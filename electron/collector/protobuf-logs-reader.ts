@@ -9,13 +9,19 @@
  * remaining cost is building attribute maps with arbitrary keys; string decoding dominates
  * both), which leaves the normalizer and the writer a budget.
  *
+ * With a LogRecordFilter (the normalizer's noise rules), each record is first peeked at: its
+ * severity and only the few attributes the filter names are decoded, keys compared as bytes, and
+ * a record the filter drops is skipped without building anything. Most of a Codex batch is
+ * per-chunk SSE records that are dropped, so this is where most of the decode time went.
+ *
  * Field numbers are those of otlp-schema.ts (opentelemetry-proto v1.x); unknown fields and
  * fields of an unexpected wire type are skipped, as protobuf says. A test checks the result
  * against an independent decoder (Python opentelemetry-proto) of the real Codex capture.
  */
 import * as protobuf from 'protobufjs';
 import { setAttribute } from './decode-shared';
-import type { AnyValue, Attributes, LogRecord, ResourceLogs, Scope } from './otlp-types';
+import { checkAnyValue } from './protobuf-validate';
+import type { AnyValue, Attributes, LogRecord, LogRecordFilter, ResourceLogs, Scope } from './otlp-types';
 
 type Reader = protobuf.Reader;
 
@@ -148,6 +154,91 @@ function hex(b: Uint8Array): string {
   return b.length === 0 ? '' : (b as Buffer).toString('hex');
 }
 
+/** A filter with its keys pre-encoded for byte comparison. */
+interface PreparedFilter {
+  filter: LogRecordFilter;
+  keys: Buffer[];
+}
+
+const prepared = new WeakMap<LogRecordFilter, PreparedFilter>();
+
+function prepare(filter: LogRecordFilter): PreparedFilter {
+  let p = prepared.get(filter);
+  if (!p) {
+    p = { filter, keys: filter.keys.map((k) => Buffer.from(k, 'utf8')) };
+    prepared.set(filter, p);
+  }
+  return p;
+}
+
+/** Index of the wanted key equal to buf[start, end), or -1. */
+function wantedKey(buf: Uint8Array, start: number, end: number, keys: Buffer[]): number {
+  const len = end - start;
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k];
+    if (key.length !== len) continue;
+    let i = 0;
+    while (i < len && buf[start + i] === key[i]) i++;
+    if (i === len) return k;
+  }
+  return -1;
+}
+
+/**
+ * Whether the filter keeps the record in [r.pos, end). Leaves r.pos where it found it. Decodes
+ * the severity and the wanted attributes only; malformed input throws, as a full read would.
+ */
+function peekKeeps(r: Reader, end: number, pf: PreparedFilter): boolean {
+  const start = r.pos;
+  const buf = r.buf;
+  let severity = 0;
+  let attrs: Attributes | undefined;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === ((2 << 3) | VARINT)) {
+      severity = r.int32();
+    } else if (tag === ((6 << 3) | LEN)) {
+      const e = messageEnd(r);
+      // KeyValue: find the key's bytes; decode the value only for a wanted key.
+      let want = -1;
+      let valueAt = -1;
+      while (r.pos < e) {
+        const t = r.uint32();
+        if (t === ((1 << 3) | LEN)) {
+          const ke = messageEnd(r);
+          want = wantedKey(buf, r.pos, ke, pf.keys);
+          r.pos = ke;
+        } else if (t === ((2 << 3) | LEN)) {
+          valueAt = r.pos;
+          const ve = messageEnd(r);
+          r.pos = ve;
+        } else skip(r, t);
+      }
+      checkEnd(r, e);
+      if (valueAt >= 0) {
+        r.pos = valueAt;
+        const ve = messageEnd(r);
+        if (want >= 0) {
+          (attrs ??= {})[pf.filter.keys[want]] = anyValue(r, ve);
+          checkEnd(r, ve);
+        } else {
+          checkAnyValue(buf, r.pos, ve); // not decoded, but a malformed value is still refused
+        }
+        r.pos = e;
+      } else if (want >= 0) {
+        (attrs ??= {})[pf.filter.keys[want]] = null;
+      }
+    } else if (tag === ((5 << 3) | LEN)) {
+      const e = messageEnd(r);
+      checkAnyValue(buf, r.pos, e);
+      r.pos = e;
+    } else skip(r, tag);
+  }
+  checkEnd(r, end);
+  r.pos = start;
+  return pf.filter.keep(severity, attrs ?? {});
+}
+
 function logRecord(r: Reader, end: number): LogRecord {
   const rec: LogRecord = {
     timeUnixNano: '0',
@@ -211,7 +302,7 @@ function scope(r: Reader, end: number): Scope {
   return s;
 }
 
-function scopeLogs(r: Reader, end: number): { scope: Scope; logRecords: LogRecord[] } {
+function scopeLogs(r: Reader, end: number, pf: PreparedFilter | undefined): { scope: Scope; logRecords: LogRecord[] } {
   const out = { scope: { name: '', version: '' } as Scope, logRecords: [] as LogRecord[] };
   while (r.pos < end) {
     const tag = r.uint32();
@@ -221,6 +312,10 @@ function scopeLogs(r: Reader, end: number): { scope: Scope; logRecords: LogRecor
       checkEnd(r, e);
     } else if (tag === ((2 << 3) | LEN)) {
       const e = messageEnd(r);
+      if (pf && !peekKeeps(r, e, pf)) {
+        r.pos = e;
+        continue;
+      }
       out.logRecords.push(logRecord(r, e));
       checkEnd(r, e);
     } else skip(r, tag);
@@ -228,7 +323,7 @@ function scopeLogs(r: Reader, end: number): { scope: Scope; logRecords: LogRecor
   return out;
 }
 
-function resourceLogs(r: Reader, end: number): ResourceLogs {
+function resourceLogs(r: Reader, end: number, pf: PreparedFilter | undefined): ResourceLogs {
   const out: ResourceLogs = { resource: {}, scopeLogs: [] };
   while (r.pos < end) {
     const tag = r.uint32();
@@ -243,22 +338,26 @@ function resourceLogs(r: Reader, end: number): ResourceLogs {
       checkEnd(r, e);
     } else if (tag === ((2 << 3) | LEN)) {
       const e = messageEnd(r);
-      out.scopeLogs.push(scopeLogs(r, e));
+      out.scopeLogs.push(scopeLogs(r, e, pf));
       checkEnd(r, e);
     } else skip(r, tag);
   }
   return out;
 }
 
-/** Reads a whole ExportLogsServiceRequest. Throws (RangeError/Error) on malformed input. */
-export function readExportLogsRequest(buf: Buffer): ResourceLogs[] {
+/**
+ * Reads a whole ExportLogsServiceRequest, leaving out the records `filter` drops (see
+ * LogRecordFilter). Throws (RangeError/Error) on malformed input, dropped records included.
+ */
+export function readExportLogsRequest(buf: Buffer, filter?: LogRecordFilter): ResourceLogs[] {
+  const pf = filter ? prepare(filter) : undefined;
   const r = protobuf.Reader.create(buf);
   const out: ResourceLogs[] = [];
   while (r.pos < r.len) {
     const tag = r.uint32();
     if (tag === ((1 << 3) | LEN)) {
       const e = messageEnd(r);
-      out.push(resourceLogs(r, e));
+      out.push(resourceLogs(r, e, pf));
       checkEnd(r, e);
     } else skip(r, tag);
   }

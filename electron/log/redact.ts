@@ -110,9 +110,32 @@ function maskPem(s: string): { text: string; hit: boolean } {
   return { text: out + s.slice(from), hit: true };
 }
 
+/**
+ * Verdicts for short strings seen recently. Codex repeats the same ids, versions, model names
+ * and enum values in every record of a session (and the resource attributes in every event of
+ * a batch), so most strings were already judged; a Map hit is far cheaper than the candidate
+ * regex. Bounded: cleared whenever it fills (no eviction bookkeeping on the hot path).
+ */
+const MEMO_MAX_LENGTH = 160;
+const MEMO_MAX_ENTRIES = 4096;
+const memo = new Map<string, RedactResult>();
+
 /** Mask every secret in `s`. `redacted` says whether anything was masked. */
 export function redactText(s: string): RedactResult {
-  if (s.length < 8 || !CANDIDATE.test(s)) return { text: s, redacted: false };
+  if (s.length < 8) return { text: s, redacted: false };
+  if (s.length > MEMO_MAX_LENGTH) return redactUncached(s);
+  let r = memo.get(s);
+  if (r === undefined) {
+    r = redactUncached(s);
+    if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
+    memo.set(s, r);
+  }
+  // A fresh object each time: callers own what they get.
+  return { text: r.text, redacted: r.redacted };
+}
+
+function redactUncached(s: string): RedactResult {
+  if (!CANDIDATE.test(s)) return { text: s, redacted: false };
   let text = s;
   let hit = false;
 
@@ -163,8 +186,17 @@ export function redactText(s: string): RedactResult {
 /** Key names whose string values are secrets whatever they look like ("password": "hunter2"). */
 const SECRET_KEY_NAME = new RegExp(`(?:^|[_.-])(?:${KEY_WORDS})$`, 'i');
 
+/** Attribute keys repeat in every record: remember the verdict (bounded like the text memo). */
+const keyMemo = new Map<string, boolean>();
+
 export function isSecretKeyName(key: string): boolean {
-  return SECRET_KEY_NAME.test(key) && !NOT_SECRET_SUFFIX.test(key);
+  let v = keyMemo.get(key);
+  if (v === undefined) {
+    v = SECRET_KEY_NAME.test(key) && !NOT_SECRET_SUFFIX.test(key);
+    if (keyMemo.size >= MEMO_MAX_ENTRIES) keyMemo.clear();
+    keyMemo.set(key, v);
+  }
+  return v;
 }
 
 /**

@@ -116,3 +116,21 @@ describe('adversarial input', () => {
     expect(r.text.length).toBeGreaterThan(0);
   });
 });
+
+describe('redactText verdict memo (repeated strings)', () => {
+  it('gives the same, independent answer for a string seen before', () => {
+    const secret = 'Authorization: Bearer abcdef0123456789xyz';
+    const first = redactText(secret);
+    expect(first.redacted).toBe(true);
+    first.text = 'changed by a caller';
+    const again = redactText(secret);
+    expect(again).toEqual({ text: 'Authorization: Bearer [REDACTED]', redacted: true });
+    expect(redactText('gpt-5-codex')).toEqual({ text: 'gpt-5-codex', redacted: false });
+    expect(redactText('gpt-5-codex')).toEqual({ text: 'gpt-5-codex', redacted: false });
+  });
+
+  it('keeps masking after many distinct strings have passed through', () => {
+    for (let i = 0; i < 10_000; i++) redactText(`harmless value number ${i}`);
+    expect(redactText('OPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwxyz').redacted).toBe(true);
+  });
+});

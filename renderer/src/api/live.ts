@@ -12,28 +12,44 @@ import { useEvents } from '../stores/events';
 import { useFilters } from '../stores/filters';
 import { useTokens } from '../stores/tokens';
 
+/**
+ * Leading-edge coalescing: the first event after a quiet spell refreshes the views at once (a
+ * person watching the Events page sees it in a few ms, not after a fixed delay); events that
+ * arrive in the COALESCE_MS after a refresh share one trailing refresh at the end of it.
+ */
 const COALESCE_MS = 150;
 
 export function startLive(): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
+  /** An event arrived inside the current window: refresh once more when it ends. */
+  let pending = false;
   let tokensDirty = false;
   let openSessionDirty = false;
 
-  const flush = () => {
-    timer = null;
+  const refresh = () => {
     void useSessions.getState().load();
     if (openSessionDirty) void useSessions.getState().refreshOpen();
     if (useEvents.getState().loaded) void useEvents.getState().search(useFilters.getState());
     if (tokensDirty && useTokens.getState().data) void useTokens.getState().load();
     tokensDirty = false;
     openSessionDirty = false;
+    timer = setTimeout(windowEnd, COALESCE_MS);
+  };
+
+  const windowEnd = () => {
+    timer = null;
+    if (pending) {
+      pending = false;
+      refresh(); // opens the next window, so a steady stream refreshes once per window
+    }
   };
 
   const onEvent = (record: EventRecord) => {
     useFeed.getState().add(record);
     if (record.event.event?.action === 'token.usage') tokensDirty = true;
     if (record.event.session?.id && record.event.session.id === useSessions.getState().openId) openSessionDirty = true;
-    if (!timer) timer = setTimeout(flush, COALESCE_MS);
+    if (timer) pending = true;
+    else refresh();
   };
 
   const stop = client().subscribe({
