@@ -3737,41 +3737,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push(value) {
-        var p = new Promise(function(resolve11, reject) {
+        var p = new Promise(function(resolve12, reject) {
           pushCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve11(result);
+            resolve12(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function unshift(value) {
-        var p = new Promise(function(resolve11, reject) {
+        var p = new Promise(function(resolve12, reject) {
           unshiftCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve11(result);
+            resolve12(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function drained() {
-        var p = new Promise(function(resolve11) {
+        var p = new Promise(function(resolve12) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve11();
+              resolve12();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve11();
+                resolve12();
                 queue.drain = previousDrain;
               };
             }
@@ -4114,8 +4114,8 @@ var require_create_promise = __commonJS({
         reject: null,
         promise: null
       };
-      obj2.promise = new Promise((resolve11, reject) => {
-        obj2.resolve = resolve11;
+      obj2.promise = new Promise((resolve12, reject) => {
+        obj2.resolve = resolve12;
         obj2.reject = reject;
       });
       return obj2;
@@ -4388,11 +4388,11 @@ var require_thenify = __commonJS({
         return;
       }
       debug("thenify");
-      return (resolve11, reject) => {
+      return (resolve12, reject) => {
         const p = this._loadRegistered();
         return p.then(() => {
           this[kThenifyDoNotWrap] = true;
-          return resolve11(this._server);
+          return resolve12(this._server);
         }, reject);
       };
     }
@@ -4530,12 +4530,12 @@ var require_avvio = __commonJS({
     inherits(Boot, EE);
     if ("asyncDispose" in Symbol) {
       Boot.prototype[Symbol.asyncDispose] = function() {
-        return new Promise((resolve11, reject) => {
+        return new Promise((resolve12, reject) => {
           this.close((err) => {
             if (err) {
               return reject(err);
             }
-            resolve11();
+            resolve12();
           });
         });
       };
@@ -4682,12 +4682,12 @@ var require_avvio = __commonJS({
           throw new AVV_ERR_CALLBACK_NOT_FN("close", typeof func);
         }
       } else {
-        promise = new Promise(function(resolve11, reject) {
+        promise = new Promise(function(resolve12, reject) {
           func = function(err) {
             if (err) {
               return reject(err);
             }
-            resolve11();
+            resolve12();
           };
         });
       }
@@ -4707,7 +4707,7 @@ var require_avvio = __commonJS({
         queueMicrotask(this.start.bind(this));
         return;
       }
-      return new Promise((resolve11, reject) => {
+      return new Promise((resolve12, reject) => {
         this._readyQ.push(readyPromiseCB);
         this.start();
         const relativeContext = this._current[0].server;
@@ -4715,7 +4715,7 @@ var require_avvio = __commonJS({
           if (err) {
             reject(err);
           } else {
-            resolve11(relativeContext);
+            resolve12(relativeContext);
           }
           process.nextTick(done);
         }
@@ -6110,8 +6110,8 @@ var require_promise = __commonJS({
     var { kTestInternals } = require_symbols2();
     function withResolvers() {
       let res, rej;
-      const promise = new Promise((resolve11, reject) => {
-        res = resolve11;
+      const promise = new Promise((resolve12, reject) => {
+        res = resolve12;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6210,15 +6210,15 @@ var require_server = __commonJS({
         if (cb === void 0) {
           const listening = listenPromise.call(this, server, listenOptions);
           return listening.then((address) => {
-            const { promise, resolve: resolve11 } = PonyPromise.withResolvers();
+            const { promise, resolve: resolve12 } = PonyPromise.withResolvers();
             if (host === "localhost") {
               multipleBindings.call(this, server, httpHandler, options, listenOptions, () => {
                 this[kState].listening = true;
-                resolve11(address);
+                resolve12(address);
                 onListenHookRunner(this);
               });
             } else {
-              resolve11(address);
+              resolve12(address);
               onListenHookRunner(this);
             }
             return promise;
@@ -6345,7 +6345,7 @@ var require_server = __commonJS({
       }
       return this.ready().then(() => {
         if (this[kState].aborted) return;
-        const { promise, resolve: resolve11, reject } = PonyPromise.withResolvers();
+        const { promise, resolve: resolve12, reject } = PonyPromise.withResolvers();
         const errEventHandler = (err) => {
           cleanup();
           this[kState].listening = false;
@@ -6354,7 +6354,7 @@ var require_server = __commonJS({
         const listeningEventHandler = () => {
           cleanup();
           this[kState].listening = true;
-          resolve11(logServerAddress.call(
+          resolve12(logServerAddress.call(
             this,
             server,
             listenOptions.listenTextResolver || defaultResolveServerListeningText
@@ -9946,7 +9946,7 @@ var require_redact = __commonJS({
       }
       return obj2;
     }
-    function parsePath(path) {
+    function parsePath2(path) {
       const parts = [];
       let current = "";
       let inBrackets = false;
@@ -10085,7 +10085,7 @@ var require_redact = __commonJS({
     }
     function redactPaths(obj2, paths, censor, remove = false) {
       for (const path of paths) {
-        const parts = parsePath(path);
+        const parts = parsePath2(path);
         if (parts.includes("*")) {
           redactWildcardPath(obj2, parts, censor, path, remove);
         } else {
@@ -10209,7 +10209,7 @@ var require_redact = __commonJS({
       }
       const pathStructure = /* @__PURE__ */ new Map();
       for (const path of pathsToClone) {
-        const parts = parsePath(path);
+        const parts = parsePath2(path);
         let current = pathStructure;
         for (let i = 0; i < parts.length; i++) {
           const part = parts[i];
@@ -12087,7 +12087,7 @@ var require_transport = __commonJS({
   "node_modules/pino/lib/transport.js"(exports2, module2) {
     "use strict";
     var { createRequire } = require("module");
-    var { existsSync: existsSync5 } = require("node:fs");
+    var { existsSync: existsSync6 } = require("node:fs");
     var getCallers = require_caller();
     var { join: join13, isAbsolute, sep } = require("node:path");
     var { fileURLToPath } = require("node:url");
@@ -12162,7 +12162,7 @@ var require_transport = __commonJS({
           return false;
         }
       }
-      return isAbsolute(path) && !existsSync5(path);
+      return isAbsolute(path) && !existsSync6(path);
     }
     function stripQuotes(value) {
       const first = value[0];
@@ -20754,7 +20754,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve11.call(this, root, ref);
+      let _sch = resolve12.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -20781,7 +20781,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve11(root, ref) {
+    function resolve12(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -21645,7 +21645,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve11(baseURI, relativeURI, options) {
+    function resolve12(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -22036,7 +22036,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve11,
+      resolve: resolve12,
       resolveComponent,
       equal,
       serialize,
@@ -27473,7 +27473,7 @@ var require_fast_uri2 = __commonJS({
       }
       return uri;
     }
-    function resolve11(baseURI, relativeURI, options) {
+    function resolve12(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -27900,7 +27900,7 @@ var require_fast_uri2 = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve11,
+      resolve: resolve12,
       resolveComponent,
       equal,
       serialize,
@@ -41977,9 +41977,9 @@ var require_light_my_request = __commonJS({
         const res = new Response(req, callback);
         return makeRequest(dispatchFunc, server, req, res);
       } else {
-        return new Promise((resolve11, reject) => {
+        return new Promise((resolve12, reject) => {
           const req = new RequestConstructor(options);
-          const res = new Response(req, resolve11, reject);
+          const res = new Response(req, resolve12, reject);
           makeRequest(dispatchFunc, server, req, res);
         });
       }
@@ -42955,7 +42955,7 @@ var require_aspromise = __commonJS({
       var params = new Array(arguments.length - 1), offset = 0, index = 2, pending = true;
       while (index < arguments.length)
         params[offset++] = arguments[index++];
-      return new Promise(function executor(resolve11, reject) {
+      return new Promise(function executor(resolve12, reject) {
         params[offset] = function callback(err) {
           if (pending) {
             pending = false;
@@ -42965,7 +42965,7 @@ var require_aspromise = __commonJS({
               var params2 = new Array(arguments.length - 1), offset2 = 0;
               while (offset2 < params2.length)
                 params2[offset2++] = arguments[offset2];
-              resolve11.apply(null, params2);
+              resolve12.apply(null, params2);
             }
           }
         };
@@ -45525,7 +45525,7 @@ var require_path = __commonJS({
         return prefix + parts.join("/");
       }
     );
-    path.resolve = function resolve11(originPath, includePath, alreadyNormalized) {
+    path.resolve = function resolve12(originPath, includePath, alreadyNormalized) {
       if (!alreadyNormalized)
         includePath = normalize(includePath);
       if (isAbsolute(includePath))
@@ -45882,7 +45882,7 @@ var require_mapfield = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    MapField.prototype.resolve = function resolve11() {
+    MapField.prototype.resolve = function resolve12() {
       if (this.resolved)
         return this;
       if (types.mapKey[this.keyType] === void 0)
@@ -45959,7 +45959,7 @@ var require_method = __commonJS({
         this.parsedOptions
       ]);
     };
-    Method.prototype.resolve = function resolve11() {
+    Method.prototype.resolve = function resolve12() {
       if (this.resolved)
         return this;
       this.resolvedRequestType = this.parent.lookupType(this.requestType);
@@ -47577,7 +47577,7 @@ var require_field = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    Field.prototype.resolve = function resolve11() {
+    Field.prototype.resolve = function resolve12() {
       if (this.resolved)
         return this;
       if ((this.typeDefault = types.defaults[this.type]) === void 0) {
@@ -47850,7 +47850,7 @@ var require_object = __commonJS({
       this.parent = null;
       this.resolved = false;
     };
-    ReflectionObject.prototype.resolve = function resolve11() {
+    ReflectionObject.prototype.resolve = function resolve12() {
       if (this.resolved)
         return this;
       if (this.root instanceof Root2)
@@ -49517,6 +49517,745 @@ var require_protobufjs = __commonJS({
   "node_modules/protobufjs/index.js"(exports2, module2) {
     "use strict";
     module2.exports = require_src();
+  }
+});
+
+// node_modules/smol-toml/dist/index.cjs
+var require_dist4 = __commonJS({
+  "node_modules/smol-toml/dist/index.cjs"(exports2) {
+    "use strict";
+    Object.defineProperties(exports2, {
+      __esModule: { value: true },
+      [Symbol.toStringTag]: { value: "Module" }
+    });
+    function getLineColFromPtr(string, ptr) {
+      let lines = string.slice(0, ptr).split(/\r?\n/);
+      return [lines.length, lines.pop().length + 1];
+    }
+    function makeCodeBlock(string, line, column) {
+      let lines = string.split(/\r?\n/);
+      let codeblock = "";
+      let numberLen = (Math.log10(line + 1) | 0) + 1;
+      for (let i = line - 1; i <= line + 1; i++) {
+        let l = lines[i - 1];
+        if (!l) continue;
+        codeblock += i.toString().padEnd(numberLen, " ");
+        codeblock += ":  ";
+        codeblock += l;
+        codeblock += "\n";
+        if (i === line) {
+          codeblock += " ".repeat(numberLen + column + 2);
+          codeblock += "^\n";
+        }
+      }
+      return codeblock;
+    }
+    var TomlError2 = class TomlError3 extends Error {
+      line;
+      column;
+      codeblock;
+      constructor(message2, options) {
+        const [line, column] = getLineColFromPtr(options.toml, options.ptr);
+        const codeblock = makeCodeBlock(options.toml, line, column);
+        super(`Invalid TOML document: ${message2}
+
+${codeblock}`, options);
+        this.line = line;
+        this.column = column;
+        this.codeblock = codeblock;
+      }
+      /** @internal */
+      static x(message2, ctx, ptr) {
+        throw new TomlError3(message2, {
+          toml: ctx.s,
+          ptr: ptr ?? ctx.p
+        });
+      }
+    };
+    function parseString(ctx) {
+      let startPtr = ctx.p;
+      let c = ctx.s.charCodeAt(ctx.p++);
+      let first = c;
+      let isLiteral = c === 39;
+      let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+      if (isMultiline) {
+        if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 10) ctx.p++;
+        else if (c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10) ctx.p += 2;
+      }
+      let parsed = "";
+      let sliceStart = ctx.p;
+      let state = 0;
+      for (; ctx.p < ctx.s.length; ctx.p++) {
+        c = ctx.s.charCodeAt(ctx.p);
+        if (isMultiline && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)) state = state && 3;
+        else if (c < 32 && c !== 9 || c === 127) TomlError2.x("control characters are not allowed in strings", ctx);
+        else if ((!state || state === 3) && c === first && (!isMultiline || ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first)) {
+          if (isMultiline) {
+            if (ctx.s.charCodeAt(ctx.p + 3) === first) ctx.p++;
+            if (ctx.s.charCodeAt(ctx.p + 3) === first) ctx.p++;
+          }
+          if (!state) {
+            let s = ctx.s.slice(sliceStart, ctx.p);
+            parsed = parsed ? parsed + s : s;
+          }
+          ctx.p += isMultiline ? 3 : 1;
+          return parsed;
+        } else if (!state) {
+          if (!isLiteral && c === 92) {
+            parsed += ctx.s.slice(sliceStart, sliceStart = ctx.p);
+            state = 1;
+          }
+        } else if (state === 1) {
+          if (c === 120 || c === 117 || c === 85) {
+            let errPtr = ctx.p++ - 1;
+            let value = 0;
+            let len = c === 120 ? 2 : c === 117 ? 4 : 8;
+            for (let j = 0; j < len; j++, ctx.p++) {
+              let hex3 = ctx.s.charCodeAt(ctx.p);
+              let digit = hex3 >= 48 && hex3 <= 57 ? hex3 - 48 : hex3 >= 65 && hex3 <= 70 ? hex3 - 65 + 10 : hex3 >= 97 && hex3 <= 102 ? hex3 - 97 + 10 : -1;
+              if (digit < 0) TomlError2.x("invalid non-hex character in unicode escape", ctx);
+              value = value << 4 | digit;
+            }
+            if (value < 0 || value > 1114111 || value >= 55296 && value <= 57343) TomlError2.x("invalid unicode escape", ctx, errPtr);
+            parsed += String.fromCodePoint(value);
+            sliceStart = ctx.p--;
+            state = 0;
+          } else if (isMultiline && (c === 32 || c === 9)) state = 2;
+          else {
+            if (c === 98) parsed += "\b";
+            else if (c === 116) parsed += "	";
+            else if (c === 110) parsed += "\n";
+            else if (c === 102) parsed += "\f";
+            else if (c === 114) parsed += "\r";
+            else if (c === 101) parsed += "\x1B";
+            else if (c === 34) parsed += '"';
+            else if (c === 92) parsed += "\\";
+            else TomlError2.x("unrecognised escape sequence", ctx);
+            sliceStart = ctx.p + 1;
+            state = 0;
+          }
+        } else if (c !== 32 && c !== 9) {
+          if (state === 2) TomlError2.x("invalid escape: only line-ending whitespace may be escaped", ctx, sliceStart);
+          state = !isLiteral && c === 92 ? 1 : 0;
+          sliceStart = ctx.p;
+        }
+      }
+      TomlError2.x("unfinished string", ctx, startPtr);
+    }
+    var DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+    var TomlDate2 = class TomlDate3 extends Date {
+      #hasDate = false;
+      #hasTime = false;
+      #offset = null;
+      constructor(date, fasttype, unsafeDelim) {
+        let hasDate = true;
+        let hasTime = true;
+        let offset = "Z";
+        let c;
+        if (typeof date === "string") {
+          if (fasttype) prep: {
+            if (fasttype < 3) {
+              if (+date.slice(11, 13) > 23) {
+                date = "";
+                break prep;
+              }
+              if (fasttype === 2) {
+                offset = null;
+                date += "Z";
+              } else if ((c = date.charCodeAt(date.length - 1)) !== 90 && c !== 122) offset = date.slice(date.length - 6);
+              if (unsafeDelim) date = date.slice(0, 10) + "T" + date.slice(11);
+            } else if (fasttype === 4) date = +date.slice(0, 2) > 23 ? "" : `0000-01-01T${date}Z`;
+            hasDate = fasttype !== 4;
+            hasTime = fasttype !== 3;
+          }
+          else {
+            let match = date.match(DATE_TIME_RE);
+            if (match) {
+              if (!match[1]) {
+                hasDate = false;
+                date = `0000-01-01T${date}`;
+              }
+              hasTime = !!match[2];
+              hasTime && date[10] === " " && (date = date.replace(" ", "T"));
+              if (match[2] && +match[2] > 23) date = "";
+              else {
+                offset = match[3] || null;
+                if (!offset && hasTime) date += "Z";
+              }
+            } else date = "";
+          }
+        }
+        super(date);
+        if (!isNaN(this.getTime())) {
+          this.#hasDate = hasDate;
+          this.#hasTime = hasTime;
+          this.#offset = offset;
+        }
+      }
+      isDateTime() {
+        return this.#hasDate && this.#hasTime;
+      }
+      isLocal() {
+        return !this.#hasDate || !this.#hasTime || !this.#offset;
+      }
+      isDate() {
+        return this.#hasDate && !this.#hasTime;
+      }
+      isTime() {
+        return this.#hasTime && !this.#hasDate;
+      }
+      isValid() {
+        return this.#hasDate || this.#hasTime;
+      }
+      toISOString() {
+        let iso = super.toISOString();
+        if (this.isDate()) return iso.slice(0, 10);
+        if (this.isTime()) return iso.slice(11, 23);
+        if (this.#offset === null) return iso.slice(0, -1);
+        if (this.#offset === "Z" || this.#offset === "z") return iso;
+        let offset = +this.#offset.slice(1, 3) * 60 + +this.#offset.slice(4, 6);
+        offset = this.#offset[0] === "-" ? offset : -offset;
+        return (/* @__PURE__ */ new Date(this.getTime() - offset * 6e4)).toISOString().slice(0, -1) + this.#offset;
+      }
+      static wrapAsOffsetDateTime(jsDate, offset = "Z") {
+        let date = new TomlDate3(jsDate);
+        date.#offset = offset;
+        return date;
+      }
+      static wrapAsLocalDateTime(jsDate) {
+        let date = new TomlDate3(jsDate);
+        date.#offset = null;
+        return date;
+      }
+      static wrapAsLocalDate(jsDate) {
+        let date = new TomlDate3(jsDate);
+        date.#hasTime = false;
+        date.#offset = null;
+        return date;
+      }
+      static wrapAsLocalTime(jsDate) {
+        let date = new TomlDate3(jsDate);
+        date.#hasDate = false;
+        date.#offset = null;
+        return date;
+      }
+    };
+    function isDigit(char, base = 10) {
+      return base === 16 ? char > 47 && char < 58 || char > 64 && char < 71 || char > 96 && char < 103 : char > 47 && char < 48 + base;
+    }
+    function isEndOfValue(char, delim) {
+      return char === 32 || char === 9 || char === 10 || char === 13 || delim && (char === delim || char === 44) || char === 35;
+    }
+    function extractValue(ctx, end) {
+      let errPtr = ctx.p;
+      let c = ctx.s.charCodeAt(ctx.p);
+      if (c === 91 || c === 123) {
+        ctx.d-- || TomlError2.x("document contains excessively nested structures. aborting.", ctx);
+        let value = c === 91 ? parseArray(ctx) : parseInlineTable(ctx);
+        ctx.d++;
+        return value;
+      }
+      if (c === 34 || c === 39) return parseString(ctx);
+      if (c === 116) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 114 || ctx.s.charCodeAt(++ctx.p) !== 117 || ctx.s.charCodeAt(++ctx.p) !== 101) TomlError2.x("invalid value", ctx, errPtr);
+        return ctx.p++, true;
+      }
+      if (c === 102) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 97 || ctx.s.charCodeAt(++ctx.p) !== 108 || ctx.s.charCodeAt(++ctx.p) !== 115 || ctx.s.charCodeAt(++ctx.p) !== 101) TomlError2.x("invalid value", ctx, errPtr);
+        return ctx.p++, false;
+      }
+      if (c === 43 || c === 45) return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 44 - c, end);
+      if (ctx.s.charCodeAt(ctx.p + 4) === 45 && ctx.s.charCodeAt(ctx.p + 7) === 45) return parseDate(ctx, c, end);
+      if (ctx.s.charCodeAt(ctx.p + 2) === 58) return parseTime2(ctx, c, end);
+      return parseNumber(ctx, ctx.p, c, 0, end);
+    }
+    function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+      let c = startChr;
+      let state = 0;
+      let hasUnderscores = false;
+      if (c === 105) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 110 || ctx.s.charCodeAt(++ctx.p) !== 102) TomlError2.x("invalid value", ctx, startPtr);
+        return ctx.p++, (sign || 1) / 0;
+      }
+      if (c === 110) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 97 || ctx.s.charCodeAt(++ctx.p) !== 110) TomlError2.x("invalid value", ctx, startPtr);
+        return ctx.p++, NaN;
+      }
+      if (c === 48) {
+        if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr)) return ctx.bi === true ? 0n : 0;
+        if (!sign) {
+          if (c === 120) return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+          else if (c === 98) return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+          else if (c === 111) return parseIntegerBaseN(ctx, startPtr, 8, endChr);
+        }
+        if (c === 46) state = 2;
+        else if (c === 101 || c === 69) state = 4;
+        else TomlError2.x("illegal leading zero", ctx, startPtr);
+      } else if (!isDigit(c)) TomlError2.x("invalid value", ctx, startPtr);
+      while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (!state) state = 1;
+        if (c === 95) {
+          if (!(state & 1)) TomlError2.x("illegal underscore", ctx);
+          state += 11;
+          hasUnderscores = true;
+        } else if (state === 1 && c === 46) state = 2;
+        else if ((state === 1 || state === 3) && (c === 101 || c === 69)) state = 4;
+        else if (state === 4 && (c === 43 || c === 45)) state = 6;
+        else if (!isDigit(c)) TomlError2.x(`illegal character in numeric literal`, ctx);
+        else if (state > 9) state -= 11;
+        else if (!(state & 1)) state++;
+      }
+      if (!state) {
+        let val = (startChr - 48) * (sign || 1);
+        return ctx.bi === true ? BigInt(val) : val;
+      }
+      if (!(state & 1)) TomlError2.x("unfinished numeric value", ctx, startPtr);
+      let str2 = ctx.s.slice(startPtr, ctx.p);
+      if (hasUnderscores) str2 = str2.replaceAll("_", "");
+      return state > 1 ? parseFloat(str2) : parseInteger2(ctx, str2, 10, startPtr);
+    }
+    function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+      let c, underscore = 1;
+      while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) if (c === 95) {
+        if (underscore & 1) TomlError2.x("illegal underscore", ctx);
+        underscore = 3;
+      } else if (!isDigit(c, base)) TomlError2.x(`illegal character in numeric literal`, ctx);
+      else if (underscore & 1) underscore--;
+      if (underscore & 1) TomlError2.x("unfinished numeric value", ctx);
+      let str2 = ctx.s.slice(startPtr + 2, ctx.p);
+      if (underscore) str2 = str2.replaceAll("_", "");
+      return parseInteger2(ctx, str2, base, startPtr);
+    }
+    function parseInteger2(ctx, str2, base, startPtr) {
+      if (ctx.bi !== true) int: {
+        let val = parseInt(str2, base);
+        if (!Number.isSafeInteger(val)) {
+          if (ctx.bi) break int;
+          TomlError2.x("integer value cannot be represented losslessly", ctx, startPtr);
+        }
+        return val;
+      }
+      return base === 10 ? BigInt(str2) : BigInt((base === 2 ? "0b" : base === 8 ? "0o" : "0x") + str2);
+    }
+    function parseDate(ctx, c, endChr) {
+      let startPtr = ctx.p++, unsafeSeparator;
+      if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++))) return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+      ctx.p += 5;
+      if (!isDigit(ctx.s.charCodeAt(ctx.p++))) TomlError2.x("invalid date-time: date part is malformed", ctx, startPtr);
+      if (ctx.p >= ctx.s.length || ((c = ctx.s.charCodeAt(ctx.p)) !== 32 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 84 && c !== 116) return readDate(ctx, ctx.s.slice(startPtr, ctx.p), 3, false, startPtr);
+      if (ctx.s.charCodeAt(ctx.p += 3) !== 58) TomlError2.x("invalid date-time: time part is malformed", ctx, startPtr);
+      if (ctx.s.charCodeAt(ctx.p += 3) === 58) ctx.p += 3;
+      if (ctx.s.charCodeAt(ctx.p) === 46) while (isDigit(ctx.s.charCodeAt(++ctx.p))) ;
+      if (c = ctx.s.charCodeAt(ctx.p)) {
+        if (c === 90 || c === 122) return readDate(ctx, ctx.s.slice(startPtr, ++ctx.p), 1, unsafeSeparator, startPtr, "[+00:00]");
+        if (c === 43 || c === 45) return readDate(ctx, ctx.s.slice(startPtr, ctx.p += 6), 1, unsafeSeparator, startPtr, !ctx.ld && "[" + ctx.s.slice(ctx.p - 6, ctx.p) + "]");
+      }
+      return readDate(ctx, ctx.s.slice(startPtr, ctx.p), 2, unsafeSeparator, startPtr);
+    }
+    function parseTime2(ctx, c, endChr) {
+      let start = ctx.p;
+      if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) return parseNumber(ctx, --ctx.p, c, 0, endChr);
+      if (ctx.s.charCodeAt(ctx.p += 4) === 58) ctx.p += 3;
+      if (ctx.s.charCodeAt(ctx.p) === 46) while (isDigit(ctx.s.charCodeAt(++ctx.p))) ;
+      return readDate(ctx, ctx.s.slice(start, ctx.p), 4, false, start);
+    }
+    function readDate(ctx, str2, type, unsafeDelim, errPtr, temporalSuffix) {
+      if (ctx.ld) {
+        let date = new TomlDate2(str2, type, unsafeDelim);
+        if (!date.isValid()) TomlError2.x("invalid date", ctx, errPtr);
+        return date;
+      }
+      try {
+        if (temporalSuffix) str2 += temporalSuffix;
+        switch (type) {
+          case 1:
+            return Temporal.ZonedDateTime.from(str2);
+          case 2:
+            return Temporal.PlainDateTime.from(str2);
+          case 3:
+            return Temporal.PlainDate.from(str2);
+          case 4:
+            return Temporal.PlainTime.from(str2);
+        }
+      } catch (e) {
+        TomlError2.x(e instanceof Error ? e.message : "" + e, ctx, errPtr);
+      }
+    }
+    function skipComment(ctx) {
+      for (; ctx.p < ctx.s.length; ctx.p++) {
+        let c = ctx.s.charCodeAt(ctx.p);
+        if (c === 10) break;
+        if (c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10) {
+          ctx.p++;
+          break;
+        }
+        if (c < 32 && c !== 9 || c === 127) TomlError2.x("control characters are not allowed in comments", ctx);
+      }
+    }
+    function skipVoid(ctx, banNewLines, banComments) {
+      let c;
+      while (ctx.p < ctx.s.length) {
+        while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 32 || c === 9 || !banNewLines && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10))) ctx.p++;
+        if (banComments || c !== 35) break;
+        skipComment(ctx);
+      }
+    }
+    function parseKey(ctx, end = 61) {
+      let startPtr;
+      let state = 0;
+      let parsed = [];
+      let sliceStart;
+      let c = ctx.s.charCodeAt(startPtr = ctx.p);
+      do
+        if (c === end) {
+          if (!state) TomlError2.x("unexpected end of key", ctx);
+          if (state === 1) parsed.push(ctx.s.slice(sliceStart, ctx.p));
+          return ctx.p++, parsed;
+        } else if (c === 46) {
+          if (!state) TomlError2.x("illegal empty bare key", ctx);
+          if (state === 1) parsed.push(ctx.s.slice(sliceStart, ctx.p));
+          state = 0;
+        } else if (!state && (c === 34 || c === 39)) {
+          if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2)) TomlError2.x("illegal quoted key: multiline strings are not allowed", ctx);
+          parsed.push(parseString(ctx));
+          state = 2;
+          ctx.p--;
+        } else if (c === 32 || c === 9) {
+          if (state === 1) {
+            parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            state = 2;
+          }
+        } else if (state === 2 || c < 48 && c !== 45 || c > 57 && c < 65 || c > 90 && c < 97 && c !== 95 || c > 122) TomlError2.x("illegal character in key", ctx);
+        else if (!state) {
+          state = 1;
+          sliceStart = ctx.p;
+        }
+      while (c = ctx.s.charCodeAt(++ctx.p));
+      TomlError2.x("incomplete key-value: cannot find end of key", ctx, startPtr);
+    }
+    function parseInlineTable(ctx) {
+      let startPtr = ctx.p++;
+      let res = /* @__PURE__ */ Object.create(null);
+      let seen = /* @__PURE__ */ new Set();
+      let c;
+      while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 125) {
+          ctx.p++;
+          return res;
+        }
+        let k;
+        let t = res;
+        let hasOwn = false;
+        let errPtr = ctx.p;
+        let key = parseKey(ctx);
+        for (let i = 0; i < key.length; i++) {
+          if (i) t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+          k = key[i];
+          if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== "object" || seen.has(t[k]))) TomlError2.x("trying to redefine an already defined value", ctx, errPtr);
+          let unsafe = k === "__proto__";
+          if (ctx.uk && (unsafe || k === "constructor")) {
+            t = ctx.uk !== 1 && TomlError2.x("document contains an unsafe property", ctx, errPtr);
+            break;
+          }
+          if (!hasOwn && unsafe) Object.defineProperty(t, k, {
+            enumerable: true,
+            configurable: true,
+            writable: true
+          });
+        }
+        if (hasOwn) TomlError2.x("trying to redefine an already defined value", ctx, errPtr);
+        skipVoid(ctx, true, true);
+        let value = extractValue(ctx, 125);
+        if (t && typeof (t[k] = value) === "object") seen.add(value);
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 125) return res;
+        if (c !== 44) TomlError2.x("expected comma or end of structure", ctx, ctx.p - 1);
+      }
+      TomlError2.x("unfinished table", ctx, startPtr);
+    }
+    function parseArray(ctx) {
+      let startPtr = ctx.p++;
+      let res = [];
+      let c;
+      while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 93) {
+          ctx.p++;
+          return res;
+        }
+        res.push(extractValue(ctx, 93));
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 93) return res;
+        if (c !== 44) TomlError2.x("expected comma or end of structure", ctx, ctx.p - 1);
+      }
+      TomlError2.x("unfinished array", ctx, startPtr);
+    }
+    function peekTable(ctx, key, table, meta, type) {
+      let t = table;
+      let m = meta;
+      let k;
+      let hasOwn = false;
+      let state;
+      for (let i = 0; i < key.length; i++) {
+        if (i) {
+          t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+          m = (state = m[k]).c;
+          if (type === 0 && (state.t === 1 || state.t === 2)) return null;
+          if (state.t === 2) {
+            let l = t.length - 1;
+            t = t[l];
+            m = m[l].c;
+          }
+        }
+        k = key[i];
+        if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 && m[k]?.d) return null;
+        if (!hasOwn) {
+          let unsafe = k === "__proto__";
+          if (ctx.uk && (unsafe || k === "constructor")) return false;
+          if (unsafe) {
+            Object.defineProperty(t, k, {
+              enumerable: true,
+              configurable: true,
+              writable: true
+            });
+            Object.defineProperty(m, k, {
+              enumerable: true,
+              configurable: true,
+              writable: true
+            });
+          }
+          m[k] = {
+            t: i < key.length - 1 && type === 2 ? 3 : type,
+            d: false,
+            i: 0,
+            c: /* @__PURE__ */ Object.create(null)
+          };
+        }
+      }
+      state = m[k];
+      if (state.t !== type && !(type === 1 && state.t === 3)) return null;
+      if (type === 2) {
+        if (!state.d) {
+          state.d = true;
+          t[k] = [];
+        }
+        t[k].push(t = /* @__PURE__ */ Object.create(null));
+        state.c[state.i++] = state = {
+          t: 1,
+          d: false,
+          i: 0,
+          c: /* @__PURE__ */ Object.create(null)
+        };
+      }
+      if (state.d) return null;
+      state.d = true;
+      if (type === 1) t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+      else if (type === 0 && hasOwn) return null;
+      return [
+        k,
+        t,
+        state.c
+      ];
+    }
+    function validateTablePeek(ctx, peek, ptr) {
+      if (peek === null || ctx.uk === 2) TomlError2.x(peek === null ? "trying to redefine an already defined table or value" : "document contains an unsafe property", ctx, ptr);
+    }
+    function parse4(toml2, options = {}) {
+      let ctx = {
+        s: toml2,
+        p: 0,
+        d: options.maxDepth ?? 1e3,
+        bi: options.integersAsBigInt ?? false,
+        ld: options.useLegacyDate ?? true,
+        uk: options.unsafeKeyBehaviour === "throw" ? 2 : options.unsafeKeyBehaviour === "drop" ? 1 : 0
+      };
+      let res = /* @__PURE__ */ Object.create(null);
+      let meta = /* @__PURE__ */ Object.create(null);
+      let tmp;
+      let skipping = false;
+      let tbl = res;
+      let m = meta;
+      if (toml2.charCodeAt(0) === 65279) ctx.p++;
+      skipVoid(ctx);
+      while (ctx.p < toml2.length) {
+        if (toml2.charCodeAt(ctx.p) === 91) {
+          let isTableArray = toml2.charCodeAt(++ctx.p) === 91;
+          tmp = ctx.p += +isTableArray;
+          skipping = false;
+          let k = parseKey(ctx, 93);
+          if (isTableArray) {
+            if (toml2.charCodeAt(ctx.p) !== 93) TomlError2.x("expected end of table array declaration", ctx);
+            ctx.p++;
+          }
+          let p = peekTable(ctx, k, res, meta, isTableArray ? 2 : 1);
+          if (!p) {
+            validateTablePeek(ctx, p, tmp);
+            skipping = true;
+          } else {
+            m = p[2];
+            tbl = p[1];
+          }
+        } else {
+          tmp = ctx.p;
+          let p = peekTable(ctx, parseKey(ctx), tbl, m, 0);
+          if (!p && !skipping) validateTablePeek(ctx, p, tmp);
+          skipVoid(ctx, true, true);
+          let v = extractValue(ctx, void 0);
+          if (p && !skipping) p[1][p[0]] = v;
+        }
+        skipVoid(ctx, true);
+        if (ctx.p < toml2.length && (tmp = toml2.charCodeAt(ctx.p)) !== 10 && (tmp !== 13 || toml2.charCodeAt(ctx.p + 1) !== 10)) TomlError2.x("each key-value declaration must be followed by an end-of-line", ctx);
+        skipVoid(ctx);
+      }
+      return res;
+    }
+    var BARE_KEY2 = /^[a-z0-9-_]+$/i;
+    var HAS_WELLFORMED = !!"".isWellFormed;
+    function extendedTypeOf(obj2) {
+      let type = typeof obj2;
+      if (type === "object") {
+        if (Array.isArray(obj2)) return "array";
+        if (typeof obj2.getUTCDate === "function" && obj2 instanceof Date) return "date";
+        if (globalThis.Temporal) {
+          if (obj2.until) {
+            if (obj2 instanceof Temporal.ZonedDateTime) return "temporal/tz+uc";
+            if (obj2 instanceof Temporal.PlainDateTime || obj2 instanceof Temporal.PlainDate) return "temporal/uc";
+            if (obj2 instanceof Temporal.PlainTime || obj2 instanceof Temporal.Instant) return "temporal";
+            if (obj2 instanceof Temporal.PlainYearMonth) return "temporal/x";
+          } else if (obj2.toPlainDate && obj2 instanceof Temporal.PlainMonthDay || obj2.negated && obj2 instanceof Temporal.Duration) return "temporal/x";
+        }
+      }
+      return type;
+    }
+    function isArrayOfTables(obj2) {
+      for (let i = 0; i < obj2.length; i++) if (extendedTypeOf(obj2[i]) !== "object") return false;
+      return obj2.length != 0;
+    }
+    function formatWellFormedStringUnchecked(s) {
+      return JSON.stringify(s).replaceAll("", "\\u007f");
+    }
+    function formatString(s) {
+      return formatWellFormedStringUnchecked(HAS_WELLFORMED ? s.toWellFormed() : s);
+    }
+    function formatKey(s) {
+      if (BARE_KEY2.test(s)) return s;
+      if (HAS_WELLFORMED && !s.isWellFormed()) throw new RangeError("key contains illegal lone surrogates");
+      return formatWellFormedStringUnchecked(s);
+    }
+    function stringifyValue(val, type, depth, numberAsFloat, strictTemporal) {
+      if (depth === 0) throw new Error("Could not stringify the object: maximum object depth exceeded");
+      switch (type) {
+        case "number":
+          if (isNaN(val)) return "nan";
+          if (val === Infinity) return "inf";
+          if (val === -Infinity) return "-inf";
+          if (Number.isInteger(val) && (numberAsFloat || !Number.isSafeInteger(val))) return val.toFixed(1);
+        case "bigint":
+        case "boolean":
+        case "temporal":
+          return val.toString();
+        case "string":
+          return formatString(val);
+        case "date":
+          if (isNaN(val.getTime())) throw new TypeError("cannot serialize invalid date");
+          return val.toISOString();
+        case "object":
+          return stringifyInlineTable(val, depth, numberAsFloat, strictTemporal);
+        case "array":
+          return stringifyArray(val, depth, numberAsFloat, strictTemporal);
+        case "temporal/tz+uc":
+          if (strictTemporal) {
+            let tz = val.timeZoneId;
+            let tzc = tz.charCodeAt(0);
+            if (tzc !== 43 && tzc !== 45 && (tzc !== 85 && tzc !== 71 && tzc !== 90 && tzc !== 69 || tz !== "UTC" && tz !== "UCT" && tz !== "Universal" && tz !== "Zulu" && !tz.startsWith("GMT") && tz !== "Greenwich" && !tz.startsWith("Etc/"))) throw new TypeError("Temporal objects with an IANA timezone are not allowed in Temporal strict mode");
+          }
+        case "temporal/uc":
+          if (strictTemporal && val.calendarId !== "iso8601") throw new TypeError("Temporal objects with a non-default calendar are not allowed in Temporal strict mode");
+          return val.toString({
+            calendarName: "never",
+            timeZoneName: "never"
+          });
+        case "temporal/x":
+          throw new TypeError("Unsupported " + val[Symbol.toStringTag]);
+      }
+    }
+    function stringifyInlineTable(obj2, depth, numberAsFloat, strictTemporal) {
+      let keys = Object.keys(obj2);
+      if (keys.length === 0) return "{}";
+      let res = "{ ";
+      for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (i) res += ", ";
+        res += formatKey(k) + " = " + stringifyValue(obj2[k], extendedTypeOf(obj2[k]), depth - 1, numberAsFloat, strictTemporal);
+      }
+      return res + " }";
+    }
+    function stringifyArray(array, depth, numberAsFloat, strictTemporal) {
+      if (array.length === 0) return "[]";
+      let res = "[ ";
+      for (let i = 0; i < array.length; i++) {
+        if (i) res += ", ";
+        if (array[i] === null || array[i] === void 0) throw new TypeError("arrays cannot contain null or undefined values");
+        res += stringifyValue(array[i], extendedTypeOf(array[i]), depth - 1, numberAsFloat, strictTemporal);
+      }
+      return res + " ]";
+    }
+    function stringifyArrayTable(array, key, depth, numberAsFloat, strictTemporal) {
+      if (depth === 0) throw new Error("Could not stringify the object: maximum object depth exceeded");
+      let res = "";
+      for (let i = 0; i < array.length; i++) {
+        res += `${res && "\n"}[[${key}]]
+`;
+        res += stringifyTable(0, array[i], key, depth, numberAsFloat, strictTemporal);
+      }
+      return res;
+    }
+    function stringifyTable(tableKey, obj2, prefix, depth, numberAsFloat, strictTemporal) {
+      if (depth === 0) throw new Error("Could not stringify the object: maximum object depth exceeded");
+      let preamble = "";
+      let tables = "";
+      let keys = Object.keys(obj2);
+      for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (obj2[k] !== null && obj2[k] !== void 0) {
+          let type = extendedTypeOf(obj2[k]);
+          if (type === "symbol" || type === "function") throw new TypeError(`cannot serialize values of type '${type}'`);
+          let key = formatKey(k);
+          if (type === "array" && isArrayOfTables(obj2[k])) tables += (tables && "\n") + stringifyArrayTable(obj2[k], prefix ? `${prefix}.${key}` : key, depth - 1, numberAsFloat, strictTemporal);
+          else if (type === "object") {
+            let tblKey = prefix ? `${prefix}.${key}` : key;
+            tables += (tables && "\n") + stringifyTable(tblKey, obj2[k], tblKey, depth - 1, numberAsFloat, strictTemporal);
+          } else {
+            preamble += key;
+            preamble += " = ";
+            preamble += stringifyValue(obj2[k], type, depth, numberAsFloat, strictTemporal);
+            preamble += "\n";
+          }
+        }
+      }
+      if (tableKey && (preamble || !tables)) preamble = preamble ? `[${tableKey}]
+${preamble}` : `[${tableKey}]`;
+      return preamble && tables ? `${preamble}
+${tables}` : preamble || tables;
+    }
+    function stringify(obj2, { maxDepth = 1e3, numbersAsFloat = false, strictTemporal = false } = {}) {
+      if (extendedTypeOf(obj2) !== "object") throw new TypeError("stringify can only be called with an object");
+      let str2 = stringifyTable(0, obj2, "", maxDepth, numbersAsFloat, strictTemporal);
+      if (str2[str2.length - 1] !== "\n") return str2 + "\n";
+      return str2;
+    }
+    var src_default = {
+      parse: parse4,
+      stringify,
+      TomlDate: TomlDate2,
+      TomlError: TomlError2
+    };
+    exports2.TomlDate = TomlDate2;
+    exports2.TomlError = TomlError2;
+    exports2.default = src_default;
+    exports2.parse = parse4;
+    exports2.stringify = stringify;
   }
 });
 
@@ -53356,7 +54095,7 @@ var require_escape_html = __commonJS({
 });
 
 // node_modules/@lukeed/ms/dist/index.js
-var require_dist4 = __commonJS({
+var require_dist5 = __commonJS({
   "node_modules/@lukeed/ms/dist/index.js"(exports2) {
     var RGX = /^(-?(?:\d+)?\.?\d+) *(m(?:illiseconds?|s(?:ecs?)?))?(s(?:ec(?:onds?|s)?)?)?(m(?:in(?:utes?|s)?)?)?(h(?:ours?|rs?)?)?(d(?:ays?)?)?(w(?:eeks?|ks?)?)?(y(?:ears?|rs?)?)?$/;
     var SEC = 1e3;
@@ -54309,7 +55048,7 @@ var require_send = __commonJS({
     var decode = require_fast_decode_uri_component();
     var escapeHtml = require_escape_html();
     var mime = require_mime();
-    var ms = require_dist4();
+    var ms = require_dist5();
     var { collapseLeadingSlashes } = require_collapseLeadingSlashes();
     var { containsDotFile } = require_containsDotFile();
     var { contentRange } = require_contentRange();
@@ -54322,7 +55061,7 @@ var require_send = __commonJS({
     var extname = path.extname;
     var join13 = path.join;
     var normalize = path.normalize;
-    var resolve11 = path.resolve;
+    var resolve12 = path.resolve;
     var sep = path.sep;
     var Readable = stream.Readable;
     var BYTES_RANGE_REGEXP = /^ *bytes=/;
@@ -54376,7 +55115,7 @@ var require_send = __commonJS({
         }
         onFile = options.onFile;
       }
-      const root = options.root ? resolve11(options.root) : null;
+      const root = options.root ? resolve12(options.root) : null;
       const highWaterMark = Number.isSafeInteger(options.highWaterMark) && options.highWaterMark > 0 ? options.highWaterMark : null;
       return {
         acceptRanges,
@@ -54422,7 +55161,7 @@ var require_send = __commonJS({
           return { statusCode: 403 };
         }
         parts = normalize(path2).split(sep);
-        path2 = resolve11(path2);
+        path2 = resolve12(path2);
       }
       return { path: path2, parts };
     }
@@ -54518,9 +55257,9 @@ var require_send = __commonJS({
       );
     }
     function tryStat(path2) {
-      return new Promise((resolve12) => {
+      return new Promise((resolve13) => {
         fs.stat(path2, function onstat(error, stat11) {
-          resolve12({ error, stat: stat11 });
+          resolve13({ error, stat: stat11 });
         });
       });
     }
@@ -54940,14 +55679,14 @@ __export(dist_exports2, {
   decodeExtended: () => decodeExtended,
   encodeExtended: () => encodeExtended,
   format: () => format,
-  parse: () => parse2
+  parse: () => parse3
 });
 function create(filename, options) {
   const type = options?.type || "attachment";
   const parameters = createParameters(filename, options?.fallback);
   return format({ type, parameters }, { extended: false });
 }
-function parse2(header, options) {
+function parse3(header, options) {
   const len = header.length;
   const multipart = options?.multipart === true;
   const extended = options?.extended !== false;
@@ -56216,745 +56955,6 @@ var require_static = __commonJS({
   }
 });
 
-// node_modules/smol-toml/dist/index.cjs
-var require_dist5 = __commonJS({
-  "node_modules/smol-toml/dist/index.cjs"(exports2) {
-    "use strict";
-    Object.defineProperties(exports2, {
-      __esModule: { value: true },
-      [Symbol.toStringTag]: { value: "Module" }
-    });
-    function getLineColFromPtr(string, ptr) {
-      let lines = string.slice(0, ptr).split(/\r?\n/);
-      return [lines.length, lines.pop().length + 1];
-    }
-    function makeCodeBlock(string, line, column) {
-      let lines = string.split(/\r?\n/);
-      let codeblock = "";
-      let numberLen = (Math.log10(line + 1) | 0) + 1;
-      for (let i = line - 1; i <= line + 1; i++) {
-        let l = lines[i - 1];
-        if (!l) continue;
-        codeblock += i.toString().padEnd(numberLen, " ");
-        codeblock += ":  ";
-        codeblock += l;
-        codeblock += "\n";
-        if (i === line) {
-          codeblock += " ".repeat(numberLen + column + 2);
-          codeblock += "^\n";
-        }
-      }
-      return codeblock;
-    }
-    var TomlError2 = class TomlError3 extends Error {
-      line;
-      column;
-      codeblock;
-      constructor(message2, options) {
-        const [line, column] = getLineColFromPtr(options.toml, options.ptr);
-        const codeblock = makeCodeBlock(options.toml, line, column);
-        super(`Invalid TOML document: ${message2}
-
-${codeblock}`, options);
-        this.line = line;
-        this.column = column;
-        this.codeblock = codeblock;
-      }
-      /** @internal */
-      static x(message2, ctx, ptr) {
-        throw new TomlError3(message2, {
-          toml: ctx.s,
-          ptr: ptr ?? ctx.p
-        });
-      }
-    };
-    function parseString(ctx) {
-      let startPtr = ctx.p;
-      let c = ctx.s.charCodeAt(ctx.p++);
-      let first = c;
-      let isLiteral = c === 39;
-      let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
-      if (isMultiline) {
-        if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 10) ctx.p++;
-        else if (c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10) ctx.p += 2;
-      }
-      let parsed = "";
-      let sliceStart = ctx.p;
-      let state = 0;
-      for (; ctx.p < ctx.s.length; ctx.p++) {
-        c = ctx.s.charCodeAt(ctx.p);
-        if (isMultiline && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)) state = state && 3;
-        else if (c < 32 && c !== 9 || c === 127) TomlError2.x("control characters are not allowed in strings", ctx);
-        else if ((!state || state === 3) && c === first && (!isMultiline || ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first)) {
-          if (isMultiline) {
-            if (ctx.s.charCodeAt(ctx.p + 3) === first) ctx.p++;
-            if (ctx.s.charCodeAt(ctx.p + 3) === first) ctx.p++;
-          }
-          if (!state) {
-            let s = ctx.s.slice(sliceStart, ctx.p);
-            parsed = parsed ? parsed + s : s;
-          }
-          ctx.p += isMultiline ? 3 : 1;
-          return parsed;
-        } else if (!state) {
-          if (!isLiteral && c === 92) {
-            parsed += ctx.s.slice(sliceStart, sliceStart = ctx.p);
-            state = 1;
-          }
-        } else if (state === 1) {
-          if (c === 120 || c === 117 || c === 85) {
-            let errPtr = ctx.p++ - 1;
-            let value = 0;
-            let len = c === 120 ? 2 : c === 117 ? 4 : 8;
-            for (let j = 0; j < len; j++, ctx.p++) {
-              let hex3 = ctx.s.charCodeAt(ctx.p);
-              let digit = hex3 >= 48 && hex3 <= 57 ? hex3 - 48 : hex3 >= 65 && hex3 <= 70 ? hex3 - 65 + 10 : hex3 >= 97 && hex3 <= 102 ? hex3 - 97 + 10 : -1;
-              if (digit < 0) TomlError2.x("invalid non-hex character in unicode escape", ctx);
-              value = value << 4 | digit;
-            }
-            if (value < 0 || value > 1114111 || value >= 55296 && value <= 57343) TomlError2.x("invalid unicode escape", ctx, errPtr);
-            parsed += String.fromCodePoint(value);
-            sliceStart = ctx.p--;
-            state = 0;
-          } else if (isMultiline && (c === 32 || c === 9)) state = 2;
-          else {
-            if (c === 98) parsed += "\b";
-            else if (c === 116) parsed += "	";
-            else if (c === 110) parsed += "\n";
-            else if (c === 102) parsed += "\f";
-            else if (c === 114) parsed += "\r";
-            else if (c === 101) parsed += "\x1B";
-            else if (c === 34) parsed += '"';
-            else if (c === 92) parsed += "\\";
-            else TomlError2.x("unrecognised escape sequence", ctx);
-            sliceStart = ctx.p + 1;
-            state = 0;
-          }
-        } else if (c !== 32 && c !== 9) {
-          if (state === 2) TomlError2.x("invalid escape: only line-ending whitespace may be escaped", ctx, sliceStart);
-          state = !isLiteral && c === 92 ? 1 : 0;
-          sliceStart = ctx.p;
-        }
-      }
-      TomlError2.x("unfinished string", ctx, startPtr);
-    }
-    var DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
-    var TomlDate2 = class TomlDate3 extends Date {
-      #hasDate = false;
-      #hasTime = false;
-      #offset = null;
-      constructor(date, fasttype, unsafeDelim) {
-        let hasDate = true;
-        let hasTime = true;
-        let offset = "Z";
-        let c;
-        if (typeof date === "string") {
-          if (fasttype) prep: {
-            if (fasttype < 3) {
-              if (+date.slice(11, 13) > 23) {
-                date = "";
-                break prep;
-              }
-              if (fasttype === 2) {
-                offset = null;
-                date += "Z";
-              } else if ((c = date.charCodeAt(date.length - 1)) !== 90 && c !== 122) offset = date.slice(date.length - 6);
-              if (unsafeDelim) date = date.slice(0, 10) + "T" + date.slice(11);
-            } else if (fasttype === 4) date = +date.slice(0, 2) > 23 ? "" : `0000-01-01T${date}Z`;
-            hasDate = fasttype !== 4;
-            hasTime = fasttype !== 3;
-          }
-          else {
-            let match = date.match(DATE_TIME_RE);
-            if (match) {
-              if (!match[1]) {
-                hasDate = false;
-                date = `0000-01-01T${date}`;
-              }
-              hasTime = !!match[2];
-              hasTime && date[10] === " " && (date = date.replace(" ", "T"));
-              if (match[2] && +match[2] > 23) date = "";
-              else {
-                offset = match[3] || null;
-                if (!offset && hasTime) date += "Z";
-              }
-            } else date = "";
-          }
-        }
-        super(date);
-        if (!isNaN(this.getTime())) {
-          this.#hasDate = hasDate;
-          this.#hasTime = hasTime;
-          this.#offset = offset;
-        }
-      }
-      isDateTime() {
-        return this.#hasDate && this.#hasTime;
-      }
-      isLocal() {
-        return !this.#hasDate || !this.#hasTime || !this.#offset;
-      }
-      isDate() {
-        return this.#hasDate && !this.#hasTime;
-      }
-      isTime() {
-        return this.#hasTime && !this.#hasDate;
-      }
-      isValid() {
-        return this.#hasDate || this.#hasTime;
-      }
-      toISOString() {
-        let iso = super.toISOString();
-        if (this.isDate()) return iso.slice(0, 10);
-        if (this.isTime()) return iso.slice(11, 23);
-        if (this.#offset === null) return iso.slice(0, -1);
-        if (this.#offset === "Z" || this.#offset === "z") return iso;
-        let offset = +this.#offset.slice(1, 3) * 60 + +this.#offset.slice(4, 6);
-        offset = this.#offset[0] === "-" ? offset : -offset;
-        return (/* @__PURE__ */ new Date(this.getTime() - offset * 6e4)).toISOString().slice(0, -1) + this.#offset;
-      }
-      static wrapAsOffsetDateTime(jsDate, offset = "Z") {
-        let date = new TomlDate3(jsDate);
-        date.#offset = offset;
-        return date;
-      }
-      static wrapAsLocalDateTime(jsDate) {
-        let date = new TomlDate3(jsDate);
-        date.#offset = null;
-        return date;
-      }
-      static wrapAsLocalDate(jsDate) {
-        let date = new TomlDate3(jsDate);
-        date.#hasTime = false;
-        date.#offset = null;
-        return date;
-      }
-      static wrapAsLocalTime(jsDate) {
-        let date = new TomlDate3(jsDate);
-        date.#hasDate = false;
-        date.#offset = null;
-        return date;
-      }
-    };
-    function isDigit(char, base = 10) {
-      return base === 16 ? char > 47 && char < 58 || char > 64 && char < 71 || char > 96 && char < 103 : char > 47 && char < 48 + base;
-    }
-    function isEndOfValue(char, delim) {
-      return char === 32 || char === 9 || char === 10 || char === 13 || delim && (char === delim || char === 44) || char === 35;
-    }
-    function extractValue(ctx, end) {
-      let errPtr = ctx.p;
-      let c = ctx.s.charCodeAt(ctx.p);
-      if (c === 91 || c === 123) {
-        ctx.d-- || TomlError2.x("document contains excessively nested structures. aborting.", ctx);
-        let value = c === 91 ? parseArray(ctx) : parseInlineTable(ctx);
-        ctx.d++;
-        return value;
-      }
-      if (c === 34 || c === 39) return parseString(ctx);
-      if (c === 116) {
-        if (ctx.s.charCodeAt(++ctx.p) !== 114 || ctx.s.charCodeAt(++ctx.p) !== 117 || ctx.s.charCodeAt(++ctx.p) !== 101) TomlError2.x("invalid value", ctx, errPtr);
-        return ctx.p++, true;
-      }
-      if (c === 102) {
-        if (ctx.s.charCodeAt(++ctx.p) !== 97 || ctx.s.charCodeAt(++ctx.p) !== 108 || ctx.s.charCodeAt(++ctx.p) !== 115 || ctx.s.charCodeAt(++ctx.p) !== 101) TomlError2.x("invalid value", ctx, errPtr);
-        return ctx.p++, false;
-      }
-      if (c === 43 || c === 45) return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 44 - c, end);
-      if (ctx.s.charCodeAt(ctx.p + 4) === 45 && ctx.s.charCodeAt(ctx.p + 7) === 45) return parseDate(ctx, c, end);
-      if (ctx.s.charCodeAt(ctx.p + 2) === 58) return parseTime2(ctx, c, end);
-      return parseNumber(ctx, ctx.p, c, 0, end);
-    }
-    function parseNumber(ctx, startPtr, startChr, sign, endChr) {
-      let c = startChr;
-      let state = 0;
-      let hasUnderscores = false;
-      if (c === 105) {
-        if (ctx.s.charCodeAt(++ctx.p) !== 110 || ctx.s.charCodeAt(++ctx.p) !== 102) TomlError2.x("invalid value", ctx, startPtr);
-        return ctx.p++, (sign || 1) / 0;
-      }
-      if (c === 110) {
-        if (ctx.s.charCodeAt(++ctx.p) !== 97 || ctx.s.charCodeAt(++ctx.p) !== 110) TomlError2.x("invalid value", ctx, startPtr);
-        return ctx.p++, NaN;
-      }
-      if (c === 48) {
-        if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr)) return ctx.bi === true ? 0n : 0;
-        if (!sign) {
-          if (c === 120) return parseIntegerBaseN(ctx, startPtr, 16, endChr);
-          else if (c === 98) return parseIntegerBaseN(ctx, startPtr, 2, endChr);
-          else if (c === 111) return parseIntegerBaseN(ctx, startPtr, 8, endChr);
-        }
-        if (c === 46) state = 2;
-        else if (c === 101 || c === 69) state = 4;
-        else TomlError2.x("illegal leading zero", ctx, startPtr);
-      } else if (!isDigit(c)) TomlError2.x("invalid value", ctx, startPtr);
-      while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
-        if (!state) state = 1;
-        if (c === 95) {
-          if (!(state & 1)) TomlError2.x("illegal underscore", ctx);
-          state += 11;
-          hasUnderscores = true;
-        } else if (state === 1 && c === 46) state = 2;
-        else if ((state === 1 || state === 3) && (c === 101 || c === 69)) state = 4;
-        else if (state === 4 && (c === 43 || c === 45)) state = 6;
-        else if (!isDigit(c)) TomlError2.x(`illegal character in numeric literal`, ctx);
-        else if (state > 9) state -= 11;
-        else if (!(state & 1)) state++;
-      }
-      if (!state) {
-        let val = (startChr - 48) * (sign || 1);
-        return ctx.bi === true ? BigInt(val) : val;
-      }
-      if (!(state & 1)) TomlError2.x("unfinished numeric value", ctx, startPtr);
-      let str2 = ctx.s.slice(startPtr, ctx.p);
-      if (hasUnderscores) str2 = str2.replaceAll("_", "");
-      return state > 1 ? parseFloat(str2) : parseInteger2(ctx, str2, 10, startPtr);
-    }
-    function parseIntegerBaseN(ctx, startPtr, base, endChr) {
-      let c, underscore = 1;
-      while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) if (c === 95) {
-        if (underscore & 1) TomlError2.x("illegal underscore", ctx);
-        underscore = 3;
-      } else if (!isDigit(c, base)) TomlError2.x(`illegal character in numeric literal`, ctx);
-      else if (underscore & 1) underscore--;
-      if (underscore & 1) TomlError2.x("unfinished numeric value", ctx);
-      let str2 = ctx.s.slice(startPtr + 2, ctx.p);
-      if (underscore) str2 = str2.replaceAll("_", "");
-      return parseInteger2(ctx, str2, base, startPtr);
-    }
-    function parseInteger2(ctx, str2, base, startPtr) {
-      if (ctx.bi !== true) int: {
-        let val = parseInt(str2, base);
-        if (!Number.isSafeInteger(val)) {
-          if (ctx.bi) break int;
-          TomlError2.x("integer value cannot be represented losslessly", ctx, startPtr);
-        }
-        return val;
-      }
-      return base === 10 ? BigInt(str2) : BigInt((base === 2 ? "0b" : base === 8 ? "0o" : "0x") + str2);
-    }
-    function parseDate(ctx, c, endChr) {
-      let startPtr = ctx.p++, unsafeSeparator;
-      if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++))) return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
-      ctx.p += 5;
-      if (!isDigit(ctx.s.charCodeAt(ctx.p++))) TomlError2.x("invalid date-time: date part is malformed", ctx, startPtr);
-      if (ctx.p >= ctx.s.length || ((c = ctx.s.charCodeAt(ctx.p)) !== 32 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 84 && c !== 116) return readDate(ctx, ctx.s.slice(startPtr, ctx.p), 3, false, startPtr);
-      if (ctx.s.charCodeAt(ctx.p += 3) !== 58) TomlError2.x("invalid date-time: time part is malformed", ctx, startPtr);
-      if (ctx.s.charCodeAt(ctx.p += 3) === 58) ctx.p += 3;
-      if (ctx.s.charCodeAt(ctx.p) === 46) while (isDigit(ctx.s.charCodeAt(++ctx.p))) ;
-      if (c = ctx.s.charCodeAt(ctx.p)) {
-        if (c === 90 || c === 122) return readDate(ctx, ctx.s.slice(startPtr, ++ctx.p), 1, unsafeSeparator, startPtr, "[+00:00]");
-        if (c === 43 || c === 45) return readDate(ctx, ctx.s.slice(startPtr, ctx.p += 6), 1, unsafeSeparator, startPtr, !ctx.ld && "[" + ctx.s.slice(ctx.p - 6, ctx.p) + "]");
-      }
-      return readDate(ctx, ctx.s.slice(startPtr, ctx.p), 2, unsafeSeparator, startPtr);
-    }
-    function parseTime2(ctx, c, endChr) {
-      let start = ctx.p;
-      if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) return parseNumber(ctx, --ctx.p, c, 0, endChr);
-      if (ctx.s.charCodeAt(ctx.p += 4) === 58) ctx.p += 3;
-      if (ctx.s.charCodeAt(ctx.p) === 46) while (isDigit(ctx.s.charCodeAt(++ctx.p))) ;
-      return readDate(ctx, ctx.s.slice(start, ctx.p), 4, false, start);
-    }
-    function readDate(ctx, str2, type, unsafeDelim, errPtr, temporalSuffix) {
-      if (ctx.ld) {
-        let date = new TomlDate2(str2, type, unsafeDelim);
-        if (!date.isValid()) TomlError2.x("invalid date", ctx, errPtr);
-        return date;
-      }
-      try {
-        if (temporalSuffix) str2 += temporalSuffix;
-        switch (type) {
-          case 1:
-            return Temporal.ZonedDateTime.from(str2);
-          case 2:
-            return Temporal.PlainDateTime.from(str2);
-          case 3:
-            return Temporal.PlainDate.from(str2);
-          case 4:
-            return Temporal.PlainTime.from(str2);
-        }
-      } catch (e) {
-        TomlError2.x(e instanceof Error ? e.message : "" + e, ctx, errPtr);
-      }
-    }
-    function skipComment(ctx) {
-      for (; ctx.p < ctx.s.length; ctx.p++) {
-        let c = ctx.s.charCodeAt(ctx.p);
-        if (c === 10) break;
-        if (c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10) {
-          ctx.p++;
-          break;
-        }
-        if (c < 32 && c !== 9 || c === 127) TomlError2.x("control characters are not allowed in comments", ctx);
-      }
-    }
-    function skipVoid(ctx, banNewLines, banComments) {
-      let c;
-      while (ctx.p < ctx.s.length) {
-        while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 32 || c === 9 || !banNewLines && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10))) ctx.p++;
-        if (banComments || c !== 35) break;
-        skipComment(ctx);
-      }
-    }
-    function parseKey(ctx, end = 61) {
-      let startPtr;
-      let state = 0;
-      let parsed = [];
-      let sliceStart;
-      let c = ctx.s.charCodeAt(startPtr = ctx.p);
-      do
-        if (c === end) {
-          if (!state) TomlError2.x("unexpected end of key", ctx);
-          if (state === 1) parsed.push(ctx.s.slice(sliceStart, ctx.p));
-          return ctx.p++, parsed;
-        } else if (c === 46) {
-          if (!state) TomlError2.x("illegal empty bare key", ctx);
-          if (state === 1) parsed.push(ctx.s.slice(sliceStart, ctx.p));
-          state = 0;
-        } else if (!state && (c === 34 || c === 39)) {
-          if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2)) TomlError2.x("illegal quoted key: multiline strings are not allowed", ctx);
-          parsed.push(parseString(ctx));
-          state = 2;
-          ctx.p--;
-        } else if (c === 32 || c === 9) {
-          if (state === 1) {
-            parsed.push(ctx.s.slice(sliceStart, ctx.p));
-            state = 2;
-          }
-        } else if (state === 2 || c < 48 && c !== 45 || c > 57 && c < 65 || c > 90 && c < 97 && c !== 95 || c > 122) TomlError2.x("illegal character in key", ctx);
-        else if (!state) {
-          state = 1;
-          sliceStart = ctx.p;
-        }
-      while (c = ctx.s.charCodeAt(++ctx.p));
-      TomlError2.x("incomplete key-value: cannot find end of key", ctx, startPtr);
-    }
-    function parseInlineTable(ctx) {
-      let startPtr = ctx.p++;
-      let res = /* @__PURE__ */ Object.create(null);
-      let seen = /* @__PURE__ */ new Set();
-      let c;
-      while (ctx.p < ctx.s.length) {
-        skipVoid(ctx);
-        if ((c = ctx.s.charCodeAt(ctx.p)) === 125) {
-          ctx.p++;
-          return res;
-        }
-        let k;
-        let t = res;
-        let hasOwn = false;
-        let errPtr = ctx.p;
-        let key = parseKey(ctx);
-        for (let i = 0; i < key.length; i++) {
-          if (i) t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
-          k = key[i];
-          if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== "object" || seen.has(t[k]))) TomlError2.x("trying to redefine an already defined value", ctx, errPtr);
-          let unsafe = k === "__proto__";
-          if (ctx.uk && (unsafe || k === "constructor")) {
-            t = ctx.uk !== 1 && TomlError2.x("document contains an unsafe property", ctx, errPtr);
-            break;
-          }
-          if (!hasOwn && unsafe) Object.defineProperty(t, k, {
-            enumerable: true,
-            configurable: true,
-            writable: true
-          });
-        }
-        if (hasOwn) TomlError2.x("trying to redefine an already defined value", ctx, errPtr);
-        skipVoid(ctx, true, true);
-        let value = extractValue(ctx, 125);
-        if (t && typeof (t[k] = value) === "object") seen.add(value);
-        skipVoid(ctx);
-        if ((c = ctx.s.charCodeAt(ctx.p++)) === 125) return res;
-        if (c !== 44) TomlError2.x("expected comma or end of structure", ctx, ctx.p - 1);
-      }
-      TomlError2.x("unfinished table", ctx, startPtr);
-    }
-    function parseArray(ctx) {
-      let startPtr = ctx.p++;
-      let res = [];
-      let c;
-      while (ctx.p < ctx.s.length) {
-        skipVoid(ctx);
-        if ((c = ctx.s.charCodeAt(ctx.p)) === 93) {
-          ctx.p++;
-          return res;
-        }
-        res.push(extractValue(ctx, 93));
-        skipVoid(ctx);
-        if ((c = ctx.s.charCodeAt(ctx.p++)) === 93) return res;
-        if (c !== 44) TomlError2.x("expected comma or end of structure", ctx, ctx.p - 1);
-      }
-      TomlError2.x("unfinished array", ctx, startPtr);
-    }
-    function peekTable(ctx, key, table, meta, type) {
-      let t = table;
-      let m = meta;
-      let k;
-      let hasOwn = false;
-      let state;
-      for (let i = 0; i < key.length; i++) {
-        if (i) {
-          t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
-          m = (state = m[k]).c;
-          if (type === 0 && (state.t === 1 || state.t === 2)) return null;
-          if (state.t === 2) {
-            let l = t.length - 1;
-            t = t[l];
-            m = m[l].c;
-          }
-        }
-        k = key[i];
-        if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 && m[k]?.d) return null;
-        if (!hasOwn) {
-          let unsafe = k === "__proto__";
-          if (ctx.uk && (unsafe || k === "constructor")) return false;
-          if (unsafe) {
-            Object.defineProperty(t, k, {
-              enumerable: true,
-              configurable: true,
-              writable: true
-            });
-            Object.defineProperty(m, k, {
-              enumerable: true,
-              configurable: true,
-              writable: true
-            });
-          }
-          m[k] = {
-            t: i < key.length - 1 && type === 2 ? 3 : type,
-            d: false,
-            i: 0,
-            c: /* @__PURE__ */ Object.create(null)
-          };
-        }
-      }
-      state = m[k];
-      if (state.t !== type && !(type === 1 && state.t === 3)) return null;
-      if (type === 2) {
-        if (!state.d) {
-          state.d = true;
-          t[k] = [];
-        }
-        t[k].push(t = /* @__PURE__ */ Object.create(null));
-        state.c[state.i++] = state = {
-          t: 1,
-          d: false,
-          i: 0,
-          c: /* @__PURE__ */ Object.create(null)
-        };
-      }
-      if (state.d) return null;
-      state.d = true;
-      if (type === 1) t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
-      else if (type === 0 && hasOwn) return null;
-      return [
-        k,
-        t,
-        state.c
-      ];
-    }
-    function validateTablePeek(ctx, peek, ptr) {
-      if (peek === null || ctx.uk === 2) TomlError2.x(peek === null ? "trying to redefine an already defined table or value" : "document contains an unsafe property", ctx, ptr);
-    }
-    function parse4(toml2, options = {}) {
-      let ctx = {
-        s: toml2,
-        p: 0,
-        d: options.maxDepth ?? 1e3,
-        bi: options.integersAsBigInt ?? false,
-        ld: options.useLegacyDate ?? true,
-        uk: options.unsafeKeyBehaviour === "throw" ? 2 : options.unsafeKeyBehaviour === "drop" ? 1 : 0
-      };
-      let res = /* @__PURE__ */ Object.create(null);
-      let meta = /* @__PURE__ */ Object.create(null);
-      let tmp;
-      let skipping = false;
-      let tbl = res;
-      let m = meta;
-      if (toml2.charCodeAt(0) === 65279) ctx.p++;
-      skipVoid(ctx);
-      while (ctx.p < toml2.length) {
-        if (toml2.charCodeAt(ctx.p) === 91) {
-          let isTableArray = toml2.charCodeAt(++ctx.p) === 91;
-          tmp = ctx.p += +isTableArray;
-          skipping = false;
-          let k = parseKey(ctx, 93);
-          if (isTableArray) {
-            if (toml2.charCodeAt(ctx.p) !== 93) TomlError2.x("expected end of table array declaration", ctx);
-            ctx.p++;
-          }
-          let p = peekTable(ctx, k, res, meta, isTableArray ? 2 : 1);
-          if (!p) {
-            validateTablePeek(ctx, p, tmp);
-            skipping = true;
-          } else {
-            m = p[2];
-            tbl = p[1];
-          }
-        } else {
-          tmp = ctx.p;
-          let p = peekTable(ctx, parseKey(ctx), tbl, m, 0);
-          if (!p && !skipping) validateTablePeek(ctx, p, tmp);
-          skipVoid(ctx, true, true);
-          let v = extractValue(ctx, void 0);
-          if (p && !skipping) p[1][p[0]] = v;
-        }
-        skipVoid(ctx, true);
-        if (ctx.p < toml2.length && (tmp = toml2.charCodeAt(ctx.p)) !== 10 && (tmp !== 13 || toml2.charCodeAt(ctx.p + 1) !== 10)) TomlError2.x("each key-value declaration must be followed by an end-of-line", ctx);
-        skipVoid(ctx);
-      }
-      return res;
-    }
-    var BARE_KEY2 = /^[a-z0-9-_]+$/i;
-    var HAS_WELLFORMED = !!"".isWellFormed;
-    function extendedTypeOf(obj2) {
-      let type = typeof obj2;
-      if (type === "object") {
-        if (Array.isArray(obj2)) return "array";
-        if (typeof obj2.getUTCDate === "function" && obj2 instanceof Date) return "date";
-        if (globalThis.Temporal) {
-          if (obj2.until) {
-            if (obj2 instanceof Temporal.ZonedDateTime) return "temporal/tz+uc";
-            if (obj2 instanceof Temporal.PlainDateTime || obj2 instanceof Temporal.PlainDate) return "temporal/uc";
-            if (obj2 instanceof Temporal.PlainTime || obj2 instanceof Temporal.Instant) return "temporal";
-            if (obj2 instanceof Temporal.PlainYearMonth) return "temporal/x";
-          } else if (obj2.toPlainDate && obj2 instanceof Temporal.PlainMonthDay || obj2.negated && obj2 instanceof Temporal.Duration) return "temporal/x";
-        }
-      }
-      return type;
-    }
-    function isArrayOfTables(obj2) {
-      for (let i = 0; i < obj2.length; i++) if (extendedTypeOf(obj2[i]) !== "object") return false;
-      return obj2.length != 0;
-    }
-    function formatWellFormedStringUnchecked(s) {
-      return JSON.stringify(s).replaceAll("", "\\u007f");
-    }
-    function formatString(s) {
-      return formatWellFormedStringUnchecked(HAS_WELLFORMED ? s.toWellFormed() : s);
-    }
-    function formatKey(s) {
-      if (BARE_KEY2.test(s)) return s;
-      if (HAS_WELLFORMED && !s.isWellFormed()) throw new RangeError("key contains illegal lone surrogates");
-      return formatWellFormedStringUnchecked(s);
-    }
-    function stringifyValue(val, type, depth, numberAsFloat, strictTemporal) {
-      if (depth === 0) throw new Error("Could not stringify the object: maximum object depth exceeded");
-      switch (type) {
-        case "number":
-          if (isNaN(val)) return "nan";
-          if (val === Infinity) return "inf";
-          if (val === -Infinity) return "-inf";
-          if (Number.isInteger(val) && (numberAsFloat || !Number.isSafeInteger(val))) return val.toFixed(1);
-        case "bigint":
-        case "boolean":
-        case "temporal":
-          return val.toString();
-        case "string":
-          return formatString(val);
-        case "date":
-          if (isNaN(val.getTime())) throw new TypeError("cannot serialize invalid date");
-          return val.toISOString();
-        case "object":
-          return stringifyInlineTable(val, depth, numberAsFloat, strictTemporal);
-        case "array":
-          return stringifyArray(val, depth, numberAsFloat, strictTemporal);
-        case "temporal/tz+uc":
-          if (strictTemporal) {
-            let tz = val.timeZoneId;
-            let tzc = tz.charCodeAt(0);
-            if (tzc !== 43 && tzc !== 45 && (tzc !== 85 && tzc !== 71 && tzc !== 90 && tzc !== 69 || tz !== "UTC" && tz !== "UCT" && tz !== "Universal" && tz !== "Zulu" && !tz.startsWith("GMT") && tz !== "Greenwich" && !tz.startsWith("Etc/"))) throw new TypeError("Temporal objects with an IANA timezone are not allowed in Temporal strict mode");
-          }
-        case "temporal/uc":
-          if (strictTemporal && val.calendarId !== "iso8601") throw new TypeError("Temporal objects with a non-default calendar are not allowed in Temporal strict mode");
-          return val.toString({
-            calendarName: "never",
-            timeZoneName: "never"
-          });
-        case "temporal/x":
-          throw new TypeError("Unsupported " + val[Symbol.toStringTag]);
-      }
-    }
-    function stringifyInlineTable(obj2, depth, numberAsFloat, strictTemporal) {
-      let keys = Object.keys(obj2);
-      if (keys.length === 0) return "{}";
-      let res = "{ ";
-      for (let i = 0; i < keys.length; i++) {
-        let k = keys[i];
-        if (i) res += ", ";
-        res += formatKey(k) + " = " + stringifyValue(obj2[k], extendedTypeOf(obj2[k]), depth - 1, numberAsFloat, strictTemporal);
-      }
-      return res + " }";
-    }
-    function stringifyArray(array, depth, numberAsFloat, strictTemporal) {
-      if (array.length === 0) return "[]";
-      let res = "[ ";
-      for (let i = 0; i < array.length; i++) {
-        if (i) res += ", ";
-        if (array[i] === null || array[i] === void 0) throw new TypeError("arrays cannot contain null or undefined values");
-        res += stringifyValue(array[i], extendedTypeOf(array[i]), depth - 1, numberAsFloat, strictTemporal);
-      }
-      return res + " ]";
-    }
-    function stringifyArrayTable(array, key, depth, numberAsFloat, strictTemporal) {
-      if (depth === 0) throw new Error("Could not stringify the object: maximum object depth exceeded");
-      let res = "";
-      for (let i = 0; i < array.length; i++) {
-        res += `${res && "\n"}[[${key}]]
-`;
-        res += stringifyTable(0, array[i], key, depth, numberAsFloat, strictTemporal);
-      }
-      return res;
-    }
-    function stringifyTable(tableKey, obj2, prefix, depth, numberAsFloat, strictTemporal) {
-      if (depth === 0) throw new Error("Could not stringify the object: maximum object depth exceeded");
-      let preamble = "";
-      let tables = "";
-      let keys = Object.keys(obj2);
-      for (let i = 0; i < keys.length; i++) {
-        let k = keys[i];
-        if (obj2[k] !== null && obj2[k] !== void 0) {
-          let type = extendedTypeOf(obj2[k]);
-          if (type === "symbol" || type === "function") throw new TypeError(`cannot serialize values of type '${type}'`);
-          let key = formatKey(k);
-          if (type === "array" && isArrayOfTables(obj2[k])) tables += (tables && "\n") + stringifyArrayTable(obj2[k], prefix ? `${prefix}.${key}` : key, depth - 1, numberAsFloat, strictTemporal);
-          else if (type === "object") {
-            let tblKey = prefix ? `${prefix}.${key}` : key;
-            tables += (tables && "\n") + stringifyTable(tblKey, obj2[k], tblKey, depth - 1, numberAsFloat, strictTemporal);
-          } else {
-            preamble += key;
-            preamble += " = ";
-            preamble += stringifyValue(obj2[k], type, depth, numberAsFloat, strictTemporal);
-            preamble += "\n";
-          }
-        }
-      }
-      if (tableKey && (preamble || !tables)) preamble = preamble ? `[${tableKey}]
-${preamble}` : `[${tableKey}]`;
-      return preamble && tables ? `${preamble}
-${tables}` : preamble || tables;
-    }
-    function stringify(obj2, { maxDepth = 1e3, numbersAsFloat = false, strictTemporal = false } = {}) {
-      if (extendedTypeOf(obj2) !== "object") throw new TypeError("stringify can only be called with an object");
-      let str2 = stringifyTable(0, obj2, "", maxDepth, numbersAsFloat, strictTemporal);
-      if (str2[str2.length - 1] !== "\n") return str2 + "\n";
-      return str2;
-    }
-    var src_default = {
-      parse: parse4,
-      stringify,
-      TomlDate: TomlDate2,
-      TomlError: TomlError2
-    };
-    exports2.TomlDate = TomlDate2;
-    exports2.TomlError = TomlError2;
-    exports2.default = src_default;
-    exports2.parse = parse4;
-    exports2.stringify = stringify;
-  }
-});
-
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
 var {
@@ -56987,15 +56987,43 @@ var UsageError = class extends Error {
   exitCode;
 };
 function buildProgram(registrations2) {
-  const program2 = new Command("beacon").description("Local telemetry endpoint for AI coding agents (Codex CLI).").version(VERSION, "-v, --version").showHelpAfterError("(run with --help for usage)");
+  const program2 = new Command("beacon").description("Local telemetry endpoint for AI coding agents (Codex CLI).").version(VERSION, "-v, --version");
   const endpoint = program2.command("endpoint").description("Install, run and inspect the local Codex telemetry endpoint.");
   const ci = program2.command("ci").description("Capture Codex telemetry for one CI run (GitHub Actions aware).");
   for (const register of registrations2) register(program2, endpoint, ci);
   return program2;
 }
+function commandPath(cmd) {
+  const names = [];
+  for (let c = cmd; c; c = c.parent) names.unshift(c.name());
+  return names.join(" ");
+}
+function usageLine(commanderMessage, path) {
+  const text = commanderMessage.replace(/^error:\s*/, "").replace(/\s*\n\s*/g, " ").trim();
+  return `beacon: ${text} (see \`${path} --help\`)
+`;
+}
+function fileProblem(err, hint) {
+  const e = err;
+  const reasons = {
+    ENOTDIR: "a part of the path is a file, not a directory",
+    EACCES: "permission denied",
+    EPERM: "operation not permitted",
+    EROFS: "the file system is read-only",
+    ENOSPC: "no space left on the device",
+    EISDIR: "it is a directory",
+    ENOENT: "no such file or directory",
+    EEXIST: "a file of that name is in the way"
+  };
+  if (!e || typeof e.code !== "string" || !reasons[e.code] || !e.path) return null;
+  const verb = e.syscall === "mkdir" ? "create the directory" : e.syscall === "open" ? "open" : e.syscall === "rename" ? "write" : "use";
+  return new UsageError(`cannot ${verb} ${e.path}: ${reasons[e.code]}${hint ? `; ${hint}` : ""}`, 1);
+}
 async function runCli(program2, argv) {
   const override = (cmd) => {
     cmd.exitOverride();
+    const path = commandPath(cmd);
+    cmd.configureOutput({ outputError: (str2, write) => write(usageLine(str2, path)) });
     for (const sub of cmd.commands) override(sub);
   };
   override(program2);
@@ -57010,6 +57038,12 @@ async function runCli(program2, argv) {
       process.stderr.write(`beacon: ${err.message}
 `);
       return err.exitCode;
+    }
+    const file = fileProblem(err);
+    if (file) {
+      process.stderr.write(`beacon: ${file.message}
+`);
+      return file.exitCode;
     }
     const e = err;
     process.stderr.write(`beacon: ${e?.message ?? String(err)}
@@ -58259,7 +58293,7 @@ function tooLarge(maxBytes, decompressed) {
   return new BodyError("too-large", `${what} exceeds the limit of ${maxBytes} bytes`);
 }
 function readBody(req, coding, maxBytes) {
-  return new Promise((resolve11, reject) => {
+  return new Promise((resolve12, reject) => {
     const chunks = [];
     let produced = 0;
     let received = 0;
@@ -58289,7 +58323,7 @@ function readBody(req, coding, maxBytes) {
       if (settled) return;
       settled = true;
       detach();
-      resolve11(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, produced));
+      resolve12(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, produced));
     };
     function onOutput(chunk) {
       produced += chunk.length;
@@ -60698,26 +60732,26 @@ var CodexNormalizer = class {
 // electron/collector/probe.ts
 var import_node_http = require("node:http");
 function probeCollector(port, timeoutMs = 1500, host = LOOPBACK) {
-  return new Promise((resolve11) => {
+  return new Promise((resolve12) => {
     const req = (0, import_node_http.request)({ host, port, path: "/healthz", method: "GET", timeout: timeoutMs, headers: { host: `${LOOPBACK}:${port}` } }, (res) => {
       const chunks = [];
       res.on("data", (c) => chunks.push(c));
       res.on("end", () => {
         try {
           const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-          if (body && body.service === COLLECTOR_SERVICE) return resolve11({ kind: "beacon", health: body });
+          if (body && body.service === COLLECTOR_SERVICE) return resolve12({ kind: "beacon", health: body });
         } catch {
         }
-        resolve11({ kind: "other", detail: `HTTP ${res.statusCode} on /healthz` });
+        resolve12({ kind: "other", detail: `HTTP ${res.statusCode} on /healthz` });
       });
     });
     req.on("timeout", () => {
       req.destroy();
-      resolve11({ kind: "other", detail: "no answer within timeout" });
+      resolve12({ kind: "other", detail: "no answer within timeout" });
     });
     req.on("error", (err) => {
-      if (err.code === "ECONNREFUSED") resolve11({ kind: "none" });
-      else resolve11({ kind: "other", detail: err.message });
+      if (err.code === "ECONNREFUSED") resolve12({ kind: "none" });
+      else resolve12({ kind: "other", detail: err.message });
     });
     req.end();
   });
@@ -60993,6 +61027,7 @@ async function writeEndpointConfig(config, env = process.env) {
 }
 
 // electron/cli/options.ts
+var import_node_path7 = require("node:path");
 function parsePort(value) {
   const n2 = Number(value);
   if (!/^\d+$/.test(value) || !Number.isInteger(n2) || n2 < 1 || n2 > 65535) {
@@ -61019,1475 +61054,293 @@ function parseHarness(value) {
   if (v === "codex" || v === "codex-cli" || v === "codex_cli") return "codex";
   throw new InvalidArgumentError(`unknown harness "${value}"; supported: codex (also codex-cli, codex_cli).`);
 }
-
-// electron/cli/commands/endpoint-run.ts
-function registerEndpointRun(_program, endpoint) {
-  endpoint.command("run").description("Run the OTLP collector in the foreground (Ctrl-C to stop; flushes the log on exit).").option("--port <port>", "OTLP/HTTP port on 127.0.0.1; 0 picks a free one (default: from config.json, else 4318)", parseListenPort).option("--log-path <file>", "runtime log to append to (default: from config.json, else ~/.beacon/endpoint/logs/runtime.jsonl)").option("--include-codex-spans", "keep Codex spans (dropped by default: high volume, no content)").option("--content <policy>", "content policy: full | redacted | metadata (default: redacted)", parseContentPolicy).option("--system", "system mode: system paths (/var/log/beacon-agent/runtime.jsonl), group-readable log").option("--rotate-bytes <n>", "rotate the log at this size (default 10485760)", parsePositiveInt).option("--rotate-archives <n>", "archives to keep (default 5)", parsePositiveInt).option("--json", "print the startup line as JSON").action(async (flags) => {
-    const mode = flags.system ? "system" : "user";
-    const { config } = await readEndpointConfig(mode);
-    const opts = {
-      port: flags.port ?? config.otlp_http_port,
-      logPath: flags.logPath ?? config.runtime_log,
-      includeSpans: flags.includeCodexSpans ?? config.include_codex_spans,
-      content: flags.content ?? config.content,
-      rotateBytes: flags.rotateBytes ?? config.rotate_bytes,
-      rotateArchives: flags.rotateArchives ?? config.rotate_archives,
-      mode,
-      // System mode: the log is read by the admin group and the SIEM agent, never world-readable.
-      fileMode: mode === "system" ? 416 : 384,
-      dirMode: mode === "system" ? 488 : 448
-    };
-    let collector;
-    try {
-      collector = await startCollector(opts);
-    } catch (err) {
-      if (err instanceof PortInUseError || err instanceof LogLockedError) throw new UsageError(err.message, 1);
-      throw err;
-    }
-    const h = collector.health();
-    if (flags.json) {
-      process.stdout.write(JSON.stringify({ event: "listening", url: collector.url, ...h }) + "\n");
-    } else {
-      process.stdout.write(
-        `beacon collector ${h.version} listening on ${collector.url} (pid ${h.pid}, ${mode} mode)
-  writing ${collector.logPath} (content: ${h.content}, spans: ${h.include_spans ? "kept" : "dropped"})
-  Codex endpoint: ${collector.url}/v1/logs   health: ${collector.url}/healthz
-`
-      );
-    }
-    await new Promise((resolve11) => {
-      let stopping = false;
-      const stop = (signal) => {
-        if (stopping) return;
-        stopping = true;
-        if (!flags.json) process.stdout.write(`
-received ${signal}: flushing and stopping...
-`);
-        collector.close().then(() => {
-          const s = collector.pipeline.stats;
-          if (!flags.json) process.stdout.write(`stopped; ${s.eventsWritten} event(s) written this run
-`);
-          resolve11();
-        }).catch((err) => {
-          process.stderr.write(`beacon: error while stopping: ${err.message}
-`);
-          process.exitCode = 1;
-          resolve11();
-        });
-      };
-      process.once("SIGINT", () => stop("SIGINT"));
-      process.once("SIGTERM", () => stop("SIGTERM"));
-    });
-  });
+function parsePath(value) {
+  if (value.trim() === "") throw new InvalidArgumentError("The path is empty.");
+  return (0, import_node_path7.resolve)(value);
 }
 
-// electron/cli/commands/endpoint-dashboard.ts
-var import_node_child_process4 = require("node:child_process");
+// electron/cli/commands/endpoint-lifecycle.ts
+var import_node_fs6 = require("node:fs");
 
-// electron/dashboard/server.ts
-var import_fastify2 = __toESM(require_fastify());
-
-// electron/log/reader.ts
-var import_promises10 = require("node:fs/promises");
-
-// electron/log/reader-sessions.ts
-function emptyTokens() {
-  return { input: 0, cached_input: 0, output: 0, reasoning: 0, total: 0 };
-}
-function count(n2) {
-  return typeof n2 === "number" && Number.isFinite(n2) && n2 > 0 ? n2 : 0;
-}
-function addUsage(into, usage) {
-  if (!usage || typeof usage !== "object") return;
-  const input = count(usage.input_tokens);
-  const cached2 = count(usage.cached_input_tokens);
-  const output = count(usage.output_tokens);
-  const reasoning = count(usage.reasoning_output_tokens);
-  into.input += input;
-  into.cached_input += cached2;
-  into.output += output;
-  into.reasoning += reasoning;
-  into.total += count(usage.total_tokens) || input + cached2 + output + reasoning;
-}
-function sessionIdOf(ev) {
-  const id2 = ev.session?.id ?? ev.gen_ai?.conversation?.id;
-  return typeof id2 === "string" && id2.length > 0 ? id2 : void 0;
-}
-function modelOf(ev) {
-  const m = ev.model ?? ev.gen_ai?.request?.model;
-  return typeof m === "string" && m.length > 0 ? m : void 0;
-}
-function isTitleGeneration(ev) {
-  return ev.session?.title_generation === true;
-}
-function isCommandFailure(ev) {
-  const c = ev.command;
-  if (!c) return false;
-  if (c.success === false) return true;
-  return typeof c.exit_code === "number" && c.exit_code !== 0 && c.success !== true;
-}
-function isError(ev) {
-  const a = ev.event.action;
-  return a === "session.error" || a === "tool.failed" || ev.error !== void 0 && ev.error !== null;
-}
-function lastSegment(path) {
-  const parts = path.split(/[\\/]+/).filter(Boolean);
-  return parts.length ? parts[parts.length - 1] : null;
-}
-var SessionAccumulator = class {
-  constructor(id2) {
-    this.id = id2;
-  }
-  id;
-  startedMs = Infinity;
-  lastMs = -Infinity;
-  startedAt = "";
-  lastAt = "";
-  workingDirectory = null;
-  repository = null;
-  model = null;
-  originator = null;
-  harness = null;
-  events = 0;
-  prompts = 0;
-  commands = 0;
-  commandFailures = 0;
-  allowed = 0;
-  denied = 0;
-  files = /* @__PURE__ */ new Set();
-  errors = 0;
-  tokens = emptyTokens();
-  titleGeneration = false;
-  add(ev, timeMs) {
-    this.events++;
-    if (timeMs < this.startedMs) {
-      this.startedMs = timeMs;
-      this.startedAt = ev.timestamp;
-    }
-    if (timeMs >= this.lastMs) {
-      this.lastMs = timeMs;
-      this.lastAt = ev.timestamp;
-      const m = modelOf(ev);
-      if (m) this.model = m;
-    } else if (!this.model) {
-      this.model = modelOf(ev) ?? null;
-    }
-    const wd = ev.session?.working_directory;
-    if (typeof wd === "string" && wd && !this.workingDirectory) {
-      this.workingDirectory = wd;
-      if (!this.repository) this.repository = lastSegment(wd);
-    }
-    const repo = ev.run?.repository;
-    if (typeof repo === "string" && repo) this.repository = repo;
-    if (!this.originator && typeof ev.harness?.originator === "string") this.originator = ev.harness.originator;
-    if (!this.harness && typeof ev.harness?.name === "string") this.harness = ev.harness.name;
-    if (isTitleGeneration(ev)) this.titleGeneration = true;
-    switch (ev.event.action) {
-      case "prompt.submitted":
-        this.prompts++;
-        break;
-      case "command.executed":
-        this.commands++;
-        if (isCommandFailure(ev)) this.commandFailures++;
-        break;
-      case "approval.allowed":
-        this.allowed++;
-        break;
-      case "approval.denied":
-        this.denied++;
-        break;
-      case "file.modified":
-        if (ev.file && typeof ev.file.path === "string") this.files.add(ev.file.path);
-        break;
-      case "token.usage":
-        addUsage(this.tokens, ev.gen_ai?.usage);
-        break;
-    }
-    if (isError(ev)) this.errors++;
-  }
-  get lastActivityMs() {
-    return this.lastMs;
-  }
-  toRollup() {
-    return {
-      id: this.id,
-      started_at: this.startedAt,
-      last_at: this.lastAt,
-      working_directory: this.workingDirectory,
-      repository: this.repository,
-      model: this.model,
-      originator: this.originator,
-      harness: this.harness,
-      duration_ms: Math.max(0, this.lastMs - this.startedMs),
-      events: this.events,
-      prompts: this.prompts,
-      commands: this.commands,
-      command_failures: this.commandFailures,
-      approvals: { allowed: this.allowed, denied: this.denied },
-      files_changed: this.files.size,
-      errors: this.errors,
-      tokens: { ...this.tokens },
-      title_generation: this.titleGeneration
-    };
-  }
-};
-
-// electron/log/log-index.ts
-var KEY_FIELDS = ["session", "action", "category", "harness", "model"];
-function searchTextOf(ev) {
-  const parts = [
-    ev.event.action,
-    ev.message,
-    ev.prompt?.text,
-    ev.command?.command,
-    ev.tool?.command,
-    ev.tool?.name,
-    ev.tool?.path,
-    ev.file?.path,
-    ev.file?.move_to,
-    ev.mcp?.server,
-    ev.mcp?.tool,
-    ev.approval?.tool,
-    ev.error?.message
-  ];
-  let out2 = "";
-  for (const p of parts) {
-    if (typeof p === "string" && p.length > 0) out2 = out2 ? `${out2}
-${p}` : p;
-  }
-  return out2.toLowerCase();
-}
-var BUCKET_MS = { minute: 6e4, hour: 36e5 };
-function bucketStart(ms, size) {
-  if (size === "day") {
-    const d = new Date(ms);
-    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
-  }
-  const step = BUCKET_MS[size];
-  return Math.floor(ms / step) * step;
-}
-function facet(map) {
-  return [...map.entries()].map(([value, list]) => ({ value, count: list.length })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
-}
-var EventIndex = class {
-  events = [];
-  times = [];
-  text = [];
-  /** Per-field value of each event (undefined when absent), parallel to `events`. */
-  keys = { session: [], action: [], category: [], harness: [], model: [] };
-  /** Per-field value -> ascending positions. */
-  lists = {
-    session: /* @__PURE__ */ new Map(),
-    action: /* @__PURE__ */ new Map(),
-    category: /* @__PURE__ */ new Map(),
-    harness: /* @__PURE__ */ new Map(),
-    model: /* @__PURE__ */ new Map()
-  };
-  sessionState = /* @__PURE__ */ new Map();
-  get size() {
-    return this.events.length;
-  }
-  add(parsed) {
-    const ev = parsed.event;
-    const seq = this.events.length;
-    this.events.push(ev);
-    this.times.push(parsed.timeMs);
-    this.text.push(searchTextOf(ev));
-    const session = sessionIdOf(ev);
-    const harness = typeof ev.harness?.name === "string" ? ev.harness.name : void 0;
-    const values = {
-      session,
-      action: ev.event.action,
-      category: String(ev.event.category),
-      harness,
-      model: modelOf(ev)
-    };
-    for (const f of KEY_FIELDS) {
-      const v = values[f];
-      this.keys[f].push(v);
-      if (v === void 0) continue;
-      const list = this.lists[f].get(v);
-      if (list) list.push(seq);
-      else this.lists[f].set(v, [seq]);
-    }
-    if (session !== void 0) {
-      let acc = this.sessionState.get(session);
-      if (!acc) {
-        acc = new SessionAccumulator(session);
-        this.sessionState.set(session, acc);
-      }
-      acc.add(ev, parsed.timeMs);
-    }
-    return { seq, event: ev };
-  }
-  get(seq) {
-    const ev = this.events[seq];
-    return ev ? { seq, event: ev } : void 0;
-  }
-  last() {
-    const seq = this.events.length - 1;
-    return seq >= 0 ? { record: { seq, event: this.events[seq] }, timeMs: this.times[seq] } : void 0;
-  }
-  /** Events written after `seq`, oldest first (for stream resumption), at most `max`. */
-  after(seq, max) {
-    const from = Math.max(0, seq + 1, this.events.length - max);
-    const out2 = [];
-    for (let i = from; i < this.events.length; i++) out2.push({ seq: i, event: this.events[i] });
-    return out2;
-  }
-  query(q) {
-    const checks = [];
-    let driver = null;
-    for (const f of KEY_FIELDS) {
-      const v = q[f];
-      if (v === void 0 || v === "") continue;
-      const list = this.lists[f].get(v);
-      if (!list) return { records: [], total: 0, nextBefore: null };
-      checks.push([f, v]);
-      if (!driver || list.length < driver.length) driver = list;
-    }
-    const needle = q.q ? q.q.toLowerCase() : "";
-    const since = q.sinceMs ?? -Infinity;
-    const until = q.untilMs ?? Infinity;
-    const before = q.before ?? Infinity;
-    const limit = Math.max(0, q.limit);
-    const records = [];
-    let total = 0;
-    let nextBefore = null;
-    const n2 = driver ? driver.length : this.events.length;
-    for (let k = n2 - 1; k >= 0; k--) {
-      const seq = driver ? driver[k] : k;
-      const t = this.times[seq];
-      if (t < since || t > until) continue;
-      let ok = true;
-      for (let c = 0; c < checks.length; c++) {
-        if (this.keys[checks[c][0]][seq] !== checks[c][1]) {
-          ok = false;
-          break;
-        }
-      }
-      if (!ok) continue;
-      if (needle && !this.text[seq].includes(needle)) continue;
-      total++;
-      if (seq >= before) continue;
-      if (records.length < limit) records.push({ seq, event: this.events[seq] });
-      else if (nextBefore === null && records.length > 0) nextBefore = records[records.length - 1].seq;
-    }
-    return { records, total, nextBefore };
-  }
-  /** Every session, most recently active first. */
-  sessions() {
-    return [...this.sessionState.values()].sort((a, b) => b.lastActivityMs - a.lastActivityMs).map((s) => s.toRollup());
-  }
-  session(id2) {
-    const acc = this.sessionState.get(id2);
-    if (!acc) return void 0;
-    const list = this.lists.session.get(id2) ?? [];
-    const events = list.map((seq) => ({ seq, event: this.events[seq] }));
-    events.sort((a, b) => this.times[a.seq] - this.times[b.seq] || a.seq - b.seq);
-    return { rollup: acc.toRollup(), events };
-  }
-  tokens(bucket, filter = {}) {
-    const list = this.lists.action.get("token.usage") ?? [];
-    const since = filter.sinceMs ?? -Infinity;
-    const until = filter.untilMs ?? Infinity;
-    const buckets = /* @__PURE__ */ new Map();
-    const totals = emptyTokens();
-    const titleTotals = emptyTokens();
-    const byModel = /* @__PURE__ */ new Map();
-    for (const seq of list) {
-      const t = this.times[seq];
-      if (t < since || t > until) continue;
-      if (filter.session && this.keys.session[seq] !== filter.session) continue;
-      const ev = this.events[seq];
-      const usage = ev.gen_ai?.usage;
-      const start = bucketStart(t, bucket);
-      let b = buckets.get(start);
-      if (!b) {
-        b = { start: new Date(start).toISOString(), tokens: emptyTokens(), title_generation: emptyTokens(), events: 0 };
-        buckets.set(start, b);
-      }
-      b.events++;
-      if (isTitleGeneration(ev)) {
-        addUsage(b.title_generation, usage);
-        addUsage(titleTotals, usage);
-      } else {
-        addUsage(b.tokens, usage);
-        addUsage(totals, usage);
-        const model = this.keys.model[seq] ?? null;
-        let m = byModel.get(model);
-        if (!m) {
-          m = emptyTokens();
-          byModel.set(model, m);
-        }
-        addUsage(m, usage);
-      }
-    }
-    return {
-      bucket,
-      buckets: [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([, b]) => b),
-      totals,
-      title_generation_totals: titleTotals,
-      by_model: [...byModel.entries()].map(([model, tokens]) => ({ model, tokens })).sort((a, b) => b.tokens.total - a.tokens.total)
-    };
-  }
-  facets() {
-    return {
-      actions: facet(this.lists.action),
-      categories: facet(this.lists.category),
-      harnesses: facet(this.lists.harness),
-      models: facet(this.lists.model)
-    };
-  }
-};
-
-// electron/log/log-tail.ts
-var import_node_fs3 = require("node:fs");
+// electron/endpoint/install-manifest.ts
 var import_promises9 = require("node:fs/promises");
-var import_node_path7 = require("node:path");
-
-// electron/log/reader-lines.ts
-var NEWLINE = 10;
-var LineSplitter = class {
-  pending = null;
-  /** Feed a chunk; returns the complete lines it finished (without the newline). */
-  push(chunk) {
-    const last = chunk.lastIndexOf(NEWLINE);
-    if (last === -1) {
-      this.pending = this.pending ? Buffer.concat([this.pending, chunk]) : Buffer.from(chunk);
-      return [];
-    }
-    const head = chunk.subarray(0, last);
-    const text = this.pending ? Buffer.concat([this.pending, head]).toString("utf8") : head.toString("utf8");
-    this.pending = last + 1 < chunk.length ? Buffer.from(chunk.subarray(last + 1)) : null;
-    return text.split("\n");
-  }
-  /** Bytes held back because no newline has arrived yet. */
-  get pendingBytes() {
-    return this.pending ? this.pending.length : 0;
-  }
-  /** Give up the unterminated remainder (end of a rotated file) and forget it. */
-  flush() {
-    const rest = this.pending;
-    this.pending = null;
-    return rest && rest.length > 0 ? rest.toString("utf8") : null;
-  }
-  reset() {
-    this.pending = null;
-  }
+var ManifestError = class extends Error {
 };
-function parseEventLine(line) {
-  let start = 0;
-  while (start < line.length && (line.charCodeAt(start) === 32 || line.charCodeAt(start) === 9 || line.charCodeAt(start) === 13)) start++;
-  if (start >= line.length || line.charCodeAt(start) !== 123) return null;
-  let value;
+async function readManifest(path) {
+  let text;
   try {
-    value = JSON.parse(line);
-  } catch {
-    return null;
-  }
-  if (!value || typeof value !== "object" || Array.isArray(value)) return null;
-  const ev = value;
-  if (typeof ev.timestamp !== "string" || !ev.event || typeof ev.event !== "object" || typeof ev.event.action !== "string") return null;
-  const timeMs = Date.parse(ev.timestamp);
-  if (!Number.isFinite(timeMs)) return null;
-  if (typeof ev.event.category !== "string") ev.event.category = categoryForAction(ev.event.action);
-  if (ev.harness !== void 0 && (typeof ev.harness !== "object" || ev.harness === null)) return null;
-  if (ev.session !== void 0 && (typeof ev.session !== "object" || ev.session === null)) return null;
-  return { event: ev, timeMs };
-}
-
-// electron/log/log-tail.ts
-var DEFAULT_POLL_INTERVAL_MS = 1e4;
-var READ_CHUNK = 1 << 20;
-async function drainFile(file, onLines, buffer = Buffer.allocUnsafe(READ_CHUNK)) {
-  for (; ; ) {
-    const { bytesRead } = await file.handle.read(buffer, 0, buffer.length, file.offset);
-    if (bytesRead === 0) return;
-    file.offset += bytesRead;
-    const lines = file.splitter.push(buffer.subarray(0, bytesRead));
-    if (lines.length) onLines(lines);
-  }
-}
-async function openLogFile2(path) {
-  let handle;
-  try {
-    handle = await (0, import_promises9.open)(path, "r");
+    text = await (0, import_promises9.readFile)(path, "utf8");
   } catch (err) {
     if (err.code === "ENOENT") return null;
-    throw err;
+    throw new ManifestError(`cannot read the install manifest ${path}: ${err.message}`);
   }
-  const st = await handle.stat();
-  return { handle, dev: st.dev, ino: st.ino, offset: 0, splitter: new LineSplitter() };
-}
-var LogTail = class {
-  constructor(opts) {
-    this.opts = opts;
-    this.dir = (0, import_node_path7.dirname)(opts.path);
-    this.name = (0, import_node_path7.basename)(opts.path);
-  }
-  opts;
-  file = null;
-  watcher = null;
-  timer = null;
-  running = null;
-  again = false;
-  closed = false;
-  buffer = Buffer.allocUnsafe(READ_CHUNK);
-  dir;
-  name;
-  /** Begin following, continuing from `from` when the initial index already read part of the file. */
-  start(from) {
-    this.file = from;
-    this.startWatcher();
-    const every = this.opts.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-    this.timer = setInterval(() => {
-      if (!this.watcher) this.startWatcher();
-      void this.check();
-    }, every);
-    this.timer.unref();
-  }
-  /** Where we are in the current file (null when no file is open). */
-  position() {
-    const f = this.file;
-    return f ? { dev: f.dev, ino: f.ino, offset: f.offset, pendingBytes: f.splitter.pendingBytes } : null;
-  }
-  /**
-   * Read whatever is new. Calls are serialized; a call made while a read is running schedules
-   * one more pass, and the returned promise settles after that pass.
-   */
-  check() {
-    if (this.closed) return Promise.resolve();
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          try {
-            await this.checkOnce();
-          } catch (err) {
-            this.opts.onError?.(err);
-          }
-        } while (this.again && !this.closed);
-      } finally {
-        this.running = null;
-      }
-    })();
-    return this.running;
-  }
-  async close() {
-    this.closed = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    this.watcher?.close();
-    this.watcher = null;
-    if (this.running) await this.running;
-    const f = this.file;
-    this.file = null;
-    if (f) await f.handle.close().catch(() => void 0);
-  }
-  startWatcher() {
-    if (this.closed || this.watcher) return;
-    try {
-      const w = (0, import_node_fs3.watch)(this.dir, { persistent: false }, (_type, filename) => {
-        const f = filename ? String(filename) : null;
-        if (f === null || f === this.name) void this.check();
-        else this.opts.onSiblingChange?.(f);
-      });
-      w.on("error", () => {
-        w.close();
-        if (this.watcher === w) this.watcher = null;
-      });
-      this.watcher = w;
-    } catch {
-      this.watcher = null;
-    }
-  }
-  async checkOnce() {
-    let st;
-    try {
-      st = await (0, import_promises9.stat)(this.opts.path);
-    } catch (err) {
-      if (err.code !== "ENOENT") throw err;
-      st = null;
-    }
-    const f = this.file;
-    if (f) {
-      if (!st || st.ino !== f.ino || st.dev !== f.dev) {
-        await drainFile(f, this.opts.onLines, this.buffer);
-        const rest = f.splitter.flush();
-        if (rest !== null) this.opts.onLines([rest]);
-        this.file = null;
-        await f.handle.close().catch(() => void 0);
-      } else if (st.size < f.offset) {
-        f.offset = 0;
-        f.splitter.reset();
-        await drainFile(f, this.opts.onLines, this.buffer);
-        return;
-      } else {
-        if (st.size > f.offset) await drainFile(f, this.opts.onLines, this.buffer);
-        return;
-      }
-    }
-    if (!st || this.closed) return;
-    const next = await openLogFile2(this.opts.path);
-    if (!next) return;
-    if (this.closed) {
-      await next.handle.close();
-      return;
-    }
-    this.file = next;
-    await drainFile(next, this.opts.onLines, this.buffer);
-  }
-};
-
-// electron/log/reader.ts
-var MAX_ARCHIVES = 20;
-var LogReader = class _LogReader {
-  constructor(logPath) {
-    this.logPath = logPath;
-  }
-  logPath;
-  index = new EventIndex();
-  skipped = 0;
-  error = null;
-  tail = null;
-  listeners = /* @__PURE__ */ new Set();
-  siblingListeners = /* @__PURE__ */ new Set();
-  /** Index the archives and the current log, then (by default) start following it. */
-  static async open(opts) {
-    const reader = new _LogReader(opts.logPath);
-    let current = null;
-    try {
-      current = await openLogFile2(opts.logPath);
-    } catch (err) {
-      reader.error = describe3(err, opts.logPath);
-    }
-    await reader.indexArchives(opts.maxArchives ?? MAX_ARCHIVES, current);
-    try {
-      if (current) await drainFile(current, (lines) => reader.ingest(lines, false));
-    } catch (err) {
-      reader.error = describe3(err, opts.logPath);
-      if (current) await current.handle.close().catch(() => void 0);
-      current = null;
-    }
-    if (opts.follow === false) {
-      if (current) await current.handle.close();
-      return reader;
-    }
-    reader.tail = new LogTail({
-      path: opts.logPath,
-      pollIntervalMs: opts.pollIntervalMs,
-      onLines: (lines) => reader.ingest(lines, true),
-      onSiblingChange: (name) => reader.emitSibling(name),
-      onError: (err) => {
-        reader.error = describe3(err, opts.logPath);
-      }
-    });
-    reader.tail.start(current);
-    await reader.tail.check();
-    return reader;
-  }
-  /** Lines that were not Beacon events (bad JSON, other tools' output, torn writes). */
-  get skippedLines() {
-    return this.skipped;
-  }
-  /** The last error reading the log (permissions, I/O), or null. */
-  get lastError() {
-    return this.error;
-  }
-  /** Called with each batch of newly appended events, in write order. Returns an unsubscribe. */
-  subscribe(listener) {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  /** Called when another file in the log directory changes (e.g. the collector health file). */
-  onSiblingChange(listener) {
-    this.siblingListeners.add(listener);
-    return () => this.siblingListeners.delete(listener);
-  }
-  /** Read anything new right now (the watcher normally does this on its own). */
-  async refresh() {
-    await this.tail?.check();
-  }
-  /** Position in the current file, for diagnostics. */
-  position() {
-    return this.tail?.position() ?? null;
-  }
-  async close() {
-    const t = this.tail;
-    this.tail = null;
-    this.listeners.clear();
-    this.siblingListeners.clear();
-    if (t) await t.close();
-  }
-  async indexArchives(max, current) {
-    const existing = [];
-    for (let n2 = 1; n2 <= max; n2++) {
-      const p = `${this.logPath}.${n2}`;
-      try {
-        await (0, import_promises10.access)(p);
-        existing.push(p);
-      } catch {
-      }
-    }
-    for (const p of existing.reverse()) {
-      let file = null;
-      try {
-        file = await openLogFile2(p);
-        if (!file) continue;
-        if (current && file.dev === current.dev && file.ino === current.ino) continue;
-        await drainFile(file, (lines) => this.ingest(lines, false));
-        const rest = file.splitter.flush();
-        if (rest !== null) this.ingest([rest], false);
-      } catch (err) {
-        this.error = describe3(err, p);
-      } finally {
-        await file?.handle.close().catch(() => void 0);
-      }
-    }
-  }
-  ingest(lines, live) {
-    const added = [];
-    for (const line of lines) {
-      const parsed = parseEventLine(line);
-      if (!parsed) {
-        if (line.trim().length > 0) this.skipped++;
-        continue;
-      }
-      const rec = this.index.add(parsed);
-      if (live) added.push(rec);
-    }
-    if (live) this.error = null;
-    if (added.length === 0) return;
-    for (const l of this.listeners) {
-      try {
-        l(added);
-      } catch {
-      }
-    }
-  }
-  emitSibling(name) {
-    for (const l of this.siblingListeners) {
-      try {
-        l(name);
-      } catch {
-      }
-    }
-  }
-};
-function describe3(err, path) {
-  const e = err;
-  if (e && e.code === "EACCES") return `Permission denied reading ${path}`;
-  return `Cannot read ${path}: ${e && e.message ? e.message : String(err)}`;
-}
-
-// electron/dashboard/health.ts
-var import_node_http2 = require("node:http");
-var import_promises11 = require("node:fs/promises");
-var import_node_os5 = require("node:os");
-var import_node_path8 = require("node:path");
-var PROBE_TIMEOUT_MS = 1500;
-var INJECTED_TIMEOUT_MS = 2e3;
-var MAX_HEALTH_FILE_BYTES = 64 * 1024;
-function withTimeout(p, ms, what) {
-  return new Promise((resolveP, reject) => {
-    const t = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolveP(v);
-      },
-      (e) => {
-        clearTimeout(t);
-        reject(e);
-      }
-    );
-  });
-}
-function message(err) {
-  return err instanceof Error ? err.message : String(err);
-}
-function probeCollector2(url, timeoutMs = PROBE_TIMEOUT_MS) {
-  return new Promise((done) => {
-    let settled = false;
-    const finish = (h) => {
-      if (!settled) {
-        settled = true;
-        done(h);
-      }
-    };
-    let req;
-    try {
-      req = (0, import_node_http2.request)(url, { method: "GET", agent: false, timeout: timeoutMs, headers: { accept: "application/json" } }, (res) => {
-        const chunks = [];
-        let size = 0;
-        res.on("data", (c) => {
-          size += c.length;
-          if (size <= MAX_HEALTH_FILE_BYTES) chunks.push(c);
-        });
-        res.on("error", (e) => finish({ state: "down", url, detail: message(e) }));
-        res.on("end", () => {
-          let body;
-          try {
-            body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-          } catch {
-            body = null;
-          }
-          const b = body;
-          if (!b || typeof b !== "object" || b.service !== COLLECTOR_SERVICE) {
-            finish({ state: "foreign", url, detail: `Something other than ${COLLECTOR_SERVICE} answers at ${url} (HTTP ${res.statusCode})` });
-            return;
-          }
-          const str2 = (k) => typeof b[k] === "string" ? b[k] : void 0;
-          const pid = typeof b.pid === "number" ? b.pid : void 0;
-          finish({
-            state: "up",
-            url,
-            info: {
-              service: COLLECTOR_SERVICE,
-              version: str2("version"),
-              pid,
-              mode: str2("mode"),
-              log_path: str2("log_path") ?? str2("logPath"),
-              started_at: str2("started_at") ?? str2("start_time") ?? str2("startedAt")
-            }
-          });
-        });
-      });
-    } catch (err) {
-      finish({ state: "down", url, detail: `Invalid collector URL ${url}: ${message(err)}` });
-      return;
-    }
-    req.on("timeout", () => {
-      req.destroy(new Error(`no answer within ${timeoutMs} ms`));
-    });
-    req.on("error", (e) => finish({ state: "down", url, detail: `Collector not reachable at ${url}: ${message(e)}` }));
-    req.end();
-  });
-}
-async function readWriteHealth(file) {
-  const unknown = (reason, updated2 = null) => ({ state: "unknown", reason, pid: null, running: null, updated_at: updated2, file });
-  let updated = null;
   try {
-    const st = await (0, import_promises11.stat)(file);
-    updated = st.mtime.toISOString();
-    if (st.size > MAX_HEALTH_FILE_BYTES) return unknown("Collector health file is too large to be ours", updated);
-    const raw = await (0, import_promises11.readFile)(file, "utf8");
-    const v = JSON.parse(raw);
-    if (!v || typeof v !== "object" || Array.isArray(v)) return unknown("Collector health file is not a JSON object", updated);
-    const status = v.status;
-    const state = status === "ok" || status === "unavailable" ? status : "unknown";
-    const pid = typeof v.pid === "number" && Number.isInteger(v.pid) && v.pid > 0 ? v.pid : null;
-    const sameHost = typeof v.hostname !== "string" || v.hostname === (0, import_node_os5.hostname)();
-    let running = null;
-    if (typeof v.closedAt === "string") running = false;
-    else if (pid !== null && sameHost) running = pidAlive(pid);
-    return {
-      state,
-      reason: typeof v.reason === "string" ? v.reason : state === "unknown" ? `Unrecognised status ${JSON.stringify(status)} in collector health file` : null,
-      pid,
-      running,
-      updated_at: typeof v.updatedAt === "string" && Number.isFinite(Date.parse(v.updatedAt)) ? v.updatedAt : updated,
-      file
-    };
+    const m = JSON.parse(text);
+    if (m.schema !== 1 || !Array.isArray(m.codex_files)) throw new Error("unknown schema");
+    return m;
   } catch (err) {
-    const code = err.code;
-    if (code === "ENOENT") return unknown("No collector health file yet (no collector has written this log)");
-    if (code === "EACCES") return unknown("Permission denied reading the collector health file", updated);
-    if (err instanceof SyntaxError) return unknown("Collector health file is not valid JSON (being rewritten?)", updated);
-    return unknown(`Cannot read collector health file: ${message(err)}`, updated);
+    throw new ManifestError(`the install manifest ${path} is damaged (${err.message}); Beacon will not guess what it installed. Move it away and run \`beacon endpoint install\` again`);
   }
 }
-var HealthMonitor = class {
-  constructor(src) {
-    this.src = src;
-    this.healthFile = healthFileFor(src.logPath);
-  }
-  src;
-  healthFile;
-  async snapshot() {
-    const { src } = this;
-    const [collector, write, codex, warning] = await Promise.all([
-      src.collectorUrl ? probeCollector2(src.collectorUrl) : Promise.resolve({ state: "unknown", url: null }),
-      readWriteHealth(this.healthFile),
-      src.codexStatus ? withTimeout(src.codexStatus(), INJECTED_TIMEOUT_MS, "Codex status").then(
-        (v) => ({ value: v ?? null, error: null }),
-        (e) => ({ value: null, error: message(e) })
-      ) : Promise.resolve({ value: null, error: null }),
-      src.logSourceWarning ? withTimeout(src.logSourceWarning(), INJECTED_TIMEOUT_MS, "Runtime-log source check").then(
-        (v) => ({ value: typeof v === "string" && v ? v : null, error: null }),
-        (e) => ({ value: null, error: message(e) })
-      ) : Promise.resolve({ value: null, error: null })
-    ]);
-    const now = Date.now();
-    const last = src.reader.index.last();
-    const logError = src.reader.lastError;
-    const problems = [];
-    let status = "ok";
-    const worse = (s) => {
-      if (s === "down" || s === "degraded" && status === "ok") status = s;
-    };
-    if (write.state === "unavailable" && write.running !== false) {
-      problems.push(`The collector cannot write the runtime log${write.reason ? `: ${write.reason}` : ""}`);
-      worse("down");
-    } else if (write.running === false && collector.state !== "down") {
-      problems.push(`No collector is writing this log (the last one, pid ${write.pid ?? "?"}, has stopped)`);
-      worse("degraded");
-    }
-    if (collector.state === "down") {
-      problems.push(collector.detail ?? `The collector is not running at ${collector.url}`);
-      worse("down");
-    } else if (collector.state === "foreign") {
-      problems.push(collector.detail ?? `Something else answers at ${collector.url}`);
-      worse("degraded");
-    } else if (collector.state === "up" && collector.info?.log_path && (0, import_node_path8.resolve)(collector.info.log_path) !== (0, import_node_path8.resolve)(src.logPath)) {
-      problems.push(`The collector writes ${collector.info.log_path}, but this dashboard reads ${src.logPath}`);
-      worse("degraded");
-    }
-    if (logError) {
-      problems.push(logError);
-      worse("down");
-    }
-    if (warning.value) {
-      problems.push(warning.value);
-      worse("degraded");
-    }
-    if (warning.error) problems.push(`Runtime-log source check failed: ${warning.error}`);
-    if (codex.error) {
-      problems.push(`Codex status unavailable: ${codex.error}`);
-      worse("degraded");
-    }
-    return {
-      status,
-      problems,
-      dashboard: {
-        version: src.version,
-        pid: process.pid,
-        started_at: src.startedAt,
-        log_path: src.logPath,
-        indexed_events: src.reader.index.size,
-        skipped_lines: src.reader.skippedLines,
-        log_error: logError
-      },
-      collector,
-      write,
-      codex: codex.value,
-      log_source_warning: warning.value,
-      last_event: last ? {
-        seq: last.record.seq,
-        timestamp: last.record.event.timestamp,
-        action: last.record.event.event.action,
-        session_id: last.record.event.session?.id ?? null,
-        age_ms: Math.max(0, now - last.timeMs)
-      } : null,
-      generated_at: new Date(now).toISOString()
-    };
-  }
-  /**
-   * The parts of a snapshot whose change is worth pushing to stream clients. Excludes what
-   * moves on every event or tick (last event, counters, timestamps): clients see those anyway.
-   */
-  static changeKey(h) {
-    return JSON.stringify([h.status, h.problems, h.collector, h.write.state, h.write.reason, h.write.pid, h.write.running, h.codex, h.log_source_warning, h.dashboard.log_error]);
-  }
-};
-
-// electron/shared/api.ts
-var API_ROUTES = {
-  health: "/api/health",
-  events: "/api/events",
-  sessions: "/api/sessions",
-  /** `/api/sessions/:id`, id URL-encoded */
-  session: (id2) => `/api/sessions/${encodeURIComponent(id2)}`,
-  tokens: "/api/tokens",
-  facets: "/api/facets",
-  stream: "/api/stream"
-};
-var STREAM_EVENTS = {
-  /** data: `EventRecord`. `id:` is its seq, so EventSource reconnects resume via Last-Event-ID. */
-  event: "event",
-  /** data: `HealthResponse`. Sent once on connect and again whenever health changes. */
-  health: "health",
-  /** data: `StreamHello`. Sent first on every connection. */
-  hello: "hello"
-};
-var STREAM_HEARTBEAT_MS = 15e3;
-var EVENTS_DEFAULT_LIMIT = 200;
-var EVENTS_MAX_LIMIT = 2e3;
-var TOKEN_BUCKETS = ["minute", "hour", "day"];
-
-// electron/dashboard/routes.ts
-var BadRequest = class extends Error {
-};
-function param(q, name) {
-  const v = q[name];
-  const s = Array.isArray(v) ? v[v.length - 1] : v;
-  return s === void 0 || s === "" ? void 0 : s;
+function essence(m) {
+  const { created_at: _c, updated_at: _u, ...rest } = m;
+  return JSON.stringify(rest);
 }
-function parseTime(q, name) {
-  const s = param(q, name);
-  if (s === void 0) return void 0;
-  const ms = /^\d+$/.test(s) ? Number(s) : Date.parse(s);
-  if (!Number.isFinite(ms)) throw new BadRequest(`${name} must be an RFC 3339 time or epoch milliseconds, got ${JSON.stringify(s)}`);
-  return ms;
-}
-function parseInteger(q, name, min, max) {
-  const s = param(q, name);
-  if (s === void 0) return void 0;
-  if (!/^\d+$/.test(s)) throw new BadRequest(`${name} must be a whole number, got ${JSON.stringify(s)}`);
-  const n2 = Number(s);
-  if (n2 < min || n2 > max) throw new BadRequest(`${name} must be between ${min} and ${max}`);
-  return n2;
-}
-function parseEventsQuery(q) {
-  return {
-    sinceMs: parseTime(q, "since"),
-    untilMs: parseTime(q, "until"),
-    session: param(q, "session"),
-    action: param(q, "action"),
-    category: param(q, "category"),
-    harness: param(q, "harness"),
-    model: param(q, "model"),
-    q: param(q, "q"),
-    limit: parseInteger(q, "limit", 1, EVENTS_MAX_LIMIT) ?? EVENTS_DEFAULT_LIMIT,
-    before: parseInteger(q, "before", 0, Number.MAX_SAFE_INTEGER)
-  };
-}
-function sendError(reply, status, error) {
-  const body = { error };
-  return reply.code(status).type("application/json; charset=utf-8").send(body);
-}
-function registerApiRoutes(app, deps) {
-  const { reader, health, hub } = deps;
-  const index = reader.index;
-  app.setErrorHandler((err, _req, reply) => {
-    if (err instanceof BadRequest) return sendError(reply, 400, err.message);
-    const status = typeof err.statusCode === "number" && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    return sendError(reply, status, status === 500 ? "internal error" : err.message);
-  });
-  app.get(API_ROUTES.health, async () => health.snapshot());
-  app.get(API_ROUTES.events, async (req) => {
-    const query = parseEventsQuery(req.query);
-    const res = index.query(query);
-    const body = { events: res.records, total_matched: res.total, next_before: res.nextBefore, limit: query.limit };
-    return body;
-  });
-  app.get(API_ROUTES.sessions, async () => {
-    const body = { sessions: index.sessions() };
-    return body;
-  });
-  app.get("/api/sessions/:id", async (req, reply) => {
-    const found = index.session(req.params.id);
-    if (!found) return sendError(reply, 404, `No session ${JSON.stringify(req.params.id)} in the runtime log`);
-    const body = { session: found.rollup, events: found.events };
-    return body;
-  });
-  app.get(API_ROUTES.tokens, async (req) => {
-    const q = req.query;
-    const bucket = param(q, "bucket") ?? "hour";
-    if (!TOKEN_BUCKETS.includes(bucket)) throw new BadRequest(`bucket must be one of ${TOKEN_BUCKETS.join(", ")}`);
-    return index.tokens(bucket, { sinceMs: parseTime(q, "since"), untilMs: parseTime(q, "until"), session: param(q, "session") });
-  });
-  app.get(API_ROUTES.facets, async () => index.facets());
-  app.get(API_ROUTES.stream, (req, reply) => {
-    const headers = deps.streamHeaders(reply);
-    reply.hijack();
-    const lastId = req.headers["last-event-id"];
-    hub.attach(reply.raw, headers, Array.isArray(lastId) ? lastId[0] : lastId);
-  });
-  app.get("/api/*", async (_req, reply) => sendError(reply, 404, "no such API route"));
-}
-
-// electron/dashboard/security.ts
-var import_node_crypto5 = require("node:crypto");
-function generateToken() {
-  return (0, import_node_crypto5.randomBytes)(32).toString("base64url");
-}
-function tokensEqual(presented, expected) {
-  if (typeof presented !== "string" || presented.length === 0 || presented.length > 1024) return false;
-  const a = (0, import_node_crypto5.createHash)("sha256").update(presented, "utf8").digest();
-  const b = (0, import_node_crypto5.createHash)("sha256").update(expected, "utf8").digest();
-  return (0, import_node_crypto5.timingSafeEqual)(a, b);
-}
-function cookieName(port) {
-  return `beacon_dashboard_${port}`;
-}
-function authCookie(port, token) {
-  return `${cookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`;
-}
-function readCookie(header, name) {
-  if (!header) return void 0;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq === -1) continue;
-    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return void 0;
-}
-function bearerToken(header) {
-  if (!header) return void 0;
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return m ? m[1] : void 0;
-}
-function isAllowedHost(host, port) {
-  if (!host) return false;
-  const h = host.toLowerCase();
-  return LOOPBACK_HOST_NAMES.some((name) => h === name || h === `${name}:${port}`);
-}
-function isAllowedOrigin(origin, host) {
-  if (origin === void 0) return true;
-  return origin.toLowerCase() === `http://${host.toLowerCase()}`;
-}
-function isAllowedFetchSite(site, isApi) {
-  if (site === void 0) return true;
-  const s = site.toLowerCase();
-  if (s === "cross-site") return false;
-  if (isApi && s === "same-site") return false;
+async function writeManifest(path, manifest) {
+  const current = await readManifest(path).catch(() => null);
+  if (current && essence(current) === essence(manifest)) return false;
+  manifest.updated_at = (/* @__PURE__ */ new Date()).toISOString();
+  await writeFileAtomic(path, JSON.stringify(manifest, null, 2) + "\n", { mode: 384 });
   return true;
 }
-var CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'none'"
-].join("; ");
-var SECURITY_HEADERS = {
-  "content-security-policy": CONTENT_SECURITY_POLICY,
-  "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
-  "x-frame-options": "DENY",
-  "cross-origin-opener-policy": "same-origin",
-  "cross-origin-resource-policy": "same-origin",
-  // Everything here is live or per-run (token-gated); nothing should sit in a cache.
-  "cache-control": "no-store"
-};
+async function removeManifest(path) {
+  await (0, import_promises9.rm)(path, { force: true });
+}
 
-// electron/dashboard/static.ts
-var import_node_fs4 = require("node:fs");
+// electron/endpoint/lifecycle-context.ts
 var import_node_path9 = require("node:path");
-var import_static = __toESM(require_static());
-function page(title, body) {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title></head><body><h1>${title}</h1>${body}</body></html>
+
+// electron/endpoint/services/service-manager.ts
+var import_promises10 = require("node:fs/promises");
+var import_node_path8 = require("node:path");
+
+// electron/endpoint/services/unit-files.ts
+var LAUNCHD_LABEL = {
+  user: "com.beacon.endpoint.collector.user",
+  system: "com.beacon.endpoint.collector"
+};
+var SYSTEMD_UNIT = "beacon-collector.service";
+function xml(s) {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+function launchdPlist(spec) {
+  const args = spec.programArguments.map((a) => `    <string>${xml(a)}</string>`).join("\n");
+  const env = Object.entries(spec.env ?? {}).map(([k, v]) => `    <key>${xml(k)}</key>
+    <string>${xml(v)}</string>`).join("\n");
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<dict>
+  <key>Label</key>
+  <string>${LAUNCHD_LABEL[spec.mode]}</string>
+  <key>ProgramArguments</key>
+  <array>
+${args}
+  </array>
+  <key>RunAtLoad</key>
+  <true/>
+  <key>KeepAlive</key>
+  <true/>
+  <key>ThrottleInterval</key>
+  <integer>10</integer>
+  <key>ProcessType</key>
+  <string>Background</string>
+  <key>StandardOutPath</key>
+  <string>${xml(spec.stdoutPath)}</string>
+  <key>StandardErrorPath</key>
+  <string>${xml(spec.stderrPath)}</string>
+  <key>EnvironmentVariables</key>
+  <dict>
+${env}
+  </dict>
+</dict>
+</plist>
 `;
 }
-var UNAUTHORIZED_PAGE = page(
-  "Beacon dashboard: sign-in link needed",
-  "<p>This dashboard only opens through the link printed by <code>beacon endpoint dashboard</code> (or the Beacon menu-bar app). That link carries a secret token that changes every time the dashboard starts.</p><p>Open the printed link again, or restart the dashboard and use the new link.</p>"
-);
-var NOT_BUILT_PAGE = page(
-  "Beacon dashboard: renderer not built",
-  "<p>The dashboard API is running, but the web interface has not been built. Run <code>npm run build</code> and restart the dashboard.</p><p>The API is available under <code>/api/</code> (for example <code>/api/health</code>).</p>"
-);
-function rendererBuilt(staticDir) {
-  return !!staticDir && (0, import_node_fs4.existsSync)((0, import_node_path9.join)(staticDir, "index.html"));
+function systemdQuote(a) {
+  return /^[\w@%+=:,./-]+$/.test(a) ? a : `"${a.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
-async function registerStatic(app, staticDir) {
-  if (rendererBuilt(staticDir)) {
-    await app.register(import_static.default, {
-      root: staticDir,
-      index: "index.html",
-      wildcard: true,
-      dotfiles: "deny",
-      // Our own Cache-Control (no-store) stays; the token-gated UI should not be cached.
-      cacheControl: false
-    });
-    return;
-  }
-  app.get("/", async (_req, reply) => reply.type("text/html; charset=utf-8").send(NOT_BUILT_PAGE));
-}
+function systemdUnit(spec) {
+  const env = Object.entries(spec.env ?? {}).map(([k, v]) => `Environment=${systemdQuote(`${k}=${v}`)}`).join("\n");
+  return `[Unit]
+Description=Beacon collector: local OTLP endpoint for Codex telemetry (${spec.mode} mode)
+After=network.target
 
-// electron/dashboard/stream.ts
-var import_node_path10 = require("node:path");
-var TICK_MS = 1e4;
-var MAX_BACKLOG_BYTES = 8 * 1024 * 1024;
-var MAX_REPLAY = 2e3;
-var HEALTH_FILE_DEBOUNCE_MS = 100;
-function frame(event, data, id2) {
-  return `${id2 !== void 0 ? `id: ${id2}
-` : ""}event: ${event}
-data: ${JSON.stringify(data)}
+[Service]
+Type=simple
+ExecStart=${spec.programArguments.map(systemdQuote).join(" ")}
+Restart=on-failure
+RestartSec=5
+KillSignal=SIGTERM
+TimeoutStopSec=15
+${env}${spec.mode === "system" ? "\nUMask=0027" : "\nUMask=0077"}
 
+[Install]
+WantedBy=${spec.mode === "system" ? "multi-user.target" : "default.target"}
 `;
 }
-var StreamHub = class {
-  constructor(reader, health, version) {
-    this.reader = reader;
-    this.health = health;
-    this.version = version;
-    this.unsubscribe.push(reader.subscribe((records) => this.broadcastEvents(records)));
-    const healthName = (0, import_node_path10.basename)(health.healthFile);
-    this.unsubscribe.push(
-      reader.onSiblingChange((name) => {
-        if (name === healthName) this.scheduleHealthCheck();
-      })
-    );
-  }
-  reader;
-  health;
-  version;
-  clients = /* @__PURE__ */ new Set();
-  timer = null;
-  healthKey = null;
-  healthCheckPending = null;
-  unsubscribe = [];
-  closed = false;
-  get clientCount() {
-    return this.clients.size;
-  }
-  /**
-   * Take over a response (already authorised by the caller) and start streaming. `headers`
-   * are the security headers the request pipeline decided on; they must be sent here because
-   * this response bypasses the framework's reply.
-   */
-  attach(res, headers, lastEventId) {
-    if (this.closed) {
-      res.writeHead(503, { ...headers, "content-type": "application/json" }).end(JSON.stringify({ error: "dashboard is shutting down" }));
-      return;
-    }
-    res.writeHead(200, {
-      ...headers,
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-store",
-      connection: "keep-alive",
-      "x-accel-buffering": "no"
-    });
-    res.socket?.setNoDelay(true);
-    const client = { res, lastWrite: Date.now() };
-    this.clients.add(client);
-    res.on("close", () => this.drop(client));
-    const last = this.reader.index.last();
-    const hello = { last_seq: last ? last.record.seq : null, version: this.version };
-    let out2 = `retry: 2000
 
-${frame(STREAM_EVENTS.hello, hello)}`;
-    const resumeFrom = lastEventId !== void 0 && /^\d+$/.test(lastEventId) ? Number(lastEventId) : null;
-    if (resumeFrom !== null && last && resumeFrom < last.record.seq) {
-      for (const rec of this.reader.index.after(resumeFrom, MAX_REPLAY)) out2 += frame(STREAM_EVENTS.event, rec, rec.seq);
+// electron/endpoint/services/service-manager.ts
+function serviceKind(platform2 = process.platform) {
+  if (platform2 === "darwin") return "launchd";
+  if (platform2 === "linux") return "systemd";
+  return void 0;
+}
+function serviceFile(kind, mode, env = process.env) {
+  const home2 = env.HOME ?? "";
+  const root = env.BEACON_SYSTEM_ROOT || "/";
+  if (kind === "launchd") {
+    return mode === "system" ? (0, import_node_path8.join)(root, "Library/LaunchDaemons", `${LAUNCHD_LABEL.system}.plist`) : (0, import_node_path8.join)(home2, "Library/LaunchAgents", `${LAUNCHD_LABEL.user}.plist`);
+  }
+  return mode === "system" ? (0, import_node_path8.join)(root, "etc/systemd/system", SYSTEMD_UNIT) : (0, import_node_path8.join)(home2, ".config/systemd/user", SYSTEMD_UNIT);
+}
+function launchdDomain(mode, uid) {
+  return mode === "system" ? "system" : `gui/${uid}`;
+}
+var ServiceManager = class {
+  constructor(runner, kind, env = process.env, uid = process.getuid?.() ?? 0) {
+    this.runner = runner;
+    this.kind = kind;
+    this.env = env;
+    this.uid = uid;
+  }
+  runner;
+  kind;
+  env;
+  uid;
+  name(mode) {
+    return this.kind === "launchd" ? LAUNCHD_LABEL[mode] : SYSTEMD_UNIT;
+  }
+  systemctl(mode, args) {
+    return this.runner.run("systemctl", mode === "user" ? ["--user", ...args] : args);
+  }
+  async install(spec) {
+    const file = serviceFile(this.kind, spec.mode, this.env);
+    await (0, import_promises10.mkdir)((0, import_node_path8.join)(file, ".."), { recursive: true });
+    const text = this.kind === "launchd" ? launchdPlist(spec) : systemdUnit(spec);
+    await writeFileAtomic(file, text, { mode: 420 });
+    if (this.kind === "launchd") {
+      const domain = launchdDomain(spec.mode, this.uid);
+      await this.runner.run("launchctl", ["bootout", `${domain}/${this.name(spec.mode)}`]);
+      const r = await this.runner.run("launchctl", ["bootstrap", domain, file]);
+      if (r.code !== 0) throw new Error(`launchctl bootstrap ${domain} ${file} failed: ${r.stderr.trim() || `exit ${r.code}`}`);
+    } else {
+      const steps = [["daemon-reload"], ["enable", SYSTEMD_UNIT], ["restart", SYSTEMD_UNIT]];
+      for (const s of steps) {
+        const r = await this.systemctl(spec.mode, s);
+        if (r.code !== 0) throw new Error(`systemctl ${spec.mode === "user" ? "--user " : ""}${s.join(" ")} failed: ${r.stderr.trim() || `exit ${r.code}`}`);
+      }
     }
-    this.write(client, out2);
-    void this.health.snapshot().then((h) => {
-      if (this.clients.has(client)) this.write(client, frame(STREAM_EVENTS.health, h));
-      if (this.healthKey === null) this.healthKey = HealthMonitor.changeKey(h);
-    });
-    this.ensureTimer();
+    return this.status(spec.mode);
   }
-  /** End every stream (server shutdown) and stop listening to the reader. */
-  close() {
-    this.closed = true;
-    for (const u of this.unsubscribe) u();
-    this.unsubscribe.length = 0;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    if (this.healthCheckPending) clearTimeout(this.healthCheckPending);
-    this.healthCheckPending = null;
-    for (const c of [...this.clients]) {
-      this.clients.delete(c);
-      c.res.end();
+  async uninstall(mode) {
+    const file = serviceFile(this.kind, mode, this.env);
+    const existed = await (0, import_promises10.readFile)(file).then(() => true, () => false);
+    if (this.kind === "launchd") {
+      await this.runner.run("launchctl", ["bootout", `${launchdDomain(mode, this.uid)}/${this.name(mode)}`]);
+    } else {
+      await this.systemctl(mode, ["disable", "--now", SYSTEMD_UNIT]);
     }
+    await (0, import_promises10.rm)(file, { force: true });
+    if (this.kind === "systemd" && existed) await this.systemctl(mode, ["daemon-reload"]);
+    return { removed: existed, file };
   }
-  /** Re-check health now and push it if it changed. Exposed for the server and tests. */
-  async checkHealth() {
-    if (this.clients.size === 0 || this.closed) return;
-    let h;
-    try {
-      h = await this.health.snapshot();
-    } catch {
-      return;
+  async status(mode) {
+    const file = serviceFile(this.kind, mode, this.env);
+    const installed = await (0, import_promises10.readFile)(file).then(() => true, () => false);
+    let running = false;
+    let detail;
+    if (this.kind === "launchd") {
+      const r = await this.runner.run("launchctl", ["print", `${launchdDomain(mode, this.uid)}/${this.name(mode)}`]);
+      running = r.code === 0 && /state = running/.test(r.stdout);
+      detail = r.code === 0 ? /state = (\w+)/.exec(r.stdout)?.[1] ?? "loaded" : "not loaded";
+    } else {
+      const r = await this.systemctl(mode, ["is-active", SYSTEMD_UNIT]);
+      detail = (r.stdout.trim() || r.stderr.trim() || `exit ${r.code}`).split("\n")[0];
+      running = r.code === 0 && detail === "active";
     }
-    const key = HealthMonitor.changeKey(h);
-    if (key === this.healthKey) return;
-    this.healthKey = key;
-    const data = frame(STREAM_EVENTS.health, h);
-    for (const c of this.clients) this.write(c, data);
-  }
-  broadcastEvents(records) {
-    if (this.clients.size === 0) return;
-    let data = "";
-    for (const rec of records) data += frame(STREAM_EVENTS.event, rec, rec.seq);
-    for (const c of this.clients) this.write(c, data);
-  }
-  write(c, data) {
-    if (c.res.writableEnded || c.res.destroyed) return;
-    if (c.res.writableLength > MAX_BACKLOG_BYTES) {
-      this.drop(c);
-      c.res.destroy();
-      return;
-    }
-    c.res.write(data);
-    c.lastWrite = Date.now();
-  }
-  drop(c) {
-    this.clients.delete(c);
-    if (this.clients.size === 0 && this.timer) {
-      clearInterval(this.timer);
-      this.timer = null;
-      this.healthKey = null;
-    }
-  }
-  ensureTimer() {
-    if (this.timer || this.closed) return;
-    this.timer = setInterval(() => this.tick(), TICK_MS);
-    this.timer.unref();
-  }
-  tick() {
-    const now = Date.now();
-    for (const c of this.clients) {
-      if (now - c.lastWrite >= STREAM_HEARTBEAT_MS) this.write(c, ": ping\n\n");
-    }
-    void this.checkHealth();
-  }
-  scheduleHealthCheck() {
-    if (this.healthCheckPending || this.clients.size === 0) return;
-    this.healthCheckPending = setTimeout(() => {
-      this.healthCheckPending = null;
-      void this.checkHealth();
-    }, HEALTH_FILE_DEBOUNCE_MS);
-    this.healthCheckPending.unref();
+    return { kind: this.kind, mode, name: this.name(mode), file, installed, running, detail };
   }
 };
 
-// electron/dashboard/server.ts
-function json(reply, status, error) {
-  return reply.code(status).type("application/json; charset=utf-8").send({ error });
-}
-async function startDashboard(opts) {
-  const host = opts.host ?? LOOPBACK;
-  if (host !== LOOPBACK) throw new Error(`The dashboard binds to ${LOOPBACK} only (got ${String(host)})`);
-  const requestedPort = opts.port ?? DEFAULT_DASHBOARD_PORT;
-  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) throw new Error(`Invalid dashboard port ${requestedPort}`);
-  const token = opts.token ?? generateToken();
-  if (token.length < 16 || !/^[A-Za-z0-9._~-]+$/.test(token)) {
-    throw new Error("Dashboard token must be at least 16 URL-safe characters (A-Z a-z 0-9 . _ ~ -)");
+// electron/endpoint/lifecycle-service-runner.ts
+var import_node_fs3 = require("node:fs");
+
+// electron/endpoint/services/service-runner.ts
+var import_node_child_process = require("node:child_process");
+var systemRunner = {
+  run(command, args) {
+    return new Promise((resolve12) => {
+      (0, import_node_child_process.execFile)(command, args, { timeout: 15e3 }, (err, stdout, stderr) => {
+        const e = err;
+        const code = e ? typeof e.code === "number" ? e.code : e.code === "ENOENT" ? 127 : 1 : 0;
+        resolve12({ code, stdout: String(stdout), stderr: e && e.code === "ENOENT" ? `${command}: not found` : String(stderr) });
+      });
+    });
   }
-  const ownsReader = !opts.reader;
-  const reader = opts.reader ?? await LogReader.open({ logPath: opts.logPath, pollIntervalMs: opts.pollIntervalMs });
-  const startedAt = (/* @__PURE__ */ new Date()).toISOString();
-  const health = new HealthMonitor({
-    reader,
-    logPath: opts.logPath,
-    version: VERSION,
-    startedAt,
-    collectorUrl: opts.collectorUrl,
-    codexStatus: opts.codexStatus,
-    logSourceWarning: opts.logSourceWarning
-  });
-  const hub = new StreamHub(reader, health, VERSION);
-  let port = requestedPort;
-  const app = (0, import_fastify2.default)({
-    logger: false,
-    exposeHeadRoutes: false,
-    // Keep-alive sockets (and the browser's SSE connection) must not hold close() open.
-    forceCloseConnections: true,
-    return503OnClosing: true
-  });
-  app.addHook("onRequest", async (req, reply) => {
-    reply.headers(SECURITY_HEADERS);
-    const hostHeader = req.headers.host;
-    if (!isAllowedHost(hostHeader, port)) return json(reply, 403, "Forbidden: the Host header must be a loopback address for this port");
-    const url = new URL(req.url, "http://127.0.0.1");
-    const isApi = url.pathname === "/api" || url.pathname.startsWith("/api/");
-    const origin = req.headers.origin;
-    if (!isAllowedOrigin(typeof origin === "string" ? origin : void 0, hostHeader)) {
-      return json(reply, 403, "Forbidden: cross-origin requests are not allowed");
-    }
-    const site = req.headers["sec-fetch-site"];
-    if (!isAllowedFetchSite(typeof site === "string" ? site : void 0, isApi)) return json(reply, 403, "Forbidden: cross-site requests are not allowed");
-    if (req.method !== "GET") {
-      reply.header("allow", "GET");
-      return json(reply, 405, "method not allowed: this dashboard is read-only");
-    }
-    const presented = url.searchParams.get("token");
-    if (presented !== null) {
-      if (!tokensEqual(presented, token)) return unauthorized(reply, isApi);
-      url.searchParams.delete("token");
-      const rest = url.searchParams.toString();
-      reply.header("set-cookie", authCookie(port, token));
-      const path = `/${url.pathname.replace(/^[/\\]+/, "")}`;
-      return reply.code(303).header("location", `${path}${rest ? `?${rest}` : ""}`).send();
-    }
-    const cookie = readCookie(req.headers.cookie, cookieName(port));
-    const bearer = bearerToken(req.headers.authorization);
-    if (!tokensEqual(cookie, token) && !tokensEqual(bearer, token)) return unauthorized(reply, isApi);
-  });
-  registerApiRoutes(app, {
-    reader,
-    health,
-    hub,
-    streamHeaders: (reply) => {
-      const out2 = {};
-      for (const [k, v] of Object.entries(reply.getHeaders())) if (typeof v === "string") out2[k] = v;
-      return out2;
-    }
-  });
-  await registerStatic(app, opts.staticDir);
-  app.setNotFoundHandler(async (req, reply) => {
-    if (req.url.startsWith("/api")) return json(reply, 404, "no such API route");
-    return reply.code(404).type("text/plain; charset=utf-8").send("Not found");
-  });
-  try {
-    await app.listen({ host: LOOPBACK, port: requestedPort });
-  } catch (err) {
-    hub.close();
-    if (ownsReader) await reader.close();
-    const code = err.code;
-    if (code === "EADDRINUSE") throw new Error(`Dashboard port ${requestedPort} on ${LOOPBACK} is already in use; choose another with --port, or stop the process holding it`);
-    throw err;
-  }
-  const address = app.server.address();
-  port = typeof address === "object" && address ? address.port : requestedPort;
-  let closing = null;
+};
+
+// electron/endpoint/lifecycle-service-runner.ts
+function recordingRunner(file) {
   return {
-    url: `http://${LOOPBACK}:${port}/?token=${token}`,
-    port,
-    token,
-    reader,
-    health: () => health.snapshot(),
-    close: () => {
-      closing ??= (async () => {
-        hub.close();
-        await app.close();
-        if (ownsReader) await reader.close();
-      })();
-      return closing;
+    async run(command, args) {
+      (0, import_node_fs3.appendFileSync)(file, JSON.stringify({ command, args }) + "\n");
+      if (command === "systemctl" && args.includes("is-active")) return { code: 0, stdout: "active\n", stderr: "" };
+      if (command === "launchctl" && args[0] === "print") return { code: 0, stdout: "state = running\n", stderr: "" };
+      return { code: 0, stdout: "", stderr: "" };
     }
   };
 }
-function unauthorized(reply, isApi) {
-  if (isApi) {
-    reply.header("www-authenticate", 'Bearer realm="beacon-dashboard"');
-    return json(reply, 401, "unauthorized: open the dashboard link printed by beacon, or send Authorization: Bearer <token>");
+function runnerFromEnv(env) {
+  const spec = env.BEACON_SERVICE_RUNNER;
+  if (spec && spec.startsWith("record:")) return recordingRunner(spec.slice("record:".length));
+  return systemRunner;
+}
+
+// electron/endpoint/lifecycle-context.ts
+var LifecycleError = class extends Error {
+  constructor(message2, exitCode = 1) {
+    super(message2);
+    this.exitCode = exitCode;
   }
-  return reply.code(401).type("text/html; charset=utf-8").send(UNAUTHORIZED_PAGE);
+  exitCode;
+};
+function lifecycleContext(mode, env = process.env, platform2 = process.platform) {
+  const paths = beaconPaths(mode, env, platform2);
+  return {
+    mode,
+    env,
+    platform: platform2,
+    paths,
+    codexHome: codexHome(mode, env),
+    systemRoot: env.BEACON_SYSTEM_ROOT || "/",
+    collectorOutput: (0, import_node_path9.join)(paths.logDir, "collector.out.log")
+  };
+}
+function requireSystemPrivileges(ctx, verb) {
+  if (ctx.mode !== "system") return;
+  if (ctx.env.BEACON_SYSTEM_ROOT) return;
+  if (process.getuid?.() === 0) return;
+  throw new LifecycleError(`${verb} --system needs root: rerun with sudo, or leave out --system for the per-user install`);
+}
+function codexTargetFile(ctx, enforce = false) {
+  if (ctx.mode === "system" && enforce) return (0, import_node_path9.join)(ctx.codexHome, "requirements.toml");
+  return (0, import_node_path9.join)(ctx.codexHome, "config.toml");
+}
+function systemCodexFiles(ctx) {
+  const dir = (0, import_node_path9.join)(ctx.systemRoot, "etc/codex");
+  return { requirements: (0, import_node_path9.join)(dir, "requirements.toml"), managed: (0, import_node_path9.join)(dir, "managed_config.toml"), config: (0, import_node_path9.join)(dir, "config.toml") };
+}
+function serviceKindFor(ctx) {
+  const forced = ctx.env.BEACON_SERVICE_KIND;
+  return forced === "launchd" || forced === "systemd" ? forced : serviceKind(ctx.platform);
+}
+function serviceManagerFor(ctx) {
+  const kind = serviceKindFor(ctx);
+  if (!kind) return void 0;
+  return new ServiceManager(runnerFromEnv(ctx.env), kind, ctx.env, process.getuid?.() ?? 0);
 }
 
-// electron/dashboard/renderer-dir.ts
-var import_node_fs5 = require("node:fs");
-var import_node_path11 = require("node:path");
-function rendererDir() {
-  const candidates = [(0, import_node_path11.resolve)(__dirname, "../../renderer"), (0, import_node_path11.resolve)(__dirname, "../../out/renderer")];
-  return candidates.find((c) => (0, import_node_fs5.existsSync)((0, import_node_path11.resolve)(c, "index.html")));
-}
-
-// electron/endpoint/status.ts
-var import_promises17 = require("node:fs/promises");
+// electron/endpoint/lifecycle-install.ts
+var import_promises12 = require("node:fs/promises");
 
 // electron/codex/config-apply.ts
-var import_node_fs6 = require("node:fs");
-var import_node_path12 = require("node:path");
+var import_node_fs4 = require("node:fs");
+var import_node_path10 = require("node:path");
 
 // electron/codex/config-toml-parse.ts
-var toml = require_dist5();
-var parse3 = toml.parse;
+var toml = require_dist4();
+var parse2 = toml.parse;
 var TomlError = toml.TomlError;
 var TomlDate = toml.TomlDate;
 function parseToml(text) {
@@ -63381,7 +62234,7 @@ async function applyUninstall(configPath, record, opts = {}) {
 async function listProfileConfigs(codexHome2) {
   let names;
   try {
-    names = await import_node_fs6.promises.readdir(codexHome2);
+    names = await import_node_fs4.promises.readdir(codexHome2);
   } catch (err) {
     if (err.code === "ENOENT") return [];
     throw err;
@@ -63390,23 +62243,2192 @@ async function listProfileConfigs(codexHome2) {
   for (const n2 of names) {
     const m = /^(.+)\.config\.toml$/.exec(n2);
     if (!m || m[1].startsWith(".")) continue;
-    const path = (0, import_node_path12.join)(codexHome2, n2);
-    const st = await import_node_fs6.promises.stat(path).catch(() => null);
+    const path = (0, import_node_path10.join)(codexHome2, n2);
+    const st = await import_node_fs4.promises.stat(path).catch(() => null);
     if (st?.isFile()) out2.push({ name: m[1], path });
   }
   return out2.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
-// electron/codex/discovery.ts
-var import_node_child_process = require("node:child_process");
-var import_promises12 = require("node:fs/promises");
-var import_node_fs7 = require("node:fs");
+// electron/endpoint/collector-process.ts
+var import_node_child_process2 = require("node:child_process");
+var import_node_fs5 = require("node:fs");
+var import_node_path11 = require("node:path");
+function cliEntry() {
+  if (true) return __filename;
+  const candidates = [(0, import_node_path11.join)(__dirname, "../cli/index.js"), (0, import_node_path11.resolve)(__dirname, "../../out/electron/cli/index.js"), (0, import_node_path11.resolve)(__dirname, "../../../out/electron/cli/index.js")];
+  for (const c of candidates) if ((0, import_node_fs5.existsSync)(c)) return c;
+  throw new Error(`cannot find the compiled beacon CLI (looked in ${candidates.join(", ")}); run \`npm run build\``);
+}
+async function waitForCollector(port, timeoutMs, expectPid) {
+  const deadline = Date.now() + timeoutMs;
+  let last = { kind: "none" };
+  while (Date.now() < deadline) {
+    last = await probeCollector(port, 1e3);
+    if (last.kind === "beacon" && (expectPid === void 0 || last.health.pid === expectPid)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return last;
+}
+async function spawnDetachedCollector(opts) {
+  const args = [cliEntry(), "endpoint", "run", "--port", String(opts.port), "--log-path", opts.logPath];
+  if (opts.mode === "system") args.push("--system");
+  if (opts.includeSpans) args.push("--include-codex-spans");
+  if (opts.content) args.push("--content", opts.content);
+  (0, import_node_fs5.mkdirSync)((0, import_node_path11.dirname)(opts.outputFile), { recursive: true, mode: 448 });
+  const fd = (0, import_node_fs5.openSync)(opts.outputFile, "a", 384);
+  const env = { ...opts.env ?? process.env };
+  if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = "1";
+  const child = (0, import_node_child_process2.spawn)(process.execPath, args, { detached: true, stdio: ["ignore", fd, fd], env });
+  (0, import_node_fs5.closeSync)(fd);
+  const pid = child.pid;
+  let exited;
+  child.on("exit", (code, signal) => {
+    exited = `exited with ${signal ?? `code ${code}`}`;
+  });
+  child.unref();
+  if (!pid) throw new Error("could not start the collector process");
+  const probe = await waitForCollector(opts.port, opts.readyTimeoutMs ?? 1e4, pid);
+  if (probe.kind !== "beacon") {
+    throw new Error(`the collector did not become ready on 127.0.0.1:${opts.port}${exited ? ` (it ${exited})` : ""}; see ${opts.outputFile}`);
+  }
+  return { pid, health: probe.health };
+}
+async function ensureCollector(opts) {
+  const probe = await probeCollector(opts.port);
+  if (probe.kind === "beacon") {
+    if ((0, import_node_path11.resolve)(probe.health.log_path) === (0, import_node_path11.resolve)(opts.logPath)) return { action: "already-running", health: probe.health };
+    return {
+      action: "conflict",
+      health: probe.health,
+      message: `a Beacon collector (pid ${probe.health.pid}, ${probe.health.mode} mode) already listens on port ${opts.port} but writes ${probe.health.log_path}, not ${opts.logPath}`
+    };
+  }
+  if (probe.kind === "other") {
+    return { action: "conflict", message: `port ${opts.port} on 127.0.0.1 is held by another program (${probe.detail}); choose another with --otlp-http-port` };
+  }
+  const started = await spawnDetachedCollector(opts);
+  return { action: "started", ...started };
+}
+
+// electron/endpoint/lifecycle-collector.ts
+var import_node_path12 = require("node:path");
+async function startCollectorFor(ctx, manifest, startedBy, previous) {
+  const result = await ensureCollector({
+    port: manifest.settings.port,
+    logPath: manifest.runtime_log,
+    mode: ctx.mode,
+    includeSpans: manifest.settings.include_codex_spans,
+    content: manifest.settings.content,
+    outputFile: manifest.collector_output,
+    env: ctx.env
+  });
+  if (result.action === "started") {
+    return { result, record: { pid: result.pid, port: manifest.settings.port, log_path: manifest.runtime_log, started_at: result.health.started_at, started_by: startedBy } };
+  }
+  if (result.action === "already-running") {
+    const ours = previous && previous.pid === result.health.pid ? previous : null;
+    return { result, record: ours };
+  }
+  return { result, record: previous };
+}
+async function waitGone(pid, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!pidAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return !pidAlive(pid);
+}
+async function stopRecordedCollector(record, timeoutMs = 1e4) {
+  if (!record) return { kind: "not-running" };
+  const probe = await probeCollector(record.port);
+  if (probe.kind === "none") return { kind: "not-running" };
+  if (probe.kind === "other") return { kind: "not-ours", message: `port ${record.port} is now held by another program (${probe.detail}); left alone` };
+  const h = probe.health;
+  if (h.pid !== record.pid || (0, import_node_path12.resolve)(h.log_path) !== (0, import_node_path12.resolve)(record.log_path)) {
+    return { kind: "not-ours", message: `the collector on port ${record.port} (pid ${h.pid}, writing ${h.log_path}) is not the one install started (pid ${record.pid}); left running` };
+  }
+  try {
+    process.kill(h.pid, "SIGTERM");
+  } catch (err) {
+    if (err.code === "ESRCH") return { kind: "not-running" };
+    return { kind: "failed", message: `cannot stop the collector (pid ${h.pid}): ${err.message}` };
+  }
+  if (await waitGone(h.pid, timeoutMs)) return { kind: "stopped", pid: h.pid };
+  return { kind: "failed", message: `the collector (pid ${h.pid}) did not stop within ${Math.round(timeoutMs / 1e3)} s of SIGTERM` };
+}
+
+// electron/endpoint/lifecycle-files.ts
+var import_promises11 = require("node:fs/promises");
 var import_node_path13 = require("node:path");
+async function makeDirs(dir, mode) {
+  const target = (0, import_node_path13.resolve)(dir);
+  const missing = [];
+  for (let d = target; ; d = (0, import_node_path13.dirname)(d)) {
+    const st = await (0, import_promises11.stat)(d).catch(() => null);
+    if (st) {
+      if (!st.isDirectory()) throw new Error(`${d} exists and is not a directory`);
+      break;
+    }
+    missing.push(d);
+    if ((0, import_node_path13.dirname)(d) === d) break;
+  }
+  missing.reverse();
+  for (const d of missing) {
+    await (0, import_promises11.mkdir)(d, { mode }).catch((err) => {
+      if (err.code !== "EEXIST") throw err;
+    });
+    await (0, import_promises11.chmod)(d, mode);
+  }
+  return missing;
+}
+async function missingDirs(dir) {
+  const out2 = [];
+  for (let d = (0, import_node_path13.resolve)(dir); ; d = (0, import_node_path13.dirname)(d)) {
+    if (await (0, import_promises11.stat)(d).then(() => true, () => false)) break;
+    out2.push(d);
+    if ((0, import_node_path13.dirname)(d) === d) break;
+  }
+  return out2.reverse();
+}
+async function removeDirsIfEmpty(dirs) {
+  const removed = [];
+  const kept = [];
+  for (const d of [...dirs].sort((a, b) => b.length - a.length)) {
+    try {
+      await (0, import_promises11.rmdir)(d);
+      removed.push(d);
+    } catch (err) {
+      const code = err.code;
+      if (code === "ENOENT") continue;
+      kept.push(d);
+    }
+  }
+  return { removed, kept };
+}
+async function systemLogGroup(platform2 = process.platform) {
+  const wanted = platform2 === "darwin" ? "admin" : "adm";
+  if (platform2 === "darwin") return { name: "admin", gid: 80 };
+  const text = await (0, import_promises11.readFile)("/etc/group", "utf8").catch(() => "");
+  for (const line of text.split("\n")) {
+    const [name, , gid] = line.split(":");
+    if (name === wanted && /^\d+$/.test(gid ?? "")) return { name, gid: Number(gid) };
+  }
+  return void 0;
+}
+async function prepareSystemLogDir(dir, platform2 = process.platform) {
+  const created = await makeDirs(dir, 488);
+  let group;
+  if (process.getuid?.() === 0) {
+    const g = await systemLogGroup(platform2);
+    if (g) {
+      await (0, import_promises11.chown)(dir, 0, g.gid);
+      group = g.name;
+    }
+  }
+  await (0, import_promises11.chmod)(dir, 488);
+  return { created, group };
+}
+function otelSection(text) {
+  if (!text) return [];
+  try {
+    const ranges = findOtelRanges(scanStatements(text));
+    return ranges.map((r) => text.slice(r.start, r.end)).join("").replace(/\r\n/g, "\n").split("\n").filter((l, i, a) => !(i === a.length - 1 && l === ""));
+  } catch {
+    return [];
+  }
+}
+function otelDiff(before, after) {
+  const a = otelSection(before);
+  const b = otelSection(after);
+  const inB = new Set(b);
+  const inA = new Set(a);
+  const lines = [...a.filter((l) => !inB.has(l)).map((l) => `- ${l}`), ...b.map((l) => inA.has(l) ? `  ${l}` : `+ ${l}`)];
+  return lines.join("\n");
+}
+
+// electron/endpoint/lifecycle-install.ts
+var import_node_path14 = require("node:path");
+async function codexTargets(ctx, enforce) {
+  const main = codexTargetFile(ctx, enforce);
+  const role = ctx.mode === "user" ? "user-config" : enforce ? "requirements" : "system-config";
+  const out2 = [{ path: main, role, label: main }];
+  if (ctx.mode === "user") {
+    for (const p of await listProfileConfigs(ctx.codexHome)) {
+      const text = await (0, import_promises12.readFile)(p.path, "utf8").catch(() => "");
+      const insp = inspectOtel(text);
+      if (insp.parsed && insp.present) out2.push({ path: p.path, role: "profile", profile: p.name, label: `${p.path} (profile ${p.name})` });
+    }
+  }
+  return out2;
+}
+function settingsFrom(opts, manifest, config, configExists) {
+  const prev = manifest?.settings;
+  return {
+    port: opts.port ?? prev?.port ?? (configExists ? config.otlp_http_port : DEFAULT_OTLP_PORT),
+    environment: prev?.environment ?? "dev",
+    log_user_prompt: opts.logUserPrompt ?? prev?.log_user_prompt ?? true,
+    include_codex_spans: opts.includeSpans ?? prev?.include_codex_spans ?? false,
+    content: opts.content ?? prev?.content ?? (configExists ? config.content : "redacted")
+  };
+}
+function otelSettings(s) {
+  return { port: s.port, environment: s.environment, logUserPrompt: s.log_user_prompt, includeSpans: s.include_codex_spans };
+}
+function serviceProgram(ctx) {
+  const args = [process.execPath, cliEntry(), "endpoint", "run"];
+  if (ctx.mode === "system") args.push("--system");
+  const env = {};
+  if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = "1";
+  if (ctx.mode === "user" && ctx.env.HOME) env.HOME = ctx.env.HOME;
+  if (ctx.env.BEACON_HOME) env.BEACON_HOME = ctx.env.BEACON_HOME;
+  if (ctx.env.BEACON_SYSTEM_ROOT) env.BEACON_SYSTEM_ROOT = ctx.env.BEACON_SYSTEM_ROOT;
+  return { args, env };
+}
+async function runInstall(opts) {
+  const ctx = lifecycleContext(opts.mode, opts.env ?? process.env);
+  requireSystemPrivileges(ctx, "install");
+  if (opts.enforce && ctx.mode !== "system") throw new LifecycleError("--enforce only applies with --system (it writes /etc/codex/requirements.toml)", 2);
+  const manifest0 = await readManifest(ctx.paths.manifestFile);
+  const cfg = await readEndpointConfig(ctx.mode, ctx.env);
+  const settings = settingsFrom(opts, manifest0, cfg.config, cfg.exists);
+  const desired = otelSettings(settings);
+  const report = {
+    ok: true,
+    dry_run: opts.dryRun,
+    mode: ctx.mode,
+    port: settings.port,
+    runtime_log: ctx.paths.runtimeLog,
+    manifest: ctx.paths.manifestFile,
+    steps: [],
+    warnings: [],
+    errors: [],
+    collector: { state: "not-started" }
+  };
+  const fail = (msg) => {
+    report.ok = false;
+    report.errors.push(msg);
+    return report;
+  };
+  const targets = await codexTargets(ctx, !!opts.enforce);
+  const previousOf = (path) => manifest0?.codex_files.find((f) => f.path === path)?.record ?? null;
+  const planned = [];
+  for (const t of targets) {
+    const file = await readConfigFile(t.path).catch((err) => err);
+    if (file instanceof Error) {
+      if (t.role === "profile") {
+        report.warnings.push(`${t.label}: ${file.message}`);
+        continue;
+      }
+      return fail(file.message);
+    }
+    const plan = planInstall(file.text, desired, { force: opts.force, previous: previousOf(t.path), fileLabel: t.label });
+    if (plan.kind === "refuse") {
+      if (t.role === "profile") {
+        report.warnings.push(`${plan.reason}; \`codex --profile ${t.profile}\` will not reach Beacon`);
+        report.steps.push({ action: "configure_codex", target: t.path, status: "skipped", detail: plan.reason });
+        continue;
+      }
+      report.steps.push({ action: "configure_codex", target: t.path, status: "failed", detail: plan.reason });
+      return fail(plan.reason);
+    }
+    if (plan.kind === "unchanged") {
+      report.steps.push({ action: "configure_codex", target: t.path, status: "unchanged", detail: plan.message });
+      planned.push({ t, write: false });
+      continue;
+    }
+    const what = plan.created ? "create with the [otel] block" : plan.updatedOwnBlock ? "update Beacon's [otel] block" : plan.replaced ? `replace the user's [otel] (${plan.replaced.summary}); uninstall restores it` : "add the [otel] block";
+    report.steps.push({ action: "configure_codex", target: t.path, status: opts.dryRun ? "planned" : "done", detail: what, diff: opts.dryRun ? otelDiff(file.text, plan.newText) : void 0 });
+    planned.push({ t, write: true });
+  }
+  const wantCollector = opts.start && !opts.service;
+  if (wantCollector) {
+    const probe = await probeCollector(settings.port);
+    if (probe.kind === "other") return fail(`port ${settings.port} on 127.0.0.1 is held by another program (${probe.detail}); choose another with --otlp-http-port`);
+    if (probe.kind === "beacon" && probe.health.log_path !== ctx.paths.runtimeLog) {
+      return fail(
+        `a Beacon collector (pid ${probe.health.pid}, ${probe.health.mode} mode) already listens on port ${settings.port} and writes ${probe.health.log_path}, not ${ctx.paths.runtimeLog}; stop it or choose another port with --otlp-http-port`
+      );
+    }
+  }
+  const dirs = [
+    { dir: ctx.codexHome, mode: ctx.mode === "system" ? 493 : 448 },
+    { dir: ctx.paths.baseDir, mode: ctx.mode === "system" ? 493 : 448 }
+  ];
+  if (ctx.mode === "user") dirs.push({ dir: ctx.paths.logDir, mode: 448 });
+  const newConfig = {
+    ...defaultEndpointConfig(ctx.mode, ctx.env),
+    ...cfg.exists ? cfg.config : {},
+    mode: ctx.mode,
+    otlp_http_port: settings.port,
+    runtime_log: ctx.paths.runtimeLog,
+    include_codex_spans: settings.include_codex_spans,
+    content: settings.content,
+    log_user_prompt: settings.log_user_prompt
+  };
+  if (opts.dryRun) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const d of dirs) {
+      for (const m of await missingDirs(d.dir)) {
+        if (seen.has(m)) continue;
+        seen.add(m);
+        report.steps.push({ action: "create_dir", target: m, status: "planned", detail: `mode 0${d.mode.toString(8)}` });
+      }
+    }
+    if (ctx.mode === "system") {
+      for (const m of await missingDirs(ctx.paths.logDir)) if (!seen.has(m)) report.steps.push({ action: "create_dir", target: m, status: "planned", detail: "mode 0750, group-readable log directory" });
+    }
+    report.steps.push({ action: "write_file", target: ctx.paths.configFile, status: "planned", detail: `endpoint configuration (port ${settings.port}, content ${settings.content})` });
+    if (opts.service) report.steps.push({ action: "install_service", status: "planned", detail: `${ctx.mode} service running \`beacon endpoint run\`${opts.start ? " (loaded and started)" : ""}` });
+    else if (opts.start) report.steps.push({ action: "start_collector", target: `127.0.0.1:${settings.port}`, status: "planned", detail: `writes ${ctx.paths.runtimeLog}` });
+    report.steps.push({ action: "write_file", target: ctx.paths.manifestFile, status: "planned", detail: "install manifest" });
+    return report;
+  }
+  const created = new Set(manifest0?.created_dirs ?? []);
+  for (const d of dirs) for (const c of await makeDirs(d.dir, d.mode)) created.add(c);
+  if (ctx.mode === "system") {
+    const r = await prepareSystemLogDir(ctx.paths.logDir, ctx.platform);
+    for (const c of r.created) created.add(c);
+    report.steps.push({ action: "prepare_log_dir", target: ctx.paths.logDir, status: "done", detail: `mode 0750${r.group ? `, group ${r.group}` : ""}` });
+  }
+  const files = [...manifest0?.codex_files ?? []];
+  for (const { t, write } of planned) {
+    if (!write) continue;
+    const r = await applyInstall(t.path, desired, { force: opts.force, previous: previousOf(t.path), fileLabel: t.label, createMode: ctx.mode === "system" ? 420 : 384 });
+    if (r.outcome === "refused") {
+      if (t.role === "profile") {
+        report.warnings.push(r.reason ?? `${t.label} refused`);
+        continue;
+      }
+      report.steps.push({ action: "configure_codex", target: t.path, status: "failed", detail: r.reason });
+      fail(r.reason ?? `${t.label} could not be written`);
+      break;
+    }
+    if (r.record) {
+      const entry = { path: t.path, role: t.role, record: r.record };
+      if (t.profile) entry.profile = t.profile;
+      const i = files.findIndex((f) => f.path === t.path);
+      if (i >= 0) files[i] = entry;
+      else files.push(entry);
+    }
+  }
+  const endpointBefore = manifest0 ? manifest0.endpoint_config.before : await (0, import_promises12.readFile)(ctx.paths.configFile, "utf8").catch(() => null);
+  await writeEndpointConfig(newConfig, ctx.env);
+  report.steps.push({ action: "write_file", target: ctx.paths.configFile, status: "done", detail: "endpoint configuration" });
+  const now = (/* @__PURE__ */ new Date()).toISOString();
+  const manifest = {
+    schema: 1,
+    mode: ctx.mode,
+    created_at: manifest0?.created_at ?? now,
+    updated_at: manifest0?.updated_at ?? now,
+    settings,
+    runtime_log: ctx.paths.runtimeLog,
+    collector_output: ctx.collectorOutput,
+    codex_files: files,
+    endpoint_config: { path: ctx.paths.configFile, before: endpointBefore },
+    created_dirs: [...created],
+    service: manifest0?.service ?? null,
+    collector: manifest0?.collector ?? null
+  };
+  await writeManifest(ctx.paths.manifestFile, manifest);
+  if (!report.ok) return report;
+  if (opts.service) {
+    const sm = serviceManagerFor(ctx);
+    if (!sm) return fail(`no supported service manager on ${ctx.platform}; install without --service (a background collector is started instead)`);
+    const stopped = await stopRecordedCollector(manifest.collector);
+    if (stopped.kind === "stopped") manifest.collector = null;
+    const prog = serviceProgram(ctx);
+    const spec = { mode: ctx.mode, programArguments: prog.args, stdoutPath: ctx.collectorOutput, stderrPath: ctx.collectorOutput, env: prog.env };
+    if (!opts.start) {
+      const kind = serviceKindFor(ctx);
+      const file = serviceFile(kind, ctx.mode, ctx.env);
+      await makeDirs((0, import_node_path14.dirname)(file), 493);
+      await writeFileAtomic(file, kind === "launchd" ? launchdPlist(spec) : systemdUnit(spec), { mode: 420 });
+      manifest.service = { kind, name: kind === "launchd" ? LAUNCHD_LABEL[ctx.mode] : SYSTEMD_UNIT, file };
+      report.steps.push({ action: "write_unit", target: file, status: "done", detail: "not loaded (--no-start)" });
+      await writeManifest(ctx.paths.manifestFile, manifest);
+      return report;
+    }
+    try {
+      const st = await sm.install(spec);
+      manifest.service = { kind: st.kind, name: st.name, file: st.file };
+      report.steps.push({ action: "install_service", target: st.file, status: "done", detail: `${st.kind} ${st.name}` });
+    } catch (err) {
+      await writeManifest(ctx.paths.manifestFile, manifest);
+      return fail(`the service could not be installed: ${err.message}`);
+    }
+    await writeManifest(ctx.paths.manifestFile, manifest);
+    if (opts.start) {
+      const probe = await waitForCollector(settings.port, 15e3);
+      if (probe.kind === "beacon") report.collector = { state: "already-running", pid: probe.health.pid, detail: `the service's collector answers on 127.0.0.1:${settings.port}` };
+      else {
+        report.collector = { state: "failed", detail: `the service was installed but no collector answers on 127.0.0.1:${settings.port} yet; see ${ctx.collectorOutput}` };
+        report.warnings.push(report.collector.detail);
+      }
+    }
+    return report;
+  }
+  if (opts.start) {
+    try {
+      const { result, record } = await startCollectorFor(ctx, manifest, "install", manifest.collector);
+      manifest.collector = record;
+      if (result.action === "conflict") {
+        report.collector = { state: "failed", detail: result.message };
+        fail(result.message);
+      } else {
+        report.collector = { state: result.action, pid: result.health.pid };
+        report.steps.push({ action: "start_collector", target: `127.0.0.1:${settings.port}`, status: result.action === "started" ? "done" : "unchanged", detail: `pid ${result.health.pid}, writing ${result.health.log_path}` });
+      }
+    } catch (err) {
+      report.collector = { state: "failed", detail: err.message };
+      fail(err.message);
+    }
+    await writeManifest(ctx.paths.manifestFile, manifest);
+  }
+  return report;
+}
+
+// electron/endpoint/lifecycle-repair.ts
+var import_promises13 = require("node:fs/promises");
+async function runRepair(opts) {
+  const ctx = lifecycleContext(opts.mode, opts.env ?? process.env);
+  requireSystemPrivileges(ctx, "repair");
+  const manifest = await readManifest(ctx.paths.manifestFile);
+  if (!manifest) throw new LifecycleError(`Beacon is not installed in ${ctx.mode} mode (no ${ctx.paths.manifestFile}); run \`beacon endpoint install${ctx.mode === "system" ? " --system" : ""}\``);
+  const report = { ok: true, mode: ctx.mode, steps: [], errors: [], manifest: ctx.paths.manifestFile };
+  const desired = otelSettings(manifest.settings);
+  if (ctx.mode === "system") await prepareSystemLogDir(ctx.paths.logDir, ctx.platform);
+  const made = [...await makeDirs(ctx.paths.baseDir, ctx.mode === "system" ? 493 : 448), ...ctx.mode === "user" ? await makeDirs(ctx.paths.logDir, 448) : []];
+  for (const d of made) report.steps.push({ action: "create_dir", target: d, status: "done" });
+  for (const f of manifest.codex_files) {
+    const r = await applyInstall(f.path, desired, { force: !!opts.force, previous: f.record, createMode: ctx.mode === "system" ? 420 : 384 });
+    if (r.outcome === "refused") {
+      report.ok = false;
+      report.errors.push(r.reason ?? `${f.path} could not be repaired`);
+      report.steps.push({ action: "configure_codex", target: f.path, status: "failed", detail: r.reason });
+    } else if (r.outcome === "unchanged") {
+      report.steps.push({ action: "configure_codex", target: f.path, status: "unchanged", detail: "the [otel] block is in place" });
+    } else {
+      if (r.record) f.record = r.record;
+      report.steps.push({ action: "configure_codex", target: f.path, status: "done", detail: "re-applied Beacon's [otel] block" });
+    }
+  }
+  const cur = await readEndpointConfig(ctx.mode, ctx.env).catch(() => null);
+  const want = {
+    ...defaultEndpointConfig(ctx.mode, ctx.env),
+    ...cur?.exists ? cur.config : {},
+    mode: ctx.mode,
+    otlp_http_port: manifest.settings.port,
+    runtime_log: manifest.runtime_log,
+    include_codex_spans: manifest.settings.include_codex_spans,
+    content: manifest.settings.content,
+    log_user_prompt: manifest.settings.log_user_prompt
+  };
+  if (!cur || !cur.exists || JSON.stringify(cur.config) !== JSON.stringify(want)) {
+    await writeEndpointConfig(want, ctx.env);
+    report.steps.push({ action: "write_file", target: ctx.paths.configFile, status: "done", detail: "endpoint configuration restored" });
+  }
+  if (manifest.service) {
+    const sm = serviceManagerFor(ctx);
+    const st = sm ? await sm.status(ctx.mode) : void 0;
+    if (st && (!st.installed || !st.running)) {
+      report.steps.push({ action: "service", target: st.file, status: "warning", detail: `the ${st.kind} service is ${st.installed ? "not running" : "missing"}; run \`beacon endpoint install --service${ctx.mode === "system" ? " --system" : ""}\` to reinstall it` });
+    }
+  } else {
+    let probe = await probeCollector(manifest.settings.port);
+    const logMissing = !await (0, import_promises13.stat)(manifest.runtime_log).then(() => true, () => false);
+    if (probe.kind === "beacon" && logMissing && manifest.collector && probe.health.pid === manifest.collector.pid) {
+      const s = await stopRecordedCollector(manifest.collector);
+      if (s.kind === "stopped") report.steps.push({ action: "stop_collector", detail: `pid ${s.pid}: its log had been deleted`, status: "done" });
+      probe = await probeCollector(manifest.settings.port);
+    }
+    if (probe.kind === "beacon" && probe.health.log_path === manifest.runtime_log) {
+      report.steps.push({ action: "start_collector", target: `127.0.0.1:${manifest.settings.port}`, status: "unchanged", detail: `running (pid ${probe.health.pid})` });
+    } else {
+      try {
+        const { result, record } = await startCollectorFor(ctx, manifest, "repair", manifest.collector);
+        manifest.collector = record;
+        if (result.action === "conflict") {
+          report.ok = false;
+          report.errors.push(result.message);
+          report.steps.push({ action: "start_collector", status: "failed", detail: result.message });
+        } else {
+          report.steps.push({ action: "start_collector", target: `127.0.0.1:${manifest.settings.port}`, status: "done", detail: `pid ${result.health.pid}` });
+        }
+      } catch (err) {
+        report.ok = false;
+        report.errors.push(err.message);
+      }
+    }
+  }
+  await writeManifest(ctx.paths.manifestFile, manifest);
+  return report;
+}
+
+// electron/endpoint/lifecycle-uninstall.ts
+var import_promises14 = require("node:fs/promises");
+var import_node_path15 = require("node:path");
+async function runUninstall(opts) {
+  const ctx = lifecycleContext(opts.mode, opts.env ?? process.env);
+  requireSystemPrivileges(ctx, "uninstall");
+  const report = { ok: true, mode: ctx.mode, installed: false, done: [], left_behind: [], notes: [] };
+  const leave = (item, reason) => report.left_behind.push({ item, reason });
+  const manifest = await readManifest(ctx.paths.manifestFile);
+  if (!manifest) {
+    report.notes.push(`no install manifest at ${ctx.paths.manifestFile}: Beacon is not installed in ${ctx.mode} mode; only an unmodified Beacon [otel] block is removed`);
+    const main = codexTargetFile(ctx);
+    const r = await applyUninstall(main, null);
+    if (r.outcome === "edited" || r.outcome === "restored" || r.outcome === "deleted") report.done.push(`removed Beacon's [otel] block from ${r.path}`);
+    else if (r.outcome === "conflict" || r.outcome === "refused") leave(r.path, r.reason ?? r.outcome);
+    report.ok = report.left_behind.length === 0;
+    return report;
+  }
+  report.installed = true;
+  const stop = await stopRecordedCollector(manifest.collector);
+  if (stop.kind === "stopped") report.done.push(`stopped the collector (pid ${stop.pid})`);
+  else if (stop.kind === "failed") leave(`collector pid ${manifest.collector?.pid}`, stop.message);
+  else if (stop.kind === "not-ours") report.notes.push(stop.message);
+  if (manifest.service) {
+    const sm = serviceManagerFor(ctx);
+    if (!sm) leave(manifest.service.file, "no service manager on this platform to unload it");
+    else {
+      try {
+        const r = await sm.uninstall(ctx.mode);
+        report.done.push(`removed the ${manifest.service.kind} service ${manifest.service.name}${r.removed ? ` (${r.file})` : ""}`);
+      } catch (err) {
+        leave(manifest.service.file, err.message);
+      }
+    }
+  }
+  for (const f of manifest.codex_files) {
+    const r = await applyUninstall(f.path, f.record);
+    switch (r.outcome) {
+      case "restored":
+        report.done.push(`restored ${r.path} to its exact content before install`);
+        break;
+      case "deleted":
+        report.done.push(`removed ${r.path} (install had created it)`);
+        break;
+      case "edited":
+        report.done.push(`removed Beacon's [otel] block from ${r.path}, keeping your later edits`);
+        break;
+      case "unchanged":
+        report.notes.push(r.reason ?? `${r.path}: nothing to undo`);
+        break;
+      default:
+        leave(r.path, r.reason ?? r.outcome);
+    }
+    report.notes.push(...r.notes);
+  }
+  try {
+    const cfgPath = manifest.endpoint_config.path;
+    if (manifest.endpoint_config.before === null) {
+      await (0, import_promises14.rm)(cfgPath, { force: true });
+      report.done.push(`removed ${cfgPath}`);
+    } else {
+      await writeFileAtomic(cfgPath, manifest.endpoint_config.before);
+      report.done.push(`restored ${cfgPath}`);
+    }
+  } catch (err) {
+    leave(manifest.endpoint_config.path, err.message);
+  }
+  if (!opts.keepLogs) {
+    const logFiles2 = [...await listLogFiles(manifest.runtime_log), lockPathFor(manifest.runtime_log), healthFileFor(manifest.runtime_log), manifest.collector_output];
+    let removed = 0;
+    for (const f of logFiles2) {
+      try {
+        const existed = await (0, import_promises14.readFile)(f).then(() => true, () => false);
+        await (0, import_promises14.rm)(f, { force: true });
+        if (existed) removed++;
+      } catch (err) {
+        leave(f, err.message);
+      }
+    }
+    if (removed > 0) report.done.push(`removed ${removed} log file(s) (runtime log, archives, lock, health, collector output) from ${(0, import_node_path15.join)(manifest.runtime_log, "..")}`);
+  } else {
+    report.notes.push(`kept the runtime log ${manifest.runtime_log} and its archives, as asked`);
+  }
+  await removeManifest(ctx.paths.manifestFile);
+  const dirs = await removeDirsIfEmpty(manifest.created_dirs);
+  for (const d of dirs.kept) report.notes.push(`kept ${d}: it is not empty (it holds files Beacon did not create, or kept logs)`);
+  report.ok = report.left_behind.length === 0;
+  return report;
+}
+
+// electron/cli/commands/endpoint-lifecycle.ts
+async function asUserErrors(fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof LifecycleError) throw new UsageError(err.message, err.exitCode);
+    if (err instanceof ManifestError || err instanceof EndpointConfigError) throw new UsageError(err.message, 1);
+    throw err;
+  }
+}
+function out(json2, value, text, failure) {
+  process.stdout.write(json2 ? JSON.stringify(value, null, 2) + "\n" : text);
+  if (failure) process.stderr.write(`beacon: ${failure}
+`);
+}
+function stepLine(s) {
+  const head = `  ${s.status === "planned" ? "" : `[${s.status}] `}${s.action}${s.target ? ` ${s.target}` : ""}${s.detail ? ` (${s.detail})` : ""}`;
+  const diff = s.diff ? "\n" + s.diff.split("\n").map((l) => `      ${l}`).join("\n") : "";
+  return head + diff;
+}
+function formatInstall(r) {
+  const L = [];
+  if (r.dry_run) {
+    L.push(r.ok ? `Dry run (${r.mode} mode): nothing was written. Beacon would:` : `Dry run (${r.mode} mode): install would FAIL: ${r.errors[0]}`);
+    for (const s of r.steps) L.push(stepLine(s.status === "failed" && s.detail === r.errors[0] ? { ...s, detail: void 0 } : s));
+  } else if (!r.ok) {
+    L.push(`Beacon endpoint install FAILED (${r.mode} mode): ${r.errors[0]}`);
+    for (const s of r.steps) L.push(stepLine(s.status === "failed" && s.detail === r.errors[0] ? { ...s, detail: void 0 } : s));
+    if (r.collector.state === "failed" && r.collector.detail && r.collector.detail !== r.errors[0]) L.push(`Collector: failed: ${r.collector.detail}`);
+    if ((0, import_node_fs6.existsSync)(r.manifest)) L.push(`Install manifest: ${r.manifest} (\`beacon endpoint uninstall\` undoes what was done)`);
+    else L.push("Nothing was changed.");
+  } else {
+    L.push(`Beacon endpoint installed (${r.mode} mode).`);
+    for (const s of r.steps) L.push(stepLine(s));
+    if (r.collector.state === "started" || r.collector.state === "already-running") L.push(`Collector: ${r.collector.state === "started" ? "started" : "already running"} on 127.0.0.1:${r.port} (pid ${r.collector.pid})`);
+    else if (r.collector.state === "not-started") L.push("Collector: not started, as asked; `beacon endpoint run` or the app starts it");
+    L.push(`Runtime log: ${r.runtime_log}`);
+    L.push(`Install manifest: ${r.manifest}`);
+  }
+  for (const w of r.warnings) L.push(`warning: ${w}`);
+  for (const e of r.errors.slice(1)) L.push(`error: ${e}`);
+  if (r.ok && !r.dry_run) L.push("Next: run Codex, then `beacon endpoint status` (or `beacon endpoint test-event` to check the pipeline now).");
+  return L.join("\n") + "\n";
+}
+function formatUninstall(r) {
+  const kept = r.notes.some((n2) => n2.startsWith("kept the runtime log"));
+  const removed = kept ? "Beacon endpoint removed; the runtime log was kept, as asked." : "Beacon endpoint removed: everything install added is gone.";
+  const L = [r.ok ? r.installed ? removed : "Nothing to uninstall." : `Beacon endpoint uninstall left ${r.left_behind.length} item(s) behind:`];
+  for (const x of r.left_behind) L.push(`  LEFT ${x.item}: ${x.reason}`);
+  for (const d of r.done) L.push(`  done: ${d}`);
+  for (const n2 of r.notes) L.push(`  note: ${n2}`);
+  return L.join("\n") + "\n";
+}
+function formatRepair(r) {
+  const L = [r.ok ? `Beacon endpoint repaired (manifest ${r.manifest}).` : `Beacon endpoint repair FAILED: ${r.errors[0] ?? "see the steps below"}`];
+  for (const s of r.steps) L.push(stepLine(s.status === "failed" && s.detail === r.errors[0] ? { ...s, detail: void 0 } : s));
+  for (const e of r.errors.slice(1)) L.push(`error: ${e}`);
+  return L.join("\n") + "\n";
+}
+function registerEndpointLifecycle(_program, endpoint) {
+  endpoint.command("install").description("Point Codex at the local collector (an [otel] block in config.toml) and make sure a collector runs.").option("--harness <name>", "agent to configure: codex (also codex-cli, codex_cli)", "codex").option("--include-codex-spans", "also export and keep Codex spans (high volume)").option("--no-prompt-content", 'Codex sends "[REDACTED]" instead of prompt text (log_user_prompt = false)').option("--otlp-http-port <port>", "collector port on 127.0.0.1 (default 4318, or the installed one)", parsePort).option("--content <policy>", "what the log keeps: full | redacted | metadata (default redacted, or the installed one)", parseContentPolicy).option("--no-start", "write the configuration only; do not start a collector").option("--dry-run", "print what would change (with a diff of the [otel] section) and write nothing").option("--force", "replace an [otel] table of yours that sends telemetry elsewhere (uninstall restores it)").option("--json", "machine-readable output").option("--system", "system mode (root): /etc/codex, /var/log/beacon-agent, a system service").option("--enforce", "with --system: write /etc/codex/requirements.toml so users cannot turn it off").option("--service", "install a LaunchAgent / systemd unit (LaunchDaemon / system unit with --system) running `beacon endpoint run`").option("--user", "user mode (the default; explicit for scripts that run it as the console user)").option("--config-only", "configure Codex and record it for uninstall, but start no collector and install no service (implies --no-start; for the macOS package, whose LaunchDaemon is the collector)").addHelpText("after", "\nRunning install again keeps the earlier choices (port, content, spans, prompt text) unless given again;\n`beacon endpoint uninstall` then `install` starts from the defaults.").action(async (f) => {
+    if (f.user && f.system) throw new UsageError("--user and --system exclude each other", 2);
+    if (f.configOnly && f.service) throw new UsageError("--config-only and --service exclude each other", 2);
+    try {
+      parseHarness(f.harness);
+    } catch (err) {
+      throw new UsageError(err.message, 2);
+    }
+    const r = await asUserErrors(
+      () => runInstall({
+        mode: f.system ? "system" : "user",
+        port: f.otlpHttpPort,
+        includeSpans: f.includeCodexSpans ? true : void 0,
+        logUserPrompt: f.promptContent === false ? false : void 0,
+        content: f.content,
+        start: f.configOnly ? false : f.start,
+        dryRun: !!f.dryRun,
+        force: !!f.force,
+        enforce: !!f.enforce,
+        service: !!f.service
+      })
+    );
+    out(!!f.json, r, formatInstall(r), r.ok ? void 0 : `install failed: ${r.errors[0] ?? "see the steps above"}`);
+    process.exitCode = r.ok ? 0 : 1;
+  });
+  endpoint.command("uninstall").description("Remove exactly what install added: the [otel] block (restoring your file), the service, config, logs; stop the collector it started.").option("--keep-logs", "keep the runtime log and its archives").option("--json", "machine-readable output").option("--system", "remove the system-mode install (root)").option("--user", "user mode (the default; explicit for scripts)").option("--config-only", "keep the logs (same as --keep-logs); for the macOS uninstaller, run per user after an `install --config-only`").action(async (f) => {
+    if (f.user && f.system) throw new UsageError("--user and --system exclude each other", 2);
+    const r = await asUserErrors(() => runUninstall({ mode: f.system ? "system" : "user", keepLogs: !!f.keepLogs || !!f.configOnly }));
+    const left = r.left_behind[0];
+    out(!!f.json, r, formatUninstall(r), r.ok ? void 0 : `uninstall left ${r.left_behind.length} item(s) behind, first ${left?.item}: ${left?.reason}`);
+    process.exitCode = r.ok ? 0 : 1;
+  });
+  endpoint.command("repair").description("Bring a drifted install back: re-apply the [otel] block, restart the collector, recreate the log.").option("--json", "machine-readable output").option("--system", "repair the system-mode install (root)").action(async (f) => {
+    const r = await asUserErrors(() => runRepair({ mode: f.system ? "system" : "user" }));
+    out(!!f.json, r, formatRepair(r), r.ok ? void 0 : `repair failed: ${r.errors[0] ?? "see the steps above"}`);
+    process.exitCode = r.ok ? 0 : 1;
+  });
+}
+
+// electron/cli/commands/endpoint-run.ts
+function registerEndpointRun(_program, endpoint) {
+  endpoint.command("run").description("Run the OTLP collector in the foreground (Ctrl-C to stop; flushes the log on exit).").option("--port <port>", "OTLP/HTTP port on 127.0.0.1; 0 picks a free one (default: from config.json, else 4318)", parseListenPort).addOption(new Option("--otlp-http-port <port>", "same as --port").argParser(parseListenPort)).option("--log-path <file>", "runtime log to append to (default: from config.json, else ~/.beacon/endpoint/logs/runtime.jsonl)", parsePath).option("--include-codex-spans", "keep Codex spans (default: from config.json, else dropped: high volume, no content)").option("--content <policy>", "content policy: full | redacted | metadata (default: from config.json, else redacted)", parseContentPolicy).option("--system", "system mode: the system config.json and log (/var/log/beacon-agent/runtime.jsonl, group-readable)").option("--rotate-bytes <n>", "rotate the log at this size in bytes (default: from config.json, else 10485760)", parsePositiveInt).option("--rotate-archives <n>", "rotated archives to keep (default: from config.json, else 5)", parsePositiveInt).option("--json", "print the startup line as JSON (one line on stdout; nothing else)").action(async (flags) => {
+    if (flags.port !== void 0 && flags.otlpHttpPort !== void 0 && flags.port !== flags.otlpHttpPort) {
+      throw new UsageError(`--port ${flags.port} and --otlp-http-port ${flags.otlpHttpPort} disagree; pass one of them`, 2);
+    }
+    const mode = flags.system ? "system" : "user";
+    const { config } = await asUserErrors(() => readEndpointConfig(mode));
+    const opts = {
+      port: flags.port ?? flags.otlpHttpPort ?? config.otlp_http_port,
+      logPath: flags.logPath ?? config.runtime_log,
+      includeSpans: flags.includeCodexSpans ?? config.include_codex_spans,
+      content: flags.content ?? config.content,
+      rotateBytes: flags.rotateBytes ?? config.rotate_bytes,
+      rotateArchives: flags.rotateArchives ?? config.rotate_archives,
+      mode,
+      // System mode: the log is read by the admin group and the SIEM agent, never world-readable.
+      fileMode: mode === "system" ? 416 : 384,
+      dirMode: mode === "system" ? 488 : 448
+    };
+    let collector;
+    try {
+      collector = await startCollector(opts);
+    } catch (err) {
+      if (err instanceof PortInUseError || err instanceof LogLockedError) throw new UsageError(err.message, 1);
+      throw fileProblem(err, "choose another --log-path, or fix that directory") ?? err;
+    }
+    const h = collector.health();
+    if (flags.json) {
+      process.stdout.write(JSON.stringify({ event: "listening", url: collector.url, ...h }) + "\n");
+    } else {
+      process.stdout.write(
+        `beacon collector ${h.version} listening on ${collector.url} (pid ${h.pid}, ${mode} mode)
+  writing ${collector.logPath} (content: ${h.content}, spans: ${h.include_spans ? "kept" : "dropped"})
+  Codex endpoint: ${collector.url}/v1/logs   health: ${collector.url}/healthz
+`
+      );
+    }
+    await new Promise((resolve12) => {
+      let stopping = false;
+      const stop = (signal) => {
+        if (stopping) return;
+        stopping = true;
+        if (!flags.json) process.stdout.write(`
+received ${signal}: flushing and stopping...
+`);
+        collector.close().then(() => {
+          const s = collector.pipeline.stats;
+          if (!flags.json) process.stdout.write(`stopped; ${s.eventsWritten} event(s) written this run
+`);
+          resolve12();
+        }).catch((err) => {
+          process.stderr.write(`beacon: error while stopping: ${err.message}
+`);
+          process.exitCode = 1;
+          resolve12();
+        });
+      };
+      process.once("SIGINT", () => stop("SIGINT"));
+      process.once("SIGTERM", () => stop("SIGTERM"));
+    });
+  });
+}
+
+// electron/cli/commands/endpoint-dashboard.ts
+var import_node_child_process5 = require("node:child_process");
+
+// electron/dashboard/server.ts
+var import_fastify2 = __toESM(require_fastify());
+
+// electron/log/reader.ts
+var import_promises16 = require("node:fs/promises");
+
+// electron/log/reader-sessions.ts
+function emptyTokens() {
+  return { input: 0, cached_input: 0, output: 0, reasoning: 0, total: 0 };
+}
+function count(n2) {
+  return typeof n2 === "number" && Number.isFinite(n2) && n2 > 0 ? n2 : 0;
+}
+function addUsage(into, usage) {
+  if (!usage || typeof usage !== "object") return;
+  const input = count(usage.input_tokens);
+  const cached2 = count(usage.cached_input_tokens);
+  const output = count(usage.output_tokens);
+  const reasoning = count(usage.reasoning_output_tokens);
+  into.input += input;
+  into.cached_input += cached2;
+  into.output += output;
+  into.reasoning += reasoning;
+  into.total += count(usage.total_tokens) || input + cached2 + output + reasoning;
+}
+function sessionIdOf(ev) {
+  const id2 = ev.session?.id ?? ev.gen_ai?.conversation?.id;
+  return typeof id2 === "string" && id2.length > 0 ? id2 : void 0;
+}
+function modelOf(ev) {
+  const m = ev.model ?? ev.gen_ai?.request?.model;
+  return typeof m === "string" && m.length > 0 ? m : void 0;
+}
+function isTitleGeneration(ev) {
+  return ev.session?.title_generation === true;
+}
+function isCommandFailure(ev) {
+  const c = ev.command;
+  if (!c) return false;
+  if (c.success === false) return true;
+  return typeof c.exit_code === "number" && c.exit_code !== 0 && c.success !== true;
+}
+function isError(ev) {
+  const a = ev.event.action;
+  return a === "session.error" || a === "tool.failed" || ev.error !== void 0 && ev.error !== null;
+}
+function lastSegment(path) {
+  const parts = path.split(/[\\/]+/).filter(Boolean);
+  return parts.length ? parts[parts.length - 1] : null;
+}
+var SessionAccumulator = class {
+  constructor(id2) {
+    this.id = id2;
+  }
+  id;
+  startedMs = Infinity;
+  lastMs = -Infinity;
+  startedAt = "";
+  lastAt = "";
+  workingDirectory = null;
+  repository = null;
+  model = null;
+  originator = null;
+  harness = null;
+  events = 0;
+  prompts = 0;
+  commands = 0;
+  commandFailures = 0;
+  allowed = 0;
+  denied = 0;
+  files = /* @__PURE__ */ new Set();
+  errors = 0;
+  tokens = emptyTokens();
+  titleGeneration = false;
+  add(ev, timeMs) {
+    this.events++;
+    if (timeMs < this.startedMs) {
+      this.startedMs = timeMs;
+      this.startedAt = ev.timestamp;
+    }
+    if (timeMs >= this.lastMs) {
+      this.lastMs = timeMs;
+      this.lastAt = ev.timestamp;
+      const m = modelOf(ev);
+      if (m) this.model = m;
+    } else if (!this.model) {
+      this.model = modelOf(ev) ?? null;
+    }
+    const wd = ev.session?.working_directory;
+    if (typeof wd === "string" && wd && !this.workingDirectory) {
+      this.workingDirectory = wd;
+      if (!this.repository) this.repository = lastSegment(wd);
+    }
+    const repo = ev.run?.repository;
+    if (typeof repo === "string" && repo) this.repository = repo;
+    if (!this.originator && typeof ev.harness?.originator === "string") this.originator = ev.harness.originator;
+    if (!this.harness && typeof ev.harness?.name === "string") this.harness = ev.harness.name;
+    if (isTitleGeneration(ev)) this.titleGeneration = true;
+    switch (ev.event.action) {
+      case "prompt.submitted":
+        this.prompts++;
+        break;
+      case "command.executed":
+        this.commands++;
+        if (isCommandFailure(ev)) this.commandFailures++;
+        break;
+      case "approval.allowed":
+        this.allowed++;
+        break;
+      case "approval.denied":
+        this.denied++;
+        break;
+      case "file.modified":
+        if (ev.file && typeof ev.file.path === "string") this.files.add(ev.file.path);
+        break;
+      case "token.usage":
+        addUsage(this.tokens, ev.gen_ai?.usage);
+        break;
+    }
+    if (isError(ev)) this.errors++;
+  }
+  get lastActivityMs() {
+    return this.lastMs;
+  }
+  toRollup() {
+    return {
+      id: this.id,
+      started_at: this.startedAt,
+      last_at: this.lastAt,
+      working_directory: this.workingDirectory,
+      repository: this.repository,
+      model: this.model,
+      originator: this.originator,
+      harness: this.harness,
+      duration_ms: Math.max(0, this.lastMs - this.startedMs),
+      events: this.events,
+      prompts: this.prompts,
+      commands: this.commands,
+      command_failures: this.commandFailures,
+      approvals: { allowed: this.allowed, denied: this.denied },
+      files_changed: this.files.size,
+      errors: this.errors,
+      tokens: { ...this.tokens },
+      title_generation: this.titleGeneration
+    };
+  }
+};
+
+// electron/log/log-index.ts
+var KEY_FIELDS = ["session", "action", "category", "harness", "model"];
+function searchTextOf(ev) {
+  const parts = [
+    ev.event.action,
+    ev.message,
+    ev.prompt?.text,
+    ev.command?.command,
+    ev.tool?.command,
+    ev.tool?.name,
+    ev.tool?.path,
+    ev.file?.path,
+    ev.file?.move_to,
+    ev.mcp?.server,
+    ev.mcp?.tool,
+    ev.approval?.tool,
+    ev.error?.message
+  ];
+  let out2 = "";
+  for (const p of parts) {
+    if (typeof p === "string" && p.length > 0) out2 = out2 ? `${out2}
+${p}` : p;
+  }
+  return out2.toLowerCase();
+}
+var BUCKET_MS = { minute: 6e4, hour: 36e5 };
+function bucketStart(ms, size) {
+  if (size === "day") {
+    const d = new Date(ms);
+    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+  }
+  const step = BUCKET_MS[size];
+  return Math.floor(ms / step) * step;
+}
+function facet(map) {
+  return [...map.entries()].map(([value, list]) => ({ value, count: list.length })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
+}
+var EventIndex = class {
+  events = [];
+  times = [];
+  text = [];
+  /** Per-field value of each event (undefined when absent), parallel to `events`. */
+  keys = { session: [], action: [], category: [], harness: [], model: [] };
+  /** Per-field value -> ascending positions. */
+  lists = {
+    session: /* @__PURE__ */ new Map(),
+    action: /* @__PURE__ */ new Map(),
+    category: /* @__PURE__ */ new Map(),
+    harness: /* @__PURE__ */ new Map(),
+    model: /* @__PURE__ */ new Map()
+  };
+  sessionState = /* @__PURE__ */ new Map();
+  get size() {
+    return this.events.length;
+  }
+  add(parsed) {
+    const ev = parsed.event;
+    const seq = this.events.length;
+    this.events.push(ev);
+    this.times.push(parsed.timeMs);
+    this.text.push(searchTextOf(ev));
+    const session = sessionIdOf(ev);
+    const harness = typeof ev.harness?.name === "string" ? ev.harness.name : void 0;
+    const values = {
+      session,
+      action: ev.event.action,
+      category: String(ev.event.category),
+      harness,
+      model: modelOf(ev)
+    };
+    for (const f of KEY_FIELDS) {
+      const v = values[f];
+      this.keys[f].push(v);
+      if (v === void 0) continue;
+      const list = this.lists[f].get(v);
+      if (list) list.push(seq);
+      else this.lists[f].set(v, [seq]);
+    }
+    if (session !== void 0) {
+      let acc = this.sessionState.get(session);
+      if (!acc) {
+        acc = new SessionAccumulator(session);
+        this.sessionState.set(session, acc);
+      }
+      acc.add(ev, parsed.timeMs);
+    }
+    return { seq, event: ev };
+  }
+  get(seq) {
+    const ev = this.events[seq];
+    return ev ? { seq, event: ev } : void 0;
+  }
+  last() {
+    const seq = this.events.length - 1;
+    return seq >= 0 ? { record: { seq, event: this.events[seq] }, timeMs: this.times[seq] } : void 0;
+  }
+  /** Events written after `seq`, oldest first (for stream resumption), at most `max`. */
+  after(seq, max) {
+    const from = Math.max(0, seq + 1, this.events.length - max);
+    const out2 = [];
+    for (let i = from; i < this.events.length; i++) out2.push({ seq: i, event: this.events[i] });
+    return out2;
+  }
+  query(q) {
+    const checks = [];
+    let driver = null;
+    for (const f of KEY_FIELDS) {
+      const v = q[f];
+      if (v === void 0 || v === "") continue;
+      const list = this.lists[f].get(v);
+      if (!list) return { records: [], total: 0, nextBefore: null };
+      checks.push([f, v]);
+      if (!driver || list.length < driver.length) driver = list;
+    }
+    const needle = q.q ? q.q.toLowerCase() : "";
+    const since = q.sinceMs ?? -Infinity;
+    const until = q.untilMs ?? Infinity;
+    const before = q.before ?? Infinity;
+    const limit = Math.max(0, q.limit);
+    const records = [];
+    let total = 0;
+    let nextBefore = null;
+    const n2 = driver ? driver.length : this.events.length;
+    for (let k = n2 - 1; k >= 0; k--) {
+      const seq = driver ? driver[k] : k;
+      const t = this.times[seq];
+      if (t < since || t > until) continue;
+      let ok = true;
+      for (let c = 0; c < checks.length; c++) {
+        if (this.keys[checks[c][0]][seq] !== checks[c][1]) {
+          ok = false;
+          break;
+        }
+      }
+      if (!ok) continue;
+      if (needle && !this.text[seq].includes(needle)) continue;
+      total++;
+      if (seq >= before) continue;
+      if (records.length < limit) records.push({ seq, event: this.events[seq] });
+      else if (nextBefore === null && records.length > 0) nextBefore = records[records.length - 1].seq;
+    }
+    return { records, total, nextBefore };
+  }
+  /** Every session, most recently active first. */
+  sessions() {
+    return [...this.sessionState.values()].sort((a, b) => b.lastActivityMs - a.lastActivityMs).map((s) => s.toRollup());
+  }
+  session(id2) {
+    const acc = this.sessionState.get(id2);
+    if (!acc) return void 0;
+    const list = this.lists.session.get(id2) ?? [];
+    const events = list.map((seq) => ({ seq, event: this.events[seq] }));
+    events.sort((a, b) => this.times[a.seq] - this.times[b.seq] || a.seq - b.seq);
+    return { rollup: acc.toRollup(), events };
+  }
+  tokens(bucket, filter = {}) {
+    const list = this.lists.action.get("token.usage") ?? [];
+    const since = filter.sinceMs ?? -Infinity;
+    const until = filter.untilMs ?? Infinity;
+    const buckets = /* @__PURE__ */ new Map();
+    const totals = emptyTokens();
+    const titleTotals = emptyTokens();
+    const byModel = /* @__PURE__ */ new Map();
+    for (const seq of list) {
+      const t = this.times[seq];
+      if (t < since || t > until) continue;
+      if (filter.session && this.keys.session[seq] !== filter.session) continue;
+      const ev = this.events[seq];
+      const usage = ev.gen_ai?.usage;
+      const start = bucketStart(t, bucket);
+      let b = buckets.get(start);
+      if (!b) {
+        b = { start: new Date(start).toISOString(), tokens: emptyTokens(), title_generation: emptyTokens(), events: 0 };
+        buckets.set(start, b);
+      }
+      b.events++;
+      if (isTitleGeneration(ev)) {
+        addUsage(b.title_generation, usage);
+        addUsage(titleTotals, usage);
+      } else {
+        addUsage(b.tokens, usage);
+        addUsage(totals, usage);
+        const model = this.keys.model[seq] ?? null;
+        let m = byModel.get(model);
+        if (!m) {
+          m = emptyTokens();
+          byModel.set(model, m);
+        }
+        addUsage(m, usage);
+      }
+    }
+    return {
+      bucket,
+      buckets: [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([, b]) => b),
+      totals,
+      title_generation_totals: titleTotals,
+      by_model: [...byModel.entries()].map(([model, tokens]) => ({ model, tokens })).sort((a, b) => b.tokens.total - a.tokens.total)
+    };
+  }
+  facets() {
+    return {
+      actions: facet(this.lists.action),
+      categories: facet(this.lists.category),
+      harnesses: facet(this.lists.harness),
+      models: facet(this.lists.model)
+    };
+  }
+};
+
+// electron/log/log-tail.ts
+var import_node_fs7 = require("node:fs");
+var import_promises15 = require("node:fs/promises");
+var import_node_path16 = require("node:path");
+
+// electron/log/reader-lines.ts
+var NEWLINE = 10;
+var LineSplitter = class {
+  pending = null;
+  /** Feed a chunk; returns the complete lines it finished (without the newline). */
+  push(chunk) {
+    const last = chunk.lastIndexOf(NEWLINE);
+    if (last === -1) {
+      this.pending = this.pending ? Buffer.concat([this.pending, chunk]) : Buffer.from(chunk);
+      return [];
+    }
+    const head = chunk.subarray(0, last);
+    const text = this.pending ? Buffer.concat([this.pending, head]).toString("utf8") : head.toString("utf8");
+    this.pending = last + 1 < chunk.length ? Buffer.from(chunk.subarray(last + 1)) : null;
+    return text.split("\n");
+  }
+  /** Bytes held back because no newline has arrived yet. */
+  get pendingBytes() {
+    return this.pending ? this.pending.length : 0;
+  }
+  /** Give up the unterminated remainder (end of a rotated file) and forget it. */
+  flush() {
+    const rest = this.pending;
+    this.pending = null;
+    return rest && rest.length > 0 ? rest.toString("utf8") : null;
+  }
+  reset() {
+    this.pending = null;
+  }
+};
+function parseEventLine(line) {
+  let start = 0;
+  while (start < line.length && (line.charCodeAt(start) === 32 || line.charCodeAt(start) === 9 || line.charCodeAt(start) === 13)) start++;
+  if (start >= line.length || line.charCodeAt(start) !== 123) return null;
+  let value;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) return null;
+  const ev = value;
+  if (typeof ev.timestamp !== "string" || !ev.event || typeof ev.event !== "object" || typeof ev.event.action !== "string") return null;
+  const timeMs = Date.parse(ev.timestamp);
+  if (!Number.isFinite(timeMs)) return null;
+  if (typeof ev.event.category !== "string") ev.event.category = categoryForAction(ev.event.action);
+  if (ev.harness !== void 0 && (typeof ev.harness !== "object" || ev.harness === null)) return null;
+  if (ev.session !== void 0 && (typeof ev.session !== "object" || ev.session === null)) return null;
+  return { event: ev, timeMs };
+}
+
+// electron/log/log-tail.ts
+var DEFAULT_POLL_INTERVAL_MS = 1e4;
+var READ_CHUNK = 1 << 20;
+async function drainFile(file, onLines, buffer = Buffer.allocUnsafe(READ_CHUNK)) {
+  for (; ; ) {
+    const { bytesRead } = await file.handle.read(buffer, 0, buffer.length, file.offset);
+    if (bytesRead === 0) return;
+    file.offset += bytesRead;
+    const lines = file.splitter.push(buffer.subarray(0, bytesRead));
+    if (lines.length) onLines(lines);
+  }
+}
+async function openLogFile2(path) {
+  let handle;
+  try {
+    handle = await (0, import_promises15.open)(path, "r");
+  } catch (err) {
+    if (err.code === "ENOENT") return null;
+    throw err;
+  }
+  const st = await handle.stat();
+  return { handle, dev: st.dev, ino: st.ino, offset: 0, splitter: new LineSplitter() };
+}
+var LogTail = class {
+  constructor(opts) {
+    this.opts = opts;
+    this.dir = (0, import_node_path16.dirname)(opts.path);
+    this.name = (0, import_node_path16.basename)(opts.path);
+  }
+  opts;
+  file = null;
+  watcher = null;
+  timer = null;
+  running = null;
+  again = false;
+  closed = false;
+  buffer = Buffer.allocUnsafe(READ_CHUNK);
+  dir;
+  name;
+  /** Begin following, continuing from `from` when the initial index already read part of the file. */
+  start(from) {
+    this.file = from;
+    this.startWatcher();
+    const every = this.opts.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    this.timer = setInterval(() => {
+      if (!this.watcher) this.startWatcher();
+      void this.check();
+    }, every);
+    this.timer.unref();
+  }
+  /** Where we are in the current file (null when no file is open). */
+  position() {
+    const f = this.file;
+    return f ? { dev: f.dev, ino: f.ino, offset: f.offset, pendingBytes: f.splitter.pendingBytes } : null;
+  }
+  /**
+   * Read whatever is new. Calls are serialized; a call made while a read is running schedules
+   * one more pass, and the returned promise settles after that pass.
+   */
+  check() {
+    if (this.closed) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          try {
+            await this.checkOnce();
+          } catch (err) {
+            this.opts.onError?.(err);
+          }
+        } while (this.again && !this.closed);
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+  async close() {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.watcher?.close();
+    this.watcher = null;
+    if (this.running) await this.running;
+    const f = this.file;
+    this.file = null;
+    if (f) await f.handle.close().catch(() => void 0);
+  }
+  startWatcher() {
+    if (this.closed || this.watcher) return;
+    try {
+      const w = (0, import_node_fs7.watch)(this.dir, { persistent: false }, (_type, filename) => {
+        const f = filename ? String(filename) : null;
+        if (f === null || f === this.name) void this.check();
+        else this.opts.onSiblingChange?.(f);
+      });
+      w.on("error", () => {
+        w.close();
+        if (this.watcher === w) this.watcher = null;
+      });
+      this.watcher = w;
+    } catch {
+      this.watcher = null;
+    }
+  }
+  async checkOnce() {
+    let st;
+    try {
+      st = await (0, import_promises15.stat)(this.opts.path);
+    } catch (err) {
+      if (err.code !== "ENOENT") throw err;
+      st = null;
+    }
+    const f = this.file;
+    if (f) {
+      if (!st || st.ino !== f.ino || st.dev !== f.dev) {
+        await drainFile(f, this.opts.onLines, this.buffer);
+        const rest = f.splitter.flush();
+        if (rest !== null) this.opts.onLines([rest]);
+        this.file = null;
+        await f.handle.close().catch(() => void 0);
+      } else if (st.size < f.offset) {
+        f.offset = 0;
+        f.splitter.reset();
+        await drainFile(f, this.opts.onLines, this.buffer);
+        return;
+      } else {
+        if (st.size > f.offset) await drainFile(f, this.opts.onLines, this.buffer);
+        return;
+      }
+    }
+    if (!st || this.closed) return;
+    const next = await openLogFile2(this.opts.path);
+    if (!next) return;
+    if (this.closed) {
+      await next.handle.close();
+      return;
+    }
+    this.file = next;
+    await drainFile(next, this.opts.onLines, this.buffer);
+  }
+};
+
+// electron/log/reader.ts
+var MAX_ARCHIVES = 20;
+var LogReader = class _LogReader {
+  constructor(logPath) {
+    this.logPath = logPath;
+  }
+  logPath;
+  index = new EventIndex();
+  skipped = 0;
+  error = null;
+  tail = null;
+  listeners = /* @__PURE__ */ new Set();
+  siblingListeners = /* @__PURE__ */ new Set();
+  /** Index the archives and the current log, then (by default) start following it. */
+  static async open(opts) {
+    const reader = new _LogReader(opts.logPath);
+    let current = null;
+    try {
+      current = await openLogFile2(opts.logPath);
+    } catch (err) {
+      reader.error = describe3(err, opts.logPath);
+    }
+    await reader.indexArchives(opts.maxArchives ?? MAX_ARCHIVES, current);
+    try {
+      if (current) await drainFile(current, (lines) => reader.ingest(lines, false));
+    } catch (err) {
+      reader.error = describe3(err, opts.logPath);
+      if (current) await current.handle.close().catch(() => void 0);
+      current = null;
+    }
+    if (opts.follow === false) {
+      if (current) await current.handle.close();
+      return reader;
+    }
+    reader.tail = new LogTail({
+      path: opts.logPath,
+      pollIntervalMs: opts.pollIntervalMs,
+      onLines: (lines) => reader.ingest(lines, true),
+      onSiblingChange: (name) => reader.emitSibling(name),
+      onError: (err) => {
+        reader.error = describe3(err, opts.logPath);
+      }
+    });
+    reader.tail.start(current);
+    await reader.tail.check();
+    return reader;
+  }
+  /** Lines that were not Beacon events (bad JSON, other tools' output, torn writes). */
+  get skippedLines() {
+    return this.skipped;
+  }
+  /** The last error reading the log (permissions, I/O), or null. */
+  get lastError() {
+    return this.error;
+  }
+  /** Called with each batch of newly appended events, in write order. Returns an unsubscribe. */
+  subscribe(listener) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  /** Called when another file in the log directory changes (e.g. the collector health file). */
+  onSiblingChange(listener) {
+    this.siblingListeners.add(listener);
+    return () => this.siblingListeners.delete(listener);
+  }
+  /** Read anything new right now (the watcher normally does this on its own). */
+  async refresh() {
+    await this.tail?.check();
+  }
+  /** Position in the current file, for diagnostics. */
+  position() {
+    return this.tail?.position() ?? null;
+  }
+  async close() {
+    const t = this.tail;
+    this.tail = null;
+    this.listeners.clear();
+    this.siblingListeners.clear();
+    if (t) await t.close();
+  }
+  async indexArchives(max, current) {
+    const existing = [];
+    for (let n2 = 1; n2 <= max; n2++) {
+      const p = `${this.logPath}.${n2}`;
+      try {
+        await (0, import_promises16.access)(p);
+        existing.push(p);
+      } catch {
+      }
+    }
+    for (const p of existing.reverse()) {
+      let file = null;
+      try {
+        file = await openLogFile2(p);
+        if (!file) continue;
+        if (current && file.dev === current.dev && file.ino === current.ino) continue;
+        await drainFile(file, (lines) => this.ingest(lines, false));
+        const rest = file.splitter.flush();
+        if (rest !== null) this.ingest([rest], false);
+      } catch (err) {
+        this.error = describe3(err, p);
+      } finally {
+        await file?.handle.close().catch(() => void 0);
+      }
+    }
+  }
+  ingest(lines, live) {
+    const added = [];
+    for (const line of lines) {
+      const parsed = parseEventLine(line);
+      if (!parsed) {
+        if (line.trim().length > 0) this.skipped++;
+        continue;
+      }
+      const rec = this.index.add(parsed);
+      if (live) added.push(rec);
+    }
+    if (live) this.error = null;
+    if (added.length === 0) return;
+    for (const l of this.listeners) {
+      try {
+        l(added);
+      } catch {
+      }
+    }
+  }
+  emitSibling(name) {
+    for (const l of this.siblingListeners) {
+      try {
+        l(name);
+      } catch {
+      }
+    }
+  }
+};
+function describe3(err, path) {
+  const e = err;
+  if (e && e.code === "EACCES") return `Permission denied reading ${path}`;
+  return `Cannot read ${path}: ${e && e.message ? e.message : String(err)}`;
+}
+
+// electron/dashboard/health.ts
+var import_node_http2 = require("node:http");
+var import_promises17 = require("node:fs/promises");
+var import_node_os5 = require("node:os");
+var import_node_path17 = require("node:path");
+var PROBE_TIMEOUT_MS = 1500;
+var INJECTED_TIMEOUT_MS = 2e3;
+var MAX_HEALTH_FILE_BYTES = 64 * 1024;
+function withTimeout(p, ms, what) {
+  return new Promise((resolveP, reject) => {
+    const t = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolveP(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      }
+    );
+  });
+}
+function message(err) {
+  return err instanceof Error ? err.message : String(err);
+}
+function probeCollector2(url, timeoutMs = PROBE_TIMEOUT_MS) {
+  return new Promise((done) => {
+    let settled = false;
+    const finish = (h) => {
+      if (!settled) {
+        settled = true;
+        done(h);
+      }
+    };
+    let req;
+    try {
+      req = (0, import_node_http2.request)(url, { method: "GET", agent: false, timeout: timeoutMs, headers: { accept: "application/json" } }, (res) => {
+        const chunks = [];
+        let size = 0;
+        res.on("data", (c) => {
+          size += c.length;
+          if (size <= MAX_HEALTH_FILE_BYTES) chunks.push(c);
+        });
+        res.on("error", (e) => finish({ state: "down", url, detail: message(e) }));
+        res.on("end", () => {
+          let body;
+          try {
+            body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+          } catch {
+            body = null;
+          }
+          const b = body;
+          if (!b || typeof b !== "object" || b.service !== COLLECTOR_SERVICE) {
+            finish({ state: "foreign", url, detail: `Something other than ${COLLECTOR_SERVICE} answers at ${url} (HTTP ${res.statusCode})` });
+            return;
+          }
+          const str2 = (k) => typeof b[k] === "string" ? b[k] : void 0;
+          const pid = typeof b.pid === "number" ? b.pid : void 0;
+          finish({
+            state: "up",
+            url,
+            info: {
+              service: COLLECTOR_SERVICE,
+              version: str2("version"),
+              pid,
+              mode: str2("mode"),
+              log_path: str2("log_path") ?? str2("logPath"),
+              started_at: str2("started_at") ?? str2("start_time") ?? str2("startedAt")
+            }
+          });
+        });
+      });
+    } catch (err) {
+      finish({ state: "down", url, detail: `Invalid collector URL ${url}: ${message(err)}` });
+      return;
+    }
+    req.on("timeout", () => {
+      req.destroy(new Error(`no answer within ${timeoutMs} ms`));
+    });
+    req.on("error", (e) => finish({ state: "down", url, detail: `Collector not reachable at ${url}: ${message(e)}` }));
+    req.end();
+  });
+}
+async function readWriteHealth(file) {
+  const unknown = (reason, updated2 = null) => ({ state: "unknown", reason, pid: null, running: null, updated_at: updated2, file });
+  let updated = null;
+  try {
+    const st = await (0, import_promises17.stat)(file);
+    updated = st.mtime.toISOString();
+    if (st.size > MAX_HEALTH_FILE_BYTES) return unknown("Collector health file is too large to be ours", updated);
+    const raw = await (0, import_promises17.readFile)(file, "utf8");
+    const v = JSON.parse(raw);
+    if (!v || typeof v !== "object" || Array.isArray(v)) return unknown("Collector health file is not a JSON object", updated);
+    const status = v.status;
+    const state = status === "ok" || status === "unavailable" ? status : "unknown";
+    const pid = typeof v.pid === "number" && Number.isInteger(v.pid) && v.pid > 0 ? v.pid : null;
+    const sameHost = typeof v.hostname !== "string" || v.hostname === (0, import_node_os5.hostname)();
+    let running = null;
+    if (typeof v.closedAt === "string") running = false;
+    else if (pid !== null && sameHost) running = pidAlive(pid);
+    return {
+      state,
+      reason: typeof v.reason === "string" ? v.reason : state === "unknown" ? `Unrecognised status ${JSON.stringify(status)} in collector health file` : null,
+      pid,
+      running,
+      updated_at: typeof v.updatedAt === "string" && Number.isFinite(Date.parse(v.updatedAt)) ? v.updatedAt : updated,
+      file
+    };
+  } catch (err) {
+    const code = err.code;
+    if (code === "ENOENT") return unknown("No collector health file yet (no collector has written this log)");
+    if (code === "EACCES") return unknown("Permission denied reading the collector health file", updated);
+    if (err instanceof SyntaxError) return unknown("Collector health file is not valid JSON (being rewritten?)", updated);
+    return unknown(`Cannot read collector health file: ${message(err)}`, updated);
+  }
+}
+var HealthMonitor = class {
+  constructor(src) {
+    this.src = src;
+    this.healthFile = healthFileFor(src.logPath);
+  }
+  src;
+  healthFile;
+  async snapshot() {
+    const { src } = this;
+    const [collector, write, codex, warning] = await Promise.all([
+      src.collectorUrl ? probeCollector2(src.collectorUrl) : Promise.resolve({ state: "unknown", url: null }),
+      readWriteHealth(this.healthFile),
+      src.codexStatus ? withTimeout(src.codexStatus(), INJECTED_TIMEOUT_MS, "Codex status").then(
+        (v) => ({ value: v ?? null, error: null }),
+        (e) => ({ value: null, error: message(e) })
+      ) : Promise.resolve({ value: null, error: null }),
+      src.logSourceWarning ? withTimeout(src.logSourceWarning(), INJECTED_TIMEOUT_MS, "Runtime-log source check").then(
+        (v) => ({ value: typeof v === "string" && v ? v : null, error: null }),
+        (e) => ({ value: null, error: message(e) })
+      ) : Promise.resolve({ value: null, error: null })
+    ]);
+    const now = Date.now();
+    const last = src.reader.index.last();
+    const logError = src.reader.lastError;
+    const problems = [];
+    let status = "ok";
+    const worse = (s) => {
+      if (s === "down" || s === "degraded" && status === "ok") status = s;
+    };
+    if (write.state === "unavailable" && write.running !== false) {
+      problems.push(`The collector cannot write the runtime log${write.reason ? `: ${write.reason}` : ""}`);
+      worse("down");
+    } else if (write.running === false && collector.state !== "down") {
+      problems.push(`No collector is writing this log (the last one, pid ${write.pid ?? "?"}, has stopped)`);
+      worse("degraded");
+    }
+    if (collector.state === "down") {
+      problems.push(collector.detail ?? `The collector is not running at ${collector.url}`);
+      worse("down");
+    } else if (collector.state === "foreign") {
+      problems.push(collector.detail ?? `Something else answers at ${collector.url}`);
+      worse("degraded");
+    } else if (collector.state === "up" && collector.info?.log_path && (0, import_node_path17.resolve)(collector.info.log_path) !== (0, import_node_path17.resolve)(src.logPath)) {
+      problems.push(`The collector writes ${collector.info.log_path}, but this dashboard reads ${src.logPath}`);
+      worse("degraded");
+    }
+    if (logError) {
+      problems.push(logError);
+      worse("down");
+    }
+    if (warning.value) {
+      problems.push(warning.value);
+      worse("degraded");
+    }
+    if (warning.error) problems.push(`Runtime-log source check failed: ${warning.error}`);
+    if (codex.error) {
+      problems.push(`Codex status unavailable: ${codex.error}`);
+      worse("degraded");
+    }
+    return {
+      status,
+      problems,
+      dashboard: {
+        version: src.version,
+        pid: process.pid,
+        started_at: src.startedAt,
+        log_path: src.logPath,
+        indexed_events: src.reader.index.size,
+        skipped_lines: src.reader.skippedLines,
+        log_error: logError
+      },
+      collector,
+      write,
+      codex: codex.value,
+      log_source_warning: warning.value,
+      last_event: last ? {
+        seq: last.record.seq,
+        timestamp: last.record.event.timestamp,
+        action: last.record.event.event.action,
+        session_id: last.record.event.session?.id ?? null,
+        age_ms: Math.max(0, now - last.timeMs)
+      } : null,
+      generated_at: new Date(now).toISOString()
+    };
+  }
+  /**
+   * The parts of a snapshot whose change is worth pushing to stream clients. Excludes what
+   * moves on every event or tick (last event, counters, timestamps): clients see those anyway.
+   */
+  static changeKey(h) {
+    return JSON.stringify([h.status, h.problems, h.collector, h.write.state, h.write.reason, h.write.pid, h.write.running, h.codex, h.log_source_warning, h.dashboard.log_error]);
+  }
+};
+
+// electron/shared/api.ts
+var API_ROUTES = {
+  health: "/api/health",
+  events: "/api/events",
+  sessions: "/api/sessions",
+  /** `/api/sessions/:id`, id URL-encoded */
+  session: (id2) => `/api/sessions/${encodeURIComponent(id2)}`,
+  tokens: "/api/tokens",
+  facets: "/api/facets",
+  stream: "/api/stream"
+};
+var STREAM_EVENTS = {
+  /** data: `EventRecord`. `id:` is its seq, so EventSource reconnects resume via Last-Event-ID. */
+  event: "event",
+  /** data: `HealthResponse`. Sent once on connect and again whenever health changes. */
+  health: "health",
+  /** data: `StreamHello`. Sent first on every connection. */
+  hello: "hello"
+};
+var STREAM_HEARTBEAT_MS = 15e3;
+var EVENTS_DEFAULT_LIMIT = 200;
+var EVENTS_MAX_LIMIT = 2e3;
+var TOKEN_BUCKETS = ["minute", "hour", "day"];
+
+// electron/dashboard/routes.ts
+var BadRequest = class extends Error {
+};
+function param(q, name) {
+  const v = q[name];
+  const s = Array.isArray(v) ? v[v.length - 1] : v;
+  return s === void 0 || s === "" ? void 0 : s;
+}
+function parseTime(q, name) {
+  const s = param(q, name);
+  if (s === void 0) return void 0;
+  const ms = /^\d+$/.test(s) ? Number(s) : Date.parse(s);
+  if (!Number.isFinite(ms)) throw new BadRequest(`${name} must be an RFC 3339 time or epoch milliseconds, got ${JSON.stringify(s)}`);
+  return ms;
+}
+function parseInteger(q, name, min, max) {
+  const s = param(q, name);
+  if (s === void 0) return void 0;
+  if (!/^\d+$/.test(s)) throw new BadRequest(`${name} must be a whole number, got ${JSON.stringify(s)}`);
+  const n2 = Number(s);
+  if (n2 < min || n2 > max) throw new BadRequest(`${name} must be between ${min} and ${max}`);
+  return n2;
+}
+function parseEventsQuery(q) {
+  return {
+    sinceMs: parseTime(q, "since"),
+    untilMs: parseTime(q, "until"),
+    session: param(q, "session"),
+    action: param(q, "action"),
+    category: param(q, "category"),
+    harness: param(q, "harness"),
+    model: param(q, "model"),
+    q: param(q, "q"),
+    limit: parseInteger(q, "limit", 1, EVENTS_MAX_LIMIT) ?? EVENTS_DEFAULT_LIMIT,
+    before: parseInteger(q, "before", 0, Number.MAX_SAFE_INTEGER)
+  };
+}
+function sendError(reply, status, error) {
+  const body = { error };
+  return reply.code(status).type("application/json; charset=utf-8").send(body);
+}
+function registerApiRoutes(app, deps) {
+  const { reader, health, hub } = deps;
+  const index = reader.index;
+  app.setErrorHandler((err, _req, reply) => {
+    if (err instanceof BadRequest) return sendError(reply, 400, err.message);
+    const status = typeof err.statusCode === "number" && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    return sendError(reply, status, status === 500 ? "internal error" : err.message);
+  });
+  app.get(API_ROUTES.health, async () => health.snapshot());
+  app.get(API_ROUTES.events, async (req) => {
+    const query = parseEventsQuery(req.query);
+    const res = index.query(query);
+    const body = { events: res.records, total_matched: res.total, next_before: res.nextBefore, limit: query.limit };
+    return body;
+  });
+  app.get(API_ROUTES.sessions, async () => {
+    const body = { sessions: index.sessions() };
+    return body;
+  });
+  app.get("/api/sessions/:id", async (req, reply) => {
+    const found = index.session(req.params.id);
+    if (!found) return sendError(reply, 404, `No session ${JSON.stringify(req.params.id)} in the runtime log`);
+    const body = { session: found.rollup, events: found.events };
+    return body;
+  });
+  app.get(API_ROUTES.tokens, async (req) => {
+    const q = req.query;
+    const bucket = param(q, "bucket") ?? "hour";
+    if (!TOKEN_BUCKETS.includes(bucket)) throw new BadRequest(`bucket must be one of ${TOKEN_BUCKETS.join(", ")}`);
+    return index.tokens(bucket, { sinceMs: parseTime(q, "since"), untilMs: parseTime(q, "until"), session: param(q, "session") });
+  });
+  app.get(API_ROUTES.facets, async () => index.facets());
+  app.get(API_ROUTES.stream, (req, reply) => {
+    const headers = deps.streamHeaders(reply);
+    reply.hijack();
+    const lastId = req.headers["last-event-id"];
+    hub.attach(reply.raw, headers, Array.isArray(lastId) ? lastId[0] : lastId);
+  });
+  app.get("/api/*", async (_req, reply) => sendError(reply, 404, "no such API route"));
+}
+
+// electron/dashboard/security.ts
+var import_node_crypto5 = require("node:crypto");
+function generateToken() {
+  return (0, import_node_crypto5.randomBytes)(32).toString("base64url");
+}
+function tokensEqual(presented, expected) {
+  if (typeof presented !== "string" || presented.length === 0 || presented.length > 1024) return false;
+  const a = (0, import_node_crypto5.createHash)("sha256").update(presented, "utf8").digest();
+  const b = (0, import_node_crypto5.createHash)("sha256").update(expected, "utf8").digest();
+  return (0, import_node_crypto5.timingSafeEqual)(a, b);
+}
+function cookieName(port) {
+  return `beacon_dashboard_${port}`;
+}
+function authCookie(port, token) {
+  return `${cookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`;
+}
+function readCookie(header, name) {
+  if (!header) return void 0;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq === -1) continue;
+    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return void 0;
+}
+function bearerToken(header) {
+  if (!header) return void 0;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return m ? m[1] : void 0;
+}
+function isAllowedHost(host, port) {
+  if (!host) return false;
+  const h = host.toLowerCase();
+  return LOOPBACK_HOST_NAMES.some((name) => h === name || h === `${name}:${port}`);
+}
+function isAllowedOrigin(origin, host) {
+  if (origin === void 0) return true;
+  return origin.toLowerCase() === `http://${host.toLowerCase()}`;
+}
+function isAllowedFetchSite(site, isApi) {
+  if (site === void 0) return true;
+  const s = site.toLowerCase();
+  if (s === "cross-site") return false;
+  if (isApi && s === "same-site") return false;
+  return true;
+}
+var CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'none'"
+].join("; ");
+var SECURITY_HEADERS = {
+  "content-security-policy": CONTENT_SECURITY_POLICY,
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-resource-policy": "same-origin",
+  // Everything here is live or per-run (token-gated); nothing should sit in a cache.
+  "cache-control": "no-store"
+};
+
+// electron/dashboard/static.ts
+var import_node_fs8 = require("node:fs");
+var import_node_path18 = require("node:path");
+var import_static = __toESM(require_static());
+function page(title, body) {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title></head><body><h1>${title}</h1>${body}</body></html>
+`;
+}
+var UNAUTHORIZED_PAGE = page(
+  "Beacon dashboard: sign-in link needed",
+  "<p>This dashboard only opens through the link printed by <code>beacon endpoint dashboard</code> (or the Beacon menu-bar app). That link carries a secret token that changes every time the dashboard starts.</p><p>Open the printed link again, or restart the dashboard and use the new link.</p>"
+);
+var NOT_BUILT_PAGE = page(
+  "Beacon dashboard: renderer not built",
+  "<p>The dashboard API is running, but the web interface has not been built. Run <code>npm run build</code> and restart the dashboard.</p><p>The API is available under <code>/api/</code> (for example <code>/api/health</code>).</p>"
+);
+function rendererBuilt(staticDir) {
+  return !!staticDir && (0, import_node_fs8.existsSync)((0, import_node_path18.join)(staticDir, "index.html"));
+}
+async function registerStatic(app, staticDir) {
+  if (rendererBuilt(staticDir)) {
+    await app.register(import_static.default, {
+      root: staticDir,
+      index: "index.html",
+      wildcard: true,
+      dotfiles: "deny",
+      // Our own Cache-Control (no-store) stays; the token-gated UI should not be cached.
+      cacheControl: false
+    });
+    return;
+  }
+  app.get("/", async (_req, reply) => reply.type("text/html; charset=utf-8").send(NOT_BUILT_PAGE));
+}
+
+// electron/dashboard/stream.ts
+var import_node_path19 = require("node:path");
+var TICK_MS = 1e4;
+var MAX_BACKLOG_BYTES = 8 * 1024 * 1024;
+var MAX_REPLAY = 2e3;
+var HEALTH_FILE_DEBOUNCE_MS = 100;
+function frame(event, data, id2) {
+  return `${id2 !== void 0 ? `id: ${id2}
+` : ""}event: ${event}
+data: ${JSON.stringify(data)}
+
+`;
+}
+var StreamHub = class {
+  constructor(reader, health, version) {
+    this.reader = reader;
+    this.health = health;
+    this.version = version;
+    this.unsubscribe.push(reader.subscribe((records) => this.broadcastEvents(records)));
+    const healthName = (0, import_node_path19.basename)(health.healthFile);
+    this.unsubscribe.push(
+      reader.onSiblingChange((name) => {
+        if (name === healthName) this.scheduleHealthCheck();
+      })
+    );
+  }
+  reader;
+  health;
+  version;
+  clients = /* @__PURE__ */ new Set();
+  timer = null;
+  healthKey = null;
+  healthCheckPending = null;
+  unsubscribe = [];
+  closed = false;
+  get clientCount() {
+    return this.clients.size;
+  }
+  /**
+   * Take over a response (already authorised by the caller) and start streaming. `headers`
+   * are the security headers the request pipeline decided on; they must be sent here because
+   * this response bypasses the framework's reply.
+   */
+  attach(res, headers, lastEventId) {
+    if (this.closed) {
+      res.writeHead(503, { ...headers, "content-type": "application/json" }).end(JSON.stringify({ error: "dashboard is shutting down" }));
+      return;
+    }
+    res.writeHead(200, {
+      ...headers,
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-store",
+      connection: "keep-alive",
+      "x-accel-buffering": "no"
+    });
+    res.socket?.setNoDelay(true);
+    const client = { res, lastWrite: Date.now() };
+    this.clients.add(client);
+    res.on("close", () => this.drop(client));
+    const last = this.reader.index.last();
+    const hello = { last_seq: last ? last.record.seq : null, version: this.version };
+    let out2 = `retry: 2000
+
+${frame(STREAM_EVENTS.hello, hello)}`;
+    const resumeFrom = lastEventId !== void 0 && /^\d+$/.test(lastEventId) ? Number(lastEventId) : null;
+    if (resumeFrom !== null && last && resumeFrom < last.record.seq) {
+      for (const rec of this.reader.index.after(resumeFrom, MAX_REPLAY)) out2 += frame(STREAM_EVENTS.event, rec, rec.seq);
+    }
+    this.write(client, out2);
+    void this.health.snapshot().then((h) => {
+      if (this.clients.has(client)) this.write(client, frame(STREAM_EVENTS.health, h));
+      if (this.healthKey === null) this.healthKey = HealthMonitor.changeKey(h);
+    });
+    this.ensureTimer();
+  }
+  /** End every stream (server shutdown) and stop listening to the reader. */
+  close() {
+    this.closed = true;
+    for (const u of this.unsubscribe) u();
+    this.unsubscribe.length = 0;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.healthCheckPending) clearTimeout(this.healthCheckPending);
+    this.healthCheckPending = null;
+    for (const c of [...this.clients]) {
+      this.clients.delete(c);
+      c.res.end();
+    }
+  }
+  /** Re-check health now and push it if it changed. Exposed for the server and tests. */
+  async checkHealth() {
+    if (this.clients.size === 0 || this.closed) return;
+    let h;
+    try {
+      h = await this.health.snapshot();
+    } catch {
+      return;
+    }
+    const key = HealthMonitor.changeKey(h);
+    if (key === this.healthKey) return;
+    this.healthKey = key;
+    const data = frame(STREAM_EVENTS.health, h);
+    for (const c of this.clients) this.write(c, data);
+  }
+  broadcastEvents(records) {
+    if (this.clients.size === 0) return;
+    let data = "";
+    for (const rec of records) data += frame(STREAM_EVENTS.event, rec, rec.seq);
+    for (const c of this.clients) this.write(c, data);
+  }
+  write(c, data) {
+    if (c.res.writableEnded || c.res.destroyed) return;
+    if (c.res.writableLength > MAX_BACKLOG_BYTES) {
+      this.drop(c);
+      c.res.destroy();
+      return;
+    }
+    c.res.write(data);
+    c.lastWrite = Date.now();
+  }
+  drop(c) {
+    this.clients.delete(c);
+    if (this.clients.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+      this.healthKey = null;
+    }
+  }
+  ensureTimer() {
+    if (this.timer || this.closed) return;
+    this.timer = setInterval(() => this.tick(), TICK_MS);
+    this.timer.unref();
+  }
+  tick() {
+    const now = Date.now();
+    for (const c of this.clients) {
+      if (now - c.lastWrite >= STREAM_HEARTBEAT_MS) this.write(c, ": ping\n\n");
+    }
+    void this.checkHealth();
+  }
+  scheduleHealthCheck() {
+    if (this.healthCheckPending || this.clients.size === 0) return;
+    this.healthCheckPending = setTimeout(() => {
+      this.healthCheckPending = null;
+      void this.checkHealth();
+    }, HEALTH_FILE_DEBOUNCE_MS);
+    this.healthCheckPending.unref();
+  }
+};
+
+// electron/dashboard/server.ts
+function json(reply, status, error) {
+  return reply.code(status).type("application/json; charset=utf-8").send({ error });
+}
+async function startDashboard(opts) {
+  const host = opts.host ?? LOOPBACK;
+  if (host !== LOOPBACK) throw new Error(`The dashboard binds to ${LOOPBACK} only (got ${String(host)})`);
+  const requestedPort = opts.port ?? DEFAULT_DASHBOARD_PORT;
+  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) throw new Error(`Invalid dashboard port ${requestedPort}`);
+  const token = opts.token ?? generateToken();
+  if (token.length < 16 || !/^[A-Za-z0-9._~-]+$/.test(token)) {
+    throw new Error("Dashboard token must be at least 16 URL-safe characters (A-Z a-z 0-9 . _ ~ -)");
+  }
+  const ownsReader = !opts.reader;
+  const reader = opts.reader ?? await LogReader.open({ logPath: opts.logPath, pollIntervalMs: opts.pollIntervalMs });
+  const startedAt = (/* @__PURE__ */ new Date()).toISOString();
+  const health = new HealthMonitor({
+    reader,
+    logPath: opts.logPath,
+    version: VERSION,
+    startedAt,
+    collectorUrl: opts.collectorUrl,
+    codexStatus: opts.codexStatus,
+    logSourceWarning: opts.logSourceWarning
+  });
+  const hub = new StreamHub(reader, health, VERSION);
+  let port = requestedPort;
+  const app = (0, import_fastify2.default)({
+    logger: false,
+    exposeHeadRoutes: false,
+    // Keep-alive sockets (and the browser's SSE connection) must not hold close() open.
+    forceCloseConnections: true,
+    return503OnClosing: true
+  });
+  app.addHook("onRequest", async (req, reply) => {
+    reply.headers(SECURITY_HEADERS);
+    const hostHeader = req.headers.host;
+    if (!isAllowedHost(hostHeader, port)) return json(reply, 403, "Forbidden: the Host header must be a loopback address for this port");
+    const url = new URL(req.url, "http://127.0.0.1");
+    const isApi = url.pathname === "/api" || url.pathname.startsWith("/api/");
+    const origin = req.headers.origin;
+    if (!isAllowedOrigin(typeof origin === "string" ? origin : void 0, hostHeader)) {
+      return json(reply, 403, "Forbidden: cross-origin requests are not allowed");
+    }
+    const site = req.headers["sec-fetch-site"];
+    if (!isAllowedFetchSite(typeof site === "string" ? site : void 0, isApi)) return json(reply, 403, "Forbidden: cross-site requests are not allowed");
+    if (req.method !== "GET") {
+      reply.header("allow", "GET");
+      return json(reply, 405, "method not allowed: this dashboard is read-only");
+    }
+    const presented = url.searchParams.get("token");
+    if (presented !== null) {
+      if (!tokensEqual(presented, token)) return unauthorized(reply, isApi);
+      url.searchParams.delete("token");
+      const rest = url.searchParams.toString();
+      reply.header("set-cookie", authCookie(port, token));
+      const path = `/${url.pathname.replace(/^[/\\]+/, "")}`;
+      return reply.code(303).header("location", `${path}${rest ? `?${rest}` : ""}`).send();
+    }
+    const cookie = readCookie(req.headers.cookie, cookieName(port));
+    const bearer = bearerToken(req.headers.authorization);
+    if (!tokensEqual(cookie, token) && !tokensEqual(bearer, token)) return unauthorized(reply, isApi);
+  });
+  registerApiRoutes(app, {
+    reader,
+    health,
+    hub,
+    streamHeaders: (reply) => {
+      const out2 = {};
+      for (const [k, v] of Object.entries(reply.getHeaders())) if (typeof v === "string") out2[k] = v;
+      return out2;
+    }
+  });
+  await registerStatic(app, opts.staticDir);
+  app.setNotFoundHandler(async (req, reply) => {
+    if (req.url.startsWith("/api")) return json(reply, 404, "no such API route");
+    return reply.code(404).type("text/plain; charset=utf-8").send("Not found");
+  });
+  try {
+    await app.listen({ host: LOOPBACK, port: requestedPort });
+  } catch (err) {
+    hub.close();
+    if (ownsReader) await reader.close();
+    const code = err.code;
+    if (code === "EADDRINUSE") throw new Error(`Dashboard port ${requestedPort} on ${LOOPBACK} is already in use; choose another with --port, or stop the process holding it`);
+    throw err;
+  }
+  const address = app.server.address();
+  port = typeof address === "object" && address ? address.port : requestedPort;
+  let closing = null;
+  return {
+    url: `http://${LOOPBACK}:${port}/?token=${token}`,
+    port,
+    token,
+    reader,
+    health: () => health.snapshot(),
+    close: () => {
+      closing ??= (async () => {
+        hub.close();
+        await app.close();
+        if (ownsReader) await reader.close();
+      })();
+      return closing;
+    }
+  };
+}
+function unauthorized(reply, isApi) {
+  if (isApi) {
+    reply.header("www-authenticate", 'Bearer realm="beacon-dashboard"');
+    return json(reply, 401, "unauthorized: open the dashboard link printed by beacon, or send Authorization: Bearer <token>");
+  }
+  return reply.code(401).type("text/html; charset=utf-8").send(UNAUTHORIZED_PAGE);
+}
+
+// electron/dashboard/renderer-dir.ts
+var import_node_fs9 = require("node:fs");
+var import_node_path20 = require("node:path");
+function rendererDir() {
+  const candidates = [(0, import_node_path20.resolve)(__dirname, "../../renderer"), (0, import_node_path20.resolve)(__dirname, "../../out/renderer")];
+  return candidates.find((c) => (0, import_node_fs9.existsSync)((0, import_node_path20.resolve)(c, "index.html")));
+}
+
+// electron/endpoint/status.ts
+var import_promises21 = require("node:fs/promises");
+
+// electron/codex/discovery.ts
+var import_node_child_process3 = require("node:child_process");
+var import_promises18 = require("node:fs/promises");
+var import_node_fs10 = require("node:fs");
+var import_node_path21 = require("node:path");
 async function isExecutable(p) {
   try {
-    const s = await (0, import_promises12.stat)(p);
+    const s = await (0, import_promises18.stat)(p);
     if (!s.isFile()) return false;
-    await (0, import_promises12.access)(p, import_node_fs7.constants.X_OK);
+    await (0, import_promises18.access)(p, import_node_fs10.constants.X_OK);
     return true;
   } catch {
     return false;
@@ -63414,7 +64436,7 @@ async function isExecutable(p) {
 }
 async function subdirs(dir) {
   try {
-    return (await (0, import_promises12.readdir)(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => (0, import_node_path13.join)(dir, d.name));
+    return (await (0, import_promises18.readdir)(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => (0, import_node_path21.join)(dir, d.name));
   } catch {
     return [];
   }
@@ -63422,40 +64444,40 @@ async function subdirs(dir) {
 async function candidateDirs(env, platform2 = process.platform) {
   const home2 = env.HOME ?? "";
   const out2 = [];
-  if (env.npm_config_prefix) out2.push({ dir: (0, import_node_path13.join)(env.npm_config_prefix, "bin"), source: "npm-global" });
-  out2.push({ dir: (0, import_node_path13.join)(home2, ".npm-global/bin"), source: "npm-global" });
+  if (env.npm_config_prefix) out2.push({ dir: (0, import_node_path21.join)(env.npm_config_prefix, "bin"), source: "npm-global" });
+  out2.push({ dir: (0, import_node_path21.join)(home2, ".npm-global/bin"), source: "npm-global" });
   out2.push({ dir: "/usr/local/bin", source: platform2 === "darwin" ? "homebrew" : "usr-local" });
   if (platform2 === "darwin") out2.push({ dir: "/opt/homebrew/bin", source: "homebrew" });
-  out2.push({ dir: (0, import_node_path13.join)(home2, ".local/bin"), source: "local-bin" });
-  out2.push({ dir: (0, import_node_path13.join)(home2, ".volta/bin"), source: "volta" });
-  out2.push({ dir: (0, import_node_path13.join)(home2, ".asdf/shims"), source: "asdf" });
-  out2.push({ dir: (0, import_node_path13.join)(home2, ".bun/bin"), source: "bun" });
-  out2.push({ dir: (0, import_node_path13.join)(home2, ".local/share/pnpm"), source: "pnpm" });
-  out2.push({ dir: (0, import_node_path13.join)(home2, "Library/pnpm"), source: "pnpm" });
-  for (const v of await subdirs((0, import_node_path13.join)(home2, ".nvm/versions/node"))) out2.push({ dir: (0, import_node_path13.join)(v, "bin"), source: "nvm" });
-  for (const v of await subdirs((0, import_node_path13.join)(home2, ".local/share/fnm/node-versions"))) out2.push({ dir: (0, import_node_path13.join)(v, "installation/bin"), source: "fnm" });
+  out2.push({ dir: (0, import_node_path21.join)(home2, ".local/bin"), source: "local-bin" });
+  out2.push({ dir: (0, import_node_path21.join)(home2, ".volta/bin"), source: "volta" });
+  out2.push({ dir: (0, import_node_path21.join)(home2, ".asdf/shims"), source: "asdf" });
+  out2.push({ dir: (0, import_node_path21.join)(home2, ".bun/bin"), source: "bun" });
+  out2.push({ dir: (0, import_node_path21.join)(home2, ".local/share/pnpm"), source: "pnpm" });
+  out2.push({ dir: (0, import_node_path21.join)(home2, "Library/pnpm"), source: "pnpm" });
+  for (const v of await subdirs((0, import_node_path21.join)(home2, ".nvm/versions/node"))) out2.push({ dir: (0, import_node_path21.join)(v, "bin"), source: "nvm" });
+  for (const v of await subdirs((0, import_node_path21.join)(home2, ".local/share/fnm/node-versions"))) out2.push({ dir: (0, import_node_path21.join)(v, "installation/bin"), source: "fnm" });
   return out2;
 }
 function codexVersion(binary, timeoutMs = 5e3) {
-  return new Promise((resolve11) => {
-    (0, import_node_child_process.execFile)(binary, ["--version"], { timeout: timeoutMs, killSignal: "SIGKILL", env: { ...process.env, NO_COLOR: "1" } }, (err, stdout, stderr) => {
+  return new Promise((resolve12) => {
+    (0, import_node_child_process3.execFile)(binary, ["--version"], { timeout: timeoutMs, killSignal: "SIGKILL", env: { ...process.env, NO_COLOR: "1" } }, (err, stdout, stderr) => {
       if (err) {
         const e = err;
-        resolve11({ error: e.killed ? `no answer within ${timeoutMs} ms` : (stderr || e.message).trim().split("\n")[0] });
+        resolve12({ error: e.killed ? `no answer within ${timeoutMs} ms` : (stderr || e.message).trim().split("\n")[0] });
         return;
       }
       const m = /(\d+\.\d+\.\d+[\w.-]*)/.exec(stdout);
-      resolve11(m ? { version: m[1] } : { error: `unexpected output: ${stdout.trim().slice(0, 80)}` });
+      resolve12(m ? { version: m[1] } : { error: `unexpected output: ${stdout.trim().slice(0, 80)}` });
     });
   });
 }
 async function discoverCodex(env = process.env, opts = {}) {
   const seen = /* @__PURE__ */ new Map();
-  const pathDirs = (env.PATH ?? "").split(import_node_path13.delimiter).filter(Boolean);
+  const pathDirs = (env.PATH ?? "").split(import_node_path21.delimiter).filter(Boolean);
   const add = async (dir, source, onPath) => {
-    const p = (0, import_node_path13.join)(dir, "codex");
+    const p = (0, import_node_path21.join)(dir, "codex");
     if (!await isExecutable(p)) return;
-    const real = await (0, import_promises12.realpath)(p).catch(() => p);
+    const real = await (0, import_promises18.realpath)(p).catch(() => p);
     const existing = seen.get(real);
     if (existing) {
       existing.onPath ||= onPath;
@@ -63474,55 +64496,20 @@ async function discoverCodex(env = process.env, opts = {}) {
     })
   );
   const home2 = codexHome("user", env);
-  const configPath = (0, import_node_path13.join)(home2, "config.toml");
-  const exists = async (p) => (0, import_promises12.access)(p).then(() => true, () => false);
+  const configPath = (0, import_node_path21.join)(home2, "config.toml");
+  const exists = async (p) => (0, import_promises18.access)(p).then(() => true, () => false);
   let profiles = [];
   try {
-    profiles = (await (0, import_promises12.readdir)(home2)).filter((f) => f.endsWith(".config.toml")).map((f) => (0, import_node_path13.join)(home2, f));
+    profiles = (await (0, import_promises18.readdir)(home2)).filter((f) => f.endsWith(".config.toml")).map((f) => (0, import_node_path21.join)(home2, f));
   } catch {
     profiles = [];
   }
   return { installs, codexHome: home2, codexHomeExists: await exists(home2), configPath, configExists: await exists(configPath), profiles };
 }
 
-// electron/endpoint/install-manifest.ts
-var import_promises13 = require("node:fs/promises");
-var ManifestError = class extends Error {
-};
-async function readManifest(path) {
-  let text;
-  try {
-    text = await (0, import_promises13.readFile)(path, "utf8");
-  } catch (err) {
-    if (err.code === "ENOENT") return null;
-    throw new ManifestError(`cannot read the install manifest ${path}: ${err.message}`);
-  }
-  try {
-    const m = JSON.parse(text);
-    if (m.schema !== 1 || !Array.isArray(m.codex_files)) throw new Error("unknown schema");
-    return m;
-  } catch (err) {
-    throw new ManifestError(`the install manifest ${path} is damaged (${err.message}); Beacon will not guess what it installed. Move it away and run \`beacon endpoint install\` again`);
-  }
-}
-function essence(m) {
-  const { created_at: _c, updated_at: _u, ...rest } = m;
-  return JSON.stringify(rest);
-}
-async function writeManifest(path, manifest) {
-  const current = await readManifest(path).catch(() => null);
-  if (current && essence(current) === essence(manifest)) return false;
-  manifest.updated_at = (/* @__PURE__ */ new Date()).toISOString();
-  await writeFileAtomic(path, JSON.stringify(manifest, null, 2) + "\n", { mode: 384 });
-  return true;
-}
-async function removeManifest(path) {
-  await (0, import_promises13.rm)(path, { force: true });
-}
-
 // electron/endpoint/lifecycle-codex-runtime.ts
-var import_node_child_process2 = require("node:child_process");
-var import_promises14 = require("node:fs/promises");
+var import_node_child_process4 = require("node:child_process");
+var import_promises19 = require("node:fs/promises");
 var LOOPBACK_NO_PROXY = ["127.0.0.1", "localhost", "*", "127.0.0.0/8", "::1"];
 function checkEnvironment(env) {
   const out2 = [];
@@ -63561,17 +64548,17 @@ function checkEnvironment(env) {
 }
 async function linuxProcesses() {
   const out2 = [];
-  const boot = await (0, import_promises14.readFile)("/proc/stat", "utf8").then((t) => Number(/^btime (\d+)/m.exec(t)?.[1] ?? NaN)).catch(() => NaN);
+  const boot = await (0, import_promises19.readFile)("/proc/stat", "utf8").then((t) => Number(/^btime (\d+)/m.exec(t)?.[1] ?? NaN)).catch(() => NaN);
   const HZ = 100;
-  for (const name of await (0, import_promises14.readdir)("/proc").catch(() => [])) {
+  for (const name of await (0, import_promises19.readdir)("/proc").catch(() => [])) {
     if (!/^\d+$/.test(name)) continue;
     const pid = Number(name);
     if (pid === process.pid) continue;
-    const cmd = await (0, import_promises14.readFile)(`/proc/${name}/cmdline`, "utf8").catch(() => "");
+    const cmd = await (0, import_promises19.readFile)(`/proc/${name}/cmdline`, "utf8").catch(() => "");
     if (!cmd) continue;
     const command = cmd.split("\0").filter(Boolean).join(" ");
     if (!isAppServer(command)) continue;
-    const statLine = await (0, import_promises14.readFile)(`/proc/${name}/stat`, "utf8").catch(() => "");
+    const statLine = await (0, import_promises19.readFile)(`/proc/${name}/stat`, "utf8").catch(() => "");
     const after = statLine.slice(statLine.lastIndexOf(")") + 2).split(" ");
     const ticks = Number(after[19]);
     out2.push({ pid, command, startedAtMs: Number.isFinite(boot) && Number.isFinite(ticks) ? (boot + ticks / HZ) * 1e3 : void 0 });
@@ -63579,9 +64566,9 @@ async function linuxProcesses() {
   return out2;
 }
 function psProcesses() {
-  return new Promise((resolve11) => {
-    (0, import_node_child_process2.execFile)("ps", ["-axo", "pid=,lstart=,command="], { timeout: 5e3, maxBuffer: 8 * 1024 * 1024 }, (err, stdout) => {
-      if (err) return resolve11([]);
+  return new Promise((resolve12) => {
+    (0, import_node_child_process4.execFile)("ps", ["-axo", "pid=,lstart=,command="], { timeout: 5e3, maxBuffer: 8 * 1024 * 1024 }, (err, stdout) => {
+      if (err) return resolve12([]);
       const out2 = [];
       for (const line of String(stdout).split("\n")) {
         const m = /^\s*(\d+)\s+(\w{3}\s+\w{3}\s+\d+\s+[\d:]+\s+\d{4})\s+(.*)$/.exec(line);
@@ -63589,7 +64576,7 @@ function psProcesses() {
         const t = Date.parse(m[2]);
         out2.push({ pid: Number(m[1]), command: m[3], startedAtMs: Number.isFinite(t) ? t : void 0 });
       }
-      resolve11(out2);
+      resolve12(out2);
     });
   });
 }
@@ -63600,243 +64587,9 @@ function listCodexAppServers(platform2 = process.platform) {
   return platform2 === "linux" ? linuxProcesses() : psProcesses();
 }
 
-// electron/endpoint/lifecycle-context.ts
-var import_node_path15 = require("node:path");
-
-// electron/endpoint/services/service-manager.ts
-var import_promises15 = require("node:fs/promises");
-var import_node_path14 = require("node:path");
-
-// electron/endpoint/services/unit-files.ts
-var LAUNCHD_LABEL = {
-  user: "com.beacon.endpoint.collector.user",
-  system: "com.beacon.endpoint.collector"
-};
-var SYSTEMD_UNIT = "beacon-collector.service";
-function xml(s) {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
-function launchdPlist(spec) {
-  const args = spec.programArguments.map((a) => `    <string>${xml(a)}</string>`).join("\n");
-  const env = Object.entries(spec.env ?? {}).map(([k, v]) => `    <key>${xml(k)}</key>
-    <string>${xml(v)}</string>`).join("\n");
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
-<plist version="1.0">
-<dict>
-  <key>Label</key>
-  <string>${LAUNCHD_LABEL[spec.mode]}</string>
-  <key>ProgramArguments</key>
-  <array>
-${args}
-  </array>
-  <key>RunAtLoad</key>
-  <true/>
-  <key>KeepAlive</key>
-  <true/>
-  <key>ThrottleInterval</key>
-  <integer>10</integer>
-  <key>ProcessType</key>
-  <string>Background</string>
-  <key>StandardOutPath</key>
-  <string>${xml(spec.stdoutPath)}</string>
-  <key>StandardErrorPath</key>
-  <string>${xml(spec.stderrPath)}</string>
-  <key>EnvironmentVariables</key>
-  <dict>
-${env}
-  </dict>
-</dict>
-</plist>
-`;
-}
-function systemdQuote(a) {
-  return /^[\w@%+=:,./-]+$/.test(a) ? a : `"${a.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
-}
-function systemdUnit(spec) {
-  const env = Object.entries(spec.env ?? {}).map(([k, v]) => `Environment=${systemdQuote(`${k}=${v}`)}`).join("\n");
-  return `[Unit]
-Description=Beacon collector: local OTLP endpoint for Codex telemetry (${spec.mode} mode)
-After=network.target
-
-[Service]
-Type=simple
-ExecStart=${spec.programArguments.map(systemdQuote).join(" ")}
-Restart=on-failure
-RestartSec=5
-KillSignal=SIGTERM
-TimeoutStopSec=15
-${env}${spec.mode === "system" ? "\nUMask=0027" : "\nUMask=0077"}
-
-[Install]
-WantedBy=${spec.mode === "system" ? "multi-user.target" : "default.target"}
-`;
-}
-
-// electron/endpoint/services/service-manager.ts
-function serviceKind(platform2 = process.platform) {
-  if (platform2 === "darwin") return "launchd";
-  if (platform2 === "linux") return "systemd";
-  return void 0;
-}
-function serviceFile(kind, mode, env = process.env) {
-  const home2 = env.HOME ?? "";
-  const root = env.BEACON_SYSTEM_ROOT || "/";
-  if (kind === "launchd") {
-    return mode === "system" ? (0, import_node_path14.join)(root, "Library/LaunchDaemons", `${LAUNCHD_LABEL.system}.plist`) : (0, import_node_path14.join)(home2, "Library/LaunchAgents", `${LAUNCHD_LABEL.user}.plist`);
-  }
-  return mode === "system" ? (0, import_node_path14.join)(root, "etc/systemd/system", SYSTEMD_UNIT) : (0, import_node_path14.join)(home2, ".config/systemd/user", SYSTEMD_UNIT);
-}
-function launchdDomain(mode, uid) {
-  return mode === "system" ? "system" : `gui/${uid}`;
-}
-var ServiceManager = class {
-  constructor(runner, kind, env = process.env, uid = process.getuid?.() ?? 0) {
-    this.runner = runner;
-    this.kind = kind;
-    this.env = env;
-    this.uid = uid;
-  }
-  runner;
-  kind;
-  env;
-  uid;
-  name(mode) {
-    return this.kind === "launchd" ? LAUNCHD_LABEL[mode] : SYSTEMD_UNIT;
-  }
-  systemctl(mode, args) {
-    return this.runner.run("systemctl", mode === "user" ? ["--user", ...args] : args);
-  }
-  async install(spec) {
-    const file = serviceFile(this.kind, spec.mode, this.env);
-    await (0, import_promises15.mkdir)((0, import_node_path14.join)(file, ".."), { recursive: true });
-    const text = this.kind === "launchd" ? launchdPlist(spec) : systemdUnit(spec);
-    await writeFileAtomic(file, text, { mode: 420 });
-    if (this.kind === "launchd") {
-      const domain = launchdDomain(spec.mode, this.uid);
-      await this.runner.run("launchctl", ["bootout", `${domain}/${this.name(spec.mode)}`]);
-      const r = await this.runner.run("launchctl", ["bootstrap", domain, file]);
-      if (r.code !== 0) throw new Error(`launchctl bootstrap ${domain} ${file} failed: ${r.stderr.trim() || `exit ${r.code}`}`);
-    } else {
-      const steps = [["daemon-reload"], ["enable", SYSTEMD_UNIT], ["restart", SYSTEMD_UNIT]];
-      for (const s of steps) {
-        const r = await this.systemctl(spec.mode, s);
-        if (r.code !== 0) throw new Error(`systemctl ${spec.mode === "user" ? "--user " : ""}${s.join(" ")} failed: ${r.stderr.trim() || `exit ${r.code}`}`);
-      }
-    }
-    return this.status(spec.mode);
-  }
-  async uninstall(mode) {
-    const file = serviceFile(this.kind, mode, this.env);
-    const existed = await (0, import_promises15.readFile)(file).then(() => true, () => false);
-    if (this.kind === "launchd") {
-      await this.runner.run("launchctl", ["bootout", `${launchdDomain(mode, this.uid)}/${this.name(mode)}`]);
-    } else {
-      await this.systemctl(mode, ["disable", "--now", SYSTEMD_UNIT]);
-    }
-    await (0, import_promises15.rm)(file, { force: true });
-    if (this.kind === "systemd" && existed) await this.systemctl(mode, ["daemon-reload"]);
-    return { removed: existed, file };
-  }
-  async status(mode) {
-    const file = serviceFile(this.kind, mode, this.env);
-    const installed = await (0, import_promises15.readFile)(file).then(() => true, () => false);
-    let running = false;
-    let detail;
-    if (this.kind === "launchd") {
-      const r = await this.runner.run("launchctl", ["print", `${launchdDomain(mode, this.uid)}/${this.name(mode)}`]);
-      running = r.code === 0 && /state = running/.test(r.stdout);
-      detail = r.code === 0 ? /state = (\w+)/.exec(r.stdout)?.[1] ?? "loaded" : "not loaded";
-    } else {
-      const r = await this.systemctl(mode, ["is-active", SYSTEMD_UNIT]);
-      detail = (r.stdout.trim() || r.stderr.trim() || `exit ${r.code}`).split("\n")[0];
-      running = r.code === 0 && detail === "active";
-    }
-    return { kind: this.kind, mode, name: this.name(mode), file, installed, running, detail };
-  }
-};
-
-// electron/endpoint/lifecycle-service-runner.ts
-var import_node_fs8 = require("node:fs");
-
-// electron/endpoint/services/service-runner.ts
-var import_node_child_process3 = require("node:child_process");
-var systemRunner = {
-  run(command, args) {
-    return new Promise((resolve11) => {
-      (0, import_node_child_process3.execFile)(command, args, { timeout: 15e3 }, (err, stdout, stderr) => {
-        const e = err;
-        const code = e ? typeof e.code === "number" ? e.code : e.code === "ENOENT" ? 127 : 1 : 0;
-        resolve11({ code, stdout: String(stdout), stderr: e && e.code === "ENOENT" ? `${command}: not found` : String(stderr) });
-      });
-    });
-  }
-};
-
-// electron/endpoint/lifecycle-service-runner.ts
-function recordingRunner(file) {
-  return {
-    async run(command, args) {
-      (0, import_node_fs8.appendFileSync)(file, JSON.stringify({ command, args }) + "\n");
-      if (command === "systemctl" && args.includes("is-active")) return { code: 0, stdout: "active\n", stderr: "" };
-      if (command === "launchctl" && args[0] === "print") return { code: 0, stdout: "state = running\n", stderr: "" };
-      return { code: 0, stdout: "", stderr: "" };
-    }
-  };
-}
-function runnerFromEnv(env) {
-  const spec = env.BEACON_SERVICE_RUNNER;
-  if (spec && spec.startsWith("record:")) return recordingRunner(spec.slice("record:".length));
-  return systemRunner;
-}
-
-// electron/endpoint/lifecycle-context.ts
-var LifecycleError = class extends Error {
-  constructor(message2, exitCode = 1) {
-    super(message2);
-    this.exitCode = exitCode;
-  }
-  exitCode;
-};
-function lifecycleContext(mode, env = process.env, platform2 = process.platform) {
-  const paths = beaconPaths(mode, env, platform2);
-  return {
-    mode,
-    env,
-    platform: platform2,
-    paths,
-    codexHome: codexHome(mode, env),
-    systemRoot: env.BEACON_SYSTEM_ROOT || "/",
-    collectorOutput: (0, import_node_path15.join)(paths.logDir, "collector.out.log")
-  };
-}
-function requireSystemPrivileges(ctx, verb) {
-  if (ctx.mode !== "system") return;
-  if (ctx.env.BEACON_SYSTEM_ROOT) return;
-  if (process.getuid?.() === 0) return;
-  throw new LifecycleError(`${verb} --system needs root: rerun with sudo, or leave out --system for the per-user install`);
-}
-function codexTargetFile(ctx, enforce = false) {
-  if (ctx.mode === "system" && enforce) return (0, import_node_path15.join)(ctx.codexHome, "requirements.toml");
-  return (0, import_node_path15.join)(ctx.codexHome, "config.toml");
-}
-function systemCodexFiles(ctx) {
-  const dir = (0, import_node_path15.join)(ctx.systemRoot, "etc/codex");
-  return { requirements: (0, import_node_path15.join)(dir, "requirements.toml"), managed: (0, import_node_path15.join)(dir, "managed_config.toml"), config: (0, import_node_path15.join)(dir, "config.toml") };
-}
-function serviceKindFor(ctx) {
-  const forced = ctx.env.BEACON_SERVICE_KIND;
-  return forced === "launchd" || forced === "systemd" ? forced : serviceKind(ctx.platform);
-}
-function serviceManagerFor(ctx) {
-  const kind = serviceKindFor(ctx);
-  if (!kind) return void 0;
-  return new ServiceManager(runnerFromEnv(ctx.env), kind, ctx.env, process.getuid?.() ?? 0);
-}
-
 // electron/endpoint/log-source.ts
-var import_promises16 = require("node:fs/promises");
-var import_node_path16 = require("node:path");
+var import_promises20 = require("node:fs/promises");
+var import_node_path22 = require("node:path");
 function resolveLogSource(input) {
   const out2 = { expected_log: input.expectedLog, expected_mode: input.mode, codex_port: input.codexPort, live_log: null };
   if (input.probe.kind !== "beacon") return out2;
@@ -63844,7 +64597,7 @@ function resolveLogSource(input) {
   out2.live_log = h.log_path;
   out2.live_mode = h.mode;
   out2.live_pid = h.pid;
-  if ((0, import_node_path16.resolve)(h.log_path) === (0, import_node_path16.resolve)(input.expectedLog)) return out2;
+  if ((0, import_node_path22.resolve)(h.log_path) === (0, import_node_path22.resolve)(input.expectedLog)) return out2;
   const who = `the ${h.mode}-mode collector on 127.0.0.1:${h.port ?? input.codexPort} (pid ${h.pid})`;
   out2.warning = `Codex's events go to ${who}, which writes ${h.log_path}; the ${input.mode}-mode log ${input.expectedLog} receives nothing. Look in ${h.log_path} for Codex events.`;
   if (input.mode === "user" && h.mode === "system") {
@@ -63858,9 +64611,9 @@ function resolveLogSource(input) {
 }
 var TAIL_BYTES = 64 * 1024;
 async function readLastEvent(path, now = /* @__PURE__ */ new Date()) {
-  const st = await (0, import_promises16.stat)(path).catch(() => null);
+  const st = await (0, import_promises20.stat)(path).catch(() => null);
   if (!st || !st.isFile() || st.size === 0) return void 0;
-  const fh = await (0, import_promises16.open)(path, "r");
+  const fh = await (0, import_promises20.open)(path, "r");
   try {
     const len = Math.min(TAIL_BYTES, st.size);
     const buf = Buffer.alloc(len);
@@ -63898,7 +64651,7 @@ function formatAge(seconds) {
 
 // electron/endpoint/status.ts
 async function readText(path) {
-  return (0, import_promises17.readFile)(path, "utf8").catch(() => null);
+  return (0, import_promises21.readFile)(path, "utf8").catch(() => null);
 }
 function portOf(ex) {
   if (ex.kind !== "otlp-http" || !ex.endpoint) return null;
@@ -64015,6 +64768,9 @@ async function computeStatus(opts = {}) {
   } catch (err) {
     manifestError = err.message;
   }
+  if (configError && manifest) {
+    config = { ...config, otlp_http_port: manifest.settings.port, runtime_log: manifest.runtime_log, content: manifest.settings.content, include_codex_spans: manifest.settings.include_codex_spans };
+  }
   const port = config.otlp_http_port;
   const expectedLog = config.runtime_log;
   const [probe, codex] = await Promise.all([probeCollector(port), codexTelemetry(ctx, manifest, port)]);
@@ -64023,7 +64779,7 @@ async function computeStatus(opts = {}) {
   const collector = collectorFrom(port, probe);
   const source = resolveLogSource({ mode, expectedLog, codexPort, probe: codexProbe.kind === "beacon" ? codexProbe : probe });
   const readLog = source.live_log ?? expectedLog;
-  const logStat = await (0, import_promises17.stat)(readLog).catch(() => null);
+  const logStat = await (0, import_promises21.stat)(readLog).catch(() => null);
   const health = await readHealthState(healthFileFor(readLog));
   const last = await readLastEvent(readLog, now).catch(() => void 0) ?? null;
   let service = null;
@@ -64033,7 +64789,7 @@ async function computeStatus(opts = {}) {
   }
   if (opts.discover) codex.installs = (await discoverCodex(env).catch(() => null))?.installs;
   const environment = checkEnvironment(env);
-  const configMtime = (await (0, import_promises17.stat)(codex.effective?.path ?? codex.config_path).catch(() => null))?.mtimeMs;
+  const configMtime = (await (0, import_promises21.stat)(codex.effective?.path ?? codex.config_path).catch(() => null))?.mtimeMs;
   const procs = await (opts.listProcesses ?? (() => listCodexAppServers()))().catch(() => []);
   const appServers = procs.map((p) => ({
     pid: p.pid,
@@ -64205,20 +64961,25 @@ function statusProviders(mode = "user", env = process.env, ttlMs = 3e3) {
 function parseAddr(addr) {
   const m = /^(?:(127\.0\.0\.1|localhost))?:?(\d{1,5})$/.exec(addr.trim());
   if (!m) throw new UsageError(`--addr must be 127.0.0.1:PORT (the dashboard only listens on loopback), got "${addr}"`);
-  return parseListenPort(m[2]);
+  try {
+    return parseListenPort(m[2]);
+  } catch (err) {
+    throw new UsageError(`--addr ${addr}: ${err.message}`);
+  }
 }
 function openInBrowser(url) {
   const cmd = process.platform === "darwin" ? "open" : process.platform === "win32" ? "cmd" : "xdg-open";
   const args = process.platform === "win32" ? ["/c", "start", "", url] : [url];
-  const child = (0, import_node_child_process4.spawn)(cmd, args, { stdio: "ignore", detached: true });
+  const child = (0, import_node_child_process5.spawn)(cmd, args, { stdio: "ignore", detached: true });
   child.on("error", () => process.stderr.write(`beacon: could not open a browser (${cmd}); open the URL above yourself
 `));
   child.unref();
 }
 function registerEndpointDashboard(_program, endpoint) {
-  endpoint.command("dashboard").description("Serve the local dashboard on 127.0.0.1 (read-only, token-protected) and print its URL.").option("--open", "open the dashboard in the default browser").option("--addr <addr>", "listen address, 127.0.0.1:PORT (default 127.0.0.1:8765)").option("--port <port>", "listen port (0 picks a free one)", parseListenPort).option("--log-path <file>", "read this runtime log instead of the live collector's").option("--system", "use the system-mode configuration").option("--json", "print the URL as JSON").action(async (flags) => {
+  endpoint.command("dashboard").description("Serve the local dashboard on 127.0.0.1 (read-only, token-protected) and print its URL.").option("--open", "open the dashboard in the default browser").option("--addr <addr>", "listen address, 127.0.0.1:PORT (the same as --port PORT)").option("--port <port>", "listen port on 127.0.0.1; 0 picks a free one (default: from config.json, else 8765)", parseListenPort).option("--log-path <file>", "read this runtime log instead of the live collector's", parsePath).option("--system", "use the system-mode configuration").option("--json", "print the URL as JSON (one line on stdout; nothing else)").action(async (flags) => {
+    if (flags.addr !== void 0 && flags.port !== void 0) throw new UsageError("--addr and --port both set the listen port; pass one of them", 2);
     const mode = flags.system ? "system" : "user";
-    const { config } = await readEndpointConfig(mode);
+    const { config } = await asUserErrors(() => readEndpointConfig(mode));
     const port = flags.addr !== void 0 ? parseAddr(flags.addr) : flags.port ?? config.dashboard_port;
     const probe = await probeCollector(config.otlp_http_port);
     const logPath = flags.logPath ?? (probe.kind === "beacon" ? probe.health.log_path : config.runtime_log);
@@ -64248,8 +65009,8 @@ function registerEndpointDashboard(_program, endpoint) {
       process.stdout.write("  Ctrl-C to stop\n");
     }
     if (flags.open) openInBrowser(dashboard.url);
-    await new Promise((resolve11) => {
-      const stop = () => void dashboard.close().then(resolve11, resolve11);
+    await new Promise((resolve12) => {
+      const stop = () => void dashboard.close().then(resolve12, resolve12);
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
     });
@@ -64257,139 +65018,76 @@ function registerEndpointDashboard(_program, endpoint) {
 }
 
 // electron/cli/commands/ci.ts
-var import_node_path21 = require("node:path");
+var import_node_path26 = require("node:path");
 
 // electron/ci/session-start.ts
-var import_node_fs16 = require("node:fs");
-
-// electron/endpoint/collector-process.ts
-var import_node_child_process5 = require("node:child_process");
-var import_node_fs9 = require("node:fs");
-var import_node_path17 = require("node:path");
-function cliEntry() {
-  if (true) return __filename;
-  const candidates = [(0, import_node_path17.join)(__dirname, "../cli/index.js"), (0, import_node_path17.resolve)(__dirname, "../../out/electron/cli/index.js"), (0, import_node_path17.resolve)(__dirname, "../../../out/electron/cli/index.js")];
-  for (const c of candidates) if ((0, import_node_fs9.existsSync)(c)) return c;
-  throw new Error(`cannot find the compiled beacon CLI (looked in ${candidates.join(", ")}); run \`npm run build\``);
-}
-async function waitForCollector(port, timeoutMs, expectPid) {
-  const deadline = Date.now() + timeoutMs;
-  let last = { kind: "none" };
-  while (Date.now() < deadline) {
-    last = await probeCollector(port, 1e3);
-    if (last.kind === "beacon" && (expectPid === void 0 || last.health.pid === expectPid)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return last;
-}
-async function spawnDetachedCollector(opts) {
-  const args = [cliEntry(), "endpoint", "run", "--port", String(opts.port), "--log-path", opts.logPath];
-  if (opts.mode === "system") args.push("--system");
-  if (opts.includeSpans) args.push("--include-codex-spans");
-  if (opts.content) args.push("--content", opts.content);
-  (0, import_node_fs9.mkdirSync)((0, import_node_path17.dirname)(opts.outputFile), { recursive: true, mode: 448 });
-  const fd = (0, import_node_fs9.openSync)(opts.outputFile, "a", 384);
-  const env = { ...opts.env ?? process.env };
-  if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = "1";
-  const child = (0, import_node_child_process5.spawn)(process.execPath, args, { detached: true, stdio: ["ignore", fd, fd], env });
-  (0, import_node_fs9.closeSync)(fd);
-  const pid = child.pid;
-  let exited;
-  child.on("exit", (code, signal) => {
-    exited = `exited with ${signal ?? `code ${code}`}`;
-  });
-  child.unref();
-  if (!pid) throw new Error("could not start the collector process");
-  const probe = await waitForCollector(opts.port, opts.readyTimeoutMs ?? 1e4, pid);
-  if (probe.kind !== "beacon") {
-    throw new Error(`the collector did not become ready on 127.0.0.1:${opts.port}${exited ? ` (it ${exited})` : ""}; see ${opts.outputFile}`);
-  }
-  return { pid, health: probe.health };
-}
-async function ensureCollector(opts) {
-  const probe = await probeCollector(opts.port);
-  if (probe.kind === "beacon") {
-    if ((0, import_node_path17.resolve)(probe.health.log_path) === (0, import_node_path17.resolve)(opts.logPath)) return { action: "already-running", health: probe.health };
-    return {
-      action: "conflict",
-      health: probe.health,
-      message: `a Beacon collector (pid ${probe.health.pid}, ${probe.health.mode} mode) already listens on port ${opts.port} but writes ${probe.health.log_path}, not ${opts.logPath}`
-    };
-  }
-  if (probe.kind === "other") {
-    return { action: "conflict", message: `port ${opts.port} on 127.0.0.1 is held by another program (${probe.detail}); choose another with --otlp-http-port` };
-  }
-  const started = await spawnDetachedCollector(opts);
-  return { action: "started", ...started };
-}
-
-// electron/ci/session-start.ts
-var import_node_path20 = require("node:path");
+var import_node_fs17 = require("node:fs");
+var import_node_path25 = require("node:path");
 
 // electron/ci/ci-paths.ts
-var import_node_fs10 = require("node:fs");
+var import_node_fs11 = require("node:fs");
 var import_node_os6 = require("node:os");
-var import_node_path18 = require("node:path");
+var import_node_path23 = require("node:path");
 function ciPathsIn(runDir) {
-  const dir = (0, import_node_path18.resolve)(runDir);
+  const dir = (0, import_node_path23.resolve)(runDir);
   return {
     runDir: dir,
-    statePath: (0, import_node_path18.join)(dir, "state.json"),
-    codexHome: (0, import_node_path18.join)(dir, "codex-home"),
-    logPath: (0, import_node_path18.join)(dir, "logs", "runtime.jsonl"),
-    collectorOutput: (0, import_node_path18.join)(dir, "collector.out"),
-    summaryJson: (0, import_node_path18.join)(dir, "summary.json"),
-    summaryMarkdown: (0, import_node_path18.join)(dir, "summary.md")
+    statePath: (0, import_node_path23.join)(dir, "state.json"),
+    codexHome: (0, import_node_path23.join)(dir, "codex-home"),
+    logPath: (0, import_node_path23.join)(dir, "logs", "runtime.jsonl"),
+    collectorOutput: (0, import_node_path23.join)(dir, "collector.out"),
+    summaryJson: (0, import_node_path23.join)(dir, "summary.json"),
+    summaryMarkdown: (0, import_node_path23.join)(dir, "summary.md")
   };
 }
 function resolveRunDir(env, override) {
   if (override) {
-    (0, import_node_fs10.mkdirSync)(override, { recursive: true, mode: 493 });
-    return (0, import_node_path18.resolve)(override);
+    (0, import_node_fs11.mkdirSync)(override, { recursive: true, mode: 493 });
+    return (0, import_node_path23.resolve)(override);
   }
   if (env.RUNNER_TEMP) {
-    const dir = (0, import_node_path18.join)(env.RUNNER_TEMP, "beacon");
-    (0, import_node_fs10.mkdirSync)(dir, { recursive: true, mode: 493 });
+    const dir = (0, import_node_path23.join)(env.RUNNER_TEMP, "beacon");
+    (0, import_node_fs11.mkdirSync)(dir, { recursive: true, mode: 493 });
     return dir;
   }
-  return (0, import_node_fs10.mkdtempSync)((0, import_node_path18.join)((0, import_node_os6.tmpdir)(), "beacon-ci-"));
+  return (0, import_node_fs11.mkdtempSync)((0, import_node_path23.join)((0, import_node_os6.tmpdir)(), "beacon-ci-"));
 }
 function defaultStatePath(env) {
   if (env.BEACON_CI_STATE_PATH) return env.BEACON_CI_STATE_PATH;
-  if (env.RUNNER_TEMP) return ciPathsIn((0, import_node_path18.join)(env.RUNNER_TEMP, "beacon")).statePath;
+  if (env.RUNNER_TEMP) return ciPathsIn((0, import_node_path23.join)(env.RUNNER_TEMP, "beacon")).statePath;
   return void 0;
 }
 
 // electron/ci/ci-codex-home.ts
-var import_node_fs11 = require("node:fs");
-var import_node_path19 = require("node:path");
+var import_node_fs12 = require("node:fs");
+var import_node_path24 = require("node:path");
 function ciCodexConfigToml(port, includeSpans = false) {
   const lines = renderOtelBlockLines({ port, environment: "ci", logUserPrompt: true, includeSpans }).filter((l) => !l.startsWith("#"));
   return ["# Written by `beacon ci start` for this CI run only: OTLP export to the run's local collector.", ...lines].join("\n") + "\n";
 }
 function writeCiCodexHome(codexHome2, port, includeSpans = false) {
-  (0, import_node_fs11.mkdirSync)(codexHome2, { recursive: true, mode: 493 });
-  const config = (0, import_node_path19.join)(codexHome2, "config.toml");
+  (0, import_node_fs12.mkdirSync)(codexHome2, { recursive: true, mode: 493 });
+  const config = (0, import_node_path24.join)(codexHome2, "config.toml");
   const tmp = `${config}.${process.pid}.tmp`;
-  (0, import_node_fs11.writeFileSync)(tmp, ciCodexConfigToml(port, includeSpans), { mode: 420 });
-  (0, import_node_fs11.renameSync)(tmp, config);
+  (0, import_node_fs12.writeFileSync)(tmp, ciCodexConfigToml(port, includeSpans), { mode: 420 });
+  (0, import_node_fs12.renameSync)(tmp, config);
   return config;
 }
 
 // electron/ci/ci-state.ts
-var import_node_fs12 = require("node:fs");
+var import_node_fs13 = require("node:fs");
 var CI_STATE_VERSION = 1;
 var CiStateError = class extends Error {
 };
 function writeCiState(state) {
   const tmp = `${state.state_path}.${process.pid}.tmp`;
-  (0, import_node_fs12.writeFileSync)(tmp, JSON.stringify(state, null, 2) + "\n", { mode: 384 });
-  (0, import_node_fs12.renameSync)(tmp, state.state_path);
+  (0, import_node_fs13.writeFileSync)(tmp, JSON.stringify(state, null, 2) + "\n", { mode: 384 });
+  (0, import_node_fs13.renameSync)(tmp, state.state_path);
 }
 function readCiState(path) {
   let text;
   try {
-    text = (0, import_node_fs12.readFileSync)(path, "utf8");
+    text = (0, import_node_fs13.readFileSync)(path, "utf8");
   } catch (err) {
     const code = err.code;
     throw new CiStateError(code === "ENOENT" ? `no CI session state at ${path} (did \`beacon ci start\` run in this job?)` : `cannot read CI session state ${path}: ${err.message}`);
@@ -64408,26 +65106,26 @@ function readCiState(path) {
 // electron/ci/free-port.ts
 var import_node_net = require("node:net");
 function pickFreePort() {
-  return new Promise((resolve11, reject) => {
+  return new Promise((resolve12, reject) => {
     const srv = (0, import_node_net.createServer)();
     srv.unref();
     srv.once("error", reject);
     srv.listen(0, LOOPBACK, () => {
       const addr = srv.address();
       const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => port ? resolve11(port) : reject(new Error("could not pick a free port")));
+      srv.close(() => port ? resolve12(port) : reject(new Error("could not pick a free port")));
     });
   });
 }
 
 // electron/ci/run-context.ts
-var import_node_fs13 = require("node:fs");
+var import_node_fs14 = require("node:fs");
 function pullRequestNumber(env) {
   const m = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? "");
   if (m) return m[1];
   if (env.GITHUB_EVENT_PATH && /^pull_request/.test(env.GITHUB_EVENT_NAME ?? "")) {
     try {
-      const payload = JSON.parse((0, import_node_fs13.readFileSync)(env.GITHUB_EVENT_PATH, "utf8"));
+      const payload = JSON.parse((0, import_node_fs14.readFileSync)(env.GITHUB_EVENT_PATH, "utf8"));
       const n2 = payload.pull_request?.number ?? payload.number;
       if (typeof n2 === "number" && Number.isInteger(n2) && n2 > 0) return String(n2);
     } catch {
@@ -64474,7 +65172,7 @@ function resourceAttributes(ctx, existing) {
 
 // electron/ci/github-files.ts
 var import_node_crypto6 = require("node:crypto");
-var import_node_fs14 = require("node:fs");
+var import_node_fs15 = require("node:fs");
 function formatGithubKeyValues(vars) {
   let out2 = "";
   for (const [name, value] of Object.entries(vars)) {
@@ -64495,12 +65193,12 @@ ${delim}
 }
 function appendGithubFile(file, vars) {
   if (!file) return false;
-  (0, import_node_fs14.appendFileSync)(file, formatGithubKeyValues(vars));
+  (0, import_node_fs15.appendFileSync)(file, formatGithubKeyValues(vars));
   return true;
 }
 function appendStepSummary(file, markdown) {
   if (!file) return false;
-  (0, import_node_fs14.appendFileSync)(file, markdown.endsWith("\n") ? markdown : markdown + "\n");
+  (0, import_node_fs15.appendFileSync)(file, markdown.endsWith("\n") ? markdown : markdown + "\n");
   return true;
 }
 function workflowCommand(kind, message2) {
@@ -64509,7 +65207,7 @@ function workflowCommand(kind, message2) {
 }
 
 // electron/ci/collector-stop.ts
-var import_node_fs15 = require("node:fs");
+var import_node_fs16 = require("node:fs");
 var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function isProcessAlive(pid) {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -64519,7 +65217,7 @@ function isProcessAlive(pid) {
     return err.code === "EPERM";
   }
   try {
-    const stat11 = (0, import_node_fs15.readFileSync)(`/proc/${pid}/stat`, "utf8");
+    const stat11 = (0, import_node_fs16.readFileSync)(`/proc/${pid}/stat`, "utf8");
     return stat11.slice(stat11.lastIndexOf(")") + 2, stat11.lastIndexOf(")") + 3) !== "Z";
   } catch {
     return true;
@@ -64575,7 +65273,7 @@ async function stopCollectorProcess(pid, timeoutMs = 1e4) {
 
 // electron/ci/session-start.ts
 async function runningSession(paths) {
-  if (!(0, import_node_fs16.existsSync)(paths.statePath)) return void 0;
+  if (!(0, import_node_fs17.existsSync)(paths.statePath)) return void 0;
   let state;
   try {
     state = readCiState(paths.statePath);
@@ -64584,7 +65282,7 @@ async function runningSession(paths) {
   }
   if (!isProcessAlive(state.pid)) return void 0;
   const probe = await probeCollector(state.port);
-  if (probe.kind === "beacon" && probe.health.pid === state.pid && (0, import_node_path20.resolve)(probe.health.log_path) === (0, import_node_path20.resolve)(paths.logPath)) return state;
+  if (probe.kind === "beacon" && probe.health.pid === state.pid && (0, import_node_path25.resolve)(probe.health.log_path) === (0, import_node_path25.resolve)(paths.logPath)) return state;
   return void 0;
 }
 function collectorEnv(env) {
@@ -64666,17 +65364,17 @@ async function startCiSession(opts) {
   } catch (err) {
     if (!previous) {
       await stopCollectorProcess(state.pid, 5e3);
-      (0, import_node_fs16.rmSync)(paths.statePath, { force: true });
+      (0, import_node_fs17.rmSync)(paths.statePath, { force: true });
     }
     throw err;
   }
 }
 
 // electron/ci/session-finish.ts
-var import_node_fs18 = require("node:fs");
+var import_node_fs19 = require("node:fs");
 
 // electron/ci/validate.ts
-var import_node_fs17 = require("node:fs");
+var import_node_fs18 = require("node:fs");
 
 // electron/ci/exit-codes.ts
 var CI_EXIT = {
@@ -64717,7 +65415,7 @@ function validateRuntimeLog(opts) {
   };
   let active;
   try {
-    active = (0, import_node_fs17.readFileSync)(opts.logPath, "utf8");
+    active = (0, import_node_fs18.readFileSync)(opts.logPath, "utf8");
   } catch (err) {
     const code = err.code;
     if (code === "ENOENT") {
@@ -64735,7 +65433,7 @@ function validateRuntimeLog(opts) {
     if (file === opts.logPath) text = active;
     else {
       try {
-        text = (0, import_node_fs17.readFileSync)(file, "utf8");
+        text = (0, import_node_fs18.readFileSync)(file, "utf8");
       } catch {
         continue;
       }
@@ -64981,8 +65679,8 @@ ${opts.requireTelemetry ? "❌" : "⚠️"} **Telemetry missing**: ${err.message
     collector: { pid: state.pid, port: state.port, drained: drain?.drained ?? false, killed: stop?.killed ?? false },
     notes
   };
-  (0, import_node_fs18.writeFileSync)(paths.summaryJson, JSON.stringify(json2, null, 2) + "\n", { mode: 384 });
-  (0, import_node_fs18.writeFileSync)(paths.summaryMarkdown, markdown, { mode: 384 });
+  (0, import_node_fs19.writeFileSync)(paths.summaryJson, JSON.stringify(json2, null, 2) + "\n", { mode: 384 });
+  (0, import_node_fs19.writeFileSync)(paths.summaryMarkdown, markdown, { mode: 384 });
   appendStepSummary(opts.env.GITHUB_STEP_SUMMARY, markdown);
   appendGithubFile(opts.env.GITHUB_OUTPUT, {
     "codex-home": state.codex_home,
@@ -64997,16 +65695,16 @@ ${opts.requireTelemetry ? "❌" : "⚠️"} **Telemetry missing**: ${err.message
 // electron/ci/session-exec.ts
 var import_node_child_process6 = require("node:child_process");
 var import_node_os7 = require("node:os");
-function runChild(argv, env) {
-  return new Promise((resolve11) => {
-    const child = (0, import_node_child_process6.spawn)(argv[0], argv.slice(1), { stdio: "inherit", env });
+function runChild(argv, env, stdoutToStderr) {
+  return new Promise((resolve12) => {
+    const child = (0, import_node_child_process6.spawn)(argv[0], argv.slice(1), { stdio: ["inherit", stdoutToStderr ? 2 : "inherit", "inherit"], env });
     const forward = (sig) => child.kill(sig);
     process.on("SIGINT", forward);
     process.on("SIGTERM", forward);
     const done = (code) => {
       process.off("SIGINT", forward);
       process.off("SIGTERM", forward);
-      resolve11(code);
+      resolve12(code);
     };
     child.once("error", (err) => {
       process.stderr.write(`beacon: cannot run ${argv[0]}: ${err.message}
@@ -65019,7 +65717,7 @@ function runChild(argv, env) {
 async function execCiSession(opts) {
   const started = await startCiSession({ ...opts.start, exportToGithubEnv: false });
   opts.onStarted?.(started);
-  const commandExit = await runChild(opts.argv, { ...opts.start.env, ...started.state.exports });
+  const commandExit = await runChild(opts.argv, { ...opts.start.env, ...started.state.exports }, !!opts.childStdoutToStderr);
   const finish = await finishCiSession({ ...opts.finish, env: opts.start.env, statePath: started.state.state_path });
   return { started, commandExit, finish, exitCode: commandExit !== 0 ? commandExit : finish.exitCode };
 }
@@ -65031,9 +65729,11 @@ function parseBool(value) {
   if (["false", "0", "no", "off"].includes(v)) return false;
   throw new InvalidArgumentError(`"${value}" is not true or false.`);
 }
-function parseCount(value) {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`"${value}" is not a whole number (0 or more).`);
-  return Number(value);
+function parseMinEvents(value) {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`"${value}" is not a whole number.`);
+  const n2 = Number(value);
+  if (n2 < 1) throw new InvalidArgumentError("It must be at least 1 (to only warn when telemetry is missing, pass --require-telemetry=false).");
+  return n2;
 }
 function parseMs(value) {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`"${value}" is not a number of milliseconds.`);
@@ -65043,10 +65743,13 @@ function shellExports(vars) {
   return Object.entries(vars).map(([k, v]) => `export ${k}='${v.replace(/'/g, `'\\''`)}'`).join("\n");
 }
 function addStartOptions(cmd) {
-  return cmd.option("--harness <name>", "agent harness to capture: codex", parseHarness, "codex").option("--port <port>", "OTLP/HTTP port on 127.0.0.1 (default: a free port; 4318 may be taken on a shared runner)", parsePort).option("--run-dir <dir>", "where the run keeps its files (default: $RUNNER_TEMP/beacon on GitHub Actions, else a new temp dir)").option("--include-codex-spans", "also capture Codex spans (high volume)").option("--content <policy>", "content policy: full | redacted | metadata (default: redacted)", parseContentPolicy);
+  return cmd.option("--harness <name>", "agent harness to capture: codex (also codex-cli, codex_cli)", parseHarness, "codex").option("--port <port>", "OTLP/HTTP port on 127.0.0.1 (default: a free port; 4318 may be taken on a shared runner)", parsePort).addOption(new Option("--otlp-http-port <port>", "same as --port").argParser(parsePort)).option("--run-dir <dir>", "where the run keeps its files (default: $RUNNER_TEMP/beacon on GitHub Actions, else a new temp dir)", parsePath).option("--include-codex-spans", "also capture Codex spans (high volume)").option("--content <policy>", "content policy: full | redacted | metadata (default: redacted)", parseContentPolicy);
+}
+function addCountedHarness(cmd) {
+  return cmd.option("--harness <name>", "agent harness whose events are counted: codex (also codex-cli, codex_cli)", parseHarness, "codex");
 }
 function addFinishOptions(cmd) {
-  return cmd.option("--min-events <n>", "fewest Codex events the run must have produced", parseCount, 1).option("--require-telemetry <bool>", "fail (exit 1) when telemetry is missing; false: a warning only", parseBool, true).option("--quiet-ms <ms>", "how long the collector must be idle before it is stopped", parseMs).option("--drain-timeout-ms <ms>", "longest wait for the collector to go idle", parseMs);
+  return cmd.option("--min-events <n>", "fewest Codex events the run must have produced (at least 1)", parseMinEvents, 1).option("--require-telemetry <bool>", "fail (exit 1) when telemetry is missing; false: a warning only", parseBool, true).option("--quiet-ms <ms>", "how long the collector must be idle before it is stopped (default: 1500)", parseMs).option("--drain-timeout-ms <ms>", "longest wait for the collector to go idle (default: 30000)", parseMs);
 }
 function printStarted(r, env, json2) {
   const s = r.state;
@@ -65069,6 +65772,8 @@ function printFinished(r, env, json2) {
     process.stdout.write(
       JSON.stringify({ status: r.status, exit_code: r.exitCode, message: r.message, notes: r.notes, summary_path: r.summaryPath, validation: r.validation && { status: r.validation.status, stages: r.validation.stages, codex_events: r.validation.codexEvents }, summary: r.summary }) + "\n"
     );
+    if (r.status === "failed") process.stderr.write(`beacon: ${r.message}
+`);
     return;
   }
   const onGithub = env.GITHUB_ACTIONS === "true";
@@ -65097,6 +65802,19 @@ function printFinished(r, env, json2) {
 `);
   }
 }
+function startPort(flags) {
+  if (flags.port !== void 0 && flags.otlpHttpPort !== void 0 && flags.port !== flags.otlpHttpPort) {
+    throw new UsageError(`--port ${flags.port} and --otlp-http-port ${flags.otlpHttpPort} disagree; pass one of them`, CI_EXIT.usage);
+  }
+  return flags.port ?? flags.otlpHttpPort;
+}
+async function withRunDirHint(fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    throw fileProblem(err, "choose another --run-dir") ?? err;
+  }
+}
 function finishOpts(flags) {
   return { minEvents: flags.minEvents, requireTelemetry: flags.requireTelemetry, quietMs: flags.quietMs, drainTimeoutMs: flags.drainTimeoutMs };
 }
@@ -65106,12 +65824,13 @@ function registerCi(_program, _endpoint, ci) {
       "Start capturing Codex telemetry for this CI run: a temporary CODEX_HOME (only an [otel] table), a detached collector that outlives the step, and CODEX_HOME / BEACON_CI_* / OTEL_RESOURCE_ATTRIBUTES exported to $GITHUB_ENV (printed as `export` lines elsewhere)."
     )
   ).option("--json", "print the session as JSON").addHelpText("after", "\nStep outputs ($GITHUB_OUTPUT): codex-home, log-path, state-path, run-dir.\nExit codes: 0 started (or reused), 1 the collector did not start, 2 usage error.").action(async (flags) => {
-    const r = await startCiSession({ env: process.env, port: flags.port, runDir: flags.runDir, includeSpans: flags.includeCodexSpans, content: flags.content, exportToGithubEnv: true });
+    const port = startPort(flags);
+    const r = await withRunDirHint(() => startCiSession({ env: process.env, port, runDir: flags.runDir, includeSpans: flags.includeCodexSpans, content: flags.content, exportToGithubEnv: true }));
     printStarted(r, process.env, flags.json);
   });
   addFinishOptions(
-    ci.command("finish").description("Wait for the collector to drain, stop it, validate the runtime log and write the summary (summary.json, $GITHUB_STEP_SUMMARY).")
-  ).option("--state <path>", "state file of `ci start` (default: $BEACON_CI_STATE_PATH, else $RUNNER_TEMP/beacon/state.json)").option("--json", "print the result as JSON").addHelpText("after", CI_EXIT_HELP).action(async (flags) => {
+    addCountedHarness(ci.command("finish")).description("Wait for the collector to drain, stop it, validate the runtime log and write the summary (summary.json, $GITHUB_STEP_SUMMARY).")
+  ).option("--state <path>", "state file of `ci start` (default: $BEACON_CI_STATE_PATH, else $RUNNER_TEMP/beacon/state.json)", parsePath).option("--json", "print the result as JSON").addHelpText("after", CI_EXIT_HELP).action(async (flags) => {
     let r;
     try {
       r = await finishCiSession({ env: process.env, statePath: flags.state, ...finishOpts(flags) });
@@ -65122,27 +65841,29 @@ function registerCi(_program, _endpoint, ci) {
     printFinished(r, process.env, flags.json);
     process.exitCode = r.exitCode;
   });
-  addFinishOptions(addStartOptions(ci.command("exec").description("Start, run <command...> with the session environment, then finish."))).argument("<command...>", "the command to run (put it after --)").option("--json", "print the finish result as JSON").addHelpText("after", `${CI_EXIT_HELP}
+  addFinishOptions(addStartOptions(ci.command("exec").description("Start, run <command...> with the session environment, then finish."))).argument("<command...>", "the command to run (put it after --)").option("--json", "print the finish result as JSON (the command's own stdout goes to stderr, so stdout is only JSON)").addHelpText("after", `${CI_EXIT_HELP}
   The command's own exit code is returned when it is not 0.
 
 Example: beacon ci exec --min-events 5 -- codex exec "fix the failing test"`).action(async (argv, flags) => {
-    const r = await execCiSession({
+    const port = startPort(flags);
+    const r = await withRunDirHint(() => execCiSession({
       argv,
-      start: { env: process.env, port: flags.port, runDir: flags.runDir, includeSpans: flags.includeCodexSpans, content: flags.content },
+      start: { env: process.env, port, runDir: flags.runDir, includeSpans: flags.includeCodexSpans, content: flags.content },
       finish: finishOpts(flags),
+      childStdoutToStderr: !!flags.json,
       onStarted: (s) => {
         if (!flags.json) process.stderr.write(`beacon: CI session started (collector pid ${s.state.pid} on 127.0.0.1:${s.state.port}, log ${s.state.log_path})
 `);
       }
-    });
+    }));
     printFinished(r.finish, process.env, flags.json);
     if (r.commandExit !== 0 && !flags.json) process.stderr.write(`beacon: the command exited with code ${r.commandExit}
 `);
     process.exitCode = r.exitCode;
   });
-  ci.command("validate").description("Check a runtime log: it exists, every line parses, and it holds enough Codex events.").option("--log <path>", "runtime log (default: $BEACON_CI_LOG_PATH, else $RUNNER_TEMP/beacon/logs/runtime.jsonl)").option("--min-events <n>", "fewest Codex events required", parseCount, 1).option("--since <time>", "count only events at or after this RFC 3339 time").option("--json", "print the result as JSON").addHelpText("after", CI_EXIT_HELP.replace(" (or only a warning, with --require-telemetry=false)", "")).action((flags) => {
+  addCountedHarness(ci.command("validate")).description("Check a runtime log: it exists, every line parses, and it holds enough Codex events.").option("--log <path>", "runtime log (default: $BEACON_CI_LOG_PATH, else $RUNNER_TEMP/beacon/logs/runtime.jsonl)", parsePath).option("--min-events <n>", "fewest Codex events required (at least 1)", parseMinEvents, 1).option("--since <time>", "count only events at or after this RFC 3339 time").option("--json", "print the result as JSON").addHelpText("after", CI_EXIT_HELP.replace(" (or only a warning, with --require-telemetry=false)", "")).action((flags) => {
     const env = process.env;
-    const logPath = flags.log ?? env.BEACON_CI_LOG_PATH ?? (env.RUNNER_TEMP ? ciPathsIn((0, import_node_path21.join)(env.RUNNER_TEMP, "beacon")).logPath : void 0);
+    const logPath = flags.log ?? env.BEACON_CI_LOG_PATH ?? (env.RUNNER_TEMP ? ciPathsIn((0, import_node_path26.join)(env.RUNNER_TEMP, "beacon")).logPath : void 0);
     if (!logPath) throw new UsageError("no runtime log given: pass --log <path> (or run inside a `beacon ci start` session)", CI_EXIT.usage);
     if (flags.since !== void 0 && !Number.isFinite(Date.parse(flags.since))) throw new UsageError(`--since "${flags.since}" is not a date/time`, CI_EXIT.usage);
     const v = validateRuntimeLog({ logPath, minEvents: flags.minEvents, since: flags.since });
@@ -65153,641 +65874,10 @@ Example: beacon ci exec --min-events 5 -- codex exec "fix the failing test"`).ac
 Runtime log: ${v.logPath}
 ` + v.stages.map((s) => `${s.name}: ${s.status} (${s.message})`).join("\n") + "\n");
     }
+    const failed = v.stages.filter((s) => s.status === "fail");
+    if (failed.length) process.stderr.write(`beacon: CI validation ${v.status}: ${failed[0].message}
+`);
     process.exitCode = v.exitCode;
-  });
-}
-
-// electron/endpoint/lifecycle-install.ts
-var import_promises19 = require("node:fs/promises");
-
-// electron/endpoint/lifecycle-collector.ts
-var import_node_path22 = require("node:path");
-async function startCollectorFor(ctx, manifest, startedBy, previous) {
-  const result = await ensureCollector({
-    port: manifest.settings.port,
-    logPath: manifest.runtime_log,
-    mode: ctx.mode,
-    includeSpans: manifest.settings.include_codex_spans,
-    content: manifest.settings.content,
-    outputFile: manifest.collector_output,
-    env: ctx.env
-  });
-  if (result.action === "started") {
-    return { result, record: { pid: result.pid, port: manifest.settings.port, log_path: manifest.runtime_log, started_at: result.health.started_at, started_by: startedBy } };
-  }
-  if (result.action === "already-running") {
-    const ours = previous && previous.pid === result.health.pid ? previous : null;
-    return { result, record: ours };
-  }
-  return { result, record: previous };
-}
-async function waitGone(pid, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!pidAlive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return !pidAlive(pid);
-}
-async function stopRecordedCollector(record, timeoutMs = 1e4) {
-  if (!record) return { kind: "not-running" };
-  const probe = await probeCollector(record.port);
-  if (probe.kind === "none") return { kind: "not-running" };
-  if (probe.kind === "other") return { kind: "not-ours", message: `port ${record.port} is now held by another program (${probe.detail}); left alone` };
-  const h = probe.health;
-  if (h.pid !== record.pid || (0, import_node_path22.resolve)(h.log_path) !== (0, import_node_path22.resolve)(record.log_path)) {
-    return { kind: "not-ours", message: `the collector on port ${record.port} (pid ${h.pid}, writing ${h.log_path}) is not the one install started (pid ${record.pid}); left running` };
-  }
-  try {
-    process.kill(h.pid, "SIGTERM");
-  } catch (err) {
-    if (err.code === "ESRCH") return { kind: "not-running" };
-    return { kind: "failed", message: `cannot stop the collector (pid ${h.pid}): ${err.message}` };
-  }
-  if (await waitGone(h.pid, timeoutMs)) return { kind: "stopped", pid: h.pid };
-  return { kind: "failed", message: `the collector (pid ${h.pid}) did not stop within ${Math.round(timeoutMs / 1e3)} s of SIGTERM` };
-}
-
-// electron/endpoint/lifecycle-files.ts
-var import_promises18 = require("node:fs/promises");
-var import_node_path23 = require("node:path");
-async function makeDirs(dir, mode) {
-  const target = (0, import_node_path23.resolve)(dir);
-  const missing = [];
-  for (let d = target; ; d = (0, import_node_path23.dirname)(d)) {
-    const st = await (0, import_promises18.stat)(d).catch(() => null);
-    if (st) {
-      if (!st.isDirectory()) throw new Error(`${d} exists and is not a directory`);
-      break;
-    }
-    missing.push(d);
-    if ((0, import_node_path23.dirname)(d) === d) break;
-  }
-  missing.reverse();
-  for (const d of missing) {
-    await (0, import_promises18.mkdir)(d, { mode }).catch((err) => {
-      if (err.code !== "EEXIST") throw err;
-    });
-    await (0, import_promises18.chmod)(d, mode);
-  }
-  return missing;
-}
-async function missingDirs(dir) {
-  const out2 = [];
-  for (let d = (0, import_node_path23.resolve)(dir); ; d = (0, import_node_path23.dirname)(d)) {
-    if (await (0, import_promises18.stat)(d).then(() => true, () => false)) break;
-    out2.push(d);
-    if ((0, import_node_path23.dirname)(d) === d) break;
-  }
-  return out2.reverse();
-}
-async function removeDirsIfEmpty(dirs) {
-  const removed = [];
-  const kept = [];
-  for (const d of [...dirs].sort((a, b) => b.length - a.length)) {
-    try {
-      await (0, import_promises18.rmdir)(d);
-      removed.push(d);
-    } catch (err) {
-      const code = err.code;
-      if (code === "ENOENT") continue;
-      kept.push(d);
-    }
-  }
-  return { removed, kept };
-}
-async function systemLogGroup(platform2 = process.platform) {
-  const wanted = platform2 === "darwin" ? "admin" : "adm";
-  if (platform2 === "darwin") return { name: "admin", gid: 80 };
-  const text = await (0, import_promises18.readFile)("/etc/group", "utf8").catch(() => "");
-  for (const line of text.split("\n")) {
-    const [name, , gid] = line.split(":");
-    if (name === wanted && /^\d+$/.test(gid ?? "")) return { name, gid: Number(gid) };
-  }
-  return void 0;
-}
-async function prepareSystemLogDir(dir, platform2 = process.platform) {
-  const created = await makeDirs(dir, 488);
-  let group;
-  if (process.getuid?.() === 0) {
-    const g = await systemLogGroup(platform2);
-    if (g) {
-      await (0, import_promises18.chown)(dir, 0, g.gid);
-      group = g.name;
-    }
-  }
-  await (0, import_promises18.chmod)(dir, 488);
-  return { created, group };
-}
-function otelSection(text) {
-  if (!text) return [];
-  try {
-    const ranges = findOtelRanges(scanStatements(text));
-    return ranges.map((r) => text.slice(r.start, r.end)).join("").replace(/\r\n/g, "\n").split("\n").filter((l, i, a) => !(i === a.length - 1 && l === ""));
-  } catch {
-    return [];
-  }
-}
-function otelDiff(before, after) {
-  const a = otelSection(before);
-  const b = otelSection(after);
-  const inB = new Set(b);
-  const inA = new Set(a);
-  const lines = [...a.filter((l) => !inB.has(l)).map((l) => `- ${l}`), ...b.map((l) => inA.has(l) ? `  ${l}` : `+ ${l}`)];
-  return lines.join("\n");
-}
-
-// electron/endpoint/lifecycle-install.ts
-var import_node_path24 = require("node:path");
-async function codexTargets(ctx, enforce) {
-  const main = codexTargetFile(ctx, enforce);
-  const role = ctx.mode === "user" ? "user-config" : enforce ? "requirements" : "system-config";
-  const out2 = [{ path: main, role, label: main }];
-  if (ctx.mode === "user") {
-    for (const p of await listProfileConfigs(ctx.codexHome)) {
-      const text = await (0, import_promises19.readFile)(p.path, "utf8").catch(() => "");
-      const insp = inspectOtel(text);
-      if (insp.parsed && insp.present) out2.push({ path: p.path, role: "profile", profile: p.name, label: `${p.path} (profile ${p.name})` });
-    }
-  }
-  return out2;
-}
-function settingsFrom(opts, manifest, config, configExists) {
-  const prev = manifest?.settings;
-  return {
-    port: opts.port ?? prev?.port ?? (configExists ? config.otlp_http_port : DEFAULT_OTLP_PORT),
-    environment: prev?.environment ?? "dev",
-    log_user_prompt: opts.logUserPrompt ?? prev?.log_user_prompt ?? true,
-    include_codex_spans: opts.includeSpans ?? prev?.include_codex_spans ?? false,
-    content: opts.content ?? prev?.content ?? (configExists ? config.content : "redacted")
-  };
-}
-function otelSettings(s) {
-  return { port: s.port, environment: s.environment, logUserPrompt: s.log_user_prompt, includeSpans: s.include_codex_spans };
-}
-function serviceProgram(ctx) {
-  const args = [process.execPath, cliEntry(), "endpoint", "run"];
-  if (ctx.mode === "system") args.push("--system");
-  const env = {};
-  if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = "1";
-  if (ctx.mode === "user" && ctx.env.HOME) env.HOME = ctx.env.HOME;
-  if (ctx.env.BEACON_HOME) env.BEACON_HOME = ctx.env.BEACON_HOME;
-  if (ctx.env.BEACON_SYSTEM_ROOT) env.BEACON_SYSTEM_ROOT = ctx.env.BEACON_SYSTEM_ROOT;
-  return { args, env };
-}
-async function runInstall(opts) {
-  const ctx = lifecycleContext(opts.mode, opts.env ?? process.env);
-  requireSystemPrivileges(ctx, "install");
-  if (opts.enforce && ctx.mode !== "system") throw new LifecycleError("--enforce only applies with --system (it writes /etc/codex/requirements.toml)", 2);
-  const manifest0 = await readManifest(ctx.paths.manifestFile);
-  const cfg = await readEndpointConfig(ctx.mode, ctx.env);
-  const settings = settingsFrom(opts, manifest0, cfg.config, cfg.exists);
-  const desired = otelSettings(settings);
-  const report = {
-    ok: true,
-    dry_run: opts.dryRun,
-    mode: ctx.mode,
-    port: settings.port,
-    runtime_log: ctx.paths.runtimeLog,
-    manifest: ctx.paths.manifestFile,
-    steps: [],
-    warnings: [],
-    errors: [],
-    collector: { state: "not-started" }
-  };
-  const fail = (msg) => {
-    report.ok = false;
-    report.errors.push(msg);
-    return report;
-  };
-  const targets = await codexTargets(ctx, !!opts.enforce);
-  const previousOf = (path) => manifest0?.codex_files.find((f) => f.path === path)?.record ?? null;
-  const planned = [];
-  for (const t of targets) {
-    const file = await readConfigFile(t.path).catch((err) => err);
-    if (file instanceof Error) {
-      if (t.role === "profile") {
-        report.warnings.push(`${t.label}: ${file.message}`);
-        continue;
-      }
-      return fail(file.message);
-    }
-    const plan = planInstall(file.text, desired, { force: opts.force, previous: previousOf(t.path), fileLabel: t.label });
-    if (plan.kind === "refuse") {
-      if (t.role === "profile") {
-        report.warnings.push(`${plan.reason}; \`codex --profile ${t.profile}\` will not reach Beacon`);
-        report.steps.push({ action: "configure_codex", target: t.path, status: "skipped", detail: plan.reason });
-        continue;
-      }
-      report.steps.push({ action: "configure_codex", target: t.path, status: "failed", detail: plan.reason });
-      return fail(plan.reason);
-    }
-    if (plan.kind === "unchanged") {
-      report.steps.push({ action: "configure_codex", target: t.path, status: "unchanged", detail: plan.message });
-      planned.push({ t, write: false });
-      continue;
-    }
-    const what = plan.created ? "create with the [otel] block" : plan.updatedOwnBlock ? "update Beacon's [otel] block" : plan.replaced ? `replace the user's [otel] (${plan.replaced.summary}); uninstall restores it` : "add the [otel] block";
-    report.steps.push({ action: "configure_codex", target: t.path, status: opts.dryRun ? "planned" : "done", detail: what, diff: opts.dryRun ? otelDiff(file.text, plan.newText) : void 0 });
-    planned.push({ t, write: true });
-  }
-  const wantCollector = opts.start && !opts.service;
-  if (wantCollector) {
-    const probe = await probeCollector(settings.port);
-    if (probe.kind === "other") return fail(`port ${settings.port} on 127.0.0.1 is held by another program (${probe.detail}); choose another with --otlp-http-port`);
-    if (probe.kind === "beacon" && probe.health.log_path !== ctx.paths.runtimeLog) {
-      return fail(
-        `a Beacon collector (pid ${probe.health.pid}, ${probe.health.mode} mode) already listens on port ${settings.port} and writes ${probe.health.log_path}, not ${ctx.paths.runtimeLog}; stop it or choose another port with --otlp-http-port`
-      );
-    }
-  }
-  const dirs = [
-    { dir: ctx.codexHome, mode: ctx.mode === "system" ? 493 : 448 },
-    { dir: ctx.paths.baseDir, mode: ctx.mode === "system" ? 493 : 448 }
-  ];
-  if (ctx.mode === "user") dirs.push({ dir: ctx.paths.logDir, mode: 448 });
-  const newConfig = {
-    ...defaultEndpointConfig(ctx.mode, ctx.env),
-    ...cfg.exists ? cfg.config : {},
-    mode: ctx.mode,
-    otlp_http_port: settings.port,
-    runtime_log: ctx.paths.runtimeLog,
-    include_codex_spans: settings.include_codex_spans,
-    content: settings.content,
-    log_user_prompt: settings.log_user_prompt
-  };
-  if (opts.dryRun) {
-    const seen = /* @__PURE__ */ new Set();
-    for (const d of dirs) {
-      for (const m of await missingDirs(d.dir)) {
-        if (seen.has(m)) continue;
-        seen.add(m);
-        report.steps.push({ action: "create_dir", target: m, status: "planned", detail: `mode 0${d.mode.toString(8)}` });
-      }
-    }
-    if (ctx.mode === "system") for (const m of await missingDirs(ctx.paths.logDir)) report.steps.push({ action: "create_dir", target: m, status: "planned", detail: "mode 0750, group-readable log directory" });
-    report.steps.push({ action: "write_file", target: ctx.paths.configFile, status: "planned", detail: `endpoint configuration (port ${settings.port}, content ${settings.content})` });
-    if (opts.service) report.steps.push({ action: "install_service", status: "planned", detail: `${ctx.mode} service running \`beacon endpoint run\`${opts.start ? " (loaded and started)" : ""}` });
-    else if (opts.start) report.steps.push({ action: "start_collector", target: `127.0.0.1:${settings.port}`, status: "planned", detail: `writes ${ctx.paths.runtimeLog}` });
-    report.steps.push({ action: "write_file", target: ctx.paths.manifestFile, status: "planned", detail: "install manifest" });
-    return report;
-  }
-  const created = new Set(manifest0?.created_dirs ?? []);
-  for (const d of dirs) for (const c of await makeDirs(d.dir, d.mode)) created.add(c);
-  if (ctx.mode === "system") {
-    const r = await prepareSystemLogDir(ctx.paths.logDir, ctx.platform);
-    for (const c of r.created) created.add(c);
-    report.steps.push({ action: "prepare_log_dir", target: ctx.paths.logDir, status: "done", detail: `mode 0750${r.group ? `, group ${r.group}` : ""}` });
-  }
-  const files = [...manifest0?.codex_files ?? []];
-  for (const { t, write } of planned) {
-    if (!write) continue;
-    const r = await applyInstall(t.path, desired, { force: opts.force, previous: previousOf(t.path), fileLabel: t.label, createMode: ctx.mode === "system" ? 420 : 384 });
-    if (r.outcome === "refused") {
-      if (t.role === "profile") {
-        report.warnings.push(r.reason ?? `${t.label} refused`);
-        continue;
-      }
-      report.steps.push({ action: "configure_codex", target: t.path, status: "failed", detail: r.reason });
-      fail(r.reason ?? `${t.label} could not be written`);
-      break;
-    }
-    if (r.record) {
-      const entry = { path: t.path, role: t.role, record: r.record };
-      if (t.profile) entry.profile = t.profile;
-      const i = files.findIndex((f) => f.path === t.path);
-      if (i >= 0) files[i] = entry;
-      else files.push(entry);
-    }
-  }
-  const endpointBefore = manifest0 ? manifest0.endpoint_config.before : await (0, import_promises19.readFile)(ctx.paths.configFile, "utf8").catch(() => null);
-  await writeEndpointConfig(newConfig, ctx.env);
-  report.steps.push({ action: "write_file", target: ctx.paths.configFile, status: "done", detail: "endpoint configuration" });
-  const now = (/* @__PURE__ */ new Date()).toISOString();
-  const manifest = {
-    schema: 1,
-    mode: ctx.mode,
-    created_at: manifest0?.created_at ?? now,
-    updated_at: manifest0?.updated_at ?? now,
-    settings,
-    runtime_log: ctx.paths.runtimeLog,
-    collector_output: ctx.collectorOutput,
-    codex_files: files,
-    endpoint_config: { path: ctx.paths.configFile, before: endpointBefore },
-    created_dirs: [...created],
-    service: manifest0?.service ?? null,
-    collector: manifest0?.collector ?? null
-  };
-  await writeManifest(ctx.paths.manifestFile, manifest);
-  if (!report.ok) return report;
-  if (opts.service) {
-    const sm = serviceManagerFor(ctx);
-    if (!sm) return fail(`no supported service manager on ${ctx.platform}; install without --service (a background collector is started instead)`);
-    const stopped = await stopRecordedCollector(manifest.collector);
-    if (stopped.kind === "stopped") manifest.collector = null;
-    const prog = serviceProgram(ctx);
-    const spec = { mode: ctx.mode, programArguments: prog.args, stdoutPath: ctx.collectorOutput, stderrPath: ctx.collectorOutput, env: prog.env };
-    if (!opts.start) {
-      const kind = serviceKindFor(ctx);
-      const file = serviceFile(kind, ctx.mode, ctx.env);
-      await makeDirs((0, import_node_path24.dirname)(file), 493);
-      await writeFileAtomic(file, kind === "launchd" ? launchdPlist(spec) : systemdUnit(spec), { mode: 420 });
-      manifest.service = { kind, name: kind === "launchd" ? LAUNCHD_LABEL[ctx.mode] : SYSTEMD_UNIT, file };
-      report.steps.push({ action: "write_unit", target: file, status: "done", detail: "not loaded (--no-start)" });
-      await writeManifest(ctx.paths.manifestFile, manifest);
-      return report;
-    }
-    try {
-      const st = await sm.install(spec);
-      manifest.service = { kind: st.kind, name: st.name, file: st.file };
-      report.steps.push({ action: "install_service", target: st.file, status: "done", detail: `${st.kind} ${st.name}` });
-    } catch (err) {
-      await writeManifest(ctx.paths.manifestFile, manifest);
-      return fail(`the service could not be installed: ${err.message}`);
-    }
-    await writeManifest(ctx.paths.manifestFile, manifest);
-    if (opts.start) {
-      const probe = await waitForCollector(settings.port, 15e3);
-      if (probe.kind === "beacon") report.collector = { state: "already-running", pid: probe.health.pid, detail: `the service's collector answers on 127.0.0.1:${settings.port}` };
-      else {
-        report.collector = { state: "failed", detail: `the service was installed but no collector answers on 127.0.0.1:${settings.port} yet; see ${ctx.collectorOutput}` };
-        report.warnings.push(report.collector.detail);
-      }
-    }
-    return report;
-  }
-  if (opts.start) {
-    try {
-      const { result, record } = await startCollectorFor(ctx, manifest, "install", manifest.collector);
-      manifest.collector = record;
-      if (result.action === "conflict") {
-        report.collector = { state: "failed", detail: result.message };
-        fail(result.message);
-      } else {
-        report.collector = { state: result.action, pid: result.health.pid };
-        report.steps.push({ action: "start_collector", target: `127.0.0.1:${settings.port}`, status: result.action === "started" ? "done" : "unchanged", detail: `pid ${result.health.pid}, writing ${result.health.log_path}` });
-      }
-    } catch (err) {
-      report.collector = { state: "failed", detail: err.message };
-      fail(err.message);
-    }
-    await writeManifest(ctx.paths.manifestFile, manifest);
-  }
-  return report;
-}
-
-// electron/endpoint/lifecycle-repair.ts
-var import_promises20 = require("node:fs/promises");
-async function runRepair(opts) {
-  const ctx = lifecycleContext(opts.mode, opts.env ?? process.env);
-  requireSystemPrivileges(ctx, "repair");
-  const manifest = await readManifest(ctx.paths.manifestFile);
-  if (!manifest) throw new LifecycleError(`Beacon is not installed in ${ctx.mode} mode (no ${ctx.paths.manifestFile}); run \`beacon endpoint install${ctx.mode === "system" ? " --system" : ""}\``);
-  const report = { ok: true, mode: ctx.mode, steps: [], errors: [], manifest: ctx.paths.manifestFile };
-  const desired = otelSettings(manifest.settings);
-  if (ctx.mode === "system") await prepareSystemLogDir(ctx.paths.logDir, ctx.platform);
-  const made = [...await makeDirs(ctx.paths.baseDir, ctx.mode === "system" ? 493 : 448), ...ctx.mode === "user" ? await makeDirs(ctx.paths.logDir, 448) : []];
-  for (const d of made) report.steps.push({ action: "create_dir", target: d, status: "done" });
-  for (const f of manifest.codex_files) {
-    const r = await applyInstall(f.path, desired, { force: !!opts.force, previous: f.record, createMode: ctx.mode === "system" ? 420 : 384 });
-    if (r.outcome === "refused") {
-      report.ok = false;
-      report.errors.push(r.reason ?? `${f.path} could not be repaired`);
-      report.steps.push({ action: "configure_codex", target: f.path, status: "failed", detail: r.reason });
-    } else if (r.outcome === "unchanged") {
-      report.steps.push({ action: "configure_codex", target: f.path, status: "unchanged", detail: "the [otel] block is in place" });
-    } else {
-      if (r.record) f.record = r.record;
-      report.steps.push({ action: "configure_codex", target: f.path, status: "done", detail: "re-applied Beacon's [otel] block" });
-    }
-  }
-  const cur = await readEndpointConfig(ctx.mode, ctx.env).catch(() => null);
-  const want = {
-    ...defaultEndpointConfig(ctx.mode, ctx.env),
-    ...cur?.exists ? cur.config : {},
-    mode: ctx.mode,
-    otlp_http_port: manifest.settings.port,
-    runtime_log: manifest.runtime_log,
-    include_codex_spans: manifest.settings.include_codex_spans,
-    content: manifest.settings.content,
-    log_user_prompt: manifest.settings.log_user_prompt
-  };
-  if (!cur || !cur.exists || JSON.stringify(cur.config) !== JSON.stringify(want)) {
-    await writeEndpointConfig(want, ctx.env);
-    report.steps.push({ action: "write_file", target: ctx.paths.configFile, status: "done", detail: "endpoint configuration restored" });
-  }
-  if (manifest.service) {
-    const sm = serviceManagerFor(ctx);
-    const st = sm ? await sm.status(ctx.mode) : void 0;
-    if (st && (!st.installed || !st.running)) {
-      report.steps.push({ action: "service", target: st.file, status: "warning", detail: `the ${st.kind} service is ${st.installed ? "not running" : "missing"}; run \`beacon endpoint install --service${ctx.mode === "system" ? " --system" : ""}\` to reinstall it` });
-    }
-  } else {
-    let probe = await probeCollector(manifest.settings.port);
-    const logMissing = !await (0, import_promises20.stat)(manifest.runtime_log).then(() => true, () => false);
-    if (probe.kind === "beacon" && logMissing && manifest.collector && probe.health.pid === manifest.collector.pid) {
-      const s = await stopRecordedCollector(manifest.collector);
-      if (s.kind === "stopped") report.steps.push({ action: "stop_collector", detail: `pid ${s.pid}: its log had been deleted`, status: "done" });
-      probe = await probeCollector(manifest.settings.port);
-    }
-    if (probe.kind === "beacon" && probe.health.log_path === manifest.runtime_log) {
-      report.steps.push({ action: "start_collector", target: `127.0.0.1:${manifest.settings.port}`, status: "unchanged", detail: `running (pid ${probe.health.pid})` });
-    } else {
-      try {
-        const { result, record } = await startCollectorFor(ctx, manifest, "repair", manifest.collector);
-        manifest.collector = record;
-        if (result.action === "conflict") {
-          report.ok = false;
-          report.errors.push(result.message);
-          report.steps.push({ action: "start_collector", status: "failed", detail: result.message });
-        } else {
-          report.steps.push({ action: "start_collector", target: `127.0.0.1:${manifest.settings.port}`, status: "done", detail: `pid ${result.health.pid}` });
-        }
-      } catch (err) {
-        report.ok = false;
-        report.errors.push(err.message);
-      }
-    }
-  }
-  await writeManifest(ctx.paths.manifestFile, manifest);
-  return report;
-}
-
-// electron/endpoint/lifecycle-uninstall.ts
-var import_promises21 = require("node:fs/promises");
-var import_node_path25 = require("node:path");
-async function runUninstall(opts) {
-  const ctx = lifecycleContext(opts.mode, opts.env ?? process.env);
-  requireSystemPrivileges(ctx, "uninstall");
-  const report = { ok: true, mode: ctx.mode, installed: false, done: [], left_behind: [], notes: [] };
-  const leave = (item, reason) => report.left_behind.push({ item, reason });
-  const manifest = await readManifest(ctx.paths.manifestFile);
-  if (!manifest) {
-    report.notes.push(`no install manifest at ${ctx.paths.manifestFile}: Beacon is not installed in ${ctx.mode} mode; only an unmodified Beacon [otel] block is removed`);
-    const main = codexTargetFile(ctx);
-    const r = await applyUninstall(main, null);
-    if (r.outcome === "edited" || r.outcome === "restored" || r.outcome === "deleted") report.done.push(`removed Beacon's [otel] block from ${r.path}`);
-    else if (r.outcome === "conflict" || r.outcome === "refused") leave(r.path, r.reason ?? r.outcome);
-    report.ok = report.left_behind.length === 0;
-    return report;
-  }
-  report.installed = true;
-  const stop = await stopRecordedCollector(manifest.collector);
-  if (stop.kind === "stopped") report.done.push(`stopped the collector (pid ${stop.pid})`);
-  else if (stop.kind === "failed") leave(`collector pid ${manifest.collector?.pid}`, stop.message);
-  else if (stop.kind === "not-ours") report.notes.push(stop.message);
-  if (manifest.service) {
-    const sm = serviceManagerFor(ctx);
-    if (!sm) leave(manifest.service.file, "no service manager on this platform to unload it");
-    else {
-      try {
-        const r = await sm.uninstall(ctx.mode);
-        report.done.push(`removed the ${manifest.service.kind} service ${manifest.service.name}${r.removed ? ` (${r.file})` : ""}`);
-      } catch (err) {
-        leave(manifest.service.file, err.message);
-      }
-    }
-  }
-  for (const f of manifest.codex_files) {
-    const r = await applyUninstall(f.path, f.record);
-    switch (r.outcome) {
-      case "restored":
-        report.done.push(`restored ${r.path} to its exact content before install`);
-        break;
-      case "deleted":
-        report.done.push(`removed ${r.path} (install had created it)`);
-        break;
-      case "edited":
-        report.done.push(`removed Beacon's [otel] block from ${r.path}, keeping your later edits`);
-        break;
-      case "unchanged":
-        report.notes.push(r.reason ?? `${r.path}: nothing to undo`);
-        break;
-      default:
-        leave(r.path, r.reason ?? r.outcome);
-    }
-    report.notes.push(...r.notes);
-  }
-  try {
-    const cfgPath = manifest.endpoint_config.path;
-    if (manifest.endpoint_config.before === null) {
-      await (0, import_promises21.rm)(cfgPath, { force: true });
-      report.done.push(`removed ${cfgPath}`);
-    } else {
-      await writeFileAtomic(cfgPath, manifest.endpoint_config.before);
-      report.done.push(`restored ${cfgPath}`);
-    }
-  } catch (err) {
-    leave(manifest.endpoint_config.path, err.message);
-  }
-  if (!opts.keepLogs) {
-    const logFiles2 = [...await listLogFiles(manifest.runtime_log), lockPathFor(manifest.runtime_log), healthFileFor(manifest.runtime_log), manifest.collector_output];
-    let removed = 0;
-    for (const f of logFiles2) {
-      try {
-        const existed = await (0, import_promises21.readFile)(f).then(() => true, () => false);
-        await (0, import_promises21.rm)(f, { force: true });
-        if (existed) removed++;
-      } catch (err) {
-        leave(f, err.message);
-      }
-    }
-    if (removed > 0) report.done.push(`removed ${removed} log file(s) (runtime log, archives, lock, health, collector output) from ${(0, import_node_path25.join)(manifest.runtime_log, "..")}`);
-  } else {
-    report.notes.push(`kept the runtime log ${manifest.runtime_log} (--keep-logs)`);
-  }
-  await removeManifest(ctx.paths.manifestFile);
-  const dirs = await removeDirsIfEmpty(manifest.created_dirs);
-  for (const d of dirs.kept) report.notes.push(`kept ${d}: it is not empty (it holds files Beacon did not create, or kept logs)`);
-  report.ok = report.left_behind.length === 0;
-  return report;
-}
-
-// electron/cli/commands/endpoint-lifecycle.ts
-async function asUserErrors(fn) {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof LifecycleError) throw new UsageError(err.message, err.exitCode);
-    if (err instanceof ManifestError || err instanceof EndpointConfigError) throw new UsageError(err.message, 1);
-    throw err;
-  }
-}
-function out(json2, value, text) {
-  process.stdout.write(json2 ? JSON.stringify(value, null, 2) + "\n" : text);
-}
-function stepLine(s) {
-  const head = `  ${s.status === "planned" ? "" : `[${s.status}] `}${s.action}${s.target ? ` ${s.target}` : ""}${s.detail ? ` (${s.detail})` : ""}`;
-  const diff = s.diff ? "\n" + s.diff.split("\n").map((l) => `      ${l}`).join("\n") : "";
-  return head + diff;
-}
-function formatInstall(r) {
-  const L = [];
-  if (r.dry_run) {
-    L.push(`Dry run (${r.mode} mode): nothing was written. Beacon would:`);
-    for (const s of r.steps) L.push(stepLine(s));
-  } else {
-    L.push(r.ok ? `Beacon endpoint installed (${r.mode} mode).` : `Beacon endpoint install FAILED (${r.mode} mode).`);
-    for (const s of r.steps) L.push(stepLine(s));
-    if (r.collector.state === "started" || r.collector.state === "already-running") L.push(`Collector: ${r.collector.state === "started" ? "started" : "already running"} on 127.0.0.1:${r.port} (pid ${r.collector.pid})`);
-    else if (r.collector.state === "not-started") L.push("Collector: not started (--no-start); `beacon endpoint run` or the app starts it");
-    L.push(`Runtime log: ${r.runtime_log}`);
-    L.push(`Install manifest: ${r.manifest}`);
-  }
-  for (const w of r.warnings) L.push(`warning: ${w}`);
-  for (const e of r.errors) L.push(`error: ${e}`);
-  if (r.ok && !r.dry_run) L.push("Next: run Codex, then `beacon endpoint status` (or `beacon endpoint test-event` to check the pipeline now).");
-  return L.join("\n") + "\n";
-}
-function formatUninstall(r) {
-  const L = [r.ok ? r.installed ? "Beacon endpoint removed: everything install added is gone." : "Nothing to uninstall." : `Beacon endpoint uninstall left ${r.left_behind.length} item(s) behind:`];
-  for (const x of r.left_behind) L.push(`  LEFT ${x.item}: ${x.reason}`);
-  for (const d of r.done) L.push(`  done: ${d}`);
-  for (const n2 of r.notes) L.push(`  note: ${n2}`);
-  return L.join("\n") + "\n";
-}
-function formatRepair(r) {
-  const L = [r.ok ? `Endpoint repaired. Manifest: ${r.manifest}` : "Endpoint repair FAILED:"];
-  for (const s of r.steps) L.push(stepLine(s));
-  for (const e of r.errors) L.push(`error: ${e}`);
-  return L.join("\n") + "\n";
-}
-function registerEndpointLifecycle(_program, endpoint) {
-  endpoint.command("install").description("Point Codex at the local collector (an [otel] block in config.toml) and make sure a collector runs.").option("--harness <name>", "agent to configure: codex (also codex-cli, codex_cli)", "codex").option("--include-codex-spans", "also export and keep Codex spans (high volume)").option("--no-prompt-content", 'Codex sends "[REDACTED]" instead of prompt text (log_user_prompt = false)').option("--otlp-http-port <port>", "collector port on 127.0.0.1 (default 4318, or the installed one)", parsePort).option("--content <policy>", "what the log keeps: full | redacted | metadata (default redacted)", parseContentPolicy).option("--no-start", "write the configuration only; do not start a collector").option("--dry-run", "print what would change (with a diff of the [otel] section) and write nothing").option("--force", "replace an [otel] table of yours that sends telemetry elsewhere (uninstall restores it)").option("--json", "machine-readable output").option("--system", "system mode (root): /etc/codex, /var/log/beacon-agent, a system service").option("--enforce", "with --system: write /etc/codex/requirements.toml so users cannot turn it off").option("--service", "install a LaunchAgent / systemd unit (LaunchDaemon / system unit with --system) running `beacon endpoint run`").option("--user", "user mode (the default; explicit for scripts that run it as the console user)").option("--config-only", "only edit Codex config (implies --no-start; for the macOS package, whose LaunchDaemon is the collector)").action(async (f) => {
-    if (f.user && f.system) throw new UsageError("--user and --system exclude each other", 2);
-    if (f.configOnly && f.service) throw new UsageError("--config-only and --service exclude each other", 2);
-    try {
-      parseHarness(f.harness);
-    } catch (err) {
-      throw new UsageError(err.message, 2);
-    }
-    const r = await asUserErrors(
-      () => runInstall({
-        mode: f.system ? "system" : "user",
-        port: f.otlpHttpPort,
-        includeSpans: f.includeCodexSpans ? true : void 0,
-        logUserPrompt: f.promptContent === false ? false : void 0,
-        content: f.content,
-        start: f.configOnly ? false : f.start,
-        dryRun: !!f.dryRun,
-        force: !!f.force,
-        enforce: !!f.enforce,
-        service: !!f.service
-      })
-    );
-    out(!!f.json, r, formatInstall(r));
-    process.exitCode = r.ok ? 0 : 1;
-  });
-  endpoint.command("uninstall").description("Remove exactly what install added: the [otel] block (restoring your file), the service, config, logs; stop the collector it started.").option("--keep-logs", "keep the runtime log and its archives").option("--json", "machine-readable output").option("--system", "remove the system-mode install (root)").option("--user", "user mode (the default; explicit for scripts)").option("--config-only", "only restore Codex config; keep logs (for the macOS uninstaller, run per user)").action(async (f) => {
-    if (f.user && f.system) throw new UsageError("--user and --system exclude each other", 2);
-    const r = await asUserErrors(() => runUninstall({ mode: f.system ? "system" : "user", keepLogs: !!f.keepLogs || !!f.configOnly }));
-    out(!!f.json, r, formatUninstall(r));
-    process.exitCode = r.ok ? 0 : 1;
-  });
-  endpoint.command("repair").description("Bring a drifted install back: re-apply the [otel] block, restart the collector, recreate the log.").option("--json", "machine-readable output").option("--system", "repair the system-mode install (root)").action(async (f) => {
-    const r = await asUserErrors(() => runRepair({ mode: f.system ? "system" : "user" }));
-    out(!!f.json, r, formatRepair(r));
-    process.exitCode = r.ok ? 0 : 1;
   });
 }
 
@@ -65814,11 +65904,7 @@ async function applyFix(kind, s, opts) {
         await writeManifest(ctx.paths.manifestFile, manifest);
         return { result: "applied", message: `collector ${result.action === "started" ? "started" : "already running"} (pid ${result.health.pid})` };
       }
-      const { config } = await readEndpointConfig(mode, ctx.env);
-      if (mode === "user") await makeDirs(ctx.paths.logDir, 448);
-      const r = await ensureCollector({ port: config.otlp_http_port, logPath: config.runtime_log, mode, includeSpans: config.include_codex_spans, content: config.content, outputFile: ctx.collectorOutput, env: ctx.env });
-      if (r.action === "conflict") return { result: "failed", message: r.message };
-      return { result: "applied", message: `collector ${r.action === "started" ? "started" : "already running"} (pid ${r.health.pid})` };
+      return { result: "skipped", message: "Beacon is not installed, so doctor starts no background collector: run `beacon endpoint install` (or open the Beacon app, or `beacon endpoint run` in a terminal)" };
     }
     case "repair-codex-config": {
       const entry = manifest?.codex_files.find((f) => f.path === s.codex.config_path);
@@ -65972,13 +66058,13 @@ function validationRequest(id2, now = /* @__PURE__ */ new Date()) {
   };
 }
 function post(port, body, timeoutMs) {
-  return new Promise((resolve11, reject) => {
+  return new Promise((resolve12, reject) => {
     const req = (0, import_node_http3.request)(
       { host: LOOPBACK, port, path: "/v1/logs", method: "POST", timeout: timeoutMs, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), host: `${LOOPBACK}:${port}` } },
       (res) => {
         let text = "";
         res.on("data", (d) => text += d);
-        res.on("end", () => resolve11({ status: res.statusCode ?? 0, body: text }));
+        res.on("end", () => resolve12({ status: res.statusCode ?? 0, body: text }));
       }
     );
     req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
@@ -66052,7 +66138,7 @@ async function sendTestEvent(port, opts = {}) {
 
 // electron/cli/commands/endpoint-test-event.ts
 function registerEndpointTestEvent(_program, endpoint) {
-  endpoint.command("test-event").alias("validate-pipeline").description("Send a validation event through the collector and confirm it lands in the runtime log.").option("--otlp-http-port <port>", "collector port (default: from config.json)", parsePort).option("--json", "machine-readable output").option("--system", "use the system-mode configuration").action(async (f) => {
+  endpoint.command("test-event").alias("validate-pipeline").description("Send a validation event through the collector and confirm it lands in the runtime log.").option("--otlp-http-port <port>", "collector port on 127.0.0.1 (default: from config.json, else 4318)", parsePort).option("--json", "machine-readable output (also when it fails; the exit code says which)").option("--system", "use the system-mode configuration").action(async (f) => {
     const { config } = await asUserErrors(() => readEndpointConfig(f.system ? "system" : "user", process.env));
     const r = await sendTestEvent(f.otlpHttpPort ?? config.otlp_http_port);
     if (f.json) process.stdout.write(JSON.stringify(r, null, 2) + "\n");
@@ -66061,6 +66147,8 @@ function registerEndpointTestEvent(_program, endpoint) {
       process.stdout.write(`test event ${r.id}: ok, written to ${r.log_path} as ${action ?? "an event"} in ${r.elapsed_ms} ms
 `);
     } else process.stdout.write(`test event ${r.id}: FAILED: ${r.error}
+`);
+    if (!r.ok) process.stderr.write(`beacon: ${r.error}
 `);
     process.exitCode = r.ok ? 0 : 1;
   });
@@ -66113,6 +66201,35 @@ long/umd/index.js:
    *
    * SPDX-License-Identifier: Apache-2.0
    *)
+
+smol-toml/dist/index.cjs:
+  (*!
+  * Copyright (c) Squirrel Chat et al., All rights reserved.
+  * SPDX-License-Identifier: BSD-3-Clause
+  *
+  * Redistribution and use in source and binary forms, with or without
+  * modification, are permitted provided that the following conditions are met:
+  *
+  * 1. Redistributions of source code must retain the above copyright notice, this
+  *    list of conditions and the following disclaimer.
+  * 2. Redistributions in binary form must reproduce the above copyright notice,
+  *    this list of conditions and the following disclaimer in the
+  *    documentation and/or other materials provided with the distribution.
+  * 3. Neither the name of the copyright holder nor the names of its contributors
+  *    may be used to endorse or promote products derived from this software without
+  *    specific prior written permission.
+  *
+  * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+  * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+  * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+  * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+  * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+  * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+  * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+  * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+  * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+  * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+  *)
 
 escape-html/index.js:
   (*!
@@ -66179,33 +66296,4 @@ content-disposition/dist/index.js:
    * Copyright(c) 2014-2017 Douglas Christopher Wilson
    * MIT Licensed
    *)
-
-smol-toml/dist/index.cjs:
-  (*!
-  * Copyright (c) Squirrel Chat et al., All rights reserved.
-  * SPDX-License-Identifier: BSD-3-Clause
-  *
-  * Redistribution and use in source and binary forms, with or without
-  * modification, are permitted provided that the following conditions are met:
-  *
-  * 1. Redistributions of source code must retain the above copyright notice, this
-  *    list of conditions and the following disclaimer.
-  * 2. Redistributions in binary form must reproduce the above copyright notice,
-  *    this list of conditions and the following disclaimer in the
-  *    documentation and/or other materials provided with the distribution.
-  * 3. Neither the name of the copyright holder nor the names of its contributors
-  *    may be used to endorse or promote products derived from this software without
-  *    specific prior written permission.
-  *
-  * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
-  * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
-  * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
-  * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
-  * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
-  * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
-  * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
-  * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
-  * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
-  * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
-  *)
 */

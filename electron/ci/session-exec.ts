@@ -12,6 +12,8 @@ export interface ExecOptions {
   argv: string[];
   start: Omit<StartOptions, 'exportToGithubEnv'>;
   finish: Omit<FinishOptions, 'statePath' | 'env'>;
+  /** `ci exec --json`: the command's stdout goes to our stderr, so our stdout is only the JSON result. */
+  childStdoutToStderr?: boolean;
   /** Called once the session is up, before the command runs (the CLI prints where things are). */
   onStarted?: (started: StartResult) => void;
 }
@@ -24,9 +26,9 @@ export interface ExecResult {
 }
 
 /** Exit code of a child as a shell reports it: 128 + signal number when killed by a signal. */
-function runChild(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+function runChild(argv: string[], env: NodeJS.ProcessEnv, stdoutToStderr: boolean): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(argv[0], argv.slice(1), { stdio: 'inherit', env });
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['inherit', stdoutToStderr ? 2 : 'inherit', 'inherit'], env });
     // A cancelled workflow sends us SIGINT/SIGTERM: pass it on and still finish (flush) after.
     const forward = (sig: NodeJS.Signals) => child.kill(sig);
     process.on('SIGINT', forward);
@@ -48,7 +50,7 @@ export async function execCiSession(opts: ExecOptions): Promise<ExecResult> {
   // Not exported to $GITHUB_ENV: later steps must not inherit a CODEX_HOME whose collector is gone.
   const started = await startCiSession({ ...opts.start, exportToGithubEnv: false });
   opts.onStarted?.(started);
-  const commandExit = await runChild(opts.argv, { ...opts.start.env, ...started.state.exports });
+  const commandExit = await runChild(opts.argv, { ...opts.start.env, ...started.state.exports }, !!opts.childStdoutToStderr);
   const finish = await finishCiSession({ ...opts.finish, env: opts.start.env, statePath: started.state.state_path });
   return { started, commandExit, finish, exitCode: commandExit !== 0 ? commandExit : finish.exitCode };
 }

@@ -1,5 +1,6 @@
 /** Parsers for option values shared by several commands: a bad value is a clear usage error. */
 import { InvalidArgumentError } from 'commander';
+import { resolve } from 'node:path';
 import type { ContentPolicy } from '../shared/event';
 import { CONTENT_POLICIES } from '../endpoint/endpoint-config';
 
@@ -34,4 +35,13 @@ export function parseHarness(value: string): 'codex' {
   const v = value.trim().toLowerCase();
   if (v === 'codex' || v === 'codex-cli' || v === 'codex_cli') return 'codex';
   throw new InvalidArgumentError(`unknown harness "${value}"; supported: codex (also codex-cli, codex_cli).`);
+}
+
+/**
+ * Path flags are made absolute here: the collector reports its log path in /healthz, and the
+ * dashboard, `status` and services read it from other working directories.
+ */
+export function parsePath(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('The path is empty.');
+  return resolve(value);
 }

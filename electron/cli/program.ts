@@ -19,12 +19,49 @@ export class UsageError extends Error {
 export function buildProgram(registrations: Register[]): Command {
   const program = new Command('beacon')
     .description('Local telemetry endpoint for AI coding agents (Codex CLI).')
-    .version(VERSION, '-v, --version')
-    .showHelpAfterError('(run with --help for usage)');
+    .version(VERSION, '-v, --version');
   const endpoint = program.command('endpoint').description('Install, run and inspect the local Codex telemetry endpoint.');
   const ci = program.command('ci').description('Capture Codex telemetry for one CI run (GitHub Actions aware).');
   for (const register of registrations) register(program, endpoint, ci);
   return program;
+}
+
+/** "beacon endpoint run": the words a user types to reach this command. */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/**
+ * Commander's own usage errors ("error: unknown option '--x'", a bad option value) as ONE line in
+ * the same "beacon: ..." form as every other error, naming the --help to read. Scripts and CI logs
+ * keep one line per problem.
+ */
+export function usageLine(commanderMessage: string, path: string): string {
+  const text = commanderMessage.replace(/^error:\s*/, '').replace(/\s*\n\s*/g, ' ').trim();
+  return `beacon: ${text} (see \`${path} --help\`)\n`;
+}
+
+/**
+ * A file-system error reached the top: say which path and what to do, not a raw errno string.
+ * `hint` names the flag that chose the path, when one did.
+ */
+export function fileProblem(err: unknown, hint?: string): UsageError | null {
+  const e = err as NodeJS.ErrnoException;
+  const reasons: Record<string, string> = {
+    ENOTDIR: 'a part of the path is a file, not a directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'no space left on the device',
+    EISDIR: 'it is a directory',
+    ENOENT: 'no such file or directory',
+    EEXIST: 'a file of that name is in the way',
+  };
+  if (!e || typeof e.code !== 'string' || !reasons[e.code] || !e.path) return null;
+  const verb = e.syscall === 'mkdir' ? 'create the directory' : e.syscall === 'open' ? 'open' : e.syscall === 'rename' ? 'write' : 'use';
+  return new UsageError(`cannot ${verb} ${e.path}: ${reasons[e.code]}${hint ? `; ${hint}` : ''}`, 1);
 }
 
 /** Run the CLI: print user errors plainly, never a stack trace for a mistake the user can fix. */
@@ -32,6 +69,8 @@ export async function runCli(program: Command, argv: string[]): Promise<number> 
   // Every level (e.g. `endpoint config show`), so commander never calls process.exit itself.
   const override = (cmd: Command): void => {
     cmd.exitOverride();
+    const path = commandPath(cmd);
+    cmd.configureOutput({ outputError: (str, write) => write(usageLine(str, path)) });
     for (const sub of cmd.commands) override(sub);
   };
   override(program);
@@ -47,6 +86,11 @@ export async function runCli(program: Command, argv: string[]): Promise<number> 
     if (err instanceof UsageError) {
       process.stderr.write(`beacon: ${err.message}\n`);
       return err.exitCode;
+    }
+    const file = fileProblem(err);
+    if (file) {
+      process.stderr.write(`beacon: ${file.message}\n`);
+      return file.exitCode;
     }
     const e = err as NodeJS.ErrnoException;
     process.stderr.write(`beacon: ${e?.message ?? String(err)}\n`);

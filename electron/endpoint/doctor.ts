@@ -11,8 +11,6 @@ import { lifecycleContext } from './lifecycle-context';
 import { makeDirs, prepareSystemLogDir } from './lifecycle-files';
 import { otelSettings } from './lifecycle-install';
 import { computeStatus, type CheckStatus, type EndpointStatus, type FixKind, type StatusCheck, type StatusOptions } from './status';
-import { readEndpointConfig } from './endpoint-config';
-import { ensureCollector } from './collector-process';
 
 export interface DoctorFix {
   check: string;
@@ -54,12 +52,9 @@ async function applyFix(kind: FixKind, s: EndpointStatus, opts: StatusOptions): 
         await writeManifest(ctx.paths.manifestFile, manifest);
         return { result: 'applied', message: `collector ${result.action === 'started' ? 'started' : 'already running'} (pid ${result.health.pid})` };
       }
-      // Not installed (e.g. the app normally hosts it): start one with config.json's settings.
-      const { config } = await readEndpointConfig(mode, ctx.env);
-      if (mode === 'user') await makeDirs(ctx.paths.logDir, 0o700);
-      const r = await ensureCollector({ port: config.otlp_http_port, logPath: config.runtime_log, mode, includeSpans: config.include_codex_spans, content: config.content, outputFile: ctx.collectorOutput, env: ctx.env as NodeJS.ProcessEnv });
-      if (r.action === 'conflict') return { result: 'failed', message: r.message };
-      return { result: 'applied', message: `collector ${r.action === 'started' ? 'started' : 'already running'} (pid ${r.health.pid})` };
+      // Not installed: a collector started here would be recorded nowhere, so uninstall could
+      // never stop it. Say what to run instead of leaving an untracked background process.
+      return { result: 'skipped', message: 'Beacon is not installed, so doctor starts no background collector: run `beacon endpoint install` (or open the Beacon app, or `beacon endpoint run` in a terminal)' };
     }
     case 'repair-codex-config': {
       const entry = manifest?.codex_files.find((f) => f.path === s.codex.config_path);

@@ -220,7 +220,8 @@ export async function runInstall(opts: InstallOptions): Promise<InstallReport> {
         report.steps.push({ action: 'create_dir', target: m, status: 'planned', detail: `mode 0${d.mode.toString(8)}` });
       }
     }
-    if (ctx.mode === 'system') for (const m of await missingDirs(ctx.paths.logDir)) report.steps.push({ action: 'create_dir', target: m, status: 'planned', detail: 'mode 0750, group-readable log directory' });
+    // Parents already listed above (a shared missing root) are not listed twice.
+    if (ctx.mode === 'system') for (const m of await missingDirs(ctx.paths.logDir)) if (!seen.has(m)) report.steps.push({ action: 'create_dir', target: m, status: 'planned', detail: 'mode 0750, group-readable log directory' });
     report.steps.push({ action: 'write_file', target: ctx.paths.configFile, status: 'planned', detail: `endpoint configuration (port ${settings.port}, content ${settings.content})` });
     if (opts.service) report.steps.push({ action: 'install_service', status: 'planned', detail: `${ctx.mode} service running \`beacon endpoint run\`${opts.start ? ' (loaded and started)' : ''}` });
     else if (opts.start) report.steps.push({ action: 'start_collector', target: `127.0.0.1:${settings.port}`, status: 'planned', detail: `writes ${ctx.paths.runtimeLog}` });

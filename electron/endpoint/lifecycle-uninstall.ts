@@ -124,7 +124,7 @@ export async function runUninstall(opts: UninstallOptions): Promise<UninstallRep
     }
     if (removed > 0) report.done.push(`removed ${removed} log file(s) (runtime log, archives, lock, health, collector output) from ${join(manifest.runtime_log, '..')}`);
   } else {
-    report.notes.push(`kept the runtime log ${manifest.runtime_log} (--keep-logs)`);
+    report.notes.push(`kept the runtime log ${manifest.runtime_log} and its archives, as asked`);
   }
 
   // 6. The manifest, then the directories install created (only if empty).

@@ -237,6 +237,12 @@ export async function computeStatus(opts: StatusOptions = {}): Promise<EndpointS
   } catch (err) {
     manifestError = (err as Error).message;
   }
+  if (configError && manifest) {
+    // config.json is unreadable but install recorded its settings: check THAT install (the one
+    // `repair` restores) instead of the defaults, or a healthy collector on the installed port
+    // would be reported as "not running on 4318".
+    config = { ...config, otlp_http_port: manifest.settings.port, runtime_log: manifest.runtime_log, content: manifest.settings.content, include_codex_spans: manifest.settings.include_codex_spans };
+  }
   const port = config.otlp_http_port;
   const expectedLog = config.runtime_log;
 

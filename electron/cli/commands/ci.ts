@@ -2,7 +2,7 @@
  * `beacon ci start | finish | exec | validate`: thin wrappers over electron/ci/. Exit codes are
  * part of the interface (electron/ci/exit-codes.ts) and listed in each command's --help.
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { join } from 'node:path';
 import { startCiSession, type StartResult } from '../../ci/session-start';
 import { finishCiSession, FinishUsageError, type FinishResult } from '../../ci/session-finish';
@@ -11,8 +11,8 @@ import { validateRuntimeLog } from '../../ci/validate';
 import { ciPathsIn } from '../../ci/ci-paths';
 import { CI_EXIT, CI_EXIT_HELP } from '../../ci/exit-codes';
 import { workflowCommand } from '../../ci/github-files';
-import { parseContentPolicy, parseHarness, parsePort } from '../options';
-import { UsageError } from '../program';
+import { parseContentPolicy, parseHarness, parsePath, parsePort } from '../options';
+import { fileProblem, UsageError } from '../program';
 import type { ContentPolicy } from '../../shared/event';
 
 function parseBool(value: string): boolean {
@@ -22,9 +22,16 @@ function parseBool(value: string): boolean {
   throw new InvalidArgumentError(`"${value}" is not true or false.`);
 }
 
-function parseCount(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`"${value}" is not a whole number (0 or more).`);
-  return Number(value);
+/**
+ * --min-events: at least 1. Validation always wants one Codex event (the reference's harness
+ * check does too), so accepting 0 would be a promise the run cannot keep; the way to not fail
+ * on missing telemetry is --require-telemetry=false, and the message says so.
+ */
+function parseMinEvents(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`"${value}" is not a whole number.`);
+  const n = Number(value);
+  if (n < 1) throw new InvalidArgumentError('It must be at least 1 (to only warn when telemetry is missing, pass --require-telemetry=false).');
+  return n;
 }
 
 function parseMs(value: string): number {
@@ -42,6 +49,7 @@ function shellExports(vars: Record<string, string>): string {
 interface StartFlags {
   harness: 'codex';
   port?: number;
+  otlpHttpPort?: number;
   runDir?: string;
   includeCodexSpans?: boolean;
   content?: ContentPolicy;
@@ -59,19 +67,26 @@ interface FinishFlags {
 
 function addStartOptions(cmd: Command): Command {
   return cmd
-    .option('--harness <name>', 'agent harness to capture: codex', parseHarness, 'codex')
+    .option('--harness <name>', 'agent harness to capture: codex (also codex-cli, codex_cli)', parseHarness, 'codex')
     .option('--port <port>', 'OTLP/HTTP port on 127.0.0.1 (default: a free port; 4318 may be taken on a shared runner)', parsePort)
-    .option('--run-dir <dir>', 'where the run keeps its files (default: $RUNNER_TEMP/beacon on GitHub Actions, else a new temp dir)')
+    .addOption(new Option('--otlp-http-port <port>', 'same as --port').argParser(parsePort))
+    .option('--run-dir <dir>', 'where the run keeps its files (default: $RUNNER_TEMP/beacon on GitHub Actions, else a new temp dir)', parsePath)
     .option('--include-codex-spans', 'also capture Codex spans (high volume)')
     .option('--content <policy>', 'content policy: full | redacted | metadata (default: redacted)', parseContentPolicy);
 }
 
+/** finish / validate count the events of one harness; the flag is there so a workflow can say
+ * `--harness codex` on every ci command (as the reference CLI allows), and an unknown one fails. */
+function addCountedHarness(cmd: Command): Command {
+  return cmd.option('--harness <name>', 'agent harness whose events are counted: codex (also codex-cli, codex_cli)', parseHarness, 'codex');
+}
+
 function addFinishOptions(cmd: Command): Command {
   return cmd
-    .option('--min-events <n>', 'fewest Codex events the run must have produced', parseCount, 1)
+    .option('--min-events <n>', 'fewest Codex events the run must have produced (at least 1)', parseMinEvents, 1)
     .option('--require-telemetry <bool>', 'fail (exit 1) when telemetry is missing; false: a warning only', parseBool, true)
-    .option('--quiet-ms <ms>', 'how long the collector must be idle before it is stopped', parseMs)
-    .option('--drain-timeout-ms <ms>', 'longest wait for the collector to go idle', parseMs);
+    .option('--quiet-ms <ms>', 'how long the collector must be idle before it is stopped (default: 1500)', parseMs)
+    .option('--drain-timeout-ms <ms>', 'longest wait for the collector to go idle (default: 30000)', parseMs);
 }
 
 function printStarted(r: StartResult, env: NodeJS.ProcessEnv, json: boolean | undefined): void {
@@ -96,6 +111,8 @@ function printFinished(r: FinishResult, env: NodeJS.ProcessEnv, json: boolean | 
     process.stdout.write(
       JSON.stringify({ status: r.status, exit_code: r.exitCode, message: r.message, notes: r.notes, summary_path: r.summaryPath, validation: r.validation && { status: r.validation.status, stages: r.validation.stages, codex_events: r.validation.codexEvents }, summary: r.summary }) + '\n',
     );
+    // stdout stays pure JSON; the failure is also one line on stderr for the job log.
+    if (r.status === 'failed') process.stderr.write(`beacon: ${r.message}\n`);
     return;
   }
   const onGithub = env.GITHUB_ACTIONS === 'true';
@@ -123,6 +140,23 @@ function printFinished(r: FinishResult, env: NodeJS.ProcessEnv, json: boolean | 
   }
 }
 
+/** --port or its synonym --otlp-http-port; both given and different is a usage error. */
+function startPort(flags: StartFlags): number | undefined {
+  if (flags.port !== undefined && flags.otlpHttpPort !== undefined && flags.port !== flags.otlpHttpPort) {
+    throw new UsageError(`--port ${flags.port} and --otlp-http-port ${flags.otlpHttpPort} disagree; pass one of them`, CI_EXIT.usage);
+  }
+  return flags.port ?? flags.otlpHttpPort;
+}
+
+/** A run dir that cannot be made is the user's to fix: name the path and the flag. */
+async function withRunDirHint<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw fileProblem(err, 'choose another --run-dir') ?? err;
+  }
+}
+
 function finishOpts(flags: FinishFlags) {
   return { minEvents: flags.minEvents, requireTelemetry: flags.requireTelemetry, quietMs: flags.quietMs, drainTimeoutMs: flags.drainTimeoutMs };
 }
@@ -139,16 +173,15 @@ export function registerCi(_program: Command, _endpoint: Command, ci: Command): 
     .option('--json', 'print the session as JSON')
     .addHelpText('after', '\nStep outputs ($GITHUB_OUTPUT): codex-home, log-path, state-path, run-dir.\nExit codes: 0 started (or reused), 1 the collector did not start, 2 usage error.')
     .action(async (flags: StartFlags) => {
-      const r = await startCiSession({ env: process.env, port: flags.port, runDir: flags.runDir, includeSpans: flags.includeCodexSpans, content: flags.content, exportToGithubEnv: true });
+      const port = startPort(flags);
+      const r = await withRunDirHint(() => startCiSession({ env: process.env, port, runDir: flags.runDir, includeSpans: flags.includeCodexSpans, content: flags.content, exportToGithubEnv: true }));
       printStarted(r, process.env, flags.json);
     });
 
   addFinishOptions(
-    ci
-      .command('finish')
-      .description('Wait for the collector to drain, stop it, validate the runtime log and write the summary (summary.json, $GITHUB_STEP_SUMMARY).'),
+    addCountedHarness(ci.command('finish')).description('Wait for the collector to drain, stop it, validate the runtime log and write the summary (summary.json, $GITHUB_STEP_SUMMARY).'),
   )
-    .option('--state <path>', 'state file of `ci start` (default: $BEACON_CI_STATE_PATH, else $RUNNER_TEMP/beacon/state.json)')
+    .option('--state <path>', 'state file of `ci start` (default: $BEACON_CI_STATE_PATH, else $RUNNER_TEMP/beacon/state.json)', parsePath)
     .option('--json', 'print the result as JSON')
     .addHelpText('after', CI_EXIT_HELP)
     .action(async (flags: FinishFlags) => {
@@ -165,26 +198,28 @@ export function registerCi(_program: Command, _endpoint: Command, ci: Command): 
 
   addFinishOptions(addStartOptions(ci.command('exec').description('Start, run <command...> with the session environment, then finish.')))
     .argument('<command...>', 'the command to run (put it after --)')
-    .option('--json', 'print the finish result as JSON')
+    .option('--json', "print the finish result as JSON (the command's own stdout goes to stderr, so stdout is only JSON)")
     .addHelpText('after', `${CI_EXIT_HELP}\n  The command's own exit code is returned when it is not 0.\n\nExample: beacon ci exec --min-events 5 -- codex exec "fix the failing test"`)
     .action(async (argv: string[], flags: StartFlags & FinishFlags) => {
-      const r = await execCiSession({
+      const port = startPort(flags);
+      const r = await withRunDirHint(() => execCiSession({
         argv,
-        start: { env: process.env, port: flags.port, runDir: flags.runDir, includeSpans: flags.includeCodexSpans, content: flags.content },
+        start: { env: process.env, port, runDir: flags.runDir, includeSpans: flags.includeCodexSpans, content: flags.content },
         finish: finishOpts(flags),
+        childStdoutToStderr: !!flags.json,
         onStarted: (s) => {
           if (!flags.json) process.stderr.write(`beacon: CI session started (collector pid ${s.state.pid} on 127.0.0.1:${s.state.port}, log ${s.state.log_path})\n`);
         },
-      });
+      }));
       printFinished(r.finish, process.env, flags.json);
       if (r.commandExit !== 0 && !flags.json) process.stderr.write(`beacon: the command exited with code ${r.commandExit}\n`);
       process.exitCode = r.exitCode;
     });
 
-  ci.command('validate')
+  addCountedHarness(ci.command('validate'))
     .description('Check a runtime log: it exists, every line parses, and it holds enough Codex events.')
-    .option('--log <path>', 'runtime log (default: $BEACON_CI_LOG_PATH, else $RUNNER_TEMP/beacon/logs/runtime.jsonl)')
-    .option('--min-events <n>', 'fewest Codex events required', parseCount, 1)
+    .option('--log <path>', 'runtime log (default: $BEACON_CI_LOG_PATH, else $RUNNER_TEMP/beacon/logs/runtime.jsonl)', parsePath)
+    .option('--min-events <n>', 'fewest Codex events required (at least 1)', parseMinEvents, 1)
     .option('--since <time>', 'count only events at or after this RFC 3339 time')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', CI_EXIT_HELP.replace(' (or only a warning, with --require-telemetry=false)', ''))
@@ -199,6 +234,8 @@ export function registerCi(_program: Command, _endpoint: Command, ci: Command): 
       } else {
         process.stdout.write(`Beacon CI validation: ${v.status}\nRuntime log: ${v.logPath}\n` + v.stages.map((s) => `${s.name}: ${s.status} (${s.message})`).join('\n') + '\n');
       }
+      const failed = v.stages.filter((s) => s.status === 'fail');
+      if (failed.length) process.stderr.write(`beacon: CI validation ${v.status}: ${failed[0].message}\n`);
       process.exitCode = v.exitCode;
     });
 }

@@ -12,7 +12,8 @@ import { readEndpointConfig } from '../../endpoint/endpoint-config';
 import { probeCollector } from '../../collector/probe';
 import { LOOPBACK } from '../../endpoint/paths';
 import { UsageError } from '../program';
-import { parseListenPort } from '../options';
+import { parseListenPort, parsePath } from '../options';
+import { asUserErrors } from './endpoint-lifecycle';
 
 interface DashboardFlags {
   open?: boolean;
@@ -27,7 +28,12 @@ interface DashboardFlags {
 export function parseAddr(addr: string): number {
   const m = /^(?:(127\.0\.0\.1|localhost))?:?(\d{1,5})$/.exec(addr.trim());
   if (!m) throw new UsageError(`--addr must be 127.0.0.1:PORT (the dashboard only listens on loopback), got "${addr}"`);
-  return parseListenPort(m[2]);
+  try {
+    return parseListenPort(m[2]);
+  } catch (err) {
+    // Thrown outside commander's parsing, so commander would not print it: say it ourselves.
+    throw new UsageError(`--addr ${addr}: ${(err as Error).message}`);
+  }
 }
 
 export function openInBrowser(url: string): void {
@@ -43,14 +49,15 @@ export function registerEndpointDashboard(_program: Command, endpoint: Command):
     .command('dashboard')
     .description('Serve the local dashboard on 127.0.0.1 (read-only, token-protected) and print its URL.')
     .option('--open', 'open the dashboard in the default browser')
-    .option('--addr <addr>', 'listen address, 127.0.0.1:PORT (default 127.0.0.1:8765)')
-    .option('--port <port>', 'listen port (0 picks a free one)', parseListenPort)
-    .option('--log-path <file>', 'read this runtime log instead of the live collector\'s')
+    .option('--addr <addr>', 'listen address, 127.0.0.1:PORT (the same as --port PORT)')
+    .option('--port <port>', 'listen port on 127.0.0.1; 0 picks a free one (default: from config.json, else 8765)', parseListenPort)
+    .option('--log-path <file>', 'read this runtime log instead of the live collector\'s', parsePath)
     .option('--system', 'use the system-mode configuration')
-    .option('--json', 'print the URL as JSON')
+    .option('--json', 'print the URL as JSON (one line on stdout; nothing else)')
     .action(async (flags: DashboardFlags) => {
+      if (flags.addr !== undefined && flags.port !== undefined) throw new UsageError('--addr and --port both set the listen port; pass one of them', 2);
       const mode = flags.system ? 'system' : 'user';
-      const { config } = await readEndpointConfig(mode);
+      const { config } = await asUserErrors(() => readEndpointConfig(mode));
       const port = flags.addr !== undefined ? parseAddr(flags.addr) : flags.port ?? config.dashboard_port;
       const probe = await probeCollector(config.otlp_http_port);
       const logPath = flags.logPath ?? (probe.kind === 'beacon' ? probe.health.log_path : config.runtime_log);

@@ -4,6 +4,7 @@
  * (the output lists it), 2 bad usage (unknown harness, bad port, --enforce without --system).
  */
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { ManifestError } from '../../endpoint/install-manifest';
 import { EndpointConfigError } from '../../endpoint/endpoint-config';
 import { LifecycleError } from '../../endpoint/lifecycle-context';
@@ -25,8 +26,10 @@ export async function asUserErrors<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-function out(json: boolean, value: unknown, text: string): void {
+/** The report on stdout (text or JSON); a failure also as one `beacon: ...` line on stderr. */
+function out(json: boolean, value: unknown, text: string, failure?: string): void {
   process.stdout.write(json ? JSON.stringify(value, null, 2) + '\n' : text);
+  if (failure) process.stderr.write(`beacon: ${failure}\n`);
 }
 
 function stepLine(s: LifecycleStep): string {
@@ -38,24 +41,34 @@ function stepLine(s: LifecycleStep): string {
 function formatInstall(r: InstallReport): string {
   const L: string[] = [];
   if (r.dry_run) {
-    L.push(`Dry run (${r.mode} mode): nothing was written. Beacon would:`);
-    for (const s of r.steps) L.push(stepLine(s));
+    L.push(r.ok ? `Dry run (${r.mode} mode): nothing was written. Beacon would:` : `Dry run (${r.mode} mode): install would FAIL: ${r.errors[0]}`);
+    for (const s of r.steps) L.push(stepLine(s.status === 'failed' && s.detail === r.errors[0] ? { ...s, detail: undefined } : s));
+  } else if (!r.ok) {
+    // Verdict and reason first; then only what really happened (no "Collector: not started
+    // (--no-start)" when the user never passed --no-start, no manifest that was never written).
+    L.push(`Beacon endpoint install FAILED (${r.mode} mode): ${r.errors[0]}`);
+    for (const s of r.steps) L.push(stepLine(s.status === 'failed' && s.detail === r.errors[0] ? { ...s, detail: undefined } : s));
+    if (r.collector.state === 'failed' && r.collector.detail && r.collector.detail !== r.errors[0]) L.push(`Collector: failed: ${r.collector.detail}`);
+    if (existsSync(r.manifest)) L.push(`Install manifest: ${r.manifest} (\`beacon endpoint uninstall\` undoes what was done)`);
+    else L.push('Nothing was changed.');
   } else {
-    L.push(r.ok ? `Beacon endpoint installed (${r.mode} mode).` : `Beacon endpoint install FAILED (${r.mode} mode).`);
+    L.push(`Beacon endpoint installed (${r.mode} mode).`);
     for (const s of r.steps) L.push(stepLine(s));
     if (r.collector.state === 'started' || r.collector.state === 'already-running') L.push(`Collector: ${r.collector.state === 'started' ? 'started' : 'already running'} on 127.0.0.1:${r.port} (pid ${r.collector.pid})`);
-    else if (r.collector.state === 'not-started') L.push('Collector: not started (--no-start); `beacon endpoint run` or the app starts it');
+    else if (r.collector.state === 'not-started') L.push('Collector: not started, as asked; `beacon endpoint run` or the app starts it');
     L.push(`Runtime log: ${r.runtime_log}`);
     L.push(`Install manifest: ${r.manifest}`);
   }
   for (const w of r.warnings) L.push(`warning: ${w}`);
-  for (const e of r.errors) L.push(`error: ${e}`);
+  for (const e of r.errors.slice(1)) L.push(`error: ${e}`);
   if (r.ok && !r.dry_run) L.push('Next: run Codex, then `beacon endpoint status` (or `beacon endpoint test-event` to check the pipeline now).');
   return L.join('\n') + '\n';
 }
 
 function formatUninstall(r: UninstallReport): string {
-  const L = [r.ok ? (r.installed ? 'Beacon endpoint removed: everything install added is gone.' : 'Nothing to uninstall.') : `Beacon endpoint uninstall left ${r.left_behind.length} item(s) behind:`];
+  const kept = r.notes.some((n) => n.startsWith('kept the runtime log'));
+  const removed = kept ? 'Beacon endpoint removed; the runtime log was kept, as asked.' : 'Beacon endpoint removed: everything install added is gone.';
+  const L = [r.ok ? (r.installed ? removed : 'Nothing to uninstall.') : `Beacon endpoint uninstall left ${r.left_behind.length} item(s) behind:`];
   for (const x of r.left_behind) L.push(`  LEFT ${x.item}: ${x.reason}`);
   for (const d of r.done) L.push(`  done: ${d}`);
   for (const n of r.notes) L.push(`  note: ${n}`);
@@ -63,9 +76,9 @@ function formatUninstall(r: UninstallReport): string {
 }
 
 function formatRepair(r: RepairReport): string {
-  const L = [r.ok ? `Endpoint repaired. Manifest: ${r.manifest}` : 'Endpoint repair FAILED:'];
-  for (const s of r.steps) L.push(stepLine(s));
-  for (const e of r.errors) L.push(`error: ${e}`);
+  const L = [r.ok ? `Beacon endpoint repaired (manifest ${r.manifest}).` : `Beacon endpoint repair FAILED: ${r.errors[0] ?? 'see the steps below'}`];
+  for (const s of r.steps) L.push(stepLine(s.status === 'failed' && s.detail === r.errors[0] ? { ...s, detail: undefined } : s));
+  for (const e of r.errors.slice(1)) L.push(`error: ${e}`);
   return L.join('\n') + '\n';
 }
 
@@ -94,7 +107,7 @@ export function registerEndpointLifecycle(_program: Command, endpoint: Command):
     .option('--include-codex-spans', 'also export and keep Codex spans (high volume)')
     .option('--no-prompt-content', 'Codex sends "[REDACTED]" instead of prompt text (log_user_prompt = false)')
     .option('--otlp-http-port <port>', 'collector port on 127.0.0.1 (default 4318, or the installed one)', parsePort)
-    .option('--content <policy>', 'what the log keeps: full | redacted | metadata (default redacted)', parseContentPolicy)
+    .option('--content <policy>', 'what the log keeps: full | redacted | metadata (default redacted, or the installed one)', parseContentPolicy)
     .option('--no-start', 'write the configuration only; do not start a collector')
     .option('--dry-run', 'print what would change (with a diff of the [otel] section) and write nothing')
     .option('--force', "replace an [otel] table of yours that sends telemetry elsewhere (uninstall restores it)")
@@ -103,7 +116,9 @@ export function registerEndpointLifecycle(_program: Command, endpoint: Command):
     .option('--enforce', 'with --system: write /etc/codex/requirements.toml so users cannot turn it off')
     .option('--service', 'install a LaunchAgent / systemd unit (LaunchDaemon / system unit with --system) running `beacon endpoint run`')
     .option('--user', 'user mode (the default; explicit for scripts that run it as the console user)')
-    .option('--config-only', 'only edit Codex config (implies --no-start; for the macOS package, whose LaunchDaemon is the collector)')
+    .option('--config-only', "configure Codex and record it for uninstall, but start no collector and install no service (implies --no-start; for the macOS package, whose LaunchDaemon is the collector)")
+    // settingsFrom() keeps the earlier install's choices: say so, or a re-install looks like a reset.
+    .addHelpText('after', '\nRunning install again keeps the earlier choices (port, content, spans, prompt text) unless given again;\n`beacon endpoint uninstall` then `install` starts from the defaults.')
     .action(async (f: InstallFlags) => {
       if (f.user && f.system) throw new UsageError('--user and --system exclude each other', 2);
       if (f.configOnly && f.service) throw new UsageError('--config-only and --service exclude each other', 2);
@@ -127,7 +142,7 @@ export function registerEndpointLifecycle(_program: Command, endpoint: Command):
           service: !!f.service,
         }),
       );
-      out(!!f.json, r, formatInstall(r));
+      out(!!f.json, r, formatInstall(r), r.ok ? undefined : `install failed: ${r.errors[0] ?? 'see the steps above'}`);
       process.exitCode = r.ok ? 0 : 1;
     });
 
@@ -138,11 +153,12 @@ export function registerEndpointLifecycle(_program: Command, endpoint: Command):
     .option('--json', 'machine-readable output')
     .option('--system', 'remove the system-mode install (root)')
     .option('--user', 'user mode (the default; explicit for scripts)')
-    .option('--config-only', 'only restore Codex config; keep logs (for the macOS uninstaller, run per user)')
+    .option('--config-only', 'keep the logs (same as --keep-logs); for the macOS uninstaller, run per user after an `install --config-only`')
     .action(async (f: { keepLogs?: boolean; json?: boolean; system?: boolean; user?: boolean; configOnly?: boolean }) => {
       if (f.user && f.system) throw new UsageError('--user and --system exclude each other', 2);
       const r = await asUserErrors(() => runUninstall({ mode: f.system ? 'system' : 'user', keepLogs: !!f.keepLogs || !!f.configOnly }));
-      out(!!f.json, r, formatUninstall(r));
+      const left = r.left_behind[0];
+      out(!!f.json, r, formatUninstall(r), r.ok ? undefined : `uninstall left ${r.left_behind.length} item(s) behind, first ${left?.item}: ${left?.reason}`);
       process.exitCode = r.ok ? 0 : 1;
     });
 
@@ -153,7 +169,7 @@ export function registerEndpointLifecycle(_program: Command, endpoint: Command):
     .option('--system', 'repair the system-mode install (root)')
     .action(async (f: { json?: boolean; system?: boolean }) => {
       const r = await asUserErrors(() => runRepair({ mode: f.system ? 'system' : 'user' }));
-      out(!!f.json, r, formatRepair(r));
+      out(!!f.json, r, formatRepair(r), r.ok ? undefined : `repair failed: ${r.errors[0] ?? 'see the steps above'}`);
       process.exitCode = r.ok ? 0 : 1;
     });
 }

@@ -3,16 +3,18 @@
  * `npm start` (where Electron cannot start) and a curious user run. Clean shutdown on
  * SIGINT/SIGTERM with a final flush and fsync.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { startCollector, PortInUseError } from '../../collector/collector';
 import { readEndpointConfig } from '../../endpoint/endpoint-config';
 import { LogLockedError } from '../../log/log-lock';
-import { parseContentPolicy, parseListenPort, parsePositiveInt } from '../options';
-import { UsageError } from '../program';
+import { parseContentPolicy, parseListenPort, parsePath, parsePositiveInt } from '../options';
+import { fileProblem, UsageError } from '../program';
 import type { ContentPolicy } from '../../shared/event';
+import { asUserErrors } from './endpoint-lifecycle';
 
 interface RunFlags {
   port?: number;
+  otlpHttpPort?: number;
   logPath?: string;
   includeCodexSpans?: boolean;
   content?: ContentPolicy;
@@ -27,18 +29,23 @@ export function registerEndpointRun(_program: Command, endpoint: Command): void 
     .command('run')
     .description('Run the OTLP collector in the foreground (Ctrl-C to stop; flushes the log on exit).')
     .option('--port <port>', 'OTLP/HTTP port on 127.0.0.1; 0 picks a free one (default: from config.json, else 4318)', parseListenPort)
-    .option('--log-path <file>', 'runtime log to append to (default: from config.json, else ~/.beacon/endpoint/logs/runtime.jsonl)')
-    .option('--include-codex-spans', 'keep Codex spans (dropped by default: high volume, no content)')
-    .option('--content <policy>', 'content policy: full | redacted | metadata (default: redacted)', parseContentPolicy)
-    .option('--system', 'system mode: system paths (/var/log/beacon-agent/runtime.jsonl), group-readable log')
-    .option('--rotate-bytes <n>', 'rotate the log at this size (default 10485760)', parsePositiveInt)
-    .option('--rotate-archives <n>', 'archives to keep (default 5)', parsePositiveInt)
-    .option('--json', 'print the startup line as JSON')
+    // The name `install`, `test-event` and the reference CLI use for the same port.
+    .addOption(new Option('--otlp-http-port <port>', 'same as --port').argParser(parseListenPort))
+    .option('--log-path <file>', 'runtime log to append to (default: from config.json, else ~/.beacon/endpoint/logs/runtime.jsonl)', parsePath)
+    .option('--include-codex-spans', 'keep Codex spans (default: from config.json, else dropped: high volume, no content)')
+    .option('--content <policy>', 'content policy: full | redacted | metadata (default: from config.json, else redacted)', parseContentPolicy)
+    .option('--system', 'system mode: the system config.json and log (/var/log/beacon-agent/runtime.jsonl, group-readable)')
+    .option('--rotate-bytes <n>', 'rotate the log at this size in bytes (default: from config.json, else 10485760)', parsePositiveInt)
+    .option('--rotate-archives <n>', 'rotated archives to keep (default: from config.json, else 5)', parsePositiveInt)
+    .option('--json', 'print the startup line as JSON (one line on stdout; nothing else)')
     .action(async (flags: RunFlags) => {
+      if (flags.port !== undefined && flags.otlpHttpPort !== undefined && flags.port !== flags.otlpHttpPort) {
+        throw new UsageError(`--port ${flags.port} and --otlp-http-port ${flags.otlpHttpPort} disagree; pass one of them`, 2);
+      }
       const mode = flags.system ? 'system' : 'user';
-      const { config } = await readEndpointConfig(mode);
+      const { config } = await asUserErrors(() => readEndpointConfig(mode));
       const opts = {
-        port: flags.port ?? config.otlp_http_port,
+        port: flags.port ?? flags.otlpHttpPort ?? config.otlp_http_port,
         logPath: flags.logPath ?? config.runtime_log,
         includeSpans: flags.includeCodexSpans ?? config.include_codex_spans,
         content: flags.content ?? config.content,
@@ -54,7 +61,7 @@ export function registerEndpointRun(_program: Command, endpoint: Command): void 
         collector = await startCollector(opts);
       } catch (err) {
         if (err instanceof PortInUseError || err instanceof LogLockedError) throw new UsageError(err.message, 1);
-        throw err;
+        throw fileProblem(err, 'choose another --log-path, or fix that directory') ?? err;
       }
       const h = collector.health();
       if (flags.json) {

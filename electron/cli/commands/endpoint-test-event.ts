@@ -14,8 +14,8 @@ export function registerEndpointTestEvent(_program: Command, endpoint: Command):
     .command('test-event')
     .alias('validate-pipeline')
     .description('Send a validation event through the collector and confirm it lands in the runtime log.')
-    .option('--otlp-http-port <port>', 'collector port (default: from config.json)', parsePort)
-    .option('--json', 'machine-readable output')
+    .option('--otlp-http-port <port>', 'collector port on 127.0.0.1 (default: from config.json, else 4318)', parsePort)
+    .option('--json', 'machine-readable output (also when it fails; the exit code says which)')
     .option('--system', 'use the system-mode configuration')
     .action(async (f: { otlpHttpPort?: number; json?: boolean; system?: boolean }) => {
       const { config } = await asUserErrors(() => readEndpointConfig(f.system ? 'system' : 'user', process.env));
@@ -25,6 +25,8 @@ export function registerEndpointTestEvent(_program: Command, endpoint: Command):
         const action = (r.event?.event as { action?: string } | undefined)?.action;
         process.stdout.write(`test event ${r.id}: ok, written to ${r.log_path} as ${action ?? 'an event'} in ${r.elapsed_ms} ms\n`);
       } else process.stdout.write(`test event ${r.id}: FAILED: ${r.error}\n`);
+      // The verdict is the command's output (stdout); a failure also goes to stderr, like `ci finish`.
+      if (!r.ok) process.stderr.write(`beacon: ${r.error}\n`);
       process.exitCode = r.ok ? 0 : 1;
     });
 }
