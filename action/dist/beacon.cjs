@@ -61056,7 +61056,9 @@ function parseHarness(value) {
 }
 function parsePath(value) {
   if (value.trim() === "") throw new InvalidArgumentError("The path is empty.");
-  return (0, import_node_path7.resolve)(value);
+  const abs = (0, import_node_path7.resolve)(value);
+  if (/^\/(proc|sys)(\/|$)/.test(abs)) throw new InvalidArgumentError(`${abs} is on a kernel pseudo-filesystem; choose a real directory.`);
+  return abs;
 }
 
 // electron/cli/commands/endpoint-lifecycle.ts

@@ -43,5 +43,9 @@ export function parseHarness(value: string): 'codex' {
  */
 export function parsePath(value: string): string {
   if (value.trim() === '') throw new InvalidArgumentError('The path is empty.');
-  return resolve(value);
+  const abs = resolve(value);
+  // Kernel pseudo-filesystems are never a place for a log (and Node's recursive mkdir can spin
+  // forever under /proc).
+  if (/^\/(proc|sys)(\/|$)/.test(abs)) throw new InvalidArgumentError(`${abs} is on a kernel pseudo-filesystem; choose a real directory.`);
+  return abs;
 }

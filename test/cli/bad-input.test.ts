@@ -52,6 +52,7 @@ const CASES: Case[] = [
   { name: 'install --enforce without --system', args: () => ['endpoint', 'install', '--enforce'], code: 2, stderr: /--enforce only applies with --system/ },
   { name: 'install --user --system', args: () => ['endpoint', 'install', '--user', '--system'], code: 2, stderr: /--user and --system exclude each other/ },
   { name: 'run --log-path empty', args: () => ['endpoint', 'run', '--log-path', ''], code: 2, stderr: /The path is empty/ },
+  { name: 'run --log-path under /proc', args: () => ['endpoint', 'run', '--port', '0', '--log-path', '/proc/beacon/runtime.jsonl'], code: 2, stderr: /kernel pseudo-filesystem/ },
   { name: 'ci finish --min-events 0', args: () => ['ci', 'finish', '--min-events', '0'], code: 2, stderr: /at least 1 \(to only warn when telemetry is missing, pass --require-telemetry=false\)/ },
   { name: 'ci finish --require-telemetry maybe', args: () => ['ci', 'finish', '--require-telemetry', 'maybe'], code: 2, stderr: /"maybe" is not true or false/ },
   { name: 'ci validate --since garbage', args: (s) => ['ci', 'validate', '--log', s.runtimeLog, '--since', 'yesterday'], code: 2, stderr: /--since "yesterday" is not a date\/time/ },
