@@ -65105,7 +65105,7 @@ function readCiState(path) {
   return { ...value, state_path: path };
 }
 
-// electron/ci/free-port.ts
+// electron/endpoint/free-port.ts
 var import_node_net = require("node:net");
 function pickFreePort() {
   return new Promise((resolve12, reject) => {

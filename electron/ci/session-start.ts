@@ -16,7 +16,7 @@ import { resolve } from 'node:path';
 import { ciPathsIn, resolveRunDir, type CiPaths } from './ci-paths';
 import { writeCiCodexHome } from './ci-codex-home';
 import { CI_STATE_VERSION, readCiState, writeCiState, type CiState } from './ci-state';
-import { pickFreePort } from './free-port';
+import { pickFreePort } from '../endpoint/free-port';
 import { detectRunContext, resourceAttributes } from './run-context';
 import { appendGithubFile } from './github-files';
 import { isProcessAlive, stopCollectorProcess } from './collector-stop';

@@ -6,22 +6,13 @@
  * ports (found by /healthz, never by process name) and removes the dir.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probeCollector } from '../../electron/collector/probe';
 import { runBeacon, type CliResult } from '../support/beacon-cli';
+import { freePort, scrubbedEnv } from '../support/test-env';
+export { freePort };
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export const USER_TOML = '# my settings, keep them\nmodel = "o3"\n\n[tui]\nnotifications = true\n';
 export const ONE_EVENT = JSON.stringify({ timestamp: '2026-01-01T00:00:00.000Z', vendor: 'beacon', event: { kind: 'agent_runtime', action: 'session.started', category: 'session' } }) + '\n';
@@ -41,12 +32,6 @@ export interface CliSandbox {
   cleanup(): Promise<void>;
 }
 
-/** Only what the CLI needs from the parent: no CI, GitHub, OTEL or CODEX variable leaks in. */
-function baseEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const k of ['PATH', 'LANG', 'TZ', 'TMPDIR']) if (process.env[k] !== undefined) env[k] = process.env[k];
-  return env;
-}
 
 export async function makeCliSandbox(opts: { toml?: string; withBeaconConfig?: boolean } = {}): Promise<CliSandbox> {
   const root = mkdtempSync(join(tmpdir(), 'beacon-cli-'));
@@ -65,7 +50,7 @@ export async function makeCliSandbox(opts: { toml?: string; withBeaconConfig?: b
   writeFileSync(codexToml, opts.toml ?? USER_TOML, { mode: 0o600 });
   if (opts.withBeaconConfig !== false) writeFileSync(configJson, JSON.stringify({ otlp_http_port: port, dashboard_port: 0 }, null, 2) + '\n', { mode: 0o600 });
   writeFileSync(runtimeLog, ONE_EVENT, { mode: 0o600 });
-  const env: NodeJS.ProcessEnv = { ...baseEnv(), HOME: home, CODEX_HOME: codexHome, BEACON_SYSTEM_ROOT: systemRoot };
+  const env: NodeJS.ProcessEnv = { ...scrubbedEnv(), HOME: home, CODEX_HOME: codexHome, BEACON_SYSTEM_ROOT: systemRoot };
   const files = [codexToml, configJson, runtimeLog];
   return {
     root,

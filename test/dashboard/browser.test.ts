@@ -99,16 +99,19 @@ describe('dashboard in a real browser', () => {
     const page = await context.newPage();
     // The fetch below fails CORS, so Playwright reports no response; the DevTools protocol
     // still sees the raw status line the server sent.
-    const statuses: number[] = [];
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
+    // CDP may deliver responseReceivedExtraInfo before requestWillBeSent (seen with Chromium 156),
+    // so keep both maps and match them when asked.
+    const extraStatus = new Map<string, number>();
     const apiRequests = new Set<string>();
     cdp.on('Network.requestWillBeSent', (e: { requestId: string; request: { url: string } }) => {
       if (e.request.url.startsWith(`http://127.0.0.1:${dash.port}/api/`)) apiRequests.add(e.requestId);
     });
     cdp.on('Network.responseReceivedExtraInfo', (e: { requestId: string; statusCode?: number }) => {
-      if (apiRequests.has(e.requestId) && typeof e.statusCode === 'number') statuses.push(e.statusCode);
+      if (typeof e.statusCode === 'number') extraStatus.set(e.requestId, e.statusCode);
     });
+    const statuses = () => [...apiRequests].filter((id) => extraStatus.has(id)).map((id) => extraStatus.get(id));
     await page.goto(`http://127.0.0.1:${hostilePort}/`);
     const result = await page.evaluate(async (port) => {
       try {
@@ -120,7 +123,7 @@ describe('dashboard in a real browser', () => {
     }, dash.port);
     expect(result).toMatch(/^blocked/);
     // and the server refused it itself, rather than relying on the browser's CORS check
-    await expect.poll(() => statuses, { timeout: 15_000 }).toEqual([403]);
+    await expect.poll(statuses, { timeout: 15_000 }).toEqual([403]);
 
     await page.close();
   });

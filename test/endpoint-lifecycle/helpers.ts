@@ -5,23 +5,14 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probeCollector } from '../../electron/collector/probe';
 import { pidAlive } from '../../electron/log/log-lock';
 import { runBeacon, type CliResult } from '../support/beacon-cli';
+import { freePort, scrubbedEnv } from '../support/test-env';
+export { freePort };
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export interface Sandbox {
   root: string;
@@ -41,12 +32,6 @@ export interface Sandbox {
   cleanup(): Promise<void>;
 }
 
-/** Only what the CLI needs from the parent: no OTEL_*, proxy or CODEX_* variable leaks in. */
-function baseEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const k of ['PATH', 'LANG', 'TZ', 'TMPDIR']) if (process.env[k] !== undefined) env[k] = process.env[k];
-  return env;
-}
 
 export async function makeSandbox(opts: { codexHome?: string; createCodexHome?: boolean; config?: string } = {}): Promise<Sandbox> {
   const root = mkdtempSync(join(tmpdir(), 'beacon-lifecycle-'));
@@ -61,7 +46,7 @@ export async function makeSandbox(opts: { codexHome?: string; createCodexHome?: 
   mkdirSync(systemRoot);
   const port = await freePort();
   const ports = new Set([port]);
-  const env: NodeJS.ProcessEnv = { ...baseEnv(), HOME: home, CODEX_HOME: codexHome, BEACON_SYSTEM_ROOT: systemRoot };
+  const env: NodeJS.ProcessEnv = { ...scrubbedEnv(), HOME: home, CODEX_HOME: codexHome, BEACON_SYSTEM_ROOT: systemRoot };
   const beaconDir = join(home, '.beacon', 'endpoint');
   return {
     root,

@@ -1,6 +1,6 @@
 /**
- * A free loopback port for the CI collector. A shared or self-hosted runner may already have
- * something on 4318 (another job's collector), so CI never assumes the default port.
+ * A free loopback port. CI uses it for its collector (a shared or self-hosted runner may already
+ * have something on 4318, another job's collector), and tests use it so they never touch 4318.
  */
 import { createServer } from 'node:net';
 import { LOOPBACK } from '../endpoint/paths';
