@@ -3,8 +3,8 @@
  * inputs keep working: the active file is always `runtime.jsonl`; on rotation it becomes
  * `runtime.jsonl.1`, `.1` becomes `.2` ... and the oldest (`.N`) is deleted.
  *
- * The writer decides WHEN to rotate (inside its serialized queue, between whole lines, after
- * fsyncing the active file); this module only moves files.
+ * The writer decides WHEN to rotate (inside its serialized queue, between whole lines) and
+ * fsyncs the archive and the directory right after; this module only moves files.
  */
 import { open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
@@ -17,12 +17,15 @@ export const archivePath = (logPath: string, index: number): string => `${logPat
 /**
  * Shift `log -> log.1 -> ... -> log.<archives>`, deleting what falls off the end.
  * With `archives` 0 the active log is simply deleted. Missing archives are skipped.
- * The directory is fsynced afterwards (best effort) so the renames survive a power cut.
+ * The directory is fsynced afterwards (best effort) so the renames survive a power cut, unless
+ * `syncDirectory` is false: the writer then calls `syncLogDir` itself, off its write queue
+ * (a directory fsync is a journal commit: milliseconds that every waiting request would pay).
  */
-export async function shiftArchives(logPath: string, archives: number): Promise<void> {
+export async function shiftArchives(logPath: string, archives: number, opts: { syncDirectory?: boolean } = {}): Promise<void> {
+  const syncDirectory = opts.syncDirectory ?? true;
   if (archives <= 0) {
     await rm(logPath, { force: true });
-    await syncDir(dirname(logPath));
+    if (syncDirectory) await syncDir(dirname(logPath));
     return;
   }
   // Only touch archives that exist: with a large N, trying every index would cost N syscalls.
@@ -32,7 +35,12 @@ export async function shiftArchives(logPath: string, archives: number): Promise<
     else await renameIfExists(archivePath(logPath, i), archivePath(logPath, i + 1));
   }
   await rename(logPath, archivePath(logPath, 1));
-  await syncDir(dirname(logPath));
+  if (syncDirectory) await syncDir(dirname(logPath));
+}
+
+/** fsync the log's directory (best effort), so renames done by shiftArchives survive a power cut. */
+export function syncLogDir(logPath: string): Promise<void> {
+  return syncDir(dirname(logPath));
 }
 
 /**
