@@ -8,6 +8,7 @@
  */
 import type {
   EventRecord,
+  EventsQuery,
   FacetCount,
   FacetsResponse,
   SessionRollup,
@@ -20,19 +21,14 @@ import type { BeaconEvent } from '../shared/event';
 import type { ParsedEvent } from './reader-lines';
 import { addUsage, emptyTokens, isTitleGeneration, modelOf, SessionAccumulator, sessionIdOf } from './reader-sessions';
 
-export interface IndexQuery {
+/**
+ * The API's events query (shared/api.ts) with its time bounds parsed to epoch ms and the limit
+ * resolved: the filters themselves are the same fields, so they are not declared twice.
+ */
+export interface IndexQuery extends Omit<EventsQuery, 'since' | 'until' | 'limit'> {
   sinceMs?: number;
   untilMs?: number;
-  session?: string;
-  action?: string;
-  category?: string;
-  harness?: string;
-  model?: string;
-  /** Case-insensitive substring. */
-  q?: string;
   limit: number;
-  /** Only events with seq < before. */
-  before?: number;
 }
 
 export interface IndexQueryResult {

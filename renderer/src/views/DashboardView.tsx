@@ -11,6 +11,7 @@ import { EventDetail } from '../components/EventDetail';
 import { SessionsPage } from './SessionsPage';
 import { EventsPage } from './EventsPage';
 import { TokensPage } from './TokensPage';
+import { Brand } from '../components/Brand';
 
 const TABS: Array<{ tab: DashboardTab; label: string }> = [
   { tab: 'sessions', label: 'Sessions' },
@@ -29,12 +30,7 @@ export function DashboardView() {
   return (
     <div className="dash">
       <header className="dash-header">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true">
-            B
-          </span>
-          <h1>Beacon</h1>
-        </div>
+        <Brand />
         <nav className="tabs" aria-label="Dashboard pages">
           {TABS.map((t) => (
             <a key={t.tab} className="tab" href={hrefFor(t.tab)} aria-current={route.tab === t.tab ? 'page' : undefined} style={{ textDecoration: 'none' }}>

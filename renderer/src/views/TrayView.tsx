@@ -14,6 +14,7 @@ import { BridgeActions } from '../components/BridgeActions';
 import { EventDetail } from '../components/EventDetail';
 import { LiveIndicator } from '../components/LiveIndicator';
 import { formatRelative } from '../lib/format';
+import { Brand } from '../components/Brand';
 
 /** Token counts have their own panel in the tray, so they stay out of the activity feed. */
 const FEED_HIDDEN = new Set(['token.usage']);
@@ -44,12 +45,7 @@ export function TrayView() {
     <main className="tray" aria-label="Beacon tray">
       <header className="tray-header">
         <div className="tray-brand">
-          <div className="brand">
-            <span className="brand-mark" aria-hidden="true">
-              B
-            </span>
-            <h1>Beacon</h1>
-          </div>
+          <Brand />
           <a className="btn small" href="./#/sessions" target="_blank" rel="noopener">
             Open dashboard
           </a>
