@@ -5,24 +5,26 @@
  * helpers accept every form so the normalizer never depends on which one Codex picked this
  * release. Also: Codex's timestamps, which come from three places of varying quality.
  */
-import type { AnyValue, Attributes } from '../collector/otlp-types';
-
-/** Resource attributes overlaid with the record's own (the record wins), as one lookup table. */
-export function mergeAttributes(resource: Attributes, record: Attributes): Attributes {
-  return Object.assign({}, resource, record);
-}
+import type { AnyValue } from '../collector/otlp-types';
+import type { LayeredAttributes } from '../shared/layered-attributes';
 
 /** A non-empty string form of the attribute, or undefined. Numbers and booleans are stringified. */
-export function attrString(attrs: Attributes, key: string): string | undefined {
-  const v = attrs[key];
+export function attrString(attrs: LayeredAttributes, key: string): string | undefined {
+  const v = attrs.get(key);
   if (typeof v === 'string') return v === '' ? undefined : v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return undefined;
 }
 
+/** The attribute when it is a string, empty or not (free text: prompt, arguments, output); else undefined. */
+export function attrText(attrs: LayeredAttributes, key: string): string | undefined {
+  const v = attrs.get(key);
+  return typeof v === 'string' ? v : undefined;
+}
+
 /** A finite number from an int, double or numeric string ("32"); undefined otherwise. */
-export function attrNumber(attrs: Attributes, key: string): number | undefined {
-  return toNumber(attrs[key]);
+export function attrNumber(attrs: LayeredAttributes, key: string): number | undefined {
+  return toNumber(attrs.get(key));
 }
 
 export function toNumber(v: AnyValue | undefined): number | undefined {
@@ -35,8 +37,8 @@ export function toNumber(v: AnyValue | undefined): number | undefined {
 }
 
 /** true/false from a bool or the strings "true"/"false" (any case, also "1"/"0"); else undefined. */
-export function attrBool(attrs: Attributes, key: string): boolean | undefined {
-  const v = attrs[key];
+export function attrBool(attrs: LayeredAttributes, key: string): boolean | undefined {
+  const v = attrs.get(key);
   if (typeof v === 'boolean') return v;
   if (typeof v === 'string') {
     const s = v.trim().toLowerCase();

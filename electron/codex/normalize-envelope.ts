@@ -3,7 +3,7 @@
  * endpoint, harness, session / user / run identity and model. Logs and spans both use this,
  * so the two agree on who and where.
  */
-import type { Attributes } from '../collector/otlp-types';
+import type { LayeredAttributes } from '../shared/layered-attributes';
 import { PRODUCT, SCHEMA_VERSION, VENDOR, categoryForAction, type BeaconEvent, type Severity } from '../shared/event';
 import { attrString } from './normalize-attributes';
 import type { RunContext } from './normalize-run';
@@ -22,14 +22,14 @@ export interface EnvelopeInput {
   severity: Severity;
   endpoint: EndpointIdentity;
   /** Resource attributes overlaid with the record's. */
-  attrs: Attributes;
+  attrs: LayeredAttributes;
   run: RunContext;
   sessionId?: string;
   titleGeneration?: boolean;
 }
 
 /** Codex's conversation id is the session id (it equals the hooks' `session_id`). */
-export function conversationIdOf(attrs: Attributes): string | undefined {
+export function conversationIdOf(attrs: LayeredAttributes): string | undefined {
   return attrString(attrs, 'conversation.id') ?? attrString(attrs, 'thread.id');
 }
 
@@ -78,7 +78,7 @@ export function envelope(input: EnvelopeInput): BeaconEvent {
  * After the action-specific blocks: `model` and `gen_ai` (conversation id + the draft's gen_ai
  * fields such as usage or tool call), so they follow what the event is about in the JSON line.
  */
-export function finishIdentity(ev: BeaconEvent, attrs: Attributes, sessionId: string | undefined, extra: BeaconEvent['gen_ai'] | undefined): void {
+export function finishIdentity(ev: BeaconEvent, attrs: LayeredAttributes, sessionId: string | undefined, extra: BeaconEvent['gen_ai'] | undefined): void {
   const model = attrString(attrs, 'model') ?? attrString(attrs, 'slug');
   if (model) ev.model = model;
   if (sessionId || extra) {

@@ -8,15 +8,15 @@
  * `command.executed` (the command line), `session.error` (the error text) and generic events
  * carry free text in their message; the content policy relies on that.
  */
-import type { Attributes } from '../collector/otlp-types';
+import type { LayeredAttributes } from '../shared/layered-attributes';
 import type { BeaconEvent, TokenUsage } from '../shared/event';
-import { attrBool, attrNumber, attrString } from './normalize-attributes';
+import { attrBool, attrNumber, attrString, attrText } from './normalize-attributes';
 import type { EventDraft } from './normalize-tool-result';
 
 /** What Codex sends instead of the prompt when `log_user_prompt = false`. */
 export const CODEX_WITHHELD_PROMPT = '[REDACTED]';
 
-export function sessionStarted(attrs: Attributes, titleGeneration: boolean): EventDraft {
+export function sessionStarted(attrs: LayeredAttributes, titleGeneration: boolean): EventDraft {
   const session: NonNullable<BeaconEvent['session']> = {};
   const set = (key: 'provider' | 'approval_policy' | 'sandbox_policy' | 'reasoning_effort' | 'reasoning_summary', attr: string): void => {
     const v = attrString(attrs, attr);
@@ -27,7 +27,7 @@ export function sessionStarted(attrs: Attributes, titleGeneration: boolean): Eve
   set('sandbox_policy', 'sandbox_policy');
   set('reasoning_effort', 'reasoning_effort');
   set('reasoning_summary', 'reasoning_summary');
-  const servers = mcpServerList(attrs.mcp_servers);
+  const servers = mcpServerList(attrs.get('mcp_servers'));
   if (servers) session.mcp_servers = servers;
   const window = attrNumber(attrs, 'context_window');
   if (window !== undefined) session.context_window = window;
@@ -53,8 +53,8 @@ function mcpServerList(v: unknown): string[] | undefined {
   return v.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
-export function promptSubmitted(attrs: Attributes, titleGeneration: boolean): EventDraft {
-  const text = typeof attrs.prompt === 'string' ? attrs.prompt : undefined;
+export function promptSubmitted(attrs: LayeredAttributes, titleGeneration: boolean): EventDraft {
+  const text = attrText(attrs, 'prompt');
   const withheld = text === CODEX_WITHHELD_PROMPT;
   const prompt: NonNullable<BeaconEvent['prompt']> = {};
   if (text !== undefined) prompt.text = text;
@@ -86,7 +86,7 @@ export function approvalAction(decision: string | undefined): string {
   return 'approval.decided';
 }
 
-export function toolDecision(attrs: Attributes): EventDraft {
+export function toolDecision(attrs: LayeredAttributes): EventDraft {
   const decision = attrString(attrs, 'decision');
   const action = approvalAction(decision);
   const approval: NonNullable<BeaconEvent['approval']> = { decision: decision ?? 'unknown' };
@@ -112,7 +112,7 @@ export function toolDecision(attrs: Attributes): EventDraft {
 }
 
 /** An error-bearing transport record (api_request, sse_event, websocket_*) -> session.error. */
-export function transportError(eventName: string, attrs: Attributes): EventDraft {
+export function transportError(eventName: string, attrs: LayeredAttributes): EventDraft {
   const status = attrNumber(attrs, 'http.response.status_code');
   const text = attrString(attrs, 'error.message');
   const error: NonNullable<BeaconEvent['error']> = { type: eventName.startsWith('codex.') ? eventName.slice(6) : eventName };
@@ -136,7 +136,7 @@ export function transportError(eventName: string, attrs: Attributes): EventDraft
 }
 
 /** Whether a transport record reports a failure (and so must not be dropped as noise). */
-export function isTransportError(attrs: Attributes): boolean {
+export function isTransportError(attrs: LayeredAttributes): boolean {
   if (attrString(attrs, 'error.message')) return true;
   const status = attrNumber(attrs, 'http.response.status_code');
   if (status !== undefined && status >= 400) return true;
@@ -149,7 +149,7 @@ export function isTransportError(attrs: Attributes): boolean {
  * total = input + cached + output + reasoning (each token exactly once), floored at 0 when
  * Codex's numbers disagree with each other. Codex's own counts stay in raw.codex_usage.
  */
-export function tokenUsage(attrs: Attributes): EventDraft & { codexUsage: Record<string, number> } {
+export function tokenUsage(attrs: LayeredAttributes): EventDraft & { codexUsage: Record<string, number> } {
   const input = attrNumber(attrs, 'input_token_count') ?? 0;
   const cached = attrNumber(attrs, 'cached_token_count') ?? 0;
   const output = attrNumber(attrs, 'output_token_count') ?? 0;
@@ -185,8 +185,8 @@ export function tokenUsage(attrs: Attributes): EventDraft & { codexUsage: Record
   };
 }
 
-export function agentResponse(attrs: Attributes): EventDraft {
-  const text = typeof attrs.response === 'string' ? attrs.response : undefined;
+export function agentResponse(attrs: LayeredAttributes): EventDraft {
+  const text = attrText(attrs, 'response');
   const response: NonNullable<BeaconEvent['response']> = {};
   if (text !== undefined) response.text = text;
   const length = attrNumber(attrs, 'response_length') ?? text?.length;

@@ -4,7 +4,8 @@
  * text; what a reader wants is the name, kind, status, duration and the ids to join them with
  * the log events (which carry the same trace id when emitted inside a span).
  */
-import type { Attributes, Span } from '../collector/otlp-types';
+import type { Span } from '../collector/otlp-types';
+import type { LayeredAttributes } from '../shared/layered-attributes';
 import type { BeaconEvent } from '../shared/event';
 import { nanosDurationMs, nanosToMillisUtc } from './normalize-attributes';
 import { envelope, finishIdentity, type EndpointIdentity } from './normalize-envelope';
@@ -21,7 +22,7 @@ export interface SpanContext {
   titleGeneration: boolean;
 }
 
-export function spanEvent(span: Span, attrs: Attributes, scope: string | undefined, ctx: SpanContext): BeaconEvent {
+export function spanEvent(span: Span, attrs: LayeredAttributes, scope: string | undefined, ctx: SpanContext): BeaconEvent {
   const kind = KINDS[span.kind] ?? String(span.kind);
   const status = STATUSES[span.status?.code ?? 0] ?? String(span.status?.code);
   const duration = nanosDurationMs(span.startTimeUnixNano, span.endTimeUnixNano);

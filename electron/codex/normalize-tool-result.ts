@@ -11,9 +11,9 @@
  * Severity: a failed shell command is `low` (a failing test run is routine), a failed tool, MCP
  * call or patch is `medium`; successes are `info`.
  */
-import type { Attributes } from '../collector/otlp-types';
+import type { LayeredAttributes } from '../shared/layered-attributes';
 import type { BeaconEvent, Severity } from '../shared/event';
-import { attrBool, attrNumber, attrString } from './normalize-attributes';
+import { attrBool, attrNumber, attrString, attrText } from './normalize-attributes';
 import { exitCodeFromOutput, parseJsonObject, shellCommandFromArgs, type ShellCommand } from './normalize-command';
 import { findPatchText, isShellApplyPatch, parsePatchFiles, type PatchFileChange } from './apply-patch';
 
@@ -46,15 +46,15 @@ interface ToolCall {
   args?: Record<string, unknown>;
 }
 
-function readToolCall(attrs: Attributes): ToolCall {
-  const argumentsText = typeof attrs.arguments === 'string' ? attrs.arguments : undefined;
+function readToolCall(attrs: LayeredAttributes): ToolCall {
+  const argumentsText = attrText(attrs, 'arguments');
   return {
     name: attrString(attrs, 'tool_name'),
     namespace: attrString(attrs, 'tool_namespace'),
     callId: attrString(attrs, 'call_id'),
     success: attrBool(attrs, 'success'),
     durationMs: attrNumber(attrs, 'duration_ms'),
-    output: typeof attrs.output === 'string' ? attrs.output : undefined,
+    output: attrText(attrs, 'output'),
     outputTruncated: attrBool(attrs, 'output_truncated'),
     argumentsText,
     args: parseJsonObject(argumentsText),
@@ -80,7 +80,7 @@ function genAiTool(call: ToolCall): NonNullable<BeaconEvent['gen_ai']> {
   return { tool: { name: call.name, call: c } };
 }
 
-export function interpretToolResult(attrs: Attributes): EventDraft[] {
+export function interpretToolResult(attrs: LayeredAttributes): EventDraft[] {
   const call = readToolCall(attrs);
   const shell = call.args ? shellCommandFromArgs(call.args) : undefined;
 
@@ -153,7 +153,7 @@ function fileDraft(call: ToolCall, f: PatchFileChange): EventDraft {
   };
 }
 
-function mcpServerOf(call: ToolCall, attrs: Attributes): string | undefined {
+function mcpServerOf(call: ToolCall, attrs: LayeredAttributes): string | undefined {
   const server = attrString(attrs, 'mcp_server');
   if (server) return server;
   const ns = call.namespace;
@@ -161,7 +161,7 @@ function mcpServerOf(call: ToolCall, attrs: Attributes): string | undefined {
   return undefined;
 }
 
-function mcpDraft(call: ToolCall, server: string, attrs: Attributes): EventDraft {
+function mcpDraft(call: ToolCall, server: string, attrs: LayeredAttributes): EventDraft {
   const mcp: NonNullable<BeaconEvent['mcp']> = { server };
   if (call.name) mcp.tool = call.name;
   const origin = attrString(attrs, 'mcp_server_origin');

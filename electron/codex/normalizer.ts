@@ -4,8 +4,8 @@
  * Codex identifies its events by the ATTRIBUTE `event.name` (LogRecord.eventName holds a source
  * location), puts everything in attributes with mixed types, and sends a lot of transport noise.
  * Per record this module: drops noise by looking only at the record's own attributes (no merge,
- * no parse: most records in a batch are per-chunk SSE records); otherwise merges resource and
- * record attributes, interprets the event (normalize-log-events.ts, normalize-tool-result.ts),
+ * no parse: most records in a batch are per-chunk SSE records); otherwise reads the record's
+ * attributes layered over its resource's (layered-attributes.ts), interprets the event (normalize-log-events.ts, normalize-tool-result.ts),
  * and wraps it in the common envelope (normalize-envelope.ts).
  *
  * Kept:    conversation_starts, user_prompt, tool_decision, tool_result, agent_response, the
@@ -22,7 +22,8 @@
  */
 import type { Attributes, LogRecord, LogRecordFilter, ResourceLogs, ResourceSpans } from '../collector/otlp-types';
 import type { BeaconEvent } from '../shared/event';
-import { attrString, eventTimestamp, mergeAttributes } from './normalize-attributes';
+import { attrString, eventTimestamp } from './normalize-attributes';
+import { LayeredAttributes } from '../shared/layered-attributes';
 import { conversationIdOf, envelope, finishIdentity, type EndpointIdentity } from './normalize-envelope';
 import {
   agentResponse,
@@ -60,6 +61,8 @@ const ALWAYS_DROPPED = new Set(['codex.startup_phase', 'codex.turn_ttft']);
 /** Transport records: noise unless they report a failure. */
 const TRANSPORT = new Set(['codex.api_request', 'codex.websocket_connect', 'codex.websocket_request', 'codex.websocket_event']);
 
+const NO_ATTRIBUTES: Attributes = Object.freeze({});
+
 /** Decided on the record's own attributes only: cheap for the many per-chunk SSE records. */
 function isNoise(name: string, recAttrs: Attributes): boolean {
   if (ALWAYS_DROPPED.has(name)) return true;
@@ -67,7 +70,7 @@ function isNoise(name: string, recAttrs: Attributes): boolean {
     const tokens = recAttrs.input_token_count;
     return (tokens === undefined || tokens === '') && !recAttrs['error.message'];
   }
-  if (TRANSPORT.has(name)) return !isTransportError(recAttrs);
+  if (TRANSPORT.has(name)) return !isTransportError(new LayeredAttributes(recAttrs, NO_ATTRIBUTES));
   return false;
 }
 
@@ -136,7 +139,7 @@ export class CodexNormalizer {
           }
           if (isNoise(name, recAttrs)) continue;
           run ??= runContextFromResource(resource);
-          const attrs = mergeAttributes(resource, recAttrs);
+          const attrs = new LayeredAttributes(recAttrs, resource);
           const conversationId = conversationIdOf(attrs);
           if (conversationId && this.detectTitleGeneration(name, attrs) && !this.titleConversations.has(conversationId)) {
             this.titleConversations.add(conversationId);
@@ -165,7 +168,7 @@ export class CodexNormalizer {
       const run = runContextFromResource(resource);
       for (const ss of rs.scopeSpans) {
         for (const span of ss.spans) {
-          const attrs = mergeAttributes(resource, span.attributes ?? {});
+          const attrs = new LayeredAttributes(span.attributes ?? {}, resource);
           const conversationId = conversationIdOf(attrs);
           out.push(
             spanEvent(span, attrs, ss.scope?.name, {
@@ -182,9 +185,9 @@ export class CodexNormalizer {
     return out;
   }
 
-  private detectTitleGeneration(name: string, attrs: Attributes): boolean {
+  private detectTitleGeneration(name: string, attrs: LayeredAttributes): boolean {
     if (name === 'codex.user_prompt') {
-      const p = attrs.prompt;
+      const p = attrs.get('prompt');
       return typeof p === 'string' && p.startsWith(TITLE_PROMPT_PREFIX);
     }
     if (name === 'codex.conversation_starts') {
@@ -192,14 +195,14 @@ export class CodexNormalizer {
       // title conversation is read-only with none.
       return (
         attrString(attrs, 'originator') === 'codex-tui' &&
-        attrs.mcp_servers === '' &&
-        String(attrs.sandbox_policy ?? '').toLowerCase().replace(/[^a-z]/g, '') === 'readonly'
+        attrs.get('mcp_servers') === '' &&
+        String(attrs.get('sandbox_policy') ?? '').toLowerCase().replace(/[^a-z]/g, '') === 'readonly'
       );
     }
     return false;
   }
 
-  private emit(out: BeaconEvent[], name: string, attrs: Attributes, rec: LogRecord, run: RunContext, conversationId: string | undefined): void {
+  private emit(out: BeaconEvent[], name: string, attrs: LayeredAttributes, rec: LogRecord, run: RunContext, conversationId: string | undefined): void {
     const title = conversationId ? this.titleConversations.has(conversationId) : false;
     let drafts: EventDraft[];
     let codexUsage: Record<string, number> | undefined;
@@ -231,7 +234,7 @@ export class CodexNormalizer {
       default:
         drafts = TRANSPORT.has(name) ? [transportError(name, attrs)] : [unknownEvent(name)];
     }
-    const timestamp = eventTimestamp(attrs['event.timestamp'], rec.observedTimeUnixNano, rec.timeUnixNano, this.now);
+    const timestamp = eventTimestamp(attrs.get('event.timestamp'), rec.observedTimeUnixNano, rec.timeUnixNano, this.now);
     for (const d of drafts) {
       const ev = envelope({
         timestamp,
@@ -260,10 +263,10 @@ export class CodexNormalizer {
 
   /** A WARN/ERROR record without event.name (an SDK or exporter complaint): keep it visible. */
   private nonEventRecord(rec: LogRecord, resource: Attributes, run: RunContext, scope: string | undefined): BeaconEvent {
-    const attrs = mergeAttributes(resource, rec.attributes ?? {});
+    const attrs = new LayeredAttributes(rec.attributes ?? {}, resource);
     const conversationId = conversationIdOf(attrs);
     const ev = envelope({
-      timestamp: eventTimestamp(attrs['event.timestamp'], rec.observedTimeUnixNano, rec.timeUnixNano, this.now),
+      timestamp: eventTimestamp(attrs.get('event.timestamp'), rec.observedTimeUnixNano, rec.timeUnixNano, this.now),
       action: 'codex.log',
       severity: rec.severityNumber >= 17 ? 'high' : 'medium',
       endpoint: this.ctx.endpoint,

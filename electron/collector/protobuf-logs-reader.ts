@@ -20,10 +20,15 @@
  */
 import * as protobuf from 'protobufjs';
 import { setAttribute } from './decode-shared';
+import { WireStringCache } from './wire-string-cache';
 import { checkAnyValue } from './protobuf-validate';
 import type { AnyValue, Attributes, LogRecord, LogRecordFilter, ResourceLogs, Scope } from './otlp-types';
 
 type Reader = protobuf.Reader;
+
+/** Attribute keys (interned: they become property names) and short string values; see wire-string-cache.ts. */
+const KEYS = new WireStringCache(512, true);
+const VALUES = new WireStringCache(2048, false);
 
 // Wire types.
 const VARINT = 0;
@@ -71,9 +76,12 @@ function anyValue(r: Reader, end: number): AnyValue {
   while (r.pos < end) {
     const tag = r.uint32();
     switch (tag) {
-      case (1 << 3) | LEN:
-        value = r.string();
+      case (1 << 3) | LEN: {
+        const e = messageEnd(r);
+        value = VALUES.read(r.buf, r.pos, e);
+        r.pos = e;
         break;
+      }
       case (2 << 3) | VARINT:
         value = r.bool();
         break;
@@ -121,8 +129,11 @@ function keyValue(r: Reader, end: number, into: Attributes): void {
   let value: AnyValue = null;
   while (r.pos < end) {
     const tag = r.uint32();
-    if (tag === ((1 << 3) | LEN)) key = r.string();
-    else if (tag === ((2 << 3) | LEN)) {
+    if (tag === ((1 << 3) | LEN)) {
+      const e = messageEnd(r);
+      key = KEYS.read(r.buf, r.pos, e);
+      r.pos = e;
+    } else if (tag === ((2 << 3) | LEN)) {
       const e = messageEnd(r);
       value = anyValue(r, e);
       checkEnd(r, e);

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { probeCollector, type ProbeResult } from '../collector/probe';
+import { COLLECTOR_NODE_FLAGS } from './collector-runtime-flags';
 import type { CollectorHealth } from '../collector/collector';
 
 /** Defined as true by action/build.mjs when the CLI is bundled into one file for the GitHub Action. */
@@ -53,7 +54,8 @@ export async function waitForCollector(port: number, timeoutMs: number, expectPi
 }
 
 export async function spawnDetachedCollector(opts: SpawnCollectorOptions): Promise<{ pid: number; health: CollectorHealth }> {
-  const args = [cliEntry(), 'endpoint', 'run', '--port', String(opts.port), '--log-path', opts.logPath];
+  // The runtime flags go before the script: they are Node's, not the CLI's.
+  const args = [...COLLECTOR_NODE_FLAGS, cliEntry(), 'endpoint', 'run', '--port', String(opts.port), '--log-path', opts.logPath];
   if (opts.mode === 'system') args.push('--system');
   if (opts.includeSpans) args.push('--include-codex-spans');
   if (opts.content) args.push('--content', opts.content);

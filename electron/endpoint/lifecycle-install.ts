@@ -23,6 +23,7 @@ import { probeCollector } from '../collector/probe';
 import type { ContentPolicy } from '../shared/event';
 import { readConfigFile } from './atomic-write';
 import { cliEntry } from './collector-process';
+import { COLLECTOR_NODE_FLAGS } from './collector-runtime-flags';
 import { defaultEndpointConfig, readEndpointConfig, writeEndpointConfig, type EndpointConfig } from './endpoint-config';
 import { readManifest, writeManifest, type CodexFileEntry, type CodexFileRole, type InstallManifest } from './install-manifest';
 import { startCollectorFor, stopRecordedCollector } from './lifecycle-collector';
@@ -111,9 +112,12 @@ export function otelSettings(s: InstallManifest['settings']): OtelSettings {
   return { port: s.port, environment: s.environment, logUserPrompt: s.log_user_prompt, includeSpans: s.include_codex_spans };
 }
 
-/** The argv of the collector the service runs: this very CLI, `endpoint run`. */
+/**
+ * The argv of the collector the service runs: this very CLI, `endpoint run`, with the
+ * collector's runtime flags between the executable and the script.
+ */
 function serviceProgram(ctx: LifecycleContext): { args: string[]; env: Record<string, string> } {
-  const args = [process.execPath, cliEntry(), 'endpoint', 'run'];
+  const args = [process.execPath, ...COLLECTOR_NODE_FLAGS, cliEntry(), 'endpoint', 'run'];
   if (ctx.mode === 'system') args.push('--system');
   const env: Record<string, string> = {};
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';

@@ -29,6 +29,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { BeaconEvent, ContentPolicy } from '../shared/event';
+import { LayeredAttributes } from '../shared/layered-attributes';
 import { REDACTED, isSecretKeyName, redactText } from './redact';
 
 export const TEXT_LIMIT = 4096;
@@ -164,15 +165,51 @@ function policeRaw(raw: Record<string, unknown>, st: PolicyState, metadata: bool
   if (metadata && 'body' in out) delete out.body;
   else if (typeof out.body === 'string') out.body = policeText(out.body, st);
   const attrs = out.attributes;
-  if (attrs !== null && typeof attrs === 'object' && !Array.isArray(attrs)) {
-    let source = attrs as Record<string, unknown>;
-    if (metadata) {
-      source = { ...source };
-      for (const k of TEXT_ATTRIBUTE_KEYS) delete source[k];
-    }
-    out.attributes = policeValue(source, st);
+  if (attrs instanceof LayeredAttributes) {
+    const record = policeAttributes(attrs.record, st, metadata);
+    const resource = policedResource(attrs.resource, st, metadata);
+    out.attributes = record === attrs.record && resource === attrs.resource ? attrs : new LayeredAttributes(record, resource);
+  } else if (attrs !== null && typeof attrs === 'object' && !Array.isArray(attrs)) {
+    out.attributes = policeAttributes(attrs as Record<string, unknown>, st, metadata);
   }
   return out;
+}
+
+function policeAttributes<T extends Record<string, unknown>>(attrs: T, st: PolicyState, metadata: boolean): T {
+  let source = attrs;
+  if (metadata) {
+    source = { ...source };
+    for (const k of TEXT_ATTRIBUTE_KEYS) delete source[k];
+  }
+  return policeValue(source, st) as T;
+}
+
+interface PolicedResource {
+  value: LayeredAttributes['resource'];
+  redacted: boolean;
+  truncated: boolean;
+}
+
+/**
+ * One ResourceLogs' attributes are shared by every event of the export (and the decoder hands
+ * out the same object for all of them): police them once per object and policy, not per event.
+ * Keyed weakly on the object, so nothing outlives the request.
+ */
+const resourceCache = new WeakMap<object, Map<string, PolicedResource>>();
+
+function policedResource(resource: LayeredAttributes['resource'], st: PolicyState, metadata: boolean): LayeredAttributes['resource'] {
+  const mode = `${metadata ? 'metadata' : 'text'}:${st.limit ?? 'none'}`;
+  let byMode = resourceCache.get(resource);
+  let hit = byMode?.get(mode);
+  if (!hit) {
+    const own: PolicyState = { limit: st.limit, redacted: false, truncated: false };
+    hit = { value: policeAttributes(resource, own, metadata), redacted: own.redacted, truncated: own.truncated };
+    if (!byMode) resourceCache.set(resource, (byMode = new Map()));
+    byMode.set(mode, hit);
+  }
+  if (hit.redacted) st.redacted = true;
+  if (hit.truncated) st.truncated = true;
+  return hit.value;
 }
 
 /** Whether the normalizer's message for this event can quote user text (see normalize-log-events.ts). */

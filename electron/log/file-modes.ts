@@ -5,9 +5,8 @@
  * product made everything 0666; we set modes explicitly after creating (umask cannot widen or
  * narrow them) and never touch the mode of a directory we did not create, only warn about it.
  */
-import { mkdir, stat } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
-import { chmod } from 'node:fs/promises';
+import { fchmodSync, fstatSync } from 'node:fs';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
 export const DEFAULT_FILE_MODE = 0o600;
@@ -50,14 +49,14 @@ export async function ensureLogDir(dir: string, dirMode: number): Promise<string
  * Returns a warning when an existing file had to be tightened or could not be.
  * Non-regular files (a symlink to /dev/null, a FIFO) are left alone.
  */
-export async function applyFileMode(fh: FileHandle, path: string, mode: number, created: boolean): Promise<string | undefined> {
-  const st = await fh.stat();
+export function applyFileMode(fd: number, path: string, mode: number, created: boolean): string | undefined {
+  const st = fstatSync(fd);
   if (!st.isFile()) return undefined;
   const current = st.mode & 0o7777;
   const wanted = created ? mode : current & mode;
   if (current === wanted) return undefined;
   try {
-    await fh.chmod(wanted);
+    fchmodSync(fd, wanted);
   } catch (err) {
     if (created) throw err;
     return `could not restrict ${path} from mode ${octal(current)} to ${octal(wanted)}: ${(err as Error).message}`;

@@ -5,8 +5,14 @@
  *
  * The writer decides WHEN to rotate (inside its serialized queue, between whole lines) and
  * fsyncs the archive and the directory right after; this module only moves files.
+ *
+ * The shift is synchronous on purpose: it runs while the writer's queue waits, and a handful of
+ * renames on a local disk take tens of microseconds, while the same renames through libuv's
+ * thread pool took milliseconds on a busy machine, which every request queued behind a rotation
+ * paid (the bench's paced p99 showed it). The directory fsync, the slow part, stays async.
  */
-import { open, readdir, rename, rm } from 'node:fs/promises';
+import { readdirSync, renameSync, rmSync } from 'node:fs';
+import { open, readdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 
 export const DEFAULT_ROTATE_BYTES = 10 * 1024 * 1024;
@@ -17,25 +23,21 @@ export const archivePath = (logPath: string, index: number): string => `${logPat
 /**
  * Shift `log -> log.1 -> ... -> log.<archives>`, deleting what falls off the end.
  * With `archives` 0 the active log is simply deleted. Missing archives are skipped.
- * The directory is fsynced afterwards (best effort) so the renames survive a power cut, unless
- * `syncDirectory` is false: the writer then calls `syncLogDir` itself, off its write queue
- * (a directory fsync is a journal commit: milliseconds that every waiting request would pay).
+ * The caller fsyncs the directory afterwards (`syncLogDir`), off its write queue: a directory
+ * fsync is a journal commit, milliseconds that every waiting request would pay.
  */
-export async function shiftArchives(logPath: string, archives: number, opts: { syncDirectory?: boolean } = {}): Promise<void> {
-  const syncDirectory = opts.syncDirectory ?? true;
+export function shiftArchives(logPath: string, archives: number): void {
   if (archives <= 0) {
-    await rm(logPath, { force: true });
-    if (syncDirectory) await syncDir(dirname(logPath));
+    rmSync(logPath, { force: true });
     return;
   }
   // Only touch archives that exist: with a large N, trying every index would cost N syscalls.
-  const existing = (await archiveIndexes(logPath)).sort((a, b) => b - a);
+  const existing = archiveIndexes(logPath, readdirOrEmptySync(dirname(logPath))).sort((a, b) => b - a);
   for (const i of existing) {
-    if (i >= archives) await rm(archivePath(logPath, i), { force: true });
-    else await renameIfExists(archivePath(logPath, i), archivePath(logPath, i + 1));
+    if (i >= archives) rmSync(archivePath(logPath, i), { force: true });
+    else renameIfExists(archivePath(logPath, i), archivePath(logPath, i + 1));
   }
-  await rename(logPath, archivePath(logPath, 1));
-  if (syncDirectory) await syncDir(dirname(logPath));
+  renameSync(logPath, archivePath(logPath, 1));
 }
 
 /** fsync the log's directory (best effort), so renames done by shiftArchives survive a power cut. */
@@ -49,16 +51,16 @@ export function syncLogDir(logPath: string): Promise<void> {
  */
 export async function listLogFiles(logPath: string): Promise<string[]> {
   const names = await readdirOrEmpty(dirname(logPath));
-  const indexes = (await archiveIndexes(logPath, names)).sort((a, b) => b - a);
+  const indexes = archiveIndexes(logPath, names).sort((a, b) => b - a);
   const active = names.includes(basename(logPath)) ? [logPath] : [];
   return [...indexes.map((i) => archivePath(logPath, i)), ...active];
 }
 
-/** Indexes N of the existing `<log>.N` archives, in no particular order. */
-async function archiveIndexes(logPath: string, names?: string[]): Promise<number[]> {
+/** Indexes N of the `<log>.N` archives among the directory entries `names`, in no particular order. */
+function archiveIndexes(logPath: string, names: readonly string[]): number[] {
   const base = basename(logPath) + '.';
   const out: number[] = [];
-  for (const name of names ?? (await readdirOrEmpty(dirname(logPath)))) {
+  for (const name of names) {
     if (!name.startsWith(base)) continue;
     const suffix = name.slice(base.length);
     if (/^[1-9][0-9]{0,8}$/.test(suffix)) out.push(Number(suffix));
@@ -75,9 +77,18 @@ async function readdirOrEmpty(dir: string): Promise<string[]> {
   }
 }
 
-async function renameIfExists(from: string, to: string): Promise<void> {
+function readdirOrEmptySync(dir: string): string[] {
   try {
-    await rename(from, to);
+    return readdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+function renameIfExists(from: string, to: string): void {
+  try {
+    renameSync(from, to);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }

@@ -6,7 +6,13 @@
  * is always written: `raw` goes first, then the longest strings (prompt text, command / tool
  * output, tool-call arguments, message...) are shortened with a visible marker, and
  * `field_truncated: true` says so. The result is always valid JSON in valid UTF-8.
+ *
+ * `raw.attributes` arrives as LayeredAttributes (a record's attributes over its resource's) and
+ * is written as the one merged object it stands for. The resource part is the same for every
+ * event of an export, so its JSON is made once per resource object and spliced in; see
+ * layered-attributes.ts for why the merged object is never built.
  */
+import { LayeredAttributes } from '../shared/layered-attributes';
 
 export const TRUNCATION_MARKER = '…[truncated by beacon]';
 
@@ -40,7 +46,7 @@ export function serializeEvent(event: unknown, maxBytes: number): SerializedEven
   }
   let json: string;
   try {
-    json = JSON.stringify(event);
+    json = stringifyEvent(event as Record<string, unknown>);
   } catch (err) {
     throw new TypeError(`a runtime log event cannot be serialized as JSON: ${(err as Error).message}`);
   }
@@ -49,6 +55,64 @@ export function serializeEvent(event: unknown, maxBytes: number): SerializedEven
   const shrunk = shrinkToFit(JSON.parse(json) as Record<string, unknown>, maxBytes - 1);
   const out = JSON.stringify(shrunk);
   return { line: out + '\n', bytes: utf8Len(out) + 1, truncated: true };
+}
+
+/** JSON.stringify(event), with a fast path for LayeredAttributes in raw.attributes (same text, but `raw` last). */
+function stringifyEvent(event: Record<string, unknown>): string {
+  const raw = event.raw as Record<string, unknown> | undefined;
+  const attrs = raw?.attributes;
+  if (!(attrs instanceof LayeredAttributes) || typeof raw !== 'object' || raw === null || Array.isArray(raw)) return JSON.stringify(event);
+  // JSON.stringify leaves out undefined properties: take raw, then its attributes, out for a moment.
+  let head: string;
+  let rawHead: string;
+  event.raw = undefined;
+  try {
+    head = JSON.stringify(event);
+  } finally {
+    event.raw = raw;
+  }
+  raw.attributes = undefined;
+  try {
+    rawHead = JSON.stringify(raw);
+  } finally {
+    raw.attributes = attrs;
+  }
+  const rawJson = appendMember(rawHead, 'attributes', layeredJson(attrs));
+  return appendMember(head, 'raw', rawJson);
+}
+
+/** `{...}` + `"key":valueJson` as its last member. */
+function appendMember(objectJson: string, key: string, valueJson: string): string {
+  const member = `${JSON.stringify(key)}:${valueJson}`;
+  return objectJson === '{}' ? `{${member}}` : `${objectJson.slice(0, -1)},${member}}`;
+}
+
+const resourceFragments = new WeakMap<object, string>();
+
+/** The members of `obj` as JSON without the braces ('' when none). */
+function members(obj: object): string {
+  return JSON.stringify(obj).slice(1, -1);
+}
+
+/** The merged object's JSON: resource members (cached per resource), then the record's. */
+function layeredJson(attrs: LayeredAttributes): string {
+  const shadowed = attrs.shadowedResourceKeys();
+  let resource: string;
+  if (shadowed.length === 0) {
+    let cached = resourceFragments.get(attrs.resource);
+    if (cached === undefined) resourceFragments.set(attrs.resource, (cached = members(attrs.resource)));
+    resource = cached;
+  } else {
+    // Rare: the record sets a key the resource has too. Its value (the record's) is written once.
+    const visible: Record<string, unknown> = {};
+    for (const k of Object.keys(attrs.resource)) {
+      if (!shadowed.includes(k)) Object.defineProperty(visible, k, { value: attrs.resource[k], enumerable: true, writable: true, configurable: true });
+    }
+    resource = members(visible);
+  }
+  const record = JSON.stringify(attrs.record);
+  if (resource === '') return record;
+  return record === '{}' ? `{${resource}}` : `{${resource},${record.slice(1)}`;
 }
 
 type Container = Record<string, unknown> | unknown[];

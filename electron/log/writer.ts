@@ -12,9 +12,10 @@
  *   while there is unsynced data) and at close().
  * - One writer per log across processes (`<log>.lock`, see log-lock.ts).
  * - Rotation at `rotateBytes`, between lines, inside the queue. Only the renames and the open of
- *   the new file hold the queue; the archive's fsync, its close and the directory fsync run
- *   right after, beside new writes (they used to add 5 to 15 ms to every request waiting
- *   behind a rotation). close() and flush() wait for them.
+ *   the new file hold the queue, and they are synchronous (tens of microseconds; through the
+ *   thread pool they took milliseconds at p99). The archive's fsync, its close and the directory
+ *   fsync run right after, beside new writes (they used to add 5 to 15 ms to every request
+ *   waiting behind a rotation). close() and flush() wait for them.
  * - Private files (0600 in 0700 dirs by default), whatever the umask.
  * - An event over `maxEventBytes` is truncated with a marker, never dropped (serialize.ts).
  * - A line torn by an earlier crash (SIGKILL mid-write) is cut off when the log is opened
@@ -22,15 +23,15 @@
  * - A failed write rejects with LogUnavailableError (-> HTTP 503 + Retry-After), flips the
  *   health state (health-state.ts) and the next successful write flips it back.
  */
-import { constants, writeSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
+import { fstatSync, writeSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { healthFileFor } from '../endpoint/paths';
 import { LogLockedError, LogUnavailableError } from './errors';
 import { applyFileMode, DEFAULT_DIR_MODE, DEFAULT_FILE_MODE, ensureLogDir } from './file-modes';
 import { DEFAULT_HEALTH_INTERVAL_MS, HealthReporter, type WriterHealth } from './health-state';
+import { LogFile } from './log-file';
 import { LogLock } from './log-lock';
 import { DEFAULT_ROTATE_ARCHIVES, DEFAULT_ROTATE_BYTES, shiftArchives, syncLogDir } from './rotation';
 import { MIN_EVENT_BYTES, serializeEvent } from './serialize';
@@ -116,7 +117,7 @@ export class RuntimeLogWriter {
   private readonly onWarning?: (message: string) => void;
   private readonly warningList: string[] = [];
 
-  private fh: FileHandle | undefined;
+  private fh: LogFile | undefined;
   /** Our view of the file size: bytes we appended since open / rotation / last external truncation. */
   private size = 0;
   private reopenWanted = false;
@@ -183,7 +184,7 @@ export class RuntimeLogWriter {
       writer = new RuntimeLogWriter(opts, lock, reporter);
       for (const w of dirWarnings) writer.warn(w);
       try {
-        await writer.ensureOpen();
+        writer.ensureOpen();
       } catch (err) {
         if (!isTransient(err)) throw err;
         await reporter.noteFailure((err as Error).message);
@@ -323,7 +324,7 @@ export class RuntimeLogWriter {
     let done = 0;
     try {
       if (this.reopenWanted) await this.reopen();
-      await this.ensureOpen();
+      this.ensureOpen();
       while (done < batch.length) {
         if (this.size > 0 && this.size + batch[done].bytes > this.rotateBytes && Date.now() >= this.rotateRetryAt) {
           await this.rotate();
@@ -390,8 +391,8 @@ export class RuntimeLogWriter {
    * load: the writer's p99 went from about 10 ms to 3 to 4 ms. See SLOW_SYNC_WRITE_MS for the
    * way back to asynchronous writes when the disk is slow.
    */
-  private async writeSome(fh: FileHandle, buf: Buffer, off: number): Promise<number> {
-    if (Date.now() < this.asyncWritesUntil) return (await fh.write(buf, off, buf.length - off)).bytesWritten;
+  private async writeSome(fh: LogFile, buf: Buffer, off: number): Promise<number> {
+    if (Date.now() < this.asyncWritesUntil) return fh.write(buf, off, buf.length - off);
     const t0 = performance.now();
     const n = writeSync(fh.fd, buf, off, buf.length - off);
     if (performance.now() - t0 > SLOW_SYNC_WRITE_MS) this.asyncWritesUntil = Date.now() + ASYNC_WRITES_MS;
@@ -403,7 +404,7 @@ export class RuntimeLogWriter {
    * file's last ones: cut them off. If even that fails, end the fragment with a newline so the
    * lines after it stay parseable.
    */
-  private async cutPartial(fh: FileHandle, partial: number): Promise<void> {
+  private async cutPartial(fh: LogFile, partial: number): Promise<void> {
     try {
       const { size } = await fh.stat();
       await fh.truncate(Math.max(0, size - partial));
@@ -411,25 +412,33 @@ export class RuntimeLogWriter {
     } catch (err) {
       this.warn(`could not remove a partially written line from ${this.path}: ${(err as Error).message}`);
     }
-    await fh.write('\n').catch(() => undefined);
+    await fh.write(Buffer.from('\n'), 0, 1).catch(() => undefined);
   }
 
-  private async ensureOpen(): Promise<void> {
+  /**
+   * Open the log if it is not open. Synchronous (see log-file.ts): after a rotation every
+   * queued request waits for this.
+   */
+  private ensureOpen(): void {
     if (this.fh) return;
-    const { fh, created } = await openLogFile(this.path, this.fileMode);
+    const { file, created } = LogFile.openForAppend(this.path, this.fileMode);
     try {
-      const warning = await applyFileMode(fh, this.path, this.fileMode, created);
+      const warning = applyFileMode(file.fd, this.path, this.fileMode, created);
       if (warning) this.warn(warning);
       if (!created) {
-        const repaired = await repairTornTail(fh, this.path, this.maxEventBytes);
+        const repaired = repairTornTail(file.fd, this.path, this.maxEventBytes);
         if (repaired) this.warn(repaired);
       }
-      this.size = (await fh.stat()).size;
+      this.size = fstatSync(file.fd).size;
     } catch (err) {
-      await fh.close().catch(() => undefined);
+      try {
+        file.closeSync();
+      } catch {
+        /* already failing */
+      }
       throw err;
     }
-    this.fh = fh;
+    this.fh = file;
   }
 
   /** The path no longer names our file (moved by logrotate, deleted): continue in a new one. */
@@ -458,7 +467,7 @@ export class RuntimeLogWriter {
       // Rotations are rotateBytes apart, so the previous archive is normally long finished.
       if (this.archiving) await this.archiving;
       try {
-        await shiftArchives(this.path, this.rotateArchives, { syncDirectory: false });
+        shiftArchives(this.path, this.rotateArchives);
       } catch (err) {
         // Nothing is lost by not rotating: keep appending to the current file and retry later.
         this.rotateRetryAt = Date.now() + ROTATE_RETRY_MS;
@@ -469,7 +478,7 @@ export class RuntimeLogWriter {
       this.fh = undefined;
       this.dirty = false; // the archive's unsynced lines are finishArchive's job now
       this.archiving = this.finishArchive(old);
-      await this.ensureOpen();
+      this.ensureOpen();
     } finally {
       this.swapping = false;
     }
@@ -480,7 +489,7 @@ export class RuntimeLogWriter {
    * the rename, so this is the same promise as the fsync timer's (durable within moments),
    * and new requests need not wait for a 10 MiB fsync and a directory journal commit.
    */
-  private async finishArchive(old: FileHandle): Promise<void> {
+  private async finishArchive(old: LogFile): Promise<void> {
     const pendingSync = this.syncing; // a timer fsync of `old` may be running: let it end first
     if (pendingSync) await pendingSync;
     try {
@@ -530,7 +539,7 @@ export class RuntimeLogWriter {
    * else (logrotate copytruncate: our size must follow) or moved away (logrotate create: write
    * to a new file at the path, like any daemon after SIGHUP, without needing the signal).
    */
-  private async checkFileIdentity(fh: FileHandle): Promise<void> {
+  private async checkFileIdentity(fh: LogFile): Promise<void> {
     const mine = await fh.stat();
     // Rotated while we looked: `fh` is an archive now and says nothing about the active file.
     if (fh !== this.fh) return;
@@ -552,24 +561,6 @@ export class RuntimeLogWriter {
       this.onWarning?.(message);
     } catch {
       /* a listener's bug must not break writing */
-    }
-  }
-}
-
-/** Open for appending; O_EXCL first so we know whether we created the file (and own its mode). */
-async function openLogFile(path: string, mode: number): Promise<{ fh: FileHandle; created: boolean }> {
-  const { O_APPEND, O_CREAT, O_EXCL, O_WRONLY } = constants;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return { fh: await open(path, O_APPEND | O_CREAT | O_EXCL | O_WRONLY, mode), created: true };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    try {
-      return { fh: await open(path, O_APPEND | O_WRONLY), created: false };
-    } catch (err) {
-      // Removed between the two opens: try creating again, once.
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw err;
     }
   }
 }

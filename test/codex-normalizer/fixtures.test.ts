@@ -124,7 +124,8 @@ describe('Codex 0.169.0 JSON capture', () => {
   });
 
   it('keeps every merged attribute (resource + record) in raw', () => {
-    const attrs = events[4].raw?.attributes as Record<string, unknown>;
+    // As written to the log: raw.attributes is one object, the resource's attributes and the record's.
+    const attrs = JSON.parse(JSON.stringify(events[4].raw)).attributes as Record<string, unknown>;
     expect(attrs['host.name']).toBe('vm');
     expect(attrs['service.name']).toBe('codex_exec');
     expect(attrs.tool_result_seq).toBe(1);

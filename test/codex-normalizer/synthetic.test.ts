@@ -216,7 +216,7 @@ describe('errors and noise', () => {
     const [e] = run(codexEvent('codex.sandbox_outcome', { tool_name: 'exec_command', outcome: 'escalated', initial_duration_ms: 3 }));
     expect(e.event).toEqual({ kind: 'agent_runtime', action: 'codex.sandbox_outcome', category: 'other' });
     expect(e.session?.id).toBe(CONV);
-    expect((e.raw?.attributes as Record<string, unknown>).outcome).toBe('escalated');
+    expect(JSON.parse(JSON.stringify(e.raw)).attributes.outcome).toBe('escalated');
     expect(e.raw?.event_name).toBe('codex.sandbox_outcome');
   });
 

@@ -31,6 +31,8 @@ function events(): BeaconEvent[] {
 
 const policed = (policy: ContentPolicy): BeaconEvent[] => events().map((e) => applyContentPolicy(e, policy));
 const json = (e: BeaconEvent): string => JSON.stringify(e);
+/** `raw` as it is written to the log (raw.attributes is then one merged object). */
+const writtenRaw = (e: BeaconEvent): Record<string, unknown> => JSON.parse(JSON.stringify(e.raw)) as Record<string, unknown>;
 
 describe.each(['full', 'redacted', 'metadata'] as const)('%s', (policy) => {
   it('never writes a secret anywhere in the event, and records the policy', () => {
@@ -67,7 +69,7 @@ describe('full', () => {
   it('masks secrets in parsed tool arguments and raw attributes', () => {
     const [, cmd] = policed('full');
     expect((cmd.gen_ai?.tool?.call?.arguments as { cmd: string }).cmd).toContain('Bearer [REDACTED:github-token]');
-    const attrs = cmd.raw?.attributes as Record<string, string>;
+    const attrs = writtenRaw(cmd).attributes as Record<string, string>;
     expect(attrs.arguments).toContain('[REDACTED:github-token]');
     expect(attrs.call_id).toBe('call_1');
   });
@@ -83,7 +85,7 @@ describe('redacted (default)', () => {
     const [, cmd] = policed('redacted');
     expect(cmd.command?.output).toHaveLength(TEXT_LIMIT + POLICY_TRUNCATION_MARKER.length);
     expect(cmd.command?.output?.endsWith(POLICY_TRUNCATION_MARKER)).toBe(true);
-    expect((cmd.raw?.attributes as Record<string, string>).output.length).toBe(TEXT_LIMIT + POLICY_TRUNCATION_MARKER.length);
+    expect((writtenRaw(cmd).attributes as Record<string, string>).output.length).toBe(TEXT_LIMIT + POLICY_TRUNCATION_MARKER.length);
     expect(cmd.content).toEqual({ retention: 'redacted', redacted: true, truncated: true });
     expect(cmd.field_truncated).toBe(true);
   });
@@ -114,7 +116,7 @@ describe('metadata', () => {
   it('removes text attributes from raw and quotes no text in messages', () => {
     const [prompt, cmd, response, error] = policed('metadata');
     for (const e of [prompt, cmd, response]) {
-      const attrs = e.raw?.attributes as Record<string, unknown>;
+      const attrs = writtenRaw(e).attributes as Record<string, unknown>;
       for (const k of ['prompt', 'arguments', 'output', 'response']) expect(attrs).not.toHaveProperty(k);
       expect(attrs['conversation.id']).toBeDefined();
     }
