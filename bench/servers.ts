@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { COLLECTOR_NODE_FLAGS } from '../electron/endpoint/collector-runtime-flags';
 import { CLI_JS } from './paths';
 
 export interface ServerProcess {
@@ -70,10 +71,13 @@ function startProcess(kind: ServerProcess['kind'], args: string[], env: NodeJS.P
   });
 }
 
-/** The collector, isolated: its own HOME (so no user config.json is read) and log path. */
+/**
+ * The collector, isolated: its own HOME (so no user config.json is read) and log path, and the
+ * same Node flags users' collectors get (their RSS is what the bench judges).
+ */
 export function startCollectorProcess(dir: string, extraArgs: string[] = []): Promise<ServerProcess> {
   const logPath = join(dir, 'logs', 'runtime.jsonl');
-  return startProcess('collector', [CLI_JS, 'endpoint', 'run', '--json', '--port', '0', '--log-path', logPath, ...extraArgs], {
+  return startProcess('collector', [...COLLECTOR_NODE_FLAGS, CLI_JS, 'endpoint', 'run', '--json', '--port', '0', '--log-path', logPath, ...extraArgs], {
     PATH: process.env.PATH,
     HOME: dir,
     LANG: process.env.LANG,

@@ -41,7 +41,9 @@ if (electron.bin && process.env.BEACON_HEADLESS !== '1') {
   console.log(`beacon: Electron cannot start here: ${electron.reason ?? 'BEACON_HEADLESS=1'}.`);
   console.log('beacon: running HEADLESS instead: the collector (beacon endpoint run) and the dashboard (beacon endpoint dashboard).\n');
   const children = [];
-  const collector = run(process.execPath, [cli, 'endpoint', 'run']);
+  // The collector gets the same Node flags as everywhere else (out/ is built before this runs).
+  const { COLLECTOR_NODE_FLAGS } = await import('../out/electron/endpoint/collector-runtime-flags.js');
+  const collector = run(process.execPath, [...COLLECTOR_NODE_FLAGS, cli, 'endpoint', 'run']);
   children.push(collector);
   // The dashboard reads whichever collector is live on the port, so give ours a moment to bind.
   setTimeout(() => children.push(run(process.execPath, [cli, 'endpoint', 'dashboard', ...process.argv.slice(2)])), 800);

@@ -1257,7 +1257,7 @@ var require_command = __commonJS({
         this._outputConfiguration = {
           writeOut: (str2) => process2.stdout.write(str2),
           writeErr: (str2) => process2.stderr.write(str2),
-          outputError: (str2, write) => write(str2),
+          outputError: (str2, write2) => write2(str2),
           getOutHelpWidth: () => process2.stdout.isTTY ? process2.stdout.columns : void 0,
           getErrHelpWidth: () => process2.stderr.isTTY ? process2.stderr.columns : void 0,
           getOutHasColors: () => useColor() ?? (process2.stdout.isTTY && process2.stdout.hasColors?.()),
@@ -3238,11 +3238,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
           hasColors = this._outputConfiguration.getOutHasColors();
           helpWidth = this._outputConfiguration.getOutHelpWidth();
         }
-        const write = (str2) => {
+        const write2 = (str2) => {
           if (!hasColors) str2 = this._outputConfiguration.stripColor(str2);
           return baseWrite(str2);
         };
-        return { error, write, hasColors, helpWidth };
+        return { error, write: write2, hasColors, helpWidth };
       }
       /**
        * Output help information for this command.
@@ -10771,7 +10771,7 @@ var require_sonic_boom = __commonJS({
       if (!(this instanceof SonicBoom)) {
         return new SonicBoom(opts);
       }
-      let { fd, dest, minLength, maxLength, maxWrite, periodicFlush, sync, append = true, mkdir: mkdir5, retryEAGAIN, fsync, contentMode, mode } = opts || {};
+      let { fd, dest, minLength, maxLength, maxWrite, periodicFlush, sync, append = true, mkdir: mkdir5, retryEAGAIN, fsync: fsync2, contentMode, mode } = opts || {};
       fd = fd || dest;
       this._len = 0;
       this.fd = -1;
@@ -10792,7 +10792,7 @@ var require_sonic_boom = __commonJS({
       this._periodicFlushTimer = void 0;
       this.sync = sync || false;
       this.writable = true;
-      this._fsync = fsync || false;
+      this._fsync = fsync2 || false;
       this.append = append || false;
       this.mode = mode;
       this.retryEAGAIN = retryEAGAIN || (() => true);
@@ -10809,7 +10809,7 @@ var require_sonic_boom = __commonJS({
         fsWrite = () => fs.write(this.fd, this._writingBuf, this.release);
       } else if (contentMode === void 0 || contentMode === kContentModeUtf8) {
         this._writingBuf = "";
-        this.write = write;
+        this.write = write2;
         this.flush = flush;
         this.flushSync = flushSync;
         this._actualWrite = actualWrite;
@@ -10942,7 +10942,7 @@ var require_sonic_boom = __commonJS({
       }
       return Buffer.concat(bufs, len);
     }
-    function write(data) {
+    function write2(data) {
       if (this.destroyed) {
         throw new Error("SonicBoom destroyed");
       }
@@ -11623,7 +11623,7 @@ var require_thread_stream = __commonJS({
             }
             return;
           }
-          write(stream, leftover, noop);
+          write2(stream, leftover, noop);
           continue;
         }
         if (leftover === 0) {
@@ -11747,7 +11747,7 @@ var require_thread_stream = __commonJS({
         }
         if (this[kImpl].flushing && this[kImpl].bufLen + dataBuf.length >= MAX_STRING) {
           try {
-            writeSync2(this);
+            writeSync3(this);
             this[kImpl].flushing = true;
           } catch (err) {
             destroy(this, err);
@@ -11758,7 +11758,7 @@ var require_thread_stream = __commonJS({
         this[kImpl].bufLen += dataBuf.length;
         if (this[kImpl].sync) {
           try {
-            writeSync2(this);
+            writeSync3(this);
             return true;
           } catch (err) {
             destroy(this, err);
@@ -11809,7 +11809,7 @@ var require_thread_stream = __commonJS({
         if (this[kImpl].destroyed) {
           return;
         }
-        writeSync2(this);
+        writeSync3(this);
         flushSync(this);
       }
       unref() {
@@ -11966,7 +11966,7 @@ var require_thread_stream = __commonJS({
         });
       }
     }
-    function write(stream, maxBytes, cb) {
+    function write2(stream, maxBytes, cb) {
       const current = Atomics.load(stream[kImpl].state, WRITE_INDEX);
       let offset = current;
       let remaining = maxBytes;
@@ -12032,7 +12032,7 @@ var require_thread_stream = __commonJS({
         destroy(stream, err);
       }
     }
-    function writeSync2(stream) {
+    function writeSync3(stream) {
       const cb = () => {
         if (stream[kImpl].ending) {
           end(stream);
@@ -12054,7 +12054,7 @@ var require_thread_stream = __commonJS({
         } else if (leftover < 0) {
           throw new Error("overwritten");
         }
-        write(stream, leftover, cb);
+        write2(stream, leftover, cb);
       }
     }
     function flushSync(stream) {
@@ -12946,7 +12946,7 @@ var require_proto = __commonJS({
         return "Pino";
       },
       [lsCacheSym]: initialLsCache,
-      [writeSym]: write,
+      [writeSym]: write2,
       [asJsonSym]: asJson,
       [getLevelSym]: getLevel,
       [setLevelSym]: setLevel
@@ -13049,7 +13049,7 @@ var require_proto = __commonJS({
     function defaultMixinMergeStrategy(mergeObject, mixinObject) {
       return Object.assign(mixinObject, mergeObject);
     }
-    function write(_obj, msg, num) {
+    function write2(_obj, msg, num) {
       const t = this[timeSym]();
       const mixin = this[mixinSym];
       const errorKey = this[errorKeySym];
@@ -13710,7 +13710,7 @@ var require_multistream = __commonJS({
         });
       }
       const res = {
-        write,
+        write: write2,
         add,
         remove,
         emit,
@@ -13730,7 +13730,7 @@ var require_multistream = __commonJS({
       }
       streamsArray = null;
       return res;
-      function write(data) {
+      function write2(data) {
         let dest;
         const level = typeof this.lastLevel === "string" ? (this.streamLevels || streamLevels)[this.lastLevel] : this.lastLevel;
         const { streams } = this;
@@ -13832,7 +13832,7 @@ var require_multistream = __commonJS({
           };
         }
         return {
-          write,
+          write: write2,
           add,
           remove,
           emit,
@@ -57023,7 +57023,7 @@ async function runCli(program2, argv) {
   const override = (cmd) => {
     cmd.exitOverride();
     const path = commandPath(cmd);
-    cmd.configureOutput({ outputError: (str2, write) => write(usageLine(str2, path)) });
+    cmd.configureOutput({ outputError: (str2, write2) => write2(usageLine(str2, path)) });
     for (const sub of cmd.commands) override(sub);
   };
   override(program2);
@@ -57704,6 +57704,51 @@ function decodeOtlpJson(signal, input) {
 // electron/collector/protobuf-logs-reader.ts
 var protobuf2 = __toESM(require_protobufjs());
 
+// electron/collector/wire-string-cache.ts
+var MAX_CACHED_BYTES = 64;
+var utf8Slice = Buffer.prototype.utf8Slice;
+var WireStringCache = class {
+  /**
+   * `slots` must be a power of two. `intern`: make cached strings V8-internal strings (worth it
+   * for strings used as property names).
+   */
+  constructor(slots, intern) {
+    this.intern = intern;
+    if (slots <= 0 || (slots & slots - 1) !== 0) throw new RangeError("WireStringCache: slots must be a power of two");
+    this.strings = new Array(slots).fill("");
+    this.mask = slots - 1;
+  }
+  intern;
+  strings;
+  mask;
+  /** The UTF-8 string in buf[start, end) (invalid sequences become U+FFFD, as Buffer does). */
+  read(buf, start, end) {
+    const len = end - start;
+    if (len === 0) return "";
+    if (len > MAX_CACHED_BYTES) return utf8Slice.call(buf, start, end);
+    let h = 2166136261;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 16777619);
+    const slot = (h ^ h >>> 15) & this.mask;
+    const known = this.strings[slot];
+    if (known.length === len) {
+      let i = 0;
+      while (i < len && known.charCodeAt(i) === buf[start + i]) i++;
+      if (i === len) return known;
+    }
+    let s = utf8Slice.call(buf, start, end);
+    if (s.length === len) {
+      if (this.intern) s = internalize(s);
+      this.strings[slot] = s;
+    }
+    return s;
+  }
+};
+function internalize(s) {
+  const o = {};
+  o[s] = 0;
+  return Object.keys(o)[0];
+}
+
 // electron/collector/protobuf-validate.ts
 var shape = () => /* @__PURE__ */ new Map();
 var ANY_VALUE = shape();
@@ -57801,6 +57846,8 @@ function validateOtlpProtobuf(signal, body) {
 }
 
 // electron/collector/protobuf-logs-reader.ts
+var KEYS = new WireStringCache(512, true);
+var VALUES = new WireStringCache(2048, false);
 var VARINT = 0;
 var I64 = 1;
 var LEN = 2;
@@ -57835,9 +57882,12 @@ function anyValue2(r, end) {
   while (r.pos < end) {
     const tag = r.uint32();
     switch (tag) {
-      case 1 << 3 | LEN:
-        value = r.string();
+      case 1 << 3 | LEN: {
+        const e = messageEnd(r);
+        value = VALUES.read(r.buf, r.pos, e);
+        r.pos = e;
         break;
+      }
       case 2 << 3 | VARINT:
         value = r.bool();
         break;
@@ -57884,8 +57934,11 @@ function keyValue(r, end, into) {
   let value = null;
   while (r.pos < end) {
     const tag = r.uint32();
-    if (tag === (1 << 3 | LEN)) key = r.string();
-    else if (tag === (2 << 3 | LEN)) {
+    if (tag === (1 << 3 | LEN)) {
+      const e = messageEnd(r);
+      key = KEYS.read(r.buf, r.pos, e);
+      r.pos = e;
+    } else if (tag === (2 << 3 | LEN)) {
       const e = messageEnd(r);
       value = anyValue2(r, e);
       checkEnd(r, e);
@@ -58522,6 +58575,37 @@ function createOtlpServer(opts) {
 // electron/log/content-policy.ts
 var import_node_crypto = require("node:crypto");
 
+// electron/shared/layered-attributes.ts
+var LayeredAttributes = class {
+  constructor(record, resource3) {
+    this.record = record;
+    this.resource = resource3;
+  }
+  record;
+  resource;
+  /** The attribute as a merged object would give it (record first, then resource). */
+  get(key) {
+    const v = this.record[key];
+    return v !== void 0 ? v : this.resource[key];
+  }
+  /** Keys of the resource that the record also sets: the resource's value is hidden for those. */
+  shadowedResourceKeys() {
+    const out2 = [];
+    for (const k of Object.keys(this.resource)) if (Object.prototype.hasOwnProperty.call(this.record, k)) out2.push(k);
+    return out2;
+  }
+  /** The merged attributes as one plain object, resource keys first (JSON.stringify calls this). */
+  toJSON() {
+    const merged = {};
+    for (const layer of [this.resource, this.record]) {
+      for (const k of Object.keys(layer)) {
+        Object.defineProperty(merged, k, { value: layer[k], enumerable: true, writable: true, configurable: true });
+      }
+    }
+    return merged;
+  }
+};
+
 // electron/log/redact.ts
 var REDACTED = "[REDACTED]";
 var CANDIDATE = /bearer|basic|key|token|secret|passw|pwd|auth|credential|sk-|AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA|gh[pousr]_|github_pat_|xox|hooks\.slack|eyJ|-----BEGIN|:\/\//i;
@@ -58564,8 +58648,8 @@ function maskPem(s) {
     if (endMarker < 0) {
       stop = s.length;
     } else {
-      const close = s.indexOf("-----", endMarker + 9);
-      stop = close < 0 ? s.length : close + 5;
+      const close2 = s.indexOf("-----", endMarker + 9);
+      stop = close2 < 0 ? s.length : close2 + 5;
     }
     out2 += s.slice(from, start) + "[REDACTED:private-key]";
     from = stop;
@@ -58758,15 +58842,37 @@ function policeRaw(raw, st, metadata) {
   if (metadata && "body" in out2) delete out2.body;
   else if (typeof out2.body === "string") out2.body = policeText(out2.body, st);
   const attrs = out2.attributes;
-  if (attrs !== null && typeof attrs === "object" && !Array.isArray(attrs)) {
-    let source = attrs;
-    if (metadata) {
-      source = { ...source };
-      for (const k of TEXT_ATTRIBUTE_KEYS) delete source[k];
-    }
-    out2.attributes = policeValue(source, st);
+  if (attrs instanceof LayeredAttributes) {
+    const record = policeAttributes(attrs.record, st, metadata);
+    const resource3 = policedResource(attrs.resource, st, metadata);
+    out2.attributes = record === attrs.record && resource3 === attrs.resource ? attrs : new LayeredAttributes(record, resource3);
+  } else if (attrs !== null && typeof attrs === "object" && !Array.isArray(attrs)) {
+    out2.attributes = policeAttributes(attrs, st, metadata);
   }
   return out2;
+}
+function policeAttributes(attrs, st, metadata) {
+  let source = attrs;
+  if (metadata) {
+    source = { ...source };
+    for (const k of TEXT_ATTRIBUTE_KEYS) delete source[k];
+  }
+  return policeValue(source, st);
+}
+var resourceCache = /* @__PURE__ */ new WeakMap();
+function policedResource(resource3, st, metadata) {
+  const mode = `${metadata ? "metadata" : "text"}:${st.limit ?? "none"}`;
+  let byMode = resourceCache.get(resource3);
+  let hit = byMode?.get(mode);
+  if (!hit) {
+    const own2 = { limit: st.limit, redacted: false, truncated: false };
+    hit = { value: policeAttributes(resource3, own2, metadata), redacted: own2.redacted, truncated: own2.truncated };
+    if (!byMode) resourceCache.set(resource3, byMode = /* @__PURE__ */ new Map());
+    byMode.set(mode, hit);
+  }
+  if (hit.redacted) st.redacted = true;
+  if (hit.truncated) st.truncated = true;
+  return hit.value;
 }
 function quotesText(ev) {
   return ev.event.category === "command" || ev.event.category === "other" || ev.event.action === "session.error";
@@ -58784,8 +58890,8 @@ function neutralMessage(ev) {
 }
 
 // electron/log/writer.ts
-var import_node_fs = require("node:fs");
-var import_promises7 = require("node:fs/promises");
+var import_node_fs5 = require("node:fs");
+var import_promises5 = require("node:fs/promises");
 var import_node_path4 = require("node:path");
 var import_node_perf_hooks = require("node:perf_hooks");
 
@@ -58880,8 +58986,8 @@ var LogLockedError = class extends Error {
 };
 
 // electron/log/file-modes.ts
+var import_node_fs = require("node:fs");
 var import_promises = require("node:fs/promises");
-var import_promises2 = require("node:fs/promises");
 var import_node_path2 = require("node:path");
 var DEFAULT_FILE_MODE = 384;
 var DEFAULT_DIR_MODE = 448;
@@ -58896,7 +59002,7 @@ async function ensureLogDir(dir, dirMode) {
       created.push(d);
       if (d === (0, import_node_path2.resolve)(firstCreated) || (0, import_node_path2.dirname)(d) === d) break;
     }
-    for (const d of created.reverse()) await (0, import_promises2.chmod)(d, dirMode);
+    for (const d of created.reverse()) await (0, import_promises.chmod)(d, dirMode);
     return warnings;
   }
   const st = await (0, import_promises.stat)(target);
@@ -58907,14 +59013,14 @@ async function ensureLogDir(dir, dirMode) {
   }
   return warnings;
 }
-async function applyFileMode(fh, path, mode, created) {
-  const st = await fh.stat();
+function applyFileMode(fd, path, mode, created) {
+  const st = (0, import_node_fs.fstatSync)(fd);
   if (!st.isFile()) return void 0;
   const current = st.mode & 4095;
   const wanted = created ? mode : current & mode;
   if (current === wanted) return void 0;
   try {
-    await fh.chmod(wanted);
+    (0, import_node_fs.fchmodSync)(fd, wanted);
   } catch (err) {
     if (created) throw err;
     return `could not restrict ${path} from mode ${octal(current)} to ${octal(wanted)}: ${err.message}`;
@@ -58924,12 +59030,12 @@ async function applyFileMode(fh, path, mode, created) {
 
 // electron/log/health-state.ts
 var import_node_os3 = require("node:os");
-var import_promises4 = require("node:fs/promises");
+var import_promises3 = require("node:fs/promises");
 
 // electron/log/log-lock.ts
 var import_node_crypto2 = require("node:crypto");
 var import_node_os2 = require("node:os");
-var import_promises3 = require("node:fs/promises");
+var import_promises2 = require("node:fs/promises");
 var lockPathFor = (logPath) => `${logPath}.lock`;
 function pidAlive(pid) {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -58942,7 +59048,7 @@ function pidAlive(pid) {
 }
 async function readLockInfo(lockPath) {
   try {
-    const parsed = JSON.parse(await (0, import_promises3.readFile)(lockPath, "utf8"));
+    const parsed = JSON.parse(await (0, import_promises2.readFile)(lockPath, "utf8"));
     return parsed && typeof parsed === "object" ? parsed : {};
   } catch (err) {
     if (err.code === "ENOENT") return void 0;
@@ -58973,7 +59079,7 @@ var LogLock = class _LogLock {
       nonce: (0, import_node_crypto2.randomBytes)(8).toString("hex")
     };
     const tmp = `${lockPath}.${process.pid}.${info.nonce}.tmp`;
-    const fh = await (0, import_promises3.open)(tmp, "wx", fileMode);
+    const fh = await (0, import_promises2.open)(tmp, "wx", fileMode);
     try {
       await fh.chmod(fileMode);
       await fh.writeFile(JSON.stringify(info) + "\n");
@@ -58984,7 +59090,7 @@ var LogLock = class _LogLock {
     try {
       for (let attempt = 0; attempt < 2; attempt++) {
         try {
-          await (0, import_promises3.link)(tmp, lockPath);
+          await (0, import_promises2.link)(tmp, lockPath);
           return new _LogLock(logPath, lockPath, info);
         } catch (err) {
           if (err.code !== "EEXIST") throw err;
@@ -58992,7 +59098,7 @@ var LogLock = class _LogLock {
         const holder = await readLockInfo(lockPath);
         if (holder === void 0) continue;
         if (isLive(holder)) throw lockedError(logPath, holder);
-        await (0, import_promises3.rename)(tmp, lockPath);
+        await (0, import_promises2.rename)(tmp, lockPath);
         const now = await readLockInfo(lockPath);
         if (now?.nonce === info.nonce) return new _LogLock(logPath, lockPath, info);
         if (now && isLive(now)) throw lockedError(logPath, now);
@@ -59000,7 +59106,7 @@ var LogLock = class _LogLock {
       }
       throw new Error(`could not create the lock ${lockPath}: it keeps appearing and disappearing`);
     } finally {
-      await (0, import_promises3.unlink)(tmp).catch(() => void 0);
+      await (0, import_promises2.unlink)(tmp).catch(() => void 0);
     }
   }
   /** Remove the lock if it is still ours. Idempotent. */
@@ -59008,7 +59114,7 @@ var LogLock = class _LogLock {
     if (this.released) return;
     this.released = true;
     const now = await readLockInfo(this.lockPath);
-    if (now?.nonce === this.info.nonce) await (0, import_promises3.unlink)(this.lockPath).catch(() => void 0);
+    if (now?.nonce === this.info.nonce) await (0, import_promises2.unlink)(this.lockPath).catch(() => void 0);
   }
 };
 function isLive(holder) {
@@ -59026,7 +59132,7 @@ var DEFAULT_HEALTH_INTERVAL_MS = 1e4;
 async function readHealthState(path) {
   let parsed;
   try {
-    parsed = JSON.parse(await (0, import_promises4.readFile)(path, "utf8"));
+    parsed = JSON.parse(await (0, import_promises3.readFile)(path, "utf8"));
   } catch {
     return void 0;
   }
@@ -59051,7 +59157,7 @@ async function writeHealthFile(path, content, fileMode) {
   const text = json2.length < PADDED_SIZE - 1 ? json2 + " ".repeat(PADDED_SIZE - 1 - json2.length) + "\n" : json2 + "\n";
   const tmp = `${path}.${process.pid}.tmp`;
   try {
-    const fh = await (0, import_promises4.open)(tmp, "w", fileMode);
+    const fh = await (0, import_promises3.open)(tmp, "w", fileMode);
     try {
       await fh.chmod(fileMode);
       await fh.writeFile(text);
@@ -59059,16 +59165,16 @@ async function writeHealthFile(path, content, fileMode) {
     } finally {
       await fh.close();
     }
-    await (0, import_promises4.rename)(tmp, path);
+    await (0, import_promises3.rename)(tmp, path);
   } catch (err) {
-    await (0, import_promises4.unlink)(tmp).catch(() => void 0);
+    await (0, import_promises3.unlink)(tmp).catch(() => void 0);
     if (!await overwriteInPlace(path, text)) throw err;
   }
 }
 async function overwriteInPlace(path, text) {
   let fh;
   try {
-    fh = await (0, import_promises4.open)(path, "r+");
+    fh = await (0, import_promises3.open)(path, "r+");
   } catch {
     return false;
   }
@@ -59198,40 +59304,98 @@ var HealthReporter = class {
   }
 };
 
+// electron/log/log-file.ts
+var import_node_fs2 = require("node:fs");
+var import_node_util = require("node:util");
+var closeAsync = (0, import_node_util.promisify)(import_node_fs2.close);
+var fdatasyncAsync = (0, import_node_util.promisify)(import_node_fs2.fdatasync);
+var fsyncAsync = (0, import_node_util.promisify)(import_node_fs2.fsync);
+var fstatAsync = (0, import_node_util.promisify)(import_node_fs2.fstat);
+var ftruncateAsync = (0, import_node_util.promisify)(import_node_fs2.ftruncate);
+var LogFile = class _LogFile {
+  constructor(fd) {
+    this.fd = fd;
+  }
+  fd;
+  /** Open `path` for appending; O_EXCL first so we know whether we created it (and own its mode). */
+  static openForAppend(path, mode) {
+    const { O_APPEND, O_CREAT, O_EXCL, O_WRONLY } = import_node_fs2.constants;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return { file: new _LogFile((0, import_node_fs2.openSync)(path, O_APPEND | O_CREAT | O_EXCL | O_WRONLY, mode)), created: true };
+      } catch (err) {
+        if (err.code !== "EEXIST") throw err;
+      }
+      try {
+        return { file: new _LogFile((0, import_node_fs2.openSync)(path, O_APPEND | O_WRONLY)), created: false };
+      } catch (err) {
+        if (err.code !== "ENOENT" || attempt > 0) throw err;
+      }
+    }
+  }
+  sync() {
+    return fsyncAsync(this.fd);
+  }
+  datasync() {
+    return fdatasyncAsync(this.fd);
+  }
+  stat() {
+    return fstatAsync(this.fd);
+  }
+  truncate(length) {
+    return ftruncateAsync(this.fd, length);
+  }
+  /** One write(2) through the thread pool; resolves with the bytes written. */
+  write(buf, offset, length) {
+    return new Promise((resolve12, reject) => (0, import_node_fs2.write)(this.fd, buf, offset, length, null, (err, n2) => err ? reject(err) : resolve12(n2)));
+  }
+  close() {
+    return closeAsync(this.fd);
+  }
+  closeSync() {
+    (0, import_node_fs2.closeSync)(this.fd);
+  }
+};
+
 // electron/log/rotation.ts
-var import_promises5 = require("node:fs/promises");
+var import_node_fs3 = require("node:fs");
+var import_promises4 = require("node:fs/promises");
 var import_node_path3 = require("node:path");
 var DEFAULT_ROTATE_BYTES = 10 * 1024 * 1024;
 var DEFAULT_ROTATE_ARCHIVES = 5;
 var archivePath = (logPath, index) => `${logPath}.${index}`;
-async function shiftArchives(logPath, archives, opts = {}) {
-  const syncDirectory = opts.syncDirectory ?? true;
+var expiredPath = (logPath) => `${logPath}.expired`;
+function shiftArchives(logPath, archives) {
+  const expired = expiredPath(logPath);
   if (archives <= 0) {
-    await (0, import_promises5.rm)(logPath, { force: true });
-    if (syncDirectory) await syncDir((0, import_node_path3.dirname)(logPath));
-    return;
+    (0, import_node_fs3.renameSync)(logPath, expired);
+    return expired;
   }
-  const existing = (await archiveIndexes(logPath)).sort((a, b) => b - a);
+  let fellOff;
+  const existing = archiveIndexes(logPath, readdirOrEmptySync((0, import_node_path3.dirname)(logPath))).sort((a, b) => b - a);
   for (const i of existing) {
-    if (i >= archives) await (0, import_promises5.rm)(archivePath(logPath, i), { force: true });
-    else await renameIfExists(archivePath(logPath, i), archivePath(logPath, i + 1));
+    if (i > archives) (0, import_node_fs3.rmSync)(archivePath(logPath, i), { force: true });
+    else if (i === archives) {
+      (0, import_node_fs3.renameSync)(archivePath(logPath, i), expired);
+      fellOff = expired;
+    } else renameIfExists(archivePath(logPath, i), archivePath(logPath, i + 1));
   }
-  await (0, import_promises5.rename)(logPath, archivePath(logPath, 1));
-  if (syncDirectory) await syncDir((0, import_node_path3.dirname)(logPath));
+  (0, import_node_fs3.renameSync)(logPath, archivePath(logPath, 1));
+  return fellOff;
 }
 function syncLogDir(logPath) {
   return syncDir((0, import_node_path3.dirname)(logPath));
 }
 async function listLogFiles(logPath) {
   const names = await readdirOrEmpty((0, import_node_path3.dirname)(logPath));
-  const indexes = (await archiveIndexes(logPath, names)).sort((a, b) => b - a);
+  const indexes = archiveIndexes(logPath, names).sort((a, b) => b - a);
   const active = names.includes((0, import_node_path3.basename)(logPath)) ? [logPath] : [];
   return [...indexes.map((i) => archivePath(logPath, i)), ...active];
 }
-async function archiveIndexes(logPath, names) {
+function archiveIndexes(logPath, names) {
   const base = (0, import_node_path3.basename)(logPath) + ".";
   const out2 = [];
-  for (const name of names ?? await readdirOrEmpty((0, import_node_path3.dirname)(logPath))) {
+  for (const name of names) {
     if (!name.startsWith(base)) continue;
     const suffix = name.slice(base.length);
     if (/^[1-9][0-9]{0,8}$/.test(suffix)) out2.push(Number(suffix));
@@ -59240,22 +59404,30 @@ async function archiveIndexes(logPath, names) {
 }
 async function readdirOrEmpty(dir) {
   try {
-    return await (0, import_promises5.readdir)(dir);
+    return await (0, import_promises4.readdir)(dir);
   } catch (err) {
     if (err.code === "ENOENT") return [];
     throw err;
   }
 }
-async function renameIfExists(from, to) {
+function readdirOrEmptySync(dir) {
   try {
-    await (0, import_promises5.rename)(from, to);
+    return (0, import_node_fs3.readdirSync)(dir);
+  } catch (err) {
+    if (err.code === "ENOENT") return [];
+    throw err;
+  }
+}
+function renameIfExists(from, to) {
+  try {
+    (0, import_node_fs3.renameSync)(from, to);
   } catch (err) {
     if (err.code !== "ENOENT") throw err;
   }
 }
 async function syncDir(dir) {
   try {
-    const fh = await (0, import_promises5.open)(dir, "r");
+    const fh = await (0, import_promises4.open)(dir, "r");
     try {
       await fh.sync();
     } finally {
@@ -59278,7 +59450,7 @@ function serializeEvent(event, maxBytes) {
   }
   let json2;
   try {
-    json2 = JSON.stringify(event);
+    json2 = stringifyEvent(event);
   } catch (err) {
     throw new TypeError(`a runtime log event cannot be serialized as JSON: ${err.message}`);
   }
@@ -59287,6 +59459,53 @@ function serializeEvent(event, maxBytes) {
   const shrunk = shrinkToFit(JSON.parse(json2), maxBytes - 1);
   const out2 = JSON.stringify(shrunk);
   return { line: out2 + "\n", bytes: utf8Len(out2) + 1, truncated: true };
+}
+function stringifyEvent(event) {
+  const raw = event.raw;
+  const attrs = raw?.attributes;
+  if (!(attrs instanceof LayeredAttributes) || typeof raw !== "object" || raw === null || Array.isArray(raw)) return JSON.stringify(event);
+  let head;
+  let rawHead;
+  event.raw = void 0;
+  try {
+    head = JSON.stringify(event);
+  } finally {
+    event.raw = raw;
+  }
+  raw.attributes = void 0;
+  try {
+    rawHead = JSON.stringify(raw);
+  } finally {
+    raw.attributes = attrs;
+  }
+  const rawJson = appendMember(rawHead, "attributes", layeredJson(attrs));
+  return appendMember(head, "raw", rawJson);
+}
+function appendMember(objectJson, key, valueJson) {
+  const member = `${JSON.stringify(key)}:${valueJson}`;
+  return objectJson === "{}" ? `{${member}}` : `${objectJson.slice(0, -1)},${member}}`;
+}
+var resourceFragments = /* @__PURE__ */ new WeakMap();
+function members(obj2) {
+  return JSON.stringify(obj2).slice(1, -1);
+}
+function layeredJson(attrs) {
+  const shadowed = attrs.shadowedResourceKeys();
+  let resource3;
+  if (shadowed.length === 0) {
+    let cached2 = resourceFragments.get(attrs.resource);
+    if (cached2 === void 0) resourceFragments.set(attrs.resource, cached2 = members(attrs.resource));
+    resource3 = cached2;
+  } else {
+    const visible = {};
+    for (const k of Object.keys(attrs.resource)) {
+      if (!shadowed.includes(k)) Object.defineProperty(visible, k, { value: attrs.resource[k], enumerable: true, writable: true, configurable: true });
+    }
+    resource3 = members(visible);
+  }
+  const record = JSON.stringify(attrs.record);
+  if (resource3 === "") return record;
+  return record === "{}" ? `{${resource3}}` : `{${resource3},${record.slice(1)}`;
 }
 function shrinkToFit(ev, budget) {
   delete ev.raw;
@@ -59360,28 +59579,33 @@ function minimalEvent(ev, budget) {
 }
 
 // electron/log/torn-tail.ts
-var import_promises6 = require("node:fs/promises");
-async function repairTornTail(fh, path, maxLineBytes) {
-  const st = await fh.stat();
+var import_node_fs4 = require("node:fs");
+function repairTornTail(fd, path, maxLineBytes) {
+  const st = (0, import_node_fs4.fstatSync)(fd);
   if (!st.isFile() || st.size === 0) return void 0;
   const window2 = Math.min(st.size, maxLineBytes + 1);
   const buf = Buffer.alloc(window2);
-  const reader = await (0, import_promises6.open)(path, "r");
+  const reader = (0, import_node_fs4.openSync)(path, "r");
   try {
-    const st2 = await reader.stat();
+    const st2 = (0, import_node_fs4.fstatSync)(reader);
     if (st2.ino !== st.ino || st2.dev !== st.dev) return void 0;
-    await reader.read(buf, 0, window2, st.size - window2);
+    let got = 0;
+    while (got < window2) {
+      const n2 = (0, import_node_fs4.readSync)(reader, buf, got, window2 - got, st.size - window2 + got);
+      if (n2 <= 0) break;
+      got += n2;
+    }
   } finally {
-    await reader.close();
+    (0, import_node_fs4.closeSync)(reader);
   }
   if (buf[window2 - 1] === 10) return void 0;
   const lastNewline = buf.lastIndexOf(10);
   if (lastNewline >= 0 || window2 === st.size) {
     const keep = st.size - window2 + lastNewline + 1;
-    await fh.truncate(keep);
+    (0, import_node_fs4.ftruncateSync)(fd, keep);
     return `removed ${st.size - keep} bytes at the end of ${path}: a line torn by an earlier crash (it was never acknowledged)`;
   }
-  await fh.write("\n");
+  (0, import_node_fs4.writeSync)(fd, "\n");
   return `${path} ended with ${window2}+ bytes without a newline (not written by Beacon?): ended it with a newline`;
 }
 
@@ -59466,7 +59690,7 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
       writer = new _RuntimeLogWriter(opts, lock, reporter);
       for (const w of dirWarnings) writer.warn(w);
       try {
-        await writer.ensureOpen();
+        writer.ensureOpen();
       } catch (err) {
         if (!isTransient(err)) throw err;
         await reporter.noteFailure(err.message);
@@ -59594,7 +59818,7 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
     let done = 0;
     try {
       if (this.reopenWanted) await this.reopen();
-      await this.ensureOpen();
+      this.ensureOpen();
       while (done < batch.length) {
         if (this.size > 0 && this.size + batch[done].bytes > this.rotateBytes && Date.now() >= this.rotateRetryAt) {
           await this.rotate();
@@ -59658,9 +59882,9 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
    * way back to asynchronous writes when the disk is slow.
    */
   async writeSome(fh, buf, off) {
-    if (Date.now() < this.asyncWritesUntil) return (await fh.write(buf, off, buf.length - off)).bytesWritten;
+    if (Date.now() < this.asyncWritesUntil) return fh.write(buf, off, buf.length - off);
     const t0 = import_node_perf_hooks.performance.now();
-    const n2 = (0, import_node_fs.writeSync)(fh.fd, buf, off, buf.length - off);
+    const n2 = (0, import_node_fs5.writeSync)(fh.fd, buf, off, buf.length - off);
     if (import_node_perf_hooks.performance.now() - t0 > SLOW_SYNC_WRITE_MS) this.asyncWritesUntil = Date.now() + ASYNC_WRITES_MS;
     return n2;
   }
@@ -59677,24 +59901,31 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
     } catch (err) {
       this.warn(`could not remove a partially written line from ${this.path}: ${err.message}`);
     }
-    await fh.write("\n").catch(() => void 0);
+    await fh.write(Buffer.from("\n"), 0, 1).catch(() => void 0);
   }
-  async ensureOpen() {
+  /**
+   * Open the log if it is not open. Synchronous (see log-file.ts): after a rotation every
+   * queued request waits for this.
+   */
+  ensureOpen() {
     if (this.fh) return;
-    const { fh, created } = await openLogFile(this.path, this.fileMode);
+    const { file, created } = LogFile.openForAppend(this.path, this.fileMode);
     try {
-      const warning = await applyFileMode(fh, this.path, this.fileMode, created);
+      const warning = applyFileMode(file.fd, this.path, this.fileMode, created);
       if (warning) this.warn(warning);
       if (!created) {
-        const repaired = await repairTornTail(fh, this.path, this.maxEventBytes);
+        const repaired = repairTornTail(file.fd, this.path, this.maxEventBytes);
         if (repaired) this.warn(repaired);
       }
-      this.size = (await fh.stat()).size;
+      this.size = (0, import_node_fs5.fstatSync)(file.fd).size;
     } catch (err) {
-      await fh.close().catch(() => void 0);
+      try {
+        file.closeSync();
+      } catch {
+      }
       throw err;
     }
-    this.fh = fh;
+    this.fh = file;
   }
   /** The path no longer names our file (moved by logrotate, deleted): continue in a new one. */
   async reopen() {
@@ -59719,8 +59950,9 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
     this.swapping = true;
     try {
       if (this.archiving) await this.archiving;
+      let expired;
       try {
-        await shiftArchives(this.path, this.rotateArchives, { syncDirectory: false });
+        expired = shiftArchives(this.path, this.rotateArchives);
       } catch (err) {
         this.rotateRetryAt = Date.now() + ROTATE_RETRY_MS;
         this.warn(`could not rotate ${this.path}: ${err.message}; still appending to it`);
@@ -59728,8 +59960,8 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
       }
       this.fh = void 0;
       this.dirty = false;
-      this.archiving = this.finishArchive(old);
-      await this.ensureOpen();
+      this.archiving = this.finishArchive(old, expired);
+      this.ensureOpen();
     } finally {
       this.swapping = false;
     }
@@ -59737,17 +59969,23 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
   /**
    * Make a just-renamed archive durable, beside the queue: its lines were acknowledged before
    * the rename, so this is the same promise as the fsync timer's (durable within moments),
-   * and new requests need not wait for a 10 MiB fsync and a directory journal commit.
+   * and new requests need not wait for a 10 MiB fsync and a directory journal commit. Also
+   * deletes the archive that fell off the end (`expired`), which takes about a millisecond.
    */
-  async finishArchive(old) {
+  async finishArchive(old, expired) {
     const pendingSync = this.syncing;
     if (pendingSync) await pendingSync;
-    try {
-      await old.sync();
-    } catch (err) {
-      this.warn(`fsync of the rotated log ${this.path}.1 failed: ${err.message}`);
+    if (this.rotateArchives > 0) {
+      try {
+        await old.sync();
+      } catch (err) {
+        this.warn(`fsync of the rotated log ${this.path}.1 failed: ${err.message}`);
+      }
     }
     await old.close().catch(() => void 0);
+    if (expired) {
+      await (0, import_promises5.rm)(expired, { force: true }).catch((err) => this.warn(`could not delete the expired log archive ${expired}: ${err.message}`));
+    }
     await syncLogDir(this.path);
   }
   // ---- fsync ----
@@ -59789,7 +60027,7 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
     if (mine.size < this.size) this.size = mine.size;
     if (!mine.isFile()) return;
     try {
-      const atPath = await (0, import_promises7.stat)(this.path);
+      const atPath = await (0, import_promises5.stat)(this.path);
       if (fh !== this.fh) return;
       if (atPath.ino !== mine.ino || atPath.dev !== mine.dev) this.reopenWanted = true;
     } catch (err) {
@@ -59805,21 +60043,6 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
     }
   }
 };
-async function openLogFile(path, mode) {
-  const { O_APPEND, O_CREAT, O_EXCL, O_WRONLY } = import_node_fs.constants;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return { fh: await (0, import_promises7.open)(path, O_APPEND | O_CREAT | O_EXCL | O_WRONLY, mode), created: true };
-    } catch (err) {
-      if (err.code !== "EEXIST") throw err;
-    }
-    try {
-      return { fh: await (0, import_promises7.open)(path, O_APPEND | O_WRONLY), created: false };
-    } catch (err) {
-      if (err.code !== "ENOENT" || attempt > 0) throw err;
-    }
-  }
-}
 function isTransient(err) {
   const code = err.code;
   return code === "ENOSPC" || code === "EDQUOT" || code === "EIO" || code === "EAGAIN";
@@ -59910,17 +60133,18 @@ var IngestPipeline = class {
 };
 
 // electron/codex/normalize-attributes.ts
-function mergeAttributes(resource3, record) {
-  return Object.assign({}, resource3, record);
-}
 function attrString(attrs, key) {
-  const v = attrs[key];
+  const v = attrs.get(key);
   if (typeof v === "string") return v === "" ? void 0 : v;
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   return void 0;
 }
+function attrText(attrs, key) {
+  const v = attrs.get(key);
+  return typeof v === "string" ? v : void 0;
+}
 function attrNumber(attrs, key) {
-  return toNumber(attrs[key]);
+  return toNumber(attrs.get(key));
 }
 function toNumber(v) {
   if (typeof v === "number") return Number.isFinite(v) ? v : void 0;
@@ -59931,7 +60155,7 @@ function toNumber(v) {
   return void 0;
 }
 function attrBool(attrs, key) {
-  const v = attrs[key];
+  const v = attrs.get(key);
   if (typeof v === "boolean") return v;
   if (typeof v === "string") {
     const s = v.trim().toLowerCase();
@@ -60065,7 +60289,7 @@ function sessionStarted(attrs, titleGeneration) {
   set("sandbox_policy", "sandbox_policy");
   set("reasoning_effort", "reasoning_effort");
   set("reasoning_summary", "reasoning_summary");
-  const servers = mcpServerList(attrs.mcp_servers);
+  const servers = mcpServerList(attrs.get("mcp_servers"));
   if (servers) session.mcp_servers = servers;
   const window2 = attrNumber(attrs, "context_window");
   if (window2 !== void 0) session.context_window = window2;
@@ -60088,7 +60312,7 @@ function mcpServerList(v) {
   return v.split(",").map((s) => s.trim()).filter((s) => s !== "");
 }
 function promptSubmitted(attrs, titleGeneration) {
-  const text = typeof attrs.prompt === "string" ? attrs.prompt : void 0;
+  const text = attrText(attrs, "prompt");
   const withheld = text === CODEX_WITHHELD_PROMPT;
   const prompt = {};
   if (text !== void 0) prompt.text = text;
@@ -60194,7 +60418,7 @@ function tokenUsage(attrs) {
   };
 }
 function agentResponse(attrs) {
-  const text = typeof attrs.response === "string" ? attrs.response : void 0;
+  const text = attrText(attrs, "response");
   const response = {};
   if (text !== void 0) response.text = text;
   const length = attrNumber(attrs, "response_length") ?? text?.length;
@@ -60440,14 +60664,14 @@ function clip(s, max) {
   return oneLine.length > max ? oneLine.slice(0, max - 1) + "…" : oneLine;
 }
 function readToolCall(attrs) {
-  const argumentsText = typeof attrs.arguments === "string" ? attrs.arguments : void 0;
+  const argumentsText = attrText(attrs, "arguments");
   return {
     name: attrString(attrs, "tool_name"),
     namespace: attrString(attrs, "tool_namespace"),
     callId: attrString(attrs, "call_id"),
     success: attrBool(attrs, "success"),
     durationMs: attrNumber(attrs, "duration_ms"),
-    output: typeof attrs.output === "string" ? attrs.output : void 0,
+    output: attrText(attrs, "output"),
     outputTruncated: attrBool(attrs, "output_truncated"),
     argumentsText,
     args: parseJsonObject(argumentsText)
@@ -60585,13 +60809,14 @@ var TITLE_MEMORY = 1024;
 var SEVERITY_WARN = 13;
 var ALWAYS_DROPPED = /* @__PURE__ */ new Set(["codex.startup_phase", "codex.turn_ttft"]);
 var TRANSPORT = /* @__PURE__ */ new Set(["codex.api_request", "codex.websocket_connect", "codex.websocket_request", "codex.websocket_event"]);
+var NO_ATTRIBUTES = Object.freeze({});
 function isNoise(name, recAttrs) {
   if (ALWAYS_DROPPED.has(name)) return true;
   if (name === "codex.sse_event") {
     const tokens = recAttrs.input_token_count;
     return (tokens === void 0 || tokens === "") && !recAttrs["error.message"];
   }
-  if (TRANSPORT.has(name)) return !isTransportError(recAttrs);
+  if (TRANSPORT.has(name)) return !isTransportError(new LayeredAttributes(recAttrs, NO_ATTRIBUTES));
   return false;
 }
 function isDroppedRecord(severityNumber, recAttrs) {
@@ -60652,7 +60877,7 @@ var CodexNormalizer = class {
           }
           if (isNoise(name, recAttrs)) continue;
           run ??= runContextFromResource(resource3);
-          const attrs = mergeAttributes(resource3, recAttrs);
+          const attrs = new LayeredAttributes(recAttrs, resource3);
           const conversationId = conversationIdOf(attrs);
           if (conversationId && this.detectTitleGeneration(name, attrs) && !this.titleConversations.has(conversationId)) {
             this.titleConversations.add(conversationId);
@@ -60678,7 +60903,7 @@ var CodexNormalizer = class {
       const run = runContextFromResource(resource3);
       for (const ss of rs.scopeSpans) {
         for (const span3 of ss.spans) {
-          const attrs = mergeAttributes(resource3, span3.attributes ?? {});
+          const attrs = new LayeredAttributes(span3.attributes ?? {}, resource3);
           const conversationId = conversationIdOf(attrs);
           out2.push(
             spanEvent(span3, attrs, ss.scope?.name, {
@@ -60696,11 +60921,11 @@ var CodexNormalizer = class {
   }
   detectTitleGeneration(name, attrs) {
     if (name === "codex.user_prompt") {
-      const p = attrs.prompt;
+      const p = attrs.get("prompt");
       return typeof p === "string" && p.startsWith(TITLE_PROMPT_PREFIX);
     }
     if (name === "codex.conversation_starts") {
-      return attrString(attrs, "originator") === "codex-tui" && attrs.mcp_servers === "" && String(attrs.sandbox_policy ?? "").toLowerCase().replace(/[^a-z]/g, "") === "readonly";
+      return attrString(attrs, "originator") === "codex-tui" && attrs.get("mcp_servers") === "" && String(attrs.get("sandbox_policy") ?? "").toLowerCase().replace(/[^a-z]/g, "") === "readonly";
     }
     return false;
   }
@@ -60736,7 +60961,7 @@ var CodexNormalizer = class {
       default:
         drafts = TRANSPORT.has(name) ? [transportError(name, attrs)] : [unknownEvent(name)];
     }
-    const timestamp = eventTimestamp(attrs["event.timestamp"], rec.observedTimeUnixNano, rec.timeUnixNano, this.now);
+    const timestamp = eventTimestamp(attrs.get("event.timestamp"), rec.observedTimeUnixNano, rec.timeUnixNano, this.now);
     for (const d of drafts) {
       const ev = envelope({
         timestamp,
@@ -60764,10 +60989,10 @@ var CodexNormalizer = class {
   }
   /** A WARN/ERROR record without event.name (an SDK or exporter complaint): keep it visible. */
   nonEventRecord(rec, resource3, run, scope4) {
-    const attrs = mergeAttributes(resource3, rec.attributes ?? {});
+    const attrs = new LayeredAttributes(rec.attributes ?? {}, resource3);
     const conversationId = conversationIdOf(attrs);
     const ev = envelope({
-      timestamp: eventTimestamp(attrs["event.timestamp"], rec.observedTimeUnixNano, rec.timeUnixNano, this.now),
+      timestamp: eventTimestamp(attrs.get("event.timestamp"), rec.observedTimeUnixNano, rec.timeUnixNano, this.now),
       action: "codex.log",
       severity: rec.severityNumber >= 17 ? "high" : "medium",
       endpoint: this.ctx.endpoint,
@@ -60905,12 +61130,12 @@ async function startCollector(opts) {
 }
 
 // electron/endpoint/endpoint-config.ts
-var import_promises8 = require("node:fs/promises");
+var import_promises6 = require("node:fs/promises");
 var import_node_path6 = require("node:path");
 
 // electron/endpoint/atomic-write.ts
 var import_node_crypto4 = require("node:crypto");
-var import_node_fs2 = require("node:fs");
+var import_node_fs6 = require("node:fs");
 var import_node_path5 = require("node:path");
 var FileAccessError = class extends Error {
   constructor(message2, code) {
@@ -60927,7 +61152,7 @@ function describe2(err) {
 async function readConfigFile(path) {
   let isSymlink = false;
   try {
-    isSymlink = (await import_node_fs2.promises.lstat(path)).isSymbolicLink();
+    isSymlink = (await import_node_fs6.promises.lstat(path)).isSymbolicLink();
   } catch (err) {
     const code = err.code;
     if (code === "ENOENT") return { path, realPath: path, isSymlink: false, text: null, bytes: null };
@@ -60937,10 +61162,10 @@ async function readConfigFile(path) {
   let realPath = path;
   if (isSymlink) {
     try {
-      realPath = await import_node_fs2.promises.realpath(path);
+      realPath = await import_node_fs6.promises.realpath(path);
     } catch (err) {
       if (err.code === "ENOENT") {
-        const target = await import_node_fs2.promises.readlink(path).catch(() => "?");
+        const target = await import_node_fs6.promises.readlink(path).catch(() => "?");
         throw new FileAccessError(`${path} is a symbolic link to ${target}, which does not exist; fix or remove the link first`, "dangling-link");
       }
       throw new FileAccessError(`cannot resolve the symbolic link ${path} (${describe2(err)})`, "io");
@@ -60949,9 +61174,9 @@ async function readConfigFile(path) {
   let bytes;
   let st;
   try {
-    st = await import_node_fs2.promises.stat(realPath);
+    st = await import_node_fs6.promises.stat(realPath);
     if (!st.isFile()) throw new FileAccessError(`${realPath} is not a regular file`, "not-a-file");
-    bytes = await import_node_fs2.promises.readFile(realPath);
+    bytes = await import_node_fs6.promises.readFile(realPath);
   } catch (err) {
     if (err instanceof FileAccessError) throw err;
     const code = err.code;
@@ -60968,19 +61193,19 @@ async function readConfigFile(path) {
 }
 async function assertWritable(path) {
   const dir = (0, import_node_path5.dirname)(path);
-  const st = await import_node_fs2.promises.stat(path).catch(() => null);
+  const st = await import_node_fs6.promises.stat(path).catch(() => null);
   if (st && (st.mode & 146) === 0) {
     throw new FileAccessError(`${path} is read-only (mode ${(st.mode & 511).toString(8).padStart(4, "0")}); make it writable or edit it yourself, Beacon did not change it`, "read-only");
   }
-  const dst = await import_node_fs2.promises.stat(dir).catch((err) => {
+  const dst = await import_node_fs6.promises.stat(dir).catch((err) => {
     throw new FileAccessError(`cannot use directory ${dir} (${describe2(err)})`, err.code === "ENOENT" ? "not-found" : "io");
   });
   if ((dst.mode & 146) === 0) {
     throw new FileAccessError(`directory ${dir} is read-only (mode ${(dst.mode & 511).toString(8).padStart(4, "0")}); Beacon did not change ${(0, import_node_path5.basename)(path)}`, "read-only");
   }
   try {
-    await import_node_fs2.promises.access(dir, import_node_fs2.constants.W_OK | import_node_fs2.constants.X_OK);
-    if (st) await import_node_fs2.promises.access(path, import_node_fs2.constants.W_OK);
+    await import_node_fs6.promises.access(dir, import_node_fs6.constants.W_OK | import_node_fs6.constants.X_OK);
+    if (st) await import_node_fs6.promises.access(path, import_node_fs6.constants.W_OK);
   } catch {
     throw new FileAccessError(`cannot write ${st ? path : `to ${dir}`}: permission denied; Beacon did not change it`, "permission");
   }
@@ -60988,7 +61213,7 @@ async function assertWritable(path) {
 async function writeFileAtomic(path, data, opts = {}) {
   await assertWritable(path);
   const dir = (0, import_node_path5.dirname)(path);
-  const existing = await import_node_fs2.promises.stat(path).catch(() => null);
+  const existing = await import_node_fs6.promises.stat(path).catch(() => null);
   if (opts.expectCurrent !== void 0) await assertUnchanged(path, opts.expectCurrent);
   const mode = opts.mode ?? (existing ? existing.mode & 4095 : 384);
   const uid = opts.uid ?? existing?.uid;
@@ -60996,7 +61221,7 @@ async function writeFileAtomic(path, data, opts = {}) {
   const tmp = (0, import_node_path5.join)(dir, `.${(0, import_node_path5.basename)(path)}.beacon-${process.pid}-${(0, import_node_crypto4.randomBytes)(4).toString("hex")}.tmp`);
   let handle = null;
   try {
-    handle = await import_node_fs2.promises.open(tmp, "wx", 384);
+    handle = await import_node_fs6.promises.open(tmp, "wx", 384);
     await handle.writeFile(data);
     if (process.getuid?.() === 0 && uid !== void 0 && gid !== void 0) await handle.chown(uid, gid);
     await handle.chmod(mode);
@@ -61004,10 +61229,10 @@ async function writeFileAtomic(path, data, opts = {}) {
     await handle.close();
     handle = null;
     if (opts.expectCurrent !== void 0) await assertUnchanged(path, opts.expectCurrent);
-    await import_node_fs2.promises.rename(tmp, path);
+    await import_node_fs6.promises.rename(tmp, path);
   } catch (err) {
     if (handle) await handle.close().catch(() => void 0);
-    await import_node_fs2.promises.unlink(tmp).catch(() => void 0);
+    await import_node_fs6.promises.unlink(tmp).catch(() => void 0);
     if (err instanceof FileAccessError) throw err;
     const code = err.code;
     if (code === "EACCES" || code === "EPERM" || code === "EROFS") {
@@ -61020,11 +61245,11 @@ async function writeFileAtomic(path, data, opts = {}) {
 async function removeFileChecked(path, expectCurrent) {
   await assertWritable(path);
   if (expectCurrent !== void 0) await assertUnchanged(path, expectCurrent);
-  await import_node_fs2.promises.unlink(path);
+  await import_node_fs6.promises.unlink(path);
   await fsyncDir((0, import_node_path5.dirname)(path));
 }
 async function assertUnchanged(path, expected) {
-  const now = await import_node_fs2.promises.readFile(path).catch((err) => {
+  const now = await import_node_fs6.promises.readFile(path).catch((err) => {
     if (err.code === "ENOENT") return null;
     throw err;
   });
@@ -61032,7 +61257,7 @@ async function assertUnchanged(path, expected) {
   if (!same) throw new FileAccessError(`${path} changed while Beacon was editing it; nothing was written, run the command again`, "changed");
 }
 async function fsyncDir(dir) {
-  const dh = await import_node_fs2.promises.open(dir, "r").catch(() => null);
+  const dh = await import_node_fs6.promises.open(dir, "r").catch(() => null);
   if (!dh) return;
   await dh.sync().catch(() => void 0);
   await dh.close().catch(() => void 0);
@@ -61062,7 +61287,7 @@ async function readEndpointConfig(mode = "user", env = process.env) {
   const defaults = defaultEndpointConfig(mode, env);
   let text;
   try {
-    text = await (0, import_promises8.readFile)(file, "utf8");
+    text = await (0, import_promises6.readFile)(file, "utf8");
   } catch (err) {
     if (err.code === "ENOENT") return { config: defaults, exists: false };
     throw new EndpointConfigError(`cannot read ${file}: ${err.message}`);
@@ -61081,7 +61306,7 @@ async function readEndpointConfig(mode = "user", env = process.env) {
 }
 async function writeEndpointConfig(config, env = process.env) {
   const file = beaconPaths(config.mode, env).configFile;
-  await (0, import_promises8.mkdir)((0, import_node_path6.dirname)(file), { recursive: true, mode: config.mode === "system" ? 493 : 448 });
+  await (0, import_promises6.mkdir)((0, import_node_path6.dirname)(file), { recursive: true, mode: config.mode === "system" ? 493 : 448 });
   await writeFileAtomic(file, JSON.stringify(config, null, 2) + "\n", { mode: config.mode === "system" ? 420 : 384 });
   return file;
 }
@@ -61122,16 +61347,16 @@ function parsePath(value) {
 }
 
 // electron/cli/commands/endpoint-lifecycle.ts
-var import_node_fs6 = require("node:fs");
+var import_node_fs10 = require("node:fs");
 
 // electron/endpoint/install-manifest.ts
-var import_promises9 = require("node:fs/promises");
+var import_promises7 = require("node:fs/promises");
 var ManifestError = class extends Error {
 };
 async function readManifest(path) {
   let text;
   try {
-    text = await (0, import_promises9.readFile)(path, "utf8");
+    text = await (0, import_promises7.readFile)(path, "utf8");
   } catch (err) {
     if (err.code === "ENOENT") return null;
     throw new ManifestError(`cannot read the install manifest ${path}: ${err.message}`);
@@ -61156,14 +61381,14 @@ async function writeManifest(path, manifest) {
   return true;
 }
 async function removeManifest(path) {
-  await (0, import_promises9.rm)(path, { force: true });
+  await (0, import_promises7.rm)(path, { force: true });
 }
 
 // electron/endpoint/lifecycle-context.ts
 var import_node_path9 = require("node:path");
 
 // electron/endpoint/services/service-manager.ts
-var import_promises10 = require("node:fs/promises");
+var import_promises8 = require("node:fs/promises");
 var import_node_path8 = require("node:path");
 
 // electron/endpoint/services/unit-files.ts
@@ -61268,7 +61493,7 @@ var ServiceManager = class {
   }
   async install(spec) {
     const file = serviceFile(this.kind, spec.mode, this.env);
-    await (0, import_promises10.mkdir)((0, import_node_path8.join)(file, ".."), { recursive: true });
+    await (0, import_promises8.mkdir)((0, import_node_path8.join)(file, ".."), { recursive: true });
     const text = this.kind === "launchd" ? launchdPlist(spec) : systemdUnit(spec);
     await writeFileAtomic(file, text, { mode: 420 });
     if (this.kind === "launchd") {
@@ -61287,19 +61512,19 @@ var ServiceManager = class {
   }
   async uninstall(mode) {
     const file = serviceFile(this.kind, mode, this.env);
-    const existed = await (0, import_promises10.readFile)(file).then(() => true, () => false);
+    const existed = await (0, import_promises8.readFile)(file).then(() => true, () => false);
     if (this.kind === "launchd") {
       await this.runner.run("launchctl", ["bootout", `${launchdDomain(mode, this.uid)}/${this.name(mode)}`]);
     } else {
       await this.systemctl(mode, ["disable", "--now", SYSTEMD_UNIT]);
     }
-    await (0, import_promises10.rm)(file, { force: true });
+    await (0, import_promises8.rm)(file, { force: true });
     if (this.kind === "systemd" && existed) await this.systemctl(mode, ["daemon-reload"]);
     return { removed: existed, file };
   }
   async status(mode) {
     const file = serviceFile(this.kind, mode, this.env);
-    const installed = await (0, import_promises10.readFile)(file).then(() => true, () => false);
+    const installed = await (0, import_promises8.readFile)(file).then(() => true, () => false);
     let running = false;
     let detail;
     if (this.kind === "launchd") {
@@ -61316,7 +61541,7 @@ var ServiceManager = class {
 };
 
 // electron/endpoint/lifecycle-service-runner.ts
-var import_node_fs3 = require("node:fs");
+var import_node_fs7 = require("node:fs");
 
 // electron/endpoint/services/service-runner.ts
 var import_node_child_process = require("node:child_process");
@@ -61336,7 +61561,7 @@ var systemRunner = {
 function recordingRunner(file) {
   return {
     async run(command, args) {
-      (0, import_node_fs3.appendFileSync)(file, JSON.stringify({ command, args }) + "\n");
+      (0, import_node_fs7.appendFileSync)(file, JSON.stringify({ command, args }) + "\n");
       if (command === "systemctl" && args.includes("is-active")) return { code: 0, stdout: "active\n", stderr: "" };
       if (command === "launchctl" && args[0] === "print") return { code: 0, stdout: "state = running\n", stderr: "" };
       return { code: 0, stdout: "", stderr: "" };
@@ -61394,10 +61619,10 @@ function serviceManagerFor(ctx) {
 }
 
 // electron/endpoint/lifecycle-install.ts
-var import_promises12 = require("node:fs/promises");
+var import_promises10 = require("node:fs/promises");
 
 // electron/codex/config-apply.ts
-var import_node_fs4 = require("node:fs");
+var import_node_fs8 = require("node:fs");
 var import_node_path10 = require("node:path");
 
 // electron/codex/config-toml-parse.ts
@@ -62296,7 +62521,7 @@ async function applyUninstall(configPath, record, opts = {}) {
 async function listProfileConfigs(codexHome2) {
   let names;
   try {
-    names = await import_node_fs4.promises.readdir(codexHome2);
+    names = await import_node_fs8.promises.readdir(codexHome2);
   } catch (err) {
     if (err.code === "ENOENT") return [];
     throw err;
@@ -62306,7 +62531,7 @@ async function listProfileConfigs(codexHome2) {
     const m = /^(.+)\.config\.toml$/.exec(n2);
     if (!m || m[1].startsWith(".")) continue;
     const path = (0, import_node_path10.join)(codexHome2, n2);
-    const st = await import_node_fs4.promises.stat(path).catch(() => null);
+    const st = await import_node_fs8.promises.stat(path).catch(() => null);
     if (st?.isFile()) out2.push({ name: m[1], path });
   }
   return out2.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -62314,12 +62539,17 @@ async function listProfileConfigs(codexHome2) {
 
 // electron/endpoint/collector-process.ts
 var import_node_child_process2 = require("node:child_process");
-var import_node_fs5 = require("node:fs");
+var import_node_fs9 = require("node:fs");
 var import_node_path11 = require("node:path");
+
+// electron/endpoint/collector-runtime-flags.ts
+var COLLECTOR_NODE_FLAGS = Object.freeze(["--max-semi-space-size=4"]);
+
+// electron/endpoint/collector-process.ts
 function cliEntry() {
   if (true) return __filename;
   const candidates = [(0, import_node_path11.join)(__dirname, "../cli/index.js"), (0, import_node_path11.resolve)(__dirname, "../../out/electron/cli/index.js"), (0, import_node_path11.resolve)(__dirname, "../../../out/electron/cli/index.js")];
-  for (const c of candidates) if ((0, import_node_fs5.existsSync)(c)) return c;
+  for (const c of candidates) if ((0, import_node_fs9.existsSync)(c)) return c;
   throw new Error(`cannot find the compiled beacon CLI (looked in ${candidates.join(", ")}); run \`npm run build\``);
 }
 async function waitForCollector(port, timeoutMs, expectPid) {
@@ -62333,16 +62563,16 @@ async function waitForCollector(port, timeoutMs, expectPid) {
   return last;
 }
 async function spawnDetachedCollector(opts) {
-  const args = [cliEntry(), "endpoint", "run", "--port", String(opts.port), "--log-path", opts.logPath];
+  const args = [...COLLECTOR_NODE_FLAGS, cliEntry(), "endpoint", "run", "--port", String(opts.port), "--log-path", opts.logPath];
   if (opts.mode === "system") args.push("--system");
   if (opts.includeSpans) args.push("--include-codex-spans");
   if (opts.content) args.push("--content", opts.content);
-  (0, import_node_fs5.mkdirSync)((0, import_node_path11.dirname)(opts.outputFile), { recursive: true, mode: 448 });
-  const fd = (0, import_node_fs5.openSync)(opts.outputFile, "a", 384);
+  (0, import_node_fs9.mkdirSync)((0, import_node_path11.dirname)(opts.outputFile), { recursive: true, mode: 448 });
+  const fd = (0, import_node_fs9.openSync)(opts.outputFile, "a", 384);
   const env = { ...opts.env ?? process.env };
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = "1";
   const child = (0, import_node_child_process2.spawn)(process.execPath, args, { detached: true, stdio: ["ignore", fd, fd], env });
-  (0, import_node_fs5.closeSync)(fd);
+  (0, import_node_fs9.closeSync)(fd);
   const pid = child.pid;
   let exited;
   child.on("exit", (code, signal) => {
@@ -62422,13 +62652,13 @@ async function stopRecordedCollector(record, timeoutMs = 1e4) {
 }
 
 // electron/endpoint/lifecycle-files.ts
-var import_promises11 = require("node:fs/promises");
+var import_promises9 = require("node:fs/promises");
 var import_node_path13 = require("node:path");
 async function makeDirs(dir, mode) {
   const target = (0, import_node_path13.resolve)(dir);
   const missing = [];
   for (let d = target; ; d = (0, import_node_path13.dirname)(d)) {
-    const st = await (0, import_promises11.stat)(d).catch(() => null);
+    const st = await (0, import_promises9.stat)(d).catch(() => null);
     if (st) {
       if (!st.isDirectory()) throw new Error(`${d} exists and is not a directory`);
       break;
@@ -62438,17 +62668,17 @@ async function makeDirs(dir, mode) {
   }
   missing.reverse();
   for (const d of missing) {
-    await (0, import_promises11.mkdir)(d, { mode }).catch((err) => {
+    await (0, import_promises9.mkdir)(d, { mode }).catch((err) => {
       if (err.code !== "EEXIST") throw err;
     });
-    await (0, import_promises11.chmod)(d, mode);
+    await (0, import_promises9.chmod)(d, mode);
   }
   return missing;
 }
 async function missingDirs(dir) {
   const out2 = [];
   for (let d = (0, import_node_path13.resolve)(dir); ; d = (0, import_node_path13.dirname)(d)) {
-    if (await (0, import_promises11.stat)(d).then(() => true, () => false)) break;
+    if (await (0, import_promises9.stat)(d).then(() => true, () => false)) break;
     out2.push(d);
     if ((0, import_node_path13.dirname)(d) === d) break;
   }
@@ -62459,7 +62689,7 @@ async function removeDirsIfEmpty(dirs) {
   const kept = [];
   for (const d of [...dirs].sort((a, b) => b.length - a.length)) {
     try {
-      await (0, import_promises11.rmdir)(d);
+      await (0, import_promises9.rmdir)(d);
       removed.push(d);
     } catch (err) {
       const code = err.code;
@@ -62472,7 +62702,7 @@ async function removeDirsIfEmpty(dirs) {
 async function systemLogGroup(platform2 = process.platform) {
   const wanted = platform2 === "darwin" ? "admin" : "adm";
   if (platform2 === "darwin") return { name: "admin", gid: 80 };
-  const text = await (0, import_promises11.readFile)("/etc/group", "utf8").catch(() => "");
+  const text = await (0, import_promises9.readFile)("/etc/group", "utf8").catch(() => "");
   for (const line of text.split("\n")) {
     const [name, , gid] = line.split(":");
     if (name === wanted && /^\d+$/.test(gid ?? "")) return { name, gid: Number(gid) };
@@ -62485,11 +62715,11 @@ async function prepareSystemLogDir(dir, platform2 = process.platform) {
   if (process.getuid?.() === 0) {
     const g = await systemLogGroup(platform2);
     if (g) {
-      await (0, import_promises11.chown)(dir, 0, g.gid);
+      await (0, import_promises9.chown)(dir, 0, g.gid);
       group = g.name;
     }
   }
-  await (0, import_promises11.chmod)(dir, 488);
+  await (0, import_promises9.chmod)(dir, 488);
   return { created, group };
 }
 function otelSection(text) {
@@ -62518,7 +62748,7 @@ async function codexTargets(ctx, enforce) {
   const out2 = [{ path: main, role, label: main }];
   if (ctx.mode === "user") {
     for (const p of await listProfileConfigs(ctx.codexHome)) {
-      const text = await (0, import_promises12.readFile)(p.path, "utf8").catch(() => "");
+      const text = await (0, import_promises10.readFile)(p.path, "utf8").catch(() => "");
       const insp = inspectOtel(text);
       if (insp.parsed && insp.present) out2.push({ path: p.path, role: "profile", profile: p.name, label: `${p.path} (profile ${p.name})` });
     }
@@ -62539,7 +62769,7 @@ function otelSettings(s) {
   return { port: s.port, environment: s.environment, logUserPrompt: s.log_user_prompt, includeSpans: s.include_codex_spans };
 }
 function serviceProgram(ctx) {
-  const args = [process.execPath, cliEntry(), "endpoint", "run"];
+  const args = [process.execPath, ...COLLECTOR_NODE_FLAGS, cliEntry(), "endpoint", "run"];
   if (ctx.mode === "system") args.push("--system");
   const env = {};
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = "1";
@@ -62655,8 +62885,8 @@ async function runInstall(opts) {
     report.steps.push({ action: "prepare_log_dir", target: ctx.paths.logDir, status: "done", detail: `mode 0750${r.group ? `, group ${r.group}` : ""}` });
   }
   const files = [...manifest0?.codex_files ?? []];
-  for (const { t, write } of planned) {
-    if (!write) continue;
+  for (const { t, write: write2 } of planned) {
+    if (!write2) continue;
     const r = await applyInstall(t.path, desired, { force: opts.force, previous: previousOf(t.path), fileLabel: t.label, createMode: ctx.mode === "system" ? 420 : 384 });
     if (r.outcome === "refused") {
       if (t.role === "profile") {
@@ -62675,7 +62905,7 @@ async function runInstall(opts) {
       else files.push(entry);
     }
   }
-  const endpointBefore = manifest0 ? manifest0.endpoint_config.before : await (0, import_promises12.readFile)(ctx.paths.configFile, "utf8").catch(() => null);
+  const endpointBefore = manifest0 ? manifest0.endpoint_config.before : await (0, import_promises10.readFile)(ctx.paths.configFile, "utf8").catch(() => null);
   await writeEndpointConfig(newConfig, ctx.env);
   report.steps.push({ action: "write_file", target: ctx.paths.configFile, status: "done", detail: "endpoint configuration" });
   const now = (/* @__PURE__ */ new Date()).toISOString();
@@ -62752,7 +62982,7 @@ async function runInstall(opts) {
 }
 
 // electron/endpoint/lifecycle-repair.ts
-var import_promises13 = require("node:fs/promises");
+var import_promises11 = require("node:fs/promises");
 async function runRepair(opts) {
   const ctx = lifecycleContext(opts.mode, opts.env ?? process.env);
   requireSystemPrivileges(ctx, "repair");
@@ -62799,7 +63029,7 @@ async function runRepair(opts) {
     }
   } else {
     let probe = await probeCollector(manifest.settings.port);
-    const logMissing = !await (0, import_promises13.stat)(manifest.runtime_log).then(() => true, () => false);
+    const logMissing = !await (0, import_promises11.stat)(manifest.runtime_log).then(() => true, () => false);
     if (probe.kind === "beacon" && logMissing && manifest.collector && probe.health.pid === manifest.collector.pid) {
       const s = await stopRecordedCollector(manifest.collector);
       if (s.kind === "stopped") report.steps.push({ action: "stop_collector", detail: `pid ${s.pid}: its log had been deleted`, status: "done" });
@@ -62829,7 +63059,7 @@ async function runRepair(opts) {
 }
 
 // electron/endpoint/lifecycle-uninstall.ts
-var import_promises14 = require("node:fs/promises");
+var import_promises12 = require("node:fs/promises");
 var import_node_path15 = require("node:path");
 async function runUninstall(opts) {
   const ctx = lifecycleContext(opts.mode, opts.env ?? process.env);
@@ -62886,7 +63116,7 @@ async function runUninstall(opts) {
   try {
     const cfgPath = manifest.endpoint_config.path;
     if (manifest.endpoint_config.before === null) {
-      await (0, import_promises14.rm)(cfgPath, { force: true });
+      await (0, import_promises12.rm)(cfgPath, { force: true });
       report.done.push(`removed ${cfgPath}`);
     } else {
       await writeFileAtomic(cfgPath, manifest.endpoint_config.before);
@@ -62896,12 +63126,12 @@ async function runUninstall(opts) {
     leave(manifest.endpoint_config.path, err.message);
   }
   if (!opts.keepLogs) {
-    const logFiles2 = [...await listLogFiles(manifest.runtime_log), lockPathFor(manifest.runtime_log), healthFileFor(manifest.runtime_log), manifest.collector_output];
+    const logFiles2 = [...await listLogFiles(manifest.runtime_log), expiredPath(manifest.runtime_log), lockPathFor(manifest.runtime_log), healthFileFor(manifest.runtime_log), manifest.collector_output];
     let removed = 0;
     for (const f of logFiles2) {
       try {
-        const existed = await (0, import_promises14.readFile)(f).then(() => true, () => false);
-        await (0, import_promises14.rm)(f, { force: true });
+        const existed = await (0, import_promises12.readFile)(f).then(() => true, () => false);
+        await (0, import_promises12.rm)(f, { force: true });
         if (existed) removed++;
       } catch (err) {
         leave(f, err.message);
@@ -62947,7 +63177,7 @@ function formatInstall(r) {
     L.push(`Beacon endpoint install FAILED (${r.mode} mode): ${r.errors[0]}`);
     for (const s of r.steps) L.push(stepLine(s.status === "failed" && s.detail === r.errors[0] ? { ...s, detail: void 0 } : s));
     if (r.collector.state === "failed" && r.collector.detail && r.collector.detail !== r.errors[0]) L.push(`Collector: failed: ${r.collector.detail}`);
-    if ((0, import_node_fs6.existsSync)(r.manifest)) L.push(`Install manifest: ${r.manifest} (\`beacon endpoint uninstall\` undoes what was done)`);
+    if ((0, import_node_fs10.existsSync)(r.manifest)) L.push(`Install manifest: ${r.manifest} (\`beacon endpoint uninstall\` undoes what was done)`);
     else L.push("Nothing was changed.");
   } else {
     L.push(`Beacon endpoint installed (${r.mode} mode).`);
@@ -63088,7 +63318,7 @@ var import_node_child_process5 = require("node:child_process");
 var import_fastify2 = __toESM(require_fastify());
 
 // electron/log/reader.ts
-var import_promises16 = require("node:fs/promises");
+var import_promises14 = require("node:fs/promises");
 
 // electron/log/reader-sessions.ts
 function emptyTokens() {
@@ -63442,8 +63672,8 @@ var EventIndex = class {
 };
 
 // electron/log/log-tail.ts
-var import_node_fs7 = require("node:fs");
-var import_promises15 = require("node:fs/promises");
+var import_node_fs11 = require("node:fs");
+var import_promises13 = require("node:fs/promises");
 var import_node_path16 = require("node:path");
 
 // electron/log/reader-lines.ts
@@ -63509,10 +63739,10 @@ async function drainFile(file, onLines, buffer = Buffer.allocUnsafe(READ_CHUNK))
     if (lines.length) onLines(lines);
   }
 }
-async function openLogFile2(path) {
+async function openLogFile(path) {
   let handle;
   try {
-    handle = await (0, import_promises15.open)(path, "r");
+    handle = await (0, import_promises13.open)(path, "r");
   } catch (err) {
     if (err.code === "ENOENT") return null;
     throw err;
@@ -63592,7 +63822,7 @@ var LogTail = class {
   startWatcher() {
     if (this.closed || this.watcher) return;
     try {
-      const w = (0, import_node_fs7.watch)(this.dir, { persistent: false }, (_type, filename) => {
+      const w = (0, import_node_fs11.watch)(this.dir, { persistent: false }, (_type, filename) => {
         const f = filename ? String(filename) : null;
         if (f === null || f === this.name) void this.check();
         else this.opts.onSiblingChange?.(f);
@@ -63609,7 +63839,7 @@ var LogTail = class {
   async checkOnce() {
     let st;
     try {
-      st = await (0, import_promises15.stat)(this.opts.path);
+      st = await (0, import_promises13.stat)(this.opts.path);
     } catch (err) {
       if (err.code !== "ENOENT") throw err;
       st = null;
@@ -63633,7 +63863,7 @@ var LogTail = class {
       }
     }
     if (!st || this.closed) return;
-    const next = await openLogFile2(this.opts.path);
+    const next = await openLogFile(this.opts.path);
     if (!next) return;
     if (this.closed) {
       await next.handle.close();
@@ -63662,7 +63892,7 @@ var LogReader = class _LogReader {
     const reader = new _LogReader(opts.logPath);
     let current = null;
     try {
-      current = await openLogFile2(opts.logPath);
+      current = await openLogFile(opts.logPath);
     } catch (err) {
       reader.error = describe3(err, opts.logPath);
     }
@@ -63729,7 +63959,7 @@ var LogReader = class _LogReader {
     for (let n2 = 1; n2 <= max; n2++) {
       const p = `${this.logPath}.${n2}`;
       try {
-        await (0, import_promises16.access)(p);
+        await (0, import_promises14.access)(p);
         existing.push(p);
       } catch {
       }
@@ -63737,7 +63967,7 @@ var LogReader = class _LogReader {
     for (const p of existing.reverse()) {
       let file = null;
       try {
-        file = await openLogFile2(p);
+        file = await openLogFile(p);
         if (!file) continue;
         if (current && file.dev === current.dev && file.ino === current.ino) continue;
         await drainFile(file, (lines) => this.ingest(lines, false));
@@ -63787,7 +64017,7 @@ function describe3(err, path) {
 
 // electron/dashboard/health.ts
 var import_node_http2 = require("node:http");
-var import_promises17 = require("node:fs/promises");
+var import_promises15 = require("node:fs/promises");
 var import_node_os5 = require("node:os");
 var import_node_path17 = require("node:path");
 var PROBE_TIMEOUT_MS = 1500;
@@ -63873,10 +64103,10 @@ async function readWriteHealth(file) {
   const unknown = (reason, updated2 = null) => ({ state: "unknown", reason, pid: null, running: null, updated_at: updated2, file });
   let updated = null;
   try {
-    const st = await (0, import_promises17.stat)(file);
+    const st = await (0, import_promises15.stat)(file);
     updated = st.mtime.toISOString();
     if (st.size > MAX_HEALTH_FILE_BYTES) return unknown("Collector health file is too large to be ours", updated);
-    const raw = await (0, import_promises17.readFile)(file, "utf8");
+    const raw = await (0, import_promises15.readFile)(file, "utf8");
     const v = JSON.parse(raw);
     if (!v || typeof v !== "object" || Array.isArray(v)) return unknown("Collector health file is not a JSON object", updated);
     const status = v.status;
@@ -63911,7 +64141,7 @@ var HealthMonitor = class {
   healthFile;
   async snapshot() {
     const { src } = this;
-    const [collector, write, codex, warning] = await Promise.all([
+    const [collector, write2, codex, warning] = await Promise.all([
       src.collectorUrl ? probeCollector2(src.collectorUrl) : Promise.resolve({ state: "unknown", url: null }),
       readWriteHealth(this.healthFile),
       src.codexStatus ? withTimeout(src.codexStatus(), INJECTED_TIMEOUT_MS, "Codex status").then(
@@ -63931,11 +64161,11 @@ var HealthMonitor = class {
     const worse = (s) => {
       if (s === "down" || s === "degraded" && status === "ok") status = s;
     };
-    if (write.state === "unavailable" && write.running !== false) {
-      problems.push(`The collector cannot write the runtime log${write.reason ? `: ${write.reason}` : ""}`);
+    if (write2.state === "unavailable" && write2.running !== false) {
+      problems.push(`The collector cannot write the runtime log${write2.reason ? `: ${write2.reason}` : ""}`);
       worse("down");
-    } else if (write.running === false && collector.state !== "down") {
-      problems.push(`No collector is writing this log (the last one, pid ${write.pid ?? "?"}, has stopped)`);
+    } else if (write2.running === false && collector.state !== "down") {
+      problems.push(`No collector is writing this log (the last one, pid ${write2.pid ?? "?"}, has stopped)`);
       worse("degraded");
     }
     if (collector.state === "down") {
@@ -63974,7 +64204,7 @@ var HealthMonitor = class {
         log_error: logError
       },
       collector,
-      write,
+      write: write2,
       codex: codex.value,
       log_source_warning: warning.value,
       last_event: last ? {
@@ -64173,7 +64403,7 @@ var SECURITY_HEADERS = {
 };
 
 // electron/dashboard/static.ts
-var import_node_fs8 = require("node:fs");
+var import_node_fs12 = require("node:fs");
 var import_node_path18 = require("node:path");
 var import_static = __toESM(require_static());
 function page(title, body) {
@@ -64189,7 +64419,7 @@ var NOT_BUILT_PAGE = page(
   "<p>The dashboard API is running, but the web interface has not been built. Run <code>npm run build</code> and restart the dashboard.</p><p>The API is available under <code>/api/</code> (for example <code>/api/health</code>).</p>"
 );
 function rendererBuilt(staticDir) {
-  return !!staticDir && (0, import_node_fs8.existsSync)((0, import_node_path18.join)(staticDir, "index.html"));
+  return !!staticDir && (0, import_node_fs12.existsSync)((0, import_node_path18.join)(staticDir, "index.html"));
 }
 async function registerStatic(app, staticDir) {
   if (rendererBuilt(staticDir)) {
@@ -64471,26 +64701,26 @@ function unauthorized(reply, isApi) {
 }
 
 // electron/dashboard/renderer-dir.ts
-var import_node_fs9 = require("node:fs");
+var import_node_fs13 = require("node:fs");
 var import_node_path20 = require("node:path");
 function rendererDir() {
   const candidates = [(0, import_node_path20.resolve)(__dirname, "../../renderer"), (0, import_node_path20.resolve)(__dirname, "../../out/renderer")];
-  return candidates.find((c) => (0, import_node_fs9.existsSync)((0, import_node_path20.resolve)(c, "index.html")));
+  return candidates.find((c) => (0, import_node_fs13.existsSync)((0, import_node_path20.resolve)(c, "index.html")));
 }
 
 // electron/endpoint/status.ts
-var import_promises21 = require("node:fs/promises");
+var import_promises19 = require("node:fs/promises");
 
 // electron/codex/discovery.ts
 var import_node_child_process3 = require("node:child_process");
-var import_promises18 = require("node:fs/promises");
-var import_node_fs10 = require("node:fs");
+var import_promises16 = require("node:fs/promises");
+var import_node_fs14 = require("node:fs");
 var import_node_path21 = require("node:path");
 async function isExecutable(p) {
   try {
-    const s = await (0, import_promises18.stat)(p);
+    const s = await (0, import_promises16.stat)(p);
     if (!s.isFile()) return false;
-    await (0, import_promises18.access)(p, import_node_fs10.constants.X_OK);
+    await (0, import_promises16.access)(p, import_node_fs14.constants.X_OK);
     return true;
   } catch {
     return false;
@@ -64498,7 +64728,7 @@ async function isExecutable(p) {
 }
 async function subdirs(dir) {
   try {
-    return (await (0, import_promises18.readdir)(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => (0, import_node_path21.join)(dir, d.name));
+    return (await (0, import_promises16.readdir)(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => (0, import_node_path21.join)(dir, d.name));
   } catch {
     return [];
   }
@@ -64539,7 +64769,7 @@ async function discoverCodex(env = process.env, opts = {}) {
   const add = async (dir, source, onPath) => {
     const p = (0, import_node_path21.join)(dir, "codex");
     if (!await isExecutable(p)) return;
-    const real = await (0, import_promises18.realpath)(p).catch(() => p);
+    const real = await (0, import_promises16.realpath)(p).catch(() => p);
     const existing = seen.get(real);
     if (existing) {
       existing.onPath ||= onPath;
@@ -64559,10 +64789,10 @@ async function discoverCodex(env = process.env, opts = {}) {
   );
   const home2 = codexHome("user", env);
   const configPath = (0, import_node_path21.join)(home2, "config.toml");
-  const exists = async (p) => (0, import_promises18.access)(p).then(() => true, () => false);
+  const exists = async (p) => (0, import_promises16.access)(p).then(() => true, () => false);
   let profiles = [];
   try {
-    profiles = (await (0, import_promises18.readdir)(home2)).filter((f) => f.endsWith(".config.toml")).map((f) => (0, import_node_path21.join)(home2, f));
+    profiles = (await (0, import_promises16.readdir)(home2)).filter((f) => f.endsWith(".config.toml")).map((f) => (0, import_node_path21.join)(home2, f));
   } catch {
     profiles = [];
   }
@@ -64571,7 +64801,7 @@ async function discoverCodex(env = process.env, opts = {}) {
 
 // electron/endpoint/lifecycle-codex-runtime.ts
 var import_node_child_process4 = require("node:child_process");
-var import_promises19 = require("node:fs/promises");
+var import_promises17 = require("node:fs/promises");
 var LOOPBACK_NO_PROXY = ["127.0.0.1", "localhost", "*", "127.0.0.0/8", "::1"];
 function checkEnvironment(env) {
   const out2 = [];
@@ -64610,17 +64840,17 @@ function checkEnvironment(env) {
 }
 async function linuxProcesses() {
   const out2 = [];
-  const boot = await (0, import_promises19.readFile)("/proc/stat", "utf8").then((t) => Number(/^btime (\d+)/m.exec(t)?.[1] ?? NaN)).catch(() => NaN);
+  const boot = await (0, import_promises17.readFile)("/proc/stat", "utf8").then((t) => Number(/^btime (\d+)/m.exec(t)?.[1] ?? NaN)).catch(() => NaN);
   const HZ = 100;
-  for (const name of await (0, import_promises19.readdir)("/proc").catch(() => [])) {
+  for (const name of await (0, import_promises17.readdir)("/proc").catch(() => [])) {
     if (!/^\d+$/.test(name)) continue;
     const pid = Number(name);
     if (pid === process.pid) continue;
-    const cmd = await (0, import_promises19.readFile)(`/proc/${name}/cmdline`, "utf8").catch(() => "");
+    const cmd = await (0, import_promises17.readFile)(`/proc/${name}/cmdline`, "utf8").catch(() => "");
     if (!cmd) continue;
     const command = cmd.split("\0").filter(Boolean).join(" ");
     if (!isAppServer(command)) continue;
-    const statLine = await (0, import_promises19.readFile)(`/proc/${name}/stat`, "utf8").catch(() => "");
+    const statLine = await (0, import_promises17.readFile)(`/proc/${name}/stat`, "utf8").catch(() => "");
     const after = statLine.slice(statLine.lastIndexOf(")") + 2).split(" ");
     const ticks = Number(after[19]);
     out2.push({ pid, command, startedAtMs: Number.isFinite(boot) && Number.isFinite(ticks) ? (boot + ticks / HZ) * 1e3 : void 0 });
@@ -64650,7 +64880,7 @@ function listCodexAppServers(platform2 = process.platform) {
 }
 
 // electron/endpoint/log-source.ts
-var import_promises20 = require("node:fs/promises");
+var import_promises18 = require("node:fs/promises");
 var import_node_path22 = require("node:path");
 function resolveLogSource(input) {
   const out2 = { expected_log: input.expectedLog, expected_mode: input.mode, codex_port: input.codexPort, live_log: null };
@@ -64673,9 +64903,9 @@ function resolveLogSource(input) {
 }
 var TAIL_BYTES = 64 * 1024;
 async function readLastEvent(path, now = /* @__PURE__ */ new Date()) {
-  const st = await (0, import_promises20.stat)(path).catch(() => null);
+  const st = await (0, import_promises18.stat)(path).catch(() => null);
   if (!st || !st.isFile() || st.size === 0) return void 0;
-  const fh = await (0, import_promises20.open)(path, "r");
+  const fh = await (0, import_promises18.open)(path, "r");
   try {
     const len = Math.min(TAIL_BYTES, st.size);
     const buf = Buffer.alloc(len);
@@ -64713,7 +64943,7 @@ function formatAge(seconds) {
 
 // electron/endpoint/status.ts
 async function readText(path) {
-  return (0, import_promises21.readFile)(path, "utf8").catch(() => null);
+  return (0, import_promises19.readFile)(path, "utf8").catch(() => null);
 }
 function portOf(ex) {
   if (ex.kind !== "otlp-http" || !ex.endpoint) return null;
@@ -64841,7 +65071,7 @@ async function computeStatus(opts = {}) {
   const collector = collectorFrom(port, probe);
   const source = resolveLogSource({ mode, expectedLog, codexPort, probe: codexProbe.kind === "beacon" ? codexProbe : probe });
   const readLog = source.live_log ?? expectedLog;
-  const logStat = await (0, import_promises21.stat)(readLog).catch(() => null);
+  const logStat = await (0, import_promises19.stat)(readLog).catch(() => null);
   const health = await readHealthState(healthFileFor(readLog));
   const last = await readLastEvent(readLog, now).catch(() => void 0) ?? null;
   let service = null;
@@ -64851,7 +65081,7 @@ async function computeStatus(opts = {}) {
   }
   if (opts.discover) codex.installs = (await discoverCodex(env).catch(() => null))?.installs;
   const environment = checkEnvironment(env);
-  const configMtime = (await (0, import_promises21.stat)(codex.effective?.path ?? codex.config_path).catch(() => null))?.mtimeMs;
+  const configMtime = (await (0, import_promises19.stat)(codex.effective?.path ?? codex.config_path).catch(() => null))?.mtimeMs;
   const procs = await (opts.listProcesses ?? (() => listCodexAppServers()))().catch(() => []);
   const appServers = procs.map((p) => ({
     pid: p.pid,
@@ -65083,11 +65313,11 @@ function registerEndpointDashboard(_program, endpoint) {
 var import_node_path26 = require("node:path");
 
 // electron/ci/session-start.ts
-var import_node_fs17 = require("node:fs");
+var import_node_fs21 = require("node:fs");
 var import_node_path25 = require("node:path");
 
 // electron/ci/ci-paths.ts
-var import_node_fs11 = require("node:fs");
+var import_node_fs15 = require("node:fs");
 var import_node_os6 = require("node:os");
 var import_node_path23 = require("node:path");
 function ciPathsIn(runDir) {
@@ -65104,15 +65334,15 @@ function ciPathsIn(runDir) {
 }
 function resolveRunDir(env, override) {
   if (override) {
-    (0, import_node_fs11.mkdirSync)(override, { recursive: true, mode: 493 });
+    (0, import_node_fs15.mkdirSync)(override, { recursive: true, mode: 493 });
     return (0, import_node_path23.resolve)(override);
   }
   if (env.RUNNER_TEMP) {
     const dir = (0, import_node_path23.join)(env.RUNNER_TEMP, "beacon");
-    (0, import_node_fs11.mkdirSync)(dir, { recursive: true, mode: 493 });
+    (0, import_node_fs15.mkdirSync)(dir, { recursive: true, mode: 493 });
     return dir;
   }
-  return (0, import_node_fs11.mkdtempSync)((0, import_node_path23.join)((0, import_node_os6.tmpdir)(), "beacon-ci-"));
+  return (0, import_node_fs15.mkdtempSync)((0, import_node_path23.join)((0, import_node_os6.tmpdir)(), "beacon-ci-"));
 }
 function defaultStatePath(env) {
   if (env.BEACON_CI_STATE_PATH) return env.BEACON_CI_STATE_PATH;
@@ -65121,35 +65351,35 @@ function defaultStatePath(env) {
 }
 
 // electron/ci/ci-codex-home.ts
-var import_node_fs12 = require("node:fs");
+var import_node_fs16 = require("node:fs");
 var import_node_path24 = require("node:path");
 function ciCodexConfigToml(port, includeSpans = false) {
   const lines = renderOtelBlockLines({ port, environment: "ci", logUserPrompt: true, includeSpans }).filter((l) => !l.startsWith("#"));
   return ["# Written by `beacon ci start` for this CI run only: OTLP export to the run's local collector.", ...lines].join("\n") + "\n";
 }
 function writeCiCodexHome(codexHome2, port, includeSpans = false) {
-  (0, import_node_fs12.mkdirSync)(codexHome2, { recursive: true, mode: 493 });
+  (0, import_node_fs16.mkdirSync)(codexHome2, { recursive: true, mode: 493 });
   const config = (0, import_node_path24.join)(codexHome2, "config.toml");
   const tmp = `${config}.${process.pid}.tmp`;
-  (0, import_node_fs12.writeFileSync)(tmp, ciCodexConfigToml(port, includeSpans), { mode: 420 });
-  (0, import_node_fs12.renameSync)(tmp, config);
+  (0, import_node_fs16.writeFileSync)(tmp, ciCodexConfigToml(port, includeSpans), { mode: 420 });
+  (0, import_node_fs16.renameSync)(tmp, config);
   return config;
 }
 
 // electron/ci/ci-state.ts
-var import_node_fs13 = require("node:fs");
+var import_node_fs17 = require("node:fs");
 var CI_STATE_VERSION = 1;
 var CiStateError = class extends Error {
 };
 function writeCiState(state) {
   const tmp = `${state.state_path}.${process.pid}.tmp`;
-  (0, import_node_fs13.writeFileSync)(tmp, JSON.stringify(state, null, 2) + "\n", { mode: 384 });
-  (0, import_node_fs13.renameSync)(tmp, state.state_path);
+  (0, import_node_fs17.writeFileSync)(tmp, JSON.stringify(state, null, 2) + "\n", { mode: 384 });
+  (0, import_node_fs17.renameSync)(tmp, state.state_path);
 }
 function readCiState(path) {
   let text;
   try {
-    text = (0, import_node_fs13.readFileSync)(path, "utf8");
+    text = (0, import_node_fs17.readFileSync)(path, "utf8");
   } catch (err) {
     const code = err.code;
     throw new CiStateError(code === "ENOENT" ? `no CI session state at ${path} (did \`beacon ci start\` run in this job?)` : `cannot read CI session state ${path}: ${err.message}`);
@@ -65181,13 +65411,13 @@ function pickFreePort() {
 }
 
 // electron/ci/run-context.ts
-var import_node_fs14 = require("node:fs");
+var import_node_fs18 = require("node:fs");
 function pullRequestNumber(env) {
   const m = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? "");
   if (m) return m[1];
   if (env.GITHUB_EVENT_PATH && /^pull_request/.test(env.GITHUB_EVENT_NAME ?? "")) {
     try {
-      const payload = JSON.parse((0, import_node_fs14.readFileSync)(env.GITHUB_EVENT_PATH, "utf8"));
+      const payload = JSON.parse((0, import_node_fs18.readFileSync)(env.GITHUB_EVENT_PATH, "utf8"));
       const n2 = payload.pull_request?.number ?? payload.number;
       if (typeof n2 === "number" && Number.isInteger(n2) && n2 > 0) return String(n2);
     } catch {
@@ -65234,7 +65464,7 @@ function resourceAttributes(ctx, existing) {
 
 // electron/ci/github-files.ts
 var import_node_crypto6 = require("node:crypto");
-var import_node_fs15 = require("node:fs");
+var import_node_fs19 = require("node:fs");
 function formatGithubKeyValues(vars) {
   let out2 = "";
   for (const [name, value] of Object.entries(vars)) {
@@ -65255,12 +65485,12 @@ ${delim}
 }
 function appendGithubFile(file, vars) {
   if (!file) return false;
-  (0, import_node_fs15.appendFileSync)(file, formatGithubKeyValues(vars));
+  (0, import_node_fs19.appendFileSync)(file, formatGithubKeyValues(vars));
   return true;
 }
 function appendStepSummary(file, markdown) {
   if (!file) return false;
-  (0, import_node_fs15.appendFileSync)(file, markdown.endsWith("\n") ? markdown : markdown + "\n");
+  (0, import_node_fs19.appendFileSync)(file, markdown.endsWith("\n") ? markdown : markdown + "\n");
   return true;
 }
 function workflowCommand(kind, message2) {
@@ -65269,7 +65499,7 @@ function workflowCommand(kind, message2) {
 }
 
 // electron/ci/collector-stop.ts
-var import_node_fs16 = require("node:fs");
+var import_node_fs20 = require("node:fs");
 var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function isProcessAlive(pid) {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -65279,7 +65509,7 @@ function isProcessAlive(pid) {
     return err.code === "EPERM";
   }
   try {
-    const stat11 = (0, import_node_fs16.readFileSync)(`/proc/${pid}/stat`, "utf8");
+    const stat11 = (0, import_node_fs20.readFileSync)(`/proc/${pid}/stat`, "utf8");
     return stat11.slice(stat11.lastIndexOf(")") + 2, stat11.lastIndexOf(")") + 3) !== "Z";
   } catch {
     return true;
@@ -65335,7 +65565,7 @@ async function stopCollectorProcess(pid, timeoutMs = 1e4) {
 
 // electron/ci/session-start.ts
 async function runningSession(paths) {
-  if (!(0, import_node_fs17.existsSync)(paths.statePath)) return void 0;
+  if (!(0, import_node_fs21.existsSync)(paths.statePath)) return void 0;
   let state;
   try {
     state = readCiState(paths.statePath);
@@ -65426,17 +65656,17 @@ async function startCiSession(opts) {
   } catch (err) {
     if (!previous) {
       await stopCollectorProcess(state.pid, 5e3);
-      (0, import_node_fs17.rmSync)(paths.statePath, { force: true });
+      (0, import_node_fs21.rmSync)(paths.statePath, { force: true });
     }
     throw err;
   }
 }
 
 // electron/ci/session-finish.ts
-var import_node_fs19 = require("node:fs");
+var import_node_fs23 = require("node:fs");
 
 // electron/ci/validate.ts
-var import_node_fs18 = require("node:fs");
+var import_node_fs22 = require("node:fs");
 
 // electron/ci/exit-codes.ts
 var CI_EXIT = {
@@ -65477,7 +65707,7 @@ function validateRuntimeLog(opts) {
   };
   let active;
   try {
-    active = (0, import_node_fs18.readFileSync)(opts.logPath, "utf8");
+    active = (0, import_node_fs22.readFileSync)(opts.logPath, "utf8");
   } catch (err) {
     const code = err.code;
     if (code === "ENOENT") {
@@ -65495,7 +65725,7 @@ function validateRuntimeLog(opts) {
     if (file === opts.logPath) text = active;
     else {
       try {
-        text = (0, import_node_fs18.readFileSync)(file, "utf8");
+        text = (0, import_node_fs22.readFileSync)(file, "utf8");
       } catch {
         continue;
       }
@@ -65741,8 +65971,8 @@ ${opts.requireTelemetry ? "❌" : "⚠️"} **Telemetry missing**: ${err.message
     collector: { pid: state.pid, port: state.port, drained: drain?.drained ?? false, killed: stop?.killed ?? false },
     notes
   };
-  (0, import_node_fs19.writeFileSync)(paths.summaryJson, JSON.stringify(json2, null, 2) + "\n", { mode: 384 });
-  (0, import_node_fs19.writeFileSync)(paths.summaryMarkdown, markdown, { mode: 384 });
+  (0, import_node_fs23.writeFileSync)(paths.summaryJson, JSON.stringify(json2, null, 2) + "\n", { mode: 384 });
+  (0, import_node_fs23.writeFileSync)(paths.summaryMarkdown, markdown, { mode: 384 });
   appendStepSummary(opts.env.GITHUB_STEP_SUMMARY, markdown);
   appendGithubFile(opts.env.GITHUB_OUTPUT, {
     "codex-home": state.codex_home,
@@ -66014,7 +66244,7 @@ function formatDoctor(r) {
 }
 
 // electron/cli/commands/endpoint-inspect.ts
-var import_promises22 = require("node:fs/promises");
+var import_promises20 = require("node:fs/promises");
 function formatDiscovery(d) {
   const L = [d.installs.length ? `Codex CLI: ${d.installs.length} install(s) found` : "Codex CLI: not found on PATH or in the usual places"];
   for (const i of d.installs) L.push(`  ${i.path}${i.realPath !== i.path ? ` -> ${i.realPath}` : ""}  ${i.version ?? `(version unknown: ${i.versionError})`}  [${i.source}${i.onPath ? ", on PATH" : ""}]`);
@@ -66043,7 +66273,7 @@ function registerEndpointInspect(_program, endpoint) {
     const ctx = lifecycleContext(mode, process.env);
     const { config: cfg, exists } = await asUserErrors(() => readEndpointConfig(mode, process.env));
     const codexPath = codexTargetFile(ctx);
-    const text = await (0, import_promises22.readFile)(codexPath, "utf8").catch(() => null);
+    const text = await (0, import_promises20.readFile)(codexPath, "utf8").catch(() => null);
     const insp = text === null ? null : inspectOtel(text, { port: cfg.otlp_http_port });
     const value = {
       mode,
@@ -66086,7 +66316,7 @@ function registerEndpointInspect(_program, endpoint) {
 // electron/endpoint/test-event.ts
 var import_node_crypto7 = require("node:crypto");
 var import_node_http3 = require("node:http");
-var import_promises23 = require("node:fs/promises");
+var import_promises21 = require("node:fs/promises");
 var VALIDATION_EVENT_NAME = "beacon.validation";
 function validationRequest(id2, now = /* @__PURE__ */ new Date()) {
   const nanos = String(BigInt(now.getTime()) * 1000000n);
@@ -66135,10 +66365,10 @@ function post(port, body, timeoutMs) {
   });
 }
 async function readFrom(path, from) {
-  const st = await (0, import_promises23.stat)(path).catch(() => null);
+  const st = await (0, import_promises21.stat)(path).catch(() => null);
   if (!st) return "";
   const start = st.size < from ? 0 : from;
-  const fh = await (0, import_promises23.open)(path, "r");
+  const fh = await (0, import_promises21.open)(path, "r");
   try {
     const buf = Buffer.alloc(st.size - start);
     await fh.read(buf, 0, buf.length, start);
@@ -66162,7 +66392,7 @@ async function sendTestEvent(port, opts = {}) {
     };
   }
   const logPath = probe.health.log_path;
-  const offset = (await (0, import_promises23.stat)(logPath).catch(() => null))?.size ?? 0;
+  const offset = (await (0, import_promises21.stat)(logPath).catch(() => null))?.size ?? 0;
   let res;
   try {
     res = await post(port, JSON.stringify(validationRequest(id2)), 5e3);

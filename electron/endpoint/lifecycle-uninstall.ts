@@ -9,7 +9,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyUninstall } from '../codex/config-apply';
 import { lockPathFor } from '../log/log-lock';
-import { listLogFiles } from '../log/rotation';
+import { expiredPath, listLogFiles } from '../log/rotation';
 import { writeFileAtomic } from './atomic-write';
 import { readManifest, removeManifest } from './install-manifest';
 import { stopRecordedCollector } from './lifecycle-collector';
@@ -111,7 +111,7 @@ export async function runUninstall(opts: UninstallOptions): Promise<UninstallRep
 
   // 5. Logs (archives too: they hold prompt text), unless --keep-logs.
   if (!opts.keepLogs) {
-    const logFiles = [...(await listLogFiles(manifest.runtime_log)), lockPathFor(manifest.runtime_log), healthFileFor(manifest.runtime_log), manifest.collector_output];
+    const logFiles = [...(await listLogFiles(manifest.runtime_log)), expiredPath(manifest.runtime_log), lockPathFor(manifest.runtime_log), healthFileFor(manifest.runtime_log), manifest.collector_output];
     let removed = 0;
     for (const f of logFiles) {
       try {

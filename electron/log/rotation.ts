@@ -21,23 +21,37 @@ export const DEFAULT_ROTATE_ARCHIVES = 5;
 export const archivePath = (logPath: string, index: number): string => `${logPath}.${index}`;
 
 /**
- * Shift `log -> log.1 -> ... -> log.<archives>`, deleting what falls off the end.
- * With `archives` 0 the active log is simply deleted. Missing archives are skipped.
+ * Where the archive that falls off the end waits for its deletion. Unlinking a 10 MiB file takes
+ * about a millisecond (the filesystem frees its blocks in the call), so the writer deletes it
+ * after the rotation, beside new writes; a rename is all the queue waits for.
+ */
+export const expiredPath = (logPath: string): string => `${logPath}.expired`;
+
+/**
+ * Shift `log -> log.1 -> ... -> log.<archives>`. What falls off the end is renamed to
+ * expiredPath() and that path is returned for the caller to delete (undefined when nothing fell
+ * off). With `archives` 0 the active log itself expires. Missing archives are skipped.
  * The caller fsyncs the directory afterwards (`syncLogDir`), off its write queue: a directory
  * fsync is a journal commit, milliseconds that every waiting request would pay.
  */
-export function shiftArchives(logPath: string, archives: number): void {
+export function shiftArchives(logPath: string, archives: number): string | undefined {
+  const expired = expiredPath(logPath);
   if (archives <= 0) {
-    rmSync(logPath, { force: true });
-    return;
+    renameSync(logPath, expired);
+    return expired;
   }
+  let fellOff: string | undefined;
   // Only touch archives that exist: with a large N, trying every index would cost N syscalls.
   const existing = archiveIndexes(logPath, readdirOrEmptySync(dirname(logPath))).sort((a, b) => b - a);
   for (const i of existing) {
-    if (i >= archives) rmSync(archivePath(logPath, i), { force: true });
-    else renameIfExists(archivePath(logPath, i), archivePath(logPath, i + 1));
+    if (i > archives) rmSync(archivePath(logPath, i), { force: true }); // only after the archive count was lowered
+    else if (i === archives) {
+      renameSync(archivePath(logPath, i), expired);
+      fellOff = expired;
+    } else renameIfExists(archivePath(logPath, i), archivePath(logPath, i + 1));
   }
   renameSync(logPath, archivePath(logPath, 1));
+  return fellOff;
 }
 
 /** fsync the log's directory (best effort), so renames done by shiftArchives survive a power cut. */

@@ -24,7 +24,7 @@
  *   health state (health-state.ts) and the next successful write flips it back.
  */
 import { fstatSync, writeSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { healthFileFor } from '../endpoint/paths';
@@ -466,8 +466,9 @@ export class RuntimeLogWriter {
     try {
       // Rotations are rotateBytes apart, so the previous archive is normally long finished.
       if (this.archiving) await this.archiving;
+      let expired: string | undefined;
       try {
-        shiftArchives(this.path, this.rotateArchives);
+        expired = shiftArchives(this.path, this.rotateArchives);
       } catch (err) {
         // Nothing is lost by not rotating: keep appending to the current file and retry later.
         this.rotateRetryAt = Date.now() + ROTATE_RETRY_MS;
@@ -477,7 +478,7 @@ export class RuntimeLogWriter {
       // The old name is gone now; a failure to create the new file is a write failure.
       this.fh = undefined;
       this.dirty = false; // the archive's unsynced lines are finishArchive's job now
-      this.archiving = this.finishArchive(old);
+      this.archiving = this.finishArchive(old, expired);
       this.ensureOpen();
     } finally {
       this.swapping = false;
@@ -487,17 +488,24 @@ export class RuntimeLogWriter {
   /**
    * Make a just-renamed archive durable, beside the queue: its lines were acknowledged before
    * the rename, so this is the same promise as the fsync timer's (durable within moments),
-   * and new requests need not wait for a 10 MiB fsync and a directory journal commit.
+   * and new requests need not wait for a 10 MiB fsync and a directory journal commit. Also
+   * deletes the archive that fell off the end (`expired`), which takes about a millisecond.
    */
-  private async finishArchive(old: LogFile): Promise<void> {
+  private async finishArchive(old: LogFile, expired: string | undefined): Promise<void> {
     const pendingSync = this.syncing; // a timer fsync of `old` may be running: let it end first
     if (pendingSync) await pendingSync;
-    try {
-      await old.sync();
-    } catch (err) {
-      this.warn(`fsync of the rotated log ${this.path}.1 failed: ${(err as Error).message}`);
+    // With no archives kept, `old` is the expired file itself: no point in syncing it.
+    if (this.rotateArchives > 0) {
+      try {
+        await old.sync();
+      } catch (err) {
+        this.warn(`fsync of the rotated log ${this.path}.1 failed: ${(err as Error).message}`);
+      }
     }
     await old.close().catch(() => undefined);
+    if (expired) {
+      await rm(expired, { force: true }).catch((err: Error) => this.warn(`could not delete the expired log archive ${expired}: ${err.message}`));
+    }
     await syncLogDir(this.path);
   }
 

@@ -4,8 +4,8 @@
  * then accepts part of a write and refuses the rest with EFBIG: a real short write).
  */
 import { execFileSync } from 'node:child_process';
-import { readFile, stat, symlink, unlink, mkdir, access } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, stat, symlink, unlink, mkdir, access, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readHealthState } from '../../electron/log/health-state';
 import { LogLockedError, LogUnavailableError, RuntimeLogWriter } from '../../electron/log/writer';
@@ -142,8 +142,11 @@ describe('write failures', () => {
 
 describe('write failures in rotation', () => {
   it('keeps appending to the current file when the archives cannot be renamed', async () => {
-    // An archive slot occupied by a non-empty directory makes the rename chain fail.
-    await mkdir(`${logPath}.1/blocker`, { recursive: true });
+    // The oldest archive must move aside to be deleted; a non-empty directory in the way makes
+    // that rename fail (even for root), and with it the rotation.
+    await mkdir(dirname(logPath), { recursive: true });
+    await writeFile(`${logPath}.1`, '');
+    await mkdir(`${logPath}.expired/blocker`, { recursive: true });
     const warnings: string[] = [];
     const w = await RuntimeLogWriter.open({ path: logPath, rotateBytes: 1024, rotateArchives: 1, onWarning: (m) => warnings.push(m) });
     writers.push(w);

@@ -1,4 +1,4 @@
-import { access, chmod, mkdir, readFile, rename, stat, truncate, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, readdir, readFile, rename, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readHealthState } from '../../electron/log/health-state';
@@ -111,6 +111,8 @@ describe('RuntimeLogWriter: rotation', () => {
     const files = await listLogFiles(logPath);
     expect(files).toEqual([`${logPath}.3`, `${logPath}.2`, `${logPath}.1`, logPath]);
     await expect(access(`${logPath}.4`)).rejects.toThrow();
+    // The archive that fell off the end is deleted after the rotation, not left behind.
+    expect((await readdir(join(dir, 'logs'))).filter((n) => n.includes('expired'))).toEqual([]);
     const seqs: number[] = [];
     for (const f of files) {
       expect((await stat(f)).size).toBeLessThanOrEqual(rotateBytes);
@@ -134,6 +136,17 @@ describe('RuntimeLogWriter: rotation', () => {
       seqs.push(...(await readJsonl(f)).map(seqOf));
     }
     expect(seqs).toEqual(Array.from({ length: 1500 }, (_, i) => i));
+  });
+
+  it('with no archives kept, starts the log afresh at each rotation and keeps only the newest lines', async () => {
+    const w = await openWriter({ rotateBytes: 2048, rotateArchives: 0 });
+    for (let i = 0; i < 60; i++) await w.append([testEvent(i)]);
+    await w.close();
+    expect(await listLogFiles(logPath)).toEqual([logPath]);
+    expect((await readdir(join(dir, 'logs'))).filter((n) => n.includes('expired'))).toEqual([]);
+    const seqs = (await readJsonl(logPath)).map(seqOf);
+    expect(seqs[seqs.length - 1]).toBe(59);
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => 60 - seqs.length + i));
   });
 
   it('gives a line bigger than rotateBytes a file of its own instead of splitting it', async () => {
