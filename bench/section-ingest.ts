@@ -14,6 +14,7 @@ import { progress, sleep } from './progress';
 import { verdict } from './report';
 import { median, summarize } from './stats';
 import type { Section, SectionContext } from './section';
+import { QUIET_MS } from '../electron/collector/idle-heap-compactor';
 
 /** Closed-loop exporters for the throughput run: enough to keep a one-core server always busy. */
 const THROUGHPUT_EXPORTERS = 8;
@@ -227,9 +228,11 @@ export const ingestSection: Section = {
           .join('; '),
       });
 
-      // 5. Memory after all that load, then CPU and memory over an idle window.
+      // 5. Memory right after all that load, then CPU and memory over an idle window long enough
+      // for the collector to notice it went quiet and give back what the burst took
+      // (idle-heap-compactor.ts). design.md's RSS target is an idle one.
       const loaded = readMem(collector.pid);
-      const idleMs = q ? 3000 : 8000;
+      const idleMs = QUIET_MS + (q ? 1500 : 5000);
       progress(`ingest: collector idle for ${idleMs} ms (CPU time, RSS)`);
       await sleep(1500); // let the last fsync timer and GC settle before measuring idle
       const cpu0 = readCpuSeconds(collector.pid);
@@ -240,16 +243,16 @@ export const ingestSection: Section = {
       const idle = readMem(collector.pid);
       ctx.add({
         section: 'idle',
-        metric: 'collector RSS after the load above',
+        metric: 'collector RSS right after the load above (not idle yet)',
         value: loaded.rssMB,
         unit: 'MB',
-        target: `< ${RSS_LIMIT_MB} MB`,
-        verdict: verdict(loaded.rssMB < RSS_LIMIT_MB),
-        note: `peak (VmHWM) during the run: ${loaded.hwmMB.toFixed(1)} MB, after ${((after.stats?.eventsWritten ?? 0)).toLocaleString('en-US')}+ events at saturation (V8 keeps the heap it grew)`,
+        target: 'info',
+        verdict: 'INFO',
+        note: `peak (VmHWM) during the run: ${loaded.hwmMB.toFixed(1)} MB, after ${((after.stats?.eventsWritten ?? 0)).toLocaleString('en-US')}+ events, 100 exporters at saturation included`,
       });
       ctx.add({
         section: 'idle',
-        metric: `collector RSS after ${(idleMs / 1000).toFixed(0)} s idle`,
+        metric: `collector RSS idle after that load (${(idleMs / 1000).toFixed(0)} s without a request)`,
         value: idle.rssMB,
         unit: 'MB',
         target: `< ${RSS_LIMIT_MB} MB`,

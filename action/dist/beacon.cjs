@@ -61014,6 +61014,62 @@ var CodexNormalizer = class {
   }
 };
 
+// electron/collector/idle-heap-compactor.ts
+var import_node_v8 = require("node:v8");
+var import_node_vm = require("node:vm");
+var QUIET_MS = 1e4;
+var MIN_GROWTH_BYTES = 8 * 1024 * 1024;
+function loadFullGc() {
+  try {
+    (0, import_node_v8.setFlagsFromString)("--expose-gc");
+    const gc = (0, import_node_vm.runInNewContext)("gc");
+    return typeof gc === "function" ? gc : void 0;
+  } catch {
+    return void 0;
+  }
+}
+var totalHeapBytes = () => (0, import_node_v8.getHeapStatistics)().total_heap_size;
+var IdleHeapCompactor = class {
+  quietMs;
+  minGrowthBytes;
+  gc;
+  heapBytes;
+  timer;
+  baseline;
+  stopped = false;
+  /** Compactions run so far (for tests and /healthz-style diagnostics). */
+  compactions = 0;
+  constructor(opts = {}) {
+    this.quietMs = Math.max(opts.quietMs ?? QUIET_MS, 1);
+    this.minGrowthBytes = opts.minGrowthBytes ?? MIN_GROWTH_BYTES;
+    this.gc = opts.gc ?? loadFullGc();
+    this.heapBytes = opts.heapBytes ?? totalHeapBytes;
+    this.baseline = this.heapBytes();
+  }
+  /** Call on every request. Cheap: re-arms one existing timer. */
+  noteActivity() {
+    if (!this.gc || this.stopped) return;
+    if (this.timer) {
+      this.timer.refresh();
+      return;
+    }
+    this.timer = setTimeout(() => this.onQuiet(), this.quietMs);
+    this.timer.unref();
+  }
+  stop() {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = void 0;
+  }
+  onQuiet() {
+    this.timer = void 0;
+    if (!this.gc || this.heapBytes() - this.baseline < this.minGrowthBytes) return;
+    this.gc();
+    this.compactions++;
+    this.baseline = this.heapBytes();
+  }
+};
+
 // electron/collector/probe.ts
 var import_node_http = require("node:http");
 function probeCollector(port, timeoutMs = 1500, host = LOOPBACK) {
@@ -61094,11 +61150,15 @@ async function startCollector(opts) {
       stats: pipeline.stats
     };
   };
+  const compactor = new IdleHeapCompactor();
   const server = createOtlpServer({
     host,
     port: opts.port,
     maxBodyBytes: opts.maxBodyBytes,
-    ingest: pipeline.ingest,
+    ingest: (req) => {
+      compactor.noteActivity();
+      return pipeline.ingest(req);
+    },
     // Drop metrics, spans (unless kept) and Codex's noise records before they are decoded.
     needsContent: pipeline.needsContent,
     logRecordFilter: CODEX_LOG_RECORD_FILTER,
@@ -61108,6 +61168,7 @@ async function startCollector(opts) {
     const { port } = await server.listen();
     boundPort = port;
   } catch (err) {
+    compactor.stop();
     await writer.close();
     if (err.code === "EADDRINUSE") {
       const probe = await probeCollector(opts.port);
@@ -61123,6 +61184,7 @@ async function startCollector(opts) {
     pipeline,
     health,
     close() {
+      compactor.stop();
       closed ??= server.close().then(() => writer.close());
       return closed;
     }

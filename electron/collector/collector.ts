@@ -8,6 +8,7 @@ import { hostname, platform } from 'node:os';
 import { createOtlpServer } from './otlp-server';
 import { IngestPipeline } from './pipeline';
 import { CODEX_LOG_RECORD_FILTER, CodexNormalizer } from '../codex/normalizer';
+import { IdleHeapCompactor } from './idle-heap-compactor';
 import { RuntimeLogWriter } from '../log/writer';
 import type { BeaconEvent, ContentPolicy } from '../shared/event';
 import { COLLECTOR_SERVICE, LOOPBACK, type Mode } from '../endpoint/paths';
@@ -112,11 +113,15 @@ export async function startCollector(opts: CollectorOptions): Promise<RunningCol
     };
   };
 
+  const compactor = new IdleHeapCompactor();
   const server = createOtlpServer({
     host,
     port: opts.port,
     maxBodyBytes: opts.maxBodyBytes,
-    ingest: pipeline.ingest,
+    ingest: (req) => {
+      compactor.noteActivity();
+      return pipeline.ingest(req);
+    },
     // Drop metrics, spans (unless kept) and Codex's noise records before they are decoded.
     needsContent: pipeline.needsContent,
     logRecordFilter: CODEX_LOG_RECORD_FILTER,
@@ -126,6 +131,7 @@ export async function startCollector(opts: CollectorOptions): Promise<RunningCol
     const { port } = await server.listen();
     boundPort = port;
   } catch (err) {
+    compactor.stop();
     await writer.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       const probe = await probeCollector(opts.port);
@@ -143,6 +149,7 @@ export async function startCollector(opts: CollectorOptions): Promise<RunningCol
     health,
     close() {
       // Stop accepting first, then flush and fsync what was accepted: nothing acknowledged is lost.
+      compactor.stop();
       closed ??= server.close().then(() => writer.close());
       return closed;
     },
