@@ -23,6 +23,16 @@ export function countLogRecords(body: Uint8Array): number {
   return n;
 }
 
+/**
+ * A real Codex 0.169.0 export whose final answer was streamed a few characters per delta, as real
+ * models stream over HTTP: 376 records, most of them per-delta `codex.sse_event` transport records
+ * that Beacon drops (test/harness/codex-streaming.test.ts made it; see its fixture README).
+ */
+export function loadStreamingPayload(): Payload {
+  const body = readFileSync(join(FIXTURES, 'codex-0.169.0-streaming/logs.bin'));
+  return { name: 'streamed answer (376 rec)', body, records: countLogRecords(body) };
+}
+
 export function loadCodexPayloads(): Payload[] {
   const files = [
     ['codex-0.169.0/logs-otlp-http-protobuf.bin', 'export (20 rec)'],

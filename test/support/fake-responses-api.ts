@@ -59,6 +59,11 @@ export interface MessageTurn {
   /** null = omit the field. Default "final_answer". */
   phase?: 'final_answer' | 'commentary' | null;
   usage?: TurnUsage;
+  /**
+   * Stream the text in deltas of this many characters, as real models do (about one token, a
+   * few characters, per delta). Default: the whole text in one delta.
+   */
+  deltaChars?: number;
 }
 
 /** A non-2xx answer instead of a stream, to exercise Codex's error paths (e.g. 500, 401, 429). */
@@ -340,12 +345,15 @@ function streamTurn(res: http.ServerResponse, turn: ModelTurn, respId: string, m
 
   send('response.created', { response: response('in_progress', { output: [] }) });
   if (turn.kind === 'message') {
-    // Stream the text the way a real model does: item added empty, one delta, item done.
+    // Stream the text the way a real model does: item added empty, the deltas, item done.
     send('response.output_item.added', {
       output_index: 0,
       item: { ...done, status: 'in_progress', content: [] },
     });
-    send('response.output_text.delta', { item_id: itemId, output_index: 0, content_index: 0, delta: turn.text });
+    const step = turn.deltaChars && turn.deltaChars > 0 ? turn.deltaChars : Math.max(turn.text.length, 1);
+    for (let at = 0; at < turn.text.length || at === 0; at += step) {
+      send('response.output_text.delta', { item_id: itemId, output_index: 0, content_index: 0, delta: turn.text.slice(at, at + step) });
+    }
   } else {
     send('response.output_item.added', { output_index: 0, item: { ...done, status: 'in_progress' } });
   }
