@@ -59440,6 +59440,8 @@ async function syncDir(dir) {
 // electron/log/serialize.ts
 var TRUNCATION_MARKER = "…[truncated by beacon]";
 var MIN_EVENT_BYTES = 1024;
+var lineBytes = (json2) => utf8Len(json2) + 1;
+var lineBytesBound = (json2) => json2.length * 3 + 1;
 var ENVELOPE = /* @__PURE__ */ new Set(["timestamp", "vendor", "product", "schema_version", "event", "severity", "endpoint", "harness", "session", "field_truncated"]);
 var MIN_CUTTABLE = 64;
 var utf8Len = (s) => Buffer.byteLength(s, "utf8");
@@ -59454,11 +59456,9 @@ function serializeEvent(event, maxBytes) {
   } catch (err) {
     throw new TypeError(`a runtime log event cannot be serialized as JSON: ${err.message}`);
   }
-  const bytes = utf8Len(json2) + 1;
-  if (bytes <= maxBytes) return { line: json2 + "\n", bytes, truncated: false };
+  if (lineBytesBound(json2) <= maxBytes || lineBytes(json2) <= maxBytes) return { json: json2, truncated: false };
   const shrunk = shrinkToFit(JSON.parse(json2), maxBytes - 1);
-  const out2 = JSON.stringify(shrunk);
-  return { line: out2 + "\n", bytes: utf8Len(out2) + 1, truncated: true };
+  return { json: JSON.stringify(shrunk), truncated: true };
 }
 function stringifyEvent(event) {
   const raw = event.raw;
@@ -59729,22 +59729,21 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
       return Promise.reject(new LogUnavailableError(this.path, "the writer is closed", this.retryAfterSeconds));
     }
     if (!Array.isArray(events)) return Promise.reject(new TypeError("append() takes an array of events"));
-    const result = { written: events.length, truncated: 0, bytes: 0 };
+    const result = { written: events.length, truncated: 0 };
     if (events.length === 0) return Promise.resolve(result);
     const lines = [];
     try {
       for (const ev of events) {
         const s = serializeEvent(ev, this.maxEventBytes);
         if (s.truncated) result.truncated++;
-        result.bytes += s.bytes;
-        lines.push(s);
+        lines.push(s.json);
       }
     } catch (err) {
       return Promise.reject(err);
     }
     return new Promise((resolvePromise, reject) => {
       const waiter = { result, remaining: lines.length, resolve: resolvePromise, reject };
-      for (const l of lines) this.pending.push({ line: l.line, bytes: l.bytes, waiter });
+      for (const json2 of lines) this.pending.push({ json: json2, waiter });
       this.scheduleDrain();
     });
   }
@@ -59820,17 +59819,9 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
       if (this.reopenWanted) await this.reopen();
       this.ensureOpen();
       while (done < batch.length) {
-        if (this.size > 0 && this.size + batch[done].bytes > this.rotateBytes && Date.now() >= this.rotateRetryAt) {
-          await this.rotate();
-        }
-        let end = done;
-        let bytes = 0;
-        while (end < batch.length && (end === done || this.size + bytes + batch[end].bytes <= this.rotateBytes || Date.now() < this.rotateRetryAt)) {
-          bytes += batch[end].bytes;
-          end++;
-        }
-        const chunk = batch.slice(done, end);
-        await this.writeWhole(Buffer.from(chunk.map((e) => e.line).join(""), "utf8"));
+        const end = this.size + this.bytesBound(batch, done) <= this.rotateBytes || Date.now() < this.rotateRetryAt ? batch.length : await this.chunkEnd(batch, done);
+        const chunk = done === 0 && end === batch.length ? batch : batch.slice(done, end);
+        await this.writeWhole(Buffer.from(chunk.map((e) => e.json).join("\n") + "\n", "utf8"));
         if (this.fsyncIntervalMs === 0) await this.syncNow();
         done = end;
         for (const e of chunk) {
@@ -59853,6 +59844,31 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
         }
       }
     }
+  }
+  /** An upper bound of the bytes of batch[from...]: when even that fits, nothing is measured. */
+  bytesBound(batch, from) {
+    let n2 = 0;
+    for (let i = from; i < batch.length; i++) n2 += lineBytesBound(batch[i].json);
+    return n2;
+  }
+  /**
+   * Near rotateBytes: rotate first if the next line does not fit, then return the end of the
+   * largest run of whole lines from `from` that keeps the file within rotateBytes (at least one
+   * line, so a line bigger than rotateBytes gets a file of its own).
+   */
+  async chunkEnd(batch, from) {
+    if (this.size > 0 && this.size + lineBytes(batch[from].json) > this.rotateBytes && Date.now() >= this.rotateRetryAt) {
+      await this.rotate();
+    }
+    let end = from;
+    let bytes = 0;
+    while (end < batch.length) {
+      const b = lineBytes(batch[end].json);
+      if (end > from && this.size + bytes + b > this.rotateBytes && Date.now() >= this.rotateRetryAt) break;
+      bytes += b;
+      end++;
+    }
+    return end;
   }
   /** Append all of buf (continuing short writes); on failure remove any part that was written. */
   async writeWhole(buf) {

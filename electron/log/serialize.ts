@@ -20,12 +20,20 @@ export const TRUNCATION_MARKER = '…[truncated by beacon]';
 export const MIN_EVENT_BYTES = 1024;
 
 export interface SerializedEvent {
-  /** The JSON text followed by '\n'. */
-  line: string;
-  /** UTF-8 length of `line`, newline included. */
-  bytes: number;
+  /** The JSON text: one line, without its newline. */
+  json: string;
   truncated: boolean;
 }
+
+/** UTF-8 length of a serialized event's line, newline included. */
+export const lineBytes = (json: string): number => utf8Len(json) + 1;
+
+/**
+ * An upper bound of lineBytes() that costs nothing: UTF-8 needs at most 3 bytes per UTF-16 unit.
+ * Measuring a line means copying it flat first (the JSON is made of joined pieces), so the
+ * writer and serializeEvent measure only when this bound says a limit could be crossed.
+ */
+export const lineBytesBound = (json: string): number => json.length * 3 + 1;
 
 /** Top-level fields that identify an event: never replaced wholesale, only their strings shortened. */
 const ENVELOPE = new Set(['timestamp', 'vendor', 'product', 'schema_version', 'event', 'severity', 'endpoint', 'harness', 'session', 'field_truncated']);
@@ -50,11 +58,9 @@ export function serializeEvent(event: unknown, maxBytes: number): SerializedEven
   } catch (err) {
     throw new TypeError(`a runtime log event cannot be serialized as JSON: ${(err as Error).message}`);
   }
-  const bytes = utf8Len(json) + 1;
-  if (bytes <= maxBytes) return { line: json + '\n', bytes, truncated: false };
+  if (lineBytesBound(json) <= maxBytes || lineBytes(json) <= maxBytes) return { json, truncated: false };
   const shrunk = shrinkToFit(JSON.parse(json) as Record<string, unknown>, maxBytes - 1);
-  const out = JSON.stringify(shrunk);
-  return { line: out + '\n', bytes: utf8Len(out) + 1, truncated: true };
+  return { json: JSON.stringify(shrunk), truncated: true };
 }
 
 /** JSON.stringify(event), with a fast path for LayeredAttributes in raw.attributes (same text, but `raw` last). */

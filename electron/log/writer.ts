@@ -34,7 +34,7 @@ import { DEFAULT_HEALTH_INTERVAL_MS, HealthReporter, type WriterHealth } from '.
 import { LogFile } from './log-file';
 import { LogLock } from './log-lock';
 import { DEFAULT_ROTATE_ARCHIVES, DEFAULT_ROTATE_BYTES, shiftArchives, syncLogDir } from './rotation';
-import { MIN_EVENT_BYTES, serializeEvent } from './serialize';
+import { lineBytes, lineBytesBound, MIN_EVENT_BYTES, serializeEvent } from './serialize';
 import { repairTornTail } from './torn-tail';
 
 export { LogLockedError, LogUnavailableError };
@@ -87,8 +87,6 @@ export interface AppendResult {
   written: number;
   /** How many of them had to be truncated to fit maxEventBytes. */
   truncated: number;
-  /** Bytes appended for this call, newlines included. */
-  bytes: number;
 }
 
 interface Waiter {
@@ -99,8 +97,8 @@ interface Waiter {
 }
 
 interface Entry {
-  line: string;
-  bytes: number;
+  /** The event's JSON line, without its newline. */
+  json: string;
   waiter: Waiter;
 }
 
@@ -227,23 +225,22 @@ export class RuntimeLogWriter {
       return Promise.reject(new LogUnavailableError(this.path, 'the writer is closed', this.retryAfterSeconds));
     }
     if (!Array.isArray(events)) return Promise.reject(new TypeError('append() takes an array of events'));
-    const result: AppendResult = { written: events.length, truncated: 0, bytes: 0 };
+    const result: AppendResult = { written: events.length, truncated: 0 };
     if (events.length === 0) return Promise.resolve(result);
     // Serialize outside the queue (CPU work that needs no file), so a bad event fails alone.
-    const lines: Array<{ line: string; bytes: number }> = [];
+    const lines: string[] = [];
     try {
       for (const ev of events) {
         const s = serializeEvent(ev, this.maxEventBytes);
         if (s.truncated) result.truncated++;
-        result.bytes += s.bytes;
-        lines.push(s);
+        lines.push(s.json);
       }
     } catch (err) {
       return Promise.reject(err);
     }
     return new Promise<AppendResult>((resolvePromise, reject) => {
       const waiter: Waiter = { result, remaining: lines.length, resolve: resolvePromise, reject };
-      for (const l of lines) this.pending.push({ line: l.line, bytes: l.bytes, waiter });
+      for (const json of lines) this.pending.push({ json, waiter });
       this.scheduleDrain();
     });
   }
@@ -326,18 +323,9 @@ export class RuntimeLogWriter {
       if (this.reopenWanted) await this.reopen();
       this.ensureOpen();
       while (done < batch.length) {
-        if (this.size > 0 && this.size + batch[done].bytes > this.rotateBytes && Date.now() >= this.rotateRetryAt) {
-          await this.rotate();
-        }
-        // The largest run of whole lines that keeps the file within rotateBytes (at least one line).
-        let end = done;
-        let bytes = 0;
-        while (end < batch.length && (end === done || this.size + bytes + batch[end].bytes <= this.rotateBytes || Date.now() < this.rotateRetryAt)) {
-          bytes += batch[end].bytes;
-          end++;
-        }
-        const chunk = batch.slice(done, end);
-        await this.writeWhole(Buffer.from(chunk.map((e) => e.line).join(''), 'utf8'));
+        const end = this.size + this.bytesBound(batch, done) <= this.rotateBytes || Date.now() < this.rotateRetryAt ? batch.length : await this.chunkEnd(batch, done);
+        const chunk = done === 0 && end === batch.length ? batch : batch.slice(done, end);
+        await this.writeWhole(Buffer.from(chunk.map((e) => e.json).join('\n') + '\n', 'utf8'));
         if (this.fsyncIntervalMs === 0) await this.syncNow();
         done = end;
         for (const e of chunk) {
@@ -361,6 +349,33 @@ export class RuntimeLogWriter {
         }
       }
     }
+  }
+
+  /** An upper bound of the bytes of batch[from...]: when even that fits, nothing is measured. */
+  private bytesBound(batch: Entry[], from: number): number {
+    let n = 0;
+    for (let i = from; i < batch.length; i++) n += lineBytesBound(batch[i].json);
+    return n;
+  }
+
+  /**
+   * Near rotateBytes: rotate first if the next line does not fit, then return the end of the
+   * largest run of whole lines from `from` that keeps the file within rotateBytes (at least one
+   * line, so a line bigger than rotateBytes gets a file of its own).
+   */
+  private async chunkEnd(batch: Entry[], from: number): Promise<number> {
+    if (this.size > 0 && this.size + lineBytes(batch[from].json) > this.rotateBytes && Date.now() >= this.rotateRetryAt) {
+      await this.rotate();
+    }
+    let end = from;
+    let bytes = 0;
+    while (end < batch.length) {
+      const b = lineBytes(batch[end].json);
+      if (end > from && this.size + bytes + b > this.rotateBytes && Date.now() >= this.rotateRetryAt) break;
+      bytes += b;
+      end++;
+    }
+    return end;
   }
 
   /** Append all of buf (continuing short writes); on failure remove any part that was written. */

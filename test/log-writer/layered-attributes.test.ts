@@ -5,12 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { applyContentPolicy } from '../../electron/log/content-policy';
-import { serializeEvent } from '../../electron/log/serialize';
+import { lineBytes, serializeEvent, type SerializedEvent } from '../../electron/log/serialize';
 import type { BeaconEvent } from '../../electron/shared/event';
 import { LayeredAttributes } from '../../electron/shared/layered-attributes';
 import { testEvent } from './helpers';
 
 const LIMIT = 64 * 1024;
+
+/** The line as the writer appends it. */
+const lineOf = (s: SerializedEvent): string => s.json + '\n';
 const RESOURCE = { 'service.name': 'codex_exec', 'host.name': 'vm', env: 'dev' };
 
 function withRaw(attrs: LayeredAttributes, extra: Record<string, unknown> = {}): BeaconEvent {
@@ -19,8 +22,8 @@ function withRaw(attrs: LayeredAttributes, extra: Record<string, unknown> = {}):
 
 function written(ev: BeaconEvent): Record<string, unknown> {
   const s = serializeEvent(ev, LIMIT);
-  expect(s.bytes).toBe(Buffer.byteLength(s.line));
-  return JSON.parse(s.line) as Record<string, unknown>;
+  expect(lineBytes(s.json)).toBe(Buffer.byteLength(lineOf(s)));
+  return JSON.parse(lineOf(s)) as Record<string, unknown>;
 }
 
 describe('LayeredAttributes', () => {
@@ -56,7 +59,7 @@ describe('serializeEvent with raw.attributes as LayeredAttributes', () => {
   });
 
   it('writes a key the record and the resource both set once, with the record value', () => {
-    const line = serializeEvent(withRaw(new LayeredAttributes({ env: 'prod', a: 1 }, RESOURCE)), LIMIT).line;
+    const line = lineOf(serializeEvent(withRaw(new LayeredAttributes({ env: 'prod', a: 1 }, RESOURCE)), LIMIT));
     expect(line.match(/"env":/g)).toHaveLength(1);
     expect((JSON.parse(line).raw as { attributes: Record<string, unknown> }).attributes).toEqual({ 'service.name': 'codex_exec', 'host.name': 'vm', env: 'prod', a: 1 });
   });
@@ -80,8 +83,8 @@ describe('serializeEvent with raw.attributes as LayeredAttributes', () => {
     const ev = withRaw(new LayeredAttributes({ output: 'x'.repeat(70_000) }, RESOURCE));
     const s = serializeEvent(ev, LIMIT);
     expect(s.truncated).toBe(true);
-    expect(s.bytes).toBeLessThanOrEqual(LIMIT);
-    const parsed = JSON.parse(s.line) as Record<string, unknown>;
+    expect(lineBytes(s.json)).toBeLessThanOrEqual(LIMIT);
+    const parsed = JSON.parse(lineOf(s)) as Record<string, unknown>;
     expect(parsed.raw).toBeUndefined();
     expect(parsed.field_truncated).toBe(true);
   });
@@ -92,7 +95,7 @@ describe('content policy on layered attributes', () => {
     const resource = { 'service.name': 'codex_exec', 'deployment.token': 'ghp_0123456789abcdefghijklmnopqrstuvwxyzAB' };
     for (const callId of ['one', 'two']) {
       const ev = applyContentPolicy(withRaw(new LayeredAttributes({ call_id: callId }, resource)), 'redacted');
-      const line = serializeEvent(ev, LIMIT).line;
+      const line = lineOf(serializeEvent(ev, LIMIT));
       expect(line).not.toContain('ghp_0123456789');
       expect(line).toContain(`"call_id":"${callId}"`);
       expect(ev.content?.redacted).toBe(true);

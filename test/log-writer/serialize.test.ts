@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { cutString, serializeEvent, TRUNCATION_MARKER } from '../../electron/log/serialize';
+import { cutString, lineBytes, serializeEvent, TRUNCATION_MARKER, type SerializedEvent } from '../../electron/log/serialize';
 import { testEvent } from './helpers';
 
 const LIMIT = 64 * 1024;
+
+/** The line as the writer appends it. */
+const lineOf = (s: SerializedEvent): string => s.json + '\n';
 
 /** Every string anywhere in a parsed value. */
 function allStrings(v: unknown, out: string[] = []): string[] {
@@ -30,8 +33,8 @@ describe('serializeEvent', () => {
     const ev = testEvent(1, { prompt: { text: 'list files\nplease' } });
     const s = serializeEvent(ev, LIMIT);
     expect(s.truncated).toBe(false);
-    expect(s.line).toBe(JSON.stringify(ev) + '\n');
-    expect(s.bytes).toBe(Buffer.byteLength(s.line));
+    expect(lineOf(s)).toBe(JSON.stringify(ev) + '\n');
+    expect(lineBytes(s.json)).toBe(Buffer.byteLength(lineOf(s)));
   });
 
   it('truncates a 200 KiB prompt made of multi-byte characters to a valid line under the limit', () => {
@@ -42,14 +45,14 @@ describe('serializeEvent', () => {
     const ev = testEvent(2, { prompt: { text }, raw: { otel_signal: 'logs', attributes: { 'event.name': 'codex.user_prompt' } } });
     const s = serializeEvent(ev, LIMIT);
     expect(s.truncated).toBe(true);
-    const parsed = expectWellFormed(s.line, LIMIT);
+    const parsed = expectWellFormed(lineOf(s), LIMIT);
     expect(parsed.field_truncated).toBe(true);
     expect(parsed.raw).toBeUndefined();
     const kept = (parsed.prompt as { text: string }).text;
     expect(kept.endsWith(TRUNCATION_MARKER)).toBe(true);
     expect(text.startsWith(kept.slice(0, -TRUNCATION_MARKER.length))).toBe(true);
     // Not cut far more than needed: most of the budget is still the prompt.
-    expect(Buffer.byteLength(s.line)).toBeGreaterThan(LIMIT * 0.9);
+    expect(lineBytes(s.json)).toBeGreaterThan(LIMIT * 0.9);
     // The envelope survives intact.
     expect(parsed.event).toEqual(ev.event);
     expect(parsed.session).toEqual(ev.session);
@@ -65,7 +68,7 @@ describe('serializeEvent', () => {
       gen_ai: { tool: { name: 'shell', call: { id: 'call_1', arguments: { cmd: big('d'), workdir: '/w' } } } },
     });
     const s = serializeEvent(ev, LIMIT);
-    const parsed = expectWellFormed(s.line, LIMIT);
+    const parsed = expectWellFormed(lineOf(s), LIMIT);
     expect(parsed.field_truncated).toBe(true);
     expect((parsed.command as { command: string }).command).toBe('cat huge.log');
     expect((parsed.command as { output: string }).output).toContain(TRUNCATION_MARKER);
@@ -79,7 +82,7 @@ describe('serializeEvent', () => {
   it('replaces a subtree made of many small values when cutting strings is not enough', () => {
     const ev = testEvent(4, { gen_ai: { tool: { call: { arguments: { values: Array.from({ length: 30_000 }, (_, i) => i) } } } } });
     const s = serializeEvent(ev, LIMIT);
-    const parsed = expectWellFormed(s.line, LIMIT);
+    const parsed = expectWellFormed(lineOf(s), LIMIT);
     expect(parsed.field_truncated).toBe(true);
     expect(JSON.stringify(parsed.gen_ai)).toContain(TRUNCATION_MARKER);
     expect(parsed.event).toEqual(ev.event);
@@ -88,7 +91,7 @@ describe('serializeEvent', () => {
   it('respects a small limit as well (1 KiB)', () => {
     const ev = testEvent(5, { session: { id: 's', working_directory: '/x/'.repeat(2000) }, message: 'm'.repeat(5000) });
     const s = serializeEvent(ev, 1024);
-    const parsed = expectWellFormed(s.line, 1024);
+    const parsed = expectWellFormed(lineOf(s), 1024);
     expect(parsed.field_truncated).toBe(true);
     expect(parsed.timestamp).toBe(ev.timestamp);
   });

@@ -69,10 +69,11 @@ describe('RuntimeLogWriter: concurrency', () => {
     const w = await openWriter();
     const promises = Array.from({ length: 3000 }, (_, i) => w.append([testEvent(i)]));
     const results = await Promise.all(promises);
-    expect(results.every((r) => r.written === 1 && r.bytes > 0)).toBe(true);
+    expect(results.every((r) => r.written === 1 && r.truncated === 0)).toBe(true);
     const lines = await readJsonl(logPath);
     expect(lines.map(seqOf)).toEqual(Array.from({ length: 3000 }, (_, i) => i));
-    const bytes = results.reduce((a, r) => a + r.bytes, 0);
+    // Exactly the 3000 lines, nothing more: no byte written twice or left half-written.
+    const bytes = Array.from({ length: 3000 }, (_, i) => Buffer.byteLength(JSON.stringify(testEvent(i)) + '\n')).reduce((a, b) => a + b, 0);
     expect((await stat(logPath)).size).toBe(bytes);
   });
 
