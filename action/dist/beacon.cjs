@@ -58487,12 +58487,14 @@ function createOtlpServer(opts) {
   });
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser("*", (_req, _payload, done) => done(null, void 0));
-  fastify.addHook("onRequest", async (request4, reply) => {
+  fastify.addHook("onRequest", (request4, reply, done) => {
     const verdict = guard({ host: request4.headers.host, origin: request4.headers.origin });
-    if (!verdict.ok) {
-      logger?.warn("otlp: refused request", { reason: verdict.reason, url: request4.url });
-      return sendText(reply, 403, `forbidden: ${verdict.reason}`);
+    if (verdict.ok) {
+      done();
+      return;
     }
+    logger?.warn("otlp: refused request", { reason: verdict.reason, url: request4.url });
+    sendText(reply, 403, `forbidden: ${verdict.reason}`);
   });
   fastify.setNotFoundHandler((_request, reply) => sendText(reply, 404, "404 page not found"));
   fastify.setErrorHandler((err, _request, reply) => {
@@ -58665,11 +58667,11 @@ function redactText(s) {
   if (s.length > MEMO_MAX_LENGTH) return redactUncached(s);
   let r = memo.get(s);
   if (r === void 0) {
-    r = redactUncached(s);
+    r = Object.freeze(redactUncached(s));
     if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
     memo.set(s, r);
   }
-  return { text: r.text, redacted: r.redacted };
+  return r;
 }
 function redactUncached(s) {
   if (!CANDIDATE.test(s)) return { text: s, redacted: false };
@@ -63208,7 +63210,7 @@ async function runUninstall(opts) {
     let removed = 0;
     for (const f of logFiles2) {
       try {
-        const existed = await (0, import_promises12.readFile)(f).then(() => true, () => false);
+        const existed = await (0, import_promises12.lstat)(f).then(() => true, () => false);
         await (0, import_promises12.rm)(f, { force: true });
         if (existed) removed++;
       } catch (err) {

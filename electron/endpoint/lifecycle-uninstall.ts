@@ -5,7 +5,7 @@
  * (our block edited by the user, a file that cannot be written, a collector that will not stop)
  * is listed in `left_behind` and makes the command fail, instead of printing success over it.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { lstat, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyUninstall } from '../codex/config-apply';
 import { lockPathFor } from '../log/log-lock';
@@ -115,7 +115,7 @@ export async function runUninstall(opts: UninstallOptions): Promise<UninstallRep
     let removed = 0;
     for (const f of logFiles) {
       try {
-        const existed = await readFile(f).then(() => true, () => false);
+        const existed = await lstat(f).then(() => true, () => false);
         await rm(f, { force: true });
         if (existed) removed++;
       } catch (err) {

@@ -28,8 +28,8 @@
 export const REDACTED = '[REDACTED]';
 
 export interface RedactResult {
-  text: string;
-  redacted: boolean;
+  readonly text: string;
+  readonly redacted: boolean;
 }
 
 /** Substrings without which none of the patterns below can match. */
@@ -126,12 +126,12 @@ export function redactText(s: string): RedactResult {
   if (s.length > MEMO_MAX_LENGTH) return redactUncached(s);
   let r = memo.get(s);
   if (r === undefined) {
-    r = redactUncached(s);
+    r = Object.freeze(redactUncached(s));
     if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
     memo.set(s, r);
   }
-  // A fresh object each time: callers own what they get.
-  return { text: r.text, redacted: r.redacted };
+  // Shared and frozen: no copy per call, and no caller can change the remembered answer.
+  return r;
 }
 
 function redactUncached(s: string): RedactResult {

@@ -122,7 +122,9 @@ describe('redactText verdict memo (repeated strings)', () => {
     const secret = 'Authorization: Bearer abcdef0123456789xyz';
     const first = redactText(secret);
     expect(first.redacted).toBe(true);
-    first.text = 'changed by a caller';
+    expect(() => {
+      (first as { text: string }).text = 'changed by a caller';
+    }).toThrow(TypeError);
     const again = redactText(secret);
     expect(again).toEqual({ text: 'Authorization: Bearer [REDACTED]', redacted: true });
     expect(redactText('gpt-5-codex')).toEqual({ text: 'gpt-5-codex', redacted: false });
