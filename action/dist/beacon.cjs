@@ -59798,18 +59798,25 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
     });
   }
   /**
-   * Write at the end of this event-loop turn rather than at once: every request handled in the
-   * same turn (a burst, or a saturated collector) then shares one write(2), as the group commit
-   * did when writes went through the thread pool. Costs no waiting beyond the current turn.
+   * The first append of an event-loop turn is written at once; appends that follow in the same
+   * turn (a burst, or a saturated collector) wait for the end of the turn and share one write(2),
+   * as the group commit did when writes went through the thread pool. Writing everything at the
+   * end of the turn made a lone request wait for every other request parsed in that turn: under
+   * the bench's paced load the collector's own p99 (request in to answer out) was 2.3-3.1 ms
+   * that way and under 1 ms writing at once; one write per request, on the other hand, costs
+   * throughput at saturation. This keeps both.
    */
   scheduleDrain() {
     if (this.drainScheduled) return;
     this.drainScheduled = true;
-    setImmediate(() => {
-      this.drainScheduled = false;
-      this.drain();
-    });
+    setImmediate(this.endOfTurn);
+    this.drain();
   }
+  /** Bound: writes what was appended after the turn's first write. */
+  endOfTurn = () => {
+    this.drainScheduled = false;
+    this.drain();
+  };
   async queueIdle() {
     this.drain();
     while (this.inFlight) await this.inFlight;
