@@ -7,7 +7,7 @@
  * Runs alternate A B B A ... so that drift in the machine's load hits both sides alike, and the
  * ratio is the median of the per-pair ratios (each pair ran back to back, so a slow minute on
  * this shared machine cancels out). One run varies by about 5 %, so a pair ratio by about 6 %,
- * and even the median of 25 pairs is only good to about +-1.5 %: read the row with its note.
+ * and even the median of 40 pairs is only good to about +-1.2 %: read the row with its note.
  * (Measured from the collector's side, what Beacon adds is the answer to Codex's final metrics
  * and logs exports at exit: 1 to 3 ms more than the null receiver, out of about 550 ms.)
  * Setup (fake API, CODEX_HOME, git workspace) is outside the timed part.
@@ -95,7 +95,7 @@ export const codexSection: Section = {
   name: 'codex',
   describe: '`codex exec` wall time with the Beacon collector vs a null OTLP receiver (real Codex binary, interleaved runs)',
   async run(ctx: SectionContext) {
-    const perSide = ctx.quick ? 2 : 25;
+    const perSide = ctx.quick ? 2 : 40;
     const collector = await startCollectorProcess(ctx.dir);
     const nul = await startNullProcess();
     const times: Record<'collector' | 'null', number[]> = { collector: [], null: [] };
