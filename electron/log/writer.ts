@@ -3,8 +3,9 @@
  *
  * Guarantees (design.md sections 2 and 4, and what the reference product lacked):
  * - One JSON object per line, never a torn or interleaved line. Every append goes through one
- *   serialized queue; appends made in the same event-loop turn, or while a write is in flight,
- *   are grouped into the next single write of whole lines (group commit), on one fd opened
+ *   serialized queue: the first append of an event-loop turn is written at once, and appends
+ *   made later in that turn, or while a write is in flight, are grouped into the next single
+ *   write of whole lines (group commit, see scheduleDrain), on one fd opened
  *   O_APPEND, written synchronously while the disk is fast (writeSome). Short writes are
  *   continued; a write that fails half way is cut back (ftruncate) so no partial line remains.
  * - append() resolves once its lines were handed to the OS (the write returned): that is what
