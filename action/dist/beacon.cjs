@@ -61044,14 +61044,18 @@ var import_node_v8 = require("node:v8");
 var import_node_vm = require("node:vm");
 var QUIET_MS = 1e4;
 var MIN_GROWTH_BYTES = 8 * 1024 * 1024;
+var fullGc;
 function loadFullGc() {
-  try {
-    (0, import_node_v8.setFlagsFromString)("--expose-gc");
-    const gc = (0, import_node_vm.runInNewContext)("gc");
-    return typeof gc === "function" ? gc : void 0;
-  } catch {
-    return void 0;
+  if (!fullGc) {
+    try {
+      (0, import_node_v8.setFlagsFromString)("--expose-gc");
+      const gc = (0, import_node_vm.runInNewContext)("gc");
+      fullGc = { fn: typeof gc === "function" ? gc : void 0 };
+    } catch {
+      fullGc = { fn: void 0 };
+    }
   }
+  return fullGc.fn;
 }
 var totalHeapBytes = () => (0, import_node_v8.getHeapStatistics)().total_heap_size;
 var IdleHeapCompactor = class {

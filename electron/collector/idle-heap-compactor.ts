@@ -32,15 +32,20 @@ export interface IdleHeapCompactorOptions {
   heapBytes?: () => number;
 }
 
-/** V8's full collection, or undefined if this runtime will not hand it out. */
+let fullGc: { fn: (() => void) | undefined } | undefined;
+
+/** V8's full collection, or undefined if this runtime will not hand it out. Made once per process. */
 export function loadFullGc(): (() => void) | undefined {
-  try {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as unknown;
-    return typeof gc === 'function' ? (gc as () => void) : undefined;
-  } catch {
-    return undefined;
+  if (!fullGc) {
+    try {
+      setFlagsFromString('--expose-gc');
+      const gc = runInNewContext('gc') as unknown;
+      fullGc = { fn: typeof gc === 'function' ? (gc as () => void) : undefined };
+    } catch {
+      fullGc = { fn: undefined };
+    }
   }
+  return fullGc.fn;
 }
 
 const totalHeapBytes = (): number => getHeapStatistics().total_heap_size;
