@@ -59492,19 +59492,9 @@ function members(obj2) {
   return JSON.stringify(obj2).slice(1, -1);
 }
 function layeredJson(attrs) {
-  const shadowed = attrs.shadowedResourceKeys();
-  let resource3;
-  if (shadowed.length === 0) {
-    let cached2 = resourceFragments.get(attrs.resource);
-    if (cached2 === void 0) resourceFragments.set(attrs.resource, cached2 = members(attrs.resource));
-    resource3 = cached2;
-  } else {
-    const visible = {};
-    for (const k of Object.keys(attrs.resource)) {
-      if (!shadowed.includes(k)) Object.defineProperty(visible, k, { value: attrs.resource[k], enumerable: true, writable: true, configurable: true });
-    }
-    resource3 = members(visible);
-  }
+  if (attrs.shadowedResourceKeys().length > 0) return JSON.stringify(attrs.toJSON());
+  let resource3 = resourceFragments.get(attrs.resource);
+  if (resource3 === void 0) resourceFragments.set(attrs.resource, resource3 = members(attrs.resource));
   const record = JSON.stringify(attrs.record);
   if (resource3 === "") return record;
   return record === "{}" ? `{${resource3}}` : `{${resource3},${record.slice(1)}`;

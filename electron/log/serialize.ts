@@ -102,20 +102,10 @@ function members(obj: object): string {
 
 /** The merged object's JSON: resource members (cached per resource), then the record's. */
 function layeredJson(attrs: LayeredAttributes): string {
-  const shadowed = attrs.shadowedResourceKeys();
-  let resource: string;
-  if (shadowed.length === 0) {
-    let cached = resourceFragments.get(attrs.resource);
-    if (cached === undefined) resourceFragments.set(attrs.resource, (cached = members(attrs.resource)));
-    resource = cached;
-  } else {
-    // Rare: the record sets a key the resource has too. Its value (the record's) is written once.
-    const visible: Record<string, unknown> = {};
-    for (const k of Object.keys(attrs.resource)) {
-      if (!shadowed.includes(k)) Object.defineProperty(visible, k, { value: attrs.resource[k], enumerable: true, writable: true, configurable: true });
-    }
-    resource = members(visible);
-  }
+  // Rare: the record sets a key the resource has too. The merged object writes it once.
+  if (attrs.shadowedResourceKeys().length > 0) return JSON.stringify(attrs.toJSON());
+  let resource = resourceFragments.get(attrs.resource);
+  if (resource === undefined) resourceFragments.set(attrs.resource, (resource = members(attrs.resource)));
   const record = JSON.stringify(attrs.record);
   if (resource === '') return record;
   return record === '{}' ? `{${resource}}` : `{${resource},${record.slice(1)}`;
