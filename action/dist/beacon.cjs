@@ -58897,7 +58897,7 @@ var import_promises5 = require("node:fs/promises");
 var import_node_path4 = require("node:path");
 var import_node_perf_hooks = require("node:perf_hooks");
 
-// electron/endpoint/paths.ts
+// electron/shared/paths.ts
 var import_node_os = require("node:os");
 var import_node_path = require("node:path");
 var DEFAULT_OTLP_PORT = 4318;
@@ -58987,7 +58987,7 @@ var LogLockedError = class extends Error {
   code = "ELOCKED";
 };
 
-// electron/log/file-modes.ts
+// electron/shared/file-modes.ts
 var import_node_fs = require("node:fs");
 var import_promises = require("node:fs/promises");
 var import_node_path2 = require("node:path");
@@ -61214,7 +61214,7 @@ async function startCollector(opts) {
 var import_promises6 = require("node:fs/promises");
 var import_node_path6 = require("node:path");
 
-// electron/endpoint/atomic-write.ts
+// electron/shared/atomic-write.ts
 var import_node_crypto4 = require("node:crypto");
 var import_node_fs6 = require("node:fs");
 var import_node_path5 = require("node:path");

@@ -10,7 +10,7 @@
 import { PortInUseError, startCollector, type CollectorOptions, type RunningCollector } from '../collector/collector';
 import { probeCollector, type ProbeResult } from '../collector/probe';
 import type { EndpointConfig } from '../endpoint/endpoint-config';
-import { LOOPBACK } from '../endpoint/paths';
+import { LOOPBACK } from '../shared/paths';
 
 export type CollectorRole =
   | { role: 'host' }

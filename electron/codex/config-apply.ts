@@ -6,7 +6,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { FileAccessError, readConfigFile, removeFileChecked, writeFileAtomic } from '../endpoint/atomic-write';
+import { FileAccessError, readConfigFile, removeFileChecked, writeFileAtomic } from '../shared/atomic-write';
 import { planInstall, planUninstall, type InstallPlan, type InstallRecord, type UninstallPlan } from './config-editor';
 import type { OtelSettings } from './config-otel-block';
 

@@ -8,7 +8,7 @@
  * start without it); without `metrics_exporter` Codex ships metrics to Statsig; 127.0.0.1, never
  * localhost, because localhost may resolve to ::1 while the collector listens on IPv4.
  */
-import { DEFAULT_OTLP_PORT, otlpUrl } from '../endpoint/paths';
+import { DEFAULT_OTLP_PORT, otlpUrl } from '../shared/paths';
 
 export interface OtelSettings {
   /** The collector's OTLP/HTTP port on 127.0.0.1. */

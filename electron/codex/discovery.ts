@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { access, readdir, realpath, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { codexHome, type PathEnv } from '../endpoint/paths';
+import { codexHome, type PathEnv } from '../shared/paths';
 
 export interface CodexInstall {
   path: string;

@@ -5,7 +5,7 @@
  * helpers accept every form so the normalizer never depends on which one Codex picked this
  * release. Also: Codex's timestamps, which come from three places of varying quality.
  */
-import type { AnyValue } from '../collector/otlp-types';
+import type { AnyValue } from '../shared/otlp-types';
 import type { LayeredAttributes } from '../shared/layered-attributes';
 
 /** A non-empty string form of the attribute, or undefined. Numbers and booleans are stringified. */

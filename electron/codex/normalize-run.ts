@@ -17,7 +17,7 @@
  * ids stay strings (a run id may exceed 2^53). Any run key present makes origin "ci" unless
  * beacon.origin says otherwise.
  */
-import type { Attributes } from '../collector/otlp-types';
+import type { Attributes } from '../shared/otlp-types';
 import type { Origin } from '../shared/event';
 
 export interface RunContext {

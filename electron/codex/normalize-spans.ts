@@ -4,7 +4,7 @@
  * text; what a reader wants is the name, kind, status, duration and the ids to join them with
  * the log events (which carry the same trace id when emitted inside a span).
  */
-import type { Span } from '../collector/otlp-types';
+import type { Span } from '../shared/otlp-types';
 import type { LayeredAttributes } from '../shared/layered-attributes';
 import type { BeaconEvent } from '../shared/event';
 import { nanosDurationMs, nanosToMillisUtc } from './normalize-attributes';

@@ -20,7 +20,7 @@
  * every later event of that conversation id, e.g. its token usage, is marked
  * `session.title_generation: true`.
  */
-import type { Attributes, LogRecord, LogRecordFilter, ResourceLogs, ResourceSpans } from '../collector/otlp-types';
+import type { Attributes, LogRecord, LogRecordFilter, ResourceLogs, ResourceSpans } from '../shared/otlp-types';
 import type { BeaconEvent } from '../shared/event';
 import { attrString, eventTimestamp } from './normalize-attributes';
 import { LayeredAttributes } from '../shared/layered-attributes';

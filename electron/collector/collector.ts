@@ -11,7 +11,7 @@ import { CODEX_LOG_RECORD_FILTER, CodexNormalizer } from '../codex/normalizer';
 import { IdleHeapCompactor } from './idle-heap-compactor';
 import { RuntimeLogWriter } from '../log/writer';
 import type { BeaconEvent, ContentPolicy } from '../shared/event';
-import { COLLECTOR_SERVICE, LOOPBACK, type Mode } from '../endpoint/paths';
+import { COLLECTOR_SERVICE, LOOPBACK, type Mode } from '../shared/paths';
 import { VERSION } from '../shared/version';
 import { probeCollector } from './probe';
 

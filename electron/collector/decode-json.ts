@@ -22,7 +22,7 @@ import type {
   Scope,
   Signal,
   Span,
-} from './otlp-types';
+} from '../shared/otlp-types';
 
 type Obj = Record<string, unknown>;
 

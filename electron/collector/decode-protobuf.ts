@@ -24,7 +24,7 @@ import type {
   Scope,
   Signal,
   Span,
-} from './otlp-types';
+} from '../shared/otlp-types';
 
 /** protobufjs gives 64-bit fields as Long (from its `long` dependency), or number without it. */
 type Int64 = { toNumber(): number; toString(): string } | number;

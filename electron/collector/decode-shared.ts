@@ -2,7 +2,7 @@
  * Pieces both OTLP decoders (protobuf and JSON) share: the error they throw and the safe way to
  * build an attribute map from sender-controlled keys.
  */
-import type { AnyValue, Attributes } from './otlp-types';
+import type { AnyValue, Attributes } from '../shared/otlp-types';
 
 /**
  * Thrown for input that is not a valid OTLP request. The message is meant for a human (it ends

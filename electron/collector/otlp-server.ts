@@ -21,7 +21,7 @@ import { DecodeError } from './decode-shared';
 import { makeLoopbackGuard } from './loopback-guard';
 import { otlpTypes } from './otlp-schema';
 import { validateOtlpProtobuf } from './protobuf-validate';
-import type { DecodedRequest, LogRecordFilter, Signal } from './otlp-types';
+import type { DecodedRequest, LogRecordFilter, Signal } from '../shared/otlp-types';
 import { BodyError, contentCoding, readBody } from './request-body';
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;

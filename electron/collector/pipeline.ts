@@ -3,7 +3,7 @@
  * The receiver hands every decoded request here and answers the exporter once this resolves,
  * so a 200 means "the events were handed to the OS in the log file" (design.md section 4).
  */
-import type { DecodedRequest } from './otlp-types';
+import type { DecodedRequest } from '../shared/otlp-types';
 import type { BeaconEvent, ContentPolicy } from '../shared/event';
 import { CodexNormalizer } from '../codex/normalizer';
 import { applyContentPolicy } from '../log/content-policy';

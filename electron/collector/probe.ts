@@ -3,7 +3,7 @@
  * error messages. A Beacon collector identifies itself on GET /healthz.
  */
 import { request } from 'node:http';
-import { COLLECTOR_SERVICE, LOOPBACK } from '../endpoint/paths';
+import { COLLECTOR_SERVICE, LOOPBACK } from '../shared/paths';
 import type { CollectorHealth } from './collector';
 
 export type ProbeResult =

@@ -22,7 +22,7 @@ import * as protobuf from 'protobufjs';
 import { setAttribute } from './decode-shared';
 import { WireStringCache } from './wire-string-cache';
 import { checkAnyValue } from './protobuf-validate';
-import type { AnyValue, Attributes, LogRecord, LogRecordFilter, ResourceLogs, Scope } from './otlp-types';
+import type { AnyValue, Attributes, LogRecord, LogRecordFilter, ResourceLogs, Scope } from '../shared/otlp-types';
 
 type Reader = protobuf.Reader;
 

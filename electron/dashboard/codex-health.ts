@@ -5,7 +5,7 @@
  * fix } (renderer/src/lib/health.ts).
  */
 import { computeStatus, type EndpointStatus } from '../endpoint/status';
-import type { Mode, PathEnv } from '../endpoint/paths';
+import type { Mode, PathEnv } from '../shared/paths';
 
 export interface CodexHealth {
   configured: boolean;

@@ -9,7 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { CollectorHealth, HealthResponse, OverallHealth, WriteHealth } from '../shared/api';
-import { COLLECTOR_SERVICE, healthFileFor } from '../endpoint/paths';
+import { COLLECTOR_SERVICE, healthFileFor } from '../shared/paths';
 import type { LogReader } from '../log/reader';
 import { pidAlive } from '../log/log-lock';
 

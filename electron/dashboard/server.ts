@@ -12,7 +12,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { HealthResponse } from '../shared/api';
-import { DEFAULT_DASHBOARD_PORT, LOOPBACK } from '../endpoint/paths';
+import { DEFAULT_DASHBOARD_PORT, LOOPBACK } from '../shared/paths';
 import { VERSION } from '../shared/version';
 import { LogReader } from '../log/reader';
 import { HealthMonitor } from './health';

@@ -7,8 +7,8 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ContentPolicy } from '../shared/event';
-import { beaconPaths, DEFAULT_DASHBOARD_PORT, DEFAULT_OTLP_PORT, type Mode, type PathEnv } from './paths';
-import { writeFileAtomic } from './atomic-write';
+import { beaconPaths, DEFAULT_DASHBOARD_PORT, DEFAULT_OTLP_PORT, type Mode, type PathEnv } from '../shared/paths';
+import { writeFileAtomic } from '../shared/atomic-write';
 
 export interface EndpointConfig {
   schema: 1;

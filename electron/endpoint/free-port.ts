@@ -3,7 +3,7 @@
  * have something on 4318, another job's collector), and tests use it so they never touch 4318.
  */
 import { createServer } from 'node:net';
-import { LOOPBACK } from '../endpoint/paths';
+import { LOOPBACK } from '../shared/paths';
 
 export function pickFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -8,8 +8,8 @@
 import { readFile, rm } from 'node:fs/promises';
 import type { InstallRecord } from '../codex/config-editor';
 import type { ContentPolicy } from '../shared/event';
-import { writeFileAtomic } from './atomic-write';
-import type { Mode } from './paths';
+import { writeFileAtomic } from '../shared/atomic-write';
+import type { Mode } from '../shared/paths';
 
 export type CodexFileRole = 'user-config' | 'profile' | 'system-config' | 'requirements';
 

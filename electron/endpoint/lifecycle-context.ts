@@ -4,7 +4,7 @@
  * manager to talk to. Kept apart so the commands agree on paths and on the system-mode rules.
  */
 import { join } from 'node:path';
-import { beaconPaths, codexHome, type BeaconPaths, type Mode, type PathEnv } from './paths';
+import { beaconPaths, codexHome, type BeaconPaths, type Mode, type PathEnv } from '../shared/paths';
 import { serviceKind, ServiceManager, type ServiceKind } from './services/service-manager';
 import { runnerFromEnv } from './lifecycle-service-runner';
 

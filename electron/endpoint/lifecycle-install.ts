@@ -21,7 +21,7 @@ import { inspectOtel } from '../codex/config-inspect';
 import type { OtelSettings } from '../codex/config-otel-block';
 import { probeCollector } from '../collector/probe';
 import type { ContentPolicy } from '../shared/event';
-import { readConfigFile } from './atomic-write';
+import { readConfigFile } from '../shared/atomic-write';
 import { cliEntry } from './collector-process';
 import { COLLECTOR_NODE_FLAGS } from './collector-runtime-flags';
 import { defaultEndpointConfig, readEndpointConfig, writeEndpointConfig, type EndpointConfig } from './endpoint-config';
@@ -29,10 +29,10 @@ import { readManifest, writeManifest, type CodexFileEntry, type CodexFileRole, t
 import { startCollectorFor, stopRecordedCollector } from './lifecycle-collector';
 import { codexTargetFile, lifecycleContext, LifecycleError, requireSystemPrivileges, serviceKindFor, serviceManagerFor, type LifecycleContext } from './lifecycle-context';
 import { makeDirs, missingDirs, otelDiff, prepareSystemLogDir } from './lifecycle-files';
-import { DEFAULT_OTLP_PORT, type Mode, type PathEnv } from './paths';
+import { DEFAULT_OTLP_PORT, type Mode, type PathEnv } from '../shared/paths';
 import { waitForCollector } from './collector-process';
 import { dirname } from 'node:path';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../shared/atomic-write';
 import { serviceFile } from './services/service-manager';
 import { LAUNCHD_LABEL, SYSTEMD_UNIT, launchdPlist, systemdUnit } from './services/unit-files';
 

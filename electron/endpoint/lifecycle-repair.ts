@@ -14,7 +14,7 @@ import { startCollectorFor, stopRecordedCollector } from './lifecycle-collector'
 import { lifecycleContext, LifecycleError, requireSystemPrivileges, serviceManagerFor } from './lifecycle-context';
 import { makeDirs, prepareSystemLogDir } from './lifecycle-files';
 import { otelSettings, type LifecycleStep } from './lifecycle-install';
-import type { Mode, PathEnv } from './paths';
+import type { Mode, PathEnv } from '../shared/paths';
 
 export interface RepairOptions {
   mode: Mode;

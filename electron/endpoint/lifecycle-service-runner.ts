@@ -7,7 +7,7 @@
  * so that status reads back a consistent picture. Never set it outside tests: nothing is started.
  */
 import { appendFileSync } from 'node:fs';
-import type { PathEnv } from './paths';
+import type { PathEnv } from '../shared/paths';
 import { systemRunner, type ServiceRunner } from './services/service-runner';
 
 export function recordingRunner(file: string): ServiceRunner {

@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import { applyUninstall } from '../codex/config-apply';
 import { lockPathFor } from '../log/log-lock';
 import { expiredPath, listLogFiles } from '../log/rotation';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../shared/atomic-write';
 import { readManifest, removeManifest } from './install-manifest';
 import { stopRecordedCollector } from './lifecycle-collector';
 import { codexTargetFile, lifecycleContext, requireSystemPrivileges, serviceManagerFor } from './lifecycle-context';
 import { removeDirsIfEmpty } from './lifecycle-files';
-import { healthFileFor, type Mode, type PathEnv } from './paths';
+import { healthFileFor, type Mode, type PathEnv } from '../shared/paths';
 
 export interface UninstallOptions {
   mode: Mode;

@@ -11,7 +11,7 @@
 import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ProbeResult } from '../collector/probe';
-import type { Mode } from './paths';
+import type { Mode } from '../shared/paths';
 
 export interface LogSource {
   /** The log this mode's config.json names: what the user expects to read. */

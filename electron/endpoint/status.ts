@@ -22,7 +22,7 @@ import { readManifest, type InstallManifest } from './install-manifest';
 import { checkEnvironment, listCodexAppServers, type CodexProcess, type EnvFinding } from './lifecycle-codex-runtime';
 import { codexTargetFile, lifecycleContext, serviceManagerFor, systemCodexFiles, type LifecycleContext } from './lifecycle-context';
 import { formatAge, readLastEvent, resolveLogSource, type LastEvent, type LogSource } from './log-source';
-import { healthFileFor, type Mode, type PathEnv } from './paths';
+import { healthFileFor, type Mode, type PathEnv } from '../shared/paths';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 /** What `doctor --fix` may do for a check (only safe actions). */

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { open, stat } from 'node:fs/promises';
 import { probeCollector } from '../collector/probe';
-import { LOOPBACK } from './paths';
+import { LOOPBACK } from '../shared/paths';
 
 export const VALIDATION_EVENT_NAME = 'beacon.validation';
 

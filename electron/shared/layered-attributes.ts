@@ -13,7 +13,7 @@
  * wherever a plain JSON.stringify sees an event, so the written shape never depends on who
  * serializes it.
  */
-import type { AnyValue, Attributes } from '../collector/otlp-types';
+import type { AnyValue, Attributes } from './otlp-types';
 
 export class LayeredAttributes {
   constructor(

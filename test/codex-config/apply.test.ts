@@ -10,7 +10,7 @@ import { applyInstall, applyUninstall, listProfileConfigs } from '../../electron
 import { DEFAULT_OTEL_SETTINGS, desiredOtelValue } from '../../electron/codex/config-otel-block';
 import { parseToml } from '../../electron/codex/config-toml-parse';
 import { tomlEqual } from '../../electron/codex/config-toml-equal';
-import { readConfigFile, writeFileAtomic } from '../../electron/endpoint/atomic-write';
+import { readConfigFile, writeFileAtomic } from '../../electron/shared/atomic-write';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'codex-configs');
 const S = DEFAULT_OTEL_SETTINGS;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeOtlpJson } from '../../electron/collector/decode-json';
 import { decodeOtlpProtobuf } from '../../electron/collector/decode-protobuf';
-import type { ResourceLogs } from '../../electron/collector/otlp-types';
+import type { ResourceLogs } from '../../electron/shared/otlp-types';
 import type { BeaconEvent } from '../../electron/shared/event';
 import { normalizer } from './helpers';
 

@@ -1,5 +1,5 @@
 /** Builders for synthetic Codex log records, shaped like what the OTLP decoders produce. */
-import type { Attributes, LogRecord, ResourceLogs, ResourceSpans, Span } from '../../electron/collector/otlp-types';
+import type { Attributes, LogRecord, ResourceLogs, ResourceSpans, Span } from '../../electron/shared/otlp-types';
 import { CodexNormalizer, type NormalizeContext } from '../../electron/codex/normalizer';
 
 export const FIXED_NOW = new Date('2026-11-24T06:00:00.000Z');

@@ -5,8 +5,8 @@ import { decodeOtlpJson } from '../../electron/collector/decode-json';
 import { decodeOtlpProtobuf } from '../../electron/collector/decode-protobuf';
 import { DecodeError } from '../../electron/collector/decode-shared';
 import { otlpTypes } from '../../electron/collector/otlp-schema';
-import type { AnyValue, DecodedRequest, LogRecord, ResourceLogs } from '../../electron/collector/otlp-types';
-import { itemCount } from '../../electron/collector/otlp-types';
+import type { AnyValue, DecodedRequest, LogRecord, ResourceLogs } from '../../electron/shared/otlp-types';
+import { itemCount } from '../../electron/shared/otlp-types';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'codex-0.169.0');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name));

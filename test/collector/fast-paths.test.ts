@@ -13,7 +13,7 @@ import { decodeOtlpProtobuf } from '../../electron/collector/decode-protobuf';
 import { DecodeError } from '../../electron/collector/decode-shared';
 import { otlpTypes } from '../../electron/collector/otlp-schema';
 import { createOtlpServer } from '../../electron/collector/otlp-server';
-import type { DecodedRequest, ResourceLogs } from '../../electron/collector/otlp-types';
+import type { DecodedRequest, ResourceLogs } from '../../electron/shared/otlp-types';
 import { validateOtlpProtobuf } from '../../electron/collector/protobuf-validate';
 import { CODEX_LOG_RECORD_FILTER, CodexNormalizer } from '../../electron/codex/normalizer';
 

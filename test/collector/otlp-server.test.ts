@@ -9,7 +9,7 @@ import * as zlib from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { otlpTypes } from '../../electron/collector/otlp-schema';
 import { createOtlpServer, IngestUnavailableError, type IngestResult, type OtlpServer } from '../../electron/collector/otlp-server';
-import { itemCount, type DecodedRequest } from '../../electron/collector/otlp-types';
+import { itemCount, type DecodedRequest } from '../../electron/shared/otlp-types';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'codex-0.169.0');
 const PB_LOGS = readFileSync(join(FIXTURES, 'logs-otlp-http-protobuf.bin'));

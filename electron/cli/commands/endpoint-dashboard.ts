@@ -10,7 +10,7 @@ import { rendererDir } from '../../dashboard/renderer-dir';
 import { statusProviders } from '../../dashboard/codex-health';
 import { readEndpointConfig } from '../../endpoint/endpoint-config';
 import { probeCollector } from '../../collector/probe';
-import { LOOPBACK } from '../../endpoint/paths';
+import { LOOPBACK } from '../../shared/paths';
 import { UsageError } from '../program';
 import { parseListenPort, parsePath } from '../options';
 import { asUserErrors } from './endpoint-lifecycle';

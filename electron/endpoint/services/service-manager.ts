@@ -5,8 +5,8 @@
  */
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../atomic-write';
-import type { Mode, PathEnv } from '../paths';
+import { writeFileAtomic } from '../../shared/atomic-write';
+import type { Mode, PathEnv } from '../../shared/paths';
 import type { ServiceRunner } from './service-runner';
 import { LAUNCHD_LABEL, SYSTEMD_UNIT, launchdPlist, systemdUnit, type ServiceSpec } from './unit-files';
 

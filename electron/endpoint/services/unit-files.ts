@@ -3,7 +3,7 @@
  * user or system mode. Pure text generation, so tests check them with python3 plistlib and
  * `systemd-analyze verify` without installing anything.
  */
-import type { Mode } from '../paths';
+import type { Mode } from '../../shared/paths';
 
 export const LAUNCHD_LABEL: Record<Mode, string> = {
   user: 'com.beacon.endpoint.collector.user',
