@@ -1,6 +1,6 @@
 /**
  * Install / uninstall Beacon's [otel] block in a real config file: read, plan (config-editor.ts),
- * write atomically (endpoint/atomic-write.ts). Works on any path: $CODEX_HOME/config.toml,
+ * write atomically (shared/atomic-write.ts). Works on any path: $CODEX_HOME/config.toml,
  * profile files ($CODEX_HOME/NAME.config.toml, which Codex 0.169 reads for `--profile NAME`),
  * /etc/codex/config.toml. For --dry-run callers use planInstall/planUninstall on the text alone.
  */
@@ -17,6 +17,8 @@ export interface ApplyInstallOptions {
   fileLabel?: string;
   /** Mode for a file that install creates (default 0600: it may come to hold settings others should not read). */
   createMode?: number;
+  /** How a refusal says to force it (see the editor's InstallOptions.forceHint). */
+  forceHint?: string;
 }
 
 export interface ApplyInstallResult {
@@ -52,7 +54,7 @@ export async function applyInstall(configPath: string, desired: OtelSettings, op
     const r = refusal(configPath, err);
     return { outcome: 'refused', path: r.path, plan: { kind: 'refuse', code: 'file-access', reason: r.reason }, reason: r.reason };
   }
-  const plan = planInstall(file.text, desired, { force: opts.force, previous: opts.previous, fileLabel: label });
+  const plan = planInstall(file.text, desired, { force: opts.force, previous: opts.previous, fileLabel: label, forceHint: opts.forceHint });
   if (plan.kind === 'refuse') return { outcome: 'refused', path: file.realPath, plan, reason: plan.reason };
   if (plan.kind === 'unchanged') return { outcome: 'unchanged', path: file.realPath, plan };
   try {

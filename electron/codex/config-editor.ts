@@ -9,47 +9,20 @@
  *    deep-equal to before); if a check fails we refuse and nothing is written;
  *  - a user's own [otel] that sends telemetry elsewhere is never replaced without --force, and
  *    when it is, uninstall puts it back;
- *  - uninstall restores the exact bytes from before install when the file was not touched since,
- *    and otherwise removes only our block, keeping the user's later edits.
+ *  - Beacon's own block (the [otel] section with its marker comment) is Beacon's even after
+ *    someone edited it: install and repair re-apply it without --force and never record it as
+ *    the user's; uninstall takes it out (config-uninstall-plan.ts);
+ *  - uninstall restores the [otel] the file had before the first install, the exact bytes when
+ *    nothing outside [otel] was touched since, and otherwise keeps the user's later edits.
  */
-import { parseToml } from './config-toml-parse';
-import { describeExporter, inspectOtel, tomlErrorSummary, type ExporterInspection } from './config-inspect';
-import { desiredOtelValue, hasManagedMarker, renderOtelBlock, type OtelSettings } from './config-otel-block';
+import { analyze, contentOf, describeForeign, foreignExports, isMarkedOtel, joinRanges, normalizeEol, PlanError, refuseFrom, summarizeOtel, type InstallRecord, type Layout, type RefuseCode, type RemovedOtelRange, type ReplacedOtel } from './config-edit-analysis';
+import { desiredOtelValue, renderOtelBlock, type OtelSettings } from './config-otel-block';
 import { tomlEqual, withoutKey } from './config-toml-equal';
-import { cutRanges, detectEol, findOtelRanges, hasBom, scanStatements, TomlLayoutError, type OtelRange, type Statement } from './config-toml-layout';
+import { cutRanges, detectEol, hasBom } from './config-toml-layout';
+import { planUninstall, type UninstallPlan } from './config-uninstall-plan';
 
-/** One piece of a user's own otel table that install removed, and how to find its place again. */
-export interface RemovedOtelRange {
-  text: string;
-  kind: OtelRange['kind'];
-  /** Up to two lines that preceded it (in the file without any otel), '' at the start of the file. */
-  anchorBefore: string;
-  /** Up to two lines that followed it, '' at the end of the file. */
-  anchorAfter: string;
-  /** Beacon's block was written in its place (the first `[otel...]` section). */
-  replacedByBlock?: boolean;
-}
-
-export interface ReplacedOtel {
-  /** The user's otel source text, all ranges joined in file order. */
-  text: string;
-  /** One line describing what it did, for the install report. */
-  summary: string;
-  ranges: RemovedOtelRange[];
-}
-
-/** What the caller keeps in the install manifest so uninstall can undo exactly this install. */
-export interface InstallRecord {
-  version: 1;
-  /** The file as it was without Beacon; null when it did not exist. */
-  before: string | null;
-  /** The exact text Beacon wrote. */
-  after: string;
-  /** The user's own otel table that Beacon replaced (install --force), if any. */
-  replacedOtel?: ReplacedOtel;
-  /** What was added in front of the block when it was appended at the end (newline, blank line). */
-  appendedPrefix?: string;
-}
+export { planUninstall, type UninstallPlan } from './config-uninstall-plan';
+export { recogniseOwnBlock, type InstallRecord, type RefuseCode, type RemovedOtelRange, type ReplacedOtel } from './config-edit-analysis';
 
 export interface InstallOptions {
   /** Replace a user's own [otel] that exports elsewhere (it is restored by uninstall). */
@@ -58,9 +31,13 @@ export interface InstallOptions {
   previous?: InstallRecord | null;
   /** How messages name the file, e.g. "~/.codex/config.toml". */
   fileLabel?: string;
+  /**
+   * How a refusal tells the user to force it, in the words of the command that asked: install and
+   * repair say "rerun with --force"; doctor names the repair command. Every flag a message
+   * suggests must exist on the command it names (test/cli/suggested-flags.test.ts).
+   */
+  forceHint?: string;
 }
-
-export type RefuseCode = 'invalid-toml' | 'foreign-otel' | 'layout' | 'verify-failed' | 'file-access';
 
 export type InstallPlan =
   | { kind: 'unchanged'; managedByBeacon: boolean; message: string }
@@ -71,52 +48,13 @@ export type InstallPlan =
       created: boolean;
       /** A user's own otel table that this write replaces (only with force, or when it exported nowhere). */
       replaced?: { text: string; summary: string };
-      /** An earlier Beacon block is being updated (other port, spans, prompt setting). */
+      /** An earlier Beacon block is being updated (other port, spans, prompt setting, or edited by hand). */
       updatedOwnBlock: boolean;
+      /** What undoing the earlier block found, e.g. that someone had edited it (for the report). */
+      notes: string[];
       record: InstallRecord;
     }
   | { kind: 'refuse'; code: RefuseCode; reason: string };
-
-export type UninstallPlan =
-  | { kind: 'write'; newText: string; exact: boolean; restoredUserOtel: boolean; notes: string[] }
-  | { kind: 'delete'; exact: boolean; notes: string[] }
-  | { kind: 'unchanged'; reason: string }
-  | { kind: 'conflict'; reason: string }
-  | { kind: 'refuse'; code: RefuseCode; reason: string };
-
-interface Layout {
-  doc: Record<string, unknown>;
-  statements: Statement[];
-  ranges: OtelRange[];
-}
-
-class PlanError extends Error {
-  constructor(readonly code: RefuseCode, message: string) {
-    super(message);
-  }
-}
-
-function analyze(text: string, label: string): Layout {
-  let doc: Record<string, unknown>;
-  try {
-    doc = parseToml(text);
-  } catch (err) {
-    const e = tomlErrorSummary(err);
-    throw new PlanError('invalid-toml', `${label} is not valid TOML (line ${e.line}: ${e.message}); fix it first, Beacon did not change it`);
-  }
-  let statements: Statement[];
-  try {
-    statements = scanStatements(text);
-  } catch (err) {
-    const detail = err instanceof TomlLayoutError ? err.message : String(err);
-    throw new PlanError('layout', `Beacon could not map the layout of ${label} (${detail}); it did not change it`);
-  }
-  return { doc, statements, ranges: findOtelRanges(statements) };
-}
-
-const normalizeEol = (s: string) => s.replace(/\r\n/g, '\n');
-const joinRanges = (text: string, ranges: OtelRange[]) => ranges.map((r) => text.slice(r.start, r.end)).join('');
-const contentOf = (text: string) => (hasBom(text) ? text.slice(1) : text);
 
 /** Whole lines of `text` ending at `pos` (a line start), back to and including the `n`th non-blank one. */
 function linesBefore(text: string, pos: number, n: number): string {
@@ -209,59 +147,13 @@ function verifyEdit(label: string, before: Layout, beforeText: string, afterText
   }
 }
 
-function foreignExports(text: string, port: number): Array<{ key: string; ex: ExporterInspection }> {
-  const insp = inspectOtel(text, { port });
-  const out: Array<{ key: string; ex: ExporterInspection }> = [];
-  for (const [key, ex] of [['exporter', insp.logs], ['metrics_exporter', insp.metrics], ['trace_exporter', insp.traces]] as const) {
-    if ((ex.kind === 'otlp-http' || ex.kind === 'otlp-grpc') && !ex.pointsAtCollector) out.push({ key, ex });
-  }
-  return out;
-}
-
-function summarizeOtel(text: string): string {
-  const insp = inspectOtel(text);
-  const parts = [`exporter ${describeExporter(insp.logs)}`, `metrics_exporter ${describeExporter(insp.metrics)}`, `trace_exporter ${describeExporter(insp.traces)}`];
-  if (insp.environment !== undefined) parts.push(`environment "${insp.environment}"`);
-  if (insp.logUserPrompt !== undefined) parts.push(`log_user_prompt ${insp.logUserPrompt}`);
-  return `[otel] ${parts.join(', ')}`;
-}
-
 /**
- * If the otel table of `text` is exactly a block Beacon renders for some settings (marker
- * included), return those settings. Used when no install record is available.
- */
-export function recogniseOwnBlock(text: string): OtelSettings | null {
-  let layout: Layout;
-  try {
-    layout = analyze(text, 'config');
-  } catch {
-    return null;
-  }
-  if (layout.ranges.length !== 1 || layout.ranges[0].kind !== 'section') return null;
-  const source = normalizeEol(joinRanges(text, layout.ranges));
-  if (!hasManagedMarker(source)) return null;
-  const insp = inspectOtel(text);
-  const m = insp.logs.endpoint ? /^http:\/\/127\.0\.0\.1:(\d+)\/v1\/logs$/.exec(insp.logs.endpoint) : null;
-  if (!m || insp.logUserPrompt === undefined) return null;
-  const settings: OtelSettings = { port: Number(m[1]), environment: insp.environment, logUserPrompt: insp.logUserPrompt, includeSpans: insp.traces.kind === 'otlp-http' };
-  try {
-    return renderOtelBlock(settings) === source ? settings : null;
-  } catch {
-    return null;
-  }
-}
-
-function refuseFrom(err: unknown): { kind: 'refuse'; code: RefuseCode; reason: string } {
-  if (err instanceof PlanError) return { kind: 'refuse', code: err.code, reason: err.message };
-  throw err;
-}
-
-/**
- * Decide what `beacon endpoint install` does to one config file.
+ * Decide what `beacon endpoint install` (and repair, and doctor --fix) does to one config file.
  * @param text the file's current text, or null when it does not exist.
  */
 export function planInstall(text: string | null, desired: OtelSettings, opts: InstallOptions): InstallPlan {
   const label = opts.fileLabel ?? 'config.toml';
+  const forceHint = opts.forceHint ?? 'rerun with --force';
   try {
     const current = text === null ? null : analyze(text, label);
     const wanted = desiredOtelValue(desired);
@@ -274,18 +166,41 @@ export function planInstall(text: string | null, desired: OtelSettings, opts: In
     }
 
     // The file as it would be without Beacon: an earlier install is undone first, so the record
-    // always points at the user's own text, never at an older Beacon block.
+    // always points at the user's own text from before the FIRST install, never at a Beacon
+    // block (as written, or as someone edited it since: a marked block is Beacon's either way).
     let base: string | null = text;
     let carried: ReplacedOtel | undefined;
     let updatedOwnBlock = false;
-    if (text !== null) {
-      let undo: UninstallPlan | null = opts.previous ? planUninstall(text, opts.previous, { fileLabel: label }) : null;
-      const fromRecord = undo !== null && (undo.kind === 'write' || undo.kind === 'delete');
-      if (!fromRecord) undo = recogniseOwnBlock(text) ? planUninstall(text, null, { fileLabel: label }) : null;
+    let notes: string[] = [];
+    if (text !== null && current && (opts.previous || current.ranges.length > 0)) {
+      const marked = isMarkedOtel(text, current);
+      let undo: UninstallPlan | null = null;
+      if (opts.previous) {
+        if (current.ranges.length > 0 && !marked && !sameAsRecorded(text, current, opts.previous, label)) {
+          // A table without Beacon's marker, written since install: the user's. Replacing one
+          // that exports elsewhere needs --force; either way uninstall later restores the file
+          // as it was before the first install (the record), which the message says.
+          const foreign = foreignExports(text, desired.port);
+          if (foreign.length > 0 && !opts.force) {
+            return {
+              kind: 'refuse',
+              code: 'foreign-otel',
+              reason: `${label} has an [otel] table of its own since Beacon's install, exporting Codex telemetry to ${describeForeign(foreign)}; ${forceHint} to replace it with Beacon's block (uninstall then restores ${label} as it was before Beacon's first install)`,
+            };
+          }
+        }
+        undo = planUninstall(text, opts.previous, { fileLabel: label, takeOverUnmarked: true });
+        carried = opts.previous.replacedOtel;
+      } else if (marked) {
+        undo = planUninstall(text, null, { fileLabel: label, adoptMarked: true });
+      }
+      if (undo && (undo.kind === 'conflict' || undo.kind === 'refuse')) {
+        return { kind: 'refuse', code: undo.kind === 'refuse' ? undo.code : 'verify-failed', reason: undo.reason };
+      }
       if (undo && (undo.kind === 'write' || undo.kind === 'delete')) {
         base = undo.kind === 'write' ? undo.newText : null;
-        carried = fromRecord ? opts.previous?.replacedOtel : undefined;
-        updatedOwnBlock = true;
+        notes = undo.notes;
+        updatedOwnBlock = marked || current.ranges.length === 0;
       }
     }
 
@@ -295,14 +210,13 @@ export function planInstall(text: string | null, desired: OtelSettings, opts: In
     if (baseLayout.doc.otel !== undefined) {
       const otelText = joinRanges(baseText, baseLayout.ranges);
       const foreign = foreignExports(baseText, desired.port);
+      // The user's original, already replaced (and recorded) by an earlier forced install.
       const alreadyAllowed = carried !== undefined && carried.text === otelText;
       if (foreign.length > 0 && !opts.force && !alreadyAllowed) {
-        const where = [...new Set(foreign.map((f) => f.ex.endpoint ?? f.ex.kind))].join(', ');
-        const keys = foreign.map((f) => f.key).join(', ');
         return {
           kind: 'refuse',
           code: 'foreign-otel',
-          reason: `${label} already exports Codex telemetry to ${where} ([otel] ${keys}); rerun with --force to replace it (it will be restored by uninstall)`,
+          reason: `${label} already exports Codex telemetry to ${describeForeign(foreign)}; ${forceHint} to replace it (it will be restored by uninstall)`,
         };
       }
       replaced = { text: otelText, summary: summarizeOtel(baseText), ranges: [] };
@@ -323,6 +237,7 @@ export function planInstall(text: string | null, desired: OtelSettings, opts: In
       created: text === null,
       replaced: replaced ? { text: replaced.text, summary: replaced.summary } : undefined,
       updatedOwnBlock,
+      notes,
       record,
     };
   } catch (err) {
@@ -330,127 +245,7 @@ export function planInstall(text: string | null, desired: OtelSettings, opts: In
   }
 }
 
-/** Where a removed range goes back in `text` (the current file without our block). */
-function locate(text: string, statements: Statement[], r: RemovedOtelRange): number {
-  const start = hasBom(text) ? 1 : 0;
-  const atLineStart = (i: number) => i === start || text[i - 1] === '\n';
-  const unique = (needle: string): number => {
-    let found = -1;
-    for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
-      if (!atLineStart(i)) continue;
-      if (found >= 0) return -1;
-      found = i;
-    }
-    return found;
-  };
-  if (r.anchorBefore !== '') {
-    const b = unique(r.anchorBefore);
-    if (b >= 0) return b + r.anchorBefore.length;
-  }
-  if (r.anchorAfter !== '') {
-    const a = unique(r.anchorAfter);
-    if (a >= 0) return a;
-  }
-  if (r.anchorBefore === '') return start;
-  if (r.anchorAfter === '') return text.length;
-  if (r.kind === 'root-key') return statements.find((s) => s.kind === 'header')?.start ?? text.length;
-  return text.length;
-}
-
-/**
- * Put the user's removed otel pieces back into `text`. The piece our block replaced goes exactly
- * where our block was (`blockAt`); the others are found by the lines that surrounded them.
- */
-function restoreRanges(text: string, ranges: RemovedOtelRange[], blockAt: number | null): string {
-  const statements = scanStatements(text);
-  const eol = detectEol(text);
-  const placed = ranges
-    .map((r, i) => ({ r, i, pos: r.replacedByBlock && blockAt !== null ? blockAt : locate(text, statements, r) })).sort((x, y) => x.pos - y.pos || x.i - y.i);
-  let out = '';
-  let at = 0;
-  for (const { r, pos } of placed) {
-    out += text.slice(at, pos);
-    at = pos;
-    if (out.length > 0 && contentOf(out).length > 0 && !out.endsWith('\n')) out += eol;
-    out += r.text;
-    if (!r.text.endsWith('\n') && pos < text.length) out += eol;
-  }
-  return out + text.slice(at);
-}
-
-/**
- * Decide what `beacon endpoint uninstall` does to one config file.
- * @param currentText the file now (null: it no longer exists).
- * @param record what install stored; null when the manifest is lost: then only a block that is
- *   exactly Beacon's (marker included) is removed.
- */
-export function planUninstall(currentText: string | null, record: InstallRecord | null, opts: { fileLabel?: string } = {}): UninstallPlan {
-  const label = opts.fileLabel ?? 'config.toml';
-  if (currentText === null) return { kind: 'unchanged', reason: `${label} no longer exists; nothing to remove` };
-  if (record && currentText === record.after) {
-    // Untouched since install: put back the exact bytes.
-    return record.before === null ? { kind: 'delete', exact: true, notes: [] } : { kind: 'write', newText: record.before, exact: true, restoredUserOtel: record.replacedOtel !== undefined, notes: [] };
-  }
-  try {
-    const current = analyze(currentText, label);
-    const notes: string[] = [];
-    const ourSource = record ? normalizeEol(joinRanges(record.after, analyze(record.after, label).ranges)) : null;
-    const currentSource = normalizeEol(joinRanges(currentText, current.ranges));
-    let stripped = currentText;
-    let blockAt: number | null = null;
-    if (current.ranges.length === 0) {
-      notes.push(`Beacon's [otel] block was already removed from ${label}`);
-    } else if (record ? currentSource === ourSource : recogniseOwnBlock(currentText) !== null) {
-      stripped = cutRanges(currentText, current.ranges);
-      const ours = current.ranges[0];
-      blockAt = current.ranges.length === 1 ? ours.start : null;
-      let head = currentText.slice(0, ours.start);
-      const tail = currentText.slice(ours.end);
-      const eol = detectEol(currentText);
-      // When the block was appended at the end, install also added a newline / blank line in
-      // front of it; take that back too, if nothing but a blank line (or the end) follows it.
-      const prefix = record ? record.appendedPrefix ?? '' : head.endsWith(eol + eol) ? eol : '';
-      if (current.ranges.length === 1 && prefix && head.endsWith(prefix) && (tail === '' || tail.startsWith(eol))) {
-        head = head.slice(0, head.length - prefix.length);
-        if (tail !== '' && contentOf(head) !== '' && !head.endsWith('\n')) head += eol;
-        stripped = head + tail;
-      }
-    } else if (record || hasManagedMarker(currentSource)) {
-      return {
-        kind: 'conflict',
-        reason: `the [otel] block Beacon wrote in ${label} was edited since install; Beacon left it in place (remove the [otel] table yourself if Codex should stop exporting to Beacon)`,
-      };
-    } else {
-      return { kind: 'unchanged', reason: `${label} has no Beacon [otel] block; its [otel] table is the user's own and was left alone` };
-    }
-
-    let restoredUserOtel = false;
-    let result = stripped;
-    if (record?.replacedOtel) {
-      const afterStrip = analyze(stripped, label);
-      if (afterStrip.doc.otel !== undefined) {
-        return { kind: 'conflict', reason: `${label} has a new [otel] table; Beacon did not put back the one it replaced:\n${record.replacedOtel.text}` };
-      }
-      result = restoreRanges(stripped, record.replacedOtel.ranges, blockAt);
-      restoredUserOtel = true;
-    }
-
-    // Verify: parses, everything but otel as the user has it now, otel as the user had it.
-    const expectedOtel = record?.replacedOtel && record.before !== null ? parseToml(record.before).otel : undefined;
-    let check: Layout | null = null;
-    try {
-      check = analyze(result, label);
-    } catch {
-      check = null;
-    }
-    if (!check || !tomlEqual(check.doc.otel, expectedOtel) || !tomlEqual(withoutKey(check.doc, 'otel'), withoutKey(current.doc, 'otel'))) {
-      const original = record?.replacedOtel ? ` Your original [otel] was:\n${record.replacedOtel.text}` : '';
-      return { kind: 'conflict', reason: `Beacon could not safely take its block out of ${label} (it was edited since install); the file was left unchanged.${original}` };
-    }
-    if (record && record.before === null && contentOf(result).trim() === '') return { kind: 'delete', exact: false, notes };
-    if (result === currentText) return { kind: 'unchanged', reason: notes[0] ?? `${label} has nothing of Beacon's` };
-    return { kind: 'write', newText: result, exact: false, restoredUserOtel, notes };
-  } catch (err) {
-    return refuseFrom(err);
-  }
+/** The otel table is byte for byte the one Beacon recorded writing (only its surroundings changed). */
+function sameAsRecorded(text: string, current: Layout, record: InstallRecord, label: string): boolean {
+  return normalizeEol(joinRanges(text, current.ranges)) === normalizeEol(joinRanges(record.after, analyze(record.after, label).ranges));
 }

@@ -148,7 +148,7 @@ describe('applyInstall / applyUninstall on disk', () => {
     expect(existsSync(p)).toBe(false);
   });
 
-  it('a file edited by the user between install and uninstall keeps the edit; an edited block is left and reported', async () => {
+  it('a file edited by the user between install and uninstall keeps the edit; an edited block is still removed, with a note', async () => {
     const p = seed('config.toml', '13-mcp-servers-env.toml');
     const res = await applyInstall(p, S, { force: false });
     const edited = readFileSync(p, 'utf8').replace('startup_timeout_sec = 20', 'startup_timeout_sec = 45');
@@ -160,11 +160,10 @@ describe('applyInstall / applyUninstall on disk', () => {
 
     const res2 = await applyInstall(p, S, { force: false });
     writeFileSync(p, readFileSync(p, 'utf8').replace('environment = "dev"', 'environment = "team"'));
-    const bytes = readFileSync(p);
     const un2 = await applyUninstall(p, res2.record ?? null);
-    expect(un2.outcome).toBe('conflict');
-    expect(un2.reason).toMatch(/was edited since install/);
-    expect(readFileSync(p).equals(bytes)).toBe(true);
+    expect(un2.outcome).toBe('restored');
+    expect(un2.notes.join('\n')).toMatch(/had been edited since it was written/);
+    expect(readFileSync(p, 'utf8')).toBe(now);
   });
 
   it('profile files ($CODEX_HOME/NAME.config.toml) are listed and edited the same way', async () => {

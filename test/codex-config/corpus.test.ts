@@ -131,6 +131,35 @@ describe.each(files.filter((f) => !f.startsWith('invalid-') && !OURS.has(f)))('%
     if (un.kind === 'write') expect(un.newText).toBe(original);
   });
 
+  it("Beacon's block hand-edited to port 9999: a re-install fixes it without --force and never records it as the user's", () => {
+    const first = install(original, S, true);
+    const drifted = first.newText.replace('127.0.0.1:4318/v1/logs', '127.0.0.1:9999/v1/logs');
+    expect(drifted).not.toBe(first.newText);
+    for (const force of [false, true]) {
+      const again = install(drifted, S, force, first.record);
+      expect(again.newText).toBe(first.newText);
+      expect(again.record.before).toBe(original);
+      expect(again.record.replacedOtel?.text).toBe(first.record.replacedOtel?.text);
+      expect(again.notes.join('\n')).toContain('had been edited');
+      expect(planUninstall(again.newText, again.record)).toMatchObject({ kind: 'write', exact: true, newText: original });
+    }
+    // Uninstall straight from the drifted file: the file as it was before the first install.
+    expect(planUninstall(drifted, first.record)).toMatchObject({ kind: 'write', exact: true, newText: original });
+  });
+
+  it('an [otel] of their own written since install is replaced only with --force, and uninstall still gives back the pre-install file', () => {
+    const first = install(original, S, true);
+    const theirs = '[otel]\nexporter = { otlp-http = { endpoint = "https://elsewhere.example/v1/logs", protocol = "binary" } }\n';
+    const ranges = first.newText.indexOf(block);
+    const replacedByUser = first.newText.slice(0, ranges) + theirs.replace(/\n/g, eol) + first.newText.slice(ranges + block.length);
+    const refused = planInstall(replacedByUser, S, { force: false, previous: first.record, forceHint: 'run `beacon endpoint repair --force`' });
+    expect(refused.kind).toBe('refuse');
+    if (refused.kind === 'refuse') expect(refused.reason).toMatch(/has an \[otel\] table of its own since Beacon's install, exporting Codex telemetry to https:\/\/elsewhere\.example\/v1\/logs.*run `beacon endpoint repair --force` to replace it/);
+    const forced = install(replacedByUser, S, true, first.record);
+    expect(forced.record.before).toBe(original);
+    expect(planUninstall(forced.newText, forced.record)).toMatchObject({ kind: 'write', exact: true, newText: original });
+  });
+
   it("user edits made after install survive uninstall, and the user's otel comes back", () => {
     const first = install(original, S, true);
     // The user adds a comment at the top and a table at the end.
@@ -229,12 +258,33 @@ describe('specific layouts', () => {
 });
 
 describe('uninstall edge cases', () => {
-  it('a block the user edited is left in place and reported', () => {
-    const plan = install(read('01-minimal-model.toml'), S, false);
+  it("a block the user edited is still Beacon's (its marker says so): uninstall takes it out and says it had been edited", () => {
+    const original = read('01-minimal-model.toml');
+    const plan = install(original, S, false);
     const edited = plan.newText.replace('environment = "dev"', 'environment = "mine"');
     const un = planUninstall(edited, plan.record);
+    expect(un).toMatchObject({ kind: 'write', exact: true, newText: original });
+    if (un.kind === 'write') expect(un.notes.join('\n')).toMatch(/had been edited since it was written \(now \[otel\].*environment "mine"/);
+  });
+
+  it("an unmarked [otel] the user wrote after install is theirs: uninstall leaves it, says so, and names what the file had before", () => {
+    const plan = install(read('01-minimal-model.toml'), S, false);
+    const theirs = plan.newText.replace(/\[otel\][^]*$/, '[otel]\nexporter = { otlp-http = { endpoint = "https://otel.example.com/v1/logs", protocol = "json" } }\n');
+    const un = planUninstall(theirs, plan.record);
     expect(un.kind).toBe('conflict');
-    if (un.kind === 'conflict') expect(un.reason).toMatch(/was edited since install; Beacon left it in place/);
+    if (un.kind === 'conflict') expect(un.reason).toMatch(/no longer Beacon's block \(its marker comment is gone.*left it in place as yours\. Before install the file had no \[otel\] table/);
+  });
+
+  it('without the manifest, an edited marked block is left by uninstall (what it replaced is unknown) but replaced by install', () => {
+    const plan = install(read('01-minimal-model.toml'), S, false);
+    const edited = plan.newText.replace(':4318/v1/logs', ':9999/v1/logs');
+    expect(planUninstall(edited, null).kind).toBe('conflict');
+    const again = planInstall(edited, S, { force: false });
+    expect(again.kind).toBe('write');
+    if (again.kind !== 'write') return;
+    expect(again.replaced).toBeUndefined();
+    expect(again.record.before).toBe(read('01-minimal-model.toml'));
+    expect(again.newText).toBe(plan.newText);
   });
 
   it('a file created by install is deleted by uninstall; with user additions only our block goes', () => {
