@@ -64,13 +64,53 @@ export function fileProblem(err: unknown, hint?: string): UsageError | null {
   return new UsageError(`cannot ${verb} ${e.path}: ${reasons[e.code]}${hint ? `; ${hint}` : ''}`, 1);
 }
 
+/**
+ * `beacon status` is not a command, but `beacon endpoint status` is: name the command(s) deeper
+ * in the tree that carry the unknown name (or alias), so the error says what to type.
+ */
+export function deeperCommands(program: Command, name: string): string[] {
+  const out: string[] = [];
+  const walk = (cmd: Command, depth: number) => {
+    for (const sub of cmd.commands) {
+      if (depth > 0 && (sub.name() === name || sub.aliases().includes(name))) out.push(`${commandPath(cmd)} ${name}`);
+      walk(sub, depth + 1);
+    }
+  };
+  walk(program, 0);
+  return out;
+}
+
+export function withDeeperSuggestion(program: Command, commanderMessage: string): string {
+  const m = /unknown command '([^']+)'/.exec(commanderMessage);
+  if (!m || /Did you mean/i.test(commanderMessage)) return commanderMessage;
+  const found = deeperCommands(program, m[1]);
+  if (found.length === 0) return commanderMessage;
+  return `${commanderMessage.trimEnd()}; did you mean ${found.map((f) => `\`${f}\``).join(' or ')}?`;
+}
+
+/**
+ * `beacon endpoint install --help | head -1`: the reader goes away and the next write fails with
+ * EPIPE, which Node turns into an uncaught 'error' event and a stack trace. A closed pipe only
+ * means nobody reads any more: stop writing to it quietly and let the command finish with its
+ * own exit code (a script that cares still sees it; nobody sees a crash).
+ */
+export function quietOnClosedPipes(streams: NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
+  for (const stream of streams) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+      throw err;
+    });
+  }
+}
+
 /** Run the CLI: print user errors plainly, never a stack trace for a mistake the user can fix. */
 export async function runCli(program: Command, argv: string[]): Promise<number> {
+  quietOnClosedPipes();
   // Every level (e.g. `endpoint config show`), so commander never calls process.exit itself.
   const override = (cmd: Command): void => {
     cmd.exitOverride();
     const path = commandPath(cmd);
-    cmd.configureOutput({ outputError: (str, write) => write(usageLine(str, path)) });
+    cmd.configureOutput({ outputError: (str, write) => write(usageLine(cmd === program ? withDeeperSuggestion(program, str) : str, path)) });
     for (const sub of cmd.commands) override(sub);
   };
   override(program);

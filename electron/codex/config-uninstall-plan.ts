@@ -136,7 +136,7 @@ export function planUninstall(currentText: string | null, record: InstallRecord 
       return { kind: 'unchanged', reason: `${label} has no Beacon [otel] block; its [otel] table is the user's own and was left alone` };
     }
     if (owner === 'absent') notes.push(`Beacon's [otel] block was already removed from ${label}`);
-    if (owner === 'edited-block') notes.push(`Beacon's [otel] block in ${label} had been edited since it was written (now ${summarizeOtel(currentText)}); removed all the same, as its marker comment says`);
+    if (owner === 'edited-block') notes.push(`Beacon's [otel] block in ${label} had been edited since Beacon wrote it (it was ${summarizeOtel(currentText)}); it carries Beacon's marker comment, so Beacon replaced or removed it as its own`);
     if (owner === 'unmarked') notes.push(`replaced the [otel] table written in ${label} after install (${summarizeOtel(currentText)})`);
 
     let stripped = currentText;

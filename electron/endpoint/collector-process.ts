@@ -4,7 +4,7 @@
  * running") and by `ci start` (a collector that outlives the GitHub step).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, openSync, closeSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { probeCollector, type ProbeResult } from '../collector/probe';
 import { COLLECTOR_NODE_FLAGS } from './collector-runtime-flags';
@@ -42,15 +42,41 @@ export type EnsureResult =
   | { action: 'started'; health: CollectorHealth; pid: number }
   | { action: 'conflict'; message: string; health?: CollectorHealth };
 
-export async function waitForCollector(port: number, timeoutMs: number, expectPid?: number): Promise<ProbeResult> {
+export async function waitForCollector(port: number, timeoutMs: number, expectPid?: number, opts: { accept?: (h: CollectorHealth) => boolean; gone?: () => boolean } = {}): Promise<ProbeResult> {
   const deadline = Date.now() + timeoutMs;
   let last: ProbeResult = { kind: 'none' };
   while (Date.now() < deadline) {
     last = await probeCollector(port, 1000);
-    if (last.kind === 'beacon' && (expectPid === undefined || last.health.pid === expectPid)) return last;
+    if (last.kind === 'beacon' && (expectPid === undefined || last.health.pid === expectPid) && (!opts.accept || opts.accept(last.health))) return last;
+    // A process that already exited will not answer later: stop waiting for it.
+    if (opts.gone?.()) return last;
     await new Promise((r) => setTimeout(r, 100));
   }
   return last;
+}
+
+/**
+ * Why a collector that exited at start did so, in its own words: its last `beacon: ...` line (the
+ * CLI's one-line error) in the output it wrote since `offset`, else its last line. Without this
+ * the real cause (log directory not writable, log locked, port taken) stays in a file nobody opens.
+ */
+export function collectorStartupError(outputFile: string, offset: number): string | undefined {
+  let text: string;
+  try {
+    const fd = openSync(outputFile, 'r');
+    try {
+      const buf = Buffer.alloc(64 * 1024);
+      const n = readSync(fd, buf, 0, buf.length, offset);
+      text = buf.subarray(0, n).toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const own = lines.filter((l) => l.startsWith('beacon: ')).pop();
+  return own ? own.slice('beacon: '.length) : lines.pop();
 }
 
 export async function spawnDetachedCollector(opts: SpawnCollectorOptions): Promise<{ pid: number; health: CollectorHealth }> {
@@ -59,8 +85,16 @@ export async function spawnDetachedCollector(opts: SpawnCollectorOptions): Promi
   if (opts.mode === 'system') args.push('--system');
   if (opts.includeSpans) args.push('--include-codex-spans');
   if (opts.content) args.push('--content', opts.content);
-  mkdirSync(dirname(opts.outputFile), { recursive: true, mode: 0o700 });
-  const fd = openSync(opts.outputFile, 'a', 0o600);
+  let fd: number;
+  let offset = 0;
+  try {
+    mkdirSync(dirname(opts.outputFile), { recursive: true, mode: 0o700 });
+    offset = existsSync(opts.outputFile) ? statSync(opts.outputFile).size : 0;
+    fd = openSync(opts.outputFile, 'a', 0o600);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new Error(`cannot write the collector's output file ${opts.outputFile} (${e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code ?? e.message}); fix the permissions of ${dirname(opts.outputFile)}`);
+  }
   const env = { ...(opts.env ?? process.env) };
   // Inside the app bundle the CLI runs on Electron's binary as plain Node.
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
@@ -73,9 +107,22 @@ export async function spawnDetachedCollector(opts: SpawnCollectorOptions): Promi
   });
   child.unref();
   if (!pid) throw new Error('could not start the collector process');
-  const probe = await waitForCollector(opts.port, opts.readyTimeoutMs ?? 10_000, pid);
-  if (probe.kind !== 'beacon') {
-    throw new Error(`the collector did not become ready on 127.0.0.1:${opts.port}${exited ? ` (it ${exited})` : ''}; see ${opts.outputFile}`);
+  const probe = await waitForCollector(opts.port, opts.readyTimeoutMs ?? 10_000, pid, { gone: () => exited !== undefined });
+  if (probe.kind !== 'beacon' || probe.health.pid !== pid) {
+    const cause = exited ? collectorStartupError(opts.outputFile, offset) : undefined;
+    if (!exited) {
+      // Still starting after the timeout: do not leave an untracked process behind.
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+    }
+    throw new Error(
+      cause
+        ? `the collector could not start: ${cause} (it ${exited})`
+        : `the collector did not become ready on 127.0.0.1:${opts.port}${exited ? ` (it ${exited})` : ' within the time allowed; it was stopped'}; see ${opts.outputFile}`,
+    );
   }
   return { pid, health: probe.health };
 }

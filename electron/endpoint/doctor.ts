@@ -1,8 +1,11 @@
 /**
  * `beacon endpoint doctor [--fix]`: the status checks, plus the safe fixes. Safe means: start the
- * collector, re-apply Beacon's own [otel] block where the manifest says it is ours (never over a
- * user's foreign [otel]: the editor refuses without --force and doctor never passes it), create a
- * missing log directory. Everything else is reported with the exact command to run.
+ * collector, re-apply Beacon's own [otel] block where the manifest says it is ours (also when it
+ * was edited by hand; never over an [otel] table of the user's own: the editor refuses without
+ * --force and doctor never passes it, it names `repair --force` instead), restart a collector
+ * Beacon manages that runs with other settings than config.json, create a missing log
+ * directory. Everything else is reported with the exact command to run.
+ * Exit codes (the CLI): 0 ok or warnings only, 1 a check failed, 2 usage.
  */
 import { applyInstall } from '../codex/config-apply';
 import { readManifest, writeManifest } from './install-manifest';
@@ -10,6 +13,7 @@ import { startCollectorFor } from './lifecycle-collector';
 import { lifecycleContext } from './lifecycle-context';
 import { makeDirs, prepareSystemLogDir } from './lifecycle-files';
 import { otelSettings } from './lifecycle-install';
+import { runRepair } from './lifecycle-repair';
 import { computeStatus, type CheckStatus, type EndpointStatus, type FixKind, type StatusCheck, type StatusOptions } from './status';
 
 export interface DoctorFix {
@@ -59,11 +63,20 @@ async function applyFix(kind: FixKind, s: EndpointStatus, opts: StatusOptions): 
     case 'repair-codex-config': {
       const entry = manifest?.codex_files.find((f) => f.path === s.codex.config_path);
       if (!manifest || !entry) return { result: 'skipped', message: `${s.codex.config_path} is not recorded as Beacon's; run \`beacon endpoint install\`` };
-      const r = await applyInstall(entry.path, otelSettings(manifest.settings), { force: false, previous: entry.record });
-      if (r.outcome === 'refused') return { result: 'skipped', message: `${r.reason ?? 'refused'} (doctor never replaces your own [otel]; \`beacon endpoint install --force\` does, and uninstall restores it)` };
+      const sys = mode === 'system' ? ' --system' : '';
+      const r = await applyInstall(entry.path, otelSettings(manifest.settings), { force: false, previous: entry.record, forceHint: `run \`beacon endpoint repair${sys} --force\`` });
+      if (r.outcome === 'refused') return { result: 'skipped', message: `${r.reason ?? 'refused'} (doctor --fix never replaces an [otel] table of yours)` };
       if (r.record) entry.record = r.record;
       await writeManifest(ctx.paths.manifestFile, manifest);
       return { result: 'applied', message: r.outcome === 'unchanged' ? `${entry.path} already has Beacon's block` : `re-applied Beacon's [otel] block in ${entry.path}` };
+    }
+    case 'restart-collector': {
+      // The collector runs with other settings than config.json: repair applies them (it
+      // restarts only a collector Beacon manages, and says so otherwise).
+      if (!manifest) return { result: 'skipped', message: 'Beacon is not installed, so doctor restarts nothing: run `beacon endpoint install`' };
+      const r = await runRepair({ mode, env: opts.env });
+      const did = r.steps.filter((x) => x.status === 'done').map((x) => `${x.action}${x.detail ? ` (${x.detail})` : ''}`);
+      return r.ok ? { result: 'applied', message: did.length ? did.join('; ') : 'nothing needed restarting' } : { result: 'failed', message: r.errors[0] ?? 'repair failed' };
     }
   }
 }
@@ -73,7 +86,7 @@ export async function runDoctor(opts: StatusOptions & { fix?: boolean } = {}): P
   const fixes: DoctorFix[] = [];
   if (opts.fix) {
     // One fix per kind, in a safe order: directories, config, then the collector.
-    const order: FixKind[] = ['create-log-dir', 'repair-codex-config', 'start-collector'];
+    const order: FixKind[] = ['create-log-dir', 'repair-codex-config', 'start-collector', 'restart-collector'];
     const wanted = status.checks.filter((c) => c.status !== 'ok' && c.fix);
     for (const kind of order) {
       const check = wanted.find((c) => c.fix === kind);

@@ -3,7 +3,8 @@
  * while remembering which ones we created (so uninstall removes exactly those), the system log
  * directory's group, and a short diff of the [otel] section for --dry-run.
  */
-import { chmod, chown, mkdir, readFile, rmdir, stat } from 'node:fs/promises';
+import { constants as fsc } from 'node:fs';
+import { access, chmod, chown, mkdir, readFile, rmdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { findOtelRanges, scanStatements } from '../codex/config-toml-layout';
 
@@ -117,4 +118,27 @@ export function otelDiff(before: string | null, after: string): string {
   const inA = new Set(a);
   const lines = [...a.filter((l) => !inB.has(l)).map((l) => `- ${l}`), ...b.map((l) => (inA.has(l) ? `  ${l}` : `+ ${l}`))];
   return lines.join('\n');
+}
+
+/**
+ * Can a collector write `logPath`? Checked before install writes anything, so an unwritable log
+ * directory is a one-line refusal instead of a collector that dies at start with the cause in
+ * its output file. Like the config editor, a directory or file whose mode has no write bit at
+ * all counts as read-only even for root: someone made it so on purpose.
+ * Returns the problem, or null. A directory that does not exist yet is fine (install creates it).
+ */
+export async function logWriteProblem(logPath: string): Promise<string | null> {
+  const dir = dirname(logPath);
+  const dst = await stat(dir).catch(() => null);
+  if (!dst) return null;
+  const octal = (m: number) => (m & 0o777).toString(8).padStart(4, '0');
+  const fix = `fix it (e.g. \`chmod u+rwx ${dir}\`) and run install again`;
+  if (!dst.isDirectory()) return `the log directory ${dir} is not a directory; move it away and run install again`;
+  if ((dst.mode & 0o222) === 0) return `the log directory ${dir} is read-only (mode ${octal(dst.mode)}), so no collector could write ${logPath}; ${fix}`;
+  if (!(await access(dir, fsc.W_OK | fsc.X_OK).then(() => true, () => false))) return `the log directory ${dir} is not writable for this user (mode ${octal(dst.mode)}); ${fix}`;
+  const fst = await stat(logPath).catch(() => null);
+  if (fst && (!fst.isFile() || (fst.mode & 0o222) === 0 || !(await access(logPath, fsc.W_OK).then(() => true, () => false)))) {
+    return `the runtime log ${logPath} is ${fst.isFile() ? `not writable (mode ${octal(fst.mode)})` : 'not a regular file'}; fix it (e.g. \`chmod u+rw ${logPath}\`) and run install again`;
+  }
+  return null;
 }

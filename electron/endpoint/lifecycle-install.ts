@@ -1,11 +1,18 @@
 /**
  * `beacon endpoint install`: point Codex at the local collector and make sure one runs.
  *
- * Order matters so that a failure leaves nothing half-done: every Codex config file is planned
- * first (a refusal of the main file stops the install before anything is written), the
- * collector port is checked before writing, then files are written, the manifest is saved
- * (uninstall works from here on, even if starting the collector fails), then the collector or
- * the service is started and the manifest updated.
+ * A failed install changes nothing. Every Codex config file is planned first (a refusal of the
+ * main file stops the install before anything is written); the port and the log directory are
+ * checked before writing; then files are written, each one remembered first (InstallUndo), the
+ * manifest is saved (an interrupted install can still be uninstalled), and the collector or the
+ * service is started. If anything fails after the first write, everything is undone (config.toml
+ * byte for byte, config.json, the manifest, the directories, a collector started or stopped on
+ * the way) and the real cause is the error. Steps are reported `done` only when they happened,
+ * `rolled-back` when undone.
+ *
+ * Settings reach a collector only when it starts: a changed content policy, spans setting or
+ * port restarts the collector install manages (lifecycle-collector.ts reconcileCollector), and
+ * a service is restarted by loading it again.
  *
  * Profile files ($CODEX_HOME/NAME.config.toml, read by `codex --profile NAME`) override
  * [otel] when they have their own table. Decision: a profile file WITH an [otel] table gets our
@@ -21,20 +28,20 @@ import { inspectOtel } from '../codex/config-inspect';
 import type { OtelSettings } from '../codex/config-otel-block';
 import { probeCollector } from '../collector/probe';
 import type { ContentPolicy } from '../shared/event';
-import { readConfigFile } from '../shared/atomic-write';
-import { cliEntry } from './collector-process';
-import { COLLECTOR_NODE_FLAGS } from './collector-runtime-flags';
+import { readConfigFile, type ReadFileResult } from '../shared/atomic-write';
 import { defaultEndpointConfig, readEndpointConfig, writeEndpointConfig, type EndpointConfig } from './endpoint-config';
-import { readManifest, writeManifest, type CodexFileEntry, type CodexFileRole, type InstallManifest } from './install-manifest';
-import { startCollectorFor, stopRecordedCollector } from './lifecycle-collector';
-import { codexTargetFile, lifecycleContext, LifecycleError, requireSystemPrivileges, serviceKindFor, serviceManagerFor, type LifecycleContext } from './lifecycle-context';
-import { makeDirs, missingDirs, otelDiff, prepareSystemLogDir } from './lifecycle-files';
-import { DEFAULT_OTLP_PORT, type Mode, type PathEnv } from '../shared/paths';
-import { waitForCollector } from './collector-process';
-import { dirname } from 'node:path';
-import { writeFileAtomic } from '../shared/atomic-write';
-import { serviceFile } from './services/service-manager';
-import { LAUNCHD_LABEL, SYSTEMD_UNIT, launchdPlist, systemdUnit } from './services/unit-files';
+import { readManifest, writeManifest, type CodexFileEntry, type CodexFileRole, type InstallManifest, type ManifestCollector } from './install-manifest';
+import { reconcileCollector, startCollectorFor, stopRecordedCollector } from './lifecycle-collector';
+import { codexTargetFile, lifecycleContext, LifecycleError, requireSystemPrivileges, type LifecycleContext } from './lifecycle-context';
+import { logWriteProblem, makeDirs, missingDirs, otelDiff, prepareSystemLogDir } from './lifecycle-files';
+import type { LifecycleStep } from './lifecycle-report';
+import { InstallUndo } from './lifecycle-rollback';
+import { installService, ServiceInstallError } from './lifecycle-service-install';
+import { lockPathFor } from '../log/log-lock';
+import { DEFAULT_OTLP_PORT, healthFileFor, type Mode, type PathEnv } from '../shared/paths';
+
+export type { LifecycleStep, StepStatus } from './lifecycle-report';
+export { serviceProgram } from './lifecycle-service-install';
 
 export interface InstallOptions {
   mode: Mode;
@@ -52,17 +59,6 @@ export interface InstallOptions {
   service: boolean;
 }
 
-export type StepStatus = 'planned' | 'done' | 'unchanged' | 'skipped' | 'warning' | 'failed';
-
-export interface LifecycleStep {
-  action: string;
-  target?: string;
-  status: StepStatus;
-  detail?: string;
-  /** --dry-run: the otel section before/after ('-' removed, '+' added). */
-  diff?: string;
-}
-
 export interface InstallReport {
   ok: boolean;
   dry_run: boolean;
@@ -73,7 +69,10 @@ export interface InstallReport {
   steps: LifecycleStep[];
   warnings: string[];
   errors: string[];
-  collector: { state: 'started' | 'already-running' | 'not-started' | 'failed'; pid?: number; detail?: string };
+  collector: { state: 'started' | 'restarted' | 'already-running' | 'not-started' | 'failed'; pid?: number; detail?: string };
+  /** A failed install: was every change undone? (false: `rollback_problems` says what is left) */
+  rolled_back?: boolean;
+  rollback_problems?: string[];
 }
 
 interface Target {
@@ -112,20 +111,8 @@ export function otelSettings(s: InstallManifest['settings']): OtelSettings {
   return { port: s.port, environment: s.environment, logUserPrompt: s.log_user_prompt, includeSpans: s.include_codex_spans };
 }
 
-/**
- * The argv of the collector the service runs: this very CLI, `endpoint run`, with the
- * collector's runtime flags between the executable and the script.
- */
-function serviceProgram(ctx: LifecycleContext): { args: string[]; env: Record<string, string> } {
-  const args = [process.execPath, ...COLLECTOR_NODE_FLAGS, cliEntry(), 'endpoint', 'run'];
-  if (ctx.mode === 'system') args.push('--system');
-  const env: Record<string, string> = {};
-  if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
-  if (ctx.mode === 'user' && ctx.env.HOME) env.HOME = ctx.env.HOME;
-  if (ctx.env.BEACON_HOME) env.BEACON_HOME = ctx.env.BEACON_HOME;
-  if (ctx.env.BEACON_SYSTEM_ROOT) env.BEACON_SYSTEM_ROOT = ctx.env.BEACON_SYSTEM_ROOT;
-  return { args, env };
-}
+/** A failure after something was written: the install is rolled back and `message` is the cause. */
+class InstallFailed extends Error {}
 
 export async function runInstall(opts: InstallOptions): Promise<InstallReport> {
   const ctx = lifecycleContext(opts.mode, opts.env ?? process.env);
@@ -153,10 +140,10 @@ export async function runInstall(opts: InstallOptions): Promise<InstallReport> {
     return report;
   };
 
-  // 1. Plan every Codex config file. Nothing is written yet.
+  // 1. Plan every Codex config file. Nothing is written yet; steps stay 'planned' until done.
   const targets = await codexTargets(ctx, !!opts.enforce);
   const previousOf = (path: string): InstallRecord | null => manifest0?.codex_files.find((f) => f.path === path)?.record ?? null;
-  const planned: { t: Target; write: boolean }[] = [];
+  const planned: { t: Target; file: ReadFileResult; step: LifecycleStep }[] = [];
   for (const t of targets) {
     const file = await readConfigFile(t.path).catch((err: Error) => err);
     if (file instanceof Error) {
@@ -178,15 +165,16 @@ export async function runInstall(opts: InstallOptions): Promise<InstallReport> {
     }
     if (plan.kind === 'unchanged') {
       report.steps.push({ action: 'configure_codex', target: t.path, status: 'unchanged', detail: plan.message });
-      planned.push({ t, write: false });
       continue;
     }
     const what = plan.created ? 'create with the [otel] block' : plan.updatedOwnBlock ? "update Beacon's [otel] block" : plan.replaced ? `replace the user's [otel] (${plan.replaced.summary}); uninstall restores it` : 'add the [otel] block';
-    report.steps.push({ action: 'configure_codex', target: t.path, status: opts.dryRun ? 'planned' : 'done', detail: what, diff: opts.dryRun ? otelDiff(file.text, plan.newText) : undefined });
-    planned.push({ t, write: true });
+    const step: LifecycleStep = { action: 'configure_codex', target: t.path, status: 'planned', detail: what, diff: opts.dryRun ? otelDiff(file.text, plan.newText) : undefined };
+    report.steps.push(step);
+    for (const n of plan.notes) report.warnings.push(n);
+    planned.push({ t, file, step });
   }
 
-  // 2. Is the port usable? (before writing, so a conflict changes nothing)
+  // 2. Is the port usable, can the log be written? (before writing, so a problem changes nothing)
   const wantCollector = opts.start && !opts.service;
   if (wantCollector) {
     const probe = await probeCollector(settings.port);
@@ -197,6 +185,10 @@ export async function runInstall(opts: InstallOptions): Promise<InstallReport> {
           `stop it or choose another port with --otlp-http-port`,
       );
     }
+  }
+  if (opts.start) {
+    const problem = await logWriteProblem(ctx.paths.runtimeLog);
+    if (problem) return fail(problem);
   }
 
   const dirs: { dir: string; mode: number }[] = [
@@ -233,116 +225,144 @@ export async function runInstall(opts: InstallOptions): Promise<InstallReport> {
     return report;
   }
 
-  // 3. Write. Directories first, remembering the ones we create.
-  const created = new Set(manifest0?.created_dirs ?? []);
-  for (const d of dirs) for (const c of await makeDirs(d.dir, d.mode)) created.add(c);
-  if (ctx.mode === 'system') {
-    const r = await prepareSystemLogDir(ctx.paths.logDir, ctx.platform);
-    for (const c of r.created) created.add(c);
-    report.steps.push({ action: 'prepare_log_dir', target: ctx.paths.logDir, status: 'done', detail: `mode 0750${r.group ? `, group ${r.group}` : ''}` });
-  }
-
-  const files: CodexFileEntry[] = [...(manifest0?.codex_files ?? [])];
-  for (const { t, write } of planned) {
-    if (!write) continue;
-    const r = await applyInstall(t.path, desired, { force: opts.force, previous: previousOf(t.path), fileLabel: t.label, createMode: ctx.mode === 'system' ? 0o644 : 0o600 });
-    if (r.outcome === 'refused') {
-      if (t.role === 'profile') {
-        report.warnings.push(r.reason ?? `${t.label} refused`);
-        continue;
-      }
-      report.steps.push({ action: 'configure_codex', target: t.path, status: 'failed', detail: r.reason });
-      fail(r.reason ?? `${t.label} could not be written`);
-      break;
-    }
-    if (r.record) {
-      const entry: CodexFileEntry = { path: t.path, role: t.role, record: r.record };
-      if (t.profile) entry.profile = t.profile;
-      const i = files.findIndex((f) => f.path === t.path);
-      if (i >= 0) files[i] = entry;
-      else files.push(entry);
-    }
-  }
-
-  const endpointBefore = manifest0 ? manifest0.endpoint_config.before : await readFile(ctx.paths.configFile, 'utf8').catch(() => null);
-  await writeEndpointConfig(newConfig, ctx.env);
-  report.steps.push({ action: 'write_file', target: ctx.paths.configFile, status: 'done', detail: 'endpoint configuration' });
-
-  const now = new Date().toISOString();
-  const manifest: InstallManifest = {
-    schema: 1,
-    mode: ctx.mode,
-    created_at: manifest0?.created_at ?? now,
-    updated_at: manifest0?.updated_at ?? now,
-    settings,
-    runtime_log: ctx.paths.runtimeLog,
-    collector_output: ctx.collectorOutput,
-    codex_files: files,
-    endpoint_config: { path: ctx.paths.configFile, before: endpointBefore },
-    created_dirs: [...created],
-    service: manifest0?.service ?? null,
-    collector: manifest0?.collector ?? null,
-  };
-  // Saved now: from here on, uninstall can undo whatever follows, even if starting fails.
-  await writeManifest(ctx.paths.manifestFile, manifest);
-  if (!report.ok) return report;
-
-  // 4. Collector: as a service, or a detached background process.
-  if (opts.service) {
-    const sm = serviceManagerFor(ctx);
-    if (!sm) return fail(`no supported service manager on ${ctx.platform}; install without --service (a background collector is started instead)`);
-    // A detached collector we started earlier would hold the port the service needs.
-    const stopped = await stopRecordedCollector(manifest.collector);
-    if (stopped.kind === 'stopped') manifest.collector = null;
-    const prog = serviceProgram(ctx);
-    const spec = { mode: ctx.mode, programArguments: prog.args, stdoutPath: ctx.collectorOutput, stderrPath: ctx.collectorOutput, env: prog.env };
-    if (!opts.start) {
-      // --no-start: the definition is written, nothing is loaded (the next login / boot, or a
-      // later `install --service`, starts it).
-      const kind = serviceKindFor(ctx)!;
-      const file = serviceFile(kind, ctx.mode, ctx.env);
-      await makeDirs(dirname(file), 0o755);
-      await writeFileAtomic(file, kind === 'launchd' ? launchdPlist(spec) : systemdUnit(spec), { mode: 0o644 });
-      manifest.service = { kind, name: kind === 'launchd' ? LAUNCHD_LABEL[ctx.mode] : SYSTEMD_UNIT, file };
-      report.steps.push({ action: 'write_unit', target: file, status: 'done', detail: 'not loaded (--no-start)' });
-      await writeManifest(ctx.paths.manifestFile, manifest);
-      return report;
-    }
-    try {
-      const st = await sm.install(spec);
-      manifest.service = { kind: st.kind, name: st.name, file: st.file };
-      report.steps.push({ action: 'install_service', target: st.file, status: 'done', detail: `${st.kind} ${st.name}` });
-    } catch (err) {
-      await writeManifest(ctx.paths.manifestFile, manifest);
-      return fail(`the service could not be installed: ${(err as Error).message}`);
-    }
-    await writeManifest(ctx.paths.manifestFile, manifest);
-    if (opts.start) {
-      const probe = await waitForCollector(settings.port, 15_000);
-      if (probe.kind === 'beacon') report.collector = { state: 'already-running', pid: probe.health.pid, detail: `the service's collector answers on 127.0.0.1:${settings.port}` };
-      else {
-        report.collector = { state: 'failed', detail: `the service was installed but no collector answers on 127.0.0.1:${settings.port} yet; see ${ctx.collectorOutput}` };
-        report.warnings.push(report.collector.detail!);
-      }
-    }
-    return report;
-  }
-  if (opts.start) {
-    try {
-      const { result, record } = await startCollectorFor(ctx, manifest, 'install', manifest.collector);
-      manifest.collector = record;
-      if (result.action === 'conflict') {
-        report.collector = { state: 'failed', detail: result.message };
-        fail(result.message);
-      } else {
-        report.collector = { state: result.action, pid: result.health.pid };
-        report.steps.push({ action: 'start_collector', target: `127.0.0.1:${settings.port}`, status: result.action === 'started' ? 'done' : 'unchanged', detail: `pid ${result.health.pid}, writing ${result.health.log_path}` });
-      }
-    } catch (err) {
-      report.collector = { state: 'failed', detail: (err as Error).message };
-      fail((err as Error).message);
-    }
-    await writeManifest(ctx.paths.manifestFile, manifest);
+  // 3. Write and start, undoing everything if any of it fails.
+  const undo = new InstallUndo();
+  try {
+    await writeAndStart();
+  } catch (err) {
+    const cause = err instanceof InstallFailed || err instanceof ServiceInstallError ? err.message : describeError(err);
+    fail(cause);
+    if (cause.includes(ctx.collectorOutput)) undo.keep(ctx.collectorOutput);
+    const problems = await undo.rollback();
+    for (const s of report.steps) if (s.status === 'done') s.status = 'rolled-back';
+    report.rolled_back = problems.length === 0;
+    if (problems.length) report.rollback_problems = problems;
+    if (report.collector.state !== 'failed') report.collector = { state: 'not-started' };
   }
   return report;
+
+  async function writeAndStart(): Promise<void> {
+    const created = new Set(manifest0?.created_dirs ?? []);
+    const made = async (list: string[]) => {
+      undo.createdDirs(list);
+      for (const c of list) created.add(c);
+    };
+    for (const d of dirs) await made(await makeDirs(d.dir, d.mode));
+    if (ctx.mode === 'system') {
+      const r = await prepareSystemLogDir(ctx.paths.logDir, ctx.platform);
+      await made(r.created);
+      report.steps.push({ action: 'prepare_log_dir', target: ctx.paths.logDir, status: 'done', detail: `mode 0750${r.group ? `, group ${r.group}` : ''}` });
+    }
+
+    const files: CodexFileEntry[] = [...(manifest0?.codex_files ?? [])];
+    for (const { t, file, step } of planned) {
+      await undo.remember(file.realPath, file.bytes);
+      const r = await applyInstall(t.path, desired, { force: opts.force, previous: previousOf(t.path), fileLabel: t.label, createMode: ctx.mode === 'system' ? 0o644 : 0o600 });
+      if (r.outcome === 'refused') {
+        if (t.role === 'profile') {
+          step.status = 'skipped';
+          report.warnings.push(r.reason ?? `${t.label} refused`);
+          continue;
+        }
+        step.status = 'failed';
+        throw new InstallFailed(r.reason ?? `${t.label} could not be written`);
+      }
+      if (r.plan.kind === 'write') undo.wrote(r.path, r.plan.newText);
+      step.status = r.outcome === 'unchanged' ? 'unchanged' : 'done';
+      if (r.record) {
+        const entry: CodexFileEntry = { path: t.path, role: t.role, record: r.record };
+        if (t.profile) entry.profile = t.profile;
+        const i = files.findIndex((f) => f.path === t.path);
+        if (i >= 0) files[i] = entry;
+        else files.push(entry);
+      }
+    }
+
+    const endpointBefore = manifest0 ? manifest0.endpoint_config.before : await readFile(ctx.paths.configFile, 'utf8').catch(() => null);
+    await undo.remember(ctx.paths.configFile);
+    await writeEndpointConfig(newConfig, ctx.env);
+    report.steps.push({ action: 'write_file', target: ctx.paths.configFile, status: 'done', detail: 'endpoint configuration' });
+
+    const now = new Date().toISOString();
+    const manifest: InstallManifest = {
+      schema: 1,
+      mode: ctx.mode,
+      created_at: manifest0?.created_at ?? now,
+      updated_at: manifest0?.updated_at ?? now,
+      settings,
+      runtime_log: ctx.paths.runtimeLog,
+      collector_output: ctx.collectorOutput,
+      codex_files: files,
+      endpoint_config: { path: ctx.paths.configFile, before: endpointBefore },
+      created_dirs: [...created],
+      service: manifest0?.service ?? null,
+      collector: manifest0?.collector ?? null,
+    };
+    await undo.remember(ctx.paths.manifestFile);
+    // Saved before starting anything: an install interrupted from here on (Ctrl-C, a crash)
+    // can still be undone by `beacon endpoint uninstall`. A failure rolls this back too.
+    await writeManifest(ctx.paths.manifestFile, manifest);
+
+    // 4. Collector: as a service, or a detached background process. What it creates on its
+    // way up is removed again if the install fails.
+    if (opts.start) {
+      await undo.removeIfCreated([ctx.collectorOutput, healthFileFor(ctx.paths.runtimeLog), lockPathFor(ctx.paths.runtimeLog)]);
+      await undo.removeIfCreated([ctx.paths.runtimeLog], true);
+    }
+    if (opts.service) {
+      // A detached collector we started earlier would hold the port the service needs.
+      const stopped = await stopRecordedCollector(manifest.collector);
+      if (stopped.kind === 'stopped') {
+        const old = manifest.collector!;
+        manifest.collector = null;
+        if (manifest0) undo.afterFiles(`restart the collector (pid ${old.pid}) that install stopped`, () => restartPrevious(ctx, manifest0, old));
+      }
+      await installService(ctx, manifest, manifest0?.service ?? null, opts.start, undo, report.steps);
+      if (opts.start) report.collector = { state: 'already-running', detail: `the service's collector answers on 127.0.0.1:${settings.port}` };
+    } else if (opts.start) {
+      const rc = await reconcileCollector(ctx, manifest, manifest.collector, 'install');
+      report.steps.push(...rc.steps);
+      if (rc.startedNew) {
+        const started = rc.startedNew;
+        undo.onRollback(`stop the collector install started (pid ${started.pid})`, async () => {
+          const s = await stopRecordedCollector(started);
+          if (s.kind === 'failed') throw new Error(s.message);
+        });
+      }
+      if (rc.stoppedPrevious && manifest0) {
+        const old = rc.stoppedPrevious;
+        undo.afterFiles(`restart the collector (pid ${old.pid}) with its earlier settings`, () => restartPrevious(ctx, manifest0, old));
+      }
+      if (!rc.ok) {
+        report.collector = { state: 'failed', detail: rc.error };
+        throw new InstallFailed(rc.error ?? 'the collector could not be started');
+      }
+      manifest.collector = rc.record;
+      report.collector = { state: rc.state === 'failed' ? 'failed' : rc.state, pid: rc.health?.pid };
+      if (rc.warning) report.warnings.push(rc.warning);
+    }
+    // Last: the manifest says what is installed only once all of it is.
+    await writeManifest(ctx.paths.manifestFile, manifest);
+  }
+}
+
+/**
+ * Rollback of a collector install stopped: start it again with the earlier install's settings
+ * and record its new pid in the (restored) manifest, so uninstall can still stop it.
+ */
+async function restartPrevious(ctx: LifecycleContext, manifest0: InstallManifest, old: ManifestCollector): Promise<void> {
+  const { result, record } = await startCollectorFor(ctx, manifest0, old.started_by, null);
+  if (result.action === 'conflict') throw new Error(result.message);
+  const m = await readManifest(ctx.paths.manifestFile);
+  if (m && record) {
+    m.collector = record;
+    await writeManifest(ctx.paths.manifestFile, m);
+  }
+}
+
+/** An unexpected error (a file system problem mid-install) as one line naming the path. */
+function describeError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code && e.path) return `${e.message}`;
+  return e?.message ?? String(err);
 }

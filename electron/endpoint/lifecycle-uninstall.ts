@@ -1,7 +1,9 @@
 /**
  * `beacon endpoint uninstall`: remove what install added and nothing else, from the manifest.
- * Each Codex file goes back through the editor's applyUninstall (exact original bytes when the
- * file was not touched since; otherwise only our block is taken out). Whatever cannot be undone
+ * Each Codex file goes back through the editor's applyUninstall: its [otel] becomes what it was
+ * before the first install (Beacon's block goes even if someone edited it: its marker says so),
+ * byte for byte when nothing else in the file changed since; otherwise the user's later edits
+ * outside [otel] are kept and the output says so instead of "exact". Whatever cannot be undone
  * (our block edited by the user, a file that cannot be written, a collector that will not stop)
  * is listed in `left_behind` and makes the command fail, instead of printing success over it.
  */
@@ -83,9 +85,11 @@ export async function runUninstall(opts: UninstallOptions): Promise<UninstallRep
       case 'deleted':
         report.done.push(`removed ${r.path} (install had created it)`);
         break;
-      case 'edited':
-        report.done.push(`removed Beacon's [otel] block from ${r.path}, keeping your later edits`);
+      case 'edited': {
+        const restored = r.plan?.kind === 'write' && r.plan.restoredUserOtel;
+        report.done.push(`removed Beacon's [otel] block from ${r.path}${restored ? ' and put back your own [otel] from before install' : ''}, keeping your later edits elsewhere in the file`);
         break;
+      }
       case 'unchanged':
         report.notes.push(r.reason ?? `${r.path}: nothing to undo`);
         break;

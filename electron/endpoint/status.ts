@@ -20,13 +20,14 @@ import { VERSION } from '../shared/version';
 import { readEndpointConfig, defaultEndpointConfig, type EndpointConfig } from './endpoint-config';
 import { readManifest, type InstallManifest } from './install-manifest';
 import { checkEnvironment, listCodexAppServers, type CodexProcess, type EnvFinding } from './lifecycle-codex-runtime';
+import { collectorSettingsDiff, managedBy } from './lifecycle-collector';
 import { codexTargetFile, lifecycleContext, serviceManagerFor, systemCodexFiles, type LifecycleContext } from './lifecycle-context';
 import { formatAge, readLastEvent, resolveLogSource, type LastEvent, type LogSource } from './log-source';
 import { healthFileFor, type Mode, type PathEnv } from '../shared/paths';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 /** What `doctor --fix` may do for a check (only safe actions). */
-export type FixKind = 'start-collector' | 'repair-codex-config' | 'create-log-dir';
+export type FixKind = 'start-collector' | 'repair-codex-config' | 'create-log-dir' | 'restart-collector';
 
 export interface StatusCheck {
   /** Stable id, e.g. "collector", "codex_logs", "env:OTEL_EXPORTER_OTLP_COMPRESSION". */
@@ -79,6 +80,13 @@ export interface CollectorStatus {
   write_status?: string;
   write_reason?: string;
   detail?: string;
+  /** What /healthz says it runs with. */
+  content?: ContentPolicy;
+  include_spans?: boolean;
+  /** How it differs from config.json (empty: runs as configured). Settings reach it only at start. */
+  settings_mismatch?: string[];
+  /** Who may restart it: the install's detached collector, the install's service, or nobody (the app, a terminal). */
+  managed_by?: 'detached' | 'service' | null;
 }
 
 export interface EndpointStatus {
@@ -212,6 +220,8 @@ function collectorFrom(port: number, probe: ProbeResult): CollectorStatus {
     last_event_at: (h.stats as { lastEventAt?: string } | undefined)?.lastEventAt,
     write_status: h.write?.status,
     write_reason: h.write?.reason,
+    content: h.content,
+    include_spans: h.include_spans,
   };
 }
 
@@ -237,7 +247,7 @@ export async function computeStatus(opts: StatusOptions = {}): Promise<EndpointS
   } catch (err) {
     manifestError = (err as Error).message;
   }
-  if (configError && manifest) {
+  if ((configError || !configExists) && manifest) {
     // config.json is unreadable but install recorded its settings: check THAT install (the one
     // `repair` restores) instead of the defaults, or a healthy collector on the installed port
     // would be reported as "not running on 4318".
@@ -250,6 +260,13 @@ export async function computeStatus(opts: StatusOptions = {}): Promise<EndpointS
   const codexPort = portOf(codex.logs);
   const codexProbe = codexPort !== null && codexPort !== port ? await probeCollector(codexPort) : probe;
   const collector = collectorFrom(port, probe);
+  if (probe.kind === 'beacon') {
+    const wanted = { port, runtime_log: expectedLog, content: config.content, include_codex_spans: config.include_codex_spans };
+    // A collector writing another log is the runtime_log_source check's (it knows which log has
+    // the events and which way to fix it); this one is about the settings that shape events.
+    collector.settings_mismatch = collectorSettingsDiff(probe.health, wanted, configExists ? 'config.json says' : 'the install manifest says').filter((d) => !d.startsWith('log '));
+    collector.managed_by = managedBy(probe.health, manifest);
+  }
   const source = resolveLogSource({ mode, expectedLog, codexPort, probe: codexProbe.kind === 'beacon' ? codexProbe : probe });
   const readLog = source.live_log ?? expectedLog;
   const logStat = await stat(readLog).catch(() => null);
@@ -331,6 +348,18 @@ function deriveChecks(s: EndpointStatus, manifest: InstallManifest | null): Stat
     checks.push({ id: 'collector', status: 'fail', message: `no collector answers on 127.0.0.1:${c.port}: Codex events are lost`, action: s.install.installed ? repairCmd : installCmd, fix: 'start-collector' });
   } else {
     checks.push({ id: 'collector', status: 'fail', message: `port ${c.port} on 127.0.0.1 is held by another program (${c.detail}), not a Beacon collector`, action: `free the port, or reinstall on another one: ${installCmd} --otlp-http-port <port>` });
+  }
+  const mismatch = c.state === 'up' ? c.settings_mismatch ?? [] : [];
+  if (mismatch.length) {
+    const managed = !!c.managed_by;
+    const content = mismatch.some((m) => m.startsWith('content '));
+    checks.push({
+      id: 'collector_settings',
+      status: 'fail',
+      message: `the collector on 127.0.0.1:${c.port} (pid ${c.pid}) runs with ${mismatch.join('; ')}: ${content ? 'events are written under the old content policy' : 'the configured settings are not in effect'} (a collector reads its settings only when it starts)`,
+      action: managed ? repairCmd : `restart that collector so it reads ${s.config.path}: quit and reopen the Beacon app, or stop pid ${c.pid} and run \`${repairCmd}\``,
+      fix: managed ? 'restart-collector' : undefined,
+    });
   }
   if (s.log.warning) checks.push({ id: 'runtime_log_source', status: 'warn', message: s.log.warning, action: s.log.action });
   if (c.state === 'up' && !s.log.exists && !s.log.warning) {

@@ -162,7 +162,7 @@ describe('applyInstall / applyUninstall on disk', () => {
     writeFileSync(p, readFileSync(p, 'utf8').replace('environment = "dev"', 'environment = "team"'));
     const un2 = await applyUninstall(p, res2.record ?? null);
     expect(un2.outcome).toBe('restored');
-    expect(un2.notes.join('\n')).toMatch(/had been edited since it was written/);
+    expect(un2.notes.join('\n')).toMatch(/had been edited since Beacon wrote it/);
     expect(readFileSync(p, 'utf8')).toBe(now);
   });
 

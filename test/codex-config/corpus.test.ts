@@ -264,7 +264,7 @@ describe('uninstall edge cases', () => {
     const edited = plan.newText.replace('environment = "dev"', 'environment = "mine"');
     const un = planUninstall(edited, plan.record);
     expect(un).toMatchObject({ kind: 'write', exact: true, newText: original });
-    if (un.kind === 'write') expect(un.notes.join('\n')).toMatch(/had been edited since it was written \(now \[otel\].*environment "mine"/);
+    if (un.kind === 'write') expect(un.notes.join('\n')).toMatch(/had been edited since Beacon wrote it \(it was \[otel\].*environment "mine"/);
   });
 
   it("an unmarked [otel] the user wrote after install is theirs: uninstall leaves it, says so, and names what the file had before", () => {

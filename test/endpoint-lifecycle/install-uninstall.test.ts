@@ -148,17 +148,29 @@ describe('endpoint install', () => {
     expect(readFileSync(join(s.codexHome, 'work.config.toml'), 'utf8')).toBe(withOtel);
   });
 
-  it('uninstall lists a block the user edited, leaves it, and exits non-zero', async () => {
+  it("uninstall takes out Beacon's block even after a hand edit (its marker says so) and gives the file back exactly", async () => {
     const s = await sandbox({ config: BASE });
     const cfg = join(s.codexHome, 'config.toml');
     expect((await s.beacon(['endpoint', 'install', '--no-start', '--otlp-http-port', String(s.port)])).code).toBe(0);
-    const edited = readFileSync(cfg, 'utf8').replace('environment = "dev"', 'environment = "laptop"');
-    writeFileSync(cfg, edited);
+    writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('environment = "dev"', 'environment = "laptop"'));
+    const u = await s.beacon(['endpoint', 'uninstall']);
+    expect(u.code, u.stdout + u.stderr).toBe(0);
+    expect(u.stdout).toContain(`restored ${cfg} to its exact content before install`);
+    expect(u.stdout).toMatch(/note: Beacon's \[otel\] block in .* had been edited since Beacon wrote it \(it was .*environment "laptop"/);
+    expect(readFileSync(cfg, 'utf8')).toBe(BASE);
+  });
+
+  it('uninstall leaves an [otel] table the user wrote in place of Beacon\'s (no marker), says why, and exits non-zero', async () => {
+    const s = await sandbox({ config: BASE });
+    const cfg = join(s.codexHome, 'config.toml');
+    expect((await s.beacon(['endpoint', 'install', '--no-start', '--otlp-http-port', String(s.port)])).code).toBe(0);
+    const theirs = BASE + '\n[otel]\nexporter = { otlp-http = { endpoint = "https://otel.example.com/v1/logs", protocol = "json" } }\n';
+    writeFileSync(cfg, theirs);
     const u = await s.beacon(['endpoint', 'uninstall', '--json']);
     expect(u.code).toBe(1);
     const rep = parseJsonOut(u);
-    expect(rep.left_behind).toEqual([expect.objectContaining({ item: cfg, reason: expect.stringContaining('was edited since install') })]);
-    expect(readFileSync(cfg, 'utf8')).toBe(edited);
+    expect(rep.left_behind).toEqual([expect.objectContaining({ item: cfg, reason: expect.stringContaining("is no longer Beacon's block (its marker comment is gone") })]);
+    expect(readFileSync(cfg, 'utf8')).toBe(theirs);
     expect(existsSync(join(s.beaconDir, 'config.json'))).toBe(false); // the rest still went
   });
 

@@ -1,7 +1,7 @@
 /**
  * Read-only endpoint commands: `discover`, `status`, `config show`, and `doctor` (read-only
- * unless --fix). Exit codes: status, discover and config show exit 0 whatever the health (they
- * report; a broken config.json is exit 1); doctor exits 1 when any check fails.
+ * unless --fix). Exit codes: status 0 ok / 1 fail / 3 warn (STATUS_EXIT); discover and config
+ * show exit 0 (a broken config.json is exit 1); doctor exits 1 when any check fails.
  */
 import type { Command } from 'commander';
 import { inspectOtel } from '../../codex/config-inspect';
@@ -22,6 +22,19 @@ function formatDiscovery(d: CodexDiscovery): string {
   return L.join('\n') + '\n';
 }
 
+/**
+ * `endpoint status` exit codes, so a script or an MDM check can act on the verdict without
+ * parsing text: documented in its --help and the README. Warnings get their own code (3) rather
+ * than 0: "works, but look" is not "healthy" for a fleet check, and not a failure either.
+ */
+export const STATUS_EXIT = { ok: 0, fail: 1, warn: 3 } as const;
+const STATUS_EXIT_HELP =
+  '\nExit status (also with --json):\n' +
+  '  0  OK: the collector is up and Codex telemetry reaches it\n' +
+  '  1  FAIL: at least one check failed (events are lost or cannot reach Beacon); the FAIL lines say what to run\n' +
+  '  2  usage error (unknown option, --user with --system)\n' +
+  '  3  WARN: working, with warnings (e.g. not installed in this mode, a stale Codex app-server)';
+
 export function registerEndpointInspect(_program: Command, endpoint: Command): void {
   endpoint
     .command('discover')
@@ -37,9 +50,11 @@ export function registerEndpointInspect(_program: Command, endpoint: Command): v
     .description('Is Codex telemetry reaching Beacon? Collector, service, log, last event, Codex [otel] as Codex reads it.')
     .option('--json', 'machine-readable output (shape: EndpointStatus in electron/endpoint/status.ts)')
     .option('--system', 'the system-mode install')
+    .addHelpText('after', STATUS_EXIT_HELP)
     .action(async (f: { json?: boolean; system?: boolean }) => {
       const s = await computeStatus({ mode: f.system ? 'system' : 'user', discover: true });
       process.stdout.write(f.json ? JSON.stringify(s, null, 2) + '\n' : formatStatus(s));
+      process.exitCode = STATUS_EXIT[s.verdict.status];
     });
 
   endpoint
@@ -48,6 +63,7 @@ export function registerEndpointInspect(_program: Command, endpoint: Command): v
     .option('--fix', 'start the collector, re-apply Beacon\'s own [otel] block, create missing directories')
     .option('--json', 'machine-readable output')
     .option('--system', 'the system-mode install')
+    .addHelpText('after', '\nExit status: 0 all checks passed or only warnings, 1 at least one check failed (also after --fix, if it still fails), 2 usage error.')
     .action(async (f: { fix?: boolean; json?: boolean; system?: boolean }) => {
       const r = await runDoctor({ mode: f.system ? 'system' : 'user', fix: !!f.fix });
       process.stdout.write(f.json ? JSON.stringify(r, null, 2) + '\n' : formatDoctor(r));

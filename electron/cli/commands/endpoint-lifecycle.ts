@@ -47,14 +47,21 @@ function formatInstall(r: InstallReport): string {
     // Verdict and reason first; then only what really happened (no "Collector: not started
     // (--no-start)" when the user never passed --no-start, no manifest that was never written).
     L.push(`Beacon endpoint install FAILED (${r.mode} mode): ${r.errors[0]}`);
-    for (const s of r.steps) L.push(stepLine(s.status === 'failed' && s.detail === r.errors[0] ? { ...s, detail: undefined } : s));
+    // Only what happened (or was undone): a step that was only planned is not listed.
+    for (const s of r.steps) if (s.status !== 'planned') L.push(stepLine(s.status === 'failed' && s.detail === r.errors[0] ? { ...s, detail: undefined } : s));
     if (r.collector.state === 'failed' && r.collector.detail && r.collector.detail !== r.errors[0]) L.push(`Collector: failed: ${r.collector.detail}`);
-    if (existsSync(r.manifest)) L.push(`Install manifest: ${r.manifest} (\`beacon endpoint uninstall\` undoes what was done)`);
+    if (r.rollback_problems?.length) {
+      L.push('Install was rolled back, but these could not be undone:');
+      for (const p of r.rollback_problems) L.push(`  LEFT ${p}`);
+      if (existsSync(r.manifest)) L.push(`Install manifest: ${r.manifest} (\`beacon endpoint uninstall\` removes what is left)`);
+    } else if (r.steps.some((s) => s.status === 'rolled-back')) L.push('Nothing was changed: every step above was undone.');
     else L.push('Nothing was changed.');
   } else {
     L.push(`Beacon endpoint installed (${r.mode} mode).`);
     for (const s of r.steps) L.push(stepLine(s));
-    if (r.collector.state === 'started' || r.collector.state === 'already-running') L.push(`Collector: ${r.collector.state === 'started' ? 'started' : 'already running'} on 127.0.0.1:${r.port} (pid ${r.collector.pid})`);
+    const c = r.collector;
+    if (c.state === 'started' || c.state === 'restarted') L.push(`Collector: ${c.state} on 127.0.0.1:${r.port} (pid ${c.pid})`);
+    else if (c.state === 'already-running') L.push(`Collector: already running on 127.0.0.1:${r.port}${c.pid ? ` (pid ${c.pid})` : c.detail ? ` (${c.detail})` : ''}`);
     else if (r.collector.state === 'not-started') L.push('Collector: not started, as asked; `beacon endpoint run` or the app starts it');
     L.push(`Runtime log: ${r.runtime_log}`);
     L.push(`Install manifest: ${r.manifest}`);
@@ -78,6 +85,7 @@ function formatUninstall(r: UninstallReport): string {
 function formatRepair(r: RepairReport): string {
   const L = [r.ok ? `Beacon endpoint repaired (manifest ${r.manifest}).` : `Beacon endpoint repair FAILED: ${r.errors[0] ?? 'see the steps below'}`];
   for (const s of r.steps) L.push(stepLine(s.status === 'failed' && s.detail === r.errors[0] ? { ...s, detail: undefined } : s));
+  for (const n of r.notes) L.push(`note: ${n}`);
   for (const e of r.errors.slice(1)) L.push(`error: ${e}`);
   return L.join('\n') + '\n';
 }
@@ -164,11 +172,14 @@ export function registerEndpointLifecycle(_program: Command, endpoint: Command):
 
   endpoint
     .command('repair')
-    .description('Bring a drifted install back: re-apply the [otel] block, restart the collector, recreate the log.')
+    .description("Bring a drifted install back: re-apply Beacon's [otel] block (also when it was edited by hand), apply config.json's settings, restart the collector, recreate the log.")
+    .option('--force', "also replace an [otel] table of yours that took the place of Beacon's block (uninstall later restores the file as it was before install)")
     .option('--json', 'machine-readable output')
     .option('--system', 'repair the system-mode install (root)')
-    .action(async (f: { json?: boolean; system?: boolean }) => {
-      const r = await asUserErrors(() => runRepair({ mode: f.system ? 'system' : 'user' }));
+    .option('--user', 'user mode (the default; explicit for scripts)')
+    .action(async (f: { json?: boolean; system?: boolean; user?: boolean; force?: boolean }) => {
+      if (f.user && f.system) throw new UsageError('--user and --system exclude each other', 2);
+      const r = await asUserErrors(() => runRepair({ mode: f.system ? 'system' : 'user', force: !!f.force }));
       out(!!f.json, r, formatRepair(r), r.ok ? undefined : `repair failed: ${r.errors[0] ?? 'see the steps above'}`);
       process.exitCode = r.ok ? 0 : 1;
     });
