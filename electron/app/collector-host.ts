@@ -22,7 +22,7 @@ export type HostConfig = Pick<EndpointConfig, 'otlp_http_port' | 'runtime_log'> 
 export function blockedReason(port: number, detail: string): string {
   return (
     `Another program (not Beacon) holds port ${port} on ${LOOPBACK} (${detail}), so Codex telemetry cannot reach Beacon. ` +
-    `Quit that program, or choose another port with \`beacon endpoint repair --port <port>\`.`
+    `Quit that program, or choose another port with \`beacon endpoint install --otlp-http-port <port>\`.`
   );
 }
 

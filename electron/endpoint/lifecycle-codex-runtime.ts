@@ -3,7 +3,7 @@
  * section 0): environment variables, and a long-lived `codex app-server` daemon (the TUI's) that
  * still exports with the config it started with.
  *
- * The environment read is this process's: the shell the user runs `beacon status` in, which is
+ * The environment read is this process's: the shell the user runs `beacon endpoint status` in, which is
  * usually the one they run Codex in. The messages say so.
  */
 import { execFile } from 'node:child_process';
