@@ -1,0 +1,154 @@
+/**
+ * Issue 12 item 4: a failed install changes nothing and says why. The built CLI in a temp HOME,
+ * real collectors on free ports, a real foreign HTTP server, a real log lock held by another live
+ * process, and a really read-only directory. After each failure: config.toml byte-identical, no
+ * manifest or config.json left, no collector on the port, no `[done]` line for a step that did
+ * not stay done, the real cause on stderr and a non-zero exit.
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { probeCollector } from '../../electron/collector/probe';
+import { CLI, requireBuiltCli } from '../support/beacon-cli';
+import { makeSandbox, readJson, snapshotTree, type Sandbox } from './helpers';
+
+const BASE = '# mine\nmodel = "o3"\n';
+
+let sandboxes: Sandbox[] = [];
+const cleanups: (() => Promise<void> | void)[] = [];
+beforeAll(() => requireBuiltCli());
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+  for (const s of sandboxes) {
+    chmodSync(s.root, 0o700);
+    for (const d of [join(s.beaconDir, 'logs'), s.beaconDir]) if (existsSync(d)) chmodSync(d, 0o700);
+    await s.cleanup();
+  }
+  sandboxes = [];
+});
+
+async function sandbox(): Promise<Sandbox> {
+  const s = await makeSandbox({ config: BASE });
+  sandboxes.push(s);
+  return s;
+}
+
+/** Nothing of an install is on disk (the sandbox tree is as before), nobody listens on the port. */
+async function expectNothingChanged(s: Sandbox, before: Record<string, string>): Promise<void> {
+  expect(readFileSync(join(s.codexHome, 'config.toml'), 'utf8')).toBe(BASE);
+  expect(existsSync(s.manifest)).toBe(false);
+  expect(existsSync(join(s.beaconDir, 'config.json'))).toBe(false);
+  expect(snapshotTree(s.root)).toEqual(before);
+  expect((await probeCollector(s.port)).kind).toBe('none');
+}
+
+function stderrCause(stderr: string): string {
+  const lines = stderr.split('\n').filter(Boolean);
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^beacon: install failed: /);
+  expect(stderr).not.toMatch(/\n\s+at /);
+  return lines[0];
+}
+
+describe('a failed install changes nothing and says why', () => {
+  it('port held by another program: the cause on stderr, no [done] line, nothing written', async () => {
+    const s = await sandbox();
+    const server: Server = createServer((_q, r) => r.end('hello'));
+    await new Promise<void>((r) => server.listen(s.port, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+    const before = snapshotTree(s.root);
+    const r = await s.beacon(['endpoint', 'install', '--otlp-http-port', String(s.port)]);
+    expect(r.code).toBe(1);
+    expect(stderrCause(r.stderr)).toContain(`port ${s.port} on 127.0.0.1 is held by another program`);
+    expect(r.stdout).not.toContain('[done]');
+    expect(r.stdout).not.toContain('configure_codex');
+    expect(r.stdout).toContain('Nothing was changed.');
+    expect(readFileSync(join(s.codexHome, 'config.toml'), 'utf8')).toBe(BASE);
+    expect(snapshotTree(s.root)).toEqual(before);
+  });
+
+  it('the collector cannot start (its log is locked by another live process): its own cause, everything rolled back', async () => {
+    const s = await sandbox();
+    const logs = join(s.beaconDir, 'logs');
+    mkdirSync(logs, { recursive: true, mode: 0o700 });
+    // Another live process (not Beacon) holds the runtime log's lock.
+    const holder: ChildProcess = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    cleanups.push(() => void holder.kill('SIGKILL'));
+    writeFileSync(join(logs, 'runtime.jsonl.lock'), JSON.stringify({ pid: holder.pid, hostname: hostname(), started_at: new Date().toISOString(), purpose: 'another-writer', nonce: '00' }) + '\n', { mode: 0o600 });
+    const before = snapshotTree(s.root);
+
+    const r = await s.beacon(['endpoint', 'install', '--otlp-http-port', String(s.port)]);
+    expect(r.code).toBe(1);
+    const cause = stderrCause(r.stderr);
+    expect(cause).toContain(`the collector could not start: runtime log ${s.userLog} is already written by pid ${holder.pid} (another-writer)`);
+    expect(r.stdout).not.toContain('[done]');
+    expect(r.stdout).toMatch(/\[rolled-back\] configure_codex /);
+    expect(r.stdout).toContain('Nothing was changed: every step above was undone.');
+    await expectNothingChanged(s, before);
+  });
+
+  it('the log directory is read-only: refused before anything is written, with the fix', async () => {
+    const s = await sandbox();
+    const logs = join(s.beaconDir, 'logs');
+    mkdirSync(logs, { recursive: true, mode: 0o700 });
+    chmodSync(logs, 0o500);
+    const before = snapshotTree(s.root);
+    const r = await s.beacon(['endpoint', 'install', '--otlp-http-port', String(s.port)]);
+    expect(r.code).toBe(1);
+    expect(stderrCause(r.stderr)).toContain(`the log directory ${logs} is read-only (mode 0500), so no collector could write ${s.userLog}; fix it`);
+    expect(r.stdout).not.toContain('[done]');
+    await expectNothingChanged(s, before);
+  });
+
+  it('the log directory is not writable for the user who installs (a real EACCES, not only a mode bit)', async () => {
+    const s = await sandbox();
+    const logs = join(s.beaconDir, 'logs');
+    mkdirSync(logs, { recursive: true, mode: 0o755 });
+    const root = process.getuid?.() === 0;
+    // As root, run the CLI as an unprivileged user who owns everything but the log directory;
+    // otherwise the log directory is made unwritable for us by its mode alone (0555 has write bits for nobody).
+    const NOBODY = 65534;
+    if (root) {
+      for (const p of [s.root, s.home, s.codexHome, join(s.codexHome, 'config.toml'), join(s.home, '.beacon'), s.beaconDir, s.systemRoot]) chownSync(p, NOBODY, NOBODY);
+      chmodSync(s.root, 0o755);
+    } else chmodSync(logs, 0o555);
+    const before = snapshotTree(s.root);
+    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [CLI, 'endpoint', 'install', '--otlp-http-port', String(s.port)], { env: s.env, uid: root ? NOBODY : undefined, gid: root ? NOBODY : undefined });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    });
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(stderrCause(r.stderr)).toMatch(new RegExp(`the log directory ${logs} (is not writable for this user|is read-only)`));
+    expect(r.stdout).not.toContain('[done]');
+    await expectNothingChanged(s, before);
+  });
+
+  it('a re-install that fails leaves the earlier install exactly as it was, its collector still running', async () => {
+    const s = await sandbox();
+    const ok = await s.beacon(['endpoint', 'install', '--otlp-http-port', String(s.port)]);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    const cfg = readFileSync(join(s.codexHome, 'config.toml'), 'utf8');
+    const manifest = readFileSync(s.manifest);
+    const pid = readJson(s.manifest).collector.pid;
+    // Ask for a port another program holds.
+    const server: Server = createServer((_q, r) => r.end('hello'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+    const taken = (server.address() as { port: number }).port;
+    const r = await s.beacon(['endpoint', 'install', '--content', 'metadata', '--otlp-http-port', String(taken)]);
+    expect(r.code).toBe(1);
+    expect(stderrCause(r.stderr)).toContain(`port ${taken} on 127.0.0.1 is held by another program`);
+    expect(readFileSync(join(s.codexHome, 'config.toml'), 'utf8')).toBe(cfg);
+    expect(readFileSync(s.manifest)).toEqual(manifest);
+    expect(readJson(join(s.beaconDir, 'config.json'))).toMatchObject({ otlp_http_port: s.port, content: 'redacted' });
+    const probe = await probeCollector(s.port);
+    expect(probe.kind === 'beacon' && probe.health.pid).toBe(pid);
+  });
+});
