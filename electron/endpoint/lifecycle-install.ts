@@ -175,7 +175,10 @@ export async function runInstall(opts: InstallOptions): Promise<InstallReport> {
   }
 
   // 2. Is the port usable, can the log be written? (before writing, so a problem changes nothing)
-  const wantCollector = opts.start && !opts.service;
+  // An earlier `install --service` stays a service install (like the other earlier choices), so
+  // a settings change restarts the service instead of starting a second collector beside it.
+  const asService = opts.service || (opts.start && !!manifest0?.service);
+  const wantCollector = opts.start && !asService;
   if (wantCollector) {
     const probe = await probeCollector(settings.port);
     if (probe.kind === 'other') return fail(`port ${settings.port} on 127.0.0.1 is held by another program (${probe.detail}); choose another with --otlp-http-port`);
@@ -219,7 +222,7 @@ export async function runInstall(opts: InstallOptions): Promise<InstallReport> {
     // Parents already listed above (a shared missing root) are not listed twice.
     if (ctx.mode === 'system') for (const m of await missingDirs(ctx.paths.logDir)) if (!seen.has(m)) report.steps.push({ action: 'create_dir', target: m, status: 'planned', detail: 'mode 0750, group-readable log directory' });
     report.steps.push({ action: 'write_file', target: ctx.paths.configFile, status: 'planned', detail: `endpoint configuration (port ${settings.port}, content ${settings.content})` });
-    if (opts.service) report.steps.push({ action: 'install_service', status: 'planned', detail: `${ctx.mode} service running \`beacon endpoint run\`${opts.start ? ' (loaded and started)' : ''}` });
+    if (asService) report.steps.push({ action: 'install_service', status: 'planned', detail: `${ctx.mode} service running \`beacon endpoint run\`${opts.start ? ' (loaded and started)' : ''}` });
     else if (opts.start) report.steps.push({ action: 'start_collector', target: `127.0.0.1:${settings.port}`, status: 'planned', detail: `writes ${ctx.paths.runtimeLog}` });
     report.steps.push({ action: 'write_file', target: ctx.paths.manifestFile, status: 'planned', detail: 'install manifest' });
     return report;
@@ -309,7 +312,7 @@ export async function runInstall(opts: InstallOptions): Promise<InstallReport> {
       await undo.removeIfCreated([ctx.collectorOutput, healthFileFor(ctx.paths.runtimeLog), lockPathFor(ctx.paths.runtimeLog)]);
       await undo.removeIfCreated([ctx.paths.runtimeLog], true);
     }
-    if (opts.service) {
+    if (asService) {
       // A detached collector we started earlier would hold the port the service needs.
       const stopped = await stopRecordedCollector(manifest.collector);
       if (stopped.kind === 'stopped') {

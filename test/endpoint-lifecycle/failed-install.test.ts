@@ -12,7 +12,7 @@ import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { probeCollector } from '../../electron/collector/probe';
-import { CLI, requireBuiltCli } from '../support/beacon-cli';
+import { CLI, requireBuiltCli, startEndpointRun } from '../support/beacon-cli';
 import { makeSandbox, readJson, snapshotTree, type Sandbox } from './helpers';
 
 const BASE = '# mine\nmodel = "o3"\n';
@@ -151,4 +151,34 @@ describe('a failed install changes nothing and says why', () => {
     const probe = await probeCollector(s.port);
     expect(probe.kind === 'beacon' && probe.health.pid).toBe(pid);
   });
+});
+
+describe('a failed service install changes nothing either', () => {
+  it("the service's collector does not come up with the new settings: unit, config.json and manifest are put back, the cause is named", async () => {
+    const s = await sandbox();
+    const calls = join(s.root, 'service-calls.jsonl');
+    // The recorder answers launchctl/systemctl with success and runs nothing (there is no
+    // systemd user session here); the test plays the service's collector.
+    const env = { BEACON_SERVICE_RUNNER: `record:${calls}`, BEACON_SERVICE_KIND: 'systemd' };
+    expect((await s.beacon(['endpoint', 'install', '--service', '--no-start', '--otlp-http-port', String(s.port)], env)).code).toBe(0);
+    const svc = await startEndpointRun(['--port', String(s.port), '--log-path', s.userLog], s.env);
+    cleanups.push(() => svc.stop().then(() => undefined));
+    expect((await s.beacon(['endpoint', 'install', '--service', '--otlp-http-port', String(s.port)], env)).code).toBe(0);
+    const unit = join(s.home, '.config/systemd/user/beacon-collector.service');
+    const before = { unit: readFileSync(unit), config: readFileSync(join(s.beaconDir, 'config.json')), manifest: readFileSync(s.manifest), toml: readFileSync(join(s.codexHome, 'config.toml')) };
+
+    // A policy change: the "restart" does nothing here, so the collector keeps content redacted.
+    const r = await s.beacon(['endpoint', 'install', '--content', 'metadata'], env);
+    expect(r.code).toBe(1);
+    expect(stderrCause(r.stderr)).toMatch(/the systemd service was loaded but its collector did not come up on 127\.0\.0\.1:\d+ within 15 s \(a collector answers but runs with content redacted, config\.json says metadata\)/);
+    expect(r.stdout).toMatch(/\[rolled-back\] install_service/);
+    expect(r.stdout).toContain('Nothing was changed: every step above was undone.');
+    expect(readFileSync(unit)).toEqual(before.unit);
+    expect(readFileSync(join(s.beaconDir, 'config.json'))).toEqual(before.config);
+    expect(readFileSync(s.manifest)).toEqual(before.manifest);
+    expect(readFileSync(join(s.codexHome, 'config.toml'))).toEqual(before.toml);
+    // Rolled back by loading the previous unit again (the service existed before).
+    const recorded = readFileSync(calls, 'utf8').trim().split('\n').map((l) => JSON.parse(l).args.join(' '));
+    expect(recorded.filter((c) => c.includes('restart')).length).toBe(3);
+  }, 60_000);
 });

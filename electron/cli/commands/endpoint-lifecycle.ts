@@ -126,7 +126,7 @@ export function registerEndpointLifecycle(_program: Command, endpoint: Command):
     .option('--user', 'user mode (the default; explicit for scripts that run it as the console user)')
     .option('--config-only', "configure Codex and record it for uninstall, but start no collector and install no service (implies --no-start; for the macOS package, whose LaunchDaemon is the collector)")
     // settingsFrom() keeps the earlier install's choices: say so, or a re-install looks like a reset.
-    .addHelpText('after', '\nRunning install again keeps the earlier choices (port, content, spans, prompt text) unless given again;\n`beacon endpoint uninstall` then `install` starts from the defaults.')
+    .addHelpText('after', '\nRunning install again keeps the earlier choices (port, content, spans, prompt text, --service) unless given again,\nand restarts the collector it manages when one of them changes; `beacon endpoint uninstall` then `install` starts from the defaults.\nA failed install changes nothing: what it wrote is undone and the cause is printed (exit 1).')
     .action(async (f: InstallFlags) => {
       if (f.user && f.system) throw new UsageError('--user and --system exclude each other', 2);
       if (f.configOnly && f.service) throw new UsageError('--config-only and --service exclude each other', 2);
