@@ -56217,7 +56217,7 @@ var require_static = __commonJS({
     "use strict";
     var path = require("node:path");
     var { fileURLToPath } = require("node:url");
-    var { statSync } = require("node:fs");
+    var { statSync: statSync3 } = require("node:fs");
     var { readdir: readdir4, stat: stat11 } = require("node:fs/promises");
     var { basename: basename5 } = require("node:path");
     var { glob } = require_index_min();
@@ -56696,7 +56696,7 @@ var require_static = __commonJS({
       }
       let pathStat;
       try {
-        pathStat = statSync(rootPath);
+        pathStat = statSync3(rootPath);
       } catch (e) {
         if (e.code === "ENOENT") {
           !suppressWarning && fastify.log.warn(`"root" path "${rootPath}" must exist`);
@@ -56808,7 +56808,7 @@ var require_static = __commonJS({
         return indexFiles.find((filename) => {
           const p = path.join(root, pathname, filename);
           try {
-            const stats = statSync(p);
+            const stats = statSync3(p);
             return !stats.isDirectory();
           } catch {
             return false;
@@ -56986,11 +56986,11 @@ var UsageError = class extends Error {
   }
   exitCode;
 };
-function buildProgram(registrations2) {
+function buildProgram(registrations) {
   const program2 = new Command("beacon").description("Local telemetry endpoint for AI coding agents (Codex CLI).").version(VERSION, "-v, --version");
   const endpoint = program2.command("endpoint").description("Install, run and inspect the local Codex telemetry endpoint.");
   const ci = program2.command("ci").description("Capture Codex telemetry for one CI run (GitHub Actions aware).");
-  for (const register of registrations2) register(program2, endpoint, ci);
+  for (const register of registrations) register(program2, endpoint, ci);
   return program2;
 }
 function commandPath(cmd) {
@@ -57019,11 +57019,38 @@ function fileProblem(err, hint) {
   const verb = e.syscall === "mkdir" ? "create the directory" : e.syscall === "open" ? "open" : e.syscall === "rename" ? "write" : "use";
   return new UsageError(`cannot ${verb} ${e.path}: ${reasons[e.code]}${hint ? `; ${hint}` : ""}`, 1);
 }
+function deeperCommands(program2, name) {
+  const out2 = [];
+  const walk2 = (cmd, depth) => {
+    for (const sub of cmd.commands) {
+      if (depth > 0 && (sub.name() === name || sub.aliases().includes(name))) out2.push(`${commandPath(cmd)} ${name}`);
+      walk2(sub, depth + 1);
+    }
+  };
+  walk2(program2, 0);
+  return out2;
+}
+function withDeeperSuggestion(program2, commanderMessage) {
+  const m = /unknown command '([^']+)'/.exec(commanderMessage);
+  if (!m || /Did you mean/i.test(commanderMessage)) return commanderMessage;
+  const found = deeperCommands(program2, m[1]);
+  if (found.length === 0) return commanderMessage;
+  return `${commanderMessage.trimEnd()}; did you mean ${found.map((f) => `\`${f}\``).join(" or ")}?`;
+}
+function quietOnClosedPipes(streams = [process.stdout, process.stderr]) {
+  for (const stream of streams) {
+    stream.on("error", (err) => {
+      if (err.code === "EPIPE" || err.code === "ERR_STREAM_DESTROYED") return;
+      throw err;
+    });
+  }
+}
 async function runCli(program2, argv) {
+  quietOnClosedPipes();
   const override = (cmd) => {
     cmd.exitOverride();
     const path = commandPath(cmd);
-    cmd.configureOutput({ outputError: (str2, write2) => write2(usageLine(str2, path)) });
+    cmd.configureOutput({ outputError: (str2, write2) => write2(usageLine(cmd === program2 ? withDeeperSuggestion(program2, str2) : str2, path)) });
     for (const sub of cmd.commands) override(sub);
   };
   override(program2);
@@ -58254,9 +58281,9 @@ function decodeOtlpProtobuf(signal, input, logFilter) {
     }
     case "metrics": {
       const rms = msg.resourceMetrics ?? [];
-      const resourceMetrics = rms.map((rm5) => ({
-        resource: resource2(rm5.resource),
-        scopeMetrics: (rm5.scopeMetrics ?? []).map((sm) => ({
+      const resourceMetrics = rms.map((rm6) => ({
+        resource: resource2(rm6.resource),
+        scopeMetrics: (rm6.scopeMetrics ?? []).map((sm) => ({
           scope: scope3(sm.scope),
           metrics: sm.metrics.map(metric2)
         }))
@@ -61428,7 +61455,7 @@ function parsePath(value) {
 }
 
 // electron/cli/commands/endpoint-lifecycle.ts
-var import_node_fs10 = require("node:fs");
+var import_node_fs12 = require("node:fs");
 
 // electron/endpoint/install-manifest.ts
 var import_promises7 = require("node:fs/promises");
@@ -61700,7 +61727,7 @@ function serviceManagerFor(ctx) {
 }
 
 // electron/endpoint/lifecycle-install.ts
-var import_promises10 = require("node:fs/promises");
+var import_promises11 = require("node:fs/promises");
 
 // electron/codex/config-apply.ts
 var import_node_fs8 = require("node:fs");
@@ -62206,6 +62233,84 @@ function inspectOtel(text, target) {
   };
 }
 
+// electron/codex/config-edit-analysis.ts
+var PlanError = class extends Error {
+  constructor(code, message2) {
+    super(message2);
+    this.code = code;
+  }
+  code;
+};
+function analyze(text, label) {
+  let doc;
+  try {
+    doc = parseToml(text);
+  } catch (err) {
+    const e = tomlErrorSummary(err);
+    throw new PlanError("invalid-toml", `${label} is not valid TOML (line ${e.line}: ${e.message}); fix it first, Beacon did not change it`);
+  }
+  let statements;
+  try {
+    statements = scanStatements(text);
+  } catch (err) {
+    const detail = err instanceof TomlLayoutError ? err.message : String(err);
+    throw new PlanError("layout", `Beacon could not map the layout of ${label} (${detail}); it did not change it`);
+  }
+  return { doc, statements, ranges: findOtelRanges(statements) };
+}
+var normalizeEol = (s) => s.replace(/\r\n/g, "\n");
+var joinRanges = (text, ranges) => ranges.map((r) => text.slice(r.start, r.end)).join("");
+var contentOf = (text) => hasBom(text) ? text.slice(1) : text;
+function outsideOtel(text, layout) {
+  return cutRanges(text, layout.ranges);
+}
+function isMarkedOtel(text, layout) {
+  return layout.ranges.some((r) => r.kind === "section" && hasManagedMarker(text.slice(r.start, r.end)));
+}
+function refuseFrom(err) {
+  if (err instanceof PlanError) return { kind: "refuse", code: err.code, reason: err.message };
+  throw err;
+}
+function foreignExports(text, port) {
+  const insp = inspectOtel(text, { port });
+  const out2 = [];
+  for (const [key, ex] of [["exporter", insp.logs], ["metrics_exporter", insp.metrics], ["trace_exporter", insp.traces]]) {
+    if ((ex.kind === "otlp-http" || ex.kind === "otlp-grpc") && !ex.pointsAtCollector) out2.push({ key, ex });
+  }
+  return out2;
+}
+function describeForeign(foreign) {
+  const where = [...new Set(foreign.map((f) => f.ex.endpoint ?? f.ex.kind))].join(", ");
+  return `${where} ([otel] ${foreign.map((f) => f.key).join(", ")})`;
+}
+function summarizeOtel(text) {
+  const insp = inspectOtel(text);
+  const parts = [`exporter ${describeExporter(insp.logs)}`, `metrics_exporter ${describeExporter(insp.metrics)}`, `trace_exporter ${describeExporter(insp.traces)}`];
+  if (insp.environment !== void 0) parts.push(`environment "${insp.environment}"`);
+  if (insp.logUserPrompt !== void 0) parts.push(`log_user_prompt ${insp.logUserPrompt}`);
+  return `[otel] ${parts.join(", ")}`;
+}
+function recogniseOwnBlock(text) {
+  let layout;
+  try {
+    layout = analyze(text, "config");
+  } catch {
+    return null;
+  }
+  if (layout.ranges.length !== 1 || layout.ranges[0].kind !== "section") return null;
+  const source = normalizeEol(joinRanges(text, layout.ranges));
+  if (!hasManagedMarker(source)) return null;
+  const insp = inspectOtel(text);
+  const m = insp.logs.endpoint ? /^http:\/\/127\.0\.0\.1:(\d+)\/v1\/logs$/.exec(insp.logs.endpoint) : null;
+  if (!m || insp.logUserPrompt === void 0) return null;
+  const settings = { port: Number(m[1]), environment: insp.environment, logUserPrompt: insp.logUserPrompt, includeSpans: insp.traces.kind === "otlp-http" };
+  try {
+    return renderOtelBlock(settings) === source ? settings : null;
+  } catch {
+    return null;
+  }
+}
+
 // electron/codex/config-toml-equal.ts
 function tomlEqual(a, b) {
   if (a === b) return true;
@@ -62234,34 +62339,138 @@ function withoutKey(table, key) {
   return out2;
 }
 
-// electron/codex/config-editor.ts
-var PlanError = class extends Error {
-  constructor(code, message2) {
-    super(message2);
-    this.code = code;
+// electron/codex/config-uninstall-plan.ts
+function locate(text, statements, r) {
+  const start = hasBom(text) ? 1 : 0;
+  const atLineStart = (i) => i === start || text[i - 1] === "\n";
+  const unique = (needle) => {
+    let found = -1;
+    for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+      if (!atLineStart(i)) continue;
+      if (found >= 0) return -1;
+      found = i;
+    }
+    return found;
+  };
+  if (r.anchorBefore !== "") {
+    const b = unique(r.anchorBefore);
+    if (b >= 0) return b + r.anchorBefore.length;
   }
-  code;
-};
-function analyze(text, label) {
-  let doc;
-  try {
-    doc = parseToml(text);
-  } catch (err) {
-    const e = tomlErrorSummary(err);
-    throw new PlanError("invalid-toml", `${label} is not valid TOML (line ${e.line}: ${e.message}); fix it first, Beacon did not change it`);
+  if (r.anchorAfter !== "") {
+    const a = unique(r.anchorAfter);
+    if (a >= 0) return a;
   }
-  let statements;
-  try {
-    statements = scanStatements(text);
-  } catch (err) {
-    const detail = err instanceof TomlLayoutError ? err.message : String(err);
-    throw new PlanError("layout", `Beacon could not map the layout of ${label} (${detail}); it did not change it`);
-  }
-  return { doc, statements, ranges: findOtelRanges(statements) };
+  if (r.anchorBefore === "") return start;
+  if (r.anchorAfter === "") return text.length;
+  if (r.kind === "root-key") return statements.find((s) => s.kind === "header")?.start ?? text.length;
+  return text.length;
 }
-var normalizeEol = (s) => s.replace(/\r\n/g, "\n");
-var joinRanges = (text, ranges) => ranges.map((r) => text.slice(r.start, r.end)).join("");
-var contentOf = (text) => hasBom(text) ? text.slice(1) : text;
+function restoreRanges(text, ranges, blockAt) {
+  const statements = scanStatements(text);
+  const eol = detectEol(text);
+  const placed = ranges.map((r, i) => ({ r, i, pos: r.replacedByBlock && blockAt !== null ? blockAt : locate(text, statements, r) })).sort((x, y) => x.pos - y.pos || x.i - y.i);
+  let out2 = "";
+  let at = 0;
+  for (const { r, pos: pos2 } of placed) {
+    out2 += text.slice(at, pos2);
+    at = pos2;
+    if (out2.length > 0 && contentOf(out2).length > 0 && !out2.endsWith("\n")) out2 += eol;
+    out2 += r.text;
+    if (!r.text.endsWith("\n") && pos2 < text.length) out2 += eol;
+  }
+  return out2 + text.slice(at);
+}
+function ownership(text, current, record, opts, label) {
+  if (current.ranges.length === 0) return "absent";
+  const source = normalizeEol(joinRanges(text, current.ranges));
+  if (record) {
+    const ours = normalizeEol(joinRanges(record.after, analyze(record.after, label).ranges));
+    if (source === ours) return "pristine";
+    if (isMarkedOtel(text, current)) return "edited-block";
+    return opts.takeOverUnmarked ? "unmarked" : "foreign-to-us";
+  }
+  if (recogniseOwnBlock(text) !== null) return "pristine";
+  if (opts.adoptMarked && isMarkedOtel(text, current)) return "edited-block";
+  return "foreign-to-us";
+}
+function planUninstall(currentText, record, opts = {}) {
+  const label = opts.fileLabel ?? "config.toml";
+  if (currentText === null) return { kind: "unchanged", reason: `${label} no longer exists; nothing to remove` };
+  if (record && currentText === record.after) {
+    return record.before === null ? { kind: "delete", exact: true, notes: [] } : { kind: "write", newText: record.before, exact: true, restoredUserOtel: record.replacedOtel !== void 0, notes: [] };
+  }
+  try {
+    const current = analyze(currentText, label);
+    const notes = [];
+    const owner = ownership(currentText, current, record, opts, label);
+    if (owner === "foreign-to-us") {
+      if (record) {
+        const before = record.replacedOtel ? `this [otel] table:
+${record.replacedOtel.text}` : "no [otel] table";
+        return {
+          kind: "conflict",
+          reason: `the [otel] table in ${label} is no longer Beacon's block (its marker comment is gone; ${summarizeOtel(currentText)}), so Beacon left it in place as yours. Before install the file had ${before}`
+        };
+      }
+      if (hasManagedMarker(joinRanges(currentText, current.ranges))) {
+        return {
+          kind: "conflict",
+          reason: `Beacon's [otel] block in ${label} was edited, and without the install manifest Beacon cannot tell what it replaced; it left the block in place (remove the [otel] table yourself if Codex should stop exporting to Beacon)`
+        };
+      }
+      return { kind: "unchanged", reason: `${label} has no Beacon [otel] block; its [otel] table is the user's own and was left alone` };
+    }
+    if (owner === "absent") notes.push(`Beacon's [otel] block was already removed from ${label}`);
+    if (owner === "edited-block") notes.push(`Beacon's [otel] block in ${label} had been edited since Beacon wrote it (it was ${summarizeOtel(currentText)}); it carries Beacon's marker comment, so Beacon replaced or removed it as its own`);
+    if (owner === "unmarked") notes.push(`replaced the [otel] table written in ${label} after install (${summarizeOtel(currentText)})`);
+    let stripped = currentText;
+    let blockAt = null;
+    if (owner !== "absent") {
+      stripped = cutRanges(currentText, current.ranges);
+      const ours = current.ranges[0];
+      blockAt = current.ranges.length === 1 ? ours.start : null;
+      let head = currentText.slice(0, ours.start);
+      const tail = currentText.slice(ours.end);
+      const eol = detectEol(currentText);
+      const prefix = record ? record.appendedPrefix ?? "" : head.endsWith(eol + eol) ? eol : "";
+      if (current.ranges.length === 1 && prefix && head.endsWith(prefix) && (tail === "" || tail.startsWith(eol))) {
+        head = head.slice(0, head.length - prefix.length);
+        if (tail !== "" && contentOf(head) !== "" && !head.endsWith("\n")) head += eol;
+        stripped = head + tail;
+      }
+    }
+    if (record && outsideOtel(currentText, current) === outsideOtel(record.after, analyze(record.after, label))) {
+      if (record.before === null) return { kind: "delete", exact: true, notes };
+      if (record.before === currentText) return { kind: "unchanged", reason: notes[0] ?? `${label} has nothing of Beacon's` };
+      return { kind: "write", newText: record.before, exact: true, restoredUserOtel: record.replacedOtel !== void 0, notes };
+    }
+    let restoredUserOtel = false;
+    let result = stripped;
+    if (record?.replacedOtel) {
+      result = restoreRanges(stripped, record.replacedOtel.ranges, blockAt);
+      restoredUserOtel = true;
+    }
+    const expectedOtel = record?.replacedOtel && record.before !== null ? parseToml(record.before).otel : void 0;
+    let check = null;
+    try {
+      check = analyze(result, label);
+    } catch {
+      check = null;
+    }
+    if (!check || !tomlEqual(check.doc.otel, expectedOtel) || !tomlEqual(withoutKey(check.doc, "otel"), withoutKey(current.doc, "otel"))) {
+      const original = record?.replacedOtel ? ` Your original [otel] was:
+${record.replacedOtel.text}` : "";
+      return { kind: "conflict", reason: `Beacon could not safely take its block out of ${label} (the file changed around it since install); the file was left unchanged.${original}` };
+    }
+    if (record && record.before === null && contentOf(result).trim() === "") return { kind: "delete", exact: false, notes };
+    if (result === currentText) return { kind: "unchanged", reason: notes[0] ?? `${label} has nothing of Beacon's` };
+    return { kind: "write", newText: result, exact: false, restoredUserOtel, notes };
+  } catch (err) {
+    return refuseFrom(err);
+  }
+}
+
+// electron/codex/config-editor.ts
 function linesBefore(text, pos2, n2) {
   const floor = hasBom(text) ? 1 : 0;
   let start = pos2;
@@ -62334,47 +62543,9 @@ function verifyEdit(label, before, beforeText, afterText, expectedOtel, appended
     throw new PlanError("verify-failed", `internal check failed: editing ${label} would change text outside [otel]; Beacon did not change it`);
   }
 }
-function foreignExports(text, port) {
-  const insp = inspectOtel(text, { port });
-  const out2 = [];
-  for (const [key, ex] of [["exporter", insp.logs], ["metrics_exporter", insp.metrics], ["trace_exporter", insp.traces]]) {
-    if ((ex.kind === "otlp-http" || ex.kind === "otlp-grpc") && !ex.pointsAtCollector) out2.push({ key, ex });
-  }
-  return out2;
-}
-function summarizeOtel(text) {
-  const insp = inspectOtel(text);
-  const parts = [`exporter ${describeExporter(insp.logs)}`, `metrics_exporter ${describeExporter(insp.metrics)}`, `trace_exporter ${describeExporter(insp.traces)}`];
-  if (insp.environment !== void 0) parts.push(`environment "${insp.environment}"`);
-  if (insp.logUserPrompt !== void 0) parts.push(`log_user_prompt ${insp.logUserPrompt}`);
-  return `[otel] ${parts.join(", ")}`;
-}
-function recogniseOwnBlock(text) {
-  let layout;
-  try {
-    layout = analyze(text, "config");
-  } catch {
-    return null;
-  }
-  if (layout.ranges.length !== 1 || layout.ranges[0].kind !== "section") return null;
-  const source = normalizeEol(joinRanges(text, layout.ranges));
-  if (!hasManagedMarker(source)) return null;
-  const insp = inspectOtel(text);
-  const m = insp.logs.endpoint ? /^http:\/\/127\.0\.0\.1:(\d+)\/v1\/logs$/.exec(insp.logs.endpoint) : null;
-  if (!m || insp.logUserPrompt === void 0) return null;
-  const settings = { port: Number(m[1]), environment: insp.environment, logUserPrompt: insp.logUserPrompt, includeSpans: insp.traces.kind === "otlp-http" };
-  try {
-    return renderOtelBlock(settings) === source ? settings : null;
-  } catch {
-    return null;
-  }
-}
-function refuseFrom(err) {
-  if (err instanceof PlanError) return { kind: "refuse", code: err.code, reason: err.message };
-  throw err;
-}
 function planInstall(text, desired, opts) {
   const label = opts.fileLabel ?? "config.toml";
+  const forceHint = opts.forceHint ?? "rerun with --force";
   try {
     const current = text === null ? null : analyze(text, label);
     const wanted = desiredOtelValue(desired);
@@ -62388,14 +62559,33 @@ function planInstall(text, desired, opts) {
     let base = text;
     let carried;
     let updatedOwnBlock = false;
-    if (text !== null) {
-      let undo = opts.previous ? planUninstall(text, opts.previous, { fileLabel: label }) : null;
-      const fromRecord = undo !== null && (undo.kind === "write" || undo.kind === "delete");
-      if (!fromRecord) undo = recogniseOwnBlock(text) ? planUninstall(text, null, { fileLabel: label }) : null;
+    let notes = [];
+    if (text !== null && current && (opts.previous || current.ranges.length > 0)) {
+      const marked = isMarkedOtel(text, current);
+      let undo = null;
+      if (opts.previous) {
+        if (current.ranges.length > 0 && !marked && !sameAsRecorded(text, current, opts.previous, label)) {
+          const foreign = foreignExports(text, desired.port);
+          if (foreign.length > 0 && !opts.force) {
+            return {
+              kind: "refuse",
+              code: "foreign-otel",
+              reason: `${label} has an [otel] table of its own since Beacon's install, exporting Codex telemetry to ${describeForeign(foreign)}; ${forceHint} to replace it with Beacon's block (uninstall then restores ${label} as it was before Beacon's first install)`
+            };
+          }
+        }
+        undo = planUninstall(text, opts.previous, { fileLabel: label, takeOverUnmarked: true });
+        carried = opts.previous.replacedOtel;
+      } else if (marked) {
+        undo = planUninstall(text, null, { fileLabel: label, adoptMarked: true });
+      }
+      if (undo && (undo.kind === "conflict" || undo.kind === "refuse")) {
+        return { kind: "refuse", code: undo.kind === "refuse" ? undo.code : "verify-failed", reason: undo.reason };
+      }
       if (undo && (undo.kind === "write" || undo.kind === "delete")) {
         base = undo.kind === "write" ? undo.newText : null;
-        carried = fromRecord ? opts.previous?.replacedOtel : void 0;
-        updatedOwnBlock = true;
+        notes = undo.notes;
+        updatedOwnBlock = marked || current.ranges.length === 0;
       }
     }
     const baseText = base ?? "";
@@ -62406,12 +62596,10 @@ function planInstall(text, desired, opts) {
       const foreign = foreignExports(baseText, desired.port);
       const alreadyAllowed = carried !== void 0 && carried.text === otelText;
       if (foreign.length > 0 && !opts.force && !alreadyAllowed) {
-        const where = [...new Set(foreign.map((f) => f.ex.endpoint ?? f.ex.kind))].join(", ");
-        const keys = foreign.map((f) => f.key).join(", ");
         return {
           kind: "refuse",
           code: "foreign-otel",
-          reason: `${label} already exports Codex telemetry to ${where} ([otel] ${keys}); rerun with --force to replace it (it will be restored by uninstall)`
+          reason: `${label} already exports Codex telemetry to ${describeForeign(foreign)}; ${forceHint} to replace it (it will be restored by uninstall)`
         };
       }
       replaced = { text: otelText, summary: summarizeOtel(baseText), ranges: [] };
@@ -62431,117 +62619,15 @@ function planInstall(text, desired, opts) {
       created: text === null,
       replaced: replaced ? { text: replaced.text, summary: replaced.summary } : void 0,
       updatedOwnBlock,
+      notes,
       record
     };
   } catch (err) {
     return refuseFrom(err);
   }
 }
-function locate(text, statements, r) {
-  const start = hasBom(text) ? 1 : 0;
-  const atLineStart = (i) => i === start || text[i - 1] === "\n";
-  const unique = (needle) => {
-    let found = -1;
-    for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
-      if (!atLineStart(i)) continue;
-      if (found >= 0) return -1;
-      found = i;
-    }
-    return found;
-  };
-  if (r.anchorBefore !== "") {
-    const b = unique(r.anchorBefore);
-    if (b >= 0) return b + r.anchorBefore.length;
-  }
-  if (r.anchorAfter !== "") {
-    const a = unique(r.anchorAfter);
-    if (a >= 0) return a;
-  }
-  if (r.anchorBefore === "") return start;
-  if (r.anchorAfter === "") return text.length;
-  if (r.kind === "root-key") return statements.find((s) => s.kind === "header")?.start ?? text.length;
-  return text.length;
-}
-function restoreRanges(text, ranges, blockAt) {
-  const statements = scanStatements(text);
-  const eol = detectEol(text);
-  const placed = ranges.map((r, i) => ({ r, i, pos: r.replacedByBlock && blockAt !== null ? blockAt : locate(text, statements, r) })).sort((x, y) => x.pos - y.pos || x.i - y.i);
-  let out2 = "";
-  let at = 0;
-  for (const { r, pos: pos2 } of placed) {
-    out2 += text.slice(at, pos2);
-    at = pos2;
-    if (out2.length > 0 && contentOf(out2).length > 0 && !out2.endsWith("\n")) out2 += eol;
-    out2 += r.text;
-    if (!r.text.endsWith("\n") && pos2 < text.length) out2 += eol;
-  }
-  return out2 + text.slice(at);
-}
-function planUninstall(currentText, record, opts = {}) {
-  const label = opts.fileLabel ?? "config.toml";
-  if (currentText === null) return { kind: "unchanged", reason: `${label} no longer exists; nothing to remove` };
-  if (record && currentText === record.after) {
-    return record.before === null ? { kind: "delete", exact: true, notes: [] } : { kind: "write", newText: record.before, exact: true, restoredUserOtel: record.replacedOtel !== void 0, notes: [] };
-  }
-  try {
-    const current = analyze(currentText, label);
-    const notes = [];
-    const ourSource = record ? normalizeEol(joinRanges(record.after, analyze(record.after, label).ranges)) : null;
-    const currentSource = normalizeEol(joinRanges(currentText, current.ranges));
-    let stripped = currentText;
-    let blockAt = null;
-    if (current.ranges.length === 0) {
-      notes.push(`Beacon's [otel] block was already removed from ${label}`);
-    } else if (record ? currentSource === ourSource : recogniseOwnBlock(currentText) !== null) {
-      stripped = cutRanges(currentText, current.ranges);
-      const ours = current.ranges[0];
-      blockAt = current.ranges.length === 1 ? ours.start : null;
-      let head = currentText.slice(0, ours.start);
-      const tail = currentText.slice(ours.end);
-      const eol = detectEol(currentText);
-      const prefix = record ? record.appendedPrefix ?? "" : head.endsWith(eol + eol) ? eol : "";
-      if (current.ranges.length === 1 && prefix && head.endsWith(prefix) && (tail === "" || tail.startsWith(eol))) {
-        head = head.slice(0, head.length - prefix.length);
-        if (tail !== "" && contentOf(head) !== "" && !head.endsWith("\n")) head += eol;
-        stripped = head + tail;
-      }
-    } else if (record || hasManagedMarker(currentSource)) {
-      return {
-        kind: "conflict",
-        reason: `the [otel] block Beacon wrote in ${label} was edited since install; Beacon left it in place (remove the [otel] table yourself if Codex should stop exporting to Beacon)`
-      };
-    } else {
-      return { kind: "unchanged", reason: `${label} has no Beacon [otel] block; its [otel] table is the user's own and was left alone` };
-    }
-    let restoredUserOtel = false;
-    let result = stripped;
-    if (record?.replacedOtel) {
-      const afterStrip = analyze(stripped, label);
-      if (afterStrip.doc.otel !== void 0) {
-        return { kind: "conflict", reason: `${label} has a new [otel] table; Beacon did not put back the one it replaced:
-${record.replacedOtel.text}` };
-      }
-      result = restoreRanges(stripped, record.replacedOtel.ranges, blockAt);
-      restoredUserOtel = true;
-    }
-    const expectedOtel = record?.replacedOtel && record.before !== null ? parseToml(record.before).otel : void 0;
-    let check = null;
-    try {
-      check = analyze(result, label);
-    } catch {
-      check = null;
-    }
-    if (!check || !tomlEqual(check.doc.otel, expectedOtel) || !tomlEqual(withoutKey(check.doc, "otel"), withoutKey(current.doc, "otel"))) {
-      const original = record?.replacedOtel ? ` Your original [otel] was:
-${record.replacedOtel.text}` : "";
-      return { kind: "conflict", reason: `Beacon could not safely take its block out of ${label} (it was edited since install); the file was left unchanged.${original}` };
-    }
-    if (record && record.before === null && contentOf(result).trim() === "") return { kind: "delete", exact: false, notes };
-    if (result === currentText) return { kind: "unchanged", reason: notes[0] ?? `${label} has nothing of Beacon's` };
-    return { kind: "write", newText: result, exact: false, restoredUserOtel, notes };
-  } catch (err) {
-    return refuseFrom(err);
-  }
+function sameAsRecorded(text, current, record, label) {
+  return normalizeEol(joinRanges(text, current.ranges)) === normalizeEol(joinRanges(record.after, analyze(record.after, label).ranges));
 }
 
 // electron/codex/config-apply.ts
@@ -62558,7 +62644,7 @@ async function applyInstall(configPath, desired, opts) {
     const r = refusal(configPath, err);
     return { outcome: "refused", path: r.path, plan: { kind: "refuse", code: "file-access", reason: r.reason }, reason: r.reason };
   }
-  const plan = planInstall(file.text, desired, { force: opts.force, previous: opts.previous, fileLabel: label });
+  const plan = planInstall(file.text, desired, { force: opts.force, previous: opts.previous, fileLabel: label, forceHint: opts.forceHint });
   if (plan.kind === "refuse") return { outcome: "refused", path: file.realPath, plan, reason: plan.reason };
   if (plan.kind === "unchanged") return { outcome: "unchanged", path: file.realPath, plan };
   try {
@@ -62618,6 +62704,9 @@ async function listProfileConfigs(codexHome2) {
   return out2.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
+// electron/endpoint/lifecycle-collector.ts
+var import_node_path12 = require("node:path");
+
 // electron/endpoint/collector-process.ts
 var import_node_child_process2 = require("node:child_process");
 var import_node_fs9 = require("node:fs");
@@ -62633,23 +62722,50 @@ function cliEntry() {
   for (const c of candidates) if ((0, import_node_fs9.existsSync)(c)) return c;
   throw new Error(`cannot find the compiled beacon CLI (looked in ${candidates.join(", ")}); run \`npm run build\``);
 }
-async function waitForCollector(port, timeoutMs, expectPid) {
+async function waitForCollector(port, timeoutMs, expectPid, opts = {}) {
   const deadline = Date.now() + timeoutMs;
   let last = { kind: "none" };
   while (Date.now() < deadline) {
     last = await probeCollector(port, 1e3);
-    if (last.kind === "beacon" && (expectPid === void 0 || last.health.pid === expectPid)) return last;
+    if (last.kind === "beacon" && (expectPid === void 0 || last.health.pid === expectPid) && (!opts.accept || opts.accept(last.health))) return last;
+    if (opts.gone?.()) return last;
     await new Promise((r) => setTimeout(r, 100));
   }
   return last;
+}
+function collectorStartupError(outputFile, offset) {
+  let text;
+  try {
+    const fd = (0, import_node_fs9.openSync)(outputFile, "r");
+    try {
+      const buf = Buffer.alloc(64 * 1024);
+      const n2 = (0, import_node_fs9.readSync)(fd, buf, 0, buf.length, offset);
+      text = buf.subarray(0, n2).toString("utf8");
+    } finally {
+      (0, import_node_fs9.closeSync)(fd);
+    }
+  } catch {
+    return void 0;
+  }
+  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  const own2 = lines.filter((l) => l.startsWith("beacon: ")).pop();
+  return own2 ? own2.slice("beacon: ".length) : lines.pop();
 }
 async function spawnDetachedCollector(opts) {
   const args = [...COLLECTOR_NODE_FLAGS, cliEntry(), "endpoint", "run", "--port", String(opts.port), "--log-path", opts.logPath];
   if (opts.mode === "system") args.push("--system");
   if (opts.includeSpans) args.push("--include-codex-spans");
   if (opts.content) args.push("--content", opts.content);
-  (0, import_node_fs9.mkdirSync)((0, import_node_path11.dirname)(opts.outputFile), { recursive: true, mode: 448 });
-  const fd = (0, import_node_fs9.openSync)(opts.outputFile, "a", 384);
+  let fd;
+  let offset = 0;
+  try {
+    (0, import_node_fs9.mkdirSync)((0, import_node_path11.dirname)(opts.outputFile), { recursive: true, mode: 448 });
+    offset = (0, import_node_fs9.existsSync)(opts.outputFile) ? (0, import_node_fs9.statSync)(opts.outputFile).size : 0;
+    fd = (0, import_node_fs9.openSync)(opts.outputFile, "a", 384);
+  } catch (err) {
+    const e = err;
+    throw new Error(`cannot write the collector's output file ${opts.outputFile} (${e.code === "EACCES" || e.code === "EPERM" ? "permission denied" : e.code ?? e.message}); fix the permissions of ${(0, import_node_path11.dirname)(opts.outputFile)}`);
+  }
   const env = { ...opts.env ?? process.env };
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = "1";
   const child = (0, import_node_child_process2.spawn)(process.execPath, args, { detached: true, stdio: ["ignore", fd, fd], env });
@@ -62661,9 +62777,18 @@ async function spawnDetachedCollector(opts) {
   });
   child.unref();
   if (!pid) throw new Error("could not start the collector process");
-  const probe = await waitForCollector(opts.port, opts.readyTimeoutMs ?? 1e4, pid);
-  if (probe.kind !== "beacon") {
-    throw new Error(`the collector did not become ready on 127.0.0.1:${opts.port}${exited ? ` (it ${exited})` : ""}; see ${opts.outputFile}`);
+  const probe = await waitForCollector(opts.port, opts.readyTimeoutMs ?? 1e4, pid, { gone: () => exited !== void 0 });
+  if (probe.kind !== "beacon" || probe.health.pid !== pid) {
+    const cause = exited ? collectorStartupError(opts.outputFile, offset) : void 0;
+    if (!exited) {
+      try {
+        process.kill(pid, "SIGTERM");
+      } catch {
+      }
+    }
+    throw new Error(
+      cause ? `the collector could not start: ${cause} (it ${exited})` : `the collector did not become ready on 127.0.0.1:${opts.port}${exited ? ` (it ${exited})` : " within the time allowed; it was stopped"}; see ${opts.outputFile}`
+    );
   }
   return { pid, health: probe.health };
 }
@@ -62685,7 +62810,6 @@ async function ensureCollector(opts) {
 }
 
 // electron/endpoint/lifecycle-collector.ts
-var import_node_path12 = require("node:path");
 async function startCollectorFor(ctx, manifest, startedBy, previous) {
   const result = await ensureCollector({
     port: manifest.settings.port,
@@ -62731,8 +62855,69 @@ async function stopRecordedCollector(record, timeoutMs = 1e4) {
   if (await waitGone(h.pid, timeoutMs)) return { kind: "stopped", pid: h.pid };
   return { kind: "failed", message: `the collector (pid ${h.pid}) did not stop within ${Math.round(timeoutMs / 1e3)} s of SIGTERM` };
 }
+function collectorSettingsDiff(h, want, says = "config.json says") {
+  const out2 = [];
+  if (h.port !== void 0 && h.port !== want.port) out2.push(`port ${h.port}, ${says} ${want.port}`);
+  if ((0, import_node_path12.resolve)(h.log_path) !== (0, import_node_path12.resolve)(want.runtime_log)) out2.push(`log ${h.log_path}, ${says} ${want.runtime_log}`);
+  if (h.content !== want.content) out2.push(`content ${h.content}, ${says} ${want.content}`);
+  if (!!h.include_spans !== want.include_codex_spans) out2.push(`spans ${h.include_spans ? "kept" : "dropped"}, ${says} ${want.include_codex_spans ? "kept" : "dropped"}`);
+  return out2;
+}
+function managedBy(h, manifest) {
+  if (!manifest) return null;
+  const c = manifest.collector;
+  if (c && c.pid === h.pid && (0, import_node_path12.resolve)(c.log_path) === (0, import_node_path12.resolve)(h.log_path)) return "detached";
+  if (manifest.service && (0, import_node_path12.resolve)(manifest.runtime_log) === (0, import_node_path12.resolve)(h.log_path)) return "service";
+  return null;
+}
+async function reconcileCollector(ctx, want, previous, startedBy) {
+  const wanted = { port: want.settings.port, runtime_log: want.runtime_log, content: want.settings.content, include_codex_spans: want.settings.include_codex_spans };
+  const steps = [];
+  let stoppedPrevious;
+  let why = [];
+  if (previous) {
+    const probe = await probeCollector(previous.port);
+    if (probe.kind === "beacon" && probe.health.pid === previous.pid && (0, import_node_path12.resolve)(probe.health.log_path) === (0, import_node_path12.resolve)(previous.log_path)) {
+      why = collectorSettingsDiff(probe.health, wanted);
+      if (why.length > 0) {
+        const stop = await stopRecordedCollector(previous);
+        if (stop.kind === "failed" || stop.kind === "not-ours") {
+          return { ok: false, record: previous, state: "failed", steps, error: `cannot restart the collector to apply ${why.join("; ")}: ${stop.message}` };
+        }
+        stoppedPrevious = previous;
+      }
+    }
+  }
+  let started;
+  try {
+    started = await startCollectorFor(ctx, want, startedBy, stoppedPrevious ? null : previous);
+  } catch (err) {
+    return { ok: false, record: stoppedPrevious ? null : previous, state: "failed", steps, stoppedPrevious, error: err.message };
+  }
+  const { result, record } = started;
+  const target = `127.0.0.1:${want.settings.port}`;
+  if (result.action === "conflict") return { ok: false, record, state: "failed", steps, stoppedPrevious, error: result.message };
+  const h = result.health;
+  if (result.action === "started") {
+    const startedNew = record ?? void 0;
+    if (h.write?.status && h.write.status !== "ok") {
+      return { ok: false, record, health: h, state: "failed", steps, stoppedPrevious, startedNew, error: `the collector started but cannot write ${h.log_path}: ${h.write.reason ?? h.write.status}` };
+    }
+    if (stoppedPrevious) {
+      steps.push({ action: "restart_collector", target, status: "done", detail: `pid ${stoppedPrevious.pid} -> ${h.pid}, to apply ${why.map((w) => w.replace(/, config\.json says /, " -> ")).join("; ")}` });
+      return { ok: true, record, health: h, state: "restarted", steps, stoppedPrevious, startedNew };
+    }
+    steps.push({ action: "start_collector", target, status: "done", detail: `pid ${h.pid}, writing ${h.log_path}` });
+    return { ok: true, record, health: h, state: "started", steps, startedNew };
+  }
+  const diff = collectorSettingsDiff(h, wanted);
+  steps.push({ action: "start_collector", target, status: diff.length ? "warning" : "unchanged", detail: `pid ${h.pid}, writing ${h.log_path}` });
+  const warning = diff.length ? `the collector on ${target} (pid ${h.pid}) was not started by \`beacon endpoint install\` (the Beacon app, a service or \`beacon endpoint run\`), so Beacon did not restart it and it keeps running with ${diff.join("; ")}: restart it (quit and reopen the Beacon app, or stop pid ${h.pid} and run \`beacon endpoint repair\`)` : void 0;
+  return { ok: true, record, health: h, state: "already-running", steps, warning };
+}
 
 // electron/endpoint/lifecycle-files.ts
+var import_node_fs10 = require("node:fs");
 var import_promises9 = require("node:fs/promises");
 var import_node_path13 = require("node:path");
 async function makeDirs(dir, mode) {
@@ -62820,16 +63005,177 @@ function otelDiff(before, after) {
   const lines = [...a.filter((l) => !inB.has(l)).map((l) => `- ${l}`), ...b.map((l) => inA.has(l) ? `  ${l}` : `+ ${l}`)];
   return lines.join("\n");
 }
+async function logWriteProblem(logPath) {
+  const dir = (0, import_node_path13.dirname)(logPath);
+  const dst = await (0, import_promises9.stat)(dir).catch(() => null);
+  if (!dst) return null;
+  const octal2 = (m) => (m & 511).toString(8).padStart(4, "0");
+  const fix = `fix it (e.g. \`chmod u+rwx ${dir}\`) and run install again`;
+  if (!dst.isDirectory()) return `the log directory ${dir} is not a directory; move it away and run install again`;
+  if ((dst.mode & 146) === 0) return `the log directory ${dir} is read-only (mode ${octal2(dst.mode)}), so no collector could write ${logPath}; ${fix}`;
+  if (!await (0, import_promises9.access)(dir, import_node_fs10.constants.W_OK | import_node_fs10.constants.X_OK).then(() => true, () => false)) return `the log directory ${dir} is not writable for this user (mode ${octal2(dst.mode)}); ${fix}`;
+  const fst = await (0, import_promises9.stat)(logPath).catch(() => null);
+  if (fst && (!fst.isFile() || (fst.mode & 146) === 0 || !await (0, import_promises9.access)(logPath, import_node_fs10.constants.W_OK).then(() => true, () => false))) {
+    return `the runtime log ${logPath} is ${fst.isFile() ? `not writable (mode ${octal2(fst.mode)})` : "not a regular file"}; fix it (e.g. \`chmod u+rw ${logPath}\`) and run install again`;
+  }
+  return null;
+}
+
+// electron/endpoint/lifecycle-rollback.ts
+var import_promises10 = require("node:fs/promises");
+var InstallUndo = class {
+  files = [];
+  dirs = [];
+  actions = [];
+  after = [];
+  leftovers = [];
+  /** Call before the first write of `path` in this install. */
+  async remember(path, before) {
+    if (this.files.some((f) => f.path === path)) return;
+    if (before !== void 0) {
+      this.files.push({ path, before });
+      return;
+    }
+    const st = await (0, import_promises10.lstat)(path).catch(() => null);
+    this.files.push({ path, before: st ? await (0, import_promises10.readFile)(path) : null, mode: st ? st.mode & 4095 : void 0 });
+  }
+  /** What install wrote to `path` (so a restore does not clobber a later edit by someone else). */
+  wrote(path, text) {
+    const f = this.files.find((x) => x.path === path);
+    if (f) f.written = Buffer.from(text, "utf8");
+  }
+  createdDirs(dirs) {
+    for (const d of dirs) if (!this.dirs.includes(d)) this.dirs.push(d);
+  }
+  /** Something that is not a file, undone first (stop the collector we started, ...). */
+  onRollback(what, run) {
+    this.actions.push({ what, run });
+  }
+  /**
+   * A file that something install starts may create (the collector's output, health file, an
+   * empty runtime log): removed by a rollback if it did not exist now. `onlyIfEmpty` for the
+   * runtime log: an event that did land in it is never thrown away.
+   */
+  async removeIfCreated(paths, onlyIfEmpty = false) {
+    for (const path of paths) if (!await (0, import_promises10.lstat)(path).then(() => true, () => false)) this.leftovers.push({ path, onlyIfEmpty });
+  }
+  /** Keep `path` after all (an error message points the user at it). */
+  keep(path) {
+    const i = this.leftovers.findIndex((l) => l.path === path);
+    if (i >= 0) this.leftovers.splice(i, 1);
+  }
+  /** Something to do once the files are back (restart what reads them: the old collector, a service). */
+  afterFiles(what, run) {
+    this.after.push({ what, run });
+  }
+  /** Undo everything; returns what could not be undone (empty: the machine is as before). */
+  async rollback() {
+    const problems = [];
+    for (const a of [...this.actions].reverse()) {
+      try {
+        await a.run();
+      } catch (err) {
+        problems.push(`${a.what}: ${err.message}`);
+      }
+    }
+    for (const l of this.leftovers) {
+      const st = await (0, import_promises10.lstat)(l.path).catch(() => null);
+      if (!st || l.onlyIfEmpty && st.size > 0) continue;
+      await (0, import_promises10.rm)(l.path, { force: true }).catch((err) => problems.push(`${l.path}: ${err.message}`));
+    }
+    for (const f of [...this.files].reverse()) {
+      try {
+        const exists = await (0, import_promises10.lstat)(f.path).then(() => true, () => false);
+        if (f.before === null) {
+          if (exists) await removeFileChecked(f.path, f.written);
+        } else {
+          await writeFileAtomic(f.path, f.before, { expectCurrent: exists ? f.written : null, mode: f.mode });
+        }
+      } catch (err) {
+        problems.push(err instanceof FileAccessError ? err.message : `${f.path}: ${err.message}`);
+      }
+    }
+    const dirs = await removeDirsIfEmpty(this.dirs);
+    for (const d of dirs.kept) problems.push(`${d} was created by install and is not empty`);
+    for (const a of this.after) {
+      try {
+        await a.run();
+      } catch (err) {
+        problems.push(`${a.what}: ${err.message}`);
+      }
+    }
+    return problems;
+  }
+};
+
+// electron/endpoint/lifecycle-service-install.ts
+var import_node_path14 = require("node:path");
+var import_node_fs11 = require("node:fs");
+function serviceProgram(ctx) {
+  const args = [process.execPath, ...COLLECTOR_NODE_FLAGS, cliEntry(), "endpoint", "run"];
+  if (ctx.mode === "system") args.push("--system");
+  const env = {};
+  if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = "1";
+  if (ctx.mode === "user" && ctx.env.HOME) env.HOME = ctx.env.HOME;
+  if (ctx.env.BEACON_HOME) env.BEACON_HOME = ctx.env.BEACON_HOME;
+  if (ctx.env.BEACON_SYSTEM_ROOT) env.BEACON_SYSTEM_ROOT = ctx.env.BEACON_SYSTEM_ROOT;
+  return { args, env };
+}
+function serviceSpec(ctx) {
+  const prog = serviceProgram(ctx);
+  return { mode: ctx.mode, programArguments: prog.args, stdoutPath: ctx.collectorOutput, stderrPath: ctx.collectorOutput, env: prog.env };
+}
+var ServiceInstallError = class extends Error {
+};
+async function installService(ctx, manifest, previousService, start, undo, steps) {
+  const sm = serviceManagerFor(ctx);
+  const kind = serviceKindFor(ctx);
+  if (!sm || !kind) throw new ServiceInstallError(`no supported service manager on ${ctx.platform}; install without --service (a background collector is started instead)`);
+  const spec = serviceSpec(ctx);
+  const file = serviceFile(kind, ctx.mode, ctx.env);
+  undo.createdDirs(await makeDirs((0, import_node_path14.dirname)(file), 493));
+  await undo.remember(file);
+  if (!start) {
+    await writeFileAtomic(file, kind === "launchd" ? launchdPlist(spec) : systemdUnit(spec), { mode: 420 });
+    manifest.service = { kind, name: kind === "launchd" ? LAUNCHD_LABEL[ctx.mode] : SYSTEMD_UNIT, file };
+    steps.push({ action: "write_unit", target: file, status: "done", detail: "not loaded (--no-start)" });
+    return;
+  }
+  const offset = (() => {
+    try {
+      return (0, import_node_fs11.statSync)(ctx.collectorOutput).size;
+    } catch {
+      return 0;
+    }
+  })();
+  if (previousService) undo.afterFiles(`restart the ${previousService.kind} service ${previousService.name}`, async () => void await sm.install(spec));
+  else undo.onRollback(`unload the ${kind} service`, async () => void await sm.uninstall(ctx.mode));
+  let st;
+  try {
+    st = await sm.install(spec);
+  } catch (err) {
+    throw new ServiceInstallError(`the service could not be installed: ${err.message}`);
+  }
+  manifest.service = { kind: st.kind, name: st.name, file: st.file };
+  steps.push({ action: "install_service", target: st.file, status: "done", detail: `${st.kind} ${st.name}` });
+  const wanted = { port: manifest.settings.port, runtime_log: manifest.runtime_log, content: manifest.settings.content, include_codex_spans: manifest.settings.include_codex_spans };
+  const probe = await waitForCollector(manifest.settings.port, 15e3, void 0, { accept: (h) => collectorSettingsDiff(h, wanted).length === 0 });
+  if (probe.kind !== "beacon" || collectorSettingsDiff(probe.health, wanted).length > 0) {
+    const cause = collectorStartupError(ctx.collectorOutput, offset);
+    const seen = probe.kind === "beacon" ? `a collector answers but runs with ${collectorSettingsDiff(probe.health, wanted).join("; ")}` : probe.kind === "other" ? `another program answers there (${probe.detail})` : "nothing answers there";
+    throw new ServiceInstallError(`the ${st.kind} service was loaded but its collector did not come up on 127.0.0.1:${manifest.settings.port} within 15 s (${seen})${cause ? `: ${cause}` : `; see ${ctx.collectorOutput}`}`);
+  }
+  steps.push({ action: "start_collector", target: `127.0.0.1:${manifest.settings.port}`, status: "done", detail: `the service's collector answers (pid ${probe.health.pid})` });
+}
 
 // electron/endpoint/lifecycle-install.ts
-var import_node_path14 = require("node:path");
 async function codexTargets(ctx, enforce) {
   const main = codexTargetFile(ctx, enforce);
   const role = ctx.mode === "user" ? "user-config" : enforce ? "requirements" : "system-config";
   const out2 = [{ path: main, role, label: main }];
   if (ctx.mode === "user") {
     for (const p of await listProfileConfigs(ctx.codexHome)) {
-      const text = await (0, import_promises10.readFile)(p.path, "utf8").catch(() => "");
+      const text = await (0, import_promises11.readFile)(p.path, "utf8").catch(() => "");
       const insp = inspectOtel(text);
       if (insp.parsed && insp.present) out2.push({ path: p.path, role: "profile", profile: p.name, label: `${p.path} (profile ${p.name})` });
     }
@@ -62849,16 +63195,8 @@ function settingsFrom(opts, manifest, config, configExists) {
 function otelSettings(s) {
   return { port: s.port, environment: s.environment, logUserPrompt: s.log_user_prompt, includeSpans: s.include_codex_spans };
 }
-function serviceProgram(ctx) {
-  const args = [process.execPath, ...COLLECTOR_NODE_FLAGS, cliEntry(), "endpoint", "run"];
-  if (ctx.mode === "system") args.push("--system");
-  const env = {};
-  if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = "1";
-  if (ctx.mode === "user" && ctx.env.HOME) env.HOME = ctx.env.HOME;
-  if (ctx.env.BEACON_HOME) env.BEACON_HOME = ctx.env.BEACON_HOME;
-  if (ctx.env.BEACON_SYSTEM_ROOT) env.BEACON_SYSTEM_ROOT = ctx.env.BEACON_SYSTEM_ROOT;
-  return { args, env };
-}
+var InstallFailed = class extends Error {
+};
 async function runInstall(opts) {
   const ctx = lifecycleContext(opts.mode, opts.env ?? process.env);
   requireSystemPrivileges(ctx, "install");
@@ -62908,14 +63246,16 @@ async function runInstall(opts) {
     }
     if (plan.kind === "unchanged") {
       report.steps.push({ action: "configure_codex", target: t.path, status: "unchanged", detail: plan.message });
-      planned.push({ t, write: false });
       continue;
     }
     const what = plan.created ? "create with the [otel] block" : plan.updatedOwnBlock ? "update Beacon's [otel] block" : plan.replaced ? `replace the user's [otel] (${plan.replaced.summary}); uninstall restores it` : "add the [otel] block";
-    report.steps.push({ action: "configure_codex", target: t.path, status: opts.dryRun ? "planned" : "done", detail: what, diff: opts.dryRun ? otelDiff(file.text, plan.newText) : void 0 });
-    planned.push({ t, write: true });
+    const step = { action: "configure_codex", target: t.path, status: "planned", detail: what, diff: opts.dryRun ? otelDiff(file.text, plan.newText) : void 0 };
+    report.steps.push(step);
+    for (const n2 of plan.notes) report.warnings.push(n2);
+    planned.push({ t, file, step });
   }
-  const wantCollector = opts.start && !opts.service;
+  const asService = opts.service || opts.start && !!manifest0?.service;
+  const wantCollector = opts.start && !asService;
   if (wantCollector) {
     const probe = await probeCollector(settings.port);
     if (probe.kind === "other") return fail(`port ${settings.port} on 127.0.0.1 is held by another program (${probe.detail}); choose another with --otlp-http-port`);
@@ -62924,6 +63264,10 @@ async function runInstall(opts) {
         `a Beacon collector (pid ${probe.health.pid}, ${probe.health.mode} mode) already listens on port ${settings.port} and writes ${probe.health.log_path}, not ${ctx.paths.runtimeLog}; stop it or choose another port with --otlp-http-port`
       );
     }
+  }
+  if (opts.start) {
+    const problem = await logWriteProblem(ctx.paths.runtimeLog);
+    if (problem) return fail(problem);
   }
   const dirs = [
     { dir: ctx.codexHome, mode: ctx.mode === "system" ? 493 : 448 },
@@ -62953,141 +63297,181 @@ async function runInstall(opts) {
       for (const m of await missingDirs(ctx.paths.logDir)) if (!seen.has(m)) report.steps.push({ action: "create_dir", target: m, status: "planned", detail: "mode 0750, group-readable log directory" });
     }
     report.steps.push({ action: "write_file", target: ctx.paths.configFile, status: "planned", detail: `endpoint configuration (port ${settings.port}, content ${settings.content})` });
-    if (opts.service) report.steps.push({ action: "install_service", status: "planned", detail: `${ctx.mode} service running \`beacon endpoint run\`${opts.start ? " (loaded and started)" : ""}` });
+    if (asService) report.steps.push({ action: "install_service", status: "planned", detail: `${ctx.mode} service running \`beacon endpoint run\`${opts.start ? " (loaded and started)" : ""}` });
     else if (opts.start) report.steps.push({ action: "start_collector", target: `127.0.0.1:${settings.port}`, status: "planned", detail: `writes ${ctx.paths.runtimeLog}` });
     report.steps.push({ action: "write_file", target: ctx.paths.manifestFile, status: "planned", detail: "install manifest" });
     return report;
   }
-  const created = new Set(manifest0?.created_dirs ?? []);
-  for (const d of dirs) for (const c of await makeDirs(d.dir, d.mode)) created.add(c);
-  if (ctx.mode === "system") {
-    const r = await prepareSystemLogDir(ctx.paths.logDir, ctx.platform);
-    for (const c of r.created) created.add(c);
-    report.steps.push({ action: "prepare_log_dir", target: ctx.paths.logDir, status: "done", detail: `mode 0750${r.group ? `, group ${r.group}` : ""}` });
-  }
-  const files = [...manifest0?.codex_files ?? []];
-  for (const { t, write: write2 } of planned) {
-    if (!write2) continue;
-    const r = await applyInstall(t.path, desired, { force: opts.force, previous: previousOf(t.path), fileLabel: t.label, createMode: ctx.mode === "system" ? 420 : 384 });
-    if (r.outcome === "refused") {
-      if (t.role === "profile") {
-        report.warnings.push(r.reason ?? `${t.label} refused`);
-        continue;
-      }
-      report.steps.push({ action: "configure_codex", target: t.path, status: "failed", detail: r.reason });
-      fail(r.reason ?? `${t.label} could not be written`);
-      break;
-    }
-    if (r.record) {
-      const entry = { path: t.path, role: t.role, record: r.record };
-      if (t.profile) entry.profile = t.profile;
-      const i = files.findIndex((f) => f.path === t.path);
-      if (i >= 0) files[i] = entry;
-      else files.push(entry);
-    }
-  }
-  const endpointBefore = manifest0 ? manifest0.endpoint_config.before : await (0, import_promises10.readFile)(ctx.paths.configFile, "utf8").catch(() => null);
-  await writeEndpointConfig(newConfig, ctx.env);
-  report.steps.push({ action: "write_file", target: ctx.paths.configFile, status: "done", detail: "endpoint configuration" });
-  const now = (/* @__PURE__ */ new Date()).toISOString();
-  const manifest = {
-    schema: 1,
-    mode: ctx.mode,
-    created_at: manifest0?.created_at ?? now,
-    updated_at: manifest0?.updated_at ?? now,
-    settings,
-    runtime_log: ctx.paths.runtimeLog,
-    collector_output: ctx.collectorOutput,
-    codex_files: files,
-    endpoint_config: { path: ctx.paths.configFile, before: endpointBefore },
-    created_dirs: [...created],
-    service: manifest0?.service ?? null,
-    collector: manifest0?.collector ?? null
-  };
-  await writeManifest(ctx.paths.manifestFile, manifest);
-  if (!report.ok) return report;
-  if (opts.service) {
-    const sm = serviceManagerFor(ctx);
-    if (!sm) return fail(`no supported service manager on ${ctx.platform}; install without --service (a background collector is started instead)`);
-    const stopped = await stopRecordedCollector(manifest.collector);
-    if (stopped.kind === "stopped") manifest.collector = null;
-    const prog = serviceProgram(ctx);
-    const spec = { mode: ctx.mode, programArguments: prog.args, stdoutPath: ctx.collectorOutput, stderrPath: ctx.collectorOutput, env: prog.env };
-    if (!opts.start) {
-      const kind = serviceKindFor(ctx);
-      const file = serviceFile(kind, ctx.mode, ctx.env);
-      await makeDirs((0, import_node_path14.dirname)(file), 493);
-      await writeFileAtomic(file, kind === "launchd" ? launchdPlist(spec) : systemdUnit(spec), { mode: 420 });
-      manifest.service = { kind, name: kind === "launchd" ? LAUNCHD_LABEL[ctx.mode] : SYSTEMD_UNIT, file };
-      report.steps.push({ action: "write_unit", target: file, status: "done", detail: "not loaded (--no-start)" });
-      await writeManifest(ctx.paths.manifestFile, manifest);
-      return report;
-    }
-    try {
-      const st = await sm.install(spec);
-      manifest.service = { kind: st.kind, name: st.name, file: st.file };
-      report.steps.push({ action: "install_service", target: st.file, status: "done", detail: `${st.kind} ${st.name}` });
-    } catch (err) {
-      await writeManifest(ctx.paths.manifestFile, manifest);
-      return fail(`the service could not be installed: ${err.message}`);
-    }
-    await writeManifest(ctx.paths.manifestFile, manifest);
-    if (opts.start) {
-      const probe = await waitForCollector(settings.port, 15e3);
-      if (probe.kind === "beacon") report.collector = { state: "already-running", pid: probe.health.pid, detail: `the service's collector answers on 127.0.0.1:${settings.port}` };
-      else {
-        report.collector = { state: "failed", detail: `the service was installed but no collector answers on 127.0.0.1:${settings.port} yet; see ${ctx.collectorOutput}` };
-        report.warnings.push(report.collector.detail);
-      }
-    }
-    return report;
-  }
-  if (opts.start) {
-    try {
-      const { result, record } = await startCollectorFor(ctx, manifest, "install", manifest.collector);
-      manifest.collector = record;
-      if (result.action === "conflict") {
-        report.collector = { state: "failed", detail: result.message };
-        fail(result.message);
-      } else {
-        report.collector = { state: result.action, pid: result.health.pid };
-        report.steps.push({ action: "start_collector", target: `127.0.0.1:${settings.port}`, status: result.action === "started" ? "done" : "unchanged", detail: `pid ${result.health.pid}, writing ${result.health.log_path}` });
-      }
-    } catch (err) {
-      report.collector = { state: "failed", detail: err.message };
-      fail(err.message);
-    }
-    await writeManifest(ctx.paths.manifestFile, manifest);
+  const undo = new InstallUndo();
+  try {
+    await writeAndStart();
+  } catch (err) {
+    const cause = err instanceof InstallFailed || err instanceof ServiceInstallError ? err.message : describeError(err);
+    fail(cause);
+    if (cause.includes(ctx.collectorOutput)) undo.keep(ctx.collectorOutput);
+    const problems = await undo.rollback();
+    for (const s of report.steps) if (s.status === "done") s.status = "rolled-back";
+    report.rolled_back = problems.length === 0;
+    if (problems.length) report.rollback_problems = problems;
+    if (report.collector.state !== "failed") report.collector = { state: "not-started" };
   }
   return report;
+  async function writeAndStart() {
+    const created = new Set(manifest0?.created_dirs ?? []);
+    const made = async (list) => {
+      undo.createdDirs(list);
+      for (const c of list) created.add(c);
+    };
+    for (const d of dirs) await made(await makeDirs(d.dir, d.mode));
+    if (ctx.mode === "system") {
+      const r = await prepareSystemLogDir(ctx.paths.logDir, ctx.platform);
+      await made(r.created);
+      report.steps.push({ action: "prepare_log_dir", target: ctx.paths.logDir, status: "done", detail: `mode 0750${r.group ? `, group ${r.group}` : ""}` });
+    }
+    const files = [...manifest0?.codex_files ?? []];
+    for (const { t, file, step } of planned) {
+      await undo.remember(file.realPath, file.bytes);
+      const r = await applyInstall(t.path, desired, { force: opts.force, previous: previousOf(t.path), fileLabel: t.label, createMode: ctx.mode === "system" ? 420 : 384 });
+      if (r.outcome === "refused") {
+        if (t.role === "profile") {
+          step.status = "skipped";
+          report.warnings.push(r.reason ?? `${t.label} refused`);
+          continue;
+        }
+        step.status = "failed";
+        throw new InstallFailed(r.reason ?? `${t.label} could not be written`);
+      }
+      if (r.plan.kind === "write") undo.wrote(r.path, r.plan.newText);
+      step.status = r.outcome === "unchanged" ? "unchanged" : "done";
+      if (r.record) {
+        const entry = { path: t.path, role: t.role, record: r.record };
+        if (t.profile) entry.profile = t.profile;
+        const i = files.findIndex((f) => f.path === t.path);
+        if (i >= 0) files[i] = entry;
+        else files.push(entry);
+      }
+    }
+    const endpointBefore = manifest0 ? manifest0.endpoint_config.before : await (0, import_promises11.readFile)(ctx.paths.configFile, "utf8").catch(() => null);
+    await undo.remember(ctx.paths.configFile);
+    await writeEndpointConfig(newConfig, ctx.env);
+    report.steps.push({ action: "write_file", target: ctx.paths.configFile, status: "done", detail: "endpoint configuration" });
+    const now = (/* @__PURE__ */ new Date()).toISOString();
+    const manifest = {
+      schema: 1,
+      mode: ctx.mode,
+      created_at: manifest0?.created_at ?? now,
+      updated_at: manifest0?.updated_at ?? now,
+      settings,
+      runtime_log: ctx.paths.runtimeLog,
+      collector_output: ctx.collectorOutput,
+      codex_files: files,
+      endpoint_config: { path: ctx.paths.configFile, before: endpointBefore },
+      created_dirs: [...created],
+      service: manifest0?.service ?? null,
+      collector: manifest0?.collector ?? null
+    };
+    await undo.remember(ctx.paths.manifestFile);
+    await writeManifest(ctx.paths.manifestFile, manifest);
+    if (opts.start) {
+      await undo.removeIfCreated([ctx.collectorOutput, healthFileFor(ctx.paths.runtimeLog), lockPathFor(ctx.paths.runtimeLog)]);
+      await undo.removeIfCreated([ctx.paths.runtimeLog], true);
+    }
+    if (asService) {
+      const stopped = await stopRecordedCollector(manifest.collector);
+      if (stopped.kind === "stopped") {
+        const old = manifest.collector;
+        manifest.collector = null;
+        if (manifest0) undo.afterFiles(`restart the collector (pid ${old.pid}) that install stopped`, () => restartPrevious(ctx, manifest0, old));
+      }
+      await installService(ctx, manifest, manifest0?.service ?? null, opts.start, undo, report.steps);
+      if (opts.start) report.collector = { state: "already-running", detail: `the service's collector answers on 127.0.0.1:${settings.port}` };
+    } else if (opts.start) {
+      const rc = await reconcileCollector(ctx, manifest, manifest.collector, "install");
+      report.steps.push(...rc.steps);
+      if (rc.startedNew) {
+        const started = rc.startedNew;
+        undo.onRollback(`stop the collector install started (pid ${started.pid})`, async () => {
+          const s = await stopRecordedCollector(started);
+          if (s.kind === "failed") throw new Error(s.message);
+        });
+      }
+      if (rc.stoppedPrevious && manifest0) {
+        const old = rc.stoppedPrevious;
+        undo.afterFiles(`restart the collector (pid ${old.pid}) with its earlier settings`, () => restartPrevious(ctx, manifest0, old));
+      }
+      if (!rc.ok) {
+        report.collector = { state: "failed", detail: rc.error };
+        throw new InstallFailed(rc.error ?? "the collector could not be started");
+      }
+      manifest.collector = rc.record;
+      report.collector = { state: rc.state === "failed" ? "failed" : rc.state, pid: rc.health?.pid };
+      if (rc.warning) report.warnings.push(rc.warning);
+    }
+    await writeManifest(ctx.paths.manifestFile, manifest);
+  }
+}
+async function restartPrevious(ctx, manifest0, old) {
+  const { result, record } = await startCollectorFor(ctx, manifest0, old.started_by, null);
+  if (result.action === "conflict") throw new Error(result.message);
+  const m = await readManifest(ctx.paths.manifestFile);
+  if (m && record) {
+    m.collector = record;
+    await writeManifest(ctx.paths.manifestFile, m);
+  }
+}
+function describeError(err) {
+  const e = err;
+  if (e?.code && e.path) return `${e.message}`;
+  return e?.message ?? String(err);
 }
 
 // electron/endpoint/lifecycle-repair.ts
-var import_promises11 = require("node:fs/promises");
+var import_promises12 = require("node:fs/promises");
+function adoptConfig(manifest, cfg) {
+  const m = manifest.settings;
+  const settings = { ...m, port: cfg.otlp_http_port, content: cfg.content, include_codex_spans: cfg.include_codex_spans, log_user_prompt: cfg.log_user_prompt };
+  const changes = [];
+  if (settings.port !== m.port) changes.push(`port ${m.port} -> ${settings.port}`);
+  if (settings.content !== m.content) changes.push(`content ${m.content} -> ${settings.content}`);
+  if (settings.include_codex_spans !== m.include_codex_spans) changes.push(`spans ${m.include_codex_spans ? "kept" : "dropped"} -> ${settings.include_codex_spans ? "kept" : "dropped"}`);
+  if (settings.log_user_prompt !== m.log_user_prompt) changes.push(`prompt text ${m.log_user_prompt ? "sent" : "withheld"} -> ${settings.log_user_prompt ? "sent" : "withheld"}`);
+  return { settings, changes };
+}
 async function runRepair(opts) {
   const ctx = lifecycleContext(opts.mode, opts.env ?? process.env);
   requireSystemPrivileges(ctx, "repair");
   const manifest = await readManifest(ctx.paths.manifestFile);
   if (!manifest) throw new LifecycleError(`Beacon is not installed in ${ctx.mode} mode (no ${ctx.paths.manifestFile}); run \`beacon endpoint install${ctx.mode === "system" ? " --system" : ""}\``);
-  const report = { ok: true, mode: ctx.mode, steps: [], errors: [], manifest: ctx.paths.manifestFile };
+  const report = { ok: true, mode: ctx.mode, steps: [], errors: [], notes: [], manifest: ctx.paths.manifestFile };
+  const failStep = (step, msg) => {
+    report.ok = false;
+    report.errors.push(msg);
+    report.steps.push({ ...step, status: "failed", detail: msg });
+  };
+  const cur = await readEndpointConfig(ctx.mode, ctx.env).catch(() => null);
+  if (cur?.exists) {
+    const { settings, changes } = adoptConfig(manifest, cur.config);
+    if (changes.length) {
+      manifest.settings = settings;
+      report.steps.push({ action: "apply_config", target: ctx.paths.configFile, status: "done", detail: changes.join("; ") });
+    }
+  }
   const desired = otelSettings(manifest.settings);
   if (ctx.mode === "system") await prepareSystemLogDir(ctx.paths.logDir, ctx.platform);
   const made = [...await makeDirs(ctx.paths.baseDir, ctx.mode === "system" ? 493 : 448), ...ctx.mode === "user" ? await makeDirs(ctx.paths.logDir, 448) : []];
   for (const d of made) report.steps.push({ action: "create_dir", target: d, status: "done" });
   for (const f of manifest.codex_files) {
-    const r = await applyInstall(f.path, desired, { force: !!opts.force, previous: f.record, createMode: ctx.mode === "system" ? 420 : 384 });
+    const r = await applyInstall(f.path, desired, { force: !!opts.force, previous: f.record, createMode: ctx.mode === "system" ? 420 : 384, forceHint: `rerun \`beacon endpoint repair${ctx.mode === "system" ? " --system" : ""} --force\`` });
     if (r.outcome === "refused") {
-      report.ok = false;
-      report.errors.push(r.reason ?? `${f.path} could not be repaired`);
-      report.steps.push({ action: "configure_codex", target: f.path, status: "failed", detail: r.reason });
+      failStep({ action: "configure_codex", target: f.path, status: "failed" }, r.reason ?? `${f.path} could not be repaired`);
     } else if (r.outcome === "unchanged") {
       report.steps.push({ action: "configure_codex", target: f.path, status: "unchanged", detail: "the [otel] block is in place" });
     } else {
       if (r.record) f.record = r.record;
+      if (r.plan.kind === "write") report.notes.push(...r.plan.notes);
       report.steps.push({ action: "configure_codex", target: f.path, status: "done", detail: "re-applied Beacon's [otel] block" });
     }
   }
-  const cur = await readEndpointConfig(ctx.mode, ctx.env).catch(() => null);
   const want = {
     ...defaultEndpointConfig(ctx.mode, ctx.env),
     ...cur?.exists ? cur.config : {},
@@ -63102,45 +63486,52 @@ async function runRepair(opts) {
     await writeEndpointConfig(want, ctx.env);
     report.steps.push({ action: "write_file", target: ctx.paths.configFile, status: "done", detail: "endpoint configuration restored" });
   }
-  if (manifest.service) {
-    const sm = serviceManagerFor(ctx);
-    const st = sm ? await sm.status(ctx.mode) : void 0;
-    if (st && (!st.installed || !st.running)) {
-      report.steps.push({ action: "service", target: st.file, status: "warning", detail: `the ${st.kind} service is ${st.installed ? "not running" : "missing"}; run \`beacon endpoint install --service${ctx.mode === "system" ? " --system" : ""}\` to reinstall it` });
-    }
-  } else {
-    let probe = await probeCollector(manifest.settings.port);
-    const logMissing = !await (0, import_promises11.stat)(manifest.runtime_log).then(() => true, () => false);
+  if (manifest.service) await repairService(ctx, manifest, report, failStep);
+  else {
+    const probe = await probeCollector(manifest.settings.port);
+    const logMissing = !await (0, import_promises12.stat)(manifest.runtime_log).then(() => true, () => false);
     if (probe.kind === "beacon" && logMissing && manifest.collector && probe.health.pid === manifest.collector.pid) {
       const s = await stopRecordedCollector(manifest.collector);
       if (s.kind === "stopped") report.steps.push({ action: "stop_collector", detail: `pid ${s.pid}: its log had been deleted`, status: "done" });
-      probe = await probeCollector(manifest.settings.port);
     }
-    if (probe.kind === "beacon" && probe.health.log_path === manifest.runtime_log) {
-      report.steps.push({ action: "start_collector", target: `127.0.0.1:${manifest.settings.port}`, status: "unchanged", detail: `running (pid ${probe.health.pid})` });
-    } else {
-      try {
-        const { result, record } = await startCollectorFor(ctx, manifest, "repair", manifest.collector);
-        manifest.collector = record;
-        if (result.action === "conflict") {
-          report.ok = false;
-          report.errors.push(result.message);
-          report.steps.push({ action: "start_collector", status: "failed", detail: result.message });
-        } else {
-          report.steps.push({ action: "start_collector", target: `127.0.0.1:${manifest.settings.port}`, status: "done", detail: `pid ${result.health.pid}` });
-        }
-      } catch (err) {
-        report.ok = false;
-        report.errors.push(err.message);
-      }
+    const rc = await reconcileCollector(ctx, manifest, manifest.collector, "repair");
+    report.steps.push(...rc.steps);
+    manifest.collector = rc.record;
+    if (!rc.ok) failStep({ action: "start_collector", target: `127.0.0.1:${manifest.settings.port}`, status: "failed" }, rc.error ?? "the collector could not be started");
+    else if (rc.warning) {
+      report.ok = false;
+      report.errors.push(rc.warning);
     }
   }
   await writeManifest(ctx.paths.manifestFile, manifest);
   return report;
 }
+async function repairService(ctx, manifest, report, failStep) {
+  const sm = serviceManagerFor(ctx);
+  if (!sm) return failStep({ action: "service", status: "failed" }, `no service manager on ${ctx.platform} to run the ${manifest.service.kind} service`);
+  const st = await sm.status(ctx.mode);
+  const wanted = { port: manifest.settings.port, runtime_log: manifest.runtime_log, content: manifest.settings.content, include_codex_spans: manifest.settings.include_codex_spans };
+  const probe = await probeCollector(manifest.settings.port);
+  const diff = probe.kind === "beacon" ? collectorSettingsDiff(probe.health, wanted) : [];
+  if (st.installed && st.running && probe.kind === "beacon" && diff.length === 0) {
+    report.steps.push({ action: "service", target: st.file, status: "unchanged", detail: `${st.kind} ${st.name} running (pid ${probe.health.pid})` });
+    return;
+  }
+  const why = !st.installed ? "its unit was missing" : !st.running ? "it was not running" : diff.length ? `its collector ran with ${diff.join("; ")}` : "no collector answered";
+  try {
+    await sm.install(serviceSpec(ctx));
+  } catch (err) {
+    return failStep({ action: "service", target: st.file, status: "failed" }, `the ${st.kind} service could not be loaded again: ${err.message}`);
+  }
+  const up = await waitForCollector(manifest.settings.port, 15e3, void 0, { accept: (h) => collectorSettingsDiff(h, wanted).length === 0 });
+  if (up.kind !== "beacon" || collectorSettingsDiff(up.health, wanted).length > 0) {
+    return failStep({ action: "service", target: st.file, status: "failed" }, `the ${st.kind} service was loaded again (${why}) but its collector did not come up with config.json's settings within 15 s; see ${ctx.collectorOutput}`);
+  }
+  report.steps.push({ action: "restart_service", target: st.file, status: "done", detail: `${why}; collector pid ${up.health.pid}` });
+}
 
 // electron/endpoint/lifecycle-uninstall.ts
-var import_promises12 = require("node:fs/promises");
+var import_promises13 = require("node:fs/promises");
 var import_node_path15 = require("node:path");
 async function runUninstall(opts) {
   const ctx = lifecycleContext(opts.mode, opts.env ?? process.env);
@@ -63183,9 +63574,11 @@ async function runUninstall(opts) {
       case "deleted":
         report.done.push(`removed ${r.path} (install had created it)`);
         break;
-      case "edited":
-        report.done.push(`removed Beacon's [otel] block from ${r.path}, keeping your later edits`);
+      case "edited": {
+        const restored = r.plan?.kind === "write" && r.plan.restoredUserOtel;
+        report.done.push(`removed Beacon's [otel] block from ${r.path}${restored ? " and put back your own [otel] from before install" : ""}, keeping your later edits elsewhere in the file`);
         break;
+      }
       case "unchanged":
         report.notes.push(r.reason ?? `${r.path}: nothing to undo`);
         break;
@@ -63197,7 +63590,7 @@ async function runUninstall(opts) {
   try {
     const cfgPath = manifest.endpoint_config.path;
     if (manifest.endpoint_config.before === null) {
-      await (0, import_promises12.rm)(cfgPath, { force: true });
+      await (0, import_promises13.rm)(cfgPath, { force: true });
       report.done.push(`removed ${cfgPath}`);
     } else {
       await writeFileAtomic(cfgPath, manifest.endpoint_config.before);
@@ -63211,8 +63604,8 @@ async function runUninstall(opts) {
     let removed = 0;
     for (const f of logFiles2) {
       try {
-        const existed = await (0, import_promises12.lstat)(f).then(() => true, () => false);
-        await (0, import_promises12.rm)(f, { force: true });
+        const existed = await (0, import_promises13.lstat)(f).then(() => true, () => false);
+        await (0, import_promises13.rm)(f, { force: true });
         if (existed) removed++;
       } catch (err) {
         leave(f, err.message);
@@ -63256,14 +63649,20 @@ function formatInstall(r) {
     for (const s of r.steps) L.push(stepLine(s.status === "failed" && s.detail === r.errors[0] ? { ...s, detail: void 0 } : s));
   } else if (!r.ok) {
     L.push(`Beacon endpoint install FAILED (${r.mode} mode): ${r.errors[0]}`);
-    for (const s of r.steps) L.push(stepLine(s.status === "failed" && s.detail === r.errors[0] ? { ...s, detail: void 0 } : s));
+    for (const s of r.steps) if (s.status !== "planned") L.push(stepLine(s.status === "failed" && s.detail === r.errors[0] ? { ...s, detail: void 0 } : s));
     if (r.collector.state === "failed" && r.collector.detail && r.collector.detail !== r.errors[0]) L.push(`Collector: failed: ${r.collector.detail}`);
-    if ((0, import_node_fs10.existsSync)(r.manifest)) L.push(`Install manifest: ${r.manifest} (\`beacon endpoint uninstall\` undoes what was done)`);
+    if (r.rollback_problems?.length) {
+      L.push("Install was rolled back, but these could not be undone:");
+      for (const p of r.rollback_problems) L.push(`  LEFT ${p}`);
+      if ((0, import_node_fs12.existsSync)(r.manifest)) L.push(`Install manifest: ${r.manifest} (\`beacon endpoint uninstall\` removes what is left)`);
+    } else if (r.steps.some((s) => s.status === "rolled-back")) L.push("Nothing was changed: every step above was undone.");
     else L.push("Nothing was changed.");
   } else {
     L.push(`Beacon endpoint installed (${r.mode} mode).`);
     for (const s of r.steps) L.push(stepLine(s));
-    if (r.collector.state === "started" || r.collector.state === "already-running") L.push(`Collector: ${r.collector.state === "started" ? "started" : "already running"} on 127.0.0.1:${r.port} (pid ${r.collector.pid})`);
+    const c = r.collector;
+    if (c.state === "started" || c.state === "restarted") L.push(`Collector: ${c.state} on 127.0.0.1:${r.port} (pid ${c.pid})`);
+    else if (c.state === "already-running") L.push(`Collector: already running on 127.0.0.1:${r.port}${c.pid ? ` (pid ${c.pid})` : c.detail ? ` (${c.detail})` : ""}`);
     else if (r.collector.state === "not-started") L.push("Collector: not started, as asked; `beacon endpoint run` or the app starts it");
     L.push(`Runtime log: ${r.runtime_log}`);
     L.push(`Install manifest: ${r.manifest}`);
@@ -63285,11 +63684,12 @@ function formatUninstall(r) {
 function formatRepair(r) {
   const L = [r.ok ? `Beacon endpoint repaired (manifest ${r.manifest}).` : `Beacon endpoint repair FAILED: ${r.errors[0] ?? "see the steps below"}`];
   for (const s of r.steps) L.push(stepLine(s.status === "failed" && s.detail === r.errors[0] ? { ...s, detail: void 0 } : s));
+  for (const n2 of r.notes) L.push(`note: ${n2}`);
   for (const e of r.errors.slice(1)) L.push(`error: ${e}`);
   return L.join("\n") + "\n";
 }
 function registerEndpointLifecycle(_program, endpoint) {
-  endpoint.command("install").description("Point Codex at the local collector (an [otel] block in config.toml) and make sure a collector runs.").option("--harness <name>", "agent to configure: codex (also codex-cli, codex_cli)", "codex").option("--include-codex-spans", "also export and keep Codex spans (high volume)").option("--no-prompt-content", 'Codex sends "[REDACTED]" instead of prompt text (log_user_prompt = false)').option("--otlp-http-port <port>", "collector port on 127.0.0.1 (default 4318, or the installed one)", parsePort).option("--content <policy>", "what the log keeps: full | redacted | metadata (default redacted, or the installed one)", parseContentPolicy).option("--no-start", "write the configuration only; do not start a collector").option("--dry-run", "print what would change (with a diff of the [otel] section) and write nothing").option("--force", "replace an [otel] table of yours that sends telemetry elsewhere (uninstall restores it)").option("--json", "machine-readable output").option("--system", "system mode (root): /etc/codex, /var/log/beacon-agent, a system service").option("--enforce", "with --system: write /etc/codex/requirements.toml so users cannot turn it off").option("--service", "install a LaunchAgent / systemd unit (LaunchDaemon / system unit with --system) running `beacon endpoint run`").option("--user", "user mode (the default; explicit for scripts that run it as the console user)").option("--config-only", "configure Codex and record it for uninstall, but start no collector and install no service (implies --no-start; for the macOS package, whose LaunchDaemon is the collector)").addHelpText("after", "\nRunning install again keeps the earlier choices (port, content, spans, prompt text) unless given again;\n`beacon endpoint uninstall` then `install` starts from the defaults.").action(async (f) => {
+  endpoint.command("install").description("Point Codex at the local collector (an [otel] block in config.toml) and make sure a collector runs.").option("--harness <name>", "agent to configure: codex (also codex-cli, codex_cli)", "codex").option("--include-codex-spans", "also export and keep Codex spans (high volume)").option("--no-prompt-content", 'Codex sends "[REDACTED]" instead of prompt text (log_user_prompt = false)').option("--otlp-http-port <port>", "collector port on 127.0.0.1 (default 4318, or the installed one)", parsePort).option("--content <policy>", "what the log keeps: full | redacted | metadata (default redacted, or the installed one)", parseContentPolicy).option("--no-start", "write the configuration only; do not start a collector").option("--dry-run", "print what would change (with a diff of the [otel] section) and write nothing").option("--force", "replace an [otel] table of yours that sends telemetry elsewhere (uninstall restores it)").option("--json", "machine-readable output").option("--system", "system mode (root): /etc/codex, /var/log/beacon-agent, a system service").option("--enforce", "with --system: write /etc/codex/requirements.toml so users cannot turn it off").option("--service", "install a LaunchAgent / systemd unit (LaunchDaemon / system unit with --system) running `beacon endpoint run`").option("--user", "user mode (the default; explicit for scripts that run it as the console user)").option("--config-only", "configure Codex and record it for uninstall, but start no collector and install no service (implies --no-start; for the macOS package, whose LaunchDaemon is the collector)").addHelpText("after", "\nRunning install again keeps the earlier choices (port, content, spans, prompt text, --service) unless given again,\nand restarts the collector it manages when one of them changes; `beacon endpoint uninstall` then `install` starts from the defaults.\nA failed install changes nothing: what it wrote is undone and the cause is printed (exit 1).").action(async (f) => {
     if (f.user && f.system) throw new UsageError("--user and --system exclude each other", 2);
     if (f.configOnly && f.service) throw new UsageError("--config-only and --service exclude each other", 2);
     try {
@@ -63321,8 +63721,9 @@ function registerEndpointLifecycle(_program, endpoint) {
     out(!!f.json, r, formatUninstall(r), r.ok ? void 0 : `uninstall left ${r.left_behind.length} item(s) behind, first ${left?.item}: ${left?.reason}`);
     process.exitCode = r.ok ? 0 : 1;
   });
-  endpoint.command("repair").description("Bring a drifted install back: re-apply the [otel] block, restart the collector, recreate the log.").option("--json", "machine-readable output").option("--system", "repair the system-mode install (root)").action(async (f) => {
-    const r = await asUserErrors(() => runRepair({ mode: f.system ? "system" : "user" }));
+  endpoint.command("repair").description("Bring a drifted install back: re-apply Beacon's [otel] block (also when it was edited by hand), apply config.json's settings, restart the collector, recreate the log.").option("--force", "also replace an [otel] table of yours that took the place of Beacon's block (uninstall later restores the file as it was before install)").option("--json", "machine-readable output").option("--system", "repair the system-mode install (root)").option("--user", "user mode (the default; explicit for scripts)").action(async (f) => {
+    if (f.user && f.system) throw new UsageError("--user and --system exclude each other", 2);
+    const r = await asUserErrors(() => runRepair({ mode: f.system ? "system" : "user", force: !!f.force }));
     out(!!f.json, r, formatRepair(r), r.ok ? void 0 : `repair failed: ${r.errors[0] ?? "see the steps above"}`);
     process.exitCode = r.ok ? 0 : 1;
   });
@@ -63399,7 +63800,7 @@ var import_node_child_process5 = require("node:child_process");
 var import_fastify2 = __toESM(require_fastify());
 
 // electron/log/reader.ts
-var import_promises14 = require("node:fs/promises");
+var import_promises15 = require("node:fs/promises");
 
 // electron/log/reader-sessions.ts
 function emptyTokens() {
@@ -63753,8 +64154,8 @@ var EventIndex = class {
 };
 
 // electron/log/log-tail.ts
-var import_node_fs11 = require("node:fs");
-var import_promises13 = require("node:fs/promises");
+var import_node_fs13 = require("node:fs");
+var import_promises14 = require("node:fs/promises");
 var import_node_path16 = require("node:path");
 
 // electron/log/reader-lines.ts
@@ -63823,7 +64224,7 @@ async function drainFile(file, onLines, buffer = Buffer.allocUnsafe(READ_CHUNK))
 async function openLogFile(path) {
   let handle;
   try {
-    handle = await (0, import_promises13.open)(path, "r");
+    handle = await (0, import_promises14.open)(path, "r");
   } catch (err) {
     if (err.code === "ENOENT") return null;
     throw err;
@@ -63903,7 +64304,7 @@ var LogTail = class {
   startWatcher() {
     if (this.closed || this.watcher) return;
     try {
-      const w = (0, import_node_fs11.watch)(this.dir, { persistent: false }, (_type, filename) => {
+      const w = (0, import_node_fs13.watch)(this.dir, { persistent: false }, (_type, filename) => {
         const f = filename ? String(filename) : null;
         if (f === null || f === this.name) void this.check();
         else this.opts.onSiblingChange?.(f);
@@ -63920,7 +64321,7 @@ var LogTail = class {
   async checkOnce() {
     let st;
     try {
-      st = await (0, import_promises13.stat)(this.opts.path);
+      st = await (0, import_promises14.stat)(this.opts.path);
     } catch (err) {
       if (err.code !== "ENOENT") throw err;
       st = null;
@@ -64040,7 +64441,7 @@ var LogReader = class _LogReader {
     for (let n2 = 1; n2 <= max; n2++) {
       const p = `${this.logPath}.${n2}`;
       try {
-        await (0, import_promises14.access)(p);
+        await (0, import_promises15.access)(p);
         existing.push(p);
       } catch {
       }
@@ -64098,7 +64499,7 @@ function describe3(err, path) {
 
 // electron/dashboard/health.ts
 var import_node_http2 = require("node:http");
-var import_promises15 = require("node:fs/promises");
+var import_promises16 = require("node:fs/promises");
 var import_node_os5 = require("node:os");
 var import_node_path17 = require("node:path");
 var PROBE_TIMEOUT_MS = 1500;
@@ -64184,10 +64585,10 @@ async function readWriteHealth(file) {
   const unknown = (reason, updated2 = null) => ({ state: "unknown", reason, pid: null, running: null, updated_at: updated2, file });
   let updated = null;
   try {
-    const st = await (0, import_promises15.stat)(file);
+    const st = await (0, import_promises16.stat)(file);
     updated = st.mtime.toISOString();
     if (st.size > MAX_HEALTH_FILE_BYTES) return unknown("Collector health file is too large to be ours", updated);
-    const raw = await (0, import_promises15.readFile)(file, "utf8");
+    const raw = await (0, import_promises16.readFile)(file, "utf8");
     const v = JSON.parse(raw);
     if (!v || typeof v !== "object" || Array.isArray(v)) return unknown("Collector health file is not a JSON object", updated);
     const status = v.status;
@@ -64484,7 +64885,7 @@ var SECURITY_HEADERS = {
 };
 
 // electron/dashboard/static.ts
-var import_node_fs12 = require("node:fs");
+var import_node_fs14 = require("node:fs");
 var import_node_path18 = require("node:path");
 var import_static = __toESM(require_static());
 function page(title, body) {
@@ -64500,7 +64901,7 @@ var NOT_BUILT_PAGE = page(
   "<p>The dashboard API is running, but the web interface has not been built. Run <code>npm run build</code> and restart the dashboard.</p><p>The API is available under <code>/api/</code> (for example <code>/api/health</code>).</p>"
 );
 function rendererBuilt(staticDir) {
-  return !!staticDir && (0, import_node_fs12.existsSync)((0, import_node_path18.join)(staticDir, "index.html"));
+  return !!staticDir && (0, import_node_fs14.existsSync)((0, import_node_path18.join)(staticDir, "index.html"));
 }
 async function registerStatic(app, staticDir) {
   if (rendererBuilt(staticDir)) {
@@ -64782,26 +65183,26 @@ function unauthorized(reply, isApi) {
 }
 
 // electron/dashboard/renderer-dir.ts
-var import_node_fs13 = require("node:fs");
+var import_node_fs15 = require("node:fs");
 var import_node_path20 = require("node:path");
 function rendererDir() {
   const candidates = [(0, import_node_path20.resolve)(__dirname, "../../renderer"), (0, import_node_path20.resolve)(__dirname, "../../out/renderer")];
-  return candidates.find((c) => (0, import_node_fs13.existsSync)((0, import_node_path20.resolve)(c, "index.html")));
+  return candidates.find((c) => (0, import_node_fs15.existsSync)((0, import_node_path20.resolve)(c, "index.html")));
 }
 
 // electron/endpoint/status.ts
-var import_promises19 = require("node:fs/promises");
+var import_promises20 = require("node:fs/promises");
 
 // electron/codex/discovery.ts
 var import_node_child_process3 = require("node:child_process");
-var import_promises16 = require("node:fs/promises");
-var import_node_fs14 = require("node:fs");
+var import_promises17 = require("node:fs/promises");
+var import_node_fs16 = require("node:fs");
 var import_node_path21 = require("node:path");
 async function isExecutable(p) {
   try {
-    const s = await (0, import_promises16.stat)(p);
+    const s = await (0, import_promises17.stat)(p);
     if (!s.isFile()) return false;
-    await (0, import_promises16.access)(p, import_node_fs14.constants.X_OK);
+    await (0, import_promises17.access)(p, import_node_fs16.constants.X_OK);
     return true;
   } catch {
     return false;
@@ -64809,7 +65210,7 @@ async function isExecutable(p) {
 }
 async function subdirs(dir) {
   try {
-    return (await (0, import_promises16.readdir)(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => (0, import_node_path21.join)(dir, d.name));
+    return (await (0, import_promises17.readdir)(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => (0, import_node_path21.join)(dir, d.name));
   } catch {
     return [];
   }
@@ -64850,7 +65251,7 @@ async function discoverCodex(env = process.env, opts = {}) {
   const add = async (dir, source, onPath) => {
     const p = (0, import_node_path21.join)(dir, "codex");
     if (!await isExecutable(p)) return;
-    const real = await (0, import_promises16.realpath)(p).catch(() => p);
+    const real = await (0, import_promises17.realpath)(p).catch(() => p);
     const existing = seen.get(real);
     if (existing) {
       existing.onPath ||= onPath;
@@ -64870,10 +65271,10 @@ async function discoverCodex(env = process.env, opts = {}) {
   );
   const home2 = codexHome("user", env);
   const configPath = (0, import_node_path21.join)(home2, "config.toml");
-  const exists = async (p) => (0, import_promises16.access)(p).then(() => true, () => false);
+  const exists = async (p) => (0, import_promises17.access)(p).then(() => true, () => false);
   let profiles = [];
   try {
-    profiles = (await (0, import_promises16.readdir)(home2)).filter((f) => f.endsWith(".config.toml")).map((f) => (0, import_node_path21.join)(home2, f));
+    profiles = (await (0, import_promises17.readdir)(home2)).filter((f) => f.endsWith(".config.toml")).map((f) => (0, import_node_path21.join)(home2, f));
   } catch {
     profiles = [];
   }
@@ -64882,7 +65283,7 @@ async function discoverCodex(env = process.env, opts = {}) {
 
 // electron/endpoint/lifecycle-codex-runtime.ts
 var import_node_child_process4 = require("node:child_process");
-var import_promises17 = require("node:fs/promises");
+var import_promises18 = require("node:fs/promises");
 var LOOPBACK_NO_PROXY = ["127.0.0.1", "localhost", "*", "127.0.0.0/8", "::1"];
 function checkEnvironment(env) {
   const out2 = [];
@@ -64921,17 +65322,17 @@ function checkEnvironment(env) {
 }
 async function linuxProcesses() {
   const out2 = [];
-  const boot = await (0, import_promises17.readFile)("/proc/stat", "utf8").then((t) => Number(/^btime (\d+)/m.exec(t)?.[1] ?? NaN)).catch(() => NaN);
+  const boot = await (0, import_promises18.readFile)("/proc/stat", "utf8").then((t) => Number(/^btime (\d+)/m.exec(t)?.[1] ?? NaN)).catch(() => NaN);
   const HZ = 100;
-  for (const name of await (0, import_promises17.readdir)("/proc").catch(() => [])) {
+  for (const name of await (0, import_promises18.readdir)("/proc").catch(() => [])) {
     if (!/^\d+$/.test(name)) continue;
     const pid = Number(name);
     if (pid === process.pid) continue;
-    const cmd = await (0, import_promises17.readFile)(`/proc/${name}/cmdline`, "utf8").catch(() => "");
+    const cmd = await (0, import_promises18.readFile)(`/proc/${name}/cmdline`, "utf8").catch(() => "");
     if (!cmd) continue;
     const command = cmd.split("\0").filter(Boolean).join(" ");
     if (!isAppServer(command)) continue;
-    const statLine = await (0, import_promises17.readFile)(`/proc/${name}/stat`, "utf8").catch(() => "");
+    const statLine = await (0, import_promises18.readFile)(`/proc/${name}/stat`, "utf8").catch(() => "");
     const after = statLine.slice(statLine.lastIndexOf(")") + 2).split(" ");
     const ticks = Number(after[19]);
     out2.push({ pid, command, startedAtMs: Number.isFinite(boot) && Number.isFinite(ticks) ? (boot + ticks / HZ) * 1e3 : void 0 });
@@ -64961,7 +65362,7 @@ function listCodexAppServers(platform2 = process.platform) {
 }
 
 // electron/endpoint/log-source.ts
-var import_promises18 = require("node:fs/promises");
+var import_promises19 = require("node:fs/promises");
 var import_node_path22 = require("node:path");
 function resolveLogSource(input) {
   const out2 = { expected_log: input.expectedLog, expected_mode: input.mode, codex_port: input.codexPort, live_log: null };
@@ -64984,9 +65385,9 @@ function resolveLogSource(input) {
 }
 var TAIL_BYTES = 64 * 1024;
 async function readLastEvent(path, now = /* @__PURE__ */ new Date()) {
-  const st = await (0, import_promises18.stat)(path).catch(() => null);
+  const st = await (0, import_promises19.stat)(path).catch(() => null);
   if (!st || !st.isFile() || st.size === 0) return void 0;
-  const fh = await (0, import_promises18.open)(path, "r");
+  const fh = await (0, import_promises19.open)(path, "r");
   try {
     const len = Math.min(TAIL_BYTES, st.size);
     const buf = Buffer.alloc(len);
@@ -65022,9 +65423,103 @@ function formatAge(seconds) {
   return `${Math.round(seconds / 86400)} d ago`;
 }
 
+// electron/endpoint/status-checks.ts
+function problemCheck(p, fixable, installCmd) {
+  if (p.severity === "info") return null;
+  const status = p.severity === "error" && !p.code.startsWith("metrics-") ? "fail" : "warn";
+  const reachesIssue = p.code === "otel-missing" || p.code.endsWith("-not-to-collector") || p.code.startsWith("protocol-") || p.code === "endpoint-missing" || p.code === "exporter-invalid" || p.code.startsWith("metrics-");
+  let action;
+  if (p.code === "invalid-toml") action = "fix the TOML syntax error at the line shown (Codex refuses to start until then)";
+  else if (fixable && reachesIssue) action = "beacon endpoint repair";
+  else if (reachesIssue) action = installCmd;
+  return { id: `codex:${p.code}`, status, message: p.message, action, fix: fixable && reachesIssue && p.code !== "invalid-toml" ? "repair-codex-config" : void 0 };
+}
+function deriveChecks(s, manifest) {
+  const checks = [];
+  const sys = s.mode === "system" ? " --system" : "";
+  const sudo = s.mode === "system" ? "sudo " : "";
+  const installCmd = `${sudo}beacon endpoint install${sys}`;
+  const repairCmd = `${sudo}beacon endpoint repair${sys}`;
+  if (s.config.error) checks.push({ id: "endpoint_config", status: "fail", message: s.config.error, action: `fix or remove the file, then run \`${repairCmd}\`` });
+  checks.push(
+    s.install.installed ? { id: "install", status: "ok", message: `installed ${s.install.installed_at ?? ""}`.trim() } : { id: "install", status: "warn", message: `Beacon is not installed in ${s.mode} mode (no ${s.install.manifest})`, action: installCmd }
+  );
+  const c = s.collector;
+  if (c.state === "up") {
+    checks.push({ id: "collector", status: "ok", message: `collector running on 127.0.0.1:${c.port} (pid ${c.pid}, ${c.mode} mode, since ${c.started_at})` });
+    if (c.write_status && c.write_status !== "ok") {
+      checks.push({ id: "log_write", status: "fail", message: `the collector cannot write ${c.log_path}: ${c.write_reason ?? c.write_status}; Codex events are being refused`, action: "free disk space or fix the permissions of the log directory" });
+    }
+  } else if (c.state === "down") {
+    checks.push({ id: "collector", status: "fail", message: `no collector answers on 127.0.0.1:${c.port}: Codex events are lost`, action: s.install.installed ? repairCmd : installCmd, fix: "start-collector" });
+  } else {
+    checks.push({ id: "collector", status: "fail", message: `port ${c.port} on 127.0.0.1 is held by another program (${c.detail}), not a Beacon collector`, action: `free the port, or reinstall on another one: ${installCmd} --otlp-http-port <port>` });
+  }
+  const mismatch = c.state === "up" ? c.settings_mismatch ?? [] : [];
+  if (mismatch.length) {
+    const managed = !!c.managed_by;
+    const content = mismatch.some((m) => m.startsWith("content "));
+    checks.push({
+      id: "collector_settings",
+      status: "fail",
+      message: `the collector on 127.0.0.1:${c.port} (pid ${c.pid}) runs with ${mismatch.join("; ")}: ${content ? "events are written under the old content policy" : "the configured settings are not in effect"} (a collector reads its settings only when it starts)`,
+      action: managed ? repairCmd : `restart that collector so it reads ${s.config.path}: quit and reopen the Beacon app, or stop pid ${c.pid} and run \`${repairCmd}\``,
+      fix: managed ? "restart-collector" : void 0
+    });
+  }
+  if (s.log.warning) checks.push({ id: "runtime_log_source", status: "warn", message: s.log.warning, action: s.log.action });
+  if (c.state === "up" && !s.log.exists && !s.log.warning) {
+    checks.push({ id: "runtime_log", status: "warn", message: `${s.log.live_log ?? s.config.runtime_log} does not exist; the collector recreates it with the next event`, action: repairCmd });
+  }
+  if (s.install.installed && s.service) {
+    const sv = s.service;
+    checks.push(
+      sv.installed && sv.running ? { id: "service", status: "ok", message: `${sv.kind} service ${sv.name} is running` } : { id: "service", status: "fail", message: `${sv.kind} service ${sv.name} is ${sv.installed ? `not running (${sv.detail ?? "stopped"})` : `missing (${sv.file})`}`, action: `${installCmd} --service` }
+    );
+  }
+  const cx = s.codex;
+  const fixable = !!manifest && manifest.codex_files.some((f) => f.path === cx.config_path) && (cx.effective === null || cx.effective.path === cx.config_path);
+  if (cx.telemetry === "enabled") {
+    checks.push({ id: "codex_telemetry", status: "ok", message: `Codex sends its logs to the collector (${cx.logs.endpoint})${cx.spans ? ", spans too" : ""}` });
+  }
+  for (const p of cx.problems) {
+    const ch = problemCheck(p, fixable, installCmd);
+    if (ch) checks.push(ch);
+  }
+  for (const o of cx.overrides) {
+    checks.push({ id: `codex_override:${o.layer}`, status: o.reaches_collector ? "ok" : "fail", message: o.message, action: o.reaches_collector ? void 0 : `point the [otel] table of ${o.path} at http://127.0.0.1:${s.config.otlp_http_port}/v1/logs (or remove it); Beacon does not edit it` });
+  }
+  for (const p of cx.profiles) {
+    if (p.reaches_collector) continue;
+    checks.push({ id: `codex_profile:${p.name}`, status: "warn", message: `\`codex --profile ${p.name}\` uses the [otel] of ${p.path}, which does not reach the collector${p.problems[0] ? `: ${p.problems[0].message}` : ""}`, action: "beacon endpoint install --force (applies Beacon's block to it; uninstall restores it)" });
+  }
+  for (const e of s.environment) {
+    if (e.severity === "info") continue;
+    checks.push({ id: `env:${e.variable}`, status: e.severity, message: e.message, action: e.action });
+  }
+  for (const a of s.app_servers) {
+    if (!a.stale) continue;
+    checks.push({ id: "codex_app_server", status: "warn", message: `a Codex app-server daemon (pid ${a.pid}) started before the last change to ${cx.effective?.path ?? cx.config_path}; it keeps exporting with its old settings`, action: "codex app-server daemon restart" });
+  }
+  if (s.last_event) checks.push({ id: "last_event", status: "ok", message: `last event ${s.last_event.action ?? ""} ${formatAge(s.last_event.age_seconds)}`.replace(/\s+/g, " ") });
+  else checks.push({ id: "last_event", status: "ok", message: "no events yet: run Codex, or `beacon endpoint test-event` to check the pipeline" });
+  return checks;
+}
+function verdictOf(s) {
+  const fails = s.checks.filter((c) => c.status === "fail");
+  const warns = s.checks.filter((c) => c.status === "warn");
+  if (fails.length === 0 && warns.length === 0) {
+    const last = s.last_event ? `last event ${formatAge(s.last_event.age_seconds)}` : "no events yet";
+    return { status: "ok", summary: `healthy: collector up on 127.0.0.1:${s.collector.port} (pid ${s.collector.pid}), Codex telemetry reaches it, ${last}` };
+  }
+  const first = fails[0] ?? warns[0];
+  const counts = [fails.length ? `${fails.length} failure(s)` : "", warns.length ? `${warns.length} warning(s)` : ""].filter(Boolean).join(", ");
+  return { status: fails.length ? "fail" : "warn", summary: `${counts}: ${first.message}` };
+}
+
 // electron/endpoint/status.ts
 async function readText(path) {
-  return (0, import_promises19.readFile)(path, "utf8").catch(() => null);
+  return (0, import_promises20.readFile)(path, "utf8").catch(() => null);
 }
 function portOf(ex) {
   if (ex.kind !== "otlp-http" || !ex.endpoint) return null;
@@ -65116,7 +65611,9 @@ function collectorFrom(port, probe) {
     events_written: h.stats?.eventsWritten,
     last_event_at: h.stats?.lastEventAt,
     write_status: h.write?.status,
-    write_reason: h.write?.reason
+    write_reason: h.write?.reason,
+    content: h.content,
+    include_spans: h.include_spans
   };
 }
 async function computeStatus(opts = {}) {
@@ -65141,7 +65638,7 @@ async function computeStatus(opts = {}) {
   } catch (err) {
     manifestError = err.message;
   }
-  if (configError && manifest) {
+  if ((configError || !configExists) && manifest) {
     config = { ...config, otlp_http_port: manifest.settings.port, runtime_log: manifest.runtime_log, content: manifest.settings.content, include_codex_spans: manifest.settings.include_codex_spans };
   }
   const port = config.otlp_http_port;
@@ -65150,9 +65647,14 @@ async function computeStatus(opts = {}) {
   const codexPort = portOf(codex.logs);
   const codexProbe = codexPort !== null && codexPort !== port ? await probeCollector(codexPort) : probe;
   const collector = collectorFrom(port, probe);
+  if (probe.kind === "beacon") {
+    const wanted = { port, runtime_log: expectedLog, content: config.content, include_codex_spans: config.include_codex_spans };
+    collector.settings_mismatch = collectorSettingsDiff(probe.health, wanted, configExists ? "config.json says" : "the install manifest says").filter((d) => !d.startsWith("log "));
+    collector.managed_by = managedBy(probe.health, manifest);
+  }
   const source = resolveLogSource({ mode, expectedLog, codexPort, probe: codexProbe.kind === "beacon" ? codexProbe : probe });
   const readLog = source.live_log ?? expectedLog;
-  const logStat = await (0, import_promises19.stat)(readLog).catch(() => null);
+  const logStat = await (0, import_promises20.stat)(readLog).catch(() => null);
   const health = await readHealthState(healthFileFor(readLog));
   const last = await readLastEvent(readLog, now).catch(() => void 0) ?? null;
   let service = null;
@@ -65162,7 +65664,7 @@ async function computeStatus(opts = {}) {
   }
   if (opts.discover) codex.installs = (await discoverCodex(env).catch(() => null))?.installs;
   const environment = checkEnvironment(env);
-  const configMtime = (await (0, import_promises19.stat)(codex.effective?.path ?? codex.config_path).catch(() => null))?.mtimeMs;
+  const configMtime = (await (0, import_promises20.stat)(codex.effective?.path ?? codex.config_path).catch(() => null))?.mtimeMs;
   const procs = await (opts.listProcesses ?? (() => listCodexAppServers()))().catch(() => []);
   const appServers = procs.map((p) => ({
     pid: p.pid,
@@ -65190,86 +65692,6 @@ async function computeStatus(opts = {}) {
   status.checks = deriveChecks(status, manifest);
   status.verdict = verdictOf(status);
   return status;
-}
-function problemCheck(p, fixable, installCmd) {
-  if (p.severity === "info") return null;
-  const status = p.severity === "error" && !p.code.startsWith("metrics-") ? "fail" : "warn";
-  const reachesIssue = p.code === "otel-missing" || p.code.endsWith("-not-to-collector") || p.code.startsWith("protocol-") || p.code === "endpoint-missing" || p.code === "exporter-invalid" || p.code.startsWith("metrics-");
-  let action;
-  if (p.code === "invalid-toml") action = "fix the TOML syntax error at the line shown (Codex refuses to start until then)";
-  else if (fixable && reachesIssue) action = "beacon endpoint repair";
-  else if (reachesIssue) action = installCmd;
-  return { id: `codex:${p.code}`, status, message: p.message, action, fix: fixable && reachesIssue && p.code !== "invalid-toml" ? "repair-codex-config" : void 0 };
-}
-function deriveChecks(s, manifest) {
-  const checks = [];
-  const sys = s.mode === "system" ? " --system" : "";
-  const sudo = s.mode === "system" ? "sudo " : "";
-  const installCmd = `${sudo}beacon endpoint install${sys}`;
-  const repairCmd = `${sudo}beacon endpoint repair${sys}`;
-  if (s.config.error) checks.push({ id: "endpoint_config", status: "fail", message: s.config.error, action: `fix or remove the file, then run \`${repairCmd}\`` });
-  checks.push(
-    s.install.installed ? { id: "install", status: "ok", message: `installed ${s.install.installed_at ?? ""}`.trim() } : { id: "install", status: "warn", message: `Beacon is not installed in ${s.mode} mode (no ${s.install.manifest})`, action: installCmd }
-  );
-  const c = s.collector;
-  if (c.state === "up") {
-    checks.push({ id: "collector", status: "ok", message: `collector running on 127.0.0.1:${c.port} (pid ${c.pid}, ${c.mode} mode, since ${c.started_at})` });
-    if (c.write_status && c.write_status !== "ok") {
-      checks.push({ id: "log_write", status: "fail", message: `the collector cannot write ${c.log_path}: ${c.write_reason ?? c.write_status}; Codex events are being refused`, action: "free disk space or fix the permissions of the log directory" });
-    }
-  } else if (c.state === "down") {
-    checks.push({ id: "collector", status: "fail", message: `no collector answers on 127.0.0.1:${c.port}: Codex events are lost`, action: s.install.installed ? repairCmd : installCmd, fix: "start-collector" });
-  } else {
-    checks.push({ id: "collector", status: "fail", message: `port ${c.port} on 127.0.0.1 is held by another program (${c.detail}), not a Beacon collector`, action: `free the port, or reinstall on another one: ${installCmd} --otlp-http-port <port>` });
-  }
-  if (s.log.warning) checks.push({ id: "runtime_log_source", status: "warn", message: s.log.warning, action: s.log.action });
-  if (c.state === "up" && !s.log.exists && !s.log.warning) {
-    checks.push({ id: "runtime_log", status: "warn", message: `${s.log.live_log ?? s.config.runtime_log} does not exist; the collector recreates it with the next event`, action: repairCmd });
-  }
-  if (s.install.installed && s.service) {
-    const sv = s.service;
-    checks.push(
-      sv.installed && sv.running ? { id: "service", status: "ok", message: `${sv.kind} service ${sv.name} is running` } : { id: "service", status: "fail", message: `${sv.kind} service ${sv.name} is ${sv.installed ? `not running (${sv.detail ?? "stopped"})` : `missing (${sv.file})`}`, action: `${installCmd} --service` }
-    );
-  }
-  const cx = s.codex;
-  const fixable = !!manifest && manifest.codex_files.some((f) => f.path === cx.config_path) && (cx.effective === null || cx.effective.path === cx.config_path);
-  if (cx.telemetry === "enabled") {
-    checks.push({ id: "codex_telemetry", status: "ok", message: `Codex sends its logs to the collector (${cx.logs.endpoint})${cx.spans ? ", spans too" : ""}` });
-  }
-  for (const p of cx.problems) {
-    const ch = problemCheck(p, fixable, installCmd);
-    if (ch) checks.push(ch);
-  }
-  for (const o of cx.overrides) {
-    checks.push({ id: `codex_override:${o.layer}`, status: o.reaches_collector ? "ok" : "fail", message: o.message, action: o.reaches_collector ? void 0 : `point the [otel] table of ${o.path} at http://127.0.0.1:${s.config.otlp_http_port}/v1/logs (or remove it); Beacon does not edit it` });
-  }
-  for (const p of cx.profiles) {
-    if (p.reaches_collector) continue;
-    checks.push({ id: `codex_profile:${p.name}`, status: "warn", message: `\`codex --profile ${p.name}\` uses the [otel] of ${p.path}, which does not reach the collector${p.problems[0] ? `: ${p.problems[0].message}` : ""}`, action: "beacon endpoint install --force (applies Beacon's block to it; uninstall restores it)" });
-  }
-  for (const e of s.environment) {
-    if (e.severity === "info") continue;
-    checks.push({ id: `env:${e.variable}`, status: e.severity, message: e.message, action: e.action });
-  }
-  for (const a of s.app_servers) {
-    if (!a.stale) continue;
-    checks.push({ id: "codex_app_server", status: "warn", message: `a Codex app-server daemon (pid ${a.pid}) started before the last change to ${cx.effective?.path ?? cx.config_path}; it keeps exporting with its old settings`, action: "codex app-server daemon restart" });
-  }
-  if (s.last_event) checks.push({ id: "last_event", status: "ok", message: `last event ${s.last_event.action ?? ""} ${formatAge(s.last_event.age_seconds)}`.replace(/\s+/g, " ") });
-  else checks.push({ id: "last_event", status: "ok", message: "no events yet: run Codex, or `beacon endpoint test-event` to check the pipeline" });
-  return checks;
-}
-function verdictOf(s) {
-  const fails = s.checks.filter((c) => c.status === "fail");
-  const warns = s.checks.filter((c) => c.status === "warn");
-  if (fails.length === 0 && warns.length === 0) {
-    const last = s.last_event ? `last event ${formatAge(s.last_event.age_seconds)}` : "no events yet";
-    return { status: "ok", summary: `healthy: collector up on 127.0.0.1:${s.collector.port} (pid ${s.collector.pid}), Codex telemetry reaches it, ${last}` };
-  }
-  const first = fails[0] ?? warns[0];
-  const counts = [fails.length ? `${fails.length} failure(s)` : "", warns.length ? `${warns.length} warning(s)` : ""].filter(Boolean).join(", ");
-  return { status: fails.length ? "fail" : "warn", summary: `${counts}: ${first.message}` };
 }
 function formatStatus(s) {
   const L = [];
@@ -65394,11 +65816,11 @@ function registerEndpointDashboard(_program, endpoint) {
 var import_node_path26 = require("node:path");
 
 // electron/ci/session-start.ts
-var import_node_fs21 = require("node:fs");
+var import_node_fs23 = require("node:fs");
 var import_node_path25 = require("node:path");
 
 // electron/ci/ci-paths.ts
-var import_node_fs15 = require("node:fs");
+var import_node_fs17 = require("node:fs");
 var import_node_os6 = require("node:os");
 var import_node_path23 = require("node:path");
 function ciPathsIn(runDir) {
@@ -65415,15 +65837,15 @@ function ciPathsIn(runDir) {
 }
 function resolveRunDir(env, override) {
   if (override) {
-    (0, import_node_fs15.mkdirSync)(override, { recursive: true, mode: 493 });
+    (0, import_node_fs17.mkdirSync)(override, { recursive: true, mode: 493 });
     return (0, import_node_path23.resolve)(override);
   }
   if (env.RUNNER_TEMP) {
     const dir = (0, import_node_path23.join)(env.RUNNER_TEMP, "beacon");
-    (0, import_node_fs15.mkdirSync)(dir, { recursive: true, mode: 493 });
+    (0, import_node_fs17.mkdirSync)(dir, { recursive: true, mode: 493 });
     return dir;
   }
-  return (0, import_node_fs15.mkdtempSync)((0, import_node_path23.join)((0, import_node_os6.tmpdir)(), "beacon-ci-"));
+  return (0, import_node_fs17.mkdtempSync)((0, import_node_path23.join)((0, import_node_os6.tmpdir)(), "beacon-ci-"));
 }
 function defaultStatePath(env) {
   if (env.BEACON_CI_STATE_PATH) return env.BEACON_CI_STATE_PATH;
@@ -65432,35 +65854,35 @@ function defaultStatePath(env) {
 }
 
 // electron/ci/ci-codex-home.ts
-var import_node_fs16 = require("node:fs");
+var import_node_fs18 = require("node:fs");
 var import_node_path24 = require("node:path");
 function ciCodexConfigToml(port, includeSpans = false) {
   const lines = renderOtelBlockLines({ port, environment: "ci", logUserPrompt: true, includeSpans }).filter((l) => !l.startsWith("#"));
   return ["# Written by `beacon ci start` for this CI run only: OTLP export to the run's local collector.", ...lines].join("\n") + "\n";
 }
 function writeCiCodexHome(codexHome2, port, includeSpans = false) {
-  (0, import_node_fs16.mkdirSync)(codexHome2, { recursive: true, mode: 493 });
+  (0, import_node_fs18.mkdirSync)(codexHome2, { recursive: true, mode: 493 });
   const config = (0, import_node_path24.join)(codexHome2, "config.toml");
   const tmp = `${config}.${process.pid}.tmp`;
-  (0, import_node_fs16.writeFileSync)(tmp, ciCodexConfigToml(port, includeSpans), { mode: 420 });
-  (0, import_node_fs16.renameSync)(tmp, config);
+  (0, import_node_fs18.writeFileSync)(tmp, ciCodexConfigToml(port, includeSpans), { mode: 420 });
+  (0, import_node_fs18.renameSync)(tmp, config);
   return config;
 }
 
 // electron/ci/ci-state.ts
-var import_node_fs17 = require("node:fs");
+var import_node_fs19 = require("node:fs");
 var CI_STATE_VERSION = 1;
 var CiStateError = class extends Error {
 };
 function writeCiState(state) {
   const tmp = `${state.state_path}.${process.pid}.tmp`;
-  (0, import_node_fs17.writeFileSync)(tmp, JSON.stringify(state, null, 2) + "\n", { mode: 384 });
-  (0, import_node_fs17.renameSync)(tmp, state.state_path);
+  (0, import_node_fs19.writeFileSync)(tmp, JSON.stringify(state, null, 2) + "\n", { mode: 384 });
+  (0, import_node_fs19.renameSync)(tmp, state.state_path);
 }
 function readCiState(path) {
   let text;
   try {
-    text = (0, import_node_fs17.readFileSync)(path, "utf8");
+    text = (0, import_node_fs19.readFileSync)(path, "utf8");
   } catch (err) {
     const code = err.code;
     throw new CiStateError(code === "ENOENT" ? `no CI session state at ${path} (did \`beacon ci start\` run in this job?)` : `cannot read CI session state ${path}: ${err.message}`);
@@ -65492,13 +65914,13 @@ function pickFreePort() {
 }
 
 // electron/ci/run-context.ts
-var import_node_fs18 = require("node:fs");
+var import_node_fs20 = require("node:fs");
 function pullRequestNumber(env) {
   const m = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? "");
   if (m) return m[1];
   if (env.GITHUB_EVENT_PATH && /^pull_request/.test(env.GITHUB_EVENT_NAME ?? "")) {
     try {
-      const payload = JSON.parse((0, import_node_fs18.readFileSync)(env.GITHUB_EVENT_PATH, "utf8"));
+      const payload = JSON.parse((0, import_node_fs20.readFileSync)(env.GITHUB_EVENT_PATH, "utf8"));
       const n2 = payload.pull_request?.number ?? payload.number;
       if (typeof n2 === "number" && Number.isInteger(n2) && n2 > 0) return String(n2);
     } catch {
@@ -65545,7 +65967,7 @@ function resourceAttributes(ctx, existing) {
 
 // electron/ci/github-files.ts
 var import_node_crypto6 = require("node:crypto");
-var import_node_fs19 = require("node:fs");
+var import_node_fs21 = require("node:fs");
 function formatGithubKeyValues(vars) {
   let out2 = "";
   for (const [name, value] of Object.entries(vars)) {
@@ -65566,12 +65988,12 @@ ${delim}
 }
 function appendGithubFile(file, vars) {
   if (!file) return false;
-  (0, import_node_fs19.appendFileSync)(file, formatGithubKeyValues(vars));
+  (0, import_node_fs21.appendFileSync)(file, formatGithubKeyValues(vars));
   return true;
 }
 function appendStepSummary(file, markdown) {
   if (!file) return false;
-  (0, import_node_fs19.appendFileSync)(file, markdown.endsWith("\n") ? markdown : markdown + "\n");
+  (0, import_node_fs21.appendFileSync)(file, markdown.endsWith("\n") ? markdown : markdown + "\n");
   return true;
 }
 function workflowCommand(kind, message2) {
@@ -65580,7 +66002,7 @@ function workflowCommand(kind, message2) {
 }
 
 // electron/ci/collector-stop.ts
-var import_node_fs20 = require("node:fs");
+var import_node_fs22 = require("node:fs");
 var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function isProcessAlive(pid) {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -65590,7 +66012,7 @@ function isProcessAlive(pid) {
     return err.code === "EPERM";
   }
   try {
-    const stat11 = (0, import_node_fs20.readFileSync)(`/proc/${pid}/stat`, "utf8");
+    const stat11 = (0, import_node_fs22.readFileSync)(`/proc/${pid}/stat`, "utf8");
     return stat11.slice(stat11.lastIndexOf(")") + 2, stat11.lastIndexOf(")") + 3) !== "Z";
   } catch {
     return true;
@@ -65646,7 +66068,7 @@ async function stopCollectorProcess(pid, timeoutMs = 1e4) {
 
 // electron/ci/session-start.ts
 async function runningSession(paths) {
-  if (!(0, import_node_fs21.existsSync)(paths.statePath)) return void 0;
+  if (!(0, import_node_fs23.existsSync)(paths.statePath)) return void 0;
   let state;
   try {
     state = readCiState(paths.statePath);
@@ -65737,17 +66159,17 @@ async function startCiSession(opts) {
   } catch (err) {
     if (!previous) {
       await stopCollectorProcess(state.pid, 5e3);
-      (0, import_node_fs21.rmSync)(paths.statePath, { force: true });
+      (0, import_node_fs23.rmSync)(paths.statePath, { force: true });
     }
     throw err;
   }
 }
 
 // electron/ci/session-finish.ts
-var import_node_fs23 = require("node:fs");
+var import_node_fs25 = require("node:fs");
 
 // electron/ci/validate.ts
-var import_node_fs22 = require("node:fs");
+var import_node_fs24 = require("node:fs");
 
 // electron/ci/exit-codes.ts
 var CI_EXIT = {
@@ -65788,7 +66210,7 @@ function validateRuntimeLog(opts) {
   };
   let active;
   try {
-    active = (0, import_node_fs22.readFileSync)(opts.logPath, "utf8");
+    active = (0, import_node_fs24.readFileSync)(opts.logPath, "utf8");
   } catch (err) {
     const code = err.code;
     if (code === "ENOENT") {
@@ -65806,7 +66228,7 @@ function validateRuntimeLog(opts) {
     if (file === opts.logPath) text = active;
     else {
       try {
-        text = (0, import_node_fs22.readFileSync)(file, "utf8");
+        text = (0, import_node_fs24.readFileSync)(file, "utf8");
       } catch {
         continue;
       }
@@ -66052,8 +66474,8 @@ ${opts.requireTelemetry ? "❌" : "⚠️"} **Telemetry missing**: ${err.message
     collector: { pid: state.pid, port: state.port, drained: drain?.drained ?? false, killed: stop?.killed ?? false },
     notes
   };
-  (0, import_node_fs23.writeFileSync)(paths.summaryJson, JSON.stringify(json2, null, 2) + "\n", { mode: 384 });
-  (0, import_node_fs23.writeFileSync)(paths.summaryMarkdown, markdown, { mode: 384 });
+  (0, import_node_fs25.writeFileSync)(paths.summaryJson, JSON.stringify(json2, null, 2) + "\n", { mode: 384 });
+  (0, import_node_fs25.writeFileSync)(paths.summaryMarkdown, markdown, { mode: 384 });
   appendStepSummary(opts.env.GITHUB_STEP_SUMMARY, markdown);
   appendGithubFile(opts.env.GITHUB_OUTPUT, {
     "codex-home": state.codex_home,
@@ -66282,11 +66704,18 @@ async function applyFix(kind, s, opts) {
     case "repair-codex-config": {
       const entry = manifest?.codex_files.find((f) => f.path === s.codex.config_path);
       if (!manifest || !entry) return { result: "skipped", message: `${s.codex.config_path} is not recorded as Beacon's; run \`beacon endpoint install\`` };
-      const r = await applyInstall(entry.path, otelSettings(manifest.settings), { force: false, previous: entry.record });
-      if (r.outcome === "refused") return { result: "skipped", message: `${r.reason ?? "refused"} (doctor never replaces your own [otel]; \`beacon endpoint install --force\` does, and uninstall restores it)` };
+      const sys = mode === "system" ? " --system" : "";
+      const r = await applyInstall(entry.path, otelSettings(manifest.settings), { force: false, previous: entry.record, forceHint: `run \`beacon endpoint repair${sys} --force\`` });
+      if (r.outcome === "refused") return { result: "skipped", message: `${r.reason ?? "refused"} (doctor --fix never replaces an [otel] table of yours)` };
       if (r.record) entry.record = r.record;
       await writeManifest(ctx.paths.manifestFile, manifest);
       return { result: "applied", message: r.outcome === "unchanged" ? `${entry.path} already has Beacon's block` : `re-applied Beacon's [otel] block in ${entry.path}` };
+    }
+    case "restart-collector": {
+      if (!manifest) return { result: "skipped", message: "Beacon is not installed, so doctor restarts nothing: run `beacon endpoint install`" };
+      const r = await runRepair({ mode, env: opts.env });
+      const did = r.steps.filter((x) => x.status === "done").map((x) => `${x.action}${x.detail ? ` (${x.detail})` : ""}`);
+      return r.ok ? { result: "applied", message: did.length ? did.join("; ") : "nothing needed restarting" } : { result: "failed", message: r.errors[0] ?? "repair failed" };
     }
   }
 }
@@ -66294,7 +66723,7 @@ async function runDoctor(opts = {}) {
   let status = await computeStatus(opts);
   const fixes = [];
   if (opts.fix) {
-    const order = ["create-log-dir", "repair-codex-config", "start-collector"];
+    const order = ["create-log-dir", "repair-codex-config", "start-collector", "restart-collector"];
     const wanted = status.checks.filter((c) => c.status !== "ok" && c.fix);
     for (const kind of order) {
       const check = wanted.find((c) => c.fix === kind);
@@ -66325,7 +66754,7 @@ function formatDoctor(r) {
 }
 
 // electron/cli/commands/endpoint-inspect.ts
-var import_promises20 = require("node:fs/promises");
+var import_promises21 = require("node:fs/promises");
 function formatDiscovery(d) {
   const L = [d.installs.length ? `Codex CLI: ${d.installs.length} install(s) found` : "Codex CLI: not found on PATH or in the usual places"];
   for (const i of d.installs) L.push(`  ${i.path}${i.realPath !== i.path ? ` -> ${i.realPath}` : ""}  ${i.version ?? `(version unknown: ${i.versionError})`}  [${i.source}${i.onPath ? ", on PATH" : ""}]`);
@@ -66334,16 +66763,19 @@ function formatDiscovery(d) {
   for (const p of d.profiles) L.push(`Profile config: ${p}`);
   return L.join("\n") + "\n";
 }
+var STATUS_EXIT = { ok: 0, fail: 1, warn: 3 };
+var STATUS_EXIT_HELP = "\nExit status (also with --json):\n  0  OK: the collector is up and Codex telemetry reaches it\n  1  FAIL: at least one check failed (events are lost or cannot reach Beacon); the FAIL lines say what to run\n  2  usage error (unknown option, --user with --system)\n  3  WARN: working, with warnings (e.g. not installed in this mode, a stale Codex app-server)";
 function registerEndpointInspect(_program, endpoint) {
   endpoint.command("discover").description("Find Codex installs, versions, CODEX_HOME and its config files (no side effects).").option("--json", "machine-readable output").action(async (f) => {
     const d = await discoverCodex(process.env);
     process.stdout.write(f.json ? JSON.stringify(d, null, 2) + "\n" : formatDiscovery(d));
   });
-  endpoint.command("status").description("Is Codex telemetry reaching Beacon? Collector, service, log, last event, Codex [otel] as Codex reads it.").option("--json", "machine-readable output (shape: EndpointStatus in electron/endpoint/status.ts)").option("--system", "the system-mode install").action(async (f) => {
+  endpoint.command("status").description("Is Codex telemetry reaching Beacon? Collector, service, log, last event, Codex [otel] as Codex reads it.").option("--json", "machine-readable output (shape: EndpointStatus in electron/endpoint/status.ts)").option("--system", "the system-mode install").addHelpText("after", STATUS_EXIT_HELP).action(async (f) => {
     const s = await computeStatus({ mode: f.system ? "system" : "user", discover: true });
     process.stdout.write(f.json ? JSON.stringify(s, null, 2) + "\n" : formatStatus(s));
+    process.exitCode = STATUS_EXIT[s.verdict.status];
   });
-  endpoint.command("doctor").description("Health checks with the exact fix for each; --fix applies the safe ones.").option("--fix", "start the collector, re-apply Beacon's own [otel] block, create missing directories").option("--json", "machine-readable output").option("--system", "the system-mode install").action(async (f) => {
+  endpoint.command("doctor").description("Health checks with the exact fix for each; --fix applies the safe ones.").option("--fix", "start the collector, re-apply Beacon's own [otel] block, create missing directories").option("--json", "machine-readable output").option("--system", "the system-mode install").addHelpText("after", "\nExit status: 0 all checks passed or only warnings, 1 at least one check failed (also after --fix, if it still fails), 2 usage error.").action(async (f) => {
     const r = await runDoctor({ mode: f.system ? "system" : "user", fix: !!f.fix });
     process.stdout.write(f.json ? JSON.stringify(r, null, 2) + "\n" : formatDoctor(r));
     process.exitCode = r.status === "fail" ? 1 : 0;
@@ -66354,7 +66786,7 @@ function registerEndpointInspect(_program, endpoint) {
     const ctx = lifecycleContext(mode, process.env);
     const { config: cfg, exists } = await asUserErrors(() => readEndpointConfig(mode, process.env));
     const codexPath = codexTargetFile(ctx);
-    const text = await (0, import_promises20.readFile)(codexPath, "utf8").catch(() => null);
+    const text = await (0, import_promises21.readFile)(codexPath, "utf8").catch(() => null);
     const insp = text === null ? null : inspectOtel(text, { port: cfg.otlp_http_port });
     const value = {
       mode,
@@ -66397,7 +66829,7 @@ function registerEndpointInspect(_program, endpoint) {
 // electron/endpoint/test-event.ts
 var import_node_crypto7 = require("node:crypto");
 var import_node_http3 = require("node:http");
-var import_promises21 = require("node:fs/promises");
+var import_promises22 = require("node:fs/promises");
 var VALIDATION_EVENT_NAME = "beacon.validation";
 function validationRequest(id2, now = /* @__PURE__ */ new Date()) {
   const nanos = String(BigInt(now.getTime()) * 1000000n);
@@ -66446,10 +66878,10 @@ function post(port, body, timeoutMs) {
   });
 }
 async function readFrom(path, from) {
-  const st = await (0, import_promises21.stat)(path).catch(() => null);
+  const st = await (0, import_promises22.stat)(path).catch(() => null);
   if (!st) return "";
   const start = st.size < from ? 0 : from;
-  const fh = await (0, import_promises21.open)(path, "r");
+  const fh = await (0, import_promises22.open)(path, "r");
   try {
     const buf = Buffer.alloc(st.size - start);
     await fh.read(buf, 0, buf.length, start);
@@ -66473,7 +66905,7 @@ async function sendTestEvent(port, opts = {}) {
     };
   }
   const logPath = probe.health.log_path;
-  const offset = (await (0, import_promises21.stat)(logPath).catch(() => null))?.size ?? 0;
+  const offset = (await (0, import_promises22.stat)(logPath).catch(() => null))?.size ?? 0;
   let res;
   try {
     res = await post(port, JSON.stringify(validationRequest(id2)), 5e3);
@@ -66527,9 +66959,11 @@ function registerEndpointTestEvent(_program, endpoint) {
   });
 }
 
+// electron/cli/registrations.ts
+var REGISTRATIONS = [registerEndpointRun, registerEndpointDashboard, registerCi, registerEndpointLifecycle, registerEndpointInspect, registerEndpointTestEvent];
+
 // electron/cli/index.ts
-var registrations = [registerEndpointRun, registerEndpointDashboard, registerCi, registerEndpointLifecycle, registerEndpointInspect, registerEndpointTestEvent];
-runCli(buildProgram(registrations), process.argv).then((code) => {
+runCli(buildProgram(REGISTRATIONS), process.argv).then((code) => {
   process.exitCode = code;
 });
 /*! Bundled license information:

@@ -49,7 +49,7 @@ describe('a closed output pipe is not a crash', () => {
       expect(r.other, `beacon ${cmd.join(' ')} --help`).toBe('');
       expect(r.code, `beacon ${cmd.join(' ')} --help`).toBe(0);
     }
-  });
+  }, 180_000); // one process per command, on a shared machine
 
   it('commands that report, with stdout or stderr closed: their own exit code, nothing on the other stream but their output', async () => {
     s = await makeSandbox({ config: 'model = "o3"\n' });
@@ -72,7 +72,7 @@ describe('a closed output pipe is not a crash', () => {
         expect(r.code, `${what}: ${r.other}`).toBe(c.code);
       }
     }
-  });
+  }, 180_000);
 
   it('a real shell pipeline: `beacon endpoint install --help | head -1`', async () => {
     const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {

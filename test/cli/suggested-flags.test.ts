@@ -60,7 +60,7 @@ describe('suggested commands and flags exist', () => {
       for (const s of findSuggestions(r.stdout, `beacon ${cmd.join(' ')} --help`, root)) problems.push(...checkSuggestion(s, root));
     }
     expect(problems).toEqual([]);
-  });
+  }, 180_000); // one process per command, on a shared machine
 });
 
 describe('suggested commands and flags exist in the messages of real failing runs', () => {
@@ -113,7 +113,7 @@ describe('suggested commands and flags exist in the messages of real failing run
     expect(all).toMatch(/rerun with --force/);
     expect(all).toMatch(/`beacon endpoint repair --force`/);
     expect(all).toMatch(/beacon endpoint repair/);
-  });
+  }, 180_000);
 
   it('every command and flag those messages name is accepted by that command', () => {
     const root = commandTree();
