@@ -62912,8 +62912,13 @@ async function reconcileCollector(ctx, want, previous, startedBy) {
   }
   const diff = collectorSettingsDiff(h, wanted);
   steps.push({ action: "start_collector", target, status: diff.length ? "warning" : "unchanged", detail: `pid ${h.pid}, writing ${h.log_path}` });
-  const warning = diff.length ? `the collector on ${target} (pid ${h.pid}) was not started by \`beacon endpoint install\` (the Beacon app, a service or \`beacon endpoint run\`), so Beacon did not restart it and it keeps running with ${diff.join("; ")}: restart it (quit and reopen the Beacon app, or stop pid ${h.pid} and run \`beacon endpoint repair\`)` : void 0;
+  const warning = diff.length ? `the collector on ${target} (pid ${h.pid}) was not started by \`beacon endpoint install\` (the Beacon app, a service or \`beacon endpoint run\`), so Beacon did not restart it and it keeps running with ${diff.join("; ")}: ${restartAdvice(h, ctx.mode)}` : void 0;
   return { ok: true, record, health: h, state: "already-running", steps, warning };
+}
+function restartAdvice(h, mode, platform2 = process.platform) {
+  const repair = `beacon endpoint repair${mode === "system" ? " --system" : ""}`;
+  if (h.mode === "system" && platform2 === "darwin") return `restart it: \`sudo launchctl kickstart -k system/${LAUNCHD_LABEL.system}\` (the package's LaunchDaemon)`;
+  return `restart it: quit and reopen the Beacon app, or stop pid ${h.pid} and run \`${mode === "system" ? "sudo " : ""}${repair}\``;
 }
 
 // electron/endpoint/lifecycle-files.ts
@@ -63298,7 +63303,7 @@ async function runInstall(opts) {
     }
     report.steps.push({ action: "write_file", target: ctx.paths.configFile, status: "planned", detail: `endpoint configuration (port ${settings.port}, content ${settings.content})` });
     if (asService) report.steps.push({ action: "install_service", status: "planned", detail: `${ctx.mode} service running \`beacon endpoint run\`${opts.start ? " (loaded and started)" : ""}` });
-    else if (opts.start) report.steps.push({ action: "start_collector", target: `127.0.0.1:${settings.port}`, status: "planned", detail: `writes ${ctx.paths.runtimeLog}` });
+    else if (opts.start) report.steps.push(await plannedCollectorStep(manifest0, settings, ctx.paths.runtimeLog));
     report.steps.push({ action: "write_file", target: ctx.paths.manifestFile, status: "planned", detail: "install manifest" });
     return report;
   }
@@ -63409,6 +63414,18 @@ async function runInstall(opts) {
     }
     await writeManifest(ctx.paths.manifestFile, manifest);
   }
+}
+async function plannedCollectorStep(manifest0, settings, runtimeLog) {
+  const target = `127.0.0.1:${settings.port}`;
+  const want = { port: settings.port, runtime_log: runtimeLog, content: settings.content, include_codex_spans: settings.include_codex_spans };
+  const prev = manifest0?.collector;
+  const probe = prev ? await probeCollector(prev.port) : null;
+  if (prev && probe?.kind === "beacon" && managedBy(probe.health, manifest0) === "detached") {
+    const diff = collectorSettingsDiff(probe.health, want);
+    if (diff.length) return { action: "restart_collector", target, status: "planned", detail: `pid ${probe.health.pid}, to apply ${diff.map((d) => d.replace(/, config\.json says /, " -> ")).join("; ")}` };
+    return { action: "start_collector", target, status: "planned", detail: `already running (pid ${probe.health.pid}); nothing to do` };
+  }
+  return { action: "start_collector", target, status: "planned", detail: `writes ${runtimeLog}` };
 }
 async function restartPrevious(ctx, manifest0, old) {
   const { result, record } = await startCollectorFor(ctx, manifest0, old.started_by, null);
@@ -65463,7 +65480,7 @@ function deriveChecks(s, manifest) {
       id: "collector_settings",
       status: "fail",
       message: `the collector on 127.0.0.1:${c.port} (pid ${c.pid}) runs with ${mismatch.join("; ")}: ${content ? "events are written under the old content policy" : "the configured settings are not in effect"} (a collector reads its settings only when it starts)`,
-      action: managed ? repairCmd : `restart that collector so it reads ${s.config.path}: quit and reopen the Beacon app, or stop pid ${c.pid} and run \`${repairCmd}\``,
+      action: managed ? repairCmd : `it reads ${s.config.path} only when it starts; ${restartAdvice({ pid: c.pid ?? 0, mode: c.mode ?? s.mode }, s.mode)}`,
       fix: managed ? "restart-collector" : void 0
     });
   }

@@ -18,6 +18,7 @@ import { ensureCollector, type EnsureResult } from './collector-process';
 import type { InstallManifest, ManifestCollector } from './install-manifest';
 import type { LifecycleContext } from './lifecycle-context';
 import type { LifecycleStep } from './lifecycle-report';
+import { LAUNCHD_LABEL } from './services/unit-files';
 
 export async function startCollectorFor(
   ctx: LifecycleContext,
@@ -184,7 +185,17 @@ export async function reconcileCollector(
   const diff = collectorSettingsDiff(h, wanted);
   steps.push({ action: 'start_collector', target, status: diff.length ? 'warning' : 'unchanged', detail: `pid ${h.pid}, writing ${h.log_path}` });
   const warning = diff.length
-    ? `the collector on ${target} (pid ${h.pid}) was not started by \`beacon endpoint install\` (the Beacon app, a service or \`beacon endpoint run\`), so Beacon did not restart it and it keeps running with ${diff.join('; ')}: restart it (quit and reopen the Beacon app, or stop pid ${h.pid} and run \`beacon endpoint repair\`)`
+    ? `the collector on ${target} (pid ${h.pid}) was not started by \`beacon endpoint install\` (the Beacon app, a service or \`beacon endpoint run\`), so Beacon did not restart it and it keeps running with ${diff.join('; ')}: ${restartAdvice(h, ctx.mode)}`
     : undefined;
   return { ok: true, record, health: h, state: 'already-running', steps, warning };
+}
+
+/**
+ * How to restart a collector Beacon may not restart itself, so that it reads config.json: the
+ * macOS package's LaunchDaemon has its own command; otherwise it is the app or a terminal's.
+ */
+export function restartAdvice(h: Pick<CollectorHealth, 'pid' | 'mode'>, mode: 'user' | 'system', platform: NodeJS.Platform = process.platform): string {
+  const repair = `beacon endpoint repair${mode === 'system' ? ' --system' : ''}`;
+  if (h.mode === 'system' && platform === 'darwin') return `restart it: \`sudo launchctl kickstart -k system/${LAUNCHD_LABEL.system}\` (the package's LaunchDaemon)`;
+  return `restart it: quit and reopen the Beacon app, or stop pid ${h.pid} and run \`${mode === 'system' ? 'sudo ' : ''}${repair}\``;
 }

@@ -31,7 +31,7 @@ import type { ContentPolicy } from '../shared/event';
 import { readConfigFile, type ReadFileResult } from '../shared/atomic-write';
 import { defaultEndpointConfig, readEndpointConfig, writeEndpointConfig, type EndpointConfig } from './endpoint-config';
 import { readManifest, writeManifest, type CodexFileEntry, type CodexFileRole, type InstallManifest, type ManifestCollector } from './install-manifest';
-import { reconcileCollector, startCollectorFor, stopRecordedCollector } from './lifecycle-collector';
+import { collectorSettingsDiff, managedBy, reconcileCollector, startCollectorFor, stopRecordedCollector } from './lifecycle-collector';
 import { codexTargetFile, lifecycleContext, LifecycleError, requireSystemPrivileges, type LifecycleContext } from './lifecycle-context';
 import { logWriteProblem, makeDirs, missingDirs, otelDiff, prepareSystemLogDir } from './lifecycle-files';
 import type { LifecycleStep } from './lifecycle-report';
@@ -223,7 +223,7 @@ export async function runInstall(opts: InstallOptions): Promise<InstallReport> {
     if (ctx.mode === 'system') for (const m of await missingDirs(ctx.paths.logDir)) if (!seen.has(m)) report.steps.push({ action: 'create_dir', target: m, status: 'planned', detail: 'mode 0750, group-readable log directory' });
     report.steps.push({ action: 'write_file', target: ctx.paths.configFile, status: 'planned', detail: `endpoint configuration (port ${settings.port}, content ${settings.content})` });
     if (asService) report.steps.push({ action: 'install_service', status: 'planned', detail: `${ctx.mode} service running \`beacon endpoint run\`${opts.start ? ' (loaded and started)' : ''}` });
-    else if (opts.start) report.steps.push({ action: 'start_collector', target: `127.0.0.1:${settings.port}`, status: 'planned', detail: `writes ${ctx.paths.runtimeLog}` });
+    else if (opts.start) report.steps.push(await plannedCollectorStep(manifest0, settings, ctx.paths.runtimeLog));
     report.steps.push({ action: 'write_file', target: ctx.paths.manifestFile, status: 'planned', detail: 'install manifest' });
     return report;
   }
@@ -347,6 +347,20 @@ export async function runInstall(opts: InstallOptions): Promise<InstallReport> {
     // Last: the manifest says what is installed only once all of it is.
     await writeManifest(ctx.paths.manifestFile, manifest);
   }
+}
+
+/** --dry-run: would install start a collector, restart its own to apply new settings, or leave one? */
+async function plannedCollectorStep(manifest0: InstallManifest | null, settings: InstallManifest['settings'], runtimeLog: string): Promise<LifecycleStep> {
+  const target = `127.0.0.1:${settings.port}`;
+  const want = { port: settings.port, runtime_log: runtimeLog, content: settings.content, include_codex_spans: settings.include_codex_spans };
+  const prev = manifest0?.collector;
+  const probe = prev ? await probeCollector(prev.port) : null;
+  if (prev && probe?.kind === 'beacon' && managedBy(probe.health, manifest0) === 'detached') {
+    const diff = collectorSettingsDiff(probe.health, want);
+    if (diff.length) return { action: 'restart_collector', target, status: 'planned', detail: `pid ${probe.health.pid}, to apply ${diff.map((d) => d.replace(/, config\.json says /, ' -> ')).join('; ')}` };
+    return { action: 'start_collector', target, status: 'planned', detail: `already running (pid ${probe.health.pid}); nothing to do` };
+  }
+  return { action: 'start_collector', target, status: 'planned', detail: `writes ${runtimeLog}` };
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { OtelProblem } from '../codex/config-inspect';
 import type { InstallManifest } from './install-manifest';
+import { restartAdvice } from './lifecycle-collector';
 import { formatAge } from './log-source';
 import type { CheckStatus, EndpointStatus, StatusCheck } from './status';
 
@@ -53,7 +54,7 @@ export function deriveChecks(s: EndpointStatus, manifest: InstallManifest | null
       id: 'collector_settings',
       status: 'fail',
       message: `the collector on 127.0.0.1:${c.port} (pid ${c.pid}) runs with ${mismatch.join('; ')}: ${content ? 'events are written under the old content policy' : 'the configured settings are not in effect'} (a collector reads its settings only when it starts)`,
-      action: managed ? repairCmd : `restart that collector so it reads ${s.config.path}: quit and reopen the Beacon app, or stop pid ${c.pid} and run \`${repairCmd}\``,
+      action: managed ? repairCmd : `it reads ${s.config.path} only when it starts; ${restartAdvice({ pid: c.pid ?? 0, mode: c.mode ?? s.mode }, s.mode)}`,
       fix: managed ? 'restart-collector' : undefined,
     });
   }

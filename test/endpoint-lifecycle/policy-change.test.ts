@@ -89,6 +89,10 @@ describe('a policy change reaches the running collector', () => {
     expect(await postPrompt(s.port, 'please refactor the parser module')).toBe(200);
     expect(prompts(s.userLog)).toEqual([expect.objectContaining({ text: 'please refactor the parser module' })]);
 
+    const dry = await s.beacon(['endpoint', 'install', '--dry-run', '--content', 'metadata', '--otlp-http-port', String(s.port)]);
+    expect(dry.stdout).toMatch(new RegExp(`restart_collector 127\\.0\\.0\\.1:${s.port} \\(pid ${pid1}, to apply content redacted -> metadata\\)`));
+    expect((await health(s.port)).pid).toBe(pid1);
+
     const r = await s.beacon(['endpoint', 'install', '--content', 'metadata', '--otlp-http-port', String(s.port)]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`\\[done\\] restart_collector 127\\.0\\.0\\.1:${s.port} \\(pid ${pid1} -> \\d+, to apply content redacted -> metadata\\)`));
@@ -176,7 +180,7 @@ describe('a policy change reaches the running collector', () => {
       const check = parseJsonOut(st).checks.find((c: { id: string }) => c.id === 'collector_settings');
       expect(check.status).toBe('fail');
       expect(check.fix).toBeUndefined();
-      expect(check.action).toMatch(new RegExp(`restart that collector so it reads .*config\\.json: quit and reopen the Beacon app, or stop pid ${run.child.pid} and run \`beacon endpoint repair\``));
+      expect(check.action).toMatch(new RegExp(`it reads .*config\\.json only when it starts; restart it: quit and reopen the Beacon app, or stop pid ${run.child.pid} and run \`beacon endpoint repair\``));
       const rep = await s.beacon(['endpoint', 'repair']);
       expect(rep.code).toBe(1);
       expect(rep.stderr).toMatch(/^beacon: repair failed: the collector on .* was not started by `beacon endpoint install`/);
