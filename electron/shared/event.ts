@@ -63,7 +63,11 @@ export interface BeaconEvent {
   vendor: typeof VENDOR;
   product: typeof PRODUCT;
   schema_version: typeof SCHEMA_VERSION;
-  event: { kind: 'agent_runtime'; action: string; category: EventCategory | string };
+  /**
+   * `id`: a UUIDv7 given when the event is written (event-id.ts); the same event keeps it
+   * forever, so delivered copies can be de-duplicated. Absent in logs written before Dec 2026.
+   */
+  event: { kind: 'agent_runtime'; action: string; category: EventCategory | string; id?: string };
   severity: Severity;
   endpoint: { os: string; hostname?: string; agent_version?: string };
   harness: { name: string; version?: string; originator?: string; service_name?: string };
