@@ -4,11 +4,11 @@
  * token-over-time report: events already carry disjoint counts (design.md "Token arithmetic"),
  * so totals are plain sums and nothing is counted twice.
  */
-import type { SessionRollup, TokenTotals } from '../shared/api';
+import { FIRST_PROMPT_MAX, type SessionRollup, type TokenTotals } from '../shared/api';
 import type { BeaconEvent, TokenUsage } from '../shared/event';
 
 export function emptyTokens(): TokenTotals {
-  return { input: 0, cached_input: 0, output: 0, reasoning: 0, total: 0 };
+  return { input: 0, cached_input: 0, output: 0, reasoning: 0, total: 0, codex_tokens_used: 0 };
 }
 
 function count(n: unknown): number {
@@ -29,6 +29,8 @@ export function addUsage(into: TokenTotals, usage: Partial<TokenUsage> | undefin
   // Trust the writer's total when present (it may include fields we do not split out);
   // otherwise the disjoint parts sum to it by definition.
   into.total += count(usage.total_tokens) || input + cached + output + reasoning;
+  // Codex's "tokens used" = its input - cached + its output = our disjoint input + output + reasoning.
+  into.codex_tokens_used += input + output + reasoning;
 }
 
 export function usageOf(ev: BeaconEvent): Partial<TokenUsage> | undefined {
@@ -50,6 +52,22 @@ export function isTitleGeneration(ev: BeaconEvent): boolean {
   return ev.session?.title_generation === true;
 }
 
+/** Originator and actions of Beacon's own validation events (`beacon endpoint test-event`). */
+const VALIDATION_ORIGINATOR = 'beacon_test_event';
+const VALIDATION_ACTIONS = new Set(['otel.beacon.validation', 'telemetry.validation']);
+
+export function isBeaconValidation(ev: BeaconEvent): boolean {
+  return ev.harness?.originator === VALIDATION_ORIGINATOR || VALIDATION_ACTIONS.has(ev.event.action);
+}
+
+/**
+ * A file.modified that records a FAILED patch: older Beacon releases wrote these (with
+ * tool.success false) before a failed patch became one tool.failed. The file did not change.
+ */
+export function isFailedFileChange(ev: BeaconEvent): boolean {
+  return ev.event.action === 'file.modified' && ev.tool?.success === false;
+}
+
 function isCommandFailure(ev: BeaconEvent): boolean {
   const c = ev.command;
   if (!c) return false;
@@ -59,7 +77,12 @@ function isCommandFailure(ev: BeaconEvent): boolean {
 
 function isError(ev: BeaconEvent): boolean {
   const a = ev.event.action;
-  return a === 'session.error' || a === 'tool.failed' || (ev.error !== undefined && ev.error !== null);
+  return a === 'session.error' || a === 'tool.failed' || isFailedFileChange(ev) || (ev.error !== undefined && ev.error !== null);
+}
+
+function oneLine(text: string, max: number): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
 function lastSegment(path: string): string | null {
@@ -88,6 +111,9 @@ export class SessionAccumulator {
   private errors = 0;
   private readonly tokens = emptyTokens();
   private titleGeneration = false;
+  private validation = false;
+  private firstPrompt: string | null = null;
+  private firstPromptMs = Infinity;
 
   constructor(readonly id: string) {}
 
@@ -116,11 +142,18 @@ export class SessionAccumulator {
     if (!this.originator && typeof ev.harness?.originator === 'string') this.originator = ev.harness.originator;
     if (!this.harness && typeof ev.harness?.name === 'string') this.harness = ev.harness.name;
     if (isTitleGeneration(ev)) this.titleGeneration = true;
+    if (isBeaconValidation(ev)) this.validation = true;
 
     switch (ev.event.action) {
-      case 'prompt.submitted':
+      case 'prompt.submitted': {
         this.prompts++;
+        const text = ev.prompt?.text;
+        if (typeof text === 'string' && text.trim() && timeMs < this.firstPromptMs) {
+          this.firstPromptMs = timeMs;
+          this.firstPrompt = oneLine(text, FIRST_PROMPT_MAX);
+        }
         break;
+      }
       case 'command.executed':
         this.commands++;
         if (isCommandFailure(ev)) this.commandFailures++;
@@ -132,7 +165,7 @@ export class SessionAccumulator {
         this.denied++;
         break;
       case 'file.modified':
-        if (ev.file && typeof ev.file.path === 'string') this.files.add(ev.file.path);
+        if (ev.file && typeof ev.file.path === 'string' && !isFailedFileChange(ev)) this.files.add(ev.file.path);
         break;
       case 'token.usage':
         addUsage(this.tokens, ev.gen_ai?.usage);
@@ -165,6 +198,8 @@ export class SessionAccumulator {
       errors: this.errors,
       tokens: { ...this.tokens },
       title_generation: this.titleGeneration,
+      beacon_validation: this.validation,
+      first_prompt: this.firstPrompt,
     };
   }
 }

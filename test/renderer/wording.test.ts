@@ -109,7 +109,7 @@ describe('health light', () => {
 });
 
 describe('token chart time axis', () => {
-  const zero = { input: 0, cached_input: 0, output: 0, reasoning: 0, total: 0 };
+  const zero = { input: 0, cached_input: 0, output: 0, reasoning: 0, total: 0, codex_tokens_used: 0 };
   const b = (start: string, total: number): TokenBucket => ({ start, tokens: { ...zero, input: total, total }, title_generation: zero, events: 1 });
 
   it('fills the hours with no usage so bars sit at their real time', () => {

@@ -1,7 +1,7 @@
 /** Token arithmetic for the UI. Counts are disjoint (see event.ts), so totals are plain sums. */
 import type { TokenBucket, TokenBucketSize, TokenTotals } from '../../../electron/shared/api';
 
-export const EMPTY_TOTALS: TokenTotals = { input: 0, cached_input: 0, output: 0, reasoning: 0, total: 0 };
+export const EMPTY_TOTALS: TokenTotals = { input: 0, cached_input: 0, output: 0, reasoning: 0, total: 0, codex_tokens_used: 0 };
 
 export function addTotals(a: TokenTotals, b: TokenTotals): TokenTotals {
   return {
@@ -10,6 +10,7 @@ export function addTotals(a: TokenTotals, b: TokenTotals): TokenTotals {
     output: a.output + b.output,
     reasoning: a.reasoning + b.reasoning,
     total: a.total + b.total,
+    codex_tokens_used: a.codex_tokens_used + b.codex_tokens_used,
   };
 }
 
