@@ -6,6 +6,7 @@
  */
 import { FIRST_PROMPT_MAX, type SessionRollup, type TokenTotals } from '../shared/api';
 import type { BeaconEvent, TokenUsage } from '../shared/event';
+import { isBeaconValidation, isFailedFileChange, isFailedPatch } from '../shared/event-facts';
 
 export function emptyTokens(): TokenTotals {
   return { input: 0, cached_input: 0, output: 0, reasoning: 0, total: 0, codex_tokens_used: 0 };
@@ -52,22 +53,6 @@ export function isTitleGeneration(ev: BeaconEvent): boolean {
   return ev.session?.title_generation === true;
 }
 
-/** Originator and actions of Beacon's own validation events (`beacon endpoint test-event`). */
-const VALIDATION_ORIGINATOR = 'beacon_test_event';
-const VALIDATION_ACTIONS = new Set(['otel.beacon.validation', 'telemetry.validation']);
-
-export function isBeaconValidation(ev: BeaconEvent): boolean {
-  return ev.harness?.originator === VALIDATION_ORIGINATOR || VALIDATION_ACTIONS.has(ev.event.action);
-}
-
-/**
- * A file.modified that records a FAILED patch: older Beacon releases wrote these (with
- * tool.success false) before a failed patch became one tool.failed. The file did not change.
- */
-export function isFailedFileChange(ev: BeaconEvent): boolean {
-  return ev.event.action === 'file.modified' && ev.tool?.success === false;
-}
-
 function isCommandFailure(ev: BeaconEvent): boolean {
   const c = ev.command;
   if (!c) return false;
@@ -108,6 +93,9 @@ export class SessionAccumulator {
   private allowed = 0;
   private denied = 0;
   private readonly files = new Set<string>();
+  /** By call id: the older form wrote one file.modified per file of the same failed call. */
+  private readonly failedPatchCalls = new Set<string>();
+  private failedPatchesWithoutId = 0;
   private errors = 0;
   private readonly tokens = emptyTokens();
   private titleGeneration = false;
@@ -171,6 +159,15 @@ export class SessionAccumulator {
         addUsage(this.tokens, ev.gen_ai?.usage);
         break;
     }
+    if (isFailedPatch(ev)) {
+      const call = ev.tool?.call_id;
+      if (typeof call === 'string' && call) {
+        if (this.failedPatchCalls.has(call)) return; // same call, already counted (errors too)
+        this.failedPatchCalls.add(call);
+      } else {
+        this.failedPatchesWithoutId++;
+      }
+    }
     if (isError(ev)) this.errors++;
   }
 
@@ -195,6 +192,7 @@ export class SessionAccumulator {
       command_failures: this.commandFailures,
       approvals: { allowed: this.allowed, denied: this.denied },
       files_changed: this.files.size,
+      patches_failed: this.failedPatchCalls.size + this.failedPatchesWithoutId,
       errors: this.errors,
       tokens: { ...this.tokens },
       title_generation: this.titleGeneration,

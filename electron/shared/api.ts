@@ -217,8 +217,10 @@ export interface SessionRollup {
   commands: number;
   command_failures: number;
   approvals: { allowed: number; denied: number };
-  /** Distinct file paths modified. */
+  /** Distinct file paths modified (patches Codex did not apply are not changes). */
   files_changed: number;
+  /** apply_patch calls Codex did not apply (each is also counted in `errors`). */
+  patches_failed: number;
   /** session.error and tool.failed events, plus any other event that carries an `error` block. */
   errors: number;
   tokens: TokenTotals;

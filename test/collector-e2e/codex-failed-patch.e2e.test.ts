@@ -90,6 +90,7 @@ describe('real codex exec with failed patches -> beacon collector -> runtime.jso
     const s = sessions.sessions.find((x) => x.id === id);
     expect(s, JSON.stringify(sessions)).toBeDefined();
     expect(s!.files_changed).toBe(1);
+    expect(s!.patches_failed).toBe(2);
     expect(s!.errors).toBe(2);
     expect(s!.first_prompt).toBe('fix the greeting in src/hello.ts');
     expect(s!.beacon_validation).toBe(false);

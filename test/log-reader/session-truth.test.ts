@@ -40,12 +40,14 @@ describe('session rollups tell the truth', () => {
       ev('session.started', 'session'),
       // Today's form of a failed patch.
       ev('tool.failed', 'tool', { tool: { name: 'apply_patch', path: 'src/hello.ts', success: false }, patch: { files: [{ path: 'src/hello.ts', operation: 'update' }] }, error: { type: 'file_not_found', message: 'the file to update does not exist' } }),
-      // What Beacon wrote for it before: file.modified with tool.success false.
-      ev('file.modified', 'file', { file: { path: 'src/legacy.ts', operation: 'update' }, tool: { name: 'apply_patch', path: 'src/legacy.ts', success: false } }),
+      // What Beacon wrote for a failed two-file patch before: one file.modified per file, tool.success false.
+      ev('file.modified', 'file', { file: { path: 'src/legacy.ts', operation: 'update' }, tool: { name: 'apply_patch', call_id: 'c-legacy', path: 'src/legacy.ts', success: false } }),
+      ev('file.modified', 'file', { file: { path: 'src/legacy2.ts', operation: 'add' }, tool: { name: 'apply_patch', call_id: 'c-legacy', path: 'src/legacy2.ts', success: false } }),
       ev('file.modified', 'file', { file: { path: 'src/real.ts', operation: 'add' }, tool: { name: 'apply_patch', path: 'src/real.ts', success: true } }),
     ]);
     const [s] = idx.sessions();
     expect(s.files_changed).toBe(1);
+    expect(s.patches_failed).toBe(2);
     expect(s.errors).toBe(2);
     // Searching for the path finds the failure.
     expect(idx.query({ q: 'hello.ts', limit: 10 }).records.map((r) => r.event.event.action)).toEqual(['tool.failed']);
