@@ -169,15 +169,18 @@ export function renderSummaryMarkdown(input: SummaryMarkdownInput): string {
   out.push(`| Errors | ${n(s.errors)} |`);
 
   const t = s.tokens;
+  // What Codex itself prints as "tokens used": its input - cached + its output, i.e. every token
+  // but cached input. Shown so the run page matches the agent's own log line.
+  const codexTokensUsed = t.input_tokens + t.output_tokens + t.reasoning_output_tokens;
   out.push(
     '',
     '### Token usage',
     '',
-    'Each token is counted once: input excludes cached input, output excludes reasoning; the columns add up to the total.',
+    'Each token is counted once: input excludes cached input, output excludes reasoning; the first five columns add up to the total. Codex’s own `tokens used` line leaves cached input out: it is the last column.',
     '',
-    '| Input (non-cached) | Cached input | Output (non-reasoning) | Reasoning | Total |',
-    '| ---: | ---: | ---: | ---: | ---: |',
-    `| ${n(t.input_tokens)} | ${n(t.cached_input_tokens)} | ${n(t.output_tokens)} | ${n(t.reasoning_output_tokens)} | ${n(t.total_tokens)} |`,
+    '| Input (not cached) | Cached input | Output (excl. reasoning) | Reasoning | Total (incl. cached) | Codex “tokens used” (total − cached) |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| ${n(t.input_tokens)} | ${n(t.cached_input_tokens)} | ${n(t.output_tokens)} | ${n(t.reasoning_output_tokens)} | ${n(t.total_tokens)} | ${n(codexTokensUsed)} |`,
   );
   if (s.models.length) out.push('', `Model(s): ${s.models.map((m) => '`' + cell(m, 60) + '`').join(', ')}`);
 
