@@ -65970,13 +65970,20 @@ function summarizeEvents(all) {
     commands: { total: 0, failed: 0, failures: [] },
     approvals: { allowed: 0, denied: 0 },
     files: [],
+    patches_failed: 0,
     errors: 0,
     tools: { completed: 0, failed: 0 },
     mcp_calls: 0,
     tokens: { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 },
     models: []
   };
+  const failedPatchCalls = /* @__PURE__ */ new Set();
   for (const ev of events) {
+    if (isFailedPatch(ev)) {
+      const call = ev.tool?.call_id;
+      if (!call || !failedPatchCalls.has(call)) s.patches_failed += 1;
+      if (call) failedPatchCalls.add(call);
+    }
     const sid = ev.session?.id;
     if (sid) seen.add(sid);
     const model = ev.gen_ai?.request?.model ?? ev.model;
@@ -66003,7 +66010,7 @@ function summarizeEvents(all) {
         s.approvals.denied += 1;
         break;
       case "file.modified":
-        if (ev.file?.path) files.set(ev.file.path, ev.file.operation === "move" && ev.file.move_to ? `move -> ${ev.file.move_to}` : ev.file.operation);
+        if (ev.file?.path && !isFailedFileChange(ev)) files.set(ev.file.path, ev.file.operation === "move" && ev.file.move_to ? `move -> ${ev.file.move_to}` : ev.file.operation);
         break;
       case "session.error":
         s.errors += 1;
@@ -66012,7 +66019,7 @@ function summarizeEvents(all) {
         s.tools.completed += 1;
         break;
       case "tool.failed":
-        s.tools.failed += 1;
+        if (!isFailedPatch(ev)) s.tools.failed += 1;
         break;
       case "mcp.tool_invoked":
         s.mcp_calls += 1;
@@ -66063,6 +66070,7 @@ function renderSummaryMarkdown(input) {
   out2.push(`| Commands failed | ${n(s.commands.failed)} |`);
   out2.push(`| Approvals allowed / denied | ${n(s.approvals.allowed)} / ${n(s.approvals.denied)} |`);
   out2.push(`| Files changed | ${n(s.files.length)} |`);
+  if (s.patches_failed) out2.push(`| Patches Codex did not apply | ${n(s.patches_failed)} |`);
   if (s.mcp_calls) out2.push(`| MCP tool calls | ${n(s.mcp_calls)} |`);
   if (s.tools.failed) out2.push(`| Other tools failed | ${n(s.tools.failed)} |`);
   out2.push(`| Errors | ${n(s.errors)} |`);
