@@ -221,7 +221,7 @@ export interface SessionRollup {
   files_changed: number;
   /** apply_patch calls Codex did not apply (each is also counted in `errors`). */
   patches_failed: number;
-  /** session.error and tool.failed events, plus any other event that carries an `error` block. */
+  /** session.error and tool.failed events (failed patches included), plus any other event that carries an `error` block. */
   errors: number;
   tokens: TokenTotals;
   /** The TUI's hidden title-generation conversation: not a user session. */
