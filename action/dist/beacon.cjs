@@ -61141,11 +61141,43 @@ function isShellApplyPatch(command) {
   return command.indexOf(BEGIN_PATCH) >= 0 && /(^|[\s;&|('"/])apply_patch\b/.test(command);
 }
 
+// electron/codex/apply-patch-outcome.ts
+var FAILURE_PREFIXES = [
+  "apply_patch verification failed",
+  "unsupported call",
+  "tool apply_patch invoked with incompatible payload",
+  "failed to parse function arguments"
+];
+function classify(output) {
+  const text = output ?? "";
+  const firstLine = text.split("\n", 1)[0];
+  const missing = /Failed to read file to (update|delete)\b.*: (No such file or directory|Not a directory)/.exec(firstLine);
+  if (missing) return { type: "file_not_found", message: `the file to ${missing[1]} does not exist` };
+  const unreadable = /Failed to read file to (update|delete)\b.*: ([A-Za-z][A-Za-z ]{2,60}) \(os error \d+\)/.exec(firstLine);
+  if (unreadable) return { type: "file_not_found", message: `the file to ${unreadable[1]} could not be read (${unreadable[2]})` };
+  if (/Failed to find expected lines/.test(firstLine)) return { type: "context_mismatch", message: "its context lines are not in the file" };
+  if (/invalid (patch|hunk)/i.test(firstLine)) return { type: "invalid_patch", message: "the patch text is not a valid patch" };
+  if (/^unsupported call/.test(firstLine)) return { type: "tool_unavailable", message: "this Codex did not offer the apply_patch tool" };
+  if (/incompatible payload|failed to parse function arguments/.test(firstLine)) {
+    return { type: "tool_unavailable", message: "Codex did not accept the call in this form" };
+  }
+  return { type: "patch_failed", message: "Codex reported the patch as failed" };
+}
+var APPLIED_MARKER = "Success. Updated the following files";
+function patchOutcome(success, output) {
+  const failed = success === false || output !== void 0 && FAILURE_PREFIXES.some((p) => output.startsWith(p)) || !output?.includes(APPLIED_MARKER) && exitFailed(output);
+  return failed ? { failed, reason: classify(output) } : { failed };
+}
+function exitFailed(output) {
+  const exit = exitCodeFromOutput(output);
+  return exit !== void 0 && exit !== 0;
+}
+
 // electron/codex/normalize-tool-result.ts
 var MESSAGE_COMMAND_MAX = 160;
 function clip(s, max) {
-  const oneLine = s.indexOf("\n") >= 0 ? s.replace(/\s*\n\s*/g, " ") : s;
-  return oneLine.length > max ? oneLine.slice(0, max - 1) + "…" : oneLine;
+  const oneLine2 = s.indexOf("\n") >= 0 ? s.replace(/\s*\n\s*/g, " ") : s;
+  return oneLine2.length > max ? oneLine2.slice(0, max - 1) + "…" : oneLine2;
 }
 function readToolCall(attrs) {
   const argumentsText = attrText(attrs, "arguments");
@@ -61182,8 +61214,10 @@ function interpretToolResult(attrs) {
   const call = readToolCall(attrs);
   const shell = call.args ? shellCommandFromArgs(call.args) : void 0;
   const patch = patchOf(call, shell);
-  if (patch !== void 0) {
-    const files = parsePatchFiles(patch);
+  const files = patch !== void 0 ? parsePatchFiles(patch) : [];
+  if (files.length > 0 || call.name === "apply_patch") {
+    const outcome2 = patchOutcome(call.success, call.output);
+    if (outcome2.failed) return [patchFailureDraft(call, files, outcome2.reason)];
     if (files.length > 0) return files.map((f) => fileDraft(call, f));
   }
   const mcpServer = mcpServerOf(call, attrs);
@@ -61226,17 +61260,38 @@ function shellPatch(shell) {
   }
   return findPatchText(shell.command);
 }
+function fileTarget(f) {
+  return f.move_to ? `${f.path} -> ${f.move_to}` : f.path;
+}
 function fileDraft(call, f) {
   const file = { path: f.path, operation: f.operation, diff_bytes: f.diff_bytes, diff_hash: f.diff_hash };
   if (f.move_to) file.move_to = f.move_to;
-  const failed = call.success === false;
   const verb = f.operation === "add" ? "added" : f.operation === "delete" ? "deleted" : f.move_to ? "moved" : "updated";
-  const target = f.move_to ? `${f.path} -> ${f.move_to}` : f.path;
   return {
     action: "file.modified",
-    severity: failed ? "medium" : "info",
-    message: failed ? `Codex patch failed for ${target}` : `Codex ${verb} ${target}`,
+    severity: "info",
+    message: `Codex ${verb} ${fileTarget(f)}`,
     fields: { file, tool: toolBlock(call, { path: f.path }) }
+  };
+}
+var MESSAGE_PATHS_MAX = 3;
+function patchFailureDraft(call, files, reason) {
+  const tool = toolBlock(call, files.length > 0 ? { path: files[0].path } : void 0);
+  tool.success = false;
+  if (call.output !== void 0) tool.output = call.output;
+  if (call.outputTruncated !== void 0) tool.output_truncated = call.outputTruncated;
+  const patch = {
+    files: files.map((f) => f.move_to ? { path: f.path, operation: f.operation, move_to: f.move_to } : { path: f.path, operation: f.operation })
+  };
+  const fields = { tool, patch, gen_ai: genAiTool(call) };
+  if (reason) fields.error = { type: reason.type, message: reason.message };
+  const shown = files.slice(0, MESSAGE_PATHS_MAX).map(fileTarget).join(", ");
+  const more = files.length > MESSAGE_PATHS_MAX ? ` and ${files.length - MESSAGE_PATHS_MAX} more` : "";
+  return {
+    action: "tool.failed",
+    severity: "medium",
+    message: `Codex patch failed${shown ? ` for ${shown}${more}` : ""}: ${reason?.message ?? "not applied"}`,
+    fields
   };
 }
 function mcpServerOf(call, attrs) {
@@ -63694,9 +63749,47 @@ var import_fastify2 = __toESM(require_fastify());
 // electron/log/reader.ts
 var import_promises15 = require("node:fs/promises");
 
+// electron/shared/api.ts
+var API_ROUTES = {
+  health: "/api/health",
+  events: "/api/events",
+  sessions: "/api/sessions",
+  /** `/api/sessions/:id`, id URL-encoded */
+  session: (id2) => `/api/sessions/${encodeURIComponent(id2)}`,
+  tokens: "/api/tokens",
+  facets: "/api/facets",
+  stream: "/api/stream"
+};
+var STREAM_EVENTS = {
+  /** data: `EventRecord`. `id:` is its seq, so EventSource reconnects resume via Last-Event-ID. */
+  event: "event",
+  /** data: `HealthResponse`. Sent once on connect and again whenever health changes. */
+  health: "health",
+  /** data: `StreamHello`. Sent first on every connection. */
+  hello: "hello"
+};
+var STREAM_HEARTBEAT_MS = 15e3;
+var EVENTS_DEFAULT_LIMIT = 200;
+var EVENTS_MAX_LIMIT = 2e3;
+var FIRST_PROMPT_MAX = 160;
+var TOKEN_BUCKETS = ["minute", "hour", "day"];
+
+// electron/shared/event-facts.ts
+var VALIDATION_ORIGINATOR = "beacon_test_event";
+var VALIDATION_ACTIONS = /* @__PURE__ */ new Set(["otel.beacon.validation", "telemetry.validation"]);
+function isBeaconValidation(ev) {
+  return ev.harness?.originator === VALIDATION_ORIGINATOR || VALIDATION_ACTIONS.has(ev.event?.action);
+}
+function isFailedFileChange(ev) {
+  return ev.event?.action === "file.modified" && ev.tool?.success === false;
+}
+function isFailedPatch(ev) {
+  return isFailedFileChange(ev) || ev.event?.action === "tool.failed" && (ev.patch !== void 0 || ev.tool?.name === "apply_patch");
+}
+
 // electron/log/reader-sessions.ts
 function emptyTokens() {
-  return { input: 0, cached_input: 0, output: 0, reasoning: 0, total: 0 };
+  return { input: 0, cached_input: 0, output: 0, reasoning: 0, total: 0, codex_tokens_used: 0 };
 }
 function count(n2) {
   return typeof n2 === "number" && Number.isFinite(n2) && n2 > 0 ? n2 : 0;
@@ -63712,6 +63805,7 @@ function addUsage(into, usage) {
   into.output += output;
   into.reasoning += reasoning;
   into.total += count(usage.total_tokens) || input + cached2 + output + reasoning;
+  into.codex_tokens_used += input + output + reasoning;
 }
 function sessionIdOf(ev) {
   const id2 = ev.session?.id ?? ev.gen_ai?.conversation?.id;
@@ -63732,7 +63826,11 @@ function isCommandFailure(ev) {
 }
 function isError(ev) {
   const a = ev.event.action;
-  return a === "session.error" || a === "tool.failed" || ev.error !== void 0 && ev.error !== null;
+  return a === "session.error" || a === "tool.failed" || isFailedFileChange(ev) || ev.error !== void 0 && ev.error !== null;
+}
+function oneLine(text, max) {
+  const t = text.replace(/\s+/g, " ").trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 function lastSegment(path) {
   const parts = path.split(/[\\/]+/).filter(Boolean);
@@ -63759,9 +63857,15 @@ var SessionAccumulator = class {
   allowed = 0;
   denied = 0;
   files = /* @__PURE__ */ new Set();
+  /** By call id: the older form wrote one file.modified per file of the same failed call. */
+  failedPatchCalls = /* @__PURE__ */ new Set();
+  failedPatchesWithoutId = 0;
   errors = 0;
   tokens = emptyTokens();
   titleGeneration = false;
+  validation = false;
+  firstPrompt = null;
+  firstPromptMs = Infinity;
   add(ev, timeMs) {
     this.events++;
     if (timeMs < this.startedMs) {
@@ -63786,10 +63890,17 @@ var SessionAccumulator = class {
     if (!this.originator && typeof ev.harness?.originator === "string") this.originator = ev.harness.originator;
     if (!this.harness && typeof ev.harness?.name === "string") this.harness = ev.harness.name;
     if (isTitleGeneration(ev)) this.titleGeneration = true;
+    if (isBeaconValidation(ev)) this.validation = true;
     switch (ev.event.action) {
-      case "prompt.submitted":
+      case "prompt.submitted": {
         this.prompts++;
+        const text = ev.prompt?.text;
+        if (typeof text === "string" && text.trim() && timeMs < this.firstPromptMs) {
+          this.firstPromptMs = timeMs;
+          this.firstPrompt = oneLine(text, FIRST_PROMPT_MAX);
+        }
         break;
+      }
       case "command.executed":
         this.commands++;
         if (isCommandFailure(ev)) this.commandFailures++;
@@ -63801,11 +63912,20 @@ var SessionAccumulator = class {
         this.denied++;
         break;
       case "file.modified":
-        if (ev.file && typeof ev.file.path === "string") this.files.add(ev.file.path);
+        if (ev.file && typeof ev.file.path === "string" && !isFailedFileChange(ev)) this.files.add(ev.file.path);
         break;
       case "token.usage":
         addUsage(this.tokens, ev.gen_ai?.usage);
         break;
+    }
+    if (isFailedPatch(ev)) {
+      const call = ev.tool?.call_id;
+      if (typeof call === "string" && call) {
+        if (this.failedPatchCalls.has(call)) return;
+        this.failedPatchCalls.add(call);
+      } else {
+        this.failedPatchesWithoutId++;
+      }
     }
     if (isError(ev)) this.errors++;
   }
@@ -63829,9 +63949,12 @@ var SessionAccumulator = class {
       command_failures: this.commandFailures,
       approvals: { allowed: this.allowed, denied: this.denied },
       files_changed: this.files.size,
+      patches_failed: this.failedPatchCalls.size + this.failedPatchesWithoutId,
       errors: this.errors,
       tokens: { ...this.tokens },
-      title_generation: this.titleGeneration
+      title_generation: this.titleGeneration,
+      beacon_validation: this.validation,
+      first_prompt: this.firstPrompt
     };
   }
 };
@@ -63858,6 +63981,11 @@ function searchTextOf(ev) {
   for (const p of parts) {
     if (typeof p === "string" && p.length > 0) out2 = out2 ? `${out2}
 ${p}` : p;
+  }
+  const tried = ev.patch?.files;
+  if (Array.isArray(tried)) {
+    for (const f of tried) if (typeof f?.path === "string" && f.path) out2 = out2 ? `${out2}
+${f.path}` : f.path;
   }
   return out2.toLowerCase();
 }
@@ -64599,30 +64727,6 @@ var HealthMonitor = class {
     return JSON.stringify([h.status, h.problems, h.collector, h.write.state, h.write.reason, h.write.pid, h.write.running, h.codex, h.log_source_warning, h.dashboard.log_error]);
   }
 };
-
-// electron/shared/api.ts
-var API_ROUTES = {
-  health: "/api/health",
-  events: "/api/events",
-  sessions: "/api/sessions",
-  /** `/api/sessions/:id`, id URL-encoded */
-  session: (id2) => `/api/sessions/${encodeURIComponent(id2)}`,
-  tokens: "/api/tokens",
-  facets: "/api/facets",
-  stream: "/api/stream"
-};
-var STREAM_EVENTS = {
-  /** data: `EventRecord`. `id:` is its seq, so EventSource reconnects resume via Last-Event-ID. */
-  event: "event",
-  /** data: `HealthResponse`. Sent once on connect and again whenever health changes. */
-  health: "health",
-  /** data: `StreamHello`. Sent first on every connection. */
-  hello: "hello"
-};
-var STREAM_HEARTBEAT_MS = 15e3;
-var EVENTS_DEFAULT_LIMIT = 200;
-var EVENTS_MAX_LIMIT = 2e3;
-var TOKEN_BUCKETS = ["minute", "hour", "day"];
 
 // electron/dashboard/routes.ts
 var BadRequest = class extends Error {
@@ -66055,13 +66159,20 @@ function summarizeEvents(all) {
     commands: { total: 0, failed: 0, failures: [] },
     approvals: { allowed: 0, denied: 0 },
     files: [],
+    patches_failed: 0,
     errors: 0,
     tools: { completed: 0, failed: 0 },
     mcp_calls: 0,
     tokens: { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 },
     models: []
   };
+  const failedPatchCalls = /* @__PURE__ */ new Set();
   for (const ev of events) {
+    if (isFailedPatch(ev)) {
+      const call = ev.tool?.call_id;
+      if (!call || !failedPatchCalls.has(call)) s.patches_failed += 1;
+      if (call) failedPatchCalls.add(call);
+    }
     const sid = ev.session?.id;
     if (sid) seen.add(sid);
     const model = ev.gen_ai?.request?.model ?? ev.model;
@@ -66088,7 +66199,7 @@ function summarizeEvents(all) {
         s.approvals.denied += 1;
         break;
       case "file.modified":
-        if (ev.file?.path) files.set(ev.file.path, ev.file.operation === "move" && ev.file.move_to ? `move -> ${ev.file.move_to}` : ev.file.operation);
+        if (ev.file?.path && !isFailedFileChange(ev)) files.set(ev.file.path, ev.file.operation === "move" && ev.file.move_to ? `move -> ${ev.file.move_to}` : ev.file.operation);
         break;
       case "session.error":
         s.errors += 1;
@@ -66097,7 +66208,7 @@ function summarizeEvents(all) {
         s.tools.completed += 1;
         break;
       case "tool.failed":
-        s.tools.failed += 1;
+        if (!isFailedPatch(ev)) s.tools.failed += 1;
         break;
       case "mcp.tool_invoked":
         s.mcp_calls += 1;
@@ -66148,19 +66259,21 @@ function renderSummaryMarkdown(input) {
   out2.push(`| Commands failed | ${n(s.commands.failed)} |`);
   out2.push(`| Approvals allowed / denied | ${n(s.approvals.allowed)} / ${n(s.approvals.denied)} |`);
   out2.push(`| Files changed | ${n(s.files.length)} |`);
+  if (s.patches_failed) out2.push(`| Patches Codex did not apply | ${n(s.patches_failed)} |`);
   if (s.mcp_calls) out2.push(`| MCP tool calls | ${n(s.mcp_calls)} |`);
   if (s.tools.failed) out2.push(`| Other tools failed | ${n(s.tools.failed)} |`);
   out2.push(`| Errors | ${n(s.errors)} |`);
   const t = s.tokens;
+  const codexTokensUsed = t.input_tokens + t.output_tokens + t.reasoning_output_tokens;
   out2.push(
     "",
     "### Token usage",
     "",
-    "Each token is counted once: input excludes cached input, output excludes reasoning; the columns add up to the total.",
+    "Each token is counted once: input excludes cached input, output excludes reasoning; the first five columns add up to the total. Codex’s own `tokens used` line leaves cached input out: it is the last column.",
     "",
-    "| Input (non-cached) | Cached input | Output (non-reasoning) | Reasoning | Total |",
-    "| ---: | ---: | ---: | ---: | ---: |",
-    `| ${n(t.input_tokens)} | ${n(t.cached_input_tokens)} | ${n(t.output_tokens)} | ${n(t.reasoning_output_tokens)} | ${n(t.total_tokens)} |`
+    "| Input (not cached) | Cached input | Output (excl. reasoning) | Reasoning | Total (incl. cached) | Codex “tokens used” (total − cached) |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    `| ${n(t.input_tokens)} | ${n(t.cached_input_tokens)} | ${n(t.output_tokens)} | ${n(t.reasoning_output_tokens)} | ${n(t.total_tokens)} | ${n(codexTokensUsed)} |`
   );
   if (s.models.length) out2.push("", `Model(s): ${s.models.map((m) => "`" + cell(m, 60) + "`").join(", ")}`);
   if (s.commands.failures.length) {
@@ -66347,7 +66460,7 @@ function printFinished(r, env, json2) {
   if (r.summary) {
     const t = r.summary.tokens;
     out2.push(
-      `Tokens: input ${t.input_tokens} (non-cached), cached ${t.cached_input_tokens}, output ${t.output_tokens} (non-reasoning), reasoning ${t.reasoning_output_tokens}, total ${t.total_tokens}`
+      `Tokens: input ${t.input_tokens} (not cached), cached ${t.cached_input_tokens}, output ${t.output_tokens} (excl. reasoning), reasoning ${t.reasoning_output_tokens}, total ${t.total_tokens} (incl. cached); Codex "tokens used" ${t.input_tokens + t.output_tokens + t.reasoning_output_tokens}`
     );
   }
   if (r.summaryPath) out2.push(`Summary: ${r.summaryPath}`);

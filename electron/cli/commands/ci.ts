@@ -124,7 +124,7 @@ function printFinished(r: FinishResult, env: NodeJS.ProcessEnv, json: boolean | 
   if (r.summary) {
     const t = r.summary.tokens;
     out.push(
-      `Tokens: input ${t.input_tokens} (non-cached), cached ${t.cached_input_tokens}, output ${t.output_tokens} (non-reasoning), reasoning ${t.reasoning_output_tokens}, total ${t.total_tokens}`,
+      `Tokens: input ${t.input_tokens} (not cached), cached ${t.cached_input_tokens}, output ${t.output_tokens} (excl. reasoning), reasoning ${t.reasoning_output_tokens}, total ${t.total_tokens} (incl. cached); Codex "tokens used" ${t.input_tokens + t.output_tokens + t.reasoning_output_tokens}`,
     );
   }
   if (r.summaryPath) out.push(`Summary: ${r.summaryPath}`);
