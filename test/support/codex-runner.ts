@@ -126,6 +126,8 @@ export interface RunCodexExecOptions {
   timeoutMs?: number;
   /** Extra `codex exec` arguments, placed before the prompt (e.g. ["--json"]). */
   args?: string[];
+  /** Another Codex release's launcher (e.g. node_modules/codex-0.50/bin/codex.js); default CODEX_BIN. */
+  codexBin?: string;
 }
 
 export interface CodexRunResult {
@@ -186,7 +188,7 @@ export function runCodexExec(opts: RunCodexExecOptions): Promise<CodexRunResult>
   const started = Date.now();
 
   return new Promise((resolve, reject) => {
-    const child = spawn(CODEX_BIN, argv, {
+    const child = spawn(opts.codexBin ?? CODEX_BIN, argv, {
       cwd: opts.cwd,
       env: codexEnv(opts.codexHome, home, opts.env),
       // Own process group, so a timeout can kill the shim, the native binary and its shells.
