@@ -8,7 +8,7 @@
  * the same way with npm, which is why this goes through npm rather than fetching tarballs itself.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -117,17 +117,6 @@ export async function registryVersions(cacheDir: string): Promise<Set<string> | 
   if (r.code !== 0) return null;
   try {
     return new Set(JSON.parse(r.stdout) as string[]);
-  } catch {
-    return null;
-  }
-}
-
-/** The cached launcher of a release if it is there (used by tests that must not download). */
-export function cachedLauncher(version: string, cacheDir = DEFAULT_CACHE_DIR): string | null {
-  const bin = launcherOf(join(cacheDir, version));
-  if (!existsSync(bin)) return null;
-  try {
-    return JSON.parse(readFileSync(join(cacheDir, version, 'node_modules', '@openai', 'codex', 'package.json'), 'utf8')).version === version ? bin : null;
   } catch {
     return null;
   }
