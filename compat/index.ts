@@ -88,6 +88,13 @@ export function parseArgs(argv: readonly string[]): CompatArgs {
   return args;
 }
 
+/** results.json keeps the verdicts and events, not the raw material (whole log, every model request). */
+function withoutFacts(row: CompatRow): unknown {
+  if (!row.result) return row;
+  const { facts: _facts, ...result } = row.result;
+  return { ...row, result };
+}
+
 const started = Date.now();
 function progress(message: string): void {
   process.stderr.write(`[compat ${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${message}\n`);
@@ -139,7 +146,7 @@ async function main(): Promise<number> {
       renderTable(rows),
   );
   mkdirSync(dirname(args.json), { recursive: true });
-  writeFileSync(args.json, JSON.stringify({ generated_at: now, beacon_version: VERSION, block: args.block, features: args.features, tools: args.tools, sandbox_mode: defaultSandboxMode(), rows }, null, 2) + '\n');
+  writeFileSync(args.json, JSON.stringify({ generated_at: now, beacon_version: VERSION, block: args.block, features: args.features, tools: args.tools, sandbox_mode: defaultSandboxMode(), rows: rows.map(withoutFacts) }, null, 2) + '\n');
   progress(`results in ${args.json}`);
   return rows.some((r) => r.error) ? 1 : 0;
 }

@@ -13,7 +13,7 @@ import type { BeaconEvent } from '../../electron/shared/event';
 import { startEndpointRun } from './beacon-cli';
 import { makeCodexHome, makeWorkspace, runCodexExec, type SandboxMode } from './codex-runner';
 import { startFakeResponsesApi } from './fake-responses-api';
-import { checkReleaseEvents, groundTruth, type GroundTruth } from './release-scenario-check';
+import { checkReleaseEvents, groundTruth, type GroundTruth, type ReleaseRunFacts } from './release-scenario-check';
 import { DEFAULT_RELEASE_FEATURES, featuresToml, releaseScenario, STANDARD_FILE, type ToolChoice } from './release-scenario';
 
 const SECRET = 'ghp_' + 'Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2';
@@ -46,6 +46,8 @@ export interface ReleaseRunResult {
   choice?: ToolChoice;
   offered: string[];
   durationMs: number;
+  /** What the verdicts were computed from (the log, the model's requests, the workspace). */
+  facts: ReleaseRunFacts;
 }
 
 /** The first meaningful lines of a failed start, without Rust's backtrace. */
@@ -78,7 +80,7 @@ export async function runReleaseScenario(opts: ReleaseRunOptions): Promise<Relea
       .filter(Boolean)
       .map((l) => JSON.parse(l) as BeaconEvent);
     const patchPath = join(workspace, STANDARD_FILE.path);
-    const facts = { events, rawLog, secret: SECRET, requests: model.requests, patchedFile: existsSync(patchPath) ? readFileSync(patchPath, 'utf8') : null };
+    const facts: ReleaseRunFacts = { events, rawLog, secret: SECRET, requests: model.requests, patchedFile: existsSync(patchPath) ? readFileSync(patchPath, 'utf8') : null };
     const truth = groundTruth(facts);
     const started = model.turnRequests().length > 0;
     return {
@@ -92,6 +94,7 @@ export async function runReleaseScenario(opts: ReleaseRunOptions): Promise<Relea
       choice: scenario.choice(),
       offered: scenario.offered(),
       durationMs: run.durationMs,
+      facts,
     };
   } finally {
     await collector.stop('SIGKILL');
