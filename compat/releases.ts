@@ -92,16 +92,8 @@ export async function installRelease(version: string, cacheDir: string, log: (m:
  * re-published, so a stamp only ever moves LATER than the real release: the earliest stamp of
  * this version or any later one is an upper bound of when it came out ("no later than").
  */
-export async function publishedNoLaterThan(versions: readonly string[], cacheDir: string): Promise<Map<string, string>> {
+export function noLaterThan(times: Record<string, string>, versions: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
-  const r = await run('npm', ['view', '@openai/codex', 'time', '--json'], cacheDir, 60_000);
-  if (r.code !== 0) return out;
-  let times: Record<string, string>;
-  try {
-    times = JSON.parse(r.stdout) as Record<string, string>;
-  } catch {
-    return out;
-  }
   const stamped = Object.entries(times).filter(([v]) => VERSION_RE.test(v));
   for (const v of versions) {
     let min: string | undefined;
@@ -109,6 +101,17 @@ export async function publishedNoLaterThan(versions: readonly string[], cacheDir
     if (min) out.set(v, min.slice(0, 10));
   }
   return out;
+}
+
+/** noLaterThan() over the registry's `time` document (one lookup); empty when it does not answer. */
+export async function publishedNoLaterThan(versions: readonly string[], cacheDir: string): Promise<Map<string, string>> {
+  const r = await run('npm', ['view', '@openai/codex', 'time', '--json'], cacheDir, 60_000);
+  if (r.code !== 0) return new Map();
+  try {
+    return noLaterThan(JSON.parse(r.stdout) as Record<string, string>, versions);
+  } catch {
+    return new Map();
+  }
 }
 
 /** Versions the registry really has (so a typo fails before anything is installed). */
