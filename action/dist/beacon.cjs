@@ -60475,15 +60475,16 @@ var MANAGED_MARKER_PREFIX = "# managed by beacon endpoint install";
 function tomlString(s) {
   return JSON.stringify(s);
 }
-function exporter(url) {
-  return `{ otlp-http = { endpoint = ${tomlString(url)}, protocol = "binary" } }`;
+function exporter(url, format2) {
+  const headers = format2 === "current" ? ", headers = {}" : "";
+  return `{ otlp-http = { endpoint = ${tomlString(url)}, protocol = "binary"${headers} } }`;
 }
 function validate(settings) {
   if (!Number.isInteger(settings.port) || settings.port < 1 || settings.port > 65535) {
     throw new RangeError(`invalid OTLP port ${String(settings.port)}: expected an integer from 1 to 65535`);
   }
 }
-function renderOtelBlockLines(settings) {
+function renderOtelBlockLines(settings, format2 = "current") {
   validate(settings);
   const environment = settings.environment ?? "dev";
   return [
@@ -60491,17 +60492,41 @@ function renderOtelBlockLines(settings) {
     MANAGED_MARKER,
     `environment = ${tomlString(environment)}`,
     `log_user_prompt = ${settings.logUserPrompt ? "true" : "false"}`,
-    `exporter = ${exporter(otlpUrl(settings.port, "logs"))}`,
-    `metrics_exporter = ${exporter(otlpUrl(settings.port, "metrics"))}`,
-    `trace_exporter = ${settings.includeSpans ? exporter(otlpUrl(settings.port, "traces")) : '"none"'}`
+    `exporter = ${exporter(otlpUrl(settings.port, "logs"), format2)}`,
+    `metrics_exporter = ${exporter(otlpUrl(settings.port, "metrics"), format2)}`,
+    `trace_exporter = ${settings.includeSpans ? exporter(otlpUrl(settings.port, "traces"), format2) : '"none"'}`
   ];
 }
-function renderOtelBlock(settings, eol = "\n") {
-  return renderOtelBlockLines(settings).join(eol) + eol;
+function renderOtelBlock(settings, eol = "\n", format2 = "current") {
+  return renderOtelBlockLines(settings, format2).join(eol) + eol;
 }
-function desiredOtelValue(settings) {
+function matchBeaconBlock(source) {
+  if (!hasManagedMarker(source)) return null;
+  const port = /^exporter = \{ otlp-http = \{ endpoint = "http:\/\/127\.0\.0\.1:(\d{1,5})\/v1\/logs"/m.exec(source);
+  const prompt = /^log_user_prompt = (true|false)$/m.exec(source);
+  const env = /^environment = ("(?:[^"\\\n]|\\.)*")$/m.exec(source);
+  if (!port || !prompt || !env) return null;
+  let environment;
+  try {
+    environment = JSON.parse(env[1]);
+  } catch {
+    return null;
+  }
+  const settings = { port: Number(port[1]), environment, logUserPrompt: prompt[1] === "true", includeSpans: /^trace_exporter = \{/m.test(source) };
+  for (const format2 of ["current", "pre-headers"]) {
+    try {
+      if (renderOtelBlock(settings, "\n", format2) === source) return { settings, format: format2 };
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+function desiredOtelValue(settings, format2 = "current") {
   validate(settings);
-  const ex = (signal) => ({ "otlp-http": { endpoint: otlpUrl(settings.port, signal), protocol: "binary" } });
+  const ex = (signal) => ({
+    "otlp-http": { endpoint: otlpUrl(settings.port, signal), protocol: "binary", ...format2 === "current" ? { headers: {} } : {} }
+  });
   return {
     environment: settings.environment ?? "dev",
     log_user_prompt: settings.logUserPrompt,
@@ -62532,18 +62557,28 @@ function inspectOtel(text, target) {
     }
   }
   let managedByBeacon = false;
+  let beaconBlockFormat;
   if (otel !== void 0) {
     try {
       const ranges = findOtelRanges(scanStatements(text));
       managedByBeacon = ranges.some((r) => hasManagedMarker(text.slice(r.start, r.end)));
+      if (ranges.length === 1 && ranges[0].kind === "section") beaconBlockFormat = matchBeaconBlock(text.slice(ranges[0].start, ranges[0].end).replace(/\r\n/g, "\n"))?.format;
     } catch {
       managedByBeacon = false;
     }
+  }
+  if (beaconBlockFormat === "pre-headers") {
+    problems.push({
+      code: "beacon-block-outdated",
+      severity: "warning",
+      message: "Beacon's [otel] block was written by an older Beacon: its exporters have no `headers`, so Codex 0.44 to 0.58 refuse to start (missing field `headers` in `otel.exporter`); repair rewrites it"
+    });
   }
   return {
     parsed: true,
     present: otel !== void 0,
     managedByBeacon,
+    beaconBlockFormat,
     environment: typeof table.environment === "string" ? table.environment : void 0,
     logUserPrompt: typeof table.log_user_prompt === "boolean" ? table.log_user_prompt : void 0,
     logAgentResponses: typeof table.log_agent_responses === "boolean" ? table.log_agent_responses : void 0,
@@ -62705,17 +62740,7 @@ function recogniseOwnBlock(text) {
     return null;
   }
   if (layout.ranges.length !== 1 || layout.ranges[0].kind !== "section") return null;
-  const source = normalizeEol(joinRanges(text, layout.ranges));
-  if (!hasManagedMarker(source)) return null;
-  const insp = inspectOtel(text);
-  const m = insp.logs.endpoint ? /^http:\/\/127\.0\.0\.1:(\d+)\/v1\/logs$/.exec(insp.logs.endpoint) : null;
-  if (!m || insp.logUserPrompt === void 0) return null;
-  const settings = { port: Number(m[1]), environment: insp.environment, logUserPrompt: insp.logUserPrompt, includeSpans: insp.traces.kind === "otlp-http" };
-  try {
-    return renderOtelBlock(settings) === source ? settings : null;
-  } catch {
-    return null;
-  }
+  return matchBeaconBlock(normalizeEol(joinRanges(text, layout.ranges)))?.settings ?? null;
 }
 function refuseFrom(err) {
   if (err instanceof PlanError) return { kind: "refuse", code: err.code, reason: err.message };
@@ -62729,7 +62754,8 @@ function planInstall(text, desired, opts) {
     if (text !== null && current) {
       const own2 = current.ranges.length === 1 && current.ranges[0].kind === "section" && normalizeEol(joinRanges(text, current.ranges)) === renderOtelBlock(desired);
       if (own2) return { kind: "unchanged", managedByBeacon: true, message: `${label} already has Beacon's [otel] block; nothing to change` };
-      if (tomlEqual(current.doc.otel, wanted)) {
+      const usersOwnWithoutHeaders = tomlEqual(current.doc.otel, desiredOtelValue(desired, "pre-headers")) && !hasManagedMarker(joinRanges(text, current.ranges));
+      if (tomlEqual(current.doc.otel, wanted) || usersOwnWithoutHeaders) {
         return { kind: "unchanged", managedByBeacon: false, message: `${label} already sends Codex telemetry to the collector (its own [otel] table); left as it is` };
       }
     }
@@ -65503,7 +65529,7 @@ async function computeStatus(opts = {}) {
 function problemCheck(p, fixable, installCmd) {
   if (p.severity === "info") return null;
   const status = p.severity === "error" && !p.code.startsWith("metrics-") ? "fail" : "warn";
-  const reachesIssue = p.code === "otel-missing" || p.code.endsWith("-not-to-collector") || p.code.startsWith("protocol-") || p.code === "endpoint-missing" || p.code === "exporter-invalid" || p.code.startsWith("metrics-");
+  const reachesIssue = p.code === "otel-missing" || p.code === "beacon-block-outdated" || p.code.endsWith("-not-to-collector") || p.code.startsWith("protocol-") || p.code === "endpoint-missing" || p.code === "exporter-invalid" || p.code.startsWith("metrics-");
   let action;
   if (p.code === "invalid-toml") action = "fix the TOML syntax error at the line shown (Codex refuses to start until then)";
   else if (fixable && reachesIssue) action = "beacon endpoint repair";

@@ -14,7 +14,7 @@
  */
 import { parseToml } from './config-toml-parse';
 import { describeExporter, inspectOtel, tomlErrorSummary, type ExporterInspection } from './config-inspect';
-import { desiredOtelValue, hasManagedMarker, renderOtelBlock, type OtelSettings } from './config-otel-block';
+import { desiredOtelValue, hasManagedMarker, matchBeaconBlock, renderOtelBlock, type OtelSettings } from './config-otel-block';
 import { tomlEqual, withoutKey } from './config-toml-equal';
 import { cutRanges, detectEol, findOtelRanges, hasBom, scanStatements, TomlLayoutError, type OtelRange, type Statement } from './config-toml-layout';
 
@@ -238,17 +238,9 @@ export function recogniseOwnBlock(text: string): OtelSettings | null {
     return null;
   }
   if (layout.ranges.length !== 1 || layout.ranges[0].kind !== 'section') return null;
-  const source = normalizeEol(joinRanges(text, layout.ranges));
-  if (!hasManagedMarker(source)) return null;
-  const insp = inspectOtel(text);
-  const m = insp.logs.endpoint ? /^http:\/\/127\.0\.0\.1:(\d+)\/v1\/logs$/.exec(insp.logs.endpoint) : null;
-  if (!m || insp.logUserPrompt === undefined) return null;
-  const settings: OtelSettings = { port: Number(m[1]), environment: insp.environment, logUserPrompt: insp.logUserPrompt, includeSpans: insp.traces.kind === 'otlp-http' };
-  try {
-    return renderOtelBlock(settings) === source ? settings : null;
-  } catch {
-    return null;
-  }
+  // Any format Beacon ever wrote counts (an older Beacon's block has no `headers`), so a
+  // re-install or repair upgrades it in place and uninstall removes it.
+  return matchBeaconBlock(normalizeEol(joinRanges(text, layout.ranges)))?.settings ?? null;
 }
 
 function refuseFrom(err: unknown): { kind: 'refuse'; code: RefuseCode; reason: string } {
@@ -268,7 +260,11 @@ export function planInstall(text: string | null, desired: OtelSettings, opts: In
     if (text !== null && current) {
       const own = current.ranges.length === 1 && current.ranges[0].kind === 'section' && normalizeEol(joinRanges(text, current.ranges)) === renderOtelBlock(desired);
       if (own) return { kind: 'unchanged', managedByBeacon: true, message: `${label} already has Beacon's [otel] block; nothing to change` };
-      if (tomlEqual(current.doc.otel, wanted)) {
+      // A table of the user's own that already reaches the collector stays theirs, also in the
+      // shape without `headers` (only Codex 0.44-0.58 need them). Beacon's own block of that
+      // shape (it carries our marker) is upgraded below instead.
+      const usersOwnWithoutHeaders = tomlEqual(current.doc.otel, desiredOtelValue(desired, 'pre-headers')) && !hasManagedMarker(joinRanges(text, current.ranges));
+      if (tomlEqual(current.doc.otel, wanted) || usersOwnWithoutHeaders) {
         return { kind: 'unchanged', managedByBeacon: false, message: `${label} already sends Codex telemetry to the collector (its own [otel] table); left as it is` };
       }
     }
