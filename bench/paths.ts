@@ -17,6 +17,7 @@ function findRepoRoot(from: string): string {
 export const REPO_ROOT = findRepoRoot(__dirname);
 export const CLI_JS = resolve(REPO_ROOT, 'out', 'electron', 'cli', 'index.js');
 export const RENDERER_DIR = resolve(REPO_ROOT, 'out', 'renderer');
-export const CODEX_BIN = resolve(REPO_ROOT, 'node_modules', '.bin', 'codex');
+// By package, not node_modules/.bin/codex: the codex-0.50 devDependency claims the same bin name.
+export const CODEX_BIN = resolve(REPO_ROOT, 'node_modules', '@openai', 'codex', 'bin', 'codex.js');
 export const RESULTS_JSON = resolve(REPO_ROOT, 'out', 'bench', 'results.json');
 export const FIXTURES = resolve(REPO_ROOT, 'test', 'fixtures');

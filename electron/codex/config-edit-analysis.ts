@@ -10,7 +10,7 @@
  */
 import { parseToml } from './config-toml-parse';
 import { describeExporter, inspectOtel, tomlErrorSummary, type ExporterInspection } from './config-inspect';
-import { hasManagedMarker, renderOtelBlock, type OtelSettings } from './config-otel-block';
+import { hasManagedMarker, matchBeaconBlock, type OtelSettings } from './config-otel-block';
 import { cutRanges, findOtelRanges, hasBom, scanStatements, TomlLayoutError, type OtelRange, type Statement } from './config-toml-layout';
 
 /** One piece of a user's own otel table that install removed, and how to find its place again. */
@@ -136,15 +136,7 @@ export function recogniseOwnBlock(text: string): OtelSettings | null {
     return null;
   }
   if (layout.ranges.length !== 1 || layout.ranges[0].kind !== 'section') return null;
-  const source = normalizeEol(joinRanges(text, layout.ranges));
-  if (!hasManagedMarker(source)) return null;
-  const insp = inspectOtel(text);
-  const m = insp.logs.endpoint ? /^http:\/\/127\.0\.0\.1:(\d+)\/v1\/logs$/.exec(insp.logs.endpoint) : null;
-  if (!m || insp.logUserPrompt === undefined) return null;
-  const settings: OtelSettings = { port: Number(m[1]), environment: insp.environment, logUserPrompt: insp.logUserPrompt, includeSpans: insp.traces.kind === 'otlp-http' };
-  try {
-    return renderOtelBlock(settings) === source ? settings : null;
-  } catch {
-    return null;
-  }
+  // Any format Beacon ever wrote counts (an older Beacon's block has no `headers`), so a
+  // re-install or repair upgrades it in place and uninstall removes it.
+  return matchBeaconBlock(normalizeEol(joinRanges(text, layout.ranges)))?.settings ?? null;
 }

@@ -16,7 +16,7 @@
  *    nothing outside [otel] was touched since, and otherwise keeps the user's later edits.
  */
 import { analyze, contentOf, describeForeign, foreignExports, isMarkedOtel, joinRanges, normalizeEol, PlanError, refuseFrom, summarizeOtel, type InstallRecord, type Layout, type RefuseCode, type RemovedOtelRange, type ReplacedOtel } from './config-edit-analysis';
-import { desiredOtelValue, renderOtelBlock, type OtelSettings } from './config-otel-block';
+import { desiredOtelValue, hasManagedMarker, renderOtelBlock, type OtelSettings } from './config-otel-block';
 import { tomlEqual, withoutKey } from './config-toml-equal';
 import { cutRanges, detectEol, hasBom } from './config-toml-layout';
 import { planUninstall, type UninstallPlan } from './config-uninstall-plan';
@@ -160,7 +160,11 @@ export function planInstall(text: string | null, desired: OtelSettings, opts: In
     if (text !== null && current) {
       const own = current.ranges.length === 1 && current.ranges[0].kind === 'section' && normalizeEol(joinRanges(text, current.ranges)) === renderOtelBlock(desired);
       if (own) return { kind: 'unchanged', managedByBeacon: true, message: `${label} already has Beacon's [otel] block; nothing to change` };
-      if (tomlEqual(current.doc.otel, wanted)) {
+      // A table of the user's own that already reaches the collector stays theirs, also in the
+      // shape without `headers` (only Codex 0.44-0.58 need them). Beacon's own block of that
+      // shape (it carries our marker) is upgraded below instead.
+      const usersOwnWithoutHeaders = tomlEqual(current.doc.otel, desiredOtelValue(desired, 'pre-headers')) && !hasManagedMarker(joinRanges(text, current.ranges));
+      if (tomlEqual(current.doc.otel, wanted) || usersOwnWithoutHeaders) {
         return { kind: 'unchanged', managedByBeacon: false, message: `${label} already sends Codex telemetry to the collector (its own [otel] table); left as it is` };
       }
     }

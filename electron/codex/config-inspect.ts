@@ -9,7 +9,7 @@
  * (`[otel.metrics_exporter] none = {}`). Anything else makes Codex refuse to start.
  */
 import { parseToml, TomlError } from './config-toml-parse';
-import { hasManagedMarker } from './config-otel-block';
+import { hasManagedMarker, matchBeaconBlock, type OtelBlockFormat } from './config-otel-block';
 import { findOtelRanges, scanStatements } from './config-toml-layout';
 
 export type Signal = 'logs' | 'metrics' | 'traces';
@@ -47,6 +47,8 @@ export interface OtelInspection {
   present: boolean;
   /** The otel table carries Beacon's marker comment. */
   managedByBeacon: boolean;
+  /** Which of Beacon's block formats the table is, byte for byte; undefined when it is none (edited, or the user's). */
+  beaconBlockFormat?: OtelBlockFormat;
   environment?: string;
   logUserPrompt?: boolean;
   logAgentResponses?: boolean;
@@ -232,18 +234,28 @@ export function inspectOtel(text: string, target?: CollectorTarget): OtelInspect
     }
   }
   let managedByBeacon = false;
+  let beaconBlockFormat: OtelBlockFormat | undefined;
   if (otel !== undefined) {
     try {
       const ranges = findOtelRanges(scanStatements(text));
       managedByBeacon = ranges.some((r) => hasManagedMarker(text.slice(r.start, r.end)));
+      if (ranges.length === 1 && ranges[0].kind === 'section') beaconBlockFormat = matchBeaconBlock(text.slice(ranges[0].start, ranges[0].end).replace(/\r\n/g, '\n'))?.format;
     } catch {
       managedByBeacon = false; // layout unknown: we only claim ownership when we can see the marker
     }
+  }
+  if (beaconBlockFormat === 'pre-headers') {
+    problems.push({
+      code: 'beacon-block-outdated',
+      severity: 'warning',
+      message: "Beacon's [otel] block was written by an older Beacon: its exporters have no `headers`, so Codex 0.44 to 0.58 refuse to start (missing field `headers` in `otel.exporter`); repair rewrites it",
+    });
   }
   return {
     parsed: true,
     present: otel !== undefined,
     managedByBeacon,
+    beaconBlockFormat,
     environment: typeof table.environment === 'string' ? table.environment : undefined,
     logUserPrompt: typeof table.log_user_prompt === 'boolean' ? table.log_user_prompt : undefined,
     logAgentResponses: typeof table.log_agent_responses === 'boolean' ? table.log_agent_responses : undefined,

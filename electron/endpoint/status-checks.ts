@@ -13,7 +13,7 @@ function problemCheck(p: OtelProblem, fixable: boolean, installCmd: string): Sta
   if (p.severity === 'info') return null;
   // Metrics that miss the collector cost no Codex events: a warning, not a failure.
   const status: CheckStatus = p.severity === 'error' && !p.code.startsWith('metrics-') ? 'fail' : 'warn';
-  const reachesIssue = p.code === 'otel-missing' || p.code.endsWith('-not-to-collector') || p.code.startsWith('protocol-') || p.code === 'endpoint-missing' || p.code === 'exporter-invalid' || p.code.startsWith('metrics-');
+  const reachesIssue = p.code === 'otel-missing' || p.code === 'beacon-block-outdated' || p.code.endsWith('-not-to-collector') || p.code.startsWith('protocol-') || p.code === 'endpoint-missing' || p.code === 'exporter-invalid' || p.code.startsWith('metrics-');
   let action: string | undefined;
   if (p.code === 'invalid-toml') action = 'fix the TOML syntax error at the line shown (Codex refuses to start until then)';
   else if (fixable && reachesIssue) action = 'beacon endpoint repair';

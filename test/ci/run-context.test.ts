@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectRunContext, resourceAttributes } from '../../electron/ci/run-context';
 import { formatGithubKeyValues } from '../../electron/ci/github-files';
-import { ciCodexConfigToml } from '../../electron/ci/ci-codex-home';
+import { ciCodexConfigToml } from '../../electron/codex/ci-home';
 import { runContextFromResource } from '../../electron/codex/normalize-run';
 import { parse } from '../../electron/codex/config-toml-parse';
 import { FAKE_RUN, parseGithubFile } from './helpers';
@@ -81,8 +81,9 @@ describe('CI codex-home config', () => {
     expect(parsed.otel).toEqual({
       environment: 'ci',
       log_user_prompt: true,
-      exporter: { 'otlp-http': { endpoint: 'http://127.0.0.1:40123/v1/logs', protocol: 'binary' } },
-      metrics_exporter: { 'otlp-http': { endpoint: 'http://127.0.0.1:40123/v1/metrics', protocol: 'binary' } },
+      // headers = {}: Codex 0.44-0.58 refuse to start without it (docs/compatibility.md)
+      exporter: { 'otlp-http': { endpoint: 'http://127.0.0.1:40123/v1/logs', protocol: 'binary', headers: {} } },
+      metrics_exporter: { 'otlp-http': { endpoint: 'http://127.0.0.1:40123/v1/metrics', protocol: 'binary', headers: {} } },
       trace_exporter: 'none',
     });
     // openai/codex-action's edit (prepend a key, append a table) still parses

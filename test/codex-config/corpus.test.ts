@@ -25,7 +25,7 @@ const FOREIGN: Record<string, string> = {
   '31-remote-dotted-keys.toml': 'https://otel.example.com:4318/v1/logs',
 };
 /** Fixtures that already carry a Beacon block. */
-const OURS = new Set(['10-already-ours.toml', '11-ours-other-port.toml']);
+const OURS = new Set(['10-already-ours.toml', '11-ours-other-port.toml', '36-ours-before-headers.toml']);
 
 const read = (f: string) => readFileSync(join(DIR, f), 'utf8');
 const eolOf = (t: string) => (/\r\n/.test(t.split('\n')[0] + '\n') ? '\r\n' : '\n');
@@ -207,6 +207,47 @@ describe('files that already carry a Beacon block', () => {
     expect(tomlEqual(doc(plan.newText).otel, desiredOtelValue(S))).toBe(true);
     expect(plan.newText).toContain('[tui]\nnotifications = ["agent-turn-complete"]\n');
     expect(doc(plan.record.before ?? '').otel).toBeUndefined();
+  });
+});
+
+describe("a block written by Beacon before `headers = {}` (Codex 0.44-0.58 refuse it)", () => {
+  const legacy = read('36-ours-before-headers.toml');
+  const original = legacy.slice(0, legacy.indexOf('[otel]')).replace(/\n\n$/, '\n');
+  const before = planInstall(original, S, { force: false });
+  /** What the older Beacon recorded in its install manifest when it appended its block. */
+  const oldRecord: InstallRecord = { version: 1, before: original, after: legacy, appendedPrefix: '\n' };
+
+  it('the fixture is exactly the old block appended to the user file', () => {
+    expect(legacy).toBe(original + '\n' + renderOtelBlock(S, '\n', 'pre-headers'));
+    expect(before.kind === 'write' && before.newText).toBe(original + '\n' + renderOtelBlock(S));
+  });
+
+  it('is upgraded in place without --force, even with no install record', () => {
+    const plan = install(legacy, S, false);
+    expect(plan.updatedOwnBlock).toBe(true);
+    expect(plan.replaced).toBeUndefined();
+    expect(plan.newText).toBe(original + '\n' + renderOtelBlock(S));
+    expect(doc(plan.newText).otel).toMatchObject({ exporter: { 'otlp-http': { headers: {} } }, metrics_exporter: { 'otlp-http': { headers: {} } } });
+    expect(doc(plan.record.before ?? '').otel).toBeUndefined();
+  });
+
+  it("with the old install's record: upgrade, then uninstall gives back the file from before the FIRST install", () => {
+    const plan = install(legacy, S, false, oldRecord);
+    expect(plan.record.before).toBe(original);
+    const un = planUninstall(plan.newText, plan.record);
+    expect(un).toMatchObject({ kind: 'write', exact: true });
+    if (un.kind === 'write') expect(un.newText).toBe(original);
+  });
+
+  it('uninstall without any record still recognises it as ours and removes only it', () => {
+    const un = planUninstall(legacy, null);
+    expect(un.kind).toBe('write');
+    if (un.kind === 'write') expect(un.newText).toBe(original);
+  });
+
+  it("a user's own table of the same shape, without our marker, is theirs and left alone", () => {
+    const users = legacy.replace(/^# managed by beacon.*\n/m, '');
+    expect(planInstall(users, S, { force: false })).toMatchObject({ kind: 'unchanged', managedByBeacon: false });
   });
 });
 

@@ -24,6 +24,21 @@ describe('inspectOtel', () => {
     expect(i.logUserPrompt).toBe(true);
   });
 
+  it("an older Beacon's block without `headers` is still ours, and is flagged for repair (Codex 0.44-0.58 refuse it)", () => {
+    const legacy = inspectOtel(fixture('36-ours-before-headers.toml'), target);
+    expect(legacy).toMatchObject({ managedByBeacon: true, beaconBlockFormat: 'pre-headers' });
+    expect(legacy.logs.pointsAtCollector).toBe(true);
+    expect(legacy.problems.map((p) => [p.code, p.severity])).toEqual([['beacon-block-outdated', 'warning']]);
+    expect(legacy.problems[0].message).toMatch(/missing field `headers`.*repair/);
+    const current = inspectOtel(renderOtelBlock(DEFAULT_OTEL_SETTINGS, '\r\n'), target);
+    expect(current).toMatchObject({ managedByBeacon: true, beaconBlockFormat: 'current', problems: [] });
+    // Edited by hand (the logs port): ours by its marker, but no format of ours.
+    const edited = inspectOtel(renderOtelBlock(DEFAULT_OTEL_SETTINGS).replace('4318/v1/logs', '9999/v1/logs'), target);
+    expect(edited.managedByBeacon).toBe(true);
+    expect(edited.beaconBlockFormat).toBeUndefined();
+    expect(edited.problems.map((p) => p.code)).not.toContain('beacon-block-outdated');
+  });
+
   it('no [otel]: metrics leave the machine (Statsig default) and nothing reaches the collector', () => {
     const i = inspectOtel('model = "x"\n', target);
     expect(i.present).toBe(false);

@@ -10,18 +10,13 @@ import { startEndpointRun, type RunningCli } from '../support/beacon-cli';
 import { startFakeResponsesApi, type FakeResponsesApi } from '../support/fake-responses-api';
 import { cleanupCodexTemp, makeCodexHome, makeWorkspace, runCodexExec, standardScenario, STANDARD_CALL_IDS, STANDARD_FILE, STANDARD_TOKEN_TOTALS } from '../support/codex-runner';
 import type { BeaconEvent } from '../../electron/shared/event';
+import { DEFAULT_OTEL_SETTINGS, renderOtelBlock } from '../../electron/codex/config-otel-block';
 
 const SECRET = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
 
+/** Exactly the block `beacon endpoint install` writes, for this collector's port. */
 function otelBlock(port: number): string {
-  return [
-    '[otel]',
-    'environment = "dev"',
-    'log_user_prompt = true',
-    `exporter = { otlp-http = { endpoint = "http://127.0.0.1:${port}/v1/logs", protocol = "binary" } }`,
-    `metrics_exporter = { otlp-http = { endpoint = "http://127.0.0.1:${port}/v1/metrics", protocol = "binary" } }`,
-    'trace_exporter = "none"',
-  ].join('\n');
+  return renderOtelBlock({ ...DEFAULT_OTEL_SETTINGS, port });
 }
 
 describe('real codex exec -> beacon collector -> runtime.jsonl', () => {

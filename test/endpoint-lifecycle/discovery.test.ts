@@ -69,11 +69,15 @@ describe('discoverCodex', () => {
   it('`beacon endpoint discover --json` finds the real Codex 0.169.0', async () => {
     const root = mkdtempSync(join(tmpdir(), 'beacon-discover-'));
     dirs.push(root);
-    const r = await runBeacon(['endpoint', 'discover', '--json'], { env: { PATH: `${join(CODEX_BIN, '..')}:/usr/bin:/bin`, HOME: root } });
+    // A `codex` on PATH the way npm -g links it (CODEX_BIN is the launcher, bin/codex.js).
+    const bin = join(root, 'bin');
+    mkdirSync(bin);
+    symlinkSync(CODEX_BIN, join(bin, 'codex'));
+    const r = await runBeacon(['endpoint', 'discover', '--json'], { env: { PATH: `${bin}:/usr/bin:/bin`, HOME: root } });
     expect(r.code, r.stderr).toBe(0);
     const d = parseJsonOut(r);
     expect(d.installs).toEqual(expect.arrayContaining([expect.objectContaining({ version: '0.169.0', onPath: true })]));
-    const human = await runBeacon(['endpoint', 'discover'], { env: { PATH: `${join(CODEX_BIN, '..')}:/usr/bin:/bin`, HOME: root } });
+    const human = await runBeacon(['endpoint', 'discover'], { env: { PATH: `${bin}:/usr/bin:/bin`, HOME: root } });
     expect(human.stdout).toMatch(/Codex CLI: 1 install\(s\) found\n.*0\.169\.0/);
   });
 });

@@ -31,7 +31,7 @@ describe('endpoint install', () => {
     const r = await s.beacon(['endpoint', 'install', '--dry-run', '--otlp-http-port', String(s.port)]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('nothing was written');
-    expect(r.stdout).toContain(`+ exporter = { otlp-http = { endpoint = "http://127.0.0.1:${s.port}/v1/logs", protocol = "binary" } }`);
+    expect(r.stdout).toContain(`+ exporter = { otlp-http = { endpoint = "http://127.0.0.1:${s.port}/v1/logs", protocol = "binary", headers = {} } }`);
     expect(r.stdout).toContain('start_collector');
     expect(snapshotTree(s.root)).toEqual(before);
     expect((await probeCollector(s.port)).kind).toBe('none');

@@ -4,7 +4,7 @@
  * which `npm ci` fails with "Missing: @rollup/rollup-darwin-arm64 from lock file".
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(__dirname, '../..');
@@ -54,7 +54,20 @@ describe('package-lock.json', () => {
   });
 
   it('pins every direct dependency exactly (no ranges), so both machines resolve the same tree', () => {
-    const ranged = Object.entries({ ...pkg.dependencies, ...pkg.devDependencies }).filter(([, v]) => !/^\d+\.\d+\.\d+$/.test(v));
+    // An npm alias (`npm:@openai/codex@0.50.0`) is pinned too when its version is exact.
+    const ranged = Object.entries({ ...pkg.dependencies, ...pkg.devDependencies }).filter(([, v]) => !/^(npm:(@[a-z0-9-]+\/)?[a-z0-9.-]+@)?\d+\.\d+\.\d+$/.test(v));
     expect(ranged).toEqual([]);
+  });
+
+  it('the old Codex release tested by npm test (codex-0.50) carries every platform in its one package', () => {
+    // 0.50.0 ships vendor/<triple>/codex for linux, macOS and Windows inside the tarball: no
+    // platform optional dependency that the registry could lack, no install script to run.
+    expect(pkg.devDependencies['codex-0.50']).toBe('npm:@openai/codex@0.50.0');
+    const entry = lock.packages['node_modules/codex-0.50'] as Record<string, unknown> | undefined;
+    expect(entry).toMatchObject({ name: '@openai/codex', version: '0.50.0', dev: true });
+    for (const k of ['optionalDependencies', 'dependencies', 'os', 'cpu', 'hasInstallScript']) expect(entry?.[k], k).toBeUndefined();
+    for (const triple of ['x86_64-unknown-linux-musl', 'aarch64-unknown-linux-musl', 'aarch64-apple-darwin', 'x86_64-apple-darwin']) {
+      expect(existsSync(join(root, 'node_modules', 'codex-0.50', 'vendor', triple, 'codex', 'codex')), triple).toBe(true);
+    }
   });
 });

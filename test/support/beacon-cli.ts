@@ -4,10 +4,21 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
-export const REPO_ROOT = resolve(__dirname, '../..');
+/**
+ * The repository root: test/support from sources (vitest), out/test/support when `npm run compat`
+ * imports the compiled copy. out/ has a package.json of its own, so look for node_modules too.
+ */
+function findRepoRoot(from: string): string {
+  for (let dir = from; dirname(dir) !== dir; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'node_modules'))) return dir;
+  }
+  return resolve(from, '../..');
+}
+
+export const REPO_ROOT = findRepoRoot(__dirname);
 export const CLI = resolve(REPO_ROOT, 'out/electron/cli/index.js');
 
 export function requireBuiltCli(): void {

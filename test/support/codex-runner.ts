@@ -1,5 +1,5 @@
 /**
- * Runs the REAL Codex CLI (node_modules/.bin/codex, @openai/codex 0.169.0) for end-to-end tests:
+ * Runs the REAL Codex CLI (@openai/codex 0.169.0, or another release's launcher) for end-to-end tests:
  * a throw-away CODEX_HOME whose config points Codex at the fake Responses API, a throw-away HOME so
  * the developer's real ~/.codex is never read or written, a scrubbed environment, and a hard timeout
  * that kills the whole process tree.
@@ -13,21 +13,31 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ModelTurn, TurnUsage } from './fake-responses-api';
 
-/** Repository root (test/support/ -> ../..), so the binary is found whatever the cwd of vitest. */
+/** The launcher of the pinned @openai/codex, relative to a repository root. */
+const LAUNCHER = path.join('node_modules', '@openai', 'codex', 'bin', 'codex.js');
+
 /**
- * The nearest ancestor with node_modules/.bin/codex: test/support from sources (vitest), and
- * out/test/support when the bench imports the compiled copy.
+ * The nearest ancestor with the pinned Codex installed: test/support from sources (vitest), and
+ * out/test/support when the bench or `npm run compat` imports the compiled copy.
  */
 function findRepoRoot(start: string): string {
   for (let dir = start; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'node_modules', '.bin', 'codex'))) return dir;
+    if (fs.existsSync(path.join(dir, LAUNCHER))) return dir;
     if (path.dirname(dir) === dir) return path.resolve(__dirname, '..', '..');
   }
 }
 const REPO_ROOT = findRepoRoot(__dirname);
 
-/** The npm shim; it execs (or spawns, on Node 20) the native musl binary of @openai/codex-linux-x64. */
-export const CODEX_BIN = path.join(REPO_ROOT, 'node_modules', '.bin', 'codex');
+/**
+ * The npm launcher of @openai/codex (package.json pins it); it execs (or spawns, on Node 20) the
+ * native musl binary of @openai/codex-linux-x64. Named by package, NOT node_modules/.bin/codex:
+ * the old-release devDependency (`codex-0.50`, an alias of @openai/codex) declares the same bin
+ * name, and which package that link ends up pointing at depends on how npm last touched the tree.
+ */
+export const CODEX_BIN = path.join(REPO_ROOT, LAUNCHER);
+
+/** The launcher of the Codex 0.50.0 devDependency (`"codex-0.50": "npm:@openai/codex@0.50.0"`). */
+export const CODEX_0_50_BIN = path.join(REPO_ROOT, 'node_modules', 'codex-0.50', 'bin', 'codex.js');
 
 export type SandboxMode = 'read-only' | 'workspace-write' | 'danger-full-access';
 
@@ -126,6 +136,8 @@ export interface RunCodexExecOptions {
   timeoutMs?: number;
   /** Extra `codex exec` arguments, placed before the prompt (e.g. ["--json"]). */
   args?: string[];
+  /** Another Codex release's launcher (e.g. node_modules/codex-0.50/bin/codex.js); default CODEX_BIN. */
+  codexBin?: string;
 }
 
 export interface CodexRunResult {
@@ -186,7 +198,7 @@ export function runCodexExec(opts: RunCodexExecOptions): Promise<CodexRunResult>
   const started = Date.now();
 
   return new Promise((resolve, reject) => {
-    const child = spawn(CODEX_BIN, argv, {
+    const child = spawn(opts.codexBin ?? CODEX_BIN, argv, {
       cwd: opts.cwd,
       env: codexEnv(opts.codexHome, home, opts.env),
       // Own process group, so a timeout can kill the shim, the native binary and its shells.

@@ -85,8 +85,8 @@ export function otelTomlFor(
   ];
   if (opts.logAgentResponses) lines.push('log_agent_responses = true');
   lines.push(
-    `exporter = { otlp-http = { endpoint = ${JSON.stringify(`${baseUrl}/v1/logs`)}, protocol = "${protocol}" } }`,
-    `metrics_exporter = { otlp-http = { endpoint = ${JSON.stringify(`${baseUrl}/v1/metrics`)}, protocol = "${protocol}" } }`,
+    `exporter = { otlp-http = { endpoint = ${JSON.stringify(`${baseUrl}/v1/logs`)}, protocol = "${protocol}", headers = {} } }`,
+    `metrics_exporter = { otlp-http = { endpoint = ${JSON.stringify(`${baseUrl}/v1/metrics`)}, protocol = "${protocol}", headers = {} } }`,
     'trace_exporter = "none"',
   );
   return lines.join('\n') + '\n';
