@@ -5,7 +5,7 @@
  * must give back the file as it was before the first install, whatever happened in between.
  * The built CLI, a temp HOME / CODEX_HOME, a real collector on a free port.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { probeCollector } from '../../electron/collector/probe';
@@ -16,6 +16,8 @@ const BASE = '# my settings\nmodel = "gpt-5.5"   # keep me\n\n[tui]\ntheme = "da
 const MINE = BASE + '\n[otel]\nenvironment = "corp"\nexporter = { otlp-http = { endpoint = "https://otel.corp.example/v1/logs", protocol = "json" } }\n';
 
 let sandboxes: Sandbox[] = [];
+// Each test runs the CLI several times and waits for real collectors: room for a loaded machine.
+vi.setConfig({ testTimeout: 120_000 });
 beforeAll(() => requireBuiltCli());
 afterEach(async () => {
   for (const s of sandboxes) await s.cleanup();

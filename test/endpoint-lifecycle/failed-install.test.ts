@@ -5,7 +5,7 @@
  * manifest or config.json left, no collector on the port, no `[done]` line for a step that did
  * not stay done, the real cause on stderr and a non-zero exit.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -19,6 +19,8 @@ const BASE = '# mine\nmodel = "o3"\n';
 
 let sandboxes: Sandbox[] = [];
 const cleanups: (() => Promise<void> | void)[] = [];
+// Each test runs the CLI several times and waits for real collectors: room for a loaded machine.
+vi.setConfig({ testTimeout: 120_000 });
 beforeAll(() => requireBuiltCli());
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();

@@ -4,7 +4,7 @@
  * config.json. Real collector processes started by the built CLI, real OTLP/HTTP posts of a
  * Codex `codex.user_prompt` record (the shape Codex 0.169 sends), the real runtime.jsonl.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -13,6 +13,8 @@ import { requireBuiltCli, startEndpointRun } from '../support/beacon-cli';
 import { freePort, makeSandbox, parseJsonOut, readJson, type Sandbox } from './helpers';
 
 let sandboxes: Sandbox[] = [];
+// Each test runs the CLI several times and waits for real collectors: room for a loaded machine.
+vi.setConfig({ testTimeout: 120_000 });
 beforeAll(() => requireBuiltCli());
 afterEach(async () => {
   for (const s of sandboxes) await s.cleanup();
