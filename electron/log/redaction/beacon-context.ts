@@ -22,9 +22,13 @@ const SCHEME_WORD = /^(?:bearer|basic|digest|token|negotiate|ntlm)$/i;
 const PLACEHOLDER = /^(?:\$\{?\{?[^}\s]*\}?\}?|\{\{.*\}\}|%\(?\w*\)?s|<[^>]*>|\[[^\]]*\]|\{[\w.]*\})$/;
 const CODE_REFERENCE = /^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+|[A-Za-z_$][\w$.]*[([].*|(?:string|number|boolean|bigint|any|unknown|object|str|int|bytes|bool|String|Optional|Option|SecretStr|SecretString)\b.*)$/;
 const HAS_DIGIT = /\d/;
+/** A value that opens a template expression (`{{ .Values.x }}`, `${VAR}`, `$(cmd)`, `<%= x %>`). */
+const TEMPLATE_START = /^(?:\$[{(]|\{\{|\{%|<%)/;
+/** `token = await getToken()`: the value is code, a keyword of the language. */
+const CODE_KEYWORD = /^(?:await|new|function|async|yield|typeof|require|import|lambda|this|self|return|const|let|var|not|sizeof|std::\w+)$/;
 
 export function isPlainValue(v: string): boolean {
-  if (v === '' || NOT_SECRET_VALUE.test(v) || PLACEHOLDER.test(v)) return true;
+  if (v === '' || NOT_SECRET_VALUE.test(v) || PLACEHOLDER.test(v) || TEMPLATE_START.test(v) || CODE_KEYWORD.test(v)) return true;
   // `self.token`, `os.environ[...]`: code, unless it carries digits like a real credential would.
   return CODE_REFERENCE.test(v) && !HAS_DIGIT.test(v.split(/[([]/)[0]);
 }
@@ -57,6 +61,8 @@ function keyValue(text: string, out: Span[]): void {
     const g = m[3] !== undefined ? 3 : m[4] !== undefined ? 4 : 5;
     const value = m[g];
     if (isPlainValue(value) || SCHEME_WORD.test(value)) continue;
+    // A bare value of one or two characters is a string prefix (`f"..."`), an option or a typo.
+    if (g === 5 && value.length < 3) continue;
     const [start, end] = m.indices![g]!;
     out.push({ start, end, kind: '' });
   }
