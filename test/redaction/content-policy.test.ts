@@ -108,7 +108,7 @@ describe('metadata', () => {
     expect(cmd.command?.output).toBeUndefined();
     expect(cmd.tool?.command).toBeUndefined();
     expect(cmd.gen_ai?.tool?.call).toEqual({ id: 'call_1' });
-    expect(Object.keys(cmd.content?.withheld ?? {}).sort()).toEqual(['command.command', 'command.output', 'gen_ai.tool.call.arguments', 'tool.command']);
+    expect(Object.keys(cmd.content?.withheld ?? {}).sort()).toEqual(['command.command', 'command.output', 'gen_ai.tool.call.arguments', 'raw.attributes.arguments', 'raw.attributes.output', 'tool.command']);
     expect(response.response?.text).toBeUndefined();
     expect(response.response?.length).toBe(41);
   });

@@ -104,8 +104,12 @@ function queryParams(text: string, out: Span[]): void {
 }
 
 const SCHEME_AT = /\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}:\/\//g;
-const URL_STOP = /[\s"'`<>]/;
-const HOST_AFTER_AT = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]|tcp\([^)]*\)|unix\([^)]*\))(?::\d{1,5})?(?:[/?#,]|$)/;
+const URL_STOP = /[\s"'`<>]/g;
+const HOST_AFTER_AT = /(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]|tcp\([^)]{0,300}\)|unix\([^)]{0,300}\))(?::\d{1,5})?(?:[/?#,]|$)/y;
+const USER_STOP = /[/?#@]/;
+const URL_MAX = 2048;
+/** How many `@` of one URL to try as the end of the password (the last that a host follows wins). */
+const MAX_AT_TRIES = 8;
 
 /** scheme://user:password@host: the password may hold `@` and `/`; the host is after the last `@`. */
 function urlPasswords(text: string, out: Span[]): void {
@@ -113,20 +117,30 @@ function urlPasswords(text: string, out: Span[]): void {
   let m: RegExpExecArray | null;
   while ((m = SCHEME_AT.exec(text)) !== null) {
     const from = m.index + m[0].length;
-    let to = from;
-    while (to < text.length && to - from < 2048 && !URL_STOP.test(text[to])) to++;
-    const tok = text.slice(from, to);
-    const colon = tok.indexOf(':');
-    if (colon < 0) continue;
-    const user = tok.slice(0, colon);
-    if (/[/?#@]/.test(user)) continue;
-    let at = tok.lastIndexOf('@');
-    while (at > colon && !HOST_AFTER_AT.test(tok.slice(at + 1))) at = tok.lastIndexOf('@', at - 1);
-    if (at <= colon + 1) continue;
-    const pass = tok.slice(colon + 1, at);
+    const firstAt = text.indexOf('@', from);
+    if (firstAt < 0) return; // no `@` left in the text: no URL after this one has a password
+    URL_STOP.lastIndex = from;
+    const stop = URL_STOP.exec(text);
+    const to = Math.min(stop ? stop.index : text.length, from + URL_MAX);
+    if (firstAt >= to) continue;
+    const colon = text.indexOf(':', from);
+    if (colon < 0 || colon >= firstAt || USER_STOP.test(text.slice(from, colon))) continue;
+    let at = text.lastIndexOf('@', to - 1);
+    let found = -1;
+    for (let tries = 0; at > colon && tries < MAX_AT_TRIES; tries++) {
+      HOST_AFTER_AT.lastIndex = at + 1;
+      const host = HOST_AFTER_AT.exec(text);
+      if (host && host.index + host[0].length <= to + 1) {
+        found = at;
+        break;
+      }
+      at = text.lastIndexOf('@', at - 1);
+    }
+    if (found <= colon + 1) continue;
+    const pass = text.slice(colon + 1, found);
     if (/^\d{1,5}(?:[/?#]|$)/.test(pass) || pass.startsWith('[REDACTED')) continue; // a port, then a path
-    out.push({ start: from + colon + 1, end: from + at, kind: '' });
-    SCHEME_AT.lastIndex = from + at;
+    out.push({ start: colon + 1, end: found, kind: '' });
+    SCHEME_AT.lastIndex = found;
   }
 }
 

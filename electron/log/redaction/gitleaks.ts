@@ -8,6 +8,10 @@
  * Differences from gitleaks, each on purpose:
  *  - rules that only apply to some file paths (and the path-only pkcs12 rule) are left out:
  *    Beacon scans strings, not files;
+ *  - the two curl rules are left out: their unbounded `.*?` across up to five lines, tried from
+ *    every `curl`, take seconds on a long text in a backtracking engine (RE2 is linear);
+ *    beacon-context.ts finds the same credentials (`-u user:pass`, auth headers) with bounded
+ *    patterns;
  *  - the leading `[\w.-]{0,50}?` that many rules start with (it only widens the match to the
  *    left, for the report) is removed from the regex: in a backtracking engine it multiplies the
  *    work at every position of a long text. The secret found is the same (leftmost-first
@@ -54,9 +58,6 @@ export const GITLEAKS_SOURCE = data.source;
 /** Marker kinds for rules whose secret Beacon already named, and the issue's names. Others: the rule id. */
 const KIND_ALIASES: Record<string, string> = {
   'generic-api-key': '',
-  // Credentials in a curl command: a header value or user:password, whatever their format.
-  'curl-auth-header': '',
-  'curl-auth-user': '',
   'openai-api-key': 'openai-key',
   'anthropic-api-key': 'anthropic-key',
   'anthropic-admin-api-key': 'anthropic-key',
@@ -201,7 +202,9 @@ class GitleaksRule implements Detector {
 }
 
 /** Every rule of the imported set that applies to text without a file path, compiled once. */
+const LEFT_OUT = new Set(['curl-auth-header', 'curl-auth-user']);
+
 export function gitleaksDetectors(): Detector[] {
   const rules = data.rules as RawRule[];
-  return rules.filter((r) => r.regex !== undefined && r.path === undefined).map((r) => new GitleaksRule(r));
+  return rules.filter((r) => r.regex !== undefined && r.path === undefined && !LEFT_OUT.has(r.id)).map((r) => new GitleaksRule(r));
 }
