@@ -37,6 +37,7 @@ import type { BeaconEvent, ContentPolicy } from '../shared/event';
 import type { Attributes } from '../shared/otlp-types';
 import { LayeredAttributes } from '../shared/layered-attributes';
 import { metadataAttributes } from './metadata-attributes';
+import { redactText } from './redaction';
 import { POLICY_TRUNCATION_MARKER, TEXT_LIMIT, fingerprint, newState, policeText, policeValue, type PolicyState } from './policy-walk';
 
 export { POLICY_TRUNCATION_MARKER, TEXT_LIMIT };
@@ -103,7 +104,17 @@ export function applyContentPolicy(event: BeaconEvent, policy: ContentPolicy): B
   }
   if (event.error && errorMessage !== undefined) event.error.message = policeText(errorMessage, st, TEXT_LIMIT);
   if (event.message !== undefined) {
-    event.message = metadata && quotesText(event) ? neutralMessage(event) : policeText(event.message, st);
+    if (metadata && quotesText(event)) {
+      event.message = neutralMessage(event);
+    } else {
+      let message = event.message;
+      // The normalizer's message may quote a free text cut short (`Codex ran \`curl ...…\``); a
+      // secret cut in half no longer matches its rule, so quote the masked text instead.
+      for (const [, , original] of taken) message = requoteMasked(message, original);
+      if (typeof args === 'string') message = requoteMasked(message, args);
+      if (typeof event.raw?.body === 'string') message = requoteMasked(message, event.raw.body);
+      event.message = policeText(message, st);
+    }
   }
   if (event.raw) event.raw = policeRaw(event.raw, st, metadata);
 
@@ -111,6 +122,23 @@ export function applyContentPolicy(event: BeaconEvent, policy: ContentPolicy): B
   if (metadata && Object.keys(st.withheld).length > 0) event.content.withheld = st.withheld;
   if (st.truncated) event.field_truncated = true;
   return event;
+}
+
+const oneLine = (s: string): string => (s.indexOf('\n') >= 0 ? s.replace(/\s*\n\s*/g, ' ') : s);
+/** Shortest quote worth looking for: shorter prefixes match ordinary words by chance. */
+const MIN_QUOTE = 12;
+
+/** `message` with any quoted prefix of `original` replaced by the same length of its masked form. */
+function requoteMasked(message: string, original: string): string {
+  if (original.length < MIN_QUOTE) return message;
+  const masked = redactText(original);
+  if (!masked.redacted) return message;
+  const line = oneLine(original);
+  const at = message.indexOf(line.slice(0, MIN_QUOTE));
+  if (at < 0) return message;
+  let n = MIN_QUOTE;
+  while (at + n < message.length && n < line.length && message.charCodeAt(at + n) === line.charCodeAt(n)) n++;
+  return message.slice(0, at) + oneLine(masked.text).slice(0, n) + message.slice(at + n);
 }
 
 function policeRaw(raw: Record<string, unknown>, st: PolicyState, metadata: boolean): Record<string, unknown> {
