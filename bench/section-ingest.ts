@@ -15,6 +15,7 @@ import { verdict } from './report';
 import { median, summarize } from './stats';
 import type { Section, SectionContext } from './section';
 import { QUIET_MS } from '../electron/collector/idle-heap-compactor';
+import { join } from 'node:path';
 
 /** Closed-loop exporters for the throughput run: enough to keep a one-core server always busy. */
 const THROUGHPUT_EXPORTERS = 8;
@@ -34,6 +35,20 @@ interface Healthz {
 async function healthz(server: ServerProcess): Promise<Healthz> {
   const res = await fetch(`${server.url}/healthz`);
   return (await res.json()) as Healthz;
+}
+
+interface CpuMark {
+  cpu: number;
+  events: number;
+}
+
+async function cpuMark(server: ServerProcess): Promise<CpuMark> {
+  return { cpu: readCpuSeconds(server.pid), events: (await healthz(server)).stats?.eventsWritten ?? 0 };
+}
+
+async function eventsPerCpuSecond(server: ServerProcess, before: CpuMark): Promise<number> {
+  const after = await cpuMark(server);
+  return (after.events - before.events) / Math.max(after.cpu - before.cpu, 0.01);
 }
 
 function rate(r: LoadResult): number {
@@ -64,12 +79,19 @@ export const ingestSection: Section = {
     const wireRates: number[] = [];
     const clientRates: number[] = [];
     const pipeRates: number[] = [];
+    const noDetectionRates: number[] = [];
+    /** Events written per CPU-second of the collector process, with and without secret detection. */
+    const cpuRates: number[] = [];
+    const noDetectionCpuRates: number[] = [];
     const streamBareRates: number[] = [];
     const streamPipeRates: number[] = [];
     const nul = await startNullProcess();
     let collector: ServerProcess | undefined;
+    let noDetection: ServerProcess | undefined;
     try {
       collector = await startCollectorProcess(ctx.dir);
+      // The same collector without secret detection: what redaction costs (design.md: <= 10 %).
+      noDetection = await startCollectorProcess(join(ctx.dir, 'without-secret-detection'), [], { withoutSecretDetection: true });
       progress(`ingest: collector pid ${collector.pid} on port ${collector.port}`);
       await sleep(500);
       const fresh = readMem(collector.pid);
@@ -88,18 +110,26 @@ export const ingestSection: Section = {
       let pipeRecords = 0;
       let pipeRequests = 0;
       for (let r = 1; r <= rounds; r++) {
-        progress(`ingest: throughput round ${r}/${rounds}: bare decode, client -> null receiver, client -> collector (${THROUGHPUT_EXPORTERS} exporters), then the streamed answer`);
+        progress(`ingest: throughput round ${r}/${rounds}: bare decode, client -> null receiver, client -> collector (${THROUGHPUT_EXPORTERS} exporters), the same without secret detection, then the streamed answer`);
         bareRates.push(measureDecodeRate(payloads, protobufjsDecode, 300, decodeMs).recordsPerS);
         wireRates.push(measureDecodeRate(payloads, beaconWireDecode, 300, decodeMs).recordsPerS);
         const clientRun = await runLoad({ port: nul.port, payloads, exporters: THROUGHPUT_EXPORTERS, ...window });
         clientRates.push(rate(clientRun));
         clientErrors += clientRun.errors;
+        const cpuBefore = await cpuMark(collector);
         const pipeRun = await runLoad({ port: collector.port, payloads, exporters: THROUGHPUT_EXPORTERS, ...window });
+        cpuRates.push(await eventsPerCpuSecond(collector, cpuBefore));
         pipeRates.push(rate(pipeRun));
         pipeErrors += pipeRun.errors;
         firstPipeError ??= pipeRun.firstError;
         pipeRecords += pipeRun.records;
         pipeRequests += pipeRun.ok;
+        const noDetBefore = await cpuMark(noDetection);
+        const noDetRun = await runLoad({ port: noDetection.port, payloads, exporters: THROUGHPUT_EXPORTERS, ...window });
+        noDetectionCpuRates.push(await eventsPerCpuSecond(noDetection, noDetBefore));
+        noDetectionRates.push(rate(noDetRun));
+        pipeErrors += noDetRun.errors;
+        firstPipeError ??= noDetRun.firstError;
         // The same comparison on a streamed answer (information, see below).
         streamBareRates.push(measureDecodeRate([streaming], protobufjsDecode, 300, decodeMs).recordsPerS);
         const streamRun = await runLoad({ port: collector.port, payloads: [streaming], exporters: THROUGHPUT_EXPORTERS, ...window });
@@ -153,6 +183,31 @@ export const ingestSection: Section = {
         target: '>= 0.5x',
         verdict: pipeErrors > 0 || written <= 0 ? 'FAIL' : verdict(pipeRate / bare >= 0.5),
         note: notes.join('; '),
+      });
+      const noDetRate = median(noDetectionRates);
+      const cpuRate = median(cpuRates);
+      const noDetCpuRate = median(noDetectionCpuRates);
+      ctx.add({
+        section: 'ingest',
+        metric: 'redaction cost: events per CPU-second of the collector, with secret detection vs without',
+        value: cpuRate,
+        unit: 'ev/CPU-s',
+        baseline: { value: noDetCpuRate, unit: 'ev/CPU-s', label: 'without secret detection' },
+        ratio: cpuRate / noDetCpuRate,
+        target: '>= 0.9x',
+        verdict: verdict(cpuRate / noDetCpuRate >= 0.9),
+        note: `the same throughput runs, counted in the collector's own CPU time (utime+stime), which a neighbour's load on this shared machine disturbs far less than wall-clock rates; median of ${rounds} round(s)${spread(cpuRates)} vs${spread(noDetectionCpuRates)}`,
+      });
+      ctx.add({
+        section: 'ingest',
+        metric: `redaction cost: pipeline throughput with secret detection vs the same collector without it, ${THROUGHPUT_EXPORTERS} exporters`,
+        value: pipeRate,
+        unit: 'rec/s',
+        baseline: { value: noDetRate, unit: 'rec/s', label: 'without secret detection' },
+        ratio: pipeRate / noDetRate,
+        target: 'info',
+        verdict: 'INFO',
+        note: `median of ${rounds} round(s)${spread(noDetectionRates)} without detection; wall-clock, so sensitive to other load on the machine (the CPU row above is the judged one)`,
       });
       const streamBare = median(streamBareRates);
       const streamPipe = median(streamPipeRates);
@@ -295,6 +350,7 @@ export const ingestSection: Section = {
       });
     } finally {
       await collector?.stop();
+      await noDetection?.stop();
       await nul.stop();
     }
   },

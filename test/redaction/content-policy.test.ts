@@ -135,6 +135,51 @@ describe('metadata', () => {
   });
 });
 
+describe('metadata: no free text anywhere in raw', () => {
+  function custom(): BeaconEvent {
+    const [ev] = normalizer().normalizeLogs(
+      batch(
+        [
+          codexEvent('codex.tool_decision', {
+            tool_name: 'exec_command',
+            call_id: 'call_9',
+            decision: 'approved',
+            'my.note': 'the customer said their pin is 4321',
+            'my.kv': { inner: { note: 'free text', n: 2 }, flag: true },
+            'my.list': ['a', 'b'],
+            'my.numbers': [1, 2, 3],
+            'my.count': 7,
+          }),
+        ],
+        { 'service.name': 'codex_exec', 'host.name': 'vm', 'team.motto': 'ship it friday' },
+      ),
+    );
+    return applyContentPolicy(ev, 'metadata');
+  }
+
+  it('withholds every string of an unknown attribute, at any depth, resource included', () => {
+    const e = custom();
+    const attrs = writtenRaw(e).attributes as Record<string, unknown>;
+    for (const k of ['my.note', 'my.kv', 'my.list', 'team.motto']) expect(attrs).not.toHaveProperty(k);
+    expect(Object.keys(e.content?.withheld ?? {}).sort()).toEqual(['raw.attributes.my.kv', 'raw.attributes.my.list', 'raw.attributes.my.note', 'raw.attributes.team.motto']);
+    expect(json(e)).not.toMatch(/pin is|free text|ship it/);
+  });
+
+  it('keeps numbers, booleans and known metadata strings', () => {
+    const attrs = writtenRaw(custom()).attributes as Record<string, unknown>;
+    expect(attrs).toMatchObject({ tool_name: 'exec_command', call_id: 'call_9', decision: 'approved', 'my.numbers': [1, 2, 3], 'my.count': 7, 'service.name': 'codex_exec', 'host.name': 'vm' });
+  });
+});
+
+describe('every string is masked, not only the text fields', () => {
+  it('masks a secret in the session, user, run or tool name fields', () => {
+    const [ev] = normalizer().normalizeLogs(batch([codexEvent('codex.user_prompt', { prompt: 'hi there', 'user.email': `dev+${SECRET}@example.com` })]));
+    const e = applyContentPolicy(ev, 'full');
+    expect(json(e)).not.toContain(SECRET);
+    expect(e.user?.email).toBe('dev+[REDACTED:github-token]@example.com');
+  });
+});
+
 it('rejects an unknown policy with a clear error', () => {
   expect(() => applyContentPolicy(events()[0], 'none' as ContentPolicy)).toThrow(/unknown content policy "none"/);
 });
