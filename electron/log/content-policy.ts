@@ -131,14 +131,15 @@ const MIN_QUOTE = 12;
 /** `message` with any quoted prefix of `original` replaced by the same length of its masked form. */
 function requoteMasked(message: string, original: string): string {
   if (original.length < MIN_QUOTE) return message;
-  const masked = redactText(original);
-  if (!masked.redacted) return message;
   const line = oneLine(original);
   const at = message.indexOf(line.slice(0, MIN_QUOTE));
   if (at < 0) return message;
   let n = MIN_QUOTE;
   while (at + n < message.length && n < line.length && message.charCodeAt(at + n) === line.charCodeAt(n)) n++;
-  return message.slice(0, at) + oneLine(masked.text).slice(0, n) + message.slice(at + n);
+  // Only the quoted part (and a little after it, where a cut secret ends) needs judging.
+  const masked = redactText(line.slice(0, n + 256));
+  if (!masked.redacted) return message;
+  return message.slice(0, at) + masked.text.slice(0, n) + message.slice(at + n);
 }
 
 function policeRaw(raw: Record<string, unknown>, st: PolicyState, metadata: boolean): Record<string, unknown> {

@@ -43,6 +43,7 @@ export function cut(s: string, st: PolicyState, limit = st.limit): string {
 const SCAN_MARGIN = 1024;
 
 export function policeText(s: string, st: PolicyState, limit = st.limit): string {
+  if (s.length < 8) return s; // never a secret (redactText's own rule), never over a limit
   const sliced = limit !== undefined && s.length > limit + SCAN_MARGIN;
   const r = redactText(sliced ? s.slice(0, limit + SCAN_MARGIN) : s);
   if (r.redacted) st.redacted = true;

@@ -166,3 +166,10 @@ describe('escaped text is judged decoded', () => {
     expect(redactText(s)).toEqual({ text: s, redacted: false });
   });
 });
+
+describe('values under secret-named keys', () => {
+  it('masks camelCase and snake_case secret names, not words that merely end like one', () => {
+    const out = redactValue({ dbPassword: 'hunter22', api_key: 'abc123', clientSecret: 'xyz789', bypass: 'north', compass: 'south', primaryKey: 'id' });
+    expect(out).toEqual({ dbPassword: '[REDACTED]', api_key: '[REDACTED]', clientSecret: '[REDACTED]', bypass: 'north', compass: 'south', primaryKey: 'id' });
+  });
+});

@@ -6,8 +6,12 @@
 import { KEY_WORDS, NOT_SECRET_SUFFIX, isPlainValue } from './beacon-context';
 import { REDACTED, redactText } from './redact-text';
 
-/** Key names whose string values are secrets whatever they look like ("password": "hunter2"). */
-const SECRET_KEY_NAME = new RegExp(`(?:^|[_.-]|(?<=[a-z])(?=[A-Z]))(?:${KEY_WORDS})$`, 'i');
+/**
+ * Key names whose string values are secrets whatever they look like ("password": "hunter2"),
+ * after camelCase is split (`dbPassword` -> `db_Password`), so `bypass` or `compass` are not.
+ */
+const SECRET_KEY_NAME = new RegExp(`(?:^|[_.-])(?:${KEY_WORDS})$`, 'i');
+const CAMEL = /([a-z0-9])([A-Z])/g;
 
 /** Attribute keys repeat in every record: remember the verdict (bounded, cleared when full). */
 const MEMO_MAX_ENTRIES = 4096;
@@ -16,7 +20,7 @@ const keyMemo = new Map<string, boolean>();
 export function isSecretKeyName(key: string): boolean {
   let v = keyMemo.get(key);
   if (v === undefined) {
-    v = SECRET_KEY_NAME.test(key) && !NOT_SECRET_SUFFIX.test(key);
+    v = SECRET_KEY_NAME.test(key.replace(CAMEL, '$1_$2')) && !NOT_SECRET_SUFFIX.test(key);
     if (keyMemo.size >= MEMO_MAX_ENTRIES) keyMemo.clear();
     keyMemo.set(key, v);
   }
