@@ -37,7 +37,7 @@ import type { BeaconEvent, ContentPolicy } from '../shared/event';
 import type { Attributes } from '../shared/otlp-types';
 import { LayeredAttributes } from '../shared/layered-attributes';
 import { metadataAttributes } from './metadata-attributes';
-import { redactText } from './redaction';
+import { forgetRecentTexts, redactText } from './redaction';
 import { POLICY_TRUNCATION_MARKER, TEXT_LIMIT, fingerprint, newState, policeText, policeValue, type PolicyState } from './policy-walk';
 
 export { POLICY_TRUNCATION_MARKER, TEXT_LIMIT };
@@ -60,6 +60,7 @@ export function applyContentPolicy(event: BeaconEvent, policy: ContentPolicy): B
   if (policy !== 'full' && policy !== 'redacted' && policy !== 'metadata') {
     throw new TypeError(`unknown content policy ${JSON.stringify(policy)} (expected full, redacted or metadata)`);
   }
+  forgetRecentTexts(); // texts repeat within an event (typed field + raw), not across events
   const st = newState(policy === 'full' ? undefined : TEXT_LIMIT);
   const metadata = policy === 'metadata';
   const ev = event as unknown as Record<string, Record<string, unknown> | undefined>;

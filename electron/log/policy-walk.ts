@@ -4,7 +4,7 @@
  * (the typed fields) and metadata-attributes.ts (raw attributes).
  */
 import { createHash } from 'node:crypto';
-import { REDACTED, isSecretValueForKey, redactText } from './redaction';
+import { REDACTED, isPlainValue, keyVerdict, redactText } from './redaction';
 
 export const TEXT_LIMIT = 4096;
 export const POLICY_TRUNCATION_MARKER = '…[truncated]';
@@ -60,8 +60,13 @@ export function policeText(s: string, st: PolicyState, limit = st.limit): string
  * secret-named key is masked whole. Returns a new value when anything changed (never edits).
  */
 export function policeValue(value: unknown, st: PolicyState, keyHint?: string): unknown {
+  return policeUnder(value, st, keyHint !== undefined && keyVerdict(keyHint).secretName);
+}
+
+/** `secretKey`: the value stands under a secret-named key (one key verdict per key, remembered). */
+function policeUnder(value: unknown, st: PolicyState, secretKey: boolean): unknown {
   if (typeof value === 'string') {
-    if (isSecretValueForKey(keyHint, value) && !value.startsWith('[REDACTED')) {
+    if (secretKey && value !== '' && !value.startsWith('[REDACTED') && !isPlainValue(value)) {
       st.redacted = true;
       return REDACTED;
     }
@@ -70,7 +75,7 @@ export function policeValue(value: unknown, st: PolicyState, keyHint?: string): 
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
-      const v = policeValue(value[i], st, keyHint);
+      const v = policeUnder(value[i], st, secretKey);
       if (v !== value[i]) (copy ??= value.slice())[i] = v;
     }
     return copy ?? value;
@@ -79,14 +84,14 @@ export function policeValue(value: unknown, st: PolicyState, keyHint?: string): 
     const obj = value as Record<string, unknown>;
     let copy: Record<string, unknown> | undefined;
     for (const k in obj) {
-      const v = policeValue(obj[k], st, k);
-      const key = redactText(k);
-      if (key.redacted) {
+      const verdict = keyVerdict(k);
+      const v = policeUnder(obj[k], st, verdict.secretName);
+      if (verdict.maskedKey !== undefined) {
         // A secret used as a key (a header map keyed by token...): the key is masked too.
         st.redacted = true;
         copy ??= { ...obj };
         delete copy[k];
-        copy[key.text] = v;
+        copy[verdict.maskedKey] = v;
       } else if (v !== obj[k]) {
         (copy ??= { ...obj })[k] = v;
       }

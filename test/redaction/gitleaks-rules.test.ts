@@ -10,6 +10,8 @@ import { gitleaksDetectors } from '../../electron/log/redaction/gitleaks';
 import { KeywordAutomaton } from '../../electron/log/redaction/keyword-automaton';
 import { allDetectors, redactText } from '../../electron/log/redaction/redact-text';
 import type { Span } from '../../electron/log/redaction/detector';
+import { SecretScanner, mergeSpans } from '../../electron/log/redaction/scanner';
+import { ordinaryCases, secretCases } from './corpus';
 
 const find = (id: string, text: string): Span[] => {
   const d = gitleaksDetectors().find((x) => x.id === `gitleaks:${id}`)!;
@@ -119,6 +121,27 @@ describe('hostile text: no rule runs long', () => {
         d.find((k + f).repeat(Math.ceil(SIZE / (k.length + f.length))), []);
         d.find(k + f.repeat(SIZE), []);
       }
+    }
+  });
+});
+
+describe('rules tried only where their keywords start find what a full scan finds', () => {
+  // scanner.ts calls findAt() for these; find() scans every position as gitleaks does.
+  const anchored = allDetectors().filter((d) => d.findAt !== undefined);
+  const texts = [
+    ...secretCases().map((c) => c.text),
+    ...ordinaryCases().map((o) => o.text),
+    'api_key=Zq8v2LmX9rT4kW1pQ7sN token: "aB3dE5fG7hJ9kL1m" API_KEY=short auth = x9Y8z7W6v5U4t3S2 passwd=Hunter22Hunter22',
+    'apikey=abcdef0123456789XYZ; accessKey: 0123456789abcdefXYZ, client_secret="s3cr3tValue12345" idToken=eyJabc.def.ghi',
+    'tokentokentoken=abcdef0123456789 keykey=Zq8v2LmX9rT4kW1pQ7 pwpw=abc123456 secretsecret: xYz0123456789abc',
+  ];
+  it.each(anchored.map((d) => [d.id, d] as const))('%s', (_id, d) => {
+    expect(anchored.length).toBeGreaterThanOrEqual(2);
+    const sc = new SecretScanner([d]);
+    for (const t of texts) {
+      const full: Span[] = [];
+      d.find(t, full);
+      expect(sc.scan(t)).toEqual(mergeSpans(full));
     }
   });
 });

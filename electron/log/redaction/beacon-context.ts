@@ -49,20 +49,42 @@ const KEY_VALUE = new RegExp(
   'gid',
 );
 
+const KEY_VALUE_AT = new RegExp(KEY_VALUE.source, 'iyd');
+/** The words KEY_WORDS' alternatives start with: a key=value match starts where one of them does. */
+const KEY_VALUE_ANCHORS = ['api', 'access', 'secret', 'private', 'client', 'app', 'auth', 'refresh', 'id', 'session', 'bot', 'account', 'shared', 'signing', 'encryption', 'master', 'token', 'pass', 'pwd', 'pw', 'credential'];
+
 function keyValue(text: string, out: Span[]): void {
   KEY_VALUE.lastIndex = 0;
   let m: RegExpExecArray | null;
-  while ((m = KEY_VALUE.exec(text)) !== null) {
+  while ((m = KEY_VALUE.exec(text)) !== null) keyValueMatch(text, m, out);
+}
+
+function keyValueAt(text: string, starts: readonly number[], out: Span[]): void {
+  let next = 0;
+  let prev = -1;
+  for (const start of starts) {
+    if (start < next || start === prev) continue;
+    prev = start;
+    KEY_VALUE_AT.lastIndex = start;
+    const m = KEY_VALUE_AT.exec(text);
+    if (m === null) continue;
+    keyValueMatch(text, m, out);
+    next = m.index + m[0].length;
+  }
+}
+
+function keyValueMatch(text: string, m: RegExpExecArray, out: Span[]): void {
+  {
     const key = m[1];
-    if (NOT_SECRET_SUFFIX.test(key)) continue;
+    if (NOT_SECRET_SUFFIX.test(key)) return;
     const prev = m.index > 0 ? text.charCodeAt(m.index - 1) : 0;
     // `bypass=1`, `compassion: x`: the key word inside a longer lower-case word is not a key.
-    if (prev >= 97 && prev <= 122 && SHORT_WORD.test(key) && key.charCodeAt(0) >= 97) continue;
+    if (prev >= 97 && prev <= 122 && SHORT_WORD.test(key) && key.charCodeAt(0) >= 97) return;
     const g = m[3] !== undefined ? 3 : m[4] !== undefined ? 4 : 5;
     const value = m[g];
-    if (isPlainValue(value) || SCHEME_WORD.test(value)) continue;
+    if (isPlainValue(value) || SCHEME_WORD.test(value)) return;
     // A bare value of one or two characters is a string prefix (`f"..."`), an option or a typo.
-    if (g === 5 && value.length < 3) continue;
+    if (g === 5 && value.length < 3) return;
     const [start, end] = m.indices![g]!;
     out.push({ start, end, kind: '' });
   }
@@ -181,7 +203,7 @@ function commandSecrets(text: string, out: Span[]): void {
 }
 
 export const beaconContext: Detector[] = [
-  { id: 'beacon:key-value', keywords: ['pass', 'pwd', 'pw', 'secret', 'token', 'key', 'auth', 'credential'], find: keyValue },
+  { id: 'beacon:key-value', keywords: KEY_VALUE_ANCHORS, find: keyValue, findAt: keyValueAt },
   { id: 'beacon:auth-scheme', keywords: ['bearer', 'basic', 'authorization'], find: authSchemes },
   { id: 'beacon:query-param', keywords: ['key=', 'token=', 'sig=', 'signature=', 'password=', 'passwd=', 'pwd=', 'secret=', 'credential='], find: queryParams },
   { id: 'beacon:url-password', keywords: ['://'], find: urlPasswords },

@@ -21,6 +21,12 @@ export interface Detector {
    */
   readonly keywords: readonly string[];
   find(text: string, out: Span[]): void;
+  /**
+   * For a rule whose every match STARTS with one of its keywords: try it only where a keyword
+   * starts (`starts`, ascending), instead of at every position of the text. The scanner calls
+   * this instead of find() when it is there; it must find exactly what find() finds.
+   */
+  findAt?(text: string, starts: readonly number[], out: Span[]): void;
 }
 
 /** Shannon entropy in bits per character, as gitleaks computes it for its `entropy` thresholds. */

@@ -156,6 +156,10 @@ class GitleaksRule implements Detector {
     this.secretGroup = raw.secretGroup ?? 0;
     this.entropy = raw.entropy ?? 0;
     this.allowlists = (raw.allowlists ?? []).map(compileAllowlist);
+    if (ANCHORED.has(raw.id)) {
+      const sticky = compile(src, 'y');
+      this.findAt = (text, starts, out) => this.findFrom(sticky, text, starts, out);
+    }
   }
 
   find(text: string, out: Span[]): void {
@@ -167,42 +171,73 @@ class GitleaksRule implements Detector {
         re.lastIndex++;
         continue;
       }
-      let secret = m[0];
-      if (this.secretGroup > 0) {
-        secret = m[this.secretGroup] ?? '';
-      } else {
-        for (let g = 1; g < m.length; g++) {
-          if (m[g]) {
-            secret = m[g];
-            break;
-          }
+      this.accept(text, m, out);
+    }
+  }
+
+  /** Set for ANCHORED rules only: their matches start where a keyword does (see ANCHORED). */
+  readonly findAt?: (text: string, starts: readonly number[], out: Span[]) => void;
+
+  private findFrom(sticky: RegExp, text: string, starts: readonly number[], out: Span[]): void {
+    let next = 0;
+    let prev = -1;
+    for (const start of starts) {
+      if (start < next || start === prev) continue;
+      prev = start;
+      sticky.lastIndex = start;
+      const m = sticky.exec(text);
+      if (m === null || m[0].length === 0) continue;
+      this.accept(text, m, out);
+      next = m.index + m[0].length;
+    }
+  }
+
+  /** gitleaks' checks on one match: secret group, entropy, allowlists. */
+  private accept(text: string, m: RegExpExecArray, out: Span[]): void {
+    let secret = m[0];
+    if (this.secretGroup > 0) {
+      secret = m[this.secretGroup] ?? '';
+    } else {
+      for (let g = 1; g < m.length; g++) {
+        if (m[g]) {
+          secret = m[g];
+          break;
         }
       }
-      if (secret === '') continue;
-      if (this.entropy > 0 && shannonEntropy(secret) <= this.entropy) continue;
-      const at = m.index;
-      const whole = m[0];
-      const match = (): string => {
-        let s = at;
-        while (s > 0 && at - s < this.widen && WORDISH.test(text[s - 1])) s--;
-        return text.slice(s, at) + whole;
-      };
-      const line = (): string => {
-        const ls = text.lastIndexOf('\n', at) + 1;
-        const le = text.indexOf('\n', at + whole.length);
-        return text.slice(ls, le < 0 ? text.length : le);
-      };
-      if (this.allowlists.some((a) => allowed(a, secret, match, line))) continue;
-      if (allowed(global, secret, match, line)) continue;
-      const offset = whole.indexOf(secret);
-      const start = at + (offset < 0 ? 0 : offset);
-      out.push({ start, end: start + (offset < 0 ? whole.length : secret.length), kind: this.kind });
     }
+    if (secret === '') return;
+    if (this.entropy > 0 && shannonEntropy(secret) <= this.entropy) return;
+    const at = m.index;
+    const whole = m[0];
+    const match = (): string => {
+      let s = at;
+      while (s > 0 && at - s < this.widen && WORDISH.test(text[s - 1])) s--;
+      return text.slice(s, at) + whole;
+    };
+    const line = (): string => {
+      const ls = text.lastIndexOf('\n', at) + 1;
+      const le = text.indexOf('\n', at + whole.length);
+      return text.slice(ls, le < 0 ? text.length : le);
+    };
+    if (this.allowlists.some((a) => allowed(a, secret, match, line))) return;
+    if (allowed(global, secret, match, line)) return;
+    const offset = whole.indexOf(secret);
+    const start = at + (offset < 0 ? 0 : offset);
+    out.push({ start, end: start + (offset < 0 ? whole.length : secret.length), kind: this.kind });
   }
 }
 
 /** Every rule of the imported set that applies to text without a file path, compiled once. */
 const LEFT_OUT = new Set(['curl-auth-header', 'curl-auth-user']);
+
+/**
+ * Rules whose regex (once its leading `[\w.-]{0,50}?` is removed) begins with an alternation of
+ * exactly their keywords, so a match can only start where a keyword starts: they are tried
+ * there only. The generic rule's keywords (key, token, api, auth, access...) are in most
+ * texts; tried at every position it was the largest single cost of detection.
+ * test/redaction/gitleaks-rules.test.ts checks both ways find the same secrets.
+ */
+const ANCHORED = new Set(['generic-api-key']);
 
 export function gitleaksDetectors(): Detector[] {
   const rules = data.rules as RawRule[];

@@ -11,9 +11,12 @@
 export class KeywordAutomaton {
   private readonly symbol = new Uint8Array(128);
   private readonly alphabet: number;
+  /** Transitions; states are stored pre-multiplied by the alphabet size (one add per character). */
   private readonly next: Int32Array;
-  /** For each state: the ids of the keywords that end there (including via suffix links). */
-  private readonly outputs: (readonly number[] | undefined)[];
+  /** By pre-multiplied state: 1 when a keyword ends there. */
+  private readonly hasOutput: Uint8Array;
+  /** By pre-multiplied state: the ids of the keywords that end there (including via suffix links). */
+  private readonly outputs = new Map<number, readonly number[]>();
 
   constructor(readonly keywords: readonly string[]) {
     let symbols = 1; // 0 = a character no keyword contains
@@ -62,26 +65,34 @@ export class KeywordAutomaton {
       }
     }
     this.next = new Int32Array(goto.length * symbols);
-    goto.forEach((row, s) => this.next.set(row, s * symbols));
-    this.outputs = out.map((o) => (o.length > 0 ? [...new Set(o)] : undefined));
+    goto.forEach((row, s) => this.next.set(row.map((t) => t * symbols), s * symbols));
+    this.hasOutput = new Uint8Array(goto.length * symbols);
+    out.forEach((o, st) => {
+      if (o.length === 0) return;
+      this.hasOutput[st * symbols] = 1;
+      this.outputs.set(st * symbols, [...new Set(o)]);
+    });
+    // Upper-case ASCII letters read as their lower-case symbol: no case test per character.
+    for (let c = 65; c <= 90; c++) this.symbol[c] = this.symbol[c + 32];
   }
 
   /**
-   * Calls `hit(id)` for each keyword occurrence (a keyword found twice is reported twice; callers
-   * keep their own "seen" marks). Returns whether any keyword occurred.
+   * Calls `hit(id, end)` for each keyword occurrence, `end` being the index of its last
+   * character (a keyword found twice is reported twice; callers keep their own "seen" marks).
+   * Returns whether any keyword occurred.
    */
-  scan(text: string, hit: (id: number) => void): boolean {
-    const { symbol, next, outputs, alphabet } = this;
+  scan(text: string, hit: (id: number, end: number) => void): boolean {
+    const { symbol, next, outputs, hasOutput } = this;
     let s = 0;
     let any = false;
-    for (let i = 0; i < text.length; i++) {
+    const n = text.length;
+    for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
-      const a = c < 128 ? symbol[c | (c >= 65 && c <= 90 ? 32 : 0)] : 0;
-      s = next[s * alphabet + a];
-      const o = outputs[s];
-      if (o !== undefined) {
+      s = next[s + (c < 128 ? symbol[c] : 0)];
+      if (hasOutput[s] === 1) {
+        const o = outputs.get(s)!;
         any = true;
-        for (let j = 0; j < o.length; j++) hit(o[j]);
+        for (let j = 0; j < o.length; j++) hit(o[j], i);
       }
     }
     return any;

@@ -50,17 +50,42 @@ let detectionEnabled = true;
 export function setSecretDetectionForBenchmark(enabled: boolean): void {
   detectionEnabled = enabled;
   memo.clear();
+  recentText.fill(undefined);
 }
 
 const MEMO_MAX_LENGTH = 160;
 const MEMO_MAX_ENTRIES = 4096;
 const memo = new Map<string, RedactResult>();
+/**
+ * Longer texts are rarely repeated across records, but one record's tool output or prompt is
+ * the same string in its typed field and in raw.attributes (two or three scans of the same
+ * text): the last few are remembered, in a small ring that the content policy empties at each
+ * event (forgetRecentTexts), so it serves those and never a repeat from another record.
+ */
+const RECENT = 4;
+const recentText: (string | undefined)[] = new Array(RECENT).fill(undefined);
+const recentResult: (RedactResult | undefined)[] = new Array(RECENT).fill(undefined);
+let recentNext = 0;
+
+export function forgetRecentTexts(): void {
+  recentText.fill(undefined);
+  recentResult.fill(undefined);
+}
+
+function redactLong(s: string): RedactResult {
+  for (let i = 0; i < RECENT; i++) if (recentText[i] === s) return recentResult[i]!;
+  const r = Object.freeze(redactUncached(s));
+  recentText[recentNext] = s;
+  recentResult[recentNext] = r;
+  recentNext = (recentNext + 1) % RECENT;
+  return r;
+}
 const CLEAN = (s: string): RedactResult => ({ text: s, redacted: false });
 
 /** Mask every secret in `s`. `redacted` says whether anything was masked. */
 export function redactText(s: string): RedactResult {
   if (s.length < 8 || !detectionEnabled) return CLEAN(s);
-  if (s.length > MEMO_MAX_LENGTH) return redactUncached(s);
+  if (s.length > MEMO_MAX_LENGTH) return redactLong(s);
   let r = memo.get(s);
   if (r === undefined) {
     r = Object.freeze(redactUncached(s));

@@ -13,18 +13,33 @@ import { REDACTED, redactText } from './redact-text';
 const SECRET_KEY_NAME = new RegExp(`(?:^|[_.-])(?:${KEY_WORDS})$`, 'i');
 const CAMEL = /([a-z0-9])([A-Z])/g;
 
-/** Attribute keys repeat in every record: remember the verdict (bounded, cleared when full). */
-const MEMO_MAX_ENTRIES = 4096;
-const keyMemo = new Map<string, boolean>();
+export interface KeyVerdict {
+  /** Values under this key are secrets whatever they look like. */
+  readonly secretName: boolean;
+  /** The key itself with secrets masked, when it holds one (a header map keyed by a token). */
+  readonly maskedKey: string | undefined;
+}
 
-export function isSecretKeyName(key: string): boolean {
+/** Attribute keys repeat in every record: one remembered verdict per key (bounded, cleared when full). */
+const MEMO_MAX_ENTRIES = 4096;
+const keyMemo = new Map<string, KeyVerdict>();
+
+export function keyVerdict(key: string): KeyVerdict {
   let v = keyMemo.get(key);
   if (v === undefined) {
-    v = SECRET_KEY_NAME.test(key.replace(CAMEL, '$1_$2')) && !NOT_SECRET_SUFFIX.test(key);
+    const masked = redactText(key);
+    v = Object.freeze({
+      secretName: SECRET_KEY_NAME.test(key.replace(CAMEL, '$1_$2')) && !NOT_SECRET_SUFFIX.test(key),
+      maskedKey: masked.redacted ? masked.text : undefined,
+    });
     if (keyMemo.size >= MEMO_MAX_ENTRIES) keyMemo.clear();
     keyMemo.set(key, v);
   }
   return v;
+}
+
+export function isSecretKeyName(key: string): boolean {
+  return keyVerdict(key).secretName;
 }
 
 /** A string under `key` that is masked whole (not a number, placeholder or already masked). */
@@ -59,12 +74,12 @@ export function redactValue<T>(value: T, onHit?: () => void, keyHint?: string): 
     const obj = value as Record<string, unknown>;
     for (const k of Object.keys(obj)) {
       const v = redactValue(obj[k], onHit, k);
-      const rk = redactText(k);
-      if (rk.redacted) {
+      const masked = keyVerdict(k).maskedKey;
+      if (masked !== undefined) {
         onHit?.();
         copy ??= { ...obj };
         delete copy[k];
-        copy[rk.text] = v;
+        copy[masked] = v;
       } else if (v !== obj[k]) (copy ??= { ...obj })[k] = v;
     }
     return (copy ?? value) as T;

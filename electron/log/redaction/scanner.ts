@@ -14,6 +14,10 @@ export class SecretScanner {
   private readonly always: number[];
   /** stamp[d] === generation: detector d is already queued for this text */
   private readonly stamp: Uint32Array;
+  /** keyword id -> its length (to turn the automaton's end positions into starts) */
+  private readonly keywordLength: number[] = [];
+  /** detector -> where its keywords start in the current text (anchored detectors only) */
+  private readonly starts: number[][];
   private generation = 0;
 
   constructor(private readonly detectors: readonly Detector[]) {
@@ -28,12 +32,14 @@ export class SecretScanner {
           id = ids.size;
           ids.set(k, id);
           this.byKeyword.push([]);
+          this.keywordLength.push(k.length);
         }
         this.byKeyword[id].push(i);
       }
     });
     this.automaton = new KeywordAutomaton([...ids.keys()]);
     this.stamp = new Uint32Array(detectors.length);
+    this.starts = detectors.map(() => []);
   }
 
   /** Whether any detector could match `text` (no regex runs). */
@@ -46,17 +52,28 @@ export class SecretScanner {
   scan(text: string): Span[] {
     const gen = ++this.generation === 0xffffffff ? this.resetStamps() : this.generation;
     const queued: number[] = [...this.always];
-    this.automaton.scan(text, (k) => {
+    this.automaton.scan(text, (k, end) => {
       for (const d of this.byKeyword[k]) {
         if (this.stamp[d] !== gen) {
           this.stamp[d] = gen;
           queued.push(d);
+          if (this.detectors[d].findAt) this.starts[d].length = 0;
         }
+        if (this.detectors[d].findAt) this.starts[d].push(end - this.keywordLength[k] + 1);
       }
     });
     if (queued.length === 0) return [];
     const spans: Span[] = [];
-    for (const d of queued) this.detectors[d].find(text, spans);
+    for (const d of queued) {
+      const det = this.detectors[d];
+      if (det.findAt) {
+        const starts = this.starts[d];
+        if (starts.length > 1) starts.sort((a, b) => a - b);
+        det.findAt(text, starts, spans);
+      } else {
+        det.find(text, spans);
+      }
+    }
     return mergeSpans(spans);
   }
 
