@@ -181,7 +181,7 @@ export const ingestSection: Section = {
       const pairWindow = { warmupMs: q ? 200 : 300, durationMs: q ? 800 : 1200 };
       progress(`ingest: redaction cost, ${pairs} alternating pairs of runs with and without secret detection`);
       // The collector without detection has had no traffic yet: warm its JIT as the rounds above warmed the other's.
-      await runLoad({ port: noDetection.port, payloads, exporters: THROUGHPUT_EXPORTERS, warmupMs: 0, durationMs: q ? 1000 : 3000 });
+      await runLoad({ port: noDetection.port, payloads, exporters: THROUGHPUT_EXPORTERS, warmupMs: 0, durationMs: q ? 1000 : 6000 });
       for (let i = 0; i < pairs; i++) {
         const measured = new Map<ServerProcess, { cpu: number; wall: number }>();
         for (const server of i % 2 === 0 ? [collector, noDetection] : [noDetection, collector]) {
