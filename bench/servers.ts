@@ -75,9 +75,11 @@ function startProcess(kind: ServerProcess['kind'], args: string[], env: NodeJS.P
  * The collector, isolated: its own HOME (so no user config.json is read) and log path, and the
  * same Node flags users' collectors get (their RSS is what the bench judges).
  */
-export function startCollectorProcess(dir: string, extraArgs: string[] = []): Promise<ServerProcess> {
+export function startCollectorProcess(dir: string, extraArgs: string[] = [], opts: { withoutSecretDetection?: boolean } = {}): Promise<ServerProcess> {
   const logPath = join(dir, 'logs', 'runtime.jsonl');
-  return startProcess('collector', [...COLLECTOR_NODE_FLAGS, CLI_JS, 'endpoint', 'run', '--json', '--port', '0', '--log-path', logPath, ...extraArgs], {
+  // Without secret detection: the same CLI, loaded by a wrapper that turns the detector off.
+  const entry = opts.withoutSecretDetection ? join(__dirname, 'collector-without-secret-detection.js') : CLI_JS;
+  return startProcess('collector', [...COLLECTOR_NODE_FLAGS, entry, 'endpoint', 'run', '--json', '--port', '0', '--log-path', logPath, ...extraArgs], {
     PATH: process.env.PATH,
     HOME: dir,
     LANG: process.env.LANG,

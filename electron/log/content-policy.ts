@@ -12,9 +12,11 @@
  *                a visible marker (`content.truncated`, `field_truncated`). Keeps runtime.jsonl
  *                and the SIEM bill bounded: Codex sends whole patch bodies and file contents as
  *                tool arguments / output.
- *  - `metadata`  no free text: prompt text, command lines, tool arguments, tool output, response
- *                text and raw text attributes (prompt, arguments, output, response, body) are
- *                removed. For each removed field, `content.withheld["<path>"]` = {length, sha256}
+ *  - `metadata`  no free text anywhere in the event: prompt text, command lines, tool arguments,
+ *                tool output, response text, span status messages, `raw.body`, and in
+ *                `raw.attributes` every string that is not a known metadata attribute, at any
+ *                depth, resource attributes included (metadata-attributes.ts: an allowlist).
+ *                For each removed field, `content.withheld["<path>"]` = {length, sha256}
  *                (`prompt.hash` too), so identical prompts or commands can still be correlated.
  *                The hash is of the SECRET-MASKED text, so it can never confirm a guessed secret.
  *                Messages that quote text (command, error, generic events) are replaced by neutral
@@ -22,172 +24,163 @@
  *                exit codes, and error messages (diagnostics such as "http 500", masked, cut at
  *                4096).
  *
+ * Every other string of the event (session, user, run, tool and file names, model, raw fields)
+ * is masked for secrets and cut like a text under every policy: a secret is a secret wherever
+ * an exporter puts it.
+ *
  * `content = {retention, redacted, truncated}` records what was done. The function modifies the
  * given event in place and returns it (the normalizer hands over fresh objects; copying every
  * event would cost throughput for nothing). `raw.attributes` is replaced by a new object when it
  * changes, never edited, because it may share values with the decoded request.
  */
-import { createHash } from 'node:crypto';
 import type { BeaconEvent, ContentPolicy } from '../shared/event';
+import type { Attributes } from '../shared/otlp-types';
 import { LayeredAttributes } from '../shared/layered-attributes';
-import { REDACTED, isSecretKeyName, redactText } from './redact';
+import { metadataAttributes } from './metadata-attributes';
+import { forgetRecentTexts, redactText } from './redaction';
+import { POLICY_TRUNCATION_MARKER, TEXT_LIMIT, fingerprint, newState, policeText, policeValue, type PolicyState } from './policy-walk';
 
-export const TEXT_LIMIT = 4096;
-export const POLICY_TRUNCATION_MARKER = '…[truncated]';
+export { POLICY_TRUNCATION_MARKER, TEXT_LIMIT };
 
-/** raw.attributes keys whose values are user / model text (Codex: prompt, tool args and output). */
-const TEXT_ATTRIBUTE_KEYS = new Set(['prompt', 'arguments', 'output', 'response']);
+/** Envelope fields Beacon sets itself from fixed values or its own formatting: never user text. */
+const BEACON_OWNED = new Set(['timestamp', 'vendor', 'product', 'schema_version', 'event', 'severity', 'trace', 'field_truncated', 'content', 'raw', 'message']);
 
-const NOT_SECRET_VALUE = /^(?:\d+|true|false|null|none)$/i;
-
-interface PolicyState {
-  limit: number | undefined;
-  redacted: boolean;
-  truncated: boolean;
-}
-
-function cut(s: string, st: PolicyState): string {
-  if (st.limit === undefined || s.length <= st.limit) return s;
-  let end = st.limit;
-  const c = s.charCodeAt(end - 1);
-  if (c >= 0xd800 && c <= 0xdbff) end -= 1; // never split a surrogate pair
-  st.truncated = true;
-  return s.slice(0, end) + POLICY_TRUNCATION_MARKER;
-}
-
-function policeText(s: string, st: PolicyState): string {
-  const r = redactText(s);
-  if (r.redacted) st.redacted = true;
-  return cut(r.text, st);
-}
-
-/** Mask and cut every string inside a JSON-like value; returns a new value when anything changed. */
-function policeValue(value: unknown, st: PolicyState, keyHint?: string): unknown {
-  if (typeof value === 'string') {
-    if (keyHint !== undefined && value !== '' && isSecretKeyName(keyHint) && !NOT_SECRET_VALUE.test(value) && !value.startsWith('[REDACTED')) {
-      st.redacted = true;
-      return REDACTED;
-    }
-    return policeText(value, st);
-  }
-  if (Array.isArray(value)) {
-    let copy: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const v = policeValue(value[i], st, keyHint);
-      if (v !== value[i]) (copy ??= value.slice())[i] = v;
-    }
-    return copy ?? value;
-  }
-  if (value !== null && typeof value === 'object') {
-    const obj = value as Record<string, unknown>;
-    let copy: Record<string, unknown> | undefined;
-    for (const k in obj) {
-      const v = policeValue(obj[k], st, k);
-      if (v !== obj[k]) (copy ??= { ...obj })[k] = v;
-    }
-    return copy ?? value;
-  }
-  return value;
-}
-
-function fingerprint(text: string, st: PolicyState): { length: number; sha256: string } {
-  const masked = redactText(text);
-  if (masked.redacted) st.redacted = true;
-  return { length: text.length, sha256: createHash('sha256').update(masked.text, 'utf8').digest('hex') };
-}
+/** Free-text fields, [block, field]: withheld under `metadata`, else masked and cut. */
+const FREE_TEXT: ReadonlyArray<readonly [string, string]> = [
+  ['prompt', 'text'],
+  ['command', 'command'],
+  ['command', 'output'],
+  ['tool', 'command'],
+  ['tool', 'output'],
+  ['response', 'text'],
+  ['span', 'status_message'],
+];
 
 export function applyContentPolicy(event: BeaconEvent, policy: ContentPolicy): BeaconEvent {
   if (policy !== 'full' && policy !== 'redacted' && policy !== 'metadata') {
     throw new TypeError(`unknown content policy ${JSON.stringify(policy)} (expected full, redacted or metadata)`);
   }
-  const st: PolicyState = { limit: policy === 'full' ? undefined : TEXT_LIMIT, redacted: false, truncated: false };
-  const withheld: Record<string, { length: number; sha256: string }> = {};
+  forgetRecentTexts(); // texts repeat within an event (typed field + raw), not across events
+  const st = newState(policy === 'full' ? undefined : TEXT_LIMIT);
   const metadata = policy === 'metadata';
+  const ev = event as unknown as Record<string, Record<string, unknown> | undefined>;
 
-  /** A free-text field: withheld under `metadata`, otherwise masked (and cut under `redacted`). */
-  const text = (path: string, value: string | undefined): string | undefined => {
-    if (value === undefined) return undefined;
-    if (metadata) {
-      withheld[path] = fingerprint(value, st);
-      return undefined;
-    }
-    return policeText(value, st);
-  };
-
-  if (event.prompt?.text !== undefined) {
-    const original = event.prompt.text;
-    const kept = text('prompt.text', original);
-    if (kept === undefined) {
-      delete event.prompt.text;
-      event.prompt.hash = withheld['prompt.text'].sha256;
-    } else {
-      event.prompt.text = kept;
+  // Take the free texts out, police every other string of the typed blocks, then put them back
+  // policed (or withheld): each string is scanned once.
+  const taken: Array<[string, string, string]> = [];
+  for (const [block, field] of FREE_TEXT) {
+    const b = ev[block];
+    if (b && typeof b[field] === 'string') {
+      taken.push([block, field, b[field] as string]);
+      delete b[field];
     }
   }
-  if (event.command) {
-    setOrDelete(event.command, 'command', text('command.command', event.command.command));
-    setOrDelete(event.command, 'output', text('command.output', event.command.output));
-  }
-  if (event.tool) {
-    setOrDelete(event.tool, 'command', text('tool.command', event.tool.command));
-    setOrDelete(event.tool, 'output', text('tool.output', event.tool.output));
-  }
-  if (event.response) setOrDelete(event.response, 'text', text('response.text', event.response.text));
   const call = event.gen_ai?.tool?.call;
-  if (call && call.arguments !== undefined) {
+  const args = call?.arguments;
+  if (call && args !== undefined) delete call.arguments;
+  const errorMessage = event.error?.message;
+  if (event.error && errorMessage !== undefined) delete event.error.message;
+
+  for (const key of Object.keys(event)) {
+    if (BEACON_OWNED.has(key)) continue;
+    const v = ev[key];
+    if (v !== undefined && v !== null) ev[key] = policeValue(v, st, key) as Record<string, unknown>;
+  }
+
+  for (const [block, field, value] of taken) {
+    // The walk above hands back a copy of a block it changed: write into the current one.
+    const b = ev[block]!;
+    const path = `${block}.${field}`;
     if (metadata) {
-      const a = call.arguments;
-      withheld['gen_ai.tool.call.arguments'] = fingerprint(typeof a === 'string' ? a : JSON.stringify(a), st);
-      delete call.arguments;
+      st.withheld[path] = fingerprint(value, st);
+      if (path === 'prompt.text') (b as { hash?: string }).hash = st.withheld[path].sha256;
     } else {
-      call.arguments = policeValue(call.arguments, st);
+      b[field] = policeText(value, st);
     }
   }
-  if (event.error?.message !== undefined) event.error.message = policeText(event.error.message, st);
+  if (call && args !== undefined) {
+    const current = event.gen_ai!.tool!.call!;
+    if (metadata) st.withheld['gen_ai.tool.call.arguments'] = fingerprint(typeof args === 'string' ? args : JSON.stringify(args), st);
+    else current.arguments = policeValue(args, st);
+  }
+  if (event.error && errorMessage !== undefined) event.error.message = policeText(errorMessage, st, TEXT_LIMIT);
   if (event.message !== undefined) {
-    event.message = metadata && quotesText(event) ? neutralMessage(event) : policeText(event.message, st);
+    if (metadata && quotesText(event)) {
+      event.message = neutralMessage(event);
+    } else {
+      let message = event.message;
+      // The normalizer's message may quote a free text cut short (`Codex ran \`curl ...…\``); a
+      // secret cut in half no longer matches its rule, so quote the masked text instead.
+      for (const [, , original] of taken) message = requoteMasked(message, original);
+      if (typeof args === 'string') message = requoteMasked(message, args);
+      if (typeof event.raw?.body === 'string') message = requoteMasked(message, event.raw.body);
+      event.message = policeText(message, st);
+    }
   }
   if (event.raw) event.raw = policeRaw(event.raw, st, metadata);
 
   event.content = { retention: policy, redacted: st.redacted, truncated: st.truncated };
-  if (metadata && Object.keys(withheld).length > 0) event.content.withheld = withheld;
+  if (metadata && Object.keys(st.withheld).length > 0) event.content.withheld = st.withheld;
   if (st.truncated) event.field_truncated = true;
   return event;
 }
 
-function setOrDelete<T extends object, K extends keyof T>(obj: T, key: K, value: T[K] | undefined): void {
-  if (value === undefined) delete obj[key];
-  else obj[key] = value;
+const oneLine = (s: string): string => (s.indexOf('\n') >= 0 ? s.replace(/\s*\n\s*/g, ' ') : s);
+/** Shortest quote worth looking for: shorter prefixes match ordinary words by chance. */
+const MIN_QUOTE = 12;
+
+/** `message` with any quoted prefix of `original` replaced by the same length of its masked form. */
+function requoteMasked(message: string, original: string): string {
+  if (original.length < MIN_QUOTE) return message;
+  const line = oneLine(original);
+  const at = message.indexOf(line.slice(0, MIN_QUOTE));
+  if (at < 0) return message;
+  let n = MIN_QUOTE;
+  while (at + n < message.length && n < line.length && message.charCodeAt(at + n) === line.charCodeAt(n)) n++;
+  // Only the quoted part (and a little after it, where a cut secret ends) needs judging.
+  const masked = redactText(line.slice(0, n + 256));
+  if (!masked.redacted) return message;
+  return message.slice(0, at) + masked.text.slice(0, n) + message.slice(at + n);
 }
 
 function policeRaw(raw: Record<string, unknown>, st: PolicyState, metadata: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...raw };
-  if (metadata && 'body' in out) delete out.body;
-  else if (typeof out.body === 'string') out.body = policeText(out.body, st);
-  const attrs = out.attributes;
-  if (attrs instanceof LayeredAttributes) {
-    const record = policeAttributes(attrs.record, st, metadata);
-    const resource = policedResource(attrs.resource, st, metadata);
-    out.attributes = record === attrs.record && resource === attrs.resource ? attrs : new LayeredAttributes(record, resource);
-  } else if (attrs !== null && typeof attrs === 'object' && !Array.isArray(attrs)) {
-    out.attributes = policeAttributes(attrs as Record<string, unknown>, st, metadata);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(raw)) {
+    const v = raw[key];
+    if (key === 'attributes') {
+      out.attributes = policeAttributesValue(v, st, metadata);
+    } else if (metadata && key === 'body') {
+      // removed: an OTLP log body is free text
+    } else if (metadata && key === 'status' && v !== null && typeof v === 'object' && 'message' in v) {
+      const { message, ...rest } = v as { message: unknown };
+      if (typeof message === 'string' && message !== '') st.withheld['raw.status.message'] = fingerprint(message, st);
+      out.status = policeValue(rest, st, key);
+    } else {
+      out[key] = policeValue(v, st, key);
+    }
   }
   return out;
 }
 
-function policeAttributes<T extends Record<string, unknown>>(attrs: T, st: PolicyState, metadata: boolean): T {
-  let source = attrs;
-  if (metadata) {
-    source = { ...source };
-    for (const k of TEXT_ATTRIBUTE_KEYS) delete source[k];
+function policeAttributesValue(attrs: unknown, st: PolicyState, metadata: boolean): unknown {
+  if (attrs instanceof LayeredAttributes) {
+    const record = policeAttributes(attrs.record, st, metadata);
+    const resource = policedResource(attrs.resource, st, metadata);
+    return record === attrs.record && resource === attrs.resource ? attrs : new LayeredAttributes(record, resource);
   }
-  return policeValue(source, st) as T;
+  if (attrs !== null && typeof attrs === 'object' && !Array.isArray(attrs)) return policeAttributes(attrs as Attributes, st, metadata);
+  return policeValue(attrs, st);
+}
+
+function policeAttributes(attrs: Attributes, st: PolicyState, metadata: boolean): Attributes {
+  return (metadata ? metadataAttributes(attrs, st) : policeValue(attrs, st)) as Attributes;
 }
 
 interface PolicedResource {
-  value: LayeredAttributes['resource'];
+  value: Attributes;
   redacted: boolean;
   truncated: boolean;
+  withheld: PolicyState['withheld'];
 }
 
 /**
@@ -197,18 +190,19 @@ interface PolicedResource {
  */
 const resourceCache = new WeakMap<object, Map<string, PolicedResource>>();
 
-function policedResource(resource: LayeredAttributes['resource'], st: PolicyState, metadata: boolean): LayeredAttributes['resource'] {
+function policedResource(resource: Attributes, st: PolicyState, metadata: boolean): Attributes {
   const mode = `${metadata ? 'metadata' : 'text'}:${st.limit ?? 'none'}`;
   let byMode = resourceCache.get(resource);
   let hit = byMode?.get(mode);
   if (!hit) {
-    const own: PolicyState = { limit: st.limit, redacted: false, truncated: false };
-    hit = { value: policeAttributes(resource, own, metadata), redacted: own.redacted, truncated: own.truncated };
+    const own = newState(st.limit);
+    hit = { value: policeAttributes(resource, own, metadata), redacted: own.redacted, truncated: own.truncated, withheld: own.withheld };
     if (!byMode) resourceCache.set(resource, (byMode = new Map()));
     byMode.set(mode, hit);
   }
   if (hit.redacted) st.redacted = true;
   if (hit.truncated) st.truncated = true;
+  for (const k in hit.withheld) st.withheld[k] ??= hit.withheld[k];
   return hit.value;
 }
 

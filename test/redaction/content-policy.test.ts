@@ -108,7 +108,7 @@ describe('metadata', () => {
     expect(cmd.command?.output).toBeUndefined();
     expect(cmd.tool?.command).toBeUndefined();
     expect(cmd.gen_ai?.tool?.call).toEqual({ id: 'call_1' });
-    expect(Object.keys(cmd.content?.withheld ?? {}).sort()).toEqual(['command.command', 'command.output', 'gen_ai.tool.call.arguments', 'tool.command']);
+    expect(Object.keys(cmd.content?.withheld ?? {}).sort()).toEqual(['command.command', 'command.output', 'gen_ai.tool.call.arguments', 'raw.attributes.arguments', 'raw.attributes.output', 'tool.command']);
     expect(response.response?.text).toBeUndefined();
     expect(response.response?.length).toBe(41);
   });
@@ -132,6 +132,51 @@ describe('metadata', () => {
     const a = policed('metadata')[1].content?.withheld?.['command.command'];
     const b = policed('metadata')[1].content?.withheld?.['command.command'];
     expect(a).toEqual(b);
+  });
+});
+
+describe('metadata: no free text anywhere in raw', () => {
+  function custom(): BeaconEvent {
+    const [ev] = normalizer().normalizeLogs(
+      batch(
+        [
+          codexEvent('codex.tool_decision', {
+            tool_name: 'exec_command',
+            call_id: 'call_9',
+            decision: 'approved',
+            'my.note': 'the customer said their pin is 4321',
+            'my.kv': { inner: { note: 'free text', n: 2 }, flag: true },
+            'my.list': ['a', 'b'],
+            'my.numbers': [1, 2, 3],
+            'my.count': 7,
+          }),
+        ],
+        { 'service.name': 'codex_exec', 'host.name': 'vm', 'team.motto': 'ship it friday' },
+      ),
+    );
+    return applyContentPolicy(ev, 'metadata');
+  }
+
+  it('withholds every string of an unknown attribute, at any depth, resource included', () => {
+    const e = custom();
+    const attrs = writtenRaw(e).attributes as Record<string, unknown>;
+    for (const k of ['my.note', 'my.kv', 'my.list', 'team.motto']) expect(attrs).not.toHaveProperty(k);
+    expect(Object.keys(e.content?.withheld ?? {}).sort()).toEqual(['raw.attributes.my.kv', 'raw.attributes.my.list', 'raw.attributes.my.note', 'raw.attributes.team.motto']);
+    expect(json(e)).not.toMatch(/pin is|free text|ship it/);
+  });
+
+  it('keeps numbers, booleans and known metadata strings', () => {
+    const attrs = writtenRaw(custom()).attributes as Record<string, unknown>;
+    expect(attrs).toMatchObject({ tool_name: 'exec_command', call_id: 'call_9', decision: 'approved', 'my.numbers': [1, 2, 3], 'my.count': 7, 'service.name': 'codex_exec', 'host.name': 'vm' });
+  });
+});
+
+describe('every string is masked, not only the text fields', () => {
+  it('masks a secret in the session, user, run or tool name fields', () => {
+    const [ev] = normalizer().normalizeLogs(batch([codexEvent('codex.user_prompt', { prompt: 'hi there', 'user.email': `dev+${SECRET}@example.com` })]));
+    const e = applyContentPolicy(ev, 'full');
+    expect(json(e)).not.toContain(SECRET);
+    expect(e.user?.email).toBe('dev+[REDACTED:github-token]@example.com');
   });
 });
 

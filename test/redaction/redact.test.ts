@@ -136,3 +136,40 @@ describe('redactText verdict memo (repeated strings)', () => {
     expect(redactText('OPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwxyz').redacted).toBe(true);
   });
 });
+
+describe('escaped text is judged decoded', () => {
+  const key = ['sk-proj-', 'Zq8v2LmX9rT4kW1pQ7sN3bV6cY0dF5gH2jK8mL1nP4'].join('');
+  it('a \\u escape inside tool-call JSON does not hide a key, and the JSON stays valid', () => {
+    const args = JSON.stringify({ cmd: `echo ${key}`, workdir: '/repo' }).replace('sk-proj', '\\u0073k-proj');
+    expect(JSON.parse(args).cmd).toBe(`echo ${key}`); // the escape decodes to the live key
+    const r = redactText(args);
+    expect(r.redacted).toBe(true);
+    expect(r.text).not.toContain('k-proj-Zq8v');
+    expect(JSON.parse(r.text)).toEqual({ cmd: 'echo [REDACTED:openai-key]', workdir: '/repo' });
+  });
+
+  it('JSON inside JSON (escaped backslashes) too', () => {
+    const inner = JSON.stringify({ cmd: `echo ${key}` }).replace('sk-proj', '\\u0073k-proj');
+    const outer = JSON.stringify({ arguments: inner });
+    const r = redactText(outer);
+    expect(r.text).not.toContain('k-proj-Zq8v');
+    expect(JSON.parse(JSON.parse(r.text).arguments)).toEqual({ cmd: 'echo [REDACTED:openai-key]' });
+  });
+
+  it('percent-encoded headers and form bodies', () => {
+    expect(redactText('GET /p?h=Authorization%3A%20Bearer%20abcdef0123456789xyz').text).toBe('GET /p?h=Authorization: Bearer [REDACTED]');
+    expect(redactText('user%3Dbob%26password%3Dhunter22').text).toBe('user=bob&password=[REDACTED]');
+  });
+
+  it('leaves escapes alone when the decoded text holds no secret', () => {
+    const s = '{"msg":"caf\\u00e9 50%25 off"}';
+    expect(redactText(s)).toEqual({ text: s, redacted: false });
+  });
+});
+
+describe('values under secret-named keys', () => {
+  it('masks camelCase and snake_case secret names, not words that merely end like one', () => {
+    const out = redactValue({ dbPassword: 'hunter22', api_key: 'abc123', clientSecret: 'xyz789', bypass: 'north', compass: 'south', primaryKey: 'id' });
+    expect(out).toEqual({ dbPassword: '[REDACTED]', api_key: '[REDACTED]', clientSecret: '[REDACTED]', bypass: 'north', compass: 'south', primaryKey: 'id' });
+  });
+});
