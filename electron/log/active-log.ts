@@ -11,6 +11,12 @@
  *   unsynced data) and at close().
  * - leavePath(): the path no longer names this file (see file-identity.ts). A file that was moved
  *   away keeps our lines, so it is fsynced before it is closed; that runs beside new writes.
+ * - A file we had to create because the path was empty (deleted, or moved away by a rotator)
+ *   is guarded for GUARD_MS: a copy of what we write into it is kept, and if it loses its last
+ *   name within that time, leavePath() hands those acknowledged lines back to be written again.
+ *   That is the window of a rotator that moves the log away and then renames a new file over
+ *   the path (newsyslog: mv log log.0, then mktemp, chown, chmod, mv tmp log): lines we wrote
+ *   in between would otherwise vanish with the file it replaced.
  */
 import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -19,6 +25,10 @@ import { identityOf, pathState, type FileIdentity, type PathState } from './file
 import { LogFile } from './log-file';
 import { SlowDiskValve } from './slow-disk-valve';
 import { repairTornTail } from './torn-tail';
+
+/** How long, and up to how many bytes, lines written into a file we re-created are kept. */
+export const GUARD_MS = 5_000;
+export const GUARD_MAX_BYTES = 8 * 1024 * 1024;
 
 export interface ActiveLogOptions {
   path: string;
@@ -42,6 +52,10 @@ export class ActiveLog {
   private retiring: Promise<void> | undefined;
   private closed = false;
   private readonly valve = new SlowDiskValve();
+  /** Lines written into a file we re-created, until GUARD_MS after its creation. */
+  private guard: { until: number; chunks: Buffer[]; bytes: number } | undefined;
+  /** The last file was given up by leavePath(): the next one opened may need a guard. */
+  private leftPath = false;
 
   constructor(private readonly opts: ActiveLogOptions) {}
 
@@ -63,6 +77,9 @@ export class ActiveLog {
     if (this.file) return;
     const { path, fileMode, maxEventBytes } = this.opts;
     const { file, created } = this.openOrRecreateDir();
+    // Re-created because the path stopped naming the previous file: guard it (see above).
+    this.guard = this.leftPath && created ? { until: Date.now() + GUARD_MS, chunks: [], bytes: 0 } : undefined;
+    this.leftPath = false;
     try {
       const warning = applyFileMode(file.fd, path, fileMode, created);
       if (warning) this.opts.warn(warning);
@@ -113,19 +130,33 @@ export class ActiveLog {
     this.size += buf.length;
     this.dirty = true;
     this.scheduleSync();
+    const g = this.guard;
+    if (g) {
+      if (Date.now() < g.until && g.bytes + buf.length <= GUARD_MAX_BYTES) {
+        g.chunks.push(buf);
+        g.bytes += buf.length;
+      } else this.guard = undefined;
+    }
   }
 
   /**
    * The path no longer names the open file: stop using it. `keep` (it was moved, our lines are
-   * in it) fsyncs it first. The next ensureOpen() opens whatever is at the path then.
+   * in it) fsyncs it first. The next ensureOpen() opens whatever is at the path then. Returns
+   * the acknowledged lines that went down with a guarded file (to be written again), if any;
+   * the last `unacknowledged` bytes written are left out (the caller writes those again anyway).
    */
-  leavePath(keep: boolean): void {
+  leavePath(keep: boolean, unacknowledged = 0): Buffer | undefined {
     const old = this.file;
     const unsynced = this.dirty;
+    const g = this.guard;
     this.file = undefined;
     this.id = undefined;
     this.dirty = false;
-    if (!old) return;
+    this.guard = undefined;
+    this.leftPath = true;
+    let lost: Buffer | undefined;
+    if (!keep && g && Date.now() < g.until && g.bytes > unacknowledged) lost = Buffer.concat(g.chunks, g.bytes).subarray(0, g.bytes - unacknowledged);
+    if (!old) return lost;
     const timerSync = this.syncing;
     const before = this.retiring;
     const done: Promise<void> = (async () => {
@@ -139,6 +170,7 @@ export class ActiveLog {
       if (this.retiring === done) this.retiring = undefined;
     });
     this.retiring = done;
+    return lost;
   }
 
   /**
@@ -147,6 +179,7 @@ export class ActiveLog {
    */
   detachForRotation(): LogFile | undefined {
     const old = this.file;
+    this.guard = undefined;
     this.file = undefined;
     this.id = undefined;
     this.dirty = false;
@@ -156,6 +189,7 @@ export class ActiveLog {
   /** After a failed write: close without fsync; the next append opens the path afresh. */
   async drop(): Promise<void> {
     const old = this.file;
+    this.guard = undefined;
     this.file = undefined;
     this.id = undefined;
     if (old) await old.close().catch(() => undefined);

@@ -76,6 +76,8 @@ export class RuntimeLogWriter {
   private readonly queue = new AppendQueue((batch) => this.writeBatch(batch));
   /** Set while the path cannot be looked at, so that is said once, not per write. */
   private pathUnknown = false;
+  /** Acknowledged lines that went down with a re-created file (active-log.ts: guard), to put back. */
+  private lost: Buffer | undefined;
 
   private closed = false;
   private closing: Promise<void> | undefined;
@@ -205,6 +207,7 @@ export class RuntimeLogWriter {
     this.closed = true;
     this.closing ??= (async () => {
       await this.queue.idle();
+      if (this.lost) await this.writeBatch([]);
       await this.rotator.idle();
       await this.active.close();
       await this.reporter.close();
@@ -217,18 +220,22 @@ export class RuntimeLogWriter {
   private async writeBatch(batch: QueuedLine[]): Promise<void> {
     let done = 0;
     let rewrites = 0;
+    const tooMany = (): Error =>
+      Object.assign(new Error(`ESTALE: ${this.path} was removed or truncated while being written, ${MAX_REWRITES} times in a row`), { code: 'ESTALE' });
     try {
-      while (done < batch.length) {
+      while (done < batch.length || this.lost) {
         this.active.ensureOpen();
         this.followPath();
+        if (this.lost) {
+          if (!(await this.restoreLost()) && ++rewrites > MAX_REWRITES) throw tooMany();
+          continue;
+        }
         const end = await this.rotator.chunkEnd(batch, done, requestChunkEnd(batch, done), this.active);
         const chunk = done === 0 && end === batch.length ? batch : batch.slice(done, end);
         const buf = Buffer.from(chunk.map((e) => e.json).join('\n') + '\n', 'utf8');
         await this.active.write(buf);
         if (!this.landedAtPath(buf.length)) {
-          if (++rewrites > MAX_REWRITES) {
-            throw Object.assign(new Error(`ESTALE: ${this.path} was removed or truncated while being written, ${MAX_REWRITES} times in a row`), { code: 'ESTALE' });
-          }
+          if (++rewrites > MAX_REWRITES) throw tooMany();
           continue; // the same lines again, into the file now at the path
         }
         rewrites = 0;
@@ -244,6 +251,16 @@ export class RuntimeLogWriter {
       await this.reporter.noteFailure(reason);
       rejectUnwritten(batch.slice(done), new LogUnavailableError(this.path, reason, this.retryAfterSeconds, err));
     }
+  }
+
+  /** Write the lost acknowledged lines into the file now at the path; false if they were lost again. */
+  private async restoreLost(): Promise<boolean> {
+    const buf = this.lost!;
+    this.lost = undefined;
+    await this.active.write(buf);
+    if (this.landedAtPath(buf.length)) return true;
+    this.lost = this.lost ? Buffer.concat([buf, this.lost]) : buf;
+    return false;
   }
 
   /**
@@ -285,16 +302,20 @@ export class RuntimeLogWriter {
       return st.size >= written;
     }
     if (st.kind === 'unknown') return true;
-    return this.leavePath(st.kind);
+    return this.leavePath(st.kind, written);
   }
 
-  /** Stop using the open file; true if it still has a name (moved away: it keeps our lines). */
-  private leavePath(atPath: 'missing' | 'other'): boolean {
+  /**
+   * Stop using the open file; true if it still has a name (moved away: it keeps our lines).
+   * `unacknowledged`: bytes just written that the caller writes again if they were lost.
+   */
+  private leavePath(atPath: 'missing' | 'other', unacknowledged = 0): boolean {
     const fd = this.active.fd;
     const kept = fd !== undefined && stillLinked(fd);
     const what = atPath === 'missing' ? (kept ? 'moved away' : 'deleted') : kept ? 'moved away and replaced' : 'replaced';
     this.warn(`${this.path} was ${what}: continuing in the file at that path`);
-    this.active.leavePath(kept);
+    const lost = this.active.leavePath(kept, unacknowledged);
+    if (lost) this.lost = this.lost ? Buffer.concat([this.lost, lost]) : lost;
     return kept;
   }
 
