@@ -41,7 +41,7 @@ export interface WriterHealth {
 
 /** Why the log cannot be rotated; the writer retries on its own (rotator.ts). */
 export interface RotationHealth {
-  /** e.g. "cannot rotate: EACCES: permission denied, rename" */
+  /** e.g. "cannot rotate: EACCES (rename)" */
   reason: string;
   /** When rotation first failed (RFC 3339). */
   since: string;

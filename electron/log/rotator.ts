@@ -101,7 +101,8 @@ export class Rotator {
 
   private failed(err: unknown, logBytes: number): void {
     const e = err as NodeJS.ErrnoException;
-    const reason = `cannot rotate: ${e.message || String(err)}`;
+    // Short and without paths (the health file has room for about 1 KB, and says which log).
+    const reason = `cannot rotate: ${e.code ? `${e.code}${e.syscall ? ` (${e.syscall})` : ''}` : e.message || String(err)}`.slice(0, 200);
     const retryIn = this.backoffMs;
     this.retryAt = Date.now() + retryIn;
     this.backoffMs = Math.min(this.backoffMs * 2, ROTATE_RETRY_MAX_MS);

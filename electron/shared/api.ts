@@ -105,7 +105,7 @@ export interface WriteHealth {
 }
 
 export interface RotationProblem {
-  /** e.g. "cannot rotate: EACCES: permission denied, rename" */
+  /** e.g. "cannot rotate: EACCES (rename)" */
   reason: string;
   since: string;
   log_bytes: number;
