@@ -176,11 +176,20 @@ describe('runtime.jsonl changed under a running collector', () => {
   });
 });
 
+/** The logrotate stanza of docs/log-rotation.md that contains `directive`, for the test's log. */
+function stanzaFromDocs(directive: string, forLog: string): string {
+  const doc = readFileSync(join(__dirname, '../../docs/log-rotation.md'), 'utf8');
+  const blocks = [...doc.matchAll(/```\n(\/var\/log\/beacon-agent\/runtime\.jsonl \{\n[\s\S]*?\n\})\n```/g)].map((m) => m[1]);
+  const block = blocks.find((b) => new RegExp(`^\\s+${directive}\\b`, 'm').test(b));
+  if (!block) throw new Error(`docs/log-rotation.md has no logrotate stanza with ${directive}`);
+  return block.replace('/var/log/beacon-agent/runtime.jsonl', forLog);
+}
+
 /** The stanzas of docs/log-rotation.md, run by the real logrotate against the running collector. */
 describe.skipIf(!hasLogrotate)('logrotate (the stanzas from docs/log-rotation.md; needs the logrotate package)', () => {
-  function logrotate(stanza: string): Promise<{ code: number; stderr: string }> {
+  function logrotate(directive: string): Promise<{ code: number; stderr: string }> {
     const conf = join(dir, 'logrotate.conf');
-    writeFileSync(conf, `${log} {\n${stanza}\n}\n`);
+    writeFileSync(conf, stanzaFromDocs(directive, log) + '\n');
     return new Promise((resolve) => {
       const p = spawn('logrotate', ['-f', '-s', join(dir, 'logrotate.state'), conf], { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
@@ -192,7 +201,7 @@ describe.skipIf(!hasLogrotate)('logrotate (the stanzas from docs/log-rotation.md
   it('create: events acknowledged are in runtime.jsonl.1 or the new runtime.jsonl, later ones in the new one', async () => {
     let r = { code: 0, stderr: '' };
     const o = await underLoad(async () => {
-      r = await logrotate(['    rotate 5', '    missingok', '    notifempty', '    delaycompress', '    compress', '    create 0600'].join('\n'));
+      r = await logrotate('create');
     });
     // The collector may create the file in the instant between logrotate's rename and its
     // O_EXCL create; logrotate then reports that, and the collector's file is the new log.
@@ -207,7 +216,7 @@ describe.skipIf(!hasLogrotate)('logrotate (the stanzas from docs/log-rotation.md
   it('copytruncate: only the copy/truncate window may lose events', async () => {
     let r = { code: 1, stderr: '' };
     const o = await underLoad(async () => {
-      r = await logrotate(['    rotate 5', '    missingok', '    notifempty', '    copytruncate'].join('\n'));
+      r = await logrotate('copytruncate');
     });
     expect(r.code, r.stderr).toBe(0);
     expectAllAnswered200(o);
