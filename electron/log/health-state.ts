@@ -251,8 +251,9 @@ export class HealthReporter {
   }
 
   /**
-   * The log could not be rotated (again). A new failure (or a new reason) is persisted at once;
-   * a repeated one only updates the size, which the next throttled persist carries.
+   * The log could not be rotated (again), or still cannot. A new failure (or a new reason) is
+   * persisted at once; otherwise only the size is updated, and the next throttled persist
+   * (at most every minIntervalMs, while events flow) carries it.
    */
   noteRotationFailure(reason: string, logBytes: number, limitBytes: number): void {
     const prev = this.state.rotation;

@@ -30,7 +30,7 @@ export interface RotatorOptions {
   rotateBytes: number;
   rotateArchives: number;
   warn: (message: string) => void;
-  /** A rotation failed (again): the log is `logBytes` long and keeps growing. */
+  /** A rotation failed (again), or is still failing: the log is `logBytes` long and keeps growing. */
   onFailure: (reason: string, logBytes: number) => void;
   /** Rotation works again, or is no longer needed. */
   onRecovered: () => void;
@@ -64,8 +64,10 @@ export class Rotator {
       if (this.failure !== undefined) this.recovered();
       return end;
     }
-    const waiting = this.failure !== undefined && Date.now() < this.retryAt;
-    if (waiting) return end;
+    if (this.failure !== undefined && Date.now() < this.retryAt) {
+      this.opts.onFailure(this.failure, active.size); // the size the health state shows
+      return end;
+    }
     if (active.size > 0 && active.size + lineBytes(batch[from].json) > rotateBytes) {
       if (!(await this.rotate(active))) return end;
     }
