@@ -222,10 +222,17 @@ export class RuntimeLogWriter {
     let rewrites = 0;
     const tooMany = (): Error =>
       Object.assign(new Error(`ESTALE: ${this.path} was removed or truncated while being written, ${MAX_REWRITES} times in a row`), { code: 'ESTALE' });
+    // One stat before the batch's first write is enough: each write is followed by one, and a file
+    // just opened was opened by its path.
+    let checked = false;
     try {
       while (done < batch.length || this.lost) {
-        this.active.ensureOpen();
-        this.followPath();
+        if (!this.active.isOpen) {
+          this.active.ensureOpen();
+          checked = true;
+        }
+        if (!checked) this.followPath();
+        checked = true;
         if (this.lost) {
           if (!(await this.restoreLost()) && ++rewrites > MAX_REWRITES) throw tooMany();
           continue;
