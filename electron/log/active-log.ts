@@ -77,9 +77,6 @@ export class ActiveLog {
     if (this.file) return;
     const { path, fileMode, maxEventBytes } = this.opts;
     const { file, created } = this.openOrRecreateDir();
-    // Re-created because the path stopped naming the previous file: guard it (see above).
-    this.guard = this.leftPath && created ? { until: Date.now() + GUARD_MS, chunks: [], bytes: 0 } : undefined;
-    this.leftPath = false;
     try {
       const warning = applyFileMode(file.fd, path, fileMode, created);
       if (warning) this.opts.warn(warning);
@@ -99,6 +96,9 @@ export class ActiveLog {
       throw err;
     }
     this.file = file;
+    // Re-created because the path stopped naming the previous file: guard it (see above).
+    this.guard = this.leftPath && created ? { until: Date.now() + GUARD_MS, chunks: [], bytes: 0 } : undefined;
+    this.leftPath = false;
   }
 
   /** What the path names now compared with the open file (call only while open). */

@@ -263,8 +263,8 @@ export class RuntimeLogWriter {
   /** Write the lost acknowledged lines into the file now at the path; false if they were lost again. */
   private async restoreLost(): Promise<boolean> {
     const buf = this.lost!;
+    await this.active.write(buf); // if this throws, they stay lost-and-pending for the next batch
     this.lost = undefined;
-    await this.active.write(buf);
     if (this.landedAtPath(buf.length)) return true;
     this.lost = this.lost ? Buffer.concat([buf, this.lost]) : buf;
     return false;
