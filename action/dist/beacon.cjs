@@ -59165,8 +59165,6 @@ var ActiveLog = class {
     if (this.file) return;
     const { path, fileMode, maxEventBytes } = this.opts;
     const { file, created } = this.openOrRecreateDir();
-    this.guard = this.leftPath && created ? { until: Date.now() + GUARD_MS, chunks: [], bytes: 0 } : void 0;
-    this.leftPath = false;
     try {
       const warning = applyFileMode(file.fd, path, fileMode, created);
       if (warning) this.opts.warn(warning);
@@ -59185,6 +59183,8 @@ var ActiveLog = class {
       throw err;
     }
     this.file = file;
+    this.guard = this.leftPath && created ? { until: Date.now() + GUARD_MS, chunks: [], bytes: 0 } : void 0;
+    this.leftPath = false;
   }
   /** What the path names now compared with the open file (call only while open). */
   pathState() {
@@ -60290,10 +60290,15 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
     let done = 0;
     let rewrites = 0;
     const tooMany = () => Object.assign(new Error(`ESTALE: ${this.path} was removed or truncated while being written, ${MAX_REWRITES} times in a row`), { code: "ESTALE" });
+    let checked = false;
     try {
       while (done < batch.length || this.lost) {
-        this.active.ensureOpen();
-        this.followPath();
+        if (!this.active.isOpen) {
+          this.active.ensureOpen();
+          checked = true;
+        }
+        if (!checked) this.followPath();
+        checked = true;
         if (this.lost) {
           if (!await this.restoreLost() && ++rewrites > MAX_REWRITES) throw tooMany();
           continue;
@@ -60322,8 +60327,8 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
   /** Write the lost acknowledged lines into the file now at the path; false if they were lost again. */
   async restoreLost() {
     const buf = this.lost;
-    this.lost = void 0;
     await this.active.write(buf);
+    this.lost = void 0;
     if (this.landedAtPath(buf.length)) return true;
     this.lost = this.lost ? Buffer.concat([buf, this.lost]) : buf;
     return false;
