@@ -59255,6 +59255,25 @@ var ActiveLog = class {
     return lost;
   }
   /**
+   * The open file was found shorter than we wrote it (truncated in place). Our size follows. If
+   * it is a guarded file, the acknowledged lines the truncation cut are handed back to be written
+   * again: that is `mv runtime.jsonl runtime.jsonl.1; : > runtime.jsonl` landing on the file we
+   * had just created at the empty path. `unacknowledged`: the last bytes written, which the
+   * caller writes again itself if they were cut (if the truncation came before them, they are
+   * the file's end).
+   */
+  truncatedTo(size, unacknowledged = 0) {
+    this.size = size;
+    const g = this.guard;
+    if (!g || Date.now() >= g.until) return void 0;
+    const all = Buffer.concat(g.chunks, g.bytes);
+    const acked = all.length - unacknowledged;
+    const left = unacknowledged > 0 && size >= unacknowledged ? size - unacknowledged : Math.min(size, acked);
+    g.chunks = [all.subarray(0, left)];
+    g.bytes = left;
+    return left < acked ? all.subarray(left, acked) : void 0;
+  }
+  /**
    * Hand the open file over to a rotation, which renamed it and now owns its fsync and close.
    * Its unsynced lines are the rotation's job (finishArchive).
    */
@@ -60343,7 +60362,8 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
     const st = this.active.pathState();
     if (st.kind === "ours") {
       this.pathUnknown = false;
-      this.active.size = st.size;
+      if (st.size < this.active.size) this.noteLost(this.active.truncatedTo(st.size));
+      else this.active.size = st.size;
       return;
     }
     if (st.kind === "unknown") {
@@ -60364,7 +60384,7 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
     const st = this.active.pathState();
     if (st.kind === "ours") {
       if (st.size >= this.active.size) return true;
-      this.active.size = st.size;
+      this.noteLost(this.active.truncatedTo(st.size, written));
       return st.size >= written;
     }
     if (st.kind === "unknown") return true;
@@ -60379,9 +60399,12 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
     const kept = fd !== void 0 && stillLinked(fd);
     const what = atPath === "missing" ? kept ? "moved away" : "deleted" : kept ? "moved away and replaced" : "replaced";
     this.warn(`${this.path} was ${what}: continuing in the file at that path`);
-    const lost = this.active.leavePath(kept, unacknowledged);
-    if (lost) this.lost = this.lost ? Buffer.concat([this.lost, lost]) : lost;
+    this.noteLost(this.active.leavePath(kept, unacknowledged));
     return kept;
+  }
+  /** Acknowledged lines that went down with a guarded file: written again before anything new. */
+  noteLost(lost) {
+    if (lost) this.lost = this.lost ? Buffer.concat([this.lost, lost]) : lost;
   }
   warn(message2) {
     this.warningList.push(message2);

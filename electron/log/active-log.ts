@@ -13,7 +13,8 @@
  *   away keeps our lines, so it is fsynced before it is closed; that runs beside new writes.
  * - A file we had to create because the path was empty (deleted, or moved away by a rotator)
  *   is guarded for GUARD_MS: a copy of what we write into it is kept, and if it loses its last
- *   name within that time, leavePath() hands those acknowledged lines back to be written again.
+ *   name (or is truncated) within that time, leavePath() (truncatedTo()) hands those
+ *   acknowledged lines back to be written again.
  *   That is the window of a rotator that moves the log away and then renames a new file over
  *   the path (newsyslog: mv log log.0, then mktemp, chown, chmod, mv tmp log): lines we wrote
  *   in between would otherwise vanish with the file it replaced.
@@ -171,6 +172,28 @@ export class ActiveLog {
     });
     this.retiring = done;
     return lost;
+  }
+
+  /**
+   * The open file was found shorter than we wrote it (truncated in place). Our size follows. If
+   * it is a guarded file, the acknowledged lines the truncation cut are handed back to be written
+   * again: that is `mv runtime.jsonl runtime.jsonl.1; : > runtime.jsonl` landing on the file we
+   * had just created at the empty path. `unacknowledged`: the last bytes written, which the
+   * caller writes again itself if they were cut (if the truncation came before them, they are
+   * the file's end).
+   */
+  truncatedTo(size: number, unacknowledged = 0): Buffer | undefined {
+    this.size = size;
+    const g = this.guard;
+    if (!g || Date.now() >= g.until) return undefined;
+    const all = Buffer.concat(g.chunks, g.bytes);
+    const acked = all.length - unacknowledged;
+    // What is left of the acknowledged part: everything but the unacknowledged tail when that
+    // tail came after the truncation (size >= tail), else the first `size` bytes.
+    const left = unacknowledged > 0 && size >= unacknowledged ? size - unacknowledged : Math.min(size, acked);
+    g.chunks = [all.subarray(0, left)];
+    g.bytes = left;
+    return left < acked ? all.subarray(left, acked) : undefined;
   }
 
   /**

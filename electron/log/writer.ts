@@ -280,7 +280,8 @@ export class RuntimeLogWriter {
     const st = this.active.pathState();
     if (st.kind === 'ours') {
       this.pathUnknown = false;
-      this.active.size = st.size; // smaller: truncated in place; larger: someone else appended
+      if (st.size < this.active.size) this.noteLost(this.active.truncatedTo(st.size));
+      else this.active.size = st.size; // someone else appended
       return;
     }
     if (st.kind === 'unknown') {
@@ -305,7 +306,7 @@ export class RuntimeLogWriter {
       if (st.size >= this.active.size) return true;
       // Truncated during the write. If it holds at least what we wrote, the truncation came
       // first and our lines are its end (O_APPEND); less, and it came after: they are gone.
-      this.active.size = st.size;
+      this.noteLost(this.active.truncatedTo(st.size, written));
       return st.size >= written;
     }
     if (st.kind === 'unknown') return true;
@@ -321,9 +322,13 @@ export class RuntimeLogWriter {
     const kept = fd !== undefined && stillLinked(fd);
     const what = atPath === 'missing' ? (kept ? 'moved away' : 'deleted') : kept ? 'moved away and replaced' : 'replaced';
     this.warn(`${this.path} was ${what}: continuing in the file at that path`);
-    const lost = this.active.leavePath(kept, unacknowledged);
-    if (lost) this.lost = this.lost ? Buffer.concat([this.lost, lost]) : lost;
+    this.noteLost(this.active.leavePath(kept, unacknowledged));
     return kept;
+  }
+
+  /** Acknowledged lines that went down with a guarded file: written again before anything new. */
+  private noteLost(lost: Buffer | undefined): void {
+    if (lost) this.lost = this.lost ? Buffer.concat([this.lost, lost]) : lost;
   }
 
   private warn(message: string): void {

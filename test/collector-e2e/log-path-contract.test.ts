@@ -93,9 +93,11 @@ describe('runtime.jsonl changed under a running collector', () => {
     expect(missingFrom(atPath, after)).toEqual([]);
     expectOnce(atPath);
     expect(statSync(log).mode & 0o777).toBe(0o600);
-  });
+  }, 90_000);
 
-  it('moved away (logrotate create: mv, then a new empty file): acknowledged events are once in the moved file or the new one, later ones in the new one', async () => {
+  it('moved away, then an empty file made at the path (`mv; : >`): acknowledged events are once in the moved file or the new one, later ones in the new one', async () => {
+    // `: > runtime.jsonl` truncates whatever is there: possibly the file the collector already
+    // created at the empty path and acknowledged events into.
     const o = await underLoad(() => {
       renameSync(log, `${log}.1`);
       writeFileSync(log, '', { mode: 0o600 });
@@ -105,13 +107,13 @@ describe('runtime.jsonl changed under a running collector', () => {
     const atPath = countIds([log]);
     const both = countIds([`${log}.1`, log]);
     const acked = idsOf(o.posted.filter((p) => p.status === 200));
-    expect(missingFrom(both, acked)).toEqual([]);
+    expect(missingFrom(both, acked), 'acknowledged, found in neither file').toEqual([]);
     expectOnce(both);
     const after = idsOf(sentAfter(o));
     expect(after.length).toBeGreaterThan(300);
-    expect(missingFrom(atPath, after)).toEqual([]);
-    expect(after.filter((id) => moved.has(id))).toEqual([]);
-  });
+    expect(missingFrom(atPath, after), 'sent after the move, not in the new file').toEqual([]);
+    expect(after.filter((id) => moved.has(id)), 'sent after the move, in the moved file').toEqual([]);
+  }, 90_000);
 
   it('moved away with nothing created in its place (logrotate nocreate): the collector creates it', async () => {
     const o = await underLoad(() => renameSync(log, `${log}.1`));
@@ -120,7 +122,7 @@ describe('runtime.jsonl changed under a running collector', () => {
     expect(missingFrom(both, idsOf(o.posted))).toEqual([]);
     expectOnce(both);
     expect(missingFrom(countIds([log]), idsOf(sentAfter(o)))).toEqual([]);
-  });
+  }, 90_000);
 
   it('moved away, then a new file renamed over the path a moment later (newsyslog): nothing acknowledged in between is lost', async () => {
     // newsyslog's sequence: mv log log.0; mktemp; chown; chmod; mv tmp log. The collector writes
@@ -137,7 +139,7 @@ describe('runtime.jsonl changed under a running collector', () => {
     const both = countIds([`${log}.0`, log]);
     expect(missingFrom(both, idsOf(o.posted))).toEqual([]);
     expectOnce(both);
-  });
+  }, 90_000);
 
   it('truncated in place (copytruncate): the copy has what was acknowledged before, the log what was sent after', async () => {
     const o = await underLoad(() => {
@@ -157,7 +159,7 @@ describe('runtime.jsonl changed under a running collector', () => {
     // Only the window may hold an event twice (a batch cut by the truncation is written again).
     expect([...both].filter(([id, n]) => n > 1 && !inWindow.has(id))).toEqual([]);
     console.log(`copytruncate window: ${inWindow.size} event(s) in flight, ${lost.length} lost by the copy/truncate race`);
-  });
+  }, 90_000);
 
   it('replaced (a copy renamed over it, as an editor or a restore does): later events go into the replacement, after its content', async () => {
     let replacement = Buffer.alloc(0);
@@ -173,7 +175,7 @@ describe('runtime.jsonl changed under a running collector', () => {
     expect(missingFrom(atPath, idsOf(sentAfter(o)))).toEqual([]);
     expect(missingFrom(atPath, idsOf(o.posted.filter((p) => p.answeredAt < o.t0)))).toEqual([]);
     expectOnce(atPath);
-  });
+  }, 90_000);
 });
 
 /** The logrotate stanza of docs/log-rotation.md that contains `directive`, for the test's log. */
@@ -211,7 +213,7 @@ describe.skipIf(!hasLogrotate)('logrotate (the stanzas from docs/log-rotation.md
     expect(missingFrom(both, idsOf(o.posted))).toEqual([]);
     expectOnce(both);
     expect(missingFrom(countIds([log]), idsOf(sentAfter(o)))).toEqual([]);
-  });
+  }, 90_000);
 
   it('copytruncate: only the copy/truncate window may lose events', async () => {
     let r = { code: 1, stderr: '' };
@@ -225,5 +227,5 @@ describe.skipIf(!hasLogrotate)('logrotate (the stanzas from docs/log-rotation.md
     expect(missingFrom(countIds([log]), idsOf(sentAfter(o)))).toEqual([]);
     const inWindow = new Set(idsOf(o.posted.filter((p) => p.answeredAt >= o.t0 && p.sentAt <= o.t1)));
     expect(missingFrom(both, idsOf(o.posted)).filter((id) => !inWindow.has(id))).toEqual([]);
-  });
+  }, 90_000);
 });

@@ -116,5 +116,5 @@ describe.skipIf(asRoot && !hasSetpriv)('log rotation fails with EACCES, then rec
     const counts = countIds(files);
     expect(posted.flatMap((p) => p.ids).filter((id) => !counts.has(id))).toEqual([]);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
-  });
+  }, 120_000);
 });

@@ -201,6 +201,17 @@ describe('RuntimeLogWriter: logs rotated by someone else', () => {
     expect(w.warnings.filter((m) => m.includes('continuing in the file at that path'))).toHaveLength(3);
   });
 
+  it('moved away, then emptied at the path (`mv; : >`) after the writer had re-created it: nothing acknowledged is lost', async () => {
+    const w = await openWriter();
+    await w.append([testEvent(0)]);
+    await rename(logPath, `${logPath}.1`);
+    await w.append([testEvent(1)]); // into the file the writer creates at the empty path
+    await truncate(logPath, 0); // the script's `: > runtime.jsonl`, a moment late
+    await w.append([testEvent(2)]);
+    expect((await readJsonl(`${logPath}.1`)).map(seqOf)).toEqual([0]);
+    expect((await readJsonl(logPath)).map(seqOf)).toEqual([1, 2]);
+  });
+
   it('its directory removed: the next append creates it again, private', async () => {
     const w = await openWriter();
     await w.append([testEvent(0)]);
