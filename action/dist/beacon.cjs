@@ -3737,41 +3737,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push(value) {
-        var p = new Promise(function(resolve12, reject) {
+        var p = new Promise(function(resolve13, reject) {
           pushCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve12(result);
+            resolve13(result);
           });
         });
         p.catch(noop2);
         return p;
       }
       function unshift(value) {
-        var p = new Promise(function(resolve12, reject) {
+        var p = new Promise(function(resolve13, reject) {
           unshiftCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve12(result);
+            resolve13(result);
           });
         });
         p.catch(noop2);
         return p;
       }
       function drained() {
-        var p = new Promise(function(resolve12) {
+        var p = new Promise(function(resolve13) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve12();
+              resolve13();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve12();
+                resolve13();
                 queue.drain = previousDrain;
               };
             }
@@ -4114,8 +4114,8 @@ var require_create_promise = __commonJS({
         reject: null,
         promise: null
       };
-      obj2.promise = new Promise((resolve12, reject) => {
-        obj2.resolve = resolve12;
+      obj2.promise = new Promise((resolve13, reject) => {
+        obj2.resolve = resolve13;
         obj2.reject = reject;
       });
       return obj2;
@@ -4388,11 +4388,11 @@ var require_thenify = __commonJS({
         return;
       }
       debug("thenify");
-      return (resolve12, reject) => {
+      return (resolve13, reject) => {
         const p = this._loadRegistered();
         return p.then(() => {
           this[kThenifyDoNotWrap] = true;
-          return resolve12(this._server);
+          return resolve13(this._server);
         }, reject);
       };
     }
@@ -4530,12 +4530,12 @@ var require_avvio = __commonJS({
     inherits(Boot, EE);
     if ("asyncDispose" in Symbol) {
       Boot.prototype[Symbol.asyncDispose] = function() {
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve13, reject) => {
           this.close((err) => {
             if (err) {
               return reject(err);
             }
-            resolve12();
+            resolve13();
           });
         });
       };
@@ -4682,12 +4682,12 @@ var require_avvio = __commonJS({
           throw new AVV_ERR_CALLBACK_NOT_FN("close", typeof func);
         }
       } else {
-        promise = new Promise(function(resolve12, reject) {
+        promise = new Promise(function(resolve13, reject) {
           func = function(err) {
             if (err) {
               return reject(err);
             }
-            resolve12();
+            resolve13();
           };
         });
       }
@@ -4707,7 +4707,7 @@ var require_avvio = __commonJS({
         queueMicrotask(this.start.bind(this));
         return;
       }
-      return new Promise((resolve12, reject) => {
+      return new Promise((resolve13, reject) => {
         this._readyQ.push(readyPromiseCB);
         this.start();
         const relativeContext = this._current[0].server;
@@ -4715,7 +4715,7 @@ var require_avvio = __commonJS({
           if (err) {
             reject(err);
           } else {
-            resolve12(relativeContext);
+            resolve13(relativeContext);
           }
           process.nextTick(done);
         }
@@ -6110,8 +6110,8 @@ var require_promise = __commonJS({
     var { kTestInternals } = require_symbols2();
     function withResolvers() {
       let res, rej;
-      const promise = new Promise((resolve12, reject) => {
-        res = resolve12;
+      const promise = new Promise((resolve13, reject) => {
+        res = resolve13;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6210,15 +6210,15 @@ var require_server = __commonJS({
         if (cb === void 0) {
           const listening = listenPromise.call(this, server, listenOptions);
           return listening.then((address) => {
-            const { promise, resolve: resolve12 } = PonyPromise.withResolvers();
+            const { promise, resolve: resolve13 } = PonyPromise.withResolvers();
             if (host === "localhost") {
               multipleBindings.call(this, server, httpHandler, options, listenOptions, () => {
                 this[kState].listening = true;
-                resolve12(address);
+                resolve13(address);
                 onListenHookRunner(this);
               });
             } else {
-              resolve12(address);
+              resolve13(address);
               onListenHookRunner(this);
             }
             return promise;
@@ -6345,7 +6345,7 @@ var require_server = __commonJS({
       }
       return this.ready().then(() => {
         if (this[kState].aborted) return;
-        const { promise, resolve: resolve12, reject } = PonyPromise.withResolvers();
+        const { promise, resolve: resolve13, reject } = PonyPromise.withResolvers();
         const errEventHandler = (err) => {
           cleanup();
           this[kState].listening = false;
@@ -6354,7 +6354,7 @@ var require_server = __commonJS({
         const listeningEventHandler = () => {
           cleanup();
           this[kState].listening = true;
-          resolve12(logServerAddress.call(
+          resolve13(logServerAddress.call(
             this,
             server,
             listenOptions.listenTextResolver || defaultResolveServerListeningText
@@ -20754,7 +20754,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve12.call(this, root, ref);
+      let _sch = resolve13.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -20781,7 +20781,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve12(root, ref) {
+    function resolve13(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -21645,7 +21645,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve12(baseURI, relativeURI, options) {
+    function resolve13(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -22036,7 +22036,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve12,
+      resolve: resolve13,
       resolveComponent,
       equal,
       serialize,
@@ -27473,7 +27473,7 @@ var require_fast_uri2 = __commonJS({
       }
       return uri;
     }
-    function resolve12(baseURI, relativeURI, options) {
+    function resolve13(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -27900,7 +27900,7 @@ var require_fast_uri2 = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve12,
+      resolve: resolve13,
       resolveComponent,
       equal,
       serialize,
@@ -41977,9 +41977,9 @@ var require_light_my_request = __commonJS({
         const res = new Response(req, callback);
         return makeRequest(dispatchFunc, server, req, res);
       } else {
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve13, reject) => {
           const req = new RequestConstructor(options);
-          const res = new Response(req, resolve12, reject);
+          const res = new Response(req, resolve13, reject);
           makeRequest(dispatchFunc, server, req, res);
         });
       }
@@ -42955,7 +42955,7 @@ var require_aspromise = __commonJS({
       var params = new Array(arguments.length - 1), offset2 = 0, index = 2, pending = true;
       while (index < arguments.length)
         params[offset2++] = arguments[index++];
-      return new Promise(function executor(resolve12, reject) {
+      return new Promise(function executor(resolve13, reject) {
         params[offset2] = function callback(err) {
           if (pending) {
             pending = false;
@@ -42965,7 +42965,7 @@ var require_aspromise = __commonJS({
               var params2 = new Array(arguments.length - 1), offset3 = 0;
               while (offset3 < params2.length)
                 params2[offset3++] = arguments[offset3];
-              resolve12.apply(null, params2);
+              resolve13.apply(null, params2);
             }
           }
         };
@@ -45525,7 +45525,7 @@ var require_path = __commonJS({
         return prefix + parts.join("/");
       }
     );
-    path.resolve = function resolve12(originPath, includePath, alreadyNormalized) {
+    path.resolve = function resolve13(originPath, includePath, alreadyNormalized) {
       if (!alreadyNormalized)
         includePath = normalize(includePath);
       if (isAbsolute(includePath))
@@ -45882,7 +45882,7 @@ var require_mapfield = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    MapField.prototype.resolve = function resolve12() {
+    MapField.prototype.resolve = function resolve13() {
       if (this.resolved)
         return this;
       if (types.mapKey[this.keyType] === void 0)
@@ -45959,7 +45959,7 @@ var require_method = __commonJS({
         this.parsedOptions
       ]);
     };
-    Method.prototype.resolve = function resolve12() {
+    Method.prototype.resolve = function resolve13() {
       if (this.resolved)
         return this;
       this.resolvedRequestType = this.parent.lookupType(this.requestType);
@@ -47577,7 +47577,7 @@ var require_field = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    Field.prototype.resolve = function resolve12() {
+    Field.prototype.resolve = function resolve13() {
       if (this.resolved)
         return this;
       if ((this.typeDefault = types.defaults[this.type]) === void 0) {
@@ -47850,7 +47850,7 @@ var require_object = __commonJS({
       this.parent = null;
       this.resolved = false;
     };
-    ReflectionObject.prototype.resolve = function resolve12() {
+    ReflectionObject.prototype.resolve = function resolve13() {
       if (this.resolved)
         return this;
       if (this.root instanceof Root2)
@@ -55061,7 +55061,7 @@ var require_send = __commonJS({
     var extname = path.extname;
     var join14 = path.join;
     var normalize = path.normalize;
-    var resolve12 = path.resolve;
+    var resolve13 = path.resolve;
     var sep = path.sep;
     var Readable = stream.Readable;
     var BYTES_RANGE_REGEXP = /^ *bytes=/;
@@ -55115,7 +55115,7 @@ var require_send = __commonJS({
         }
         onFile = options.onFile;
       }
-      const root = options.root ? resolve12(options.root) : null;
+      const root = options.root ? resolve13(options.root) : null;
       const highWaterMark = Number.isSafeInteger(options.highWaterMark) && options.highWaterMark > 0 ? options.highWaterMark : null;
       return {
         acceptRanges,
@@ -55161,7 +55161,7 @@ var require_send = __commonJS({
           return { statusCode: 403 };
         }
         parts = normalize(path2).split(sep);
-        path2 = resolve12(path2);
+        path2 = resolve13(path2);
       }
       return { path: path2, parts };
     }
@@ -55257,9 +55257,9 @@ var require_send = __commonJS({
       );
     }
     function tryStat(path2) {
-      return new Promise((resolve13) => {
-        fs.stat(path2, function onstat(error, stat11) {
-          resolve13({ error, stat: stat11 });
+      return new Promise((resolve14) => {
+        fs.stat(path2, function onstat(error, stat10) {
+          resolve14({ error, stat: stat10 });
         });
       });
     }
@@ -55294,7 +55294,7 @@ var require_send = __commonJS({
           return sendError2(500, err);
       }
     }
-    function sendNotModified(headers, path2, stat11) {
+    function sendNotModified(headers, path2, stat10) {
       debug("not modified");
       delete headers["Content-Encoding"];
       delete headers["Content-Language"];
@@ -55307,14 +55307,14 @@ var require_send = __commonJS({
         stream: Readable.from(""),
         // metadata
         type: "file",
-        metadata: { path: path2, stat: stat11 }
+        metadata: { path: path2, stat: stat10 }
       };
     }
-    async function sendFileDirectly(request4, path2, stat11, options) {
+    async function sendFileDirectly(request4, path2, stat10, options) {
       if (options.onFile !== null) {
-        await options.onFile(path2, stat11);
+        await options.onFile(path2, stat10);
       }
-      let len = stat11.size;
+      let len = stat10.size;
       let offset2 = options.start ?? 0;
       let statusCode = 200;
       const headers = {};
@@ -55332,12 +55332,12 @@ var require_send = __commonJS({
         headers["Cache-Control"] = cacheControl;
       }
       if (options.lastModified) {
-        const modified = stat11.mtime.toUTCString();
+        const modified = stat10.mtime.toUTCString();
         debug("modified %s", modified);
         headers["Last-Modified"] = modified;
       }
       if (options.etag) {
-        const etag = 'W/"' + stat11.size.toString(16) + "-" + stat11.mtime.getTime().toString(16) + '"';
+        const etag = 'W/"' + stat10.size.toString(16) + "-" + stat10.mtime.getTime().toString(16) + '"';
         debug("etag %s", etag);
         headers.ETag = etag;
       }
@@ -55356,7 +55356,7 @@ var require_send = __commonJS({
           return sendError2(412);
         }
         if (isNotModifiedFailure(request4, headers)) {
-          return sendNotModified(headers, path2, stat11);
+          return sendNotModified(headers, path2, stat10);
         }
       }
       len = Math.max(0, len - offset2);
@@ -55398,7 +55398,7 @@ var require_send = __commonJS({
           stream: Readable.from(""),
           // metadata
           type: "file",
-          metadata: { path: path2, stat: stat11 }
+          metadata: { path: path2, stat: stat10 }
         };
       }
       const stream2 = fs.createReadStream(path2, {
@@ -55412,7 +55412,7 @@ var require_send = __commonJS({
         stream: stream2,
         // metadata
         type: "file",
-        metadata: { path: path2, stat: stat11 }
+        metadata: { path: path2, stat: stat10 }
       };
     }
     function sendRedirect(path2, options) {
@@ -55441,13 +55441,13 @@ var require_send = __commonJS({
       for (let i = 0; i < options.index.length; i++) {
         const index = options.index[i];
         const p = join14(path2, index);
-        const { error, stat: stat11 } = await tryStat(p);
+        const { error, stat: stat10 } = await tryStat(p);
         if (error) {
           err = error;
           continue;
         }
-        if (stat11.isDirectory()) continue;
-        return sendFileDirectly(request4, p, stat11, options);
+        if (stat10.isDirectory()) continue;
+        return sendFileDirectly(request4, p, stat10, options);
       }
       if (err) {
         return sendStatError(err);
@@ -55455,22 +55455,22 @@ var require_send = __commonJS({
       return sendError2(404);
     }
     async function sendFile(request4, path2, options) {
-      const { error, stat: stat11 } = await tryStat(path2);
+      const { error, stat: stat10 } = await tryStat(path2);
       if (error && error.code === "ENOENT" && !extname(path2) && path2[path2.length - 1] !== sep) {
         let err = error;
         for (let i = 0; i < options.extensions.length; i++) {
           const extension = options.extensions[i];
           const p = path2 + "." + extension;
-          const { error: error2, stat: stat12 } = await tryStat(p);
+          const { error: error2, stat: stat11 } = await tryStat(p);
           if (error2) {
             err = error2;
             continue;
           }
-          if (stat12.isDirectory()) {
+          if (stat11.isDirectory()) {
             err = null;
             continue;
           }
-          return sendFileDirectly(request4, p, stat12, options);
+          return sendFileDirectly(request4, p, stat11, options);
         }
         if (err) {
           return sendStatError(err);
@@ -55478,8 +55478,8 @@ var require_send = __commonJS({
         return sendError2(404);
       }
       if (error) return sendStatError(error);
-      if (stat11.isDirectory()) return sendRedirect(path2, options);
-      return sendFileDirectly(request4, path2, stat11, options);
+      if (stat10.isDirectory()) return sendRedirect(path2, options);
+      return sendFileDirectly(request4, path2, stat10, options);
     }
     async function send(request4, _path, options) {
       const opts = normalizeOptions(options);
@@ -56217,8 +56217,8 @@ var require_static = __commonJS({
     "use strict";
     var path = require("node:path");
     var { fileURLToPath } = require("node:url");
-    var { statSync: statSync3 } = require("node:fs");
-    var { readdir: readdir4, stat: stat11 } = require("node:fs/promises");
+    var { statSync: statSync4 } = require("node:fs");
+    var { readdir: readdir4, stat: stat10 } = require("node:fs/promises");
     var { basename: basename5 } = require("node:path");
     var { glob } = require_index_min();
     var fp = require_fastify_plugin();
@@ -56399,8 +56399,8 @@ var require_static = __commonJS({
               }
             }
           }
-          for (const [dirname10, rootPath] of indexDirs.entries()) {
-            const pathname = dirname10 + (dirname10.endsWith("/") ? "" : "/");
+          for (const [dirname12, rootPath] of indexDirs.entries()) {
+            const pathname = dirname12 + (dirname12.endsWith("/") ? "" : "/");
             const file = "/" + pathname.replace(prefix, "");
             setUpHeadAndGet(routeOpts, pathname, file, rootPath);
             if (opts.redirect === true) {
@@ -56696,7 +56696,7 @@ var require_static = __commonJS({
       }
       let pathStat;
       try {
-        pathStat = statSync3(rootPath);
+        pathStat = statSync4(rootPath);
       } catch (e) {
         if (e.code === "ENOENT") {
           !suppressWarning && fastify.log.warn(`"root" path "${rootPath}" must exist`);
@@ -56760,7 +56760,7 @@ var require_static = __commonJS({
         if (!entries.includes(segment)) {
           const candidate = path.join(root, ...segments);
           try {
-            await stat11(candidate);
+            await stat10(candidate);
             return { status: "alias" };
           } catch (error) {
             return { status: isMissingPathError(error) ? "missing" : "unverifiable" };
@@ -56787,7 +56787,7 @@ var require_static = __commonJS({
         }
         try {
           const segments = extensionPathname.split("/").filter(Boolean);
-          if ((await stat11(path.join(root, ...segments))).isDirectory()) {
+          if ((await stat10(path.join(root, ...segments))).isDirectory()) {
             continue;
           }
         } catch (error) {
@@ -56808,7 +56808,7 @@ var require_static = __commonJS({
         return indexFiles.find((filename) => {
           const p = path.join(root, pathname, filename);
           try {
-            const stats = statSync3(p);
+            const stats = statSync4(p);
             return !stats.isDirectory();
           } catch {
             return false;
@@ -58373,7 +58373,7 @@ function tooLarge(maxBytes, decompressed) {
   return new BodyError("too-large", `${what} exceeds the limit of ${maxBytes} bytes`);
 }
 function readBody(req, coding, maxBytes) {
-  return new Promise((resolve12, reject) => {
+  return new Promise((resolve13, reject) => {
     const chunks = [];
     let produced = 0;
     let received = 0;
@@ -58403,7 +58403,7 @@ function readBody(req, coding, maxBytes) {
       if (settled) return;
       settled = true;
       detach();
-      resolve12(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, produced));
+      resolve13(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, produced));
     };
     function onOutput(chunk) {
       produced += chunk.length;
@@ -60121,10 +60121,7 @@ function neutralMessage(ev) {
 }
 
 // electron/log/writer.ts
-var import_node_fs5 = require("node:fs");
-var import_promises5 = require("node:fs/promises");
-var import_node_path4 = require("node:path");
-var import_node_perf_hooks = require("node:perf_hooks");
+var import_node_path5 = require("node:path");
 
 // electron/shared/paths.ts
 var import_node_os = require("node:os");
@@ -60181,41 +60178,6 @@ function otlpUrl(port, signal) {
   return `http://${LOOPBACK}:${port}/v1/${signal}`;
 }
 
-// electron/log/errors.ts
-var LogUnavailableError = class extends Error {
-  constructor(logPath, reason, retryAfterSeconds = 5, cause) {
-    super(`runtime log ${logPath} cannot be written: ${reason}`, cause === void 0 ? void 0 : { cause });
-    this.logPath = logPath;
-    this.reason = reason;
-    this.retryAfterSeconds = retryAfterSeconds;
-    this.name = "LogUnavailableError";
-    const code = cause?.code;
-    if (typeof code === "string") this.causeCode = code;
-  }
-  logPath;
-  reason;
-  retryAfterSeconds;
-  code = "EUNAVAILABLE";
-  /** errno code of the underlying failure (ENOSPC, EACCES, EROFS, EIO, EDQUOT, EBADF, EFBIG...). */
-  causeCode;
-};
-var LogLockedError = class extends Error {
-  constructor(logPath, holderPid, holderPurpose, holderHostname) {
-    const who = `pid ${holderPid}${holderPurpose ? ` (${holderPurpose})` : ""}${holderHostname ? ` on ${holderHostname}` : ""}`;
-    super(`runtime log ${logPath} is already written by ${who}; stop it or choose another --log-path`);
-    this.logPath = logPath;
-    this.holderPid = holderPid;
-    this.holderPurpose = holderPurpose;
-    this.holderHostname = holderHostname;
-    this.name = "LogLockedError";
-  }
-  logPath;
-  holderPid;
-  holderPurpose;
-  holderHostname;
-  code = "ELOCKED";
-};
-
 // electron/shared/file-modes.ts
 var import_node_fs = require("node:fs");
 var import_promises = require("node:fs/promises");
@@ -60258,6 +60220,512 @@ function applyFileMode(fd, path, mode, created) {
   }
   return created ? void 0 : `restricted ${path} from mode ${octal(current)} to ${octal(wanted)} (it was readable or writable by other users)`;
 }
+
+// electron/log/active-log.ts
+var import_node_fs6 = require("node:fs");
+var import_node_path3 = require("node:path");
+
+// electron/log/file-identity.ts
+var import_node_fs2 = require("node:fs");
+var MISSING = { kind: "missing" };
+var OTHER = { kind: "other" };
+function identityOf(fd) {
+  const st = (0, import_node_fs2.fstatSync)(fd);
+  return { dev: st.dev, ino: st.ino, size: st.size };
+}
+function pathState(path, ours) {
+  let st;
+  try {
+    st = (0, import_node_fs2.statSync)(path, { throwIfNoEntry: false });
+  } catch (err) {
+    const code = err.code;
+    if (code === "ENOTDIR" || code === "ENOENT") return MISSING;
+    return { kind: "unknown", reason: err.message };
+  }
+  if (!st) return MISSING;
+  if (st.ino === ours.ino && st.dev === ours.dev) return { kind: "ours", size: st.size };
+  return OTHER;
+}
+function stillLinked(fd) {
+  try {
+    return (0, import_node_fs2.fstatSync)(fd).nlink > 0;
+  } catch {
+    return false;
+  }
+}
+
+// electron/log/log-file.ts
+var import_node_fs3 = require("node:fs");
+var import_node_util = require("node:util");
+var closeAsync = (0, import_node_util.promisify)(import_node_fs3.close);
+var fdatasyncAsync = (0, import_node_util.promisify)(import_node_fs3.fdatasync);
+var fsyncAsync = (0, import_node_util.promisify)(import_node_fs3.fsync);
+var fstatAsync = (0, import_node_util.promisify)(import_node_fs3.fstat);
+var ftruncateAsync = (0, import_node_util.promisify)(import_node_fs3.ftruncate);
+var LogFile = class _LogFile {
+  constructor(fd) {
+    this.fd = fd;
+  }
+  fd;
+  /** Open `path` for appending; O_EXCL first so we know whether we created it (and own its mode). */
+  static openForAppend(path, mode) {
+    const { O_APPEND, O_CREAT, O_EXCL, O_WRONLY } = import_node_fs3.constants;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return { file: new _LogFile((0, import_node_fs3.openSync)(path, O_APPEND | O_CREAT | O_EXCL | O_WRONLY, mode)), created: true };
+      } catch (err) {
+        if (err.code !== "EEXIST") throw err;
+      }
+      try {
+        return { file: new _LogFile((0, import_node_fs3.openSync)(path, O_APPEND | O_WRONLY)), created: false };
+      } catch (err) {
+        if (err.code !== "ENOENT" || attempt > 0) throw err;
+      }
+    }
+  }
+  sync() {
+    return fsyncAsync(this.fd);
+  }
+  datasync() {
+    return fdatasyncAsync(this.fd);
+  }
+  stat() {
+    return fstatAsync(this.fd);
+  }
+  truncate(length) {
+    return ftruncateAsync(this.fd, length);
+  }
+  /** One write(2) through the thread pool; resolves with the bytes written. */
+  write(buf, offset2, length) {
+    return new Promise((resolve13, reject) => (0, import_node_fs3.write)(this.fd, buf, offset2, length, null, (err, n2) => err ? reject(err) : resolve13(n2)));
+  }
+  close() {
+    return closeAsync(this.fd);
+  }
+  closeSync() {
+    (0, import_node_fs3.closeSync)(this.fd);
+  }
+};
+
+// electron/log/slow-disk-valve.ts
+var import_node_fs4 = require("node:fs");
+var import_node_perf_hooks = require("node:perf_hooks");
+var SLOW_SYNC_WRITE_MS = 20;
+var ASYNC_WRITES_MS = 6e4;
+var SlowDiskValve = class {
+  /** Until when writes use the thread pool because a synchronous write was slow. */
+  asyncUntil = 0;
+  /** One write(2) of buf from `off`; resolves with the bytes written (may be short). */
+  async write(file, buf, off) {
+    if (Date.now() < this.asyncUntil) return file.write(buf, off, buf.length - off);
+    const t0 = import_node_perf_hooks.performance.now();
+    const n2 = (0, import_node_fs4.writeSync)(file.fd, buf, off, buf.length - off);
+    if (import_node_perf_hooks.performance.now() - t0 > SLOW_SYNC_WRITE_MS) this.asyncUntil = Date.now() + ASYNC_WRITES_MS;
+    return n2;
+  }
+};
+
+// electron/log/torn-tail.ts
+var import_node_fs5 = require("node:fs");
+function repairTornTail(fd, path, maxLineBytes) {
+  const st = (0, import_node_fs5.fstatSync)(fd);
+  if (!st.isFile() || st.size === 0) return void 0;
+  const window2 = Math.min(st.size, maxLineBytes + 1);
+  const buf = Buffer.alloc(window2);
+  const reader = (0, import_node_fs5.openSync)(path, "r");
+  try {
+    const st2 = (0, import_node_fs5.fstatSync)(reader);
+    if (st2.ino !== st.ino || st2.dev !== st.dev) return void 0;
+    let got = 0;
+    while (got < window2) {
+      const n2 = (0, import_node_fs5.readSync)(reader, buf, got, window2 - got, st.size - window2 + got);
+      if (n2 <= 0) break;
+      got += n2;
+    }
+  } finally {
+    (0, import_node_fs5.closeSync)(reader);
+  }
+  if (buf[window2 - 1] === 10) return void 0;
+  const lastNewline = buf.lastIndexOf(10);
+  if (lastNewline >= 0 || window2 === st.size) {
+    const keep = st.size - window2 + lastNewline + 1;
+    (0, import_node_fs5.ftruncateSync)(fd, keep);
+    return `removed ${st.size - keep} bytes at the end of ${path}: a line torn by an earlier crash (it was never acknowledged)`;
+  }
+  (0, import_node_fs5.writeSync)(fd, "\n");
+  return `${path} ended with ${window2}+ bytes without a newline (not written by Beacon?): ended it with a newline`;
+}
+
+// electron/log/active-log.ts
+var GUARD_MS = 5e3;
+var GUARD_MAX_BYTES = 8 * 1024 * 1024;
+var ActiveLog = class {
+  constructor(opts) {
+    this.opts = opts;
+  }
+  opts;
+  file;
+  id;
+  /** Our view of the file size: its size when opened plus what we appended since. */
+  size = 0;
+  dirty = false;
+  syncTimer;
+  syncing;
+  /** Files that left the path: their fsync and close, beside the queue. */
+  retiring;
+  closed = false;
+  valve = new SlowDiskValve();
+  /** Lines written into a file we re-created, until GUARD_MS after its creation. */
+  guard;
+  /** The last file was given up by leavePath(): the next one opened may need a guard. */
+  leftPath = false;
+  get isOpen() {
+    return this.file !== void 0;
+  }
+  get timerPending() {
+    return this.syncTimer !== void 0;
+  }
+  /** A timer fsync running right now, if any: whoever closes a file it may use waits for it. */
+  get syncInFlight() {
+    return this.syncing;
+  }
+  /** Open the log if it is not open. */
+  ensureOpen() {
+    if (this.file) return;
+    const { path, fileMode, maxEventBytes } = this.opts;
+    const { file, created } = this.openOrRecreateDir();
+    try {
+      const warning = applyFileMode(file.fd, path, fileMode, created);
+      if (warning) this.opts.warn(warning);
+      if (!created) {
+        const repaired = repairTornTail(file.fd, path, maxEventBytes);
+        if (repaired) this.opts.warn(repaired);
+      }
+      const { dev, ino, size } = identityOf(file.fd);
+      this.id = { dev, ino };
+      this.size = size;
+    } catch (err) {
+      try {
+        file.closeSync();
+      } catch {
+      }
+      throw err;
+    }
+    this.file = file;
+    this.guard = this.leftPath && created ? { until: Date.now() + GUARD_MS, chunks: [], bytes: 0 } : void 0;
+    this.leftPath = false;
+  }
+  /** What the path names now compared with the open file (call only while open). */
+  pathState() {
+    if (!this.id) return { kind: "missing" };
+    return pathState(this.opts.path, this.id);
+  }
+  /** Current fd (for the link count check after the path moved), undefined when closed. */
+  get fd() {
+    return this.file?.fd;
+  }
+  /** Append all of buf; on failure remove any part that was written, then throw. */
+  async write(buf) {
+    const file = this.file;
+    if (!file) throw new Error("the runtime log is not open");
+    let off = 0;
+    try {
+      while (off < buf.length) {
+        const n2 = await this.valve.write(file, buf, off);
+        if (n2 <= 0) throw Object.assign(new Error(`EIO: write to ${this.opts.path} made no progress`), { code: "EIO" });
+        off += n2;
+      }
+    } catch (err) {
+      if (off > 0) await this.cutPartial(file, off);
+      throw err;
+    }
+    this.size += buf.length;
+    this.dirty = true;
+    this.scheduleSync();
+    const g = this.guard;
+    if (g) {
+      if (Date.now() < g.until && g.bytes + buf.length <= GUARD_MAX_BYTES) {
+        g.chunks.push(buf);
+        g.bytes += buf.length;
+      } else this.guard = void 0;
+    }
+  }
+  /**
+   * The path no longer names the open file: stop using it. `keep` (it was moved, our lines are
+   * in it) fsyncs it first. The next ensureOpen() opens whatever is at the path then. Returns
+   * the acknowledged lines that went down with a guarded file (to be written again), if any;
+   * the last `unacknowledged` bytes written are left out (the caller writes those again anyway).
+   */
+  leavePath(keep, unacknowledged = 0) {
+    const old = this.file;
+    const unsynced = this.dirty;
+    const g = this.guard;
+    this.file = void 0;
+    this.id = void 0;
+    this.dirty = false;
+    this.guard = void 0;
+    this.leftPath = true;
+    let lost;
+    if (!keep && g && Date.now() < g.until && g.bytes > unacknowledged) lost = Buffer.concat(g.chunks, g.bytes).subarray(0, g.bytes - unacknowledged);
+    if (!old) return lost;
+    const timerSync = this.syncing;
+    const before = this.retiring;
+    const done = (async () => {
+      if (before) await before;
+      if (timerSync) await timerSync;
+      if (keep && unsynced) {
+        await old.sync().catch((err) => this.opts.warn(`fsync of ${this.opts.path} (moved away) failed: ${err.message}`));
+      }
+      await old.close().catch(() => void 0);
+    })().finally(() => {
+      if (this.retiring === done) this.retiring = void 0;
+    });
+    this.retiring = done;
+    return lost;
+  }
+  /**
+   * The open file was found shorter than we wrote it (truncated in place). Our size follows. If
+   * it is a guarded file, the acknowledged lines the truncation cut are handed back to be written
+   * again: that is `mv runtime.jsonl runtime.jsonl.1; : > runtime.jsonl` landing on the file we
+   * had just created at the empty path. `unacknowledged`: the last bytes written, which the
+   * caller writes again itself if they were cut (if the truncation came before them, they are
+   * the file's end).
+   */
+  truncatedTo(size, unacknowledged = 0) {
+    this.size = size;
+    const g = this.guard;
+    if (!g || Date.now() >= g.until) return void 0;
+    const all = Buffer.concat(g.chunks, g.bytes);
+    const acked = all.length - unacknowledged;
+    const left = unacknowledged > 0 && size >= unacknowledged ? size - unacknowledged : Math.min(size, acked);
+    g.chunks = [all.subarray(0, left)];
+    g.bytes = left;
+    return left < acked ? all.subarray(left, acked) : void 0;
+  }
+  /**
+   * Hand the open file over to a rotation, which renamed it and now owns its fsync and close.
+   * Its unsynced lines are the rotation's job (finishArchive).
+   */
+  detachForRotation() {
+    const old = this.file;
+    this.guard = void 0;
+    this.file = void 0;
+    this.id = void 0;
+    this.dirty = false;
+    return old;
+  }
+  /** After a failed write: close without fsync; the next append opens the path afresh. */
+  async drop() {
+    const old = this.file;
+    this.guard = void 0;
+    this.file = void 0;
+    this.id = void 0;
+    if (old) await old.close().catch(() => void 0);
+  }
+  /** fsync now if anything was written since the last one. Runs beside writes, not in the queue. */
+  async sync() {
+    if (this.syncing) await this.syncing;
+    const file = this.file;
+    if (!this.dirty || !file) return;
+    this.dirty = false;
+    this.syncing = (async () => {
+      try {
+        await file.datasync();
+      } catch (err) {
+        this.dirty = true;
+        this.opts.warn(`fsync of ${this.opts.path} failed: ${err.message}`);
+      } finally {
+        this.syncing = void 0;
+      }
+    })();
+    await this.syncing;
+  }
+  /** fsync now, including files that left the path. */
+  async flush() {
+    this.clearTimer();
+    if (this.retiring) await this.retiring;
+    await this.sync();
+  }
+  /** Final fsync and close. */
+  async close() {
+    this.closed = true;
+    this.clearTimer();
+    if (this.syncing) await this.syncing;
+    if (this.retiring) await this.retiring;
+    const file = this.file;
+    this.file = void 0;
+    this.id = void 0;
+    if (file) {
+      if (this.dirty) await file.sync().catch((err) => this.opts.warn(`final fsync of ${this.opts.path} failed: ${err.message}`));
+      await file.close().catch(() => void 0);
+    }
+    this.dirty = false;
+  }
+  scheduleSync() {
+    if (this.syncTimer || this.opts.fsyncIntervalMs === 0 || this.closed) return;
+    this.syncTimer = setTimeout(() => {
+      this.syncTimer = void 0;
+      void this.sync();
+    }, this.opts.fsyncIntervalMs);
+    this.syncTimer.unref();
+  }
+  clearTimer() {
+    if (this.syncTimer) clearTimeout(this.syncTimer);
+    this.syncTimer = void 0;
+  }
+  /**
+   * Open the log; if its directory is gone (`rm -r logs/`), create it again with the writer's
+   * directory mode: the path is the contract, whatever happened to it.
+   */
+  openOrRecreateDir() {
+    const { path, fileMode, dirMode } = this.opts;
+    try {
+      return LogFile.openForAppend(path, fileMode);
+    } catch (err) {
+      if (err.code !== "ENOENT") throw err;
+      const first = (0, import_node_fs6.mkdirSync)((0, import_node_path3.dirname)(path), { recursive: true, mode: dirMode });
+      if (first === void 0) throw err;
+      for (let d = (0, import_node_path3.resolve)((0, import_node_path3.dirname)(path)); ; d = (0, import_node_path3.dirname)(d)) {
+        (0, import_node_fs6.chmodSync)(d, dirMode);
+        if (d === (0, import_node_path3.resolve)(first) || (0, import_node_path3.dirname)(d) === d) break;
+      }
+      this.opts.warn(`the directory of ${path} was gone: created it again`);
+      return LogFile.openForAppend(path, fileMode);
+    }
+  }
+  /**
+   * A write failed after `partial` bytes. With O_APPEND and our lock, those bytes are the
+   * file's last ones: cut them off. If even that fails, end the fragment with a newline so the
+   * lines after it stay parseable.
+   */
+  async cutPartial(file, partial) {
+    try {
+      const { size } = await file.stat();
+      await file.truncate(Math.max(0, size - partial));
+      return;
+    } catch (err) {
+      this.opts.warn(`could not remove a partially written line from ${this.opts.path}: ${err.message}`);
+    }
+    await file.write(Buffer.from("\n"), 0, 1).catch(() => void 0);
+  }
+};
+
+// electron/log/append-queue.ts
+var MAX_WRITE_BYTES = 64 * 1024;
+var AppendQueue = class {
+  /** `writeBatch` settles every line's waiter (settleWritten / rejectUnwritten) and never rejects. */
+  constructor(writeBatch) {
+    this.writeBatch = writeBatch;
+  }
+  writeBatch;
+  pending = [];
+  writing = false;
+  drainScheduled = false;
+  inFlight;
+  /** Queue the lines of one append(); resolves with `result` once all of them were written. */
+  enqueue(lines, result) {
+    return new Promise((resolve13, reject) => {
+      const waiter = { result, remaining: lines.length, resolve: resolve13, reject };
+      for (const json2 of lines) this.pending.push({ json: json2, waiter });
+      this.scheduleDrain();
+    });
+  }
+  /** Resolves when nothing is queued or being written. */
+  async idle() {
+    this.drain();
+    while (this.inFlight) await this.inFlight;
+  }
+  /** Start a write of everything pending unless one is running (it restarts us when done). */
+  drain() {
+    if (this.writing || this.pending.length === 0) return;
+    this.writing = true;
+    const batch = this.pending;
+    this.pending = [];
+    this.inFlight = this.writeBatch(batch).finally(() => {
+      this.writing = false;
+      this.inFlight = void 0;
+      this.drain();
+    });
+  }
+  scheduleDrain() {
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    setImmediate(this.endOfTurn);
+    this.drain();
+  }
+  /** Bound: writes what was appended after the turn's first write. */
+  endOfTurn = () => {
+    this.drainScheduled = false;
+    this.drain();
+  };
+};
+function requestChunkEnd(batch, from, maxBytes = MAX_WRITE_BYTES) {
+  let end = from;
+  let bytes = 0;
+  while (end < batch.length) {
+    const waiter = batch[end].waiter;
+    let stop = end;
+    let groupBytes = 0;
+    while (stop < batch.length && batch[stop].waiter === waiter) {
+      groupBytes += batch[stop].json.length + 1;
+      stop++;
+    }
+    if (end > from && bytes + groupBytes > maxBytes) break;
+    bytes += groupBytes;
+    end = stop;
+  }
+  return end;
+}
+function settleWritten(chunk) {
+  for (const e of chunk) {
+    if (--e.waiter.remaining === 0) e.waiter.resolve(e.waiter.result);
+  }
+}
+function rejectUnwritten(lines, err) {
+  let last;
+  const rejected = /* @__PURE__ */ new Set();
+  for (const e of lines) {
+    if (e.waiter === last || rejected.has(e.waiter)) continue;
+    last = e.waiter;
+    rejected.add(e.waiter);
+    e.waiter.reject(err);
+  }
+}
+
+// electron/log/errors.ts
+var LogUnavailableError = class extends Error {
+  constructor(logPath, reason, retryAfterSeconds = 5, cause) {
+    super(`runtime log ${logPath} cannot be written: ${reason}`, cause === void 0 ? void 0 : { cause });
+    this.logPath = logPath;
+    this.reason = reason;
+    this.retryAfterSeconds = retryAfterSeconds;
+    this.name = "LogUnavailableError";
+    const code = cause?.code;
+    if (typeof code === "string") this.causeCode = code;
+  }
+  logPath;
+  reason;
+  retryAfterSeconds;
+  code = "EUNAVAILABLE";
+  /** errno code of the underlying failure (ENOSPC, EACCES, EROFS, EIO, EDQUOT, EBADF, EFBIG...). */
+  causeCode;
+};
+var LogLockedError = class extends Error {
+  constructor(logPath, holderPid, holderPurpose, holderHostname) {
+    const who = `pid ${holderPid}${holderPurpose ? ` (${holderPurpose})` : ""}${holderHostname ? ` on ${holderHostname}` : ""}`;
+    super(`runtime log ${logPath} is already written by ${who}; stop it or choose another --log-path`);
+    this.logPath = logPath;
+    this.holderPid = holderPid;
+    this.holderPurpose = holderPurpose;
+    this.holderHostname = holderHostname;
+    this.name = "LogLockedError";
+  }
+  logPath;
+  holderPid;
+  holderPurpose;
+  holderHostname;
+  code = "ELOCKED";
+};
 
 // electron/log/health-state.ts
 var import_node_os3 = require("node:os");
@@ -60379,8 +60847,20 @@ async function readHealthState(path) {
     lastWriteAt: parsed.lastWriteAt,
     logPath: parsed.logPath,
     eventsWritten: parsed.eventsWritten,
+    rotation: rotationOf(parsed.rotation),
     closedAt: parsed.closedAt,
     running: alive && !parsed.closedAt
+  };
+}
+function rotationOf(v) {
+  if (!v || typeof v !== "object") return void 0;
+  const r = v;
+  if (typeof r.reason !== "string") return void 0;
+  return {
+    reason: r.reason,
+    since: typeof r.since === "string" ? r.since : "",
+    logBytes: typeof r.logBytes === "number" ? r.logBytes : 0,
+    limitBytes: typeof r.limitBytes === "number" ? r.limitBytes : 0
   };
 }
 async function writeHealthFile(path, content, fileMode) {
@@ -60438,7 +60918,9 @@ var HealthReporter = class {
   again = false;
   closedAt;
   get snapshot() {
-    return { ...this.state };
+    const s = { ...this.state };
+    if (s.rotation) s.rotation = { ...s.rotation };
+    return s;
   }
   /** Whether a trailing persist is scheduled (the only timer this class ever holds). */
   get timerPending() {
@@ -60454,7 +60936,8 @@ var HealthReporter = class {
     this.state.eventsWritten += events;
     this.state.lastWriteAt = now.toISOString();
     if (this.state.status !== "ok") {
-      this.state = { status: "ok", since: this.state.lastWriteAt, lastWriteAt: this.state.lastWriteAt, eventsWritten: this.state.eventsWritten };
+      const { lastWriteAt, eventsWritten, rotation } = this.state;
+      this.state = { status: "ok", since: lastWriteAt, lastWriteAt, eventsWritten, ...rotation ? { rotation } : {} };
       this.changed();
       void this.persist();
       return;
@@ -60476,6 +60959,26 @@ var HealthReporter = class {
     this.state = { ...this.state, status: "unavailable", reason, since };
     this.changed();
     await this.persist();
+  }
+  /**
+   * The log could not be rotated (again), or still cannot. A new failure (or a new reason) is
+   * persisted at once; otherwise only the size is updated, and the next throttled persist
+   * (at most every minIntervalMs, while events flow) carries it.
+   */
+  noteRotationFailure(reason, logBytes, limitBytes) {
+    const prev = this.state.rotation;
+    this.state = { ...this.state, rotation: { reason, since: prev?.since ?? (/* @__PURE__ */ new Date()).toISOString(), logBytes, limitBytes } };
+    if (prev && prev.reason === reason) return;
+    this.changed();
+    void this.persist();
+  }
+  /** Rotation works again (or is no longer needed). */
+  noteRotationOk() {
+    if (!this.state.rotation) return;
+    const { rotation: _gone, ...rest } = this.state;
+    this.state = rest;
+    this.changed();
+    void this.persist();
   }
   /** Wait until every requested persist is on disk. */
   async idle() {
@@ -60521,6 +61024,7 @@ var HealthReporter = class {
           updatedAt: (/* @__PURE__ */ new Date()).toISOString(),
           lastWriteAt: this.state.lastWriteAt,
           eventsWritten: this.state.eventsWritten,
+          rotation: this.state.rotation,
           closedAt: this.closedAt
         };
         try {
@@ -60535,63 +61039,10 @@ var HealthReporter = class {
   }
 };
 
-// electron/log/log-file.ts
-var import_node_fs2 = require("node:fs");
-var import_node_util = require("node:util");
-var closeAsync = (0, import_node_util.promisify)(import_node_fs2.close);
-var fdatasyncAsync = (0, import_node_util.promisify)(import_node_fs2.fdatasync);
-var fsyncAsync = (0, import_node_util.promisify)(import_node_fs2.fsync);
-var fstatAsync = (0, import_node_util.promisify)(import_node_fs2.fstat);
-var ftruncateAsync = (0, import_node_util.promisify)(import_node_fs2.ftruncate);
-var LogFile = class _LogFile {
-  constructor(fd) {
-    this.fd = fd;
-  }
-  fd;
-  /** Open `path` for appending; O_EXCL first so we know whether we created it (and own its mode). */
-  static openForAppend(path, mode) {
-    const { O_APPEND, O_CREAT, O_EXCL, O_WRONLY } = import_node_fs2.constants;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return { file: new _LogFile((0, import_node_fs2.openSync)(path, O_APPEND | O_CREAT | O_EXCL | O_WRONLY, mode)), created: true };
-      } catch (err) {
-        if (err.code !== "EEXIST") throw err;
-      }
-      try {
-        return { file: new _LogFile((0, import_node_fs2.openSync)(path, O_APPEND | O_WRONLY)), created: false };
-      } catch (err) {
-        if (err.code !== "ENOENT" || attempt > 0) throw err;
-      }
-    }
-  }
-  sync() {
-    return fsyncAsync(this.fd);
-  }
-  datasync() {
-    return fdatasyncAsync(this.fd);
-  }
-  stat() {
-    return fstatAsync(this.fd);
-  }
-  truncate(length) {
-    return ftruncateAsync(this.fd, length);
-  }
-  /** One write(2) through the thread pool; resolves with the bytes written. */
-  write(buf, offset2, length) {
-    return new Promise((resolve12, reject) => (0, import_node_fs2.write)(this.fd, buf, offset2, length, null, (err, n2) => err ? reject(err) : resolve12(n2)));
-  }
-  close() {
-    return closeAsync(this.fd);
-  }
-  closeSync() {
-    (0, import_node_fs2.closeSync)(this.fd);
-  }
-};
-
 // electron/log/rotation.ts
-var import_node_fs3 = require("node:fs");
+var import_node_fs7 = require("node:fs");
 var import_promises4 = require("node:fs/promises");
-var import_node_path3 = require("node:path");
+var import_node_path4 = require("node:path");
 var DEFAULT_ROTATE_BYTES = 10 * 1024 * 1024;
 var DEFAULT_ROTATE_ARCHIVES = 5;
 var archivePath = (logPath, index) => `${logPath}.${index}`;
@@ -60599,32 +61050,32 @@ var expiredPath = (logPath) => `${logPath}.expired`;
 function shiftArchives(logPath, archives) {
   const expired = expiredPath(logPath);
   if (archives <= 0) {
-    (0, import_node_fs3.renameSync)(logPath, expired);
+    (0, import_node_fs7.renameSync)(logPath, expired);
     return expired;
   }
   let fellOff;
-  const existing = archiveIndexes(logPath, readdirOrEmptySync((0, import_node_path3.dirname)(logPath))).sort((a, b) => b - a);
+  const existing = archiveIndexes(logPath, readdirOrEmptySync((0, import_node_path4.dirname)(logPath))).sort((a, b) => b - a);
   for (const i of existing) {
-    if (i > archives) (0, import_node_fs3.rmSync)(archivePath(logPath, i), { force: true });
+    if (i > archives) (0, import_node_fs7.rmSync)(archivePath(logPath, i), { force: true });
     else if (i === archives) {
-      (0, import_node_fs3.renameSync)(archivePath(logPath, i), expired);
+      (0, import_node_fs7.renameSync)(archivePath(logPath, i), expired);
       fellOff = expired;
     } else renameIfExists(archivePath(logPath, i), archivePath(logPath, i + 1));
   }
-  (0, import_node_fs3.renameSync)(logPath, archivePath(logPath, 1));
+  (0, import_node_fs7.renameSync)(logPath, archivePath(logPath, 1));
   return fellOff;
 }
 function syncLogDir(logPath) {
-  return syncDir((0, import_node_path3.dirname)(logPath));
+  return syncDir((0, import_node_path4.dirname)(logPath));
 }
 async function listLogFiles(logPath) {
-  const names = await readdirOrEmpty((0, import_node_path3.dirname)(logPath));
+  const names = await readdirOrEmpty((0, import_node_path4.dirname)(logPath));
   const indexes = archiveIndexes(logPath, names).sort((a, b) => b - a);
-  const active = names.includes((0, import_node_path3.basename)(logPath)) ? [logPath] : [];
+  const active = names.includes((0, import_node_path4.basename)(logPath)) ? [logPath] : [];
   return [...indexes.map((i) => archivePath(logPath, i)), ...active];
 }
 function archiveIndexes(logPath, names) {
-  const base = (0, import_node_path3.basename)(logPath) + ".";
+  const base = (0, import_node_path4.basename)(logPath) + ".";
   const out2 = [];
   for (const name of names) {
     if (!name.startsWith(base)) continue;
@@ -60643,7 +61094,7 @@ async function readdirOrEmpty(dir) {
 }
 function readdirOrEmptySync(dir) {
   try {
-    return (0, import_node_fs3.readdirSync)(dir);
+    return (0, import_node_fs7.readdirSync)(dir);
   } catch (err) {
     if (err.code === "ENOENT") return [];
     throw err;
@@ -60651,7 +61102,7 @@ function readdirOrEmptySync(dir) {
 }
 function renameIfExists(from, to) {
   try {
-    (0, import_node_fs3.renameSync)(from, to);
+    (0, import_node_fs7.renameSync)(from, to);
   } catch (err) {
     if (err.code !== "ENOENT") throw err;
   }
@@ -60667,6 +61118,9 @@ async function syncDir(dir) {
   } catch {
   }
 }
+
+// electron/log/rotator.ts
+var import_promises5 = require("node:fs/promises");
 
 // electron/log/serialize.ts
 var TRUNCATION_MARKER = "…[truncated by beacon]";
@@ -60799,49 +61253,145 @@ function minimalEvent(ev, budget) {
   return bare;
 }
 
-// electron/log/torn-tail.ts
-var import_node_fs4 = require("node:fs");
-function repairTornTail(fd, path, maxLineBytes) {
-  const st = (0, import_node_fs4.fstatSync)(fd);
-  if (!st.isFile() || st.size === 0) return void 0;
-  const window2 = Math.min(st.size, maxLineBytes + 1);
-  const buf = Buffer.alloc(window2);
-  const reader = (0, import_node_fs4.openSync)(path, "r");
-  try {
-    const st2 = (0, import_node_fs4.fstatSync)(reader);
-    if (st2.ino !== st.ino || st2.dev !== st.dev) return void 0;
-    let got = 0;
-    while (got < window2) {
-      const n2 = (0, import_node_fs4.readSync)(reader, buf, got, window2 - got, st.size - window2 + got);
-      if (n2 <= 0) break;
-      got += n2;
+// electron/log/rotator.ts
+var ROTATE_RETRY_MIN_MS = 1e3;
+var ROTATE_RETRY_MAX_MS = 1e4;
+var Rotator = class {
+  constructor(opts) {
+    this.opts = opts;
+  }
+  opts;
+  /** Why the last rotation failed; undefined while rotation works. */
+  failure;
+  retryAt = 0;
+  backoffMs = ROTATE_RETRY_MIN_MS;
+  /** The last archive's fsync + close + directory fsync, running beside the queue. */
+  archiving;
+  /** Wait for the last archive to be durable. */
+  async idle() {
+    if (this.archiving) await this.archiving;
+  }
+  /**
+   * The end (exclusive, at most `end`) of the next write of batch[from...] into `active`,
+   * rotating first when the next line does not fit. A line bigger than rotateBytes gets a file
+   * of its own rather than being split. While a failed rotation waits for its retry, everything
+   * goes into the current file.
+   */
+  async chunkEnd(batch, from, end, active) {
+    const { rotateBytes } = this.opts;
+    if (active.size + boundOf(batch, from, end) <= rotateBytes) {
+      if (this.failure !== void 0) this.recovered();
+      return end;
     }
-  } finally {
-    (0, import_node_fs4.closeSync)(reader);
+    if (this.failure !== void 0 && Date.now() < this.retryAt) {
+      this.opts.onFailure(this.failure, active.size);
+      return end;
+    }
+    if (active.size > 0 && active.size + lineBytes(batch[from].json) > rotateBytes) {
+      if (!await this.rotate(active)) return end;
+    }
+    let stop = from;
+    let bytes = 0;
+    while (stop < end) {
+      const b = lineBytes(batch[stop].json);
+      if (stop > from && active.size + bytes + b > rotateBytes) break;
+      bytes += b;
+      stop++;
+    }
+    return stop;
   }
-  if (buf[window2 - 1] === 10) return void 0;
-  const lastNewline = buf.lastIndexOf(10);
-  if (lastNewline >= 0 || window2 === st.size) {
-    const keep = st.size - window2 + lastNewline + 1;
-    (0, import_node_fs4.ftruncateSync)(fd, keep);
-    return `removed ${st.size - keep} bytes at the end of ${path}: a line torn by an earlier crash (it was never acknowledged)`;
+  /** Rename the log away and open a new one; false (and the failure reported) if the renames failed. */
+  async rotate(active) {
+    if (this.archiving) await this.archiving;
+    let expired;
+    try {
+      expired = shiftArchives(this.opts.path, this.opts.rotateArchives);
+    } catch (err) {
+      this.failed(err, active.size);
+      return false;
+    }
+    const old = active.detachForRotation();
+    if (old) this.archiving = this.finishArchive(old, expired, active.syncInFlight);
+    if (this.failure !== void 0) this.recovered();
+    active.ensureOpen();
+    return true;
   }
-  (0, import_node_fs4.writeSync)(fd, "\n");
-  return `${path} ended with ${window2}+ bytes without a newline (not written by Beacon?): ended it with a newline`;
+  failed(err, logBytes) {
+    const e = err;
+    const reason = `cannot rotate: ${e.code ? `${e.code}${e.syscall ? ` (${e.syscall})` : ""}` : e.message || String(err)}`.slice(0, 200);
+    const retryIn = this.backoffMs;
+    this.retryAt = Date.now() + retryIn;
+    this.backoffMs = Math.min(this.backoffMs * 2, ROTATE_RETRY_MAX_MS);
+    if (reason !== this.failure) {
+      this.opts.warn(`could not rotate ${this.opts.path}: ${e.message || String(err)}; still appending to it (${logBytes} bytes, limit ${this.opts.rotateBytes}); retrying on the next append after ${retryIn / 1e3} s`);
+    }
+    this.failure = reason;
+    this.opts.onFailure(reason, logBytes);
+  }
+  recovered() {
+    this.opts.warn(`rotation of ${this.opts.path} works again`);
+    this.failure = void 0;
+    this.retryAt = 0;
+    this.backoffMs = ROTATE_RETRY_MIN_MS;
+    this.opts.onRecovered();
+  }
+  /**
+   * Make a just-renamed archive durable, beside the queue: its lines were acknowledged before
+   * the rename, so this is the same promise as the fsync timer's (durable within moments),
+   * and new requests need not wait for a 10 MiB fsync and a directory journal commit. Also
+   * deletes the archive that fell off the end (`expired`), which takes about a millisecond.
+   */
+  async finishArchive(old, expired, timerSync) {
+    if (timerSync) await timerSync;
+    if (this.opts.rotateArchives > 0) {
+      await old.sync().catch((err) => this.opts.warn(`fsync of the rotated log ${this.opts.path}.1 failed: ${err.message}`));
+    }
+    await old.close().catch(() => void 0);
+    if (expired) {
+      await (0, import_promises5.rm)(expired, { force: true }).catch((err) => this.opts.warn(`could not delete the expired log archive ${expired}: ${err.message}`));
+    }
+    await syncLogDir(this.opts.path);
+  }
+};
+function boundOf(batch, from, end) {
+  let n2 = 0;
+  for (let i = from; i < end; i++) n2 += lineBytesBound(batch[i].json);
+  return n2;
 }
 
-// electron/log/writer.ts
+// electron/log/writer-options.ts
 var DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
 var DEFAULT_FSYNC_INTERVAL_MS = 1e3;
 var DEFAULT_RETRY_AFTER_SECONDS = 5;
-var ROTATE_RETRY_MS = 6e4;
-var SLOW_SYNC_WRITE_MS = 20;
-var ASYNC_WRITES_MS = 6e4;
+function isTransient(err) {
+  const code = err.code;
+  return code === "ENOSPC" || code === "EDQUOT" || code === "EIO" || code === "EAGAIN";
+}
+function validateOptions(o) {
+  const bad = (what) => {
+    throw new TypeError(`RuntimeLogWriter: ${what}`);
+  };
+  if (!o || typeof o.path !== "string" || o.path.length === 0) bad("path is required");
+  const posInt = (v, name, min) => {
+    if (v !== void 0 && (!Number.isInteger(v) || v < min)) bad(`${name} must be an integer >= ${min}, got ${v}`);
+  };
+  posInt(o.rotateBytes, "rotateBytes", 1);
+  posInt(o.rotateArchives, "rotateArchives", 0);
+  posInt(o.maxEventBytes, "maxEventBytes", MIN_EVENT_BYTES);
+  posInt(o.fsyncIntervalMs, "fsyncIntervalMs", 0);
+  posInt(o.healthIntervalMs, "healthIntervalMs", 0);
+  for (const [name, m] of [["fileMode", o.fileMode], ["dirMode", o.dirMode]]) {
+    if (m !== void 0 && (!Number.isInteger(m) || m < 0 || m > 511)) bad(`${name} must be a permission mode like 0o600, got ${m}`);
+  }
+}
+
+// electron/log/writer.ts
+var MAX_REWRITES = 3;
 var RuntimeLogWriter = class _RuntimeLogWriter {
   constructor(opts, lock, reporter) {
     this.lock = lock;
     this.reporter = reporter;
-    this.path = (0, import_node_path4.resolve)(opts.path);
+    this.path = (0, import_node_path5.resolve)(opts.path);
     this.rotateBytes = opts.rotateBytes ?? DEFAULT_ROTATE_BYTES;
     this.rotateArchives = opts.rotateArchives ?? DEFAULT_ROTATE_ARCHIVES;
     this.maxEventBytes = opts.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
@@ -60851,6 +61401,16 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
     this.healthFile = opts.healthFile === false ? void 0 : opts.healthFile ?? healthFileFor(this.path);
     this.retryAfterSeconds = opts.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
     this.onWarning = opts.onWarning;
+    const warn = (m) => this.warn(m);
+    this.active = new ActiveLog({ path: this.path, fileMode: this.fileMode, dirMode: this.dirMode, maxEventBytes: this.maxEventBytes, fsyncIntervalMs: this.fsyncIntervalMs, warn });
+    this.rotator = new Rotator({
+      path: this.path,
+      rotateBytes: this.rotateBytes,
+      rotateArchives: this.rotateArchives,
+      warn,
+      onFailure: (reason, logBytes) => this.reporter.noteRotationFailure(reason, logBytes, this.rotateBytes),
+      onRecovered: () => this.reporter.noteRotationOk()
+    });
   }
   lock;
   reporter;
@@ -60865,24 +61425,13 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
   retryAfterSeconds;
   onWarning;
   warningList = [];
-  fh;
-  /** Our view of the file size: bytes we appended since open / rotation / last external truncation. */
-  size = 0;
-  reopenWanted = false;
-  rotateRetryAt = 0;
-  /** Until when appends use the thread pool because a synchronous write was slow. */
-  asyncWritesUntil = 0;
-  pending = [];
-  writing = false;
-  drainScheduled = false;
-  inFlight;
-  dirty = false;
-  syncTimer;
-  syncing;
-  /** The last archive's fsync + close + directory fsync, running beside the queue. */
-  archiving;
-  /** True while the fd is being swapped (rotation, reopen, close): the fsync timer stays away. */
-  swapping = false;
+  active;
+  rotator;
+  queue = new AppendQueue((batch) => this.writeBatch(batch));
+  /** Set while the path cannot be looked at, so that is said once, not per write. */
+  pathUnknown = false;
+  /** Acknowledged lines that went down with a re-created file (active-log.ts: guard), to put back. */
+  lost;
   closed = false;
   closing;
   /**
@@ -60893,9 +61442,9 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
    */
   static async open(opts) {
     validateOptions(opts);
-    const path = (0, import_node_path4.resolve)(opts.path);
+    const path = (0, import_node_path5.resolve)(opts.path);
     const fileMode = opts.fileMode ?? DEFAULT_FILE_MODE;
-    const dirWarnings = await ensureLogDir((0, import_node_path4.dirname)(path), opts.dirMode ?? DEFAULT_DIR_MODE);
+    const dirWarnings = await ensureLogDir((0, import_node_path5.dirname)(path), opts.dirMode ?? DEFAULT_DIR_MODE);
     const lock = await LogLock.acquire(path, opts.purpose ?? "beacon-collector", fileMode);
     let writer;
     try {
@@ -60911,7 +61460,7 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
       writer = new _RuntimeLogWriter(opts, lock, reporter);
       for (const w of dirWarnings) writer.warn(w);
       try {
-        writer.ensureOpen();
+        writer.active.ensureOpen();
       } catch (err) {
         if (!isTransient(err)) throw err;
         await reporter.noteFailure(err.message);
@@ -60919,7 +61468,7 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
       await reporter.start();
       return writer;
     } catch (err) {
-      if (writer?.fh) await writer.fh.close().catch(() => void 0);
+      await writer?.active.drop();
       await lock.release();
       throw err;
     }
@@ -60933,7 +61482,7 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
    * unref'd, so process.getActiveResourcesInfo() cannot show them; this is for tests and doctor.
    */
   get pendingTimers() {
-    return (this.syncTimer ? 1 : 0) + (this.reporter.timerPending ? 1 : 0);
+    return (this.active.timerPending ? 1 : 0) + (this.reporter.timerPending ? 1 : 0);
   }
   /** Non-fatal problems seen so far (also sent to onWarning). */
   get warnings() {
@@ -60962,321 +61511,129 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
     } catch (err) {
       return Promise.reject(err);
     }
-    return new Promise((resolvePromise, reject) => {
-      const waiter = { result, remaining: lines.length, resolve: resolvePromise, reject };
-      for (const json2 of lines) this.pending.push({ json: json2, waiter });
-      this.scheduleDrain();
-    });
+    return this.queue.enqueue(lines, result);
   }
   /** Wait for queued appends, then fsync now and bring the health file up to date. */
   async flush() {
-    await this.queueIdle();
-    if (this.syncTimer) clearTimeout(this.syncTimer);
-    this.syncTimer = void 0;
-    if (this.archiving) await this.archiving;
-    await this.syncNow();
+    await this.queue.idle();
+    await this.rotator.idle();
+    await this.active.flush();
     await this.reporter.idle();
   }
   /** Finish queued appends, fsync, close the file, persist the final health, release the lock. */
   close() {
     this.closed = true;
     this.closing ??= (async () => {
-      await this.queueIdle();
-      if (this.syncTimer) clearTimeout(this.syncTimer);
-      this.syncTimer = void 0;
-      this.swapping = true;
-      if (this.syncing) await this.syncing;
-      if (this.archiving) await this.archiving;
-      const fh = this.fh;
-      this.fh = void 0;
-      if (fh) {
-        try {
-          if (this.dirty) await fh.sync();
-        } catch (err) {
-          this.warn(`final fsync of ${this.path} failed: ${err.message}`);
-        }
-        await fh.close().catch(() => void 0);
-      }
-      this.dirty = false;
+      await this.queue.idle();
+      if (this.lost) await this.writeBatch([]);
+      await this.rotator.idle();
+      await this.active.close();
       await this.reporter.close();
       await this.lock.release();
     })();
     return this.closing;
   }
-  // ---- the serialized queue ----
-  /** Start a write of everything pending unless one is running (it restarts us when done). */
-  drain() {
-    if (this.writing || this.pending.length === 0) return;
-    this.writing = true;
-    const batch = this.pending;
-    this.pending = [];
-    this.inFlight = this.writeBatch(batch).finally(() => {
-      this.writing = false;
-      this.inFlight = void 0;
-      this.drain();
-    });
-  }
-  /**
-   * The first append of an event-loop turn is written at once; appends that follow in the same
-   * turn (a burst, or a saturated collector) wait for the end of the turn and share one write(2),
-   * as the group commit did when writes went through the thread pool. Writing everything at the
-   * end of the turn made a lone request wait for every other request parsed in that turn: under
-   * the bench's paced load the collector's own p99 (request in to answer out) was 2.3-3.1 ms
-   * that way and under 1 ms writing at once; one write per request, on the other hand, costs
-   * throughput at saturation. This keeps both.
-   */
-  scheduleDrain() {
-    if (this.drainScheduled) return;
-    this.drainScheduled = true;
-    setImmediate(this.endOfTurn);
-    this.drain();
-  }
-  /** Bound: writes what was appended after the turn's first write. */
-  endOfTurn = () => {
-    this.drainScheduled = false;
-    this.drain();
-  };
-  async queueIdle() {
-    this.drain();
-    while (this.inFlight) await this.inFlight;
-  }
-  /** Write one batch; settles every waiter in it. Never rejects. */
+  /** Write one batch; settles every append in it. Never rejects. */
   async writeBatch(batch) {
     let done = 0;
+    let rewrites = 0;
+    const tooMany = () => Object.assign(new Error(`ESTALE: ${this.path} was removed or truncated while being written, ${MAX_REWRITES} times in a row`), { code: "ESTALE" });
+    let checked = false;
     try {
-      if (this.reopenWanted) await this.reopen();
-      this.ensureOpen();
-      while (done < batch.length) {
-        const end = this.size + this.bytesBound(batch, done) <= this.rotateBytes || Date.now() < this.rotateRetryAt ? batch.length : await this.chunkEnd(batch, done);
-        const chunk = done === 0 && end === batch.length ? batch : batch.slice(done, end);
-        await this.writeWhole(Buffer.from(chunk.map((e) => e.json).join("\n") + "\n", "utf8"));
-        if (this.fsyncIntervalMs === 0) await this.syncNow();
-        done = end;
-        for (const e of chunk) {
-          if (--e.waiter.remaining === 0) e.waiter.resolve(e.waiter.result);
+      while (done < batch.length || this.lost) {
+        if (!this.active.isOpen) {
+          this.active.ensureOpen();
+          checked = true;
         }
+        if (!checked) this.followPath();
+        checked = true;
+        if (this.lost) {
+          if (!await this.restoreLost() && ++rewrites > MAX_REWRITES) throw tooMany();
+          continue;
+        }
+        const end = await this.rotator.chunkEnd(batch, done, requestChunkEnd(batch, done), this.active);
+        const chunk = done === 0 && end === batch.length ? batch : batch.slice(done, end);
+        const buf = Buffer.from(chunk.map((e) => e.json).join("\n") + "\n", "utf8");
+        await this.active.write(buf);
+        if (!this.landedAtPath(buf.length)) {
+          if (++rewrites > MAX_REWRITES) throw tooMany();
+          continue;
+        }
+        rewrites = 0;
+        if (this.fsyncIntervalMs === 0) await this.active.flush();
+        done = end;
+        settleWritten(chunk);
         this.reporter.noteWrite(chunk.length);
       }
     } catch (err) {
       const reason = err.message || String(err);
-      const fh = this.fh;
-      this.fh = void 0;
-      if (fh) await fh.close().catch(() => void 0);
+      await this.active.drop();
       await this.reporter.noteFailure(reason);
-      const failure = new LogUnavailableError(this.path, reason, this.retryAfterSeconds, err);
-      const rejected = /* @__PURE__ */ new Set();
-      for (const e of batch.slice(done)) {
-        if (!rejected.has(e.waiter)) {
-          rejected.add(e.waiter);
-          e.waiter.reject(failure);
-        }
-      }
+      rejectUnwritten(batch.slice(done), new LogUnavailableError(this.path, reason, this.retryAfterSeconds, err));
     }
   }
-  /** An upper bound of the bytes of batch[from...]: when even that fits, nothing is measured. */
-  bytesBound(batch, from) {
-    let n2 = 0;
-    for (let i = from; i < batch.length; i++) n2 += lineBytesBound(batch[i].json);
-    return n2;
+  /** Write the lost acknowledged lines into the file now at the path; false if they were lost again. */
+  async restoreLost() {
+    const buf = this.lost;
+    await this.active.write(buf);
+    this.lost = void 0;
+    if (this.landedAtPath(buf.length)) return true;
+    this.lost = this.lost ? Buffer.concat([buf, this.lost]) : buf;
+    return false;
   }
   /**
-   * Near rotateBytes: rotate first if the next line does not fit, then return the end of the
-   * largest run of whole lines from `from` that keeps the file within rotateBytes (at least one
-   * line, so a line bigger than rotateBytes gets a file of its own).
+   * Before a write: make sure the path names the open file. Moved away, deleted or replaced
+   * since the last write: continue in the file at the path (created if none), like any daemon
+   * after SIGHUP, without needing the signal. Truncated in place (copytruncate): our size
+   * follows, so rotation does not come early.
    */
-  async chunkEnd(batch, from) {
-    if (this.size > 0 && this.size + lineBytes(batch[from].json) > this.rotateBytes && Date.now() >= this.rotateRetryAt) {
-      await this.rotate();
-    }
-    let end = from;
-    let bytes = 0;
-    while (end < batch.length) {
-      const b = lineBytes(batch[end].json);
-      if (end > from && this.size + bytes + b > this.rotateBytes && Date.now() >= this.rotateRetryAt) break;
-      bytes += b;
-      end++;
-    }
-    return end;
-  }
-  /** Append all of buf (continuing short writes); on failure remove any part that was written. */
-  async writeWhole(buf) {
-    const fh = this.fh;
-    if (!fh) throw new Error("the runtime log is not open");
-    let off = 0;
-    try {
-      while (off < buf.length) {
-        const bytesWritten = await this.writeSome(fh, buf, off);
-        if (bytesWritten <= 0) throw Object.assign(new Error(`EIO: write to ${this.path} made no progress`), { code: "EIO" });
-        off += bytesWritten;
-      }
-    } catch (err) {
-      if (off > 0) await this.cutPartial(fh, off);
-      throw err;
-    }
-    this.size += buf.length;
-    this.dirty = true;
-    this.scheduleSync();
-  }
-  /**
-   * One write(2) of buf from `off`, normally synchronous: a write of a few dozen KB into the page
-   * cache takes tens of microseconds, while handing it to the thread pool and back took 0.3 ms
-   * in the median and several ms at p99 on a busy 2-core machine (the worker thread waits to be
-   * scheduled), and every request queued behind it paid that. Measured with the bench's paced
-   * load: the writer's p99 went from about 10 ms to 3 to 4 ms. See SLOW_SYNC_WRITE_MS for the
-   * way back to asynchronous writes when the disk is slow.
-   */
-  async writeSome(fh, buf, off) {
-    if (Date.now() < this.asyncWritesUntil) return fh.write(buf, off, buf.length - off);
-    const t0 = import_node_perf_hooks.performance.now();
-    const n2 = (0, import_node_fs5.writeSync)(fh.fd, buf, off, buf.length - off);
-    if (import_node_perf_hooks.performance.now() - t0 > SLOW_SYNC_WRITE_MS) this.asyncWritesUntil = Date.now() + ASYNC_WRITES_MS;
-    return n2;
-  }
-  /**
-   * A write failed after `partial` bytes. With O_APPEND and our lock, those bytes are the
-   * file's last ones: cut them off. If even that fails, end the fragment with a newline so the
-   * lines after it stay parseable.
-   */
-  async cutPartial(fh, partial) {
-    try {
-      const { size } = await fh.stat();
-      await fh.truncate(Math.max(0, size - partial));
+  followPath() {
+    const st = this.active.pathState();
+    if (st.kind === "ours") {
+      this.pathUnknown = false;
+      if (st.size < this.active.size) this.noteLost(this.active.truncatedTo(st.size));
+      else this.active.size = st.size;
       return;
-    } catch (err) {
-      this.warn(`could not remove a partially written line from ${this.path}: ${err.message}`);
     }
-    await fh.write(Buffer.from("\n"), 0, 1).catch(() => void 0);
+    if (st.kind === "unknown") {
+      if (!this.pathUnknown) this.warn(`cannot check that ${this.path} is still the open log (${st.reason}); still appending to the open file`);
+      this.pathUnknown = true;
+      return;
+    }
+    this.leavePath(st.kind);
+    this.active.ensureOpen();
   }
   /**
-   * Open the log if it is not open. Synchronous (see log-file.ts): after a rotation every
-   * queued request waits for this.
+   * After a write of `written` bytes: are they in the file at the path? false means they are
+   * gone (the file lost its last name, or a truncation in place came after the write) and must
+   * be written again. A file renamed away during the write keeps them: true, and the next
+   * write goes to the file at the path.
    */
-  ensureOpen() {
-    if (this.fh) return;
-    const { file, created } = LogFile.openForAppend(this.path, this.fileMode);
-    try {
-      const warning = applyFileMode(file.fd, this.path, this.fileMode, created);
-      if (warning) this.warn(warning);
-      if (!created) {
-        const repaired = repairTornTail(file.fd, this.path, this.maxEventBytes);
-        if (repaired) this.warn(repaired);
-      }
-      this.size = (0, import_node_fs5.fstatSync)(file.fd).size;
-    } catch (err) {
-      try {
-        file.closeSync();
-      } catch {
-      }
-      throw err;
+  landedAtPath(written) {
+    const st = this.active.pathState();
+    if (st.kind === "ours") {
+      if (st.size >= this.active.size) return true;
+      this.noteLost(this.active.truncatedTo(st.size, written));
+      return st.size >= written;
     }
-    this.fh = file;
-  }
-  /** The path no longer names our file (moved by logrotate, deleted): continue in a new one. */
-  async reopen() {
-    this.reopenWanted = false;
-    this.swapping = true;
-    try {
-      if (this.syncing) await this.syncing;
-      const old = this.fh;
-      this.fh = void 0;
-      if (old) {
-        await old.sync().catch(() => void 0);
-        await old.close().catch(() => void 0);
-      }
-      this.dirty = false;
-    } finally {
-      this.swapping = false;
-    }
-  }
-  async rotate() {
-    const old = this.fh;
-    if (!old) return;
-    this.swapping = true;
-    try {
-      if (this.archiving) await this.archiving;
-      let expired;
-      try {
-        expired = shiftArchives(this.path, this.rotateArchives);
-      } catch (err) {
-        this.rotateRetryAt = Date.now() + ROTATE_RETRY_MS;
-        this.warn(`could not rotate ${this.path}: ${err.message}; still appending to it`);
-        return;
-      }
-      this.fh = void 0;
-      this.dirty = false;
-      this.archiving = this.finishArchive(old, expired);
-      this.ensureOpen();
-    } finally {
-      this.swapping = false;
-    }
+    if (st.kind === "unknown") return true;
+    return this.leavePath(st.kind, written);
   }
   /**
-   * Make a just-renamed archive durable, beside the queue: its lines were acknowledged before
-   * the rename, so this is the same promise as the fsync timer's (durable within moments),
-   * and new requests need not wait for a 10 MiB fsync and a directory journal commit. Also
-   * deletes the archive that fell off the end (`expired`), which takes about a millisecond.
+   * Stop using the open file; true if it still has a name (moved away: it keeps our lines).
+   * `unacknowledged`: bytes just written that the caller writes again if they were lost.
    */
-  async finishArchive(old, expired) {
-    const pendingSync = this.syncing;
-    if (pendingSync) await pendingSync;
-    if (this.rotateArchives > 0) {
-      try {
-        await old.sync();
-      } catch (err) {
-        this.warn(`fsync of the rotated log ${this.path}.1 failed: ${err.message}`);
-      }
-    }
-    await old.close().catch(() => void 0);
-    if (expired) {
-      await (0, import_promises5.rm)(expired, { force: true }).catch((err) => this.warn(`could not delete the expired log archive ${expired}: ${err.message}`));
-    }
-    await syncLogDir(this.path);
+  leavePath(atPath, unacknowledged = 0) {
+    const fd = this.active.fd;
+    const kept = fd !== void 0 && stillLinked(fd);
+    const what = atPath === "missing" ? kept ? "moved away" : "deleted" : kept ? "moved away and replaced" : "replaced";
+    this.warn(`${this.path} was ${what}: continuing in the file at that path`);
+    this.noteLost(this.active.leavePath(kept, unacknowledged));
+    return kept;
   }
-  // ---- fsync ----
-  scheduleSync() {
-    if (this.syncTimer || this.fsyncIntervalMs === 0 || this.closed) return;
-    this.syncTimer = setTimeout(() => {
-      this.syncTimer = void 0;
-      void this.syncNow();
-    }, this.fsyncIntervalMs);
-    this.syncTimer.unref();
-  }
-  /** fsync if anything was written since the last one. Runs beside writes, not in the queue. */
-  async syncNow() {
-    if (this.syncing) await this.syncing;
-    const fh = this.fh;
-    if (!this.dirty || !fh || this.swapping) return;
-    this.dirty = false;
-    this.syncing = (async () => {
-      try {
-        await fh.datasync();
-        await this.checkFileIdentity(fh);
-      } catch (err) {
-        this.dirty = true;
-        this.warn(`fsync of ${this.path} failed: ${err.message}`);
-      } finally {
-        this.syncing = void 0;
-      }
-    })();
-    await this.syncing;
-  }
-  /**
-   * Once a second at most (piggybacked on fsync): notice that the file was truncated by someone
-   * else (logrotate copytruncate: our size must follow) or moved away (logrotate create: write
-   * to a new file at the path, like any daemon after SIGHUP, without needing the signal).
-   */
-  async checkFileIdentity(fh) {
-    const mine = await fh.stat();
-    if (fh !== this.fh) return;
-    if (mine.size < this.size) this.size = mine.size;
-    if (!mine.isFile()) return;
-    try {
-      const atPath = await (0, import_promises5.stat)(this.path);
-      if (fh !== this.fh) return;
-      if (atPath.ino !== mine.ino || atPath.dev !== mine.dev) this.reopenWanted = true;
-    } catch (err) {
-      if (fh === this.fh && err.code === "ENOENT") this.reopenWanted = true;
-    }
+  /** Acknowledged lines that went down with a guarded file: written again before anything new. */
+  noteLost(lost) {
+    if (lost) this.lost = this.lost ? Buffer.concat([this.lost, lost]) : lost;
   }
   warn(message2) {
     this.warningList.push(message2);
@@ -61287,27 +61644,6 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
     }
   }
 };
-function isTransient(err) {
-  const code = err.code;
-  return code === "ENOSPC" || code === "EDQUOT" || code === "EIO" || code === "EAGAIN";
-}
-function validateOptions(o) {
-  const bad = (what) => {
-    throw new TypeError(`RuntimeLogWriter: ${what}`);
-  };
-  if (!o || typeof o.path !== "string" || o.path.length === 0) bad("path is required");
-  const posInt = (v, name, min) => {
-    if (v !== void 0 && (!Number.isInteger(v) || v < min)) bad(`${name} must be an integer >= ${min}, got ${v}`);
-  };
-  posInt(o.rotateBytes, "rotateBytes", 1);
-  posInt(o.rotateArchives, "rotateArchives", 0);
-  posInt(o.maxEventBytes, "maxEventBytes", MIN_EVENT_BYTES);
-  posInt(o.fsyncIntervalMs, "fsyncIntervalMs", 0);
-  posInt(o.healthIntervalMs, "healthIntervalMs", 0);
-  for (const [name, m] of [["fileMode", o.fileMode], ["dirMode", o.dirMode]]) {
-    if (m !== void 0 && (!Number.isInteger(m) || m < 0 || m > 511)) bad(`${name} must be a permission mode like 0o600, got ${m}`);
-  }
-}
 
 // electron/collector/pipeline.ts
 var IngestPipeline = class {
@@ -61492,26 +61828,26 @@ var IdleHeapCompactor = class {
 // electron/collector/probe.ts
 var import_node_http = require("node:http");
 function probeCollector(port, timeoutMs = 1500, host = LOOPBACK) {
-  return new Promise((resolve12) => {
+  return new Promise((resolve13) => {
     const req = (0, import_node_http.request)({ host, port, path: "/healthz", method: "GET", timeout: timeoutMs, headers: { host: `${LOOPBACK}:${port}` } }, (res) => {
       const chunks = [];
       res.on("data", (c) => chunks.push(c));
       res.on("end", () => {
         try {
           const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-          if (body && body.service === COLLECTOR_SERVICE) return resolve12({ kind: "beacon", health: body });
+          if (body && body.service === COLLECTOR_SERVICE) return resolve13({ kind: "beacon", health: body });
         } catch {
         }
-        resolve12({ kind: "other", detail: `HTTP ${res.statusCode} on /healthz` });
+        resolve13({ kind: "other", detail: `HTTP ${res.statusCode} on /healthz` });
       });
     });
     req.on("timeout", () => {
       req.destroy();
-      resolve12({ kind: "other", detail: "no answer within timeout" });
+      resolve13({ kind: "other", detail: "no answer within timeout" });
     });
     req.on("error", (err) => {
-      if (err.code === "ECONNREFUSED") resolve12({ kind: "none" });
-      else resolve12({ kind: "other", detail: err.message });
+      if (err.code === "ECONNREFUSED") resolve13({ kind: "none" });
+      else resolve13({ kind: "other", detail: err.message });
     });
     req.end();
   });
@@ -61672,11 +62008,11 @@ function consumerHealth(consumers) {
 }
 
 // electron/codex/harness.ts
-var import_node_path7 = require("node:path");
+var import_node_path8 = require("node:path");
 
 // electron/codex/ci-home.ts
-var import_node_fs6 = require("node:fs");
-var import_node_path5 = require("node:path");
+var import_node_fs8 = require("node:fs");
+var import_node_path6 = require("node:path");
 
 // electron/codex/config-otel-block.ts
 var MANAGED_MARKER = "# managed by beacon endpoint install; beacon endpoint uninstall removes it";
@@ -61754,24 +62090,24 @@ function ciCodexConfigToml(port, includeSpans = false) {
   return ["# Written by `beacon ci start` for this CI run only: OTLP export to the run's local collector.", ...lines].join("\n") + "\n";
 }
 function writeCiCodexHome(codexHome2, port, includeSpans = false) {
-  (0, import_node_fs6.mkdirSync)(codexHome2, { recursive: true, mode: 493 });
-  const config = (0, import_node_path5.join)(codexHome2, "config.toml");
+  (0, import_node_fs8.mkdirSync)(codexHome2, { recursive: true, mode: 493 });
+  const config = (0, import_node_path6.join)(codexHome2, "config.toml");
   const tmp = `${config}.${process.pid}.tmp`;
-  (0, import_node_fs6.writeFileSync)(tmp, ciCodexConfigToml(port, includeSpans), { mode: 420 });
-  (0, import_node_fs6.renameSync)(tmp, config);
+  (0, import_node_fs8.writeFileSync)(tmp, ciCodexConfigToml(port, includeSpans), { mode: 420 });
+  (0, import_node_fs8.renameSync)(tmp, config);
   return config;
 }
 
 // electron/codex/discovery.ts
 var import_node_child_process = require("node:child_process");
 var import_promises6 = require("node:fs/promises");
-var import_node_fs7 = require("node:fs");
-var import_node_path6 = require("node:path");
+var import_node_fs9 = require("node:fs");
+var import_node_path7 = require("node:path");
 async function isExecutable(p) {
   try {
     const s = await (0, import_promises6.stat)(p);
     if (!s.isFile()) return false;
-    await (0, import_promises6.access)(p, import_node_fs7.constants.X_OK);
+    await (0, import_promises6.access)(p, import_node_fs9.constants.X_OK);
     return true;
   } catch {
     return false;
@@ -61779,7 +62115,7 @@ async function isExecutable(p) {
 }
 async function subdirs(dir) {
   try {
-    return (await (0, import_promises6.readdir)(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => (0, import_node_path6.join)(dir, d.name));
+    return (await (0, import_promises6.readdir)(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => (0, import_node_path7.join)(dir, d.name));
   } catch {
     return [];
   }
@@ -61787,38 +62123,38 @@ async function subdirs(dir) {
 async function candidateDirs(env, platform2 = process.platform) {
   const home2 = env.HOME ?? "";
   const out2 = [];
-  if (env.npm_config_prefix) out2.push({ dir: (0, import_node_path6.join)(env.npm_config_prefix, "bin"), source: "npm-global" });
-  out2.push({ dir: (0, import_node_path6.join)(home2, ".npm-global/bin"), source: "npm-global" });
+  if (env.npm_config_prefix) out2.push({ dir: (0, import_node_path7.join)(env.npm_config_prefix, "bin"), source: "npm-global" });
+  out2.push({ dir: (0, import_node_path7.join)(home2, ".npm-global/bin"), source: "npm-global" });
   out2.push({ dir: "/usr/local/bin", source: platform2 === "darwin" ? "homebrew" : "usr-local" });
   if (platform2 === "darwin") out2.push({ dir: "/opt/homebrew/bin", source: "homebrew" });
-  out2.push({ dir: (0, import_node_path6.join)(home2, ".local/bin"), source: "local-bin" });
-  out2.push({ dir: (0, import_node_path6.join)(home2, ".volta/bin"), source: "volta" });
-  out2.push({ dir: (0, import_node_path6.join)(home2, ".asdf/shims"), source: "asdf" });
-  out2.push({ dir: (0, import_node_path6.join)(home2, ".bun/bin"), source: "bun" });
-  out2.push({ dir: (0, import_node_path6.join)(home2, ".local/share/pnpm"), source: "pnpm" });
-  out2.push({ dir: (0, import_node_path6.join)(home2, "Library/pnpm"), source: "pnpm" });
-  for (const v of await subdirs((0, import_node_path6.join)(home2, ".nvm/versions/node"))) out2.push({ dir: (0, import_node_path6.join)(v, "bin"), source: "nvm" });
-  for (const v of await subdirs((0, import_node_path6.join)(home2, ".local/share/fnm/node-versions"))) out2.push({ dir: (0, import_node_path6.join)(v, "installation/bin"), source: "fnm" });
+  out2.push({ dir: (0, import_node_path7.join)(home2, ".local/bin"), source: "local-bin" });
+  out2.push({ dir: (0, import_node_path7.join)(home2, ".volta/bin"), source: "volta" });
+  out2.push({ dir: (0, import_node_path7.join)(home2, ".asdf/shims"), source: "asdf" });
+  out2.push({ dir: (0, import_node_path7.join)(home2, ".bun/bin"), source: "bun" });
+  out2.push({ dir: (0, import_node_path7.join)(home2, ".local/share/pnpm"), source: "pnpm" });
+  out2.push({ dir: (0, import_node_path7.join)(home2, "Library/pnpm"), source: "pnpm" });
+  for (const v of await subdirs((0, import_node_path7.join)(home2, ".nvm/versions/node"))) out2.push({ dir: (0, import_node_path7.join)(v, "bin"), source: "nvm" });
+  for (const v of await subdirs((0, import_node_path7.join)(home2, ".local/share/fnm/node-versions"))) out2.push({ dir: (0, import_node_path7.join)(v, "installation/bin"), source: "fnm" });
   return out2;
 }
 function codexVersion(binary, timeoutMs = 5e3) {
-  return new Promise((resolve12) => {
+  return new Promise((resolve13) => {
     (0, import_node_child_process.execFile)(binary, ["--version"], { timeout: timeoutMs, killSignal: "SIGKILL", env: { ...process.env, NO_COLOR: "1" } }, (err, stdout, stderr) => {
       if (err) {
         const e = err;
-        resolve12({ error: e.killed ? `no answer within ${timeoutMs} ms` : (stderr || e.message).trim().split("\n")[0] });
+        resolve13({ error: e.killed ? `no answer within ${timeoutMs} ms` : (stderr || e.message).trim().split("\n")[0] });
         return;
       }
       const m = /(\d+\.\d+\.\d+[\w.-]*)/.exec(stdout);
-      resolve12(m ? { version: m[1] } : { error: `unexpected output: ${stdout.trim().slice(0, 80)}` });
+      resolve13(m ? { version: m[1] } : { error: `unexpected output: ${stdout.trim().slice(0, 80)}` });
     });
   });
 }
 async function discoverCodex(env = process.env, opts = {}) {
   const seen = /* @__PURE__ */ new Map();
-  const pathDirs = (env.PATH ?? "").split(import_node_path6.delimiter).filter(Boolean);
+  const pathDirs = (env.PATH ?? "").split(import_node_path7.delimiter).filter(Boolean);
   const add = async (dir, source, onPath) => {
-    const p = (0, import_node_path6.join)(dir, "codex");
+    const p = (0, import_node_path7.join)(dir, "codex");
     if (!await isExecutable(p)) return;
     const real = await (0, import_promises6.realpath)(p).catch(() => p);
     const existing = seen.get(real);
@@ -61839,11 +62175,11 @@ async function discoverCodex(env = process.env, opts = {}) {
     })
   );
   const home2 = codexHome("user", env);
-  const configPath = (0, import_node_path6.join)(home2, "config.toml");
+  const configPath = (0, import_node_path7.join)(home2, "config.toml");
   const exists = async (p) => (0, import_promises6.access)(p).then(() => true, () => false);
   let profiles = [];
   try {
-    profiles = (await (0, import_promises6.readdir)(home2)).filter((f) => f.endsWith(".config.toml")).map((f) => (0, import_node_path6.join)(home2, f));
+    profiles = (await (0, import_promises6.readdir)(home2)).filter((f) => f.endsWith(".config.toml")).map((f) => (0, import_node_path7.join)(home2, f));
   } catch {
     profiles = [];
   }
@@ -62802,7 +63138,7 @@ var codexHarness = {
     createNormalizer: (opts) => new CodexNormalizer(opts)
   },
   lifecycle: {
-    userConfigPath: (env) => (0, import_node_path7.join)(codexHome("user", env), "config.toml"),
+    userConfigPath: (env) => (0, import_node_path8.join)(codexHome("user", env), "config.toml"),
     discover: async (env) => (await discoverCodex(env)).installs.map((i) => ({ path: i.path, version: i.version, source: i.source })),
     writeCiHome: (home2, otlpPort, opts) => writeCiCodexHome(home2, otlpPort, opts.includeSpans)
   }
@@ -62835,12 +63171,12 @@ function startBeaconCollector(opts) {
 
 // electron/endpoint/endpoint-config.ts
 var import_promises7 = require("node:fs/promises");
-var import_node_path9 = require("node:path");
+var import_node_path10 = require("node:path");
 
 // electron/shared/atomic-write.ts
 var import_node_crypto5 = require("node:crypto");
-var import_node_fs8 = require("node:fs");
-var import_node_path8 = require("node:path");
+var import_node_fs10 = require("node:fs");
+var import_node_path9 = require("node:path");
 var FileAccessError = class extends Error {
   constructor(message2, code) {
     super(message2);
@@ -62856,7 +63192,7 @@ function describe2(err) {
 async function readConfigFile(path) {
   let isSymlink = false;
   try {
-    isSymlink = (await import_node_fs8.promises.lstat(path)).isSymbolicLink();
+    isSymlink = (await import_node_fs10.promises.lstat(path)).isSymbolicLink();
   } catch (err) {
     const code = err.code;
     if (code === "ENOENT") return { path, realPath: path, isSymlink: false, text: null, bytes: null };
@@ -62866,10 +63202,10 @@ async function readConfigFile(path) {
   let realPath = path;
   if (isSymlink) {
     try {
-      realPath = await import_node_fs8.promises.realpath(path);
+      realPath = await import_node_fs10.promises.realpath(path);
     } catch (err) {
       if (err.code === "ENOENT") {
-        const target = await import_node_fs8.promises.readlink(path).catch(() => "?");
+        const target = await import_node_fs10.promises.readlink(path).catch(() => "?");
         throw new FileAccessError(`${path} is a symbolic link to ${target}, which does not exist; fix or remove the link first`, "dangling-link");
       }
       throw new FileAccessError(`cannot resolve the symbolic link ${path} (${describe2(err)})`, "io");
@@ -62878,9 +63214,9 @@ async function readConfigFile(path) {
   let bytes;
   let st;
   try {
-    st = await import_node_fs8.promises.stat(realPath);
+    st = await import_node_fs10.promises.stat(realPath);
     if (!st.isFile()) throw new FileAccessError(`${realPath} is not a regular file`, "not-a-file");
-    bytes = await import_node_fs8.promises.readFile(realPath);
+    bytes = await import_node_fs10.promises.readFile(realPath);
   } catch (err) {
     if (err instanceof FileAccessError) throw err;
     const code = err.code;
@@ -62896,36 +63232,36 @@ async function readConfigFile(path) {
   return { path, realPath, isSymlink, text, bytes, mode: st.mode & 4095, uid: st.uid, gid: st.gid, mtimeMs: st.mtimeMs };
 }
 async function assertWritable(path) {
-  const dir = (0, import_node_path8.dirname)(path);
-  const st = await import_node_fs8.promises.stat(path).catch(() => null);
+  const dir = (0, import_node_path9.dirname)(path);
+  const st = await import_node_fs10.promises.stat(path).catch(() => null);
   if (st && (st.mode & 146) === 0) {
     throw new FileAccessError(`${path} is read-only (mode ${(st.mode & 511).toString(8).padStart(4, "0")}); make it writable or edit it yourself, Beacon did not change it`, "read-only");
   }
-  const dst = await import_node_fs8.promises.stat(dir).catch((err) => {
+  const dst = await import_node_fs10.promises.stat(dir).catch((err) => {
     throw new FileAccessError(`cannot use directory ${dir} (${describe2(err)})`, err.code === "ENOENT" ? "not-found" : "io");
   });
   if ((dst.mode & 146) === 0) {
-    throw new FileAccessError(`directory ${dir} is read-only (mode ${(dst.mode & 511).toString(8).padStart(4, "0")}); Beacon did not change ${(0, import_node_path8.basename)(path)}`, "read-only");
+    throw new FileAccessError(`directory ${dir} is read-only (mode ${(dst.mode & 511).toString(8).padStart(4, "0")}); Beacon did not change ${(0, import_node_path9.basename)(path)}`, "read-only");
   }
   try {
-    await import_node_fs8.promises.access(dir, import_node_fs8.constants.W_OK | import_node_fs8.constants.X_OK);
-    if (st) await import_node_fs8.promises.access(path, import_node_fs8.constants.W_OK);
+    await import_node_fs10.promises.access(dir, import_node_fs10.constants.W_OK | import_node_fs10.constants.X_OK);
+    if (st) await import_node_fs10.promises.access(path, import_node_fs10.constants.W_OK);
   } catch {
     throw new FileAccessError(`cannot write ${st ? path : `to ${dir}`}: permission denied; Beacon did not change it`, "permission");
   }
 }
 async function writeFileAtomic(path, data, opts = {}) {
   await assertWritable(path);
-  const dir = (0, import_node_path8.dirname)(path);
-  const existing = await import_node_fs8.promises.stat(path).catch(() => null);
+  const dir = (0, import_node_path9.dirname)(path);
+  const existing = await import_node_fs10.promises.stat(path).catch(() => null);
   if (opts.expectCurrent !== void 0) await assertUnchanged(path, opts.expectCurrent);
   const mode = opts.mode ?? (existing ? existing.mode & 4095 : 384);
   const uid = opts.uid ?? existing?.uid;
   const gid = opts.gid ?? existing?.gid;
-  const tmp = (0, import_node_path8.join)(dir, `.${(0, import_node_path8.basename)(path)}.beacon-${process.pid}-${(0, import_node_crypto5.randomBytes)(4).toString("hex")}.tmp`);
+  const tmp = (0, import_node_path9.join)(dir, `.${(0, import_node_path9.basename)(path)}.beacon-${process.pid}-${(0, import_node_crypto5.randomBytes)(4).toString("hex")}.tmp`);
   let handle = null;
   try {
-    handle = await import_node_fs8.promises.open(tmp, "wx", 384);
+    handle = await import_node_fs10.promises.open(tmp, "wx", 384);
     await handle.writeFile(data);
     if (process.getuid?.() === 0 && uid !== void 0 && gid !== void 0) await handle.chown(uid, gid);
     await handle.chmod(mode);
@@ -62933,10 +63269,10 @@ async function writeFileAtomic(path, data, opts = {}) {
     await handle.close();
     handle = null;
     if (opts.expectCurrent !== void 0) await assertUnchanged(path, opts.expectCurrent);
-    await import_node_fs8.promises.rename(tmp, path);
+    await import_node_fs10.promises.rename(tmp, path);
   } catch (err) {
     if (handle) await handle.close().catch(() => void 0);
-    await import_node_fs8.promises.unlink(tmp).catch(() => void 0);
+    await import_node_fs10.promises.unlink(tmp).catch(() => void 0);
     if (err instanceof FileAccessError) throw err;
     const code = err.code;
     if (code === "EACCES" || code === "EPERM" || code === "EROFS") {
@@ -62949,11 +63285,11 @@ async function writeFileAtomic(path, data, opts = {}) {
 async function removeFileChecked(path, expectCurrent) {
   await assertWritable(path);
   if (expectCurrent !== void 0) await assertUnchanged(path, expectCurrent);
-  await import_node_fs8.promises.unlink(path);
-  await fsyncDir((0, import_node_path8.dirname)(path));
+  await import_node_fs10.promises.unlink(path);
+  await fsyncDir((0, import_node_path9.dirname)(path));
 }
 async function assertUnchanged(path, expected) {
-  const now = await import_node_fs8.promises.readFile(path).catch((err) => {
+  const now = await import_node_fs10.promises.readFile(path).catch((err) => {
     if (err.code === "ENOENT") return null;
     throw err;
   });
@@ -62961,7 +63297,7 @@ async function assertUnchanged(path, expected) {
   if (!same) throw new FileAccessError(`${path} changed while Beacon was editing it; nothing was written, run the command again`, "changed");
 }
 async function fsyncDir(dir) {
-  const dh = await import_node_fs8.promises.open(dir, "r").catch(() => null);
+  const dh = await import_node_fs10.promises.open(dir, "r").catch(() => null);
   if (!dh) return;
   await dh.sync().catch(() => void 0);
   await dh.close().catch(() => void 0);
@@ -63010,13 +63346,13 @@ async function readEndpointConfig(mode = "user", env = process.env) {
 }
 async function writeEndpointConfig(config, env = process.env) {
   const file = beaconPaths(config.mode, env).configFile;
-  await (0, import_promises7.mkdir)((0, import_node_path9.dirname)(file), { recursive: true, mode: config.mode === "system" ? 493 : 448 });
+  await (0, import_promises7.mkdir)((0, import_node_path10.dirname)(file), { recursive: true, mode: config.mode === "system" ? 493 : 448 });
   await writeFileAtomic(file, JSON.stringify(config, null, 2) + "\n", { mode: config.mode === "system" ? 420 : 384 });
   return file;
 }
 
 // electron/cli/options.ts
-var import_node_path10 = require("node:path");
+var import_node_path11 = require("node:path");
 function parsePort(value) {
   const n2 = Number(value);
   if (!/^\d+$/.test(value) || !Number.isInteger(n2) || n2 < 1 || n2 > 65535) {
@@ -63049,13 +63385,13 @@ function parseHarness(value) {
 var HARNESS_CHOICES = describeHarnesses();
 function parsePath(value) {
   if (value.trim() === "") throw new InvalidArgumentError("The path is empty.");
-  const abs = (0, import_node_path10.resolve)(value);
+  const abs = (0, import_node_path11.resolve)(value);
   if (/^\/(proc|sys)(\/|$)/.test(abs)) throw new InvalidArgumentError(`${abs} is on a kernel pseudo-filesystem; choose a real directory.`);
   return abs;
 }
 
 // electron/cli/commands/endpoint-lifecycle.ts
-var import_node_fs14 = require("node:fs");
+var import_node_fs16 = require("node:fs");
 
 // electron/endpoint/install-manifest.ts
 var import_promises8 = require("node:fs/promises");
@@ -63093,11 +63429,11 @@ async function removeManifest(path) {
 }
 
 // electron/endpoint/lifecycle-context.ts
-var import_node_path12 = require("node:path");
+var import_node_path13 = require("node:path");
 
 // electron/endpoint/services/service-manager.ts
 var import_promises9 = require("node:fs/promises");
-var import_node_path11 = require("node:path");
+var import_node_path12 = require("node:path");
 
 // electron/endpoint/services/unit-files.ts
 var LAUNCHD_LABEL = {
@@ -63175,9 +63511,9 @@ function serviceFile(kind, mode, env = process.env) {
   const home2 = env.HOME ?? "";
   const root = env.BEACON_SYSTEM_ROOT || "/";
   if (kind === "launchd") {
-    return mode === "system" ? (0, import_node_path11.join)(root, "Library/LaunchDaemons", `${LAUNCHD_LABEL.system}.plist`) : (0, import_node_path11.join)(home2, "Library/LaunchAgents", `${LAUNCHD_LABEL.user}.plist`);
+    return mode === "system" ? (0, import_node_path12.join)(root, "Library/LaunchDaemons", `${LAUNCHD_LABEL.system}.plist`) : (0, import_node_path12.join)(home2, "Library/LaunchAgents", `${LAUNCHD_LABEL.user}.plist`);
   }
-  return mode === "system" ? (0, import_node_path11.join)(root, "etc/systemd/system", SYSTEMD_UNIT) : (0, import_node_path11.join)(home2, ".config/systemd/user", SYSTEMD_UNIT);
+  return mode === "system" ? (0, import_node_path12.join)(root, "etc/systemd/system", SYSTEMD_UNIT) : (0, import_node_path12.join)(home2, ".config/systemd/user", SYSTEMD_UNIT);
 }
 function launchdDomain(mode, uid) {
   return mode === "system" ? "system" : `gui/${uid}`;
@@ -63201,7 +63537,7 @@ var ServiceManager = class {
   }
   async install(spec) {
     const file = serviceFile(this.kind, spec.mode, this.env);
-    await (0, import_promises9.mkdir)((0, import_node_path11.join)(file, ".."), { recursive: true });
+    await (0, import_promises9.mkdir)((0, import_node_path12.join)(file, ".."), { recursive: true });
     const text = this.kind === "launchd" ? launchdPlist(spec) : systemdUnit(spec);
     await writeFileAtomic(file, text, { mode: 420 });
     if (this.kind === "launchd") {
@@ -63249,17 +63585,17 @@ var ServiceManager = class {
 };
 
 // electron/endpoint/lifecycle-service-runner.ts
-var import_node_fs9 = require("node:fs");
+var import_node_fs11 = require("node:fs");
 
 // electron/endpoint/services/service-runner.ts
 var import_node_child_process2 = require("node:child_process");
 var systemRunner = {
   run(command, args) {
-    return new Promise((resolve12) => {
+    return new Promise((resolve13) => {
       (0, import_node_child_process2.execFile)(command, args, { timeout: 15e3 }, (err, stdout, stderr) => {
         const e = err;
         const code = e ? typeof e.code === "number" ? e.code : e.code === "ENOENT" ? 127 : 1 : 0;
-        resolve12({ code, stdout: String(stdout), stderr: e && e.code === "ENOENT" ? `${command}: not found` : String(stderr) });
+        resolve13({ code, stdout: String(stdout), stderr: e && e.code === "ENOENT" ? `${command}: not found` : String(stderr) });
       });
     });
   }
@@ -63269,7 +63605,7 @@ var systemRunner = {
 function recordingRunner(file) {
   return {
     async run(command, args) {
-      (0, import_node_fs9.appendFileSync)(file, JSON.stringify({ command, args }) + "\n");
+      (0, import_node_fs11.appendFileSync)(file, JSON.stringify({ command, args }) + "\n");
       if (command === "systemctl" && args.includes("is-active")) return { code: 0, stdout: "active\n", stderr: "" };
       if (command === "launchctl" && args[0] === "print") return { code: 0, stdout: "state = running\n", stderr: "" };
       return { code: 0, stdout: "", stderr: "" };
@@ -63299,7 +63635,7 @@ function lifecycleContext(mode, env = process.env, platform2 = process.platform)
     paths,
     codexHome: codexHome(mode, env),
     systemRoot: env.BEACON_SYSTEM_ROOT || "/",
-    collectorOutput: (0, import_node_path12.join)(paths.logDir, "collector.out.log")
+    collectorOutput: (0, import_node_path13.join)(paths.logDir, "collector.out.log")
   };
 }
 function requireSystemPrivileges(ctx, verb) {
@@ -63309,12 +63645,12 @@ function requireSystemPrivileges(ctx, verb) {
   throw new LifecycleError(`${verb} --system needs root: rerun with sudo, or leave out --system for the per-user install`);
 }
 function codexTargetFile(ctx, enforce = false) {
-  if (ctx.mode === "system" && enforce) return (0, import_node_path12.join)(ctx.codexHome, "requirements.toml");
-  return (0, import_node_path12.join)(ctx.codexHome, "config.toml");
+  if (ctx.mode === "system" && enforce) return (0, import_node_path13.join)(ctx.codexHome, "requirements.toml");
+  return (0, import_node_path13.join)(ctx.codexHome, "config.toml");
 }
 function systemCodexFiles(ctx) {
-  const dir = (0, import_node_path12.join)(ctx.systemRoot, "etc/codex");
-  return { requirements: (0, import_node_path12.join)(dir, "requirements.toml"), managed: (0, import_node_path12.join)(dir, "managed_config.toml"), config: (0, import_node_path12.join)(dir, "config.toml") };
+  const dir = (0, import_node_path13.join)(ctx.systemRoot, "etc/codex");
+  return { requirements: (0, import_node_path13.join)(dir, "requirements.toml"), managed: (0, import_node_path13.join)(dir, "managed_config.toml"), config: (0, import_node_path13.join)(dir, "config.toml") };
 }
 function serviceKindFor(ctx) {
   const forced = ctx.env.BEACON_SERVICE_KIND;
@@ -63330,8 +63666,8 @@ function serviceManagerFor(ctx) {
 var import_promises12 = require("node:fs/promises");
 
 // electron/codex/config-apply.ts
-var import_node_fs10 = require("node:fs");
-var import_node_path13 = require("node:path");
+var import_node_fs12 = require("node:fs");
+var import_node_path14 = require("node:path");
 
 // electron/codex/config-toml-parse.ts
 var toml = require_dist4();
@@ -64032,9 +64368,9 @@ function linesBefore(text, pos2, n2) {
   let nonBlank = 0;
   while (nonBlank < n2 && start > floor) {
     const prev = text.lastIndexOf("\n", start - 2);
-    const lineStart = Math.max(prev + 1, floor);
-    if (text.slice(lineStart, start).trim() !== "") nonBlank++;
-    start = lineStart;
+    const lineStart2 = Math.max(prev + 1, floor);
+    if (text.slice(lineStart2, start).trim() !== "") nonBlank++;
+    start = lineStart2;
   }
   return text.slice(start, pos2);
 }
@@ -64244,7 +64580,7 @@ async function applyUninstall(configPath, record, opts = {}) {
 async function listProfileConfigs(codexHome2) {
   let names;
   try {
-    names = await import_node_fs10.promises.readdir(codexHome2);
+    names = await import_node_fs12.promises.readdir(codexHome2);
   } catch (err) {
     if (err.code === "ENOENT") return [];
     throw err;
@@ -64253,20 +64589,20 @@ async function listProfileConfigs(codexHome2) {
   for (const n2 of names) {
     const m = /^(.+)\.config\.toml$/.exec(n2);
     if (!m || m[1].startsWith(".")) continue;
-    const path = (0, import_node_path13.join)(codexHome2, n2);
-    const st = await import_node_fs10.promises.stat(path).catch(() => null);
+    const path = (0, import_node_path14.join)(codexHome2, n2);
+    const st = await import_node_fs12.promises.stat(path).catch(() => null);
     if (st?.isFile()) out2.push({ name: m[1], path });
   }
   return out2.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
 // electron/endpoint/lifecycle-collector.ts
-var import_node_path15 = require("node:path");
+var import_node_path16 = require("node:path");
 
 // electron/endpoint/collector-process.ts
 var import_node_child_process3 = require("node:child_process");
-var import_node_fs11 = require("node:fs");
-var import_node_path14 = require("node:path");
+var import_node_fs13 = require("node:fs");
+var import_node_path15 = require("node:path");
 
 // electron/endpoint/collector-runtime-flags.ts
 var COLLECTOR_NODE_FLAGS = Object.freeze(["--max-semi-space-size=4"]);
@@ -64274,8 +64610,8 @@ var COLLECTOR_NODE_FLAGS = Object.freeze(["--max-semi-space-size=4"]);
 // electron/endpoint/collector-process.ts
 function cliEntry() {
   if (true) return __filename;
-  const candidates = [(0, import_node_path14.join)(__dirname, "../cli/index.js"), (0, import_node_path14.resolve)(__dirname, "../../out/electron/cli/index.js"), (0, import_node_path14.resolve)(__dirname, "../../../out/electron/cli/index.js")];
-  for (const c of candidates) if ((0, import_node_fs11.existsSync)(c)) return c;
+  const candidates = [(0, import_node_path15.join)(__dirname, "../cli/index.js"), (0, import_node_path15.resolve)(__dirname, "../../out/electron/cli/index.js"), (0, import_node_path15.resolve)(__dirname, "../../../out/electron/cli/index.js")];
+  for (const c of candidates) if ((0, import_node_fs13.existsSync)(c)) return c;
   throw new Error(`cannot find the compiled beacon CLI (looked in ${candidates.join(", ")}); run \`npm run build\``);
 }
 async function waitForCollector(port, timeoutMs, expectPid, opts = {}) {
@@ -64292,13 +64628,13 @@ async function waitForCollector(port, timeoutMs, expectPid, opts = {}) {
 function collectorStartupError(outputFile, offset2) {
   let text;
   try {
-    const fd = (0, import_node_fs11.openSync)(outputFile, "r");
+    const fd = (0, import_node_fs13.openSync)(outputFile, "r");
     try {
       const buf = Buffer.alloc(64 * 1024);
-      const n2 = (0, import_node_fs11.readSync)(fd, buf, 0, buf.length, offset2);
+      const n2 = (0, import_node_fs13.readSync)(fd, buf, 0, buf.length, offset2);
       text = buf.subarray(0, n2).toString("utf8");
     } finally {
-      (0, import_node_fs11.closeSync)(fd);
+      (0, import_node_fs13.closeSync)(fd);
     }
   } catch {
     return void 0;
@@ -64315,17 +64651,17 @@ async function spawnDetachedCollector(opts) {
   let fd;
   let offset2 = 0;
   try {
-    (0, import_node_fs11.mkdirSync)((0, import_node_path14.dirname)(opts.outputFile), { recursive: true, mode: 448 });
-    offset2 = (0, import_node_fs11.existsSync)(opts.outputFile) ? (0, import_node_fs11.statSync)(opts.outputFile).size : 0;
-    fd = (0, import_node_fs11.openSync)(opts.outputFile, "a", 384);
+    (0, import_node_fs13.mkdirSync)((0, import_node_path15.dirname)(opts.outputFile), { recursive: true, mode: 448 });
+    offset2 = (0, import_node_fs13.existsSync)(opts.outputFile) ? (0, import_node_fs13.statSync)(opts.outputFile).size : 0;
+    fd = (0, import_node_fs13.openSync)(opts.outputFile, "a", 384);
   } catch (err) {
     const e = err;
-    throw new Error(`cannot write the collector's output file ${opts.outputFile} (${e.code === "EACCES" || e.code === "EPERM" ? "permission denied" : e.code ?? e.message}); fix the permissions of ${(0, import_node_path14.dirname)(opts.outputFile)}`);
+    throw new Error(`cannot write the collector's output file ${opts.outputFile} (${e.code === "EACCES" || e.code === "EPERM" ? "permission denied" : e.code ?? e.message}); fix the permissions of ${(0, import_node_path15.dirname)(opts.outputFile)}`);
   }
   const env = { ...opts.env ?? process.env };
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = "1";
   const child = (0, import_node_child_process3.spawn)(process.execPath, args, { detached: true, stdio: ["ignore", fd, fd], env });
-  (0, import_node_fs11.closeSync)(fd);
+  (0, import_node_fs13.closeSync)(fd);
   const pid = child.pid;
   let exited;
   child.on("exit", (code, signal) => {
@@ -64351,7 +64687,7 @@ async function spawnDetachedCollector(opts) {
 async function ensureCollector(opts) {
   const probe = await probeCollector(opts.port);
   if (probe.kind === "beacon") {
-    if ((0, import_node_path14.resolve)(probe.health.log_path) === (0, import_node_path14.resolve)(opts.logPath)) return { action: "already-running", health: probe.health };
+    if ((0, import_node_path15.resolve)(probe.health.log_path) === (0, import_node_path15.resolve)(opts.logPath)) return { action: "already-running", health: probe.health };
     return {
       action: "conflict",
       health: probe.health,
@@ -64399,7 +64735,7 @@ async function stopRecordedCollector(record, timeoutMs = 1e4) {
   if (probe.kind === "none") return { kind: "not-running" };
   if (probe.kind === "other") return { kind: "not-ours", message: `port ${record.port} is now held by another program (${probe.detail}); left alone` };
   const h = probe.health;
-  if (h.pid !== record.pid || (0, import_node_path15.resolve)(h.log_path) !== (0, import_node_path15.resolve)(record.log_path)) {
+  if (h.pid !== record.pid || (0, import_node_path16.resolve)(h.log_path) !== (0, import_node_path16.resolve)(record.log_path)) {
     return { kind: "not-ours", message: `the collector on port ${record.port} (pid ${h.pid}, writing ${h.log_path}) is not the one install started (pid ${record.pid}); left running` };
   }
   try {
@@ -64414,7 +64750,7 @@ async function stopRecordedCollector(record, timeoutMs = 1e4) {
 function collectorSettingsDiff(h, want, says = "config.json says") {
   const out2 = [];
   if (h.port !== void 0 && h.port !== want.port) out2.push(`port ${h.port}, ${says} ${want.port}`);
-  if ((0, import_node_path15.resolve)(h.log_path) !== (0, import_node_path15.resolve)(want.runtime_log)) out2.push(`log ${h.log_path}, ${says} ${want.runtime_log}`);
+  if ((0, import_node_path16.resolve)(h.log_path) !== (0, import_node_path16.resolve)(want.runtime_log)) out2.push(`log ${h.log_path}, ${says} ${want.runtime_log}`);
   if (h.content !== want.content) out2.push(`content ${h.content}, ${says} ${want.content}`);
   if (!!h.include_spans !== want.include_codex_spans) out2.push(`spans ${h.include_spans ? "kept" : "dropped"}, ${says} ${want.include_codex_spans ? "kept" : "dropped"}`);
   return out2;
@@ -64422,8 +64758,8 @@ function collectorSettingsDiff(h, want, says = "config.json says") {
 function managedBy(h, manifest) {
   if (!manifest) return null;
   const c = manifest.collector;
-  if (c && c.pid === h.pid && (0, import_node_path15.resolve)(c.log_path) === (0, import_node_path15.resolve)(h.log_path)) return "detached";
-  if (manifest.service && (0, import_node_path15.resolve)(manifest.runtime_log) === (0, import_node_path15.resolve)(h.log_path)) return "service";
+  if (c && c.pid === h.pid && (0, import_node_path16.resolve)(c.log_path) === (0, import_node_path16.resolve)(h.log_path)) return "detached";
+  if (manifest.service && (0, import_node_path16.resolve)(manifest.runtime_log) === (0, import_node_path16.resolve)(h.log_path)) return "service";
   return null;
 }
 async function reconcileCollector(ctx, want, previous, startedBy) {
@@ -64433,7 +64769,7 @@ async function reconcileCollector(ctx, want, previous, startedBy) {
   let why = [];
   if (previous) {
     const probe = await probeCollector(previous.port);
-    if (probe.kind === "beacon" && probe.health.pid === previous.pid && (0, import_node_path15.resolve)(probe.health.log_path) === (0, import_node_path15.resolve)(previous.log_path)) {
+    if (probe.kind === "beacon" && probe.health.pid === previous.pid && (0, import_node_path16.resolve)(probe.health.log_path) === (0, import_node_path16.resolve)(previous.log_path)) {
       why = collectorSettingsDiff(probe.health, wanted);
       if (why.length > 0) {
         const stop = await stopRecordedCollector(previous);
@@ -64478,20 +64814,20 @@ function restartAdvice(h, mode, platform2 = process.platform) {
 }
 
 // electron/endpoint/lifecycle-files.ts
-var import_node_fs12 = require("node:fs");
+var import_node_fs14 = require("node:fs");
 var import_promises10 = require("node:fs/promises");
-var import_node_path16 = require("node:path");
+var import_node_path17 = require("node:path");
 async function makeDirs(dir, mode) {
-  const target = (0, import_node_path16.resolve)(dir);
+  const target = (0, import_node_path17.resolve)(dir);
   const missing = [];
-  for (let d = target; ; d = (0, import_node_path16.dirname)(d)) {
+  for (let d = target; ; d = (0, import_node_path17.dirname)(d)) {
     const st = await (0, import_promises10.stat)(d).catch(() => null);
     if (st) {
       if (!st.isDirectory()) throw new Error(`${d} exists and is not a directory`);
       break;
     }
     missing.push(d);
-    if ((0, import_node_path16.dirname)(d) === d) break;
+    if ((0, import_node_path17.dirname)(d) === d) break;
   }
   missing.reverse();
   for (const d of missing) {
@@ -64504,10 +64840,10 @@ async function makeDirs(dir, mode) {
 }
 async function missingDirs(dir) {
   const out2 = [];
-  for (let d = (0, import_node_path16.resolve)(dir); ; d = (0, import_node_path16.dirname)(d)) {
+  for (let d = (0, import_node_path17.resolve)(dir); ; d = (0, import_node_path17.dirname)(d)) {
     if (await (0, import_promises10.stat)(d).then(() => true, () => false)) break;
     out2.push(d);
-    if ((0, import_node_path16.dirname)(d) === d) break;
+    if ((0, import_node_path17.dirname)(d) === d) break;
   }
   return out2.reverse();
 }
@@ -64567,16 +64903,16 @@ function otelDiff(before, after) {
   return lines.join("\n");
 }
 async function logWriteProblem(logPath) {
-  const dir = (0, import_node_path16.dirname)(logPath);
+  const dir = (0, import_node_path17.dirname)(logPath);
   const dst = await (0, import_promises10.stat)(dir).catch(() => null);
   if (!dst) return null;
   const octal2 = (m) => (m & 511).toString(8).padStart(4, "0");
   const fix = `fix it (e.g. \`chmod u+rwx ${dir}\`) and run install again`;
   if (!dst.isDirectory()) return `the log directory ${dir} is not a directory; move it away and run install again`;
   if ((dst.mode & 146) === 0) return `the log directory ${dir} is read-only (mode ${octal2(dst.mode)}), so no collector could write ${logPath}; ${fix}`;
-  if (!await (0, import_promises10.access)(dir, import_node_fs12.constants.W_OK | import_node_fs12.constants.X_OK).then(() => true, () => false)) return `the log directory ${dir} is not writable for this user (mode ${octal2(dst.mode)}); ${fix}`;
+  if (!await (0, import_promises10.access)(dir, import_node_fs14.constants.W_OK | import_node_fs14.constants.X_OK).then(() => true, () => false)) return `the log directory ${dir} is not writable for this user (mode ${octal2(dst.mode)}); ${fix}`;
   const fst = await (0, import_promises10.stat)(logPath).catch(() => null);
-  if (fst && (!fst.isFile() || (fst.mode & 146) === 0 || !await (0, import_promises10.access)(logPath, import_node_fs12.constants.W_OK).then(() => true, () => false))) {
+  if (fst && (!fst.isFile() || (fst.mode & 146) === 0 || !await (0, import_promises10.access)(logPath, import_node_fs14.constants.W_OK).then(() => true, () => false))) {
     return `the runtime log ${logPath} is ${fst.isFile() ? `not writable (mode ${octal2(fst.mode)})` : "not a regular file"}; fix it (e.g. \`chmod u+rw ${logPath}\`) and run install again`;
   }
   return null;
@@ -64670,8 +65006,8 @@ var InstallUndo = class {
 };
 
 // electron/endpoint/lifecycle-service-install.ts
-var import_node_path17 = require("node:path");
-var import_node_fs13 = require("node:fs");
+var import_node_path18 = require("node:path");
+var import_node_fs15 = require("node:fs");
 function serviceProgram(ctx) {
   const args = [process.execPath, ...COLLECTOR_NODE_FLAGS, cliEntry(), "endpoint", "run"];
   if (ctx.mode === "system") args.push("--system");
@@ -64694,7 +65030,7 @@ async function installService(ctx, manifest, previousService, start, undo, steps
   if (!sm || !kind) throw new ServiceInstallError(`no supported service manager on ${ctx.platform}; install without --service (a background collector is started instead)`);
   const spec = serviceSpec(ctx);
   const file = serviceFile(kind, ctx.mode, ctx.env);
-  undo.createdDirs(await makeDirs((0, import_node_path17.dirname)(file), 493));
+  undo.createdDirs(await makeDirs((0, import_node_path18.dirname)(file), 493));
   await undo.remember(file);
   if (!start) {
     await writeFileAtomic(file, kind === "launchd" ? launchdPlist(spec) : systemdUnit(spec), { mode: 420 });
@@ -64704,7 +65040,7 @@ async function installService(ctx, manifest, previousService, start, undo, steps
   }
   const offset2 = (() => {
     try {
-      return (0, import_node_fs13.statSync)(ctx.collectorOutput).size;
+      return (0, import_node_fs15.statSync)(ctx.collectorOutput).size;
     } catch {
       return 0;
     }
@@ -65105,7 +65441,7 @@ async function repairService(ctx, manifest, report, failStep) {
 
 // electron/endpoint/lifecycle-uninstall.ts
 var import_promises14 = require("node:fs/promises");
-var import_node_path18 = require("node:path");
+var import_node_path19 = require("node:path");
 async function runUninstall(opts) {
   const ctx = lifecycleContext(opts.mode, opts.env ?? process.env);
   requireSystemPrivileges(ctx, "uninstall");
@@ -65184,7 +65520,7 @@ async function runUninstall(opts) {
         leave(f, err.message);
       }
     }
-    if (removed > 0) report.done.push(`removed ${removed} log file(s) (runtime log, archives, lock, health, collector output) from ${(0, import_node_path18.join)(manifest.runtime_log, "..")}`);
+    if (removed > 0) report.done.push(`removed ${removed} log file(s) (runtime log, archives, lock, health, collector output) from ${(0, import_node_path19.join)(manifest.runtime_log, "..")}`);
   } else {
     report.notes.push(`kept the runtime log ${manifest.runtime_log} and its archives, as asked`);
   }
@@ -65227,7 +65563,7 @@ function formatInstall(r) {
     if (r.rollback_problems?.length) {
       L.push("Install was rolled back, but these could not be undone:");
       for (const p of r.rollback_problems) L.push(`  LEFT ${p}`);
-      if ((0, import_node_fs14.existsSync)(r.manifest)) L.push(`Install manifest: ${r.manifest} (\`beacon endpoint uninstall\` removes what is left)`);
+      if ((0, import_node_fs16.existsSync)(r.manifest)) L.push(`Install manifest: ${r.manifest} (\`beacon endpoint uninstall\` removes what is left)`);
     } else if (r.steps.some((s) => s.status === "rolled-back")) L.push("Nothing was changed: every step above was undone.");
     else L.push("Nothing was changed.");
   } else {
@@ -65340,7 +65676,7 @@ function registerEndpointRun(_program, endpoint) {
 `
       );
     }
-    await new Promise((resolve12) => {
+    await new Promise((resolve13) => {
       let stopping = false;
       const stop = (signal) => {
         if (stopping) return;
@@ -65352,12 +65688,12 @@ received ${signal}: flushing and stopping...
           const s = collector.pipeline.stats;
           if (!flags.json) process.stdout.write(`stopped; ${s.eventsWritten} event(s) written this run
 `);
-          resolve12();
+          resolve13();
         }).catch((err) => {
           process.stderr.write(`beacon: error while stopping: ${err.message}
 `);
           process.exitCode = 1;
-          resolve12();
+          resolve13();
         });
       };
       process.once("SIGINT", () => stop("SIGINT"));
@@ -65800,12 +66136,16 @@ var EventIndex = class {
 };
 
 // electron/log/log-tail.ts
-var import_node_fs15 = require("node:fs");
+var import_node_fs17 = require("node:fs");
 var import_promises15 = require("node:fs/promises");
-var import_node_path19 = require("node:path");
+var import_node_path20 = require("node:path");
 
 // electron/log/reader-lines.ts
 var NEWLINE = 10;
+function completeLines(text) {
+  const end = text.lastIndexOf("\n");
+  return end < 0 ? [] : text.slice(0, end).split("\n");
+}
 var LineSplitter = class {
   pending = null;
   /** Feed a chunk; returns the complete lines it finished (without the newline). */
@@ -65823,12 +66163,6 @@ var LineSplitter = class {
   /** Bytes held back because no newline has arrived yet. */
   get pendingBytes() {
     return this.pending ? this.pending.length : 0;
-  }
-  /** Give up the unterminated remainder (end of a rotated file) and forget it. */
-  flush() {
-    const rest = this.pending;
-    this.pending = null;
-    return rest && rest.length > 0 ? rest.toString("utf8") : null;
   }
   reset() {
     this.pending = null;
@@ -65858,7 +66192,13 @@ function parseEventLine(line) {
 // electron/log/log-tail.ts
 var DEFAULT_POLL_INTERVAL_MS = 1e4;
 var READ_CHUNK = 1 << 20;
+var REREAD_LIMIT = 4 << 20;
 async function drainFile(file, onLines, buffer = Buffer.allocUnsafe(READ_CHUNK)) {
+  const pending = file.splitter.pendingBytes;
+  if (pending > 0 && pending <= REREAD_LIMIT) {
+    file.offset -= pending;
+    file.splitter.reset();
+  }
   for (; ; ) {
     const { bytesRead } = await file.handle.read(buffer, 0, buffer.length, file.offset);
     if (bytesRead === 0) return;
@@ -65866,6 +66206,9 @@ async function drainFile(file, onLines, buffer = Buffer.allocUnsafe(READ_CHUNK))
     const lines = file.splitter.push(buffer.subarray(0, bytesRead));
     if (lines.length) onLines(lines);
   }
+}
+function lineStart(file) {
+  return file.offset - file.splitter.pendingBytes;
 }
 async function openLogFile(path) {
   let handle;
@@ -65881,8 +66224,8 @@ async function openLogFile(path) {
 var LogTail = class {
   constructor(opts) {
     this.opts = opts;
-    this.dir = (0, import_node_path19.dirname)(opts.path);
-    this.name = (0, import_node_path19.basename)(opts.path);
+    this.dir = (0, import_node_path20.dirname)(opts.path);
+    this.name = (0, import_node_path20.basename)(opts.path);
   }
   opts;
   file = null;
@@ -65950,7 +66293,7 @@ var LogTail = class {
   startWatcher() {
     if (this.closed || this.watcher) return;
     try {
-      const w = (0, import_node_fs15.watch)(this.dir, { persistent: false }, (_type, filename) => {
+      const w = (0, import_node_fs17.watch)(this.dir, { persistent: false }, (_type, filename) => {
         const f = filename ? String(filename) : null;
         if (f === null || f === this.name) void this.check();
         else this.opts.onSiblingChange?.(f);
@@ -65976,17 +66319,18 @@ var LogTail = class {
     if (f) {
       if (!st || st.ino !== f.ino || st.dev !== f.dev) {
         await drainFile(f, this.opts.onLines, this.buffer);
-        const rest = f.splitter.flush();
-        if (rest !== null) this.opts.onLines([rest]);
+        const torn = f.splitter.pendingBytes;
+        f.splitter.reset();
+        if (torn > 0) this.opts.onTornTail?.(torn);
         this.file = null;
         await f.handle.close().catch(() => void 0);
-      } else if (st.size < f.offset) {
+      } else if (st.size < lineStart(f)) {
         f.offset = 0;
         f.splitter.reset();
         await drainFile(f, this.opts.onLines, this.buffer);
         return;
       } else {
-        if (st.size > f.offset) await drainFile(f, this.opts.onLines, this.buffer);
+        if (st.size !== f.offset) await drainFile(f, this.opts.onLines, this.buffer);
         return;
       }
     }
@@ -66041,6 +66385,9 @@ var LogReader = class _LogReader {
       pollIntervalMs: opts.pollIntervalMs,
       onLines: (lines) => reader.ingest(lines, true),
       onSiblingChange: (name) => reader.emitSibling(name),
+      onTornTail: () => {
+        reader.skipped++;
+      },
       onError: (err) => {
         reader.error = describe3(err, opts.logPath);
       }
@@ -66099,8 +66446,7 @@ var LogReader = class _LogReader {
         if (!file) continue;
         if (current && file.dev === current.dev && file.ino === current.ino) continue;
         await drainFile(file, (lines) => this.ingest(lines, false));
-        const rest = file.splitter.flush();
-        if (rest !== null) this.ingest([rest], false);
+        if (file.splitter.pendingBytes > 0) this.skipped++;
       } catch (err) {
         this.error = describe3(err, p);
       } finally {
@@ -66147,7 +66493,7 @@ function describe3(err, path) {
 var import_node_http2 = require("node:http");
 var import_promises17 = require("node:fs/promises");
 var import_node_os5 = require("node:os");
-var import_node_path20 = require("node:path");
+var import_node_path21 = require("node:path");
 var PROBE_TIMEOUT_MS = 1500;
 var INJECTED_TIMEOUT_MS = 2e3;
 var MAX_HEALTH_FILE_BYTES = 64 * 1024;
@@ -66250,7 +66596,8 @@ async function readWriteHealth(file) {
       pid,
       running,
       updated_at: typeof v.updatedAt === "string" && Number.isFinite(Date.parse(v.updatedAt)) ? v.updatedAt : updated,
-      file
+      file,
+      rotation: rotationProblem(v.rotation)
     };
   } catch (err) {
     const code = err.code;
@@ -66260,6 +66607,11 @@ async function readWriteHealth(file) {
     return unknown(`Cannot read collector health file: ${message(err)}`, updated);
   }
 }
+function rotationProblem(v) {
+  const r = rotationOf(v);
+  return r ? { reason: r.reason, since: r.since, log_bytes: r.logBytes, limit_bytes: r.limitBytes } : null;
+}
+var mib = (bytes) => `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
 var HealthMonitor = class {
   constructor(src) {
     this.src = src;
@@ -66289,6 +66641,7 @@ var HealthMonitor = class {
     const worse = (s) => {
       if (s === "down" || s === "degraded" && status === "ok") status = s;
     };
+    const rotation = write2.running !== false ? write2.rotation : null;
     if (write2.state === "unavailable" && write2.running !== false) {
       problems.push(`The collector cannot write the runtime log${write2.reason ? `: ${write2.reason}` : ""}`);
       worse("down");
@@ -66296,13 +66649,17 @@ var HealthMonitor = class {
       problems.push(`No collector is writing this log (the last one, pid ${write2.pid ?? "?"}, has stopped)`);
       worse("degraded");
     }
+    if (rotation) {
+      problems.push(`The collector cannot rotate the runtime log (${rotation.reason}): it has grown to ${mib(rotation.log_bytes)}, over its ${mib(rotation.limit_bytes)} limit; Beacon retries on its own once the log directory is writable`);
+      worse("down");
+    }
     if (collector.state === "down") {
       problems.push(collector.detail ?? `The collector is not running at ${collector.url}`);
       worse("down");
     } else if (collector.state === "foreign") {
       problems.push(collector.detail ?? `Something else answers at ${collector.url}`);
       worse("degraded");
-    } else if (collector.state === "up" && collector.info?.log_path && (0, import_node_path20.resolve)(collector.info.log_path) !== (0, import_node_path20.resolve)(src.logPath)) {
+    } else if (collector.state === "up" && collector.info?.log_path && (0, import_node_path21.resolve)(collector.info.log_path) !== (0, import_node_path21.resolve)(src.logPath)) {
       problems.push(`The collector writes ${collector.info.log_path}, but this dashboard reads ${src.logPath}`);
       worse("degraded");
     }
@@ -66350,7 +66707,7 @@ var HealthMonitor = class {
    * moves on every event or tick (last event, counters, timestamps): clients see those anyway.
    */
   static changeKey(h) {
-    return JSON.stringify([h.status, h.problems, h.collector, h.write.state, h.write.reason, h.write.pid, h.write.running, h.codex, h.log_source_warning, h.dashboard.log_error]);
+    return JSON.stringify([h.status, h.problems, h.collector, h.write.state, h.write.reason, h.write.pid, h.write.running, h.write.rotation?.reason, h.codex, h.log_source_warning, h.dashboard.log_error]);
   }
 };
 
@@ -66507,8 +66864,8 @@ var SECURITY_HEADERS = {
 };
 
 // electron/dashboard/static.ts
-var import_node_fs16 = require("node:fs");
-var import_node_path21 = require("node:path");
+var import_node_fs18 = require("node:fs");
+var import_node_path22 = require("node:path");
 var import_static = __toESM(require_static());
 function page(title, body) {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title></head><body><h1>${title}</h1>${body}</body></html>
@@ -66523,7 +66880,7 @@ var NOT_BUILT_PAGE = page(
   "<p>The dashboard API is running, but the web interface has not been built. Run <code>npm run build</code> and restart the dashboard.</p><p>The API is available under <code>/api/</code> (for example <code>/api/health</code>).</p>"
 );
 function rendererBuilt(staticDir) {
-  return !!staticDir && (0, import_node_fs16.existsSync)((0, import_node_path21.join)(staticDir, "index.html"));
+  return !!staticDir && (0, import_node_fs18.existsSync)((0, import_node_path22.join)(staticDir, "index.html"));
 }
 async function registerStatic(app, staticDir) {
   if (rendererBuilt(staticDir)) {
@@ -66541,7 +66898,7 @@ async function registerStatic(app, staticDir) {
 }
 
 // electron/dashboard/stream.ts
-var import_node_path22 = require("node:path");
+var import_node_path23 = require("node:path");
 var TICK_MS = 1e4;
 var MAX_BACKLOG_BYTES = 8 * 1024 * 1024;
 var MAX_REPLAY = 2e3;
@@ -66559,7 +66916,7 @@ var StreamHub = class {
     this.health = health;
     this.version = version;
     this.unsubscribe.push(reader.subscribe((records) => this.broadcastEvents(records)));
-    const healthName = (0, import_node_path22.basename)(health.healthFile);
+    const healthName = (0, import_node_path23.basename)(health.healthFile);
     this.unsubscribe.push(
       reader.onSiblingChange((name) => {
         if (name === healthName) this.scheduleHealthCheck();
@@ -66805,11 +67162,11 @@ function unauthorized(reply, isApi) {
 }
 
 // electron/dashboard/renderer-dir.ts
-var import_node_fs17 = require("node:fs");
-var import_node_path23 = require("node:path");
+var import_node_fs19 = require("node:fs");
+var import_node_path24 = require("node:path");
 function rendererDir() {
-  const candidates = [(0, import_node_path23.resolve)(__dirname, "../../renderer"), (0, import_node_path23.resolve)(__dirname, "../../out/renderer")];
-  return candidates.find((c) => (0, import_node_fs17.existsSync)((0, import_node_path23.resolve)(c, "index.html")));
+  const candidates = [(0, import_node_path24.resolve)(__dirname, "../../renderer"), (0, import_node_path24.resolve)(__dirname, "../../out/renderer")];
+  return candidates.find((c) => (0, import_node_fs19.existsSync)((0, import_node_path24.resolve)(c, "index.html")));
 }
 
 // electron/endpoint/status.ts
@@ -66874,9 +67231,9 @@ async function linuxProcesses() {
   return out2;
 }
 function psProcesses() {
-  return new Promise((resolve12) => {
+  return new Promise((resolve13) => {
     (0, import_node_child_process4.execFile)("ps", ["-axo", "pid=,lstart=,command="], { timeout: 5e3, maxBuffer: 8 * 1024 * 1024 }, (err, stdout) => {
-      if (err) return resolve12([]);
+      if (err) return resolve13([]);
       const out2 = [];
       for (const line of String(stdout).split("\n")) {
         const m = /^\s*(\d+)\s+(\w{3}\s+\w{3}\s+\d+\s+[\d:]+\s+\d{4})\s+(.*)$/.exec(line);
@@ -66884,7 +67241,7 @@ function psProcesses() {
         const t = Date.parse(m[2]);
         out2.push({ pid: Number(m[1]), command: m[3], startedAtMs: Number.isFinite(t) ? t : void 0 });
       }
-      resolve12(out2);
+      resolve13(out2);
     });
   });
 }
@@ -66897,7 +67254,7 @@ function listCodexAppServers(platform2 = process.platform) {
 
 // electron/endpoint/log-source.ts
 var import_promises19 = require("node:fs/promises");
-var import_node_path24 = require("node:path");
+var import_node_path25 = require("node:path");
 function resolveLogSource(input) {
   const out2 = { expected_log: input.expectedLog, expected_mode: input.mode, codex_port: input.codexPort, live_log: null };
   if (input.probe.kind !== "beacon") return out2;
@@ -66905,7 +67262,7 @@ function resolveLogSource(input) {
   out2.live_log = h.log_path;
   out2.live_mode = h.mode;
   out2.live_pid = h.pid;
-  if ((0, import_node_path24.resolve)(h.log_path) === (0, import_node_path24.resolve)(input.expectedLog)) return out2;
+  if ((0, import_node_path25.resolve)(h.log_path) === (0, import_node_path25.resolve)(input.expectedLog)) return out2;
   const who = `the ${h.mode}-mode collector on 127.0.0.1:${h.port ?? input.codexPort} (pid ${h.pid})`;
   out2.warning = `Codex's events go to ${who}, which writes ${h.log_path}; the ${input.mode}-mode log ${input.expectedLog} receives nothing. Look in ${h.log_path} for Codex events.`;
   if (input.mode === "user" && h.mode === "system") {
@@ -66958,6 +67315,7 @@ function formatAge(seconds) {
 }
 
 // electron/endpoint/status-checks.ts
+var import_node_path26 = require("node:path");
 function problemCheck(p, fixable, installCmd) {
   if (p.severity === "info") return null;
   const status = p.severity === "error" && !p.code.startsWith("metrics-") ? "fail" : "warn";
@@ -66988,6 +67346,12 @@ function deriveChecks(s, manifest) {
     checks.push({ id: "collector", status: "fail", message: `no collector answers on 127.0.0.1:${c.port}: Codex events are lost`, action: s.install.installed ? repairCmd : installCmd, fix: "start-collector" });
   } else {
     checks.push({ id: "collector", status: "fail", message: `port ${c.port} on 127.0.0.1 is held by another program (${c.detail}), not a Beacon collector`, action: `free the port, or reinstall on another one: ${installCmd} --otlp-http-port <port>` });
+  }
+  const rot = s.log.rotation;
+  if (rot) {
+    const log = s.log.live_log ?? s.config.runtime_log;
+    const mib2 = (n2) => `${Math.round(n2 / (1024 * 1024))} MiB`;
+    checks.push({ id: "log_rotation", status: "fail", message: `the collector cannot rotate ${log} (${rot.reason}, since ${rot.since}): it has grown to ${mib2(rot.log_bytes)}, its limit is ${mib2(rot.limit_bytes)}`, action: `make ${(0, import_node_path26.dirname)(log)} writable by the collector again; it retries on its own` });
   }
   const mismatch = c.state === "up" ? c.settings_mismatch ?? [] : [];
   if (mismatch.length) {
@@ -67216,7 +67580,7 @@ async function computeStatus(opts = {}) {
     config: { path: ctx.paths.configFile, exists: configExists, error: configError ?? manifestError, otlp_http_port: port, runtime_log: expectedLog, content: config.content, include_codex_spans: config.include_codex_spans },
     collector,
     service,
-    log: { ...source, exists: !!logStat, size_bytes: logStat?.size, write_status: health?.running ? health.status : void 0, write_reason: health?.running ? health.reason : void 0 },
+    log: { ...source, exists: !!logStat, size_bytes: logStat?.size, write_status: health?.running ? health.status : void 0, write_reason: health?.running ? health.reason : void 0, rotation: health?.running ? rotationProblem2(health.rotation) : void 0 },
     last_event: last,
     codex,
     environment,
@@ -67226,6 +67590,9 @@ async function computeStatus(opts = {}) {
   status.checks = deriveChecks(status, manifest);
   status.verdict = verdictOf(status);
   return status;
+}
+function rotationProblem2(r) {
+  return r ? { reason: r.reason, since: r.since, log_bytes: r.logBytes, limit_bytes: r.limitBytes } : void 0;
 }
 function formatStatus(s) {
   const L = [];
@@ -67338,8 +67705,8 @@ function registerEndpointDashboard(_program, endpoint) {
       process.stdout.write("  Ctrl-C to stop\n");
     }
     if (flags.open) openInBrowser(dashboard.url);
-    await new Promise((resolve12) => {
-      const stop = () => void dashboard.close().then(resolve12, resolve12);
+    await new Promise((resolve13) => {
+      const stop = () => void dashboard.close().then(resolve13, resolve13);
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
     });
@@ -67347,60 +67714,60 @@ function registerEndpointDashboard(_program, endpoint) {
 }
 
 // electron/cli/commands/ci.ts
-var import_node_path27 = require("node:path");
+var import_node_path29 = require("node:path");
 
 // electron/ci/session-start.ts
-var import_node_fs23 = require("node:fs");
-var import_node_path26 = require("node:path");
+var import_node_fs25 = require("node:fs");
+var import_node_path28 = require("node:path");
 
 // electron/ci/ci-paths.ts
-var import_node_fs18 = require("node:fs");
+var import_node_fs20 = require("node:fs");
 var import_node_os6 = require("node:os");
-var import_node_path25 = require("node:path");
+var import_node_path27 = require("node:path");
 function ciPathsIn(runDir) {
-  const dir = (0, import_node_path25.resolve)(runDir);
+  const dir = (0, import_node_path27.resolve)(runDir);
   return {
     runDir: dir,
-    statePath: (0, import_node_path25.join)(dir, "state.json"),
-    codexHome: (0, import_node_path25.join)(dir, "codex-home"),
-    logPath: (0, import_node_path25.join)(dir, "logs", "runtime.jsonl"),
-    collectorOutput: (0, import_node_path25.join)(dir, "collector.out"),
-    summaryJson: (0, import_node_path25.join)(dir, "summary.json"),
-    summaryMarkdown: (0, import_node_path25.join)(dir, "summary.md")
+    statePath: (0, import_node_path27.join)(dir, "state.json"),
+    codexHome: (0, import_node_path27.join)(dir, "codex-home"),
+    logPath: (0, import_node_path27.join)(dir, "logs", "runtime.jsonl"),
+    collectorOutput: (0, import_node_path27.join)(dir, "collector.out"),
+    summaryJson: (0, import_node_path27.join)(dir, "summary.json"),
+    summaryMarkdown: (0, import_node_path27.join)(dir, "summary.md")
   };
 }
 function resolveRunDir(env, override) {
   if (override) {
-    (0, import_node_fs18.mkdirSync)(override, { recursive: true, mode: 493 });
-    return (0, import_node_path25.resolve)(override);
+    (0, import_node_fs20.mkdirSync)(override, { recursive: true, mode: 493 });
+    return (0, import_node_path27.resolve)(override);
   }
   if (env.RUNNER_TEMP) {
-    const dir = (0, import_node_path25.join)(env.RUNNER_TEMP, "beacon");
-    (0, import_node_fs18.mkdirSync)(dir, { recursive: true, mode: 493 });
+    const dir = (0, import_node_path27.join)(env.RUNNER_TEMP, "beacon");
+    (0, import_node_fs20.mkdirSync)(dir, { recursive: true, mode: 493 });
     return dir;
   }
-  return (0, import_node_fs18.mkdtempSync)((0, import_node_path25.join)((0, import_node_os6.tmpdir)(), "beacon-ci-"));
+  return (0, import_node_fs20.mkdtempSync)((0, import_node_path27.join)((0, import_node_os6.tmpdir)(), "beacon-ci-"));
 }
 function defaultStatePath(env) {
   if (env.BEACON_CI_STATE_PATH) return env.BEACON_CI_STATE_PATH;
-  if (env.RUNNER_TEMP) return ciPathsIn((0, import_node_path25.join)(env.RUNNER_TEMP, "beacon")).statePath;
+  if (env.RUNNER_TEMP) return ciPathsIn((0, import_node_path27.join)(env.RUNNER_TEMP, "beacon")).statePath;
   return void 0;
 }
 
 // electron/ci/ci-state.ts
-var import_node_fs19 = require("node:fs");
+var import_node_fs21 = require("node:fs");
 var CI_STATE_VERSION = 1;
 var CiStateError = class extends Error {
 };
 function writeCiState(state) {
   const tmp = `${state.state_path}.${process.pid}.tmp`;
-  (0, import_node_fs19.writeFileSync)(tmp, JSON.stringify(state, null, 2) + "\n", { mode: 384 });
-  (0, import_node_fs19.renameSync)(tmp, state.state_path);
+  (0, import_node_fs21.writeFileSync)(tmp, JSON.stringify(state, null, 2) + "\n", { mode: 384 });
+  (0, import_node_fs21.renameSync)(tmp, state.state_path);
 }
 function readCiState(path) {
   let text;
   try {
-    text = (0, import_node_fs19.readFileSync)(path, "utf8");
+    text = (0, import_node_fs21.readFileSync)(path, "utf8");
   } catch (err) {
     const code = err.code;
     throw new CiStateError(code === "ENOENT" ? `no CI session state at ${path} (did \`beacon ci start\` run in this job?)` : `cannot read CI session state ${path}: ${err.message}`);
@@ -67419,26 +67786,26 @@ function readCiState(path) {
 // electron/endpoint/free-port.ts
 var import_node_net = require("node:net");
 function pickFreePort() {
-  return new Promise((resolve12, reject) => {
+  return new Promise((resolve13, reject) => {
     const srv = (0, import_node_net.createServer)();
     srv.unref();
     srv.once("error", reject);
     srv.listen(0, LOOPBACK, () => {
       const addr = srv.address();
       const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => port ? resolve12(port) : reject(new Error("could not pick a free port")));
+      srv.close(() => port ? resolve13(port) : reject(new Error("could not pick a free port")));
     });
   });
 }
 
 // electron/ci/run-context.ts
-var import_node_fs20 = require("node:fs");
+var import_node_fs22 = require("node:fs");
 function pullRequestNumber(env) {
   const m = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? "");
   if (m) return m[1];
   if (env.GITHUB_EVENT_PATH && /^pull_request/.test(env.GITHUB_EVENT_NAME ?? "")) {
     try {
-      const payload = JSON.parse((0, import_node_fs20.readFileSync)(env.GITHUB_EVENT_PATH, "utf8"));
+      const payload = JSON.parse((0, import_node_fs22.readFileSync)(env.GITHUB_EVENT_PATH, "utf8"));
       const n2 = payload.pull_request?.number ?? payload.number;
       if (typeof n2 === "number" && Number.isInteger(n2) && n2 > 0) return String(n2);
     } catch {
@@ -67485,7 +67852,7 @@ function resourceAttributes(ctx, existing) {
 
 // electron/ci/github-files.ts
 var import_node_crypto7 = require("node:crypto");
-var import_node_fs21 = require("node:fs");
+var import_node_fs23 = require("node:fs");
 function formatGithubKeyValues(vars) {
   let out2 = "";
   for (const [name, value] of Object.entries(vars)) {
@@ -67506,12 +67873,12 @@ ${delim}
 }
 function appendGithubFile(file, vars) {
   if (!file) return false;
-  (0, import_node_fs21.appendFileSync)(file, formatGithubKeyValues(vars));
+  (0, import_node_fs23.appendFileSync)(file, formatGithubKeyValues(vars));
   return true;
 }
 function appendStepSummary(file, markdown) {
   if (!file) return false;
-  (0, import_node_fs21.appendFileSync)(file, markdown.endsWith("\n") ? markdown : markdown + "\n");
+  (0, import_node_fs23.appendFileSync)(file, markdown.endsWith("\n") ? markdown : markdown + "\n");
   return true;
 }
 function workflowCommand(kind, message2) {
@@ -67520,7 +67887,7 @@ function workflowCommand(kind, message2) {
 }
 
 // electron/ci/collector-stop.ts
-var import_node_fs22 = require("node:fs");
+var import_node_fs24 = require("node:fs");
 var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function isProcessAlive(pid) {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -67530,8 +67897,8 @@ function isProcessAlive(pid) {
     return err.code === "EPERM";
   }
   try {
-    const stat11 = (0, import_node_fs22.readFileSync)(`/proc/${pid}/stat`, "utf8");
-    return stat11.slice(stat11.lastIndexOf(")") + 2, stat11.lastIndexOf(")") + 3) !== "Z";
+    const stat10 = (0, import_node_fs24.readFileSync)(`/proc/${pid}/stat`, "utf8");
+    return stat10.slice(stat10.lastIndexOf(")") + 2, stat10.lastIndexOf(")") + 3) !== "Z";
   } catch {
     return true;
   }
@@ -67586,7 +67953,7 @@ async function stopCollectorProcess(pid, timeoutMs = 1e4) {
 
 // electron/ci/session-start.ts
 async function runningSession(paths) {
-  if (!(0, import_node_fs23.existsSync)(paths.statePath)) return void 0;
+  if (!(0, import_node_fs25.existsSync)(paths.statePath)) return void 0;
   let state;
   try {
     state = readCiState(paths.statePath);
@@ -67595,7 +67962,7 @@ async function runningSession(paths) {
   }
   if (!isProcessAlive(state.pid)) return void 0;
   const probe = await probeCollector(state.port);
-  if (probe.kind === "beacon" && probe.health.pid === state.pid && (0, import_node_path26.resolve)(probe.health.log_path) === (0, import_node_path26.resolve)(paths.logPath)) return state;
+  if (probe.kind === "beacon" && probe.health.pid === state.pid && (0, import_node_path28.resolve)(probe.health.log_path) === (0, import_node_path28.resolve)(paths.logPath)) return state;
   return void 0;
 }
 function collectorEnv(env) {
@@ -67677,17 +68044,17 @@ async function startCiSession(opts) {
   } catch (err) {
     if (!previous) {
       await stopCollectorProcess(state.pid, 5e3);
-      (0, import_node_fs23.rmSync)(paths.statePath, { force: true });
+      (0, import_node_fs25.rmSync)(paths.statePath, { force: true });
     }
     throw err;
   }
 }
 
 // electron/ci/session-finish.ts
-var import_node_fs25 = require("node:fs");
+var import_node_fs27 = require("node:fs");
 
 // electron/ci/validate.ts
-var import_node_fs24 = require("node:fs");
+var import_node_fs26 = require("node:fs");
 
 // electron/ci/exit-codes.ts
 var CI_EXIT = {
@@ -67728,7 +68095,7 @@ function validateRuntimeLog(opts) {
   };
   let active;
   try {
-    active = (0, import_node_fs24.readFileSync)(opts.logPath, "utf8");
+    active = (0, import_node_fs26.readFileSync)(opts.logPath, "utf8");
   } catch (err) {
     const code = err.code;
     if (code === "ENOENT") {
@@ -67746,12 +68113,12 @@ function validateRuntimeLog(opts) {
     if (file === opts.logPath) text = active;
     else {
       try {
-        text = (0, import_node_fs24.readFileSync)(file, "utf8");
+        text = (0, import_node_fs26.readFileSync)(file, "utf8");
       } catch {
         continue;
       }
     }
-    const lines = text.split("\n");
+    const lines = completeLines(text);
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i];
       if (line === "" || line === "\r") continue;
@@ -68001,8 +68368,8 @@ ${opts.requireTelemetry ? "❌" : "⚠️"} **Telemetry missing**: ${err.message
     collector: { pid: state.pid, port: state.port, drained: drain?.drained ?? false, killed: stop?.killed ?? false },
     notes
   };
-  (0, import_node_fs25.writeFileSync)(paths.summaryJson, JSON.stringify(json2, null, 2) + "\n", { mode: 384 });
-  (0, import_node_fs25.writeFileSync)(paths.summaryMarkdown, markdown, { mode: 384 });
+  (0, import_node_fs27.writeFileSync)(paths.summaryJson, JSON.stringify(json2, null, 2) + "\n", { mode: 384 });
+  (0, import_node_fs27.writeFileSync)(paths.summaryMarkdown, markdown, { mode: 384 });
   appendStepSummary(opts.env.GITHUB_STEP_SUMMARY, markdown);
   appendGithubFile(opts.env.GITHUB_OUTPUT, {
     "codex-home": state.codex_home,
@@ -68018,7 +68385,7 @@ ${opts.requireTelemetry ? "❌" : "⚠️"} **Telemetry missing**: ${err.message
 var import_node_child_process6 = require("node:child_process");
 var import_node_os7 = require("node:os");
 function runChild(argv, env, stdoutToStderr) {
-  return new Promise((resolve12) => {
+  return new Promise((resolve13) => {
     const child = (0, import_node_child_process6.spawn)(argv[0], argv.slice(1), { stdio: ["inherit", stdoutToStderr ? 2 : "inherit", "inherit"], env });
     const forward = (sig) => child.kill(sig);
     process.on("SIGINT", forward);
@@ -68026,7 +68393,7 @@ function runChild(argv, env, stdoutToStderr) {
     const done = (code) => {
       process.off("SIGINT", forward);
       process.off("SIGTERM", forward);
-      resolve12(code);
+      resolve13(code);
     };
     child.once("error", (err) => {
       process.stderr.write(`beacon: cannot run ${argv[0]}: ${err.message}
@@ -68185,7 +68552,7 @@ Example: beacon ci exec --min-events 5 -- codex exec "fix the failing test"`).ac
   });
   addCountedHarness(ci.command("validate")).description("Check a runtime log: it exists, every line parses, and it holds enough Codex events.").option("--log <path>", "runtime log (default: $BEACON_CI_LOG_PATH, else $RUNNER_TEMP/beacon/logs/runtime.jsonl)", parsePath).option("--min-events <n>", "fewest Codex events required (at least 1)", parseMinEvents, 1).option("--since <time>", "count only events at or after this RFC 3339 time").option("--json", "print the result as JSON").addHelpText("after", CI_EXIT_HELP.replace(" (or only a warning, with --require-telemetry=false)", "")).action((flags) => {
     const env = process.env;
-    const logPath = flags.log ?? env.BEACON_CI_LOG_PATH ?? (env.RUNNER_TEMP ? ciPathsIn((0, import_node_path27.join)(env.RUNNER_TEMP, "beacon")).logPath : void 0);
+    const logPath = flags.log ?? env.BEACON_CI_LOG_PATH ?? (env.RUNNER_TEMP ? ciPathsIn((0, import_node_path29.join)(env.RUNNER_TEMP, "beacon")).logPath : void 0);
     if (!logPath) throw new UsageError("no runtime log given: pass --log <path> (or run inside a `beacon ci start` session)", CI_EXIT.usage);
     if (flags.since !== void 0 && !Number.isFinite(Date.parse(flags.since))) throw new UsageError(`--since "${flags.since}" is not a date/time`, CI_EXIT.usage);
     const v = validateRuntimeLog({ logPath, minEvents: flags.minEvents, since: flags.since });
@@ -68390,13 +68757,13 @@ function validationRequest(id2, now = /* @__PURE__ */ new Date()) {
   };
 }
 function post(port, body, timeoutMs) {
-  return new Promise((resolve12, reject) => {
+  return new Promise((resolve13, reject) => {
     const req = (0, import_node_http3.request)(
       { host: LOOPBACK, port, path: "/v1/logs", method: "POST", timeout: timeoutMs, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), host: `${LOOPBACK}:${port}` } },
       (res) => {
         let text = "";
         res.on("data", (d) => text += d);
-        res.on("end", () => resolve12({ status: res.statusCode ?? 0, body: text }));
+        res.on("end", () => resolve13({ status: res.statusCode ?? 0, body: text }));
       }
     );
     req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
@@ -68445,7 +68812,7 @@ async function sendTestEvent(port, opts = {}) {
   const deadline = started + (opts.timeoutMs ?? 5e3);
   while (Date.now() < deadline) {
     const text = await readFrom(logPath, offset2);
-    const line = text.split("\n").find((l) => l.includes(id2));
+    const line = completeLines(text).find((l) => l.includes(id2));
     if (line) {
       let event;
       try {

@@ -4,7 +4,7 @@
  * the session started, and at least one of them comes from the harness.
  */
 import { readFileSync } from 'node:fs';
-import { parseEventLine } from '../log/reader-lines';
+import { completeLines, parseEventLine } from '../log/reader-lines';
 import { MAX_ARCHIVES } from '../log/reader';
 import type { BeaconEvent } from '../shared/event';
 import { CI_EXIT } from './exit-codes';
@@ -87,8 +87,9 @@ export function validateRuntimeLog(opts: ValidateOptions): ValidationResult {
         continue; // no such archive
       }
     }
-    const lines = text.split('\n');
-    // A file that ends with a newline has an empty last element; anything else there is a torn line.
+    // An unterminated last line is still being written (or was torn by a crash and is cut off at
+    // the collector's next start): it was never acknowledged, so it is neither an event nor bad.
+    const lines = completeLines(text);
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i];
       if (line === '' || line === '\r') continue;

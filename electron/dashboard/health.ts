@@ -8,9 +8,10 @@ import { request } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import type { CollectorHealth, HealthResponse, OverallHealth, WriteHealth } from '../shared/api';
+import type { CollectorHealth, HealthResponse, OverallHealth, RotationProblem, WriteHealth } from '../shared/api';
 import { COLLECTOR_SERVICE, healthFileFor } from '../shared/paths';
 import type { LogReader } from '../log/reader';
+import { rotationOf } from '../log/health-state';
 import { pidAlive } from '../log/log-lock';
 
 const PROBE_TIMEOUT_MS = 1500;
@@ -139,6 +140,7 @@ export async function readWriteHealth(file: string): Promise<WriteHealth> {
       running,
       updated_at: typeof v.updatedAt === 'string' && Number.isFinite(Date.parse(v.updatedAt)) ? v.updatedAt : updated,
       file,
+      rotation: rotationProblem(v.rotation),
     };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -148,6 +150,13 @@ export async function readWriteHealth(file: string): Promise<WriteHealth> {
     return unknown(`Cannot read collector health file: ${message(err)}`, updated);
   }
 }
+
+function rotationProblem(v: unknown): RotationProblem | null {
+  const r = rotationOf(v);
+  return r ? { reason: r.reason, since: r.since, log_bytes: r.logBytes, limit_bytes: r.limitBytes } : null;
+}
+
+const mib = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
 
 export class HealthMonitor {
   readonly healthFile: string;
@@ -184,6 +193,7 @@ export class HealthMonitor {
       if (s === 'down' || (s === 'degraded' && status === 'ok')) status = s;
     };
 
+    const rotation = write.running !== false ? write.rotation : null;
     if (write.state === 'unavailable' && write.running !== false) {
       problems.push(`The collector cannot write the runtime log${write.reason ? `: ${write.reason}` : ''}`);
       worse('down');
@@ -192,6 +202,11 @@ export class HealthMonitor {
       // nobody is writing this log any more.
       problems.push(`No collector is writing this log (the last one, pid ${write.pid ?? '?'}, has stopped)`);
       worse('degraded');
+    }
+    if (rotation) {
+      // Nothing is lost yet, but the size limit is a promise too (disk space, SIEM inputs).
+      problems.push(`The collector cannot rotate the runtime log (${rotation.reason}): it has grown to ${mib(rotation.log_bytes)}, over its ${mib(rotation.limit_bytes)} limit; Beacon retries on its own once the log directory is writable`);
+      worse('down');
     }
     if (collector.state === 'down') {
       problems.push(collector.detail ?? `The collector is not running at ${collector.url}`);
@@ -251,6 +266,6 @@ export class HealthMonitor {
    * moves on every event or tick (last event, counters, timestamps): clients see those anyway.
    */
   static changeKey(h: HealthResponse): string {
-    return JSON.stringify([h.status, h.problems, h.collector, h.write.state, h.write.reason, h.write.pid, h.write.running, h.codex, h.log_source_warning, h.dashboard.log_error]);
+    return JSON.stringify([h.status, h.problems, h.collector, h.write.state, h.write.reason, h.write.pid, h.write.running, h.write.rotation?.reason, h.codex, h.log_source_warning, h.dashboard.log_error]);
   }
 }

@@ -3,6 +3,7 @@
  * the facts computeStatus() gathered: each one ok / warn / fail with the exact command that fixes
  * it, and the one-line verdict. Kept apart from the gathering so the rules read in one place.
  */
+import { dirname } from 'node:path';
 import type { OtelProblem } from '../codex/config-inspect';
 import type { InstallManifest } from './install-manifest';
 import { restartAdvice } from './lifecycle-collector';
@@ -45,6 +46,12 @@ export function deriveChecks(s: EndpointStatus, manifest: InstallManifest | null
     checks.push({ id: 'collector', status: 'fail', message: `no collector answers on 127.0.0.1:${c.port}: Codex events are lost`, action: s.install.installed ? repairCmd : installCmd, fix: 'start-collector' });
   } else {
     checks.push({ id: 'collector', status: 'fail', message: `port ${c.port} on 127.0.0.1 is held by another program (${c.detail}), not a Beacon collector`, action: `free the port, or reinstall on another one: ${installCmd} --otlp-http-port <port>` });
+  }
+  const rot = s.log.rotation;
+  if (rot) {
+    const log = s.log.live_log ?? s.config.runtime_log;
+    const mib = (n: number) => `${Math.round(n / (1024 * 1024))} MiB`;
+    checks.push({ id: 'log_rotation', status: 'fail', message: `the collector cannot rotate ${log} (${rot.reason}, since ${rot.since}): it has grown to ${mib(rot.log_bytes)}, its limit is ${mib(rot.limit_bytes)}`, action: `make ${dirname(log)} writable by the collector again; it retries on its own` });
   }
   const mismatch = c.state === 'up' ? c.settings_mismatch ?? [] : [];
   if (mismatch.length) {

@@ -10,11 +10,13 @@
  * agree on what is wrong; doctor adds --fix on top.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { listProfileConfigs } from '../codex/config-apply';
 import { inspectOtel, type ExporterInspection, type OtelInspection, type OtelProblem } from '../codex/config-inspect';
 import { discoverCodex, type CodexInstall } from '../codex/discovery';
 import { probeCollector, type ProbeResult } from '../collector/probe';
-import { readHealthState } from '../log/health-state';
+import { readHealthState, type RotationHealth } from '../log/health-state';
+import type { RotationProblem } from '../shared/api';
 import type { ContentPolicy } from '../shared/event';
 import { VERSION } from '../shared/version';
 import { readEndpointConfig, defaultEndpointConfig, type EndpointConfig } from './endpoint-config';
@@ -101,7 +103,8 @@ export interface EndpointStatus {
   config: { path: string; exists: boolean; error?: string; otlp_http_port: number; runtime_log: string; content: ContentPolicy; include_codex_spans: boolean };
   collector: CollectorStatus;
   service: { kind: string; name: string; file: string; installed: boolean; running: boolean; detail?: string } | null;
-  log: LogSource & { exists: boolean; size_bytes?: number; write_status?: string; write_reason?: string };
+  /** `rotation`: from the health file, while the running collector cannot rotate the log. */
+  log: LogSource & { exists: boolean; size_bytes?: number; write_status?: string; write_reason?: string; rotation?: RotationProblem };
   last_event: LastEvent | null;
   codex: CodexTelemetryStatus;
   environment: EnvFinding[];
@@ -301,7 +304,7 @@ export async function computeStatus(opts: StatusOptions = {}): Promise<EndpointS
     config: { path: ctx.paths.configFile, exists: configExists, error: configError ?? manifestError, otlp_http_port: port, runtime_log: expectedLog, content: config.content, include_codex_spans: config.include_codex_spans },
     collector,
     service,
-    log: { ...source, exists: !!logStat, size_bytes: logStat?.size, write_status: health?.running ? health.status : undefined, write_reason: health?.running ? health.reason : undefined },
+    log: { ...source, exists: !!logStat, size_bytes: logStat?.size, write_status: health?.running ? health.status : undefined, write_reason: health?.running ? health.reason : undefined, rotation: health?.running ? rotationProblem(health.rotation) : undefined },
     last_event: last,
     codex,
     environment,
@@ -311,6 +314,10 @@ export async function computeStatus(opts: StatusOptions = {}): Promise<EndpointS
   status.checks = deriveChecks(status, manifest);
   status.verdict = verdictOf(status);
   return status;
+}
+
+function rotationProblem(r: RotationHealth | undefined): RotationProblem | undefined {
+  return r ? { reason: r.reason, since: r.since, log_bytes: r.logBytes, limit_bytes: r.limitBytes } : undefined;
 }
 
 /** The short readable report: the verdict first, then the facts, then what to do. */

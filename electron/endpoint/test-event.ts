@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { open, stat } from 'node:fs/promises';
 import { probeCollector } from '../collector/probe';
+import { completeLines } from '../log/reader-lines';
 import { LOOPBACK } from '../shared/paths';
 
 export const VALIDATION_EVENT_NAME = 'beacon.validation';
@@ -121,7 +122,8 @@ export async function sendTestEvent(port: number, opts: { timeoutMs?: number } =
   const deadline = started + (opts.timeoutMs ?? 5000);
   while (Date.now() < deadline) {
     const text = await readFrom(logPath, offset);
-    const line = text.split('\n').find((l) => l.includes(id));
+    // Complete lines only: a line still being written is not the event yet.
+    const line = completeLines(text).find((l) => l.includes(id));
     if (line) {
       let event: Record<string, unknown> | undefined;
       try {

@@ -1,13 +1,18 @@
 /**
  * The write health of a runtime log, shared with other processes through a small JSON file next
- * to the log (`healthFileFor(runtimeLog)` in endpoint/paths.ts). The collector may run in the app,
+ * to the log (`healthFileFor(runtimeLog)` in shared/paths.ts). The collector may run in the app,
  * in a LaunchAgent or in the system daemon; `beacon status`, `beacon doctor` and the tray read
  * this file to say "the log cannot be written: disk full" without talking to the collector.
  *
  * Reading it: a file whose `pid` is not alive (or that has `closedAt`) means "collector not
  * running" whatever its `status` says; `readHealthState` computes that as `running`.
  *
- * Writing it: on state changes only (startup, ok <-> unavailable, close), plus `lastWriteAt` at
+ * Two things can be wrong, and either one is red for every reader (status, doctor, the dashboard,
+ * the tray): `status: 'unavailable'` (events are refused with 503) and `rotation` (events are
+ * written, but the log cannot be rotated and grows past its size limit).
+ *
+ * Writing it: on state changes only (startup, ok <-> unavailable, rotation failing <-> working,
+ * close), plus `lastWriteAt` (and the size of a log that cannot be rotated) at
  * most every `minIntervalMs` (10 s) while events flow; never once per event. Each write is
  * atomic (temp file + rename) so a reader never sees half a file. When the disk is full the
  * rename route fails too, so we fall back to overwriting the existing file in place: it is padded
@@ -30,6 +35,19 @@ export interface WriterHealth {
   lastWriteAt?: string;
   /** Events written by this writer since it was opened. */
   eventsWritten: number;
+  /** Present while the log cannot be rotated (it keeps growing past its limit). */
+  rotation?: RotationHealth;
+}
+
+/** Why the log cannot be rotated; the writer retries on its own (rotator.ts). */
+export interface RotationHealth {
+  /** e.g. "cannot rotate: EACCES (rename)" */
+  reason: string;
+  /** When rotation first failed (RFC 3339). */
+  since: string;
+  /** Size of the log at the last attempt, and the limit it should stay under. */
+  logBytes: number;
+  limitBytes: number;
 }
 
 /** The file's content. */
@@ -43,6 +61,7 @@ export interface HealthFileContent {
   updatedAt: string;
   lastWriteAt?: string;
   eventsWritten: number;
+  rotation?: RotationHealth;
   /** Set by a clean close: the collector stopped on purpose. */
   closedAt?: string;
 }
@@ -57,6 +76,8 @@ export interface HealthState {
   lastWriteAt?: string;
   logPath?: string;
   eventsWritten?: number;
+  /** Present while the writer cannot rotate the log. */
+  rotation?: RotationHealth;
   closedAt?: string;
   /** false when the writing process is gone (dead pid, or closed cleanly): "collector not running". */
   running: boolean;
@@ -89,8 +110,22 @@ export async function readHealthState(path: string): Promise<HealthState | undef
     lastWriteAt: parsed.lastWriteAt,
     logPath: parsed.logPath,
     eventsWritten: parsed.eventsWritten,
+    rotation: rotationOf(parsed.rotation),
     closedAt: parsed.closedAt,
     running: alive && !parsed.closedAt,
+  };
+}
+
+/** A health file's `rotation` block if it is well formed (other versions may write anything). */
+export function rotationOf(v: unknown): RotationHealth | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const r = v as Partial<RotationHealth>;
+  if (typeof r.reason !== 'string') return undefined;
+  return {
+    reason: r.reason,
+    since: typeof r.since === 'string' ? r.since : '',
+    logBytes: typeof r.logBytes === 'number' ? r.logBytes : 0,
+    limitBytes: typeof r.limitBytes === 'number' ? r.limitBytes : 0,
   };
 }
 
@@ -168,7 +203,9 @@ export class HealthReporter {
   }
 
   get snapshot(): WriterHealth {
-    return { ...this.state };
+    const s = { ...this.state };
+    if (s.rotation) s.rotation = { ...s.rotation };
+    return s;
   }
 
   /** Whether a trailing persist is scheduled (the only timer this class ever holds). */
@@ -187,7 +224,8 @@ export class HealthReporter {
     this.state.eventsWritten += events;
     this.state.lastWriteAt = now.toISOString();
     if (this.state.status !== 'ok') {
-      this.state = { status: 'ok', since: this.state.lastWriteAt, lastWriteAt: this.state.lastWriteAt, eventsWritten: this.state.eventsWritten };
+      const { lastWriteAt, eventsWritten, rotation } = this.state;
+      this.state = { status: 'ok', since: lastWriteAt, lastWriteAt, eventsWritten, ...(rotation ? { rotation } : {}) };
       this.changed();
       void this.persist();
       return;
@@ -210,6 +248,28 @@ export class HealthReporter {
     this.state = { ...this.state, status: 'unavailable', reason, since };
     this.changed();
     await this.persist();
+  }
+
+  /**
+   * The log could not be rotated (again), or still cannot. A new failure (or a new reason) is
+   * persisted at once; otherwise only the size is updated, and the next throttled persist
+   * (at most every minIntervalMs, while events flow) carries it.
+   */
+  noteRotationFailure(reason: string, logBytes: number, limitBytes: number): void {
+    const prev = this.state.rotation;
+    this.state = { ...this.state, rotation: { reason, since: prev?.since ?? new Date().toISOString(), logBytes, limitBytes } };
+    if (prev && prev.reason === reason) return;
+    this.changed();
+    void this.persist();
+  }
+
+  /** Rotation works again (or is no longer needed). */
+  noteRotationOk(): void {
+    if (!this.state.rotation) return;
+    const { rotation: _gone, ...rest } = this.state;
+    this.state = rest;
+    this.changed();
+    void this.persist();
   }
 
   /** Wait until every requested persist is on disk. */
@@ -260,6 +320,7 @@ export class HealthReporter {
           updatedAt: new Date().toISOString(),
           lastWriteAt: this.state.lastWriteAt,
           eventsWritten: this.state.eventsWritten,
+          rotation: this.state.rotation,
           closedAt: this.closedAt,
         };
         try {

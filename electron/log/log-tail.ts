@@ -8,8 +8,15 @@
  * - a fallback poll, 10 s by default, because fs.watch can miss events (network filesystems,
  *   a directory created after we started). Idle cost: one stat every 10 s, no faster timer.
  * On each signal: rotated (inode changed / file gone) -> read the old handle to its end, then
- * open the new file from 0; shrunk below our offset -> truncated in place, restart at 0;
- * grown -> read the appended bytes. An unterminated last line waits for its newline.
+ * open the new file from 0; shrunk below the start of the line we are in -> truncated in place,
+ * restart at 0; grown -> read the appended bytes.
+ *
+ * A torn line is never handed on. An unterminated last line waits for its newline, and is read
+ * again from its start on every pass (drainFile): when the collector restarts after a SIGKILL
+ * it cuts such a fragment off (torn-tail.ts) and appends new lines in its place, and gluing the
+ * old fragment to them would make one garbled line out of the fragment and the first new event.
+ * The unterminated end of a file that is no longer the log (rotated away) is dropped: it will
+ * never be completed, and it was never acknowledged.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
@@ -18,6 +25,11 @@ import { LineSplitter } from './reader-lines';
 
 export const DEFAULT_POLL_INTERVAL_MS = 10_000;
 const READ_CHUNK = 1 << 20;
+/**
+ * An unterminated tail longer than this is not a line being written by Beacon (its lines are at
+ * most 64 KiB by default): it is kept in memory and extended instead of being read again.
+ */
+const REREAD_LIMIT = 4 << 20;
 
 /** An open file and how far into it we have consumed, as handed over by the initial index. */
 export interface OpenLogFile {
@@ -33,6 +45,12 @@ export interface OpenLogFile {
  * chunk by chunk (so a 50 MB file is never held in memory at once). Advances file.offset.
  */
 export async function drainFile(file: OpenLogFile, onLines: (lines: string[]) => void, buffer: Buffer = Buffer.allocUnsafe(READ_CHUNK)): Promise<void> {
+  const pending = file.splitter.pendingBytes;
+  if (pending > 0 && pending <= REREAD_LIMIT) {
+    // Read the unterminated line again from its start: it may have been cut and replaced.
+    file.offset -= pending;
+    file.splitter.reset();
+  }
   for (;;) {
     const { bytesRead } = await file.handle.read(buffer, 0, buffer.length, file.offset);
     if (bytesRead === 0) return;
@@ -40,6 +58,11 @@ export async function drainFile(file: OpenLogFile, onLines: (lines: string[]) =>
     const lines = file.splitter.push(buffer.subarray(0, bytesRead));
     if (lines.length) onLines(lines);
   }
+}
+
+/** Where the last complete line of `file` ends: the offset of the line still being written. */
+export function lineStart(file: OpenLogFile): number {
+  return file.offset - file.splitter.pendingBytes;
 }
 
 /** Open a file and record its identity; null when it does not exist. */
@@ -61,6 +84,8 @@ export interface LogTailOptions {
   onLines: (lines: string[]) => void;
   /** Another file in the log directory changed (e.g. collector-health.json). */
   onSiblingChange?: (filename: string) => void;
+  /** A rotated-away file ended in an unterminated line of `bytes` bytes, which was dropped. */
+  onTornTail?: (bytes: number) => void;
   onError?: (err: Error) => void;
   pollIntervalMs?: number;
 }
@@ -172,18 +197,20 @@ export class LogTail {
         // Rotated (renamed away, or deleted): the old handle still reaches the old file, so
         // finish it before moving on. Its unterminated last line will never be completed.
         await drainFile(f, this.opts.onLines, this.buffer);
-        const rest = f.splitter.flush();
-        if (rest !== null) this.opts.onLines([rest]);
+        const torn = f.splitter.pendingBytes;
+        f.splitter.reset();
+        if (torn > 0) this.opts.onTornTail?.(torn);
         this.file = null;
         await f.handle.close().catch(() => undefined);
-      } else if (st.size < f.offset) {
+      } else if (st.size < lineStart(f)) {
         // Truncated in place (copytruncate, `: > file`): everything we had is gone from it.
         f.offset = 0;
         f.splitter.reset();
         await drainFile(f, this.opts.onLines, this.buffer);
         return;
       } else {
-        if (st.size > f.offset) await drainFile(f, this.opts.onLines, this.buffer);
+        // Grown, or only the unterminated line we hold was cut (a restart's torn-tail repair).
+        if (st.size !== f.offset) await drainFile(f, this.opts.onLines, this.buffer);
         return;
       }
     }

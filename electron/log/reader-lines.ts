@@ -3,13 +3,24 @@
  *
  * The log is shared: other tools may append lines, a writer may be killed mid-line, a file may
  * be truncated under us. So: split on newline bytes (never inside a UTF-8 sequence, since 0x0A
- * cannot occur inside one), keep an unterminated tail for the next chunk, and treat any line
+ * cannot occur inside one), keep an unterminated tail for the next chunk (it is never handed
+ * out: a line is only a line once its newline is written), and treat any line
  * that is not a JSON object with a parseable timestamp and an action as "skipped", not fatal.
  */
 import type { BeaconEvent } from '../shared/event';
 import { categoryForAction } from '../shared/event';
 
 const NEWLINE = 0x0a;
+
+/**
+ * The complete lines of a text read whole (every line up to the last newline). What follows the
+ * last newline is a line still being written, or one torn by a crash that the collector's next
+ * start cuts off: not an event, and never one that was acknowledged.
+ */
+export function completeLines(text: string): string[] {
+  const end = text.lastIndexOf('\n');
+  return end < 0 ? [] : text.slice(0, end).split('\n');
+}
 
 /** Splits a byte stream into complete lines; the unterminated remainder waits for more bytes. */
 export class LineSplitter {
@@ -32,13 +43,6 @@ export class LineSplitter {
   /** Bytes held back because no newline has arrived yet. */
   get pendingBytes(): number {
     return this.pending ? this.pending.length : 0;
-  }
-
-  /** Give up the unterminated remainder (end of a rotated file) and forget it. */
-  flush(): string | null {
-    const rest = this.pending;
-    this.pending = null;
-    return rest && rest.length > 0 ? rest.toString('utf8') : null;
   }
 
   reset(): void {

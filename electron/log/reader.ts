@@ -5,6 +5,8 @@
  *
  * Archives are `<log>.1` .. `<log>.N`, `.N` oldest (the writer's rotation scheme, matching the
  * reference product). Lines that are not Beacon events are counted and skipped, never fatal.
+ * An unterminated last line is not a line yet (log-tail.ts): it is never parsed, only counted
+ * as skipped once it can no longer be completed (the end of an archive).
  */
 import { access } from 'node:fs/promises';
 import type { EventRecord } from '../shared/api';
@@ -67,6 +69,9 @@ export class LogReader {
       pollIntervalMs: opts.pollIntervalMs,
       onLines: (lines) => reader.ingest(lines, true),
       onSiblingChange: (name) => reader.emitSibling(name),
+      onTornTail: () => {
+        reader.skipped++;
+      },
       onError: (err) => {
         reader.error = describe(err, opts.logPath);
       },
@@ -136,8 +141,8 @@ export class LogReader {
         if (!file) continue; // rotated away between access() and open()
         if (current && file.dev === current.dev && file.ino === current.ino) continue; // the current log, just rotated
         await drainFile(file, (lines) => this.ingest(lines, false));
-        const rest = file.splitter.flush();
-        if (rest !== null) this.ingest([rest], false);
+        // An archive ending without a newline was torn by a crash: that line is not an event.
+        if (file.splitter.pendingBytes > 0) this.skipped++;
       } catch (err) {
         this.error = describe(err, p);
       } finally {

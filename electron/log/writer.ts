@@ -2,21 +2,23 @@
  * The runtime.jsonl writer: the one place that appends to the log SIEMs tail.
  *
  * Guarantees (design.md sections 2 and 4, and what the reference product lacked):
- * - One JSON object per line, never a torn or interleaved line. Every append goes through one
- *   serialized queue: the first append of an event-loop turn is written at once, and appends
- *   made later in that turn, or while a write is in flight, are grouped into the next single
- *   write of whole lines (group commit, see scheduleDrain), on one fd opened
- *   O_APPEND, written synchronously while the disk is fast (writeSome). Short writes are
- *   continued; a write that fails half way is cut back (ftruncate) so no partial line remains.
- * - append() resolves once its lines were handed to the OS (the write returned): that is what
- *   a 200 to Codex promises. fsync follows within `fsyncIntervalMs` (a timer that exists only
- *   while there is unsynced data) and at close().
+ * - One JSON object per line, never an interleaved line: appends go through one serialized
+ *   queue and are written as whole lines on one fd opened O_APPEND (append-queue.ts: group
+ *   commit; active-log.ts: whole writes, cut back on failure; slow-disk-valve.ts: synchronous
+ *   writes while the disk is fast).
+ * - append() resolves once its lines were handed to the OS in THE FILE AT THE PATH: that is
+ *   what a 200 to Codex promises. Before and after each write the path's identity is compared
+ *   with the open file's (file-identity.ts), so a log deleted, moved away or replaced while we
+ *   run gets a new file at the path with the next write, and lines that went into a file that
+ *   lost its last name (deleted, replaced) or were cut by a truncation in place are written
+ *   again before they are acknowledged. Lines written into a file that was renamed during the
+ *   write stay there (that is the rotated file where logrotate or newsyslog put them).
+ *   docs/log-rotation.md spells out what is found where.
+ * - fsync follows within `fsyncIntervalMs` (a timer that exists only while there is unsynced
+ *   data) and at close().
  * - One writer per log across processes (`<log>.lock`, see log-lock.ts).
- * - Rotation at `rotateBytes`, between lines, inside the queue. Only the renames and the open of
- *   the new file hold the queue, and they are synchronous (tens of microseconds; through the
- *   thread pool they took milliseconds at p99). The archive's fsync, its close and the directory
- *   fsync run right after, beside new writes (they used to add 5 to 15 ms to every request
- *   waiting behind a rotation). close() and flush() wait for them.
+ * - Rotation at `rotateBytes`, between lines, inside the queue (rotator.ts); a rotation that
+ *   fails is reported in the health state and retried.
  * - Private files (0600 in 0700 dirs by default), whatever the umask.
  * - An event over `maxEventBytes` is truncated with a marker, never dropped (serialize.ts).
  * - A line torn by an earlier crash (SIGKILL mid-write) is cut off when the log is opened
@@ -24,84 +26,37 @@
  * - A failed write rejects with LogUnavailableError (-> HTTP 503 + Retry-After), flips the
  *   health state (health-state.ts) and the next successful write flips it back.
  */
-import { fstatSync, writeSync } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { healthFileFor } from '../shared/paths';
+import { DEFAULT_DIR_MODE, DEFAULT_FILE_MODE, ensureLogDir } from '../shared/file-modes';
+import { ActiveLog } from './active-log';
+import { AppendQueue, rejectUnwritten, requestChunkEnd, settleWritten, type AppendResult, type QueuedLine } from './append-queue';
 import { LogLockedError, LogUnavailableError } from './errors';
-import { applyFileMode, DEFAULT_DIR_MODE, DEFAULT_FILE_MODE, ensureLogDir } from '../shared/file-modes';
+import { stillLinked } from './file-identity';
 import { DEFAULT_HEALTH_INTERVAL_MS, HealthReporter, type WriterHealth } from './health-state';
-import { LogFile } from './log-file';
 import { LogLock } from './log-lock';
-import { DEFAULT_ROTATE_ARCHIVES, DEFAULT_ROTATE_BYTES, shiftArchives, syncLogDir } from './rotation';
-import { lineBytes, lineBytesBound, MIN_EVENT_BYTES, serializeEvent } from './serialize';
-import { repairTornTail } from './torn-tail';
+import { DEFAULT_ROTATE_ARCHIVES, DEFAULT_ROTATE_BYTES } from './rotation';
+import { Rotator } from './rotator';
+import { serializeEvent } from './serialize';
+import {
+  DEFAULT_FSYNC_INTERVAL_MS,
+  DEFAULT_MAX_EVENT_BYTES,
+  DEFAULT_RETRY_AFTER_SECONDS,
+  isTransient,
+  validateOptions,
+  type RuntimeLogWriterOptions,
+} from './writer-options';
 
 export { LogLockedError, LogUnavailableError };
-export type { WriterHealth };
+export type { AppendResult, RuntimeLogWriterOptions, WriterHealth };
+export { DEFAULT_FSYNC_INTERVAL_MS, DEFAULT_MAX_EVENT_BYTES, DEFAULT_RETRY_AFTER_SECONDS };
 
-export const DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
-export const DEFAULT_FSYNC_INTERVAL_MS = 1000;
-export const DEFAULT_RETRY_AFTER_SECONDS = 5;
-/** After a failed rotation (e.g. the directory became read-only) we keep appending and retry later. */
-const ROTATE_RETRY_MS = 60_000;
 /**
- * Appends are written synchronously (see writeWhole) while the disk answers from its cache. One
- * write slower than this means it does not (a disk under writeback pressure, a network home
- * directory): the writer then goes through libuv's thread pool for ASYNC_WRITES_MS, so the event
- * loop (healthz, other requests, the app) never waits for a slow disk more than once a minute.
+ * How often one chunk may be written again because the file it went into lost its name or was
+ * truncated during the write. More than that means someone removes the log in a loop: refuse
+ * (503) rather than spin.
  */
-const SLOW_SYNC_WRITE_MS = 20;
-const ASYNC_WRITES_MS = 60_000;
-
-export interface RuntimeLogWriterOptions {
-  /** The active log, e.g. ~/.beacon/endpoint/logs/runtime.jsonl. */
-  path: string;
-  /** Rotate before a write would make the file bigger than this (default 10 MiB). */
-  rotateBytes?: number;
-  /** Archives kept: runtime.jsonl.1 ... .N (default 5; 0 = no archive, the log restarts empty). */
-  rotateArchives?: number;
-  /** Largest line, newline included (default 64 KiB, at least 1 KiB). */
-  maxEventBytes?: number;
-  /** Mode of the log, its archives, the lock and the health file (default 0600). */
-  fileMode?: number;
-  /** Mode of directories this writer creates (default 0700). */
-  dirMode?: number;
-  /** Longest time between a write and its fsync (default 1000 ms; 0 = fsync before append() resolves). */
-  fsyncIntervalMs?: number;
-  /** Health file; default healthFileFor(path); false for none. */
-  healthFile?: string | false;
-  /** Minimum time between health-file updates caused only by new writes (default 10 s). */
-  healthIntervalMs?: number;
-  /** Written into the lock so a second writer's error names the first (default 'beacon-collector'). */
-  purpose?: string;
-  /** Suggested Retry-After for LogUnavailableError (default 5 s). */
-  retryAfterSeconds?: number;
-  onHealthChange?: (health: WriterHealth) => void;
-  /** Non-fatal problems (loose directory mode, failed rotation, health file not writable). */
-  onWarning?: (message: string) => void;
-}
-
-export interface AppendResult {
-  /** Lines written for this call (= events given). */
-  written: number;
-  /** How many of them had to be truncated to fit maxEventBytes. */
-  truncated: number;
-}
-
-interface Waiter {
-  result: AppendResult;
-  remaining: number;
-  resolve: (r: AppendResult) => void;
-  reject: (e: unknown) => void;
-}
-
-interface Entry {
-  /** The event's JSON line, without its newline. */
-  json: string;
-  waiter: Waiter;
-}
+const MAX_REWRITES = 3;
 
 export class RuntimeLogWriter {
   readonly path: string;
@@ -116,26 +71,13 @@ export class RuntimeLogWriter {
   private readonly onWarning?: (message: string) => void;
   private readonly warningList: string[] = [];
 
-  private fh: LogFile | undefined;
-  /** Our view of the file size: bytes we appended since open / rotation / last external truncation. */
-  private size = 0;
-  private reopenWanted = false;
-  private rotateRetryAt = 0;
-  /** Until when appends use the thread pool because a synchronous write was slow. */
-  private asyncWritesUntil = 0;
-
-  private pending: Entry[] = [];
-  private writing = false;
-  private drainScheduled = false;
-  private inFlight: Promise<void> | undefined;
-
-  private dirty = false;
-  private syncTimer: NodeJS.Timeout | undefined;
-  private syncing: Promise<void> | undefined;
-  /** The last archive's fsync + close + directory fsync, running beside the queue. */
-  private archiving: Promise<void> | undefined;
-  /** True while the fd is being swapped (rotation, reopen, close): the fsync timer stays away. */
-  private swapping = false;
+  private readonly active: ActiveLog;
+  private readonly rotator: Rotator;
+  private readonly queue = new AppendQueue((batch) => this.writeBatch(batch));
+  /** Set while the path cannot be looked at, so that is said once, not per write. */
+  private pathUnknown = false;
+  /** Acknowledged lines that went down with a re-created file (active-log.ts: guard), to put back. */
+  private lost: Buffer | undefined;
 
   private closed = false;
   private closing: Promise<void> | undefined;
@@ -155,6 +97,16 @@ export class RuntimeLogWriter {
     this.healthFile = opts.healthFile === false ? undefined : opts.healthFile ?? healthFileFor(this.path);
     this.retryAfterSeconds = opts.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
     this.onWarning = opts.onWarning;
+    const warn = (m: string): void => this.warn(m);
+    this.active = new ActiveLog({ path: this.path, fileMode: this.fileMode, dirMode: this.dirMode, maxEventBytes: this.maxEventBytes, fsyncIntervalMs: this.fsyncIntervalMs, warn });
+    this.rotator = new Rotator({
+      path: this.path,
+      rotateBytes: this.rotateBytes,
+      rotateArchives: this.rotateArchives,
+      warn,
+      onFailure: (reason, logBytes) => this.reporter.noteRotationFailure(reason, logBytes, this.rotateBytes),
+      onRecovered: () => this.reporter.noteRotationOk(),
+    });
   }
 
   /**
@@ -183,7 +135,7 @@ export class RuntimeLogWriter {
       writer = new RuntimeLogWriter(opts, lock, reporter);
       for (const w of dirWarnings) writer.warn(w);
       try {
-        writer.ensureOpen();
+        writer.active.ensureOpen();
       } catch (err) {
         if (!isTransient(err)) throw err;
         await reporter.noteFailure((err as Error).message);
@@ -191,7 +143,7 @@ export class RuntimeLogWriter {
       await reporter.start();
       return writer;
     } catch (err) {
-      if (writer?.fh) await writer.fh.close().catch(() => undefined);
+      await writer?.active.drop();
       await lock.release();
       throw err;
     }
@@ -207,7 +159,7 @@ export class RuntimeLogWriter {
    * unref'd, so process.getActiveResourcesInfo() cannot show them; this is for tests and doctor.
    */
   get pendingTimers(): number {
-    return (this.syncTimer ? 1 : 0) + (this.reporter.timerPending ? 1 : 0);
+    return (this.active.timerPending ? 1 : 0) + (this.reporter.timerPending ? 1 : 0);
   }
 
   /** Non-fatal problems seen so far (also sent to onWarning). */
@@ -239,20 +191,14 @@ export class RuntimeLogWriter {
     } catch (err) {
       return Promise.reject(err);
     }
-    return new Promise<AppendResult>((resolvePromise, reject) => {
-      const waiter: Waiter = { result, remaining: lines.length, resolve: resolvePromise, reject };
-      for (const json of lines) this.pending.push({ json, waiter });
-      this.scheduleDrain();
-    });
+    return this.queue.enqueue(lines, result);
   }
 
   /** Wait for queued appends, then fsync now and bring the health file up to date. */
   async flush(): Promise<void> {
-    await this.queueIdle();
-    if (this.syncTimer) clearTimeout(this.syncTimer);
-    this.syncTimer = undefined;
-    if (this.archiving) await this.archiving;
-    await this.syncNow();
+    await this.queue.idle();
+    await this.rotator.idle();
+    await this.active.flush();
     await this.reporter.idle();
   }
 
@@ -260,330 +206,129 @@ export class RuntimeLogWriter {
   close(): Promise<void> {
     this.closed = true;
     this.closing ??= (async () => {
-      await this.queueIdle();
-      if (this.syncTimer) clearTimeout(this.syncTimer);
-      this.syncTimer = undefined;
-      this.swapping = true;
-      if (this.syncing) await this.syncing;
-      if (this.archiving) await this.archiving;
-      const fh = this.fh;
-      this.fh = undefined;
-      if (fh) {
-        try {
-          if (this.dirty) await fh.sync();
-        } catch (err) {
-          this.warn(`final fsync of ${this.path} failed: ${(err as Error).message}`);
-        }
-        await fh.close().catch(() => undefined);
-      }
-      this.dirty = false;
+      await this.queue.idle();
+      if (this.lost) await this.writeBatch([]);
+      await this.rotator.idle();
+      await this.active.close();
       await this.reporter.close();
       await this.lock.release();
     })();
     return this.closing;
   }
 
-  // ---- the serialized queue ----
-
-  /** Start a write of everything pending unless one is running (it restarts us when done). */
-  private drain(): void {
-    if (this.writing || this.pending.length === 0) return;
-    this.writing = true;
-    const batch = this.pending;
-    this.pending = [];
-    this.inFlight = this.writeBatch(batch).finally(() => {
-      this.writing = false;
-      this.inFlight = undefined;
-      this.drain();
-    });
-  }
-
-  /**
-   * The first append of an event-loop turn is written at once; appends that follow in the same
-   * turn (a burst, or a saturated collector) wait for the end of the turn and share one write(2),
-   * as the group commit did when writes went through the thread pool. Writing everything at the
-   * end of the turn made a lone request wait for every other request parsed in that turn: under
-   * the bench's paced load the collector's own p99 (request in to answer out) was 2.3-3.1 ms
-   * that way and under 1 ms writing at once; one write per request, on the other hand, costs
-   * throughput at saturation. This keeps both.
-   */
-  private scheduleDrain(): void {
-    if (this.drainScheduled) return;
-    this.drainScheduled = true;
-    setImmediate(this.endOfTurn);
-    this.drain();
-  }
-
-  /** Bound: writes what was appended after the turn's first write. */
-  private readonly endOfTurn = (): void => {
-    this.drainScheduled = false;
-    this.drain();
-  };
-
-  private async queueIdle(): Promise<void> {
-    this.drain(); // entries waiting for a scheduled drain must not be left behind by close()
-    while (this.inFlight) await this.inFlight;
-  }
-
-  /** Write one batch; settles every waiter in it. Never rejects. */
-  private async writeBatch(batch: Entry[]): Promise<void> {
+  /** Write one batch; settles every append in it. Never rejects. */
+  private async writeBatch(batch: QueuedLine[]): Promise<void> {
     let done = 0;
+    let rewrites = 0;
+    const tooMany = (): Error =>
+      Object.assign(new Error(`ESTALE: ${this.path} was removed or truncated while being written, ${MAX_REWRITES} times in a row`), { code: 'ESTALE' });
+    // One stat before the batch's first write is enough: each write is followed by one, and a file
+    // just opened was opened by its path.
+    let checked = false;
     try {
-      if (this.reopenWanted) await this.reopen();
-      this.ensureOpen();
-      while (done < batch.length) {
-        const end = this.size + this.bytesBound(batch, done) <= this.rotateBytes || Date.now() < this.rotateRetryAt ? batch.length : await this.chunkEnd(batch, done);
-        const chunk = done === 0 && end === batch.length ? batch : batch.slice(done, end);
-        await this.writeWhole(Buffer.from(chunk.map((e) => e.json).join('\n') + '\n', 'utf8'));
-        if (this.fsyncIntervalMs === 0) await this.syncNow();
-        done = end;
-        for (const e of chunk) {
-          if (--e.waiter.remaining === 0) e.waiter.resolve(e.waiter.result);
+      while (done < batch.length || this.lost) {
+        if (!this.active.isOpen) {
+          this.active.ensureOpen();
+          checked = true;
         }
+        if (!checked) this.followPath();
+        checked = true;
+        if (this.lost) {
+          if (!(await this.restoreLost()) && ++rewrites > MAX_REWRITES) throw tooMany();
+          continue;
+        }
+        const end = await this.rotator.chunkEnd(batch, done, requestChunkEnd(batch, done), this.active);
+        const chunk = done === 0 && end === batch.length ? batch : batch.slice(done, end);
+        const buf = Buffer.from(chunk.map((e) => e.json).join('\n') + '\n', 'utf8');
+        await this.active.write(buf);
+        if (!this.landedAtPath(buf.length)) {
+          if (++rewrites > MAX_REWRITES) throw tooMany();
+          continue; // the same lines again, into the file now at the path
+        }
+        rewrites = 0;
+        if (this.fsyncIntervalMs === 0) await this.active.flush();
+        done = end;
+        settleWritten(chunk);
         this.reporter.noteWrite(chunk.length);
       }
     } catch (err) {
       const reason = (err as Error).message || String(err);
       // Start from a fresh open next time: the fd may be the problem (EBADF, a replaced file).
-      const fh = this.fh;
-      this.fh = undefined;
-      if (fh) await fh.close().catch(() => undefined);
+      await this.active.drop();
       await this.reporter.noteFailure(reason);
-      const failure = new LogUnavailableError(this.path, reason, this.retryAfterSeconds, err);
-      const rejected = new Set<Waiter>();
-      for (const e of batch.slice(done)) {
-        if (!rejected.has(e.waiter)) {
-          rejected.add(e.waiter);
-          e.waiter.reject(failure);
-        }
-      }
+      rejectUnwritten(batch.slice(done), new LogUnavailableError(this.path, reason, this.retryAfterSeconds, err));
     }
   }
 
-  /** An upper bound of the bytes of batch[from...]: when even that fits, nothing is measured. */
-  private bytesBound(batch: Entry[], from: number): number {
-    let n = 0;
-    for (let i = from; i < batch.length; i++) n += lineBytesBound(batch[i].json);
-    return n;
+  /** Write the lost acknowledged lines into the file now at the path; false if they were lost again. */
+  private async restoreLost(): Promise<boolean> {
+    const buf = this.lost!;
+    await this.active.write(buf); // if this throws, they stay lost-and-pending for the next batch
+    this.lost = undefined;
+    if (this.landedAtPath(buf.length)) return true;
+    this.lost = this.lost ? Buffer.concat([buf, this.lost]) : buf;
+    return false;
   }
 
   /**
-   * Near rotateBytes: rotate first if the next line does not fit, then return the end of the
-   * largest run of whole lines from `from` that keeps the file within rotateBytes (at least one
-   * line, so a line bigger than rotateBytes gets a file of its own).
+   * Before a write: make sure the path names the open file. Moved away, deleted or replaced
+   * since the last write: continue in the file at the path (created if none), like any daemon
+   * after SIGHUP, without needing the signal. Truncated in place (copytruncate): our size
+   * follows, so rotation does not come early.
    */
-  private async chunkEnd(batch: Entry[], from: number): Promise<number> {
-    if (this.size > 0 && this.size + lineBytes(batch[from].json) > this.rotateBytes && Date.now() >= this.rotateRetryAt) {
-      await this.rotate();
-    }
-    let end = from;
-    let bytes = 0;
-    while (end < batch.length) {
-      const b = lineBytes(batch[end].json);
-      if (end > from && this.size + bytes + b > this.rotateBytes && Date.now() >= this.rotateRetryAt) break;
-      bytes += b;
-      end++;
-    }
-    return end;
-  }
-
-  /** Append all of buf (continuing short writes); on failure remove any part that was written. */
-  private async writeWhole(buf: Buffer): Promise<void> {
-    const fh = this.fh;
-    if (!fh) throw new Error('the runtime log is not open');
-    let off = 0;
-    try {
-      while (off < buf.length) {
-        const bytesWritten = await this.writeSome(fh, buf, off);
-        if (bytesWritten <= 0) throw Object.assign(new Error(`EIO: write to ${this.path} made no progress`), { code: 'EIO' });
-        off += bytesWritten;
-      }
-    } catch (err) {
-      if (off > 0) await this.cutPartial(fh, off);
-      throw err;
-    }
-    this.size += buf.length;
-    this.dirty = true;
-    this.scheduleSync();
-  }
-
-  /**
-   * One write(2) of buf from `off`, normally synchronous: a write of a few dozen KB into the page
-   * cache takes tens of microseconds, while handing it to the thread pool and back took 0.3 ms
-   * in the median and several ms at p99 on a busy 2-core machine (the worker thread waits to be
-   * scheduled), and every request queued behind it paid that. Measured with the bench's paced
-   * load: the writer's p99 went from about 10 ms to 3 to 4 ms. See SLOW_SYNC_WRITE_MS for the
-   * way back to asynchronous writes when the disk is slow.
-   */
-  private async writeSome(fh: LogFile, buf: Buffer, off: number): Promise<number> {
-    if (Date.now() < this.asyncWritesUntil) return fh.write(buf, off, buf.length - off);
-    const t0 = performance.now();
-    const n = writeSync(fh.fd, buf, off, buf.length - off);
-    if (performance.now() - t0 > SLOW_SYNC_WRITE_MS) this.asyncWritesUntil = Date.now() + ASYNC_WRITES_MS;
-    return n;
-  }
-
-  /**
-   * A write failed after `partial` bytes. With O_APPEND and our lock, those bytes are the
-   * file's last ones: cut them off. If even that fails, end the fragment with a newline so the
-   * lines after it stay parseable.
-   */
-  private async cutPartial(fh: LogFile, partial: number): Promise<void> {
-    try {
-      const { size } = await fh.stat();
-      await fh.truncate(Math.max(0, size - partial));
+  private followPath(): void {
+    const st = this.active.pathState();
+    if (st.kind === 'ours') {
+      this.pathUnknown = false;
+      if (st.size < this.active.size) this.noteLost(this.active.truncatedTo(st.size));
+      else this.active.size = st.size; // someone else appended
       return;
-    } catch (err) {
-      this.warn(`could not remove a partially written line from ${this.path}: ${(err as Error).message}`);
     }
-    await fh.write(Buffer.from('\n'), 0, 1).catch(() => undefined);
+    if (st.kind === 'unknown') {
+      // Cannot look (a directory on the way lost its search permission): keep the open file.
+      if (!this.pathUnknown) this.warn(`cannot check that ${this.path} is still the open log (${st.reason}); still appending to the open file`);
+      this.pathUnknown = true;
+      return;
+    }
+    this.leavePath(st.kind);
+    this.active.ensureOpen();
   }
 
   /**
-   * Open the log if it is not open. Synchronous (see log-file.ts): after a rotation every
-   * queued request waits for this.
+   * After a write of `written` bytes: are they in the file at the path? false means they are
+   * gone (the file lost its last name, or a truncation in place came after the write) and must
+   * be written again. A file renamed away during the write keeps them: true, and the next
+   * write goes to the file at the path.
    */
-  private ensureOpen(): void {
-    if (this.fh) return;
-    const { file, created } = LogFile.openForAppend(this.path, this.fileMode);
-    try {
-      const warning = applyFileMode(file.fd, this.path, this.fileMode, created);
-      if (warning) this.warn(warning);
-      if (!created) {
-        const repaired = repairTornTail(file.fd, this.path, this.maxEventBytes);
-        if (repaired) this.warn(repaired);
-      }
-      this.size = fstatSync(file.fd).size;
-    } catch (err) {
-      try {
-        file.closeSync();
-      } catch {
-        /* already failing */
-      }
-      throw err;
+  private landedAtPath(written: number): boolean {
+    const st = this.active.pathState();
+    if (st.kind === 'ours') {
+      if (st.size >= this.active.size) return true;
+      // Truncated during the write. If it holds at least what we wrote, the truncation came
+      // first and our lines are its end (O_APPEND); less, and it came after: they are gone.
+      this.noteLost(this.active.truncatedTo(st.size, written));
+      return st.size >= written;
     }
-    this.fh = file;
-  }
-
-  /** The path no longer names our file (moved by logrotate, deleted): continue in a new one. */
-  private async reopen(): Promise<void> {
-    this.reopenWanted = false;
-    this.swapping = true;
-    try {
-      if (this.syncing) await this.syncing;
-      const old = this.fh;
-      this.fh = undefined;
-      if (old) {
-        await old.sync().catch(() => undefined);
-        await old.close().catch(() => undefined);
-      }
-      this.dirty = false;
-    } finally {
-      this.swapping = false;
-    }
-  }
-
-  private async rotate(): Promise<void> {
-    const old = this.fh;
-    if (!old) return;
-    this.swapping = true;
-    try {
-      // Rotations are rotateBytes apart, so the previous archive is normally long finished.
-      if (this.archiving) await this.archiving;
-      let expired: string | undefined;
-      try {
-        expired = shiftArchives(this.path, this.rotateArchives);
-      } catch (err) {
-        // Nothing is lost by not rotating: keep appending to the current file and retry later.
-        this.rotateRetryAt = Date.now() + ROTATE_RETRY_MS;
-        this.warn(`could not rotate ${this.path}: ${(err as Error).message}; still appending to it`);
-        return;
-      }
-      // The old name is gone now; a failure to create the new file is a write failure.
-      this.fh = undefined;
-      this.dirty = false; // the archive's unsynced lines are finishArchive's job now
-      this.archiving = this.finishArchive(old, expired);
-      this.ensureOpen();
-    } finally {
-      this.swapping = false;
-    }
+    if (st.kind === 'unknown') return true;
+    return this.leavePath(st.kind, written);
   }
 
   /**
-   * Make a just-renamed archive durable, beside the queue: its lines were acknowledged before
-   * the rename, so this is the same promise as the fsync timer's (durable within moments),
-   * and new requests need not wait for a 10 MiB fsync and a directory journal commit. Also
-   * deletes the archive that fell off the end (`expired`), which takes about a millisecond.
+   * Stop using the open file; true if it still has a name (moved away: it keeps our lines).
+   * `unacknowledged`: bytes just written that the caller writes again if they were lost.
    */
-  private async finishArchive(old: LogFile, expired: string | undefined): Promise<void> {
-    const pendingSync = this.syncing; // a timer fsync of `old` may be running: let it end first
-    if (pendingSync) await pendingSync;
-    // With no archives kept, `old` is the expired file itself: no point in syncing it.
-    if (this.rotateArchives > 0) {
-      try {
-        await old.sync();
-      } catch (err) {
-        this.warn(`fsync of the rotated log ${this.path}.1 failed: ${(err as Error).message}`);
-      }
-    }
-    await old.close().catch(() => undefined);
-    if (expired) {
-      await rm(expired, { force: true }).catch((err: Error) => this.warn(`could not delete the expired log archive ${expired}: ${err.message}`));
-    }
-    await syncLogDir(this.path);
+  private leavePath(atPath: 'missing' | 'other', unacknowledged = 0): boolean {
+    const fd = this.active.fd;
+    const kept = fd !== undefined && stillLinked(fd);
+    const what = atPath === 'missing' ? (kept ? 'moved away' : 'deleted') : kept ? 'moved away and replaced' : 'replaced';
+    this.warn(`${this.path} was ${what}: continuing in the file at that path`);
+    this.noteLost(this.active.leavePath(kept, unacknowledged));
+    return kept;
   }
 
-  // ---- fsync ----
-
-  private scheduleSync(): void {
-    if (this.syncTimer || this.fsyncIntervalMs === 0 || this.closed) return;
-    this.syncTimer = setTimeout(() => {
-      this.syncTimer = undefined;
-      void this.syncNow();
-    }, this.fsyncIntervalMs);
-    // A pending fsync must not keep a CLI process alive; close() does the final one.
-    this.syncTimer.unref();
-  }
-
-  /** fsync if anything was written since the last one. Runs beside writes, not in the queue. */
-  private async syncNow(): Promise<void> {
-    if (this.syncing) await this.syncing;
-    const fh = this.fh;
-    if (!this.dirty || !fh || this.swapping) return;
-    this.dirty = false;
-    this.syncing = (async () => {
-      try {
-        await fh.datasync();
-        await this.checkFileIdentity(fh);
-      } catch (err) {
-        // The next write will report a real failure; here we only make sure we try again.
-        this.dirty = true;
-        this.warn(`fsync of ${this.path} failed: ${(err as Error).message}`);
-      } finally {
-        this.syncing = undefined;
-      }
-    })();
-    await this.syncing;
-  }
-
-  /**
-   * Once a second at most (piggybacked on fsync): notice that the file was truncated by someone
-   * else (logrotate copytruncate: our size must follow) or moved away (logrotate create: write
-   * to a new file at the path, like any daemon after SIGHUP, without needing the signal).
-   */
-  private async checkFileIdentity(fh: LogFile): Promise<void> {
-    const mine = await fh.stat();
-    // Rotated while we looked: `fh` is an archive now and says nothing about the active file.
-    if (fh !== this.fh) return;
-    if (mine.size < this.size) this.size = mine.size;
-    if (!mine.isFile()) return;
-    try {
-      const atPath = await stat(this.path);
-      if (fh !== this.fh) return;
-      if (atPath.ino !== mine.ino || atPath.dev !== mine.dev) this.reopenWanted = true;
-    } catch (err) {
-      if (fh === this.fh && (err as NodeJS.ErrnoException).code === 'ENOENT') this.reopenWanted = true;
-    }
+  /** Acknowledged lines that went down with a guarded file: written again before anything new. */
+  private noteLost(lost: Buffer | undefined): void {
+    if (lost) this.lost = this.lost ? Buffer.concat([this.lost, lost]) : lost;
   }
 
   private warn(message: string): void {
@@ -594,29 +339,5 @@ export class RuntimeLogWriter {
     } catch {
       /* a listener's bug must not break writing */
     }
-  }
-}
-
-/** Errors that a freed disk or a fixed device can cure without restarting. */
-function isTransient(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException).code;
-  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'EIO' || code === 'EAGAIN';
-}
-
-function validateOptions(o: RuntimeLogWriterOptions): void {
-  const bad = (what: string): never => {
-    throw new TypeError(`RuntimeLogWriter: ${what}`);
-  };
-  if (!o || typeof o.path !== 'string' || o.path.length === 0) bad('path is required');
-  const posInt = (v: number | undefined, name: string, min: number): void => {
-    if (v !== undefined && (!Number.isInteger(v) || v < min)) bad(`${name} must be an integer >= ${min}, got ${v}`);
-  };
-  posInt(o.rotateBytes, 'rotateBytes', 1);
-  posInt(o.rotateArchives, 'rotateArchives', 0);
-  posInt(o.maxEventBytes, 'maxEventBytes', MIN_EVENT_BYTES);
-  posInt(o.fsyncIntervalMs, 'fsyncIntervalMs', 0);
-  posInt(o.healthIntervalMs, 'healthIntervalMs', 0);
-  for (const [name, m] of [['fileMode', o.fileMode], ['dirMode', o.dirMode]] as const) {
-    if (m !== undefined && (!Number.isInteger(m) || m < 0 || m > 0o777)) bad(`${name} must be a permission mode like 0o600, got ${m}`);
   }
 }

@@ -97,6 +97,19 @@ export interface WriteHealth {
   /** When the collector last updated the file (its updatedAt, else the file mtime), or null. */
   updated_at: string | null;
   file: string;
+  /**
+   * Set while the collector cannot rotate the log (it keeps writing, but the log grows past its
+   * size limit): a failure, whatever `state` says.
+   */
+  rotation?: RotationProblem | null;
+}
+
+export interface RotationProblem {
+  /** e.g. "cannot rotate: EACCES (rename)" */
+  reason: string;
+  since: string;
+  log_bytes: number;
+  limit_bytes: number;
 }
 
 export interface LastEventInfo {

@@ -4,7 +4,7 @@
  * then accepts part of a write and refuses the rest with EFBIG: a real short write).
  */
 import { execFileSync } from 'node:child_process';
-import { readFile, stat, symlink, unlink, mkdir, access, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, symlink, unlink, mkdir, access, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readHealthState } from '../../electron/log/health-state';
@@ -141,7 +141,7 @@ describe('write failures', () => {
 });
 
 describe('write failures in rotation', () => {
-  it('keeps appending to the current file when the archives cannot be renamed', async () => {
+  it('keeps appending to the current file when the archives cannot be renamed, reports it, and rotates again once it can', async () => {
     // The oldest archive must move aside to be deleted; a non-empty directory in the way makes
     // that rename fail (even for root), and with it the rotation.
     await mkdir(dirname(logPath), { recursive: true });
@@ -154,5 +154,21 @@ describe('write failures in rotation', () => {
     expect(w.health.status).toBe('ok');
     expect(warnings.some((m) => m.startsWith(`could not rotate ${logPath}`))).toBe(true);
     expect((await readJsonl(logPath)).map(seqOf)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // Written, but the size limit is not held: that is a failure for every reader of the health file.
+    expect(w.health.rotation).toMatchObject({ limitBytes: 1024 });
+    expect(w.health.rotation!.reason).toMatch(/^cannot rotate: E[A-Z]+ \(rename\)$/);
+    await w.flush();
+    expect((await readHealthState(healthPath))?.rotation).toMatchObject({ reason: w.health.rotation!.reason, limitBytes: 1024 });
+    expect(w.health.rotation!.logBytes).toBeGreaterThan(2 * 1024); // the file gets it at its next (throttled) update
+
+    // The obstacle goes; the first append after the back-off (1 s) rotates.
+    await rm(`${logPath}.expired`, { recursive: true });
+    await new Promise((r) => setTimeout(r, 1100));
+    await w.append([testEvent(10, { message: 'r'.repeat(200) })]);
+    expect(w.health.rotation).toBeUndefined();
+    await w.flush();
+    expect((await readHealthState(healthPath))?.rotation).toBeUndefined();
+    expect((await readJsonl(`${logPath}.1`)).map(seqOf)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect((await readJsonl(logPath)).map(seqOf)).toEqual([10]);
   });
 });

@@ -1,4 +1,4 @@
-import { access, chmod, mkdir, readdir, readFile, rename, stat, truncate, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readHealthState } from '../../electron/log/health-state';
@@ -175,10 +175,50 @@ describe('RuntimeLogWriter: logs rotated by someone else', () => {
     const w = await openWriter();
     await w.append([testEvent(0)]);
     await rename(logPath, `${logPath}.old`);
-    await w.flush(); // the post-write fsync notices the path no longer names our file
+    await w.flush(); // (not needed any more: the path is compared with the open file before each write)
     await w.append([testEvent(1)]);
     expect((await readJsonl(`${logPath}.old`)).map(seqOf)).toEqual([0]);
     expect((await readJsonl(logPath)).map(seqOf)).toEqual([1]);
+    expect((await stat(logPath)).mode & 0o777).toBe(0o600);
+  });
+
+  it('deleted, moved or replaced between two appends: the second goes to the file at the path, with no fsync or timer in between', async () => {
+    const w = await openWriter({ fsyncIntervalMs: 60_000 });
+    await w.append([testEvent(0)]);
+    await rm(logPath);
+    await w.append([testEvent(1)]);
+    expect((await readJsonl(logPath)).map(seqOf)).toEqual([1]);
+    await rename(logPath, `${logPath}.moved`);
+    await w.append([testEvent(2)]);
+    expect((await readJsonl(logPath)).map(seqOf)).toEqual([2]);
+    await writeFile(`${logPath}.new`, JSON.stringify(testEvent(-1)) + '\n');
+    await rename(`${logPath}.new`, logPath);
+    await w.append([testEvent(3)]);
+    // 2 went into a file the writer had just created at the empty path, and that file was then
+    // replaced within seconds (what newsyslog does): the writer put the acknowledged 2 back.
+    expect((await readJsonl(logPath)).map(seqOf)).toEqual([-1, 2, 3]);
+    expect((await readJsonl(`${logPath}.moved`)).map(seqOf)).toEqual([1]);
+    expect(w.warnings.filter((m) => m.includes('continuing in the file at that path'))).toHaveLength(3);
+  });
+
+  it('moved away, then emptied at the path (`mv; : >`) after the writer had re-created it: nothing acknowledged is lost', async () => {
+    const w = await openWriter();
+    await w.append([testEvent(0)]);
+    await rename(logPath, `${logPath}.1`);
+    await w.append([testEvent(1)]); // into the file the writer creates at the empty path
+    await truncate(logPath, 0); // the script's `: > runtime.jsonl`, a moment late
+    await w.append([testEvent(2)]);
+    expect((await readJsonl(`${logPath}.1`)).map(seqOf)).toEqual([0]);
+    expect((await readJsonl(logPath)).map(seqOf)).toEqual([1, 2]);
+  });
+
+  it('its directory removed: the next append creates it again, private', async () => {
+    const w = await openWriter();
+    await w.append([testEvent(0)]);
+    await rm(join(dir, 'logs'), { recursive: true });
+    await w.append([testEvent(1)]);
+    expect((await readJsonl(logPath)).map(seqOf)).toEqual([1]);
+    expect((await stat(join(dir, 'logs'))).mode & 0o777).toBe(0o700);
     expect((await stat(logPath)).mode & 0o777).toBe(0o600);
   });
 

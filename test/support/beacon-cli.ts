@@ -60,11 +60,15 @@ export interface RunningCli {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** `beacon endpoint run --json --port 0 ...` in the background; resolves once it listens. */
-export function startEndpointRun(extraArgs: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunningCli> {
+/**
+ * `beacon endpoint run --json --port 0 ...` in the background; resolves once it listens.
+ * `wrapper`: a command that execs node in its place (e.g. setpriv to run as another user).
+ */
+export function startEndpointRun(extraArgs: string[], env: NodeJS.ProcessEnv = process.env, opts: { wrapper?: string[] } = {}): Promise<RunningCli> {
   requireBuiltCli();
   return new Promise((resolveP, reject) => {
-    const child = spawn(process.execPath, [CLI, 'endpoint', 'run', '--json', '--port', '0', ...extraArgs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [cmd, ...pre] = [...(opts.wrapper ?? []), process.execPath];
+    const child = spawn(cmd, [...pre, CLI, 'endpoint', 'run', '--json', '--port', '0', ...extraArgs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stderr!.on('data', (d) => (err += d));
