@@ -50,8 +50,10 @@ async function main() {
   if (opts.build) {
     const code = await build(root);
     if (code !== 0) return code;
-  } else if (!existsSync(cli)) {
-    process.stderr.write(`beacon: --no-build, but ${cli} is not built: run npm start without --no-build (or npm run build)\n`);
+  }
+  if (!existsSync(cli)) {
+    const hint = opts.build ? 'the build finished without it: check tsconfig.build.json' : 'run npm start without --no-build (or npm run build)';
+    process.stderr.write(`beacon: ${cli} is not built; ${hint}\n`);
     return 1;
   }
 
