@@ -1,11 +1,13 @@
 /**
  * Runs the compiled `beacon` CLI (out/electron/cli/index.js) the way a user does: a real process,
- * real ports, a temporary HOME. `npm test` builds before running the suites.
+ * real ports, a temporary HOME (isolatedEnv() when the caller gives no env: never the user's).
+ * `npm test` builds before running the suites.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { isolatedEnv } from './test-env';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
 export const CLI = resolve(REPO_ROOT, 'out/electron/cli/index.js');
@@ -23,7 +25,7 @@ export interface CliResult {
 export function runBeacon(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
   requireBuiltCli();
   return new Promise((resolveP, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { env: opts.env ?? isolatedEnv(), cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -50,7 +52,7 @@ export interface RunningCli {
 }
 
 /** `beacon endpoint run --json --port 0 ...` in the background; resolves once it listens. */
-export function startEndpointRun(extraArgs: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunningCli> {
+export function startEndpointRun(extraArgs: string[], env: NodeJS.ProcessEnv = isolatedEnv()): Promise<RunningCli> {
   requireBuiltCli();
   return new Promise((resolveP, reject) => {
     const child = spawn(process.execPath, [CLI, 'endpoint', 'run', '--json', '--port', '0', ...extraArgs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
