@@ -28,7 +28,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'out/electron/cli/index.js');
 const PORTS = { otlp: 4318, dashboard: 8765 };
 /** Every suite that spawns the CLI, a collector, a server, Codex or a browser. */
-const DEFAULT_SUITES = ['test/cli', 'test/ci', 'test/collector-e2e', 'test/dashboard', 'test/endpoint', 'test/endpoint-lifecycle', 'test/harness', 'test/log-writer', 'test/packaging', 'test/start', 'test/electron-main', 'test/electron-smoke', 'test/renderer'];
+const DEFAULT_SUITES = ['test/bench', 'test/cli', 'test/ci', 'test/codex-config', 'test/collector-e2e', 'test/dashboard', 'test/endpoint', 'test/endpoint-lifecycle', 'test/harness', 'test/log-writer', 'test/packaging', 'test/start', 'test/electron-main', 'test/electron-smoke', 'test/renderer', 'test/repo'];
 
 function parse(argv) {
   const o = { holder: 'foreign', netns: false, full: false, rest: [] };
