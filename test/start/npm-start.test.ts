@@ -133,6 +133,24 @@ describe('npm start, headless', () => {
   });
 });
 
+describe('npm start, headless, dashboard port taken', () => {
+  it('names the npm start flag for it, stops the collector it started, and exits non-zero', async () => {
+    const env = sandbox();
+    const [port, dashPort] = [await freePort(), await freePort()];
+    foreign = createServer((_req, res) => res.writeHead(200).end('another app'));
+    await new Promise<void>((r) => foreign!.listen(dashPort, '127.0.0.1', r));
+    run = runStart(['--no-build', '--port', String(port), '--dashboard-port', String(dashPort)], env);
+    expect(await run.exited).toBe(1);
+    const out = run.output();
+    expect(out).toContain(`listening on http://127.0.0.1:${port}`);
+    expect(out).toMatch(new RegExp(`port ${dashPort} on 127\\.0\\.0\\.1 is (already )?in use`, "i"));
+    expect(out).toContain('for npm start its port is --dashboard-port <port>');
+    expect(out).toMatch(/stopped; 0 event\(s\) written this run/);
+    expect(out).not.toMatch(/next step/);
+    expect(await portOpen(port)).toBe(false);
+  });
+});
+
 describe('npm start options', () => {
   it('--help lists every accepted option and builds nothing', () => {
     const r = spawnSync(process.execPath, [START, '--help'], { env: { ...scrubbedEnv(), HOME: tmpdir() }, encoding: 'utf8', timeout: 20_000 });
