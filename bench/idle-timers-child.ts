@@ -78,11 +78,11 @@ async function main(): Promise<void> {
   }
   // Imported after the hook is enabled, so module-level timers are seen too.
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { startCollector } = require('../electron/collector/collector') as typeof import('../electron/collector/collector');
+  const { startBeaconCollector } = require('../electron/plugins/collector') as typeof import('../electron/plugins/collector');
   const { startDashboard } = require('../electron/dashboard/server') as typeof import('../electron/dashboard/server');
   const { RENDERER_DIR, FIXTURES } = require('./paths') as typeof import('./paths');
   const logPath = join(dir, 'logs', 'runtime.jsonl');
-  const collector = await startCollector({ port: 0, logPath });
+  const collector = await startBeaconCollector({ port: 0, logPath });
   const dashboard = mode === 'collector+dashboard' ? await startDashboard({ port: 0, logPath, collectorUrl: `${collector.url}/healthz`, staticDir: RENDERER_DIR }) : null;
 
   // One real export arrives (the writer arms its fsync timer), then nothing more.

@@ -10550,9 +10550,9 @@ var require_quick_format_unescaped = __commonJS({
     module2.exports = format2;
     function format2(f, args, opts) {
       var ss = opts && opts.stringify || tryStringify;
-      var offset = 1;
+      var offset2 = 1;
       if (typeof f === "object" && f !== null) {
-        var len = args.length + offset;
+        var len = args.length + offset2;
         if (len === 1) return f;
         var objects = new Array(len);
         objects[0] = ss(f);
@@ -10567,7 +10567,7 @@ var require_quick_format_unescaped = __commonJS({
       var argLen = args.length;
       if (argLen === 0) return f;
       var str2 = "";
-      var a = 1 - offset;
+      var a = 1 - offset2;
       var lastPos = -1;
       var flen = f && f.length || 0;
       for (var i = 0; i < flen; ) {
@@ -11524,7 +11524,7 @@ var require_thread_stream = __commonJS({
     var { version } = require_package();
     var { EventEmitter } = require("events");
     var { Worker } = require("worker_threads");
-    var { join: join13 } = require("path");
+    var { join: join14 } = require("path");
     var { pathToFileURL } = require("url");
     var { wait } = require_wait();
     var {
@@ -11576,7 +11576,7 @@ var require_thread_stream = __commonJS({
     function createWorker(stream, opts) {
       const { filename, workerData } = opts;
       const bundlerOverrides = "__bundlerPathsOverrides" in globalThis ? globalThis.__bundlerPathsOverrides : {};
-      const toExecute = bundlerOverrides["thread-stream-worker"] || join13(__dirname, "lib", "worker.js");
+      const toExecute = bundlerOverrides["thread-stream-worker"] || join14(__dirname, "lib", "worker.js");
       const worker = new Worker(toExecute, {
         ...opts.workerOpts,
         name: opts.workerOpts?.name || "thread-stream",
@@ -11968,14 +11968,14 @@ var require_thread_stream = __commonJS({
     }
     function write2(stream, maxBytes, cb) {
       const current = Atomics.load(stream[kImpl].state, WRITE_INDEX);
-      let offset = current;
+      let offset2 = current;
       let remaining = maxBytes;
       while (remaining > 0 && stream[kImpl].bufLen !== 0) {
         const head = stream[kImpl].bufHead;
         const buf = stream[kImpl].buf[head];
         if (buf.length <= remaining) {
-          buf.copy(stream[kImpl].data, offset);
-          offset += buf.length;
+          buf.copy(stream[kImpl].data, offset2);
+          offset2 += buf.length;
           remaining -= buf.length;
           stream[kImpl].bufLen -= buf.length;
           stream[kImpl].bufHead = head + 1;
@@ -11988,14 +11988,14 @@ var require_thread_stream = __commonJS({
           }
           continue;
         }
-        buf.copy(stream[kImpl].data, offset, 0, remaining);
+        buf.copy(stream[kImpl].data, offset2, 0, remaining);
         stream[kImpl].buf[head] = buf.subarray(remaining);
         stream[kImpl].bufLen -= remaining;
-        offset += remaining;
+        offset2 += remaining;
         remaining = 0;
       }
       updateState(stream, () => {
-        Atomics.store(stream[kImpl].state, WRITE_INDEX, offset);
+        Atomics.store(stream[kImpl].state, WRITE_INDEX, offset2);
       });
       cb();
       return true;
@@ -12089,7 +12089,7 @@ var require_transport = __commonJS({
     var { createRequire } = require("module");
     var { existsSync: existsSync6 } = require("node:fs");
     var getCallers = require_caller();
-    var { join: join13, isAbsolute, sep } = require("node:path");
+    var { join: join14, isAbsolute, sep } = require("node:path");
     var { fileURLToPath } = require("node:url");
     var sleep2 = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
@@ -12244,7 +12244,7 @@ var require_transport = __commonJS({
         throw new Error("only one of target or targets can be specified");
       }
       if (targets) {
-        target = bundlerOverrides["pino-worker"] || join13(__dirname, "worker.js");
+        target = bundlerOverrides["pino-worker"] || join14(__dirname, "worker.js");
         options.targets = targets.filter((dest) => dest.target).map((dest) => {
           return {
             ...dest,
@@ -12265,7 +12265,7 @@ var require_transport = __commonJS({
         const pipelinesHaveLevel = options.pipelines.some((p) => p.some((t) => t.level != null));
         usesMultistream = options.targets.length + options.pipelines.length > 1 || targetsHaveLevel || pipelinesHaveLevel;
       } else if (pipeline) {
-        target = bundlerOverrides["pino-worker"] || join13(__dirname, "worker.js");
+        target = bundlerOverrides["pino-worker"] || join14(__dirname, "worker.js");
         options.pipelines = [pipeline.map((dest) => {
           return {
             ...dest,
@@ -12292,7 +12292,7 @@ var require_transport = __commonJS({
           return origin;
         }
         if (origin === "pino/file") {
-          return join13(__dirname, "..", "file.js");
+          return join14(__dirname, "..", "file.js");
         }
         let fixTarget2;
         for (const filePath of callers) {
@@ -13272,7 +13272,7 @@ var require_safe_stable_stringify = __commonJS({
               return circularValue;
             }
             let res = "";
-            let join13 = ",";
+            let join14 = ",";
             const originalIndentation = indentation;
             if (Array.isArray(value)) {
               if (value.length === 0) {
@@ -13286,7 +13286,7 @@ var require_safe_stable_stringify = __commonJS({
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join13 = `,
+                join14 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -13294,13 +13294,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join13;
+                res += join14;
               }
               const tmp = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join13}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join14}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -13321,7 +13321,7 @@ ${originalIndentation}`;
             let separator = "";
             if (spacer !== "") {
               indentation += spacer;
-              join13 = `,
+              join14 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -13335,13 +13335,13 @@ ${indentation}`;
               const tmp = stringifyFnReplacer(key2, value, stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join13;
+                separator = join14;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...":${whitespace}"${getItemCount(removedKeys)} not stringified"`;
-              separator = join13;
+              separator = join14;
             }
             if (spacer !== "" && separator.length > 1) {
               res = `
@@ -13382,7 +13382,7 @@ ${originalIndentation}`;
             }
             const originalIndentation = indentation;
             let res = "";
-            let join13 = ",";
+            let join14 = ",";
             if (Array.isArray(value)) {
               if (value.length === 0) {
                 return "[]";
@@ -13395,7 +13395,7 @@ ${originalIndentation}`;
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join13 = `,
+                join14 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -13403,13 +13403,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join13;
+                res += join14;
               }
               const tmp = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join13}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join14}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -13422,7 +13422,7 @@ ${originalIndentation}`;
             let whitespace = "";
             if (spacer !== "") {
               indentation += spacer;
-              join13 = `,
+              join14 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -13431,7 +13431,7 @@ ${indentation}`;
               const tmp = stringifyArrayReplacer(key2, value[key2], stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join13;
+                separator = join14;
               }
             }
             if (spacer !== "" && separator.length > 1) {
@@ -13489,20 +13489,20 @@ ${originalIndentation}`;
               indentation += spacer;
               let res2 = `
 ${indentation}`;
-              const join14 = `,
+              const join15 = `,
 ${indentation}`;
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
               let i = 0;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyIndent(String(i), value[i], stack, spacer, indentation);
                 res2 += tmp2 !== void 0 ? tmp2 : "null";
-                res2 += join14;
+                res2 += join15;
               }
               const tmp = stringifyIndent(String(i), value[i], stack, spacer, indentation);
               res2 += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res2 += `${join14}"... ${getItemCount(removedKeys)} not stringified"`;
+                res2 += `${join15}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               res2 += `
 ${originalIndentation}`;
@@ -13518,16 +13518,16 @@ ${originalIndentation}`;
               return '"[Object]"';
             }
             indentation += spacer;
-            const join13 = `,
+            const join14 = `,
 ${indentation}`;
             let res = "";
             let separator = "";
             let maximumPropertiesToStringify = Math.min(keyLength, maximumBreadth);
             if (isTypedArrayWithEntries(value)) {
-              res += stringifyTypedArray(value, join13, maximumBreadth);
+              res += stringifyTypedArray(value, join14, maximumBreadth);
               keys = keys.slice(value.length);
               maximumPropertiesToStringify -= value.length;
-              separator = join13;
+              separator = join14;
             }
             if (deterministic) {
               keys = sort(keys, comparator);
@@ -13538,13 +13538,13 @@ ${indentation}`;
               const tmp = stringifyIndent(key2, value[key2], stack, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}: ${tmp}`;
-                separator = join13;
+                separator = join14;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...": "${getItemCount(removedKeys)} not stringified"`;
-              separator = join13;
+              separator = join14;
             }
             if (separator !== "") {
               res = `
@@ -15584,15 +15584,15 @@ var require_reply = __commonJS({
     }
     function writeHttp2Payload(payload, res, done) {
       const buffer = Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
-      let offset = 0;
+      let offset2 = 0;
       function writeChunk() {
-        while (offset < buffer.length) {
+        while (offset2 < buffer.length) {
           if (res.destroyed || res.writableEnded) {
             return;
           }
-          const end = Math.min(offset + HTTP2_WRITE_CHUNK_SIZE, buffer.length);
-          const shouldContinue = res.write(buffer.subarray(offset, end));
-          offset = end;
+          const end = Math.min(offset2 + HTTP2_WRITE_CHUNK_SIZE, buffer.length);
+          const shouldContinue = res.write(buffer.subarray(offset2, end));
+          offset2 = end;
           if (shouldContinue === false) {
             res.once("drain", writeChunk);
             return;
@@ -29587,22 +29587,22 @@ var require_projection = __commonJS({
           return scratch;
         }
         if (schema.type === "array") {
-          const pool = this.allocArray(holder, slotFields);
-          this.fillArray(schema, src, pool, out2, indent, pointer, holder, slotFields);
-          return pool;
+          const pool2 = this.allocArray(holder, slotFields);
+          this.fillArray(schema, src, pool2, out2, indent, pointer, holder, slotFields);
+          return pool2;
         }
         return primitiveExpr(schema, src, this.pointerIndex(pointer));
       }
-      fillArray(schema, src, pool, out2, indent, pointer, holder, slotFields) {
+      fillArray(schema, src, pool2, out2, indent, pointer, holder, slotFields) {
         const items = schema.items;
         const n2 = this.id("n");
         const i = this.id("i");
         out2.push(`${indent}if (${src} === null) {`);
-        out2.push(`${indent}  ${pool}.length = 0`);
+        out2.push(`${indent}  ${pool2}.length = 0`);
         out2.push(`${indent}} else {`);
         out2.push(`${indent}  if (!Array.isArray(${src})) typeMismatch(${this.pointerIndex(pointer)})`);
         out2.push(`${indent}  const ${n2} = ${src}.length`);
-        out2.push(`${indent}  ${pool}.length = ${n2}`);
+        out2.push(`${indent}  ${pool2}.length = ${n2}`);
         if (items.type === "object" || items.type === "array") {
           const slots = this.allocArray(holder, slotFields);
           const factory = this.id("makeSlot");
@@ -29617,11 +29617,11 @@ var require_projection = __commonJS({
           out2.push(`${indent}    const ${el} = ${src}[${i}]`);
           out2.push(`${indent}    const ${innerHolder} = ${slots}[${i}]`);
           out2.push(...inner);
-          out2.push(`${indent}    ${pool}[${i}] = ${expr}`);
+          out2.push(`${indent}    ${pool2}[${i}] = ${expr}`);
           out2.push(`${indent}  }`);
         } else {
           out2.push(`${indent}  for (let ${i} = 0; ${i} < ${n2}; ${i}++) {`);
-          out2.push(`${indent}    ${pool}[${i}] = ${primitiveExpr(items, `${src}[${i}]`, this.pointerIndex(`${pointer}/items`))}`);
+          out2.push(`${indent}    ${pool2}[${i}] = ${primitiveExpr(items, `${src}[${i}]`, this.pointerIndex(`${pointer}/items`))}`);
           out2.push(`${indent}  }`);
         }
         out2.push(`${indent}}`);
@@ -35343,7 +35343,7 @@ var require_fast_decode_uri_component = __commonJS({
       }
       return decoded + uri.slice(last);
     }
-    var HEX2 = {
+    var HEX3 = {
       "0": 0,
       "1": 1,
       "2": 2,
@@ -35368,7 +35368,7 @@ var require_fast_decode_uri_component = __commonJS({
       "F": 15
     };
     function hexCodeToInt(c, shift) {
-      var i = HEX2[c];
+      var i = HEX3[c];
       return i === void 0 ? 255 : i << shift;
     }
     module2.exports = decodeURIComponent2;
@@ -37270,12 +37270,12 @@ var require_compiler = __commonJS({
     var POSITION_PATTERN = new RegExp(`${POSITION_PLACEHOLDER}(?: \\+ (\\d+))?`, "g");
     var SUM_PATTERN = /^(\S+) \+ (\d+)$/;
     function substitutePosition(line, position) {
-      return line.replace(POSITION_PATTERN, (match, offset) => {
-        if (offset === void 0) return position;
+      return line.replace(POSITION_PATTERN, (match, offset2) => {
+        if (offset2 === void 0) return position;
         const sum = SUM_PATTERN.exec(position);
-        if (sum !== null) return `${sum[1]} + ${Number(sum[2]) + Number(offset)}`;
-        if (/^\d+$/.test(position)) return String(Number(position) + Number(offset));
-        return `${position} + ${offset}`;
+        if (sum !== null) return `${sum[1]} + ${Number(sum[2]) + Number(offset2)}`;
+        if (/^\d+$/.test(position)) return String(Number(position) + Number(offset2));
+        return `${position} + ${offset2}`;
       });
     }
     var TreeCompiler = class {
@@ -37441,10 +37441,10 @@ var require_compiler = __commonJS({
       // Position of `offset` chars past `base`, where base is null for the
       // constant position after the root (no parameter consumed yet) or the
       // name of a local holding the end of the last consumed parameter.
-      position(base, offset) {
-        if (base === null) return String(offset);
-        if (offset === 0) return base;
-        return `${base} + ${offset}`;
+      position(base, offset2) {
+        if (base === null) return String(offset2);
+        if (offset2 === 0) return base;
+        return `${base} + ${offset2}`;
       }
       // Statement handing the lookup over to the sanitized matcher (raw mode):
       // a jump out of the raw block, or a FLAG return from a subtree function.
@@ -37468,9 +37468,9 @@ var require_compiler = __commonJS({
       // position is at `offset` past `base`: the leaf check, then the children.
       // `staticPath` is the full static path from the root to this node, or null
       // once a parameter has been consumed on the way.
-      emitNodeBody(node, base, offset, paramsCount, staticPath) {
+      emitNodeBody(node, base, offset2, paramsCount, staticPath) {
         if (node.isLeafNode) {
-          const pos2 = this.position(base, offset);
+          const pos2 = this.position(base, offset2);
           if (node.kind === NODE_TYPES.WILDCARD && !this.raw) {
             this.emitLeaf(node, paramsCount, pos2);
           } else {
@@ -37481,15 +37481,15 @@ var require_compiler = __commonJS({
             this.emit("}");
           }
         }
-        this.emitStaticChildren(node, base, offset, paramsCount, staticPath);
-        this.emitParametricChildren(node, base, offset, paramsCount);
-        this.emitWildcardChild(node, base, offset, paramsCount);
+        this.emitStaticChildren(node, base, offset2, paramsCount, staticPath);
+        this.emitParametricChildren(node, base, offset2, paramsCount);
+        this.emitWildcardChild(node, base, offset2, paramsCount);
       }
       // Like emitNodeBody, but a body too large to stay in the current function
       // is moved to a function of its own and replaced by a call. The body is
       // generated once against a position placeholder, which is then replaced
       // by the real position expression or by the function's own argument.
-      emitSubtree(node, base, offset, paramsCount, staticPath) {
+      emitSubtree(node, base, offset2, paramsCount, staticPath) {
         const outerLines = this.lines;
         const outerIndent = this.indent;
         this.lines = [];
@@ -37499,7 +37499,7 @@ var require_compiler = __commonJS({
         this.lines = outerLines;
         this.indent = outerIndent;
         if (bodyLines.length <= SPLIT_LINES && this.lines.length + bodyLines.length <= FUNCTION_LINES) {
-          const position = this.position(base, offset);
+          const position = this.position(base, offset2);
           const prefix = "  ".repeat(this.indent);
           for (const line of bodyLines) {
             this.lines.push(prefix + substitutePosition(line, position));
@@ -37513,7 +37513,7 @@ var require_compiler = __commonJS({
           lines: bodyLines.map((line) => "  " + substitutePosition(line, "i").replaceAll(RETRY_PLACEHOLDER, "return FLAG"))
         });
         const result = `r${this.uid++}`;
-        this.emit(`const ${result} = ${name}(${this.subtreeArguments(paramsCount, this.position(base, offset))})`);
+        this.emit(`const ${result} = ${name}(${this.subtreeArguments(paramsCount, this.position(base, offset2))})`);
         this.emit(`if (${result} !== NO_MATCH) {`);
         this.emit(`  if (${result} !== FLAG) return ${result}`);
         if (this.raw) {
@@ -37567,31 +37567,31 @@ var require_compiler = __commonJS({
       }
       // Condition matching a static child's prefix at the given position. The
       // first char can be skipped when a surrounding switch already checked it.
-      prefixCondition(child, base, offset, skipFirstChar) {
+      prefixCondition(child, base, offset2, skipFirstChar) {
         const prefix = child.prefix;
         if (prefix.length >= LONG_PREFIX_MIN_LENGTH) {
-          const pos2 = this.position(base, offset);
+          const pos2 = this.position(base, offset2);
           return `path.indexOf(${JSON.stringify(prefix)}, ${pos2}) === ${pos2}`;
         }
         const checks = [];
         for (let i = skipFirstChar ? 1 : 0; i < prefix.length; i++) {
-          checks.push(`path.charCodeAt(${this.position(base, offset + i)}) === ${prefix.charCodeAt(i)}`);
+          checks.push(`path.charCodeAt(${this.position(base, offset2 + i)}) === ${prefix.charCodeAt(i)}`);
         }
         return checks.length === 0 ? null : checks.join(" && ");
       }
-      emitStaticChildren(node, base, offset, paramsCount, staticPath) {
+      emitStaticChildren(node, base, offset2, paramsCount, staticPath) {
         const children = node.staticChildrenNodes;
         if (children.length === 0) return;
         if (children.length === 1) {
-          this.emitStaticChild(children[0], base, offset, paramsCount, staticPath, false);
+          this.emitStaticChild(children[0], base, offset2, paramsCount, staticPath, false);
           return;
         }
-        this.emit(`switch (path.charCodeAt(${this.position(base, offset)})) {`);
+        this.emit(`switch (path.charCodeAt(${this.position(base, offset2)})) {`);
         this.indent++;
         for (let i = 0; i < children.length; i++) {
           this.emit(`case ${node.staticChildrenCharCodes[i]}: {`);
           this.indent++;
-          this.emitStaticChild(children[i], base, offset, paramsCount, staticPath, true);
+          this.emitStaticChild(children[i], base, offset2, paramsCount, staticPath, true);
           this.emit("break");
           this.indent--;
           this.emit("}");
@@ -37599,10 +37599,10 @@ var require_compiler = __commonJS({
         this.indent--;
         this.emit("}");
       }
-      emitStaticChild(child, base, offset, paramsCount, staticPath, skipFirstChar) {
+      emitStaticChild(child, base, offset2, paramsCount, staticPath, skipFirstChar) {
         const childStaticPath = staticPath === null ? null : staticPath + child.prefix;
-        const condition = this.prefixCondition(child, base, offset, skipFirstChar);
-        const end = offset + child.prefix.length;
+        const condition = this.prefixCondition(child, base, offset2, skipFirstChar);
+        const end = offset2 + child.prefix.length;
         const isWholePathLeaf = this.raw && childStaticPath !== null && child.isLeafNode && child.staticChildrenNodes.length === 0 && child.parametricChildren.length === 0 && child.wildcardChild === null;
         if (isWholePathLeaf) {
           const pos2 = this.position(base, end);
@@ -37624,10 +37624,10 @@ var require_compiler = __commonJS({
           this.emit("}");
         }
       }
-      emitParametricChildren(node, base, offset, paramsCount) {
+      emitParametricChildren(node, base, offset2, paramsCount) {
         const children = node.parametricChildren;
         if (children.length === 0) return;
-        const pos2 = this.position(base, offset);
+        const pos2 = this.position(base, offset2);
         const id2 = this.uid++;
         const end = `e${id2}`;
         const value = `v${id2}`;
@@ -37700,10 +37700,10 @@ var require_compiler = __commonJS({
         this.indent--;
         this.emit("}");
       }
-      emitWildcardChild(node, base, offset, paramsCount) {
+      emitWildcardChild(node, base, offset2, paramsCount) {
         const child = node.wildcardChild;
         if (child === null) return;
-        const pos2 = this.position(base, offset);
+        const pos2 = this.position(base, offset2);
         const id2 = this.uid++;
         const value = `w${id2}`;
         this.emit("{");
@@ -42952,19 +42952,19 @@ var require_aspromise = __commonJS({
     "use strict";
     module2.exports = asPromise;
     function asPromise(fn, ctx) {
-      var params = new Array(arguments.length - 1), offset = 0, index = 2, pending = true;
+      var params = new Array(arguments.length - 1), offset2 = 0, index = 2, pending = true;
       while (index < arguments.length)
-        params[offset++] = arguments[index++];
+        params[offset2++] = arguments[index++];
       return new Promise(function executor(resolve12, reject) {
-        params[offset] = function callback(err) {
+        params[offset2] = function callback(err) {
           if (pending) {
             pending = false;
             if (err)
               reject(err);
             else {
-              var params2 = new Array(arguments.length - 1), offset2 = 0;
-              while (offset2 < params2.length)
-                params2[offset2++] = arguments[offset2];
+              var params2 = new Array(arguments.length - 1), offset3 = 0;
+              while (offset3 < params2.length)
+                params2[offset3++] = arguments[offset3];
               resolve12.apply(null, params2);
             }
           }
@@ -43042,8 +43042,8 @@ var require_base64 = __commonJS({
       return String.fromCharCode.apply(String, chunk.slice(0, i2));
     };
     var invalidEncoding = "invalid encoding";
-    base642.decode = function decode(string, buffer, offset) {
-      var start = offset;
+    base642.decode = function decode(string, buffer, offset2) {
+      var start = offset2;
       var j = 0, t;
       for (var i2 = 0; i2 < string.length; ) {
         var c = string.charCodeAt(i2++);
@@ -43057,24 +43057,24 @@ var require_base64 = __commonJS({
             j = 1;
             break;
           case 1:
-            buffer[offset++] = t << 2 | (c & 48) >> 4;
+            buffer[offset2++] = t << 2 | (c & 48) >> 4;
             t = c;
             j = 2;
             break;
           case 2:
-            buffer[offset++] = (t & 15) << 4 | (c & 60) >> 2;
+            buffer[offset2++] = (t & 15) << 4 | (c & 60) >> 2;
             t = c;
             j = 3;
             break;
           case 3:
-            buffer[offset++] = (t & 3) << 6 | c;
+            buffer[offset2++] = (t & 3) << 6 | c;
             j = 0;
             break;
         }
       }
       if (j === 1)
         throw Error(invalidEncoding);
-      return offset - start;
+      return offset2 - start;
     };
     base642.test = function test(string) {
       return /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(string);
@@ -43382,29 +43382,29 @@ var require_utf8 = __commonJS({
       }
       return String.fromCharCode.apply(String, chunk.slice(0, i));
     };
-    utf8.write = function utf8_write(string, buffer, offset) {
-      var start = offset, c1, c2;
+    utf8.write = function utf8_write(string, buffer, offset2) {
+      var start = offset2, c1, c2;
       for (var i = 0; i < string.length; ++i) {
         c1 = string.charCodeAt(i);
         if (c1 < 128) {
-          buffer[offset++] = c1;
+          buffer[offset2++] = c1;
         } else if (c1 < 2048) {
-          buffer[offset++] = c1 >> 6 | 192;
-          buffer[offset++] = c1 & 63 | 128;
+          buffer[offset2++] = c1 >> 6 | 192;
+          buffer[offset2++] = c1 & 63 | 128;
         } else if ((c1 & 64512) === 55296 && ((c2 = string.charCodeAt(i + 1)) & 64512) === 56320) {
           c1 = 65536 + ((c1 & 1023) << 10) + (c2 & 1023);
           ++i;
-          buffer[offset++] = c1 >> 18 | 240;
-          buffer[offset++] = c1 >> 12 & 63 | 128;
-          buffer[offset++] = c1 >> 6 & 63 | 128;
-          buffer[offset++] = c1 & 63 | 128;
+          buffer[offset2++] = c1 >> 18 | 240;
+          buffer[offset2++] = c1 >> 12 & 63 | 128;
+          buffer[offset2++] = c1 >> 6 & 63 | 128;
+          buffer[offset2++] = c1 & 63 | 128;
         } else {
-          buffer[offset++] = c1 >> 12 | 224;
-          buffer[offset++] = c1 >> 6 & 63 | 128;
-          buffer[offset++] = c1 & 63 | 128;
+          buffer[offset2++] = c1 >> 12 | 224;
+          buffer[offset2++] = c1 >> 6 & 63 | 128;
+          buffer[offset2++] = c1 & 63 | 128;
         }
       }
-      return offset - start;
+      return offset2 - start;
     };
   }
 });
@@ -43413,22 +43413,22 @@ var require_utf8 = __commonJS({
 var require_pool = __commonJS({
   "node_modules/@protobufjs/pool/index.js"(exports2, module2) {
     "use strict";
-    module2.exports = pool;
-    function pool(alloc, slice, size) {
+    module2.exports = pool2;
+    function pool2(alloc, slice, size) {
       var SIZE = size || 8192;
       var MAX = SIZE >>> 1;
       var slab = null;
-      var offset = SIZE;
+      var offset2 = SIZE;
       return function pool_alloc(size2) {
         if (size2 < 1 || size2 > MAX)
           return alloc(size2);
-        if (offset + size2 > SIZE) {
+        if (offset2 + size2 > SIZE) {
           slab = alloc(SIZE);
-          offset = 0;
+          offset2 = 0;
         }
-        var buf = slice.call(slab, offset, offset += size2);
-        if (offset & 7)
-          offset = (offset | 7) + 1;
+        var buf = slice.call(slab, offset2, offset2 += size2);
+        if (offset2 & 7)
+          offset2 = (offset2 | 7) + 1;
         return buf;
       };
     }
@@ -47323,10 +47323,10 @@ var require_types5 = __commonJS({
       "bytes"
       // 14
     ];
-    function bake(values, offset) {
+    function bake(values, offset2) {
       var i = 0, o = /* @__PURE__ */ Object.create(null);
-      offset |= 0;
-      while (i < values.length) o[s[i + offset]] = values[i++];
+      offset2 |= 0;
+      while (i < values.length) o[s[i + offset2]] = values[i++];
       return o;
     }
     types.basic = bake([
@@ -48212,7 +48212,7 @@ var require_tokenize = __commonJS({
     tokenize.unescape = unescape;
     function tokenize(source, alternateCommentMode) {
       source = source.toString();
-      var offset = 0, length = source.length, line = 1, lastCommentLine = 0, comments = {};
+      var offset2 = 0, length = source.length, line = 1, lastCommentLine = 0, comments = {};
       var stack = [];
       var stringDelim = null;
       function illegal(subject) {
@@ -48220,11 +48220,11 @@ var require_tokenize = __commonJS({
       }
       function readString() {
         var re = stringDelim === "'" ? stringSingleRe : stringDoubleRe;
-        re.lastIndex = offset - 1;
+        re.lastIndex = offset2 - 1;
         var match = re.exec(source);
         if (!match)
           throw illegal("string");
-        offset = re.lastIndex;
+        offset2 = re.lastIndex;
         push(stringDelim);
         stringDelim = null;
         return unescape(match[1]);
@@ -48276,79 +48276,79 @@ var require_tokenize = __commonJS({
           return stack.shift();
         if (stringDelim)
           return readString();
-        var repeat, prev, curr, start, isDoc, isLeadingComment = offset === 0;
+        var repeat, prev, curr, start, isDoc, isLeadingComment = offset2 === 0;
         do {
-          if (offset === length)
+          if (offset2 === length)
             return null;
           repeat = false;
-          while (whitespaceRe.test(curr = charAt(offset))) {
+          while (whitespaceRe.test(curr = charAt(offset2))) {
             if (curr === "\n") {
               isLeadingComment = true;
               ++line;
             }
-            if (++offset === length)
+            if (++offset2 === length)
               return null;
           }
-          if (charAt(offset) === "/") {
-            if (++offset === length) {
+          if (charAt(offset2) === "/") {
+            if (++offset2 === length) {
               throw illegal("comment");
             }
-            if (charAt(offset) === "/") {
+            if (charAt(offset2) === "/") {
               if (!alternateCommentMode) {
-                isDoc = charAt(start = offset + 1) === "/";
-                while (charAt(++offset) !== "\n") {
-                  if (offset === length) {
+                isDoc = charAt(start = offset2 + 1) === "/";
+                while (charAt(++offset2) !== "\n") {
+                  if (offset2 === length) {
                     return null;
                   }
                 }
-                ++offset;
+                ++offset2;
                 if (isDoc) {
-                  setComment(start, offset - 1, isLeadingComment);
+                  setComment(start, offset2 - 1, isLeadingComment);
                   isLeadingComment = true;
                 }
                 ++line;
                 repeat = true;
               } else {
-                start = offset;
+                start = offset2;
                 isDoc = false;
-                if (isDoubleSlashCommentLine(offset - 1)) {
+                if (isDoubleSlashCommentLine(offset2 - 1)) {
                   isDoc = true;
                   do {
-                    offset = findEndOfLine(offset);
-                    if (offset === length) {
+                    offset2 = findEndOfLine(offset2);
+                    if (offset2 === length) {
                       break;
                     }
-                    offset++;
+                    offset2++;
                     if (!isLeadingComment) {
                       break;
                     }
-                  } while (isDoubleSlashCommentLine(offset));
+                  } while (isDoubleSlashCommentLine(offset2));
                 } else {
-                  offset = Math.min(length, findEndOfLine(offset) + 1);
+                  offset2 = Math.min(length, findEndOfLine(offset2) + 1);
                 }
                 if (isDoc) {
-                  setComment(start, offset, isLeadingComment);
+                  setComment(start, offset2, isLeadingComment);
                   isLeadingComment = true;
                 }
                 line++;
                 repeat = true;
               }
-            } else if ((curr = charAt(offset)) === "*") {
-              start = offset + 1;
+            } else if ((curr = charAt(offset2)) === "*") {
+              start = offset2 + 1;
               isDoc = alternateCommentMode || charAt(start) === "*";
               do {
                 if (curr === "\n") {
                   ++line;
                 }
-                if (++offset === length) {
+                if (++offset2 === length) {
                   throw illegal("comment");
                 }
                 prev = curr;
-                curr = charAt(offset);
+                curr = charAt(offset2);
               } while (prev !== "*" || curr !== "/");
-              ++offset;
+              ++offset2;
               if (isDoc) {
-                setComment(start, offset - 2, isLeadingComment);
+                setComment(start, offset2 - 2, isLeadingComment);
                 isLeadingComment = true;
               }
               repeat = true;
@@ -48357,13 +48357,13 @@ var require_tokenize = __commonJS({
             }
           }
         } while (repeat);
-        var end = offset;
+        var end = offset2;
         delimRe.lastIndex = 0;
         var delim = delimRe.test(charAt(end++));
         if (!delim)
           while (end < length && !delimRe.test(charAt(end)))
             ++end;
-        var token = source.substring(offset, offset = end);
+        var token = source.substring(offset2, offset2 = end);
         if (token === '"' || token === "'")
           stringDelim = token;
         return token;
@@ -49650,7 +49650,7 @@ ${codeblock}`, options);
       constructor(date, fasttype, unsafeDelim) {
         let hasDate = true;
         let hasTime = true;
-        let offset = "Z";
+        let offset2 = "Z";
         let c;
         if (typeof date === "string") {
           if (fasttype) prep: {
@@ -49660,9 +49660,9 @@ ${codeblock}`, options);
                 break prep;
               }
               if (fasttype === 2) {
-                offset = null;
+                offset2 = null;
                 date += "Z";
-              } else if ((c = date.charCodeAt(date.length - 1)) !== 90 && c !== 122) offset = date.slice(date.length - 6);
+              } else if ((c = date.charCodeAt(date.length - 1)) !== 90 && c !== 122) offset2 = date.slice(date.length - 6);
               if (unsafeDelim) date = date.slice(0, 10) + "T" + date.slice(11);
             } else if (fasttype === 4) date = +date.slice(0, 2) > 23 ? "" : `0000-01-01T${date}Z`;
             hasDate = fasttype !== 4;
@@ -49679,8 +49679,8 @@ ${codeblock}`, options);
               hasTime && date[10] === " " && (date = date.replace(" ", "T"));
               if (match[2] && +match[2] > 23) date = "";
               else {
-                offset = match[3] || null;
-                if (!offset && hasTime) date += "Z";
+                offset2 = match[3] || null;
+                if (!offset2 && hasTime) date += "Z";
               }
             } else date = "";
           }
@@ -49689,7 +49689,7 @@ ${codeblock}`, options);
         if (!isNaN(this.getTime())) {
           this.#hasDate = hasDate;
           this.#hasTime = hasTime;
-          this.#offset = offset;
+          this.#offset = offset2;
         }
       }
       isDateTime() {
@@ -49713,13 +49713,13 @@ ${codeblock}`, options);
         if (this.isTime()) return iso.slice(11, 23);
         if (this.#offset === null) return iso.slice(0, -1);
         if (this.#offset === "Z" || this.#offset === "z") return iso;
-        let offset = +this.#offset.slice(1, 3) * 60 + +this.#offset.slice(4, 6);
-        offset = this.#offset[0] === "-" ? offset : -offset;
-        return (/* @__PURE__ */ new Date(this.getTime() - offset * 6e4)).toISOString().slice(0, -1) + this.#offset;
+        let offset2 = +this.#offset.slice(1, 3) * 60 + +this.#offset.slice(4, 6);
+        offset2 = this.#offset[0] === "-" ? offset2 : -offset2;
+        return (/* @__PURE__ */ new Date(this.getTime() - offset2 * 6e4)).toISOString().slice(0, -1) + this.#offset;
       }
-      static wrapAsOffsetDateTime(jsDate, offset = "Z") {
+      static wrapAsOffsetDateTime(jsDate, offset2 = "Z") {
         let date = new TomlDate3(jsDate);
-        date.#offset = offset;
+        date.#offset = offset2;
         return date;
       }
       static wrapAsLocalDateTime(jsDate) {
@@ -55059,7 +55059,7 @@ var require_send = __commonJS({
     var { parseTokenList } = require_parseTokenList();
     var { createHttpError } = require_createHttpError();
     var extname = path.extname;
-    var join13 = path.join;
+    var join14 = path.join;
     var normalize = path.normalize;
     var resolve12 = path.resolve;
     var sep = path.sep;
@@ -55154,7 +55154,7 @@ var require_send = __commonJS({
           return { statusCode: 403 };
         }
         parts = path2.split(sep);
-        path2 = normalize(join13(root, path2));
+        path2 = normalize(join14(root, path2));
       } else {
         if (UP_PATH_REGEXP.test(path2)) {
           debug('malicious path "%s"', path2);
@@ -55315,7 +55315,7 @@ var require_send = __commonJS({
         await options.onFile(path2, stat11);
       }
       let len = stat11.size;
-      let offset = options.start ?? 0;
+      let offset2 = options.start ?? 0;
       let statusCode = 200;
       const headers = {};
       debug('send "%s"', path2);
@@ -55359,9 +55359,9 @@ var require_send = __commonJS({
           return sendNotModified(headers, path2, stat11);
         }
       }
-      len = Math.max(0, len - offset);
+      len = Math.max(0, len - offset2);
       if (options.end !== void 0) {
-        const bytes = options.end - offset + 1;
+        const bytes = options.end - offset2 + 1;
         if (len > bytes) len = bytes;
       }
       if (options.acceptRanges) {
@@ -55382,7 +55382,7 @@ var require_send = __commonJS({
                 ranges[0].end = Math.min(ranges[0].end, ranges[0].start + options.maxContentRangeChunkSize - 1);
               }
               headers["Content-Range"] = contentRange("bytes", len, ranges[0]);
-              offset += ranges[0].start;
+              offset2 += ranges[0].start;
               len = ranges[0].end - ranges[0].start + 1;
             }
           } else {
@@ -55403,8 +55403,8 @@ var require_send = __commonJS({
       }
       const stream2 = fs.createReadStream(path2, {
         highWaterMark: options.highWaterMark,
-        start: offset,
-        end: Math.max(offset, offset + len - 1)
+        start: offset2,
+        end: Math.max(offset2, offset2 + len - 1)
       });
       return {
         statusCode,
@@ -55440,7 +55440,7 @@ var require_send = __commonJS({
       let err;
       for (let i = 0; i < options.index.length; i++) {
         const index = options.index[i];
-        const p = join13(path2, index);
+        const p = join14(path2, index);
         const { error, stat: stat11 } = await tryStat(p);
         if (error) {
           err = error;
@@ -58574,8 +58574,28 @@ function createOtlpServer(opts) {
   };
 }
 
-// electron/log/content-policy.ts
+// electron/shared/event-id.ts
 var import_node_crypto = require("node:crypto");
+var HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+var POOL_IDS = 400;
+var pool = Buffer.alloc(0);
+var offset = 0;
+function newEventId(nowMs = Date.now()) {
+  if (offset + 10 > pool.length) {
+    pool = (0, import_node_crypto.randomBytes)(POOL_IDS * 10);
+    offset = 0;
+  }
+  const r = pool;
+  const o = offset;
+  offset += 10;
+  const ms = Math.max(0, Math.floor(nowMs));
+  const hi = Math.floor(ms / 65536);
+  const lo = ms % 65536;
+  return HEX2[hi >>> 24 & 255] + HEX2[hi >>> 16 & 255] + HEX2[hi >>> 8 & 255] + HEX2[hi & 255] + "-" + HEX2[lo >>> 8 & 255] + HEX2[lo & 255] + "-" + HEX2[112 | r[o] & 15] + HEX2[r[o + 1]] + "-" + HEX2[128 | r[o + 2] & 63] + HEX2[r[o + 3]] + "-" + HEX2[r[o + 4]] + HEX2[r[o + 5]] + HEX2[r[o + 6]] + HEX2[r[o + 7]] + HEX2[r[o + 8]] + HEX2[r[o + 9]];
+}
+
+// electron/log/content-policy.ts
+var import_node_crypto2 = require("node:crypto");
 
 // electron/shared/layered-attributes.ts
 var LayeredAttributes = class {
@@ -58779,7 +58799,7 @@ function policeValue(value, st, keyHint) {
 function fingerprint(text, st) {
   const masked = redactText(text);
   if (masked.redacted) st.redacted = true;
-  return { length: text.length, sha256: (0, import_node_crypto.createHash)("sha256").update(masked.text, "utf8").digest("hex") };
+  return { length: text.length, sha256: (0, import_node_crypto2.createHash)("sha256").update(masked.text, "utf8").digest("hex") };
 }
 function applyContentPolicy(event, policy) {
   if (policy !== "full" && policy !== "redacted" && policy !== "metadata") {
@@ -59035,7 +59055,7 @@ var import_node_os3 = require("node:os");
 var import_promises3 = require("node:fs/promises");
 
 // electron/log/log-lock.ts
-var import_node_crypto2 = require("node:crypto");
+var import_node_crypto3 = require("node:crypto");
 var import_node_os2 = require("node:os");
 var import_promises2 = require("node:fs/promises");
 var lockPathFor = (logPath) => `${logPath}.lock`;
@@ -59078,7 +59098,7 @@ var LogLock = class _LogLock {
       hostname: (0, import_node_os2.hostname)(),
       started_at: (/* @__PURE__ */ new Date()).toISOString(),
       purpose,
-      nonce: (0, import_node_crypto2.randomBytes)(8).toString("hex")
+      nonce: (0, import_node_crypto3.randomBytes)(8).toString("hex")
     };
     const tmp = `${lockPath}.${process.pid}.${info.nonce}.tmp`;
     const fh = await (0, import_promises2.open)(tmp, "wx", fileMode);
@@ -59348,8 +59368,8 @@ var LogFile = class _LogFile {
     return ftruncateAsync(this.fd, length);
   }
   /** One write(2) through the thread pool; resolves with the bytes written. */
-  write(buf, offset, length) {
-    return new Promise((resolve12, reject) => (0, import_node_fs2.write)(this.fd, buf, offset, length, null, (err, n2) => err ? reject(err) : resolve12(n2)));
+  write(buf, offset2, length) {
+    return new Promise((resolve12, reject) => (0, import_node_fs2.write)(this.fd, buf, offset2, length, null, (err, n2) => err ? reject(err) : resolve12(n2)));
   }
   close() {
     return closeAsync(this.fd);
@@ -60084,6 +60104,8 @@ function validateOptions(o) {
 var IngestPipeline = class {
   constructor(opts) {
     this.opts = opts;
+    this.enrichers = opts.enrichers ?? [];
+    this.consumers = opts.consumers ?? [];
   }
   opts;
   stats = {
@@ -60091,13 +60113,17 @@ var IngestPipeline = class {
     eventsWritten: 0,
     eventsTruncated: 0,
     recordsDropped: 0,
-    eventsDroppedWhilePaused: 0
+    resourcesUnclaimed: 0,
+    eventsDroppedWhilePaused: 0,
+    pluginErrors: 0
   };
   /**
    * Pause capture (the tray's "Pause capture"). Requests are still answered 200: Codex never
    * retries and a failing endpoint only slows its exit, so refusing would save nothing.
    */
   paused = false;
+  enrichers;
+  consumers;
   /**
    * Whether ingest() reads a signal's content: metrics are always dropped and spans unless
    * includeSpans, so the receiver need not decode them (it still checks them). Bound.
@@ -60109,10 +60135,10 @@ var IngestPipeline = class {
     let events;
     switch (req.signal) {
       case "logs":
-        events = this.opts.normalizer.normalizeLogs(req.resourceLogs);
+        events = this.normalize(req.resourceLogs, (n2, part) => n2.normalizeLogs(part));
         break;
       case "traces":
-        events = this.opts.includeSpans ? this.opts.normalizer.normalizeSpans(req.resourceSpans) : [];
+        events = this.opts.includeSpans ? this.normalize(req.resourceSpans, (n2, part) => n2.normalizeSpans(part)) : [];
         break;
       case "metrics":
         events = [];
@@ -60121,19 +60147,59 @@ var IngestPipeline = class {
     if (events.length === 0) return {};
     return this.write(events);
   };
-  /** Write already-normalized events (also used by `test-event`-style validation events). */
-  async write(events) {
+  /** Give each resource to the first harness that claims it (one harness: no grouping at all). */
+  normalize(resources2, run) {
+    const harnesses = this.opts.harnesses;
+    if (harnesses.length === 1 && resources2.every((r) => harnesses[0].claims(r.resource ?? {}))) {
+      return run(harnesses[0].normalizer, resources2);
+    }
+    const parts = /* @__PURE__ */ new Map();
+    for (const r of resources2) {
+      const h = harnesses.find((c) => c.claims(r.resource ?? {}));
+      if (!h) {
+        this.stats.resourcesUnclaimed += 1;
+        continue;
+      }
+      let part = parts.get(h);
+      if (!part) parts.set(h, part = []);
+      part.push(r);
+    }
+    const out2 = [];
+    for (const [h, part] of parts) for (const ev of run(h.normalizer, part)) out2.push(ev);
+    return out2;
+  }
+  /**
+   * Write already-normalized events: the receiver's, `test-event`'s validation events, and
+   * what consumers emit (`from`: that consumer is not shown its own events).
+   */
+  async write(events, from) {
     if (this.paused) {
       this.stats.eventsDroppedWhilePaused += events.length;
       return {};
     }
+    for (const enricher of this.enrichers) {
+      try {
+        enricher.enrich(events);
+      } catch (err) {
+        this.pluginFailed(enricher.name, err);
+      }
+    }
     const policed = events.map((e) => applyContentPolicy(e, this.opts.content));
+    for (const e of policed) e.event.id ??= newEventId();
     try {
       const result = await this.opts.writer.append(policed);
       this.stats.eventsWritten += result.written;
       this.stats.eventsTruncated += result.truncated;
       this.stats.lastEventAt = policed[policed.length - 1].timestamp;
       this.opts.onWritten?.(policed);
+      for (const consumer of this.consumers) {
+        if (consumer === from || !consumer.written) continue;
+        try {
+          consumer.written(policed);
+        } catch (err) {
+          this.pluginFailed(consumer.name, err);
+        }
+      }
       if (result.truncated > 0) {
         return { rejected: 0, rejectedMessage: `${result.truncated} event(s) exceeded the per-event size limit and were truncated (marked field_truncated)` };
       }
@@ -60145,7 +60211,438 @@ var IngestPipeline = class {
       throw err;
     }
   }
+  pluginFailed(name, err) {
+    this.stats.pluginErrors += 1;
+    try {
+      this.opts.onPluginError?.(name, err);
+    } catch {
+    }
+  }
 };
+
+// electron/collector/idle-heap-compactor.ts
+var import_node_v8 = require("node:v8");
+var import_node_vm = require("node:vm");
+var QUIET_MS = 1e4;
+var MIN_GROWTH_BYTES = 8 * 1024 * 1024;
+var fullGc;
+function loadFullGc() {
+  if (!fullGc) {
+    try {
+      (0, import_node_v8.setFlagsFromString)("--expose-gc");
+      const gc = (0, import_node_vm.runInNewContext)("gc");
+      fullGc = { fn: typeof gc === "function" ? gc : void 0 };
+    } catch {
+      fullGc = { fn: void 0 };
+    }
+  }
+  return fullGc.fn;
+}
+var totalHeapBytes = () => (0, import_node_v8.getHeapStatistics)().total_heap_size;
+var IdleHeapCompactor = class {
+  quietMs;
+  minGrowthBytes;
+  gc;
+  heapBytes;
+  timer;
+  baseline;
+  stopped = false;
+  /** Compactions run so far (for tests and /healthz-style diagnostics). */
+  compactions = 0;
+  constructor(opts = {}) {
+    this.quietMs = Math.max(opts.quietMs ?? QUIET_MS, 1);
+    this.minGrowthBytes = opts.minGrowthBytes ?? MIN_GROWTH_BYTES;
+    this.gc = opts.gc ?? loadFullGc();
+    this.heapBytes = opts.heapBytes ?? totalHeapBytes;
+    this.baseline = this.heapBytes();
+  }
+  /** Call on every request. Cheap: re-arms one existing timer. */
+  noteActivity() {
+    if (!this.gc || this.stopped) return;
+    if (this.timer) {
+      this.timer.refresh();
+      return;
+    }
+    this.timer = setTimeout(() => this.onQuiet(), this.quietMs);
+    this.timer.unref();
+  }
+  stop() {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = void 0;
+  }
+  onQuiet() {
+    this.timer = void 0;
+    if (!this.gc || this.heapBytes() - this.baseline < this.minGrowthBytes) return;
+    this.gc();
+    this.compactions++;
+    this.baseline = this.heapBytes();
+  }
+};
+
+// electron/collector/probe.ts
+var import_node_http = require("node:http");
+function probeCollector(port, timeoutMs = 1500, host = LOOPBACK) {
+  return new Promise((resolve12) => {
+    const req = (0, import_node_http.request)({ host, port, path: "/healthz", method: "GET", timeout: timeoutMs, headers: { host: `${LOOPBACK}:${port}` } }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => {
+        try {
+          const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+          if (body && body.service === COLLECTOR_SERVICE) return resolve12({ kind: "beacon", health: body });
+        } catch {
+        }
+        resolve12({ kind: "other", detail: `HTTP ${res.statusCode} on /healthz` });
+      });
+    });
+    req.on("timeout", () => {
+      req.destroy();
+      resolve12({ kind: "other", detail: "no answer within timeout" });
+    });
+    req.on("error", (err) => {
+      if (err.code === "ECONNREFUSED") resolve12({ kind: "none" });
+      else resolve12({ kind: "other", detail: err.message });
+    });
+    req.end();
+  });
+}
+
+// electron/collector/collector.ts
+var PortInUseError = class extends Error {
+  constructor(port, holder, beaconHealth) {
+    super(
+      holder === "beacon" ? `a Beacon collector (pid ${beaconHealth?.pid ?? "?"}, ${beaconHealth?.mode ?? "?"} mode) already listens on 127.0.0.1:${port} and writes ${beaconHealth?.log_path ?? "?"}` : `port ${port} on 127.0.0.1 is held by another program (not a Beacon collector); free it or choose another port with --port`
+    );
+    this.port = port;
+    this.holder = holder;
+    this.beaconHealth = beaconHealth;
+  }
+  port;
+  holder;
+  beaconHealth;
+  code = "EADDRINUSE";
+};
+async function startCollector(opts) {
+  const mode = opts.mode ?? "user";
+  const content = opts.content ?? "redacted";
+  const includeSpans = opts.includeSpans ?? false;
+  const host = opts.host ?? LOOPBACK;
+  const writer = await RuntimeLogWriter.open({
+    path: opts.logPath,
+    rotateBytes: opts.rotateBytes,
+    rotateArchives: opts.rotateArchives,
+    fileMode: opts.fileMode,
+    dirMode: opts.dirMode
+  });
+  if (opts.harnesses.length === 0) {
+    await writer.close();
+    throw new TypeError("startCollector: at least one harness is needed to read telemetry");
+  }
+  const endpoint = { os: (0, import_node_os4.platform)(), hostname: (0, import_node_os4.hostname)(), agent_version: VERSION };
+  const harnesses = opts.harnesses.map((h) => ({ claims: h.claims, normalizer: h.createNormalizer({ includeSpans, endpoint }) }));
+  const consumers = opts.consumers ?? [];
+  const warn = (message2) => {
+    try {
+      opts.onWarning?.(message2);
+    } catch {
+    }
+  };
+  const pipeline = new IngestPipeline({
+    writer,
+    harnesses,
+    includeSpans,
+    content,
+    enrichers: opts.enrichers,
+    consumers,
+    onWritten: opts.onWritten,
+    onPluginError: (name, err) => warn(`${name}: ${err?.message ?? String(err)}`)
+  });
+  const startedAt = (/* @__PURE__ */ new Date()).toISOString();
+  let boundPort = opts.port;
+  const health = () => {
+    const w = writer.health;
+    return {
+      service: COLLECTOR_SERVICE,
+      version: VERSION,
+      pid: process.pid,
+      mode,
+      log_path: opts.logPath,
+      started_at: startedAt,
+      port: boundPort,
+      include_spans: includeSpans,
+      content,
+      status: w.status === "ok" ? "ok" : "degraded",
+      paused: pipeline.paused,
+      write: { status: w.status, reason: w.reason, since: w.since },
+      stats: pipeline.stats,
+      consumers: consumerHealth(consumers)
+    };
+  };
+  const compactor = new IdleHeapCompactor();
+  const server = createOtlpServer({
+    host,
+    port: opts.port,
+    maxBodyBytes: opts.maxBodyBytes,
+    ingest: (req) => {
+      compactor.noteActivity();
+      return pipeline.ingest(req);
+    },
+    // Drop metrics, spans (unless kept) and Codex's noise records before they are decoded.
+    needsContent: pipeline.needsContent,
+    logRecordFilter: combinedFilter(opts.harnesses),
+    healthz: health
+  });
+  const started = [];
+  const closeConsumers = async () => {
+    for (const c of started.reverse()) {
+      try {
+        await c.close?.();
+      } catch (err) {
+        warn(`${c.name}: close failed: ${err?.message ?? String(err)}`);
+      }
+    }
+    started.length = 0;
+  };
+  try {
+    for (const c of consumers) {
+      try {
+        await c.start?.({ logPath: opts.logPath, emit: async (events) => void await pipeline.write(events, c), warn });
+        started.push(c);
+      } catch (err) {
+        warn(`${c.name}: could not start: ${err?.message ?? String(err)}`);
+      }
+    }
+    const { port } = await server.listen();
+    boundPort = port;
+  } catch (err) {
+    compactor.stop();
+    await closeConsumers();
+    await writer.close();
+    if (err.code === "EADDRINUSE") {
+      const probe = await probeCollector(opts.port);
+      throw new PortInUseError(opts.port, probe.kind === "beacon" ? "beacon" : "other", probe.kind === "beacon" ? probe.health : void 0);
+    }
+    throw err;
+  }
+  let closed;
+  return {
+    port: boundPort,
+    url: `http://${LOOPBACK}:${boundPort}`,
+    logPath: opts.logPath,
+    pipeline,
+    health,
+    close() {
+      compactor.stop();
+      closed ??= server.close().then(closeConsumers).then(() => writer.close());
+      return closed;
+    }
+  };
+}
+function combinedFilter(harnesses) {
+  const filters = harnesses.map((h) => h.logRecordFilter);
+  if (filters.some((f) => f === void 0)) return void 0;
+  const defined = filters;
+  if (defined.length === 1) return defined[0];
+  return {
+    keys: [...new Set(defined.flatMap((f) => f.keys))],
+    keep: (severity, attrs) => defined.some((f) => f.keep(severity, attrs))
+  };
+}
+function consumerHealth(consumers) {
+  const out2 = [];
+  for (const c of consumers) {
+    if (!c.health) continue;
+    try {
+      out2.push(c.health());
+    } catch (err) {
+      out2.push({ name: c.name, status: "failed", detail: `health check threw: ${err?.message ?? String(err)}` });
+    }
+  }
+  return out2;
+}
+
+// electron/codex/harness.ts
+var import_node_path7 = require("node:path");
+
+// electron/codex/ci-home.ts
+var import_node_fs6 = require("node:fs");
+var import_node_path5 = require("node:path");
+
+// electron/codex/config-otel-block.ts
+var MANAGED_MARKER = "# managed by beacon endpoint install; beacon endpoint uninstall removes it";
+var MANAGED_MARKER_PREFIX = "# managed by beacon endpoint install";
+function tomlString(s) {
+  return JSON.stringify(s);
+}
+function exporter(url) {
+  return `{ otlp-http = { endpoint = ${tomlString(url)}, protocol = "binary" } }`;
+}
+function validate(settings) {
+  if (!Number.isInteger(settings.port) || settings.port < 1 || settings.port > 65535) {
+    throw new RangeError(`invalid OTLP port ${String(settings.port)}: expected an integer from 1 to 65535`);
+  }
+}
+function renderOtelBlockLines(settings) {
+  validate(settings);
+  const environment = settings.environment ?? "dev";
+  return [
+    "[otel]",
+    MANAGED_MARKER,
+    `environment = ${tomlString(environment)}`,
+    `log_user_prompt = ${settings.logUserPrompt ? "true" : "false"}`,
+    `exporter = ${exporter(otlpUrl(settings.port, "logs"))}`,
+    `metrics_exporter = ${exporter(otlpUrl(settings.port, "metrics"))}`,
+    `trace_exporter = ${settings.includeSpans ? exporter(otlpUrl(settings.port, "traces")) : '"none"'}`
+  ];
+}
+function renderOtelBlock(settings, eol = "\n") {
+  return renderOtelBlockLines(settings).join(eol) + eol;
+}
+function desiredOtelValue(settings) {
+  validate(settings);
+  const ex = (signal) => ({ "otlp-http": { endpoint: otlpUrl(settings.port, signal), protocol: "binary" } });
+  return {
+    environment: settings.environment ?? "dev",
+    log_user_prompt: settings.logUserPrompt,
+    exporter: ex("logs"),
+    metrics_exporter: ex("metrics"),
+    trace_exporter: settings.includeSpans ? ex("traces") : "none"
+  };
+}
+function hasManagedMarker(text) {
+  return text.split(/\r?\n/).some((line) => line.trim().startsWith(MANAGED_MARKER_PREFIX));
+}
+
+// electron/codex/ci-home.ts
+function ciCodexConfigToml(port, includeSpans = false) {
+  const lines = renderOtelBlockLines({ port, environment: "ci", logUserPrompt: true, includeSpans }).filter((l) => !l.startsWith("#"));
+  return ["# Written by `beacon ci start` for this CI run only: OTLP export to the run's local collector.", ...lines].join("\n") + "\n";
+}
+function writeCiCodexHome(codexHome2, port, includeSpans = false) {
+  (0, import_node_fs6.mkdirSync)(codexHome2, { recursive: true, mode: 493 });
+  const config = (0, import_node_path5.join)(codexHome2, "config.toml");
+  const tmp = `${config}.${process.pid}.tmp`;
+  (0, import_node_fs6.writeFileSync)(tmp, ciCodexConfigToml(port, includeSpans), { mode: 420 });
+  (0, import_node_fs6.renameSync)(tmp, config);
+  return config;
+}
+
+// electron/codex/discovery.ts
+var import_node_child_process = require("node:child_process");
+var import_promises6 = require("node:fs/promises");
+var import_node_fs7 = require("node:fs");
+var import_node_path6 = require("node:path");
+async function isExecutable(p) {
+  try {
+    const s = await (0, import_promises6.stat)(p);
+    if (!s.isFile()) return false;
+    await (0, import_promises6.access)(p, import_node_fs7.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+async function subdirs(dir) {
+  try {
+    return (await (0, import_promises6.readdir)(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => (0, import_node_path6.join)(dir, d.name));
+  } catch {
+    return [];
+  }
+}
+async function candidateDirs(env, platform2 = process.platform) {
+  const home2 = env.HOME ?? "";
+  const out2 = [];
+  if (env.npm_config_prefix) out2.push({ dir: (0, import_node_path6.join)(env.npm_config_prefix, "bin"), source: "npm-global" });
+  out2.push({ dir: (0, import_node_path6.join)(home2, ".npm-global/bin"), source: "npm-global" });
+  out2.push({ dir: "/usr/local/bin", source: platform2 === "darwin" ? "homebrew" : "usr-local" });
+  if (platform2 === "darwin") out2.push({ dir: "/opt/homebrew/bin", source: "homebrew" });
+  out2.push({ dir: (0, import_node_path6.join)(home2, ".local/bin"), source: "local-bin" });
+  out2.push({ dir: (0, import_node_path6.join)(home2, ".volta/bin"), source: "volta" });
+  out2.push({ dir: (0, import_node_path6.join)(home2, ".asdf/shims"), source: "asdf" });
+  out2.push({ dir: (0, import_node_path6.join)(home2, ".bun/bin"), source: "bun" });
+  out2.push({ dir: (0, import_node_path6.join)(home2, ".local/share/pnpm"), source: "pnpm" });
+  out2.push({ dir: (0, import_node_path6.join)(home2, "Library/pnpm"), source: "pnpm" });
+  for (const v of await subdirs((0, import_node_path6.join)(home2, ".nvm/versions/node"))) out2.push({ dir: (0, import_node_path6.join)(v, "bin"), source: "nvm" });
+  for (const v of await subdirs((0, import_node_path6.join)(home2, ".local/share/fnm/node-versions"))) out2.push({ dir: (0, import_node_path6.join)(v, "installation/bin"), source: "fnm" });
+  return out2;
+}
+function codexVersion(binary, timeoutMs = 5e3) {
+  return new Promise((resolve12) => {
+    (0, import_node_child_process.execFile)(binary, ["--version"], { timeout: timeoutMs, killSignal: "SIGKILL", env: { ...process.env, NO_COLOR: "1" } }, (err, stdout, stderr) => {
+      if (err) {
+        const e = err;
+        resolve12({ error: e.killed ? `no answer within ${timeoutMs} ms` : (stderr || e.message).trim().split("\n")[0] });
+        return;
+      }
+      const m = /(\d+\.\d+\.\d+[\w.-]*)/.exec(stdout);
+      resolve12(m ? { version: m[1] } : { error: `unexpected output: ${stdout.trim().slice(0, 80)}` });
+    });
+  });
+}
+async function discoverCodex(env = process.env, opts = {}) {
+  const seen = /* @__PURE__ */ new Map();
+  const pathDirs = (env.PATH ?? "").split(import_node_path6.delimiter).filter(Boolean);
+  const add = async (dir, source, onPath) => {
+    const p = (0, import_node_path6.join)(dir, "codex");
+    if (!await isExecutable(p)) return;
+    const real = await (0, import_promises6.realpath)(p).catch(() => p);
+    const existing = seen.get(real);
+    if (existing) {
+      existing.onPath ||= onPath;
+      return;
+    }
+    seen.set(real, { path: p, realPath: real, source, onPath });
+  };
+  for (const d of pathDirs) await add(d, "PATH", true);
+  for (const c of await candidateDirs(env)) await add(c.dir, c.source, pathDirs.includes(c.dir));
+  const installs = [...seen.values()];
+  await Promise.all(
+    installs.map(async (i) => {
+      const v = await codexVersion(i.path, opts.versionTimeoutMs);
+      i.version = v.version;
+      i.versionError = v.error;
+    })
+  );
+  const home2 = codexHome("user", env);
+  const configPath = (0, import_node_path6.join)(home2, "config.toml");
+  const exists = async (p) => (0, import_promises6.access)(p).then(() => true, () => false);
+  let profiles = [];
+  try {
+    profiles = (await (0, import_promises6.readdir)(home2)).filter((f) => f.endsWith(".config.toml")).map((f) => (0, import_node_path6.join)(home2, f));
+  } catch {
+    profiles = [];
+  }
+  return { installs, codexHome: home2, codexHomeExists: await exists(home2), configPath, configExists: await exists(configPath), profiles };
+}
+
+// electron/shared/event.ts
+var SCHEMA_VERSION = "1.0";
+var VENDOR = "beacon";
+var PRODUCT = "endpoint-agent";
+function categoryForAction(action) {
+  const prefix = action.split(".")[0];
+  switch (prefix) {
+    case "session":
+    case "prompt":
+    case "approval":
+    case "command":
+    case "file":
+    case "mcp":
+    case "tool":
+    case "response":
+    case "span":
+    case "health":
+    case "metric":
+      return prefix;
+    case "token":
+      return "usage";
+    case "telemetry":
+      return "health";
+    default:
+      return "other";
+  }
+}
 
 // electron/codex/normalize-attributes.ts
 function attrString(attrs, key) {
@@ -60212,34 +60709,6 @@ function nanosDurationMs(startNs, endNs) {
     return Number(d / 1000n) / 1e3;
   } catch {
     return void 0;
-  }
-}
-
-// electron/shared/event.ts
-var SCHEMA_VERSION = "1.0";
-var VENDOR = "beacon";
-var PRODUCT = "endpoint-agent";
-function categoryForAction(action) {
-  const prefix = action.split(".")[0];
-  switch (prefix) {
-    case "session":
-    case "prompt":
-    case "approval":
-    case "command":
-    case "file":
-    case "mcp":
-    case "tool":
-    case "response":
-    case "span":
-    case "health":
-    case "metric":
-      return prefix;
-    case "token":
-      return "usage";
-    case "telemetry":
-      return "health";
-    default:
-      return "other";
   }
 }
 
@@ -60600,7 +61069,7 @@ function exitCodeFromOutput(output) {
 }
 
 // electron/codex/apply-patch.ts
-var import_node_crypto3 = require("node:crypto");
+var import_node_crypto4 = require("node:crypto");
 var BEGIN_PATCH = "*** Begin Patch";
 var END_PATCH = "*** End Patch";
 var ADD = "*** Add File: ";
@@ -60637,7 +61106,7 @@ function parsePatchFiles(patch) {
       path: s.path,
       operation: s.operation,
       diff_bytes: Buffer.byteLength(body, "utf8"),
-      diff_hash: (0, import_node_crypto3.createHash)("sha256").update(body, "utf8").digest("hex")
+      diff_hash: (0, import_node_crypto4.createHash)("sha256").update(body, "utf8").digest("hex")
     };
     if (s.move_to) change.move_to = s.move_to;
     return change;
@@ -60672,11 +61141,43 @@ function isShellApplyPatch(command) {
   return command.indexOf(BEGIN_PATCH) >= 0 && /(^|[\s;&|('"/])apply_patch\b/.test(command);
 }
 
+// electron/codex/apply-patch-outcome.ts
+var FAILURE_PREFIXES = [
+  "apply_patch verification failed",
+  "unsupported call",
+  "tool apply_patch invoked with incompatible payload",
+  "failed to parse function arguments"
+];
+function classify(output) {
+  const text = output ?? "";
+  const firstLine = text.split("\n", 1)[0];
+  const missing = /Failed to read file to (update|delete)\b.*: (No such file or directory|Not a directory)/.exec(firstLine);
+  if (missing) return { type: "file_not_found", message: `the file to ${missing[1]} does not exist` };
+  const unreadable = /Failed to read file to (update|delete)\b.*: ([A-Za-z][A-Za-z ]{2,60}) \(os error \d+\)/.exec(firstLine);
+  if (unreadable) return { type: "file_not_found", message: `the file to ${unreadable[1]} could not be read (${unreadable[2]})` };
+  if (/Failed to find expected lines/.test(firstLine)) return { type: "context_mismatch", message: "its context lines are not in the file" };
+  if (/invalid (patch|hunk)/i.test(firstLine)) return { type: "invalid_patch", message: "the patch text is not a valid patch" };
+  if (/^unsupported call/.test(firstLine)) return { type: "tool_unavailable", message: "this Codex did not offer the apply_patch tool" };
+  if (/incompatible payload|failed to parse function arguments/.test(firstLine)) {
+    return { type: "tool_unavailable", message: "Codex did not accept the call in this form" };
+  }
+  return { type: "patch_failed", message: "Codex reported the patch as failed" };
+}
+var APPLIED_MARKER = "Success. Updated the following files";
+function patchOutcome(success, output) {
+  const failed = success === false || output !== void 0 && FAILURE_PREFIXES.some((p) => output.startsWith(p)) || !output?.includes(APPLIED_MARKER) && exitFailed(output);
+  return failed ? { failed, reason: classify(output) } : { failed };
+}
+function exitFailed(output) {
+  const exit = exitCodeFromOutput(output);
+  return exit !== void 0 && exit !== 0;
+}
+
 // electron/codex/normalize-tool-result.ts
 var MESSAGE_COMMAND_MAX = 160;
 function clip(s, max) {
-  const oneLine = s.indexOf("\n") >= 0 ? s.replace(/\s*\n\s*/g, " ") : s;
-  return oneLine.length > max ? oneLine.slice(0, max - 1) + "…" : oneLine;
+  const oneLine2 = s.indexOf("\n") >= 0 ? s.replace(/\s*\n\s*/g, " ") : s;
+  return oneLine2.length > max ? oneLine2.slice(0, max - 1) + "…" : oneLine2;
 }
 function readToolCall(attrs) {
   const argumentsText = attrText(attrs, "arguments");
@@ -60713,8 +61214,10 @@ function interpretToolResult(attrs) {
   const call = readToolCall(attrs);
   const shell = call.args ? shellCommandFromArgs(call.args) : void 0;
   const patch = patchOf(call, shell);
-  if (patch !== void 0) {
-    const files = parsePatchFiles(patch);
+  const files = patch !== void 0 ? parsePatchFiles(patch) : [];
+  if (files.length > 0 || call.name === "apply_patch") {
+    const outcome2 = patchOutcome(call.success, call.output);
+    if (outcome2.failed) return [patchFailureDraft(call, files, outcome2.reason)];
     if (files.length > 0) return files.map((f) => fileDraft(call, f));
   }
   const mcpServer = mcpServerOf(call, attrs);
@@ -60757,17 +61260,38 @@ function shellPatch(shell) {
   }
   return findPatchText(shell.command);
 }
+function fileTarget(f) {
+  return f.move_to ? `${f.path} -> ${f.move_to}` : f.path;
+}
 function fileDraft(call, f) {
   const file = { path: f.path, operation: f.operation, diff_bytes: f.diff_bytes, diff_hash: f.diff_hash };
   if (f.move_to) file.move_to = f.move_to;
-  const failed = call.success === false;
   const verb = f.operation === "add" ? "added" : f.operation === "delete" ? "deleted" : f.move_to ? "moved" : "updated";
-  const target = f.move_to ? `${f.path} -> ${f.move_to}` : f.path;
   return {
     action: "file.modified",
-    severity: failed ? "medium" : "info",
-    message: failed ? `Codex patch failed for ${target}` : `Codex ${verb} ${target}`,
+    severity: "info",
+    message: `Codex ${verb} ${fileTarget(f)}`,
     fields: { file, tool: toolBlock(call, { path: f.path }) }
+  };
+}
+var MESSAGE_PATHS_MAX = 3;
+function patchFailureDraft(call, files, reason) {
+  const tool = toolBlock(call, files.length > 0 ? { path: files[0].path } : void 0);
+  tool.success = false;
+  if (call.output !== void 0) tool.output = call.output;
+  if (call.outputTruncated !== void 0) tool.output_truncated = call.outputTruncated;
+  const patch = {
+    files: files.map((f) => f.move_to ? { path: f.path, operation: f.operation, move_to: f.move_to } : { path: f.path, operation: f.operation })
+  };
+  const fields = { tool, patch, gen_ai: genAiTool(call) };
+  if (reason) fields.error = { type: reason.type, message: reason.message };
+  const shown = files.slice(0, MESSAGE_PATHS_MAX).map(fileTarget).join(", ");
+  const more = files.length > MESSAGE_PATHS_MAX ? ` and ${files.length - MESSAGE_PATHS_MAX} more` : "";
+  return {
+    action: "tool.failed",
+    severity: "medium",
+    message: `Codex patch failed${shown ? ` for ${shown}${more}` : ""}: ${reason?.message ?? "not applied"}`,
+    fields
   };
 }
 function mcpServerOf(call, attrs) {
@@ -61029,195 +61553,60 @@ var CodexNormalizer = class {
   }
 };
 
-// electron/collector/idle-heap-compactor.ts
-var import_node_v8 = require("node:v8");
-var import_node_vm = require("node:vm");
-var QUIET_MS = 1e4;
-var MIN_GROWTH_BYTES = 8 * 1024 * 1024;
-var fullGc;
-function loadFullGc() {
-  if (!fullGc) {
-    try {
-      (0, import_node_v8.setFlagsFromString)("--expose-gc");
-      const gc = (0, import_node_vm.runInNewContext)("gc");
-      fullGc = { fn: typeof gc === "function" ? gc : void 0 };
-    } catch {
-      fullGc = { fn: void 0 };
-    }
-  }
-  return fullGc.fn;
-}
-var totalHeapBytes = () => (0, import_node_v8.getHeapStatistics)().total_heap_size;
-var IdleHeapCompactor = class {
-  quietMs;
-  minGrowthBytes;
-  gc;
-  heapBytes;
-  timer;
-  baseline;
-  stopped = false;
-  /** Compactions run so far (for tests and /healthz-style diagnostics). */
-  compactions = 0;
-  constructor(opts = {}) {
-    this.quietMs = Math.max(opts.quietMs ?? QUIET_MS, 1);
-    this.minGrowthBytes = opts.minGrowthBytes ?? MIN_GROWTH_BYTES;
-    this.gc = opts.gc ?? loadFullGc();
-    this.heapBytes = opts.heapBytes ?? totalHeapBytes;
-    this.baseline = this.heapBytes();
-  }
-  /** Call on every request. Cheap: re-arms one existing timer. */
-  noteActivity() {
-    if (!this.gc || this.stopped) return;
-    if (this.timer) {
-      this.timer.refresh();
-      return;
-    }
-    this.timer = setTimeout(() => this.onQuiet(), this.quietMs);
-    this.timer.unref();
-  }
-  stop() {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = void 0;
-  }
-  onQuiet() {
-    this.timer = void 0;
-    if (!this.gc || this.heapBytes() - this.baseline < this.minGrowthBytes) return;
-    this.gc();
-    this.compactions++;
-    this.baseline = this.heapBytes();
-  }
-};
-
-// electron/collector/probe.ts
-var import_node_http = require("node:http");
-function probeCollector(port, timeoutMs = 1500, host = LOOPBACK) {
-  return new Promise((resolve12) => {
-    const req = (0, import_node_http.request)({ host, port, path: "/healthz", method: "GET", timeout: timeoutMs, headers: { host: `${LOOPBACK}:${port}` } }, (res) => {
-      const chunks = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () => {
-        try {
-          const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-          if (body && body.service === COLLECTOR_SERVICE) return resolve12({ kind: "beacon", health: body });
-        } catch {
-        }
-        resolve12({ kind: "other", detail: `HTTP ${res.statusCode} on /healthz` });
-      });
-    });
-    req.on("timeout", () => {
-      req.destroy();
-      resolve12({ kind: "other", detail: "no answer within timeout" });
-    });
-    req.on("error", (err) => {
-      if (err.code === "ECONNREFUSED") resolve12({ kind: "none" });
-      else resolve12({ kind: "other", detail: err.message });
-    });
-    req.end();
-  });
-}
-
-// electron/collector/collector.ts
-var PortInUseError = class extends Error {
-  constructor(port, holder, beaconHealth) {
-    super(
-      holder === "beacon" ? `a Beacon collector (pid ${beaconHealth?.pid ?? "?"}, ${beaconHealth?.mode ?? "?"} mode) already listens on 127.0.0.1:${port} and writes ${beaconHealth?.log_path ?? "?"}` : `port ${port} on 127.0.0.1 is held by another program (not a Beacon collector); free it or choose another port with --port`
-    );
-    this.port = port;
-    this.holder = holder;
-    this.beaconHealth = beaconHealth;
-  }
-  port;
-  holder;
-  beaconHealth;
-  code = "EADDRINUSE";
-};
-async function startCollector(opts) {
-  const mode = opts.mode ?? "user";
-  const content = opts.content ?? "redacted";
-  const includeSpans = opts.includeSpans ?? false;
-  const host = opts.host ?? LOOPBACK;
-  const writer = await RuntimeLogWriter.open({
-    path: opts.logPath,
-    rotateBytes: opts.rotateBytes,
-    rotateArchives: opts.rotateArchives,
-    fileMode: opts.fileMode,
-    dirMode: opts.dirMode
-  });
-  const normalizer = new CodexNormalizer({
-    includeSpans,
-    endpoint: { os: (0, import_node_os4.platform)(), hostname: (0, import_node_os4.hostname)(), agent_version: VERSION }
-  });
-  const pipeline = new IngestPipeline({ writer, normalizer, includeSpans, content, onWritten: opts.onWritten });
-  const startedAt = (/* @__PURE__ */ new Date()).toISOString();
-  let boundPort = opts.port;
-  const health = () => {
-    const w = writer.health;
-    return {
-      service: COLLECTOR_SERVICE,
-      version: VERSION,
-      pid: process.pid,
-      mode,
-      log_path: opts.logPath,
-      started_at: startedAt,
-      port: boundPort,
-      include_spans: includeSpans,
-      content,
-      status: w.status === "ok" ? "ok" : "degraded",
-      paused: pipeline.paused,
-      write: { status: w.status, reason: w.reason, since: w.since },
-      stats: pipeline.stats
-    };
-  };
-  const compactor = new IdleHeapCompactor();
-  const server = createOtlpServer({
-    host,
-    port: opts.port,
-    maxBodyBytes: opts.maxBodyBytes,
-    ingest: (req) => {
-      compactor.noteActivity();
-      return pipeline.ingest(req);
-    },
-    // Drop metrics, spans (unless kept) and Codex's noise records before they are decoded.
-    needsContent: pipeline.needsContent,
+// electron/codex/harness.ts
+var codexHarness = {
+  id: "codex",
+  aliases: ["codex-cli", "codex_cli"],
+  displayName: "Codex CLI",
+  eventHarnessName: HARNESS_NAME,
+  ingest: {
+    // Codex's service.name depends on the entry point and the originator override (codex_exec,
+    // codex-app-server, codex_cli_rs, codex-tui, or anything CODEX_INTERNAL_ORIGINATOR_OVERRIDE
+    // says), so Codex takes every resource no more specific harness claims: register it last.
+    claims: () => true,
     logRecordFilter: CODEX_LOG_RECORD_FILTER,
-    healthz: health
-  });
-  try {
-    const { port } = await server.listen();
-    boundPort = port;
-  } catch (err) {
-    compactor.stop();
-    await writer.close();
-    if (err.code === "EADDRINUSE") {
-      const probe = await probeCollector(opts.port);
-      throw new PortInUseError(opts.port, probe.kind === "beacon" ? "beacon" : "other", probe.kind === "beacon" ? probe.health : void 0);
-    }
-    throw err;
+    createNormalizer: (opts) => new CodexNormalizer(opts)
+  },
+  lifecycle: {
+    userConfigPath: (env) => (0, import_node_path7.join)(codexHome("user", env), "config.toml"),
+    discover: async (env) => (await discoverCodex(env)).installs.map((i) => ({ path: i.path, version: i.version, source: i.source })),
+    writeCiHome: (home2, otlpPort, opts) => writeCiCodexHome(home2, otlpPort, opts.includeSpans)
   }
-  let closed;
-  return {
-    port: boundPort,
-    url: `http://${LOOPBACK}:${boundPort}`,
-    logPath: opts.logPath,
-    pipeline,
-    health,
-    close() {
-      compactor.stop();
-      closed ??= server.close().then(() => writer.close());
-      return closed;
-    }
-  };
+};
+
+// electron/plugins/harnesses.ts
+var HARNESSES = [codexHarness];
+var UnknownHarnessError = class extends Error {
+  constructor(value) {
+    super(`unknown harness "${value}"; supported: ${describeHarnesses()}.`);
+    this.value = value;
+  }
+  value;
+};
+function describeHarnesses(harnesses = HARNESSES) {
+  return harnesses.map((h) => h.aliases.length ? `${h.id} (also ${h.aliases.join(", ")})` : h.id).join("; ");
+}
+function resolveHarness(value, harnesses = HARNESSES) {
+  const v = value.trim().toLowerCase();
+  const found = harnesses.find((h) => h.id === v || h.aliases.includes(v));
+  if (!found) throw new UnknownHarnessError(value);
+  return found;
+}
+
+// electron/plugins/collector.ts
+function startBeaconCollector(opts) {
+  const { harnesses = HARNESSES, ...rest } = opts;
+  return startCollector({ ...rest, harnesses: harnesses.map((h) => h.ingest) });
 }
 
 // electron/endpoint/endpoint-config.ts
-var import_promises6 = require("node:fs/promises");
-var import_node_path6 = require("node:path");
+var import_promises7 = require("node:fs/promises");
+var import_node_path9 = require("node:path");
 
 // electron/shared/atomic-write.ts
-var import_node_crypto4 = require("node:crypto");
-var import_node_fs6 = require("node:fs");
-var import_node_path5 = require("node:path");
+var import_node_crypto5 = require("node:crypto");
+var import_node_fs8 = require("node:fs");
+var import_node_path8 = require("node:path");
 var FileAccessError = class extends Error {
   constructor(message2, code) {
     super(message2);
@@ -61233,7 +61622,7 @@ function describe2(err) {
 async function readConfigFile(path) {
   let isSymlink = false;
   try {
-    isSymlink = (await import_node_fs6.promises.lstat(path)).isSymbolicLink();
+    isSymlink = (await import_node_fs8.promises.lstat(path)).isSymbolicLink();
   } catch (err) {
     const code = err.code;
     if (code === "ENOENT") return { path, realPath: path, isSymlink: false, text: null, bytes: null };
@@ -61243,10 +61632,10 @@ async function readConfigFile(path) {
   let realPath = path;
   if (isSymlink) {
     try {
-      realPath = await import_node_fs6.promises.realpath(path);
+      realPath = await import_node_fs8.promises.realpath(path);
     } catch (err) {
       if (err.code === "ENOENT") {
-        const target = await import_node_fs6.promises.readlink(path).catch(() => "?");
+        const target = await import_node_fs8.promises.readlink(path).catch(() => "?");
         throw new FileAccessError(`${path} is a symbolic link to ${target}, which does not exist; fix or remove the link first`, "dangling-link");
       }
       throw new FileAccessError(`cannot resolve the symbolic link ${path} (${describe2(err)})`, "io");
@@ -61255,9 +61644,9 @@ async function readConfigFile(path) {
   let bytes;
   let st;
   try {
-    st = await import_node_fs6.promises.stat(realPath);
+    st = await import_node_fs8.promises.stat(realPath);
     if (!st.isFile()) throw new FileAccessError(`${realPath} is not a regular file`, "not-a-file");
-    bytes = await import_node_fs6.promises.readFile(realPath);
+    bytes = await import_node_fs8.promises.readFile(realPath);
   } catch (err) {
     if (err instanceof FileAccessError) throw err;
     const code = err.code;
@@ -61273,36 +61662,36 @@ async function readConfigFile(path) {
   return { path, realPath, isSymlink, text, bytes, mode: st.mode & 4095, uid: st.uid, gid: st.gid, mtimeMs: st.mtimeMs };
 }
 async function assertWritable(path) {
-  const dir = (0, import_node_path5.dirname)(path);
-  const st = await import_node_fs6.promises.stat(path).catch(() => null);
+  const dir = (0, import_node_path8.dirname)(path);
+  const st = await import_node_fs8.promises.stat(path).catch(() => null);
   if (st && (st.mode & 146) === 0) {
     throw new FileAccessError(`${path} is read-only (mode ${(st.mode & 511).toString(8).padStart(4, "0")}); make it writable or edit it yourself, Beacon did not change it`, "read-only");
   }
-  const dst = await import_node_fs6.promises.stat(dir).catch((err) => {
+  const dst = await import_node_fs8.promises.stat(dir).catch((err) => {
     throw new FileAccessError(`cannot use directory ${dir} (${describe2(err)})`, err.code === "ENOENT" ? "not-found" : "io");
   });
   if ((dst.mode & 146) === 0) {
-    throw new FileAccessError(`directory ${dir} is read-only (mode ${(dst.mode & 511).toString(8).padStart(4, "0")}); Beacon did not change ${(0, import_node_path5.basename)(path)}`, "read-only");
+    throw new FileAccessError(`directory ${dir} is read-only (mode ${(dst.mode & 511).toString(8).padStart(4, "0")}); Beacon did not change ${(0, import_node_path8.basename)(path)}`, "read-only");
   }
   try {
-    await import_node_fs6.promises.access(dir, import_node_fs6.constants.W_OK | import_node_fs6.constants.X_OK);
-    if (st) await import_node_fs6.promises.access(path, import_node_fs6.constants.W_OK);
+    await import_node_fs8.promises.access(dir, import_node_fs8.constants.W_OK | import_node_fs8.constants.X_OK);
+    if (st) await import_node_fs8.promises.access(path, import_node_fs8.constants.W_OK);
   } catch {
     throw new FileAccessError(`cannot write ${st ? path : `to ${dir}`}: permission denied; Beacon did not change it`, "permission");
   }
 }
 async function writeFileAtomic(path, data, opts = {}) {
   await assertWritable(path);
-  const dir = (0, import_node_path5.dirname)(path);
-  const existing = await import_node_fs6.promises.stat(path).catch(() => null);
+  const dir = (0, import_node_path8.dirname)(path);
+  const existing = await import_node_fs8.promises.stat(path).catch(() => null);
   if (opts.expectCurrent !== void 0) await assertUnchanged(path, opts.expectCurrent);
   const mode = opts.mode ?? (existing ? existing.mode & 4095 : 384);
   const uid = opts.uid ?? existing?.uid;
   const gid = opts.gid ?? existing?.gid;
-  const tmp = (0, import_node_path5.join)(dir, `.${(0, import_node_path5.basename)(path)}.beacon-${process.pid}-${(0, import_node_crypto4.randomBytes)(4).toString("hex")}.tmp`);
+  const tmp = (0, import_node_path8.join)(dir, `.${(0, import_node_path8.basename)(path)}.beacon-${process.pid}-${(0, import_node_crypto5.randomBytes)(4).toString("hex")}.tmp`);
   let handle = null;
   try {
-    handle = await import_node_fs6.promises.open(tmp, "wx", 384);
+    handle = await import_node_fs8.promises.open(tmp, "wx", 384);
     await handle.writeFile(data);
     if (process.getuid?.() === 0 && uid !== void 0 && gid !== void 0) await handle.chown(uid, gid);
     await handle.chmod(mode);
@@ -61310,10 +61699,10 @@ async function writeFileAtomic(path, data, opts = {}) {
     await handle.close();
     handle = null;
     if (opts.expectCurrent !== void 0) await assertUnchanged(path, opts.expectCurrent);
-    await import_node_fs6.promises.rename(tmp, path);
+    await import_node_fs8.promises.rename(tmp, path);
   } catch (err) {
     if (handle) await handle.close().catch(() => void 0);
-    await import_node_fs6.promises.unlink(tmp).catch(() => void 0);
+    await import_node_fs8.promises.unlink(tmp).catch(() => void 0);
     if (err instanceof FileAccessError) throw err;
     const code = err.code;
     if (code === "EACCES" || code === "EPERM" || code === "EROFS") {
@@ -61326,11 +61715,11 @@ async function writeFileAtomic(path, data, opts = {}) {
 async function removeFileChecked(path, expectCurrent) {
   await assertWritable(path);
   if (expectCurrent !== void 0) await assertUnchanged(path, expectCurrent);
-  await import_node_fs6.promises.unlink(path);
-  await fsyncDir((0, import_node_path5.dirname)(path));
+  await import_node_fs8.promises.unlink(path);
+  await fsyncDir((0, import_node_path8.dirname)(path));
 }
 async function assertUnchanged(path, expected) {
-  const now = await import_node_fs6.promises.readFile(path).catch((err) => {
+  const now = await import_node_fs8.promises.readFile(path).catch((err) => {
     if (err.code === "ENOENT") return null;
     throw err;
   });
@@ -61338,7 +61727,7 @@ async function assertUnchanged(path, expected) {
   if (!same) throw new FileAccessError(`${path} changed while Beacon was editing it; nothing was written, run the command again`, "changed");
 }
 async function fsyncDir(dir) {
-  const dh = await import_node_fs6.promises.open(dir, "r").catch(() => null);
+  const dh = await import_node_fs8.promises.open(dir, "r").catch(() => null);
   if (!dh) return;
   await dh.sync().catch(() => void 0);
   await dh.close().catch(() => void 0);
@@ -61368,7 +61757,7 @@ async function readEndpointConfig(mode = "user", env = process.env) {
   const defaults = defaultEndpointConfig(mode, env);
   let text;
   try {
-    text = await (0, import_promises6.readFile)(file, "utf8");
+    text = await (0, import_promises7.readFile)(file, "utf8");
   } catch (err) {
     if (err.code === "ENOENT") return { config: defaults, exists: false };
     throw new EndpointConfigError(`cannot read ${file}: ${err.message}`);
@@ -61387,13 +61776,13 @@ async function readEndpointConfig(mode = "user", env = process.env) {
 }
 async function writeEndpointConfig(config, env = process.env) {
   const file = beaconPaths(config.mode, env).configFile;
-  await (0, import_promises6.mkdir)((0, import_node_path6.dirname)(file), { recursive: true, mode: config.mode === "system" ? 493 : 448 });
+  await (0, import_promises7.mkdir)((0, import_node_path9.dirname)(file), { recursive: true, mode: config.mode === "system" ? 493 : 448 });
   await writeFileAtomic(file, JSON.stringify(config, null, 2) + "\n", { mode: config.mode === "system" ? 420 : 384 });
   return file;
 }
 
 // electron/cli/options.ts
-var import_node_path7 = require("node:path");
+var import_node_path10 = require("node:path");
 function parsePort(value) {
   const n2 = Number(value);
   if (!/^\d+$/.test(value) || !Number.isInteger(n2) || n2 < 1 || n2 > 65535) {
@@ -61416,28 +61805,32 @@ function parsePositiveInt(value) {
   return n2;
 }
 function parseHarness(value) {
-  const v = value.trim().toLowerCase();
-  if (v === "codex" || v === "codex-cli" || v === "codex_cli") return "codex";
-  throw new InvalidArgumentError(`unknown harness "${value}"; supported: codex (also codex-cli, codex_cli).`);
+  try {
+    return resolveHarness(value).id;
+  } catch (err) {
+    if (err instanceof UnknownHarnessError) throw new InvalidArgumentError(err.message);
+    throw err;
+  }
 }
+var HARNESS_CHOICES = describeHarnesses();
 function parsePath(value) {
   if (value.trim() === "") throw new InvalidArgumentError("The path is empty.");
-  const abs = (0, import_node_path7.resolve)(value);
+  const abs = (0, import_node_path10.resolve)(value);
   if (/^\/(proc|sys)(\/|$)/.test(abs)) throw new InvalidArgumentError(`${abs} is on a kernel pseudo-filesystem; choose a real directory.`);
   return abs;
 }
 
 // electron/cli/commands/endpoint-lifecycle.ts
-var import_node_fs10 = require("node:fs");
+var import_node_fs12 = require("node:fs");
 
 // electron/endpoint/install-manifest.ts
-var import_promises7 = require("node:fs/promises");
+var import_promises8 = require("node:fs/promises");
 var ManifestError = class extends Error {
 };
 async function readManifest(path) {
   let text;
   try {
-    text = await (0, import_promises7.readFile)(path, "utf8");
+    text = await (0, import_promises8.readFile)(path, "utf8");
   } catch (err) {
     if (err.code === "ENOENT") return null;
     throw new ManifestError(`cannot read the install manifest ${path}: ${err.message}`);
@@ -61462,15 +61855,15 @@ async function writeManifest(path, manifest) {
   return true;
 }
 async function removeManifest(path) {
-  await (0, import_promises7.rm)(path, { force: true });
+  await (0, import_promises8.rm)(path, { force: true });
 }
 
 // electron/endpoint/lifecycle-context.ts
-var import_node_path9 = require("node:path");
+var import_node_path12 = require("node:path");
 
 // electron/endpoint/services/service-manager.ts
-var import_promises8 = require("node:fs/promises");
-var import_node_path8 = require("node:path");
+var import_promises9 = require("node:fs/promises");
+var import_node_path11 = require("node:path");
 
 // electron/endpoint/services/unit-files.ts
 var LAUNCHD_LABEL = {
@@ -61548,9 +61941,9 @@ function serviceFile(kind, mode, env = process.env) {
   const home2 = env.HOME ?? "";
   const root = env.BEACON_SYSTEM_ROOT || "/";
   if (kind === "launchd") {
-    return mode === "system" ? (0, import_node_path8.join)(root, "Library/LaunchDaemons", `${LAUNCHD_LABEL.system}.plist`) : (0, import_node_path8.join)(home2, "Library/LaunchAgents", `${LAUNCHD_LABEL.user}.plist`);
+    return mode === "system" ? (0, import_node_path11.join)(root, "Library/LaunchDaemons", `${LAUNCHD_LABEL.system}.plist`) : (0, import_node_path11.join)(home2, "Library/LaunchAgents", `${LAUNCHD_LABEL.user}.plist`);
   }
-  return mode === "system" ? (0, import_node_path8.join)(root, "etc/systemd/system", SYSTEMD_UNIT) : (0, import_node_path8.join)(home2, ".config/systemd/user", SYSTEMD_UNIT);
+  return mode === "system" ? (0, import_node_path11.join)(root, "etc/systemd/system", SYSTEMD_UNIT) : (0, import_node_path11.join)(home2, ".config/systemd/user", SYSTEMD_UNIT);
 }
 function launchdDomain(mode, uid) {
   return mode === "system" ? "system" : `gui/${uid}`;
@@ -61574,7 +61967,7 @@ var ServiceManager = class {
   }
   async install(spec) {
     const file = serviceFile(this.kind, spec.mode, this.env);
-    await (0, import_promises8.mkdir)((0, import_node_path8.join)(file, ".."), { recursive: true });
+    await (0, import_promises9.mkdir)((0, import_node_path11.join)(file, ".."), { recursive: true });
     const text = this.kind === "launchd" ? launchdPlist(spec) : systemdUnit(spec);
     await writeFileAtomic(file, text, { mode: 420 });
     if (this.kind === "launchd") {
@@ -61593,19 +61986,19 @@ var ServiceManager = class {
   }
   async uninstall(mode) {
     const file = serviceFile(this.kind, mode, this.env);
-    const existed = await (0, import_promises8.readFile)(file).then(() => true, () => false);
+    const existed = await (0, import_promises9.readFile)(file).then(() => true, () => false);
     if (this.kind === "launchd") {
       await this.runner.run("launchctl", ["bootout", `${launchdDomain(mode, this.uid)}/${this.name(mode)}`]);
     } else {
       await this.systemctl(mode, ["disable", "--now", SYSTEMD_UNIT]);
     }
-    await (0, import_promises8.rm)(file, { force: true });
+    await (0, import_promises9.rm)(file, { force: true });
     if (this.kind === "systemd" && existed) await this.systemctl(mode, ["daemon-reload"]);
     return { removed: existed, file };
   }
   async status(mode) {
     const file = serviceFile(this.kind, mode, this.env);
-    const installed = await (0, import_promises8.readFile)(file).then(() => true, () => false);
+    const installed = await (0, import_promises9.readFile)(file).then(() => true, () => false);
     let running = false;
     let detail;
     if (this.kind === "launchd") {
@@ -61622,14 +62015,14 @@ var ServiceManager = class {
 };
 
 // electron/endpoint/lifecycle-service-runner.ts
-var import_node_fs7 = require("node:fs");
+var import_node_fs9 = require("node:fs");
 
 // electron/endpoint/services/service-runner.ts
-var import_node_child_process = require("node:child_process");
+var import_node_child_process2 = require("node:child_process");
 var systemRunner = {
   run(command, args) {
     return new Promise((resolve12) => {
-      (0, import_node_child_process.execFile)(command, args, { timeout: 15e3 }, (err, stdout, stderr) => {
+      (0, import_node_child_process2.execFile)(command, args, { timeout: 15e3 }, (err, stdout, stderr) => {
         const e = err;
         const code = e ? typeof e.code === "number" ? e.code : e.code === "ENOENT" ? 127 : 1 : 0;
         resolve12({ code, stdout: String(stdout), stderr: e && e.code === "ENOENT" ? `${command}: not found` : String(stderr) });
@@ -61642,7 +62035,7 @@ var systemRunner = {
 function recordingRunner(file) {
   return {
     async run(command, args) {
-      (0, import_node_fs7.appendFileSync)(file, JSON.stringify({ command, args }) + "\n");
+      (0, import_node_fs9.appendFileSync)(file, JSON.stringify({ command, args }) + "\n");
       if (command === "systemctl" && args.includes("is-active")) return { code: 0, stdout: "active\n", stderr: "" };
       if (command === "launchctl" && args[0] === "print") return { code: 0, stdout: "state = running\n", stderr: "" };
       return { code: 0, stdout: "", stderr: "" };
@@ -61672,7 +62065,7 @@ function lifecycleContext(mode, env = process.env, platform2 = process.platform)
     paths,
     codexHome: codexHome(mode, env),
     systemRoot: env.BEACON_SYSTEM_ROOT || "/",
-    collectorOutput: (0, import_node_path9.join)(paths.logDir, "collector.out.log")
+    collectorOutput: (0, import_node_path12.join)(paths.logDir, "collector.out.log")
   };
 }
 function requireSystemPrivileges(ctx, verb) {
@@ -61682,12 +62075,12 @@ function requireSystemPrivileges(ctx, verb) {
   throw new LifecycleError(`${verb} --system needs root: rerun with sudo, or leave out --system for the per-user install`);
 }
 function codexTargetFile(ctx, enforce = false) {
-  if (ctx.mode === "system" && enforce) return (0, import_node_path9.join)(ctx.codexHome, "requirements.toml");
-  return (0, import_node_path9.join)(ctx.codexHome, "config.toml");
+  if (ctx.mode === "system" && enforce) return (0, import_node_path12.join)(ctx.codexHome, "requirements.toml");
+  return (0, import_node_path12.join)(ctx.codexHome, "config.toml");
 }
 function systemCodexFiles(ctx) {
-  const dir = (0, import_node_path9.join)(ctx.systemRoot, "etc/codex");
-  return { requirements: (0, import_node_path9.join)(dir, "requirements.toml"), managed: (0, import_node_path9.join)(dir, "managed_config.toml"), config: (0, import_node_path9.join)(dir, "config.toml") };
+  const dir = (0, import_node_path12.join)(ctx.systemRoot, "etc/codex");
+  return { requirements: (0, import_node_path12.join)(dir, "requirements.toml"), managed: (0, import_node_path12.join)(dir, "managed_config.toml"), config: (0, import_node_path12.join)(dir, "config.toml") };
 }
 function serviceKindFor(ctx) {
   const forced = ctx.env.BEACON_SERVICE_KIND;
@@ -61700,11 +62093,11 @@ function serviceManagerFor(ctx) {
 }
 
 // electron/endpoint/lifecycle-install.ts
-var import_promises10 = require("node:fs/promises");
+var import_promises11 = require("node:fs/promises");
 
 // electron/codex/config-apply.ts
-var import_node_fs8 = require("node:fs");
-var import_node_path10 = require("node:path");
+var import_node_fs10 = require("node:fs");
+var import_node_path13 = require("node:path");
 
 // electron/codex/config-toml-parse.ts
 var toml = require_dist4();
@@ -61715,56 +62108,11 @@ function parseToml(text) {
   return toml.parse(text, { integersAsBigInt: "asNeeded" });
 }
 
-// electron/codex/config-otel-block.ts
-var MANAGED_MARKER = "# managed by beacon endpoint install; beacon endpoint uninstall removes it";
-var MANAGED_MARKER_PREFIX = "# managed by beacon endpoint install";
-function tomlString(s) {
-  return JSON.stringify(s);
-}
-function exporter(url) {
-  return `{ otlp-http = { endpoint = ${tomlString(url)}, protocol = "binary" } }`;
-}
-function validate(settings) {
-  if (!Number.isInteger(settings.port) || settings.port < 1 || settings.port > 65535) {
-    throw new RangeError(`invalid OTLP port ${String(settings.port)}: expected an integer from 1 to 65535`);
-  }
-}
-function renderOtelBlockLines(settings) {
-  validate(settings);
-  const environment = settings.environment ?? "dev";
-  return [
-    "[otel]",
-    MANAGED_MARKER,
-    `environment = ${tomlString(environment)}`,
-    `log_user_prompt = ${settings.logUserPrompt ? "true" : "false"}`,
-    `exporter = ${exporter(otlpUrl(settings.port, "logs"))}`,
-    `metrics_exporter = ${exporter(otlpUrl(settings.port, "metrics"))}`,
-    `trace_exporter = ${settings.includeSpans ? exporter(otlpUrl(settings.port, "traces")) : '"none"'}`
-  ];
-}
-function renderOtelBlock(settings, eol = "\n") {
-  return renderOtelBlockLines(settings).join(eol) + eol;
-}
-function desiredOtelValue(settings) {
-  validate(settings);
-  const ex = (signal) => ({ "otlp-http": { endpoint: otlpUrl(settings.port, signal), protocol: "binary" } });
-  return {
-    environment: settings.environment ?? "dev",
-    log_user_prompt: settings.logUserPrompt,
-    exporter: ex("logs"),
-    metrics_exporter: ex("metrics"),
-    trace_exporter: settings.includeSpans ? ex("traces") : "none"
-  };
-}
-function hasManagedMarker(text) {
-  return text.split(/\r?\n/).some((line) => line.trim().startsWith(MANAGED_MARKER_PREFIX));
-}
-
 // electron/codex/config-toml-layout.ts
 var TomlLayoutError = class extends Error {
-  constructor(message2, offset) {
+  constructor(message2, offset2) {
     super(message2);
-    this.offset = offset;
+    this.offset = offset2;
     this.name = "TomlLayoutError";
   }
   offset;
@@ -62602,7 +62950,7 @@ async function applyUninstall(configPath, record, opts = {}) {
 async function listProfileConfigs(codexHome2) {
   let names;
   try {
-    names = await import_node_fs8.promises.readdir(codexHome2);
+    names = await import_node_fs10.promises.readdir(codexHome2);
   } catch (err) {
     if (err.code === "ENOENT") return [];
     throw err;
@@ -62611,17 +62959,17 @@ async function listProfileConfigs(codexHome2) {
   for (const n2 of names) {
     const m = /^(.+)\.config\.toml$/.exec(n2);
     if (!m || m[1].startsWith(".")) continue;
-    const path = (0, import_node_path10.join)(codexHome2, n2);
-    const st = await import_node_fs8.promises.stat(path).catch(() => null);
+    const path = (0, import_node_path13.join)(codexHome2, n2);
+    const st = await import_node_fs10.promises.stat(path).catch(() => null);
     if (st?.isFile()) out2.push({ name: m[1], path });
   }
   return out2.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
 // electron/endpoint/collector-process.ts
-var import_node_child_process2 = require("node:child_process");
-var import_node_fs9 = require("node:fs");
-var import_node_path11 = require("node:path");
+var import_node_child_process3 = require("node:child_process");
+var import_node_fs11 = require("node:fs");
+var import_node_path14 = require("node:path");
 
 // electron/endpoint/collector-runtime-flags.ts
 var COLLECTOR_NODE_FLAGS = Object.freeze(["--max-semi-space-size=4"]);
@@ -62629,8 +62977,8 @@ var COLLECTOR_NODE_FLAGS = Object.freeze(["--max-semi-space-size=4"]);
 // electron/endpoint/collector-process.ts
 function cliEntry() {
   if (true) return __filename;
-  const candidates = [(0, import_node_path11.join)(__dirname, "../cli/index.js"), (0, import_node_path11.resolve)(__dirname, "../../out/electron/cli/index.js"), (0, import_node_path11.resolve)(__dirname, "../../../out/electron/cli/index.js")];
-  for (const c of candidates) if ((0, import_node_fs9.existsSync)(c)) return c;
+  const candidates = [(0, import_node_path14.join)(__dirname, "../cli/index.js"), (0, import_node_path14.resolve)(__dirname, "../../out/electron/cli/index.js"), (0, import_node_path14.resolve)(__dirname, "../../../out/electron/cli/index.js")];
+  for (const c of candidates) if ((0, import_node_fs11.existsSync)(c)) return c;
   throw new Error(`cannot find the compiled beacon CLI (looked in ${candidates.join(", ")}); run \`npm run build\``);
 }
 async function waitForCollector(port, timeoutMs, expectPid) {
@@ -62648,12 +62996,12 @@ async function spawnDetachedCollector(opts) {
   if (opts.mode === "system") args.push("--system");
   if (opts.includeSpans) args.push("--include-codex-spans");
   if (opts.content) args.push("--content", opts.content);
-  (0, import_node_fs9.mkdirSync)((0, import_node_path11.dirname)(opts.outputFile), { recursive: true, mode: 448 });
-  const fd = (0, import_node_fs9.openSync)(opts.outputFile, "a", 384);
+  (0, import_node_fs11.mkdirSync)((0, import_node_path14.dirname)(opts.outputFile), { recursive: true, mode: 448 });
+  const fd = (0, import_node_fs11.openSync)(opts.outputFile, "a", 384);
   const env = { ...opts.env ?? process.env };
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = "1";
-  const child = (0, import_node_child_process2.spawn)(process.execPath, args, { detached: true, stdio: ["ignore", fd, fd], env });
-  (0, import_node_fs9.closeSync)(fd);
+  const child = (0, import_node_child_process3.spawn)(process.execPath, args, { detached: true, stdio: ["ignore", fd, fd], env });
+  (0, import_node_fs11.closeSync)(fd);
   const pid = child.pid;
   let exited;
   child.on("exit", (code, signal) => {
@@ -62670,7 +63018,7 @@ async function spawnDetachedCollector(opts) {
 async function ensureCollector(opts) {
   const probe = await probeCollector(opts.port);
   if (probe.kind === "beacon") {
-    if ((0, import_node_path11.resolve)(probe.health.log_path) === (0, import_node_path11.resolve)(opts.logPath)) return { action: "already-running", health: probe.health };
+    if ((0, import_node_path14.resolve)(probe.health.log_path) === (0, import_node_path14.resolve)(opts.logPath)) return { action: "already-running", health: probe.health };
     return {
       action: "conflict",
       health: probe.health,
@@ -62685,7 +63033,7 @@ async function ensureCollector(opts) {
 }
 
 // electron/endpoint/lifecycle-collector.ts
-var import_node_path12 = require("node:path");
+var import_node_path15 = require("node:path");
 async function startCollectorFor(ctx, manifest, startedBy, previous) {
   const result = await ensureCollector({
     port: manifest.settings.port,
@@ -62719,7 +63067,7 @@ async function stopRecordedCollector(record, timeoutMs = 1e4) {
   if (probe.kind === "none") return { kind: "not-running" };
   if (probe.kind === "other") return { kind: "not-ours", message: `port ${record.port} is now held by another program (${probe.detail}); left alone` };
   const h = probe.health;
-  if (h.pid !== record.pid || (0, import_node_path12.resolve)(h.log_path) !== (0, import_node_path12.resolve)(record.log_path)) {
+  if (h.pid !== record.pid || (0, import_node_path15.resolve)(h.log_path) !== (0, import_node_path15.resolve)(record.log_path)) {
     return { kind: "not-ours", message: `the collector on port ${record.port} (pid ${h.pid}, writing ${h.log_path}) is not the one install started (pid ${record.pid}); left running` };
   }
   try {
@@ -62733,35 +63081,35 @@ async function stopRecordedCollector(record, timeoutMs = 1e4) {
 }
 
 // electron/endpoint/lifecycle-files.ts
-var import_promises9 = require("node:fs/promises");
-var import_node_path13 = require("node:path");
+var import_promises10 = require("node:fs/promises");
+var import_node_path16 = require("node:path");
 async function makeDirs(dir, mode) {
-  const target = (0, import_node_path13.resolve)(dir);
+  const target = (0, import_node_path16.resolve)(dir);
   const missing = [];
-  for (let d = target; ; d = (0, import_node_path13.dirname)(d)) {
-    const st = await (0, import_promises9.stat)(d).catch(() => null);
+  for (let d = target; ; d = (0, import_node_path16.dirname)(d)) {
+    const st = await (0, import_promises10.stat)(d).catch(() => null);
     if (st) {
       if (!st.isDirectory()) throw new Error(`${d} exists and is not a directory`);
       break;
     }
     missing.push(d);
-    if ((0, import_node_path13.dirname)(d) === d) break;
+    if ((0, import_node_path16.dirname)(d) === d) break;
   }
   missing.reverse();
   for (const d of missing) {
-    await (0, import_promises9.mkdir)(d, { mode }).catch((err) => {
+    await (0, import_promises10.mkdir)(d, { mode }).catch((err) => {
       if (err.code !== "EEXIST") throw err;
     });
-    await (0, import_promises9.chmod)(d, mode);
+    await (0, import_promises10.chmod)(d, mode);
   }
   return missing;
 }
 async function missingDirs(dir) {
   const out2 = [];
-  for (let d = (0, import_node_path13.resolve)(dir); ; d = (0, import_node_path13.dirname)(d)) {
-    if (await (0, import_promises9.stat)(d).then(() => true, () => false)) break;
+  for (let d = (0, import_node_path16.resolve)(dir); ; d = (0, import_node_path16.dirname)(d)) {
+    if (await (0, import_promises10.stat)(d).then(() => true, () => false)) break;
     out2.push(d);
-    if ((0, import_node_path13.dirname)(d) === d) break;
+    if ((0, import_node_path16.dirname)(d) === d) break;
   }
   return out2.reverse();
 }
@@ -62770,7 +63118,7 @@ async function removeDirsIfEmpty(dirs) {
   const kept = [];
   for (const d of [...dirs].sort((a, b) => b.length - a.length)) {
     try {
-      await (0, import_promises9.rmdir)(d);
+      await (0, import_promises10.rmdir)(d);
       removed.push(d);
     } catch (err) {
       const code = err.code;
@@ -62783,7 +63131,7 @@ async function removeDirsIfEmpty(dirs) {
 async function systemLogGroup(platform2 = process.platform) {
   const wanted = platform2 === "darwin" ? "admin" : "adm";
   if (platform2 === "darwin") return { name: "admin", gid: 80 };
-  const text = await (0, import_promises9.readFile)("/etc/group", "utf8").catch(() => "");
+  const text = await (0, import_promises10.readFile)("/etc/group", "utf8").catch(() => "");
   for (const line of text.split("\n")) {
     const [name, , gid] = line.split(":");
     if (name === wanted && /^\d+$/.test(gid ?? "")) return { name, gid: Number(gid) };
@@ -62796,11 +63144,11 @@ async function prepareSystemLogDir(dir, platform2 = process.platform) {
   if (process.getuid?.() === 0) {
     const g = await systemLogGroup(platform2);
     if (g) {
-      await (0, import_promises9.chown)(dir, 0, g.gid);
+      await (0, import_promises10.chown)(dir, 0, g.gid);
       group = g.name;
     }
   }
-  await (0, import_promises9.chmod)(dir, 488);
+  await (0, import_promises10.chmod)(dir, 488);
   return { created, group };
 }
 function otelSection(text) {
@@ -62822,14 +63170,14 @@ function otelDiff(before, after) {
 }
 
 // electron/endpoint/lifecycle-install.ts
-var import_node_path14 = require("node:path");
+var import_node_path17 = require("node:path");
 async function codexTargets(ctx, enforce) {
   const main = codexTargetFile(ctx, enforce);
   const role = ctx.mode === "user" ? "user-config" : enforce ? "requirements" : "system-config";
   const out2 = [{ path: main, role, label: main }];
   if (ctx.mode === "user") {
     for (const p of await listProfileConfigs(ctx.codexHome)) {
-      const text = await (0, import_promises10.readFile)(p.path, "utf8").catch(() => "");
+      const text = await (0, import_promises11.readFile)(p.path, "utf8").catch(() => "");
       const insp = inspectOtel(text);
       if (insp.parsed && insp.present) out2.push({ path: p.path, role: "profile", profile: p.name, label: `${p.path} (profile ${p.name})` });
     }
@@ -62986,7 +63334,7 @@ async function runInstall(opts) {
       else files.push(entry);
     }
   }
-  const endpointBefore = manifest0 ? manifest0.endpoint_config.before : await (0, import_promises10.readFile)(ctx.paths.configFile, "utf8").catch(() => null);
+  const endpointBefore = manifest0 ? manifest0.endpoint_config.before : await (0, import_promises11.readFile)(ctx.paths.configFile, "utf8").catch(() => null);
   await writeEndpointConfig(newConfig, ctx.env);
   report.steps.push({ action: "write_file", target: ctx.paths.configFile, status: "done", detail: "endpoint configuration" });
   const now = (/* @__PURE__ */ new Date()).toISOString();
@@ -63016,7 +63364,7 @@ async function runInstall(opts) {
     if (!opts.start) {
       const kind = serviceKindFor(ctx);
       const file = serviceFile(kind, ctx.mode, ctx.env);
-      await makeDirs((0, import_node_path14.dirname)(file), 493);
+      await makeDirs((0, import_node_path17.dirname)(file), 493);
       await writeFileAtomic(file, kind === "launchd" ? launchdPlist(spec) : systemdUnit(spec), { mode: 420 });
       manifest.service = { kind, name: kind === "launchd" ? LAUNCHD_LABEL[ctx.mode] : SYSTEMD_UNIT, file };
       report.steps.push({ action: "write_unit", target: file, status: "done", detail: "not loaded (--no-start)" });
@@ -63063,7 +63411,7 @@ async function runInstall(opts) {
 }
 
 // electron/endpoint/lifecycle-repair.ts
-var import_promises11 = require("node:fs/promises");
+var import_promises12 = require("node:fs/promises");
 async function runRepair(opts) {
   const ctx = lifecycleContext(opts.mode, opts.env ?? process.env);
   requireSystemPrivileges(ctx, "repair");
@@ -63110,7 +63458,7 @@ async function runRepair(opts) {
     }
   } else {
     let probe = await probeCollector(manifest.settings.port);
-    const logMissing = !await (0, import_promises11.stat)(manifest.runtime_log).then(() => true, () => false);
+    const logMissing = !await (0, import_promises12.stat)(manifest.runtime_log).then(() => true, () => false);
     if (probe.kind === "beacon" && logMissing && manifest.collector && probe.health.pid === manifest.collector.pid) {
       const s = await stopRecordedCollector(manifest.collector);
       if (s.kind === "stopped") report.steps.push({ action: "stop_collector", detail: `pid ${s.pid}: its log had been deleted`, status: "done" });
@@ -63140,8 +63488,8 @@ async function runRepair(opts) {
 }
 
 // electron/endpoint/lifecycle-uninstall.ts
-var import_promises12 = require("node:fs/promises");
-var import_node_path15 = require("node:path");
+var import_promises13 = require("node:fs/promises");
+var import_node_path18 = require("node:path");
 async function runUninstall(opts) {
   const ctx = lifecycleContext(opts.mode, opts.env ?? process.env);
   requireSystemPrivileges(ctx, "uninstall");
@@ -63197,7 +63545,7 @@ async function runUninstall(opts) {
   try {
     const cfgPath = manifest.endpoint_config.path;
     if (manifest.endpoint_config.before === null) {
-      await (0, import_promises12.rm)(cfgPath, { force: true });
+      await (0, import_promises13.rm)(cfgPath, { force: true });
       report.done.push(`removed ${cfgPath}`);
     } else {
       await writeFileAtomic(cfgPath, manifest.endpoint_config.before);
@@ -63211,14 +63559,14 @@ async function runUninstall(opts) {
     let removed = 0;
     for (const f of logFiles2) {
       try {
-        const existed = await (0, import_promises12.lstat)(f).then(() => true, () => false);
-        await (0, import_promises12.rm)(f, { force: true });
+        const existed = await (0, import_promises13.lstat)(f).then(() => true, () => false);
+        await (0, import_promises13.rm)(f, { force: true });
         if (existed) removed++;
       } catch (err) {
         leave(f, err.message);
       }
     }
-    if (removed > 0) report.done.push(`removed ${removed} log file(s) (runtime log, archives, lock, health, collector output) from ${(0, import_node_path15.join)(manifest.runtime_log, "..")}`);
+    if (removed > 0) report.done.push(`removed ${removed} log file(s) (runtime log, archives, lock, health, collector output) from ${(0, import_node_path18.join)(manifest.runtime_log, "..")}`);
   } else {
     report.notes.push(`kept the runtime log ${manifest.runtime_log} and its archives, as asked`);
   }
@@ -63258,7 +63606,7 @@ function formatInstall(r) {
     L.push(`Beacon endpoint install FAILED (${r.mode} mode): ${r.errors[0]}`);
     for (const s of r.steps) L.push(stepLine(s.status === "failed" && s.detail === r.errors[0] ? { ...s, detail: void 0 } : s));
     if (r.collector.state === "failed" && r.collector.detail && r.collector.detail !== r.errors[0]) L.push(`Collector: failed: ${r.collector.detail}`);
-    if ((0, import_node_fs10.existsSync)(r.manifest)) L.push(`Install manifest: ${r.manifest} (\`beacon endpoint uninstall\` undoes what was done)`);
+    if ((0, import_node_fs12.existsSync)(r.manifest)) L.push(`Install manifest: ${r.manifest} (\`beacon endpoint uninstall\` undoes what was done)`);
     else L.push("Nothing was changed.");
   } else {
     L.push(`Beacon endpoint installed (${r.mode} mode).`);
@@ -63289,7 +63637,7 @@ function formatRepair(r) {
   return L.join("\n") + "\n";
 }
 function registerEndpointLifecycle(_program, endpoint) {
-  endpoint.command("install").description("Point Codex at the local collector (an [otel] block in config.toml) and make sure a collector runs.").option("--harness <name>", "agent to configure: codex (also codex-cli, codex_cli)", "codex").option("--include-codex-spans", "also export and keep Codex spans (high volume)").option("--no-prompt-content", 'Codex sends "[REDACTED]" instead of prompt text (log_user_prompt = false)').option("--otlp-http-port <port>", "collector port on 127.0.0.1 (default 4318, or the installed one)", parsePort).option("--content <policy>", "what the log keeps: full | redacted | metadata (default redacted, or the installed one)", parseContentPolicy).option("--no-start", "write the configuration only; do not start a collector").option("--dry-run", "print what would change (with a diff of the [otel] section) and write nothing").option("--force", "replace an [otel] table of yours that sends telemetry elsewhere (uninstall restores it)").option("--json", "machine-readable output").option("--system", "system mode (root): /etc/codex, /var/log/beacon-agent, a system service").option("--enforce", "with --system: write /etc/codex/requirements.toml so users cannot turn it off").option("--service", "install a LaunchAgent / systemd unit (LaunchDaemon / system unit with --system) running `beacon endpoint run`").option("--user", "user mode (the default; explicit for scripts that run it as the console user)").option("--config-only", "configure Codex and record it for uninstall, but start no collector and install no service (implies --no-start; for the macOS package, whose LaunchDaemon is the collector)").addHelpText("after", "\nRunning install again keeps the earlier choices (port, content, spans, prompt text) unless given again;\n`beacon endpoint uninstall` then `install` starts from the defaults.").action(async (f) => {
+  endpoint.command("install").description("Point Codex at the local collector (an [otel] block in config.toml) and make sure a collector runs.").option("--harness <name>", `agent to configure: ${HARNESS_CHOICES}`, "codex").option("--include-codex-spans", "also export and keep Codex spans (high volume)").option("--no-prompt-content", 'Codex sends "[REDACTED]" instead of prompt text (log_user_prompt = false)').option("--otlp-http-port <port>", "collector port on 127.0.0.1 (default 4318, or the installed one)", parsePort).option("--content <policy>", "what the log keeps: full | redacted | metadata (default redacted, or the installed one)", parseContentPolicy).option("--no-start", "write the configuration only; do not start a collector").option("--dry-run", "print what would change (with a diff of the [otel] section) and write nothing").option("--force", "replace an [otel] table of yours that sends telemetry elsewhere (uninstall restores it)").option("--json", "machine-readable output").option("--system", "system mode (root): /etc/codex, /var/log/beacon-agent, a system service").option("--enforce", "with --system: write /etc/codex/requirements.toml so users cannot turn it off").option("--service", "install a LaunchAgent / systemd unit (LaunchDaemon / system unit with --system) running `beacon endpoint run`").option("--user", "user mode (the default; explicit for scripts that run it as the console user)").option("--config-only", "configure Codex and record it for uninstall, but start no collector and install no service (implies --no-start; for the macOS package, whose LaunchDaemon is the collector)").addHelpText("after", "\nRunning install again keeps the earlier choices (port, content, spans, prompt text) unless given again;\n`beacon endpoint uninstall` then `install` starts from the defaults.").action(async (f) => {
     if (f.user && f.system) throw new UsageError("--user and --system exclude each other", 2);
     if (f.configOnly && f.service) throw new UsageError("--config-only and --service exclude each other", 2);
     try {
@@ -63350,7 +63698,7 @@ function registerEndpointRun(_program, endpoint) {
     };
     let collector;
     try {
-      collector = await startCollector(opts);
+      collector = await startBeaconCollector(opts);
     } catch (err) {
       if (err instanceof PortInUseError || err instanceof LogLockedError) throw new UsageError(err.message, 1);
       throw fileProblem(err, "choose another --log-path, or fix that directory") ?? err;
@@ -63399,11 +63747,49 @@ var import_node_child_process5 = require("node:child_process");
 var import_fastify2 = __toESM(require_fastify());
 
 // electron/log/reader.ts
-var import_promises14 = require("node:fs/promises");
+var import_promises15 = require("node:fs/promises");
+
+// electron/shared/api.ts
+var API_ROUTES = {
+  health: "/api/health",
+  events: "/api/events",
+  sessions: "/api/sessions",
+  /** `/api/sessions/:id`, id URL-encoded */
+  session: (id2) => `/api/sessions/${encodeURIComponent(id2)}`,
+  tokens: "/api/tokens",
+  facets: "/api/facets",
+  stream: "/api/stream"
+};
+var STREAM_EVENTS = {
+  /** data: `EventRecord`. `id:` is its seq, so EventSource reconnects resume via Last-Event-ID. */
+  event: "event",
+  /** data: `HealthResponse`. Sent once on connect and again whenever health changes. */
+  health: "health",
+  /** data: `StreamHello`. Sent first on every connection. */
+  hello: "hello"
+};
+var STREAM_HEARTBEAT_MS = 15e3;
+var EVENTS_DEFAULT_LIMIT = 200;
+var EVENTS_MAX_LIMIT = 2e3;
+var FIRST_PROMPT_MAX = 160;
+var TOKEN_BUCKETS = ["minute", "hour", "day"];
+
+// electron/shared/event-facts.ts
+var VALIDATION_ORIGINATOR = "beacon_test_event";
+var VALIDATION_ACTIONS = /* @__PURE__ */ new Set(["otel.beacon.validation", "telemetry.validation"]);
+function isBeaconValidation(ev) {
+  return ev.harness?.originator === VALIDATION_ORIGINATOR || VALIDATION_ACTIONS.has(ev.event?.action);
+}
+function isFailedFileChange(ev) {
+  return ev.event?.action === "file.modified" && ev.tool?.success === false;
+}
+function isFailedPatch(ev) {
+  return isFailedFileChange(ev) || ev.event?.action === "tool.failed" && (ev.patch !== void 0 || ev.tool?.name === "apply_patch");
+}
 
 // electron/log/reader-sessions.ts
 function emptyTokens() {
-  return { input: 0, cached_input: 0, output: 0, reasoning: 0, total: 0 };
+  return { input: 0, cached_input: 0, output: 0, reasoning: 0, total: 0, codex_tokens_used: 0 };
 }
 function count(n2) {
   return typeof n2 === "number" && Number.isFinite(n2) && n2 > 0 ? n2 : 0;
@@ -63419,6 +63805,7 @@ function addUsage(into, usage) {
   into.output += output;
   into.reasoning += reasoning;
   into.total += count(usage.total_tokens) || input + cached2 + output + reasoning;
+  into.codex_tokens_used += input + output + reasoning;
 }
 function sessionIdOf(ev) {
   const id2 = ev.session?.id ?? ev.gen_ai?.conversation?.id;
@@ -63439,7 +63826,11 @@ function isCommandFailure(ev) {
 }
 function isError(ev) {
   const a = ev.event.action;
-  return a === "session.error" || a === "tool.failed" || ev.error !== void 0 && ev.error !== null;
+  return a === "session.error" || a === "tool.failed" || isFailedFileChange(ev) || ev.error !== void 0 && ev.error !== null;
+}
+function oneLine(text, max) {
+  const t = text.replace(/\s+/g, " ").trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 function lastSegment(path) {
   const parts = path.split(/[\\/]+/).filter(Boolean);
@@ -63466,9 +63857,15 @@ var SessionAccumulator = class {
   allowed = 0;
   denied = 0;
   files = /* @__PURE__ */ new Set();
+  /** By call id: the older form wrote one file.modified per file of the same failed call. */
+  failedPatchCalls = /* @__PURE__ */ new Set();
+  failedPatchesWithoutId = 0;
   errors = 0;
   tokens = emptyTokens();
   titleGeneration = false;
+  validation = false;
+  firstPrompt = null;
+  firstPromptMs = Infinity;
   add(ev, timeMs) {
     this.events++;
     if (timeMs < this.startedMs) {
@@ -63493,10 +63890,17 @@ var SessionAccumulator = class {
     if (!this.originator && typeof ev.harness?.originator === "string") this.originator = ev.harness.originator;
     if (!this.harness && typeof ev.harness?.name === "string") this.harness = ev.harness.name;
     if (isTitleGeneration(ev)) this.titleGeneration = true;
+    if (isBeaconValidation(ev)) this.validation = true;
     switch (ev.event.action) {
-      case "prompt.submitted":
+      case "prompt.submitted": {
         this.prompts++;
+        const text = ev.prompt?.text;
+        if (typeof text === "string" && text.trim() && timeMs < this.firstPromptMs) {
+          this.firstPromptMs = timeMs;
+          this.firstPrompt = oneLine(text, FIRST_PROMPT_MAX);
+        }
         break;
+      }
       case "command.executed":
         this.commands++;
         if (isCommandFailure(ev)) this.commandFailures++;
@@ -63508,11 +63912,20 @@ var SessionAccumulator = class {
         this.denied++;
         break;
       case "file.modified":
-        if (ev.file && typeof ev.file.path === "string") this.files.add(ev.file.path);
+        if (ev.file && typeof ev.file.path === "string" && !isFailedFileChange(ev)) this.files.add(ev.file.path);
         break;
       case "token.usage":
         addUsage(this.tokens, ev.gen_ai?.usage);
         break;
+    }
+    if (isFailedPatch(ev)) {
+      const call = ev.tool?.call_id;
+      if (typeof call === "string" && call) {
+        if (this.failedPatchCalls.has(call)) return;
+        this.failedPatchCalls.add(call);
+      } else {
+        this.failedPatchesWithoutId++;
+      }
     }
     if (isError(ev)) this.errors++;
   }
@@ -63536,9 +63949,12 @@ var SessionAccumulator = class {
       command_failures: this.commandFailures,
       approvals: { allowed: this.allowed, denied: this.denied },
       files_changed: this.files.size,
+      patches_failed: this.failedPatchCalls.size + this.failedPatchesWithoutId,
       errors: this.errors,
       tokens: { ...this.tokens },
-      title_generation: this.titleGeneration
+      title_generation: this.titleGeneration,
+      beacon_validation: this.validation,
+      first_prompt: this.firstPrompt
     };
   }
 };
@@ -63565,6 +63981,11 @@ function searchTextOf(ev) {
   for (const p of parts) {
     if (typeof p === "string" && p.length > 0) out2 = out2 ? `${out2}
 ${p}` : p;
+  }
+  const tried = ev.patch?.files;
+  if (Array.isArray(tried)) {
+    for (const f of tried) if (typeof f?.path === "string" && f.path) out2 = out2 ? `${out2}
+${f.path}` : f.path;
   }
   return out2.toLowerCase();
 }
@@ -63753,9 +64174,9 @@ var EventIndex = class {
 };
 
 // electron/log/log-tail.ts
-var import_node_fs11 = require("node:fs");
-var import_promises13 = require("node:fs/promises");
-var import_node_path16 = require("node:path");
+var import_node_fs13 = require("node:fs");
+var import_promises14 = require("node:fs/promises");
+var import_node_path19 = require("node:path");
 
 // electron/log/reader-lines.ts
 var NEWLINE = 10;
@@ -63823,7 +64244,7 @@ async function drainFile(file, onLines, buffer = Buffer.allocUnsafe(READ_CHUNK))
 async function openLogFile(path) {
   let handle;
   try {
-    handle = await (0, import_promises13.open)(path, "r");
+    handle = await (0, import_promises14.open)(path, "r");
   } catch (err) {
     if (err.code === "ENOENT") return null;
     throw err;
@@ -63834,8 +64255,8 @@ async function openLogFile(path) {
 var LogTail = class {
   constructor(opts) {
     this.opts = opts;
-    this.dir = (0, import_node_path16.dirname)(opts.path);
-    this.name = (0, import_node_path16.basename)(opts.path);
+    this.dir = (0, import_node_path19.dirname)(opts.path);
+    this.name = (0, import_node_path19.basename)(opts.path);
   }
   opts;
   file = null;
@@ -63903,7 +64324,7 @@ var LogTail = class {
   startWatcher() {
     if (this.closed || this.watcher) return;
     try {
-      const w = (0, import_node_fs11.watch)(this.dir, { persistent: false }, (_type, filename) => {
+      const w = (0, import_node_fs13.watch)(this.dir, { persistent: false }, (_type, filename) => {
         const f = filename ? String(filename) : null;
         if (f === null || f === this.name) void this.check();
         else this.opts.onSiblingChange?.(f);
@@ -63920,7 +64341,7 @@ var LogTail = class {
   async checkOnce() {
     let st;
     try {
-      st = await (0, import_promises13.stat)(this.opts.path);
+      st = await (0, import_promises14.stat)(this.opts.path);
     } catch (err) {
       if (err.code !== "ENOENT") throw err;
       st = null;
@@ -64040,7 +64461,7 @@ var LogReader = class _LogReader {
     for (let n2 = 1; n2 <= max; n2++) {
       const p = `${this.logPath}.${n2}`;
       try {
-        await (0, import_promises14.access)(p);
+        await (0, import_promises15.access)(p);
         existing.push(p);
       } catch {
       }
@@ -64098,9 +64519,9 @@ function describe3(err, path) {
 
 // electron/dashboard/health.ts
 var import_node_http2 = require("node:http");
-var import_promises15 = require("node:fs/promises");
+var import_promises16 = require("node:fs/promises");
 var import_node_os5 = require("node:os");
-var import_node_path17 = require("node:path");
+var import_node_path20 = require("node:path");
 var PROBE_TIMEOUT_MS = 1500;
 var INJECTED_TIMEOUT_MS = 2e3;
 var MAX_HEALTH_FILE_BYTES = 64 * 1024;
@@ -64184,10 +64605,10 @@ async function readWriteHealth(file) {
   const unknown = (reason, updated2 = null) => ({ state: "unknown", reason, pid: null, running: null, updated_at: updated2, file });
   let updated = null;
   try {
-    const st = await (0, import_promises15.stat)(file);
+    const st = await (0, import_promises16.stat)(file);
     updated = st.mtime.toISOString();
     if (st.size > MAX_HEALTH_FILE_BYTES) return unknown("Collector health file is too large to be ours", updated);
-    const raw = await (0, import_promises15.readFile)(file, "utf8");
+    const raw = await (0, import_promises16.readFile)(file, "utf8");
     const v = JSON.parse(raw);
     if (!v || typeof v !== "object" || Array.isArray(v)) return unknown("Collector health file is not a JSON object", updated);
     const status = v.status;
@@ -64255,7 +64676,7 @@ var HealthMonitor = class {
     } else if (collector.state === "foreign") {
       problems.push(collector.detail ?? `Something else answers at ${collector.url}`);
       worse("degraded");
-    } else if (collector.state === "up" && collector.info?.log_path && (0, import_node_path17.resolve)(collector.info.log_path) !== (0, import_node_path17.resolve)(src.logPath)) {
+    } else if (collector.state === "up" && collector.info?.log_path && (0, import_node_path20.resolve)(collector.info.log_path) !== (0, import_node_path20.resolve)(src.logPath)) {
       problems.push(`The collector writes ${collector.info.log_path}, but this dashboard reads ${src.logPath}`);
       worse("degraded");
     }
@@ -64306,30 +64727,6 @@ var HealthMonitor = class {
     return JSON.stringify([h.status, h.problems, h.collector, h.write.state, h.write.reason, h.write.pid, h.write.running, h.codex, h.log_source_warning, h.dashboard.log_error]);
   }
 };
-
-// electron/shared/api.ts
-var API_ROUTES = {
-  health: "/api/health",
-  events: "/api/events",
-  sessions: "/api/sessions",
-  /** `/api/sessions/:id`, id URL-encoded */
-  session: (id2) => `/api/sessions/${encodeURIComponent(id2)}`,
-  tokens: "/api/tokens",
-  facets: "/api/facets",
-  stream: "/api/stream"
-};
-var STREAM_EVENTS = {
-  /** data: `EventRecord`. `id:` is its seq, so EventSource reconnects resume via Last-Event-ID. */
-  event: "event",
-  /** data: `HealthResponse`. Sent once on connect and again whenever health changes. */
-  health: "health",
-  /** data: `StreamHello`. Sent first on every connection. */
-  hello: "hello"
-};
-var STREAM_HEARTBEAT_MS = 15e3;
-var EVENTS_DEFAULT_LIMIT = 200;
-var EVENTS_MAX_LIMIT = 2e3;
-var TOKEN_BUCKETS = ["minute", "hour", "day"];
 
 // electron/dashboard/routes.ts
 var BadRequest = class extends Error {
@@ -64414,15 +64811,15 @@ function registerApiRoutes(app, deps) {
 }
 
 // electron/dashboard/security.ts
-var import_node_crypto5 = require("node:crypto");
+var import_node_crypto6 = require("node:crypto");
 function generateToken() {
-  return (0, import_node_crypto5.randomBytes)(32).toString("base64url");
+  return (0, import_node_crypto6.randomBytes)(32).toString("base64url");
 }
 function tokensEqual(presented, expected) {
   if (typeof presented !== "string" || presented.length === 0 || presented.length > 1024) return false;
-  const a = (0, import_node_crypto5.createHash)("sha256").update(presented, "utf8").digest();
-  const b = (0, import_node_crypto5.createHash)("sha256").update(expected, "utf8").digest();
-  return (0, import_node_crypto5.timingSafeEqual)(a, b);
+  const a = (0, import_node_crypto6.createHash)("sha256").update(presented, "utf8").digest();
+  const b = (0, import_node_crypto6.createHash)("sha256").update(expected, "utf8").digest();
+  return (0, import_node_crypto6.timingSafeEqual)(a, b);
 }
 function cookieName(port) {
   return `beacon_dashboard_${port}`;
@@ -64484,8 +64881,8 @@ var SECURITY_HEADERS = {
 };
 
 // electron/dashboard/static.ts
-var import_node_fs12 = require("node:fs");
-var import_node_path18 = require("node:path");
+var import_node_fs14 = require("node:fs");
+var import_node_path21 = require("node:path");
 var import_static = __toESM(require_static());
 function page(title, body) {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title></head><body><h1>${title}</h1>${body}</body></html>
@@ -64500,7 +64897,7 @@ var NOT_BUILT_PAGE = page(
   "<p>The dashboard API is running, but the web interface has not been built. Run <code>npm run build</code> and restart the dashboard.</p><p>The API is available under <code>/api/</code> (for example <code>/api/health</code>).</p>"
 );
 function rendererBuilt(staticDir) {
-  return !!staticDir && (0, import_node_fs12.existsSync)((0, import_node_path18.join)(staticDir, "index.html"));
+  return !!staticDir && (0, import_node_fs14.existsSync)((0, import_node_path21.join)(staticDir, "index.html"));
 }
 async function registerStatic(app, staticDir) {
   if (rendererBuilt(staticDir)) {
@@ -64518,7 +64915,7 @@ async function registerStatic(app, staticDir) {
 }
 
 // electron/dashboard/stream.ts
-var import_node_path19 = require("node:path");
+var import_node_path22 = require("node:path");
 var TICK_MS = 1e4;
 var MAX_BACKLOG_BYTES = 8 * 1024 * 1024;
 var MAX_REPLAY = 2e3;
@@ -64536,7 +64933,7 @@ var StreamHub = class {
     this.health = health;
     this.version = version;
     this.unsubscribe.push(reader.subscribe((records) => this.broadcastEvents(records)));
-    const healthName = (0, import_node_path19.basename)(health.healthFile);
+    const healthName = (0, import_node_path22.basename)(health.healthFile);
     this.unsubscribe.push(
       reader.onSiblingChange((name) => {
         if (name === healthName) this.scheduleHealthCheck();
@@ -64782,103 +65179,15 @@ function unauthorized(reply, isApi) {
 }
 
 // electron/dashboard/renderer-dir.ts
-var import_node_fs13 = require("node:fs");
-var import_node_path20 = require("node:path");
+var import_node_fs15 = require("node:fs");
+var import_node_path23 = require("node:path");
 function rendererDir() {
-  const candidates = [(0, import_node_path20.resolve)(__dirname, "../../renderer"), (0, import_node_path20.resolve)(__dirname, "../../out/renderer")];
-  return candidates.find((c) => (0, import_node_fs13.existsSync)((0, import_node_path20.resolve)(c, "index.html")));
+  const candidates = [(0, import_node_path23.resolve)(__dirname, "../../renderer"), (0, import_node_path23.resolve)(__dirname, "../../out/renderer")];
+  return candidates.find((c) => (0, import_node_fs15.existsSync)((0, import_node_path23.resolve)(c, "index.html")));
 }
 
 // electron/endpoint/status.ts
 var import_promises19 = require("node:fs/promises");
-
-// electron/codex/discovery.ts
-var import_node_child_process3 = require("node:child_process");
-var import_promises16 = require("node:fs/promises");
-var import_node_fs14 = require("node:fs");
-var import_node_path21 = require("node:path");
-async function isExecutable(p) {
-  try {
-    const s = await (0, import_promises16.stat)(p);
-    if (!s.isFile()) return false;
-    await (0, import_promises16.access)(p, import_node_fs14.constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-async function subdirs(dir) {
-  try {
-    return (await (0, import_promises16.readdir)(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => (0, import_node_path21.join)(dir, d.name));
-  } catch {
-    return [];
-  }
-}
-async function candidateDirs(env, platform2 = process.platform) {
-  const home2 = env.HOME ?? "";
-  const out2 = [];
-  if (env.npm_config_prefix) out2.push({ dir: (0, import_node_path21.join)(env.npm_config_prefix, "bin"), source: "npm-global" });
-  out2.push({ dir: (0, import_node_path21.join)(home2, ".npm-global/bin"), source: "npm-global" });
-  out2.push({ dir: "/usr/local/bin", source: platform2 === "darwin" ? "homebrew" : "usr-local" });
-  if (platform2 === "darwin") out2.push({ dir: "/opt/homebrew/bin", source: "homebrew" });
-  out2.push({ dir: (0, import_node_path21.join)(home2, ".local/bin"), source: "local-bin" });
-  out2.push({ dir: (0, import_node_path21.join)(home2, ".volta/bin"), source: "volta" });
-  out2.push({ dir: (0, import_node_path21.join)(home2, ".asdf/shims"), source: "asdf" });
-  out2.push({ dir: (0, import_node_path21.join)(home2, ".bun/bin"), source: "bun" });
-  out2.push({ dir: (0, import_node_path21.join)(home2, ".local/share/pnpm"), source: "pnpm" });
-  out2.push({ dir: (0, import_node_path21.join)(home2, "Library/pnpm"), source: "pnpm" });
-  for (const v of await subdirs((0, import_node_path21.join)(home2, ".nvm/versions/node"))) out2.push({ dir: (0, import_node_path21.join)(v, "bin"), source: "nvm" });
-  for (const v of await subdirs((0, import_node_path21.join)(home2, ".local/share/fnm/node-versions"))) out2.push({ dir: (0, import_node_path21.join)(v, "installation/bin"), source: "fnm" });
-  return out2;
-}
-function codexVersion(binary, timeoutMs = 5e3) {
-  return new Promise((resolve12) => {
-    (0, import_node_child_process3.execFile)(binary, ["--version"], { timeout: timeoutMs, killSignal: "SIGKILL", env: { ...process.env, NO_COLOR: "1" } }, (err, stdout, stderr) => {
-      if (err) {
-        const e = err;
-        resolve12({ error: e.killed ? `no answer within ${timeoutMs} ms` : (stderr || e.message).trim().split("\n")[0] });
-        return;
-      }
-      const m = /(\d+\.\d+\.\d+[\w.-]*)/.exec(stdout);
-      resolve12(m ? { version: m[1] } : { error: `unexpected output: ${stdout.trim().slice(0, 80)}` });
-    });
-  });
-}
-async function discoverCodex(env = process.env, opts = {}) {
-  const seen = /* @__PURE__ */ new Map();
-  const pathDirs = (env.PATH ?? "").split(import_node_path21.delimiter).filter(Boolean);
-  const add = async (dir, source, onPath) => {
-    const p = (0, import_node_path21.join)(dir, "codex");
-    if (!await isExecutable(p)) return;
-    const real = await (0, import_promises16.realpath)(p).catch(() => p);
-    const existing = seen.get(real);
-    if (existing) {
-      existing.onPath ||= onPath;
-      return;
-    }
-    seen.set(real, { path: p, realPath: real, source, onPath });
-  };
-  for (const d of pathDirs) await add(d, "PATH", true);
-  for (const c of await candidateDirs(env)) await add(c.dir, c.source, pathDirs.includes(c.dir));
-  const installs = [...seen.values()];
-  await Promise.all(
-    installs.map(async (i) => {
-      const v = await codexVersion(i.path, opts.versionTimeoutMs);
-      i.version = v.version;
-      i.versionError = v.error;
-    })
-  );
-  const home2 = codexHome("user", env);
-  const configPath = (0, import_node_path21.join)(home2, "config.toml");
-  const exists = async (p) => (0, import_promises16.access)(p).then(() => true, () => false);
-  let profiles = [];
-  try {
-    profiles = (await (0, import_promises16.readdir)(home2)).filter((f) => f.endsWith(".config.toml")).map((f) => (0, import_node_path21.join)(home2, f));
-  } catch {
-    profiles = [];
-  }
-  return { installs, codexHome: home2, codexHomeExists: await exists(home2), configPath, configExists: await exists(configPath), profiles };
-}
 
 // electron/endpoint/lifecycle-codex-runtime.ts
 var import_node_child_process4 = require("node:child_process");
@@ -64962,7 +65271,7 @@ function listCodexAppServers(platform2 = process.platform) {
 
 // electron/endpoint/log-source.ts
 var import_promises18 = require("node:fs/promises");
-var import_node_path22 = require("node:path");
+var import_node_path24 = require("node:path");
 function resolveLogSource(input) {
   const out2 = { expected_log: input.expectedLog, expected_mode: input.mode, codex_port: input.codexPort, live_log: null };
   if (input.probe.kind !== "beacon") return out2;
@@ -64970,7 +65279,7 @@ function resolveLogSource(input) {
   out2.live_log = h.log_path;
   out2.live_mode = h.mode;
   out2.live_pid = h.pid;
-  if ((0, import_node_path22.resolve)(h.log_path) === (0, import_node_path22.resolve)(input.expectedLog)) return out2;
+  if ((0, import_node_path24.resolve)(h.log_path) === (0, import_node_path24.resolve)(input.expectedLog)) return out2;
   const who = `the ${h.mode}-mode collector on 127.0.0.1:${h.port ?? input.codexPort} (pid ${h.pid})`;
   out2.warning = `Codex's events go to ${who}, which writes ${h.log_path}; the ${input.mode}-mode log ${input.expectedLog} receives nothing. Look in ${h.log_path} for Codex events.`;
   if (input.mode === "user" && h.mode === "system") {
@@ -65393,60 +65702,44 @@ function registerEndpointDashboard(_program, endpoint) {
 }
 
 // electron/cli/commands/ci.ts
-var import_node_path26 = require("node:path");
+var import_node_path27 = require("node:path");
 
 // electron/ci/session-start.ts
 var import_node_fs21 = require("node:fs");
-var import_node_path25 = require("node:path");
+var import_node_path26 = require("node:path");
 
 // electron/ci/ci-paths.ts
-var import_node_fs15 = require("node:fs");
+var import_node_fs16 = require("node:fs");
 var import_node_os6 = require("node:os");
-var import_node_path23 = require("node:path");
+var import_node_path25 = require("node:path");
 function ciPathsIn(runDir) {
-  const dir = (0, import_node_path23.resolve)(runDir);
+  const dir = (0, import_node_path25.resolve)(runDir);
   return {
     runDir: dir,
-    statePath: (0, import_node_path23.join)(dir, "state.json"),
-    codexHome: (0, import_node_path23.join)(dir, "codex-home"),
-    logPath: (0, import_node_path23.join)(dir, "logs", "runtime.jsonl"),
-    collectorOutput: (0, import_node_path23.join)(dir, "collector.out"),
-    summaryJson: (0, import_node_path23.join)(dir, "summary.json"),
-    summaryMarkdown: (0, import_node_path23.join)(dir, "summary.md")
+    statePath: (0, import_node_path25.join)(dir, "state.json"),
+    codexHome: (0, import_node_path25.join)(dir, "codex-home"),
+    logPath: (0, import_node_path25.join)(dir, "logs", "runtime.jsonl"),
+    collectorOutput: (0, import_node_path25.join)(dir, "collector.out"),
+    summaryJson: (0, import_node_path25.join)(dir, "summary.json"),
+    summaryMarkdown: (0, import_node_path25.join)(dir, "summary.md")
   };
 }
 function resolveRunDir(env, override) {
   if (override) {
-    (0, import_node_fs15.mkdirSync)(override, { recursive: true, mode: 493 });
-    return (0, import_node_path23.resolve)(override);
+    (0, import_node_fs16.mkdirSync)(override, { recursive: true, mode: 493 });
+    return (0, import_node_path25.resolve)(override);
   }
   if (env.RUNNER_TEMP) {
-    const dir = (0, import_node_path23.join)(env.RUNNER_TEMP, "beacon");
-    (0, import_node_fs15.mkdirSync)(dir, { recursive: true, mode: 493 });
+    const dir = (0, import_node_path25.join)(env.RUNNER_TEMP, "beacon");
+    (0, import_node_fs16.mkdirSync)(dir, { recursive: true, mode: 493 });
     return dir;
   }
-  return (0, import_node_fs15.mkdtempSync)((0, import_node_path23.join)((0, import_node_os6.tmpdir)(), "beacon-ci-"));
+  return (0, import_node_fs16.mkdtempSync)((0, import_node_path25.join)((0, import_node_os6.tmpdir)(), "beacon-ci-"));
 }
 function defaultStatePath(env) {
   if (env.BEACON_CI_STATE_PATH) return env.BEACON_CI_STATE_PATH;
-  if (env.RUNNER_TEMP) return ciPathsIn((0, import_node_path23.join)(env.RUNNER_TEMP, "beacon")).statePath;
+  if (env.RUNNER_TEMP) return ciPathsIn((0, import_node_path25.join)(env.RUNNER_TEMP, "beacon")).statePath;
   return void 0;
-}
-
-// electron/ci/ci-codex-home.ts
-var import_node_fs16 = require("node:fs");
-var import_node_path24 = require("node:path");
-function ciCodexConfigToml(port, includeSpans = false) {
-  const lines = renderOtelBlockLines({ port, environment: "ci", logUserPrompt: true, includeSpans }).filter((l) => !l.startsWith("#"));
-  return ["# Written by `beacon ci start` for this CI run only: OTLP export to the run's local collector.", ...lines].join("\n") + "\n";
-}
-function writeCiCodexHome(codexHome2, port, includeSpans = false) {
-  (0, import_node_fs16.mkdirSync)(codexHome2, { recursive: true, mode: 493 });
-  const config = (0, import_node_path24.join)(codexHome2, "config.toml");
-  const tmp = `${config}.${process.pid}.tmp`;
-  (0, import_node_fs16.writeFileSync)(tmp, ciCodexConfigToml(port, includeSpans), { mode: 420 });
-  (0, import_node_fs16.renameSync)(tmp, config);
-  return config;
 }
 
 // electron/ci/ci-state.ts
@@ -65546,15 +65839,15 @@ function resourceAttributes(ctx, existing) {
 }
 
 // electron/ci/github-files.ts
-var import_node_crypto6 = require("node:crypto");
+var import_node_crypto7 = require("node:crypto");
 var import_node_fs19 = require("node:fs");
 function formatGithubKeyValues(vars) {
   let out2 = "";
   for (const [name, value] of Object.entries(vars)) {
     if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) throw new Error(`invalid GitHub variable/output name "${name}"`);
     if (/[\r\n]/.test(value)) {
-      let delim = `BEACON_EOF_${(0, import_node_crypto6.randomUUID)()}`;
-      while (value.includes(delim)) delim = `BEACON_EOF_${(0, import_node_crypto6.randomUUID)()}`;
+      let delim = `BEACON_EOF_${(0, import_node_crypto7.randomUUID)()}`;
+      while (value.includes(delim)) delim = `BEACON_EOF_${(0, import_node_crypto7.randomUUID)()}`;
       out2 += `${name}<<${delim}
 ${value}
 ${delim}
@@ -65657,7 +65950,7 @@ async function runningSession(paths) {
   }
   if (!isProcessAlive(state.pid)) return void 0;
   const probe = await probeCollector(state.port);
-  if (probe.kind === "beacon" && probe.health.pid === state.pid && (0, import_node_path25.resolve)(probe.health.log_path) === (0, import_node_path25.resolve)(paths.logPath)) return state;
+  if (probe.kind === "beacon" && probe.health.pid === state.pid && (0, import_node_path26.resolve)(probe.health.log_path) === (0, import_node_path26.resolve)(paths.logPath)) return state;
   return void 0;
 }
 function collectorEnv(env) {
@@ -65726,7 +66019,7 @@ async function startCiSession(opts) {
     };
   }
   try {
-    writeCiCodexHome(paths.codexHome, state.port, opts.includeSpans);
+    resolveHarness(state.harness).lifecycle.writeCiHome(paths.codexHome, state.port, { includeSpans: opts.includeSpans ?? false });
     writeCiState(state);
     const githubEnvWritten = opts.exportToGithubEnv ? appendGithubFile(opts.env.GITHUB_ENV, state.exports) : false;
     const githubOutputWritten = appendGithubFile(opts.env.GITHUB_OUTPUT, {
@@ -65868,13 +66161,20 @@ function summarizeEvents(all) {
     commands: { total: 0, failed: 0, failures: [] },
     approvals: { allowed: 0, denied: 0 },
     files: [],
+    patches_failed: 0,
     errors: 0,
     tools: { completed: 0, failed: 0 },
     mcp_calls: 0,
     tokens: { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 },
     models: []
   };
+  const failedPatchCalls = /* @__PURE__ */ new Set();
   for (const ev of events) {
+    if (isFailedPatch(ev)) {
+      const call = ev.tool?.call_id;
+      if (!call || !failedPatchCalls.has(call)) s.patches_failed += 1;
+      if (call) failedPatchCalls.add(call);
+    }
     const sid = ev.session?.id;
     if (sid) seen.add(sid);
     const model = ev.gen_ai?.request?.model ?? ev.model;
@@ -65901,7 +66201,7 @@ function summarizeEvents(all) {
         s.approvals.denied += 1;
         break;
       case "file.modified":
-        if (ev.file?.path) files.set(ev.file.path, ev.file.operation === "move" && ev.file.move_to ? `move -> ${ev.file.move_to}` : ev.file.operation);
+        if (ev.file?.path && !isFailedFileChange(ev)) files.set(ev.file.path, ev.file.operation === "move" && ev.file.move_to ? `move -> ${ev.file.move_to}` : ev.file.operation);
         break;
       case "session.error":
         s.errors += 1;
@@ -65910,7 +66210,7 @@ function summarizeEvents(all) {
         s.tools.completed += 1;
         break;
       case "tool.failed":
-        s.tools.failed += 1;
+        if (!isFailedPatch(ev)) s.tools.failed += 1;
         break;
       case "mcp.tool_invoked":
         s.mcp_calls += 1;
@@ -65961,19 +66261,21 @@ function renderSummaryMarkdown(input) {
   out2.push(`| Commands failed | ${n(s.commands.failed)} |`);
   out2.push(`| Approvals allowed / denied | ${n(s.approvals.allowed)} / ${n(s.approvals.denied)} |`);
   out2.push(`| Files changed | ${n(s.files.length)} |`);
+  if (s.patches_failed) out2.push(`| Patches Codex did not apply | ${n(s.patches_failed)} |`);
   if (s.mcp_calls) out2.push(`| MCP tool calls | ${n(s.mcp_calls)} |`);
   if (s.tools.failed) out2.push(`| Other tools failed | ${n(s.tools.failed)} |`);
   out2.push(`| Errors | ${n(s.errors)} |`);
   const t = s.tokens;
+  const codexTokensUsed = t.input_tokens + t.output_tokens + t.reasoning_output_tokens;
   out2.push(
     "",
     "### Token usage",
     "",
-    "Each token is counted once: input excludes cached input, output excludes reasoning; the columns add up to the total.",
+    "Each token is counted once: input excludes cached input, output excludes reasoning; the first five columns add up to the total. Codex’s own `tokens used` line leaves cached input out: it is the last column.",
     "",
-    "| Input (non-cached) | Cached input | Output (non-reasoning) | Reasoning | Total |",
-    "| ---: | ---: | ---: | ---: | ---: |",
-    `| ${n(t.input_tokens)} | ${n(t.cached_input_tokens)} | ${n(t.output_tokens)} | ${n(t.reasoning_output_tokens)} | ${n(t.total_tokens)} |`
+    "| Input (not cached) | Cached input | Output (excl. reasoning) | Reasoning | Total (incl. cached) | Codex “tokens used” (total − cached) |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    `| ${n(t.input_tokens)} | ${n(t.cached_input_tokens)} | ${n(t.output_tokens)} | ${n(t.reasoning_output_tokens)} | ${n(t.total_tokens)} | ${n(codexTokensUsed)} |`
   );
   if (s.models.length) out2.push("", `Model(s): ${s.models.map((m) => "`" + cell(m, 60) + "`").join(", ")}`);
   if (s.commands.failures.length) {
@@ -66118,10 +66420,10 @@ function shellExports(vars) {
   return Object.entries(vars).map(([k, v]) => `export ${k}='${v.replace(/'/g, `'\\''`)}'`).join("\n");
 }
 function addStartOptions(cmd) {
-  return cmd.option("--harness <name>", "agent harness to capture: codex (also codex-cli, codex_cli)", parseHarness, "codex").option("--port <port>", "OTLP/HTTP port on 127.0.0.1 (default: a free port; 4318 may be taken on a shared runner)", parsePort).addOption(new Option("--otlp-http-port <port>", "same as --port").argParser(parsePort)).option("--run-dir <dir>", "where the run keeps its files (default: $RUNNER_TEMP/beacon on GitHub Actions, else a new temp dir)", parsePath).option("--include-codex-spans", "also capture Codex spans (high volume)").option("--content <policy>", "content policy: full | redacted | metadata (default: redacted)", parseContentPolicy);
+  return cmd.option("--harness <name>", `agent harness to capture: ${HARNESS_CHOICES}`, parseHarness, "codex").option("--port <port>", "OTLP/HTTP port on 127.0.0.1 (default: a free port; 4318 may be taken on a shared runner)", parsePort).addOption(new Option("--otlp-http-port <port>", "same as --port").argParser(parsePort)).option("--run-dir <dir>", "where the run keeps its files (default: $RUNNER_TEMP/beacon on GitHub Actions, else a new temp dir)", parsePath).option("--include-codex-spans", "also capture Codex spans (high volume)").option("--content <policy>", "content policy: full | redacted | metadata (default: redacted)", parseContentPolicy);
 }
 function addCountedHarness(cmd) {
-  return cmd.option("--harness <name>", "agent harness whose events are counted: codex (also codex-cli, codex_cli)", parseHarness, "codex");
+  return cmd.option("--harness <name>", `agent harness whose events are counted: ${HARNESS_CHOICES}`, parseHarness, "codex");
 }
 function addFinishOptions(cmd) {
   return cmd.option("--min-events <n>", "fewest Codex events the run must have produced (at least 1)", parseMinEvents, 1).option("--require-telemetry <bool>", "fail (exit 1) when telemetry is missing; false: a warning only", parseBool, true).option("--quiet-ms <ms>", "how long the collector must be idle before it is stopped (default: 1500)", parseMs).option("--drain-timeout-ms <ms>", "longest wait for the collector to go idle (default: 30000)", parseMs);
@@ -66160,7 +66462,7 @@ function printFinished(r, env, json2) {
   if (r.summary) {
     const t = r.summary.tokens;
     out2.push(
-      `Tokens: input ${t.input_tokens} (non-cached), cached ${t.cached_input_tokens}, output ${t.output_tokens} (non-reasoning), reasoning ${t.reasoning_output_tokens}, total ${t.total_tokens}`
+      `Tokens: input ${t.input_tokens} (not cached), cached ${t.cached_input_tokens}, output ${t.output_tokens} (excl. reasoning), reasoning ${t.reasoning_output_tokens}, total ${t.total_tokens} (incl. cached); Codex "tokens used" ${t.input_tokens + t.output_tokens + t.reasoning_output_tokens}`
     );
   }
   if (r.summaryPath) out2.push(`Summary: ${r.summaryPath}`);
@@ -66238,7 +66540,7 @@ Example: beacon ci exec --min-events 5 -- codex exec "fix the failing test"`).ac
   });
   addCountedHarness(ci.command("validate")).description("Check a runtime log: it exists, every line parses, and it holds enough Codex events.").option("--log <path>", "runtime log (default: $BEACON_CI_LOG_PATH, else $RUNNER_TEMP/beacon/logs/runtime.jsonl)", parsePath).option("--min-events <n>", "fewest Codex events required (at least 1)", parseMinEvents, 1).option("--since <time>", "count only events at or after this RFC 3339 time").option("--json", "print the result as JSON").addHelpText("after", CI_EXIT_HELP.replace(" (or only a warning, with --require-telemetry=false)", "")).action((flags) => {
     const env = process.env;
-    const logPath = flags.log ?? env.BEACON_CI_LOG_PATH ?? (env.RUNNER_TEMP ? ciPathsIn((0, import_node_path26.join)(env.RUNNER_TEMP, "beacon")).logPath : void 0);
+    const logPath = flags.log ?? env.BEACON_CI_LOG_PATH ?? (env.RUNNER_TEMP ? ciPathsIn((0, import_node_path27.join)(env.RUNNER_TEMP, "beacon")).logPath : void 0);
     if (!logPath) throw new UsageError("no runtime log given: pass --log <path> (or run inside a `beacon ci start` session)", CI_EXIT.usage);
     if (flags.since !== void 0 && !Number.isFinite(Date.parse(flags.since))) throw new UsageError(`--since "${flags.since}" is not a date/time`, CI_EXIT.usage);
     const v = validateRuntimeLog({ logPath, minEvents: flags.minEvents, since: flags.since });
@@ -66397,7 +66699,7 @@ function registerEndpointInspect(_program, endpoint) {
 }
 
 // electron/endpoint/test-event.ts
-var import_node_crypto7 = require("node:crypto");
+var import_node_crypto8 = require("node:crypto");
 var import_node_http3 = require("node:http");
 var import_promises21 = require("node:fs/promises");
 var VALIDATION_EVENT_NAME = "beacon.validation";
@@ -66462,7 +66764,7 @@ async function readFrom(path, from) {
 }
 async function sendTestEvent(port, opts = {}) {
   const started = Date.now();
-  const id2 = `beacon-validation-${(0, import_node_crypto7.randomUUID)()}`;
+  const id2 = `beacon-validation-${(0, import_node_crypto8.randomUUID)()}`;
   const elapsed = () => Date.now() - started;
   const probe = await probeCollector(port);
   if (probe.kind !== "beacon") {
@@ -66475,7 +66777,7 @@ async function sendTestEvent(port, opts = {}) {
     };
   }
   const logPath = probe.health.log_path;
-  const offset = (await (0, import_promises21.stat)(logPath).catch(() => null))?.size ?? 0;
+  const offset2 = (await (0, import_promises21.stat)(logPath).catch(() => null))?.size ?? 0;
   let res;
   try {
     res = await post(port, JSON.stringify(validationRequest(id2)), 5e3);
@@ -66487,7 +66789,7 @@ async function sendTestEvent(port, opts = {}) {
   }
   const deadline = started + (opts.timeoutMs ?? 5e3);
   while (Date.now() < deadline) {
-    const text = await readFrom(logPath, offset);
+    const text = await readFrom(logPath, offset2);
     const line = text.split("\n").find((l) => l.includes(id2));
     if (line) {
       let event;

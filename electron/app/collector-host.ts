@@ -7,7 +7,8 @@
  * `decideCollectorRole` is the pure decision; `hostOrAttach` probes, decides, starts, and
  * re-decides if it loses a race for the port between the probe and the bind.
  */
-import { PortInUseError, startCollector, type CollectorOptions, type RunningCollector } from '../collector/collector';
+import { PortInUseError, type RunningCollector } from '../collector/collector';
+import { startBeaconCollector, type BeaconCollectorOptions } from '../plugins/collector';
 import { probeCollector, type ProbeResult } from '../collector/probe';
 import type { EndpointConfig } from '../endpoint/endpoint-config';
 import { LOOPBACK } from '../shared/paths';
@@ -58,10 +59,10 @@ export interface CollectorSession {
 
 export interface CollectorHostDeps {
   probe(port: number): Promise<ProbeResult>;
-  start(opts: CollectorOptions): Promise<RunningCollector>;
+  start(opts: BeaconCollectorOptions): Promise<RunningCollector>;
 }
 
-const defaultDeps: CollectorHostDeps = { probe: (port) => probeCollector(port), start: startCollector };
+const defaultDeps: CollectorHostDeps = { probe: (port) => probeCollector(port), start: startBeaconCollector };
 
 function healthzUrl(port: number): string {
   return `http://${LOOPBACK}:${port}/healthz`;
@@ -80,7 +81,7 @@ function session(role: CollectorRole, config: HostConfig, collector: RunningColl
   return { role, logPath: c.logPath, collectorUrl: `${c.url}/healthz`, collector: c, close: () => c.close() };
 }
 
-export function collectorOptionsFrom(config: HostConfig): CollectorOptions {
+export function collectorOptionsFrom(config: HostConfig): BeaconCollectorOptions {
   return {
     port: config.otlp_http_port,
     logPath: config.runtime_log,

@@ -14,7 +14,7 @@ import { spawnDetachedCollector } from '../endpoint/collector-process';
 import { probeCollector } from '../collector/probe';
 import { resolve } from 'node:path';
 import { ciPathsIn, resolveRunDir, type CiPaths } from './ci-paths';
-import { writeCiCodexHome } from './ci-codex-home';
+import { resolveHarness } from '../plugins/harnesses';
 import { CI_STATE_VERSION, readCiState, writeCiState, type CiState } from './ci-state';
 import { pickFreePort } from '../endpoint/free-port';
 import { detectRunContext, resourceAttributes } from './run-context';
@@ -132,7 +132,7 @@ export async function startCiSession(opts: StartOptions): Promise<StartResult> {
   try {
     // Always (re)written: an earlier agent step may have appended its own provider config, and a
     // second openai/codex-action run on the same file would fail on the duplicate keys.
-    writeCiCodexHome(paths.codexHome, state.port, opts.includeSpans);
+    resolveHarness(state.harness).lifecycle.writeCiHome(paths.codexHome, state.port, { includeSpans: opts.includeSpans ?? false });
     writeCiState(state);
     const githubEnvWritten = opts.exportToGithubEnv ? appendGithubFile(opts.env.GITHUB_ENV, state.exports) : false;
     const githubOutputWritten = appendGithubFile(opts.env.GITHUB_OUTPUT, {

@@ -7,6 +7,7 @@
  * cached, output without reasoning): every token is counted once and the columns add up to total.
  */
 import type { BeaconEvent, TokenUsage } from '../shared/event';
+import { isFailedFileChange, isFailedPatch } from '../shared/event-facts';
 import type { RunContext } from './run-context';
 import type { ValidationResult } from './validate';
 import { isCodexEvent } from './validate';
@@ -24,7 +25,10 @@ export interface CiSummary {
   prompts: number;
   commands: { total: number; failed: number; failures: CommandFailure[] };
   approvals: { allowed: number; denied: number };
+  /** Files really changed: a patch Codex did not apply changed none. */
   files: { path: string; operation: string }[];
+  /** apply_patch calls Codex did not apply (not counted in tools.failed). */
+  patches_failed: number;
   errors: number;
   tools: { completed: number; failed: number };
   mcp_calls: number;
@@ -54,13 +58,21 @@ export function summarizeEvents(all: BeaconEvent[]): CiSummary {
     commands: { total: 0, failed: 0, failures: [] },
     approvals: { allowed: 0, denied: 0 },
     files: [],
+    patches_failed: 0,
     errors: 0,
     tools: { completed: 0, failed: 0 },
     mcp_calls: 0,
     tokens: { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 },
     models: [],
   };
+  const failedPatchCalls = new Set<string>();
   for (const ev of events) {
+    if (isFailedPatch(ev)) {
+      // The older form wrote one file.modified per file of the same failed call: count the call.
+      const call = ev.tool?.call_id;
+      if (!call || !failedPatchCalls.has(call)) s.patches_failed += 1;
+      if (call) failedPatchCalls.add(call);
+    }
     const sid = ev.session?.id;
     if (sid) seen.add(sid);
     const model = ev.gen_ai?.request?.model ?? ev.model;
@@ -87,7 +99,7 @@ export function summarizeEvents(all: BeaconEvent[]): CiSummary {
         s.approvals.denied += 1;
         break;
       case 'file.modified':
-        if (ev.file?.path) files.set(ev.file.path, ev.file.operation === 'move' && ev.file.move_to ? `move -> ${ev.file.move_to}` : ev.file.operation);
+        if (ev.file?.path && !isFailedFileChange(ev)) files.set(ev.file.path, ev.file.operation === 'move' && ev.file.move_to ? `move -> ${ev.file.move_to}` : ev.file.operation);
         break;
       case 'session.error':
         s.errors += 1;
@@ -96,7 +108,7 @@ export function summarizeEvents(all: BeaconEvent[]): CiSummary {
         s.tools.completed += 1;
         break;
       case 'tool.failed':
-        s.tools.failed += 1;
+        if (!isFailedPatch(ev)) s.tools.failed += 1;
         break;
       case 'mcp.tool_invoked':
         s.mcp_calls += 1;
@@ -164,20 +176,24 @@ export function renderSummaryMarkdown(input: SummaryMarkdownInput): string {
   out.push(`| Commands failed | ${n(s.commands.failed)} |`);
   out.push(`| Approvals allowed / denied | ${n(s.approvals.allowed)} / ${n(s.approvals.denied)} |`);
   out.push(`| Files changed | ${n(s.files.length)} |`);
+  if (s.patches_failed) out.push(`| Patches Codex did not apply | ${n(s.patches_failed)} |`);
   if (s.mcp_calls) out.push(`| MCP tool calls | ${n(s.mcp_calls)} |`);
   if (s.tools.failed) out.push(`| Other tools failed | ${n(s.tools.failed)} |`);
   out.push(`| Errors | ${n(s.errors)} |`);
 
   const t = s.tokens;
+  // What Codex itself prints as "tokens used": its input - cached + its output, i.e. every token
+  // but cached input. Shown so the run page matches the agent's own log line.
+  const codexTokensUsed = t.input_tokens + t.output_tokens + t.reasoning_output_tokens;
   out.push(
     '',
     '### Token usage',
     '',
-    'Each token is counted once: input excludes cached input, output excludes reasoning; the columns add up to the total.',
+    'Each token is counted once: input excludes cached input, output excludes reasoning; the first five columns add up to the total. Codex’s own `tokens used` line leaves cached input out: it is the last column.',
     '',
-    '| Input (non-cached) | Cached input | Output (non-reasoning) | Reasoning | Total |',
-    '| ---: | ---: | ---: | ---: | ---: |',
-    `| ${n(t.input_tokens)} | ${n(t.cached_input_tokens)} | ${n(t.output_tokens)} | ${n(t.reasoning_output_tokens)} | ${n(t.total_tokens)} |`,
+    '| Input (not cached) | Cached input | Output (excl. reasoning) | Reasoning | Total (incl. cached) | Codex “tokens used” (total − cached) |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| ${n(t.input_tokens)} | ${n(t.cached_input_tokens)} | ${n(t.output_tokens)} | ${n(t.reasoning_output_tokens)} | ${n(t.total_tokens)} | ${n(codexTokensUsed)} |`,
   );
   if (s.models.length) out.push('', `Model(s): ${s.models.map((m) => '`' + cell(m, 60) + '`').join(', ')}`);
 

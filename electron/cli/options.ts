@@ -3,6 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import type { ContentPolicy } from '../shared/event';
 import { CONTENT_POLICIES } from '../endpoint/endpoint-config';
+import { describeHarnesses, resolveHarness, UnknownHarnessError } from '../plugins/harnesses';
 
 export function parsePort(value: string): number {
   const n = Number(value);
@@ -30,12 +31,21 @@ export function parsePositiveInt(value: string): number {
   return n;
 }
 
-/** Harness names accepted on the command line, normalized to Beacon's internal name. */
-export function parseHarness(value: string): 'codex' {
-  const v = value.trim().toLowerCase();
-  if (v === 'codex' || v === 'codex-cli' || v === 'codex_cli') return 'codex';
-  throw new InvalidArgumentError(`unknown harness "${value}"; supported: codex (also codex-cli, codex_cli).`);
+/**
+ * A `--harness` value, resolved through the harness registry to the harness's id. An unknown
+ * name is a usage error that lists the registered harnesses.
+ */
+export function parseHarness(value: string): string {
+  try {
+    return resolveHarness(value).id;
+  } catch (err) {
+    if (err instanceof UnknownHarnessError) throw new InvalidArgumentError(err.message);
+    throw err;
+  }
 }
+
+/** "codex (also codex-cli, codex_cli)", for option help. */
+export const HARNESS_CHOICES = describeHarnesses();
 
 /**
  * Path flags are made absolute here: the collector reports its log path in /healthz, and the

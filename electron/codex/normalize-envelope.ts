@@ -3,6 +3,7 @@
  * endpoint, harness, session / user / run identity and model. Logs and spans both use this,
  * so the two agree on who and where.
  */
+import type { EndpointIdentity } from '../shared/harness';
 import type { LayeredAttributes } from '../shared/layered-attributes';
 import { PRODUCT, SCHEMA_VERSION, VENDOR, categoryForAction, type BeaconEvent, type Severity } from '../shared/event';
 import { attrString } from './normalize-attributes';
@@ -10,11 +11,7 @@ import type { RunContext } from './normalize-run';
 
 export const HARNESS_NAME = 'codex_cli';
 
-export interface EndpointIdentity {
-  os: string;
-  hostname: string;
-  agent_version: string;
-}
+export type { EndpointIdentity };
 
 export interface EnvelopeInput {
   timestamp: string;

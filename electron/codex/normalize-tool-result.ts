@@ -1,7 +1,9 @@
 /**
  * `codex.tool_result` -> what the tool did, in the terms a reader cares about:
  *   - a patch (apply_patch as freeform tool, as function, or run through the shell)
- *       -> one `file.modified` per file it adds, updates (maybe moves) or deletes
+ *       -> one `file.modified` per file it adds, updates (maybe moves) or deletes;
+ *       -> a failed patch changed nothing: ONE `tool.failed` whose `patch.files` names the files
+ *          it tried, never a `file.modified` (apply-patch-outcome.ts says when it failed)
  *   - an MCP tool (`mcp_server` set, or namespace `mcp__<server>`) -> `mcp.tool_invoked`
  *   - a shell command (`cmd` / `command` in the JSON arguments, string or argv) -> `command.executed`
  *   - anything else -> `tool.completed` / `tool.failed`
@@ -16,6 +18,7 @@ import type { BeaconEvent, Severity } from '../shared/event';
 import { attrBool, attrNumber, attrString, attrText } from './normalize-attributes';
 import { exitCodeFromOutput, parseJsonObject, shellCommandFromArgs, type ShellCommand } from './normalize-command';
 import { findPatchText, isShellApplyPatch, parsePatchFiles, type PatchFileChange } from './apply-patch';
+import { patchOutcome } from './apply-patch-outcome';
 
 /** An event without its envelope: the normalizer adds timestamp, session, harness, raw... */
 export interface EventDraft {
@@ -85,8 +88,10 @@ export function interpretToolResult(attrs: LayeredAttributes): EventDraft[] {
   const shell = call.args ? shellCommandFromArgs(call.args) : undefined;
 
   const patch = patchOf(call, shell);
-  if (patch !== undefined) {
-    const files = parsePatchFiles(patch);
+  const files = patch !== undefined ? parsePatchFiles(patch) : [];
+  if (files.length > 0 || call.name === 'apply_patch') {
+    const outcome = patchOutcome(call.success, call.output);
+    if (outcome.failed) return [patchFailureDraft(call, files, outcome.reason)];
     if (files.length > 0) return files.map((f) => fileDraft(call, f));
   }
 
@@ -139,17 +144,47 @@ function shellPatch(shell: ShellCommand): string | undefined {
   return findPatchText(shell.command);
 }
 
+function fileTarget(f: PatchFileChange): string {
+  return f.move_to ? `${f.path} -> ${f.move_to}` : f.path;
+}
+
 function fileDraft(call: ToolCall, f: PatchFileChange): EventDraft {
   const file: NonNullable<BeaconEvent['file']> = { path: f.path, operation: f.operation, diff_bytes: f.diff_bytes, diff_hash: f.diff_hash };
   if (f.move_to) file.move_to = f.move_to;
-  const failed = call.success === false;
   const verb = f.operation === 'add' ? 'added' : f.operation === 'delete' ? 'deleted' : f.move_to ? 'moved' : 'updated';
-  const target = f.move_to ? `${f.path} -> ${f.move_to}` : f.path;
   return {
     action: 'file.modified',
-    severity: failed ? 'medium' : 'info',
-    message: failed ? `Codex patch failed for ${target}` : `Codex ${verb} ${target}`,
+    severity: 'info',
+    message: `Codex ${verb} ${fileTarget(f)}`,
     fields: { file, tool: toolBlock(call, { path: f.path }) },
+  };
+}
+
+const MESSAGE_PATHS_MAX = 3;
+
+/**
+ * A patch that was not applied: one event for the whole call (Codex applies a patch all or
+ * nothing), naming every file it tried. No `file` block: that block means "this file changed".
+ * The message names paths and a fixed reason only, so it is safe under every content policy.
+ */
+function patchFailureDraft(call: ToolCall, files: PatchFileChange[], reason: { type: string; message: string } | undefined): EventDraft {
+  const tool = toolBlock(call, files.length > 0 ? { path: files[0].path } : undefined);
+  // Codex may flag a shell-run patch as a success while its output says it failed.
+  tool.success = false;
+  if (call.output !== undefined) tool.output = call.output;
+  if (call.outputTruncated !== undefined) tool.output_truncated = call.outputTruncated;
+  const patch: NonNullable<BeaconEvent['patch']> = {
+    files: files.map((f) => (f.move_to ? { path: f.path, operation: f.operation, move_to: f.move_to } : { path: f.path, operation: f.operation })),
+  };
+  const fields: Partial<BeaconEvent> = { tool, patch, gen_ai: genAiTool(call) };
+  if (reason) fields.error = { type: reason.type, message: reason.message };
+  const shown = files.slice(0, MESSAGE_PATHS_MAX).map(fileTarget).join(', ');
+  const more = files.length > MESSAGE_PATHS_MAX ? ` and ${files.length - MESSAGE_PATHS_MAX} more` : '';
+  return {
+    action: 'tool.failed',
+    severity: 'medium',
+    message: `Codex patch failed${shown ? ` for ${shown}${more}` : ''}: ${reason?.message ?? 'not applied'}`,
+    fields,
   };
 }
 

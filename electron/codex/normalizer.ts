@@ -22,9 +22,10 @@
  */
 import type { Attributes, LogRecord, LogRecordFilter, ResourceLogs, ResourceSpans } from '../shared/otlp-types';
 import type { BeaconEvent } from '../shared/event';
+import type { HarnessNormalizer, NormalizerOptions } from '../shared/harness';
 import { attrString, eventTimestamp } from './normalize-attributes';
 import { LayeredAttributes } from '../shared/layered-attributes';
-import { conversationIdOf, envelope, finishIdentity, type EndpointIdentity } from './normalize-envelope';
+import { conversationIdOf, envelope, finishIdentity } from './normalize-envelope';
 import {
   agentResponse,
   isTransportError,
@@ -39,13 +40,8 @@ import { runContextFromResource, type RunContext } from './normalize-run';
 import { spanEvent } from './normalize-spans';
 import { clip, interpretToolResult, type EventDraft } from './normalize-tool-result';
 
-export interface NormalizeContext {
-  /** Turn spans into `span.recorded` events (off by default: spans are 20-35x the log volume). */
-  includeSpans: boolean;
-  endpoint: EndpointIdentity;
-  /** Clock for records that carry no usable time (tests pin it). */
-  now?: () => Date;
-}
+/** What a Codex normalizer needs: the harness contract's normalizer options. */
+export type NormalizeContext = NormalizerOptions;
 
 /** The prompt Codex's TUI sends in its hidden conversation that names the session. */
 export const TITLE_PROMPT_PREFIX = 'Generate a concise, single-line task title';
@@ -107,7 +103,7 @@ class BoundedSet {
   }
 }
 
-export class CodexNormalizer {
+export class CodexNormalizer implements HarnessNormalizer {
   private readonly titleConversations = new BoundedSet(TITLE_MEMORY);
   private readonly now: () => Date;
 

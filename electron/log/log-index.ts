@@ -61,6 +61,9 @@ function searchTextOf(ev: BeaconEvent): string {
   for (const p of parts) {
     if (typeof p === 'string' && p.length > 0) out = out ? `${out}\n${p}` : p;
   }
+  // A failed patch names the files it tried: searching for a path finds it too.
+  const tried = ev.patch?.files;
+  if (Array.isArray(tried)) for (const f of tried) if (typeof f?.path === 'string' && f.path) out = out ? `${out}\n${f.path}` : f.path;
   return out.toLowerCase();
 }
 

@@ -4,11 +4,12 @@
  * token-over-time report: events already carry disjoint counts (design.md "Token arithmetic"),
  * so totals are plain sums and nothing is counted twice.
  */
-import type { SessionRollup, TokenTotals } from '../shared/api';
+import { FIRST_PROMPT_MAX, type SessionRollup, type TokenTotals } from '../shared/api';
 import type { BeaconEvent, TokenUsage } from '../shared/event';
+import { isBeaconValidation, isFailedFileChange, isFailedPatch } from '../shared/event-facts';
 
 export function emptyTokens(): TokenTotals {
-  return { input: 0, cached_input: 0, output: 0, reasoning: 0, total: 0 };
+  return { input: 0, cached_input: 0, output: 0, reasoning: 0, total: 0, codex_tokens_used: 0 };
 }
 
 function count(n: unknown): number {
@@ -29,6 +30,8 @@ export function addUsage(into: TokenTotals, usage: Partial<TokenUsage> | undefin
   // Trust the writer's total when present (it may include fields we do not split out);
   // otherwise the disjoint parts sum to it by definition.
   into.total += count(usage.total_tokens) || input + cached + output + reasoning;
+  // Codex's "tokens used" = its input - cached + its output = our disjoint input + output + reasoning.
+  into.codex_tokens_used += input + output + reasoning;
 }
 
 export function usageOf(ev: BeaconEvent): Partial<TokenUsage> | undefined {
@@ -59,7 +62,12 @@ function isCommandFailure(ev: BeaconEvent): boolean {
 
 function isError(ev: BeaconEvent): boolean {
   const a = ev.event.action;
-  return a === 'session.error' || a === 'tool.failed' || (ev.error !== undefined && ev.error !== null);
+  return a === 'session.error' || a === 'tool.failed' || isFailedFileChange(ev) || (ev.error !== undefined && ev.error !== null);
+}
+
+function oneLine(text: string, max: number): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
 function lastSegment(path: string): string | null {
@@ -85,9 +93,15 @@ export class SessionAccumulator {
   private allowed = 0;
   private denied = 0;
   private readonly files = new Set<string>();
+  /** By call id: the older form wrote one file.modified per file of the same failed call. */
+  private readonly failedPatchCalls = new Set<string>();
+  private failedPatchesWithoutId = 0;
   private errors = 0;
   private readonly tokens = emptyTokens();
   private titleGeneration = false;
+  private validation = false;
+  private firstPrompt: string | null = null;
+  private firstPromptMs = Infinity;
 
   constructor(readonly id: string) {}
 
@@ -116,11 +130,18 @@ export class SessionAccumulator {
     if (!this.originator && typeof ev.harness?.originator === 'string') this.originator = ev.harness.originator;
     if (!this.harness && typeof ev.harness?.name === 'string') this.harness = ev.harness.name;
     if (isTitleGeneration(ev)) this.titleGeneration = true;
+    if (isBeaconValidation(ev)) this.validation = true;
 
     switch (ev.event.action) {
-      case 'prompt.submitted':
+      case 'prompt.submitted': {
         this.prompts++;
+        const text = ev.prompt?.text;
+        if (typeof text === 'string' && text.trim() && timeMs < this.firstPromptMs) {
+          this.firstPromptMs = timeMs;
+          this.firstPrompt = oneLine(text, FIRST_PROMPT_MAX);
+        }
         break;
+      }
       case 'command.executed':
         this.commands++;
         if (isCommandFailure(ev)) this.commandFailures++;
@@ -132,11 +153,20 @@ export class SessionAccumulator {
         this.denied++;
         break;
       case 'file.modified':
-        if (ev.file && typeof ev.file.path === 'string') this.files.add(ev.file.path);
+        if (ev.file && typeof ev.file.path === 'string' && !isFailedFileChange(ev)) this.files.add(ev.file.path);
         break;
       case 'token.usage':
         addUsage(this.tokens, ev.gen_ai?.usage);
         break;
+    }
+    if (isFailedPatch(ev)) {
+      const call = ev.tool?.call_id;
+      if (typeof call === 'string' && call) {
+        if (this.failedPatchCalls.has(call)) return; // same call, already counted (errors too)
+        this.failedPatchCalls.add(call);
+      } else {
+        this.failedPatchesWithoutId++;
+      }
     }
     if (isError(ev)) this.errors++;
   }
@@ -162,9 +192,12 @@ export class SessionAccumulator {
       command_failures: this.commandFailures,
       approvals: { allowed: this.allowed, denied: this.denied },
       files_changed: this.files.size,
+      patches_failed: this.failedPatchCalls.size + this.failedPatchesWithoutId,
       errors: this.errors,
       tokens: { ...this.tokens },
       title_generation: this.titleGeneration,
+      beacon_validation: this.validation,
+      first_prompt: this.firstPrompt,
     };
   }
 }

@@ -176,6 +176,11 @@ export interface EventsResponse {
 // ---------------------------------------------------------------------------------------------
 // GET /api/sessions, GET /api/sessions/:id
 
+/**
+ * Token counts, disjoint: every token is in exactly one of input / cached_input / output /
+ * reasoning. Codex's own counts overlap (its input includes cached, its output includes
+ * reasoning), which is why UIs must label these: "input (not cached)", "output (excl. reasoning)".
+ */
 export interface TokenTotals {
   /** Input tokens not served from cache. */
   input: number;
@@ -185,6 +190,12 @@ export interface TokenTotals {
   reasoning: number;
   /** input + cached_input + output + reasoning, each token once. */
   total: number;
+  /**
+   * The figure Codex itself prints as `tokens used` (input - cached + output in Codex's terms,
+   * i.e. input + output + reasoning here): total without cached input. Shown beside the
+   * breakdown so a user can reconcile Beacon with their terminal.
+   */
+  codex_tokens_used: number;
 }
 
 export interface SessionRollup {
@@ -206,17 +217,28 @@ export interface SessionRollup {
   commands: number;
   command_failures: number;
   approvals: { allowed: number; denied: number };
-  /** Distinct file paths modified. */
+  /** Distinct file paths modified (patches Codex did not apply are not changes). */
   files_changed: number;
-  /** session.error and tool.failed events, plus any other event that carries an `error` block. */
+  /** apply_patch calls Codex did not apply (each is also counted in `errors`). */
+  patches_failed: number;
+  /** session.error and tool.failed events (failed patches included), plus any other event that carries an `error` block. */
   errors: number;
   tokens: TokenTotals;
   /** The TUI's hidden title-generation conversation: not a user session. */
   title_generation: boolean;
+  /**
+   * Beacon's own pipeline check (`beacon endpoint test-event`), not a Codex session: lists and
+   * counts of sessions leave these out and show them apart as "Beacon validation".
+   */
+  beacon_validation: boolean;
+  /** The text of the session's first prompt (one line, at most FIRST_PROMPT_MAX chars), or null when none was recorded. */
+  first_prompt: string | null;
 }
 
+export const FIRST_PROMPT_MAX = 160;
+
 export interface SessionsResponse {
-  /** Most recently active first. Includes title-generation sessions (flagged). */
+  /** Most recently active first. Includes title-generation and Beacon validation sessions (flagged). */
   sessions: SessionRollup[];
 }
 

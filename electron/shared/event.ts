@@ -63,7 +63,11 @@ export interface BeaconEvent {
   vendor: typeof VENDOR;
   product: typeof PRODUCT;
   schema_version: typeof SCHEMA_VERSION;
-  event: { kind: 'agent_runtime'; action: string; category: EventCategory | string };
+  /**
+   * `id`: a UUIDv7 given when the event is written (event-id.ts); the same event keeps it
+   * forever, so delivered copies can be de-duplicated. Absent in logs written before Dec 2026.
+   */
+  event: { kind: 'agent_runtime'; action: string; category: EventCategory | string; id?: string };
   severity: Severity;
   endpoint: { os: string; hostname?: string; agent_version?: string };
   harness: { name: string; version?: string; originator?: string; service_name?: string };
@@ -87,6 +91,11 @@ export interface BeaconEvent {
   run?: Record<string, string | number | boolean>;
   tool?: { name?: string; namespace?: string; call_id?: string; command?: string; path?: string; success?: boolean; duration_ms?: number; output?: string; output_truncated?: boolean };
   command?: { command?: string; exit_code?: number; success?: boolean; duration_ms?: number; call_id?: string; output?: string; output_truncated?: boolean };
+  /**
+   * tool.failed of an apply_patch call: the files the patch tried to add, update or delete.
+   * Codex reported it as not applied, so there is no `file.modified` for any of them.
+   */
+  patch?: { files: Array<{ path: string; operation: 'add' | 'update' | 'delete'; move_to?: string }> };
   file?: { path: string; operation: 'add' | 'update' | 'delete' | 'move'; move_to?: string; diff_bytes?: number; diff_hash?: string };
   mcp?: { server?: string; tool?: string; origin?: string; call_id?: string; success?: boolean; duration_ms?: number };
   approval?: { required?: boolean; decision: string; source?: string; tool?: string; call_id?: string };

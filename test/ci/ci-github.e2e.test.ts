@@ -116,9 +116,10 @@ describe('ci start -> openai/codex-action-style codex exec -> ci finish', () => 
     expect(finish.stdout).toContain('Beacon CI validation: ok');
     const t = STANDARD_TOKEN_TOTALS;
     // Codex counts cached inside input and reasoning inside output; Beacon shows each token once.
-    const row = [t.input_tokens - t.cached_tokens, t.cached_tokens, t.output_tokens - t.reasoning_tokens, t.reasoning_tokens, t.total_tokens].map((x) => x.toLocaleString('en-US'));
-    expect(row).toEqual(['3,300', '2,200', '160', '100', '5,760']);
-    expect(summaryMd).toContain('| Input (non-cached) | Cached input | Output (non-reasoning) | Reasoning | Total |');
+    // The last column is what Codex prints as "tokens used": its input - cached + its output.
+    const row = [t.input_tokens - t.cached_tokens, t.cached_tokens, t.output_tokens - t.reasoning_tokens, t.reasoning_tokens, t.total_tokens, t.input_tokens - t.cached_tokens + t.output_tokens].map((x) => x.toLocaleString('en-US'));
+    expect(row).toEqual(['3,300', '2,200', '160', '100', '5,760', '3,560']);
+    expect(summaryMd).toContain('| Input (not cached) | Cached input | Output (excl. reasoning) | Reasoning | Total (incl. cached) | Codex “tokens used” (total − cached) |');
     expect(summaryMd).toContain(`| ${row.join(' | ')} |`);
     expect(summaryMd).toContain('Telemetry OK');
     expect(summaryMd).toContain('octo-org/beacon-demo');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectRunContext, resourceAttributes } from '../../electron/ci/run-context';
 import { formatGithubKeyValues } from '../../electron/ci/github-files';
-import { ciCodexConfigToml } from '../../electron/ci/ci-codex-home';
+import { ciCodexConfigToml } from '../../electron/codex/ci-home';
 import { runContextFromResource } from '../../electron/codex/normalize-run';
 import { parse } from '../../electron/codex/config-toml-parse';
 import { FAKE_RUN, parseGithubFile } from './helpers';

@@ -107,12 +107,12 @@ describe('apply_patch', () => {
     expectPatchFiles(run(toolResult({ tool_name: 'shell', arguments: JSON.stringify({ command: ['apply_patch', PATCH] }) })));
   });
 
-  it('a failed patch is still reported per file, with medium severity', () => {
+  it('a failed patch is one tool.failed naming its files, never a file.modified (patch-failure.test.ts has the rest)', () => {
     const events = run(toolResult({ tool_name: 'apply_patch', success: 'false', arguments: PATCH }));
-    expect(events).toHaveLength(4);
+    expect(events.map((e) => e.event.action)).toEqual(['tool.failed']);
     expect(events[0].severity).toBe('medium');
-    expect(events[0].tool?.success).toBe(false);
-    expect(events[0].message).toBe('Codex patch failed for docs/new.md');
+    expect(events[0].patch?.files.map((f) => f.path)).toEqual(['docs/new.md', 'src/app.ts', 'old/legacy.ts', 'src/a.ts']);
+    expect(events[0].message).toBe('Codex patch failed for docs/new.md, src/app.ts, old/legacy.ts and 1 more: Codex reported the patch as failed');
   });
 
   it('a command that only mentions apply_patch stays a command', () => {

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppRuntime } from '../../electron/app/app-runtime';
 import { createIpcHandlers } from '../../electron/app/app-ipc';
 import { createCliAppActions, summarizeCliOutcome } from '../../electron/app/app-actions';
-import { startCollector } from '../../electron/collector/collector';
+import { startBeaconCollector as startCollector } from '../../electron/plugins/collector';
 import { readEndpointConfig } from '../../electron/endpoint/endpoint-config';
 
 const CODEX_LOGS = join(__dirname, '..', 'fixtures', 'codex-0.169.0', 'logs-otlp-http-json.json');

@@ -7,7 +7,8 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startCollector, type RunningCollector } from '../../electron/collector/collector';
+import type { RunningCollector } from '../../electron/collector/collector';
+import { startBeaconCollector as startCollector } from '../../electron/plugins/collector';
 import { probeCollector } from '../../electron/collector/probe';
 import { decideCollectorRole, hostOrAttach, type CollectorSession } from '../../electron/app/collector-host';
 

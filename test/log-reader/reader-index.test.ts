@@ -111,7 +111,7 @@ describe('LogReader index', () => {
       started_at: evs[0].timestamp,
       last_at: err.timestamp,
     });
-    expect(s0.tokens).toEqual({ input: 6000, cached_input: 24000, output: 1200, reasoning: 300, total: 31500 });
+    expect(s0.tokens).toEqual({ input: 6000, cached_input: 24000, output: 1200, reasoning: 300, total: 31500, codex_tokens_used: 7500 });
     expect(s0.duration_ms).toBe(Date.parse(err.timestamp) - Date.parse(evs[0].timestamp));
     const title = sessions.find((s) => s.id === `${sessionId(0)}-title`)!;
     expect(title.title_generation).toBe(true);

@@ -71,9 +71,9 @@ describe('dashboard', () => {
     expect(await rows.count()).toBe(2);
     const first = (await rows.nth(0).locator('td').allInnerTexts()).map((t) => t.trim());
     const second = (await rows.nth(1).locator('td').allInnerTexts()).map((t) => t.trim());
-    // started, repository + model, duration (events are one second apart), prompts, commands, failures, tokens
-    expect(first.slice(1)).toEqual(['acme-app\ngpt-5.1-codex', '6 s', '1', '2', '1', '2,200']);
-    expect(second.slice(1)).toEqual(['api-server\ngpt-5-codex', '5 s', '1', '2', '1', '4,500']);
+    // started, repository · model + first prompt, duration (events are one second apart), prompts, commands, failures, tokens
+    expect(first.slice(1)).toEqual(['acme-app · gpt-5.1-codex\n“Add a health endpoint and make the tests pass”', '6 s', '1', '2', '1', '2,200']);
+    expect(second.slice(1)).toEqual(['api-server · gpt-5-codex\n“Fix the flaky pytest suite”', '5 s', '1', '2', '1', '4,500']);
   });
 
   it('reaches a session with the keyboard and opens its timeline, which reads like a story', async () => {
@@ -99,7 +99,7 @@ describe('dashboard', () => {
       /^Codex ran npm test — failed \(exit 1\) in 1\.2 s/,
       /^Codex created src\/app\.ts/,
       /^Codex ran npm test — succeeded in 2\.1 s/,
-      /^Used 2,200 tokens 1,500 input · 500 cached · 180 output · 20 reasoning/,
+      /^Used 2,200 tokens 1,500 input \(not cached\) · 500 cached · 180 output \(excl\. reasoning\) · 20 reasoning · Codex “tokens used” 1,700$/,
     ];
     expect(story).toHaveLength(expected.length);
     expected.forEach((re, i) => expect(story[i]).toMatch(re));
@@ -201,7 +201,7 @@ describe('dashboard', () => {
     expect(await footer('total')).toBe(fmt(total));
 
     // The per-bucket rows add up to the footer, and the chart draws one bar per bucket.
-    const rowTotals = await page.getByTestId('token-table').locator('tbody tr td:last-child').allInnerTexts();
+    const rowTotals = await page.getByTestId('token-table').locator('tbody tr td[data-token="total"]').allInnerTexts();
     expect(rowTotals.reduce((s, t) => s + Number(t.replace(/,/g, '')), 0)).toBe(total);
     expect(await page.getByTestId('token-chart').locator('g[data-bucket]').count()).toBe(rowTotals.length);
     expect(await page.getByTestId('token-chart').locator('rect').count()).toBeGreaterThan(0);

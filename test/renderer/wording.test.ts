@@ -3,12 +3,14 @@
  * are the renderer's pure parts (the browser tests cover how they are shown).
  */
 import { describe, expect, it } from 'vitest';
-import type { HealthResponse, TokenBucket } from '../../electron/shared/api';
+import type { HealthResponse, SessionRollup, TokenBucket } from '../../electron/shared/api';
 import { describeEvent } from '../../renderer/src/lib/story';
 import { healthView } from '../../renderer/src/lib/health';
 import { fillBucketGaps } from '../../renderer/src/lib/tokens';
 import { parseRoute } from '../../renderer/src/lib/route';
 import { formatDuration } from '../../renderer/src/lib/format';
+import { sessionLabels } from '../../renderer/src/lib/sessions';
+import type { BeaconEvent } from '../../electron/shared/event';
 import * as E from './support/events';
 
 const s: E.SessionSpec = { id: 's1', cwd: '/home/dev/app' };
@@ -51,7 +53,33 @@ describe('event sentences', () => {
   it('sums disjoint token parts and shows the breakdown', () => {
     const story = describeEvent(E.tokenUsage(s, { input: 1000, cached: 200, output: 43, reasoning: 7 }));
     expect(story.plain).toBe('Used 1,250 tokens');
-    expect(story.sub).toBe('1,000 input · 200 cached · 43 output · 7 reasoning');
+    // Codex prints input - cached + output for the same response: 1,000 + 43 + 7.
+    expect(story.sub).toBe('1,000 input (not cached) · 200 cached · 43 output (excl. reasoning) · 7 reasoning · Codex “tokens used” 1,050');
+  });
+
+  it('tells a patch Codex did not apply as a failed patch, never as a file change', () => {
+    const failed: BeaconEvent = {
+      ...E.fileModified(s, 'src/hello.ts', 'update'),
+      event: { kind: 'agent_runtime', action: 'tool.failed', category: 'tool' },
+      file: undefined,
+      tool: { name: 'apply_patch', path: 'src/hello.ts', success: false },
+      patch: { files: [{ path: 'src/hello.ts', operation: 'update' }, { path: 'a.ts', operation: 'add' }, { path: 'b.ts', operation: 'delete' }, { path: 'c.ts', operation: 'add' }] },
+      error: { type: 'file_not_found', message: 'the file to update does not exist' },
+    };
+    const story = describeEvent(failed);
+    expect(story.plain).toBe('Codex’s patch failed: src/hello.ts, a.ts, b.ts and 1 more — the file to update does not exist');
+    expect(story.tone).toBe('bad');
+    // What Beacon wrote for it before issue 12: file.modified with tool.success false.
+    const legacy = E.fileModified(s, 'src/app.ts', 'add');
+    legacy.tool!.success = false;
+    expect(describeEvent(legacy).plain).toBe('Codex’s patch failed: src/app.ts');
+  });
+
+  it("labels Beacon's own test-event as validation, not Codex activity", () => {
+    const v = E.sessionStarted({ id: 'beacon-validation-1', cwd: '' });
+    v.event = { kind: 'agent_runtime', action: 'otel.beacon.validation', category: 'other' };
+    v.harness = { name: 'codex_cli', originator: 'beacon_test_event' };
+    expect(describeEvent(v).plain).toBe('Beacon validation event: the pipeline works (beacon endpoint test-event)');
   });
 
   it('says what went wrong for session errors', () => {
@@ -108,8 +136,33 @@ describe('health light', () => {
   });
 });
 
+describe('session labels', () => {
+  const base = { started_at: '2026-12-03T09:00:05.000Z', repository: 'billing', working_directory: '/w/billing', first_prompt: null } as const;
+  const rollup = (id: string, extra: Partial<SessionRollup>): SessionRollup => ({ ...(base as unknown as SessionRollup), id, ...extra });
+
+  it('names sessions by start time and first prompt, so sessions of one repo and minute differ', () => {
+    const labels = sessionLabels([
+      rollup('aaaaaaaa-1', { first_prompt: 'Add retries to the invoice exporter' }),
+      rollup('bbbbbbbb-2', { first_prompt: 'Explain why the CI job fails on main', started_at: '2026-12-03T09:00:40.000Z' }),
+      rollup('cccccccc-3', {}),
+    ]);
+    const time = (iso: string) => new Date(iso).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+    expect([...labels.values()]).toEqual([
+      `${time(base.started_at)} · “Add retries to the invoice exporter”`,
+      `${time('2026-12-03T09:00:40.000Z')} · “Explain why the CI job fails on main”`,
+      `${time(base.started_at)} · billing (no prompt recorded)`,
+    ]);
+  });
+
+  it('adds the id when two sessions would still read the same', () => {
+    const labels = sessionLabels([rollup('aaaaaaaa-1', { first_prompt: 'same' }), rollup('bbbbbbbb-2', { first_prompt: 'same' })]);
+    expect(new Set(labels.values()).size).toBe(2);
+    expect(labels.get('aaaaaaaa-1')).toMatch(/ · aaaaaaaa$/);
+  });
+});
+
 describe('token chart time axis', () => {
-  const zero = { input: 0, cached_input: 0, output: 0, reasoning: 0, total: 0 };
+  const zero = { input: 0, cached_input: 0, output: 0, reasoning: 0, total: 0, codex_tokens_used: 0 };
   const b = (start: string, total: number): TokenBucket => ({ start, tokens: { ...zero, input: total, total }, title_generation: zero, events: 1 });
 
   it('fills the hours with no usage so bars sit at their real time', () => {

@@ -11,7 +11,7 @@ import { validateRuntimeLog } from '../../ci/validate';
 import { ciPathsIn } from '../../ci/ci-paths';
 import { CI_EXIT, CI_EXIT_HELP } from '../../ci/exit-codes';
 import { workflowCommand } from '../../ci/github-files';
-import { parseContentPolicy, parseHarness, parsePath, parsePort } from '../options';
+import { HARNESS_CHOICES, parseContentPolicy, parseHarness, parsePath, parsePort } from '../options';
 import { fileProblem, UsageError } from '../program';
 import type { ContentPolicy } from '../../shared/event';
 
@@ -47,7 +47,7 @@ function shellExports(vars: Record<string, string>): string {
 }
 
 interface StartFlags {
-  harness: 'codex';
+  harness: string;
   port?: number;
   otlpHttpPort?: number;
   runDir?: string;
@@ -67,7 +67,7 @@ interface FinishFlags {
 
 function addStartOptions(cmd: Command): Command {
   return cmd
-    .option('--harness <name>', 'agent harness to capture: codex (also codex-cli, codex_cli)', parseHarness, 'codex')
+    .option('--harness <name>', `agent harness to capture: ${HARNESS_CHOICES}`, parseHarness, 'codex')
     .option('--port <port>', 'OTLP/HTTP port on 127.0.0.1 (default: a free port; 4318 may be taken on a shared runner)', parsePort)
     .addOption(new Option('--otlp-http-port <port>', 'same as --port').argParser(parsePort))
     .option('--run-dir <dir>', 'where the run keeps its files (default: $RUNNER_TEMP/beacon on GitHub Actions, else a new temp dir)', parsePath)
@@ -78,7 +78,7 @@ function addStartOptions(cmd: Command): Command {
 /** finish / validate count the events of one harness; the flag is there so a workflow can say
  * `--harness codex` on every ci command (as the reference CLI allows), and an unknown one fails. */
 function addCountedHarness(cmd: Command): Command {
-  return cmd.option('--harness <name>', 'agent harness whose events are counted: codex (also codex-cli, codex_cli)', parseHarness, 'codex');
+  return cmd.option('--harness <name>', `agent harness whose events are counted: ${HARNESS_CHOICES}`, parseHarness, 'codex');
 }
 
 function addFinishOptions(cmd: Command): Command {
@@ -124,7 +124,7 @@ function printFinished(r: FinishResult, env: NodeJS.ProcessEnv, json: boolean | 
   if (r.summary) {
     const t = r.summary.tokens;
     out.push(
-      `Tokens: input ${t.input_tokens} (non-cached), cached ${t.cached_input_tokens}, output ${t.output_tokens} (non-reasoning), reasoning ${t.reasoning_output_tokens}, total ${t.total_tokens}`,
+      `Tokens: input ${t.input_tokens} (not cached), cached ${t.cached_input_tokens}, output ${t.output_tokens} (excl. reasoning), reasoning ${t.reasoning_output_tokens}, total ${t.total_tokens} (incl. cached); Codex "tokens used" ${t.input_tokens + t.output_tokens + t.reasoning_output_tokens}`,
     );
   }
   if (r.summaryPath) out.push(`Summary: ${r.summaryPath}`);

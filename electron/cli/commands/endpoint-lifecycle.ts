@@ -12,7 +12,7 @@ import { runInstall, type InstallReport, type LifecycleStep } from '../../endpoi
 import { runRepair, type RepairReport } from '../../endpoint/lifecycle-repair';
 import { runUninstall, type UninstallReport } from '../../endpoint/lifecycle-uninstall';
 import type { ContentPolicy } from '../../shared/event';
-import { parseContentPolicy, parseHarness, parsePort } from '../options';
+import { HARNESS_CHOICES, parseContentPolicy, parseHarness, parsePort } from '../options';
 import { UsageError } from '../program';
 
 /** Lifecycle errors the user can act on become plain messages with their exit code. */
@@ -103,7 +103,7 @@ export function registerEndpointLifecycle(_program: Command, endpoint: Command):
   endpoint
     .command('install')
     .description("Point Codex at the local collector (an [otel] block in config.toml) and make sure a collector runs.")
-    .option('--harness <name>', 'agent to configure: codex (also codex-cli, codex_cli)', 'codex')
+    .option('--harness <name>', `agent to configure: ${HARNESS_CHOICES}`, 'codex')
     .option('--include-codex-spans', 'also export and keep Codex spans (high volume)')
     .option('--no-prompt-content', 'Codex sends "[REDACTED]" instead of prompt text (log_user_prompt = false)')
     .option('--otlp-http-port <port>', 'collector port on 127.0.0.1 (default 4318, or the installed one)', parsePort)

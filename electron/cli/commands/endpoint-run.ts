@@ -4,7 +4,8 @@
  * SIGINT/SIGTERM with a final flush and fsync.
  */
 import { Option, type Command } from 'commander';
-import { startCollector, PortInUseError } from '../../collector/collector';
+import { PortInUseError } from '../../collector/collector';
+import { startBeaconCollector } from '../../plugins/collector';
 import { readEndpointConfig } from '../../endpoint/endpoint-config';
 import { LogLockedError } from '../../log/log-lock';
 import { parseContentPolicy, parseListenPort, parsePath, parsePositiveInt } from '../options';
@@ -58,7 +59,7 @@ export function registerEndpointRun(_program: Command, endpoint: Command): void 
       } as const;
       let collector;
       try {
-        collector = await startCollector(opts);
+        collector = await startBeaconCollector(opts);
       } catch (err) {
         if (err instanceof PortInUseError || err instanceof LogLockedError) throw new UsageError(err.message, 1);
         throw fileProblem(err, 'choose another --log-path, or fix that directory') ?? err;

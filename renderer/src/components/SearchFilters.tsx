@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { FacetsResponse, SessionRollup } from '../../../electron/shared/api';
 import { hasFilters, TIME_RANGES, useFilters, type TimeRange } from '../stores/filters';
-import { baseName, formatDateTime } from '../lib/format';
+import { sessionLabels } from '../lib/sessions';
 
 const TYPE_DELAY_MS = 200;
 
@@ -12,6 +12,7 @@ const TYPE_DELAY_MS = 200;
 export function SearchFilters({ facets, sessions }: { facets: FacetsResponse | null; sessions: SessionRollup[] }) {
   const filters = useFilters();
   const [text, setText] = useState(filters.q);
+  const labels = sessionLabels(sessions);
 
   useEffect(() => setText(filters.q), [filters.q]);
   useEffect(() => {
@@ -54,11 +55,11 @@ export function SearchFilters({ facets, sessions }: { facets: FacetsResponse | n
           </option>
         ))}
       </select>
-      <select className="select" aria-label="Session" value={filters.session} onChange={(e) => filters.set({ session: e.target.value })} style={{ maxWidth: 220 }}>
+      <select className="select session-select" aria-label="Session" value={filters.session} onChange={(e) => filters.set({ session: e.target.value })}>
         <option value="">All sessions</option>
         {sessions.map((s) => (
-          <option key={s.id} value={s.id}>
-            {formatDateTime(s.started_at)} · {s.repository ?? baseName(s.working_directory) ?? s.id.slice(0, 8)}
+          <option key={s.id} value={s.id} title={labels.get(s.id)}>
+            {labels.get(s.id)}
           </option>
         ))}
       </select>

@@ -1,5 +1,6 @@
 import type { EventRecord, SessionDetailResponse } from '../../../electron/shared/api';
-import { baseName, formatDateTime, formatDuration } from '../lib/format';
+import { formatDateTime, formatDuration } from '../lib/format';
+import { sessionPlace } from '../lib/sessions';
 import { EventList } from './EventList';
 import { EmptyState } from './EmptyState';
 import { TokenSummary } from './TokenSummary';
@@ -13,7 +14,14 @@ interface Props {
 /** One session told as a story, oldest first, with its token totals on top. */
 export function SessionTimeline({ detail, onOpen, selectedSeq }: Props) {
   const s = detail.session;
-  const where = s.repository ?? baseName(s.working_directory);
+  const where = sessionPlace(s);
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const facts = [
+    plural(s.prompts, 'prompt', 'prompts'),
+    plural(s.commands, 'command', 'commands'),
+    plural(s.files_changed, 'file changed', 'files changed'),
+    s.patches_failed ? plural(s.patches_failed, 'patch failed', 'patches failed') : '',
+  ].filter(Boolean);
   return (
     <section aria-label="Session timeline" data-testid="session-timeline" style={{ display: 'flex', flexDirection: 'column', minHeight: 0, flex: 1 }}>
       <div className="card-header">
@@ -22,6 +30,14 @@ export function SessionTimeline({ detail, onOpen, selectedSeq }: Props) {
           <div className="timeline-meta">
             {formatDateTime(s.started_at)} · {formatDuration(s.duration_ms)}
             {s.model ? ` · ${s.model}` : ''} · <span className="mono" title="Session id">{s.id.slice(0, 8)}</span>
+          </div>
+          <div className="timeline-meta" data-testid="session-facts">
+            {facts.map((f, i) => (
+              <span key={f}>
+                {i ? ' · ' : ''}
+                <span className={f.includes('failed') ? 'tag-bad' : undefined}>{f}</span>
+              </span>
+            ))}
           </div>
         </div>
       </div>

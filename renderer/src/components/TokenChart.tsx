@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { TokenBucket, TokenBucketSize } from '../../../electron/shared/api';
 import { formatCompact, formatNumber } from '../lib/format';
-import { TOKEN_PARTS } from '../lib/tokens';
+import { TOKEN_PARTS, tokenLabelText } from '../lib/tokens';
 import { bucketLabel } from './TokenTable';
 
 const H = 220;
@@ -69,7 +69,7 @@ export function TokenChart({ buckets, bucket }: { buckets: TokenBucket[]; bucket
           return (
             <g key={b.start} data-bucket={b.tokens.total > 0 ? b.start : undefined}>
               <title>
-                {`${bucketLabel(b.start, bucket)}: ${formatNumber(b.tokens.total)} tokens (${TOKEN_PARTS.map((p) => `${p.label.toLowerCase()} ${formatNumber(b.tokens[p.key])}`).join(', ')})`}
+                {`${bucketLabel(b.start, bucket)}: ${formatNumber(b.tokens.total)} tokens (${TOKEN_PARTS.map((p) => `${tokenLabelText(p.key).toLowerCase()} ${formatNumber(b.tokens[p.key])}`).join(', ')}; Codex “tokens used” ${formatNumber(b.tokens.codex_tokens_used)})`}
               </title>
               {TOKEN_PARTS.map((p) => {
                 const v = b.tokens[p.key];
@@ -92,7 +92,7 @@ export function TokenChart({ buckets, bucket }: { buckets: TokenBucket[]; bucket
         {TOKEN_PARTS.map((p) => (
           <span key={p.key}>
             <i style={{ background: p.color }} aria-hidden="true" />
-            {p.label}
+            {tokenLabelText(p.key)}
           </span>
         ))}
       </figcaption>

@@ -1,6 +1,7 @@
 import type { TokenBucket, TokenBucketSize, TokenTotals } from '../../../electron/shared/api';
 import { formatNumber } from '../lib/format';
 import { TOKEN_PARTS } from '../lib/tokens';
+import { TokenLabel } from './TokenLabel';
 
 /** "Nov 24, 14:00" for hour buckets, "Nov 24" for days; `short` drops the date for axis labels. */
 export function bucketLabel(start: string, bucket: TokenBucketSize, short = false): string {
@@ -19,11 +20,14 @@ export function TokenTable({ buckets, bucket, totals }: { buckets: TokenBucket[]
           <th scope="col">{bucket === 'day' ? 'Day' : bucket === 'hour' ? 'Hour' : 'Minute'}</th>
           {TOKEN_PARTS.map((p) => (
             <th key={p.key} scope="col" className="n">
-              {p.label}
+              <TokenLabel tokenKey={p.key} />
             </th>
           ))}
           <th scope="col" className="n">
-            Total
+            <TokenLabel tokenKey="total" />
+          </th>
+          <th scope="col" className="n">
+            <TokenLabel tokenKey="codex_tokens_used" />
           </th>
         </tr>
       </thead>
@@ -34,11 +38,16 @@ export function TokenTable({ buckets, bucket, totals }: { buckets: TokenBucket[]
               {bucketLabel(b.start, bucket)}
             </th>
             {TOKEN_PARTS.map((p) => (
-              <td key={p.key} className="n">
+              <td key={p.key} className="n" data-token={p.key}>
                 {formatNumber(b.tokens[p.key])}
               </td>
             ))}
-            <td className="n">{formatNumber(b.tokens.total)}</td>
+            <td className="n" data-token="total">
+              {formatNumber(b.tokens.total)}
+            </td>
+            <td className="n" data-token="codex_tokens_used">
+              {formatNumber(b.tokens.codex_tokens_used)}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -52,6 +61,9 @@ export function TokenTable({ buckets, bucket, totals }: { buckets: TokenBucket[]
           ))}
           <td className="n" data-token="total">
             {formatNumber(totals.total)}
+          </td>
+          <td className="n" data-token="codex_tokens_used">
+            {formatNumber(totals.codex_tokens_used)}
           </td>
         </tr>
       </tfoot>

@@ -52,6 +52,13 @@ export function formatDateTime(ts: string): string {
   return d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
 }
 
+/** "Nov 24, 14:03:22": where two sessions can start in the same minute. */
+export function formatDateTimeSeconds(ts: string): string {
+  const d = toDate(ts);
+  if (!d) return '';
+  return d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+}
+
 /** "just now", "5 min ago", "3 h ago", else a date. */
 export function formatRelative(ts: string, now: number = Date.now()): string {
   const d = toDate(ts);

@@ -1,10 +1,14 @@
 /**
  * Turns one BeaconEvent into a sentence a person can read in a feed or timeline:
- * "You asked: …", "Codex ran `npm test` — failed (exit 1) in 1.2 s", "Codex created src/app.ts".
+ * "You asked: …", "Codex ran `npm test` — failed (exit 1) in 1.2 s", "Codex created src/app.ts",
+ * "Codex’s patch failed: src/app.ts — the file to update does not exist".
  * Pure data (no React) so the wording is testable and shared by the tray and the dashboard.
+ * Every sentence must be true: a patch Codex did not apply never reads as a file change.
  */
 import type { BeaconEvent, TokenUsage } from '../../../electron/shared/event';
+import { isBeaconValidation, isFailedPatch } from '../../../electron/shared/event-facts';
 import { formatDuration, formatNumber, truncate } from './format';
+import { tokenLabelText } from './tokens';
 
 export type Tone = 'neutral' | 'ok' | 'bad' | 'warn' | 'accent';
 
@@ -56,6 +60,17 @@ function fileVerb(op: string | undefined): string {
   }
 }
 
+const PATCH_PATHS_SHOWN = 3;
+
+function failedPatchStory(e: BeaconEvent): Story {
+  const paths = e.patch ? e.patch.files.map((f) => f.path) : [e.file?.path ?? e.tool?.path].filter((p): p is string => !!p);
+  const parts: StoryPart[] = [status('bad', 'Codex’s patch failed')];
+  paths.slice(0, PATCH_PATHS_SHOWN).forEach((p, i) => parts.push(text(i === 0 ? ': ' : ', '), code(truncate(p, 200))));
+  if (paths.length > PATCH_PATHS_SHOWN) parts.push(text(` and ${paths.length - PATCH_PATHS_SHOWN} more`));
+  if (e.error?.message) parts.push(text(` — ${truncate(e.error.message, 160)}`));
+  return make('✎', 'bad', parts);
+}
+
 function approvalSubject(e: BeaconEvent): string | undefined {
   return commandOf(e) ?? e.approval?.tool ?? e.tool?.name;
 }
@@ -66,6 +81,9 @@ function durationSuffix(ms: number | undefined): string {
 
 export function describeEvent(e: BeaconEvent): Story {
   const action = e.event?.action ?? 'unknown';
+  if (isFailedPatch(e)) return failedPatchStory(e);
+  // telemetry.validation carries its own status (below); the test-event always means it worked.
+  if (isBeaconValidation(e) && action !== 'telemetry.validation') return make('i', 'ok', [text('Beacon validation event: the pipeline works (beacon endpoint test-event)')]);
   switch (action) {
     case 'session.started': {
       const model = e.model ?? e.gen_ai?.request?.model;
@@ -138,8 +156,10 @@ export function describeEvent(e: BeaconEvent): Story {
     case 'token.usage': {
       const u = e.gen_ai?.usage;
       const total = tokenTotal(u);
+      // Codex's own figure for the same response: everything but cached input.
+      const codex = u ? (u.input_tokens || 0) + (u.output_tokens || 0) + (u.reasoning_output_tokens || 0) : 0;
       const sub = u
-        ? `${formatNumber(u.input_tokens)} input · ${formatNumber(u.cached_input_tokens)} cached · ${formatNumber(u.output_tokens)} output · ${formatNumber(u.reasoning_output_tokens)} reasoning`
+        ? `${formatNumber(u.input_tokens)} ${tokenLabelText('input').toLowerCase()} · ${formatNumber(u.cached_input_tokens)} cached · ${formatNumber(u.output_tokens)} ${tokenLabelText('output').toLowerCase()} · ${formatNumber(u.reasoning_output_tokens)} reasoning · Codex “tokens used” ${formatNumber(codex)}`
         : undefined;
       return make('Σ', 'neutral', [text(`Used ${formatNumber(total)} tokens`)], sub);
     }

@@ -51,7 +51,19 @@ export const useSessions = create<SessionsState>((set, get) => ({
   },
 }));
 
-/** The session the tray summarises: the most recently active real (non title-generation) one. */
+/**
+ * The user's Codex sessions: not the TUI's hidden title generation, not Beacon's own
+ * validation check (`beacon endpoint test-event`). Lists and counts use only these.
+ */
+export function isCodexSession(s: SessionRollup): boolean {
+  return !s.title_generation && !s.beacon_validation;
+}
+
+export function codexSessions(sessions: SessionRollup[]): SessionRollup[] {
+  return sessions.filter(isCodexSession);
+}
+
+/** The session the tray summarises: the most recently active Codex session. */
 export function currentSession(sessions: SessionRollup[]): SessionRollup | null {
-  return sessions.find((s) => !s.title_generation) ?? null;
+  return sessions.find(isCodexSession) ?? null;
 }

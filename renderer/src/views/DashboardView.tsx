@@ -39,7 +39,7 @@ export function DashboardView() {
           ))}
         </nav>
         <div className="spacer" />
-        <LiveIndicator status={stream} />
+        <LiveIndicator status={stream} level={view.level} />
         <HealthPill view={view} />
       </header>
       <main className="dash-main">

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useEvents } from '../stores/events';
 import { useFilters, hasFilters } from '../stores/filters';
-import { useSessions } from '../stores/sessions';
+import { codexSessions, useSessions } from '../stores/sessions';
 import { useUi } from '../stores/ui';
 import { SearchFilters } from '../components/SearchFilters';
 import { EventList } from '../components/EventList';
@@ -29,7 +29,7 @@ export function EventsPage() {
       <div className="card-header">
         <h2 id="events-title">Events</h2>
       </div>
-      <SearchFilters facets={facets} sessions={sessions.filter((s) => !s.title_generation)} />
+      <SearchFilters facets={facets} sessions={codexSessions(sessions)} />
       <div className="result-count" role="status" aria-live="polite" data-testid="result-count">
         {error ? `Search failed: ${error}` : loaded ? `${formatNumber(total)} ${total === 1 ? 'event' : 'events'}${filtered ? ' match' : ''}` : 'Searching…'}
       </div>

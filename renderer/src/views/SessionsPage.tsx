@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { hrefFor } from '../lib/route';
-import { useSessions } from '../stores/sessions';
+import { codexSessions, useSessions } from '../stores/sessions';
 import { useUi } from '../stores/ui';
 import { SessionsTable } from '../components/SessionsTable';
 import { SessionTimeline } from '../components/SessionTimeline';
@@ -11,8 +11,13 @@ import { SummaryStrip } from '../components/SummaryStrip';
 export function SessionsPage({ sessionId }: { sessionId: string | null }) {
   const { sessions, loaded, error, detail, detailError, open } = useSessions();
   const { openDetail, detail: openEvent } = useUi();
-  const visible = sessions.filter((s) => !s.title_generation);
-  const hidden = sessions.length - visible.length;
+  const visible = codexSessions(sessions);
+  const titles = sessions.filter((s) => s.title_generation).length;
+  const checks = sessions.filter((s) => s.beacon_validation && !s.title_generation).length;
+  const notShown = [
+    titles ? `${titles} title-generation hidden` : '',
+    checks ? `${checks} Beacon validation ${checks === 1 ? 'check' : 'checks'} not shown` : '',
+  ].filter(Boolean);
 
   useEffect(() => {
     void open(sessionId);
@@ -37,9 +42,8 @@ export function SessionsPage({ sessionId }: { sessionId: string | null }) {
         <section className="card" aria-labelledby="sessions-title">
           <div className="card-header">
             <h2 id="sessions-title">Sessions</h2>
-            <span className="faint" style={{ fontSize: 12 }}>
-              {visible.length} {visible.length === 1 ? 'session' : 'sessions'}
-              {hidden ? ` · ${hidden} title-generation hidden` : ''}
+            <span className="faint" style={{ fontSize: 12 }} data-testid="sessions-count">
+              {[`${visible.length} ${visible.length === 1 ? 'session' : 'sessions'}`, ...notShown].join(' · ')}
             </span>
           </div>
           <div className="scroll">

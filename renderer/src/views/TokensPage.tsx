@@ -7,6 +7,7 @@ import { TokenSummary } from '../components/TokenSummary';
 import { EmptyState, NoActivityYet } from '../components/EmptyState';
 import { formatNumber } from '../lib/format';
 import { fillBucketGaps } from '../lib/tokens';
+import { TokenLabel } from '../components/TokenLabel';
 
 /** Token usage over time: totals, a stacked bar chart, and the same numbers as a table. */
 export function TokensPage() {
@@ -71,7 +72,10 @@ export function TokensPage() {
                 <tr>
                   <th scope="col">Model</th>
                   <th scope="col" className="n">
-                    Tokens
+                    <TokenLabel tokenKey="total" />
+                  </th>
+                  <th scope="col" className="n">
+                    <TokenLabel tokenKey="codex_tokens_used" />
                   </th>
                 </tr>
               </thead>
@@ -80,6 +84,7 @@ export function TokensPage() {
                   <tr key={m.model ?? '(unknown)'}>
                     <td>{m.model ?? <span className="faint">unknown</span>}</td>
                     <td className="n">{formatNumber(m.tokens.total)}</td>
+                    <td className="n">{formatNumber(m.tokens.codex_tokens_used)}</td>
                   </tr>
                 ))}
               </tbody>

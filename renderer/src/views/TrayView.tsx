@@ -55,7 +55,7 @@ export function TrayView() {
 
       <div className="tray-section-title">
         <h2 style={{ font: 'inherit' }}>Activity</h2>
-        <LiveIndicator status={stream} />
+        <LiveIndicator status={stream} level={view.level} />
       </div>
       <div className="tray-feed scroll" data-testid="tray-feed">
         <EventList

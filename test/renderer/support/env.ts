@@ -7,7 +7,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { startCollector, type RunningCollector } from '../../../electron/collector/collector';
+import type { RunningCollector } from '../../../electron/collector/collector';
+import { startBeaconCollector } from '../../../electron/plugins/collector';
 import { startDashboard, type Dashboard } from '../../../electron/dashboard/server';
 import type { BeaconEvent } from '../../../electron/shared/event';
 import { appendEvents } from './events';
@@ -43,7 +44,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   let browser: TestBrowser | null = null;
   try {
     if (opts.collector) {
-      collector = await startCollector({ port: 0, logPath });
+      collector = await startBeaconCollector({ port: 0, logPath });
     } else {
       const { mkdir } = await import('node:fs/promises');
       await mkdir(join(dir, 'logs'), { recursive: true, mode: 0o700 });

@@ -11,7 +11,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderOtelBlockLines } from '../codex/config-otel-block';
+import { renderOtelBlockLines } from './config-otel-block';
 
 export function ciCodexConfigToml(port: number, includeSpans = false): string {
   const lines = renderOtelBlockLines({ port, environment: 'ci', logUserPrompt: true, includeSpans })

@@ -1,0 +1,132 @@
+/**
+ * The harness seam: what an agent harness (Codex today; Claude Code, Gemini CLI later) gives
+ * Beacon, and what the collector gives its event consumers (the writer, detections, forwarders).
+ *
+ * The collector and the log know these interfaces only; each harness lives in a folder of its
+ * own (electron/codex/) and is registered in one place (electron/plugins/harnesses.ts). Adding
+ * a harness or a consumer is a new folder and one registry line, never an edit to the core.
+ */
+import type { BeaconEvent } from './event';
+import type { Attributes, LogRecordFilter, ResourceLogs, ResourceSpans } from './otlp-types';
+
+/** Who wrote an event (endpoint block), the same for every harness of one collector. */
+export interface EndpointIdentity {
+  os: string;
+  hostname: string;
+  agent_version: string;
+}
+
+export interface NormalizerOptions {
+  /** Turn spans into `span.recorded` events (off by default: spans are 20-35x the log volume). */
+  includeSpans: boolean;
+  endpoint: EndpointIdentity;
+  /** Clock for records that carry no usable time (tests pin it). */
+  now?: () => Date;
+}
+
+/** Decoded OTLP in, Beacon events out. May keep state across batches (one per collector). */
+export interface HarnessNormalizer {
+  normalizeLogs(resourceLogs: readonly ResourceLogs[]): BeaconEvent[];
+  normalizeSpans(resourceSpans: readonly ResourceSpans[]): BeaconEvent[];
+}
+
+/** The ingest side of a harness: how the collector recognises and reads its telemetry. */
+export interface HarnessIngest {
+  /**
+   * Whether this harness reads the telemetry of a resource (by its attributes, e.g.
+   * service.name). The collector gives each resource to the first harness that claims it.
+   */
+  claims(resource: Attributes): boolean;
+  /**
+   * Optional decoder-side noise filter: records it rejects are never decoded. With several
+   * harnesses the collector keeps a record when any harness's filter keeps it (a harness
+   * without a filter keeps everything), and each normalizer still decides on its own records.
+   */
+  logRecordFilter?: LogRecordFilter;
+  createNormalizer(opts: NormalizerOptions): HarnessNormalizer;
+}
+
+/** One installation of the agent found on this machine. */
+export interface HarnessInstall {
+  path: string;
+  version?: string;
+  /** Where it was found: PATH, npm-global, homebrew, ... */
+  source: string;
+}
+
+/**
+ * The lifecycle side: how Beacon finds the agent and points it at a collector. The config
+ * format is the harness's own business (Codex: TOML with an [otel] table).
+ */
+export interface HarnessLifecycle {
+  /** The agent's user config file for an environment (Codex: $CODEX_HOME/config.toml). */
+  userConfigPath(env: Record<string, string | undefined>): string;
+  /** Installations on this machine (read-only; runs `<agent> --version` with a timeout). */
+  discover(env: Record<string, string | undefined>): Promise<HarnessInstall[]>;
+  /**
+   * Create (or refresh) a throwaway agent home for one CI run whose telemetry goes to the
+   * collector on `otlpPort`. Returns the config file written.
+   */
+  writeCiHome(home: string, otlpPort: number, opts: { includeSpans: boolean }): string;
+}
+
+/** How the UI and the CLI name a harness. */
+export interface HarnessDisplay {
+  /** "Codex CLI" */
+  displayName: string;
+  /** The `harness.name` its events carry in runtime.jsonl ("codex_cli"). */
+  eventHarnessName: string;
+}
+
+export interface Harness extends HarnessDisplay {
+  /** The CLI's `--harness` value ("codex"). */
+  id: string;
+  /** Other spellings `--harness` accepts ("codex-cli", "codex_cli"). */
+  aliases: readonly string[];
+  ingest: HarnessIngest;
+  lifecycle: HarnessLifecycle;
+}
+
+/**
+ * Changes events before they are written (in place), e.g. a cost estimate on token.usage.
+ * Runs on the ingest path: it must be fast and must not throw (a throw is caught and counted).
+ */
+export interface EventEnricher {
+  readonly name: string;
+  enrich(events: BeaconEvent[]): void;
+}
+
+/** What the collector offers a consumer when it starts. */
+export interface ConsumerContext {
+  /** The runtime log this collector writes (forwarders tail it). */
+  logPath: string;
+  /**
+   * Write derived events (findings, health signals) through the same pipeline: enriched,
+   * policed, given ids, written, and shown to every consumer except the one that emitted them.
+   */
+  emit(events: BeaconEvent[]): Promise<void>;
+  /** Non-fatal problems, for the collector's own log. */
+  warn(message: string): void;
+}
+
+/** A consumer's state, shown by /healthz, status, doctor, the tray and the dashboard. */
+export interface ConsumerHealth {
+  name: string;
+  status: 'ok' | 'degraded' | 'failed' | 'stopped';
+  detail?: string;
+  [key: string]: unknown;
+}
+
+/** Something that wants every event once it is in the log: detections, forwarders. */
+export interface EventConsumer {
+  readonly name: string;
+  start?(ctx: ConsumerContext): void | Promise<void>;
+  /**
+   * Called after each acknowledged write with what was written (already policed). Must not
+   * block: heavy work is queued. A throw is caught and reported, never fails the write.
+   */
+  written?(events: readonly BeaconEvent[]): void;
+  health?(): ConsumerHealth;
+  /** Called at collector shutdown, after the last write. */
+  close?(): Promise<void>;
+}
