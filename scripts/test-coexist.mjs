@@ -149,7 +149,12 @@ async function beaconHolder(env) {
       before = await stats();
     },
     async hits() {
-      const s = await stats();
+      let s;
+      try {
+        s = await stats();
+      } catch (err) {
+        return [`the collector npm start runs on :4318 no longer answers /healthz (${err.message}): did a test stop it?\n${out.split('\n').slice(-15).join('\n')}`];
+      }
       const reqs = ['logs', 'metrics', 'traces'].map((k) => s.requests[k] - before.requests[k]);
       return reqs.some((n) => n > 0) || s.eventsWritten > before.eventsWritten ? [`collector :4318 received ${reqs.join('/')} logs/metrics/traces requests and wrote ${s.eventsWritten - before.eventsWritten} events`] : [];
     },
@@ -209,7 +214,13 @@ async function main() {
     say(`user home ${user.home} (${Object.keys(before).length} files), ports ${PORTS.otlp} and ${PORTS.dashboard} held by ${o.holder === 'beacon' ? 'Beacon (npm start)' : 'a program that is not Beacon'}`);
     const [cmd, args] = o.full ? [process.execPath, [join(root, 'scripts/test.mjs'), ...o.rest]] : [process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...(o.rest.length ? o.rest : DEFAULT_SUITES)]];
     say(`running: node ${args.map((a) => (a.startsWith(root) ? relative(root, a) : a)).join(' ')}`);
-    t = spawnSync(cmd, args, { cwd: root, env: userEnv, stdio: 'inherit' });
+    // Not spawnSync: the foreign holders live in this process and must keep answering (and
+    // recording) while the tests run.
+    t = await new Promise((resolveP) => {
+      const child = spawn(cmd, args, { cwd: root, env: userEnv, stdio: 'inherit' });
+      child.once('error', (err) => resolveP({ status: 127, error: err }));
+      child.once('exit', (code, signal) => resolveP({ status: code ?? (signal ? 1 : 0) }));
+    });
     hits = await holder.hits();
     // Before the holder stops: a collector may note its own stop in the log it writes.
     after = watched(snapshot(user.home));
