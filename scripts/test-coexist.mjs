@@ -83,6 +83,19 @@ function makeUserHome(base) {
   return { home, log };
 }
 
+/** The command line of the process whose socket has this local port (to name the leaking test's child). */
+function whoIsConnectedFrom(port) {
+  const r = spawnSync('ss', ['-tnpH', `sport = :${port}`], { encoding: 'utf8' });
+  const pid = /pid=(\d+)/.exec(r.stdout ?? '')?.[1];
+  if (!pid) return `port ${port} (process unknown)`;
+  try {
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+    return `pid ${pid}: ${cmd.length > 300 ? cmd.slice(0, 300) + '...' : cmd}`;
+  } catch {
+    return `pid ${pid}`;
+  }
+}
+
 /** A program that is not Beacon on each default port, answering like an OTLP receiver would. */
 async function foreignHolders() {
   const hits = [];
@@ -91,7 +104,7 @@ async function foreignHolders() {
       ([name, port]) =>
         new Promise((resolveP, reject) => {
           const s = createServer((req, res) => {
-            hits.push(`${name} :${port} ${req.method} ${req.url} (user-agent: ${req.headers['user-agent'] ?? '-'})`);
+            hits.push(`${name} :${port} ${req.method} ${req.url} from ${whoIsConnectedFrom(req.socket.remotePort)}`);
             req.resume();
             if (req.method === 'POST' && req.url?.startsWith('/v1/')) res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
             else res.writeHead(404).end('not beacon');

@@ -65453,7 +65453,7 @@ async function computeStatus(opts = {}) {
   if (configError && manifest) {
     config = { ...config, otlp_http_port: manifest.settings.port, runtime_log: manifest.runtime_log, content: manifest.settings.content, include_codex_spans: manifest.settings.include_codex_spans };
   }
-  const port = config.otlp_http_port;
+  const port = opts.port ?? config.otlp_http_port;
   const expectedLog = config.runtime_log;
   const [probe, codex] = await Promise.all([probeCollector(port), codexTelemetry(ctx, manifest, port)]);
   const codexPort = portOf(codex.logs);
@@ -65626,11 +65626,11 @@ function codexHealthFrom(s) {
       };
   }
 }
-function statusProviders(mode = "user", env = process.env, ttlMs = 3e3) {
+function statusProviders(mode = "user", env = process.env, ttlMs = 3e3, port) {
   let cached2;
   const status = () => {
     const now = Date.now();
-    if (!cached2 || now - cached2.at > ttlMs) cached2 = { at: now, value: computeStatus({ mode, env, discover: false }) };
+    if (!cached2 || now - cached2.at > ttlMs) cached2 = { at: now, value: computeStatus({ mode, env, discover: false, port }) };
     return cached2.value;
   };
   return {
@@ -65674,7 +65674,7 @@ function registerEndpointDashboard(_program, endpoint) {
         logPath,
         staticDir,
         collectorUrl: `http://${LOOPBACK}:${otlpPort}/healthz`,
-        ...statusProviders(mode)
+        ...statusProviders(mode, process.env, void 0, otlpPort)
       });
     } catch (err) {
       if (err.code === "EADDRINUSE") {

@@ -73,7 +73,7 @@ export function registerEndpointDashboard(_program: Command, endpoint: Command):
           logPath,
           staticDir,
           collectorUrl: `http://${LOOPBACK}:${otlpPort}/healthz`,
-          ...statusProviders(mode),
+          ...statusProviders(mode, process.env, undefined, otlpPort),
         });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
