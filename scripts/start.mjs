@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// `npm start` (after `npm run build`): launch the Electron menu-bar app where Electron can start;
-// where it cannot (no Electron binary, as on our Linux machines, or no display), run the
-// collector and the dashboard headless instead, and say which one it did.
+// `npm start`: build (with progress), then launch the Electron menu-bar app where Electron can
+// start; where it cannot (no Electron binary, as on our Linux machines, or no display), run the
+// collector and the dashboard headless instead, and say which one it did. `npm start -- --help`
+// lists the options.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HELP, NODE_RANGE, UsageError, nodeSupported, parseStartArgs } from './start-options.mjs';
+import { build } from './start-build.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'out/electron/cli/index.js');
@@ -15,7 +18,7 @@ const cli = join(root, 'out/electron/cli/index.js');
 function electronBinary() {
   let pkgDir;
   try {
-    pkgDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+    pkgDir = dirname(createRequire(join(root, 'package.json')).resolve('electron/package.json'));
   } catch {
     return { reason: 'the electron package is not installed (run npm ci)' };
   }
@@ -27,37 +30,44 @@ function electronBinary() {
   return { bin };
 }
 
-function run(cmd, args, opts = {}) {
-  const child = spawn(cmd, args, { stdio: 'inherit', ...opts });
-  return child;
+async function main() {
+  let opts;
+  try {
+    opts = parseStartArgs(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`beacon: ${err.message}\n`);
+    return 2;
+  }
+  if (opts.help) {
+    process.stdout.write(HELP + '\n');
+    return 0;
+  }
+  if (!nodeSupported()) {
+    process.stderr.write(`beacon: Node ${process.versions.node} cannot run Beacon; it needs Node ${NODE_RANGE} (see "engines" in package.json)\n`);
+    return 1;
+  }
+  if (opts.build) {
+    const code = await build(root);
+    if (code !== 0) return code;
+  }
+  if (!existsSync(cli)) {
+    const hint = opts.build ? 'the build finished without it: check tsconfig.build.json' : 'run npm start without --no-build (or npm run build)';
+    process.stderr.write(`beacon: ${cli} is not built; ${hint}\n`);
+    return 1;
+  }
+
+  const electron = electronBinary();
+  const headlessWhy = opts.headless || process.env.BEACON_HEADLESS === '1' ? '--headless / BEACON_HEADLESS=1' : opts.impliesHeadless ? 'a headless option (--port, --dashboard-port or --open) was given' : electron.reason;
+  if (electron.bin && !headlessWhy) {
+    console.log('beacon: starting the Electron menu-bar app');
+    const child = spawn(electron.bin, [root], { stdio: 'inherit' });
+    return new Promise((r) => child.on('exit', (code) => r(code ?? 0)));
+  }
+  console.log(`beacon: not starting the menu-bar app: ${headlessWhy}.`);
+  console.log('beacon: running HEADLESS instead: the collector (beacon endpoint run) and the dashboard (beacon endpoint dashboard).');
+  const { runHeadless } = await import('./start-headless.mjs');
+  return runHeadless(root, opts);
 }
 
-const electron = electronBinary();
-if (electron.bin && process.env.BEACON_HEADLESS !== '1') {
-  console.log('beacon: starting the Electron menu-bar app');
-  const child = run(electron.bin, [root]);
-  child.on('exit', (code) => process.exit(code ?? 0));
-} else {
-  console.log(`beacon: Electron cannot start here: ${electron.reason ?? 'BEACON_HEADLESS=1'}.`);
-  console.log('beacon: running HEADLESS instead: the collector (beacon endpoint run) and the dashboard (beacon endpoint dashboard).\n');
-  const children = [];
-  // The collector gets the same Node flags as everywhere else (out/ is built before this runs).
-  const { COLLECTOR_NODE_FLAGS } = await import('../out/electron/endpoint/collector-runtime-flags.js');
-  const collector = run(process.execPath, [...COLLECTOR_NODE_FLAGS, cli, 'endpoint', 'run']);
-  children.push(collector);
-  // The dashboard reads whichever collector is live on the port, so give ours a moment to bind.
-  setTimeout(() => children.push(run(process.execPath, [cli, 'endpoint', 'dashboard', ...process.argv.slice(2)])), 800);
-  collector.on('exit', (code) => {
-    // A collector that is already running (a service) is fine: the dashboard attaches to it.
-    if (code && code !== 0) console.log('beacon: no new collector started (see above); the dashboard shows the one that is live.');
-  });
-  const stop = (sig) => {
-    for (const c of children) if (c.exitCode === null) c.kill(sig);
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  let alive = 2;
-  const done = () => --alive <= 0 && process.exit(0);
-  collector.on('exit', done);
-  setTimeout(() => children[1]?.on('exit', done), 900);
-}
+process.exitCode = await main();

@@ -67539,7 +67539,7 @@ async function computeStatus(opts = {}) {
   if ((configError || !configExists) && manifest) {
     config = { ...config, otlp_http_port: manifest.settings.port, runtime_log: manifest.runtime_log, content: manifest.settings.content, include_codex_spans: manifest.settings.include_codex_spans };
   }
-  const port = config.otlp_http_port;
+  const port = opts.port ?? config.otlp_http_port;
   const expectedLog = config.runtime_log;
   const [probe, codex] = await Promise.all([probeCollector(port), codexTelemetry(ctx, manifest, port)]);
   const codexPort = portOf(codex.logs);
@@ -67640,11 +67640,11 @@ function codexHealthFrom(s) {
       };
   }
 }
-function statusProviders(mode = "user", env = process.env, ttlMs = 3e3) {
+function statusProviders(mode = "user", env = process.env, ttlMs = 3e3, port) {
   let cached2;
   const status = () => {
     const now = Date.now();
-    if (!cached2 || now - cached2.at > ttlMs) cached2 = { at: now, value: computeStatus({ mode, env, discover: false }) };
+    if (!cached2 || now - cached2.at > ttlMs) cached2 = { at: now, value: computeStatus({ mode, env, discover: false, port }) };
     return cached2.value;
   };
   return {
@@ -67672,12 +67672,13 @@ function openInBrowser(url) {
   child.unref();
 }
 function registerEndpointDashboard(_program, endpoint) {
-  endpoint.command("dashboard").description("Serve the local dashboard on 127.0.0.1 (read-only, token-protected) and print its URL.").option("--open", "open the dashboard in the default browser").option("--addr <addr>", "listen address, 127.0.0.1:PORT (the same as --port PORT)").option("--port <port>", "listen port on 127.0.0.1; 0 picks a free one (default: from config.json, else 8765)", parseListenPort).option("--log-path <file>", "read this runtime log instead of the live collector's", parsePath).option("--system", "use the system-mode configuration").option("--json", "print the URL as JSON (one line on stdout; nothing else)").action(async (flags) => {
+  endpoint.command("dashboard").description("Serve the local dashboard on 127.0.0.1 (read-only, token-protected) and print its URL.").option("--open", "open the dashboard in the default browser").option("--addr <addr>", "listen address, 127.0.0.1:PORT (the same as --port PORT)").option("--port <port>", "listen port on 127.0.0.1; 0 picks a free one (default: from config.json, else 8765)", parseListenPort).option("--otlp-http-port <port>", "the collector to read from and report on (default: from config.json, else 4318)", parsePort).option("--log-path <file>", "read this runtime log instead of the live collector's", parsePath).option("--system", "use the system-mode configuration").option("--json", "print the URL as JSON (one line on stdout; nothing else)").action(async (flags) => {
     if (flags.addr !== void 0 && flags.port !== void 0) throw new UsageError("--addr and --port both set the listen port; pass one of them", 2);
     const mode = flags.system ? "system" : "user";
     const { config } = await asUserErrors(() => readEndpointConfig(mode));
     const port = flags.addr !== void 0 ? parseAddr(flags.addr) : flags.port ?? config.dashboard_port;
-    const probe = await probeCollector(config.otlp_http_port);
+    const otlpPort = flags.otlpHttpPort ?? config.otlp_http_port;
+    const probe = await probeCollector(otlpPort);
     const logPath = flags.logPath ?? (probe.kind === "beacon" ? probe.health.log_path : config.runtime_log);
     const staticDir = rendererDir();
     let dashboard;
@@ -67686,8 +67687,8 @@ function registerEndpointDashboard(_program, endpoint) {
         port,
         logPath,
         staticDir,
-        collectorUrl: `http://${LOOPBACK}:${config.otlp_http_port}/healthz`,
-        ...statusProviders(mode)
+        collectorUrl: `http://${LOOPBACK}:${otlpPort}/healthz`,
+        ...statusProviders(mode, process.env, void 0, otlpPort)
       });
     } catch (err) {
       if (err.code === "EADDRINUSE") {
@@ -67698,8 +67699,9 @@ function registerEndpointDashboard(_program, endpoint) {
     if (flags.json) {
       process.stdout.write(JSON.stringify({ url: dashboard.url, port: dashboard.port, log_path: logPath, renderer: staticDir ?? null }) + "\n");
     } else {
+      const source = probe.kind === "beacon" ? `live collector pid ${probe.health.pid}` : probe.kind === "other" ? `port ${otlpPort} is held by something that is not a Beacon collector: ${probe.detail}` : `no collector answers on 127.0.0.1:${otlpPort}`;
       process.stdout.write(`Beacon dashboard: ${dashboard.url}
-  reading ${logPath}${probe.kind === "beacon" ? ` (live collector pid ${probe.health.pid})` : " (no collector answers on the OTLP port)"}
+  reading ${logPath} (${source})
 `);
       if (!staticDir) process.stdout.write("  the renderer is not built: run `npm run build`\n");
       process.stdout.write("  Ctrl-C to stop\n");

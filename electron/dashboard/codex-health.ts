@@ -39,13 +39,14 @@ export function codexHealthFrom(s: EndpointStatus): CodexHealth {
 
 /**
  * codexStatus / logSourceWarning providers for startDashboard. One computeStatus serves both
- * and is reused for a few seconds: a health request asks for both at once.
+ * and is reused for a few seconds: a health request asks for both at once. `port`: the collector
+ * the dashboard shows, when it is not config.json's.
  */
-export function statusProviders(mode: Mode = 'user', env: PathEnv = process.env, ttlMs = 3000) {
+export function statusProviders(mode: Mode = 'user', env: PathEnv = process.env, ttlMs = 3000, port?: number) {
   let cached: { at: number; value: Promise<EndpointStatus> } | undefined;
   const status = () => {
     const now = Date.now();
-    if (!cached || now - cached.at > ttlMs) cached = { at: now, value: computeStatus({ mode, env, discover: false }) };
+    if (!cached || now - cached.at > ttlMs) cached = { at: now, value: computeStatus({ mode, env, discover: false, port }) };
     return cached.value;
   };
   return {

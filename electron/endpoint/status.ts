@@ -120,6 +120,8 @@ export interface StatusOptions {
   /** Process lister for `codex app-server` (tests inject one). */
   listProcesses?: () => Promise<CodexProcess[]>;
   now?: Date;
+  /** Check the collector on this port instead of config.json's (the dashboard of `npm start -- --port N`). */
+  port?: number;
 }
 
 async function readText(path: string): Promise<string | null> {
@@ -257,7 +259,7 @@ export async function computeStatus(opts: StatusOptions = {}): Promise<EndpointS
     // would be reported as "not running on 4318".
     config = { ...config, otlp_http_port: manifest.settings.port, runtime_log: manifest.runtime_log, content: manifest.settings.content, include_codex_spans: manifest.settings.include_codex_spans };
   }
-  const port = config.otlp_http_port;
+  const port = opts.port ?? config.otlp_http_port;
   const expectedLog = config.runtime_log;
 
   const [probe, codex] = await Promise.all([probeCollector(port), codexTelemetry(ctx, manifest, port)]);

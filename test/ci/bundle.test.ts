@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makeFakeJob, parseGithubFile, type FakeJob } from './helpers';
+import { isolatedEnv } from '../support/test-env';
 import { isProcessAlive } from '../../electron/ci/collector-stop';
 import type { CiState } from '../../electron/ci/ci-state';
 
@@ -17,7 +18,7 @@ const BUNDLE = join(REPO_ROOT, 'action/dist/beacon.cjs');
 
 function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((res) => {
-    execFile(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, timeout: 60_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+    execFile(cmd, args, { cwd: opts.cwd, env: opts.env ?? isolatedEnv(), timeout: 60_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as NodeJS.ErrnoException).code === 'number' ? Number((err as NodeJS.ErrnoException).code) : 1) : 0;
       res({ code, stdout, stderr });
     });

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEndpointRun, type RunningCli } from '../support/beacon-cli';
+import { scrubbedEnv } from '../support/test-env';
 import { startFakeResponsesApi, type FakeResponsesApi } from '../support/fake-responses-api';
 import { cleanupCodexTemp, makeCodexHome, makeWorkspace, runCodexExec, standardScenario, STANDARD_CALL_IDS, STANDARD_FILE, STANDARD_TOKEN_TOTALS } from '../support/codex-runner';
 import type { BeaconEvent } from '../../electron/shared/event';
@@ -32,7 +33,7 @@ describe('real codex exec -> beacon collector -> runtime.jsonl', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'beacon-e2e-'));
     const log = join(dir, 'logs', 'runtime.jsonl');
-    collector = await startEndpointRun(['--log-path', log], { ...process.env, HOME: dir });
+    collector = await startEndpointRun(['--log-path', log], { ...scrubbedEnv(), HOME: dir });
     const scenario = standardScenario(SECRET);
     model = await startFakeResponsesApi(scenario.turns);
     const codexHome = await makeCodexHome({ modelUrl: model.url, otel: otelBlock(collector.port) });

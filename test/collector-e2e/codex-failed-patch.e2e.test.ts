@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEndpointRun, type RunningCli } from '../support/beacon-cli';
+import { scrubbedEnv } from '../support/test-env';
 import { codexSessionId, startFakeResponsesApi, type FakeResponsesApi } from '../support/fake-responses-api';
 import { cleanupCodexTemp, makeCodexHome, makeWorkspace, runCodexExec, type CodexRunResult } from '../support/codex-runner';
 import { otelTomlFor } from '../support/otlp-capture';
@@ -32,7 +33,7 @@ describe('real codex exec with failed patches -> beacon collector -> runtime.jso
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'beacon-e2e-patch-'));
     const log = join(dir, 'logs', 'runtime.jsonl');
-    collector = await startEndpointRun(['--log-path', log], { ...process.env, HOME: dir });
+    collector = await startEndpointRun(['--log-path', log], { ...scrubbedEnv(), HOME: dir });
     const scenario = failedPatchScenario();
     model = await startFakeResponsesApi(scenario.turns);
     const codexHome = await makeCodexHome({ modelUrl: model.url, otel: otelTomlFor(`http://127.0.0.1:${collector.port}`, { logUserPrompt: true }) });

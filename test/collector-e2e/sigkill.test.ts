@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { startEndpointRun, type RunningCli } from '../support/beacon-cli';
+import { scrubbedEnv } from '../support/test-env';
 
 const FIXTURE = readFileSync(join(__dirname, '../fixtures/codex-0.169.0/logs-otlp-http-protobuf.bin'));
 
@@ -34,7 +35,7 @@ describe('collector killed with SIGKILL during a burst', () => {
   it('leaves a log in which every line parses and every acknowledged request is present', async () => {
     dir = mkdtempSync(join(tmpdir(), 'beacon-kill-'));
     const log = join(dir, 'runtime.jsonl');
-    run = await startEndpointRun(['--log-path', log], { ...process.env, HOME: dir });
+    run = await startEndpointRun(['--log-path', log], { ...scrubbedEnv(), HOME: dir });
 
     // One request first, to learn how many events one real Codex payload becomes.
     expect(await post(run.port, FIXTURE)).toBe(200);

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard, type Dashboard } from '../../electron/dashboard/server';
 import { baseEvent, generateEvents, toJsonl } from '../log-reader/make-events';
 import { tempDir } from '../log-reader/helpers';
+import { browserEnv } from '../support/test-env';
 
 const CHROMIUM = process.env.BEACON_TEST_CHROMIUM || '/usr/bin/chromium';
 
@@ -61,6 +62,7 @@ beforeAll(async () => {
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
+    env: browserEnv(profile),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   context.on('console', (msg) => {

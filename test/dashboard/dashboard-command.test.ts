@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { request } from 'node:http';
 import { CLI, requireBuiltCli, runBeacon, startEndpointRun, type RunningCli } from '../support/beacon-cli';
+import { scrubbedEnv } from '../support/test-env';
 
 function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
@@ -38,7 +39,7 @@ describe('beacon endpoint dashboard', () => {
     requireBuiltCli();
     dir = mkdtempSync(join(tmpdir(), 'beacon-dash-cmd-'));
     const log = join(dir, 'live.jsonl');
-    const env = { ...process.env, HOME: dir };
+    const env = { ...scrubbedEnv(), HOME: dir };
     collector = await startEndpointRun(['--log-path', log], env);
     // config.json is absent, so the dashboard would look at port 4318: point it at our collector
     // through the user's config file, as `endpoint install --otlp-http-port` would have.
@@ -74,7 +75,7 @@ describe('beacon endpoint dashboard', () => {
 
   it('refuses a non-loopback --addr with a clear message and exit 2', async () => {
     dir = mkdtempSync(join(tmpdir(), 'beacon-dash-cmd-'));
-    const r = await runBeacon(['endpoint', 'dashboard', '--addr', '0.0.0.0:8765'], { env: { ...process.env, HOME: dir } });
+    const r = await runBeacon(['endpoint', 'dashboard', '--addr', '0.0.0.0:8765'], { env: { ...scrubbedEnv(), HOME: dir } });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/only listens on loopback/);
   });

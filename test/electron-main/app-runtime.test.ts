@@ -12,6 +12,7 @@ import { createIpcHandlers } from '../../electron/app/app-ipc';
 import { createCliAppActions, summarizeCliOutcome } from '../../electron/app/app-actions';
 import { startBeaconCollector as startCollector } from '../../electron/plugins/collector';
 import { readEndpointConfig } from '../../electron/endpoint/endpoint-config';
+import { statusProviders } from '../../electron/dashboard/codex-health';
 
 const CODEX_LOGS = join(__dirname, '..', 'fixtures', 'codex-0.169.0', 'logs-otlp-http-json.json');
 
@@ -29,7 +30,8 @@ async function runtimeWith(port: number, actions = { repairCodexConfig: async ()
   const env = { BEACON_HOME: join(home, 'endpoint'), HOME: home };
   await mkdir(env.BEACON_HOME, { recursive: true });
   await writeFile(join(env.BEACON_HOME, 'config.json'), JSON.stringify({ otlp_http_port: port, runtime_log: join(home, 'logs', 'runtime.jsonl') }));
-  const rt = new AppRuntime({ actions, readConfig: async () => (await readEndpointConfig('user', env)).config, healthPollMs: 60_000 });
+  // Codex health from this test's homes: by default the app reads process.env's (the user's).
+  const rt = new AppRuntime({ actions, readConfig: async () => (await readEndpointConfig('user', env)).config, statusProviders: statusProviders('user', env), healthPollMs: 60_000 });
   cleanups.push(() => rt.shutdown(5000));
   await rt.start();
   return rt;
@@ -137,10 +139,10 @@ describe('AppRuntime attached to the collector of its own install (a LaunchAgent
 
 describe('AppRuntime when things are wrong', () => {
   it('a corrupt config.json becomes the tray error, in words; no collector is started', async () => {
-    const env = { BEACON_HOME: join(home, 'endpoint') };
+    const env = { BEACON_HOME: join(home, 'endpoint'), HOME: home };
     await mkdir(env.BEACON_HOME, { recursive: true });
     await writeFile(join(env.BEACON_HOME, 'config.json'), '{ not json');
-    const rt = new AppRuntime({ actions: { repairCodexConfig: async () => ({ ok: true, message: '' }) }, readConfig: async () => (await readEndpointConfig('user', env)).config });
+    const rt = new AppRuntime({ actions: { repairCodexConfig: async () => ({ ok: true, message: '' }) }, readConfig: async () => (await readEndpointConfig('user', env)).config, statusProviders: statusProviders('user', env) });
     cleanups.push(() => rt.shutdown(1000));
     await rt.start();
     expect(rt.model.view().status).toBe('error');

@@ -26,13 +26,16 @@ let tray: MockTray;
 let win: MockBrowserWindow;
 let origin: string;
 const realPlatform = process.platform;
-const savedEnv = { BEACON_HOME: process.env.BEACON_HOME };
+// The app runs in this process: its homes must be the test's, never the user's ~/.beacon, ~/.codex.
+const savedEnv = { BEACON_HOME: process.env.BEACON_HOME, HOME: process.env.HOME, CODEX_HOME: process.env.CODEX_HOME };
 
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'beacon-main-'));
   await mkdir(join(home, 'endpoint'), { recursive: true });
   await writeFile(join(home, 'endpoint', 'config.json'), JSON.stringify({ otlp_http_port: 0, runtime_log: join(home, 'logs', 'runtime.jsonl') }));
   process.env.BEACON_HOME = join(home, 'endpoint');
+  process.env.HOME = home;
+  process.env.CODEX_HOME = join(home, '.codex');
   Object.defineProperty(process, 'platform', { value: 'darwin' });
   await import('../../electron/main/index.js');
   // Before ready: only listeners, no Tray or window yet.
@@ -47,7 +50,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   Object.defineProperty(process, 'platform', { value: realPlatform });
-  process.env.BEACON_HOME = savedEnv.BEACON_HOME;
+  for (const [k, v] of Object.entries(savedEnv)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
   await rm(home, { recursive: true, force: true });
 });
 

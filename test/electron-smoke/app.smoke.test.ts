@@ -46,7 +46,8 @@ describe('Beacon.app under Electron', () => {
     const app = await _electron.launch({
       executablePath: electronPath!,
       args: [MAIN_ENTRY],
-      env: { ...process.env, BEACON_HOME: join(home, 'endpoint'), ELECTRON_ENABLE_LOGGING: '1' } as Record<string, string>,
+      // process.env for DISPLAY and the like, but never the user's homes.
+      env: { ...process.env, HOME: home, CODEX_HOME: join(home, '.codex'), BEACON_HOME: join(home, 'endpoint'), ELECTRON_ENABLE_LOGGING: '1' } as Record<string, string>,
     });
     try {
       expect(await app.evaluate(({ app: a }) => a.isReady())).toBe(true);

@@ -6,7 +6,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { listCodexAppServers } from '../../electron/endpoint/lifecycle-codex-runtime';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { beaconPaths } from '../../electron/shared/paths';
 import { probeCollector } from '../../electron/collector/probe';
 import { computeStatus, type EndpointStatus } from '../../electron/endpoint/status';
 import { requireBuiltCli, startEndpointRun } from '../support/beacon-cli';
@@ -206,7 +207,11 @@ describe('status', () => {
       expect(t).toMatchObject({ ok: true, log_path: sysLog });
       expect(existsSync(s.userLog)).toBe(false);
       expect((await status(s)).last_event?.session_id).toBe(t.id);
-      // Seen from the system side, everything is where it should be.
+      // Seen from the system side (whose config.json names the system collector's port, never
+      // the default 4318 that a real Beacon may hold), everything is where it should be.
+      const sysConfig = beaconPaths('system', s.env).configFile;
+      mkdirSync(dirname(sysConfig), { recursive: true });
+      writeFileSync(sysConfig, JSON.stringify({ otlp_http_port: s.port }));
       const sysStatus = await computeStatus({ mode: 'system', env: { ...s.env }, listProcesses: noProcs });
       expect(check(sysStatus, 'runtime_log_source')).toBeUndefined();
     } finally {

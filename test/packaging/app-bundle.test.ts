@@ -71,13 +71,23 @@ describe('Beacon.app built with --mac dir and a stub Electron', () => {
     }
     tmp = mkdtempSync(join(tmpdir(), 'beacon-macdir-'));
     const electronDist = makeStubElectronDarwin(join(tmp, 'electron-dist'));
-    await build({
-      projectDir: REPO,
-      targets: Platform.MAC.createTarget('dir', Arch.x64),
-      // Merged over electron-builder.yml: only where the Electron comes from and where output goes.
-      config: { electronDist, directories: { output: join(tmp, 'dist') } },
-      publish: 'never',
-    });
+    // electron-builder runs in this process and spawns npm (prefix, list) with our env: give it a
+    // HOME of its own, or npm writes its logs into the user's ~/.npm.
+    const realHome = process.env.HOME;
+    process.env.HOME = join(tmp, 'home');
+    mkdirSync(process.env.HOME);
+    try {
+      await build({
+        projectDir: REPO,
+        targets: Platform.MAC.createTarget('dir', Arch.x64),
+        // Merged over electron-builder.yml: only where the Electron comes from and where output goes.
+        config: { electronDist, directories: { output: join(tmp, 'dist') } },
+        publish: 'never',
+      });
+    } finally {
+      if (realHome === undefined) delete process.env.HOME;
+      else process.env.HOME = realHome;
+    }
     app = join(tmp, 'dist', 'mac', 'Beacon.app');
     asar = join(app, 'Contents', 'Resources', 'app.asar');
   }, 120_000);

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBeacon, REPO_ROOT } from '../support/beacon-cli';
+import { scrubbedEnv } from '../support/test-env';
 
 const scripts = ['build/pkg-scripts/postinstall', 'resources/bin/beacon-uninstall'].map((f) => readFileSync(join(REPO_ROOT, f), 'utf8')).join('\n');
 
@@ -24,7 +25,7 @@ describe('CLI contract of the macOS package scripts', () => {
     const home = mkdtempSync(join(tmpdir(), 'beacon-contract-'));
     try {
       mkdirSync(join(home, 'root'));
-      const r = await runBeacon([...argv, ...probe], { env: { ...process.env, HOME: home, CODEX_HOME: join(home, '.codex'), BEACON_SYSTEM_ROOT: join(home, 'root') } });
+      const r = await runBeacon([...argv, ...probe], { env: { ...scrubbedEnv(), HOME: home, CODEX_HOME: join(home, '.codex'), BEACON_SYSTEM_ROOT: join(home, 'root') } });
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout).ok).toBe(true);

@@ -1,11 +1,13 @@
 /**
  * Runs the compiled `beacon` CLI (out/electron/cli/index.js) the way a user does: a real process,
- * real ports, a temporary HOME. `npm test` builds before running the suites.
+ * real ports, a temporary HOME (isolatedEnv() when the caller gives no env: never the user's).
+ * `npm test` builds before running the suites.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { isolatedEnv } from './test-env';
 
 /**
  * The repository root: test/support from sources (vitest), out/test/support when `npm run compat`
@@ -34,7 +36,7 @@ export interface CliResult {
 export function runBeacon(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
   requireBuiltCli();
   return new Promise((resolveP, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { env: opts.env ?? isolatedEnv(), cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -64,7 +66,7 @@ export interface RunningCli {
  * `beacon endpoint run --json --port 0 ...` in the background; resolves once it listens.
  * `wrapper`: a command that execs node in its place (e.g. setpriv to run as another user).
  */
-export function startEndpointRun(extraArgs: string[], env: NodeJS.ProcessEnv = process.env, opts: { wrapper?: string[] } = {}): Promise<RunningCli> {
+export function startEndpointRun(extraArgs: string[], env: NodeJS.ProcessEnv = isolatedEnv(), opts: { wrapper?: string[] } = {}): Promise<RunningCli> {
   requireBuiltCli();
   return new Promise((resolveP, reject) => {
     const [cmd, ...pre] = [...(opts.wrapper ?? []), process.execPath];

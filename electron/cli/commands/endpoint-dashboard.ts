@@ -12,13 +12,14 @@ import { readEndpointConfig } from '../../endpoint/endpoint-config';
 import { probeCollector } from '../../collector/probe';
 import { LOOPBACK } from '../../shared/paths';
 import { UsageError } from '../program';
-import { parseListenPort, parsePath } from '../options';
+import { parseListenPort, parsePath, parsePort } from '../options';
 import { asUserErrors } from './endpoint-lifecycle';
 
 interface DashboardFlags {
   open?: boolean;
   addr?: string;
   port?: number;
+  otlpHttpPort?: number;
   logPath?: string;
   system?: boolean;
   json?: boolean;
@@ -51,6 +52,8 @@ export function registerEndpointDashboard(_program: Command, endpoint: Command):
     .option('--open', 'open the dashboard in the default browser')
     .option('--addr <addr>', 'listen address, 127.0.0.1:PORT (the same as --port PORT)')
     .option('--port <port>', 'listen port on 127.0.0.1; 0 picks a free one (default: from config.json, else 8765)', parseListenPort)
+    // `npm start -- --port N` runs its collector on N and must show that one, whatever config.json says.
+    .option('--otlp-http-port <port>', 'the collector to read from and report on (default: from config.json, else 4318)', parsePort)
     .option('--log-path <file>', 'read this runtime log instead of the live collector\'s', parsePath)
     .option('--system', 'use the system-mode configuration')
     .option('--json', 'print the URL as JSON (one line on stdout; nothing else)')
@@ -59,7 +62,8 @@ export function registerEndpointDashboard(_program: Command, endpoint: Command):
       const mode = flags.system ? 'system' : 'user';
       const { config } = await asUserErrors(() => readEndpointConfig(mode));
       const port = flags.addr !== undefined ? parseAddr(flags.addr) : flags.port ?? config.dashboard_port;
-      const probe = await probeCollector(config.otlp_http_port);
+      const otlpPort = flags.otlpHttpPort ?? config.otlp_http_port;
+      const probe = await probeCollector(otlpPort);
       const logPath = flags.logPath ?? (probe.kind === 'beacon' ? probe.health.log_path : config.runtime_log);
       const staticDir = rendererDir();
       let dashboard;
@@ -68,8 +72,8 @@ export function registerEndpointDashboard(_program: Command, endpoint: Command):
           port,
           logPath,
           staticDir,
-          collectorUrl: `http://${LOOPBACK}:${config.otlp_http_port}/healthz`,
-          ...statusProviders(mode),
+          collectorUrl: `http://${LOOPBACK}:${otlpPort}/healthz`,
+          ...statusProviders(mode, process.env, undefined, otlpPort),
         });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -80,7 +84,13 @@ export function registerEndpointDashboard(_program: Command, endpoint: Command):
       if (flags.json) {
         process.stdout.write(JSON.stringify({ url: dashboard.url, port: dashboard.port, log_path: logPath, renderer: staticDir ?? null }) + '\n');
       } else {
-        process.stdout.write(`Beacon dashboard: ${dashboard.url}\n  reading ${logPath}${probe.kind === 'beacon' ? ` (live collector pid ${probe.health.pid})` : ' (no collector answers on the OTLP port)'}\n`);
+        const source =
+          probe.kind === 'beacon'
+            ? `live collector pid ${probe.health.pid}`
+            : probe.kind === 'other'
+              ? `port ${otlpPort} is held by something that is not a Beacon collector: ${probe.detail}`
+              : `no collector answers on 127.0.0.1:${otlpPort}`;
+        process.stdout.write(`Beacon dashboard: ${dashboard.url}\n  reading ${logPath} (${source})\n`);
         if (!staticDir) process.stdout.write('  the renderer is not built: run `npm run build`\n');
         process.stdout.write('  Ctrl-C to stop\n');
       }

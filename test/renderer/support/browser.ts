@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { browserEnv } from '../../support/test-env';
 
 export const CHROMIUM = process.env.BEACON_TEST_CHROMIUM || '/usr/bin/chromium';
 
@@ -24,6 +25,7 @@ export async function launchBrowser(viewport = { width: 1280, height: 800 }): Pr
     executablePath: CHROMIUM,
     headless: true,
     viewport,
+    env: browserEnv(profile),
     args: [
       '--headless',
       '--no-sandbox',
