@@ -11,12 +11,13 @@ import { join } from 'node:path';
 import { CLI, REPO_ROOT, requireBuiltCli, runBeacon } from '../support/beacon-cli';
 import { makeSandbox, type Sandbox } from '../endpoint-lifecycle/helpers';
 import { allCommands } from './suggestions';
+import { isolatedEnv } from '../support/test-env';
 
 /**
  * Run the CLI with one of its output pipes closed before it writes anything (what `| head -1`
  * does once it has its line): every later write to that pipe fails with EPIPE.
  */
-function withClosedPipe(args: string[], closed: 'stdout' | 'stderr', env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; signal: NodeJS.Signals | null; other: string }> {
+function withClosedPipe(args: string[], closed: 'stdout' | 'stderr', env: NodeJS.ProcessEnv = isolatedEnv()): Promise<{ code: number | null; signal: NodeJS.Signals | null; other: string }> {
   requireBuiltCli();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
