@@ -15,7 +15,8 @@ import { checkpointFile, CheckpointError, loadCheckpoint, saveCheckpoint, type C
 import type { Destination } from './destination';
 import { DEFAULT_BATCH_BYTES, DEFAULT_BATCH_EVENTS, displayUrl, type ForwardDestinationConfig } from './forward-config';
 import { prepareItems } from './forward-items';
-import { LogCursor, type LineBatch, type LostRange } from './log-cursor';
+import { closeFd } from './log-files';
+import { LogCursor, type AdoptedFile, type LineBatch, type LostRange } from './log-cursor';
 import { backoffMs, type Outcome } from './retry-policy';
 import { scrub } from './secrets';
 
@@ -54,6 +55,8 @@ export class DestinationRunner {
   private wakePending = false;
   private timer: NodeJS.Timeout | undefined;
   private loop: Promise<void> | undefined;
+  /** Files captured at rotation before the cursor was open. */
+  private early: AdoptedFile[] = [];
   private readonly now: () => number;
   readonly url: string;
 
@@ -87,6 +90,13 @@ export class DestinationRunner {
     });
   }
 
+  /** A file opened at rotation time (rotation-capture.ts): the cursor holds it from now on. */
+  adopt(f: AdoptedFile): void {
+    if (this.cursor) this.cursor.adopt(f);
+    else if (this.closed) void closeFd(f.fd);
+    else this.early.push(f);
+  }
+
   /** New lines were written (or may have been): look now instead of at the next idle check. */
   wake(): void {
     this.wakePending = true;
@@ -104,6 +114,7 @@ export class DestinationRunner {
     this.opts.destination.close();
     await this.loop;
     await this.cursor?.close();
+    for (const f of this.early.splice(0)) await closeFd(f.fd);
     if (this.state !== 'failed') this.set('stopped');
   }
 
@@ -163,6 +174,7 @@ export class DestinationRunner {
     if (saved) this.checkpoint = { ...saved, destination: this.name, type: this.opts.cfg.type, url: this.url, log_path: this.opts.logPath };
     const opened = await LogCursor.open({ logPath: this.opts.logPath, startAt: this.opts.cfg.start_at }, saved?.position ?? null);
     this.cursor = opened.cursor;
+    for (const f of this.early.splice(0)) this.cursor.adopt(f);
     if (opened.truncated) this.opts.onWarning(`forward ${this.name}: ${this.opts.logPath} is shorter than the checkpoint (truncated?); sending that file from its start`);
     if (opened.lost) this.reportLost({ ...opened.lost, from: this.checkpoint.last_event_at });
     this.set('idle');
@@ -212,7 +224,24 @@ export class DestinationRunner {
       this.lastError = { at: new Date(this.now()).toISOString(), message: scrub(outcome.reason, this.opts.token) };
       this.nextAttemptAt = new Date(this.now() + wait).toISOString();
       this.set('retrying', `attempt ${this.failures} failed: ${this.lastError.message}; next in ${Math.round(wait / 1000)} s`);
-      await this.sleep(wait);
+      await this.waitToRetry(wait);
+    }
+  }
+
+  /**
+   * The wait before a retry. New writes do not shorten it (the receiver is the problem), but
+   * each one refreshes the backlog, so health stays current and files that leave the oldest
+   * archive meanwhile are reported lost when they go, not after the outage.
+   */
+  private async waitToRetry(ms: number): Promise<void> {
+    const until = this.now() + ms;
+    while (!this.closed) {
+      const left = until - this.now();
+      if (left <= 0) return;
+      await this.sleep(left);
+      if (this.closed || this.now() >= until) return;
+      for (const range of await this.cursor!.refresh()) this.reportLost(range);
+      this.opts.onHealth?.();
     }
   }
 
@@ -246,11 +275,12 @@ export class DestinationRunner {
 
   /** Wait for wake() or the idle check, whichever comes first. */
   private idle(): Promise<void> {
-    return this.sleep(IDLE_CHECK_MS, true);
+    return this.sleep(IDLE_CHECK_MS);
   }
 
-  private sleep(ms: number, wakeable = false): Promise<void> {
-    if (this.closed || (wakeable && this.wakePending)) {
+  /** Sleep until `ms` pass, wake() or close(). */
+  private sleep(ms: number): Promise<void> {
+    if (this.closed || this.wakePending) {
       this.wakePending = false;
       return Promise.resolve();
     }
@@ -262,8 +292,7 @@ export class DestinationRunner {
         resolve();
       };
       const t = setTimeout(done, ms);
-      // A retry wait ignores new writes (the receiver is the problem), but not close().
-      this.wakeUp = wakeable ? done : () => (this.closed ? done() : undefined);
+      this.wakeUp = done;
     });
   }
 }

@@ -11,7 +11,7 @@ import type { Destination, DestinationContext } from './destination';
 import { displayUrl, endpointUrl, type ForwardDestinationConfig } from './forward-config';
 import { HecDestination } from './hec-destination';
 import { HttpTarget } from './http-post';
-import type { LostRange } from './log-cursor';
+import type { AdoptedFile, LostRange } from './log-cursor';
 import { NdjsonDestination } from './ndjson-destination';
 import { OtlpDestination } from './otlp-destination';
 import { DestinationRunner } from './destination-runner';
@@ -104,6 +104,18 @@ export class ForwardEngine {
 
   wake(): void {
     for (const r of this.runners) r.wake();
+  }
+
+  /** How many descriptors a rotation capture must open: one per running destination. */
+  get runnerCount(): number {
+    return this.runners.length;
+  }
+
+  /** Files captured at rotation, one per runner in order (see RotationCapture). */
+  adopt(files: readonly AdoptedFile[]): void {
+    this.runners.forEach((r, i) => {
+      if (files[i]) r.adopt(files[i]);
+    });
   }
 
   health(): ForwardDestinationHealth[] {

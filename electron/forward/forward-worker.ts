@@ -3,12 +3,13 @@
  * parsing, encoding and compressing a backlog never delays an OTLP answer to Codex (a 1000-
  * event batch is tens of milliseconds of CPU), and at a lower priority (thread-priority.ts).
  *
- * Messages: in `wake` and `close`; out `ready`, `health` (snapshots, throttled), `emit`
+ * Messages: in `wake`, `files` (descriptors opened at rotation) and `close`; out `ready`, `health` (snapshots, throttled), `emit`
  * (events for the collector to write, e.g. forward.events_lost), `warn`, `closed`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ForwardEngine, type ResolvedDestination } from './forward-engine';
 import { lowerThreadPriority } from './thread-priority';
+import type { AdoptedFile } from './log-cursor';
 
 export interface WorkerInit {
   logPath: string;
@@ -37,8 +38,9 @@ function main(): void {
       healthTimer ??= setTimeout(postHealth, HEALTH_POST_MS);
     },
   });
-  port.on('message', (m: { type?: string }) => {
+  port.on('message', (m: { type?: string; files?: AdoptedFile[] }) => {
     if (m?.type === 'wake') engine.wake();
+    else if (m?.type === 'files' && m.files) engine.adopt(m.files);
     else if (m?.type === 'close') {
       void engine.close().then(() => {
         if (healthTimer) clearTimeout(healthTimer);

@@ -11,7 +11,7 @@
  * worker.js next to this file); otherwise, or if the worker fails, on the collector's thread
  * (a source checkout under a test runner, a single-file bundle).
  */
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { BeaconEvent } from '../shared/event';
@@ -19,6 +19,7 @@ import type { ForwardDestinationHealth } from '../shared/forwarding';
 import type { ConsumerContext, ConsumerHealth, EventConsumer } from '../shared/harness';
 import { ForwardEngine, placeholderHealth, type ResolvedDestination } from './forward-engine';
 import type { WorkerInit } from './forward-worker';
+import { RotationCapture } from './rotation-capture';
 
 export interface ForwarderOptions {
   destinations: readonly ResolvedDestination[];
@@ -40,6 +41,7 @@ class ForwardHub {
   private wakeQueued = false;
   private closing: Promise<void> | undefined;
   private closed = false;
+  private capture: RotationCapture | undefined;
 
   constructor(private readonly opts: ForwarderOptions) {
     for (const h of this.initialHealth()) this.snapshot.set(h.destination, h);
@@ -49,6 +51,7 @@ class ForwardHub {
     this.started += 1;
     if (this.ctx) return;
     this.ctx = ctx;
+    this.capture = new RotationCapture(ctx.logPath, this.opts.destinations.filter((d) => !d.error).length);
     const wantWorker = this.opts.thread === 'worker' || ((this.opts.thread ?? 'auto') === 'auto' && existsSync(WORKER_SCRIPT));
     if (wantWorker) this.startWorker();
     else this.startInline();
@@ -100,7 +103,15 @@ class ForwardHub {
 
   /** The log grew: one wake-up per event-loop turn, however many writes it had. */
   wake(): void {
-    if (this.wakeQueued || this.closed) return;
+    if (this.closed) return;
+    // Synchronously, before the writer can rotate again: hold the new file if there is one.
+    const files = this.capture?.check();
+    if (files) {
+      if (this.worker) this.worker.postMessage({ type: 'files', files });
+      else if (this.engine) this.engine.adopt(files);
+      else for (const f of files) closeSync(f.fd);
+    }
+    if (this.wakeQueued) return;
     this.wakeQueued = true;
     queueMicrotask(() => {
       this.wakeQueued = false;

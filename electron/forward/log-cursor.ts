@@ -15,8 +15,8 @@
  * acknowledged, and a digest of the head's first bytes (inode numbers are reused by the
  * filesystem once a file is deleted). `commit()` moves it past an acknowledged batch.
  */
-import type { FileHandle } from 'node:fs/promises';
 import {
+  closeFd,
   countNewlines,
   headDigest,
   HEAD_BYTES,
@@ -24,6 +24,7 @@ import {
   lastLineEnd,
   listLogIdentities,
   openListed,
+  readInto,
   sameFile,
   sizeOf,
   timeRange,
@@ -43,6 +44,11 @@ export interface LostRange {
   until: string | null;
 }
 
+/** A file opened for the cursor by someone else (the collector's thread, at rotation time). */
+export interface AdoptedFile extends FileIdentity {
+  fd: number;
+}
+
 export interface LineBatch {
   lines: string[];
   /** Offsets of the batch in the head file: [start, end). */
@@ -53,7 +59,7 @@ export interface LineBatch {
 
 interface Entry {
   id: FileIdentity;
-  handle: FileHandle;
+  fd: number;
   size: number;
   /** Bytes counted for the backlog, and the newlines found in them past the read offset. */
   counted: number;
@@ -73,6 +79,7 @@ const DEFAULT_MAX_LINE = 16 << 20;
 
 export class LogCursor {
   private entries: Entry[] = [];
+  private adopted: AdoptedFile[] = [];
   private offset = 0;
   private readonly buf = Buffer.allocUnsafe(CHUNK);
   private readonly maxLine: number;
@@ -95,14 +102,14 @@ export class LogCursor {
     const listing = await listLogIdentities(opts.logPath);
     for (const f of listing) {
       const o = await openListed(f);
-      if (o) c.entries.push({ id: o.id, handle: o.handle, size: o.size, counted: 0, lines: 0 });
+      if (o) c.entries.push({ id: o.id, fd: o.fd, size: o.size, counted: 0, lines: 0 });
     }
     let lost: LostRange | null = null;
     let truncated = false;
     if (from) {
       const i = await c.find(from);
       if (i === -1) {
-        lost = { events: null, from: null, until: c.entries.length ? (await timeRange(c.entries[0].handle, c.entries[0].size)).from : null };
+        lost = { events: null, from: null, until: c.entries.length ? (await timeRange(c.entries[0].fd, c.entries[0].size)).from : null };
       } else {
         await c.dropHead(i);
         if (from.offset > c.entries[0].size) truncated = true;
@@ -110,7 +117,7 @@ export class LogCursor {
       }
     } else if (opts.startAt === 'end' && c.entries.length) {
       await c.dropHead(c.entries.length - 1);
-      c.offset = await lastLineEnd(c.entries[0].handle, c.entries[0].size);
+      c.offset = await lastLineEnd(c.entries[0].fd, c.entries[0].size);
     }
     for (const e of c.entries) e.counted = e === c.entries[0] ? c.offset : 0;
     return { cursor: c, lost, truncated };
@@ -120,14 +127,14 @@ export class LogCursor {
     for (let i = 0; i < this.entries.length; i++) {
       const e = this.entries[i];
       if (!sameFile(e.id, p)) continue;
-      const d = await headDigest(e.handle, p.head_len);
+      const d = await headDigest(e.fd, p.head_len);
       if (d.len === p.head_len && d.sha256 === p.head_sha256) return i;
     }
     return -1;
   }
 
   private async dropHead(count: number): Promise<void> {
-    for (const e of this.entries.splice(0, count)) await e.handle.close().catch(() => undefined);
+    for (const e of this.entries.splice(0, count)) await closeFd(e.fd);
     this.offset = 0;
   }
 
@@ -135,8 +142,18 @@ export class LogCursor {
   async position(): Promise<CursorPosition | null> {
     const head = this.entries[0];
     if (!head) return null;
-    const d = await headDigest(head.handle, Math.min(HEAD_BYTES, Math.max(head.size, this.offset)));
+    const d = await headDigest(head.fd, Math.min(HEAD_BYTES, Math.max(head.size, this.offset)));
     return { ...head.id, offset: this.offset, head_len: d.len, head_sha256: d.sha256 };
+  }
+
+  /**
+   * Take over a file the collector's thread opened the moment it became the active log (so it
+   * is held even if it is rotated away and deleted before the next refresh). Joins the backlog
+   * at the next refresh, as the newest file; a file already held is let go.
+   */
+  adopt(f: AdoptedFile): void {
+    if (this.closed) void closeFd(f.fd);
+    else this.adopted.push(f);
   }
 
   /**
@@ -145,16 +162,20 @@ export class LogCursor {
    */
   async refresh(): Promise<LostRange[]> {
     if (this.closed) return [];
+    for (const f of this.adopted.splice(0)) {
+      if (this.entries.some((e) => sameFile(e.id, f))) await closeFd(f.fd);
+      else this.entries.push({ id: { dev: f.dev, ino: f.ino }, fd: f.fd, size: await sizeOf(f.fd), counted: 0, lines: 0 });
+    }
     const listing = await listLogIdentities(this.opts.logPath);
     const listed = new Set(listing.map((f) => idKey(f.id)));
     const lost: LostRange[] = [];
     for (let i = 1; i < this.entries.length; i++) {
       const e = this.entries[i];
       if (listed.has(idKey(e.id))) continue;
-      const size = await sizeOf(e.handle);
-      const range = await timeRange(e.handle, size);
-      lost.push({ events: await countNewlines(e.handle, 0, size, this.buf), ...range });
-      await e.handle.close().catch(() => undefined);
+      const size = await sizeOf(e.fd);
+      const range = await timeRange(e.fd, size);
+      lost.push({ events: await countNewlines(e.fd, 0, size, this.buf), ...range });
+      await closeFd(e.fd);
       this.entries.splice(i--, 1);
     }
     const known = new Set(this.entries.map((e) => idKey(e.id)));
@@ -163,10 +184,10 @@ export class LogCursor {
     for (const f of listing.slice(last + 1)) {
       if (known.has(idKey(f.id))) continue;
       const o = await openListed(f);
-      if (o) this.entries.push({ id: o.id, handle: o.handle, size: o.size, counted: 0, lines: 0 });
+      if (o) this.entries.push({ id: o.id, fd: o.fd, size: o.size, counted: 0, lines: 0 });
     }
     for (const e of this.entries) {
-      e.size = await sizeOf(e.handle);
+      e.size = await sizeOf(e.fd);
       if (e === this.entries[0] && e.size < this.offset) {
         // Truncated in place (not something Beacon does): start that file over.
         this.offset = 0;
@@ -174,7 +195,7 @@ export class LogCursor {
         e.lines = 0;
       }
       if (e.size > e.counted) {
-        e.lines += await countNewlines(e.handle, e.counted, e.size, this.buf);
+        e.lines += await countNewlines(e.fd, e.counted, e.size, this.buf);
         e.counted = e.size;
       }
     }
@@ -206,18 +227,18 @@ export class LogCursor {
       const limit = head.counted;
       if (this.offset >= limit) {
         // A rotated file is finished once nothing was written to it after we counted it.
-        if (rotated && this.offset >= (await sizeOf(head.handle))) {
+        if (rotated && this.offset >= (await sizeOf(head.fd))) {
           await this.advance();
           continue;
         }
         return null;
       }
       const want = Math.min(limit - this.offset, Math.max(maxBytes, 1));
-      let chunk = await this.readAt(head.handle, this.offset, want);
+      let chunk = await this.readAt(head.fd, this.offset, want);
       let lastNl = chunk.lastIndexOf(0x0a);
       while (lastNl === -1 && this.offset + chunk.length < limit && chunk.length < this.maxLine) {
         // One line longer than maxBytes: read on until its end.
-        chunk = Buffer.concat([chunk, await this.readAt(head.handle, this.offset + chunk.length, Math.min(CHUNK, limit - this.offset - chunk.length))]);
+        chunk = Buffer.concat([chunk, await this.readAt(head.fd, this.offset + chunk.length, Math.min(CHUNK, limit - this.offset - chunk.length))]);
         lastNl = chunk.lastIndexOf(0x0a);
       }
       if (lastNl === -1) {
@@ -228,7 +249,7 @@ export class LogCursor {
           this.moved = true;
           continue;
         }
-        if (!rotated || this.offset + chunk.length < (await sizeOf(head.handle))) return null; // unterminated: wait for its newline
+        if (!rotated || this.offset + chunk.length < (await sizeOf(head.fd))) return null; // unterminated: wait for its newline
         this.skippedBytes += chunk.length; // a torn last line of a rotated file: it will never end
         await this.advance();
         continue;
@@ -252,7 +273,7 @@ export class LogCursor {
     head.lines = Math.max(0, head.lines - batch.lines.length);
     // At the end of a rotated file: step into the next now, so the checkpoint written for this
     // batch already names the file that still exists.
-    if (this.entries.length > 1 && this.offset >= (await sizeOf(head.handle))) {
+    if (this.entries.length > 1 && this.offset >= (await sizeOf(head.fd))) {
       await this.advance();
       this.moved = false;
     }
@@ -260,18 +281,18 @@ export class LogCursor {
 
   private async advance(): Promise<void> {
     const head = this.entries.shift();
-    await head?.handle.close().catch(() => undefined);
+    await (head ? closeFd(head.fd) : undefined);
     this.offset = 0;
     this.moved = true;
   }
 
-  private async readAt(handle: FileHandle, pos: number, len: number): Promise<Buffer> {
+  private async readAt(fd: number, pos: number, len: number): Promise<Buffer> {
     const out = len <= this.buf.length ? this.buf.subarray(0, len) : Buffer.allocUnsafe(len);
     let got = 0;
     while (got < len) {
-      const { bytesRead } = await handle.read(out, got, len - got, pos + got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
+      const n = await readInto(fd, out, got, len - got, pos + got);
+      if (n === 0) break;
+      got += n;
     }
     // Copy: the shared buffer is reused by the next read while the caller still holds lines.
     return Buffer.from(out.subarray(0, got));
@@ -279,6 +300,7 @@ export class LogCursor {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const e of this.entries.splice(0)) await e.handle.close().catch(() => undefined);
+    for (const e of this.entries.splice(0)) await closeFd(e.fd);
+    for (const f of this.adopted.splice(0)) await closeFd(f.fd);
   }
 }

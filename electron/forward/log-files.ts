@@ -7,8 +7,28 @@
  * numbers above 2^53, which a JS number would round (two files, one identity).
  */
 import { createHash } from 'node:crypto';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { close, fstat, open, read } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { listLogFiles } from '../log/rotation';
+
+/*
+ * Files are held as plain descriptors, not FileHandles: the collector's thread opens the new
+ * active file the moment it sees a rotation (rotation-capture.ts) and hands the descriptor to
+ * the forward worker, and a FileHandle cannot be made from a descriptor.
+ */
+const openAsync = promisify(open);
+const readAsync = promisify(read);
+const fstatAsync = promisify(fstat) as unknown as (fd: number, opts: { bigint: true }) => Promise<import('node:fs').BigIntStats>;
+const closeAsync = promisify(close);
+
+export async function readInto(fd: number, buf: Buffer, offset: number, length: number, position: number): Promise<number> {
+  return (await readAsync(fd, buf, offset, length, position)).bytesRead;
+}
+
+export async function closeFd(fd: number): Promise<void> {
+  await closeAsync(fd).catch(() => undefined);
+}
 
 export interface FileIdentity {
   dev: string;
@@ -64,41 +84,41 @@ export async function listLogIdentities(logPath: string): Promise<ListedFile[]> 
 }
 
 export interface OpenedFile {
-  handle: FileHandle;
+  fd: number;
   id: FileIdentity;
   size: number;
 }
 
 /** Open a listed file and check it is still the same file (a rotation may have moved the name on). */
 export async function openListed(f: ListedFile): Promise<OpenedFile | null> {
-  let handle: FileHandle;
+  let fd: number;
   try {
-    handle = await open(f.path, 'r');
+    fd = await openAsync(f.path, 'r');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
-  const st = await handle.stat({ bigint: true });
+  const st = await fstatAsync(fd, { bigint: true });
   const id = { dev: String(st.dev), ino: String(st.ino) };
   if (!sameFile(id, f.id)) {
-    await handle.close();
+    await closeFd(fd);
     return null;
   }
-  return { handle, id, size: Number(st.size) };
+  return { fd, id, size: Number(st.size) };
 }
 
-export async function sizeOf(handle: FileHandle): Promise<number> {
-  return Number((await handle.stat({ bigint: true })).size);
+export async function sizeOf(fd: number): Promise<number> {
+  return Number((await fstatAsync(fd, { bigint: true })).size);
 }
 
 /** sha256 of the first `len` bytes (fewer if the file is shorter: then the digest is of what exists). */
-export async function headDigest(handle: FileHandle, len: number): Promise<{ len: number; sha256: string }> {
+export async function headDigest(fd: number, len: number): Promise<{ len: number; sha256: string }> {
   const buf = Buffer.alloc(len);
   let got = 0;
   while (got < len) {
-    const { bytesRead } = await handle.read(buf, got, len - got, got);
-    if (bytesRead === 0) break;
-    got += bytesRead;
+    const n = await readInto(fd, buf, got, len - got, got);
+    if (n === 0) break;
+    got += n;
   }
   return { len: got, sha256: createHash('sha256').update(buf.subarray(0, got)).digest('hex') };
 }
@@ -106,11 +126,11 @@ export async function headDigest(handle: FileHandle, len: number): Promise<{ len
 const NEWLINE = 0x0a;
 
 /** Count newline bytes in [from, to) of a file, reading 1 MiB at a time. */
-export async function countNewlines(handle: FileHandle, from: number, to: number, buf: Buffer): Promise<number> {
+export async function countNewlines(fd: number, from: number, to: number, buf: Buffer): Promise<number> {
   let n = 0;
   let pos = from;
   while (pos < to) {
-    const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, to - pos), pos);
+    const bytesRead = await readInto(fd, buf, 0, Math.min(buf.length, to - pos), pos);
     if (bytesRead === 0) break;
     let i = buf.indexOf(NEWLINE, 0);
     while (i !== -1 && i < bytesRead) {
@@ -123,13 +143,13 @@ export async function countNewlines(handle: FileHandle, from: number, to: number
 }
 
 /** Offset just past the last newline before `size` (where an unterminated last line starts). */
-export async function lastLineEnd(handle: FileHandle, size: number): Promise<number> {
+export async function lastLineEnd(fd: number, size: number): Promise<number> {
   const window = Math.min(size, 1 << 20);
   const buf = Buffer.alloc(window);
   let pos = size;
   while (pos > 0) {
     const start = Math.max(0, pos - window);
-    const { bytesRead } = await handle.read(buf, 0, pos - start, start);
+    const bytesRead = await readInto(fd, buf, 0, pos - start, start);
     const i = buf.subarray(0, bytesRead).lastIndexOf(NEWLINE);
     if (i !== -1) return start + i + 1;
     pos = start;
@@ -138,12 +158,12 @@ export async function lastLineEnd(handle: FileHandle, size: number): Promise<num
 }
 
 /** The first and last complete lines' `timestamp` fields, for describing a lost file. */
-export async function timeRange(handle: FileHandle, size: number): Promise<{ from: string | null; until: string | null }> {
+export async function timeRange(fd: number, size: number): Promise<{ from: string | null; until: string | null }> {
   const window = Math.min(size, 128 * 1024);
   const head = Buffer.alloc(window);
-  const { bytesRead: h } = await handle.read(head, 0, window, 0);
+  const h = await readInto(fd, head, 0, window, 0);
   const tail = Buffer.alloc(window);
-  const { bytesRead: t } = await handle.read(tail, 0, window, size - window);
+  const t = await readInto(fd, tail, 0, window, size - window);
   const firstLines = head.subarray(0, h).toString('utf8').split('\n');
   const lastLines = tail.subarray(0, t).toString('utf8').split('\n');
   return { from: firstTimestamp(firstLines), until: firstTimestamp(lastLines.reverse()) };
