@@ -53,8 +53,10 @@ class ForwardHub {
     this.ctx = ctx;
     this.capture = new RotationCapture(ctx.logPath, this.opts.destinations.filter((d) => !d.error).length);
     const wantWorker = this.opts.thread === 'worker' || ((this.opts.thread ?? 'auto') === 'auto' && existsSync(WORKER_SCRIPT));
-    if (wantWorker) this.startWorker();
-    else this.startInline();
+    if (wantWorker) {
+      for (const [k, h] of this.snapshot) this.snapshot.set(k, { ...h, thread: 'worker' });
+      this.startWorker();
+    } else this.startInline();
   }
 
   /** What health() shows before the engine's first snapshot arrives. */
