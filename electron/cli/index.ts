@@ -10,8 +10,9 @@ import { registerCi } from './commands/ci';
 import { registerEndpointLifecycle } from './commands/endpoint-lifecycle';
 import { registerEndpointInspect } from './commands/endpoint-inspect';
 import { registerEndpointTestEvent } from './commands/endpoint-test-event';
+import { registerEndpointForward } from './commands/endpoint-forward';
 
-const registrations: Register[] = [registerEndpointRun, registerEndpointDashboard, registerCi, registerEndpointLifecycle, registerEndpointInspect, registerEndpointTestEvent];
+const registrations: Register[] = [registerEndpointRun, registerEndpointDashboard, registerCi, registerEndpointLifecycle, registerEndpointInspect, registerEndpointTestEvent, registerEndpointForward];
 
 runCli(buildProgram(registrations), process.argv).then((code) => {
   process.exitCode = code;

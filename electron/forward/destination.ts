@@ -28,6 +28,8 @@ export interface DestinationContext {
   url: URL;
   token?: string;
   http: HttpTarget;
+  /** splunk-hec: how long to wait for an indexer acknowledgement before resending. */
+  ackDeadlineMs?: number;
 }
 
 /**

@@ -35,8 +35,8 @@ export interface EngineOptions {
   onHealth?(): void;
 }
 
-export function createDestination(r: ResolvedDestination): Destination {
-  const ctx: DestinationContext = { cfg: r.cfg, url: endpointUrl(r.cfg.type, r.cfg.url), token: r.token, http: new HttpTarget({ ca: r.ca }) };
+export function createDestination(r: ResolvedDestination, extra: Pick<DestinationContext, 'ackDeadlineMs'> = {}): Destination {
+  const ctx: DestinationContext = { cfg: r.cfg, url: endpointUrl(r.cfg.type, r.cfg.url), token: r.token, http: new HttpTarget({ ca: r.ca }), ...extra };
   switch (r.cfg.type) {
     case 'otlp-http':
       return new OtlpDestination(ctx);

@@ -29,7 +29,7 @@ export class HecDestination implements Destination {
     if (c.index) fixed.index = c.index;
     // The constant part of every envelope, serialized once.
     this.prefix = JSON.stringify(fixed).slice(1, -1);
-    this.acks = new HecAckWaiter({ http: ctx.http, eventUrl: ctx.url, headers: () => this.headers() });
+    this.acks = new HecAckWaiter({ http: ctx.http, eventUrl: ctx.url, headers: () => this.headers(), deadlineMs: ctx.ackDeadlineMs });
   }
 
   private headers(): Record<string, string> {
