@@ -23,6 +23,7 @@ import { checkEnvironment, listCodexAppServers, type CodexProcess, type EnvFindi
 import { codexTargetFile, lifecycleContext, serviceManagerFor, systemCodexFiles, type LifecycleContext } from './lifecycle-context';
 import { formatAge, readLastEvent, resolveLogSource, type LastEvent, type LogSource } from './log-source';
 import { healthFileFor, type Mode, type PathEnv } from '../shared/paths';
+import { forwardingChecks, forwardingStatus, formatForwarding, type ForwardingDestinationStatus } from '../forward/forward-status';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 /** What `doctor --fix` may do for a check (only safe actions). */
@@ -97,6 +98,8 @@ export interface EndpointStatus {
   codex: CodexTelemetryStatus;
   environment: EnvFinding[];
   app_servers: { pid: number; started_at?: string; stale: boolean; command: string }[];
+  /** Forwarding destinations (config.json `forward` and the collector's --forward ones) and their live state. */
+  forwarding: ForwardingDestinationStatus[];
   checks: StatusCheck[];
 }
 
@@ -288,6 +291,7 @@ export async function computeStatus(opts: StatusOptions = {}): Promise<EndpointS
     codex,
     environment,
     app_servers: appServers,
+    forwarding: forwardingStatus(config.forward ?? [], probe.kind === 'beacon' ? probe.health.consumers : undefined),
     checks: [],
   };
   status.checks = deriveChecks(status, manifest);
@@ -370,6 +374,7 @@ function deriveChecks(s: EndpointStatus, manifest: InstallManifest | null): Stat
     if (!a.stale) continue;
     checks.push({ id: 'codex_app_server', status: 'warn', message: `a Codex app-server daemon (pid ${a.pid}) started before the last change to ${cx.effective?.path ?? cx.config_path}; it keeps exporting with its old settings`, action: 'codex app-server daemon restart' });
   }
+  checks.push(...forwardingChecks(s.forwarding, c.state === 'up', { sudo, sys }));
   if (s.last_event) checks.push({ id: 'last_event', status: 'ok', message: `last event ${s.last_event.action ?? ''} ${formatAge(s.last_event.age_seconds)}`.replace(/\s+/g, ' ') });
   else checks.push({ id: 'last_event', status: 'ok', message: 'no events yet: run Codex, or `beacon endpoint test-event` to check the pipeline' });
   return checks;
@@ -408,6 +413,7 @@ export function formatStatus(s: EndpointStatus): string {
   L.push(`Codex:      telemetry ${cx.telemetry}; config ${cx.effective ? `${cx.effective.path}${cx.effective.layer !== 'user_config' ? ` (${cx.effective.layer})` : ''}` : `${cx.config_path} (no [otel])`}`);
   L.push(`            logs -> ${cx.logs.endpoint ?? cx.logs.kind}; metrics -> ${cx.metrics.endpoint ?? (cx.metrics.kind === 'absent' ? 'Statsig (default)' : cx.metrics.kind)}; spans ${cx.spans ? 'on' : 'off'}${cx.log_user_prompt === false ? '; prompt text withheld' : ''}`);
   if (cx.installs) for (const i of cx.installs) L.push(`            ${i.path} ${i.version ?? `(version unknown: ${i.versionError})`}`);
+  L.push(...formatForwarding(s.forwarding));
   const issues = s.checks.filter((x) => x.status !== 'ok');
   if (issues.length) {
     L.push('');
