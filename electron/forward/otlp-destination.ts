@@ -60,23 +60,26 @@ export class OtlpDestination implements Destination {
   }
 
   private resourceOf(e: BeaconEvent): Resource {
-    const attrs: Record<string, string> = { 'service.name': 'beacon-endpoint-agent' };
-    if (e.endpoint?.agent_version) attrs['service.version'] = e.endpoint.agent_version;
-    if (e.endpoint?.hostname) attrs['host.name'] = e.endpoint.hostname;
-    if (e.endpoint?.os) attrs['os.type'] = e.endpoint.os;
-    if (e.user?.name) attrs['user.name'] = e.user.name;
-    if (e.user?.uid) attrs['user.id'] = e.user.uid;
-    if (e.user?.email) attrs['user.email'] = e.user.email;
-    if (e.harness?.name) attrs['beacon.harness.name'] = e.harness.name;
-    if (e.harness?.version) attrs['beacon.harness.version'] = e.harness.version;
-    const key = JSON.stringify(attrs);
+    const ep = e.endpoint;
+    const u = e.user;
+    const h = e.harness;
+    // The key is built from the values only; the attribute object is made once per distinct key.
+    const key = `${ep?.hostname}\u0000${ep?.os}\u0000${ep?.agent_version}\u0000${u?.name}\u0000${u?.uid}\u0000${u?.email}\u0000${h?.name}\u0000${h?.version}`;
     let r = this.resources.get(key);
-    if (!r) {
-      // One Resource object per distinct set: the serializer groups records by object identity.
-      if (this.resources.size >= MAX_RESOURCES) this.resources.clear();
-      r = resourceFromAttributes(attrs);
-      this.resources.set(key, r);
-    }
+    if (r) return r;
+    const attrs: Record<string, string> = { 'service.name': 'beacon-endpoint-agent' };
+    if (ep?.agent_version) attrs['service.version'] = ep.agent_version;
+    if (ep?.hostname) attrs['host.name'] = ep.hostname;
+    if (ep?.os) attrs['os.type'] = ep.os;
+    if (u?.name) attrs['user.name'] = u.name;
+    if (u?.uid) attrs['user.id'] = u.uid;
+    if (u?.email) attrs['user.email'] = u.email;
+    if (h?.name) attrs['beacon.harness.name'] = h.name;
+    if (h?.version) attrs['beacon.harness.version'] = h.version;
+    // One Resource object per distinct set: the serializer groups records by object identity.
+    if (this.resources.size >= MAX_RESOURCES) this.resources.clear();
+    r = resourceFromAttributes(attrs);
+    this.resources.set(key, r);
     return r;
   }
 
