@@ -3,12 +3,12 @@
  * engine fleets already run to route into Kafka, Splunk, Elastic, Sentinel or S3).
  *
  * The encoding is OpenTelemetry's own (@opentelemetry/otlp-transformer's ProtobufLogsSerializer,
- * the code the OTel JS SDK exporters use), so the bytes follow the upstream schema by
+ * the code the OTel JS SDK exporters use, here the 0.57 line whose protobufjs writer copies long
+ * strings natively: see docs/decisions.md), so the bytes follow the upstream schema by
  * construction. Each Beacon event becomes one LogRecord:
  *   body            the event's JSON line, as a string (what a SIEM would have read from the file)
  *   time            the event's timestamp; observed time = when it was forwarded
  *   severity        Beacon's severity as text, and as the nearest OTel severity number
- *   event_name      the Beacon action (e.g. command.executed)
  *   attributes      event.id, event.action, event.category, session.id
  *   resource        host.name, os.type, user.name / user.id, beacon.harness.name / .version,
  *                   service.name = beacon-endpoint-agent, service.version = the agent's version
@@ -16,7 +16,7 @@
  * resending would not change its mind, so it counts as delivered, with a note).
  */
 import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
-import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import { Resource } from '@opentelemetry/resources';
 import type { BeaconEvent } from '../shared/event';
 import { VERSION } from '../shared/version';
 import { bearer, compress, type Destination, type DestinationContext, type ForwardItem } from './destination';
@@ -49,7 +49,6 @@ export class OtlpDestination implements Destination {
         severityNumber: SEVERITY_NUMBER[e.severity] ?? 9,
         severityText: e.severity,
         body: it.line,
-        eventName: e.event.action,
         resource: this.resourceOf(e),
         instrumentationScope: SCOPE,
         attributes,
@@ -78,7 +77,7 @@ export class OtlpDestination implements Destination {
     if (h?.version) attrs['beacon.harness.version'] = h.version;
     // One Resource object per distinct set: the serializer groups records by object identity.
     if (this.resources.size >= MAX_RESOURCES) this.resources.clear();
-    r = resourceFromAttributes(attrs);
+    r = new Resource(attrs);
     this.resources.set(key, r);
     return r;
   }
