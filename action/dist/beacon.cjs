@@ -79756,6 +79756,29 @@ async function lastLineEnd(fd, size) {
   }
   return 0;
 }
+async function describeLines(fd, from, to, buf) {
+  let events = 0;
+  let min = null;
+  let max = null;
+  let carry = "";
+  let pos2 = from;
+  while (pos2 < to) {
+    const n2 = await readInto(fd, buf, 0, Math.min(buf.length, to - pos2), pos2);
+    if (n2 === 0) break;
+    pos2 += n2;
+    const text = carry + buf.subarray(0, n2).toString("latin1");
+    const lines = text.split("\n");
+    carry = lines.pop() ?? "";
+    for (const line of lines) {
+      events++;
+      const m = /^\{"timestamp":"(\d{4}-\d\d-\d\dT[\d:.]+Z)"/.exec(line);
+      if (!m) continue;
+      if (min === null || m[1] < min) min = m[1];
+      if (max === null || m[1] > max) max = m[1];
+    }
+  }
+  return { events, from: min, until: max };
+}
 async function timeRange(fd, size) {
   const window2 = Math.min(size, 128 * 1024);
   const head = Buffer.alloc(window2);
@@ -79867,9 +79890,7 @@ var LogCursor = class _LogCursor {
     for (let i = 1; i < this.entries.length; i++) {
       const e = this.entries[i];
       if (listed.has(idKey(e.id))) continue;
-      const size = await sizeOf(e.fd);
-      const range = await timeRange(e.fd, size);
-      lost.push({ events: await countNewlines(e.fd, 0, size, this.buf), ...range });
+      lost.push(await describeLines(e.fd, 0, await sizeOf(e.fd), this.buf));
       await closeFd(e.fd);
       this.entries.splice(i--, 1);
     }

@@ -18,6 +18,7 @@
 import {
   closeFd,
   countNewlines,
+  describeLines,
   headDigest,
   HEAD_BYTES,
   idKey,
@@ -172,9 +173,7 @@ export class LogCursor {
     for (let i = 1; i < this.entries.length; i++) {
       const e = this.entries[i];
       if (listed.has(idKey(e.id))) continue;
-      const size = await sizeOf(e.fd);
-      const range = await timeRange(e.fd, size);
-      lost.push({ events: await countNewlines(e.fd, 0, size, this.buf), ...range });
+      lost.push(await describeLines(e.fd, 0, await sizeOf(e.fd), this.buf));
       await closeFd(e.fd);
       this.entries.splice(i--, 1);
     }

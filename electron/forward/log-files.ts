@@ -157,6 +157,36 @@ export async function lastLineEnd(fd: number, size: number): Promise<number> {
   return 0;
 }
 
+/**
+ * A file about to be let go unsent: how many complete lines it holds from `from`, and the
+ * earliest and latest event `timestamp` among them (events are not written in time order:
+ * Codex exports batches late, and a relay may resend), read in 1 MiB chunks.
+ */
+export async function describeLines(fd: number, from: number, to: number, buf: Buffer): Promise<{ events: number; from: string | null; until: string | null }> {
+  let events = 0;
+  let min: string | null = null;
+  let max: string | null = null;
+  let carry = '';
+  let pos = from;
+  while (pos < to) {
+    const n = await readInto(fd, buf, 0, Math.min(buf.length, to - pos), pos);
+    if (n === 0) break;
+    pos += n;
+    const text = carry + buf.subarray(0, n).toString('latin1');
+    const lines = text.split('\n');
+    carry = lines.pop() ?? '';
+    for (const line of lines) {
+      events++;
+      // Beacon writes `timestamp` first; other lines are counted but give no time.
+      const m = /^\{"timestamp":"(\d{4}-\d\d-\d\dT[\d:.]+Z)"/.exec(line);
+      if (!m) continue;
+      if (min === null || m[1] < min) min = m[1];
+      if (max === null || m[1] > max) max = m[1];
+    }
+  }
+  return { events, from: min, until: max };
+}
+
 /** The first and last complete lines' `timestamp` fields, for describing a lost file. */
 export async function timeRange(fd: number, size: number): Promise<{ from: string | null; until: string | null }> {
   const window = Math.min(size, 128 * 1024);
