@@ -23,9 +23,9 @@ export function readMem(pid: number): MemInfo {
 /** Clock ticks per second for /proc/<pid>/stat times; 100 on every Linux we run on (USER_HZ). */
 const CLK_TCK = 100;
 
-/** CPU seconds (user + system) the process has used so far. */
-export function readCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** CPU seconds (user + system) the process (or, with `tid`, one of its threads) has used so far. */
+export function readCpuSeconds(pid: number, tid?: number): number {
+  const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   // The command name (field 2) may contain spaces: parse after its closing parenthesis.
   const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // rest[0] is field 3 (state); utime and stime are fields 14 and 15.

@@ -5,5 +5,6 @@ import { idleSection } from './section-idle';
 import { dashboardSection } from './section-dashboard';
 import { liveSection } from './section-live';
 import { codexSection } from './section-codex';
+import { forwardSection } from './section-forward';
 
-export const SECTIONS: readonly Section[] = [ingestSection, idleSection, dashboardSection, liveSection, codexSection];
+export const SECTIONS: readonly Section[] = [ingestSection, idleSection, dashboardSection, liveSection, codexSection, forwardSection];

@@ -117,7 +117,7 @@ export class AppRuntime {
     if (!this.dashboard) return;
     try {
       const h = await this.dashboard.health();
-      this.model.update({ health: { status: h.status, problems: h.problems } });
+      this.model.update({ health: { status: h.status, problems: h.problems, forwarding: h.forwarding ?? [] } });
     } catch (err) {
       this.model.update({ health: { status: 'down', problems: [`Health check failed: ${(err as Error).message}`] } });
     }

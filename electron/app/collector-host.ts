@@ -11,7 +11,7 @@ import { PortInUseError, type RunningCollector } from '../collector/collector';
 import { startBeaconCollector, type BeaconCollectorOptions } from '../plugins/collector';
 import { probeCollector, type ProbeResult } from '../collector/probe';
 import type { EndpointConfig } from '../endpoint/endpoint-config';
-import { LOOPBACK } from '../shared/paths';
+import { beaconPaths, LOOPBACK } from '../shared/paths';
 
 export type CollectorRole =
   | { role: 'host' }
@@ -90,6 +90,9 @@ export function collectorOptionsFrom(config: HostConfig): BeaconCollectorOptions
     content: config.content,
     rotateBytes: config.rotate_bytes,
     rotateArchives: config.rotate_archives,
+    // config.json's forwarding destinations: the app's collector forwards like `endpoint run` does.
+    forward: config.forward ?? [],
+    stateDir: beaconPaths(config.mode ?? 'user').stateDir,
   };
 }
 

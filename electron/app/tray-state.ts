@@ -10,12 +10,36 @@
  * health poll that finds nothing new does not rebuild the menu.
  */
 import type { AppStateSnapshot, CollectorRoleName, TrayStatus } from '../shared/ipc';
+import type { ForwardDestinationHealth } from '../shared/forwarding';
 
 export interface TrayHealth {
   /** The dashboard's overall health (GET /api/health `status`). */
   status: 'ok' | 'degraded' | 'down';
   /** Human sentences, most important first. */
   problems: string[];
+  /** The collector's forwarding destinations (none on most developers' machines). */
+  forwarding?: readonly ForwardDestinationHealth[];
+}
+
+const FORWARD_LABEL: Record<ForwardDestinationHealth['state'], string> = {
+  starting: 'starting',
+  delivering: 'delivering',
+  idle: 'caught up',
+  retrying: 'retrying',
+  failed: 'stopped',
+  stopped: 'stopped',
+};
+
+/**
+ * One menu line per destination: its state, what waits, what went wrong. No clock-relative
+ * words ("3 s ago"), so the menu is rebuilt when the state changes, not on every health poll.
+ */
+export function forwardMenuLabel(h: ForwardDestinationHealth): string {
+  const parts = [`Forwarding to ${h.destination}: ${FORWARD_LABEL[h.state]}`];
+  if (h.backlog.events > 0) parts.push(`${h.backlog.events} waiting`);
+  if (h.lost_events > 0) parts.push(`${h.lost_events} lost`);
+  if ((h.state === 'failed' || h.state === 'retrying') && h.last_error) parts.push(h.last_error.message.slice(0, 80));
+  return parts.join(', ');
 }
 
 export interface TrayInputs {
@@ -114,6 +138,7 @@ export function buildTrayMenu(s: TrayInputs, actions: TrayMenuActions): MenuItem
   const pausable = canPause(s);
   return [
     { id: 'status', label: view.summary, enabled: false },
+    ...(s.health?.forwarding ?? []).map((h): MenuItemModel => ({ id: `forward:${h.destination}`, label: forwardMenuLabel(h), enabled: false })),
     { type: 'separator' },
     // Linux app indicators ignore clicks on the icon: the window must be reachable from here too.
     { id: 'show-window', label: 'Show Beacon', enabled: s.dashboardReady, click: actions.showWindow },

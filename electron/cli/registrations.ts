@@ -10,5 +10,6 @@ import { registerCi } from './commands/ci';
 import { registerEndpointLifecycle } from './commands/endpoint-lifecycle';
 import { registerEndpointInspect } from './commands/endpoint-inspect';
 import { registerEndpointTestEvent } from './commands/endpoint-test-event';
+import { registerEndpointForward } from './commands/endpoint-forward';
 
-export const REGISTRATIONS: Register[] = [registerEndpointRun, registerEndpointDashboard, registerCi, registerEndpointLifecycle, registerEndpointInspect, registerEndpointTestEvent];
+export const REGISTRATIONS: Register[] = [registerEndpointRun, registerEndpointDashboard, registerCi, registerEndpointLifecycle, registerEndpointInspect, registerEndpointTestEvent, registerEndpointForward];

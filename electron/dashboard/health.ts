@@ -13,6 +13,8 @@ import { COLLECTOR_SERVICE, healthFileFor } from '../shared/paths';
 import type { LogReader } from '../log/reader';
 import { rotationOf } from '../log/health-state';
 import { pidAlive } from '../log/log-lock';
+import { forwardingProblems } from '../forward/forward-problems';
+import { isForwardHealth } from '../shared/forwarding';
 
 const PROBE_TIMEOUT_MS = 1500;
 const INJECTED_TIMEOUT_MS = 2000;
@@ -95,6 +97,7 @@ export function probeCollector(url: string, timeoutMs = PROBE_TIMEOUT_MS): Promi
               log_path: str('log_path') ?? str('logPath'),
               started_at: str('started_at') ?? str('start_time') ?? str('startedAt'),
             },
+            forwarding: Array.isArray(b.consumers) ? (b.consumers as unknown[]).filter(isForwardHealth) : [],
           });
         });
       });
@@ -231,6 +234,12 @@ export class HealthMonitor {
       problems.push(`Codex status unavailable: ${codex.error}`);
       worse('degraded');
     }
+    // Shown once, at the top level: the probe's copy would repeat it under `collector`.
+    const { forwarding = [], ...collectorShown } = collector;
+    for (const p of forwardingProblems(forwarding, now)) {
+      problems.push(p);
+      worse('degraded');
+    }
 
     return {
       status,
@@ -244,7 +253,7 @@ export class HealthMonitor {
         skipped_lines: src.reader.skippedLines,
         log_error: logError,
       },
-      collector,
+      collector: collectorShown,
       write,
       codex: codex.value,
       log_source_warning: warning.value,
@@ -257,6 +266,7 @@ export class HealthMonitor {
             age_ms: Math.max(0, now - last.timeMs),
           }
         : null,
+      forwarding,
       generated_at: new Date(now).toISOString(),
     };
   }
@@ -266,6 +276,8 @@ export class HealthMonitor {
    * moves on every event or tick (last event, counters, timestamps): clients see those anyway.
    */
   static changeKey(h: HealthResponse): string {
-    return JSON.stringify([h.status, h.problems, h.collector, h.write.state, h.write.reason, h.write.pid, h.write.running, h.write.rotation?.reason, h.codex, h.log_source_warning, h.dashboard.log_error]);
+    // Forwarding: its state changes, not its counters (backlog, delivered), which move with every event.
+    const forwarding = (h.forwarding ?? []).map((f) => [f.destination, f.state, f.last_error?.message ?? null, f.lost_events]);
+    return JSON.stringify([h.status, h.problems, h.collector, forwarding, h.write.state, h.write.reason, h.write.pid, h.write.running, h.write.rotation?.reason, h.codex, h.log_source_warning, h.dashboard.log_error]);
   }
 }

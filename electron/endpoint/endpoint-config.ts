@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import type { ContentPolicy } from '../shared/event';
 import { beaconPaths, DEFAULT_DASHBOARD_PORT, DEFAULT_OTLP_PORT, type Mode, type PathEnv } from '../shared/paths';
 import { writeFileAtomic } from '../shared/atomic-write';
+import { ForwardConfigError, parseForwardList, type ForwardDestinationConfig } from '../forward/forward-config';
 
 export interface EndpointConfig {
   schema: 1;
@@ -22,6 +23,8 @@ export interface EndpointConfig {
   rotate_bytes: number;
   rotate_archives: number;
   harnesses: string[];
+  /** Forwarding destinations (electron/forward/forward-config.ts); secrets by file or env only. */
+  forward: ForwardDestinationConfig[];
 }
 
 export const CONTENT_POLICIES: readonly ContentPolicy[] = ['full', 'redacted', 'metadata'];
@@ -39,6 +42,7 @@ export function defaultEndpointConfig(mode: Mode = 'user', env: PathEnv = proces
     rotate_bytes: 10 * 1024 * 1024,
     rotate_archives: 5,
     harnesses: ['codex'],
+    forward: [],
   };
 }
 
@@ -63,6 +67,12 @@ export async function readEndpointConfig(mode: Mode = 'user', env: PathEnv = pro
   const config = { ...defaults, ...parsed, schema: 1 as const };
   if (!CONTENT_POLICIES.includes(config.content)) {
     throw new EndpointConfigError(`${file}: content must be one of ${CONTENT_POLICIES.join(', ')}`);
+  }
+  try {
+    config.forward = parseForwardList(parsed.forward, file);
+  } catch (err) {
+    if (err instanceof ForwardConfigError) throw new EndpointConfigError(err.message);
+    throw err;
   }
   return { config, exists: true };
 }

@@ -27,6 +27,7 @@ import { codexTargetFile, lifecycleContext, serviceManagerFor, systemCodexFiles,
 import { formatAge, readLastEvent, resolveLogSource, type LastEvent, type LogSource } from './log-source';
 import { deriveChecks, verdictOf } from './status-checks';
 import { healthFileFor, type Mode, type PathEnv } from '../shared/paths';
+import { forwardingStatus, formatForwarding, type ForwardingDestinationStatus } from '../forward/forward-status';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 /** What `doctor --fix` may do for a check (only safe actions). */
@@ -109,6 +110,8 @@ export interface EndpointStatus {
   codex: CodexTelemetryStatus;
   environment: EnvFinding[];
   app_servers: { pid: number; started_at?: string; stale: boolean; command: string }[];
+  /** Forwarding destinations (config.json `forward` and the collector's --forward ones) and their live state. */
+  forwarding: ForwardingDestinationStatus[];
   checks: StatusCheck[];
 }
 
@@ -311,6 +314,7 @@ export async function computeStatus(opts: StatusOptions = {}): Promise<EndpointS
     codex,
     environment,
     app_servers: appServers,
+    forwarding: forwardingStatus(config.forward ?? [], probe.kind === 'beacon' ? probe.health.consumers : undefined),
     checks: [],
   };
   status.checks = deriveChecks(status, manifest);
@@ -343,6 +347,7 @@ export function formatStatus(s: EndpointStatus): string {
   L.push(`Codex:      telemetry ${cx.telemetry}; config ${cx.effective ? `${cx.effective.path}${cx.effective.layer !== 'user_config' ? ` (${cx.effective.layer})` : ''}` : `${cx.config_path} (no [otel])`}`);
   L.push(`            logs -> ${cx.logs.endpoint ?? cx.logs.kind}; metrics -> ${cx.metrics.endpoint ?? (cx.metrics.kind === 'absent' ? 'Statsig (default)' : cx.metrics.kind)}; spans ${cx.spans ? 'on' : 'off'}${cx.log_user_prompt === false ? '; prompt text withheld' : ''}`);
   if (cx.installs) for (const i of cx.installs) L.push(`            ${i.path} ${i.version ?? `(version unknown: ${i.versionError})`}`);
+  L.push(...formatForwarding(s.forwarding));
   const issues = s.checks.filter((x) => x.status !== 'ok');
   if (issues.length) {
     L.push('');

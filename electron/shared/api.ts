@@ -11,6 +11,7 @@
  * - Event ids (`seq`) are assigned by the server's reader in write order (oldest archive
  *   first). They are stable for the life of one server process, not across restarts.
  */
+import type { ForwardDestinationHealth } from './forwarding';
 import type { BeaconEvent } from './event';
 
 export const API_ROUTES = {
@@ -79,6 +80,8 @@ export interface CollectorHealth {
   };
   /** Why it is down / foreign, in words. */
   detail?: string;
+  /** Its forwarding destinations (from /healthz `consumers`), when up. */
+  forwarding?: ForwardDestinationHealth[];
 }
 
 export type WriteState = 'ok' | 'unavailable' | 'unknown';
@@ -150,6 +153,8 @@ export interface HealthResponse {
   /** Warning about which runtime log this dashboard reads (e.g. user vs system); null if none. */
   log_source_warning: string | null;
   last_event: LastEventInfo | null;
+  /** Each forwarding destination of the collector: state, last success, backlog, last error (absent from older servers). */
+  forwarding?: ForwardDestinationHealth[];
   generated_at: string;
 }
 

@@ -42,7 +42,8 @@ export type KnownAction =
   | 'token.usage'
   | 'response.completed'
   | 'span.recorded'
-  | 'telemetry.validation';
+  | 'telemetry.validation'
+  | 'forward.events_lost';
 
 export interface TokenUsage {
   /** Input tokens that were NOT served from cache (Codex's input count minus cached). */
@@ -114,6 +115,12 @@ export interface BeaconEvent {
   error?: { type?: string; message?: string; status_code?: number };
   health?: { component: string; status: string; reason?: string };
   /**
+   * forward.events_lost only: a forwarding destination's backlog fell off the oldest archive
+   * before it was sent. `lost_events` null: the count is unknown (the files went while this
+   * destination was not running); `from` / `until`: the time range of what was lost.
+   */
+  forward?: { destination: string; type: string; lost_events: number | null; from?: string; until?: string };
+  /**
    * What the content policy did. `withheld` (metadata policy): for each removed text field, by its
    * dotted path (e.g. "prompt.text"), the length and sha256 of the secret-masked text.
    */
@@ -144,6 +151,7 @@ export function categoryForAction(action: string): EventCategory {
     case 'token':
       return 'usage';
     case 'telemetry':
+    case 'forward':
       return 'health';
     default:
       return 'other';

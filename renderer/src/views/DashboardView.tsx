@@ -12,6 +12,7 @@ import { SessionsPage } from './SessionsPage';
 import { EventsPage } from './EventsPage';
 import { TokensPage } from './TokensPage';
 import { Brand } from '../components/Brand';
+import { ForwardingPanel } from '../components/ForwardingPanel';
 
 const TABS: Array<{ tab: DashboardTab; label: string }> = [
   { tab: 'sessions', label: 'Sessions' },
@@ -45,6 +46,7 @@ export function DashboardView() {
       <main className="dash-main">
         {view.level === 'error' ? <ProblemBanner view={view} /> : null}
         {warning ? <LogSourceBanner warning={warning} logPath={health?.dashboard.log_path} /> : null}
+        <ForwardingPanel destinations={health?.forwarding} />
         {route.tab === 'sessions' ? <SessionsPage sessionId={route.sessionId} /> : null}
         {route.tab === 'events' ? <EventsPage /> : null}
         {route.tab === 'tokens' ? <TokensPage /> : null}

@@ -15,6 +15,7 @@ import { EventDetail } from '../components/EventDetail';
 import { LiveIndicator } from '../components/LiveIndicator';
 import { formatRelative } from '../lib/format';
 import { Brand } from '../components/Brand';
+import { ForwardingPanel } from '../components/ForwardingPanel';
 
 /** Token counts have their own panel in the tray, so they stay out of the activity feed. */
 const FEED_HIDDEN = new Set(['token.usage']);
@@ -53,6 +54,7 @@ export function TrayView() {
         <HealthLight view={view} />
       </header>
 
+      <ForwardingPanel destinations={health?.forwarding} compact />
       <div className="tray-section-title">
         <h2 style={{ font: 'inherit' }}>Activity</h2>
         <LiveIndicator status={stream} level={view.level} />

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { RunningCollector } from '../../../electron/collector/collector';
 import { startBeaconCollector } from '../../../electron/plugins/collector';
+import type { ResolvedDestination } from '../../../electron/forward/forward-engine';
 import { startDashboard, type Dashboard } from '../../../electron/dashboard/server';
 import type { BeaconEvent } from '../../../electron/shared/event';
 import { appendEvents } from './events';
@@ -22,6 +23,8 @@ export interface StackOptions {
   logSourceWarning?: string;
   codexStatus?: unknown;
   viewport?: { width: number; height: number };
+  /** Forwarding destinations of the collector (with `collector: true`). */
+  forward?: ResolvedDestination[];
 }
 
 export interface Stack {
@@ -44,7 +47,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   let browser: TestBrowser | null = null;
   try {
     if (opts.collector) {
-      collector = await startBeaconCollector({ port: 0, logPath });
+      collector = await startBeaconCollector({ port: 0, logPath, forward: opts.forward, stateDir: join(dir, 'state') });
     } else {
       const { mkdir } = await import('node:fs/promises');
       await mkdir(join(dir, 'logs'), { recursive: true, mode: 0o700 });

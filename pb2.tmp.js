@@ -1,0 +1,22 @@
+const { writeSyntheticLog } = require('./out/bench/synthetic-log.js');
+const fs = require('fs'); const zlib = require('zlib');
+const { ProtobufLogsSerializer } = require('@opentelemetry/otlp-transformer');
+const { resourceFromAttributes } = require('@opentelemetry/resources');
+(async () => {
+  const dir = fs.mkdtempSync('/tmp/pb-');
+  const log = await writeSyntheticLog(dir + '/runtime.jsonl', 5000, 100);
+  const lines = fs.readFileSync(log.path, 'utf8').split('\n').filter(Boolean).slice(0, 1000);
+  const res = resourceFromAttributes({ 'host.name': 'x', 'service.name': 'beacon' });
+  const scope = { name: 'beacon', version: '1' };
+  const min = (f) => { let best = Infinity; for (let i = 0; i < 30; i++) { const t = process.hrtime.bigint(); f(); const d = Number(process.hrtime.bigint() - t) / 1e3 / lines.length; if (d < best) best = d; } return best.toFixed(2); };
+  let evs;
+  console.log('parse', min(() => { evs = lines.map((l) => JSON.parse(l)); }));
+  const mk = () => evs.map((e, i) => { const ms = Date.parse(e.timestamp); return { hrTime: [Math.floor(ms / 1000), (ms % 1000) * 1e6], hrTimeObserved: [Math.floor(ms / 1000), 0], severityNumber: 9, severityText: e.severity, body: lines[i], resource: res, instrumentationScope: scope, attributes: { 'event.id': e.event.id || 'x', 'session.id': (e.session && e.session.id) || '' }, droppedAttributesCount: 0 }; });
+  let recs; console.log('records', min(() => { recs = mk(); }));
+  let buf; console.log('serialize', min(() => { buf = ProtobufLogsSerializer.serializeRequest(recs); }));
+  console.log('gzip1', min(() => zlib.gzipSync(buf, { level: 1 })));
+  console.log('stringify', min(() => evs.map((e) => JSON.stringify(e))));
+  const hec = () => lines.map((l, i) => '{"time":' + (Date.parse(evs[i].timestamp) / 1000) + ',"host":"x","sourcetype":"beacon","event":' + l + '}').join('\n');
+  console.log('hec', min(hec));
+  fs.rmSync(dir, { recursive: true });
+})();
