@@ -9,6 +9,7 @@
  * than twice, and de-duplicated by event.id each receiver holds exactly the local log.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scrubbedEnv } from '../support/test-env';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -59,7 +60,7 @@ describe('at-least-once forwarding from the real collector, through kill -9, rot
   const cmdlines: string[] = [];
   let local: BeaconEvent[] = [];
 
-  const env = () => ({ ...process.env, HOME: home, HEC_TOKEN });
+  const env = () => ({ ...scrubbedEnv(), HOME: home, HEC_TOKEN });
   const args = () => ['--port', String(port), '--log-path', log, '--rotate-bytes', '65536', '--rotate-archives', '500', '--forward', `splunk-hec=${hec.url}`, '--forward-token-env', 'HEC_TOKEN'];
 
   async function startCollector(): Promise<RunningCli> {

@@ -9,6 +9,7 @@
  * those are the recipe's own lines (so it cannot silently test something else).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scrubbedEnv } from '../support/test-env';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -52,7 +53,7 @@ describe('syslog-ng recipe: runtime.jsonl -> disk buffer -> HEC', () => {
     home = mkdtempSync(join(tmpdir(), 'beacon-sng-'));
     log = join(home, 'logs', 'runtime.jsonl');
     hec = await new HecReceiver({ token: TOKEN }).start();
-    collector = await startEndpointRun(['--log-path', log, '--rotate-bytes', String(64 << 20)], { ...process.env, HOME: home });
+    collector = await startEndpointRun(['--log-path', log, '--rotate-bytes', String(64 << 20)], { ...scrubbedEnv(), HOME: home });
 
     const recipe = readFileSync(RECIPE, 'utf8');
     const swaps: [string, string][] = [
