@@ -2,7 +2,8 @@
  * OTLP binary protobuf -> the plain shapes of otlp-types.ts.
  *
  * Logs (every Codex event, the hot path) are read straight off the wire by
- * protobuf-logs-reader.ts. Traces and metrics go through protobufjs's generated decoder and
+ * protobuf-logs-reader.ts. Traces and metrics are checked by protobuf-validate.ts (protobufjs
+ * lets malformed bodies through), then go through protobufjs's generated decoder and
  * the walk below, which copies only what the normalizer reads into plain objects (ids as
  * lower-case hex, 64-bit numbers as decimal strings, AnyValue as plain JS). The walk avoids
  * generic reflection (toObject) and checks own properties directly: a decoded protobufjs
@@ -12,6 +13,7 @@
 import { otlpTypes } from './otlp-schema';
 import { DecodeError, setAttribute } from './decode-shared';
 import { readExportLogsRequest } from './protobuf-logs-reader';
+import { validateOtlpProtobuf } from './protobuf-validate';
 import type {
   AnyValue,
   Attributes,
@@ -167,10 +169,13 @@ function metric(m: PbMetric): Metric {
 }
 
 function decodeMessage(signal: Signal, buf: Buffer, logFilter: LogRecordFilter | undefined): unknown {
+  // Logs, the hot path, are read straight off the wire, strictly (see protobuf-logs-reader.ts).
+  // protobufjs's decoder is lenient (protobuf-validate.ts says where), so traces and metrics are
+  // checked by the strict walker before protobufjs reads them.
+  if (signal !== 'logs') validateOtlpProtobuf(signal, buf);
   const t = otlpTypes();
   const type = signal === 'logs' ? t.ExportLogsServiceRequest : signal === 'traces' ? t.ExportTraceServiceRequest : t.ExportMetricsServiceRequest;
   try {
-    // Logs, the hot path, are read straight off the wire (see protobuf-logs-reader.ts).
     return signal === 'logs' ? readExportLogsRequest(buf, logFilter) : type.decode(buf);
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
