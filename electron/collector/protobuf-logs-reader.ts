@@ -310,6 +310,27 @@ function wantedKey(start: number, end: number, keys: Buffer[]): number {
 }
 
 /**
+ * The attribute nearly every dropped record is made of, checked in one pass: a KeyValue [s, e)
+ * that is exactly { key: ASCII, value: { string_value: ASCII } } with one-byte lengths, whose key
+ * the filter does not want. False (nothing consumed) for anything else, which then takes the
+ * general path. Worth its lines: the general walk of these values cost dropped records a
+ * quarter of their time once every string had to be checked for UTF-8.
+ */
+function isPlainUnwantedAttribute(s: number, e: number, keys: Buffer[]): boolean {
+  if (buf[s] !== T1_LEN) return false;
+  const klen = buf[s + 1];
+  const ke = s + 2 + klen;
+  if (klen >= 0x80 || ke + 4 > e || buf[ke] !== T2_LEN) return false;
+  const vlen = buf[ke + 1];
+  if (vlen >= 0x80 || ke + 2 + vlen !== e || buf[ke + 2] !== T1_LEN || buf[ke + 3] !== vlen - 2) return false;
+  if (wantedKey(s + 2, ke, keys) >= 0) return false;
+  let acc = 0;
+  for (let i = s + 2; i < ke; i++) acc |= buf[i];
+  for (let i = ke + 4; i < e; i++) acc |= buf[i];
+  return acc < 0x80;
+}
+
+/**
  * Whether the filter keeps the LogRecord in [pos, end) (a message at nesting `depth`). Leaves
  * pos where it found it. Decodes the severity and the wanted attributes only, and checks all the
  * rest: a malformed record is refused whether or not it would be kept.
@@ -326,6 +347,10 @@ function peekKeeps(end: number, depth: number, pf: PreparedFilter): boolean {
     } else if (tag === T6_LEN) {
       // KeyValue: find the key's bytes; decode the value only for a wanted key.
       const e = fieldEnd(end);
+      if (isPlainUnwantedAttribute(pos, e, pf.keys)) {
+        pos = e;
+        continue;
+      }
       let want = -1;
       let valueAt = -1;
       let valueEnd = -1;
@@ -357,7 +382,16 @@ function peekKeeps(end: number, depth: number, pf: PreparedFilter): boolean {
       } else if (want >= 0) {
         (attrs ??= {})[pf.filter.keys[want]] = null;
       }
-    } else skip(end, tag, at, LOG_RECORD, depth);
+    } else if (tag === T1_I64 || tag === T11_I64) {
+      if (end - pos < 8) throw cutOff('fixed-size field');
+      pos += 8;
+    } else if (tag === T3_LEN || tag === T12_LEN) {
+      const e = fieldEnd(end);
+      if (!isUtf8Range(buf, pos, e)) throw new InvalidUtf8Error(pos);
+      pos = e;
+    } else if (tag === T9_LEN || tag === T10_LEN) {
+      pos = fieldEnd(end);
+    } else skip(end, tag, at, LOG_RECORD, depth); // the body, and fields Beacon never reads
   }
   pos = start;
   return pf.filter.keep(severity, attrs ?? {});

@@ -54,12 +54,16 @@ export const MAX_DEPTH = 100;
 /** A RangeError, like protobufjs's own out-of-range errors, so callers can treat both alike. */
 export class WireError extends RangeError {}
 
-/** True when buf[start, end) is valid UTF-8. ASCII (nearly every OTLP string) is checked in JS. */
+/**
+ * True when buf[start, end) is valid UTF-8. Most OTLP strings are short ASCII (attribute keys,
+ * ids, names): for those a JS loop that ORs the bytes together beats the native call's set-up;
+ * longer text goes straight to Node's SIMD validator.
+ */
 export function isUtf8Range(buf: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    if (buf[i] >= 0x80) return isUtf8(buf.subarray(i, end));
-  }
-  return true;
+  if (end - start > 64) return isUtf8(buf.subarray(start, end));
+  let acc = 0;
+  for (let i = start; i < end; i++) acc |= buf[i];
+  return acc < 0x80 || isUtf8(buf.subarray(start, end));
 }
 
 /**

@@ -101,7 +101,7 @@ describe('the logs reader still accepts what is valid, however unusual', () => {
     ['the highest field number', cat(varintBytes(536870911 * 8), [0x00])],
     ['a real U+FFFD and other multi-byte text', attr(6, 'txt', anyString('a\uFFFDb é 漢字 😀'))],
     ['a negative severity (an int32 takes 10 bytes)', cat([0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])],
-    ['a length prefix padded to 5 bytes', cat([0x1a, 0x82, 0x80, 0x80, 0x80, 0x00], 'OK')],
+    ['a length prefix padded to 5 bytes', cat([0x1a, 0x82, 0x80, 0x80, 0x80, 0x00], Buffer.from('OK'))],
     ['the largest int64 and the smallest', cat(attr(6, 'max', cat([0x18], Buffer.alloc(8, 0xff), [0x7f])), attr(6, 'min', cat([0x18], Buffer.alloc(9, 0x80), [0x01])))],
     ['an AnyValue nested 97 messages deep (the request counts 0, the limit is 100)', attr(6, 'deep', nestedAnyValue(46))],
     ['a KeyValue whose value comes before its key', ld(6, ld(2, anyString('v')), s(1, 'k'))],
