@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { decodeOtlpJson } from './decode-json';
 import { decodeOtlpProtobuf } from './decode-protobuf';
 import { DecodeError } from './decode-shared';
-import { makeLoopbackGuard } from './loopback-guard';
+import { badRequestLine, makeLoopbackGuard } from './loopback-guard';
 import { otlpTypes } from './otlp-schema';
 import { validateOtlpProtobuf } from './protobuf-validate';
 import type { DecodedRequest, LogRecordFilter, Signal } from '../shared/otlp-types';
@@ -171,6 +171,12 @@ export function createOtlpServer(opts: OtlpServerOptions): OtlpServer {
   // Callback style, not async: this runs for every export, and an async hook costs a promise
   // and a microtask hop each time.
   fastify.addHook('onRequest', (request, reply, done) => {
+    const bad = badRequestLine(request.raw, host);
+    if (bad !== undefined) {
+      logger?.warn('otlp: bad request line', { reason: bad });
+      sendText(reply, 400, `bad request: ${bad}`);
+      return;
+    }
     const verdict = guard({ host: request.headers.host, origin: request.headers.origin });
     if (verdict.ok) {
       done();
