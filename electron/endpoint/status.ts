@@ -21,7 +21,7 @@ import { readEndpointConfig, defaultEndpointConfig, type EndpointConfig } from '
 import { readManifest, type InstallManifest } from './install-manifest';
 import { checkEnvironment, listCodexAppServers, type CodexProcess, type EnvFinding } from './lifecycle-codex-runtime';
 import { codexTargetFile, lifecycleContext, serviceManagerFor, systemCodexFiles, type LifecycleContext } from './lifecycle-context';
-import { formatAge, readLastEvent, resolveLogSource, type LastEvent, type LogSource } from './log-source';
+import { beaconLogs, formatAge, readLastEvent, resolveLogSource, type LastEvent, type LogSource } from './log-source';
 import { healthFileFor, type Mode, type PathEnv } from '../shared/paths';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -250,7 +250,7 @@ export async function computeStatus(opts: StatusOptions = {}): Promise<EndpointS
   const codexPort = portOf(codex.logs);
   const codexProbe = codexPort !== null && codexPort !== port ? await probeCollector(codexPort) : probe;
   const collector = collectorFrom(port, probe);
-  const source = resolveLogSource({ mode, expectedLog, codexPort, probe: codexProbe.kind === 'beacon' ? codexProbe : probe });
+  const source = resolveLogSource({ mode, expectedLog, codexPort, probe: codexProbe.kind === 'beacon' ? codexProbe : probe, beaconLogs: await beaconLogs(env) });
   const readLog = source.live_log ?? expectedLog;
   const logStat = await stat(readLog).catch(() => null);
   const health = await readHealthState(healthFileFor(readLog));
