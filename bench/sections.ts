@@ -5,5 +5,6 @@ import { idleSection } from './section-idle';
 import { dashboardSection } from './section-dashboard';
 import { liveSection } from './section-live';
 import { codexSection } from './section-codex';
+import { hostileSection } from './section-hostile';
 
-export const SECTIONS: readonly Section[] = [ingestSection, idleSection, dashboardSection, liveSection, codexSection];
+export const SECTIONS: readonly Section[] = [ingestSection, hostileSection, idleSection, dashboardSection, liveSection, codexSection];

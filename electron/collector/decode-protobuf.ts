@@ -12,7 +12,7 @@
  */
 import { otlpTypes } from './otlp-schema';
 import { DecodeError, setAttribute } from './decode-shared';
-import { readExportLogsRequest } from './protobuf-logs-reader';
+import { readExportLogsRequest, type ReadStats } from './protobuf-logs-reader';
 import { validateOtlpProtobuf } from './protobuf-validate';
 import type {
   AnyValue,
@@ -168,7 +168,7 @@ function metric(m: PbMetric): Metric {
   return { name: m.name, description: m.description, unit: m.unit, type: 'unknown', dataPointCount: 0 };
 }
 
-function decodeMessage(signal: Signal, buf: Buffer, logFilter: LogRecordFilter | undefined): unknown {
+function decodeMessage(signal: Signal, buf: Buffer, logFilter: LogRecordFilter | undefined, stats: ReadStats): unknown {
   // Logs, the hot path, are read straight off the wire, strictly (see protobuf-logs-reader.ts).
   // protobufjs's decoder is lenient (protobuf-validate.ts says where), so traces and metrics are
   // checked by the strict walker before protobufjs reads them.
@@ -176,7 +176,7 @@ function decodeMessage(signal: Signal, buf: Buffer, logFilter: LogRecordFilter |
   const t = otlpTypes();
   const type = signal === 'logs' ? t.ExportLogsServiceRequest : signal === 'traces' ? t.ExportTraceServiceRequest : t.ExportMetricsServiceRequest;
   try {
-    return signal === 'logs' ? readExportLogsRequest(buf, logFilter) : type.decode(buf);
+    return signal === 'logs' ? readExportLogsRequest(buf, logFilter, stats) : type.decode(buf);
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     throw new DecodeError(`request body is not a valid OTLP protobuf ${type.name}: ${detail}`, { cause: err });
@@ -191,11 +191,12 @@ function decodeMessage(signal: Signal, buf: Buffer, logFilter: LogRecordFilter |
 export function decodeOtlpProtobuf(signal: Signal, input: Uint8Array, logFilter?: LogRecordFilter): DecodedRequest {
   // protobufjs yields Buffer slices for bytes fields only when it reads from a Buffer.
   const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  const decoded = decodeMessage(signal, buf, logFilter);
+  const stats: ReadStats = { droppedValues: 0 };
+  const decoded = decodeMessage(signal, buf, logFilter, stats);
   const msg = decoded as Record<string, unknown>;
   switch (signal) {
     case 'logs':
-      return { signal, resourceLogs: decoded as ResourceLogs[] };
+      return stats.droppedValues > 0 ? { signal, resourceLogs: decoded as ResourceLogs[], droppedValues: stats.droppedValues } : { signal, resourceLogs: decoded as ResourceLogs[] };
     case 'traces': {
       const rss = (msg.resourceSpans ?? []) as PbResourceEntry[];
       const resourceSpans: ResourceSpans[] = rss.map((rs) => ({

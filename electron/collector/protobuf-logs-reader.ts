@@ -64,6 +64,23 @@ let pos = 0;
 let lo = 0;
 let hi = 0;
 
+/**
+ * Limits on what one request may make us build (see DECODE_LIMITS). Past them, attributes and
+ * array values are still checked but left out, and counted: the exporter is told, and what
+ * is kept of a record stays readable. Measured before (issue 11): one well-formed record with
+ * 200,000 attributes took the collector past 500 MB and 30 s.
+ */
+export const DECODE_LIMITS = {
+  /** Attributes of one record, resource or kvlist. OTel SDKs default to 128; Codex sends about 30. */
+  attributesPerMap: 1024,
+  /** Values of one array. */
+  valuesPerArray: 1024,
+  /** Attributes and array values of one request, all records together (a batch of 512 Codex records is ~15,000). */
+  valuesPerRequest: 65_536,
+} as const;
+let valuesLeft = 0;
+let dropped = 0;
+
 function cutOff(what: string): WireError {
   return new WireError(`${what} runs past the end of its message at offset ${pos}`);
 }
@@ -240,7 +257,8 @@ function arrayValue(end: number, depth: number): AnyValue[] {
     const tag = u32(end);
     if (tag === T1_LEN) {
       const e = fieldEnd(end);
-      arr.push(anyValue(e, depth + 1));
+      if (arr.length < DECODE_LIMITS.valuesPerArray && --valuesLeft >= 0) arr.push(anyValue(e, depth + 1));
+      else leaveOut(e, ANY_VALUE, depth + 1);
     } else skip(end, tag, at, ARRAY_VALUE, depth);
   }
   return arr;
@@ -269,14 +287,30 @@ function keyValue(end: number, into: Attributes, depth: number): void {
 /** KeyValueList [pos, end): repeated KeyValue values = 1. */
 function keyValueList(end: number, into: Attributes, depth: number): void {
   if (depth > MAX_DEPTH) throw tooDeep();
+  let n = 0;
   while (pos < end) {
     const at = pos;
     const tag = u32(end);
-    if (tag === T1_LEN) {
-      const e = fieldEnd(end);
-      keyValue(e, into, depth + 1);
-    } else skip(end, tag, at, KEY_VALUE_LIST, depth);
+    if (tag === T1_LEN) n = attribute(fieldEnd(end), into, n, depth + 1);
+    else skip(end, tag, at, KEY_VALUE_LIST, depth);
   }
+}
+
+/**
+ * The KeyValue [pos, e) as the n-th attribute of `into`: decoded while within the limits, else
+ * checked and left out. Returns the new count.
+ */
+function attribute(e: number, into: Attributes, n: number, depth: number): number {
+  if (n < DECODE_LIMITS.attributesPerMap && --valuesLeft >= 0) keyValue(e, into, depth);
+  else leaveOut(e, KEY_VALUE, depth);
+  return n + 1;
+}
+
+/** Checks the message [pos, e) without building it, and counts it as left out. */
+function leaveOut(e: number, shape: WireShape, depth: number): void {
+  checkMessage(buf, pos, e, shape, depth);
+  pos = e;
+  dropped++;
 }
 
 /** A filter with its keys pre-encoded for byte comparison. */
@@ -409,6 +443,7 @@ function logRecord(end: number, depth: number): LogRecord {
     spanId: '',
     eventName: '',
   };
+  let attrs = 0;
   while (pos < end) {
     const at = pos;
     const tag = u32(end);
@@ -429,7 +464,7 @@ function logRecord(end: number, depth: number): LogRecord {
         rec.body = anyValue(fieldEnd(end), depth + 1);
         break;
       case T6_LEN:
-        keyValue(fieldEnd(end), rec.attributes, depth + 1);
+        attrs = attribute(fieldEnd(end), rec.attributes, attrs, depth + 1);
         break;
       case T9_LEN:
         rec.traceId = hexOf(fieldEnd(end));
@@ -486,10 +521,11 @@ function resourceLogs(end: number, depth: number, pf: PreparedFilter | undefined
     if (tag === T1_LEN) {
       // Resource: only attributes (field 1) matter to us.
       const e = fieldEnd(end);
+      let n = 0;
       while (pos < e) {
         const rAt = pos;
         const t = u32(e);
-        if (t === T1_LEN) keyValue(fieldEnd(e), out.resource, depth + 2);
+        if (t === T1_LEN) n = attribute(fieldEnd(e), out.resource, n, depth + 2);
         else skip(e, t, rAt, RESOURCE, depth + 1);
       }
     } else if (tag === T2_LEN) {
@@ -499,15 +535,23 @@ function resourceLogs(end: number, depth: number, pf: PreparedFilter | undefined
   return out;
 }
 
+/** What a read left out under DECODE_LIMITS. */
+export interface ReadStats {
+  /** Attributes and array values checked but not decoded. */
+  droppedValues: number;
+}
+
 /**
  * Reads a whole ExportLogsServiceRequest, leaving out the records `filter` drops (see
- * LogRecordFilter). Throws a RangeError (WireError, InvalidUtf8Error) on malformed input,
- * dropped records included.
+ * LogRecordFilter) and what passes DECODE_LIMITS (counted in `stats`). Throws a RangeError
+ * (WireError, InvalidUtf8Error) on malformed input, dropped records included.
  */
-export function readExportLogsRequest(body: Buffer, filter?: LogRecordFilter): ResourceLogs[] {
+export function readExportLogsRequest(body: Buffer, filter?: LogRecordFilter, stats?: ReadStats): ResourceLogs[] {
   const pf = filter ? prepare(filter) : undefined;
   buf = body;
   pos = 0;
+  valuesLeft = DECODE_LIMITS.valuesPerRequest;
+  dropped = 0;
   try {
     const end = body.length;
     const out: ResourceLogs[] = [];
@@ -517,6 +561,7 @@ export function readExportLogsRequest(body: Buffer, filter?: LogRecordFilter): R
       if (tag === T1_LEN) out.push(resourceLogs(fieldEnd(end), 1, pf));
       else skip(end, tag, at, EXPORT_LOGS, 0);
     }
+    if (stats) stats.droppedValues = dropped;
     return out;
   } finally {
     buf = EMPTY;
