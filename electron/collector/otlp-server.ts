@@ -22,7 +22,7 @@ import { badRequestLine, makeLoopbackGuard } from './loopback-guard';
 import { otlpTypes } from './otlp-schema';
 import { validateOtlpProtobuf } from './protobuf-validate';
 import { DECODE_LIMITS } from './protobuf-logs-reader';
-import type { DecodedRequest, LogRecordFilter, Signal } from '../shared/otlp-types';
+import { itemCount, type DecodedRequest, type LogRecordFilter, type Signal } from '../shared/otlp-types';
 import { BodyBudget, BodyError, contentCoding, readBody, type ReadBodyResult } from './request-body';
 import { Gate } from './gate';
 
@@ -39,6 +39,9 @@ export const DEFAULT_MAX_INFLIGHT_BODY_BYTES = 24 * 1024 * 1024;
  * while they waited for the log write, 430 MB in all.
  */
 export const DEFAULT_MAX_CONCURRENT_INGEST = 4;
+/** Bodies above this size, or decoding to more items than GATE_ITEMS, go through the gate. */
+const GATE_BODY_BYTES = 32 * 1024;
+const GATE_ITEMS = 128;
 /** A body must arrive whole within this long: a sender trickling bytes would hold budget. */
 export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
 
@@ -284,18 +287,22 @@ export function createOtlpServer(opts: OtlpServerOptions): OtlpServer {
       throw err;
     }
 
-    // Decoding and ingest take a place at the gate: what they build for one request (objects,
-    // events waiting for the log write) is held by a few requests at a time, not by every
-    // connection at once. Waiting here holds only the raw body, already within the budget.
-    if (!gate.tryEnter()) await gate.enter();
+    // A large body takes a place at the gate before it is decoded: what it builds (objects,
+    // events waiting for the log write) is then held by a few requests at a time, not by every
+    // connection at once; waiting holds only the raw body, already within the budget. A small
+    // one (every Codex export seen) goes straight on, unless it decodes to many records.
+    // Gating every request measured as a throughput loss: each place stays taken for a whole
+    // log write.
+    const large = read.body.length > GATE_BODY_BYTES;
+    if (large && !gate.tryEnter()) await gate.enter();
     try {
-      return await decodeAndIngest(reply, signal, encoding, read);
+      return await decodeAndIngest(reply, signal, encoding, read, large);
     } finally {
-      gate.leave();
+      if (large) gate.leave();
     }
   };
 
-  const decodeAndIngest = async (reply: FastifyReply, signal: Signal, encoding: Encoding, read: ReadBodyResult) => {
+  const decodeAndIngest = async (reply: FastifyReply, signal: Signal, encoding: Encoding, read: ReadBodyResult, gated: boolean) => {
     // The body is decoded and given back to the budget before ingest is awaited: nothing keeps
     // it (up to 16 MiB) alive while this request waits for the log write.
     let decoded: DecodedRequest | undefined;
@@ -311,6 +318,8 @@ export function createOtlpServer(opts: OtlpServerOptions): OtlpServer {
     // OTLP: "If the server receives an empty request ... it SHOULD respond with success."
     if (!decoded) return sendSuccess(reply, signal, encoding, undefined);
 
+    const takeGate = !gated && itemCount(decoded) > GATE_ITEMS;
+    if (takeGate && !gate.tryEnter()) await gate.enter();
     let result: IngestResult | void;
     try {
       result = await opts.ingest(decoded);
@@ -322,6 +331,8 @@ export function createOtlpServer(opts: OtlpServerOptions): OtlpServer {
       }
       logger?.error('otlp: ingest failed', { signal, error: err instanceof Error ? err.stack ?? err.message : String(err) });
       return sendStatus(reply, 500, encoding, RPC_INTERNAL, 'internal error while storing telemetry');
+    } finally {
+      if (takeGate) gate.leave();
     }
     if (decoded.droppedValues) result = withDecodeWarning(result, decoded.droppedValues);
     return sendSuccess(reply, signal, encoding, result);
