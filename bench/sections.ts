@@ -6,5 +6,6 @@ import { dashboardSection } from './section-dashboard';
 import { liveSection } from './section-live';
 import { codexSection } from './section-codex';
 import { forwardSection } from './section-forward';
+import { hostileSection } from './section-hostile';
 
-export const SECTIONS: readonly Section[] = [ingestSection, idleSection, dashboardSection, liveSection, codexSection, forwardSection];
+export const SECTIONS: readonly Section[] = [ingestSection, hostileSection, idleSection, dashboardSection, liveSection, codexSection, forwardSection];

@@ -5,7 +5,7 @@
 // a collector that is still starting as absent, and a collector that cannot start is never
 // papered over with "the dashboard shows the one that is live" when none is.
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
 /** How long a collector may take to answer /healthz; it normally does in well under a second. */
@@ -168,7 +168,14 @@ export async function runHeadless(root, opts) {
     return stopping ? 0 : 1;
   }
   say(`dashboard: ${info.url}`);
-  say(`  it reads ${info.log_path}, written by the collector pid ${live.pid}${collector ? ' (started here)' : ' (already running)'}`);
+  if (!live.log_path || resolve(String(live.log_path)) === resolve(info.log_path)) {
+    say(`  it reads ${info.log_path}, written by the collector pid ${live.pid}${collector ? ' (started here)' : ' (already running)'}`);
+  } else {
+    // The dashboard reads Beacon's configured log, never one a process on the port names
+    // (issue 11: a foreign process must not choose what the dashboard serves): say both.
+    say(`  it reads ${info.log_path} (Beacon's configured log); the collector pid ${live.pid} on the port says it writes ${live.log_path}`);
+    say(`  to look at that one: npm run beacon -- endpoint dashboard --log-path ${live.log_path}`);
+  }
   if (!info.renderer) say('  the renderer is not built (out/renderer is missing): run npm start without --no-build');
   await nextStep(e, port);
 

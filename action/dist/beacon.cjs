@@ -639,8 +639,8 @@ var require_help = __commonJS({
        * @param {string} str
        * @returns {number}
        */
-      displayWidth(str3) {
-        return stripColor(str3).length;
+      displayWidth(str4) {
+        return stripColor(str4).length;
       }
       /**
        * Style the title for displaying in the help. Called with 'Usage:', 'Options:', etc.
@@ -648,11 +648,11 @@ var require_help = __commonJS({
        * @param {string} str
        * @returns {string}
        */
-      styleTitle(str3) {
-        return str3;
+      styleTitle(str4) {
+        return str4;
       }
-      styleUsage(str3) {
-        return str3.split(" ").map((word) => {
+      styleUsage(str4) {
+        return str4.split(" ").map((word) => {
           if (word === "[options]") return this.styleOptionText(word);
           if (word === "[command]") return this.styleSubcommandText(word);
           if (word[0] === "[" || word[0] === "<")
@@ -660,46 +660,46 @@ var require_help = __commonJS({
           return this.styleCommandText(word);
         }).join(" ");
       }
-      styleCommandDescription(str3) {
-        return this.styleDescriptionText(str3);
+      styleCommandDescription(str4) {
+        return this.styleDescriptionText(str4);
       }
-      styleOptionDescription(str3) {
-        return this.styleDescriptionText(str3);
+      styleOptionDescription(str4) {
+        return this.styleDescriptionText(str4);
       }
-      styleSubcommandDescription(str3) {
-        return this.styleDescriptionText(str3);
+      styleSubcommandDescription(str4) {
+        return this.styleDescriptionText(str4);
       }
-      styleArgumentDescription(str3) {
-        return this.styleDescriptionText(str3);
+      styleArgumentDescription(str4) {
+        return this.styleDescriptionText(str4);
       }
-      styleDescriptionText(str3) {
-        return str3;
+      styleDescriptionText(str4) {
+        return str4;
       }
-      styleOptionTerm(str3) {
-        return this.styleOptionText(str3);
+      styleOptionTerm(str4) {
+        return this.styleOptionText(str4);
       }
-      styleSubcommandTerm(str3) {
-        return str3.split(" ").map((word) => {
+      styleSubcommandTerm(str4) {
+        return str4.split(" ").map((word) => {
           if (word === "[options]") return this.styleOptionText(word);
           if (word[0] === "[" || word[0] === "<")
             return this.styleArgumentText(word);
           return this.styleSubcommandText(word);
         }).join(" ");
       }
-      styleArgumentTerm(str3) {
-        return this.styleArgumentText(str3);
+      styleArgumentTerm(str4) {
+        return this.styleArgumentText(str4);
       }
-      styleOptionText(str3) {
-        return str3;
+      styleOptionText(str4) {
+        return str4;
       }
-      styleArgumentText(str3) {
-        return str3;
+      styleArgumentText(str4) {
+        return str4;
       }
-      styleSubcommandText(str3) {
-        return str3;
+      styleSubcommandText(str4) {
+        return str4;
       }
-      styleCommandText(str3) {
-        return str3;
+      styleCommandText(str4) {
+        return str4;
       }
       /**
        * Calculate the pad width from the maximum term length.
@@ -722,8 +722,8 @@ var require_help = __commonJS({
        * @param {string} str
        * @returns {boolean}
        */
-      preformatted(str3) {
-        return /\n[^\S\r\n]/.test(str3);
+      preformatted(str4) {
+        return /\n[^\S\r\n]/.test(str4);
       }
       /**
        * Format the "item", which consists of a term and description. Pad the term and wrap the description, indenting the following lines.
@@ -769,9 +769,9 @@ ${itemIndentStr}`);
        * @param {number} width
        * @returns {string}
        */
-      boxWrap(str3, width) {
-        if (width < this.minWidthToWrap) return str3;
-        const rawLines = str3.split(/\r\n|\n/);
+      boxWrap(str4, width) {
+        if (width < this.minWidthToWrap) return str4;
+        const rawLines = str4.split(/\r\n|\n/);
         const chunkPattern = /[\s]*[^\s]+/g;
         const wrappedLines = [];
         rawLines.forEach((line) => {
@@ -799,9 +799,9 @@ ${itemIndentStr}`);
         return wrappedLines.join("\n");
       }
     };
-    function stripColor(str3) {
+    function stripColor(str4) {
       const sgrPattern = /\x1b\[\d*(;\d*)*m/g;
-      return str3.replace(sgrPattern, "");
+      return str4.replace(sgrPattern, "");
     }
     exports2.Help = Help2;
     exports2.stripColor = stripColor;
@@ -1072,9 +1072,9 @@ var require_option = __commonJS({
         return option.negate === (negativeValue === value);
       }
     };
-    function camelcase(str3) {
-      return str3.split("-").reduce((str4, word) => {
-        return str4 + word[0].toUpperCase() + word.slice(1);
+    function camelcase(str4) {
+      return str4.split("-").reduce((str5, word) => {
+        return str5 + word[0].toUpperCase() + word.slice(1);
       });
     }
     function splitOptionFlags(flags) {
@@ -1255,14 +1255,14 @@ var require_command = __commonJS({
         this._showSuggestionAfterError = true;
         this._savedState = null;
         this._outputConfiguration = {
-          writeOut: (str3) => process2.stdout.write(str3),
-          writeErr: (str3) => process2.stderr.write(str3),
-          outputError: (str3, write2) => write2(str3),
+          writeOut: (str4) => process2.stdout.write(str4),
+          writeErr: (str4) => process2.stderr.write(str4),
+          outputError: (str4, write2) => write2(str4),
           getOutHelpWidth: () => process2.stdout.isTTY ? process2.stdout.columns : void 0,
           getErrHelpWidth: () => process2.stderr.isTTY ? process2.stderr.columns : void 0,
           getOutHasColors: () => useColor() ?? (process2.stdout.isTTY && process2.stdout.hasColors?.()),
           getErrHasColors: () => useColor() ?? (process2.stderr.isTTY && process2.stderr.hasColors?.()),
-          stripColor: (str3) => stripColor(str3)
+          stripColor: (str4) => stripColor(str4)
         };
         this._hidden = false;
         this._helpOption = void 0;
@@ -2986,18 +2986,18 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [description]
        * @return {(this | string | undefined)} `this` command for chaining, or version string if no arguments
        */
-      version(str3, flags, description) {
-        if (str3 === void 0) return this._version;
-        this._version = str3;
+      version(str4, flags, description) {
+        if (str4 === void 0) return this._version;
+        this._version = str4;
         flags = flags || "-V, --version";
         description = description || "output the version number";
         const versionOption = this.createOption(flags, description);
         this._versionOptionName = versionOption.attributeName();
         this._registerOption(versionOption);
         this.on("option:" + versionOption.name(), () => {
-          this._outputConfiguration.writeOut(`${str3}
+          this._outputConfiguration.writeOut(`${str4}
 `);
-          this._exit(0, "commander.version", str3);
+          this._exit(0, "commander.version", str4);
         });
         return this;
       }
@@ -3008,10 +3008,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {object} [argsDescription]
        * @return {(string|Command)}
        */
-      description(str3, argsDescription) {
-        if (str3 === void 0 && argsDescription === void 0)
+      description(str4, argsDescription) {
+        if (str4 === void 0 && argsDescription === void 0)
           return this._description;
-        this._description = str3;
+        this._description = str4;
         if (argsDescription) {
           this._argsDescription = argsDescription;
         }
@@ -3023,9 +3023,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [str]
        * @return {(string|Command)}
        */
-      summary(str3) {
-        if (str3 === void 0) return this._summary;
-        this._summary = str3;
+      summary(str4) {
+        if (str4 === void 0) return this._summary;
+        this._summary = str4;
         return this;
       }
       /**
@@ -3073,8 +3073,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [str]
        * @return {(string|Command)}
        */
-      usage(str3) {
-        if (str3 === void 0) {
+      usage(str4) {
+        if (str4 === void 0) {
           if (this._usage) return this._usage;
           const args = this.registeredArguments.map((arg) => {
             return humanReadableArgName(arg);
@@ -3085,7 +3085,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
             this.registeredArguments.length ? args : []
           ).join(" ");
         }
-        this._usage = str3;
+        this._usage = str4;
         return this;
       }
       /**
@@ -3094,9 +3094,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [str]
        * @return {(string|Command)}
        */
-      name(str3) {
-        if (str3 === void 0) return this._name;
-        this._name = str3;
+      name(str4) {
+        if (str4 === void 0) return this._name;
+        this._name = str4;
         return this;
       }
       /**
@@ -3230,17 +3230,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
         let hasColors;
         let helpWidth;
         if (error) {
-          baseWrite = (str3) => this._outputConfiguration.writeErr(str3);
+          baseWrite = (str4) => this._outputConfiguration.writeErr(str4);
           hasColors = this._outputConfiguration.getErrHasColors();
           helpWidth = this._outputConfiguration.getErrHelpWidth();
         } else {
-          baseWrite = (str3) => this._outputConfiguration.writeOut(str3);
+          baseWrite = (str4) => this._outputConfiguration.writeOut(str4);
           hasColors = this._outputConfiguration.getOutHasColors();
           helpWidth = this._outputConfiguration.getOutHelpWidth();
         }
-        const write2 = (str3) => {
-          if (!hasColors) str3 = this._outputConfiguration.stripColor(str3);
-          return baseWrite(str3);
+        const write2 = (str4) => {
+          if (!hasColors) str4 = this._outputConfiguration.stripColor(str4);
+          return baseWrite(str4);
         };
         return { error, write: write2, hasColors, helpWidth };
       }
@@ -3737,41 +3737,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push(value) {
-        var p = new Promise(function(resolve14, reject) {
+        var p = new Promise(function(resolve15, reject) {
           pushCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve14(result);
+            resolve15(result);
           });
         });
         p.catch(noop2);
         return p;
       }
       function unshift(value) {
-        var p = new Promise(function(resolve14, reject) {
+        var p = new Promise(function(resolve15, reject) {
           unshiftCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve14(result);
+            resolve15(result);
           });
         });
         p.catch(noop2);
         return p;
       }
       function drained() {
-        var p = new Promise(function(resolve14) {
+        var p = new Promise(function(resolve15) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve14();
+              resolve15();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve14();
+                resolve15();
                 queue.drain = previousDrain;
               };
             }
@@ -4114,8 +4114,8 @@ var require_create_promise = __commonJS({
         reject: null,
         promise: null
       };
-      obj2.promise = new Promise((resolve14, reject) => {
-        obj2.resolve = resolve14;
+      obj2.promise = new Promise((resolve15, reject) => {
+        obj2.resolve = resolve15;
         obj2.reject = reject;
       });
       return obj2;
@@ -4388,11 +4388,11 @@ var require_thenify = __commonJS({
         return;
       }
       debug("thenify");
-      return (resolve14, reject) => {
+      return (resolve15, reject) => {
         const p = this._loadRegistered();
         return p.then(() => {
           this[kThenifyDoNotWrap] = true;
-          return resolve14(this._server);
+          return resolve15(this._server);
         }, reject);
       };
     }
@@ -4530,12 +4530,12 @@ var require_avvio = __commonJS({
     inherits(Boot, EE);
     if ("asyncDispose" in Symbol) {
       Boot.prototype[Symbol.asyncDispose] = function() {
-        return new Promise((resolve14, reject) => {
+        return new Promise((resolve15, reject) => {
           this.close((err) => {
             if (err) {
               return reject(err);
             }
-            resolve14();
+            resolve15();
           });
         });
       };
@@ -4682,12 +4682,12 @@ var require_avvio = __commonJS({
           throw new AVV_ERR_CALLBACK_NOT_FN("close", typeof func);
         }
       } else {
-        promise = new Promise(function(resolve14, reject) {
+        promise = new Promise(function(resolve15, reject) {
           func = function(err) {
             if (err) {
               return reject(err);
             }
-            resolve14();
+            resolve15();
           };
         });
       }
@@ -4707,7 +4707,7 @@ var require_avvio = __commonJS({
         queueMicrotask(this.start.bind(this));
         return;
       }
-      return new Promise((resolve14, reject) => {
+      return new Promise((resolve15, reject) => {
         this._readyQ.push(readyPromiseCB);
         this.start();
         const relativeContext = this._current[0].server;
@@ -4715,7 +4715,7 @@ var require_avvio = __commonJS({
           if (err) {
             reject(err);
           } else {
-            resolve14(relativeContext);
+            resolve15(relativeContext);
           }
           process.nextTick(done);
         }
@@ -6110,8 +6110,8 @@ var require_promise = __commonJS({
     var { kTestInternals } = require_symbols2();
     function withResolvers() {
       let res, rej;
-      const promise = new Promise((resolve14, reject) => {
-        res = resolve14;
+      const promise = new Promise((resolve15, reject) => {
+        res = resolve15;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6210,15 +6210,15 @@ var require_server = __commonJS({
         if (cb === void 0) {
           const listening = listenPromise.call(this, server, listenOptions);
           return listening.then((address) => {
-            const { promise, resolve: resolve14 } = PonyPromise.withResolvers();
+            const { promise, resolve: resolve15 } = PonyPromise.withResolvers();
             if (host === "localhost") {
               multipleBindings.call(this, server, httpHandler, options, listenOptions, () => {
                 this[kState].listening = true;
-                resolve14(address);
+                resolve15(address);
                 onListenHookRunner(this);
               });
             } else {
-              resolve14(address);
+              resolve15(address);
               onListenHookRunner(this);
             }
             return promise;
@@ -6345,7 +6345,7 @@ var require_server = __commonJS({
       }
       return this.ready().then(() => {
         if (this[kState].aborted) return;
-        const { promise, resolve: resolve14, reject } = PonyPromise.withResolvers();
+        const { promise, resolve: resolve15, reject } = PonyPromise.withResolvers();
         const errEventHandler = (err) => {
           cleanup();
           this[kState].listening = false;
@@ -6354,7 +6354,7 @@ var require_server = __commonJS({
         const listeningEventHandler = () => {
           cleanup();
           this[kState].listening = true;
-          resolve14(logServerAddress.call(
+          resolve15(logServerAddress.call(
             this,
             server,
             listenOptions.listenTextResolver || defaultResolveServerListeningText
@@ -10434,10 +10434,10 @@ var require_redaction = __commonJS({
     var strict = false;
     function redaction(opts, serialize) {
       const { paths, censor, remove } = handle(opts);
-      const shape2 = paths.reduce((o, str3) => {
+      const shape2 = paths.reduce((o, str4) => {
         rx.lastIndex = 0;
-        const first = rx.exec(str3);
-        const next = rx.exec(str3);
+        const first = rx.exec(str4);
+        const next = rx.exec(str4);
         let ns = first[1] !== void 0 ? first[1].replace(/^(?:"|'|`)(.*)(?:"|'|`)$/, "$1") : first[0];
         if (ns === "*") {
           ns = wildcardFirstSym;
@@ -10450,7 +10450,7 @@ var require_redaction = __commonJS({
           return o;
         }
         const { index } = next;
-        const nextPath = `${str3.substr(index, str3.length - 1)}`;
+        const nextPath = `${str4.substr(index, str4.length - 1)}`;
         o[ns] = o[ns] || [];
         if (ns !== wildcardFirstSym && o[ns].length === 0) {
           o[ns].push(...o[wildcardFirstSym] || []);
@@ -10566,7 +10566,7 @@ var require_quick_format_unescaped = __commonJS({
       }
       var argLen = args.length;
       if (argLen === 0) return f;
-      var str3 = "";
+      var str4 = "";
       var a = 1 - offset2;
       var lastPos = -1;
       var flen = f && f.length || 0;
@@ -10581,8 +10581,8 @@ var require_quick_format_unescaped = __commonJS({
                 break;
               if (args[a] == null) break;
               if (lastPos < i)
-                str3 += f.slice(lastPos, i);
-              str3 += Number(args[a]);
+                str4 += f.slice(lastPos, i);
+              str4 += Number(args[a]);
               lastPos = i + 2;
               i++;
               break;
@@ -10591,8 +10591,8 @@ var require_quick_format_unescaped = __commonJS({
                 break;
               if (args[a] == null) break;
               if (lastPos < i)
-                str3 += f.slice(lastPos, i);
-              str3 += Math.floor(Number(args[a]));
+                str4 += f.slice(lastPos, i);
+              str4 += Math.floor(Number(args[a]));
               lastPos = i + 2;
               i++;
               break;
@@ -10605,21 +10605,21 @@ var require_quick_format_unescaped = __commonJS({
                 break;
               if (args[a] === void 0) break;
               if (lastPos < i)
-                str3 += f.slice(lastPos, i);
+                str4 += f.slice(lastPos, i);
               var type = typeof args[a];
               if (type === "string") {
-                str3 += "'" + args[a] + "'";
+                str4 += "'" + args[a] + "'";
                 lastPos = i + 2;
                 i++;
                 break;
               }
               if (type === "function") {
-                str3 += args[a].name || "<anonymous>";
+                str4 += args[a].name || "<anonymous>";
                 lastPos = i + 2;
                 i++;
                 break;
               }
-              str3 += ss(args[a]);
+              str4 += ss(args[a]);
               lastPos = i + 2;
               i++;
               break;
@@ -10627,15 +10627,15 @@ var require_quick_format_unescaped = __commonJS({
               if (a >= argLen)
                 break;
               if (lastPos < i)
-                str3 += f.slice(lastPos, i);
-              str3 += String(args[a]);
+                str4 += f.slice(lastPos, i);
+              str4 += String(args[a]);
               lastPos = i + 2;
               i++;
               break;
             case 37:
               if (lastPos < i)
-                str3 += f.slice(lastPos, i);
-              str3 += "%";
+                str4 += f.slice(lastPos, i);
+              str4 += "%";
               lastPos = i + 2;
               i++;
               a--;
@@ -10648,9 +10648,9 @@ var require_quick_format_unescaped = __commonJS({
       if (lastPos === -1)
         return f;
       else if (lastPos < flen) {
-        str3 += f.slice(lastPos);
+        str4 += f.slice(lastPos);
       }
-      return str3;
+      return str4;
     }
   }
 });
@@ -11139,22 +11139,22 @@ var require_sonic_boom = __commonJS({
         this._bufs.unshift(this._writingBuf);
         this._writingBuf = "";
       }
-      let buf = "";
-      while (this._bufs.length || buf.length) {
-        if (buf.length <= 0) {
-          buf = this._bufs[0];
+      let buf2 = "";
+      while (this._bufs.length || buf2.length) {
+        if (buf2.length <= 0) {
+          buf2 = this._bufs[0];
         }
         try {
-          const n2 = Buffer.isBuffer(buf) ? fs.writeSync(this.fd, buf) : fs.writeSync(this.fd, buf, "utf8");
-          const releasedBufObj = releaseWritingBuf(buf, this._len, n2);
-          buf = releasedBufObj.writingBuf;
+          const n2 = Buffer.isBuffer(buf2) ? fs.writeSync(this.fd, buf2) : fs.writeSync(this.fd, buf2, "utf8");
+          const releasedBufObj = releaseWritingBuf(buf2, this._len, n2);
+          buf2 = releasedBufObj.writingBuf;
           this._len = releasedBufObj.len;
-          if (buf.length <= 0) {
+          if (buf2.length <= 0) {
             this._bufs.shift();
           }
         } catch (err) {
           const shouldRetry = err.code === "EAGAIN" || err.code === "EBUSY";
-          if (shouldRetry && !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
+          if (shouldRetry && !this.retryEAGAIN(err, buf2.length, this._len - buf2.length)) {
             throw err;
           }
           sleep2(BUSY_WRITE_TIMEOUT);
@@ -11176,22 +11176,22 @@ var require_sonic_boom = __commonJS({
         this._bufs.unshift([this._writingBuf]);
         this._writingBuf = kEmptyBuffer;
       }
-      let buf = kEmptyBuffer;
-      while (this._bufs.length || buf.length) {
-        if (buf.length <= 0) {
-          buf = mergeBuf(this._bufs[0], this._lens[0]);
+      let buf2 = kEmptyBuffer;
+      while (this._bufs.length || buf2.length) {
+        if (buf2.length <= 0) {
+          buf2 = mergeBuf(this._bufs[0], this._lens[0]);
         }
         try {
-          const n2 = fs.writeSync(this.fd, buf);
-          buf = buf.subarray(n2);
+          const n2 = fs.writeSync(this.fd, buf2);
+          buf2 = buf2.subarray(n2);
           this._len = Math.max(this._len - n2, 0);
-          if (buf.length <= 0) {
+          if (buf2.length <= 0) {
             this._bufs.shift();
             this._lens.shift();
           }
         } catch (err) {
           const shouldRetry = err.code === "EAGAIN" || err.code === "EBUSY";
-          if (shouldRetry && !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
+          if (shouldRetry && !this.retryEAGAIN(err, buf2.length, this._len - buf2.length)) {
             throw err;
           }
           sleep2(BUSY_WRITE_TIMEOUT);
@@ -11972,12 +11972,12 @@ var require_thread_stream = __commonJS({
       let remaining = maxBytes;
       while (remaining > 0 && stream[kImpl].bufLen !== 0) {
         const head = stream[kImpl].bufHead;
-        const buf = stream[kImpl].buf[head];
-        if (buf.length <= remaining) {
-          buf.copy(stream[kImpl].data, offset2);
-          offset2 += buf.length;
-          remaining -= buf.length;
-          stream[kImpl].bufLen -= buf.length;
+        const buf2 = stream[kImpl].buf[head];
+        if (buf2.length <= remaining) {
+          buf2.copy(stream[kImpl].data, offset2);
+          offset2 += buf2.length;
+          remaining -= buf2.length;
+          stream[kImpl].bufLen -= buf2.length;
           stream[kImpl].bufHead = head + 1;
           if (stream[kImpl].bufHead === stream[kImpl].buf.length) {
             stream[kImpl].buf.length = 0;
@@ -11988,8 +11988,8 @@ var require_thread_stream = __commonJS({
           }
           continue;
         }
-        buf.copy(stream[kImpl].data, offset2, 0, remaining);
-        stream[kImpl].buf[head] = buf.subarray(remaining);
+        buf2.copy(stream[kImpl].data, offset2, 0, remaining);
+        stream[kImpl].buf[head] = buf2.subarray(remaining);
         stream[kImpl].bufLen -= remaining;
         offset2 += remaining;
         remaining = 0;
@@ -12345,7 +12345,7 @@ var require_tools = __commonJS({
     var transport = require_transport();
     var [nodeMajor] = process.versions.node.split(".").map((v) => Number(v));
     var asJsonChan = diagChan.tracingChannel("pino_asJson");
-    var asString = nodeMajor >= 25 ? (str3) => JSON.stringify(str3) : _asString;
+    var asString = nodeMajor >= 25 ? (str4) => JSON.stringify(str4) : _asString;
     function noop2() {
     }
     function genLog(level, hook) {
@@ -12383,29 +12383,29 @@ var require_tools = __commonJS({
         }
       }
     }
-    function _asString(str3) {
+    function _asString(str4) {
       let result = "";
       let last = 0;
       let found = false;
       let point = 255;
-      const l = str3.length;
+      const l = str4.length;
       if (l > 100) {
-        return JSON.stringify(str3);
+        return JSON.stringify(str4);
       }
       for (var i = 0; i < l && point >= 32; i++) {
-        point = str3.charCodeAt(i);
+        point = str4.charCodeAt(i);
         if (point === 34 || point === 92) {
-          result += str3.slice(last, i) + "\\";
+          result += str4.slice(last, i) + "\\";
           last = i;
           found = true;
         }
       }
       if (!found) {
-        result = str3;
+        result = str4;
       } else {
-        result += str3.slice(last);
+        result += str4.slice(last);
       }
-      return point < 32 ? JSON.stringify(str3) : '"' + result + '"';
+      return point < 32 ? JSON.stringify(str4) : '"' + result + '"';
     }
     function asJson(obj2, msg, num, time) {
       if (asJsonChan.hasSubscribers === false) {
@@ -13109,11 +13109,11 @@ var require_safe_stable_stringify = __commonJS({
     exports2.configure = configure;
     module2.exports = stringify;
     var strEscapeSequencesRegExp = /[\u0000-\u001f\u0022\u005c\ud800-\udfff]/;
-    function strEscape(str3) {
-      if (str3.length < 5e3 && !strEscapeSequencesRegExp.test(str3)) {
-        return `"${str3}"`;
+    function strEscape(str4) {
+      if (str4.length < 5e3 && !strEscapeSequencesRegExp.test(str4)) {
+        return `"${str4}"`;
       }
-      return JSON.stringify(str3);
+      return JSON.stringify(str4);
     }
     function sort(array, comparator) {
       if (array.length > 200 || comparator) {
@@ -14442,8 +14442,8 @@ var require_serializer = __commonJS({
     var STR_ESCAPE = /[\u0000-\u001f\u0022\u005c\ud800-\udfff]/;
     var { HAS_FAST_JSON_STRINGIFY } = require_v8();
     var NATIVE_STRING_ESCAPE_MIN_LENGTH = 8;
-    function escapeStringNative(str3) {
-      return str3.length < NATIVE_STRING_ESCAPE_MIN_LENGTH ? escapeStringLoop(str3) : JSON.stringify(str3);
+    function escapeStringNative(str4) {
+      return str4.length < NATIVE_STRING_ESCAPE_MIN_LENGTH ? escapeStringLoop(str4) : JSON.stringify(str4);
     }
     var TWO_DIGITS = new Array(100);
     for (let i = 0; i < 100; i++) {
@@ -14456,8 +14456,8 @@ var require_serializer = __commonJS({
       if (year >= 0) return "000" + year;
       return null;
     }
-    function escapeStringLoop(str3) {
-      const len = str3.length;
+    function escapeStringLoop(str4) {
+      const len = str4.length;
       if (len === 0) {
         return '""';
       } else if (len < 42) {
@@ -14465,21 +14465,21 @@ var require_serializer = __commonJS({
         let last = -1;
         let point = 255;
         for (let i = 0; i < len; i++) {
-          point = str3.charCodeAt(i);
+          point = str4.charCodeAt(i);
           if (point === 34 || // '"'
           point === 92) {
             last === -1 && (last = 0);
-            result += str3.slice(last, i) + "\\";
+            result += str4.slice(last, i) + "\\";
             last = i;
           } else if (point < 32 || point >= 55296 && point <= 57343) {
-            return JSON.stringify(str3);
+            return JSON.stringify(str4);
           }
         }
-        return last === -1 && '"' + str3 + '"' || '"' + result + str3.slice(last) + '"';
-      } else if (len < 5e3 && STR_ESCAPE.test(str3) === false) {
-        return '"' + str3 + '"';
+        return last === -1 && '"' + str4 + '"' || '"' + result + str4.slice(last) + '"';
+      } else if (len < 5e3 && STR_ESCAPE.test(str4) === false) {
+        return '"' + str4 + '"';
       } else {
-        return JSON.stringify(str3);
+        return JSON.stringify(str4);
       }
     }
     var asString = [escapeStringLoop, escapeStringNative][Number(HAS_FAST_JSON_STRINGIFY)];
@@ -14570,11 +14570,11 @@ var require_serializer = __commonJS({
         }
         throw new Error(`The value "${date}" cannot be converted to a time.`);
       }
-      asString(str3) {
-        return asString(str3);
+      asString(str4) {
+        return asString(str4);
       }
-      asUnsafeString(str3) {
-        return '"' + str3 + '"';
+      asUnsafeString(str4) {
+        return '"' + str4 + '"';
       }
       // Copy primitive strings once, ignoring array/prototype toJSON hooks. On a
       // miss, serialize the captured prefix and coerce the remaining items in order,
@@ -16791,17 +16791,17 @@ var require_proxy_addr = __commonJS({
       return len === 0 ? trustNone : len === 1 ? trustSingle(rangeSubnets[0]) : trustMulti(rangeSubnets);
     }
     function parseipNotation(note) {
-      const pos2 = note.lastIndexOf("/");
-      const str3 = pos2 !== -1 ? note.substring(0, pos2) : note;
-      if (!isip(str3)) {
-        throw new TypeError("invalid IP address: " + str3);
+      const pos3 = note.lastIndexOf("/");
+      const str4 = pos3 !== -1 ? note.substring(0, pos3) : note;
+      if (!isip(str4)) {
+        throw new TypeError("invalid IP address: " + str4);
       }
-      let ip = parseip(str3);
-      if (pos2 === -1 && ip.kind() === "ipv6" && ip.isIPv4MappedAddress()) {
+      let ip = parseip(str4);
+      if (pos3 === -1 && ip.kind() === "ipv6" && ip.isIPv4MappedAddress()) {
         ip = ip.toIPv4Address();
       }
       const max = ip.kind() === "ipv6" ? 128 : 32;
-      let range = pos2 !== -1 ? note.substring(pos2 + 1, note.length) : null;
+      let range = pos3 !== -1 ? note.substring(pos3 + 1, note.length) : null;
       if (range === null) {
         range = max;
       } else if (DIGIT_REGEXP.test(range)) {
@@ -17871,7 +17871,7 @@ var require_code = __commonJS({
     }
     exports2._ = _;
     var plus = new _Code("+");
-    function str3(strs, ...args) {
+    function str4(strs, ...args) {
       const expr = [safeStringify(strs[0])];
       let i = 0;
       while (i < args.length) {
@@ -17882,7 +17882,7 @@ var require_code = __commonJS({
       optimize(expr);
       return new _Code(expr);
     }
-    exports2.str = str3;
+    exports2.str = str4;
     function addCodeArg(code, arg) {
       if (arg instanceof _Code)
         code.push(...arg._items);
@@ -17925,7 +17925,7 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c2) {
-      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str3`${c1}${c2}`;
+      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str4`${c1}${c2}`;
     }
     exports2.strConcat = strConcat;
     function interpolate(x) {
@@ -18887,22 +18887,22 @@ var require_util = __commonJS({
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports2.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str3) {
-      return unescapeJsonPointer(decodeURIComponent(str3));
+    function unescapeFragment(str4) {
+      return unescapeJsonPointer(decodeURIComponent(str4));
     }
     exports2.unescapeFragment = unescapeFragment;
-    function escapeFragment(str3) {
-      return encodeURIComponent(escapeJsonPointer(str3));
+    function escapeFragment(str4) {
+      return encodeURIComponent(escapeJsonPointer(str4));
     }
     exports2.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str3) {
-      if (typeof str3 == "number")
-        return `${str3}`;
-      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str4) {
+      if (typeof str4 == "number")
+        return `${str4}`;
+      return str4.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports2.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str3) {
-      return str3.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str4) {
+      return str4.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports2.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
@@ -19927,8 +19927,8 @@ var require_json_schema_traverse = __commonJS({
         post2(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str3) {
-      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str4) {
+      return str4.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -20754,7 +20754,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve14.call(this, root, ref);
+      let _sch = resolve15.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -20781,7 +20781,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve14(root, ref) {
+    function resolve15(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -21025,10 +21025,10 @@ var require_utils = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str3, token2) {
+    function findToken(str4, token2) {
       let ind = 0;
-      for (let i = 0; i < str3.length; i++) {
-        if (str3[i] === token2) ind++;
+      for (let i = 0; i < str4.length; i++) {
+        if (str4[i] === token2) ind++;
       }
       return ind;
     }
@@ -21153,9 +21153,9 @@ var require_utils = __commonJS({
       let output = "";
       for (let i = 0; i < input.length; i++) {
         if (input[i] === "%" && i + 2 < input.length) {
-          const hex3 = input.slice(i + 1, i + 3);
-          if (isHexPair(hex3)) {
-            const normalizedHex = hex3.toUpperCase();
+          const hex2 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            const normalizedHex = hex2.toUpperCase();
             const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
             if (decodeUnreserved && isUnreserved(decoded)) {
               output += decoded;
@@ -21175,9 +21175,9 @@ var require_utils = __commonJS({
       for (let i = 0; i < input.length; i++) {
         const ch = input[i];
         if (ch === "%" && i + 2 < input.length) {
-          const hex3 = input.slice(i + 1, i + 3);
-          if (isHexPair(hex3)) {
-            const normalizedHex = hex3.toUpperCase();
+          const hex2 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            const normalizedHex = hex2.toUpperCase();
             const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
             if (decoded !== "." && isUnreserved(decoded)) {
               output += decoded;
@@ -21217,9 +21217,9 @@ var require_utils = __commonJS({
       for (let i = 0; i < input.length; i++) {
         const ch = input[i];
         if (ch === "%" && i + 2 < input.length) {
-          const hex3 = input.slice(i + 1, i + 3);
-          if (isHexPair(hex3)) {
-            output += "%" + hex3.toUpperCase();
+          const hex2 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            output += "%" + hex2.toUpperCase();
             i += 2;
             continue;
           }
@@ -21255,9 +21255,9 @@ var require_utils = __commonJS({
       for (let i = 0; i < input.length; i++) {
         const ch = input[i];
         if (ch === "%" && i + 2 < input.length) {
-          const hex3 = input.slice(i + 1, i + 3);
-          if (isHexPair(hex3)) {
-            output += "%" + hex3.toUpperCase();
+          const hex2 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            output += "%" + hex2.toUpperCase();
             i += 2;
             continue;
           }
@@ -21302,9 +21302,9 @@ var require_utils = __commonJS({
       for (let i = 0; i < input.length; i++) {
         const ch = input[i];
         if (ch === "%" && i + 2 < input.length) {
-          const hex3 = input.slice(i + 1, i + 3);
-          if (isHexPair(hex3)) {
-            const normalizedHex = hex3.toUpperCase();
+          const hex2 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            const normalizedHex = hex2.toUpperCase();
             const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
             if (isUnreserved(decoded)) {
               output += decoded;
@@ -21342,9 +21342,9 @@ var require_utils = __commonJS({
       let output = "";
       for (let i = 0; i < input.length; i++) {
         if (input[i] === "%" && i + 2 < input.length) {
-          const hex3 = input.slice(i + 1, i + 3);
-          if (isHexPair(hex3)) {
-            output += "%" + hex3.toUpperCase();
+          const hex2 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            output += "%" + hex2.toUpperCase();
             i += 2;
             continue;
           }
@@ -21645,7 +21645,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve14(baseURI, relativeURI, options) {
+    function resolve15(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -22036,7 +22036,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve14,
+      resolve: resolve15,
       resolveComponent,
       equal,
       serialize,
@@ -22098,7 +22098,7 @@ var require_core = __commonJS({
     var util_1 = require_util();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str3, flags) => new RegExp(str3, flags);
+    var defaultRegExp = (str4, flags) => new RegExp(str4, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -22893,18 +22893,18 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    function ucs2length(str3) {
-      const len = str3.length;
+    function ucs2length(str4) {
+      const len = str4.length;
       let length = 0;
-      let pos2 = 0;
+      let pos3 = 0;
       let value;
-      while (pos2 < len) {
+      while (pos3 < len) {
         length++;
-        value = str3.charCodeAt(pos2++);
-        if (value >= 55296 && value <= 56319 && pos2 < len) {
-          value = str3.charCodeAt(pos2);
+        value = str4.charCodeAt(pos3++);
+        if (value >= 55296 && value <= 56319 && pos3 < len) {
+          value = str4.charCodeAt(pos3);
           if ((value & 64512) === 56320)
-            pos2++;
+            pos3++;
         }
       }
       return length;
@@ -24818,13 +24818,13 @@ var require_timestamp = __commonJS({
     var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
     var TIME = /^(\d\d):(\d\d):(\d\d)(?:\.\d+)?(?:z|([+-]\d\d)(?::?(\d\d))?)$/i;
     var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    function validTimestamp(str3, allowDate) {
-      const dt = str3.split(DT_SEPARATOR);
+    function validTimestamp(str4, allowDate) {
+      const dt = str4.split(DT_SEPARATOR);
       return dt.length === 2 && validDate(dt[0]) && validTime(dt[1]) || allowDate && dt.length === 1 && validDate(dt[0]);
     }
     exports2.default = validTimestamp;
-    function validDate(str3) {
-      const matches = DATE.exec(str3);
+    function validDate(str4) {
+      const matches = DATE.exec(str4);
       if (!matches)
         return false;
       const y = +matches[1];
@@ -24833,8 +24833,8 @@ var require_timestamp = __commonJS({
       return m >= 1 && m <= 12 && d >= 1 && (d <= DAYS[m] || // leap year: https://tools.ietf.org/html/rfc3339#appendix-C
       m === 2 && d === 29 && (y % 100 === 0 ? y % 400 === 0 : y % 4 === 0));
     }
-    function validTime(str3) {
-      const matches = TIME.exec(str3);
+    function validTime(str4) {
+      const matches = TIME.exec(str4);
       if (!matches)
         return false;
       const hr = +matches[1];
@@ -25792,14 +25792,14 @@ var require_parseJson = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.parseJsonString = exports2.parseJsonNumber = exports2.parseJson = void 0;
     var rxParseJson = /position\s(\d+)(?: \(line \d+ column \d+\))?$/;
-    function parseJson(s, pos2) {
+    function parseJson(s, pos3) {
       let endPos;
       parseJson.message = void 0;
       let matches;
-      if (pos2)
-        s = s.slice(pos2);
+      if (pos3)
+        s = s.slice(pos3);
       try {
-        parseJson.position = pos2 + s.length;
+        parseJson.position = pos3 + s.length;
         return JSON.parse(s);
       } catch (e) {
         matches = rxParseJson.exec(e.message);
@@ -25810,7 +25810,7 @@ var require_parseJson = __commonJS({
         endPos = +matches[1];
         const c = s[endPos];
         s = s.slice(0, endPos);
-        parseJson.position = pos2 + endPos;
+        parseJson.position = pos3 + endPos;
         try {
           return JSON.parse(s);
         } catch (e1) {
@@ -25823,17 +25823,17 @@ var require_parseJson = __commonJS({
     parseJson.message = void 0;
     parseJson.position = 0;
     parseJson.code = 'require("ajv/dist/runtime/parseJson").parseJson';
-    function parseJsonNumber(s, pos2, maxDigits) {
+    function parseJsonNumber(s, pos3, maxDigits) {
       let numStr = "";
       let c;
       parseJsonNumber.message = void 0;
-      if (s[pos2] === "-") {
+      if (s[pos3] === "-") {
         numStr += "-";
-        pos2++;
+        pos3++;
       }
-      if (s[pos2] === "0") {
+      if (s[pos3] === "0") {
         numStr += "0";
-        pos2++;
+        pos3++;
       } else {
         if (!parseDigits(maxDigits)) {
           errorMessage();
@@ -25841,43 +25841,43 @@ var require_parseJson = __commonJS({
         }
       }
       if (maxDigits) {
-        parseJsonNumber.position = pos2;
+        parseJsonNumber.position = pos3;
         return +numStr;
       }
-      if (s[pos2] === ".") {
+      if (s[pos3] === ".") {
         numStr += ".";
-        pos2++;
+        pos3++;
         if (!parseDigits()) {
           errorMessage();
           return void 0;
         }
       }
-      if (c = s[pos2], c === "e" || c === "E") {
+      if (c = s[pos3], c === "e" || c === "E") {
         numStr += "e";
-        pos2++;
-        if (c = s[pos2], c === "+" || c === "-") {
+        pos3++;
+        if (c = s[pos3], c === "+" || c === "-") {
           numStr += c;
-          pos2++;
+          pos3++;
         }
         if (!parseDigits()) {
           errorMessage();
           return void 0;
         }
       }
-      parseJsonNumber.position = pos2;
+      parseJsonNumber.position = pos3;
       return +numStr;
       function parseDigits(maxLen) {
         let digit = false;
-        while (c = s[pos2], c >= "0" && c <= "9" && (maxLen === void 0 || maxLen-- > 0)) {
+        while (c = s[pos3], c >= "0" && c <= "9" && (maxLen === void 0 || maxLen-- > 0)) {
           digit = true;
           numStr += c;
-          pos2++;
+          pos3++;
         }
         return digit;
       }
       function errorMessage() {
-        parseJsonNumber.position = pos2;
-        parseJsonNumber.message = pos2 < s.length ? `unexpected token ${s[pos2]}` : "unexpected end";
+        parseJsonNumber.position = pos3;
+        parseJsonNumber.message = pos3 < s.length ? `unexpected token ${s[pos3]}` : "unexpected end";
       }
     }
     exports2.parseJsonNumber = parseJsonNumber;
@@ -25896,26 +25896,26 @@ var require_parseJson = __commonJS({
     };
     var CODE_A = "a".charCodeAt(0);
     var CODE_0 = "0".charCodeAt(0);
-    function parseJsonString(s, pos2) {
-      let str3 = "";
+    function parseJsonString(s, pos3) {
+      let str4 = "";
       let c;
       parseJsonString.message = void 0;
       while (true) {
-        c = s[pos2++];
+        c = s[pos3++];
         if (c === '"')
           break;
         if (c === "\\") {
-          c = s[pos2];
+          c = s[pos3];
           if (c in escapedChars) {
-            str3 += escapedChars[c];
-            pos2++;
+            str4 += escapedChars[c];
+            pos3++;
           } else if (c === "u") {
-            pos2++;
+            pos3++;
             let count2 = 4;
             let code = 0;
             while (count2--) {
               code <<= 4;
-              c = s[pos2];
+              c = s[pos3];
               if (c === void 0) {
                 errorMessage("unexpected end");
                 return void 0;
@@ -25929,9 +25929,9 @@ var require_parseJson = __commonJS({
                 errorMessage(`unexpected token ${c}`);
                 return void 0;
               }
-              pos2++;
+              pos3++;
             }
-            str3 += String.fromCharCode(code);
+            str4 += String.fromCharCode(code);
           } else {
             errorMessage(`unexpected token ${c}`);
             return void 0;
@@ -25941,17 +25941,17 @@ var require_parseJson = __commonJS({
           return void 0;
         } else {
           if (c.charCodeAt(0) >= 32) {
-            str3 += c;
+            str4 += c;
           } else {
             errorMessage(`unexpected token ${c}`);
             return void 0;
           }
         }
       }
-      parseJsonString.position = pos2;
-      return str3;
+      parseJsonString.position = pos3;
+      return str4;
       function errorMessage(msg) {
-        parseJsonString.position = pos2;
+        parseJsonString.position = pos3;
         parseJsonString.message = msg;
       }
     }
@@ -26546,10 +26546,10 @@ var require_utils2 = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str3, token2) {
+    function findToken(str4, token2) {
       let ind = 0;
-      for (let i = 0; i < str3.length; i++) {
-        if (str3[i] === token2) ind++;
+      for (let i = 0; i < str4.length; i++) {
+        if (str4[i] === token2) ind++;
       }
       return ind;
     }
@@ -26676,9 +26676,9 @@ var require_utils2 = __commonJS({
       let output = "";
       for (let i = 0; i < input.length; i++) {
         if (input[i] === "%" && i + 2 < input.length) {
-          const hex3 = input.slice(i + 1, i + 3);
-          if (isHexPair(hex3)) {
-            const normalizedHex = hex3.toUpperCase();
+          const hex2 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            const normalizedHex = hex2.toUpperCase();
             const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
             if (decodeUnreserved && isUnreserved(decoded)) {
               output += decoded;
@@ -26717,9 +26717,9 @@ var require_utils2 = __commonJS({
       for (let i = 0; i < input.length; i++) {
         const ch = input[i];
         if (ch === "%" && i + 2 < input.length) {
-          const hex3 = input.slice(i + 1, i + 3);
-          if (isHexPair(hex3)) {
-            const normalizedHex = hex3.toUpperCase();
+          const hex2 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            const normalizedHex = hex2.toUpperCase();
             const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
             if (decoded !== "." && isUnreserved(decoded)) {
               output += decoded;
@@ -26759,9 +26759,9 @@ var require_utils2 = __commonJS({
       for (let i = 0; i < input.length; i++) {
         const ch = input[i];
         if (ch === "%" && i + 2 < input.length) {
-          const hex3 = input.slice(i + 1, i + 3);
-          if (isHexPair(hex3)) {
-            output += "%" + hex3.toUpperCase();
+          const hex2 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            output += "%" + hex2.toUpperCase();
             i += 2;
             continue;
           }
@@ -26797,9 +26797,9 @@ var require_utils2 = __commonJS({
       for (let i = 0; i < input.length; i++) {
         const ch = input[i];
         if (ch === "%" && i + 2 < input.length) {
-          const hex3 = input.slice(i + 1, i + 3);
-          if (isHexPair(hex3)) {
-            const normalizedHex = hex3.toUpperCase();
+          const hex2 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            const normalizedHex = hex2.toUpperCase();
             const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
             if (isUnreserved(decoded)) {
               output += decoded;
@@ -26838,9 +26838,9 @@ var require_utils2 = __commonJS({
       for (let i = 0; i < input.length; i++) {
         const ch = input[i];
         if (ch === "%" && i + 2 < input.length) {
-          const hex3 = input.slice(i + 1, i + 3);
-          if (isHexPair(hex3)) {
-            output += "%" + hex3.toUpperCase();
+          const hex2 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            output += "%" + hex2.toUpperCase();
             i += 2;
             continue;
           }
@@ -26882,9 +26882,9 @@ var require_utils2 = __commonJS({
       for (let i = 0; i < input.length; i++) {
         const ch = input[i];
         if (ch === "%" && i + 2 < input.length) {
-          const hex3 = input.slice(i + 1, i + 3);
-          if (isHexPair(hex3)) {
-            output += "%" + hex3.toUpperCase();
+          const hex2 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            output += "%" + hex2.toUpperCase();
             i += 2;
             continue;
           }
@@ -27190,14 +27190,14 @@ var require_schemes2 = __commonJS({
     var MAILTO_DOMAIN_ERROR = "URI mailto has an invalid recipient domain.";
     var MAILTO_AUTHORITY_ERROR = "URI mailto must not have an authority component.";
     var HAS_SURROGATE = /[\uD800-\uDFFF]/u;
-    function decodeHex(str3) {
-      if (typeof str3 !== "string" || str3.indexOf("%") === -1) {
-        return str3;
+    function decodeHex(str4) {
+      if (typeof str4 !== "string" || str4.indexOf("%") === -1) {
+        return str4;
       }
       try {
-        return decodeURIComponent(str3);
+        return decodeURIComponent(str4);
       } catch {
-        return str3;
+        return str4;
       }
     }
     function replaceLoneSurrogates(input) {
@@ -27473,7 +27473,7 @@ var require_fast_uri2 = __commonJS({
       }
       return uri;
     }
-    function resolve14(baseURI, relativeURI, options) {
+    function resolve15(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -27900,7 +27900,7 @@ var require_fast_uri2 = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve14,
+      resolve: resolve15,
       resolveComponent,
       equal,
       serialize,
@@ -28007,8 +28007,8 @@ var require_formats = __commonJS({
     }
     var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
     var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    function date(str3) {
-      const matches = DATE.exec(str3);
+    function date(str4) {
+      const matches = DATE.exec(str4);
       if (!matches)
         return false;
       const year = +matches[1];
@@ -28027,8 +28027,8 @@ var require_formats = __commonJS({
     }
     var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
     function getTime(strictTimeZone) {
-      return function time(str3) {
-        const matches = TIME.exec(str3);
+      return function time(str4) {
+        const matches = TIME.exec(str4);
         if (!matches)
           return false;
         const hr = +matches[1];
@@ -28074,8 +28074,8 @@ var require_formats = __commonJS({
     var DATE_TIME_SEPARATOR = /t|\s/i;
     function getDateTime(strictTimeZone) {
       const time = getTime(strictTimeZone);
-      return function date_time(str3) {
-        const dateTime = str3.split(DATE_TIME_SEPARATOR);
+      return function date_time(str4) {
+        const dateTime = str4.split(DATE_TIME_SEPARATOR);
         return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
       };
     }
@@ -28100,13 +28100,13 @@ var require_formats = __commonJS({
     }
     var NOT_URI_FRAGMENT = /\/|:/;
     var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-    function uri(str3) {
-      return NOT_URI_FRAGMENT.test(str3) && URI.test(str3);
+    function uri(str4) {
+      return NOT_URI_FRAGMENT.test(str4) && URI.test(str4);
     }
     var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
-    function byte(str3) {
+    function byte(str4) {
       BYTE.lastIndex = 0;
-      return BYTE.test(str3);
+      return BYTE.test(str4);
     }
     var MIN_INT32 = -(2 ** 31);
     var MAX_INT32 = 2 ** 31 - 1;
@@ -28120,11 +28120,11 @@ var require_formats = __commonJS({
       return true;
     }
     var Z_ANCHOR = /[^\\]\\Z/;
-    function regex(str3) {
-      if (Z_ANCHOR.test(str3))
+    function regex(str4) {
+      if (Z_ANCHOR.test(str4))
         return false;
       try {
-        new RegExp(str3);
+        new RegExp(str4);
         return true;
       } catch (e) {
         return false;
@@ -35613,24 +35613,24 @@ var require_querystring = __commonJS({
       0
       // 112 - 127
     ]);
-    function encodeString(str3) {
-      const len = str3.length;
+    function encodeString(str4) {
+      const len = str4.length;
       if (len === 0) return "";
       let out2 = "";
       let lastPos = 0;
       let i = 0;
       outer: for (; i < len; i++) {
-        let c = str3.charCodeAt(i);
+        let c = str4.charCodeAt(i);
         while (c < 128) {
           if (noEscape[c] !== 1) {
-            if (lastPos < i) out2 += str3.slice(lastPos, i);
+            if (lastPos < i) out2 += str4.slice(lastPos, i);
             lastPos = i + 1;
             out2 += hexTable[c];
           }
           if (++i === len) break outer;
-          c = str3.charCodeAt(i);
+          c = str4.charCodeAt(i);
         }
-        if (lastPos < i) out2 += str3.slice(lastPos, i);
+        if (lastPos < i) out2 += str4.slice(lastPos, i);
         if (c < 2048) {
           lastPos = i + 1;
           out2 += hexTable[192 | c >> 6] + hexTable[128 | c & 63];
@@ -35645,13 +35645,13 @@ var require_querystring = __commonJS({
         if (i >= len) {
           throw new Error("URI malformed");
         }
-        const c2 = str3.charCodeAt(i) & 1023;
+        const c2 = str4.charCodeAt(i) & 1023;
         lastPos = i + 1;
         c = 65536 + ((c & 1023) << 10 | c2);
         out2 += hexTable[240 | c >> 18] + hexTable[128 | c >> 12 & 63] + hexTable[128 | c >> 6 & 63] + hexTable[128 | c & 63];
       }
-      if (lastPos === 0) return str3;
-      if (lastPos < len) return out2 + str3.slice(lastPos);
+      if (lastPos === 0) return str4;
+      if (lastPos < len) return out2 + str4.slice(lastPos);
       return out2;
     }
     module2.exports = { encodeString };
@@ -35892,9 +35892,9 @@ var require_util2 = __commonJS({
     var types_1 = require_types4();
     var sets = __importStar(require_sets());
     var CTRL = "@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^ ?";
-    var strToChars = (str3) => {
+    var strToChars = (str4) => {
       const charsRegex = /(\[\\b\])|(\\)?\\(?:u([A-F0-9]{4})|x([A-F0-9]{2})|c([@A-Z[\\\]^?])|([0tnvfr]))/g;
-      return str3.replace(charsRegex, (s, b, lbs, a16, b16, dctrl, eslsh) => {
+      return str4.replace(charsRegex, (s, b, lbs, a16, b16, dctrl, eslsh) => {
         if (lbs) {
           return s;
         }
@@ -35911,11 +35911,11 @@ var require_util2 = __commonJS({
       });
     };
     exports2.strToChars = strToChars;
-    var tokenizeClass = (str3, regexpStr = "") => {
+    var tokenizeClass = (str4, regexpStr = "") => {
       var _a, _b, _c, _d, _e, _f, _g;
       let tokens = [], rs, c;
       const regexp = /\\(?:(w)|(d)|(s)|(W)|(D)|(S))|((?:(?:\\)(.)|([^\]\\]))-(((?:\\)])|(((?:\\)?([^\]])))))|(\])|(?:\\)?([^])/g;
-      while ((rs = regexp.exec(str3)) !== null) {
+      while ((rs = regexp.exec(str4)) !== null) {
         const p = (_g = (_f = (_e = (_d = (_c = (_b = (_a = rs[1] && sets.words()) !== null && _a !== void 0 ? _a : rs[2] && sets.ints()) !== null && _b !== void 0 ? _b : rs[3] && sets.whitespace()) !== null && _c !== void 0 ? _c : rs[4] && sets.notWords()) !== null && _d !== void 0 ? _d : rs[5] && sets.notInts()) !== null && _e !== void 0 ? _e : rs[6] && sets.notWhitespace()) !== null && _f !== void 0 ? _f : rs[7] && {
           type: types_1.types.RANGE,
           from: (rs[8] || rs[9]).charCodeAt(0),
@@ -35993,15 +35993,15 @@ var require_tokenizer = __commonJS({
       const repeatErr = (col) => {
         throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: Nothing to repeat at column ${col - 1}`);
       };
-      let str3 = util.strToChars(regexpStr);
-      while (i < str3.length) {
-        switch (c = str3[i++]) {
+      let str4 = util.strToChars(regexpStr);
+      while (i < str4.length) {
+        switch (c = str4[i++]) {
           // Handle escaped characters, inclues a few sets.
           case "\\":
-            if (i === str3.length) {
+            if (i === str4.length) {
               throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: \\ at end of pattern`);
             }
-            switch (c = str3[i++]) {
+            switch (c = str4[i++]) {
               case "b":
                 last.push({ type: types_1.types.POSITION, value: "b" });
                 break;
@@ -36029,8 +36029,8 @@ var require_tokenizer = __commonJS({
               default:
                 if (digit.test(c)) {
                   let digits = c;
-                  while (i < str3.length && digit.test(str3[i])) {
-                    digits += str3[i++];
+                  while (i < str4.length && digit.test(str4[i])) {
+                    digits += str4[i++];
                   }
                   let value = parseInt(digits, 10);
                   const reference = { type: types_1.types.REFERENCE, value };
@@ -36051,13 +36051,13 @@ var require_tokenizer = __commonJS({
           // Handle custom sets.
           case "[": {
             let not;
-            if (str3[i] === "^") {
+            if (str4[i] === "^") {
               not = true;
               i++;
             } else {
               not = false;
             }
-            let classTokens = util.tokenizeClass(str3.slice(i), regexpStr);
+            let classTokens = util.tokenizeClass(str4.slice(i), regexpStr);
             i += classTokens[1];
             last.push({
               type: types_1.types.SET,
@@ -36077,8 +36077,8 @@ var require_tokenizer = __commonJS({
               stack: [],
               remember: true
             };
-            if (str3[i] === "?") {
-              c = str3[i + 1];
+            if (str4[i] === "?") {
+              c = str4[i + 1];
               i += 2;
               if (c === "=") {
                 group.followedBy = true;
@@ -36088,18 +36088,18 @@ var require_tokenizer = __commonJS({
                 group.remember = false;
               } else if (c === "<") {
                 let name = "";
-                if (captureGroupFirstChar.test(str3[i])) {
-                  name += str3[i];
+                if (captureGroupFirstChar.test(str4[i])) {
+                  name += str4[i];
                   i++;
                 } else {
-                  throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: Invalid capture group name, character '${str3[i]}' after '<' at column ${i + 1}`);
+                  throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: Invalid capture group name, character '${str4[i]}' after '<' at column ${i + 1}`);
                 }
-                while (i < str3.length && captureGroupChars.test(str3[i])) {
-                  name += str3[i];
+                while (i < str4.length && captureGroupChars.test(str4[i])) {
+                  name += str4[i];
                   i++;
                 }
-                if (str3[i] !== ">") {
-                  throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: Unclosed capture group name, expected '>', found '${str3[i]}' at column ${i + 1}`);
+                if (str4[i] !== ">") {
+                  throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: Unclosed capture group name, expected '>', found '${str4[i]}' at column ${i + 1}`);
                 }
                 group.name = name;
                 i++;
@@ -36142,7 +36142,7 @@ var require_tokenizer = __commonJS({
           // This design is chosen because there could be more than
           // one repetition symbols in a regex i.e. `a?+{2,3}`.
           case "{": {
-            let rs = /^(\d+)(,(\d+)?)?\}/.exec(str3.slice(i)), min, max;
+            let rs = /^(\d+)(,(\d+)?)?\}/.exec(str4.slice(i)), min, max;
             if (rs !== null) {
               if (last.length === 0) {
                 repeatErr(i);
@@ -37453,16 +37453,16 @@ var require_compiler = __commonJS({
       }
       // Condition for the path to end at `pos`. The raw matcher also accepts a
       // query delimiter there, since the sanitized path stops at it.
-      endCondition(pos2) {
-        if (!this.raw) return `pathLen === ${pos2}`;
+      endCondition(pos3) {
+        if (!this.raw) return `pathLen === ${pos3}`;
         const delimiters = this.delimiterCharCodes();
-        const checks = [`pathLen === ${pos2}`, `(c = path.charCodeAt(${pos2})) === ${delimiters[0]}`];
+        const checks = [`pathLen === ${pos3}`, `(c = path.charCodeAt(${pos3})) === ${delimiters[0]}`];
         for (let i = 1; i < delimiters.length; i++) checks.push(`c === ${delimiters[i]}`);
         return checks.join(" || ");
       }
-      querystringExpression(pos2) {
+      querystringExpression(pos3) {
         if (!this.raw) return "querystring";
-        return `pathLen === ${pos2} ? '' : path.slice(${pos2} + 1)`;
+        return `pathLen === ${pos3} ? '' : path.slice(${pos3} + 1)`;
       }
       // Emits the code run once a node's prefix has matched and the path
       // position is at `offset` past `base`: the leaf check, then the children.
@@ -37470,13 +37470,13 @@ var require_compiler = __commonJS({
       // once a parameter has been consumed on the way.
       emitNodeBody(node, base, offset2, paramsCount, staticPath) {
         if (node.isLeafNode) {
-          const pos2 = this.position(base, offset2);
+          const pos3 = this.position(base, offset2);
           if (node.kind === NODE_TYPES.WILDCARD && !this.raw) {
-            this.emitLeaf(node, paramsCount, pos2);
+            this.emitLeaf(node, paramsCount, pos3);
           } else {
-            this.emit(`if (${this.endCondition(pos2)}) {`);
+            this.emit(`if (${this.endCondition(pos3)}) {`);
             this.indent++;
-            this.emitLeaf(node, paramsCount, pos2);
+            this.emitLeaf(node, paramsCount, pos3);
             this.indent--;
             this.emit("}");
           }
@@ -37523,7 +37523,7 @@ var require_compiler = __commonJS({
         }
         this.emit("}");
       }
-      emitLeaf(node, paramsCount, pos2) {
+      emitLeaf(node, paramsCount, pos3) {
         const storage = node.handlerStorage;
         const storageConst = this.addConst(storage, "handlers");
         const handle = `h${this.uid++}`;
@@ -37547,7 +37547,7 @@ var require_compiler = __commonJS({
           const extraExpr = extra.length === 0 ? "null" : `[${extra.join(", ")}]`;
           paramsExpr = `${handle}._createParamsObject(p0, p1, p2, p3, ${extraExpr})`;
         }
-        const searchParams = `${this.routerConst}.querystringParser(${this.querystringExpression(pos2)})`;
+        const searchParams = `${this.routerConst}.querystringParser(${this.querystringExpression(pos3)})`;
         if (this.lookup) {
           this.emit(`const q${this.uid} = ${searchParams}`);
           this.emit("return ctx === undefined");
@@ -37570,8 +37570,8 @@ var require_compiler = __commonJS({
       prefixCondition(child, base, offset2, skipFirstChar) {
         const prefix = child.prefix;
         if (prefix.length >= LONG_PREFIX_MIN_LENGTH) {
-          const pos2 = this.position(base, offset2);
-          return `path.indexOf(${JSON.stringify(prefix)}, ${pos2}) === ${pos2}`;
+          const pos3 = this.position(base, offset2);
+          return `path.indexOf(${JSON.stringify(prefix)}, ${pos3}) === ${pos3}`;
         }
         const checks = [];
         for (let i = skipFirstChar ? 1 : 0; i < prefix.length; i++) {
@@ -37605,11 +37605,11 @@ var require_compiler = __commonJS({
         const end = offset2 + child.prefix.length;
         const isWholePathLeaf = this.raw && childStaticPath !== null && child.isLeafNode && child.staticChildrenNodes.length === 0 && child.parametricChildren.length === 0 && child.wildcardChild === null;
         if (isWholePathLeaf) {
-          const pos2 = this.position(base, end);
-          const suffix = condition === null ? this.endCondition(pos2) : `${condition} && (${this.endCondition(pos2)})`;
+          const pos3 = this.position(base, end);
+          const suffix = condition === null ? this.endCondition(pos3) : `${condition} && (${this.endCondition(pos3)})`;
           this.emit(`if (path === ${JSON.stringify(childStaticPath)} || (${suffix})) {`);
           this.indent++;
-          this.emitLeaf(child, paramsCount, pos2);
+          this.emitLeaf(child, paramsCount, pos3);
           this.indent--;
           this.emit("}");
           return;
@@ -37627,18 +37627,18 @@ var require_compiler = __commonJS({
       emitParametricChildren(node, base, offset2, paramsCount) {
         const children = node.parametricChildren;
         if (children.length === 0) return;
-        const pos2 = this.position(base, offset2);
+        const pos3 = this.position(base, offset2);
         const id2 = this.uid++;
         const end = `e${id2}`;
         const value = `v${id2}`;
         if (this.raw) {
-          this.emit(`const ${end} = scanSegment(path, ${pos2}, pathLen)`);
+          this.emit(`const ${end} = scanSegment(path, ${pos3}, pathLen)`);
           this.emit(`if (${end} === -1) ${this.retry()}`);
-          this.emit(`const ${value} = path.slice(${pos2}, ${end})`);
+          this.emit(`const ${value} = path.slice(${pos3}, ${end})`);
         } else {
-          this.emit(`let ${end} = originPath.indexOf('/', ${pos2})`);
+          this.emit(`let ${end} = originPath.indexOf('/', ${pos3})`);
           this.emit(`if (${end} === -1) ${end} = pathLen`);
-          this.emit(`let ${value} = originPath.slice(${pos2}, ${end})`);
+          this.emit(`let ${value} = originPath.slice(${pos3}, ${end})`);
           this.emit(`if (shouldDecodeParam) ${value} = decodeParam(${value})`);
         }
         for (const child of children) {
@@ -37703,20 +37703,20 @@ var require_compiler = __commonJS({
       emitWildcardChild(node, base, offset2, paramsCount) {
         const child = node.wildcardChild;
         if (child === null) return;
-        const pos2 = this.position(base, offset2);
+        const pos3 = this.position(base, offset2);
         const id2 = this.uid++;
         const value = `w${id2}`;
         this.emit("{");
         this.indent++;
         if (this.raw) {
           const end = `e${id2}`;
-          this.emit(`const ${end} = scanRest(path, ${pos2}, pathLen)`);
+          this.emit(`const ${end} = scanRest(path, ${pos3}, pathLen)`);
           this.emit(`if (${end} === -1) ${this.retry()}`);
-          this.emit(`const ${value} = path.slice(${pos2}, ${end})`);
+          this.emit(`const ${value} = path.slice(${pos3}, ${end})`);
           this.emit(`p${paramsCount} = ${value}`);
           this.emitNodeBody(child, end, 0, paramsCount + 1, null);
         } else {
-          this.emit(`let ${value} = originPath.slice(${pos2})`);
+          this.emit(`let ${value} = originPath.slice(${pos3})`);
           this.emit(`if (shouldDecodeParam) ${value} = decodeParam(${value})`);
           this.emit(`p${paramsCount} = ${value}`);
           this.emitNodeBody(child, "pathLen", 0, paramsCount + 1, null);
@@ -39873,25 +39873,25 @@ __export(dist_exports, {
   stringifyCookie: () => stringifyCookie,
   stringifySetCookie: () => stringifySetCookie
 });
-function parseCookie(str3, options) {
+function parseCookie(str4, options) {
   const obj2 = new NullObject();
-  const len = str3.length;
+  const len = str4.length;
   if (len < 2)
     return obj2;
   const dec = options?.decode ?? defaultDecode;
   let index = 0;
   do {
-    const eqIdx = eqIndex(str3, index, len);
+    const eqIdx = eqIndex(str4, index, len);
     if (eqIdx === len)
       break;
-    const endIdx = endIndex(str3, index, len);
+    const endIdx = endIndex(str4, index, len);
     if (eqIdx > endIdx) {
-      index = str3.lastIndexOf(";", eqIdx - 1) + 1;
+      index = str4.lastIndexOf(";", eqIdx - 1) + 1;
       continue;
     }
-    const key = valueSlice(str3, index, eqIdx);
+    const key = valueSlice(str4, index, eqIdx);
     if (obj2[key] === void 0) {
-      obj2[key] = dec(valueSlice(str3, eqIdx + 1, endIdx));
+      obj2[key] = dec(valueSlice(str4, eqIdx + 1, endIdx));
     }
     index = endIdx + 1;
   } while (index < len);
@@ -39900,7 +39900,7 @@ function parseCookie(str3, options) {
 function stringifyCookie(cookie, options) {
   const enc = options?.encode ?? defaultEncode;
   const keys = Object.keys(cookie);
-  let str3 = "";
+  let str4 = "";
   for (let i = 0; i < keys.length; i++) {
     const name = keys[i];
     const val = cookie[name];
@@ -39913,11 +39913,11 @@ function stringifyCookie(cookie, options) {
     if (enc !== defaultEncode && !cookieValueRegExp.test(value)) {
       throw new TypeError(`cookie value is invalid: ${val}`);
     }
-    if (str3)
-      str3 += "; ";
-    str3 += name + "=" + value;
+    if (str4)
+      str4 += "; ";
+    str4 += name + "=" + value;
   }
-  return str3;
+  return str4;
 }
 function stringifySetCookie(cookie, options) {
   const enc = options?.encode ?? defaultEncode;
@@ -39928,52 +39928,52 @@ function stringifySetCookie(cookie, options) {
   if (enc !== defaultEncode && !cookieValueRegExp.test(value)) {
     throw new TypeError(`cookie value is invalid: ${cookie.value}`);
   }
-  let str3 = cookie.name + "=" + value;
+  let str4 = cookie.name + "=" + value;
   if (cookie.maxAge !== void 0) {
     if (!Number.isSafeInteger(cookie.maxAge)) {
       throw new TypeError(`cookie maxAge is invalid: ${cookie.maxAge}`);
     }
-    str3 += "; Max-Age=" + cookie.maxAge;
+    str4 += "; Max-Age=" + cookie.maxAge;
   }
   if (cookie.domain) {
     if (!domainValueRegExp.test(cookie.domain)) {
       throw new TypeError(`cookie domain is invalid: ${cookie.domain}`);
     }
-    str3 += "; Domain=" + cookie.domain;
+    str4 += "; Domain=" + cookie.domain;
   }
   if (cookie.path) {
     if (!pathValueRegExp.test(cookie.path)) {
       throw new TypeError(`cookie path is invalid: ${cookie.path}`);
     }
-    str3 += "; Path=" + cookie.path;
+    str4 += "; Path=" + cookie.path;
   }
   if (cookie.expires) {
     const year = cookie.expires.getUTCFullYear();
     if (!(year >= 1601 && year <= 9999)) {
       throw new TypeError(`cookie expires is invalid: ${cookie.expires}`);
     }
-    str3 += "; Expires=" + cookie.expires.toUTCString();
+    str4 += "; Expires=" + cookie.expires.toUTCString();
   }
   if (cookie.httpOnly) {
-    str3 += "; HttpOnly";
+    str4 += "; HttpOnly";
   }
   if (cookie.secure) {
-    str3 += "; Secure";
+    str4 += "; Secure";
   }
   if (cookie.partitioned) {
-    str3 += "; Partitioned";
+    str4 += "; Partitioned";
   }
   if (cookie.priority) {
     const priority = typeof cookie.priority === "string" ? cookie.priority.toLowerCase() : void 0;
     switch (priority) {
       case "low":
-        str3 += "; Priority=Low";
+        str4 += "; Priority=Low";
         break;
       case "medium":
-        str3 += "; Priority=Medium";
+        str4 += "; Priority=Medium";
         break;
       case "high":
-        str3 += "; Priority=High";
+        str4 += "; Priority=High";
         break;
       default:
         throw new TypeError(`cookie priority is invalid: ${cookie.priority}`);
@@ -39984,36 +39984,36 @@ function stringifySetCookie(cookie, options) {
     switch (sameSite) {
       case true:
       case "strict":
-        str3 += "; SameSite=Strict";
+        str4 += "; SameSite=Strict";
         break;
       case "lax":
-        str3 += "; SameSite=Lax";
+        str4 += "; SameSite=Lax";
         break;
       case "none":
-        str3 += "; SameSite=None";
+        str4 += "; SameSite=None";
         break;
       default:
         throw new TypeError(`cookie sameSite is invalid: ${cookie.sameSite}`);
     }
   }
-  return str3;
+  return str4;
 }
-function parseSetCookie(str3, options) {
+function parseSetCookie(str4, options) {
   const dec = options?.decode ?? defaultDecode;
-  const len = str3.length;
-  const endIdx = endIndex(str3, 0, len);
-  let eqIdx = eqIndex(str3, 0, len);
+  const len = str4.length;
+  const endIdx = endIndex(str4, 0, len);
+  let eqIdx = eqIndex(str4, 0, len);
   const setCookie = eqIdx < endIdx ? {
-    name: valueSlice(str3, 0, eqIdx),
-    value: dec(valueSlice(str3, eqIdx + 1, endIdx))
-  } : { name: "", value: dec(valueSlice(str3, 0, endIdx)) };
+    name: valueSlice(str4, 0, eqIdx),
+    value: dec(valueSlice(str4, eqIdx + 1, endIdx))
+  } : { name: "", value: dec(valueSlice(str4, 0, endIdx)) };
   let index = endIdx + 1;
   while (index < len) {
-    const endIdx2 = endIndex(str3, index, len);
+    const endIdx2 = endIndex(str4, index, len);
     if (eqIdx < index)
-      eqIdx = eqIndex(str3, index, len);
-    const attr = eqIdx < endIdx2 ? valueSlice(str3, index, eqIdx) : valueSlice(str3, index, endIdx2);
-    const val = eqIdx < endIdx2 ? valueSlice(str3, eqIdx + 1, endIdx2) : void 0;
+      eqIdx = eqIndex(str4, index, len);
+    const attr = eqIdx < endIdx2 ? valueSlice(str4, index, eqIdx) : valueSlice(str4, index, endIdx2);
+    const val = eqIdx < endIdx2 ? valueSlice(str4, eqIdx + 1, endIdx2) : void 0;
     switch (attr.toLowerCase()) {
       case "httponly":
         setCookie.httpOnly = true;
@@ -40062,43 +40062,43 @@ function parseSetCookie(str3, options) {
   }
   return setCookie;
 }
-function endIndex(str3, min, len) {
-  const index = str3.indexOf(";", min);
+function endIndex(str4, min, len) {
+  const index = str4.indexOf(";", min);
   return index === -1 ? len : index;
 }
-function eqIndex(str3, min, len) {
-  const index = str3.indexOf("=", min);
+function eqIndex(str4, min, len) {
+  const index = str4.indexOf("=", min);
   return index === -1 ? len : index;
 }
-function valueSlice(str3, min, max) {
+function valueSlice(str4, min, max) {
   if (min === max)
     return "";
   let start = min;
   let end = max;
   do {
-    const code = str3.charCodeAt(start);
+    const code = str4.charCodeAt(start);
     if (code !== 32 && code !== 9)
       break;
   } while (++start < end);
   while (end > start) {
-    const code = str3.charCodeAt(end - 1);
+    const code = str4.charCodeAt(end - 1);
     if (code !== 32 && code !== 9)
       break;
     end--;
   }
-  return str3.slice(start, end);
+  return str4.slice(start, end);
 }
-function defaultDecode(str3) {
-  if (str3.indexOf("%") === -1)
-    return str3;
+function defaultDecode(str4) {
+  if (str4.indexOf("%") === -1)
+    return str4;
   try {
-    return decodeURIComponent(str3);
+    return decodeURIComponent(str4);
   } catch (e) {
-    return str3;
+    return str4;
   }
 }
-function defaultEncode(str3) {
-  return cookieOctetInvalidRegExp.test(str3) ? encodeURIComponent(str3) : str3;
+function defaultEncode(str4) {
+  return cookieOctetInvalidRegExp.test(str4) ? encodeURIComponent(str4) : str4;
 }
 var cookieNameRegExp, cookieValueRegExp, cookieOctetInvalidRegExp, domainValueRegExp, pathValueRegExp, maxAgeRegExp, NullObject;
 var init_dist = __esm({
@@ -40213,7 +40213,7 @@ var require_form_data = __commonJS({
       const boundary = `----formdata-${randomUUID4()}`;
       const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-      const escape2 = (str3) => str3.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+      const escape2 = (str4) => str4.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
       const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
       const linebreak = new Uint8Array([13, 10]);
       async function* asyncIterator() {
@@ -40514,8 +40514,8 @@ var require_set_cookie = __commonJS({
     function createNullObj() {
       return /* @__PURE__ */ Object.create(null);
     }
-    function isNonEmptyString(str3) {
-      return typeof str3 === "string" && !!str3.trim();
+    function isNonEmptyString(str4) {
+      return typeof str4 === "string" && !!str4.trim();
     }
     function parseString(setCookieValue, options) {
       var parts = setCookieValue.split(";");
@@ -40603,16 +40603,16 @@ var require_set_cookie = __commonJS({
       }
       return { name: trimWsp(name), value: trimWsp(value) };
     }
-    function trimWsp(str3) {
+    function trimWsp(str4) {
       var start = 0;
-      var end = str3.length;
-      while (start < end && isWsp(str3.charCodeAt(start))) {
+      var end = str4.length;
+      while (start < end && isWsp(str4.charCodeAt(start))) {
         start += 1;
       }
-      while (end > start && isWsp(str3.charCodeAt(end - 1))) {
+      while (end > start && isWsp(str4.charCodeAt(end - 1))) {
         end -= 1;
       }
-      return str3.substring(start, end);
+      return str4.substring(start, end);
     }
     function isWsp(code) {
       return code === 32 || code === 9;
@@ -40656,13 +40656,13 @@ var require_set_cookie = __commonJS({
         input = input.map(splitCookiesString).flat();
       }
       if (!options.map) {
-        return input.map(function(str3) {
-          return parseString(str3, options);
+        return input.map(function(str4) {
+          return parseString(str4, options);
         }).filter(Boolean);
       } else {
         var cookies = createNullObj();
-        return input.reduce(function(cookies2, str3) {
-          var cookie = parseString(str3, options);
+        return input.reduce(function(cookies2, str4) {
+          var cookie = parseString(str4, options);
           if (cookie) {
             cookies2[cookie.name] = cookie;
           }
@@ -40678,48 +40678,48 @@ var require_set_cookie = __commonJS({
         return [];
       }
       var cookiesStrings = [];
-      var pos2 = 0;
+      var pos3 = 0;
       var start;
       var ch;
       var lastComma;
       var nextStart;
       var cookiesSeparatorFound;
       function skipWhitespace() {
-        while (pos2 < cookiesString.length && /\s/.test(cookiesString.charAt(pos2))) {
-          pos2 += 1;
+        while (pos3 < cookiesString.length && /\s/.test(cookiesString.charAt(pos3))) {
+          pos3 += 1;
         }
-        return pos2 < cookiesString.length;
+        return pos3 < cookiesString.length;
       }
       function notSpecialChar() {
-        ch = cookiesString.charAt(pos2);
+        ch = cookiesString.charAt(pos3);
         return ch !== "=" && ch !== ";" && ch !== ",";
       }
-      while (pos2 < cookiesString.length) {
-        start = pos2;
+      while (pos3 < cookiesString.length) {
+        start = pos3;
         cookiesSeparatorFound = false;
         while (skipWhitespace()) {
-          ch = cookiesString.charAt(pos2);
+          ch = cookiesString.charAt(pos3);
           if (ch === ",") {
-            lastComma = pos2;
-            pos2 += 1;
+            lastComma = pos3;
+            pos3 += 1;
             skipWhitespace();
-            nextStart = pos2;
-            while (pos2 < cookiesString.length && notSpecialChar()) {
-              pos2 += 1;
+            nextStart = pos3;
+            while (pos3 < cookiesString.length && notSpecialChar()) {
+              pos3 += 1;
             }
-            if (pos2 < cookiesString.length && cookiesString.charAt(pos2) === "=") {
+            if (pos3 < cookiesString.length && cookiesString.charAt(pos3) === "=") {
               cookiesSeparatorFound = true;
-              pos2 = nextStart;
+              pos3 = nextStart;
               cookiesStrings.push(cookiesString.substring(start, lastComma));
-              start = pos2;
+              start = pos3;
             } else {
-              pos2 = lastComma + 1;
+              pos3 = lastComma + 1;
             }
           } else {
-            pos2 += 1;
+            pos3 += 1;
           }
         }
-        if (!cookiesSeparatorFound || pos2 >= cookiesString.length) {
+        if (!cookiesSeparatorFound || pos3 >= cookiesString.length) {
           cookiesStrings.push(cookiesString.substring(start, cookiesString.length));
         }
       }
@@ -41977,9 +41977,9 @@ var require_light_my_request = __commonJS({
         const res = new Response(req, callback);
         return makeRequest(dispatchFunc, server, req, res);
       } else {
-        return new Promise((resolve14, reject) => {
+        return new Promise((resolve15, reject) => {
           const req = new RequestConstructor(options);
-          const res = new Response(req, resolve14, reject);
+          const res = new Response(req, resolve15, reject);
           makeRequest(dispatchFunc, server, req, res);
         });
       }
@@ -42955,7 +42955,7 @@ var require_aspromise = __commonJS({
       var params = new Array(arguments.length - 1), offset2 = 0, index = 2, pending = true;
       while (index < arguments.length)
         params[offset2++] = arguments[index++];
-      return new Promise(function executor(resolve14, reject) {
+      return new Promise(function executor(resolve15, reject) {
         params[offset2] = function callback(err) {
           if (pending) {
             pending = false;
@@ -42965,7 +42965,7 @@ var require_aspromise = __commonJS({
               var params2 = new Array(arguments.length - 1), offset3 = 0;
               while (offset3 < params2.length)
                 params2[offset3++] = arguments[offset3];
-              resolve14.apply(null, params2);
+              resolve15.apply(null, params2);
             }
           }
         };
@@ -43138,41 +43138,41 @@ var require_float = __commonJS({
     function factory(exports3) {
       if (typeof Float32Array !== "undefined") (function() {
         var f32 = new Float32Array([-0]), f8b = new Uint8Array(f32.buffer), le = f8b[3] === 128;
-        function writeFloat_f32_cpy(val, buf, pos2) {
+        function writeFloat_f32_cpy(val, buf2, pos3) {
           f32[0] = val;
-          buf[pos2] = f8b[0];
-          buf[pos2 + 1] = f8b[1];
-          buf[pos2 + 2] = f8b[2];
-          buf[pos2 + 3] = f8b[3];
+          buf2[pos3] = f8b[0];
+          buf2[pos3 + 1] = f8b[1];
+          buf2[pos3 + 2] = f8b[2];
+          buf2[pos3 + 3] = f8b[3];
         }
-        function writeFloat_f32_rev(val, buf, pos2) {
+        function writeFloat_f32_rev(val, buf2, pos3) {
           f32[0] = val;
-          buf[pos2] = f8b[3];
-          buf[pos2 + 1] = f8b[2];
-          buf[pos2 + 2] = f8b[1];
-          buf[pos2 + 3] = f8b[0];
+          buf2[pos3] = f8b[3];
+          buf2[pos3 + 1] = f8b[2];
+          buf2[pos3 + 2] = f8b[1];
+          buf2[pos3 + 3] = f8b[0];
         }
         exports3.writeFloatLE = le ? writeFloat_f32_cpy : writeFloat_f32_rev;
         exports3.writeFloatBE = le ? writeFloat_f32_rev : writeFloat_f32_cpy;
-        function readFloat_f32_cpy(buf, pos2) {
-          f8b[0] = buf[pos2];
-          f8b[1] = buf[pos2 + 1];
-          f8b[2] = buf[pos2 + 2];
-          f8b[3] = buf[pos2 + 3];
+        function readFloat_f32_cpy(buf2, pos3) {
+          f8b[0] = buf2[pos3];
+          f8b[1] = buf2[pos3 + 1];
+          f8b[2] = buf2[pos3 + 2];
+          f8b[3] = buf2[pos3 + 3];
           return f32[0];
         }
-        function readFloat_f32_rev(buf, pos2) {
-          f8b[3] = buf[pos2];
-          f8b[2] = buf[pos2 + 1];
-          f8b[1] = buf[pos2 + 2];
-          f8b[0] = buf[pos2 + 3];
+        function readFloat_f32_rev(buf2, pos3) {
+          f8b[3] = buf2[pos3];
+          f8b[2] = buf2[pos3 + 1];
+          f8b[1] = buf2[pos3 + 2];
+          f8b[0] = buf2[pos3 + 3];
           return f32[0];
         }
         exports3.readFloatLE = le ? readFloat_f32_cpy : readFloat_f32_rev;
         exports3.readFloatBE = le ? readFloat_f32_rev : readFloat_f32_cpy;
       })();
       else (function() {
-        function writeFloat_ieee754(writeUint, val, buf, pos2) {
+        function writeFloat_ieee754(writeUint, val, buf2, pos3) {
           var sign = val < 0 ? 1 : 0;
           if (sign)
             val = -val;
@@ -43183,22 +43183,22 @@ var require_float = __commonJS({
             ) : (
               /* negative 0 */
               2147483648
-            ), buf, pos2);
+            ), buf2, pos3);
           else if (isNaN(val))
-            writeUint(2143289344, buf, pos2);
+            writeUint(2143289344, buf2, pos3);
           else if (val > 34028234663852886e22)
-            writeUint((sign << 31 | 2139095040) >>> 0, buf, pos2);
+            writeUint((sign << 31 | 2139095040) >>> 0, buf2, pos3);
           else if (val < 11754943508222875e-54)
-            writeUint((sign << 31 | Math.round(val / 1401298464324817e-60)) >>> 0, buf, pos2);
+            writeUint((sign << 31 | Math.round(val / 1401298464324817e-60)) >>> 0, buf2, pos3);
           else {
             var exponent = Math.floor(Math.log(val) / Math.LN2), mantissa = Math.round(val * Math.pow(2, -exponent) * 8388608) & 8388607;
-            writeUint((sign << 31 | exponent + 127 << 23 | mantissa) >>> 0, buf, pos2);
+            writeUint((sign << 31 | exponent + 127 << 23 | mantissa) >>> 0, buf2, pos3);
           }
         }
         exports3.writeFloatLE = writeFloat_ieee754.bind(null, writeUintLE);
         exports3.writeFloatBE = writeFloat_ieee754.bind(null, writeUintBE);
-        function readFloat_ieee754(readUint, buf, pos2) {
-          var uint = readUint(buf, pos2), sign = (uint >> 31) * 2 + 1, exponent = uint >>> 23 & 255, mantissa = uint & 8388607;
+        function readFloat_ieee754(readUint, buf2, pos3) {
+          var uint = readUint(buf2, pos3), sign = (uint >> 31) * 2 + 1, exponent = uint >>> 23 & 255, mantissa = uint & 8388607;
           return exponent === 255 ? mantissa ? NaN : sign * Infinity : exponent === 0 ? sign * 1401298464324817e-60 * mantissa : sign * Math.pow(2, exponent - 150) * (mantissa + 8388608);
         }
         exports3.readFloatLE = readFloat_ieee754.bind(null, readUintLE);
@@ -43206,96 +43206,96 @@ var require_float = __commonJS({
       })();
       if (typeof Float64Array !== "undefined") (function() {
         var f64 = new Float64Array([-0]), f8b = new Uint8Array(f64.buffer), le = f8b[7] === 128;
-        function writeDouble_f64_cpy(val, buf, pos2) {
+        function writeDouble_f64_cpy(val, buf2, pos3) {
           f64[0] = val;
-          buf[pos2] = f8b[0];
-          buf[pos2 + 1] = f8b[1];
-          buf[pos2 + 2] = f8b[2];
-          buf[pos2 + 3] = f8b[3];
-          buf[pos2 + 4] = f8b[4];
-          buf[pos2 + 5] = f8b[5];
-          buf[pos2 + 6] = f8b[6];
-          buf[pos2 + 7] = f8b[7];
+          buf2[pos3] = f8b[0];
+          buf2[pos3 + 1] = f8b[1];
+          buf2[pos3 + 2] = f8b[2];
+          buf2[pos3 + 3] = f8b[3];
+          buf2[pos3 + 4] = f8b[4];
+          buf2[pos3 + 5] = f8b[5];
+          buf2[pos3 + 6] = f8b[6];
+          buf2[pos3 + 7] = f8b[7];
         }
-        function writeDouble_f64_rev(val, buf, pos2) {
+        function writeDouble_f64_rev(val, buf2, pos3) {
           f64[0] = val;
-          buf[pos2] = f8b[7];
-          buf[pos2 + 1] = f8b[6];
-          buf[pos2 + 2] = f8b[5];
-          buf[pos2 + 3] = f8b[4];
-          buf[pos2 + 4] = f8b[3];
-          buf[pos2 + 5] = f8b[2];
-          buf[pos2 + 6] = f8b[1];
-          buf[pos2 + 7] = f8b[0];
+          buf2[pos3] = f8b[7];
+          buf2[pos3 + 1] = f8b[6];
+          buf2[pos3 + 2] = f8b[5];
+          buf2[pos3 + 3] = f8b[4];
+          buf2[pos3 + 4] = f8b[3];
+          buf2[pos3 + 5] = f8b[2];
+          buf2[pos3 + 6] = f8b[1];
+          buf2[pos3 + 7] = f8b[0];
         }
         exports3.writeDoubleLE = le ? writeDouble_f64_cpy : writeDouble_f64_rev;
         exports3.writeDoubleBE = le ? writeDouble_f64_rev : writeDouble_f64_cpy;
-        function readDouble_f64_cpy(buf, pos2) {
-          f8b[0] = buf[pos2];
-          f8b[1] = buf[pos2 + 1];
-          f8b[2] = buf[pos2 + 2];
-          f8b[3] = buf[pos2 + 3];
-          f8b[4] = buf[pos2 + 4];
-          f8b[5] = buf[pos2 + 5];
-          f8b[6] = buf[pos2 + 6];
-          f8b[7] = buf[pos2 + 7];
+        function readDouble_f64_cpy(buf2, pos3) {
+          f8b[0] = buf2[pos3];
+          f8b[1] = buf2[pos3 + 1];
+          f8b[2] = buf2[pos3 + 2];
+          f8b[3] = buf2[pos3 + 3];
+          f8b[4] = buf2[pos3 + 4];
+          f8b[5] = buf2[pos3 + 5];
+          f8b[6] = buf2[pos3 + 6];
+          f8b[7] = buf2[pos3 + 7];
           return f64[0];
         }
-        function readDouble_f64_rev(buf, pos2) {
-          f8b[7] = buf[pos2];
-          f8b[6] = buf[pos2 + 1];
-          f8b[5] = buf[pos2 + 2];
-          f8b[4] = buf[pos2 + 3];
-          f8b[3] = buf[pos2 + 4];
-          f8b[2] = buf[pos2 + 5];
-          f8b[1] = buf[pos2 + 6];
-          f8b[0] = buf[pos2 + 7];
+        function readDouble_f64_rev(buf2, pos3) {
+          f8b[7] = buf2[pos3];
+          f8b[6] = buf2[pos3 + 1];
+          f8b[5] = buf2[pos3 + 2];
+          f8b[4] = buf2[pos3 + 3];
+          f8b[3] = buf2[pos3 + 4];
+          f8b[2] = buf2[pos3 + 5];
+          f8b[1] = buf2[pos3 + 6];
+          f8b[0] = buf2[pos3 + 7];
           return f64[0];
         }
         exports3.readDoubleLE = le ? readDouble_f64_cpy : readDouble_f64_rev;
         exports3.readDoubleBE = le ? readDouble_f64_rev : readDouble_f64_cpy;
       })();
       else (function() {
-        function writeDouble_ieee754(writeUint, off0, off1, val, buf, pos2) {
+        function writeDouble_ieee754(writeUint, off0, off1, val, buf2, pos3) {
           var sign = val < 0 ? 1 : 0;
           if (sign)
             val = -val;
           if (val === 0) {
-            writeUint(0, buf, pos2 + off0);
+            writeUint(0, buf2, pos3 + off0);
             writeUint(1 / val > 0 ? (
               /* positive */
               0
             ) : (
               /* negative 0 */
               2147483648
-            ), buf, pos2 + off1);
+            ), buf2, pos3 + off1);
           } else if (isNaN(val)) {
-            writeUint(0, buf, pos2 + off0);
-            writeUint(2146959360, buf, pos2 + off1);
+            writeUint(0, buf2, pos3 + off0);
+            writeUint(2146959360, buf2, pos3 + off1);
           } else if (val > 17976931348623157e292) {
-            writeUint(0, buf, pos2 + off0);
-            writeUint((sign << 31 | 2146435072) >>> 0, buf, pos2 + off1);
+            writeUint(0, buf2, pos3 + off0);
+            writeUint((sign << 31 | 2146435072) >>> 0, buf2, pos3 + off1);
           } else {
             var mantissa;
             if (val < 22250738585072014e-324) {
               mantissa = val / 5e-324;
-              writeUint(mantissa >>> 0, buf, pos2 + off0);
-              writeUint((sign << 31 | mantissa / 4294967296) >>> 0, buf, pos2 + off1);
+              writeUint(mantissa >>> 0, buf2, pos3 + off0);
+              writeUint((sign << 31 | mantissa / 4294967296) >>> 0, buf2, pos3 + off1);
             } else {
               var exponent = Math.floor(Math.log(val) / Math.LN2);
               if (exponent === 1024)
                 exponent = 1023;
               mantissa = val * Math.pow(2, -exponent);
-              writeUint(mantissa * 4503599627370496 >>> 0, buf, pos2 + off0);
-              writeUint((sign << 31 | exponent + 1023 << 20 | mantissa * 1048576 & 1048575) >>> 0, buf, pos2 + off1);
+              writeUint(mantissa * 4503599627370496 >>> 0, buf2, pos3 + off0);
+              writeUint((sign << 31 | exponent + 1023 << 20 | mantissa * 1048576 & 1048575) >>> 0, buf2, pos3 + off1);
             }
           }
         }
         exports3.writeDoubleLE = writeDouble_ieee754.bind(null, writeUintLE, 0, 4);
         exports3.writeDoubleBE = writeDouble_ieee754.bind(null, writeUintBE, 4, 0);
-        function readDouble_ieee754(readUint, off0, off1, buf, pos2) {
-          var lo = readUint(buf, pos2 + off0), hi = readUint(buf, pos2 + off1);
-          var sign = (hi >> 31) * 2 + 1, exponent = hi >>> 20 & 2047, mantissa = 4294967296 * (hi & 1048575) + lo;
+        function readDouble_ieee754(readUint, off0, off1, buf2, pos3) {
+          var lo2 = readUint(buf2, pos3 + off0), hi2 = readUint(buf2, pos3 + off1);
+          var sign = (hi2 >> 31) * 2 + 1, exponent = hi2 >>> 20 & 2047, mantissa = 4294967296 * (hi2 & 1048575) + lo2;
           return exponent === 2047 ? mantissa ? NaN : sign * Infinity : exponent === 0 ? sign * 5e-324 * mantissa : sign * Math.pow(2, exponent - 1075) * (mantissa + 4503599627370496);
         }
         exports3.readDoubleLE = readDouble_ieee754.bind(null, readUintLE, 0, 4);
@@ -43303,23 +43303,23 @@ var require_float = __commonJS({
       })();
       return exports3;
     }
-    function writeUintLE(val, buf, pos2) {
-      buf[pos2] = val & 255;
-      buf[pos2 + 1] = val >>> 8 & 255;
-      buf[pos2 + 2] = val >>> 16 & 255;
-      buf[pos2 + 3] = val >>> 24;
+    function writeUintLE(val, buf2, pos3) {
+      buf2[pos3] = val & 255;
+      buf2[pos3 + 1] = val >>> 8 & 255;
+      buf2[pos3 + 2] = val >>> 16 & 255;
+      buf2[pos3 + 3] = val >>> 24;
     }
-    function writeUintBE(val, buf, pos2) {
-      buf[pos2] = val >>> 24;
-      buf[pos2 + 1] = val >>> 16 & 255;
-      buf[pos2 + 2] = val >>> 8 & 255;
-      buf[pos2 + 3] = val & 255;
+    function writeUintBE(val, buf2, pos3) {
+      buf2[pos3] = val >>> 24;
+      buf2[pos3 + 1] = val >>> 16 & 255;
+      buf2[pos3 + 2] = val >>> 8 & 255;
+      buf2[pos3 + 3] = val & 255;
     }
-    function readUintLE(buf, pos2) {
-      return (buf[pos2] | buf[pos2 + 1] << 8 | buf[pos2 + 2] << 16 | buf[pos2 + 3] << 24) >>> 0;
+    function readUintLE(buf2, pos3) {
+      return (buf2[pos3] | buf2[pos3 + 1] << 8 | buf2[pos3 + 2] << 16 | buf2[pos3 + 3] << 24) >>> 0;
     }
-    function readUintBE(buf, pos2) {
-      return (buf[pos2] << 24 | buf[pos2 + 1] << 16 | buf[pos2 + 2] << 8 | buf[pos2 + 3]) >>> 0;
+    function readUintBE(buf2, pos3) {
+      return (buf2[pos3] << 24 | buf2[pos3 + 1] << 16 | buf2[pos3 + 2] << 8 | buf2[pos3 + 3]) >>> 0;
     }
   }
 });
@@ -43426,10 +43426,10 @@ var require_pool = __commonJS({
           slab = alloc(SIZE);
           offset2 = 0;
         }
-        var buf = slice.call(slab, offset2, offset2 += size2);
+        var buf2 = slice.call(slab, offset2, offset2 += size2);
         if (offset2 & 7)
           offset2 = (offset2 | 7) + 1;
-        return buf;
+        return buf2;
       };
     }
   }
@@ -43441,9 +43441,9 @@ var require_longbits = __commonJS({
     "use strict";
     module2.exports = LongBits;
     var util = require_minimal();
-    function LongBits(lo, hi) {
-      this.lo = lo >>> 0;
-      this.hi = hi >>> 0;
+    function LongBits(lo2, hi2) {
+      this.lo = lo2 >>> 0;
+      this.hi = hi2 >>> 0;
     }
     var zero = LongBits.zero = new LongBits(0, 0);
     zero.toNumber = function() {
@@ -43462,17 +43462,17 @@ var require_longbits = __commonJS({
       var sign = value < 0;
       if (sign)
         value = -value;
-      var lo = value >>> 0, hi = (value - lo) / 4294967296 >>> 0;
+      var lo2 = value >>> 0, hi2 = (value - lo2) / 4294967296 >>> 0;
       if (sign) {
-        hi = ~hi >>> 0;
-        lo = ~lo >>> 0;
-        if (++lo > 4294967295) {
-          lo = 0;
-          if (++hi > 4294967295)
-            hi = 0;
+        hi2 = ~hi2 >>> 0;
+        lo2 = ~lo2 >>> 0;
+        if (++lo2 > 4294967295) {
+          lo2 = 0;
+          if (++hi2 > 4294967295)
+            hi2 = 0;
         }
       }
-      return new LongBits(lo, hi);
+      return new LongBits(lo2, hi2);
     };
     LongBits.from = function from(value) {
       if (typeof value === "number")
@@ -43487,10 +43487,10 @@ var require_longbits = __commonJS({
     };
     LongBits.prototype.toNumber = function toNumber2(unsigned) {
       if (!unsigned && this.hi >>> 31) {
-        var lo = ~this.lo + 1 >>> 0, hi = ~this.hi >>> 0;
-        if (!lo)
-          hi = hi + 1 >>> 0;
-        return -(lo + hi * 4294967296);
+        var lo2 = ~this.lo + 1 >>> 0, hi2 = ~this.hi >>> 0;
+        if (!lo2)
+          hi2 = hi2 + 1 >>> 0;
+        return -(lo2 + hi2 * 4294967296);
       }
       return this.lo + this.hi * 4294967296;
     };
@@ -43957,27 +43957,27 @@ var require_umd = __commonJS({
         }
         Long.fromBits = fromBits;
         var pow_dbl = Math.pow;
-        function fromString(str3, unsigned, radix) {
-          if (str3.length === 0) throw Error("empty string");
+        function fromString(str4, unsigned, radix) {
+          if (str4.length === 0) throw Error("empty string");
           if (typeof unsigned === "number") {
             radix = unsigned;
             unsigned = false;
           } else {
             unsigned = !!unsigned;
           }
-          if (str3 === "NaN" || str3 === "Infinity" || str3 === "+Infinity" || str3 === "-Infinity")
+          if (str4 === "NaN" || str4 === "Infinity" || str4 === "+Infinity" || str4 === "-Infinity")
             return unsigned ? UZERO : ZERO;
           radix = radix || 10;
           if (radix < 2 || 36 < radix) throw RangeError("radix");
           var p;
-          if ((p = str3.indexOf("-")) > 0) throw Error("interior hyphen");
+          if ((p = str4.indexOf("-")) > 0) throw Error("interior hyphen");
           else if (p === 0) {
-            return fromString(str3.substring(1), unsigned, radix).neg();
+            return fromString(str4.substring(1), unsigned, radix).neg();
           }
           var radixToPower = fromNumber(pow_dbl(radix, 8));
           var result = ZERO;
-          for (var i = 0; i < str3.length; i += 8) {
-            var size = Math.min(8, str3.length - i), value = parseInt(str3.substring(i, i + size), radix);
+          for (var i = 0; i < str4.length; i += 8) {
+            var size = Math.min(8, str4.length - i), value = parseInt(str4.substring(i, i + size), radix);
             if (size < 8) {
               var power = fromNumber(pow_dbl(radix, size));
               result = result.mul(power).add(fromNumber(value));
@@ -44451,29 +44451,29 @@ var require_umd = __commonJS({
           return le ? this.toBytesLE() : this.toBytesBE();
         };
         LongPrototype.toBytesLE = function toBytesLE() {
-          var hi = this.high, lo = this.low;
+          var hi2 = this.high, lo2 = this.low;
           return [
-            lo & 255,
-            lo >>> 8 & 255,
-            lo >>> 16 & 255,
-            lo >>> 24,
-            hi & 255,
-            hi >>> 8 & 255,
-            hi >>> 16 & 255,
-            hi >>> 24
+            lo2 & 255,
+            lo2 >>> 8 & 255,
+            lo2 >>> 16 & 255,
+            lo2 >>> 24,
+            hi2 & 255,
+            hi2 >>> 8 & 255,
+            hi2 >>> 16 & 255,
+            hi2 >>> 24
           ];
         };
         LongPrototype.toBytesBE = function toBytesBE() {
-          var hi = this.high, lo = this.low;
+          var hi2 = this.high, lo2 = this.low;
           return [
-            hi >>> 24,
-            hi >>> 16 & 255,
-            hi >>> 8 & 255,
-            hi & 255,
-            lo >>> 24,
-            lo >>> 16 & 255,
-            lo >>> 8 & 255,
-            lo & 255
+            hi2 >>> 24,
+            hi2 >>> 16 & 255,
+            hi2 >>> 8 & 255,
+            hi2 & 255,
+            lo2 >>> 24,
+            lo2 >>> 16 & 255,
+            lo2 >>> 8 & 255,
+            lo2 & 255
           ];
         };
         Long.fromBytes = function fromBytes(bytes, unsigned, le) {
@@ -44626,8 +44626,8 @@ var require_minimal = __commonJS({
         writable: true
       });
     };
-    util.lcFirst = function lcFirst(str3) {
-      return str3.charAt(0).toLowerCase() + str3.substring(1);
+    util.lcFirst = function lcFirst(str4) {
+      return str4.charAt(0).toLowerCase() + str4.substring(1);
     };
     function newError(name) {
       function CustomError(message2, properties) {
@@ -44766,15 +44766,15 @@ var require_writer = __commonJS({
       this.len += len;
       return this;
     };
-    function writeByte(val, buf, pos2) {
-      buf[pos2] = val & 255;
+    function writeByte(val, buf2, pos3) {
+      buf2[pos3] = val & 255;
     }
-    function writeVarint32(val, buf, pos2) {
+    function writeVarint32(val, buf2, pos3) {
       while (val > 127) {
-        buf[pos2++] = val & 127 | 128;
+        buf2[pos3++] = val & 127 | 128;
         val >>>= 7;
       }
-      buf[pos2] = val;
+      buf2[pos3] = val;
     }
     function VarintOp(len, val) {
       this.len = len;
@@ -44796,18 +44796,18 @@ var require_writer = __commonJS({
     Writer.prototype.sint32 = function write_sint32(value) {
       return this.uint32((value << 1 ^ value >> 31) >>> 0);
     };
-    function writeVarint64(val, buf, pos2) {
-      var lo = val.lo, hi = val.hi;
-      while (hi) {
-        buf[pos2++] = lo & 127 | 128;
-        lo = (lo >>> 7 | hi << 25) >>> 0;
-        hi >>>= 7;
+    function writeVarint64(val, buf2, pos3) {
+      var lo2 = val.lo, hi2 = val.hi;
+      while (hi2) {
+        buf2[pos3++] = lo2 & 127 | 128;
+        lo2 = (lo2 >>> 7 | hi2 << 25) >>> 0;
+        hi2 >>>= 7;
       }
-      while (lo > 127) {
-        buf[pos2++] = lo & 127 | 128;
-        lo = lo >>> 7;
+      while (lo2 > 127) {
+        buf2[pos3++] = lo2 & 127 | 128;
+        lo2 = lo2 >>> 7;
       }
-      buf[pos2++] = lo;
+      buf2[pos3++] = lo2;
     }
     Writer.prototype.uint64 = function write_uint64(value) {
       var bits = LongBits.from(value);
@@ -44821,11 +44821,11 @@ var require_writer = __commonJS({
     Writer.prototype.bool = function write_bool(value) {
       return this._push(writeByte, 1, value ? 1 : 0);
     };
-    function writeFixed32(val, buf, pos2) {
-      buf[pos2] = val & 255;
-      buf[pos2 + 1] = val >>> 8 & 255;
-      buf[pos2 + 2] = val >>> 16 & 255;
-      buf[pos2 + 3] = val >>> 24;
+    function writeFixed32(val, buf2, pos3) {
+      buf2[pos3] = val & 255;
+      buf2[pos3 + 1] = val >>> 8 & 255;
+      buf2[pos3 + 2] = val >>> 16 & 255;
+      buf2[pos3 + 3] = val >>> 24;
     }
     Writer.prototype.fixed32 = function write_fixed32(value) {
       return this._push(writeFixed32, 4, value >>> 0);
@@ -44842,20 +44842,20 @@ var require_writer = __commonJS({
     Writer.prototype.double = function write_double(value) {
       return this._push(util.float.writeDoubleLE, 8, value);
     };
-    var writeBytes = util.Array.prototype.set ? function writeBytes_set(val, buf, pos2) {
-      buf.set(val, pos2);
-    } : function writeBytes_for(val, buf, pos2) {
+    var writeBytes = util.Array.prototype.set ? function writeBytes_set(val, buf2, pos3) {
+      buf2.set(val, pos3);
+    } : function writeBytes_for(val, buf2, pos3) {
       for (var i = 0; i < val.length; ++i)
-        buf[pos2 + i] = val[i];
+        buf2[pos3 + i] = val[i];
     };
     Writer.prototype.bytes = function write_bytes(value) {
       var len = value.length >>> 0;
       if (!len)
         return this._push(writeByte, 1, 0);
       if (util.isString(value)) {
-        var buf = Writer.alloc(len = base642.length(value));
-        base642.decode(value, buf, 0);
-        value = buf;
+        var buf2 = Writer.alloc(len = base642.length(value));
+        base642.decode(value, buf2, 0);
+        value = buf2;
       }
       return this.uint32(len)._push(writeBytes, len, value);
     };
@@ -44892,13 +44892,13 @@ var require_writer = __commonJS({
       return this;
     };
     Writer.prototype.finish = function finish() {
-      var head = this.head.next, buf = this.constructor.alloc(this.len), pos2 = 0;
+      var head = this.head.next, buf2 = this.constructor.alloc(this.len), pos3 = 0;
       while (head) {
-        head.fn(head.val, buf, pos2);
-        pos2 += head.len;
+        head.fn(head.val, buf2, pos3);
+        pos3 += head.len;
         head = head.next;
       }
-      return buf;
+      return buf2;
     };
     Writer._configure = function(BufferWriter_) {
       BufferWriter = BufferWriter_;
@@ -44921,13 +44921,13 @@ var require_writer_buffer = __commonJS({
     }
     BufferWriter._configure = function() {
       BufferWriter.alloc = util._Buffer_allocUnsafe;
-      BufferWriter.writeBytesBuffer = util.Buffer && util.Buffer.prototype instanceof Uint8Array && util.Buffer.prototype.set.name === "set" ? function writeBytesBuffer_set(val, buf, pos2) {
-        buf.set(val, pos2);
-      } : function writeBytesBuffer_copy(val, buf, pos2) {
+      BufferWriter.writeBytesBuffer = util.Buffer && util.Buffer.prototype instanceof Uint8Array && util.Buffer.prototype.set.name === "set" ? function writeBytesBuffer_set(val, buf2, pos3) {
+        buf2.set(val, pos3);
+      } : function writeBytesBuffer_copy(val, buf2, pos3) {
         if (val.copy)
-          val.copy(buf, pos2, 0, val.length);
+          val.copy(buf2, pos3, 0, val.length);
         else for (var i = 0; i < val.length; )
-          buf[pos2++] = val[i++];
+          buf2[pos3++] = val[i++];
       };
     };
     BufferWriter.prototype.bytes = function write_bytes_buffer(value) {
@@ -44939,13 +44939,13 @@ var require_writer_buffer = __commonJS({
         this._push(BufferWriter.writeBytesBuffer, len, value);
       return this;
     };
-    function writeStringBuffer(val, buf, pos2) {
+    function writeStringBuffer(val, buf2, pos3) {
       if (val.length < 40)
-        util.utf8.write(val, buf, pos2);
-      else if (buf.utf8Write)
-        buf.utf8Write(val, pos2);
+        util.utf8.write(val, buf2, pos3);
+      else if (buf2.utf8Write)
+        buf2.utf8Write(val, pos3);
       else
-        buf.write(val, pos2);
+        buf2.write(val, pos3);
     }
     BufferWriter.prototype.string = function write_string_buffer(value) {
       var len = util.Buffer.byteLength(value);
@@ -44962,7 +44962,7 @@ var require_writer_buffer = __commonJS({
 var require_reader = __commonJS({
   "node_modules/protobufjs/src/reader.js"(exports2, module2) {
     "use strict";
-    module2.exports = Reader2;
+    module2.exports = Reader;
     var util = require_minimal();
     var BufferReader;
     var LongBits = util.LongBits;
@@ -44970,29 +44970,29 @@ var require_reader = __commonJS({
     function indexOutOfRange(reader, writeLength) {
       return RangeError("index out of range: " + reader.pos + " + " + (writeLength || 1) + " > " + reader.len);
     }
-    function Reader2(buffer) {
+    function Reader(buffer) {
       this.buf = buffer;
       this.pos = 0;
       this.len = buffer.length;
     }
     var create_array = typeof Uint8Array !== "undefined" ? function create_typed_array(buffer) {
       if (buffer instanceof Uint8Array || Array.isArray(buffer))
-        return new Reader2(buffer);
+        return new Reader(buffer);
       throw Error("illegal buffer");
     } : function create_array2(buffer) {
       if (Array.isArray(buffer))
-        return new Reader2(buffer);
+        return new Reader(buffer);
       throw Error("illegal buffer");
     };
     var create2 = function create3() {
       return util.Buffer ? function create_buffer_setup(buffer) {
-        return (Reader2.create = function create_buffer(buffer2) {
+        return (Reader.create = function create_buffer(buffer2) {
           return util.Buffer.isBuffer(buffer2) ? new BufferReader(buffer2) : create_array(buffer2);
         })(buffer);
       } : create_array;
     };
-    Reader2.create = create2();
-    Reader2.prototype._slice = util.Array.prototype.subarray || /* istanbul ignore next */
+    Reader.create = create2();
+    Reader.prototype._slice = util.Array.prototype.subarray || /* istanbul ignore next */
     util.Array.prototype.slice;
     function readVarint32NearEnd(reader) {
       var value = 0;
@@ -45006,7 +45006,7 @@ var require_reader = __commonJS({
       }
       throw indexOutOfRange(reader);
     }
-    Reader2.prototype.uint32 = /* @__PURE__ */ (function read_uint32_setup() {
+    Reader.prototype.uint32 = /* @__PURE__ */ (function read_uint32_setup() {
       var value = 4294967295;
       return function read_uint32() {
         if (this.len - this.pos < 5) {
@@ -45032,10 +45032,10 @@ var require_reader = __commonJS({
         return value;
       };
     })();
-    Reader2.prototype.int32 = function read_int32() {
+    Reader.prototype.int32 = function read_int32() {
       return this.uint32() | 0;
     };
-    Reader2.prototype.sint32 = function read_sint32() {
+    Reader.prototype.sint32 = function read_sint32() {
       var value = this.uint32();
       return value >>> 1 ^ -(value & 1) | 0;
     };
@@ -45081,18 +45081,18 @@ var require_reader = __commonJS({
       }
       throw Error("invalid varint encoding");
     }
-    Reader2.prototype.bool = function read_bool() {
+    Reader.prototype.bool = function read_bool() {
       return this.uint32() !== 0;
     };
-    function readFixed32_end(buf, end) {
-      return (buf[end - 4] | buf[end - 3] << 8 | buf[end - 2] << 16 | buf[end - 1] << 24) >>> 0;
+    function readFixed32_end(buf2, end) {
+      return (buf2[end - 4] | buf2[end - 3] << 8 | buf2[end - 2] << 16 | buf2[end - 1] << 24) >>> 0;
     }
-    Reader2.prototype.fixed32 = function read_fixed32() {
+    Reader.prototype.fixed32 = function read_fixed32() {
       if (this.pos + 4 > this.len)
         throw indexOutOfRange(this, 4);
       return readFixed32_end(this.buf, this.pos += 4);
     };
-    Reader2.prototype.sfixed32 = function read_sfixed32() {
+    Reader.prototype.sfixed32 = function read_sfixed32() {
       if (this.pos + 4 > this.len)
         throw indexOutOfRange(this, 4);
       return readFixed32_end(this.buf, this.pos += 4) | 0;
@@ -45102,21 +45102,21 @@ var require_reader = __commonJS({
         throw indexOutOfRange(this, 8);
       return new LongBits(readFixed32_end(this.buf, this.pos += 4), readFixed32_end(this.buf, this.pos += 4));
     }
-    Reader2.prototype.float = function read_float() {
+    Reader.prototype.float = function read_float() {
       if (this.pos + 4 > this.len)
         throw indexOutOfRange(this, 4);
       var value = util.float.readFloatLE(this.buf, this.pos);
       this.pos += 4;
       return value;
     };
-    Reader2.prototype.double = function read_double() {
+    Reader.prototype.double = function read_double() {
       if (this.pos + 8 > this.len)
         throw indexOutOfRange(this, 4);
       var value = util.float.readDoubleLE(this.buf, this.pos);
       this.pos += 8;
       return value;
     };
-    Reader2.prototype.bytes = function read_bytes() {
+    Reader.prototype.bytes = function read_bytes() {
       var length = this.uint32(), start = this.pos, end = this.pos + length;
       if (end > this.len)
         throw indexOutOfRange(this, length);
@@ -45129,11 +45129,11 @@ var require_reader = __commonJS({
       }
       return this._slice.call(this.buf, start, end);
     };
-    Reader2.prototype.string = function read_string() {
+    Reader.prototype.string = function read_string() {
       var bytes = this.bytes();
       return utf8.read(bytes, 0, bytes.length);
     };
-    Reader2.prototype.skip = function skip2(length) {
+    Reader.prototype.skip = function skip2(length) {
       if (typeof length === "number") {
         if (this.pos + length > this.len)
           throw indexOutOfRange(this, length);
@@ -45146,10 +45146,10 @@ var require_reader = __commonJS({
       }
       return this;
     };
-    Reader2.recursionLimit = util.recursionLimit;
-    Reader2.prototype.skipType = function(wireType, depth) {
+    Reader.recursionLimit = util.recursionLimit;
+    Reader.prototype.skipType = function(wireType, depth) {
       if (depth === void 0) depth = 0;
-      if (depth > Reader2.recursionLimit)
+      if (depth > Reader.recursionLimit)
         throw Error("maximum nesting depth exceeded");
       switch (wireType) {
         case 0:
@@ -45175,15 +45175,15 @@ var require_reader = __commonJS({
       }
       return this;
     };
-    Reader2._configure = function(BufferReader_) {
+    Reader._configure = function(BufferReader_) {
       BufferReader = BufferReader_;
-      Reader2.create = create2();
+      Reader.create = create2();
       BufferReader._configure();
       var fn = util.Long ? "toLong" : (
         /* istanbul ignore next */
         "toNumber"
       );
-      util.merge(Reader2.prototype, {
+      util.merge(Reader.prototype, {
         int64: function read_int64() {
           return readLongVarint.call(this)[fn](false);
         },
@@ -45209,11 +45209,11 @@ var require_reader_buffer = __commonJS({
   "node_modules/protobufjs/src/reader_buffer.js"(exports2, module2) {
     "use strict";
     module2.exports = BufferReader;
-    var Reader2 = require_reader();
-    (BufferReader.prototype = Object.create(Reader2.prototype)).constructor = BufferReader;
+    var Reader = require_reader();
+    (BufferReader.prototype = Object.create(Reader.prototype)).constructor = BufferReader;
     var util = require_minimal();
     function BufferReader(buffer) {
-      Reader2.call(this, buffer);
+      Reader.call(this, buffer);
     }
     BufferReader._configure = function() {
       if (util.Buffer)
@@ -45323,20 +45323,20 @@ var require_roots = __commonJS({
 var require_index_minimal = __commonJS({
   "node_modules/protobufjs/src/index-minimal.js"(exports2) {
     "use strict";
-    var protobuf3 = exports2;
-    protobuf3.build = "minimal";
-    protobuf3.Writer = require_writer();
-    protobuf3.BufferWriter = require_writer_buffer();
-    protobuf3.Reader = require_reader();
-    protobuf3.BufferReader = require_reader_buffer();
-    protobuf3.util = require_minimal();
-    protobuf3.rpc = require_rpc();
-    protobuf3.roots = require_roots();
-    protobuf3.configure = configure;
+    var protobuf2 = exports2;
+    protobuf2.build = "minimal";
+    protobuf2.Writer = require_writer();
+    protobuf2.BufferWriter = require_writer_buffer();
+    protobuf2.Reader = require_reader();
+    protobuf2.BufferReader = require_reader_buffer();
+    protobuf2.util = require_minimal();
+    protobuf2.rpc = require_rpc();
+    protobuf2.roots = require_roots();
+    protobuf2.configure = configure;
     function configure() {
-      protobuf3.util._configure();
-      protobuf3.Writer._configure(protobuf3.BufferWriter);
-      protobuf3.Reader._configure(protobuf3.BufferReader);
+      protobuf2.util._configure();
+      protobuf2.Writer._configure(protobuf2.BufferWriter);
+      protobuf2.Reader._configure(protobuf2.BufferReader);
     }
     configure();
   }
@@ -45525,7 +45525,7 @@ var require_path = __commonJS({
         return prefix + parts.join("/");
       }
     );
-    path.resolve = function resolve14(originPath, includePath, alreadyNormalized) {
+    path.resolve = function resolve15(originPath, includePath, alreadyNormalized) {
       if (!alreadyNormalized)
         includePath = normalize(includePath);
       if (isAbsolute2(includePath))
@@ -45709,7 +45709,7 @@ var require_namespace = __commonJS({
       object.onRemove(this);
       return clearCache(this);
     };
-    Namespace.prototype.define = function define2(path, json2) {
+    Namespace.prototype.define = function define3(path, json2) {
       if (util.isString(path))
         path = path.split(".");
       else if (!Array.isArray(path))
@@ -45882,7 +45882,7 @@ var require_mapfield = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    MapField.prototype.resolve = function resolve14() {
+    MapField.prototype.resolve = function resolve15() {
       if (this.resolved)
         return this;
       if (types.mapKey[this.keyType] === void 0)
@@ -45959,7 +45959,7 @@ var require_method = __commonJS({
         this.parsedOptions
       ]);
     };
-    Method.prototype.resolve = function resolve14() {
+    Method.prototype.resolve = function resolve15() {
       if (this.resolved)
         return this;
       this.resolvedRequestType = this.parent.lookupType(this.requestType);
@@ -46567,7 +46567,7 @@ var require_type2 = __commonJS({
     var MapField = require_mapfield();
     var Service = require_service2();
     var Message = require_message();
-    var Reader2 = require_reader();
+    var Reader = require_reader();
     var Writer = require_writer();
     var util = require_util3();
     var encoder = require_encoder();
@@ -46850,7 +46850,7 @@ var require_type2 = __commonJS({
         util
       });
       this.decode = decoder(this)({
-        Reader: Reader2,
+        Reader,
         types,
         util
       });
@@ -46886,8 +46886,8 @@ var require_type2 = __commonJS({
       return this.setup().decode(reader, length, end, depth);
     };
     Type.prototype.decodeDelimited = function decodeDelimited(reader) {
-      if (!(reader instanceof Reader2))
-        reader = Reader2.create(reader);
+      if (!(reader instanceof Reader))
+        reader = Reader.create(reader);
       return this.decode(reader, reader.uint32());
     };
     Type.prototype.verify = function verify_setup(message2, depth) {
@@ -47210,12 +47210,12 @@ var require_util3 = __commonJS({
         return "[" + JSON.stringify(prop) + "]";
       return "." + prop;
     };
-    util.ucFirst = function ucFirst(str3) {
-      return str3.charAt(0).toUpperCase() + str3.substring(1);
+    util.ucFirst = function ucFirst(str4) {
+      return str4.charAt(0).toUpperCase() + str4.substring(1);
     };
     var camelCaseRe = /_([a-z])/g;
-    util.camelCase = function camelCase(str3) {
-      return str3.substring(0, 1) + str3.substring(1).replace(camelCaseRe, function($0, $1) {
+    util.camelCase = function camelCase(str4) {
+      return str4.substring(0, 1) + str4.substring(1).replace(camelCaseRe, function($0, $1) {
         return $1.toUpperCase();
       });
     };
@@ -47577,7 +47577,7 @@ var require_field = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    Field.prototype.resolve = function resolve14() {
+    Field.prototype.resolve = function resolve15() {
       if (this.resolved)
         return this;
       if ((this.typeDefault = types.defaults[this.type]) === void 0) {
@@ -47605,12 +47605,12 @@ var require_field = __commonJS({
         if (Object.freeze)
           Object.freeze(this.typeDefault);
       } else if (this.bytes && typeof this.typeDefault === "string") {
-        var buf;
+        var buf2;
         if (util.base64.test(this.typeDefault))
-          util.base64.decode(this.typeDefault, buf = util.newBuffer(util.base64.length(this.typeDefault)), 0);
+          util.base64.decode(this.typeDefault, buf2 = util.newBuffer(util.base64.length(this.typeDefault)), 0);
         else
-          util.utf8.write(this.typeDefault, buf = util.newBuffer(util.utf8.length(this.typeDefault)), 0);
-        this.typeDefault = buf;
+          util.utf8.write(this.typeDefault, buf2 = util.newBuffer(util.utf8.length(this.typeDefault)), 0);
+        this.typeDefault = buf2;
       }
       if (this.map)
         this.defaultValue = util.emptyObject;
@@ -47850,7 +47850,7 @@ var require_object = __commonJS({
       this.parent = null;
       this.resolved = false;
     };
-    ReflectionObject.prototype.resolve = function resolve14() {
+    ReflectionObject.prototype.resolve = function resolve15() {
       if (this.resolved)
         return this;
       if (this.root instanceof Root2)
@@ -48137,45 +48137,45 @@ var require_encoder = __commonJS({
 var require_index_light = __commonJS({
   "node_modules/protobufjs/src/index-light.js"(exports2, module2) {
     "use strict";
-    var protobuf3 = module2.exports = require_index_minimal();
-    protobuf3.build = "light";
+    var protobuf2 = module2.exports = require_index_minimal();
+    protobuf2.build = "light";
     function load2(filename, root, callback) {
       if (typeof root === "function") {
         callback = root;
-        root = new protobuf3.Root();
+        root = new protobuf2.Root();
       } else if (!root)
-        root = new protobuf3.Root();
+        root = new protobuf2.Root();
       return root.load(filename, callback);
     }
-    protobuf3.load = load2;
+    protobuf2.load = load2;
     function loadSync(filename, root) {
       if (!root)
-        root = new protobuf3.Root();
+        root = new protobuf2.Root();
       return root.loadSync(filename);
     }
-    protobuf3.loadSync = loadSync;
-    protobuf3.encoder = require_encoder();
-    protobuf3.decoder = require_decoder();
-    protobuf3.verifier = require_verifier();
-    protobuf3.converter = require_converter();
-    protobuf3.ReflectionObject = require_object();
-    protobuf3.Namespace = require_namespace();
-    protobuf3.Root = require_root();
-    protobuf3.Enum = require_enum3();
-    protobuf3.Type = require_type2();
-    protobuf3.Field = require_field();
-    protobuf3.OneOf = require_oneof();
-    protobuf3.MapField = require_mapfield();
-    protobuf3.Service = require_service2();
-    protobuf3.Method = require_method();
-    protobuf3.Message = require_message();
-    protobuf3.wrappers = require_wrappers();
-    protobuf3.types = require_types5();
-    protobuf3.util = require_util3();
-    protobuf3.ReflectionObject._configure(protobuf3.Root);
-    protobuf3.Namespace._configure(protobuf3.Type, protobuf3.Service, protobuf3.Enum);
-    protobuf3.Root._configure(protobuf3.Type);
-    protobuf3.Field._configure(protobuf3.Type);
+    protobuf2.loadSync = loadSync;
+    protobuf2.encoder = require_encoder();
+    protobuf2.decoder = require_decoder();
+    protobuf2.verifier = require_verifier();
+    protobuf2.converter = require_converter();
+    protobuf2.ReflectionObject = require_object();
+    protobuf2.Namespace = require_namespace();
+    protobuf2.Root = require_root();
+    protobuf2.Enum = require_enum3();
+    protobuf2.Type = require_type2();
+    protobuf2.Field = require_field();
+    protobuf2.OneOf = require_oneof();
+    protobuf2.MapField = require_mapfield();
+    protobuf2.Service = require_service2();
+    protobuf2.Method = require_method();
+    protobuf2.Message = require_message();
+    protobuf2.wrappers = require_wrappers();
+    protobuf2.types = require_types5();
+    protobuf2.util = require_util3();
+    protobuf2.ReflectionObject._configure(protobuf2.Root);
+    protobuf2.Namespace._configure(protobuf2.Type, protobuf2.Service, protobuf2.Enum);
+    protobuf2.Root._configure(protobuf2.Type);
+    protobuf2.Field._configure(protobuf2.Type);
   }
 });
 
@@ -48198,8 +48198,8 @@ var require_tokenize = __commonJS({
       "n": "\n",
       "t": "	"
     };
-    function unescape(str3) {
-      return str3.replace(unescapeRe, function($0, $1) {
+    function unescape(str4) {
+      return str4.replace(unescapeRe, function($0, $1) {
         switch ($1) {
           case "\\":
           case "":
@@ -48229,8 +48229,8 @@ var require_tokenize = __commonJS({
         stringDelim = null;
         return unescape(match[1]);
       }
-      function charAt(pos2) {
-        return source.charAt(pos2);
+      function charAt(pos3) {
+        return source.charAt(pos3);
       }
       function setComment(start, end, isLeading) {
         var comment = {
@@ -48526,10 +48526,10 @@ var require_parse4 = __commonJS({
         var token3, start;
         do {
           if (acceptStrings && ((token3 = peek()) === '"' || token3 === "'")) {
-            var str3 = readString();
-            target.push(str3);
+            var str4 = readString();
+            target.push(str4);
             if (edition >= 2023) {
-              throw illegal(str3, "id");
+              throw illegal(str4, "id");
             }
           } else {
             try {
@@ -49503,12 +49503,12 @@ var require_common = __commonJS({
 var require_src = __commonJS({
   "node_modules/protobufjs/src/index.js"(exports2, module2) {
     "use strict";
-    var protobuf3 = module2.exports = require_index_light();
-    protobuf3.build = "full";
-    protobuf3.tokenize = require_tokenize();
-    protobuf3.parse = require_parse4();
-    protobuf3.common = require_common();
-    protobuf3.Root._configure(protobuf3.Type, protobuf3.parse, protobuf3.common);
+    var protobuf2 = module2.exports = require_index_light();
+    protobuf2.build = "full";
+    protobuf2.tokenize = require_tokenize();
+    protobuf2.parse = require_parse4();
+    protobuf2.common = require_common();
+    protobuf2.Root._configure(protobuf2.Type, protobuf2.parse, protobuf2.common);
   }
 });
 
@@ -57714,15 +57714,15 @@ function createBaggage(entries) {
   }
   return new BaggageImpl(new Map(Object.entries(entries)));
 }
-function baggageEntryMetadataFromString(str3) {
-  if (typeof str3 !== "string") {
-    diag.error("Cannot create baggage metadata from unknown type: " + typeof str3);
-    str3 = "";
+function baggageEntryMetadataFromString(str4) {
+  if (typeof str4 !== "string") {
+    diag.error("Cannot create baggage metadata from unknown type: " + typeof str4);
+    str4 = "";
   }
   return {
     __TYPE__: baggageEntryMetadataSymbol,
     toString: function() {
-      return str3;
+      return str4;
     }
   };
 }
@@ -59442,14 +59442,14 @@ var require_hex_to_binary = __commonJS({
       return charCode - 55;
     }
     function hexToBinary(hexStr) {
-      const buf = new Uint8Array(hexStr.length / 2);
+      const buf2 = new Uint8Array(hexStr.length / 2);
       let offset2 = 0;
       for (let i = 0; i < hexStr.length; i += 2) {
-        const hi = intValue(hexStr.charCodeAt(i));
-        const lo = intValue(hexStr.charCodeAt(i + 1));
-        buf[offset2++] = hi << 4 | lo;
+        const hi2 = intValue(hexStr.charCodeAt(i));
+        const lo2 = intValue(hexStr.charCodeAt(i + 1));
+        buf2[offset2++] = hi2 << 4 | lo2;
       }
-      return buf;
+      return buf2;
     }
     exports2.hexToBinary = hexToBinary;
   }
@@ -62099,8 +62099,8 @@ var require_TraceIdRatioBasedSampler = __commonJS({
       _accumulate(traceId) {
         let accumulation = 0;
         for (let i = 0; i < traceId.length / 8; i++) {
-          const pos2 = i * 8;
-          const part = parseInt(traceId.slice(pos2, pos2 + 8), 16);
+          const pos3 = i * 8;
+          const part = parseInt(traceId.slice(pos3, pos3 + 8), 16);
           accumulation = (accumulation ^ part) >>> 0;
         }
         return accumulation;
@@ -62374,8 +62374,8 @@ var require_promise2 = __commonJS({
     exports2.Deferred = void 0;
     var Deferred = class {
       constructor() {
-        this._promise = new Promise((resolve14, reject) => {
-          this._resolve = resolve14;
+        this._promise = new Promise((resolve15, reject) => {
+          this._resolve = resolve15;
           this._reject = reject;
         });
       }
@@ -62438,10 +62438,10 @@ var require_exporter = __commonJS({
     var api_1 = (init_esm(), __toCommonJS(esm_exports));
     var suppress_tracing_1 = require_suppress_tracing();
     function _export(exporter2, arg) {
-      return new Promise((resolve14) => {
+      return new Promise((resolve15) => {
         api_1.context.with((0, suppress_tracing_1.suppressTracing)(api_1.context.active()), () => {
           exporter2.export(arg, (result) => {
-            resolve14(result);
+            resolve15(result);
           });
         });
       });
@@ -62715,10 +62715,10 @@ var require_utils4 = __commonJS({
     function identity(value) {
       return value;
     }
-    function optionalHexToBinary(str3) {
-      if (str3 === void 0)
+    function optionalHexToBinary(str4) {
+      if (str4 === void 0)
         return void 0;
-      return (0, core_1.hexToBinary)(str3);
+      return (0, core_1.hexToBinary)(str4);
     }
     var DEFAULT_ENCODER = {
       encodeHrTime: encodeAsLongBits,
@@ -63026,16 +63026,16 @@ var require_utils5 = __commonJS({
     }
     exports2.setEquals = setEquals;
     function binarySearchUB(arr2, value) {
-      let lo = 0;
-      let hi = arr2.length - 1;
+      let lo2 = 0;
+      let hi2 = arr2.length - 1;
       let ret = arr2.length;
-      while (hi >= lo) {
-        const mid = lo + Math.trunc((hi - lo) / 2);
+      while (hi2 >= lo2) {
+        const mid = lo2 + Math.trunc((hi2 - lo2) / 2);
         if (arr2[mid] < value) {
-          lo = mid + 1;
+          lo2 = mid + 1;
         } else {
           ret = mid;
-          hi = mid - 1;
+          hi2 = mid - 1;
         }
       }
       return ret;
@@ -63433,15 +63433,15 @@ var require_Buckets = __commonJS({
         const each = 1 << by;
         let inpos = 0;
         let outpos = 0;
-        for (let pos2 = this.indexStart; pos2 <= this.indexEnd; ) {
-          let mod = pos2 % each;
+        for (let pos3 = this.indexStart; pos3 <= this.indexEnd; ) {
+          let mod = pos3 % each;
           if (mod < 0) {
             mod += each;
           }
           for (let i = mod; i < each && inpos < size; i++) {
             this._relocateBucket(outpos, inpos);
             inpos++;
-            pos2++;
+            pos3++;
           }
           outpos++;
         }
@@ -63500,8 +63500,8 @@ var require_Buckets = __commonJS({
       /**
        * countAt returns the count in a specific bucket
        */
-      countAt(pos2) {
-        return this._counts[pos2];
+      countAt(pos3) {
+        return this._counts[pos3];
       }
       /**
        * growTo grows a backing array and copies old entries
@@ -65619,9 +65619,9 @@ var require_EnvDetectorSync = __commonJS({
         return name.length <= this._MAX_LENGTH && this._isBaggageOctetString(name);
       }
       // https://www.w3.org/TR/baggage/#definition
-      _isBaggageOctetString(str3) {
-        for (let i = 0; i < str3.length; i++) {
-          const ch = str3.charCodeAt(i);
+      _isBaggageOctetString(str4) {
+        for (let i = 0; i < str4.length; i++) {
+          const ch = str4.charCodeAt(i);
           if (ch < 33 || ch === 44 || ch === 59 || ch === 92 || ch > 126) {
             return false;
           }
@@ -65635,8 +65635,8 @@ var require_EnvDetectorSync = __commonJS({
        * @param str The String to be validated.
        * @returns Whether the String is valid and not empty.
        */
-      _isValidAndNotEmpty(str3) {
-        return str3.length > 0 && this._isValid(str3);
+      _isValidAndNotEmpty(str4) {
+        return str4.length > 0 && this._isValid(str4);
       }
     };
     exports2.envDetectorSync = new EnvDetectorSync();
@@ -67154,11 +67154,11 @@ var require_Predicate = __commonJS({
           this._regexp = new RegExp(_PatternPredicate.escapePattern(pattern));
         }
       }
-      match(str3) {
+      match(str4) {
         if (this._matchAll) {
           return true;
         }
-        return this._regexp.test(str3);
+        return this._regexp.test(str4);
       }
       static escapePattern(pattern) {
         return `^${pattern.replace(ESCAPE, "\\$&").replace("*", ".*")}$`;
@@ -67173,11 +67173,11 @@ var require_Predicate = __commonJS({
         this._matchAll = pattern === void 0;
         this._pattern = pattern;
       }
-      match(str3) {
+      match(str4) {
         if (this._matchAll) {
           return true;
         }
-        if (str3 === this._pattern) {
+        if (str4 === this._pattern) {
           return true;
         }
         return false;
@@ -67984,8 +67984,8 @@ ${codeblock}`, options);
             let value = 0;
             let len = c === 120 ? 2 : c === 117 ? 4 : 8;
             for (let j = 0; j < len; j++, ctx.p++) {
-              let hex3 = ctx.s.charCodeAt(ctx.p);
-              let digit = hex3 >= 48 && hex3 <= 57 ? hex3 - 48 : hex3 >= 65 && hex3 <= 70 ? hex3 - 65 + 10 : hex3 >= 97 && hex3 <= 102 ? hex3 - 97 + 10 : -1;
+              let hex2 = ctx.s.charCodeAt(ctx.p);
+              let digit = hex2 >= 48 && hex2 <= 57 ? hex2 - 48 : hex2 >= 65 && hex2 <= 70 ? hex2 - 65 + 10 : hex2 >= 97 && hex2 <= 102 ? hex2 - 97 + 10 : -1;
               if (digit < 0) TomlError2.x("invalid non-hex character in unicode escape", ctx);
               value = value << 4 | digit;
             }
@@ -68183,9 +68183,9 @@ ${codeblock}`, options);
         return ctx.bi === true ? BigInt(val) : val;
       }
       if (!(state & 1)) TomlError2.x("unfinished numeric value", ctx, startPtr);
-      let str3 = ctx.s.slice(startPtr, ctx.p);
-      if (hasUnderscores) str3 = str3.replaceAll("_", "");
-      return state > 1 ? parseFloat(str3) : parseInteger2(ctx, str3, 10, startPtr);
+      let str4 = ctx.s.slice(startPtr, ctx.p);
+      if (hasUnderscores) str4 = str4.replaceAll("_", "");
+      return state > 1 ? parseFloat(str4) : parseInteger2(ctx, str4, 10, startPtr);
     }
     function parseIntegerBaseN(ctx, startPtr, base, endChr) {
       let c, underscore = 1;
@@ -68195,20 +68195,20 @@ ${codeblock}`, options);
       } else if (!isDigit(c, base)) TomlError2.x(`illegal character in numeric literal`, ctx);
       else if (underscore & 1) underscore--;
       if (underscore & 1) TomlError2.x("unfinished numeric value", ctx);
-      let str3 = ctx.s.slice(startPtr + 2, ctx.p);
-      if (underscore) str3 = str3.replaceAll("_", "");
-      return parseInteger2(ctx, str3, base, startPtr);
+      let str4 = ctx.s.slice(startPtr + 2, ctx.p);
+      if (underscore) str4 = str4.replaceAll("_", "");
+      return parseInteger2(ctx, str4, base, startPtr);
     }
-    function parseInteger2(ctx, str3, base, startPtr) {
+    function parseInteger2(ctx, str4, base, startPtr) {
       if (ctx.bi !== true) int: {
-        let val = parseInt(str3, base);
+        let val = parseInt(str4, base);
         if (!Number.isSafeInteger(val)) {
           if (ctx.bi) break int;
           TomlError2.x("integer value cannot be represented losslessly", ctx, startPtr);
         }
         return val;
       }
-      return base === 10 ? BigInt(str3) : BigInt((base === 2 ? "0b" : base === 8 ? "0o" : "0x") + str3);
+      return base === 10 ? BigInt(str4) : BigInt((base === 2 ? "0b" : base === 8 ? "0o" : "0x") + str4);
     }
     function parseDate(ctx, c, endChr) {
       let startPtr = ctx.p++, unsafeSeparator;
@@ -68232,23 +68232,23 @@ ${codeblock}`, options);
       if (ctx.s.charCodeAt(ctx.p) === 46) while (isDigit(ctx.s.charCodeAt(++ctx.p))) ;
       return readDate(ctx, ctx.s.slice(start, ctx.p), 4, false, start);
     }
-    function readDate(ctx, str3, type, unsafeDelim, errPtr, temporalSuffix) {
+    function readDate(ctx, str4, type, unsafeDelim, errPtr, temporalSuffix) {
       if (ctx.ld) {
-        let date = new TomlDate2(str3, type, unsafeDelim);
+        let date = new TomlDate2(str4, type, unsafeDelim);
         if (!date.isValid()) TomlError2.x("invalid date", ctx, errPtr);
         return date;
       }
       try {
-        if (temporalSuffix) str3 += temporalSuffix;
+        if (temporalSuffix) str4 += temporalSuffix;
         switch (type) {
           case 1:
-            return Temporal.ZonedDateTime.from(str3);
+            return Temporal.ZonedDateTime.from(str4);
           case 2:
-            return Temporal.PlainDateTime.from(str3);
+            return Temporal.PlainDateTime.from(str4);
           case 3:
-            return Temporal.PlainDate.from(str3);
+            return Temporal.PlainDate.from(str4);
           case 4:
-            return Temporal.PlainTime.from(str3);
+            return Temporal.PlainTime.from(str4);
         }
       } catch (e) {
         TomlError2.x(e instanceof Error ? e.message : "" + e, ctx, errPtr);
@@ -68614,9 +68614,9 @@ ${tables}` : preamble || tables;
     }
     function stringify(obj2, { maxDepth = 1e3, numbersAsFloat = false, strictTemporal = false } = {}) {
       if (extendedTypeOf(obj2) !== "object") throw new TypeError("stringify can only be called with an object");
-      let str3 = stringifyTable(0, obj2, "", maxDepth, numbersAsFloat, strictTemporal);
-      if (str3[str3.length - 1] !== "\n") return str3 + "\n";
-      return str3;
+      let str4 = stringifyTable(0, obj2, "", maxDepth, numbersAsFloat, strictTemporal);
+      if (str4[str4.length - 1] !== "\n") return str4 + "\n";
+      return str4;
     }
     var src_default = {
       parse: parse4,
@@ -70842,11 +70842,11 @@ var require_index_min = __commonJS({
         if (t) return t;
         let e = r.normalize("NFKD");
         return oi.set(r, e), e;
-      }, hi = new ae.LRUCache({ max: 2 ** 12 }), ie = (r) => {
-        let t = hi.get(r);
+      }, hi2 = new ae.LRUCache({ max: 2 ** 12 }), ie = (r) => {
+        let t = hi2.get(r);
         if (t) return t;
         let e = Ot(r.toLowerCase());
-        return hi.set(r, e), e;
+        return hi2.set(r, e), e;
       }, xt = class extends ae.LRUCache {
         constructor() {
           super({ max: 256 });
@@ -72427,17 +72427,17 @@ var require_escape_html = __commonJS({
     var matchHtmlRegExp = /["'&<>]/;
     module2.exports = escapeHtml;
     function escapeHtml(string) {
-      var str3 = "" + string;
-      var match = matchHtmlRegExp.exec(str3);
+      var str4 = "" + string;
+      var match = matchHtmlRegExp.exec(str4);
       if (!match) {
-        return str3;
+        return str4;
       }
       var escape2;
       var html = "";
       var index = 0;
       var lastIndex = 0;
-      for (index = match.index; index < str3.length; index++) {
-        switch (str3.charCodeAt(index)) {
+      for (index = match.index; index < str4.length; index++) {
+        switch (str4.charCodeAt(index)) {
           case 34:
             escape2 = "&quot;";
             break;
@@ -72457,12 +72457,12 @@ var require_escape_html = __commonJS({
             continue;
         }
         if (lastIndex !== index) {
-          html += str3.substring(lastIndex, index);
+          html += str4.substring(lastIndex, index);
         }
         lastIndex = index + 1;
         html += escape2;
       }
-      return lastIndex !== index ? html + str3.substring(lastIndex, index) : html;
+      return lastIndex !== index ? html + str4.substring(lastIndex, index) : html;
     }
   }
 });
@@ -72488,9 +72488,9 @@ var require_dist5 = __commonJS({
         return num;
       }
     }
-    function fmt(val, pfx, str3, long) {
+    function fmt(val, pfx, str4, long) {
       var num = (val | 0) === val ? val : ~~(val + 0.5);
-      return pfx + num + (long ? " " + str3 + (num != 1 ? "s" : "") : str3[0]);
+      return pfx + num + (long ? " " + str4 + (num != 1 ? "s" : "") : str4[0]);
     }
     function format2(num, long) {
       var pfx = num < 0 ? "-" : "", abs = num < 0 ? -num : num;
@@ -72510,13 +72510,13 @@ var require_dist5 = __commonJS({
 var require_collapseLeadingSlashes = __commonJS({
   "node_modules/@fastify/send/lib/collapseLeadingSlashes.js"(exports2, module2) {
     "use strict";
-    function collapseLeadingSlashes(str3) {
-      if (str3[0] !== "/" || str3[1] !== "/") {
-        return str3;
+    function collapseLeadingSlashes(str4) {
+      if (str4[0] !== "/" || str4[1] !== "/") {
+        return str4;
       }
-      for (let i = 2, il = str3.length; i < il; ++i) {
-        if (str3[i] !== "/") {
-          return str3.slice(i - 1);
+      for (let i = 2, il = str4.length; i < il; ++i) {
+        if (str4[i] !== "/") {
+          return str4.slice(i - 1);
         }
       }
     }
@@ -72591,8 +72591,8 @@ var require_normalizeList = __commonJS({
 var require_parseBytesRange = __commonJS({
   "node_modules/@fastify/send/lib/parseBytesRange.js"(exports2, module2) {
     "use strict";
-    function parseBytesRange(size, str3) {
-      const values = str3.slice(str3.indexOf("=") + 1);
+    function parseBytesRange(size, str4) {
+      const values = str4.slice(str4.indexOf("=") + 1);
       const ranges = [];
       const len = values.length;
       let i = 0;
@@ -72671,12 +72671,12 @@ var require_parseTokenList = __commonJS({
   "node_modules/@fastify/send/lib/parseTokenList.js"(exports2, module2) {
     "use strict";
     var slice = String.prototype.slice;
-    function parseTokenList(str3, cb) {
+    function parseTokenList(str4, cb) {
       let end = 0;
       let start = 0;
       let result;
-      for (let i = 0, len = str3.length; i < len; i++) {
-        switch (str3.charCodeAt(i)) {
+      for (let i = 0, len = str4.length; i < len; i++) {
+        switch (str4.charCodeAt(i)) {
           case 32:
             if (start === end) {
               start = end = i + 1;
@@ -72684,7 +72684,7 @@ var require_parseTokenList = __commonJS({
             break;
           case 44:
             if (start !== end) {
-              result = cb(slice.call(str3, start, end));
+              result = cb(slice.call(str4, start, end));
               if (result !== void 0) {
                 return result;
               }
@@ -72697,7 +72697,7 @@ var require_parseTokenList = __commonJS({
         }
       }
       if (start !== end) {
-        return cb(slice.call(str3, start, end));
+        return cb(slice.call(str4, start, end));
       }
     }
     module2.exports.parseTokenList = parseTokenList;
@@ -72710,8 +72710,8 @@ var require_depd = __commonJS({
     var relative = require("path").relative;
     module2.exports = depd;
     var basePath = process.cwd();
-    function containsNamespace(str3, namespace) {
-      var vals = str3.split(/[ ,]+/);
+    function containsNamespace(str4, namespace) {
+      var vals = str4.split(/[ ,]+/);
       var ns = String(namespace).toLowerCase();
       for (var i = 0; i < vals.length; i++) {
         var val = vals[i];
@@ -72738,21 +72738,21 @@ var require_depd = __commonJS({
       return descriptor;
     }
     function createArgumentsString(arity) {
-      var str3 = "";
+      var str4 = "";
       for (var i = 0; i < arity; i++) {
-        str3 += ", arg" + i;
+        str4 += ", arg" + i;
       }
-      return str3.substr(2);
+      return str4.substr(2);
     }
     function createStackString(stack) {
-      var str3 = this.name + ": " + this.namespace;
+      var str4 = this.name + ": " + this.namespace;
       if (this.message) {
-        str3 += " deprecated " + this.message;
+        str4 += " deprecated " + this.message;
       }
       for (var i = 0; i < stack.length; i++) {
-        str3 += "\n    at " + stack[i].toString();
+        str4 += "\n    at " + stack[i].toString();
       }
-      return str3;
+      return str4;
     }
     function depd(namespace) {
       if (!namespace) {
@@ -72781,15 +72781,15 @@ var require_depd = __commonJS({
       if (process.noDeprecation) {
         return true;
       }
-      var str3 = process.env.NO_DEPRECATION || "";
-      return containsNamespace(str3, namespace);
+      var str4 = process.env.NO_DEPRECATION || "";
+      return containsNamespace(str4, namespace);
     }
     function istraced(namespace) {
       if (process.traceDeprecation) {
         return true;
       }
-      var str3 = process.env.TRACE_DEPRECATION || "";
-      return containsNamespace(str3, namespace);
+      var str4 = process.env.TRACE_DEPRECATION || "";
+      return containsNamespace(str4, namespace);
     }
     function log(message2, site) {
       var haslisteners = eehaslisteners(process, "deprecation");
@@ -73223,8 +73223,8 @@ var require_toidentifier = __commonJS({
   "node_modules/toidentifier/index.js"(exports2, module2) {
     "use strict";
     module2.exports = toIdentifier;
-    function toIdentifier(str3) {
-      return str3.split(" ").map(function(token2) {
+    function toIdentifier(str4) {
+      return str4.split(" ").map(function(token2) {
         return token2.slice(0, 1).toUpperCase() + token2.slice(1);
       }).join("").replace(/[^ _0-9a-z]/gi, "");
     }
@@ -73434,7 +73434,7 @@ var require_send = __commonJS({
     var extname = path.extname;
     var join17 = path.join;
     var normalize = path.normalize;
-    var resolve14 = path.resolve;
+    var resolve15 = path.resolve;
     var sep = path.sep;
     var Readable = stream.Readable;
     var BYTES_RANGE_REGEXP = /^ *bytes=/;
@@ -73488,7 +73488,7 @@ var require_send = __commonJS({
         }
         onFile = options.onFile;
       }
-      const root = options.root ? resolve14(options.root) : null;
+      const root = options.root ? resolve15(options.root) : null;
       const highWaterMark = Number.isSafeInteger(options.highWaterMark) && options.highWaterMark > 0 ? options.highWaterMark : null;
       return {
         acceptRanges,
@@ -73534,7 +73534,7 @@ var require_send = __commonJS({
           return { statusCode: 403 };
         }
         parts = normalize(path2).split(sep);
-        path2 = resolve14(path2);
+        path2 = resolve15(path2);
       }
       return { path: path2, parts };
     }
@@ -73630,9 +73630,9 @@ var require_send = __commonJS({
       );
     }
     function tryStat(path2) {
-      return new Promise((resolve15) => {
+      return new Promise((resolve16) => {
         fs.stat(path2, function onstat(error, stat12) {
-          resolve15({ error, stat: stat12 });
+          resolve16({ error, stat: stat12 });
         });
       });
     }
@@ -73973,7 +73973,7 @@ var require_accept_negotiator = __commonJS({
     var QUALITY = 2;
     var END = 3;
     function parse4(header, processMatch) {
-      let str3 = "";
+      let str4 = "";
       let quality;
       let state = BEGIN;
       for (let i = 0, il = header.length; i < il; ++i) {
@@ -73988,19 +73988,19 @@ var require_accept_negotiator = __commonJS({
           continue;
         } else if (char === ",") {
           if (state === TOKEN) {
-            if (processMatch(str3, 1)) {
+            if (processMatch(str4, 1)) {
               state = END;
               break;
             }
             state = BEGIN;
-            str3 = "";
+            str4 = "";
           } else if (state === QUALITY) {
-            if (processMatch(str3, parseFloat(quality) || 0)) {
+            if (processMatch(str4, parseFloat(quality) || 0)) {
               state = END;
               break;
             }
             state = BEGIN;
-            str3 = "";
+            str4 = "";
             quality = "";
           }
           continue;
@@ -74013,29 +74013,29 @@ var require_accept_negotiator = __commonJS({
           }
         } else if (state === BEGIN) {
           state = TOKEN;
-          str3 += char;
+          str4 += char;
           continue;
         }
         if (state === TOKEN) {
           const prevChar = header[i - 1];
           if (prevChar === " " || prevChar === "	") {
-            str3 = "";
+            str4 = "";
           }
-          str3 += char;
+          str4 += char;
           continue;
         }
-        if (processMatch(str3, parseFloat(quality) || 0)) {
+        if (processMatch(str4, parseFloat(quality) || 0)) {
           state = END;
           break;
         }
         state = BEGIN;
-        str3 = char;
+        str4 = char;
         quality = "";
       }
       if (state === TOKEN) {
-        processMatch(str3, 1);
+        processMatch(str4, 1);
       } else if (state === QUALITY) {
-        processMatch(str3, parseFloat(quality) || 0);
+        processMatch(str4, parseFloat(quality) || 0);
       }
     }
     module2.exports = negotiate;
@@ -74176,17 +74176,17 @@ function createParameters(filename, fallback = true) {
     "filename*": encodeExtended(filename)
   };
 }
-function decodeExtended(str3) {
-  const charsetEnd = str3.indexOf("'");
+function decodeExtended(str4) {
+  const charsetEnd = str4.indexOf("'");
   if (charsetEnd <= 0) {
     return void 0;
   }
-  const languageEnd = str3.indexOf("'", charsetEnd + 1);
+  const languageEnd = str4.indexOf("'", charsetEnd + 1);
   if (languageEnd === -1) {
     return void 0;
   }
-  const charset = str3.slice(0, charsetEnd).toLowerCase();
-  const encoded = str3.slice(languageEnd + 1);
+  const charset = str4.slice(0, charsetEnd).toLowerCase();
+  const encoded = str4.slice(languageEnd + 1);
   switch (charset) {
     case "iso-8859-1": {
       return decodeHexEscapes(encoded);
@@ -74198,34 +74198,34 @@ function decodeExtended(str3) {
   }
   return void 0;
 }
-function tryDecodeURIComponent(str3) {
+function tryDecodeURIComponent(str4) {
   try {
-    return decodeURIComponent(str3);
+    return decodeURIComponent(str4);
   } catch {
     return void 0;
   }
 }
-function parseToken(str3, index, len) {
+function parseToken(str4, index, len) {
   while (index < len) {
-    const char = str3.charCodeAt(index);
+    const char = str4.charCodeAt(index);
     if (char === SEMI)
       break;
     index++;
   }
   return index;
 }
-function skipOWS(str3, index, len) {
+function skipOWS(str4, index, len) {
   while (index < len) {
-    const char = str3.charCodeAt(index);
+    const char = str4.charCodeAt(index);
     if (char !== SP && char !== HTAB)
       break;
     index++;
   }
   return index;
 }
-function trailingOWS(str3, start, end) {
+function trailingOWS(str4, start, end) {
   while (end > start) {
-    const char = str3.charCodeAt(end - 1);
+    const char = str4.charCodeAt(end - 1);
     if (char !== SP && char !== HTAB)
       break;
     end--;
@@ -74278,11 +74278,11 @@ function getAscii(val) {
 function pencode(char) {
   return "%" + char.charCodeAt(0).toString(16).toUpperCase();
 }
-function qstring(str3) {
-  return '"' + str3.replace(QUOTE_REGEXP, "\\$&") + '"';
+function qstring(str4) {
+  return '"' + str4.replace(QUOTE_REGEXP, "\\$&") + '"';
 }
-function qmultipart(str3) {
-  return '"' + str3.replace(/[\n\r"]/g, multipartEscape) + '"';
+function qmultipart(str4) {
+  return '"' + str4.replace(/[\n\r"]/g, multipartEscape) + '"';
 }
 function multipartEscape(char) {
   if (char === "\n")
@@ -74291,8 +74291,8 @@ function multipartEscape(char) {
     return "%0D";
   return "%22";
 }
-function encodeExtended(str3) {
-  const encoded = encodeURIComponent(str3).replace(ENCODE_URL_ATTR_CHAR_REGEXP, pencode);
+function encodeExtended(str4) {
+  const encoded = encodeURIComponent(str4).replace(ENCODE_URL_ATTR_CHAR_REGEXP, pencode);
   return "UTF-8''" + encoded;
 }
 function isHexDigit(char) {
@@ -74301,20 +74301,20 @@ function isHexDigit(char) {
   code >= 65 && code <= 70 || // A-F
   code >= 97 && code <= 102;
 }
-function decodeHexEscapes(str3) {
-  const firstEscape = str3.indexOf("%");
+function decodeHexEscapes(str4) {
+  const firstEscape = str4.indexOf("%");
   if (firstEscape === -1)
-    return str3;
-  let result = str3.slice(0, firstEscape);
-  for (let idx = firstEscape; idx < str3.length; idx++) {
-    if (str3[idx] === "%") {
-      if (idx + 2 >= str3.length || !isHexDigit(str3[idx + 2]) || !isHexDigit(str3[idx + 1])) {
+    return str4;
+  let result = str4.slice(0, firstEscape);
+  for (let idx = firstEscape; idx < str4.length; idx++) {
+    if (str4[idx] === "%") {
+      if (idx + 2 >= str4.length || !isHexDigit(str4[idx + 2]) || !isHexDigit(str4[idx + 1])) {
         return;
       }
-      result += String.fromCharCode(Number.parseInt(str3[idx + 1] + str3[idx + 2], 16));
+      result += String.fromCharCode(Number.parseInt(str4[idx + 1] + str4[idx + 2], 16));
       idx += 2;
     } else {
-      result += str3[idx];
+      result += str4[idx];
     }
   }
   return result;
@@ -75423,7 +75423,7 @@ async function runCli(program2, argv) {
   const override = (cmd) => {
     cmd.exitOverride();
     const path = commandPath(cmd);
-    cmd.configureOutput({ outputError: (str3, write2) => write2(usageLine(cmd === program2 ? withDeeperSuggestion(program2, str3) : str3, path)) });
+    cmd.configureOutput({ outputError: (str4, write2) => write2(usageLine(cmd === program2 ? withDeeperSuggestion(program2, str4) : str4, path)) });
     for (const sub of cmd.commands) override(sub);
   };
   override(program2);
@@ -76101,12 +76101,20 @@ function decodeOtlpJson(signal, input) {
   }
 }
 
-// electron/collector/protobuf-logs-reader.ts
-var protobuf2 = __toESM(require_protobufjs());
-
 // electron/collector/wire-string-cache.ts
+var import_node_buffer = require("node:buffer");
 var MAX_CACHED_BYTES = 64;
 var utf8Slice = Buffer.prototype.utf8Slice;
+var InvalidUtf8Error = class extends RangeError {
+  constructor(at) {
+    super(`string at offset ${at} is not valid UTF-8`);
+  }
+};
+function readUtf8(buf2, start, end) {
+  const s = utf8Slice.call(buf2, start, end);
+  if (s.indexOf("�") !== -1 && !(0, import_node_buffer.isUtf8)(buf2.subarray(start, end))) throw new InvalidUtf8Error(start);
+  return s;
+}
 var WireStringCache = class {
   /**
    * `slots` must be a power of two. `intern`: make cached strings V8-internal strings (worth it
@@ -76121,21 +76129,21 @@ var WireStringCache = class {
   intern;
   strings;
   mask;
-  /** The UTF-8 string in buf[start, end) (invalid sequences become U+FFFD, as Buffer does). */
-  read(buf, start, end) {
+  /** The UTF-8 string in buf[start, end); throws InvalidUtf8Error when those bytes are not UTF-8. */
+  read(buf2, start, end) {
     const len = end - start;
     if (len === 0) return "";
-    if (len > MAX_CACHED_BYTES) return utf8Slice.call(buf, start, end);
+    if (len > MAX_CACHED_BYTES) return readUtf8(buf2, start, end);
     let h = 2166136261;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 16777619);
+    for (let i = start; i < end; i++) h = Math.imul(h ^ buf2[i], 16777619);
     const slot = (h ^ h >>> 15) & this.mask;
     const known = this.strings[slot];
     if (known.length === len) {
       let i = 0;
-      while (i < len && known.charCodeAt(i) === buf[start + i]) i++;
+      while (i < len && known.charCodeAt(i) === buf2[start + i]) i++;
       if (i === len) return known;
     }
-    let s = utf8Slice.call(buf, start, end);
+    let s = readUtf8(buf2, start, end);
     if (s.length === len) {
       if (this.intern) s = internalize(s);
       this.strings[slot] = s;
@@ -76150,95 +76158,272 @@ function internalize(s) {
 }
 
 // electron/collector/protobuf-validate.ts
-var shape = () => /* @__PURE__ */ new Map();
-var ANY_VALUE = shape();
-var ARRAY_VALUE = shape();
-var KEY_VALUE = shape();
-var KEY_VALUE_LIST = shape();
-var SCOPE = shape();
-ANY_VALUE.set(5, ARRAY_VALUE).set(6, KEY_VALUE_LIST);
-ARRAY_VALUE.set(1, ANY_VALUE);
-KEY_VALUE.set(2, ANY_VALUE);
-KEY_VALUE_LIST.set(1, KEY_VALUE);
-SCOPE.set(3, KEY_VALUE);
-var RESOURCE2 = shape().set(1, KEY_VALUE);
-var SPAN_EVENT = shape().set(3, KEY_VALUE);
-var SPAN_LINK = shape().set(4, KEY_VALUE);
-var SPAN_STATUS = shape();
-var SPAN = shape().set(9, KEY_VALUE).set(11, SPAN_EVENT).set(13, SPAN_LINK).set(15, SPAN_STATUS);
-var SCOPE_SPANS = shape().set(1, SCOPE).set(2, SPAN);
-var RESOURCE_SPANS = shape().set(1, RESOURCE2).set(2, SCOPE_SPANS);
-var EXPORT_TRACE = shape().set(1, RESOURCE_SPANS);
-var EXEMPLAR = shape().set(7, KEY_VALUE);
-var NUMBER_POINT = shape().set(7, KEY_VALUE).set(5, EXEMPLAR);
-var HISTOGRAM_POINT = shape().set(9, KEY_VALUE).set(8, EXEMPLAR);
-var BUCKETS = shape();
-var EXP_HISTOGRAM_POINT = shape().set(1, KEY_VALUE).set(8, BUCKETS).set(9, BUCKETS).set(11, EXEMPLAR);
-var QUANTILE = shape();
-var SUMMARY_POINT = shape().set(7, KEY_VALUE).set(6, QUANTILE);
-var GAUGE = shape().set(1, NUMBER_POINT);
-var SUM = shape().set(1, NUMBER_POINT);
-var HISTOGRAM = shape().set(1, HISTOGRAM_POINT);
-var EXP_HISTOGRAM = shape().set(1, EXP_HISTOGRAM_POINT);
-var SUMMARY = shape().set(1, SUMMARY_POINT);
-var METRIC = shape().set(5, GAUGE).set(7, SUM).set(9, HISTOGRAM).set(10, EXP_HISTOGRAM).set(11, SUMMARY).set(12, KEY_VALUE);
-var SCOPE_METRICS = shape().set(1, SCOPE).set(2, METRIC);
-var RESOURCE_METRICS = shape().set(1, RESOURCE2).set(2, SCOPE_METRICS);
-var EXPORT_METRICS = shape().set(1, RESOURCE_METRICS);
-var MAX_DEPTH = 64;
+var import_node_buffer2 = require("node:buffer");
+
+// electron/collector/otlp-wire-shapes.ts
+var K_UNKNOWN = 0;
+var K_VARINT = 1;
+var K_I64 = 2;
+var K_I32 = 3;
+var K_STRING = 4;
+var K_BYTES = 5;
+var K_MESSAGE = 6;
+var K_REPEATED_VARINT = 7;
+var K_REPEATED_I64 = 8;
+var K_REPEATED_I32 = 9;
+var K_VARINT32 = 10;
+function shape(name) {
+  return { name, kinds: new Uint8Array(0), children: [] };
+}
+function define2(s, fields) {
+  const max = Math.max(0, ...Object.keys(fields).map(Number));
+  s.kinds = new Uint8Array(max + 1);
+  s.children = new Array(max + 1).fill(void 0);
+  for (const [k, v] of Object.entries(fields)) {
+    const n2 = Number(k);
+    if (typeof v === "number") s.kinds[n2] = v;
+    else {
+      s.kinds[n2] = K_MESSAGE;
+      s.children[n2] = v;
+    }
+  }
+}
+var ANY_VALUE = shape("AnyValue");
+var ARRAY_VALUE = shape("ArrayValue");
+var KEY_VALUE_LIST = shape("KeyValueList");
+var KEY_VALUE = shape("KeyValue");
+var SCOPE = shape("InstrumentationScope");
+var RESOURCE2 = shape("Resource");
+define2(ANY_VALUE, { 1: K_STRING, 2: K_VARINT32, 3: K_VARINT, 4: K_I64, 5: ARRAY_VALUE, 6: KEY_VALUE_LIST, 7: K_BYTES });
+define2(ARRAY_VALUE, { 1: ANY_VALUE });
+define2(KEY_VALUE_LIST, { 1: KEY_VALUE });
+define2(KEY_VALUE, { 1: K_STRING, 2: ANY_VALUE });
+define2(SCOPE, { 1: K_STRING, 2: K_STRING, 3: KEY_VALUE, 4: K_VARINT32 });
+define2(RESOURCE2, { 1: KEY_VALUE, 2: K_VARINT32 });
+var LOG_RECORD = shape("LogRecord");
+var SCOPE_LOGS = shape("ScopeLogs");
+var RESOURCE_LOGS = shape("ResourceLogs");
+var EXPORT_LOGS = shape("ExportLogsServiceRequest");
+define2(LOG_RECORD, { 1: K_I64, 11: K_I64, 2: K_VARINT32, 3: K_STRING, 5: ANY_VALUE, 6: KEY_VALUE, 7: K_VARINT32, 8: K_I32, 9: K_BYTES, 10: K_BYTES, 12: K_STRING });
+define2(SCOPE_LOGS, { 1: SCOPE, 2: LOG_RECORD, 3: K_STRING });
+define2(RESOURCE_LOGS, { 1: RESOURCE2, 2: SCOPE_LOGS, 3: K_STRING });
+define2(EXPORT_LOGS, { 1: RESOURCE_LOGS });
+var SPAN_EVENT = shape("Event");
+var SPAN_LINK = shape("Link");
+var SPAN_STATUS = shape("Status");
+var SPAN = shape("Span");
+var SCOPE_SPANS = shape("ScopeSpans");
+var RESOURCE_SPANS = shape("ResourceSpans");
+var EXPORT_TRACE = shape("ExportTraceServiceRequest");
+define2(SPAN_EVENT, { 1: K_I64, 2: K_STRING, 3: KEY_VALUE, 4: K_VARINT32 });
+define2(SPAN_LINK, { 1: K_BYTES, 2: K_BYTES, 3: K_STRING, 4: KEY_VALUE, 5: K_VARINT32, 6: K_I32 });
+define2(SPAN_STATUS, { 2: K_STRING, 3: K_VARINT32 });
+define2(SPAN, {
+  1: K_BYTES,
+  2: K_BYTES,
+  3: K_STRING,
+  4: K_BYTES,
+  16: K_I32,
+  5: K_STRING,
+  6: K_VARINT32,
+  7: K_I64,
+  8: K_I64,
+  9: KEY_VALUE,
+  10: K_VARINT32,
+  11: SPAN_EVENT,
+  12: K_VARINT32,
+  13: SPAN_LINK,
+  14: K_VARINT32,
+  15: SPAN_STATUS
+});
+define2(SCOPE_SPANS, { 1: SCOPE, 2: SPAN, 3: K_STRING });
+define2(RESOURCE_SPANS, { 1: RESOURCE2, 2: SCOPE_SPANS, 3: K_STRING });
+define2(EXPORT_TRACE, { 1: RESOURCE_SPANS });
+var EXEMPLAR = shape("Exemplar");
+var NUMBER_POINT = shape("NumberDataPoint");
+var HISTOGRAM_POINT = shape("HistogramDataPoint");
+var BUCKETS = shape("Buckets");
+var EXP_HISTOGRAM_POINT = shape("ExponentialHistogramDataPoint");
+var QUANTILE = shape("ValueAtQuantile");
+var SUMMARY_POINT = shape("SummaryDataPoint");
+var GAUGE = shape("Gauge");
+var SUM = shape("Sum");
+var HISTOGRAM = shape("Histogram");
+var EXP_HISTOGRAM = shape("ExponentialHistogram");
+var SUMMARY = shape("Summary");
+var METRIC = shape("Metric");
+var SCOPE_METRICS = shape("ScopeMetrics");
+var RESOURCE_METRICS = shape("ResourceMetrics");
+var EXPORT_METRICS = shape("ExportMetricsServiceRequest");
+define2(EXEMPLAR, { 7: KEY_VALUE, 2: K_I64, 3: K_I64, 6: K_I64, 4: K_BYTES, 5: K_BYTES });
+define2(NUMBER_POINT, { 7: KEY_VALUE, 2: K_I64, 3: K_I64, 4: K_I64, 6: K_I64, 5: EXEMPLAR, 8: K_VARINT32 });
+define2(HISTOGRAM_POINT, {
+  9: KEY_VALUE,
+  2: K_I64,
+  3: K_I64,
+  4: K_I64,
+  5: K_I64,
+  6: K_REPEATED_I64,
+  7: K_REPEATED_I64,
+  8: EXEMPLAR,
+  10: K_VARINT32,
+  11: K_I64,
+  12: K_I64
+});
+define2(BUCKETS, { 1: K_VARINT32, 2: K_REPEATED_VARINT });
+define2(EXP_HISTOGRAM_POINT, {
+  1: KEY_VALUE,
+  2: K_I64,
+  3: K_I64,
+  4: K_I64,
+  5: K_I64,
+  6: K_VARINT32,
+  7: K_I64,
+  8: BUCKETS,
+  9: BUCKETS,
+  10: K_VARINT32,
+  11: EXEMPLAR,
+  12: K_I64,
+  13: K_I64,
+  14: K_I64
+});
+define2(QUANTILE, { 1: K_I64, 2: K_I64 });
+define2(SUMMARY_POINT, { 7: KEY_VALUE, 2: K_I64, 3: K_I64, 4: K_I64, 5: K_I64, 6: QUANTILE, 8: K_VARINT32 });
+define2(GAUGE, { 1: NUMBER_POINT });
+define2(SUM, { 1: NUMBER_POINT, 2: K_VARINT32, 3: K_VARINT32 });
+define2(HISTOGRAM, { 1: HISTOGRAM_POINT, 2: K_VARINT32 });
+define2(EXP_HISTOGRAM, { 1: EXP_HISTOGRAM_POINT, 2: K_VARINT32 });
+define2(SUMMARY, { 1: SUMMARY_POINT });
+define2(METRIC, { 1: K_STRING, 2: K_STRING, 3: K_STRING, 5: GAUGE, 7: SUM, 9: HISTOGRAM, 10: EXP_HISTOGRAM, 11: SUMMARY, 12: KEY_VALUE });
+define2(SCOPE_METRICS, { 1: SCOPE, 2: METRIC, 3: K_STRING });
+define2(RESOURCE_METRICS, { 1: RESOURCE2, 2: SCOPE_METRICS, 3: K_STRING });
+define2(EXPORT_METRICS, { 1: RESOURCE_METRICS });
+
+// electron/collector/protobuf-validate.ts
+var MAX_DEPTH = 100;
 var WireError = class extends RangeError {
 };
+function isUtf8Range(buf2, start, end) {
+  if (end - start > 64) return (0, import_node_buffer2.isUtf8)(buf2.subarray(start, end));
+  let acc = 0;
+  for (let i = start; i < end; i++) acc |= buf2[i];
+  return acc < 128 || (0, import_node_buffer2.isUtf8)(buf2.subarray(start, end));
+}
 var pos = 0;
-function varint(buf, end) {
+function u32(buf2, end, what) {
   let value = 0;
-  for (let shift = 0; shift < 70; shift += 7) {
+  for (let shift = 0; shift < 28; shift += 7) {
+    if (pos >= end) throw new WireError(`${what} varint runs past the end of its message at offset ${pos}`);
+    const b2 = buf2[pos++];
+    value |= (b2 & 127) << shift;
+    if (b2 < 128) return value;
+  }
+  if (pos >= end) throw new WireError(`${what} varint runs past the end of its message at offset ${pos}`);
+  const b = buf2[pos++];
+  if (b > 15) throw new WireError(`${what} at offset ${pos - 5} is longer than 5 bytes or does not fit 32 bits`);
+  return (value | b << 28) >>> 0;
+}
+function skipVarint(buf2, end) {
+  for (let i = 0; i < 10; i++) {
     if (pos >= end) throw new WireError(`varint runs past the end of its message at offset ${pos}`);
-    const b = buf[pos++];
-    if (shift < 32) value = (value | (b & 127) << shift) >>> 0;
-    if (b < 128) return value;
+    const b = buf2[pos++];
+    if (b < 128) {
+      if (i === 9 && b > 1) throw new WireError(`varint at offset ${pos - 10} overflows 64 bits`);
+      return i + 1;
+    }
   }
   throw new WireError(`varint longer than 10 bytes at offset ${pos}`);
 }
-function walk(buf, end, msg, depth) {
+function skipVarint32(buf2, end, at) {
+  const n2 = skipVarint(buf2, end);
+  if (n2 > 5 && n2 !== 10) throw new WireError(`32-bit varint of ${n2} bytes at offset ${at}`);
+}
+function wrongWireType(msg, field2, wire, at) {
+  return new WireError(`field ${field2} of ${msg.name} has wire type ${wire}, which its type never uses, at offset ${at}`);
+}
+function skipField(buf2, end, tag, at, msg, depth) {
+  const field2 = tag >>> 3;
+  const wire = tag & 7;
+  if (field2 === 0) throw new WireError(`invalid field number 0 at offset ${at}`);
+  const kind = field2 < msg.kinds.length ? msg.kinds[field2] : K_UNKNOWN;
+  switch (wire) {
+    case 0:
+      if (kind === K_VARINT32) skipVarint32(buf2, end, at);
+      else if (kind === K_UNKNOWN || kind === K_VARINT || kind === K_REPEATED_VARINT) skipVarint(buf2, end);
+      else throw wrongWireType(msg, field2, wire, at);
+      return;
+    case 1:
+      if (kind !== K_UNKNOWN && kind !== K_I64 && kind !== K_REPEATED_I64) throw wrongWireType(msg, field2, wire, at);
+      if (end - pos < 8) throw new WireError(`field ${field2} at offset ${at} runs past the end of its message`);
+      pos += 8;
+      return;
+    case 5:
+      if (kind !== K_UNKNOWN && kind !== K_I32 && kind !== K_REPEATED_I32) throw wrongWireType(msg, field2, wire, at);
+      if (end - pos < 4) throw new WireError(`field ${field2} at offset ${at} runs past the end of its message`);
+      pos += 4;
+      return;
+    case 2: {
+      const len = u32(buf2, end, "length");
+      if (len > end - pos) throw new WireError(`field ${field2} of ${len} bytes at offset ${at} runs past the end of its message`);
+      const stop = pos + len;
+      switch (kind) {
+        case K_UNKNOWN:
+        case K_BYTES:
+          break;
+        case K_STRING:
+          if (!isUtf8Range(buf2, pos, stop)) throw new WireError(`field ${field2} of ${msg.name} at offset ${at} is not valid UTF-8`);
+          break;
+        case K_MESSAGE:
+          walk(buf2, stop, msg.children[field2], depth + 1);
+          break;
+        case K_REPEATED_VARINT:
+          while (pos < stop) skipVarint(buf2, stop);
+          break;
+        case K_REPEATED_I64:
+          if (len % 8 !== 0) throw new WireError(`packed field ${field2} at offset ${at} is not a whole number of 8-byte values`);
+          break;
+        case K_REPEATED_I32:
+          if (len % 4 !== 0) throw new WireError(`packed field ${field2} at offset ${at} is not a whole number of 4-byte values`);
+          break;
+        default:
+          throw wrongWireType(msg, field2, wire, at);
+      }
+      pos = stop;
+      return;
+    }
+    case 3:
+    case 4:
+      throw new WireError(`group (wire type ${wire}) at offset ${at}: OTLP has no groups`);
+    default:
+      throw new WireError(`invalid wire type ${wire} at offset ${at}`);
+  }
+}
+function walk(buf2, end, msg, depth) {
   if (depth > MAX_DEPTH) throw new WireError(`messages nested more than ${MAX_DEPTH} deep`);
   while (pos < end) {
     const at = pos;
-    const tag = varint(buf, end);
-    const field2 = tag >>> 3;
-    if (field2 === 0) throw new WireError(`invalid field number 0 at offset ${at}`);
-    const wire = tag & 7;
-    if (wire === 0) {
-      varint(buf, end);
-    } else if (wire === 1) {
-      pos += 8;
-    } else if (wire === 5) {
-      pos += 4;
-    } else if (wire === 2) {
-      const len = varint(buf, end);
-      const stop = pos + len;
-      if (stop > end) throw new WireError(`field ${field2} of ${len} bytes at offset ${at} runs past the end of its message`);
-      const child = msg.get(field2);
-      if (child) walk(buf, stop, child, depth + 1);
-      pos = stop;
-    } else {
-      throw new WireError(`invalid wire type ${wire} at offset ${at}`);
-    }
-    if (pos > end) throw new WireError(`field ${field2} at offset ${at} runs past the end of its message`);
+    const tag = u32(buf2, end, "tag");
+    skipField(buf2, end, tag, at, msg, depth);
   }
 }
-function checkAnyValue(buf, start, end) {
+function skipFieldAt(buf2, p, end, tag, at, msg, depth) {
+  pos = p;
+  skipField(buf2, end, tag, at, msg, depth);
+  return pos;
+}
+function checkMessage(buf2, start, end, msg, depth) {
   pos = start;
-  walk(buf, end, ANY_VALUE, 0);
+  walk(buf2, end, msg, depth);
 }
 var ROOTS = {
+  logs: { shape: EXPORT_LOGS, name: "ExportLogsServiceRequest" },
   metrics: { shape: EXPORT_METRICS, name: "ExportMetricsServiceRequest" },
   traces: { shape: EXPORT_TRACE, name: "ExportTraceServiceRequest" }
 };
 function validateOtlpProtobuf(signal, body) {
   const root = ROOTS[signal];
   try {
-    pos = 0;
-    walk(body, body.length, root.shape, 0);
+    checkMessage(body, 0, body.length, root.shape, 0);
   } catch (err) {
     if (!(err instanceof WireError)) throw err;
     throw new DecodeError(`request body is not a valid OTLP protobuf ${root.name}: ${err.message}`, { cause: err });
@@ -76248,121 +76433,231 @@ function validateOtlpProtobuf(signal, body) {
 // electron/collector/protobuf-logs-reader.ts
 var KEYS = new WireStringCache(512, true);
 var VALUES = new WireStringCache(2048, false);
-var VARINT = 0;
-var I64 = 1;
-var LEN = 2;
-function messageEnd(r) {
-  const len = r.uint32();
-  const end = r.pos + len;
-  if (end > r.len) throw new RangeError(`embedded message of ${len} bytes at offset ${r.pos} runs past the end of the body`);
-  return end;
+var T1_LEN = 10;
+var T2_LEN = 18;
+var T2_VARINT = 16;
+var T3_VARINT = 24;
+var T3_LEN = 26;
+var T4_I64 = 33;
+var T5_LEN = 42;
+var T6_LEN = 50;
+var T7_LEN = 58;
+var T1_I64 = 9;
+var T9_LEN = 74;
+var T10_LEN = 82;
+var T11_I64 = 89;
+var T12_LEN = 98;
+var EMPTY = Buffer.alloc(0);
+var buf = EMPTY;
+var pos2 = 0;
+var lo = 0;
+var hi = 0;
+var DECODE_LIMITS = {
+  /** Attributes of one record, resource or kvlist. OTel SDKs default to 128; Codex sends about 30. */
+  attributesPerMap: 1024,
+  /** Values of one array. */
+  valuesPerArray: 1024,
+  /** Attributes and array values of one request, all records together (a batch of 512 Codex records is ~15,000). */
+  valuesPerRequest: 65536
+};
+var valuesLeft = 0;
+var dropped = 0;
+function cutOff(what) {
+  return new WireError(`${what} runs past the end of its message at offset ${pos2}`);
 }
-function checkEnd(r, end) {
-  if (r.pos !== end) throw new RangeError(`field overruns its embedded message ending at offset ${end}`);
+function u322(end) {
+  if (pos2 < end) {
+    const b2 = buf[pos2];
+    if (b2 < 128) {
+      pos2++;
+      return b2;
+    }
+  }
+  let value = 0;
+  for (let shift = 0; shift < 28; shift += 7) {
+    if (pos2 >= end) throw cutOff("varint");
+    const b2 = buf[pos2++];
+    value |= (b2 & 127) << shift;
+    if (b2 < 128) return value;
+  }
+  if (pos2 >= end) throw cutOff("varint");
+  const b = buf[pos2++];
+  if (b > 15) throw new WireError(`tag or length at offset ${pos2 - 5} is longer than 5 bytes or does not fit 32 bits`);
+  return (value | b << 28) >>> 0;
 }
-function skip(r, tag) {
-  if (tag >>> 3 === 0) throw new RangeError(`invalid field number 0 at offset ${r.pos}`);
-  r.skipType(tag & 7);
+function fieldEnd(end) {
+  const len = u322(end);
+  if (len > end - pos2) throw new WireError(`field of ${len} bytes at offset ${pos2} runs past the end of its message`);
+  return pos2 + len;
+}
+function varint64(end) {
+  let l = 0;
+  let h = 0;
+  for (let i = 0; i < 10; i++) {
+    if (pos2 >= end) throw cutOff("varint");
+    const b = buf[pos2++];
+    const bits = b & 127;
+    if (i < 4) l |= bits << 7 * i;
+    else if (i === 4) {
+      l |= (bits & 15) << 28;
+      h = bits >> 4;
+    } else if (i < 9) h |= bits << 7 * i - 32;
+    else if (bits > 1) throw new WireError(`varint at offset ${pos2 - 10} overflows 64 bits`);
+    else h |= bits << 31;
+    if (b < 128) {
+      lo = l >>> 0;
+      hi = h >>> 0;
+      return;
+    }
+  }
+  throw new WireError(`varint longer than 10 bytes at offset ${pos2}`);
+}
+function varint32(end) {
+  const start = pos2;
+  varint64(end);
+  const n2 = pos2 - start;
+  if (n2 > 5 && n2 !== 10) throw new WireError(`32-bit varint of ${n2} bytes at offset ${start}`);
+  return lo;
+}
+function fixed32(end) {
+  if (end - pos2 < 4) throw cutOff("fixed-size field");
+  const v = (buf[pos2] | buf[pos2 + 1] << 8 | buf[pos2 + 2] << 16 | buf[pos2 + 3] << 24) >>> 0;
+  pos2 += 4;
+  return v;
 }
 var TWO_32 = 4294967296;
-function fixed64String(r) {
-  const lo = r.fixed32();
-  const hi = r.fixed32();
-  if (hi < 2097152) return String(hi * TWO_32 + lo);
-  return (BigInt(hi) << 32n | BigInt(lo)).toString();
+function fixed64String(end) {
+  if (end - pos2 < 8) throw cutOff("fixed-size field");
+  const l = fixed32(end);
+  const h = fixed32(end);
+  if (h < 2097152) return String(h * TWO_32 + l);
+  return (BigInt(h) << 32n | BigInt(l)).toString();
 }
-function int64Value2(r) {
-  const v = r.int64();
-  if (typeof v === "number") return v;
-  const n2 = v.toNumber();
-  return Number.isSafeInteger(n2) ? n2 : v.toString();
+function double2(end) {
+  if (end - pos2 < 8) throw cutOff("fixed-size field");
+  const v = buf.readDoubleLE(pos2);
+  pos2 += 8;
+  return v;
 }
-function anyValue2(r, end) {
+function int64Value2(end) {
+  varint64(end);
+  const n2 = (hi | 0) * TWO_32 + lo;
+  if (Number.isSafeInteger(n2)) return n2;
+  return BigInt.asIntN(64, BigInt(hi) << 32n | BigInt(lo)).toString();
+}
+function str2(e) {
+  const s = readUtf8(buf, pos2, e);
+  pos2 = e;
+  return s;
+}
+function hexOf(e) {
+  const s = e === pos2 ? "" : buf.toString("hex", pos2, e);
+  pos2 = e;
+  return s;
+}
+function skip(end, tag, at, shape2, depth) {
+  pos2 = skipFieldAt(buf, pos2, end, tag, at, shape2, depth);
+}
+function tooDeep() {
+  return new WireError(`messages nested more than ${MAX_DEPTH} deep`);
+}
+function anyValue2(end, depth) {
+  if (depth > MAX_DEPTH) throw tooDeep();
   let value = null;
-  while (r.pos < end) {
-    const tag = r.uint32();
+  while (pos2 < end) {
+    const at = pos2;
+    const tag = u322(end);
     switch (tag) {
-      case 1 << 3 | LEN: {
-        const e = messageEnd(r);
-        value = VALUES.read(r.buf, r.pos, e);
-        r.pos = e;
+      case T1_LEN: {
+        const e = fieldEnd(end);
+        value = VALUES.read(buf, pos2, e);
+        pos2 = e;
         break;
       }
-      case 2 << 3 | VARINT:
-        value = r.bool();
+      case T2_VARINT:
+        value = varint32(end) !== 0;
         break;
-      case 3 << 3 | VARINT:
-        value = int64Value2(r);
+      case T3_VARINT:
+        value = int64Value2(end);
         break;
-      case 4 << 3 | I64:
-        value = r.double();
+      case T4_I64:
+        value = double2(end);
         break;
-      case 5 << 3 | LEN: {
-        const e = messageEnd(r);
-        const arr2 = [];
-        while (r.pos < e) {
-          const t = r.uint32();
-          if (t === (1 << 3 | LEN)) {
-            const ve = messageEnd(r);
-            arr2.push(anyValue2(r, ve));
-            checkEnd(r, ve);
-          } else skip(r, t);
-        }
-        checkEnd(r, e);
-        value = arr2;
+      case T5_LEN: {
+        const e = fieldEnd(end);
+        value = arrayValue(e, depth + 1);
         break;
       }
-      case 6 << 3 | LEN: {
-        const e = messageEnd(r);
+      case T6_LEN: {
+        const e = fieldEnd(end);
         const obj2 = {};
-        readKeyValues(r, e, obj2);
-        checkEnd(r, e);
+        keyValueList(e, obj2, depth + 1);
         value = obj2;
         break;
       }
-      case 7 << 3 | LEN:
-        value = { bytes: r.bytes().toString("base64") };
+      case T7_LEN: {
+        const e = fieldEnd(end);
+        value = { bytes: buf.toString("base64", pos2, e) };
+        pos2 = e;
         break;
+      }
       default:
-        skip(r, tag);
+        skip(end, tag, at, ANY_VALUE, depth);
     }
   }
   return value;
 }
-function keyValue(r, end, into) {
+function arrayValue(end, depth) {
+  if (depth > MAX_DEPTH) throw tooDeep();
+  const arr2 = [];
+  while (pos2 < end) {
+    const at = pos2;
+    const tag = u322(end);
+    if (tag === T1_LEN) {
+      const e = fieldEnd(end);
+      if (arr2.length < DECODE_LIMITS.valuesPerArray && --valuesLeft >= 0) arr2.push(anyValue2(e, depth + 1));
+      else leaveOut(e, ANY_VALUE, depth + 1);
+    } else skip(end, tag, at, ARRAY_VALUE, depth);
+  }
+  return arr2;
+}
+function keyValue(end, into, depth) {
+  if (depth > MAX_DEPTH) throw tooDeep();
   let key = "";
   let value = null;
-  while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag === (1 << 3 | LEN)) {
-      const e = messageEnd(r);
-      key = KEYS.read(r.buf, r.pos, e);
-      r.pos = e;
-    } else if (tag === (2 << 3 | LEN)) {
-      const e = messageEnd(r);
-      value = anyValue2(r, e);
-      checkEnd(r, e);
-    } else skip(r, tag);
+  while (pos2 < end) {
+    const at = pos2;
+    const tag = u322(end);
+    if (tag === T1_LEN) {
+      const e = fieldEnd(end);
+      key = KEYS.read(buf, pos2, e);
+      pos2 = e;
+    } else if (tag === T2_LEN) {
+      const e = fieldEnd(end);
+      value = anyValue2(e, depth + 1);
+    } else skip(end, tag, at, KEY_VALUE, depth);
   }
   setAttribute(into, key, value);
 }
-function readKeyValues(r, end, into) {
-  while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag === (1 << 3 | LEN)) {
-      const e = messageEnd(r);
-      keyValue(r, e, into);
-      checkEnd(r, e);
-    } else skip(r, tag);
+function keyValueList(end, into, depth) {
+  if (depth > MAX_DEPTH) throw tooDeep();
+  let n2 = 0;
+  while (pos2 < end) {
+    const at = pos2;
+    const tag = u322(end);
+    if (tag === T1_LEN) n2 = attribute(fieldEnd(end), into, n2, depth + 1);
+    else skip(end, tag, at, KEY_VALUE_LIST, depth);
   }
 }
-function attribute(r, into) {
-  const e = messageEnd(r);
-  keyValue(r, e, into);
-  checkEnd(r, e);
+function attribute(e, into, n2, depth) {
+  if (n2 < DECODE_LIMITS.attributesPerMap && --valuesLeft >= 0) keyValue(e, into, depth);
+  else leaveOut(e, KEY_VALUE, depth);
+  return n2 + 1;
 }
-function hex(b) {
-  return b.length === 0 ? "" : b.toString("hex");
+function leaveOut(e, shape2, depth) {
+  checkMessage(buf, pos2, e, shape2, depth);
+  pos2 = e;
+  dropped++;
 }
 var prepared = /* @__PURE__ */ new WeakMap();
 function prepare(filter) {
@@ -76373,7 +76668,7 @@ function prepare(filter) {
   }
   return p;
 }
-function wantedKey(buf, start, end, keys) {
+function wantedKey(start, end, keys) {
   const len = end - start;
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k];
@@ -76384,56 +76679,79 @@ function wantedKey(buf, start, end, keys) {
   }
   return -1;
 }
-function peekKeeps(r, end, pf) {
-  const start = r.pos;
-  const buf = r.buf;
+function isPlainUnwantedAttribute(s, e, keys) {
+  if (buf[s] !== T1_LEN) return false;
+  const klen = buf[s + 1];
+  const ke = s + 2 + klen;
+  if (klen >= 128 || ke + 4 > e || buf[ke] !== T2_LEN) return false;
+  const vlen = buf[ke + 1];
+  if (vlen >= 128 || ke + 2 + vlen !== e || buf[ke + 2] !== T1_LEN || buf[ke + 3] !== vlen - 2) return false;
+  if (wantedKey(s + 2, ke, keys) >= 0) return false;
+  let acc = 0;
+  for (let i = s + 2; i < ke; i++) acc |= buf[i];
+  for (let i = ke + 4; i < e; i++) acc |= buf[i];
+  return acc < 128;
+}
+function peekKeeps(end, depth, pf) {
+  const start = pos2;
   let severity = 0;
   let attrs;
-  while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag === (2 << 3 | VARINT)) {
-      severity = r.int32();
-    } else if (tag === (6 << 3 | LEN)) {
-      const e = messageEnd(r);
+  while (pos2 < end) {
+    const at = pos2;
+    const tag = u322(end);
+    if (tag === T2_VARINT) {
+      severity = varint32(end) | 0;
+    } else if (tag === T6_LEN) {
+      const e = fieldEnd(end);
+      if (isPlainUnwantedAttribute(pos2, e, pf.keys)) {
+        pos2 = e;
+        continue;
+      }
       let want = -1;
       let valueAt = -1;
-      while (r.pos < e) {
-        const t = r.uint32();
-        if (t === (1 << 3 | LEN)) {
-          const ke = messageEnd(r);
-          want = wantedKey(buf, r.pos, ke, pf.keys);
-          r.pos = ke;
-        } else if (t === (2 << 3 | LEN)) {
-          valueAt = r.pos;
-          const ve = messageEnd(r);
-          r.pos = ve;
-        } else skip(r, t);
+      let valueEnd = -1;
+      while (pos2 < e) {
+        const kvAt = pos2;
+        const t = u322(e);
+        if (t === T1_LEN) {
+          const ke = fieldEnd(e);
+          want = wantedKey(pos2, ke, pf.keys);
+          if (want < 0 && !isUtf8Range(buf, pos2, ke)) throw new InvalidUtf8Error(pos2);
+          pos2 = ke;
+        } else if (t === T2_LEN) {
+          const ve = fieldEnd(e);
+          if (valueAt >= 0) checkMessage(buf, valueAt, valueEnd, ANY_VALUE, depth + 2);
+          valueAt = pos2;
+          valueEnd = ve;
+          pos2 = ve;
+        } else skip(e, t, kvAt, KEY_VALUE, depth + 1);
       }
-      checkEnd(r, e);
       if (valueAt >= 0) {
-        r.pos = valueAt;
-        const ve = messageEnd(r);
         if (want >= 0) {
-          (attrs ??= {})[pf.filter.keys[want]] = anyValue2(r, ve);
-          checkEnd(r, ve);
+          pos2 = valueAt;
+          (attrs ??= {})[pf.filter.keys[want]] = anyValue2(valueEnd, depth + 2);
         } else {
-          checkAnyValue(buf, r.pos, ve);
+          checkMessage(buf, valueAt, valueEnd, ANY_VALUE, depth + 2);
         }
-        r.pos = e;
+        pos2 = e;
       } else if (want >= 0) {
         (attrs ??= {})[pf.filter.keys[want]] = null;
       }
-    } else if (tag === (5 << 3 | LEN)) {
-      const e = messageEnd(r);
-      checkAnyValue(buf, r.pos, e);
-      r.pos = e;
-    } else skip(r, tag);
+    } else if (tag === T1_I64 || tag === T11_I64) {
+      if (end - pos2 < 8) throw cutOff("fixed-size field");
+      pos2 += 8;
+    } else if (tag === T3_LEN || tag === T12_LEN) {
+      const e = fieldEnd(end);
+      if (!isUtf8Range(buf, pos2, e)) throw new InvalidUtf8Error(pos2);
+      pos2 = e;
+    } else if (tag === T9_LEN || tag === T10_LEN) {
+      pos2 = fieldEnd(end);
+    } else skip(end, tag, at, LOG_RECORD, depth);
   }
-  checkEnd(r, end);
-  r.pos = start;
+  pos2 = start;
   return pf.filter.keep(severity, attrs ?? {});
 }
-function logRecord2(r, end) {
+function logRecord2(end, depth) {
   const rec = {
     timeUnixNano: "0",
     observedTimeUnixNano: "0",
@@ -76445,108 +76763,113 @@ function logRecord2(r, end) {
     spanId: "",
     eventName: ""
   };
-  while (r.pos < end) {
-    const tag = r.uint32();
+  let attrs = 0;
+  while (pos2 < end) {
+    const at = pos2;
+    const tag = u322(end);
     switch (tag) {
-      case 1 << 3 | I64:
-        rec.timeUnixNano = fixed64String(r);
+      case T1_I64:
+        rec.timeUnixNano = fixed64String(end);
         break;
-      case 11 << 3 | I64:
-        rec.observedTimeUnixNano = fixed64String(r);
+      case T11_I64:
+        rec.observedTimeUnixNano = fixed64String(end);
         break;
-      case 2 << 3 | VARINT:
-        rec.severityNumber = r.int32();
+      case T2_VARINT:
+        rec.severityNumber = varint32(end) | 0;
         break;
-      case 3 << 3 | LEN:
-        rec.severityText = r.string();
+      case T3_LEN:
+        rec.severityText = str2(fieldEnd(end));
         break;
-      case 5 << 3 | LEN: {
-        const e = messageEnd(r);
-        rec.body = anyValue2(r, e);
-        checkEnd(r, e);
+      case T5_LEN:
+        rec.body = anyValue2(fieldEnd(end), depth + 1);
         break;
-      }
-      case 6 << 3 | LEN:
-        attribute(r, rec.attributes);
+      case T6_LEN:
+        attrs = attribute(fieldEnd(end), rec.attributes, attrs, depth + 1);
         break;
-      case 9 << 3 | LEN:
-        rec.traceId = hex(r.bytes());
+      case T9_LEN:
+        rec.traceId = hexOf(fieldEnd(end));
         break;
-      case 10 << 3 | LEN:
-        rec.spanId = hex(r.bytes());
+      case T10_LEN:
+        rec.spanId = hexOf(fieldEnd(end));
         break;
-      case 12 << 3 | LEN:
-        rec.eventName = r.string();
+      case T12_LEN:
+        rec.eventName = str2(fieldEnd(end));
         break;
       default:
-        skip(r, tag);
+        skip(end, tag, at, LOG_RECORD, depth);
     }
   }
   return rec;
 }
-function scope2(r, end) {
+function scope2(end, depth) {
   const s = { name: "", version: "" };
-  while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag === (1 << 3 | LEN)) s.name = r.string();
-    else if (tag === (2 << 3 | LEN)) s.version = r.string();
-    else skip(r, tag);
+  while (pos2 < end) {
+    const at = pos2;
+    const tag = u322(end);
+    if (tag === T1_LEN) s.name = str2(fieldEnd(end));
+    else if (tag === T2_LEN) s.version = str2(fieldEnd(end));
+    else skip(end, tag, at, SCOPE, depth);
   }
   return s;
 }
-function scopeLogs(r, end, pf) {
+function scopeLogs(end, depth, pf) {
   const out2 = { scope: { name: "", version: "" }, logRecords: [] };
-  while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag === (1 << 3 | LEN)) {
-      const e = messageEnd(r);
-      out2.scope = scope2(r, e);
-      checkEnd(r, e);
-    } else if (tag === (2 << 3 | LEN)) {
-      const e = messageEnd(r);
-      if (pf && !peekKeeps(r, e, pf)) {
-        r.pos = e;
+  while (pos2 < end) {
+    const at = pos2;
+    const tag = u322(end);
+    if (tag === T1_LEN) {
+      out2.scope = scope2(fieldEnd(end), depth + 1);
+    } else if (tag === T2_LEN) {
+      const e = fieldEnd(end);
+      if (pf && !peekKeeps(e, depth + 1, pf)) {
+        pos2 = e;
         continue;
       }
-      out2.logRecords.push(logRecord2(r, e));
-      checkEnd(r, e);
-    } else skip(r, tag);
+      out2.logRecords.push(logRecord2(e, depth + 1));
+    } else skip(end, tag, at, SCOPE_LOGS, depth);
   }
   return out2;
 }
-function resourceLogs(r, end, pf) {
+function resourceLogs(end, depth, pf) {
   const out2 = { resource: {}, scopeLogs: [] };
-  while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag === (1 << 3 | LEN)) {
-      const e = messageEnd(r);
-      while (r.pos < e) {
-        const t = r.uint32();
-        if (t === (1 << 3 | LEN)) attribute(r, out2.resource);
-        else skip(r, t);
+  while (pos2 < end) {
+    const at = pos2;
+    const tag = u322(end);
+    if (tag === T1_LEN) {
+      const e = fieldEnd(end);
+      let n2 = 0;
+      while (pos2 < e) {
+        const rAt = pos2;
+        const t = u322(e);
+        if (t === T1_LEN) n2 = attribute(fieldEnd(e), out2.resource, n2, depth + 2);
+        else skip(e, t, rAt, RESOURCE2, depth + 1);
       }
-      checkEnd(r, e);
-    } else if (tag === (2 << 3 | LEN)) {
-      const e = messageEnd(r);
-      out2.scopeLogs.push(scopeLogs(r, e, pf));
-      checkEnd(r, e);
-    } else skip(r, tag);
+    } else if (tag === T2_LEN) {
+      out2.scopeLogs.push(scopeLogs(fieldEnd(end), depth + 1, pf));
+    } else skip(end, tag, at, RESOURCE_LOGS, depth);
   }
   return out2;
 }
-function readExportLogsRequest(buf, filter) {
+function readExportLogsRequest(body, filter, stats) {
   const pf = filter ? prepare(filter) : void 0;
-  const r = protobuf2.Reader.create(buf);
-  const out2 = [];
-  while (r.pos < r.len) {
-    const tag = r.uint32();
-    if (tag === (1 << 3 | LEN)) {
-      const e = messageEnd(r);
-      out2.push(resourceLogs(r, e, pf));
-      checkEnd(r, e);
-    } else skip(r, tag);
+  buf = body;
+  pos2 = 0;
+  valuesLeft = DECODE_LIMITS.valuesPerRequest;
+  dropped = 0;
+  try {
+    const end = body.length;
+    const out2 = [];
+    while (pos2 < end) {
+      const at = pos2;
+      const tag = u322(end);
+      if (tag === T1_LEN) out2.push(resourceLogs(fieldEnd(end), 1, pf));
+      else skip(end, tag, at, EXPORT_LOGS, 0);
+    }
+    if (stats) stats.droppedValues = dropped;
+    return out2;
+  } finally {
+    buf = EMPTY;
   }
-  return out2;
 }
 
 // electron/collector/decode-protobuf.ts
@@ -76565,7 +76888,7 @@ function int64Value3(v) {
   const n2 = v.toNumber();
   return Number.isSafeInteger(n2) ? n2 : v.toString();
 }
-function hex2(b) {
+function hex(b) {
   if (!b || b.length === 0) return "";
   return Buffer.isBuffer(b) ? b.toString("hex") : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 }
@@ -76604,9 +76927,9 @@ function resource2(r) {
 }
 function span2(s) {
   return {
-    traceId: hex2(s.traceId),
-    spanId: hex2(s.spanId),
-    parentSpanId: hex2(s.parentSpanId),
+    traceId: hex(s.traceId),
+    spanId: hex(s.spanId),
+    parentSpanId: hex(s.parentSpanId),
     name: s.name,
     kind: s.kind,
     startTimeUnixNano: int64String2(s.startTimeUnixNano),
@@ -76624,23 +76947,25 @@ function metric2(m) {
   }
   return { name: m.name, description: m.description, unit: m.unit, type: "unknown", dataPointCount: 0 };
 }
-function decodeMessage(signal, buf, logFilter) {
+function decodeMessage(signal, buf2, logFilter, stats) {
+  if (signal !== "logs") validateOtlpProtobuf(signal, buf2);
   const t = otlpTypes();
   const type = signal === "logs" ? t.ExportLogsServiceRequest : signal === "traces" ? t.ExportTraceServiceRequest : t.ExportMetricsServiceRequest;
   try {
-    return signal === "logs" ? readExportLogsRequest(buf, logFilter) : type.decode(buf);
+    return signal === "logs" ? readExportLogsRequest(buf2, logFilter, stats) : type.decode(buf2);
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     throw new DecodeError(`request body is not a valid OTLP protobuf ${type.name}: ${detail}`, { cause: err });
   }
 }
 function decodeOtlpProtobuf(signal, input, logFilter) {
-  const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  const decoded = decodeMessage(signal, buf, logFilter);
+  const buf2 = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const stats = { droppedValues: 0 };
+  const decoded = decodeMessage(signal, buf2, logFilter, stats);
   const msg = decoded;
   switch (signal) {
     case "logs":
-      return { signal, resourceLogs: decoded };
+      return stats.droppedValues > 0 ? { signal, resourceLogs: decoded, droppedValues: stats.droppedValues } : { signal, resourceLogs: decoded };
     case "traces": {
       const rss = msg.resourceSpans ?? [];
       const resourceSpans = rss.map((rs) => ({
@@ -76720,6 +77045,44 @@ function makeLoopbackGuard(boundHost) {
     return { ok: true };
   };
 }
+function badRequestLine(req, boundHost) {
+  const raw = req.rawHeaders;
+  let hosts = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i];
+    if (name.length === 4 && name.toLowerCase() === "host") {
+      hosts++;
+      if (hostName(raw[i + 1]) === void 0) return `malformed Host header ${JSON.stringify(raw[i + 1].slice(0, 100))}`;
+    }
+  }
+  if (hosts > 1) return "more than one Host header";
+  const target = req.url ?? "";
+  if (target.startsWith("/")) return void 0;
+  if (/^http:\/\//i.test(target)) {
+    let name;
+    try {
+      name = new URL(target).hostname.toLowerCase();
+    } catch {
+      return "malformed absolute-form request target";
+    }
+    const extra = boundName(boundHost);
+    if (LOOPBACK_NAMES.has(name) || name === extra) return void 0;
+    return `the request target names host ${JSON.stringify(name)}, which is not a loopback name`;
+  }
+  return `request target ${JSON.stringify(target.slice(0, 100))} is not a path`;
+}
+
+// electron/shared/otlp-types.ts
+function itemCount(req) {
+  switch (req.signal) {
+    case "logs":
+      return req.resourceLogs.reduce((n2, r) => n2 + r.scopeLogs.reduce((m, s) => m + s.logRecords.length, 0), 0);
+    case "traces":
+      return req.resourceSpans.reduce((n2, r) => n2 + r.scopeSpans.reduce((m, s) => m + s.spans.length, 0), 0);
+    case "metrics":
+      return req.resourceMetrics.reduce((n2, r) => n2 + r.scopeMetrics.reduce((m, s) => m + s.metrics.reduce((k, x) => k + x.dataPointCount, 0), 0), 0);
+  }
+}
 
 // electron/collector/request-body.ts
 var zlib = __toESM(require("node:zlib"));
@@ -76738,6 +77101,24 @@ function contentCoding(header) {
   if (v === "deflate") return "deflate";
   throw new BodyError("unsupported-encoding", `unsupported Content-Encoding ${JSON.stringify(header)}, supported: [gzip, deflate]`);
 }
+var BodyBudget = class {
+  constructor(limitBytes) {
+    this.limitBytes = limitBytes;
+  }
+  limitBytes;
+  used = 0;
+  tryTake(n2) {
+    if (this.used + n2 > this.limitBytes) return false;
+    this.used += n2;
+    return true;
+  }
+  give(n2) {
+    this.used = Math.max(0, this.used - n2);
+  }
+  get inUse() {
+    return this.used;
+  }
+};
 function isZlibHeader(b) {
   return b.length >= 2 && (b[0] & 15) === 8 && (b[0] << 8 | b[1]) % 31 === 0;
 }
@@ -76745,69 +77126,95 @@ function tooLarge(maxBytes, decompressed) {
   const what = decompressed ? "request body after decompression" : "request body";
   return new BodyError("too-large", `${what} exceeds the limit of ${maxBytes} bytes`);
 }
-function readBody(req, coding, maxBytes) {
-  return new Promise((resolve14, reject) => {
+function inflate(compressed, coding, maxBytes) {
+  const opts = { maxOutputLength: maxBytes, chunkSize: 64 * 1024 };
+  try {
+    if (coding === "gzip") return zlib.gunzipSync(compressed, opts);
+    return isZlibHeader(compressed) ? zlib.inflateSync(compressed, opts) : zlib.inflateRawSync(compressed, opts);
+  } catch (err) {
+    if (err.code === "ERR_BUFFER_TOO_LARGE") throw tooLarge(maxBytes, true);
+    throw new BodyError("corrupt", `request body is not valid ${coding} data: ${err.message}`);
+  }
+}
+function readBody(req, coding, opts) {
+  const { maxBytes, budget } = opts;
+  return new Promise((resolve15, reject) => {
     const chunks = [];
-    let produced = 0;
     let received = 0;
+    let held = 0;
     let settled = false;
-    let inflater;
+    const declared = coding === "identity" ? Number(req.headers["content-length"]) : NaN;
+    let into = Number.isInteger(declared) && declared > 0 && declared <= maxBytes ? Buffer.allocUnsafe(declared) : void 0;
+    const sized = into !== void 0;
+    const giveBack = () => {
+      budget?.give(held);
+      held = 0;
+    };
+    const timer = opts.timeoutMs ? setTimeout(() => fail(new BodyError("timeout", `the request body did not arrive within ${opts.timeoutMs} ms`)), opts.timeoutMs) : void 0;
     const detach = () => {
+      if (timer) clearTimeout(timer);
       req.off("data", onData);
       req.off("end", onEnd);
       req.off("error", onError);
       req.off("close", onClose);
-      if (inflater) {
-        inflater.off("data", onOutput);
-        inflater.destroy();
-      }
     };
-    const fail = (err) => {
+    function fail(err) {
       if (settled) return;
       settled = true;
       detach();
       chunks.length = 0;
+      giveBack();
       req.on("error", () => {
       });
       req.resume();
       reject(err);
-    };
-    const finish = () => {
+    }
+    function finish() {
       if (settled) return;
       settled = true;
       detach();
-      resolve14(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, produced));
-    };
-    function onOutput(chunk) {
-      produced += chunk.length;
-      if (produced > maxBytes) {
-        fail(tooLarge(maxBytes, coding !== "identity"));
-        return;
+      try {
+        let body;
+        if (sized) {
+          if (received !== into.length) throw new BodyError("aborted", "request body is shorter than its Content-Length");
+          body = into;
+        } else {
+          body = chunks.length === 1 ? chunks[0] : into ? into.subarray(0, received) : Buffer.alloc(0);
+          chunks.length = 0;
+          if (coding !== "identity" && received > 0) body = inflate(body, coding, maxBytes);
+        }
+        resolve15({ body, release: giveBack });
+      } catch (err) {
+        giveBack();
+        reject(err);
       }
-      chunks.push(chunk);
-    }
-    function startInflater(first) {
-      inflater = coding === "gzip" ? zlib.createGunzip() : isZlibHeader(first) ? zlib.createInflate() : zlib.createInflateRaw();
-      inflater.on("data", onOutput);
-      inflater.on("end", finish);
-      inflater.on("error", (err) => fail(new BodyError("corrupt", `request body is not valid ${coding} data: ${err.message}`)));
     }
     function onData(chunk) {
       received += chunk.length;
-      if (received > maxBytes) {
-        fail(tooLarge(maxBytes, false));
-        return;
+      if (received > maxBytes) return fail(tooLarge(maxBytes, false));
+      if (budget) {
+        if (!budget.tryTake(chunk.length)) {
+          return fail(new BodyError("busy", `the collector is busy: request bodies in flight would exceed ${budget.limitBytes} bytes`));
+        }
+        held += chunk.length;
       }
-      if (coding === "identity") {
-        onOutput(chunk);
-        return;
+      if (sized) {
+        chunk.copy(into, received - chunk.length);
+      } else if (received === chunk.length) {
+        chunks.push(chunk);
+      } else {
+        if (!into || into.length < received) {
+          const grown = Buffer.allocUnsafe(Math.min(maxBytes, Math.max(received * 2, 256 * 1024)));
+          if (chunks.length > 0) chunks[0].copy(grown, 0);
+          else if (into) into.copy(grown, 0, 0, received - chunk.length);
+          chunks.length = 0;
+          into = grown;
+        }
+        chunk.copy(into, received - chunk.length);
       }
-      if (!inflater) startInflater(chunk);
-      inflater.write(chunk);
     }
     function onEnd() {
-      if (coding === "identity" || received === 0) finish();
-      else inflater.end();
+      finish();
     }
     function onError(err) {
       fail(new BodyError("aborted", `request body could not be read: ${err.message}`));
@@ -76822,8 +77229,44 @@ function readBody(req, coding, maxBytes) {
   });
 }
 
+// electron/collector/gate.ts
+var Gate = class {
+  constructor(limit) {
+    this.limit = limit;
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`Gate: limit must be a positive integer, got ${limit}`);
+  }
+  limit;
+  active = 0;
+  waiting = [];
+  /** Enters at once if there is room (no promise, no microtask: the common case). */
+  tryEnter() {
+    if (this.active >= this.limit || this.waiting.length > 0) return false;
+    this.active++;
+    return true;
+  }
+  /** Resolves once this caller holds a place. */
+  enter() {
+    if (this.tryEnter()) return Promise.resolve();
+    return new Promise((resolve15) => this.waiting.push(resolve15));
+  }
+  /** Gives the place back; the longest waiter gets it. */
+  leave() {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active = Math.max(0, this.active - 1);
+  }
+  get size() {
+    return { active: this.active, waiting: this.waiting.length };
+  }
+};
+
 // electron/collector/otlp-server.ts
 var DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+var DEFAULT_MAX_INFLIGHT_BODY_BYTES = 24 * 1024 * 1024;
+var DEFAULT_MAX_CONCURRENT_INGEST = 4;
+var GATE_BODY_BYTES = 32 * 1024;
+var GATE_ITEMS = 128;
+var DEFAULT_BODY_TIMEOUT_MS = 3e4;
 var IngestUnavailableError = class extends Error {
   constructor(message2, retryAfterSeconds = 5, options) {
     super(message2, options);
@@ -76836,6 +77279,7 @@ var IngestUnavailableError = class extends Error {
 var SIGNAL_PATHS = { "/v1/logs": "logs", "/v1/traces": "traces", "/v1/metrics": "metrics" };
 var CONTENT_TYPE = { protobuf: "application/x-protobuf", json: "application/json" };
 var RPC_INVALID_ARGUMENT = 3;
+var RPC_DEADLINE_EXCEEDED = 4;
 var RPC_RESOURCE_EXHAUSTED = 8;
 var RPC_INTERNAL = 13;
 var RPC_UNAVAILABLE = 14;
@@ -76871,12 +77315,20 @@ function sendSuccess(reply, signal, encoding, result) {
   const type = signal === "logs" ? t.ExportLogsServiceResponse : signal === "traces" ? t.ExportTraceServiceResponse : t.ExportMetricsServiceResponse;
   return reply.send(Buffer.from(type.encode(type.create({ partialSuccess: partial })).finish()));
 }
+function withDecodeWarning(result, dropped2) {
+  const l = DECODE_LIMITS;
+  const warning = `${dropped2} attribute(s) or array value(s) past Beacon's limits (${l.attributesPerMap} attributes per record, resource or kvlist, ${l.valuesPerArray} values per array, ${l.valuesPerRequest} in all per request) were left out`;
+  return { rejected: result?.rejected ?? 0, rejectedMessage: result?.rejectedMessage ? `${result.rejectedMessage}; ${warning}` : warning };
+}
 function isUnavailable(err) {
   return typeof err === "object" && err !== null && err.code === "EUNAVAILABLE";
 }
 function createOtlpServer(opts) {
   const host = opts.host ?? "127.0.0.1";
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const budget = new BodyBudget(Math.max(maxBodyBytes, opts.maxInflightBodyBytes ?? DEFAULT_MAX_INFLIGHT_BODY_BYTES));
+  const bodyTimeoutMs = opts.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  const gate = new Gate(opts.maxConcurrentIngest ?? DEFAULT_MAX_CONCURRENT_INGEST);
   const logger = opts.logger;
   const guard = makeLoopbackGuard(host);
   const fastify = (0, import_fastify.default)({
@@ -76887,7 +77339,15 @@ function createOtlpServer(opts) {
   });
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser("*", (_req, _payload, done) => done(null, void 0));
+  const onRequest = opts.onRequest;
   fastify.addHook("onRequest", (request4, reply, done) => {
+    onRequest?.();
+    const bad = badRequestLine(request4.raw, host);
+    if (bad !== void 0) {
+      logger?.warn("otlp: bad request line", { reason: bad });
+      sendText(reply, 400, `bad request: ${bad}`);
+      return;
+    }
     const verdict = guard({ host: request4.headers.host, origin: request4.headers.origin });
     if (verdict.ok) {
       done();
@@ -76905,6 +77365,14 @@ function createOtlpServer(opts) {
   fastify.get("/healthz", async (_request, reply) => {
     return reply.code(200).header("content-type", "application/json; charset=utf-8").send(JSON.stringify(opts.healthz()));
   });
+  const decodeBody = (signal, encoding, body) => {
+    if (body.length === 0) return void 0;
+    if (encoding === "protobuf" && signal !== "logs" && opts.needsContent?.(signal) === false) {
+      validateOtlpProtobuf(signal, body);
+      return signal === "metrics" ? { signal, resourceMetrics: [], contentSkipped: true } : { signal, resourceSpans: [], contentSkipped: true };
+    }
+    return encoding === "json" ? decodeOtlpJson(signal, body) : decodeOtlpProtobuf(signal, body, opts.logRecordFilter);
+  };
   const handleExport = async (request4, reply) => {
     const signal = SIGNAL_PATHS[request4.routeOptions.url ?? ""];
     if (request4.method !== "POST") {
@@ -76914,17 +77382,22 @@ function createOtlpServer(opts) {
     if (!encoding) {
       return sendText(reply, 415, "unsupported media type, supported: [application/json, application/x-protobuf]");
     }
-    let body;
+    let read2;
     try {
       const coding = contentCoding(request4.headers["content-encoding"]);
       const declared = Number(request4.headers["content-length"]);
       if (Number.isFinite(declared) && declared > maxBodyBytes) {
         throw new BodyError("too-large", `request body of ${declared} bytes exceeds the limit of ${maxBodyBytes} bytes`);
       }
-      body = await readBody(request4.raw, coding, maxBodyBytes);
+      read2 = await readBody(request4.raw, coding, { maxBytes: maxBodyBytes, budget, timeoutMs: bodyTimeoutMs });
     } catch (err) {
       if (err instanceof BodyError) {
         if (err.kind === "too-large") return sendStatus(reply, 413, encoding, RPC_RESOURCE_EXHAUSTED, err.message);
+        if (err.kind === "busy") {
+          reply.header("retry-after", "1");
+          return sendStatus(reply, 503, encoding, RPC_UNAVAILABLE, err.message);
+        }
+        if (err.kind === "timeout") return sendStatus(reply, 408, encoding, RPC_DEADLINE_EXCEEDED, err.message);
         if (err.kind === "aborted") {
           reply.hijack();
           return;
@@ -76933,20 +77406,28 @@ function createOtlpServer(opts) {
       }
       throw err;
     }
-    if (body.length === 0) return sendSuccess(reply, signal, encoding, void 0);
+    const large = read2.body.length > GATE_BODY_BYTES;
+    if (large && !gate.tryEnter()) await gate.enter();
+    try {
+      return await decodeAndIngest(reply, signal, encoding, read2, large);
+    } finally {
+      if (large) gate.leave();
+    }
+  };
+  const decodeAndIngest = async (reply, signal, encoding, read2, gated) => {
     let decoded;
     try {
-      if (encoding === "protobuf" && signal !== "logs" && opts.needsContent?.(signal) === false) {
-        validateOtlpProtobuf(signal, body);
-        decoded = signal === "metrics" ? { signal, resourceMetrics: [], contentSkipped: true } : { signal, resourceSpans: [], contentSkipped: true };
-      } else {
-        decoded = encoding === "json" ? decodeOtlpJson(signal, body) : decodeOtlpProtobuf(signal, body, opts.logRecordFilter);
-      }
+      decoded = decodeBody(signal, encoding, read2.body);
     } catch (err) {
       const message2 = err instanceof DecodeError ? err.message : `could not decode request: ${String(err?.message ?? err)}`;
       logger?.warn("otlp: malformed request", { signal, encoding, error: message2 });
       return sendStatus(reply, 400, encoding, RPC_INVALID_ARGUMENT, message2);
+    } finally {
+      read2.release();
     }
+    if (!decoded) return sendSuccess(reply, signal, encoding, void 0);
+    const takeGate = !gated && itemCount(decoded) > GATE_ITEMS;
+    if (takeGate && !gate.tryEnter()) await gate.enter();
     let result;
     try {
       result = await opts.ingest(decoded);
@@ -76958,7 +77439,10 @@ function createOtlpServer(opts) {
       }
       logger?.error("otlp: ingest failed", { signal, error: err instanceof Error ? err.stack ?? err.message : String(err) });
       return sendStatus(reply, 500, encoding, RPC_INTERNAL, "internal error while storing telemetry");
+    } finally {
+      if (takeGate) gate.leave();
     }
+    if (decoded.droppedValues) result = withDecodeWarning(result, decoded.droppedValues);
     return sendSuccess(reply, signal, encoding, result);
   };
   for (const url of Object.keys(SIGNAL_PATHS)) fastify.all(url, handleExport);
@@ -76989,9 +77473,9 @@ function newEventId(nowMs = Date.now()) {
   const o = offset;
   offset += 10;
   const ms = Math.max(0, Math.floor(nowMs));
-  const hi = Math.floor(ms / 65536);
-  const lo = ms % 65536;
-  return HEX2[hi >>> 24 & 255] + HEX2[hi >>> 16 & 255] + HEX2[hi >>> 8 & 255] + HEX2[hi & 255] + "-" + HEX2[lo >>> 8 & 255] + HEX2[lo & 255] + "-" + HEX2[112 | r[o] & 15] + HEX2[r[o + 1]] + "-" + HEX2[128 | r[o + 2] & 63] + HEX2[r[o + 3]] + "-" + HEX2[r[o + 4]] + HEX2[r[o + 5]] + HEX2[r[o + 6]] + HEX2[r[o + 7]] + HEX2[r[o + 8]] + HEX2[r[o + 9]];
+  const hi2 = Math.floor(ms / 65536);
+  const lo2 = ms % 65536;
+  return HEX2[hi2 >>> 24 & 255] + HEX2[hi2 >>> 16 & 255] + HEX2[hi2 >>> 8 & 255] + HEX2[hi2 & 255] + "-" + HEX2[lo2 >>> 8 & 255] + HEX2[lo2 & 255] + "-" + HEX2[112 | r[o] & 15] + HEX2[r[o + 1]] + "-" + HEX2[128 | r[o + 2] & 63] + HEX2[r[o + 3]] + "-" + HEX2[r[o + 4]] + HEX2[r[o + 5]] + HEX2[r[o + 6]] + HEX2[r[o + 7]] + HEX2[r[o + 8]] + HEX2[r[o + 9]];
 }
 
 // electron/shared/layered-attributes.ts
@@ -77071,9 +77555,9 @@ function parseClass(src, start, flags) {
       const e = src[i + 1];
       i += 2;
       if (e === "x") {
-        const hex3 = src.slice(i, i + 2);
+        const hex2 = src.slice(i, i + 2);
         i += 2;
-        return parseInt(hex3, 16);
+        return parseInt(hex2, 16);
       }
       if (e === "d" || e === "w" || e === "s" || e === "D" || e === "W" || e === "S") return { raw: `\\${e}` };
       if (e === "n") return 10;
@@ -77121,7 +77605,7 @@ function parseClass(src, start, flags) {
     if (/[A-Za-z0-9_]/.test(ch)) return ch;
     return cp < 256 ? `\\x${cp.toString(16).padStart(2, "0")}` : `\\u${cp.toString(16).padStart(4, "0")}`;
   };
-  const range = (lo, hi) => lo === hi ? esc(lo) : `${esc(lo)}-${esc(hi)}`;
+  const range = (lo2, hi2) => lo2 === hi2 ? esc(lo2) : `${esc(lo2)}-${esc(hi2)}`;
   for (const it of items) {
     if ("raw" in it) {
       parts.push(it.raw);
@@ -77129,12 +77613,12 @@ function parseClass(src, start, flags) {
     }
     parts.push(range(it.lo, it.hi));
     if (flags.i) {
-      const lo = Math.max(it.lo, 65);
-      const hi = Math.min(it.hi, 90);
-      if (lo <= hi) parts.push(range(lo + 32, hi + 32));
-      const lo2 = Math.max(it.lo, 97);
-      const hi2 = Math.min(it.hi, 122);
-      if (lo2 <= hi2) parts.push(range(lo2 - 32, hi2 - 32));
+      const lo2 = Math.max(it.lo, 65);
+      const hi2 = Math.min(it.hi, 90);
+      if (lo2 <= hi2) parts.push(range(lo2 + 32, hi2 + 32));
+      const lo22 = Math.max(it.lo, 97);
+      const hi22 = Math.min(it.hi, 122);
+      if (lo22 <= hi22) parts.push(range(lo22 - 32, hi22 - 32));
     }
   }
   return { text: `[${negated ? "^" : ""}${parts.join("")}]`, end: i };
@@ -78133,10 +78617,10 @@ var PERCENT_ESCAPE = /%([0-9a-fA-F]{2})/g;
 function decodeEscapes(s) {
   let out2 = s;
   if (out2.indexOf("\\") >= 0 && /\\u[0-9a-fA-F]{4}/.test(out2)) {
-    out2 = out2.replace(UNICODE_ESCAPE, (all, hex3) => printable(parseInt(hex3, 16)) ?? all);
+    out2 = out2.replace(UNICODE_ESCAPE, (all, hex2) => printable(parseInt(hex2, 16)) ?? all);
   }
   if (out2.indexOf("%") >= 0) {
-    out2 = out2.replace(PERCENT_ESCAPE, (all, hex3) => printable(parseInt(hex3, 16)) ?? all);
+    out2 = out2.replace(PERCENT_ESCAPE, (all, hex2) => printable(parseInt(hex2, 16)) ?? all);
   }
   return out2;
 }
@@ -78669,8 +79153,8 @@ var LogFile = class _LogFile {
     return ftruncateAsync(this.fd, length);
   }
   /** One write(2) through the thread pool; resolves with the bytes written. */
-  write(buf, offset2, length) {
-    return new Promise((resolve14, reject) => (0, import_node_fs3.write)(this.fd, buf, offset2, length, null, (err, n2) => err ? reject(err) : resolve14(n2)));
+  write(buf2, offset2, length) {
+    return new Promise((resolve15, reject) => (0, import_node_fs3.write)(this.fd, buf2, offset2, length, null, (err, n2) => err ? reject(err) : resolve15(n2)));
   }
   close() {
     return closeAsync(this.fd);
@@ -78689,10 +79173,10 @@ var SlowDiskValve = class {
   /** Until when writes use the thread pool because a synchronous write was slow. */
   asyncUntil = 0;
   /** One write(2) of buf from `off`; resolves with the bytes written (may be short). */
-  async write(file, buf, off) {
-    if (Date.now() < this.asyncUntil) return file.write(buf, off, buf.length - off);
+  async write(file, buf2, off) {
+    if (Date.now() < this.asyncUntil) return file.write(buf2, off, buf2.length - off);
     const t0 = import_node_perf_hooks.performance.now();
-    const n2 = (0, import_node_fs4.writeSync)(file.fd, buf, off, buf.length - off);
+    const n2 = (0, import_node_fs4.writeSync)(file.fd, buf2, off, buf2.length - off);
     if (import_node_perf_hooks.performance.now() - t0 > SLOW_SYNC_WRITE_MS) this.asyncUntil = Date.now() + ASYNC_WRITES_MS;
     return n2;
   }
@@ -78704,22 +79188,22 @@ function repairTornTail(fd, path, maxLineBytes) {
   const st = (0, import_node_fs5.fstatSync)(fd);
   if (!st.isFile() || st.size === 0) return void 0;
   const window2 = Math.min(st.size, maxLineBytes + 1);
-  const buf = Buffer.alloc(window2);
+  const buf2 = Buffer.alloc(window2);
   const reader = (0, import_node_fs5.openSync)(path, "r");
   try {
     const st2 = (0, import_node_fs5.fstatSync)(reader);
     if (st2.ino !== st.ino || st2.dev !== st.dev) return void 0;
     let got = 0;
     while (got < window2) {
-      const n2 = (0, import_node_fs5.readSync)(reader, buf, got, window2 - got, st.size - window2 + got);
+      const n2 = (0, import_node_fs5.readSync)(reader, buf2, got, window2 - got, st.size - window2 + got);
       if (n2 <= 0) break;
       got += n2;
     }
   } finally {
     (0, import_node_fs5.closeSync)(reader);
   }
-  if (buf[window2 - 1] === 10) return void 0;
-  const lastNewline = buf.lastIndexOf(10);
+  if (buf2[window2 - 1] === 10) return void 0;
+  const lastNewline = buf2.lastIndexOf(10);
   if (lastNewline >= 0 || window2 === st.size) {
     const keep = st.size - window2 + lastNewline + 1;
     (0, import_node_fs5.ftruncateSync)(fd, keep);
@@ -78798,13 +79282,13 @@ var ActiveLog = class {
     return this.file?.fd;
   }
   /** Append all of buf; on failure remove any part that was written, then throw. */
-  async write(buf) {
+  async write(buf2) {
     const file = this.file;
     if (!file) throw new Error("the runtime log is not open");
     let off = 0;
     try {
-      while (off < buf.length) {
-        const n2 = await this.valve.write(file, buf, off);
+      while (off < buf2.length) {
+        const n2 = await this.valve.write(file, buf2, off);
         if (n2 <= 0) throw Object.assign(new Error(`EIO: write to ${this.opts.path} made no progress`), { code: "EIO" });
         off += n2;
       }
@@ -78812,14 +79296,14 @@ var ActiveLog = class {
       if (off > 0) await this.cutPartial(file, off);
       throw err;
     }
-    this.size += buf.length;
+    this.size += buf2.length;
     this.dirty = true;
     this.scheduleSync();
     const g = this.guard;
     if (g) {
-      if (Date.now() < g.until && g.bytes + buf.length <= GUARD_MAX_BYTES) {
-        g.chunks.push(buf);
-        g.bytes += buf.length;
+      if (Date.now() < g.until && g.bytes + buf2.length <= GUARD_MAX_BYTES) {
+        g.chunks.push(buf2);
+        g.bytes += buf2.length;
       } else this.guard = void 0;
     }
   }
@@ -78997,8 +79481,8 @@ var AppendQueue = class {
   inFlight;
   /** Queue the lines of one append(); resolves with `result` once all of them were written. */
   enqueue(lines, result) {
-    return new Promise((resolve14, reject) => {
-      const waiter = { result, remaining: lines.length, resolve: resolve14, reject };
+    return new Promise((resolve15, reject) => {
+      const waiter = { result, remaining: lines.length, resolve: resolve15, reject };
       for (const json2 of lines) this.pending.push({ json: json2, waiter });
       this.scheduleDrain();
     });
@@ -79267,8 +79751,8 @@ async function overwriteInPlace(path, text) {
     const json2 = text.trimEnd();
     const jsonBytes = Buffer.byteLength(json2);
     if (jsonBytes + 1 > size) return false;
-    const buf = Buffer.from(json2 + " ".repeat(size - jsonBytes - 1) + "\n");
-    await fh.write(buf, 0, buf.length, 0);
+    const buf2 = Buffer.from(json2 + " ".repeat(size - jsonBytes - 1) + "\n");
+    await fh.write(buf2, 0, buf2.length, 0);
     return true;
   } catch {
     return false;
@@ -79601,14 +80085,14 @@ function collect(root) {
   return { strings, containers };
 }
 function cutString(s, maxEncoded) {
-  let lo = 0;
-  let hi = s.length;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (encodedLen(s.slice(0, mid)) <= maxEncoded) lo = mid;
-    else hi = mid - 1;
+  let lo2 = 0;
+  let hi2 = s.length;
+  while (lo2 < hi2) {
+    const mid = Math.ceil((lo2 + hi2) / 2);
+    if (encodedLen(s.slice(0, mid)) <= maxEncoded) lo2 = mid;
+    else hi2 = mid - 1;
   }
-  let end = lo;
+  let end = lo2;
   const last = s.charCodeAt(end - 1);
   if (end > 0 && last >= 55296 && last <= 56319) end -= 1;
   return s.slice(0, end);
@@ -79926,9 +80410,9 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
         }
         const end = await this.rotator.chunkEnd(batch, done, requestChunkEnd(batch, done), this.active);
         const chunk = done === 0 && end === batch.length ? batch : batch.slice(done, end);
-        const buf = Buffer.from(chunk.map((e) => e.json).join("\n") + "\n", "utf8");
-        await this.active.write(buf);
-        if (!this.landedAtPath(buf.length)) {
+        const buf2 = Buffer.from(chunk.map((e) => e.json).join("\n") + "\n", "utf8");
+        await this.active.write(buf2);
+        if (!this.landedAtPath(buf2.length)) {
           if (++rewrites > MAX_REWRITES) throw tooMany();
           continue;
         }
@@ -79947,11 +80431,11 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
   }
   /** Write the lost acknowledged lines into the file now at the path; false if they were lost again. */
   async restoreLost() {
-    const buf = this.lost;
-    await this.active.write(buf);
+    const buf2 = this.lost;
+    await this.active.write(buf2);
     this.lost = void 0;
-    if (this.landedAtPath(buf.length)) return true;
-    this.lost = this.lost ? Buffer.concat([buf, this.lost]) : buf;
+    if (this.landedAtPath(buf2.length)) return true;
+    this.lost = this.lost ? Buffer.concat([buf2, this.lost]) : buf2;
     return false;
   }
   /**
@@ -80156,7 +80640,10 @@ function loadFullGc() {
   }
   return fullGc.fn;
 }
-var totalHeapBytes = () => (0, import_node_v8.getHeapStatistics)().total_heap_size;
+var totalHeapBytes = () => {
+  const h = (0, import_node_v8.getHeapStatistics)();
+  return h.total_heap_size + (h.external_memory ?? 0);
+};
 var IdleHeapCompactor = class {
   quietMs;
   minGrowthBytes;
@@ -80200,27 +80687,38 @@ var IdleHeapCompactor = class {
 
 // electron/collector/probe.ts
 var import_node_http = require("node:http");
+var MAX_HEALTHZ_BYTES = 64 * 1024;
 function probeCollector(port, timeoutMs = 1500, host = LOOPBACK) {
-  return new Promise((resolve14) => {
+  return new Promise((resolve15) => {
     const req = (0, import_node_http.request)({ host, port, path: "/healthz", method: "GET", timeout: timeoutMs, headers: { host: `${LOOPBACK}:${port}` } }, (res) => {
       const chunks = [];
-      res.on("data", (c) => chunks.push(c));
+      let size = 0;
+      res.on("data", (c) => {
+        size += c.length;
+        if (size > MAX_HEALTHZ_BYTES) {
+          req.destroy();
+          resolve15({ kind: "other", detail: `its /healthz answer is larger than ${MAX_HEALTHZ_BYTES} bytes` });
+          return;
+        }
+        chunks.push(c);
+      });
+      res.on("error", () => resolve15({ kind: "other", detail: `HTTP ${res.statusCode} on /healthz, answer cut off` }));
       res.on("end", () => {
         try {
           const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-          if (body && body.service === COLLECTOR_SERVICE) return resolve14({ kind: "beacon", health: body });
+          if (body && body.service === COLLECTOR_SERVICE) return resolve15({ kind: "beacon", health: body });
         } catch {
         }
-        resolve14({ kind: "other", detail: `HTTP ${res.statusCode} on /healthz` });
+        resolve15({ kind: "other", detail: `HTTP ${res.statusCode} on /healthz` });
       });
     });
     req.on("timeout", () => {
       req.destroy();
-      resolve14({ kind: "other", detail: "no answer within timeout" });
+      resolve15({ kind: "other", detail: "no answer within timeout" });
     });
     req.on("error", (err) => {
-      if (err.code === "ECONNREFUSED") resolve14({ kind: "none" });
-      else resolve14({ kind: "other", detail: err.message });
+      if (err.code === "ECONNREFUSED") resolve15({ kind: "none" });
+      else resolve15({ kind: "other", detail: err.message });
     });
     req.end();
   });
@@ -80302,10 +80800,8 @@ async function startCollector(opts) {
     host,
     port: opts.port,
     maxBodyBytes: opts.maxBodyBytes,
-    ingest: (req) => {
-      compactor.noteActivity();
-      return pipeline.ingest(req);
-    },
+    ingest: (req) => pipeline.ingest(req),
+    onRequest: () => compactor.noteActivity(),
     // Drop metrics, spans (unless kept) and Codex's noise records before they are decoded.
     needsContent: pipeline.needsContent,
     logRecordFilter: combinedFilter(opts.harnesses),
@@ -80487,7 +80983,7 @@ function displayUrl(type, url) {
   const u = endpointUrl(type, url);
   return `${u.protocol}//${u.host}${u.pathname}`;
 }
-function str2(v, field2, where) {
+function str3(v, field2, where) {
   if (v === void 0) return void 0;
   if (typeof v !== "string" || v.trim() === "") throw new ForwardConfigError(`${where}: ${field2} must be a non-empty string`);
   return v;
@@ -80511,23 +81007,23 @@ function parseForwardDestination(raw, where) {
     }
     if (!KEYS2.has(k)) throw new ForwardConfigError(`${where}: unknown field "${k}" (known: ${[...KEYS2].join(", ")})`);
   }
-  const name = str2(r.name, "name", where);
+  const name = str3(r.name, "name", where);
   if (!name || !NAME.test(name)) throw new ForwardConfigError(`${where}: name must be 1-63 letters, digits, '.', '_' or '-'`);
   const type = oneOf(r.type, FORWARD_TYPES, "type", where);
   if (!type) throw new ForwardConfigError(`${where}: type is required (one of ${FORWARD_TYPES.join(", ")})`);
-  const url = str2(r.url, "url", where);
+  const url = str3(r.url, "url", where);
   if (!url) throw new ForwardConfigError(`${where}: url is required`);
   checkUrl(url, where);
   const cfg = { name, type, url };
-  const tokenFile = str2(r.token_file, "token_file", where);
-  const tokenEnv = str2(r.token_env, "token_env", where);
+  const tokenFile = str3(r.token_file, "token_file", where);
+  const tokenEnv = str3(r.token_env, "token_env", where);
   if (tokenFile && tokenEnv) throw new ForwardConfigError(`${where}: give token_file or token_env, not both`);
   if (tokenFile && !(0, import_node_path6.isAbsolute)(tokenFile)) throw new ForwardConfigError(`${where}: token_file must be an absolute path`);
   if (tokenEnv && !ENV_NAME.test(tokenEnv)) throw new ForwardConfigError(`${where}: token_env must be an environment variable name`);
   if (type === "splunk-hec" && !tokenFile && !tokenEnv) throw new ForwardConfigError(`${where}: splunk-hec needs its HEC token: token_file (a 0600 file) or token_env`);
   if (tokenFile) cfg.token_file = tokenFile;
   if (tokenEnv) cfg.token_env = tokenEnv;
-  const ca = str2(r.ca_file, "ca_file", where);
+  const ca = str3(r.ca_file, "ca_file", where);
   if (ca && !(0, import_node_path6.isAbsolute)(ca)) throw new ForwardConfigError(`${where}: ca_file must be an absolute path`);
   if (ca) cfg.ca_file = ca;
   const content = oneOf(r.content, ["full", "redacted", "metadata"], "content", where);
@@ -80541,7 +81037,7 @@ function parseForwardDestination(raw, where) {
   const start = oneOf(r.start_at, ["beginning", "end"], "start_at", where);
   if (start) cfg.start_at = start;
   for (const f of ["index", "sourcetype", "source"]) {
-    const v = str2(r[f], f, where);
+    const v = str3(r[f], f, where);
     if (v && type !== "splunk-hec") throw new ForwardConfigError(`${where}: ${f} applies to splunk-hec destinations only`);
     if (v) cfg[f] = v;
   }
@@ -80690,9 +81186,9 @@ var HecAckWaiter = class {
     return { kind: "retry", reason: `the HEC did not acknowledge ackId ${ackId} within ${Math.round((this.opts.deadlineMs ?? DEFAULT_ACK_DEADLINE_MS) / 1e3)} s (${last}); sending the batch again` };
   }
   sleep(ms) {
-    return new Promise((resolve14) => {
-      this.wake = resolve14;
-      this.timer = setTimeout(resolve14, ms);
+    return new Promise((resolve15) => {
+      this.wake = resolve15;
+      this.timer = setTimeout(resolve15, ms);
     });
   }
   close() {
@@ -80792,7 +81288,7 @@ var HttpTarget = class {
     const payload = typeof body === "string" ? Buffer.from(body, "utf8") : body;
     const secure = url.protocol === "https:";
     const mod = secure ? https : http;
-    return new Promise((resolve14, reject) => {
+    return new Promise((resolve15, reject) => {
       const req = mod.request(
         url,
         {
@@ -80807,7 +81303,7 @@ var HttpTarget = class {
             if (size < MAX_ANSWER_BYTES) chunks.push(c);
             size += c.length;
           });
-          res.on("end", () => resolve14({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES) }));
+          res.on("end", () => resolve15({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES) }));
           res.on("error", reject);
         }
       );
@@ -81205,8 +81701,8 @@ var openAsync = (0, import_node_util2.promisify)(import_node_fs9.open);
 var readAsync = (0, import_node_util2.promisify)(import_node_fs9.read);
 var fstatAsync2 = (0, import_node_util2.promisify)(import_node_fs9.fstat);
 var closeAsync2 = (0, import_node_util2.promisify)(import_node_fs9.close);
-async function readInto(fd, buf, offset2, length, position) {
-  return (await readAsync(fd, buf, offset2, length, position)).bytesRead;
+async function readInto(fd, buf2, offset2, length, position) {
+  return (await readAsync(fd, buf2, offset2, length, position)).bytesRead;
 }
 async function closeFd(fd) {
   await closeAsync2(fd).catch(() => void 0);
@@ -81261,55 +81757,55 @@ async function sizeOf(fd) {
   return Number((await fstatAsync2(fd, { bigint: true })).size);
 }
 async function headDigest(fd, len) {
-  const buf = Buffer.alloc(len);
+  const buf2 = Buffer.alloc(len);
   let got = 0;
   while (got < len) {
-    const n2 = await readInto(fd, buf, got, len - got, got);
+    const n2 = await readInto(fd, buf2, got, len - got, got);
     if (n2 === 0) break;
     got += n2;
   }
-  return { len: got, sha256: (0, import_node_crypto7.createHash)("sha256").update(buf.subarray(0, got)).digest("hex") };
+  return { len: got, sha256: (0, import_node_crypto7.createHash)("sha256").update(buf2.subarray(0, got)).digest("hex") };
 }
 var NEWLINE2 = 10;
-async function countNewlines(fd, from, to, buf) {
+async function countNewlines(fd, from, to, buf2) {
   let n2 = 0;
-  let pos2 = from;
-  while (pos2 < to) {
-    const bytesRead = await readInto(fd, buf, 0, Math.min(buf.length, to - pos2), pos2);
+  let pos3 = from;
+  while (pos3 < to) {
+    const bytesRead = await readInto(fd, buf2, 0, Math.min(buf2.length, to - pos3), pos3);
     if (bytesRead === 0) break;
-    let i = buf.indexOf(NEWLINE2, 0);
+    let i = buf2.indexOf(NEWLINE2, 0);
     while (i !== -1 && i < bytesRead) {
       n2++;
-      i = buf.indexOf(NEWLINE2, i + 1);
+      i = buf2.indexOf(NEWLINE2, i + 1);
     }
-    pos2 += bytesRead;
+    pos3 += bytesRead;
   }
   return n2;
 }
 async function lastLineEnd(fd, size) {
   const window2 = Math.min(size, 1 << 20);
-  const buf = Buffer.alloc(window2);
-  let pos2 = size;
-  while (pos2 > 0) {
-    const start = Math.max(0, pos2 - window2);
-    const bytesRead = await readInto(fd, buf, 0, pos2 - start, start);
-    const i = buf.subarray(0, bytesRead).lastIndexOf(NEWLINE2);
+  const buf2 = Buffer.alloc(window2);
+  let pos3 = size;
+  while (pos3 > 0) {
+    const start = Math.max(0, pos3 - window2);
+    const bytesRead = await readInto(fd, buf2, 0, pos3 - start, start);
+    const i = buf2.subarray(0, bytesRead).lastIndexOf(NEWLINE2);
     if (i !== -1) return start + i + 1;
-    pos2 = start;
+    pos3 = start;
   }
   return 0;
 }
-async function describeLines(fd, from, to, buf) {
+async function describeLines(fd, from, to, buf2) {
   let events = 0;
   let min = null;
   let max = null;
   let carry = "";
-  let pos2 = from;
-  while (pos2 < to) {
-    const n2 = await readInto(fd, buf, 0, Math.min(buf.length, to - pos2), pos2);
+  let pos3 = from;
+  while (pos3 < to) {
+    const n2 = await readInto(fd, buf2, 0, Math.min(buf2.length, to - pos3), pos3);
     if (n2 === 0) break;
-    pos2 += n2;
-    const text = carry + buf.subarray(0, n2).toString("latin1");
+    pos3 += n2;
+    const text = carry + buf2.subarray(0, n2).toString("latin1");
     const lines = text.split("\n");
     carry = lines.pop() ?? "";
     for (const line of lines) {
@@ -81532,11 +82028,11 @@ var LogCursor = class _LogCursor {
     this.offset = 0;
     this.moved = true;
   }
-  async readAt(fd, pos2, len) {
+  async readAt(fd, pos3, len) {
     const out2 = len <= this.buf.length ? this.buf.subarray(0, len) : Buffer.allocUnsafe(len);
     let got = 0;
     while (got < len) {
-      const n2 = await readInto(fd, out2, got, len - got, pos2 + got);
+      const n2 = await readInto(fd, out2, got, len - got, pos3 + got);
       if (n2 === 0) break;
       got += n2;
     }
@@ -81820,12 +82316,12 @@ var DestinationRunner = class {
       this.wakePending = false;
       return Promise.resolve();
     }
-    return new Promise((resolve14) => {
+    return new Promise((resolve15) => {
       const done = () => {
         clearTimeout(t);
         this.wakeUp = void 0;
         this.wakePending = false;
-        resolve14();
+        resolve15();
       };
       const t = setTimeout(done, ms);
       this.wakeUp = done;
@@ -82081,11 +82577,11 @@ var ForwardHub = class {
     if (this.engine) await this.engine.close();
     const w = this.worker;
     if (!w) return;
-    await new Promise((resolve14) => {
-      const t = setTimeout(() => void w.terminate().then(() => resolve14()), CLOSE_TIMEOUT_MS);
+    await new Promise((resolve15) => {
+      const t = setTimeout(() => void w.terminate().then(() => resolve15()), CLOSE_TIMEOUT_MS);
       w.once("exit", () => {
         clearTimeout(t);
-        resolve14();
+        resolve15();
       });
       w.postMessage({ type: "close" });
     });
@@ -82262,15 +82758,15 @@ async function candidateDirs(env, platform4 = process.platform) {
   return out2;
 }
 function codexVersion(binary, timeoutMs = 5e3) {
-  return new Promise((resolve14) => {
+  return new Promise((resolve15) => {
     (0, import_node_child_process.execFile)(binary, ["--version"], { timeout: timeoutMs, killSignal: "SIGKILL", env: { ...process.env, NO_COLOR: "1" } }, (err, stdout, stderr) => {
       if (err) {
         const e = err;
-        resolve14({ error: e.killed ? `no answer within ${timeoutMs} ms` : (stderr || e.message).trim().split("\n")[0] });
+        resolve15({ error: e.killed ? `no answer within ${timeoutMs} ms` : (stderr || e.message).trim().split("\n")[0] });
         return;
       }
       const m = /(\d+\.\d+\.\d+[\w.-]*)/.exec(stdout);
-      resolve14(m ? { version: m[1] } : { error: `unexpected output: ${stdout.trim().slice(0, 80)}` });
+      resolve15(m ? { version: m[1] } : { error: `unexpected output: ${stdout.trim().slice(0, 80)}` });
     });
   });
 }
@@ -83565,11 +84061,11 @@ var import_node_fs14 = require("node:fs");
 var import_node_child_process2 = require("node:child_process");
 var systemRunner = {
   run(command, args) {
-    return new Promise((resolve14) => {
+    return new Promise((resolve15) => {
       (0, import_node_child_process2.execFile)(command, args, { timeout: 15e3 }, (err, stdout, stderr) => {
         const e = err;
         const code = e ? typeof e.code === "number" ? e.code : e.code === "ENOENT" ? 127 : 1 : 0;
-        resolve14({ code, stdout: String(stdout), stderr: e && e.code === "ENOENT" ? `${command}: not found` : String(stderr) });
+        resolve15({ code, stdout: String(stdout), stderr: e && e.code === "ENOENT" ? `${command}: not found` : String(stderr) });
       });
     });
   }
@@ -83800,10 +84296,10 @@ var Scanner = class {
     }
     const len = e === "u" ? 4 : e === "U" ? 8 : e === "x" ? 2 : 0;
     if (len === 0) this.fail("invalid escape");
-    const hex3 = t.slice(this.pos + 2, this.pos + 2 + len);
-    if (!/^[0-9A-Fa-f]+$/.test(hex3) || hex3.length !== len) this.fail("invalid escape");
+    const hex2 = t.slice(this.pos + 2, this.pos + 2 + len);
+    if (!/^[0-9A-Fa-f]+$/.test(hex2) || hex2.length !== len) this.fail("invalid escape");
     this.pos += 2 + len;
-    return String.fromCodePoint(parseInt(hex3, 16));
+    return String.fromCodePoint(parseInt(hex2, 16));
   }
   parseLiteralString() {
     const t = this.text;
@@ -84236,12 +84732,12 @@ function restoreRanges(text, ranges, blockAt) {
   const placed = ranges.map((r, i) => ({ r, i, pos: r.replacedByBlock && blockAt !== null ? blockAt : locate(text, statements, r) })).sort((x, y) => x.pos - y.pos || x.i - y.i);
   let out2 = "";
   let at = 0;
-  for (const { r, pos: pos2 } of placed) {
-    out2 += text.slice(at, pos2);
-    at = pos2;
+  for (const { r, pos: pos3 } of placed) {
+    out2 += text.slice(at, pos3);
+    at = pos3;
     if (out2.length > 0 && contentOf(out2).length > 0 && !out2.endsWith("\n")) out2 += eol;
     out2 += r.text;
-    if (!r.text.endsWith("\n") && pos2 < text.length) out2 += eol;
+    if (!r.text.endsWith("\n") && pos3 < text.length) out2 += eol;
   }
   return out2 + text.slice(at);
 }
@@ -84336,9 +84832,9 @@ ${record.replacedOtel.text}` : "";
 }
 
 // electron/codex/config-editor.ts
-function linesBefore(text, pos2, n2) {
+function linesBefore(text, pos3, n2) {
   const floor = hasBom(text) ? 1 : 0;
-  let start = pos2;
+  let start = pos3;
   let nonBlank = 0;
   while (nonBlank < n2 && start > floor) {
     const prev = text.lastIndexOf("\n", start - 2);
@@ -84346,10 +84842,10 @@ function linesBefore(text, pos2, n2) {
     if (text.slice(lineStart2, start).trim() !== "") nonBlank++;
     start = lineStart2;
   }
-  return text.slice(start, pos2);
+  return text.slice(start, pos3);
 }
-function linesAfter(text, pos2, n2) {
-  let end = pos2;
+function linesAfter(text, pos3, n2) {
+  let end = pos3;
   let nonBlank = 0;
   while (nonBlank < n2 && end < text.length) {
     const nl = text.indexOf("\n", end);
@@ -84357,7 +84853,7 @@ function linesAfter(text, pos2, n2) {
     if (text.slice(end, lineEnd).trim() !== "") nonBlank++;
     end = lineEnd;
   }
-  return text.slice(pos2, end);
+  return text.slice(pos3, end);
 }
 function insertBlock(base, layout, settings) {
   const eol = detectEol(base);
@@ -84367,9 +84863,9 @@ function insertBlock(base, layout, settings) {
   const removed = [];
   let shift = 0;
   for (const r of ranges) {
-    const pos2 = r.start - shift;
+    const pos3 = r.start - shift;
     shift += r.end - r.start;
-    removed.push({ text: base.slice(r.start, r.end), kind: r.kind, anchorBefore: linesBefore(outside, pos2, 2), anchorAfter: linesAfter(outside, pos2, 2) });
+    removed.push({ text: base.slice(r.start, r.end), kind: r.kind, anchorBefore: linesBefore(outside, pos3, 2), anchorAfter: linesAfter(outside, pos3, 2) });
   }
   const firstSection = ranges.find((r) => r.kind === "section");
   if (firstSection) removed[ranges.indexOf(firstSection)].replacedByBlock = true;
@@ -84604,9 +85100,9 @@ function collectorStartupError(outputFile, offset2) {
   try {
     const fd = (0, import_node_fs16.openSync)(outputFile, "r");
     try {
-      const buf = Buffer.alloc(64 * 1024);
-      const n2 = (0, import_node_fs16.readSync)(fd, buf, 0, buf.length, offset2);
-      text = buf.subarray(0, n2).toString("utf8");
+      const buf2 = Buffer.alloc(64 * 1024);
+      const n2 = (0, import_node_fs16.readSync)(fd, buf2, 0, buf2.length, offset2);
+      text = buf2.subarray(0, n2).toString("utf8");
     } finally {
       (0, import_node_fs16.closeSync)(fd);
     }
@@ -85690,7 +86186,7 @@ function registerEndpointRun(_program, endpoint) {
 `
       );
     }
-    await new Promise((resolve14) => {
+    await new Promise((resolve15) => {
       let stopping = false;
       const stop = (signal) => {
         if (stopping) return;
@@ -85702,12 +86198,12 @@ received ${signal}: flushing and stopping...
           const s = collector.pipeline.stats;
           if (!flags.json) process.stdout.write(`stopped; ${s.eventsWritten} event(s) written this run
 `);
-          resolve14();
+          resolve15();
         }).catch((err) => {
           process.stderr.write(`beacon: error while stopping: ${err.message}
 `);
           process.exitCode = 1;
-          resolve14();
+          resolve15();
         });
       };
       process.once("SIGINT", () => stop("SIGINT"));
@@ -85718,6 +86214,7 @@ received ${signal}: flushing and stopping...
 
 // electron/cli/commands/endpoint-dashboard.ts
 var import_node_child_process5 = require("node:child_process");
+var import_node_path31 = require("node:path");
 
 // electron/dashboard/server.ts
 var import_fastify2 = __toESM(require_fastify());
@@ -86571,18 +87068,18 @@ function probeCollector2(url, timeoutMs = PROBE_TIMEOUT_MS) {
             finish({ state: "foreign", url, detail: `Something other than ${COLLECTOR_SERVICE} answers at ${url} (HTTP ${res.statusCode})` });
             return;
           }
-          const str3 = (k) => typeof b[k] === "string" ? b[k] : void 0;
+          const str4 = (k) => typeof b[k] === "string" ? b[k] : void 0;
           const pid = typeof b.pid === "number" ? b.pid : void 0;
           finish({
             state: "up",
             url,
             info: {
               service: COLLECTOR_SERVICE,
-              version: str3("version"),
+              version: str4("version"),
               pid,
-              mode: str3("mode"),
-              log_path: str3("log_path") ?? str3("logPath"),
-              started_at: str3("started_at") ?? str3("start_time") ?? str3("startedAt")
+              mode: str4("mode"),
+              log_path: str4("log_path") ?? str4("logPath"),
+              started_at: str4("started_at") ?? str4("start_time") ?? str4("startedAt")
             },
             forwarding: Array.isArray(b.consumers) ? b.consumers.filter(isForwardHealth) : []
           });
@@ -86686,7 +87183,9 @@ var HealthMonitor = class {
       problems.push(collector.detail ?? `Something else answers at ${collector.url}`);
       worse("degraded");
     } else if (collector.state === "up" && collector.info?.log_path && (0, import_node_path25.resolve)(collector.info.log_path) !== (0, import_node_path25.resolve)(src.logPath)) {
-      problems.push(`The collector writes ${collector.info.log_path}, but this dashboard reads ${src.logPath}`);
+      problems.push(
+        `The collector at ${collector.url}${collector.info.pid !== void 0 ? ` (pid ${collector.info.pid})` : ""} says it writes ${collector.info.log_path}, but this dashboard reads ${src.logPath}: events sent there are not shown here`
+      );
       worse("degraded");
     }
     if (logError) {
@@ -87116,6 +87615,8 @@ async function startDashboard(opts) {
   });
   app.addHook("onRequest", async (req, reply) => {
     reply.headers(SECURITY_HEADERS);
+    const bad = badRequestLine(req.raw);
+    if (bad !== void 0) return json(reply, 400, `Bad request: ${bad}`);
     const hostHeader = req.headers.host;
     if (!isAllowedHost(hostHeader, port)) return json(reply, 403, "Forbidden: the Host header must be a loopback address for this port");
     const url = new URL(req.url, "http://127.0.0.1");
@@ -87264,9 +87765,9 @@ async function linuxProcesses() {
   return out2;
 }
 function psProcesses() {
-  return new Promise((resolve14) => {
+  return new Promise((resolve15) => {
     (0, import_node_child_process4.execFile)("ps", ["-axo", "pid=,lstart=,command="], { timeout: 5e3, maxBuffer: 8 * 1024 * 1024 }, (err, stdout) => {
-      if (err) return resolve14([]);
+      if (err) return resolve15([]);
       const out2 = [];
       for (const line of String(stdout).split("\n")) {
         const m = /^\s*(\d+)\s+(\w{3}\s+\w{3}\s+\d+\s+[\d:]+\s+\d{4})\s+(.*)$/.exec(line);
@@ -87274,7 +87775,7 @@ function psProcesses() {
         const t = Date.parse(m[2]);
         out2.push({ pid: Number(m[1]), command: m[3], startedAtMs: Number.isFinite(t) ? t : void 0 });
       }
-      resolve14(out2);
+      resolve15(out2);
     });
   });
 }
@@ -87288,16 +87789,36 @@ function listCodexAppServers(platform4 = process.platform) {
 // electron/endpoint/log-source.ts
 var import_promises23 = require("node:fs/promises");
 var import_node_path29 = require("node:path");
+async function beaconLogs(env = process.env) {
+  const logs = [];
+  for (const mode of ["user", "system"]) {
+    const configured = await readEndpointConfig(mode, env).then(
+      (r) => r.config.runtime_log,
+      () => defaultEndpointConfig(mode, env).runtime_log
+    );
+    logs.push((0, import_node_path29.resolve)(configured), (0, import_node_path29.resolve)(defaultEndpointConfig(mode, env).runtime_log));
+  }
+  return [...new Set(logs)];
+}
 function resolveLogSource(input) {
   const out2 = { expected_log: input.expectedLog, expected_mode: input.mode, codex_port: input.codexPort, live_log: null };
   if (input.probe.kind !== "beacon") return out2;
   const h = input.probe.health;
-  out2.live_log = h.log_path;
+  const where = `127.0.0.1:${h.port ?? input.codexPort}`;
+  const claimed = typeof h.log_path === "string" ? h.log_path : "";
+  if (!input.beaconLogs.includes((0, import_node_path29.resolve)(claimed || ".")) && (0, import_node_path29.resolve)(claimed || ".") !== (0, import_node_path29.resolve)(input.expectedLog)) {
+    out2.untrusted_log = claimed;
+    out2.live_pid = h.pid;
+    out2.warning = `The program answering on ${where} (pid ${h.pid}) says it is a Beacon collector writing ${JSON.stringify(claimed)}, which no Beacon configuration names; that claim is not believed: ${input.expectedLog} is what Beacon reads, and Codex's events may not be reaching it.`;
+    out2.action = `find what holds the port (pid ${h.pid}) and stop it, then run \`beacon endpoint repair${input.mode === "system" ? " --system" : ""}\``;
+    return out2;
+  }
+  out2.live_log = claimed;
   out2.live_mode = h.mode;
   out2.live_pid = h.pid;
-  if ((0, import_node_path29.resolve)(h.log_path) === (0, import_node_path29.resolve)(input.expectedLog)) return out2;
-  const who = `the ${h.mode}-mode collector on 127.0.0.1:${h.port ?? input.codexPort} (pid ${h.pid})`;
-  out2.warning = `Codex's events go to ${who}, which writes ${h.log_path}; the ${input.mode}-mode log ${input.expectedLog} receives nothing. Look in ${h.log_path} for Codex events.`;
+  if ((0, import_node_path29.resolve)(claimed) === (0, import_node_path29.resolve)(input.expectedLog)) return out2;
+  const who = `the ${h.mode}-mode collector on ${where} (pid ${h.pid})`;
+  out2.warning = `Codex's events go to ${who}, which writes ${claimed}; the ${input.mode}-mode log ${input.expectedLog} receives nothing. Look in ${claimed} for Codex events.`;
   if (input.mode === "user" && h.mode === "system") {
     out2.action = `read the system log with \`beacon endpoint status --system\`, or keep events in your own log: stop the system collector (\`sudo beacon endpoint uninstall --system\`) and run \`beacon endpoint repair\``;
   } else if (input.mode === "system" && h.mode === "user") {
@@ -87314,9 +87835,9 @@ async function readLastEvent(path, now = /* @__PURE__ */ new Date()) {
   const fh = await (0, import_promises23.open)(path, "r");
   try {
     const len = Math.min(TAIL_BYTES, st.size);
-    const buf = Buffer.alloc(len);
-    await fh.read(buf, 0, len, st.size - len);
-    const lines = buf.toString("utf8").split("\n");
+    const buf2 = Buffer.alloc(len);
+    await fh.read(buf2, 0, len, st.size - len);
+    const lines = buf2.toString("utf8").split("\n");
     lines.pop();
     for (let i = lines.length - 1; i >= 0; i--) {
       if (i === 0 && st.size > len) break;
@@ -87584,7 +88105,7 @@ async function computeStatus(opts = {}) {
     collector.settings_mismatch = collectorSettingsDiff(probe.health, wanted, configExists ? "config.json says" : "the install manifest says").filter((d) => !d.startsWith("log "));
     collector.managed_by = managedBy(probe.health, manifest);
   }
-  const source = resolveLogSource({ mode, expectedLog, codexPort, probe: codexProbe.kind === "beacon" ? codexProbe : probe });
+  const source = resolveLogSource({ mode, expectedLog, codexPort, probe: codexProbe.kind === "beacon" ? codexProbe : probe, beaconLogs: await beaconLogs(env) });
   const readLog = source.live_log ?? expectedLog;
   const logStat = await (0, import_promises24.stat)(readLog).catch(() => null);
   const health = await readHealthState(healthFileFor(readLog));
@@ -87707,6 +88228,12 @@ function openInBrowser(url) {
 `));
   child.unref();
 }
+function portHolder(probe, port, logPath) {
+  if (probe.kind === "none") return " (no collector answers on the OTLP port)";
+  if (probe.kind === "other") return ` (another program holds 127.0.0.1:${port}: ${probe.detail}; see /api/health)`;
+  if ((0, import_node_path31.resolve)(String(probe.health.log_path)) === (0, import_node_path31.resolve)(logPath)) return ` (live collector pid ${probe.health.pid})`;
+  return ` (the collector on 127.0.0.1:${port}, pid ${probe.health.pid}, says it writes ${probe.health.log_path}: not this log; see /api/health)`;
+}
 function registerEndpointDashboard(_program, endpoint) {
   endpoint.command("dashboard").description("Serve the local dashboard on 127.0.0.1 (read-only, token-protected) and print its URL.").option("--open", "open the dashboard in the default browser").option("--addr <addr>", "listen address, 127.0.0.1:PORT (the same as --port PORT)").option("--port <port>", "listen port on 127.0.0.1; 0 picks a free one (default: from config.json, else 8765)", parseListenPort).option("--otlp-http-port <port>", "the collector to read from and report on (default: from config.json, else 4318)", parsePort).option("--log-path <file>", "read this runtime log instead of the live collector's", parsePath).option("--system", "use the system-mode configuration").option("--json", "print the URL as JSON (one line on stdout; nothing else)").action(async (flags) => {
     if (flags.addr !== void 0 && flags.port !== void 0) throw new UsageError("--addr and --port both set the listen port; pass one of them", 2);
@@ -87715,7 +88242,7 @@ function registerEndpointDashboard(_program, endpoint) {
     const port = flags.addr !== void 0 ? parseAddr(flags.addr) : flags.port ?? config.dashboard_port;
     const otlpPort = flags.otlpHttpPort ?? config.otlp_http_port;
     const probe = await probeCollector(otlpPort);
-    const logPath = flags.logPath ?? (probe.kind === "beacon" ? probe.health.log_path : config.runtime_log);
+    const logPath = flags.logPath ?? config.runtime_log;
     const staticDir = rendererDir();
     let dashboard;
     try {
@@ -87735,16 +88262,15 @@ function registerEndpointDashboard(_program, endpoint) {
     if (flags.json) {
       process.stdout.write(JSON.stringify({ url: dashboard.url, port: dashboard.port, log_path: logPath, renderer: staticDir ?? null }) + "\n");
     } else {
-      const source = probe.kind === "beacon" ? `live collector pid ${probe.health.pid}` : probe.kind === "other" ? `port ${otlpPort} is held by something that is not a Beacon collector: ${probe.detail}` : `no collector answers on 127.0.0.1:${otlpPort}`;
       process.stdout.write(`Beacon dashboard: ${dashboard.url}
-  reading ${logPath} (${source})
+  reading ${logPath}${portHolder(probe, otlpPort, logPath)}
 `);
       if (!staticDir) process.stdout.write("  the renderer is not built: run `npm run build`\n");
       process.stdout.write("  Ctrl-C to stop\n");
     }
     if (flags.open) openInBrowser(dashboard.url);
-    await new Promise((resolve14) => {
-      const stop = () => void dashboard.close().then(resolve14, resolve14);
+    await new Promise((resolve15) => {
+      const stop = () => void dashboard.close().then(resolve15, resolve15);
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
     });
@@ -87752,43 +88278,43 @@ function registerEndpointDashboard(_program, endpoint) {
 }
 
 // electron/cli/commands/ci.ts
-var import_node_path33 = require("node:path");
+var import_node_path34 = require("node:path");
 
 // electron/ci/session-start.ts
 var import_node_fs28 = require("node:fs");
-var import_node_path32 = require("node:path");
+var import_node_path33 = require("node:path");
 
 // electron/ci/ci-paths.ts
 var import_node_fs23 = require("node:fs");
 var import_node_os7 = require("node:os");
-var import_node_path31 = require("node:path");
+var import_node_path32 = require("node:path");
 function ciPathsIn(runDir) {
-  const dir = (0, import_node_path31.resolve)(runDir);
+  const dir = (0, import_node_path32.resolve)(runDir);
   return {
     runDir: dir,
-    statePath: (0, import_node_path31.join)(dir, "state.json"),
-    codexHome: (0, import_node_path31.join)(dir, "codex-home"),
-    logPath: (0, import_node_path31.join)(dir, "logs", "runtime.jsonl"),
-    collectorOutput: (0, import_node_path31.join)(dir, "collector.out"),
-    summaryJson: (0, import_node_path31.join)(dir, "summary.json"),
-    summaryMarkdown: (0, import_node_path31.join)(dir, "summary.md")
+    statePath: (0, import_node_path32.join)(dir, "state.json"),
+    codexHome: (0, import_node_path32.join)(dir, "codex-home"),
+    logPath: (0, import_node_path32.join)(dir, "logs", "runtime.jsonl"),
+    collectorOutput: (0, import_node_path32.join)(dir, "collector.out"),
+    summaryJson: (0, import_node_path32.join)(dir, "summary.json"),
+    summaryMarkdown: (0, import_node_path32.join)(dir, "summary.md")
   };
 }
 function resolveRunDir(env, override) {
   if (override) {
     (0, import_node_fs23.mkdirSync)(override, { recursive: true, mode: 493 });
-    return (0, import_node_path31.resolve)(override);
+    return (0, import_node_path32.resolve)(override);
   }
   if (env.RUNNER_TEMP) {
-    const dir = (0, import_node_path31.join)(env.RUNNER_TEMP, "beacon");
+    const dir = (0, import_node_path32.join)(env.RUNNER_TEMP, "beacon");
     (0, import_node_fs23.mkdirSync)(dir, { recursive: true, mode: 493 });
     return dir;
   }
-  return (0, import_node_fs23.mkdtempSync)((0, import_node_path31.join)((0, import_node_os7.tmpdir)(), "beacon-ci-"));
+  return (0, import_node_fs23.mkdtempSync)((0, import_node_path32.join)((0, import_node_os7.tmpdir)(), "beacon-ci-"));
 }
 function defaultStatePath(env) {
   if (env.BEACON_CI_STATE_PATH) return env.BEACON_CI_STATE_PATH;
-  if (env.RUNNER_TEMP) return ciPathsIn((0, import_node_path31.join)(env.RUNNER_TEMP, "beacon")).statePath;
+  if (env.RUNNER_TEMP) return ciPathsIn((0, import_node_path32.join)(env.RUNNER_TEMP, "beacon")).statePath;
   return void 0;
 }
 
@@ -87824,14 +88350,14 @@ function readCiState(path) {
 // electron/endpoint/free-port.ts
 var import_node_net = require("node:net");
 function pickFreePort() {
-  return new Promise((resolve14, reject) => {
+  return new Promise((resolve15, reject) => {
     const srv = (0, import_node_net.createServer)();
     srv.unref();
     srv.once("error", reject);
     srv.listen(0, LOOPBACK, () => {
       const addr = srv.address();
       const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => port ? resolve14(port) : reject(new Error("could not pick a free port")));
+      srv.close(() => port ? resolve15(port) : reject(new Error("could not pick a free port")));
     });
   });
 }
@@ -88000,7 +88526,7 @@ async function runningSession(paths) {
   }
   if (!isProcessAlive(state.pid)) return void 0;
   const probe = await probeCollector(state.port);
-  if (probe.kind === "beacon" && probe.health.pid === state.pid && (0, import_node_path32.resolve)(probe.health.log_path) === (0, import_node_path32.resolve)(paths.logPath)) return state;
+  if (probe.kind === "beacon" && probe.health.pid === state.pid && (0, import_node_path33.resolve)(probe.health.log_path) === (0, import_node_path33.resolve)(paths.logPath)) return state;
   return void 0;
 }
 function collectorEnv(env) {
@@ -88423,7 +88949,7 @@ ${opts.requireTelemetry ? "❌" : "⚠️"} **Telemetry missing**: ${err.message
 var import_node_child_process6 = require("node:child_process");
 var import_node_os8 = require("node:os");
 function runChild(argv, env, stdoutToStderr) {
-  return new Promise((resolve14) => {
+  return new Promise((resolve15) => {
     const child = (0, import_node_child_process6.spawn)(argv[0], argv.slice(1), { stdio: ["inherit", stdoutToStderr ? 2 : "inherit", "inherit"], env });
     const forward = (sig) => child.kill(sig);
     process.on("SIGINT", forward);
@@ -88431,7 +88957,7 @@ function runChild(argv, env, stdoutToStderr) {
     const done = (code) => {
       process.off("SIGINT", forward);
       process.off("SIGTERM", forward);
-      resolve14(code);
+      resolve15(code);
     };
     child.once("error", (err) => {
       process.stderr.write(`beacon: cannot run ${argv[0]}: ${err.message}
@@ -88590,7 +89116,7 @@ Example: beacon ci exec --min-events 5 -- codex exec "fix the failing test"`).ac
   });
   addCountedHarness(ci.command("validate")).description("Check a runtime log: it exists, every line parses, and it holds enough Codex events.").option("--log <path>", "runtime log (default: $BEACON_CI_LOG_PATH, else $RUNNER_TEMP/beacon/logs/runtime.jsonl)", parsePath).option("--min-events <n>", "fewest Codex events required (at least 1)", parseMinEvents, 1).option("--since <time>", "count only events at or after this RFC 3339 time").option("--json", "print the result as JSON").addHelpText("after", CI_EXIT_HELP.replace(" (or only a warning, with --require-telemetry=false)", "")).action((flags) => {
     const env = process.env;
-    const logPath = flags.log ?? env.BEACON_CI_LOG_PATH ?? (env.RUNNER_TEMP ? ciPathsIn((0, import_node_path33.join)(env.RUNNER_TEMP, "beacon")).logPath : void 0);
+    const logPath = flags.log ?? env.BEACON_CI_LOG_PATH ?? (env.RUNNER_TEMP ? ciPathsIn((0, import_node_path34.join)(env.RUNNER_TEMP, "beacon")).logPath : void 0);
     if (!logPath) throw new UsageError("no runtime log given: pass --log <path> (or run inside a `beacon ci start` session)", CI_EXIT.usage);
     if (flags.since !== void 0 && !Number.isFinite(Date.parse(flags.since))) throw new UsageError(`--since "${flags.since}" is not a date/time`, CI_EXIT.usage);
     const v = validateRuntimeLog({ logPath, minEvents: flags.minEvents, since: flags.since });
@@ -88765,11 +89291,11 @@ var import_promises26 = require("node:fs/promises");
 var VALIDATION_EVENT_NAME = "beacon.validation";
 function validationRequest(id2, now = /* @__PURE__ */ new Date()) {
   const nanos = String(BigInt(now.getTime()) * 1000000n);
-  const str3 = (key, v) => ({ key, value: { stringValue: v } });
+  const str4 = (key, v) => ({ key, value: { stringValue: v } });
   return {
     resourceLogs: [
       {
-        resource: { attributes: [str3("service.name", "beacon"), str3("service.version", "test-event")] },
+        resource: { attributes: [str4("service.name", "beacon"), str4("service.version", "test-event")] },
         scopeLogs: [
           {
             scope: { name: "beacon.test_event" },
@@ -88780,11 +89306,11 @@ function validationRequest(id2, now = /* @__PURE__ */ new Date()) {
                 severityNumber: 9,
                 severityText: "INFO",
                 attributes: [
-                  str3("event.name", VALIDATION_EVENT_NAME),
-                  str3("event.timestamp", now.toISOString()),
-                  str3("conversation.id", id2),
-                  str3("beacon.validation_id", id2),
-                  str3("originator", "beacon_test_event")
+                  str4("event.name", VALIDATION_EVENT_NAME),
+                  str4("event.timestamp", now.toISOString()),
+                  str4("conversation.id", id2),
+                  str4("beacon.validation_id", id2),
+                  str4("originator", "beacon_test_event")
                 ]
               }
             ]
@@ -88795,13 +89321,13 @@ function validationRequest(id2, now = /* @__PURE__ */ new Date()) {
   };
 }
 function post(port, body, timeoutMs) {
-  return new Promise((resolve14, reject) => {
+  return new Promise((resolve15, reject) => {
     const req = (0, import_node_http3.request)(
       { host: LOOPBACK, port, path: "/v1/logs", method: "POST", timeout: timeoutMs, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), host: `${LOOPBACK}:${port}` } },
       (res) => {
         let text = "";
         res.on("data", (d) => text += d);
-        res.on("end", () => resolve14({ status: res.statusCode ?? 0, body: text }));
+        res.on("end", () => resolve15({ status: res.statusCode ?? 0, body: text }));
       }
     );
     req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
@@ -88815,9 +89341,9 @@ async function readFrom(path, from) {
   const start = st.size < from ? 0 : from;
   const fh = await (0, import_promises26.open)(path, "r");
   try {
-    const buf = Buffer.alloc(st.size - start);
-    await fh.read(buf, 0, buf.length, start);
-    return buf.toString("utf8");
+    const buf2 = Buffer.alloc(st.size - start);
+    await fh.read(buf2, 0, buf2.length, start);
+    return buf2.toString("utf8");
   } finally {
     await fh.close();
   }

@@ -152,10 +152,8 @@ export async function startCollector(opts: CollectorOptions): Promise<RunningCol
     host,
     port: opts.port,
     maxBodyBytes: opts.maxBodyBytes,
-    ingest: (req) => {
-      compactor.noteActivity();
-      return pipeline.ingest(req);
-    },
+    ingest: (req) => pipeline.ingest(req),
+    onRequest: () => compactor.noteActivity(),
     // Drop metrics, spans (unless kept) and Codex's noise records before they are decoded.
     needsContent: pipeline.needsContent,
     logRecordFilter: combinedFilter(opts.harnesses),

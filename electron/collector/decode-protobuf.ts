@@ -2,7 +2,8 @@
  * OTLP binary protobuf -> the plain shapes of otlp-types.ts.
  *
  * Logs (every Codex event, the hot path) are read straight off the wire by
- * protobuf-logs-reader.ts. Traces and metrics go through protobufjs's generated decoder and
+ * protobuf-logs-reader.ts. Traces and metrics are checked by protobuf-validate.ts (protobufjs
+ * lets malformed bodies through), then go through protobufjs's generated decoder and
  * the walk below, which copies only what the normalizer reads into plain objects (ids as
  * lower-case hex, 64-bit numbers as decimal strings, AnyValue as plain JS). The walk avoids
  * generic reflection (toObject) and checks own properties directly: a decoded protobufjs
@@ -11,7 +12,8 @@
  */
 import { otlpTypes } from './otlp-schema';
 import { DecodeError, setAttribute } from './decode-shared';
-import { readExportLogsRequest } from './protobuf-logs-reader';
+import { readExportLogsRequest, type ReadStats } from './protobuf-logs-reader';
+import { validateOtlpProtobuf } from './protobuf-validate';
 import type {
   AnyValue,
   Attributes,
@@ -166,12 +168,15 @@ function metric(m: PbMetric): Metric {
   return { name: m.name, description: m.description, unit: m.unit, type: 'unknown', dataPointCount: 0 };
 }
 
-function decodeMessage(signal: Signal, buf: Buffer, logFilter: LogRecordFilter | undefined): unknown {
+function decodeMessage(signal: Signal, buf: Buffer, logFilter: LogRecordFilter | undefined, stats: ReadStats): unknown {
+  // Logs, the hot path, are read straight off the wire, strictly (see protobuf-logs-reader.ts).
+  // protobufjs's decoder is lenient (protobuf-validate.ts says where), so traces and metrics are
+  // checked by the strict walker before protobufjs reads them.
+  if (signal !== 'logs') validateOtlpProtobuf(signal, buf);
   const t = otlpTypes();
   const type = signal === 'logs' ? t.ExportLogsServiceRequest : signal === 'traces' ? t.ExportTraceServiceRequest : t.ExportMetricsServiceRequest;
   try {
-    // Logs, the hot path, are read straight off the wire (see protobuf-logs-reader.ts).
-    return signal === 'logs' ? readExportLogsRequest(buf, logFilter) : type.decode(buf);
+    return signal === 'logs' ? readExportLogsRequest(buf, logFilter, stats) : type.decode(buf);
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     throw new DecodeError(`request body is not a valid OTLP protobuf ${type.name}: ${detail}`, { cause: err });
@@ -186,11 +191,12 @@ function decodeMessage(signal: Signal, buf: Buffer, logFilter: LogRecordFilter |
 export function decodeOtlpProtobuf(signal: Signal, input: Uint8Array, logFilter?: LogRecordFilter): DecodedRequest {
   // protobufjs yields Buffer slices for bytes fields only when it reads from a Buffer.
   const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  const decoded = decodeMessage(signal, buf, logFilter);
+  const stats: ReadStats = { droppedValues: 0 };
+  const decoded = decodeMessage(signal, buf, logFilter, stats);
   const msg = decoded as Record<string, unknown>;
   switch (signal) {
     case 'logs':
-      return { signal, resourceLogs: decoded as ResourceLogs[] };
+      return stats.droppedValues > 0 ? { signal, resourceLogs: decoded as ResourceLogs[], droppedValues: stats.droppedValues } : { signal, resourceLogs: decoded as ResourceLogs[] };
     case 'traces': {
       const rss = (msg.resourceSpans ?? []) as PbResourceEntry[];
       const resourceSpans: ResourceSpans[] = rss.map((rs) => ({

@@ -48,7 +48,15 @@ export function loadFullGc(): (() => void) | undefined {
   return fullGc.fn;
 }
 
-const totalHeapBytes = (): number => getHeapStatistics().total_heap_size;
+/**
+ * The V8 heap plus the memory it holds outside itself (external strings, Buffers). External
+ * memory counts: a burst of multi-MiB prompts left 113 MB of external strings alive and the V8
+ * heap itself barely grown (issue 11), so a heap-only measure never compacted.
+ */
+const totalHeapBytes = (): number => {
+  const h = getHeapStatistics() as ReturnType<typeof getHeapStatistics> & { external_memory?: number };
+  return h.total_heap_size + (h.external_memory ?? 0);
+};
 
 export class IdleHeapCompactor {
   private readonly quietMs: number;

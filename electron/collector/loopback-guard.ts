@@ -6,6 +6,11 @@
  * exporters send `Host: 127.0.0.1:4318` (or localhost) and no Origin at all. So: Host must be a
  * loopback name, and an Origin, when present, must be a loopback origin. Comparing Host with
  * Origin would prove nothing (an attacker controls both).
+ *
+ * Before either, the request line and the Host header must be what RFC 9112 allows (section 3.2):
+ * Node parses them but leaves these rules to the application, and fastify routes an absolute-form
+ * target (`GET http://evil.com/api/events`) by its path, so without this check a request naming
+ * another host, or carrying a second Host header after a loopback one, was served.
  */
 
 /** The Host names of this machine's loopback; both the collector and the dashboard accept only these. */
@@ -73,4 +78,42 @@ export function makeLoopbackGuard(boundHost?: string): (headers: { host?: string
     }
     return { ok: true };
   };
+}
+
+export interface RawRequestLine {
+  url?: string;
+  /** Node's IncomingMessage.rawHeaders: name, value, name, value... (duplicates kept). */
+  rawHeaders: string[];
+}
+
+/**
+ * Why this request must get 400 Bad Request (RFC 9112 3.2, 3.2.2), or undefined: more than one
+ * Host header, a Host value that is not host[:port], or a request target that is neither a
+ * path nor an absolute http URL naming a loopback host. `boundHost` as for makeLoopbackGuard.
+ */
+export function badRequestLine(req: RawRequestLine, boundHost?: string): string | undefined {
+  const raw = req.rawHeaders;
+  let hosts = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i];
+    if (name.length === 4 && name.toLowerCase() === 'host') {
+      hosts++;
+      if (hostName(raw[i + 1]) === undefined) return `malformed Host header ${JSON.stringify(raw[i + 1].slice(0, 100))}`;
+    }
+  }
+  if (hosts > 1) return 'more than one Host header';
+  const target = req.url ?? '';
+  if (target.startsWith('/')) return undefined; // origin-form: what every client we serve sends
+  if (/^http:\/\//i.test(target)) {
+    let name: string;
+    try {
+      name = new URL(target).hostname.toLowerCase();
+    } catch {
+      return 'malformed absolute-form request target';
+    }
+    const extra = boundName(boundHost);
+    if (LOOPBACK_NAMES.has(name) || name === extra) return undefined;
+    return `the request target names host ${JSON.stringify(name)}, which is not a loopback name`;
+  }
+  return `request target ${JSON.stringify(target.slice(0, 100))} is not a path`;
 }

@@ -18,13 +18,32 @@ import type { AddressInfo } from 'node:net';
 import { decodeOtlpJson } from './decode-json';
 import { decodeOtlpProtobuf } from './decode-protobuf';
 import { DecodeError } from './decode-shared';
-import { makeLoopbackGuard } from './loopback-guard';
+import { badRequestLine, makeLoopbackGuard } from './loopback-guard';
 import { otlpTypes } from './otlp-schema';
 import { validateOtlpProtobuf } from './protobuf-validate';
-import type { DecodedRequest, LogRecordFilter, Signal } from '../shared/otlp-types';
-import { BodyError, contentCoding, readBody } from './request-body';
+import { DECODE_LIMITS } from './protobuf-logs-reader';
+import { itemCount, type DecodedRequest, type LogRecordFilter, type Signal } from '../shared/otlp-types';
+import { BodyBudget, BodyError, contentCoding, readBody, type ReadBodyResult } from './request-body';
+import { Gate } from './gate';
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+/**
+ * Bytes of request bodies all in-flight requests may hold together (request-body.ts): one
+ * maximum-size body and room for everything else. What bounds the collector's memory under a
+ * flood of large bodies (design.md: 150 MB peak under hostile input).
+ */
+export const DEFAULT_MAX_INFLIGHT_BODY_BYTES = 24 * 1024 * 1024;
+/**
+ * Requests decoded and ingested at once (the rest wait their turn, holding only their body).
+ * Measured (issue 11): 32 connections each sending 1,000 records held 32 requests' events
+ * while they waited for the log write, 430 MB in all.
+ */
+export const DEFAULT_MAX_CONCURRENT_INGEST = 4;
+/** Bodies above this size, or decoding to more items than GATE_ITEMS, go through the gate. */
+const GATE_BODY_BYTES = 32 * 1024;
+const GATE_ITEMS = 128;
+/** A body must arrive whole within this long: a sender trickling bytes would hold budget. */
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
 
 export interface IngestResult {
   /** Items (log records, spans or data points) that were not accepted. */
@@ -61,6 +80,12 @@ export interface OtlpServerOptions {
   port: number;
   /** Limit on the request body, both as received and after decompression. Default 16 MiB. */
   maxBodyBytes?: number;
+  /** Limit on the bytes of all bodies being read at once (more: 503 + Retry-After). Default 24 MiB. */
+  maxInflightBodyBytes?: number;
+  /** Time a request body has to arrive whole (more: 408). Default 30 s. */
+  bodyTimeoutMs?: number;
+  /** Requests decoded and ingested at once; the others wait in arrival order. Default 4. */
+  maxConcurrentIngest?: number;
   /** Hands a decoded request on. Must settle quickly: Codex waits for our answer at exit. */
   ingest: (req: DecodedRequest) => Promise<IngestResult | void>;
   /**
@@ -77,6 +102,11 @@ export interface OtlpServerOptions {
   logRecordFilter?: LogRecordFilter;
   /** Body of GET /healthz (sent as JSON, nothing added). */
   healthz: () => object;
+  /**
+   * Called for every request, answered or refused (the idle compactor's activity signal: a
+   * flood of refused bodies grows memory as much as accepted ones).
+   */
+  onRequest?: () => void;
   /** Where request failures are reported. Default: silent. */
   logger?: CollectorLogger;
 }
@@ -96,6 +126,7 @@ const CONTENT_TYPE: Record<Encoding, string> = { protobuf: 'application/x-protob
 
 // google.rpc.Code values used in Status bodies.
 const RPC_INVALID_ARGUMENT = 3;
+const RPC_DEADLINE_EXCEEDED = 4;
 const RPC_RESOURCE_EXHAUSTED = 8; // what gRPC itself reports for an oversize message
 const RPC_INTERNAL = 13;
 const RPC_UNAVAILABLE = 14;
@@ -146,6 +177,15 @@ function sendSuccess(reply: FastifyReply, signal: Signal, encoding: Encoding, re
   return reply.send(Buffer.from(type.encode(type.create({ partialSuccess: partial })).finish()));
 }
 
+/** OTLP's "warning with full acceptance" for what the decoder left out (protobuf-logs-reader.ts DECODE_LIMITS). */
+function withDecodeWarning(result: IngestResult | void, dropped: number): IngestResult {
+  const l = DECODE_LIMITS;
+  const warning =
+    `${dropped} attribute(s) or array value(s) past Beacon's limits (${l.attributesPerMap} attributes per record, resource or kvlist, ` +
+    `${l.valuesPerArray} values per array, ${l.valuesPerRequest} in all per request) were left out`;
+  return { rejected: result?.rejected ?? 0, rejectedMessage: result?.rejectedMessage ? `${result.rejectedMessage}; ${warning}` : warning };
+}
+
 function isUnavailable(err: unknown): err is { code: 'EUNAVAILABLE'; message?: string; retryAfterSeconds?: number } {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'EUNAVAILABLE';
 }
@@ -153,6 +193,9 @@ function isUnavailable(err: unknown): err is { code: 'EUNAVAILABLE'; message?: s
 export function createOtlpServer(opts: OtlpServerOptions): OtlpServer {
   const host = opts.host ?? '127.0.0.1';
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const budget = new BodyBudget(Math.max(maxBodyBytes, opts.maxInflightBodyBytes ?? DEFAULT_MAX_INFLIGHT_BODY_BYTES));
+  const bodyTimeoutMs = opts.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  const gate = new Gate(opts.maxConcurrentIngest ?? DEFAULT_MAX_CONCURRENT_INGEST);
   const logger = opts.logger;
   const guard = makeLoopbackGuard(host);
 
@@ -170,7 +213,15 @@ export function createOtlpServer(opts: OtlpServerOptions): OtlpServer {
 
   // Callback style, not async: this runs for every export, and an async hook costs a promise
   // and a microtask hop each time.
+  const onRequest = opts.onRequest;
   fastify.addHook('onRequest', (request, reply, done) => {
+    onRequest?.();
+    const bad = badRequestLine(request.raw, host);
+    if (bad !== undefined) {
+      logger?.warn('otlp: bad request line', { reason: bad });
+      sendText(reply, 400, `bad request: ${bad}`);
+      return;
+    }
     const verdict = guard({ host: request.headers.host, origin: request.headers.origin });
     if (verdict.ok) {
       done();
@@ -191,6 +242,16 @@ export function createOtlpServer(opts: OtlpServerOptions): OtlpServer {
     return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(opts.healthz()));
   });
 
+  /** The decoded body; undefined for an empty one. Throws DecodeError (and others) on bad input. */
+  const decodeBody = (signal: Signal, encoding: Encoding, body: Buffer): DecodedRequest | undefined => {
+    if (body.length === 0) return undefined;
+    if (encoding === 'protobuf' && signal !== 'logs' && opts.needsContent?.(signal) === false) {
+      validateOtlpProtobuf(signal, body);
+      return signal === 'metrics' ? { signal, resourceMetrics: [], contentSkipped: true } : { signal, resourceSpans: [], contentSkipped: true };
+    }
+    return encoding === 'json' ? decodeOtlpJson(signal, body) : decodeOtlpProtobuf(signal, body, opts.logRecordFilter);
+  };
+
   const handleExport = async (request: FastifyRequest, reply: FastifyReply) => {
     const signal = SIGNAL_PATHS[request.routeOptions.url ?? ''];
     if (request.method !== 'POST') {
@@ -201,17 +262,22 @@ export function createOtlpServer(opts: OtlpServerOptions): OtlpServer {
       return sendText(reply, 415, 'unsupported media type, supported: [application/json, application/x-protobuf]');
     }
 
-    let body: Buffer;
+    let read: ReadBodyResult;
     try {
       const coding = contentCoding(request.headers['content-encoding']);
       const declared = Number(request.headers['content-length']);
       if (Number.isFinite(declared) && declared > maxBodyBytes) {
         throw new BodyError('too-large', `request body of ${declared} bytes exceeds the limit of ${maxBodyBytes} bytes`);
       }
-      body = await readBody(request.raw, coding, maxBodyBytes);
+      read = await readBody(request.raw, coding, { maxBytes: maxBodyBytes, budget, timeoutMs: bodyTimeoutMs });
     } catch (err) {
       if (err instanceof BodyError) {
         if (err.kind === 'too-large') return sendStatus(reply, 413, encoding, RPC_RESOURCE_EXHAUSTED, err.message);
+        if (err.kind === 'busy') {
+          reply.header('retry-after', '1');
+          return sendStatus(reply, 503, encoding, RPC_UNAVAILABLE, err.message);
+        }
+        if (err.kind === 'timeout') return sendStatus(reply, 408, encoding, RPC_DEADLINE_EXCEEDED, err.message);
         if (err.kind === 'aborted') {
           reply.hijack(); // the client hung up mid-body: nobody is left to answer
           return;
@@ -221,23 +287,39 @@ export function createOtlpServer(opts: OtlpServerOptions): OtlpServer {
       throw err;
     }
 
-    // OTLP: "If the server receives an empty request ... it SHOULD respond with success."
-    if (body.length === 0) return sendSuccess(reply, signal, encoding, undefined);
-
-    let decoded: DecodedRequest;
+    // A large body takes a place at the gate before it is decoded: what it builds (objects,
+    // events waiting for the log write) is then held by a few requests at a time, not by every
+    // connection at once; waiting holds only the raw body, already within the budget. A small
+    // one (every Codex export seen) goes straight on, unless it decodes to many records.
+    // Gating every request measured as a throughput loss: each place stays taken for a whole
+    // log write.
+    const large = read.body.length > GATE_BODY_BYTES;
+    if (large && !gate.tryEnter()) await gate.enter();
     try {
-      if (encoding === 'protobuf' && signal !== 'logs' && opts.needsContent?.(signal) === false) {
-        validateOtlpProtobuf(signal, body);
-        decoded = signal === 'metrics' ? { signal, resourceMetrics: [], contentSkipped: true } : { signal, resourceSpans: [], contentSkipped: true };
-      } else {
-        decoded = encoding === 'json' ? decodeOtlpJson(signal, body) : decodeOtlpProtobuf(signal, body, opts.logRecordFilter);
-      }
+      return await decodeAndIngest(reply, signal, encoding, read, large);
+    } finally {
+      if (large) gate.leave();
+    }
+  };
+
+  const decodeAndIngest = async (reply: FastifyReply, signal: Signal, encoding: Encoding, read: ReadBodyResult, gated: boolean) => {
+    // The body is decoded and given back to the budget before ingest is awaited: nothing keeps
+    // it (up to 16 MiB) alive while this request waits for the log write.
+    let decoded: DecodedRequest | undefined;
+    try {
+      decoded = decodeBody(signal, encoding, read.body);
     } catch (err) {
       const message = err instanceof DecodeError ? err.message : `could not decode request: ${String((err as Error)?.message ?? err)}`;
       logger?.warn('otlp: malformed request', { signal, encoding, error: message });
       return sendStatus(reply, 400, encoding, RPC_INVALID_ARGUMENT, message);
+    } finally {
+      read.release();
     }
+    // OTLP: "If the server receives an empty request ... it SHOULD respond with success."
+    if (!decoded) return sendSuccess(reply, signal, encoding, undefined);
 
+    const takeGate = !gated && itemCount(decoded) > GATE_ITEMS;
+    if (takeGate && !gate.tryEnter()) await gate.enter();
     let result: IngestResult | void;
     try {
       result = await opts.ingest(decoded);
@@ -249,7 +331,10 @@ export function createOtlpServer(opts: OtlpServerOptions): OtlpServer {
       }
       logger?.error('otlp: ingest failed', { signal, error: err instanceof Error ? err.stack ?? err.message : String(err) });
       return sendStatus(reply, 500, encoding, RPC_INTERNAL, 'internal error while storing telemetry');
+    } finally {
+      if (takeGate) gate.leave();
     }
+    if (decoded.droppedValues) result = withDecodeWarning(result, decoded.droppedValues);
     return sendSuccess(reply, signal, encoding, result);
   };
 

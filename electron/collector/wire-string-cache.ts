@@ -12,12 +12,33 @@
  * endless keys costs nothing but misses. Only short ASCII strings are cached (the comparison is
  * then byte against char code, and no copy of the request body is kept): long strings are
  * unique text (prompts, tool output) that would only evict the useful entries.
+ *
+ * Strict: protobuf strings (proto3) must be UTF-8, and the collector answers 400 when one is not
+ * (protobuf-validate.ts). Checking costs nearly nothing here: a cache hit is ASCII by
+ * construction, and a decoded string without U+FFFD came from valid UTF-8 (the decoder turns
+ * every invalid sequence into U+FFFD), so the exact check runs only for the rare string that
+ * holds a U+FFFD, sent or made.
  */
+import { isUtf8 } from 'node:buffer';
 
 /** Longest string (in bytes) worth caching. */
 const MAX_CACHED_BYTES = 64;
 
 const utf8Slice = (Buffer.prototype as unknown as { utf8Slice(this: Uint8Array, start: number, end: number): string }).utf8Slice;
+
+/** Thrown for a string field that is not valid UTF-8 (a RangeError, like the wire readers' errors). */
+export class InvalidUtf8Error extends RangeError {
+  constructor(at: number) {
+    super(`string at offset ${at} is not valid UTF-8`);
+  }
+}
+
+/** The UTF-8 string in buf[start, end); throws InvalidUtf8Error when those bytes are not UTF-8. */
+export function readUtf8(buf: Uint8Array, start: number, end: number): string {
+  const s = utf8Slice.call(buf, start, end);
+  if (s.indexOf('\uFFFD') !== -1 && !isUtf8(buf.subarray(start, end))) throw new InvalidUtf8Error(start);
+  return s;
+}
 
 export class WireStringCache {
   private readonly strings: string[];
@@ -36,11 +57,11 @@ export class WireStringCache {
     this.mask = slots - 1;
   }
 
-  /** The UTF-8 string in buf[start, end) (invalid sequences become U+FFFD, as Buffer does). */
+  /** The UTF-8 string in buf[start, end); throws InvalidUtf8Error when those bytes are not UTF-8. */
   read(buf: Uint8Array, start: number, end: number): string {
     const len = end - start;
     if (len === 0) return '';
-    if (len > MAX_CACHED_BYTES) return utf8Slice.call(buf, start, end);
+    if (len > MAX_CACHED_BYTES) return readUtf8(buf, start, end);
     // FNV-1a over the bytes.
     let h = 0x811c9dc5;
     for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
@@ -51,8 +72,9 @@ export class WireStringCache {
       while (i < len && known.charCodeAt(i) === buf[start + i]) i++;
       if (i === len) return known;
     }
-    let s = utf8Slice.call(buf, start, end);
-    // Same length in bytes and in UTF-16 units: all ASCII, so the char-by-byte check above holds.
+    let s = readUtf8(buf, start, end);
+    // Valid UTF-8 of the same length in bytes and in UTF-16 units: all ASCII, so the
+    // char-by-byte check above holds.
     if (s.length === len) {
       if (this.intern) s = internalize(s);
       this.strings[slot] = s;

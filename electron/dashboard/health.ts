@@ -218,7 +218,10 @@ export class HealthMonitor {
       problems.push(collector.detail ?? `Something else answers at ${collector.url}`);
       worse('degraded');
     } else if (collector.state === 'up' && collector.info?.log_path && resolve(collector.info.log_path) !== resolve(src.logPath)) {
-      problems.push(`The collector writes ${collector.info.log_path}, but this dashboard reads ${src.logPath}`);
+      // A claim, not evidence (anything can answer /healthz): reported, and the configured log is still what is read.
+      problems.push(
+        `The collector at ${collector.url}${collector.info.pid !== undefined ? ` (pid ${collector.info.pid})` : ''} says it writes ${collector.info.log_path}, but this dashboard reads ${src.logPath}: events sent there are not shown here`,
+      );
       worse('degraded');
     }
     if (logError) {

@@ -2,12 +2,14 @@
  * The dashboard HTTP server: loopback only, read-only, token-gated (design.md section 4,
  * Security). Every request passes one vetting hook, in this order:
  *   1. security headers on the response, whatever happens next;
- *   2. Host must be a loopback name for our port (DNS rebinding)           -> 403
- *   3. Origin, when present, must be our own; no cross-site fetch metadata  -> 403
- *   4. GET only                                                             -> 405
- *   5. ?token=<valid> sets an HttpOnly SameSite=Strict cookie and redirects to the same URL
+ *   2. one well-formed Host header, and a request target that is a path (or an absolute URL
+ *      naming a loopback host): RFC 9112 3.2                                  -> 400
+ *   3. Host must be a loopback name for our port (DNS rebinding)           -> 403
+ *   4. Origin, when present, must be our own; no cross-site fetch metadata  -> 403
+ *   5. GET only                                                             -> 405
+ *   6. ?token=<valid> sets an HttpOnly SameSite=Strict cookie and redirects to the same URL
  *      without the token (so it leaves the address bar and history); invalid -> 401
- *   6. cookie or `Authorization: Bearer` must carry the token               -> 401
+ *   7. cookie or `Authorization: Bearer` must carry the token               -> 401
  * Then the JSON API (routes.ts), the SSE stream (stream.ts) or the static renderer.
  */
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
@@ -15,6 +17,7 @@ import type { HealthResponse } from '../shared/api';
 import { DEFAULT_DASHBOARD_PORT, LOOPBACK } from '../shared/paths';
 import { VERSION } from '../shared/version';
 import { LogReader } from '../log/reader';
+import { badRequestLine } from '../collector/loopback-guard';
 import { HealthMonitor } from './health';
 import { registerApiRoutes } from './routes';
 import {
@@ -102,6 +105,8 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 
   app.addHook('onRequest', async (req, reply) => {
     reply.headers(SECURITY_HEADERS);
+    const bad = badRequestLine(req.raw);
+    if (bad !== undefined) return json(reply, 400, `Bad request: ${bad}`);
     const hostHeader = req.headers.host;
     if (!isAllowedHost(hostHeader, port)) return json(reply, 403, 'Forbidden: the Host header must be a loopback address for this port');
     const url = new URL(req.url, 'http://127.0.0.1');

@@ -7,11 +7,18 @@
  * effective [otel] config; whoever answers /healthz on that port says which log it writes. If
  * that is not the log this command expects (config.json of the requested mode), we say so, name
  * both files, say which one has the events, and say what to do in this direction.
+ *
+ * What answers /healthz is a claim, not evidence: any program can hold the Codex port and say it
+ * is a Beacon collector writing any file (issue 11: with a fresh HOME the dashboard served
+ * another program's log). So a claimed log is only ever read when Beacon's own configuration
+ * names it (config.json of either mode, or the default paths: beaconLogs()); any other claim is
+ * reported, and the configured log is what gets read.
  */
 import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ProbeResult } from '../collector/probe';
-import type { Mode } from '../shared/paths';
+import type { Mode, PathEnv } from '../shared/paths';
+import { readEndpointConfig, defaultEndpointConfig } from './endpoint-config';
 
 export interface LogSource {
   /** The log this mode's config.json names: what the user expects to read. */
@@ -19,27 +26,60 @@ export interface LogSource {
   expected_mode: Mode;
   /** The port Codex's logs exporter points at (null: Codex exports no logs over OTLP/HTTP). */
   codex_port: number | null;
-  /** The log written by the collector that receives Codex's events (null: nobody receives them). */
+  /**
+   * The log written by the collector that receives Codex's events (null: nobody receives them,
+   * or the one that answers claims a log no Beacon configuration names).
+   */
   live_log: string | null;
   live_mode?: Mode;
   live_pid?: number;
-  /** Set when live_log is not expected_log. */
+  /** A log the collector on the Codex port claims to write that Beacon's configuration does not name: reported, never read. */
+  untrusted_log?: string;
+  /** Set when live_log is not expected_log, or when the collector's claim is not believed. */
   warning?: string;
   action?: string;
 }
 
-export function resolveLogSource(input: { mode: Mode; expectedLog: string; codexPort: number | null; probe: ProbeResult; systemCommand?: string }): LogSource {
+/**
+ * The runtime logs Beacon's own configuration names, in both modes: config.json's runtime_log,
+ * or the default path when there is no (readable) config.json. The only paths a collector's
+ * /healthz `log_path` is believed for.
+ */
+export async function beaconLogs(env: PathEnv = process.env): Promise<string[]> {
+  const logs: string[] = [];
+  for (const mode of ['user', 'system'] as const) {
+    const configured = await readEndpointConfig(mode, env).then(
+      (r) => r.config.runtime_log,
+      () => defaultEndpointConfig(mode, env).runtime_log,
+    );
+    logs.push(resolve(configured), resolve(defaultEndpointConfig(mode, env).runtime_log));
+  }
+  return [...new Set(logs)];
+}
+
+export function resolveLogSource(input: { mode: Mode; expectedLog: string; codexPort: number | null; probe: ProbeResult; beaconLogs: readonly string[]; systemCommand?: string }): LogSource {
   const out: LogSource = { expected_log: input.expectedLog, expected_mode: input.mode, codex_port: input.codexPort, live_log: null };
   if (input.probe.kind !== 'beacon') return out;
   const h = input.probe.health;
-  out.live_log = h.log_path;
+  const where = `127.0.0.1:${h.port ?? input.codexPort}`;
+  const claimed = typeof h.log_path === 'string' ? h.log_path : '';
+  if (!input.beaconLogs.includes(resolve(claimed || '.')) && resolve(claimed || '.') !== resolve(input.expectedLog)) {
+    out.untrusted_log = claimed;
+    out.live_pid = h.pid;
+    out.warning =
+      `The program answering on ${where} (pid ${h.pid}) says it is a Beacon collector writing ${JSON.stringify(claimed)}, which no Beacon configuration names; ` +
+      `that claim is not believed: ${input.expectedLog} is what Beacon reads, and Codex's events may not be reaching it.`;
+    out.action = `find what holds the port (pid ${h.pid}) and stop it, then run \`beacon endpoint repair${input.mode === 'system' ? ' --system' : ''}\``;
+    return out;
+  }
+  out.live_log = claimed;
   out.live_mode = h.mode;
   out.live_pid = h.pid;
-  if (resolve(h.log_path) === resolve(input.expectedLog)) return out;
-  const who = `the ${h.mode}-mode collector on 127.0.0.1:${h.port ?? input.codexPort} (pid ${h.pid})`;
+  if (resolve(claimed) === resolve(input.expectedLog)) return out;
+  const who = `the ${h.mode}-mode collector on ${where} (pid ${h.pid})`;
   out.warning =
-    `Codex's events go to ${who}, which writes ${h.log_path}; the ${input.mode}-mode log ${input.expectedLog} receives nothing. ` +
-    `Look in ${h.log_path} for Codex events.`;
+    `Codex's events go to ${who}, which writes ${claimed}; the ${input.mode}-mode log ${input.expectedLog} receives nothing. ` +
+    `Look in ${claimed} for Codex events.`;
   if (input.mode === 'user' && h.mode === 'system') {
     out.action =
       `read the system log with \`beacon endpoint status --system\`, or keep events in your own log: stop the system collector (\`sudo beacon endpoint uninstall --system\`) and run \`beacon endpoint repair\``;

@@ -24,7 +24,7 @@ import { readManifest, type InstallManifest } from './install-manifest';
 import { checkEnvironment, listCodexAppServers, type CodexProcess, type EnvFinding } from './lifecycle-codex-runtime';
 import { collectorSettingsDiff, managedBy } from './lifecycle-collector';
 import { codexTargetFile, lifecycleContext, serviceManagerFor, systemCodexFiles, type LifecycleContext } from './lifecycle-context';
-import { formatAge, readLastEvent, resolveLogSource, type LastEvent, type LogSource } from './log-source';
+import { beaconLogs, formatAge, readLastEvent, resolveLogSource, type LastEvent, type LogSource } from './log-source';
 import { deriveChecks, verdictOf } from './status-checks';
 import { healthFileFor, type Mode, type PathEnv } from '../shared/paths';
 import { forwardingStatus, formatForwarding, type ForwardingDestinationStatus } from '../forward/forward-status';
@@ -276,7 +276,7 @@ export async function computeStatus(opts: StatusOptions = {}): Promise<EndpointS
     collector.settings_mismatch = collectorSettingsDiff(probe.health, wanted, configExists ? 'config.json says' : 'the install manifest says').filter((d) => !d.startsWith('log '));
     collector.managed_by = managedBy(probe.health, manifest);
   }
-  const source = resolveLogSource({ mode, expectedLog, codexPort, probe: codexProbe.kind === 'beacon' ? codexProbe : probe });
+  const source = resolveLogSource({ mode, expectedLog, codexPort, probe: codexProbe.kind === 'beacon' ? codexProbe : probe, beaconLogs: await beaconLogs(env) });
   const readLog = source.live_log ?? expectedLog;
   const logStat = await stat(readLog).catch(() => null);
   const health = await readHealthState(healthFileFor(readLog));

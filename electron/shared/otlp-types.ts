@@ -89,10 +89,14 @@ export type Signal = 'logs' | 'traces' | 'metrics';
  * decode it, because the consumer said it drops this signal (otlp-server.ts, `needsContent`);
  * the item list is then empty whatever the body held.
  */
-export type DecodedRequest =
+export type DecodedRequest = (
   | { signal: 'logs'; resourceLogs: ResourceLogs[]; contentSkipped?: true }
   | { signal: 'traces'; resourceSpans: ResourceSpans[]; contentSkipped?: true }
-  | { signal: 'metrics'; resourceMetrics: ResourceMetrics[]; contentSkipped?: true };
+  | { signal: 'metrics'; resourceMetrics: ResourceMetrics[]; contentSkipped?: true }
+) & {
+  /** Attributes and array values the decoder checked but left out (its per-request limits). */
+  droppedValues?: number;
+};
 
 export function itemCount(req: DecodedRequest): number {
   switch (req.signal) {

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { otlpTypes } from '../../electron/collector/otlp-schema';
 import { createOtlpServer, IngestUnavailableError, type IngestResult, type OtlpServer } from '../../electron/collector/otlp-server';
 import { itemCount, type DecodedRequest } from '../../electron/shared/otlp-types';
+import { rawGet, rawRequest } from '../support/raw-http';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'codex-0.169.0');
 const PB_LOGS = readFileSync(join(FIXTURES, 'logs-otlp-http-protobuf.bin'));
@@ -373,6 +374,29 @@ describe('OTLP/HTTP receiver', () => {
       expect(s.received).toHaveLength(0);
       const ok = await post(port, '/v1/logs', JSON_CT, JSON_LOGS, { headers: { origin: 'http://127.0.0.1:8765' } });
       expect(ok.status).toBe(200);
+    });
+
+    it('answers 400 to an absolute-form target naming another host and to a second Host header (RFC 9112 3.2), raw on the socket', async () => {
+      const host = `Host: 127.0.0.1:${port}`;
+      const pb = ['Content-Type: application/x-protobuf', 'Content-Length: 0'];
+      const post = (target: string, lines: string[]) => [`POST ${target} HTTP/1.1`, ...lines, ...pb, 'Connection: close', '', ''].join('\r\n');
+      for (const [what, text] of [
+        ['absolute-form, other host', post('http://evil.example/v1/logs', [host])],
+        ['absolute-form, other host on our port', post(`http://evil.example:${port}/v1/logs`, [host])],
+        ['a second Host after a loopback one', post('/v1/logs', [host, 'Host: evil.example'])],
+        ['two loopback Host headers', post('/v1/logs', [host, host])],
+        ['a malformed Host', post('/v1/logs', ['Host: 127.0.0.1:80:80'])],
+        ['asterisk-form', post('*', [host])],
+        ['healthz through another host', rawGet('http://evil.example/healthz', [host])],
+      ] as const) {
+        const r = await rawRequest(port, text);
+        expect(r.status, what).toBe(400);
+        expect(r.body, what).not.toContain('beacon-collector');
+      }
+      expect(s.received).toHaveLength(0);
+      // An absolute-form target naming loopback is a valid way to say the same thing.
+      expect((await rawRequest(port, post(`http://127.0.0.1:${port}/v1/logs`, [host]))).status).toBe(200);
+      expect((await rawRequest(port, rawGet(`http://localhost:${port}/healthz`, [host]))).body).toContain('beacon-collector');
     });
   });
 });

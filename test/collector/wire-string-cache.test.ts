@@ -1,9 +1,10 @@
 /**
- * The decoder's string cache must be invisible: whatever bytes arrive, the string read is the
- * one a plain UTF-8 decode gives, including after slot collisions and for text it must not cache.
+ * The decoder's string cache must be invisible: whatever valid UTF-8 arrives, the string read is the
+ * one a plain UTF-8 decode gives, including after slot collisions and for text it must not cache;
+ * and bytes that are not UTF-8 are refused, never replaced.
  */
 import { describe, expect, it } from 'vitest';
-import { WireStringCache } from '../../electron/collector/wire-string-cache';
+import { InvalidUtf8Error, WireStringCache } from '../../electron/collector/wire-string-cache';
 
 function read(cache: WireStringCache, s: string | Buffer, pad = 3): string {
   // Put the string in the middle of a bigger buffer, like a field inside a request body.
@@ -26,15 +27,23 @@ describe('WireStringCache', () => {
     for (let round = 0; round < 2; round++) for (const w of words) expect(read(cache, w)).toBe(w);
   });
 
-  it('decodes non-ASCII, long and invalid UTF-8 exactly as Buffer does', () => {
+  it('decodes non-ASCII and long text exactly as Buffer does', () => {
     const cache = new WireStringCache(256, true);
     const long = 'y'.repeat(5000);
-    const invalid = Buffer.from([0x61, 0xff, 0xfe, 0x62]);
     for (let round = 0; round < 2; round++) {
       expect(read(cache, 'héllo wörld')).toBe('héllo wörld');
       expect(read(cache, '漢字😀')).toBe('漢字😀');
+      expect(read(cache, 'a\uFFFDb')).toBe('a\uFFFDb'); // a real U+FFFD is valid text
       expect(read(cache, long)).toBe(long);
-      expect(read(cache, invalid)).toBe(invalid.toString('utf8'));
+    }
+  });
+
+  it('refuses bytes that are not UTF-8 (proto3 strings must be), short or long, seen before or not', () => {
+    const cache = new WireStringCache(256, true);
+    for (const bad of [[0x61, 0xff, 0xfe, 0x62], [0xed, 0xa0, 0x80], [0xc0, 0x80], [0xe2, 0x82]]) {
+      const invalid = Buffer.from(bad);
+      for (let round = 0; round < 2; round++) expect(() => read(cache, invalid)).toThrow(InvalidUtf8Error);
+      expect(() => read(cache, Buffer.concat([Buffer.alloc(100, 0x61), invalid]))).toThrow(InvalidUtf8Error);
     }
   });
 

@@ -5,6 +5,7 @@ import { startDashboard, type Dashboard } from '../../electron/dashboard/server'
 import { generateEvents, toJsonl } from '../log-reader/make-events';
 import { tempDir } from '../log-reader/helpers';
 import { get, openStream } from './http';
+import { rawGet, rawRequest } from '../support/raw-http';
 
 let dash: Dashboard;
 let cleanup: () => void;
@@ -104,6 +105,29 @@ describe('dashboard security', () => {
     for (const h of [`localhost:${dash.port}`, `[::1]:${dash.port}`, `LOCALHOST:${dash.port}`]) {
       expect((await get(dash.port, '/api/health', { host: h, authorization: `Bearer ${dash.token}` })).status, `Host: ${h}`).toBe(200);
     }
+  });
+
+  it('answers 400 to an absolute-form target naming another host and to two Host headers (RFC 9112 3.2), raw on the socket', async () => {
+    const host = `Host: 127.0.0.1:${dash.port}`;
+    const bearer = `Authorization: Bearer ${dash.token}`;
+    for (const [what, target, lines] of [
+      ['absolute-form, other host', 'http://evil.com/api/events', [host, bearer]],
+      ['absolute-form, other host, our port', `http://evil.com:${dash.port}/api/health`, [host, bearer]],
+      ['absolute-form https, other host', 'https://evil.com/api/events', [host, bearer]],
+      ['a second Host after ours', '/api/events', [host, 'Host: evil.com', bearer]],
+      ['ours twice', '/api/events', [host, host, bearer]],
+      ['a malformed Host', '/api/events', [`Host: 127.0.0.1:${dash.port}x`, bearer]],
+    ] as const) {
+      const r = await rawRequest(dash.port, rawGet(target, [...lines]));
+      expect(r.status, what).toBe(400);
+      expect(r.body, what).not.toContain('"events"');
+      expect(r.head.toLowerCase(), `${what}: security headers on the 400 too`).toContain('x-frame-options: deny');
+    }
+    // Node's own parser refuses a target that is neither a path nor a URL.
+    expect((await rawRequest(dash.port, rawGet('api/events', [host, bearer]))).status).toBe(400);
+    // The same request in origin form, or absolute form naming us, is served.
+    expect((await rawRequest(dash.port, rawGet('/api/events', [host, bearer]))).status).toBe(200);
+    expect((await rawRequest(dash.port, rawGet(`http://127.0.0.1:${dash.port}/api/events`, [host, bearer]))).status).toBe(200);
   });
 
   it('rejects requests from other browser origins and cross-site fetches', async () => {

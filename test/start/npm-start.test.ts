@@ -111,7 +111,9 @@ describe('npm start, headless', () => {
     run = runStart(['--no-build', '--port', String(port), '--dashboard-port', '0'], env);
     const out = await run.waitFor(/watch the dashboard/);
     expect(out).toContain(`a Beacon collector already runs on 127.0.0.1:${port} (pid ${collector.startup.pid}`);
-    expect(out).toContain(`it reads ${log}, written by the collector pid ${collector.startup.pid} (already running)`);
+    // The dashboard reads Beacon's configured log, and says what the collector on the port claims.
+    expect(out).toContain(`(Beacon's configured log); the collector pid ${collector.startup.pid} on the port says it writes ${log}`);
+    expect(out).toContain(`endpoint dashboard --log-path ${log}`);
     expect(out).toContain('Codex already sends its telemetry to this port');
     expect(out).not.toMatch(/starting the collector/);
     expect(await run.interrupt()).toBe(0);

@@ -1,15 +1,18 @@
 /**
- * `beacon endpoint dashboard`: the read-only local dashboard in a browser. It reads the log of
- * the collector that is actually live on the OTLP port (so it shows what is really being
- * captured), else the configured log. Prints a tokenised URL; --open launches the browser.
+ * `beacon endpoint dashboard`: the read-only local dashboard in a browser. It reads the log
+ * Beacon's configuration names (config.json of the mode, or --log-path), never one taken from
+ * whatever answers on the OTLP port: that is a claim any program can make (issue 11). Who holds
+ * the port, and which log it says it writes, is shown in the dashboard's health instead.
+ * Prints a tokenised URL; --open launches the browser.
  */
 import type { Command } from 'commander';
 import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { startDashboard } from '../../dashboard/server';
 import { rendererDir } from '../../dashboard/renderer-dir';
 import { statusProviders } from '../../dashboard/codex-health';
 import { readEndpointConfig } from '../../endpoint/endpoint-config';
-import { probeCollector } from '../../collector/probe';
+import { probeCollector, type ProbeResult } from '../../collector/probe';
 import { LOOPBACK } from '../../shared/paths';
 import { UsageError } from '../program';
 import { parseListenPort, parsePath, parsePort } from '../options';
@@ -45,6 +48,14 @@ export function openInBrowser(url: string): void {
   child.unref();
 }
 
+/** What the startup line says about the OTLP port: ours, nobody, or a holder whose claim we did not follow. */
+function portHolder(probe: ProbeResult, port: number, logPath: string): string {
+  if (probe.kind === 'none') return ' (no collector answers on the OTLP port)';
+  if (probe.kind === 'other') return ` (another program holds 127.0.0.1:${port}: ${probe.detail}; see /api/health)`;
+  if (resolve(String(probe.health.log_path)) === resolve(logPath)) return ` (live collector pid ${probe.health.pid})`;
+  return ` (the collector on 127.0.0.1:${port}, pid ${probe.health.pid}, says it writes ${probe.health.log_path}: not this log; see /api/health)`;
+}
+
 export function registerEndpointDashboard(_program: Command, endpoint: Command): void {
   endpoint
     .command('dashboard')
@@ -64,7 +75,7 @@ export function registerEndpointDashboard(_program: Command, endpoint: Command):
       const port = flags.addr !== undefined ? parseAddr(flags.addr) : flags.port ?? config.dashboard_port;
       const otlpPort = flags.otlpHttpPort ?? config.otlp_http_port;
       const probe = await probeCollector(otlpPort);
-      const logPath = flags.logPath ?? (probe.kind === 'beacon' ? probe.health.log_path : config.runtime_log);
+      const logPath = flags.logPath ?? config.runtime_log;
       const staticDir = rendererDir();
       let dashboard;
       try {
@@ -84,13 +95,7 @@ export function registerEndpointDashboard(_program: Command, endpoint: Command):
       if (flags.json) {
         process.stdout.write(JSON.stringify({ url: dashboard.url, port: dashboard.port, log_path: logPath, renderer: staticDir ?? null }) + '\n');
       } else {
-        const source =
-          probe.kind === 'beacon'
-            ? `live collector pid ${probe.health.pid}`
-            : probe.kind === 'other'
-              ? `port ${otlpPort} is held by something that is not a Beacon collector: ${probe.detail}`
-              : `no collector answers on 127.0.0.1:${otlpPort}`;
-        process.stdout.write(`Beacon dashboard: ${dashboard.url}\n  reading ${logPath} (${source})\n`);
+        process.stdout.write(`Beacon dashboard: ${dashboard.url}\n  reading ${logPath}${portHolder(probe, otlpPort, logPath)}\n`);
         if (!staticDir) process.stdout.write('  the renderer is not built: run `npm run build`\n');
         process.stdout.write('  Ctrl-C to stop\n');
       }
