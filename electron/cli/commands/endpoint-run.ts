@@ -5,13 +5,14 @@
  */
 import { Option, type Command } from 'commander';
 import { PortInUseError } from '../../collector/collector';
-import { startBeaconCollector } from '../../plugins/collector';
+import { startBeaconCollector, type BeaconCollectorOptions } from '../../plugins/collector';
 import { readEndpointConfig } from '../../endpoint/endpoint-config';
 import { LogLockedError } from '../../log/log-lock';
 import { parseContentPolicy, parseListenPort, parsePath, parsePositiveInt } from '../options';
 import { fileProblem, UsageError } from '../program';
 import type { ContentPolicy } from '../../shared/event';
 import { asUserErrors } from './endpoint-lifecycle';
+import { collectorPluginOptions } from '../../endpoint/plugin-settings';
 
 interface RunFlags {
   port?: number;
@@ -45,7 +46,7 @@ export function registerEndpointRun(_program: Command, endpoint: Command): void 
       }
       const mode = flags.system ? 'system' : 'user';
       const { config } = await asUserErrors(() => readEndpointConfig(mode));
-      const opts = {
+      const opts: BeaconCollectorOptions = {
         port: flags.port ?? flags.otlpHttpPort ?? config.otlp_http_port,
         logPath: flags.logPath ?? config.runtime_log,
         includeSpans: flags.includeCodexSpans ?? config.include_codex_spans,
@@ -56,7 +57,10 @@ export function registerEndpointRun(_program: Command, endpoint: Command): void 
         // System mode: the log is read by the admin group and the SIEM agent, never world-readable.
         fileMode: mode === 'system' ? 0o640 : 0o600,
         dirMode: mode === 'system' ? 0o750 : 0o700,
-      } as const;
+        ...(await collectorPluginOptions(config, mode)),
+        // A refused price override file, a plug-in that failed: said once, the collector runs on.
+        onWarning: (message: string) => void process.stderr.write(`beacon: warning: ${message}\n`),
+      };
       let collector;
       try {
         collector = await startBeaconCollector(opts);
