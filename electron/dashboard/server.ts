@@ -15,6 +15,7 @@ import type { HealthResponse } from '../shared/api';
 import { DEFAULT_DASHBOARD_PORT, LOOPBACK } from '../shared/paths';
 import { VERSION } from '../shared/version';
 import { LogReader } from '../log/reader';
+import { createPricing, type PricingOptions } from '../pricing/enricher';
 import { HealthMonitor } from './health';
 import { registerApiRoutes } from './routes';
 import {
@@ -50,6 +51,11 @@ export interface DashboardOptions {
   reader?: LogReader;
   /** Fallback poll period of the reader's tail when this server opens it (default 10 s). */
   pollIntervalMs?: number;
+  /**
+   * Prices for token.usage events the log has without a cost (written before Beacon priced
+   * them): the shipped table, under these override files. Events already priced keep theirs.
+   */
+  pricing?: PricingOptions;
 }
 
 export interface Dashboard {
@@ -78,7 +84,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   }
 
   const ownsReader = !opts.reader;
-  const reader = opts.reader ?? (await LogReader.open({ logPath: opts.logPath, pollIntervalMs: opts.pollIntervalMs }));
+  const reader = opts.reader ?? (await LogReader.open({ logPath: opts.logPath, pollIntervalMs: opts.pollIntervalMs, enrichers: [await createPricing(opts.pricing)] }));
   const startedAt = new Date().toISOString();
   const health = new HealthMonitor({
     reader,

@@ -13,6 +13,7 @@ import { probeCollector } from '../../collector/probe';
 import { LOOPBACK } from '../../shared/paths';
 import { UsageError } from '../program';
 import { parseListenPort, parsePath } from '../options';
+import { collectorPluginOptions } from '../../endpoint/plugin-settings';
 import { asUserErrors } from './endpoint-lifecycle';
 
 interface DashboardFlags {
@@ -70,6 +71,8 @@ export function registerEndpointDashboard(_program: Command, endpoint: Command):
           staticDir,
           collectorUrl: `http://${LOOPBACK}:${config.otlp_http_port}/healthz`,
           ...statusProviders(mode),
+          // Older events without a cost are priced with the same override files as the collector.
+          pricing: (await collectorPluginOptions(config, mode)).pricing,
         });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {

@@ -1,0 +1,39 @@
+/**
+ * What a session is called where a person must recognise it: a title from the first prompt, and
+ * the repository from the git remote the agent recorded. Pure functions of event fields.
+ */
+import { TITLE_MAX } from '../shared/api';
+
+/**
+ * "Fix the flaky pytest suite" from "fix the flaky pytest suite\n\nIt fails on CI since...": the
+ * first line, first letter up, cut at a word near TITLE_MAX. Null for empty text.
+ */
+export function titleFromPrompt(text: string): string | null {
+  const line = text.split(/\r?\n/).map((l) => l.replace(/\s+/g, ' ').trim()).find(Boolean);
+  if (!line) return null;
+  let t = line;
+  if (t.length > TITLE_MAX) {
+    const cut = t.slice(0, TITLE_MAX - 1);
+    const space = cut.lastIndexOf(' ');
+    t = `${space > TITLE_MAX / 2 ? cut.slice(0, space) : cut}…`;
+  }
+  return t.charAt(0).toUpperCase() + t.slice(1);
+}
+
+/** "acme/widgets" from https://github.com/acme/widgets.git, git@github.com:acme/widgets.git, ssh://git@host:22/acme/widgets. */
+export function repositoryFromRemote(url: string): string | null {
+  const clean = url.trim().replace(/\/+$/, '').replace(/\.git$/, '');
+  let path: string | undefined;
+  const scp = /^[^/@]+@[^:/]+:(.+)$/.exec(clean);
+  if (scp && !clean.includes('://')) path = scp[1];
+  else {
+    try {
+      path = new URL(clean).pathname;
+    } catch {
+      path = clean;
+    }
+  }
+  const parts = (path ?? '').split('/').filter(Boolean);
+  if (parts.length === 0) return null;
+  return parts.slice(-2).join('/');
+}
