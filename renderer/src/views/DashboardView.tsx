@@ -11,12 +11,14 @@ import { EventDetail } from '../components/EventDetail';
 import { SessionsPage } from './SessionsPage';
 import { EventsPage } from './EventsPage';
 import { TokensPage } from './TokensPage';
+import { TrendsPage } from './TrendsPage';
 import { Brand } from '../components/Brand';
 
 const TABS: Array<{ tab: DashboardTab; label: string }> = [
   { tab: 'sessions', label: 'Sessions' },
   { tab: 'events', label: 'Events' },
   { tab: 'tokens', label: 'Tokens' },
+  { tab: 'trends', label: 'Trends' },
 ];
 
 /** The full dashboard: header with health, banners for anything wrong, then the current page. */
@@ -48,6 +50,7 @@ export function DashboardView() {
         {route.tab === 'sessions' ? <SessionsPage sessionId={route.sessionId} /> : null}
         {route.tab === 'events' ? <EventsPage /> : null}
         {route.tab === 'tokens' ? <TokensPage /> : null}
+        {route.tab === 'trends' ? <TrendsPage /> : null}
       </main>
       {detail ? <EventDetail record={detail} onClose={closeDetail} /> : null}
     </div>
