@@ -40,7 +40,6 @@ export const SESSION_COLUMNS: SessionColumn[] = [
   { id: 'started', header: 'Started', cell: (s) => <span className="num">{formatDateTime(s.started_at)}</span> },
   { id: 'session', header: 'Session · repository · model', fill: true, cell: (s) => <SessionCell s={s} /> },
   { id: 'duration', header: 'Duration', numeric: true, cell: (s) => formatDuration(s.duration_ms) },
-  { id: 'prompts', header: 'Prompts', numeric: true, cell: (s) => s.prompts },
   { id: 'commands', header: 'Commands', numeric: true, cell: (s) => s.commands },
   {
     id: 'failures',

@@ -17,9 +17,6 @@ export function TurnUsageRow({ usage, onOpen, selectedSeq, sessionModel }: { usa
     <li className="turn-usage" data-testid="turn-usage">
       <details>
         <summary title={cost.detail}>
-          <span aria-hidden="true" className="turn-usage-icon">
-            Σ
-          </span>
           <span>{summary}</span>
           {cost.state === 'partial' ? <span className="faint"> · {cost.detail.split('; ').pop()}</span> : null}
         </summary>

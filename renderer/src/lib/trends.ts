@@ -11,10 +11,12 @@ import { formatNumber } from './format';
 export const OTHER = '(other models)';
 const UNKNOWN = '(model not named)';
 
-export function modelSeries(t: TrendsResponse): Series[] {
+/** `measure` cost: a model with no price draws no bar, so its legend entry says why. */
+export function modelSeries(t: TrendsResponse, measure: 'cost' | 'tokens' = 'tokens'): Series[] {
   const named = t.models.map((m) => m.model ?? UNKNOWN);
   const own = named.slice(0, SERIES_COLORS.length - 1);
-  const series = own.map((m, i) => ({ key: m, label: m, color: SERIES_COLORS[i] }));
+  const unpriced = new Set(t.models.filter((m) => m.cost.priced_events === 0).map((m) => m.model ?? UNKNOWN));
+  const series = own.map((m, i) => ({ key: m, label: measure === 'cost' && unpriced.has(m) ? `${m} (price unknown)` : m, color: SERIES_COLORS[i] }));
   if (named.length > own.length) series.push({ key: OTHER, label: 'other models', color: OTHER_COLOR });
   return series;
 }
@@ -33,7 +35,8 @@ export function costColumns(t: TrendsResponse, series: Series[]): DayColumn[] {
     const values: Record<string, number> = {};
     for (const m of d.by_model) values[keyOf(m.model, series)] = (values[keyOf(m.model, series)] ?? 0) + m.cost.usd;
     const parts = d.by_model.filter((m) => m.cost.priced_events + m.cost.unpriced_events > 0).map((m) => `${m.model ?? UNKNOWN} ${m.cost.priced_events ? formatUsd(m.cost.usd) : 'price unknown'}`);
-    const unknown = d.cost.unpriced_events ? `; ${d.cost.unpriced_events} responses with price unknown (${d.cost.unpriced_models.join(', ')})` : '';
+    const n = d.cost.unpriced_events;
+    const unknown = n ? `; ${n} ${n === 1 ? 'response' : 'responses'} with price unknown (${d.cost.unpriced_models.join(', ')})` : '';
     return { day: d.day, values, title: `${dayName(d.day)}: ${formatUsd(d.cost.usd)} estimated${parts.length ? ` (${parts.join(', ')})` : ''}${unknown}` };
   });
 }

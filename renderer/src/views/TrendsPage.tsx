@@ -21,7 +21,7 @@ export function TrendsPage() {
   if (error && !data) return <EmptyState title="Could not load trends.">{error}</EmptyState>;
   if (!data) return <EmptyState title="Loading trends…" />;
 
-  const series = modelSeries(data);
+  const series = modelSeries(data, measure);
   const t = data.totals;
   const cost = costView(t.cost);
   const sources = t.cost.price_sources;
@@ -73,7 +73,7 @@ export function TrendsPage() {
           )}
           <p className="trend-note" data-testid="trend-price-note">
             {sources.length ? `Estimated at list prices from ${sources.join('; ')}.` : 'No costs recorded yet.'}
-            {t.cost.unpriced_events ? <span className="cost" data-cost-state="unknown"> {unknownPriceText(t.cost.unpriced_models)}: {formatNumber(t.cost.unpriced_events)} responses not included.</span> : null}
+            {t.cost.unpriced_events ? <span className="cost" data-cost-state="unknown"> {unknownPriceText(t.cost.unpriced_models)}: {formatNumber(t.cost.unpriced_events)} {t.cost.unpriced_events === 1 ? 'response' : 'responses'} not included.</span> : null}
           </p>
         </div>
       </section>
