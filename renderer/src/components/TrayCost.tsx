@@ -4,7 +4,7 @@ import { useToday } from '../stores/today';
 import { sessionStatus } from '../lib/session-status';
 import { CostValue } from './CostValue';
 
-/** Today's estimated cost and the current (or last) session's, under the health light. */
+/** Today's estimated cost and the current (or last) session's, under the health light: one short row. */
 export function TrayCost({ session }: { session: SessionRollup | null }) {
   const { cost, loaded, load } = useToday();
   useEffect(() => {
@@ -13,18 +13,14 @@ export function TrayCost({ session }: { session: SessionRollup | null }) {
   const status = session ? sessionStatus(session) : null;
   return (
     <div className="tray-cost" aria-label="Estimated cost" data-testid="tray-cost">
-      <div data-testid="tray-cost-today">
+      <div data-testid="tray-cost-today" title="Estimated cost of today's Codex sessions">
         <span className="label">Today</span>
         <span className="value">{loaded ? <CostValue cost={cost} /> : '…'}</span>
-        <span className="sub">estimate</span>
       </div>
-      <div data-testid="tray-cost-session">
-        <span className="label">{status?.state === 'running' ? 'This session' : 'Last session'}</span>
+      <div data-testid="tray-cost-session" title={session ? `Estimated cost of ${session.title ? `“${session.title}”` : 'this session'}` : undefined}>
+        <span className="label">{status?.state === 'running' ? 'Session' : 'Last session'}</span>
         <span className="value">
           <CostValue cost={session?.cost} />
-        </span>
-        <span className="sub" title={session?.title ?? undefined}>
-          {session ? session.title ?? session.repository ?? 'untitled session' : 'no session yet'}
         </span>
       </div>
     </div>
