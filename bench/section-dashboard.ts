@@ -193,7 +193,7 @@ export const dashboardSection: Section = {
       const s = summarize(times);
       ctx.add({
         section: 'dashboard',
-        metric: "GET /api/trends, every day of the synthetic log (366-day range)",
+        metric: 'GET /api/trends, every day of the synthetic log (366-day range)',
         value: s.p50,
         unit: 'ms',
         target: `< ${QUERY_LIMIT_MS} ms`,
