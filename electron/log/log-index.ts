@@ -271,9 +271,9 @@ export class EventIndex {
     return computeTrends(
       {
         positions: (action) => this.lists.action.get(action) ?? [],
-        eventAt: (seq) => this.events[seq],
-        timeAt: (seq) => this.times[seq],
-        sessionAt: (seq) => this.keys.session[seq],
+        events: this.events,
+        times: this.times,
+        sessions: this.keys.session,
         rollups: () => this.sessions(),
       },
       days,

@@ -20,20 +20,26 @@ export function titleFromPrompt(text: string): string | null {
   return t.charAt(0).toUpperCase() + t.slice(1);
 }
 
-/** "acme/widgets" from https://github.com/acme/widgets.git, git@github.com:acme/widgets.git, ssh://git@host:22/acme/widgets. */
+/** "acme/widgets" from https://github.com/acme/widgets.git, git@github.com:acme/widgets.git, ssh://git@host:22/acme/widgets; "widgets" from a local path. */
 export function repositoryFromRemote(url: string): string | null {
   const clean = url.trim().replace(/\/+$/, '').replace(/\.git$/, '');
-  let path: string | undefined;
+  let path: string;
+  let hosted = true;
   const scp = /^[^/@]+@[^:/]+:(.+)$/.exec(clean);
   if (scp && !clean.includes('://')) path = scp[1];
-  else {
+  else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(clean)) {
     try {
-      path = new URL(clean).pathname;
+      const u = new URL(clean);
+      path = u.pathname;
+      hosted = u.protocol !== 'file:';
     } catch {
       path = clean;
     }
+  } else {
+    path = clean; // a local path: its last segment is the name
+    hosted = false;
   }
-  const parts = (path ?? '').split('/').filter(Boolean);
+  const parts = path.split('/').filter(Boolean);
   if (parts.length === 0) return null;
-  return parts.slice(-2).join('/');
+  return parts.slice(hosted ? -2 : -1).join('/');
 }

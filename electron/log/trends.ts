@@ -17,9 +17,10 @@ const TOP = 10;
 /** What trends need from the index (EventIndex implements it). */
 export interface TrendsSource {
   positions(action: string): readonly number[];
-  eventAt(seq: number): BeaconEvent;
-  timeAt(seq: number): number;
-  sessionAt(seq: number): string | undefined;
+  /** Parallel arrays by seq (the index's own; read, never changed). */
+  events: readonly BeaconEvent[];
+  times: readonly number[];
+  sessions: readonly (string | undefined)[];
   rollups(): SessionRollup[];
 }
 
@@ -58,18 +59,19 @@ export function computeTrends(src: TrendsSource, days: number, tzOffsetMin: numb
 
   const rollups = src.rollups();
   const excluded = new Set(rollups.filter((s) => s.title_generation || s.beacon_validation).map((s) => s.id));
+  const { events, times, sessions } = src;
   const keep = (seq: number): boolean => {
-    const s = src.sessionAt(seq);
+    const s = sessions[seq];
     return s === undefined || !excluded.has(s);
   };
 
   const models = new Map<string | null, { tokens: TokenTotals; cost: CostTotals }>();
   for (const seq of src.positions('token.usage')) {
-    const t = src.timeAt(seq);
+    const t = times[seq];
     if (t < sinceMs || t > nowMs + DAY_MS || !keep(seq)) continue;
     const d = dayOf(t);
     if (d < 0 || d >= days) continue;
-    const ev = src.eventAt(seq);
+    const ev = events[seq];
     const model = ev.gen_ai?.request?.model ?? modelOf(ev);
     const usage = ev.gen_ai?.usage;
     const day = acc[d];
@@ -84,18 +86,27 @@ export function computeTrends(src: TrendsSource, days: number, tzOffsetMin: numb
   }
 
   const counts = new Map<string, CommandCount>();
+  // The same few command lines recur thousands of times: name each once.
+  const keys = new Map<string, string | null>();
   let withheld = 0;
   for (const seq of src.positions('command.executed')) {
-    const t = src.timeAt(seq);
+    const t = times[seq];
     if (t < sinceMs || !keep(seq)) continue;
     const d = dayOf(t);
     if (d < 0 || d >= days) continue;
-    const ev = src.eventAt(seq);
+    const ev = events[seq];
     const failed = commandFailed(ev);
     acc[d].commands++;
     if (failed) acc[d].failures++;
     const text = ev.command?.command ?? ev.tool?.command;
-    const key = typeof text === 'string' ? commandKey(text) : null;
+    let key: string | null = null;
+    if (typeof text === 'string') {
+      key = keys.get(text) ?? null;
+      if (key === null && !keys.has(text)) {
+        key = commandKey(text);
+        if (keys.size < 10_000) keys.set(text, key);
+      }
+    }
     if (!key) {
       withheld++;
       continue;
