@@ -14,8 +14,9 @@ export function titleFromPrompt(text: string): string | null {
   let t = line;
   if (t.length > TITLE_MAX) {
     const cut = t.slice(0, TITLE_MAX - 1);
-    const space = cut.lastIndexOf(' ');
-    t = `${space > TITLE_MAX / 2 ? cut.slice(0, space) : cut}…`;
+    // A word that ends exactly at the cut is whole: keep it.
+    const space = t.charAt(TITLE_MAX - 1) === ' ' ? cut.length : cut.lastIndexOf(' ');
+    t = `${space > TITLE_MAX / 2 ? cut.slice(0, space).trimEnd() : cut}…`;
   }
   return t.charAt(0).toUpperCase() + t.slice(1);
 }
