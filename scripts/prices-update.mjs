@@ -52,6 +52,8 @@ const table = {
   version,
   published: published.slice(0, 10),
   license: info.license ?? 'MIT',
+  // The data is copied from the package: its licence notice travels with it, wherever the table ships.
+  license_text: readFileSync(join(root, 'node_modules', PKG, 'LICENSE'), 'utf8').trim(),
   unit: 'USD per million tokens',
   generated_by: 'npm run prices:update',
   providers: providerNames(genai),

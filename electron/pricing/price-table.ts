@@ -37,6 +37,8 @@ export interface PriceTable {
   /** YYYY-MM-DD: when this version of the data was published. */
   published: string;
   license: string;
+  /** The data publisher's licence notice (MIT), kept with the copied data. */
+  license_text: string;
   unit: string;
   generated_by: string;
   providers: Array<{ id: string; name: string }>;

@@ -43,6 +43,7 @@ describe('the shipped price table', () => {
     const installed = JSON.parse(readFileSync(join(root, 'node_modules/@pydantic/genai-prices/package.json'), 'utf8')).version;
     expect(pkg.devDependencies['@pydantic/genai-prices']).toBe(installed);
     expect(raw.version).toBe(installed);
+    expect(raw.license_text).toBe(readFileSync(join(root, 'node_modules/@pydantic/genai-prices/LICENSE'), 'utf8').trim());
     expect(raw.providers).toEqual(providerNames(genai));
     expect(raw.models).toEqual(modelsFromGenaiPrices(genai));
     expect(pkg.scripts['prices:update']).toBe('node scripts/prices-update.mjs');
