@@ -67507,8 +67507,8 @@ async function runningSession(paths) {
   if (probe.kind === "beacon" && probe.health.pid === state.pid && (0, import_node_path28.resolve)(probe.health.log_path) === (0, import_node_path28.resolve)(paths.logPath)) return state;
   return void 0;
 }
-function collectorEnv(env) {
-  const out2 = { ...env };
+function collectorEnv(env, codexHome2) {
+  const out2 = { ...env, CODEX_HOME: codexHome2 };
   delete out2.RUNNER_TRACKING_ID;
   return out2;
 }
@@ -67542,7 +67542,7 @@ async function spawnOnFreePort(paths, opts) {
         includeSpans: opts.includeSpans,
         content: opts.content,
         outputFile: paths.collectorOutput,
-        env: collectorEnv(opts.env),
+        env: collectorEnv(opts.env, paths.codexHome),
         readyTimeoutMs: opts.readyTimeoutMs ?? 15e3
       });
       return { pid, port };

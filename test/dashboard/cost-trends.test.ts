@@ -124,4 +124,17 @@ describe('cost in the dashboard API', () => {
     expect(utc.daily.map((d) => d.sessions)).toEqual([0, 1, 0]);
     expect(east.daily.map((d) => d.sessions)).toEqual([0, 0, 1]);
   });
+
+  it('gives a session no title when the metadata policy withheld its prompt, and names the repository from the git remote', async () => {
+    E.setClock('2026-12-01T09:00:00.000Z');
+    const started = E.sessionStarted(a);
+    started.session = { ...started.session, git: { repository_url: 'git@github.com:acme/widgets.git', branch: 'main' } };
+    const prompt = E.promptSubmitted(a, 'secret plans');
+    delete prompt.prompt!.text;
+    prompt.prompt!.hash = 'ab12';
+    prompt.content = { retention: 'metadata', withheld: { 'prompt.text': { length: 12, sha256: 'ab12' } } };
+    const api = await serve([started, prompt]);
+    const { sessions } = await api<SessionsResponse>('/api/sessions');
+    expect(sessions[0]).toMatchObject({ title: null, first_prompt: null, prompts: 1, repository: 'acme/widgets', git: { repository_url: 'git@github.com:acme/widgets.git', branch: 'main', commit: null } });
+  });
 });
