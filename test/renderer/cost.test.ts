@@ -99,6 +99,8 @@ describe('sessions and their story, with cost', () => {
     const r = await cells(running.id);
     expect(r[r.length - 1]).toBe('price unknown');
     expect(await row(running.id).locator('.cost').getAttribute('title')).toBe('price unknown for model gpt-6.1-sol');
+    // Above the list: every session's cost together, marked incomplete ("+") for the unknown one; the same as the 30-day trend (all sessions are within it).
+    expect(await page.getByTestId('summary-cost').innerText()).toBe('$1.23+');
   });
 
   for (const width of [1024, 1440]) {
