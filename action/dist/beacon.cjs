@@ -67720,6 +67720,7 @@ function summarizeEvents(all) {
     tools: { completed: 0, failed: 0 },
     mcp_calls: 0,
     tokens: { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 },
+    cost: emptyCost(),
     models: []
   };
   const failedPatchCalls = /* @__PURE__ */ new Set();
@@ -67777,6 +67778,7 @@ function summarizeEvents(all) {
         s.tokens.output_tokens += u.output_tokens || 0;
         s.tokens.reasoning_output_tokens += u.reasoning_output_tokens || 0;
         s.tokens.total_tokens += u.total_tokens || 0;
+        if (ev.cost) addCost(s.cost, ev, ev.gen_ai?.request?.model ?? ev.model);
         break;
       }
     }
@@ -67786,6 +67788,7 @@ function summarizeEvents(all) {
   s.sessions += ids.size;
   s.files = [...files].map(([path, operation]) => ({ path, operation }));
   s.models = [...models];
+  s.cost = snapshotCost(s.cost);
   return s;
 }
 var n = (x) => x.toLocaleString("en-US");
@@ -67795,6 +67798,14 @@ function cell(text2, max = 120) {
   return cut2.replace(/\|/g, "\\|").replace(/`/g, "'");
 }
 var LIST_LIMIT = 20;
+function costLine(c) {
+  if (c.priced_events + c.unpriced_events === 0) return null;
+  const usd = c.usd >= 0.01 ? `$${c.usd.toFixed(2)}` : `$${Number(c.usd.toPrecision(2))}`;
+  const unknown = c.unpriced_events ? `price unknown for model ${c.unpriced_models.map((m) => "`" + cell(m, 60) + "`").join(", ")} (${n(c.unpriced_events)} response${c.unpriced_events === 1 ? "" : "s"} not included)` : "";
+  const sources = c.price_sources.length ? ` at ${c.price_sources.map((x) => cell(x, 80)).join("; ")} prices` : "";
+  if (c.priced_events === 0) return `Estimated cost: ${unknown}.`;
+  return `Estimated cost: **${c.unpriced_events ? "at least " : ""}${usd}**${sources}${unknown ? `; ${unknown}` : ""}. An estimate, not a bill.`;
+}
 function renderSummaryMarkdown(input) {
   const { summary: s, validation: v, run } = input;
   const out2 = ["## Beacon: Codex telemetry", ""];
@@ -67831,6 +67842,8 @@ function renderSummaryMarkdown(input) {
     "| ---: | ---: | ---: | ---: | ---: | ---: |",
     `| ${n(t.input_tokens)} | ${n(t.cached_input_tokens)} | ${n(t.output_tokens)} | ${n(t.reasoning_output_tokens)} | ${n(t.total_tokens)} | ${n(codexTokensUsed)} |`
   );
+  const cost = costLine(s.cost);
+  if (cost) out2.push("", cost);
   if (s.models.length) out2.push("", `Model(s): ${s.models.map((m) => "`" + cell(m, 60) + "`").join(", ")}`);
   if (s.commands.failures.length) {
     out2.push("", "### Failed commands", "", "| Command | Exit code |", "| --- | ---: |");

@@ -4,8 +4,7 @@
  * Walks only the token.usage and command.executed position lists and the session rollups, so
  * its cost grows with those events, not with the log.
  */
-import type { CommandCount, SessionCost, SessionRollup, TokenTotals, TrendDay, TrendsResponse } from '../shared/api';
-import type { CostTotals } from '../shared/api';
+import type { CommandCount, CostTotals, SessionCost, SessionRollup, TokenTotals, TrendDay, TrendsResponse } from '../shared/api';
 import type { BeaconEvent } from '../shared/event';
 import { commandKey } from './command-key';
 import { addCost, emptyCost, mergeCost, snapshotCost } from './cost-totals';

@@ -67,7 +67,7 @@ export interface SessionContext {
  * quick, must only read, and must not throw.
  */
 export interface HarnessSessionContext {
-  /** What it reads, in one sentence, for the docs and `status`. */
+  /** What it reads, in one sentence (for diagnostics: a person may ask what Beacon looks at). */
   readonly reads: string;
   /** The session's context, or undefined when its record is not (or not yet) there. */
   lookup(sessionId: string, startedAt: string): SessionContext | undefined;
