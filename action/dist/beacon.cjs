@@ -1832,9 +1832,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         if (typeof fn === "function") {
           option.default(defaultValue).argParser(fn);
         } else if (fn instanceof RegExp) {
-          const regex = fn;
+          const regex2 = fn;
           fn = (val, def) => {
-            const m = regex.exec(val);
+            const m = regex2.exec(val);
             return m ? m[0] : def;
           };
           option.default(defaultValue).argParser(fn);
@@ -3208,9 +3208,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
           helpWidth: context2.helpWidth,
           outputHasColors: context2.hasColors
         });
-        const text = helper.formatHelp(this, helper);
-        if (context2.hasColors) return text;
-        return this._outputConfiguration.stripColor(text);
+        const text2 = helper.formatHelp(this, helper);
+        if (context2.hasColors) return text2;
+        return this._outputConfiguration.stripColor(text2);
       }
       /**
        * @typedef HelpContext
@@ -3370,7 +3370,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {(string | Function)} text - string to add, or a function returning a string
        * @return {Command} `this` command for chaining
        */
-      addHelpText(position, text) {
+      addHelpText(position, text2) {
         const allowedValues = ["beforeAll", "before", "after", "afterAll"];
         if (!allowedValues.includes(position)) {
           throw new Error(`Unexpected value for position to addHelpText.
@@ -3379,10 +3379,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
         const helpEvent = `${position}Help`;
         this.on(helpEvent, (context2) => {
           let helpStr;
-          if (typeof text === "function") {
-            helpStr = text({ error: context2.error, command: context2.command });
+          if (typeof text2 === "function") {
+            helpStr = text2({ error: context2.error, command: context2.command });
           } else {
-            helpStr = text;
+            helpStr = text2;
           }
           if (helpStr) {
             context2.write(`${helpStr}
@@ -7681,10 +7681,10 @@ var require_content_type = __commonJS({
         this.#subtype = subtype;
         this.#valid = true;
         this.#empty = false;
-        let matches = keyValuePairsReg.exec(paramsList);
-        while (matches) {
-          const key = matches[1].toLowerCase();
-          let value = matches[2];
+        let matches2 = keyValuePairsReg.exec(paramsList);
+        while (matches2) {
+          const key = matches2[1].toLowerCase();
+          let value = matches2[2];
           if (value.charCodeAt(0) === 34) {
             value = value.slice(1, -1);
             if (value.indexOf("\\") !== -1) {
@@ -7692,7 +7692,7 @@ var require_content_type = __commonJS({
             }
           }
           this.#parameters.set(key, value);
-          matches = keyValuePairsReg.exec(paramsList);
+          matches2 = keyValuePairsReg.exec(paramsList);
         }
       }
       get [Symbol.toStringTag]() {
@@ -11524,7 +11524,7 @@ var require_thread_stream = __commonJS({
     var { version } = require_package();
     var { EventEmitter } = require("events");
     var { Worker: Worker2 } = require("worker_threads");
-    var { join: join17 } = require("path");
+    var { join: join19 } = require("path");
     var { pathToFileURL } = require("url");
     var { wait } = require_wait();
     var {
@@ -11576,7 +11576,7 @@ var require_thread_stream = __commonJS({
     function createWorker(stream, opts) {
       const { filename, workerData } = opts;
       const bundlerOverrides = "__bundlerPathsOverrides" in globalThis ? globalThis.__bundlerPathsOverrides : {};
-      const toExecute = bundlerOverrides["thread-stream-worker"] || join17(__dirname, "lib", "worker.js");
+      const toExecute = bundlerOverrides["thread-stream-worker"] || join19(__dirname, "lib", "worker.js");
       const worker = new Worker2(toExecute, {
         ...opts.workerOpts,
         name: opts.workerOpts?.name || "thread-stream",
@@ -12089,7 +12089,7 @@ var require_transport = __commonJS({
     var { createRequire } = require("module");
     var { existsSync: existsSync7 } = require("node:fs");
     var getCallers = require_caller();
-    var { join: join17, isAbsolute: isAbsolute2, sep } = require("node:path");
+    var { join: join19, isAbsolute: isAbsolute2, sep } = require("node:path");
     var { fileURLToPath } = require("node:url");
     var sleep2 = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
@@ -12244,7 +12244,7 @@ var require_transport = __commonJS({
         throw new Error("only one of target or targets can be specified");
       }
       if (targets) {
-        target = bundlerOverrides["pino-worker"] || join17(__dirname, "worker.js");
+        target = bundlerOverrides["pino-worker"] || join19(__dirname, "worker.js");
         options.targets = targets.filter((dest) => dest.target).map((dest) => {
           return {
             ...dest,
@@ -12265,7 +12265,7 @@ var require_transport = __commonJS({
         const pipelinesHaveLevel = options.pipelines.some((p) => p.some((t) => t.level != null));
         usesMultistream = options.targets.length + options.pipelines.length > 1 || targetsHaveLevel || pipelinesHaveLevel;
       } else if (pipeline) {
-        target = bundlerOverrides["pino-worker"] || join17(__dirname, "worker.js");
+        target = bundlerOverrides["pino-worker"] || join19(__dirname, "worker.js");
         options.pipelines = [pipeline.map((dest) => {
           return {
             ...dest,
@@ -12292,7 +12292,7 @@ var require_transport = __commonJS({
           return origin;
         }
         if (origin === "pino/file") {
-          return join17(__dirname, "..", "file.js");
+          return join19(__dirname, "..", "file.js");
         }
         let fixTarget2;
         for (const filePath of callers) {
@@ -13272,7 +13272,7 @@ var require_safe_stable_stringify = __commonJS({
               return circularValue;
             }
             let res = "";
-            let join17 = ",";
+            let join19 = ",";
             const originalIndentation = indentation;
             if (Array.isArray(value)) {
               if (value.length === 0) {
@@ -13286,7 +13286,7 @@ var require_safe_stable_stringify = __commonJS({
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join17 = `,
+                join19 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -13294,13 +13294,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join17;
+                res += join19;
               }
               const tmp = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join17}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join19}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -13321,7 +13321,7 @@ ${originalIndentation}`;
             let separator = "";
             if (spacer !== "") {
               indentation += spacer;
-              join17 = `,
+              join19 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -13335,13 +13335,13 @@ ${indentation}`;
               const tmp = stringifyFnReplacer(key2, value, stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join17;
+                separator = join19;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...":${whitespace}"${getItemCount(removedKeys)} not stringified"`;
-              separator = join17;
+              separator = join19;
             }
             if (spacer !== "" && separator.length > 1) {
               res = `
@@ -13382,7 +13382,7 @@ ${originalIndentation}`;
             }
             const originalIndentation = indentation;
             let res = "";
-            let join17 = ",";
+            let join19 = ",";
             if (Array.isArray(value)) {
               if (value.length === 0) {
                 return "[]";
@@ -13395,7 +13395,7 @@ ${originalIndentation}`;
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join17 = `,
+                join19 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -13403,13 +13403,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join17;
+                res += join19;
               }
               const tmp = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join17}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join19}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -13422,7 +13422,7 @@ ${originalIndentation}`;
             let whitespace = "";
             if (spacer !== "") {
               indentation += spacer;
-              join17 = `,
+              join19 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -13431,7 +13431,7 @@ ${indentation}`;
               const tmp = stringifyArrayReplacer(key2, value[key2], stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join17;
+                separator = join19;
               }
             }
             if (spacer !== "" && separator.length > 1) {
@@ -13489,20 +13489,20 @@ ${originalIndentation}`;
               indentation += spacer;
               let res2 = `
 ${indentation}`;
-              const join18 = `,
+              const join20 = `,
 ${indentation}`;
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
               let i = 0;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyIndent(String(i), value[i], stack, spacer, indentation);
                 res2 += tmp2 !== void 0 ? tmp2 : "null";
-                res2 += join18;
+                res2 += join20;
               }
               const tmp = stringifyIndent(String(i), value[i], stack, spacer, indentation);
               res2 += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res2 += `${join18}"... ${getItemCount(removedKeys)} not stringified"`;
+                res2 += `${join20}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               res2 += `
 ${originalIndentation}`;
@@ -13518,16 +13518,16 @@ ${originalIndentation}`;
               return '"[Object]"';
             }
             indentation += spacer;
-            const join17 = `,
+            const join19 = `,
 ${indentation}`;
             let res = "";
             let separator = "";
             let maximumPropertiesToStringify = Math.min(keyLength, maximumBreadth);
             if (isTypedArrayWithEntries(value)) {
-              res += stringifyTypedArray(value, join17, maximumBreadth);
+              res += stringifyTypedArray(value, join19, maximumBreadth);
               keys = keys.slice(value.length);
               maximumPropertiesToStringify -= value.length;
-              separator = join17;
+              separator = join19;
             }
             if (deterministic) {
               keys = sort(keys, comparator);
@@ -13538,13 +13538,13 @@ ${indentation}`;
               const tmp = stringifyIndent(key2, value[key2], stack, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}: ${tmp}`;
-                separator = join17;
+                separator = join19;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...": "${getItemCount(removedKeys)} not stringified"`;
-              separator = join17;
+              separator = join19;
             }
             if (separator !== "") {
               res = `
@@ -16483,7 +16483,7 @@ var require_ipaddr = __commonJS({
           return addr + suffix;
         };
         IPv6.prototype.toRFC5952String = function() {
-          const regex = /((^|:)(0(:|$)){2,})/g;
+          const regex2 = /((^|:)(0(:|$)){2,})/g;
           let suffix = "";
           if (this.zoneId) {
             suffix = `%${this.zoneId}`;
@@ -16494,7 +16494,7 @@ var require_ipaddr = __commonJS({
           let bestMatchLength = -1;
           let bestMatchGroups = -1;
           let match;
-          while (match = regex.exec(string)) {
+          while (match = regex2.exec(string)) {
             const groups = (match[0].match(/0/g) || []).length;
             if (groups > bestMatchGroups) {
               bestMatchGroups = groups;
@@ -17137,11 +17137,11 @@ var require_request = __commonJS({
       },
       port: {
         get() {
-          const matches = PORT_REGEX.exec(this.host);
-          if (matches === null || matches[1] === void 0) {
+          const matches2 = PORT_REGEX.exec(this.host);
+          if (matches2 === null || matches2[1] === void 0) {
             return null;
           }
-          return parseInt(matches.groups.port.slice(1), 10);
+          return parseInt(matches2.groups.port.slice(1), 10);
         }
       },
       protocol: {
@@ -17322,13 +17322,13 @@ var require_context = __commonJS({
       this.server = server;
     }
     function defaultSchemaErrorFormatter(errors, dataVar) {
-      let text = "";
+      let text2 = "";
       const separator = ", ";
       for (let i = 0; i !== errors.length; ++i) {
         const e = errors[i];
-        text += dataVar + (e.instancePath || "") + " " + e.message + separator;
+        text2 += dataVar + (e.instancePath || "") + " " + e.message + separator;
       }
-      return new Error(text.slice(0, -separator.length));
+      return new Error(text2.slice(0, -separator.length));
     }
     module2.exports = Context;
   }
@@ -17341,20 +17341,20 @@ var require_secure_json_parse = __commonJS({
     var hasBuffer = typeof Buffer !== "undefined";
     var suspectProtoRx = /"(?:_|\\u005[Ff])(?:_|\\u005[Ff])(?:p|\\u0070)(?:r|\\u0072)(?:o|\\u006[Ff])(?:t|\\u0074)(?:o|\\u006[Ff])(?:_|\\u005[Ff])(?:_|\\u005[Ff])"\s*:/;
     var suspectConstructorRx = /"(?:c|\\u0063)(?:o|\\u006[Ff])(?:n|\\u006[Ee])(?:s|\\u0073)(?:t|\\u0074)(?:r|\\u0072)(?:u|\\u0075)(?:c|\\u0063)(?:t|\\u0074)(?:o|\\u006[Ff])(?:r|\\u0072)"\s*:/;
-    function _parse(text, reviver, options) {
+    function _parse(text2, reviver, options) {
       if (options == null) {
         if (reviver !== null && typeof reviver === "object") {
           options = reviver;
           reviver = void 0;
         }
       }
-      if (hasBuffer && Buffer.isBuffer(text)) {
-        text = text.toString();
+      if (hasBuffer && Buffer.isBuffer(text2)) {
+        text2 = text2.toString();
       }
-      if (text && text.charCodeAt(0) === 65279) {
-        text = text.slice(1);
+      if (text2 && text2.charCodeAt(0) === 65279) {
+        text2 = text2.slice(1);
       }
-      const obj2 = JSON.parse(text, reviver);
+      const obj2 = JSON.parse(text2, reviver);
       if (obj2 === null || typeof obj2 !== "object") {
         return obj2;
       }
@@ -17364,15 +17364,15 @@ var require_secure_json_parse = __commonJS({
         return obj2;
       }
       if (protoAction !== "ignore" && constructorAction !== "ignore") {
-        if (suspectProtoRx.test(text) === false && suspectConstructorRx.test(text) === false) {
+        if (suspectProtoRx.test(text2) === false && suspectConstructorRx.test(text2) === false) {
           return obj2;
         }
       } else if (protoAction !== "ignore" && constructorAction === "ignore") {
-        if (suspectProtoRx.test(text) === false) {
+        if (suspectProtoRx.test(text2) === false) {
           return obj2;
         }
       } else {
-        if (suspectConstructorRx.test(text) === false) {
+        if (suspectConstructorRx.test(text2) === false) {
           return obj2;
         }
       }
@@ -17410,21 +17410,21 @@ var require_secure_json_parse = __commonJS({
       }
       return obj2;
     }
-    function parse4(text, reviver, options) {
+    function parse4(text2, reviver, options) {
       const { stackTraceLimit } = Error;
       Error.stackTraceLimit = 0;
       try {
-        return _parse(text, reviver, options);
+        return _parse(text2, reviver, options);
       } finally {
         Error.stackTraceLimit = stackTraceLimit;
       }
     }
-    function safeParse(text, reviver) {
+    function safeParse(text2, reviver) {
       const { stackTraceLimit } = Error;
       Error.stackTraceLimit = 0;
       let result;
       try {
-        result = _parse(text, reviver, { safe: true });
+        result = _parse(text2, reviver, { safe: true });
       } catch {
         result = void 0;
       } finally {
@@ -19990,20 +19990,20 @@ var require_resolve = __commonJS({
       return false;
     }
     function countKeys(schema) {
-      let count2 = 0;
+      let count3 = 0;
       for (const key in schema) {
         if (key === "$ref")
           return Infinity;
-        count2++;
+        count3++;
         if (SIMPLE_INLINED.has(key))
           continue;
         if (typeof schema[key] == "object") {
-          (0, util_1.eachItem)(schema[key], (sch) => count2 += countKeys(sch));
+          (0, util_1.eachItem)(schema[key], (sch) => count3 += countKeys(sch));
         }
-        if (count2 === Infinity)
+        if (count3 === Infinity)
           return Infinity;
       }
-      return count2;
+      return count3;
     }
     function getFullPath(resolver, id2 = "", normalize) {
       if (normalize !== false)
@@ -20564,11 +20564,11 @@ var require_validate = __commonJS({
         jsonPointer = $data;
         data = names_1.default.rootData;
       } else {
-        const matches = RELATIVE_JSON_POINTER.exec($data);
-        if (!matches)
+        const matches2 = RELATIVE_JSON_POINTER.exec($data);
+        if (!matches2)
           throw new Error(`Invalid JSON-pointer: ${$data}`);
-        const up = +matches[1];
-        jsonPointer = matches[2];
+        const up = +matches2[1];
+        jsonPointer = matches2[2];
         if (jsonPointer === "#") {
           if (up >= dataLevel)
             throw new Error(errorMsg("property/index", up));
@@ -21487,11 +21487,11 @@ var require_schemes = __commonJS({
         urnComponent.error = "URN can not be parsed";
         return urnComponent;
       }
-      const matches = urnComponent.path.match(URN_REG);
-      if (matches && matches[0] === urnComponent.path) {
+      const matches2 = urnComponent.path.match(URN_REG);
+      if (matches2 && matches2[0] === urnComponent.path) {
         const scheme = options.scheme || urnComponent.scheme || "urn";
-        urnComponent.nid = matches[1].toLowerCase();
-        urnComponent.nss = matches[2];
+        urnComponent.nid = matches2[1].toLowerCase();
+        urnComponent.nss = matches2[2];
         const urnScheme = `${scheme}:${options.nid || urnComponent.nid}`;
         const schemeHandler = getSchemeHandler(urnScheme);
         urnComponent.path = void 0;
@@ -21812,8 +21812,8 @@ var require_fast_uri = __commonJS({
     var URI_PARSE = /^(?:([^#/:?]+):)?(?:\/\/((?:([^#/?@]*)@)?(\[[^#/?\]]+\]|[^#/:?]*)(?::(\d*))?))?([^#?]*)(?:\?([^#]*))?(?:#((?:.|[\n\r])*))?/u;
     var AUTHORITY_PREFIX = /^(?:[^#/:?]+:)?\/\/([^/?#]*)/;
     var AUTHORITY_INTRODUCER_REGION = /^(?:[^#/:?]+:)?([/\\\t\n\r]*)/;
-    function getParseError(parsed, matches) {
-      if (matches[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
+    function getParseError(parsed, matches2) {
+      if (matches2[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
         return 'URI path must start with "/" when authority is present.';
       }
       if (typeof parsed.port === "number" && (parsed.port < 0 || parsed.port > 65535)) {
@@ -21835,9 +21835,9 @@ var require_fast_uri = __commonJS({
     function isIPLiteral(host) {
       return host[0] === "[" && host[host.length - 1] === "]";
     }
-    function hasMalformedComponentPercentEncoding(matches) {
-      const host = matches[4];
-      return hasMalformedPercentEncoding(matches[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches[6]) || hasMalformedPercentEncoding(matches[7]) || hasMalformedPercentEncoding(matches[8]);
+    function hasMalformedComponentPercentEncoding(matches2) {
+      const host = matches2[4];
+      return hasMalformedPercentEncoding(matches2[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches2[6]) || hasMalformedPercentEncoding(matches2[7]) || hasMalformedPercentEncoding(matches2[8]);
     }
     function canonicalizeHost(parsed, options, schemeHandler, isIP) {
       if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP)) {
@@ -21912,15 +21912,15 @@ var require_fast_uri = __commonJS({
           }
         }
       }
-      const matches = uri.match(URI_PARSE);
-      if (matches) {
-        parsed.scheme = matches[1];
-        parsed.userinfo = matches[3];
-        parsed.host = matches[4];
-        parsed.port = parseInt(matches[5], 10);
-        parsed.path = matches[6] || "";
-        parsed.query = matches[7];
-        parsed.fragment = matches[8];
+      const matches2 = uri.match(URI_PARSE);
+      if (matches2) {
+        parsed.scheme = matches2[1];
+        parsed.userinfo = matches2[3];
+        parsed.host = matches2[4];
+        parsed.port = parseInt(matches2[5], 10);
+        parsed.path = matches2[6] || "";
+        parsed.query = matches2[7];
+        parsed.fragment = matches2[8];
         if (parsed.scheme !== void 0) {
           if (VALID_SCHEME.test(parsed.scheme)) {
             parsed.scheme = parsed.scheme.toLowerCase();
@@ -21929,14 +21929,14 @@ var require_fast_uri = __commonJS({
             malformedScheme = true;
           }
         }
-        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches);
+        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches2);
         if (malformedPercentEncoding) {
           parsed.error = parsed.error || "URI contains malformed percent-encoding.";
         }
         if (isNaN(parsed.port)) {
-          parsed.port = matches[5];
+          parsed.port = matches2[5];
         }
-        const parseError = getParseError(parsed, matches);
+        const parseError = getParseError(parsed, matches2);
         if (parseError !== void 0) {
           parsed.error = parsed.error || parseError;
           malformedAuthorityOrPort = true;
@@ -22451,7 +22451,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text, msg) => text + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text2, msg) => text2 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -22473,10 +22473,10 @@ var require_core = __commonJS({
         }
         return metaSchema;
       }
-      _removeAllSchemas(schemas, regex) {
+      _removeAllSchemas(schemas, regex2) {
         for (const keyRef in schemas) {
           const sch = schemas[keyRef];
-          if (!regex || regex.test(keyRef)) {
+          if (!regex2 || regex2.test(keyRef)) {
             if (typeof sch == "string") {
               delete schemas[keyRef];
             } else if (sch && !sch.meta) {
@@ -23541,8 +23541,8 @@ var require_contains = __commonJS({
         cxt.result(valid, () => cxt.reset());
         function validateItemsWithCount() {
           const schValid = gen.name("_valid");
-          const count2 = gen.let("count", 0);
-          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count2)));
+          const count3 = gen.let("count", 0);
+          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count3)));
         }
         function validateItems(_valid, block) {
           gen.forRange("i", 0, len, (i) => {
@@ -23555,16 +23555,16 @@ var require_contains = __commonJS({
             block();
           });
         }
-        function checkLimits(count2) {
-          gen.code((0, codegen_1._)`${count2}++`);
+        function checkLimits(count3) {
+          gen.code((0, codegen_1._)`${count3}++`);
           if (max === void 0) {
-            gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true).break());
+            gen.if((0, codegen_1._)`${count3} >= ${min}`, () => gen.assign(valid, true).break());
           } else {
-            gen.if((0, codegen_1._)`${count2} > ${max}`, () => gen.assign(valid, false).break());
+            gen.if((0, codegen_1._)`${count3} > ${max}`, () => gen.assign(valid, false).break());
             if (min === 1)
               gen.assign(valid, true);
             else
-              gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true));
+              gen.if((0, codegen_1._)`${count3} >= ${min}`, () => gen.assign(valid, true));
           }
         }
       }
@@ -24824,24 +24824,24 @@ var require_timestamp = __commonJS({
     }
     exports2.default = validTimestamp;
     function validDate(str4) {
-      const matches = DATE.exec(str4);
-      if (!matches)
+      const matches2 = DATE.exec(str4);
+      if (!matches2)
         return false;
-      const y = +matches[1];
-      const m = +matches[2];
-      const d = +matches[3];
+      const y = +matches2[1];
+      const m = +matches2[2];
+      const d = +matches2[3];
       return m >= 1 && m <= 12 && d >= 1 && (d <= DAYS[m] || // leap year: https://tools.ietf.org/html/rfc3339#appendix-C
       m === 2 && d === 29 && (y % 100 === 0 ? y % 400 === 0 : y % 4 === 0));
     }
     function validTime(str4) {
-      const matches = TIME.exec(str4);
-      if (!matches)
+      const matches2 = TIME.exec(str4);
+      if (!matches2)
         return false;
-      const hr = +matches[1];
-      const min = +matches[2];
-      const sec = +matches[3];
-      const tzH = +(matches[4] || 0);
-      const tzM = +(matches[5] || 0);
+      const hr = +matches2[1];
+      const min = +matches2[2];
+      const sec = +matches2[3];
+      const tzH = +(matches2[4] || 0);
+      const tzM = +(matches2[5] || 0);
       return hr <= 23 && min <= 59 && sec <= 59 || // leap second
       hr - tzH === 23 && min - tzM === 59 && sec === 60;
     }
@@ -25795,19 +25795,19 @@ var require_parseJson = __commonJS({
     function parseJson(s, pos3) {
       let endPos;
       parseJson.message = void 0;
-      let matches;
+      let matches2;
       if (pos3)
         s = s.slice(pos3);
       try {
         parseJson.position = pos3 + s.length;
         return JSON.parse(s);
       } catch (e) {
-        matches = rxParseJson.exec(e.message);
-        if (!matches) {
+        matches2 = rxParseJson.exec(e.message);
+        if (!matches2) {
           parseJson.message = "unexpected end";
           return void 0;
         }
-        endPos = +matches[1];
+        endPos = +matches2[1];
         const c = s[endPos];
         s = s.slice(0, endPos);
         parseJson.position = pos3 + endPos;
@@ -25911,9 +25911,9 @@ var require_parseJson = __commonJS({
             pos3++;
           } else if (c === "u") {
             pos3++;
-            let count2 = 4;
+            let count3 = 4;
             let code = 0;
-            while (count2--) {
+            while (count3--) {
               code <<= 4;
               c = s[pos3];
               if (c === void 0) {
@@ -27065,11 +27065,11 @@ var require_schemes2 = __commonJS({
         urnComponent.error = "URN can not be parsed";
         return urnComponent;
       }
-      const matches = urnComponent.path.match(URN_REG);
-      if (matches && matches[0] === urnComponent.path) {
+      const matches2 = urnComponent.path.match(URN_REG);
+      if (matches2 && matches2[0] === urnComponent.path) {
         const scheme = options.scheme || urnComponent.scheme || "urn";
-        urnComponent.nid = matches[1].toLowerCase();
-        urnComponent.nss = matches[2];
+        urnComponent.nid = matches2[1].toLowerCase();
+        urnComponent.nss = matches2[2];
         const urnScheme = `${scheme}:${options.nid || urnComponent.nid}`;
         const schemeHandler = getSchemeHandler(urnScheme);
         urnComponent.path = void 0;
@@ -27386,12 +27386,12 @@ var require_schemes2 = __commonJS({
         mailtoComponent.path = void 0;
       }
       let query = "";
-      let count2 = 0;
+      let count3 = 0;
       for (const name in headers) {
-        if (count2++ !== 0) query += "&";
+        if (count3++ !== 0) query += "&";
         query += mailtoEncodeHeaderName(name) + "=" + encodeWithAllow(String(headers[name]), HFNAME);
       }
-      if (count2 !== 0) {
+      if (count3 !== 0) {
         mailtoComponent.query = query;
       } else {
         mailtoComponent.headers = void 0;
@@ -27661,8 +27661,8 @@ var require_fast_uri2 = __commonJS({
     var URI_PARSE = /^(?:([^#/:?]+):)?(?:\/\/((?:([^#/?@]*)@)?(\[[^#/?\]]+\]|[^#/:?]*)(?::(\d*))?))?([^#?]*)(?:\?([^#]*))?(?:#((?:.|[\n\r])*))?/u;
     var AUTHORITY_PREFIX = /^(?:[^#/:?]+:)?\/\/([^/?#]*)/;
     var AUTHORITY_INTRODUCER_REGION = /^(?:[^#/:?]+:)?([/\\\t\n\r]*)/;
-    function getParseError(parsed, matches) {
-      if (matches[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
+    function getParseError(parsed, matches2) {
+      if (matches2[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
         return 'URI path must start with "/" when authority is present.';
       }
       if (typeof parsed.port === "number" && (parsed.port < 0 || parsed.port > 65535)) {
@@ -27684,9 +27684,9 @@ var require_fast_uri2 = __commonJS({
     function isIPLiteral(host) {
       return host[0] === "[" && host[host.length - 1] === "]";
     }
-    function hasMalformedComponentPercentEncoding(matches) {
-      const host = matches[4];
-      return hasMalformedPercentEncoding(matches[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches[6]) || hasMalformedPercentEncoding(matches[7]) || hasMalformedPercentEncoding(matches[8]);
+    function hasMalformedComponentPercentEncoding(matches2) {
+      const host = matches2[4];
+      return hasMalformedPercentEncoding(matches2[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches2[6]) || hasMalformedPercentEncoding(matches2[7]) || hasMalformedPercentEncoding(matches2[8]);
     }
     function canonicalizeHost(parsed, options, schemeHandler, isIP) {
       const bracketedIPLiteral = parsed.host && parsed.host[0] === "[" && parsed.host[parsed.host.length - 1] === "]";
@@ -27766,15 +27766,15 @@ var require_fast_uri2 = __commonJS({
       if (malformedReferenceEdge) {
         parsed.error = parsed.error || "URI must not contain leading or trailing C0 controls or spaces.";
       }
-      const matches = uri.match(URI_PARSE);
-      if (matches) {
-        parsed.scheme = matches[1];
-        parsed.userinfo = matches[3];
-        parsed.host = matches[4];
-        parsed.port = parseInt(matches[5], 10);
-        parsed.path = matches[6] || "";
-        parsed.query = matches[7];
-        parsed.fragment = matches[8];
+      const matches2 = uri.match(URI_PARSE);
+      if (matches2) {
+        parsed.scheme = matches2[1];
+        parsed.userinfo = matches2[3];
+        parsed.host = matches2[4];
+        parsed.port = parseInt(matches2[5], 10);
+        parsed.path = matches2[6] || "";
+        parsed.query = matches2[7];
+        parsed.fragment = matches2[8];
         if (parsed.scheme !== void 0) {
           if (VALID_SCHEME.test(parsed.scheme)) {
             parsed.scheme = parsed.scheme.toLowerCase();
@@ -27783,14 +27783,14 @@ var require_fast_uri2 = __commonJS({
             malformedScheme = true;
           }
         }
-        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches);
+        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches2);
         if (malformedPercentEncoding) {
           parsed.error = parsed.error || "URI contains malformed percent-encoding.";
         }
         if (isNaN(parsed.port)) {
-          parsed.port = matches[5];
+          parsed.port = matches2[5];
         }
-        const parseError = getParseError(parsed, matches);
+        const parseError = getParseError(parsed, matches2);
         if (parseError !== void 0) {
           parsed.error = parsed.error || parseError;
           malformedAuthorityOrPort = true;
@@ -27961,7 +27961,7 @@ var require_formats = __commonJS({
       // optimized https://www.safaribooksonline.com/library/view/regular-expressions-cookbook/9780596802837/ch07s16.html
       ipv4: /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
       ipv6: /^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$/i,
-      regex,
+      regex: regex2,
       // uuid: http://tools.ietf.org/html/rfc4122
       uuid: /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i,
       // JSON-pointer: https://tools.ietf.org/html/rfc6901
@@ -28008,12 +28008,12 @@ var require_formats = __commonJS({
     var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
     var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     function date(str4) {
-      const matches = DATE.exec(str4);
-      if (!matches)
+      const matches2 = DATE.exec(str4);
+      if (!matches2)
         return false;
-      const year = +matches[1];
-      const month = +matches[2];
-      const day = +matches[3];
+      const year = +matches2[1];
+      const month = +matches2[2];
+      const day = +matches2[3];
       return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS[month]);
     }
     function compareDate(d1, d2) {
@@ -28028,16 +28028,16 @@ var require_formats = __commonJS({
     var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
     function getTime(strictTimeZone) {
       return function time(str4) {
-        const matches = TIME.exec(str4);
-        if (!matches)
+        const matches2 = TIME.exec(str4);
+        if (!matches2)
           return false;
-        const hr = +matches[1];
-        const min = +matches[2];
-        const sec = +matches[3];
-        const tz = matches[4];
-        const tzSign = matches[5] === "-" ? -1 : 1;
-        const tzH = +(matches[6] || 0);
-        const tzM = +(matches[7] || 0);
+        const hr = +matches2[1];
+        const min = +matches2[2];
+        const sec = +matches2[3];
+        const tz = matches2[4];
+        const tzSign = matches2[5] === "-" ? -1 : 1;
+        const tzH = +(matches2[6] || 0);
+        const tzM = +(matches2[7] || 0);
         if (tzH > 23 || tzM > 59 || strictTimeZone && !tz)
           return false;
         if (hr <= 23 && min <= 59 && sec < 60)
@@ -28120,7 +28120,7 @@ var require_formats = __commonJS({
       return true;
     }
     var Z_ANCHOR = /[^\\]\\Z/;
-    function regex(str4) {
+    function regex2(str4) {
       if (Z_ANCHOR.test(str4))
         return false;
       try {
@@ -35829,8 +35829,8 @@ var require_sets = __commonJS({
       { type: types_1.types.CHAR, value: 8232 },
       { type: types_1.types.CHAR, value: 8233 }
     ];
-    var words = () => ({ type: types_1.types.SET, set: WORDS(), not: false });
-    exports2.words = words;
+    var words2 = () => ({ type: types_1.types.SET, set: WORDS(), not: false });
+    exports2.words = words2;
     var notWords = () => ({ type: types_1.types.SET, set: WORDS(), not: true });
     exports2.notWords = notWords;
     var ints = () => ({ type: types_1.types.SET, set: INTS(), not: false });
@@ -36931,7 +36931,7 @@ var require_node = __commonJS({
 return ${lines.join(" && ")}`);
     }
     var Node = class {
-      constructor(kind, prefix, regex, staticSuffix, nodePath) {
+      constructor(kind, prefix, regex2, staticSuffix, nodePath) {
         this.kind = kind;
         this.prefix = prefix;
         this.isLeafNode = false;
@@ -36942,8 +36942,8 @@ return ${lines.join(" && ")}`);
         this.parametricChildren = [];
         this.wildcardChild = null;
         this.matchPrefix = kind === NODE_TYPES.STATIC ? compilePrefixMatch(prefix) : null;
-        this.isRegex = regex != null;
-        this.regex = regex || null;
+        this.isRegex = regex2 != null;
+        this.regex = regex2 || null;
         this.staticSuffix = staticSuffix || null;
         this.nodePaths = kind === NODE_TYPES.PARAMETRIC ? /* @__PURE__ */ new Set([nodePath]) : null;
         this.regexParamCount = 0;
@@ -37014,8 +37014,8 @@ return ${lines.join(" && ")}`);
         this.setStaticChild(path.charAt(0), node);
         return node;
       }
-      getParametricChild(regex) {
-        const regexpSource = regex && regex.source;
+      getParametricChild(regex2) {
+        const regexpSource = regex2 && regex2.source;
         const parametricChild = this.parametricChildren.find((child) => {
           const childRegexSource = child.regex && child.regex.source;
           return childRegexSource === regexpSource;
@@ -37025,15 +37025,15 @@ return ${lines.join(" && ")}`);
         }
         return null;
       }
-      createParametricChild(regex, staticSuffix, nodePath, regexParamCount, regexStaticLength) {
-        let parametricChild = this.getParametricChild(regex);
+      createParametricChild(regex2, staticSuffix, nodePath, regexParamCount, regexStaticLength) {
+        let parametricChild = this.getParametricChild(regex2);
         if (parametricChild) {
           parametricChild.nodePaths.add(nodePath);
           parametricChild.regexParamCount = Math.max(parametricChild.regexParamCount, regexParamCount);
           parametricChild.regexStaticLength = Math.max(parametricChild.regexStaticLength, regexStaticLength);
           return parametricChild;
         }
-        parametricChild = createParametricNode(regex, staticSuffix, nodePath);
+        parametricChild = createParametricNode(regex2, staticSuffix, nodePath);
         parametricChild.regexParamCount = regexParamCount;
         parametricChild.regexStaticLength = regexStaticLength;
         this.parametricChildren.push(parametricChild);
@@ -37091,8 +37091,8 @@ return ${lines.join(" && ")}`);
     function createStaticNode(prefix) {
       return new Node(NODE_TYPES.STATIC, prefix, null, null, null);
     }
-    function createParametricNode(regex, staticSuffix, nodePath) {
-      return new Node(NODE_TYPES.PARAMETRIC, "", regex, staticSuffix, nodePath);
+    function createParametricNode(regex2, staticSuffix, nodePath) {
+      return new Node(NODE_TYPES.PARAMETRIC, "", regex2, staticSuffix, nodePath);
     }
     function createWildcardNode() {
       return new Node(NODE_TYPES.WILDCARD, "", null, null, null);
@@ -37725,8 +37725,8 @@ var require_compiler = __commonJS({
         this.emit("}");
       }
     };
-    function countCaptureGroups(regex) {
-      return new RegExp(regex.source + "|").exec("").length - 1;
+    function countCaptureGroups(regex2) {
+      return new RegExp(regex2.source + "|").exec("").length - 1;
     }
     function supportsRawMatching(router, root) {
       if (router.ignoreTrailingSlash || router.ignoreDuplicateSlashes || router.caseSensitive === false) {
@@ -37850,10 +37850,10 @@ var require_accept_host = __commonJS({
           }
           if (regexHosts.length === 0) return void 0;
           if (regexCache.has(host)) return regexCache.get(host);
-          for (const regex of regexHosts) {
-            if (regex.host.test(host)) {
-              cacheRegexResult(host, regex.value);
-              return regex.value;
+          for (const regex2 of regexHosts) {
+            if (regex2.host.test(host)) {
+              cacheRegexResult(host, regex2.value);
+              return regex2.value;
             }
           }
           cacheRegexResult(host, void 0);
@@ -38285,8 +38285,8 @@ var require_find_my_way = __commonJS({
                 const nodePath = pattern.slice(i, j);
                 pattern = pattern.slice(0, i + 1) + nodePattern + pattern.slice(j);
                 i += nodePattern.length;
-                const regex = isRegexNode ? new RegExp("^" + regexps.join("") + "$") : null;
-                currentNode = currentNode.createParametricChild(regex, staticPart || null, nodePath, nodeParamCount, nodeStaticLength);
+                const regex2 = isRegexNode ? new RegExp("^" + regexps.join("") + "$") : null;
+                currentNode = currentNode.createParametricChild(regex2, staticPart || null, nodePath, nodeParamCount, nodeStaticLength);
                 parentNodePathIndex = i + 1;
                 break;
               }
@@ -38413,8 +38413,8 @@ var require_find_my_way = __commonJS({
                 const nodePath = pattern.slice(i, j);
                 pattern = pattern.slice(0, i + 1) + nodePattern + pattern.slice(j);
                 i += nodePattern.length;
-                const regex = isRegexNode ? new RegExp("^" + regexps.join("") + "$") : null;
-                currentNode = currentNode.getParametricChild(regex, staticPart || null, nodePath);
+                const regex2 = isRegexNode ? new RegExp("^" + regexps.join("") + "$") : null;
+                currentNode = currentNode.getParametricChild(regex2, staticPart || null, nodePath);
                 if (currentNode === null) {
                   return null;
                 }
@@ -38692,21 +38692,21 @@ var require_find_my_way = __commonJS({
     Router.prototype._compileTree = function _compileTree(method) {
       const tree = this.trees[method];
       if (tree === void 0) return null;
-      const compiled = compileTree(this, tree);
+      const compiled2 = compileTree(this, tree);
       if (method === "GET") {
-        this._compiledGET = compiled;
+        this._compiledGET = compiled2;
       } else {
-        this._compiledTrees[method] = compiled;
+        this._compiledTrees[method] = compiled2;
       }
-      return compiled;
+      return compiled2;
     };
     Router.prototype._findCompiled = function _findCompiled(method, path, derivedConstraints) {
-      let compiled = method === "GET" ? this._compiledGET : this._compiledTrees[method];
-      if (compiled == null) {
-        compiled = this._compileTree(method);
-        if (compiled === null) return null;
+      let compiled2 = method === "GET" ? this._compiledGET : this._compiledTrees[method];
+      if (compiled2 == null) {
+        compiled2 = this._compileTree(method);
+        if (compiled2 === null) return null;
       }
-      return compiled.find(path, derivedConstraints);
+      return compiled2.find(path, derivedConstraints);
     };
     Router.prototype._lookupCompiled = function _lookupCompiled(req, res, ctx, done) {
       if (typeof ctx === "function" || done !== void 0) {
@@ -38714,12 +38714,12 @@ var require_find_my_way = __commonJS({
       }
       const derivedConstraints = this.constrainer.deriveConstraints(req, ctx);
       const method = req.method;
-      let compiled = method === "GET" ? this._compiledGET : this._compiledTrees[method];
-      if (compiled == null) {
-        compiled = this._compileTree(method);
-        if (compiled === null) return this._defaultRoute(req, res, ctx);
+      let compiled2 = method === "GET" ? this._compiledGET : this._compiledTrees[method];
+      if (compiled2 == null) {
+        compiled2 = this._compileTree(method);
+        if (compiled2 === null) return this._defaultRoute(req, res, ctx);
       }
-      return compiled.lookup(req.url, derivedConstraints, req, res, ctx);
+      return compiled2.lookup(req.url, derivedConstraints, req, res, ctx);
     };
     Router.prototype._findSanitized = function _findSanitized(matcher, path, derivedConstraints) {
       if (path.charCodeAt(0) !== 47) {
@@ -40927,8 +40927,8 @@ var require_response = __commonJS({
     function copyHeaders(response) {
       response._lightMyRequest.headers = Object.assign({}, response.getHeaders());
       ["Date", "Connection", "Transfer-Encoding"].forEach((name) => {
-        const regex = new RegExp("\\r\\n" + name + ": ([^\\r]*)\\r\\n");
-        const field2 = response._header?.match(regex);
+        const regex2 = new RegExp("\\r\\n" + name + ": ([^\\r]*)\\r\\n");
+        const field2 = response._header?.match(regex2);
         if (field2) {
           response._lightMyRequest.headers[name.toLowerCase()] = field2[1];
         }
@@ -72282,7 +72282,7 @@ var require_fastify_plugin = __commonJS({
     var kSkipOverride = /* @__PURE__ */ Symbol.for("skip-override");
     var kDisplayName = /* @__PURE__ */ Symbol.for("fastify.display-name");
     var kPluginMeta = /* @__PURE__ */ Symbol.for("plugin-meta");
-    var count2 = 0;
+    var count3 = 0;
     function plugin(fn, options = {}) {
       let autoName = false;
       if (fn?.default !== void 0) {
@@ -72309,7 +72309,7 @@ var require_fastify_plugin = __commonJS({
       }
       if (!options.name) {
         autoName = true;
-        options = { ...options, name: getPluginName(fn) + "-auto-" + count2++ };
+        options = { ...options, name: getPluginName(fn) + "-auto-" + count3++ };
       }
       fn[kSkipOverride] = options.encapsulate !== true;
       fn[kDisplayName] = options.name;
@@ -72774,8 +72774,8 @@ var require_depd = __commonJS({
       return deprecate;
     }
     function eehaslisteners(emitter, type) {
-      var count2 = typeof emitter.listenerCount !== "function" ? emitter.listeners(type).length : emitter.listenerCount(type);
-      return count2 > 0;
+      var count3 = typeof emitter.listenerCount !== "function" ? emitter.listeners(type).length : emitter.listenerCount(type);
+      return count3 > 0;
     }
     function isignored(namespace) {
       if (process.noDeprecation) {
@@ -73432,7 +73432,7 @@ var require_send = __commonJS({
     var { parseTokenList } = require_parseTokenList();
     var { createHttpError } = require_createHttpError();
     var extname = path.extname;
-    var join17 = path.join;
+    var join19 = path.join;
     var normalize = path.normalize;
     var resolve15 = path.resolve;
     var sep = path.sep;
@@ -73527,7 +73527,7 @@ var require_send = __commonJS({
           return { statusCode: 403 };
         }
         parts = path2.split(sep);
-        path2 = normalize(join17(root, path2));
+        path2 = normalize(join19(root, path2));
       } else {
         if (UP_PATH_REGEXP.test(path2)) {
           debug('malicious path "%s"', path2);
@@ -73631,8 +73631,8 @@ var require_send = __commonJS({
     }
     function tryStat(path2) {
       return new Promise((resolve16) => {
-        fs.stat(path2, function onstat(error, stat12) {
-          resolve16({ error, stat: stat12 });
+        fs.stat(path2, function onstat(error, stat13) {
+          resolve16({ error, stat: stat13 });
         });
       });
     }
@@ -73667,7 +73667,7 @@ var require_send = __commonJS({
           return sendError2(500, err);
       }
     }
-    function sendNotModified(headers, path2, stat12) {
+    function sendNotModified(headers, path2, stat13) {
       debug("not modified");
       delete headers["Content-Encoding"];
       delete headers["Content-Language"];
@@ -73680,14 +73680,14 @@ var require_send = __commonJS({
         stream: Readable.from(""),
         // metadata
         type: "file",
-        metadata: { path: path2, stat: stat12 }
+        metadata: { path: path2, stat: stat13 }
       };
     }
-    async function sendFileDirectly(request4, path2, stat12, options) {
+    async function sendFileDirectly(request4, path2, stat13, options) {
       if (options.onFile !== null) {
-        await options.onFile(path2, stat12);
+        await options.onFile(path2, stat13);
       }
-      let len = stat12.size;
+      let len = stat13.size;
       let offset2 = options.start ?? 0;
       let statusCode = 200;
       const headers = {};
@@ -73705,12 +73705,12 @@ var require_send = __commonJS({
         headers["Cache-Control"] = cacheControl;
       }
       if (options.lastModified) {
-        const modified = stat12.mtime.toUTCString();
+        const modified = stat13.mtime.toUTCString();
         debug("modified %s", modified);
         headers["Last-Modified"] = modified;
       }
       if (options.etag) {
-        const etag = 'W/"' + stat12.size.toString(16) + "-" + stat12.mtime.getTime().toString(16) + '"';
+        const etag = 'W/"' + stat13.size.toString(16) + "-" + stat13.mtime.getTime().toString(16) + '"';
         debug("etag %s", etag);
         headers.ETag = etag;
       }
@@ -73729,7 +73729,7 @@ var require_send = __commonJS({
           return sendError2(412);
         }
         if (isNotModifiedFailure(request4, headers)) {
-          return sendNotModified(headers, path2, stat12);
+          return sendNotModified(headers, path2, stat13);
         }
       }
       len = Math.max(0, len - offset2);
@@ -73771,7 +73771,7 @@ var require_send = __commonJS({
           stream: Readable.from(""),
           // metadata
           type: "file",
-          metadata: { path: path2, stat: stat12 }
+          metadata: { path: path2, stat: stat13 }
         };
       }
       const stream2 = fs.createReadStream(path2, {
@@ -73785,7 +73785,7 @@ var require_send = __commonJS({
         stream: stream2,
         // metadata
         type: "file",
-        metadata: { path: path2, stat: stat12 }
+        metadata: { path: path2, stat: stat13 }
       };
     }
     function sendRedirect(path2, options) {
@@ -73813,14 +73813,14 @@ var require_send = __commonJS({
       let err;
       for (let i = 0; i < options.index.length; i++) {
         const index = options.index[i];
-        const p = join17(path2, index);
-        const { error, stat: stat12 } = await tryStat(p);
+        const p = join19(path2, index);
+        const { error, stat: stat13 } = await tryStat(p);
         if (error) {
           err = error;
           continue;
         }
-        if (stat12.isDirectory()) continue;
-        return sendFileDirectly(request4, p, stat12, options);
+        if (stat13.isDirectory()) continue;
+        return sendFileDirectly(request4, p, stat13, options);
       }
       if (err) {
         return sendStatError(err);
@@ -73828,22 +73828,22 @@ var require_send = __commonJS({
       return sendError2(404);
     }
     async function sendFile(request4, path2, options) {
-      const { error, stat: stat12 } = await tryStat(path2);
+      const { error, stat: stat13 } = await tryStat(path2);
       if (error && error.code === "ENOENT" && !extname(path2) && path2[path2.length - 1] !== sep) {
         let err = error;
         for (let i = 0; i < options.extensions.length; i++) {
           const extension = options.extensions[i];
           const p = path2 + "." + extension;
-          const { error: error2, stat: stat13 } = await tryStat(p);
+          const { error: error2, stat: stat14 } = await tryStat(p);
           if (error2) {
             err = error2;
             continue;
           }
-          if (stat13.isDirectory()) {
+          if (stat14.isDirectory()) {
             err = null;
             continue;
           }
-          return sendFileDirectly(request4, p, stat13, options);
+          return sendFileDirectly(request4, p, stat14, options);
         }
         if (err) {
           return sendStatError(err);
@@ -73851,8 +73851,8 @@ var require_send = __commonJS({
         return sendError2(404);
       }
       if (error) return sendStatError(error);
-      if (stat12.isDirectory()) return sendRedirect(path2, options);
-      return sendFileDirectly(request4, path2, stat12, options);
+      if (stat13.isDirectory()) return sendRedirect(path2, options);
+      return sendFileDirectly(request4, path2, stat13, options);
     }
     async function send(request4, _path, options) {
       const opts = normalizeOptions(options);
@@ -74591,7 +74591,7 @@ var require_static = __commonJS({
     var path = require("node:path");
     var { fileURLToPath } = require("node:url");
     var { statSync: statSync5 } = require("node:fs");
-    var { readdir: readdir4, stat: stat12 } = require("node:fs/promises");
+    var { readdir: readdir4, stat: stat13 } = require("node:fs/promises");
     var { basename: basename5 } = require("node:path");
     var { glob } = require_index_min();
     var fp = require_fastify_plugin();
@@ -75133,7 +75133,7 @@ var require_static = __commonJS({
         if (!entries.includes(segment)) {
           const candidate = path.join(root, ...segments);
           try {
-            await stat12(candidate);
+            await stat13(candidate);
             return { status: "alias" };
           } catch (error) {
             return { status: isMissingPathError(error) ? "missing" : "unverifiable" };
@@ -75160,7 +75160,7 @@ var require_static = __commonJS({
         }
         try {
           const segments = extensionPathname.split("/").filter(Boolean);
-          if ((await stat12(path.join(root, ...segments))).isDirectory()) {
+          if ((await stat13(path.join(root, ...segments))).isDirectory()) {
             continue;
           }
         } catch (error) {
@@ -75372,8 +75372,8 @@ function commandPath(cmd) {
   return names.join(" ");
 }
 function usageLine(commanderMessage, path) {
-  const text = commanderMessage.replace(/^error:\s*/, "").replace(/\s*\n\s*/g, " ").trim();
-  return `beacon: ${text} (see \`${path} --help\`)
+  const text2 = commanderMessage.replace(/^error:\s*/, "").replace(/\s*\n\s*/g, " ").trim();
+  return `beacon: ${text2} (see \`${path} --help\`)
 `;
 }
 function fileProblem(err, hint) {
@@ -75818,8 +75818,8 @@ var cached;
 function otlpTypes() {
   if (cached) return cached;
   const root = new protobuf.Root();
-  for (const text of [GOOGLE, RPC_STATUS, COMMON, RESOURCE, LOGS, TRACE, METRICS, LOGS_SERVICE, TRACE_SERVICE, METRICS_SERVICE]) {
-    protobuf.parse(text, root, { keepCase: false });
+  for (const text2 of [GOOGLE, RPC_STATUS, COMMON, RESOURCE, LOGS, TRACE, METRICS, LOGS_SERVICE, TRACE_SERVICE, METRICS_SERVICE]) {
+    protobuf.parse(text2, root, { keepCase: false });
   }
   root.resolveAll();
   const t = (name) => root.lookupType(name);
@@ -76050,11 +76050,11 @@ function resources(list, listName, scopeCamel, scopeSnake, itemsCamel, itemsSnak
   });
 }
 function decodeOtlpJson(signal, input) {
-  const text = typeof input === "string" ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString("utf8");
+  const text2 = typeof input === "string" ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString("utf8");
   let parsed = {};
-  if (text.trim() !== "") {
+  if (text2.trim() !== "") {
     try {
-      parsed = JSON.parse(text);
+      parsed = JSON.parse(text2);
     } catch (err) {
       throw new DecodeError(`request body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
@@ -77289,8 +77289,8 @@ function requestEncoding(contentType) {
   if (media === "application/json") return "json";
   return void 0;
 }
-function sendText(reply, status, text) {
-  return reply.code(status).header("content-type", "text/plain; charset=utf-8").send(text + "\n");
+function sendText(reply, status, text2) {
+  return reply.code(status).header("content-type", "text/plain; charset=utf-8").send(text2 + "\n");
 }
 function jsonBody(value) {
   return Buffer.from(JSON.stringify(value), "utf8");
@@ -78006,10 +78006,10 @@ function compileAllowlist(a) {
     hasPaths: (a.paths ?? []).length > 0
   };
 }
-function containsStopword(secret, words) {
-  if (words.length === 0) return false;
+function containsStopword(secret, words2) {
+  if (words2.length === 0) return false;
   const lower2 = secret.toLowerCase();
-  for (const w of words) if (lower2.includes(w)) return true;
+  for (const w of words2) if (lower2.includes(w)) return true;
   return false;
 }
 function allowed(list, secret, match, line) {
@@ -78055,38 +78055,38 @@ var GitleaksRule = class {
     this.allowlists = (raw.allowlists ?? []).map(compileAllowlist);
     if (ANCHORED.has(raw.id)) {
       const sticky = compile(src, "y");
-      this.findAt = (text, starts, out2) => this.findFrom(sticky, text, starts, out2);
+      this.findAt = (text2, starts, out2) => this.findFrom(sticky, text2, starts, out2);
     }
   }
-  find(text, out2) {
+  find(text2, out2) {
     const re2 = this.re;
     re2.lastIndex = 0;
     let m;
-    while ((m = re2.exec(text)) !== null) {
+    while ((m = re2.exec(text2)) !== null) {
       if (m[0].length === 0) {
         re2.lastIndex++;
         continue;
       }
-      this.accept(text, m, out2);
+      this.accept(text2, m, out2);
     }
   }
   /** Set for ANCHORED rules only: their matches start where a keyword does (see ANCHORED). */
   findAt;
-  findFrom(sticky, text, starts, out2) {
+  findFrom(sticky, text2, starts, out2) {
     let next = 0;
     let prev = -1;
     for (const start of starts) {
       if (start < next || start === prev) continue;
       prev = start;
       sticky.lastIndex = start;
-      const m = sticky.exec(text);
+      const m = sticky.exec(text2);
       if (m === null || m[0].length === 0) continue;
-      this.accept(text, m, out2);
+      this.accept(text2, m, out2);
       next = m.index + m[0].length;
     }
   }
   /** gitleaks' checks on one match: secret group, entropy, allowlists. */
-  accept(text, m, out2) {
+  accept(text2, m, out2) {
     let secret = m[0];
     if (this.secretGroup > 0) {
       secret = m[this.secretGroup] ?? "";
@@ -78104,13 +78104,13 @@ var GitleaksRule = class {
     const whole = m[0];
     const match = () => {
       let s = at;
-      while (s > 0 && at - s < this.widen && WORDISH.test(text[s - 1])) s--;
-      return text.slice(s, at) + whole;
+      while (s > 0 && at - s < this.widen && WORDISH.test(text2[s - 1])) s--;
+      return text2.slice(s, at) + whole;
     };
     const line = () => {
-      const ls = text.lastIndexOf("\n", at) + 1;
-      const le = text.indexOf("\n", at + whole.length);
-      return text.slice(ls, le < 0 ? text.length : le);
+      const ls = text2.lastIndexOf("\n", at) + 1;
+      const le = text2.indexOf("\n", at + whole.length);
+      return text2.slice(ls, le < 0 ? text2.length : le);
     };
     if (this.allowlists.some((a) => allowed(a, secret, match, line))) return;
     if (allowed(global2, secret, match, line)) return;
@@ -78133,10 +78133,10 @@ function token(id2, keywords, pattern, kind) {
   return {
     id: `beacon:${id2}`,
     keywords,
-    find(text, out2) {
+    find(text2, out2) {
       re2.lastIndex = 0;
       let m;
-      while ((m = re2.exec(text)) !== null) out2.push({ start: m.index, end: m.index + m[0].length, kind });
+      while ((m = re2.exec(text2)) !== null) out2.push({ start: m.index, end: m.index + m[0].length, kind });
     }
   };
 }
@@ -78185,29 +78185,29 @@ var KEY_VALUE2 = new RegExp(
 );
 var KEY_VALUE_AT = new RegExp(KEY_VALUE2.source, "iyd");
 var KEY_VALUE_ANCHORS = ["api", "access", "secret", "private", "client", "app", "auth", "refresh", "id", "session", "bot", "account", "shared", "signing", "encryption", "master", "token", "pass", "pwd", "pw", "credential"];
-function keyValue2(text, out2) {
+function keyValue2(text2, out2) {
   KEY_VALUE2.lastIndex = 0;
   let m;
-  while ((m = KEY_VALUE2.exec(text)) !== null) keyValueMatch(text, m, out2);
+  while ((m = KEY_VALUE2.exec(text2)) !== null) keyValueMatch(text2, m, out2);
 }
-function keyValueAt(text, starts, out2) {
+function keyValueAt(text2, starts, out2) {
   let next = 0;
   let prev = -1;
   for (const start of starts) {
     if (start < next || start === prev) continue;
     prev = start;
     KEY_VALUE_AT.lastIndex = start;
-    const m = KEY_VALUE_AT.exec(text);
+    const m = KEY_VALUE_AT.exec(text2);
     if (m === null) continue;
-    keyValueMatch(text, m, out2);
+    keyValueMatch(text2, m, out2);
     next = m.index + m[0].length;
   }
 }
-function keyValueMatch(text, m, out2) {
+function keyValueMatch(text2, m, out2) {
   {
     const key = m[1];
     if (NOT_SECRET_SUFFIX.test(key)) return;
-    const prev = m.index > 0 ? text.charCodeAt(m.index - 1) : 0;
+    const prev = m.index > 0 ? text2.charCodeAt(m.index - 1) : 0;
     if (prev >= 97 && prev <= 122 && SHORT_WORD.test(key) && key.charCodeAt(0) >= 97) return;
     const g = m[3] !== void 0 ? 3 : m[4] !== void 0 ? 4 : 5;
     const value = m[g];
@@ -78222,11 +78222,11 @@ var AUTH_HEADER = /authorization\\{0,7}["']?[ \t]*[:=][ \t]*\\{0,7}["']?[ \t]*(?
 function looksLikeCredential(v) {
   return /[0-9._~+/=-]/.test(v) || v.length >= 20;
 }
-function authSchemes(text, out2) {
+function authSchemes(text2, out2) {
   for (const re2 of [AUTH_SCHEME, AUTH_HEADER]) {
     re2.lastIndex = 0;
     let m;
-    while ((m = re2.exec(text)) !== null) {
+    while ((m = re2.exec(text2)) !== null) {
       const v = m[1];
       if (isPlainValue(v) || SCHEME_WORD.test(v) || !looksLikeCredential(v)) continue;
       const [start, end] = m.indices[1];
@@ -78235,10 +78235,10 @@ function authSchemes(text, out2) {
   }
 }
 var QUERY_PARAM = /[?&;](?:key|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|refresh[_-]?token|id[_-]?token|token|sig|signature|password|passwd|pwd|secret|client[_-]?secret|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential)=([^&#\s"'<>\\]+)/dgi;
-function queryParams(text, out2) {
+function queryParams(text2, out2) {
   QUERY_PARAM.lastIndex = 0;
   let m;
-  while ((m = QUERY_PARAM.exec(text)) !== null) {
+  while ((m = QUERY_PARAM.exec(text2)) !== null) {
     if (isPlainValue(m[1])) continue;
     const [start, end] = m.indices[1];
     out2.push({ start, end, kind: "" });
@@ -78250,32 +78250,32 @@ var HOST_AFTER_AT = /(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]|tcp\([^)]{0,300}\)|uni
 var USER_STOP = /[/?#@]/;
 var URL_MAX = 2048;
 var MAX_AT_TRIES = 8;
-function urlPasswords(text, out2) {
+function urlPasswords(text2, out2) {
   SCHEME_AT.lastIndex = 0;
   let m;
-  while ((m = SCHEME_AT.exec(text)) !== null) {
+  while ((m = SCHEME_AT.exec(text2)) !== null) {
     const from = m.index + m[0].length;
-    const firstAt = text.indexOf("@", from);
+    const firstAt = text2.indexOf("@", from);
     if (firstAt < 0) return;
     URL_STOP.lastIndex = from;
-    const stop = URL_STOP.exec(text);
-    const to = Math.min(stop ? stop.index : text.length, from + URL_MAX);
+    const stop = URL_STOP.exec(text2);
+    const to = Math.min(stop ? stop.index : text2.length, from + URL_MAX);
     if (firstAt >= to) continue;
-    const colon = text.indexOf(":", from);
-    if (colon < 0 || colon >= firstAt || USER_STOP.test(text.slice(from, colon))) continue;
-    let at = text.lastIndexOf("@", to - 1);
+    const colon = text2.indexOf(":", from);
+    if (colon < 0 || colon >= firstAt || USER_STOP.test(text2.slice(from, colon))) continue;
+    let at = text2.lastIndexOf("@", to - 1);
     let found = -1;
     for (let tries = 0; at > colon && tries < MAX_AT_TRIES; tries++) {
       HOST_AFTER_AT.lastIndex = at + 1;
-      const host = HOST_AFTER_AT.exec(text);
+      const host = HOST_AFTER_AT.exec(text2);
       if (host && host.index + host[0].length <= to + 1) {
         found = at;
         break;
       }
-      at = text.lastIndexOf("@", at - 1);
+      at = text2.lastIndexOf("@", at - 1);
     }
     if (found <= colon + 1) continue;
-    const pass = text.slice(colon + 1, found);
+    const pass = text2.slice(colon + 1, found);
     if (/^\d{1,5}(?:[/?#]|$)/.test(pass) || pass.startsWith("[REDACTED")) continue;
     out2.push({ start: colon + 1, end: found, kind: "" });
     SCHEME_AT.lastIndex = found;
@@ -78292,24 +78292,24 @@ var COMMAND_SECRETS = [
   new RegExp(`-pass(?:in|out)?[ \\t]+pass:${VALUE}`, "dg")
 ];
 var CURL_USER = /\bcurl\b[^\n|;&]{0,500}?[ \t](?:-u|--user)(?:[ \t]+|=)["']?([^\s:'"]*):([^\s'"]+)/dg;
-function commandSecrets(text, out2) {
+function commandSecrets(text2, out2) {
   for (const re2 of COMMAND_SECRETS) {
     re2.lastIndex = 0;
     let m2;
-    while ((m2 = re2.exec(text)) !== null) {
+    while ((m2 = re2.exec(text2)) !== null) {
       let [start, end] = m2.indices[1];
       const v = m2[1];
       if (v.length >= 2 && (v[0] === '"' || v[0] === "'")) {
         start++;
         end--;
       }
-      if (end <= start || isPlainValue(text.slice(start, end))) continue;
+      if (end <= start || isPlainValue(text2.slice(start, end))) continue;
       out2.push({ start, end, kind: "" });
     }
   }
   CURL_USER.lastIndex = 0;
   let m;
-  while ((m = CURL_USER.exec(text)) !== null) {
+  while ((m = CURL_USER.exec(text2)) !== null) {
     if (isPlainValue(m[2])) continue;
     const [start, end] = m.indices[2];
     out2.push({ start, end, kind: "" });
@@ -78328,18 +78328,18 @@ var PEM_BEGIN = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/g;
 var pemBlock = {
   id: "beacon:private-key-block",
   keywords: ["-----begin"],
-  find(text, out2) {
+  find(text2, out2) {
     PEM_BEGIN.lastIndex = 0;
     let m;
-    while ((m = PEM_BEGIN.exec(text)) !== null) {
+    while ((m = PEM_BEGIN.exec(text2)) !== null) {
       const start = m.index;
-      const endMarker = text.indexOf("-----END ", start + m[0].length);
+      const endMarker = text2.indexOf("-----END ", start + m[0].length);
       let stop;
       if (endMarker < 0) {
-        stop = text.length;
+        stop = text2.length;
       } else {
-        const close3 = text.indexOf("-----", endMarker + 9);
-        stop = close3 < 0 ? text.length : close3 + 5;
+        const close3 = text2.indexOf("-----", endMarker + 9);
+        stop = close3 < 0 ? text2.length : close3 + 5;
       }
       out2.push({ start, end: stop, kind: "private-key" });
       PEM_BEGIN.lastIndex = stop;
@@ -78351,14 +78351,14 @@ var PUTTY_END = /Private-(?:MAC|Hash):[ \t]*[0-9a-fA-F]*/g;
 var puttyKey = {
   id: "beacon:putty-private-key",
   keywords: ["putty-user-key-file"],
-  find(text, out2) {
+  find(text2, out2) {
     PUTTY_BEGIN.lastIndex = 0;
     let m;
-    while ((m = PUTTY_BEGIN.exec(text)) !== null) {
+    while ((m = PUTTY_BEGIN.exec(text2)) !== null) {
       const start = m.index;
       PUTTY_END.lastIndex = start;
-      const end = PUTTY_END.exec(text);
-      const stop = end ? end.index + end[0].length : text.length;
+      const end = PUTTY_END.exec(text2);
+      const stop = end ? end.index + end[0].length : text2.length;
       out2.push({ start, end: stop, kind: "private-key" });
       PUTTY_BEGIN.lastIndex = stop;
     }
@@ -78436,13 +78436,13 @@ var KeywordAutomaton = class {
    * character (a keyword found twice is reported twice; callers keep their own "seen" marks).
    * Returns whether any keyword occurred.
    */
-  scan(text, hit) {
+  scan(text2, hit) {
     const { symbol, next, outputs, hasOutput } = this;
     let s = 0;
     let any = false;
-    const n2 = text.length;
+    const n2 = text2.length;
     for (let i = 0; i < n2; i++) {
-      const c = text.charCodeAt(i);
+      const c = text2.charCodeAt(i);
       s = next[s + (c < 128 ? symbol[c] : 0)];
       if (hasOutput[s] === 1) {
         const o = outputs.get(s);
@@ -78495,15 +78495,15 @@ var SecretScanner = class {
   starts;
   generation = 0;
   /** Whether any detector could match `text` (no regex runs). */
-  mayContainSecret(text) {
+  mayContainSecret(text2) {
     if (this.always.length > 0) return true;
-    return this.automaton.scan(text, noop);
+    return this.automaton.scan(text2, noop);
   }
   /** The secrets in `text`, sorted by start, overlaps merged (a named kind wins over ''). */
-  scan(text) {
+  scan(text2) {
     const gen = ++this.generation === 4294967295 ? this.resetStamps() : this.generation;
     const queued = [...this.always];
-    this.automaton.scan(text, (k, end) => {
+    this.automaton.scan(text2, (k, end) => {
       for (const d of this.byKeyword[k]) {
         if (this.stamp[d] !== gen) {
           this.stamp[d] = gen;
@@ -78520,9 +78520,9 @@ var SecretScanner = class {
       if (det.findAt) {
         const starts = this.starts[d];
         if (starts.length > 1) starts.sort((a, b) => a - b);
-        det.findAt(text, starts, spans);
+        det.findAt(text2, starts, spans);
       } else {
-        det.find(text, spans);
+        det.find(text2, spans);
       }
     }
     return mergeSpans(spans);
@@ -78712,17 +78712,17 @@ function policeUnder(value, st, secretKey) {
   }
   return value;
 }
-function fingerprint(text, st) {
-  const masked = redactText(text);
+function fingerprint(text2, st) {
+  const masked = redactText(text2);
   if (masked.redacted) st.redacted = true;
-  return { length: text.length, sha256: (0, import_node_crypto2.createHash)("sha256").update(masked.text, "utf8").digest("hex") };
+  return { length: text2.length, sha256: (0, import_node_crypto2.createHash)("sha256").update(masked.text, "utf8").digest("hex") };
 }
 function fingerprintValue(value, st) {
   if (typeof value === "string") return fingerprint(value, st);
-  const text = JSON.stringify(value) ?? "";
+  const text2 = JSON.stringify(value) ?? "";
   const masked = JSON.stringify(policeValue(value, { ...st, limit: void 0 })) ?? "";
-  if (masked !== text) st.redacted = true;
-  return { length: text.length, sha256: (0, import_node_crypto2.createHash)("sha256").update(masked, "utf8").digest("hex") };
+  if (masked !== text2) st.redacted = true;
+  return { length: text2.length, sha256: (0, import_node_crypto2.createHash)("sha256").update(masked, "utf8").digest("hex") };
 }
 
 // electron/log/metadata-attributes.ts
@@ -79722,13 +79722,13 @@ function rotationOf(v) {
 }
 async function writeHealthFile(path, content, fileMode) {
   const json2 = JSON.stringify(content);
-  const text = json2.length < PADDED_SIZE - 1 ? json2 + " ".repeat(PADDED_SIZE - 1 - json2.length) + "\n" : json2 + "\n";
+  const text2 = json2.length < PADDED_SIZE - 1 ? json2 + " ".repeat(PADDED_SIZE - 1 - json2.length) + "\n" : json2 + "\n";
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     const fh = await (0, import_promises3.open)(tmp, "w", fileMode);
     try {
       await fh.chmod(fileMode);
-      await fh.writeFile(text);
+      await fh.writeFile(text2);
       await fh.datasync();
     } finally {
       await fh.close();
@@ -79736,10 +79736,10 @@ async function writeHealthFile(path, content, fileMode) {
     await (0, import_promises3.rename)(tmp, path);
   } catch (err) {
     await (0, import_promises3.unlink)(tmp).catch(() => void 0);
-    if (!await overwriteInPlace(path, text)) throw err;
+    if (!await overwriteInPlace(path, text2)) throw err;
   }
 }
-async function overwriteInPlace(path, text) {
+async function overwriteInPlace(path, text2) {
   let fh;
   try {
     fh = await (0, import_promises3.open)(path, "r+");
@@ -79748,7 +79748,7 @@ async function overwriteInPlace(path, text) {
   }
   try {
     const { size } = await fh.stat();
-    const json2 = text.trimEnd();
+    const json2 = text2.trimEnd();
     const jsonBytes = Buffer.byteLength(json2);
     if (jsonBytes + 1 > size) return false;
     const buf2 = Buffer.from(json2 + " ".repeat(size - jsonBytes - 1) + "\n");
@@ -80877,7 +80877,7 @@ function consumerHealth(consumers) {
 }
 
 // electron/plugins/collector.ts
-var import_node_path13 = require("node:path");
+var import_node_path14 = require("node:path");
 
 // electron/forward/forwarder.ts
 var import_node_fs11 = require("node:fs");
@@ -81163,13 +81163,13 @@ var HecAckWaiter = class {
       await this.sleep(delay);
       if (this.closed) break;
       delay = Math.min(MAX_POLL_MS, delay * 2);
-      let text;
+      let text2;
       try {
         const a = await this.opts.http.post(this.ackUrl(), { "content-type": "application/json", ...this.opts.headers() }, JSON.stringify({ acks: [ackId] }));
-        text = a.body.toString("utf8");
-        const o = classifyStatus(a.status, a.headers, text);
+        text2 = a.body.toString("utf8");
+        const o = classifyStatus(a.status, a.headers, text2);
         if (o.kind !== "ok") {
-          if (/"code"\s*:\s*14\b/.test(text)) return { kind: "ok", note: "the HEC turned indexer acknowledgement off" };
+          if (/"code"\s*:\s*14\b/.test(text2)) return { kind: "ok", note: "the HEC turned indexer acknowledgement off" };
           if (o.kind === "fatal") return o;
           last = o.reason;
           continue;
@@ -81178,9 +81178,9 @@ var HecAckWaiter = class {
         last = classifyError(err).reason;
         continue;
       }
-      const acked = readAck(text, ackId);
+      const acked = readAck(text2, ackId);
       if (acked === true) return { kind: "ok" };
-      if (acked === void 0) last = `unexpected ack answer: ${excerpt(text)}`;
+      if (acked === void 0) last = `unexpected ack answer: ${excerpt(text2)}`;
     }
     if (this.closed) return { kind: "retry", reason: "stopped while waiting for the HEC acknowledgement" };
     return { kind: "retry", reason: `the HEC did not acknowledge ackId ${ackId} within ${Math.round((this.opts.deadlineMs ?? DEFAULT_ACK_DEADLINE_MS) / 1e3)} s (${last}); sending the batch again` };
@@ -81197,9 +81197,9 @@ var HecAckWaiter = class {
     this.wake?.();
   }
 };
-function readAck(text, id2) {
+function readAck(text2, id2) {
   try {
-    const v = JSON.parse(text);
+    const v = JSON.parse(text2);
     const a = v.acks?.[String(id2)];
     return typeof a === "boolean" ? a : void 0;
   } catch {
@@ -81238,10 +81238,10 @@ var HecDestination = class {
     let ackId;
     try {
       const a = await this.ctx.http.post(this.ctx.url, { "content-type": "application/json", ...headers, ...this.headers() }, body);
-      const text = a.body.toString("utf8");
-      const outcome2 = classifyStatus(a.status, a.headers, text);
+      const text2 = a.body.toString("utf8");
+      const outcome2 = classifyStatus(a.status, a.headers, text2);
       if (outcome2.kind !== "ok") return outcome2;
-      ackId = readAckId(text);
+      ackId = readAckId(text2);
     } catch (err) {
       return classifyError(err);
     }
@@ -81253,9 +81253,9 @@ var HecDestination = class {
     this.ctx.http.close();
   }
 };
-function readAckId(text) {
+function readAckId(text2) {
   try {
-    const v = JSON.parse(text);
+    const v = JSON.parse(text2);
     return typeof v.ackId === "number" && Number.isSafeInteger(v.ackId) ? v.ackId : void 0;
   } catch {
     return void 0;
@@ -81325,9 +81325,9 @@ var NdjsonDestination = class {
   }
   ctx;
   encode(items) {
-    let text = "";
-    for (const it of items) text += it.line + "\n";
-    return Buffer.from(text, "utf8");
+    let text2 = "";
+    for (const it of items) text2 += it.line + "\n";
+    return Buffer.from(text2, "utf8");
   }
   async deliver(items) {
     const { body, headers } = compress(this.ctx.cfg, this.encode(items), false);
@@ -81423,8 +81423,8 @@ function partialRejections(body) {
   try {
     const r = import_otlp_transformer.ProtobufLogsSerializer.deserializeResponse(new Uint8Array(body));
     const p = r.partialSuccess;
-    const count2 = Number(p?.rejectedLogRecords ?? 0);
-    return count2 > 0 ? { count: count2, message: p?.errorMessage || void 0 } : null;
+    const count3 = Number(p?.rejectedLogRecords ?? 0);
+    return count3 > 0 ? { count: count3, message: p?.errorMessage || void 0 } : null;
   } catch {
     return null;
   }
@@ -81485,13 +81485,13 @@ async function readConfigFile(path) {
     if (code === "EACCES" || code === "EPERM") throw new FileAccessError(`cannot read ${realPath}: permission denied`, "permission");
     throw new FileAccessError(`cannot read ${realPath} (${describe2(err)})`, "io");
   }
-  let text;
+  let text2;
   try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    text2 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw new FileAccessError(`${realPath} is not UTF-8 text; TOML must be UTF-8, Beacon did not change it`, "not-utf8");
   }
-  return { path, realPath, isSymlink, text, bytes, mode: st.mode & 4095, uid: st.uid, gid: st.gid, mtimeMs: st.mtimeMs };
+  return { path, realPath, isSymlink, text: text2, bytes, mode: st.mode & 4095, uid: st.uid, gid: st.gid, mtimeMs: st.mtimeMs };
 }
 async function assertWritable(path) {
   const dir = (0, import_node_path7.dirname)(path);
@@ -81575,16 +81575,16 @@ ${(0, import_node_path8.resolve)(logPath)}`).digest("hex").slice(0, 12);
 var CheckpointError = class extends Error {
 };
 async function loadCheckpoint(file) {
-  let text;
+  let text2;
   try {
-    text = await (0, import_promises6.readFile)(file, "utf8");
+    text2 = await (0, import_promises6.readFile)(file, "utf8");
   } catch (err) {
     if (err.code === "ENOENT") return null;
     throw new CheckpointError(`cannot read the checkpoint ${file}: ${err.message}`);
   }
   let v;
   try {
-    v = JSON.parse(text);
+    v = JSON.parse(text2);
   } catch {
     throw new CheckpointError(`the checkpoint ${file} is not valid JSON`);
   }
@@ -81612,9 +81612,9 @@ async function saveCheckpoint(file, cp, dirMode = 448) {
 
 // electron/log/reader-lines.ts
 var NEWLINE = 10;
-function completeLines(text) {
-  const end = text.lastIndexOf("\n");
-  return end < 0 ? [] : text.slice(0, end).split("\n");
+function completeLines(text2) {
+  const end = text2.lastIndexOf("\n");
+  return end < 0 ? [] : text2.slice(0, end).split("\n");
 }
 var LineSplitter = class {
   pending = null;
@@ -81626,9 +81626,9 @@ var LineSplitter = class {
       return [];
     }
     const head = chunk.subarray(0, last);
-    const text = this.pending ? Buffer.concat([this.pending, head]).toString("utf8") : head.toString("utf8");
+    const text2 = this.pending ? Buffer.concat([this.pending, head]).toString("utf8") : head.toString("utf8");
     this.pending = last + 1 < chunk.length ? Buffer.from(chunk.subarray(last + 1)) : null;
-    return text.split("\n");
+    return text2.split("\n");
   }
   /** Bytes held back because no newline has arrived yet. */
   get pendingBytes() {
@@ -81805,8 +81805,8 @@ async function describeLines(fd, from, to, buf2) {
     const n2 = await readInto(fd, buf2, 0, Math.min(buf2.length, to - pos3), pos3);
     if (n2 === 0) break;
     pos3 += n2;
-    const text = carry + buf2.subarray(0, n2).toString("latin1");
-    const lines = text.split("\n");
+    const text2 = carry + buf2.subarray(0, n2).toString("latin1");
+    const lines = text2.split("\n");
     carry = lines.pop() ?? "";
     for (const line of lines) {
       events++;
@@ -81893,8 +81893,8 @@ var LogCursor = class _LogCursor {
     }
     return -1;
   }
-  async dropHead(count2) {
-    for (const e of this.entries.splice(0, count2)) await closeFd(e.fd);
+  async dropHead(count3) {
+    for (const e of this.entries.splice(0, count3)) await closeFd(e.fd);
     this.offset = 0;
   }
   /** The acknowledged position (null before the log exists). */
@@ -82001,8 +82001,8 @@ var LogCursor = class _LogCursor {
         await this.advance();
         continue;
       }
-      const text = chunk.subarray(0, lastNl).toString("utf8");
-      let lines = text.split("\n");
+      const text2 = chunk.subarray(0, lastNl).toString("utf8");
+      let lines = text2.split("\n");
       let end = this.offset + lastNl + 1;
       if (lines.length > maxLines) {
         lines = lines.slice(0, maxLines);
@@ -82068,13 +82068,13 @@ async function readDestinationToken(cfg, env) {
   if ((st.mode & 63) !== 0) {
     throw new SecretError(`${cfg.name}: its token file ${file} can be read by other users (mode ${(st.mode & 511).toString(8).padStart(4, "0")}); run \`chmod 600 ${file}\``);
   }
-  let text;
+  let text2;
   try {
-    text = await (0, import_promises8.readFile)(file, "utf8");
+    text2 = await (0, import_promises8.readFile)(file, "utf8");
   } catch (err) {
     throw new SecretError(`${cfg.name}: cannot read its token file ${file} (${err.code ?? "error"})`);
   }
-  const token2 = text.trim();
+  const token2 = text2.trim();
   if (!token2) throw new SecretError(`${cfg.name}: its token file ${file} is empty`);
   if (/[\r\n]/.test(token2)) throw new SecretError(`${cfg.name}: its token file ${file} holds more than one line; put only the token in it`);
   return token2;
@@ -82342,9 +82342,9 @@ function createDestination(r, extra = {}) {
   }
 }
 function lostEvent(cfg, range, now = /* @__PURE__ */ new Date()) {
-  const count2 = range.events === null ? "an unknown number of" : String(range.events);
+  const count3 = range.events === null ? "an unknown number of" : String(range.events);
   const span3 = range.from || range.until ? ` written ${range.from ? `after ${range.from}` : ""}${range.from && range.until ? " and " : ""}${range.until ? `before ${range.until}` : ""}` : "";
-  const reason = `${count2} event(s)${span3} left the oldest archive before destination ${cfg.name} received them`;
+  const reason = `${count3} event(s)${span3} left the oldest archive before destination ${cfg.name} received them`;
   return {
     timestamp: now.toISOString(),
     vendor: VENDOR,
@@ -82627,8 +82627,540 @@ async function resolveDestinations(cfgs, env = process.env) {
   return out2;
 }
 
+// electron/pricing/cost.ts
+var PER = 1e6;
+function count(n2) {
+  return typeof n2 === "number" && Number.isFinite(n2) && n2 > 0 ? n2 : 0;
+}
+function rate(price, requestInput) {
+  if (typeof price === "number") return price;
+  let r = price.base;
+  for (const t of price.tiers) if (requestInput > t.start) r = t.price;
+  return r;
+}
+function costOf(usage, prices) {
+  const input = count(usage.input_tokens);
+  const cached2 = count(usage.cached_input_tokens);
+  const output = count(usage.output_tokens);
+  const reasoning = count(usage.reasoning_output_tokens);
+  const cacheWrite = Math.min(count(usage.cache_write_input_tokens), input);
+  const requestInput = input + cached2;
+  if ((input > 0 || cached2 > 0) && prices.input === void 0 && prices.cached_input === void 0) return void 0;
+  if ((output > 0 || reasoning > 0) && prices.output === void 0) return void 0;
+  const inRate = prices.input !== void 0 ? rate(prices.input, requestInput) : 0;
+  const cachedRate = prices.cached_input !== void 0 ? rate(prices.cached_input, requestInput) : inRate;
+  const outRate = prices.output !== void 0 ? rate(prices.output, requestInput) : 0;
+  const writeRate = prices.cache_write !== void 0 ? rate(prices.cache_write, requestInput) : inRate;
+  const parts = {
+    input: (input - cacheWrite) * inRate / PER,
+    cached_input: cached2 * cachedRate / PER,
+    output: output * outRate / PER,
+    reasoning: reasoning * outRate / PER,
+    cache_write: cacheWrite * writeRate / PER
+  };
+  return { ...parts, total: parts.input + parts.cached_input + parts.output + parts.reasoning + parts.cache_write };
+}
+function roundUsd(usd) {
+  return Math.round(usd * 1e8) / 1e8;
+}
+
+// electron/pricing/match.ts
+var compiled = /* @__PURE__ */ new Map();
+function regex(source) {
+  let re2 = compiled.get(source);
+  if (!re2) compiled.set(source, re2 = new RegExp(source));
+  return re2;
+}
+function matches(rule, name) {
+  if ("or" in rule) return rule.or.some((r) => matches(r, name));
+  if ("and" in rule) return rule.and.every((r) => matches(r, name));
+  if ("equals" in rule) return name === rule.equals.toLowerCase();
+  if ("starts_with" in rule) return name.startsWith(rule.starts_with.toLowerCase());
+  if ("ends_with" in rule) return name.endsWith(rule.ends_with.toLowerCase());
+  if ("contains" in rule) return name.includes(rule.contains.toLowerCase());
+  if ("regex" in rule) return regex(rule.regex).test(name);
+  return false;
+}
+function isMatchRule(v) {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return false;
+  const keys = Object.keys(v);
+  if (keys.length !== 1) return false;
+  const value = v[keys[0]];
+  switch (keys[0]) {
+    case "or":
+    case "and":
+      return Array.isArray(value) && value.every(isMatchRule);
+    case "regex":
+      if (typeof value !== "string") return false;
+      try {
+        new RegExp(value);
+        return true;
+      } catch {
+        return false;
+      }
+    case "equals":
+    case "starts_with":
+    case "ends_with":
+    case "contains":
+      return typeof value === "string";
+    default:
+      return false;
+  }
+}
+
+// electron/pricing/price-book.ts
+var CACHE_MAX = 2e3;
+var COMPACT_DATE = /-(20\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=-|$)/;
+function tableSource(t) {
+  return `${t.name} ${t.version}, ${t.published}`;
+}
+var PriceBook = class {
+  constructor(layers) {
+    this.layers = layers;
+    this.prefixes = new Set(layers.flatMap((l) => l.models.map((m) => `${m.provider.toLowerCase()}/`)));
+  }
+  layers;
+  cache = /* @__PURE__ */ new Map();
+  prefixes;
+  /** The price entry for a model name, or undefined when no layer prices it. */
+  lookup(model) {
+    const hit = this.cache.get(model);
+    if (hit !== void 0) return hit ?? void 0;
+    const found = this.find(model.trim().toLowerCase()) ?? null;
+    if (this.cache.size >= CACHE_MAX) this.cache.clear();
+    this.cache.set(model, found);
+    return found ?? void 0;
+  }
+  find(name) {
+    const candidates = [name];
+    const slash = name.indexOf("/");
+    if (slash > 0 && this.prefixes.has(name.slice(0, slash + 1))) candidates.push(name.slice(slash + 1));
+    for (const c of [...candidates]) if (COMPACT_DATE.test(c)) candidates.push(c.replace(COMPACT_DATE, "-$1-$2-$3"));
+    for (const layer of this.layers) {
+      for (const c of candidates) {
+        const entry = layer.models.find((m) => matches(m.match, c));
+        if (entry) return { entry, source: layer.source };
+      }
+    }
+    return void 0;
+  }
+};
+function periodAt(entry, timeMs) {
+  let current = entry.prices[0];
+  for (const p of entry.prices) {
+    if (p.from === void 0 || Date.parse(p.from) <= timeMs) current = p;
+  }
+  return current;
+}
+
+// electron/pricing/overrides.ts
+var import_promises10 = require("node:fs/promises");
+
+// electron/pricing/price-table.ts
+var PERIOD_KEYS = /* @__PURE__ */ new Set(["from", "input", "cached_input", "cache_write", "output"]);
+function isTokenPrice(v) {
+  if (typeof v === "number") return Number.isFinite(v) && v >= 0;
+  if (!v || typeof v !== "object") return false;
+  const t = v;
+  return typeof t.base === "number" && t.base >= 0 && Array.isArray(t.tiers) && t.tiers.every((x) => x && typeof x.start === "number" && typeof x.price === "number" && x.price >= 0);
+}
+function periodProblem(p) {
+  if (!p || typeof p !== "object" || Array.isArray(p)) return "is not an object";
+  for (const [k, v] of Object.entries(p)) {
+    if (!PERIOD_KEYS.has(k)) return `has an unknown key "${k}" (known: ${[...PERIOD_KEYS].join(", ")})`;
+    if (k === "from") {
+      if (typeof v !== "string" || !Number.isFinite(Date.parse(v))) return '"from" is not a date';
+    } else if (!isTokenPrice(v)) {
+      return `"${k}" is not a price in USD per million tokens (got ${JSON.stringify(v)})`;
+    }
+  }
+  const period = p;
+  if (period.input === void 0 && period.output === void 0) return "has neither an input nor an output price";
+  return null;
+}
+function validatePriceTable(raw, where) {
+  const fail = (what) => {
+    throw new Error(`${where}: ${what}`);
+  };
+  if (!raw || typeof raw !== "object") fail("is not a JSON object");
+  const t = raw;
+  for (const k of ["name", "version", "published"]) if (typeof t[k] !== "string" || !t[k]) fail(`has no "${k}"`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(t.published)) fail(`"published" is not YYYY-MM-DD`);
+  if (!Array.isArray(t.models) || t.models.length === 0) fail("has no models");
+  t.models.forEach((m, i) => {
+    const at = `models[${i}]${m && typeof m.id === "string" ? ` (${m.id})` : ""}`;
+    if (!m || typeof m.id !== "string" || !m.id) fail(`${at} has no id`);
+    if (typeof m.provider !== "string") fail(`${at} has no provider`);
+    if (!isMatchRule(m.match)) fail(`${at} has no valid match rule`);
+    if (!Array.isArray(m.prices) || m.prices.length === 0) fail(`${at} has no prices`);
+    m.prices.forEach((p, j) => {
+      const problem = periodProblem(p);
+      if (problem) fail(`${at} prices[${j}] ${problem}`);
+    });
+  });
+  return t;
+}
+
+// electron/pricing/overrides.ts
+var TOP_KEYS = /* @__PURE__ */ new Set(["name", "updated", "models"]);
+var MODEL_KEYS = /* @__PURE__ */ new Set(["input", "cached_input", "cache_write", "output", "aliases"]);
+var PriceOverrideError = class extends Error {
+};
+function parseOverrides(text2, file, mtime) {
+  const fail = (what) => {
+    throw new PriceOverrideError(`price override file ${file}: ${what}`);
+  };
+  let raw;
+  try {
+    raw = JSON.parse(text2);
+  } catch (err) {
+    fail(`is not valid JSON (${err.message})`);
+  }
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) fail('must be a JSON object with a "models" object');
+  const top = raw;
+  for (const k of Object.keys(top)) if (!TOP_KEYS.has(k)) fail(`unknown key "${k}" (known: name, updated, models)`);
+  if (top.name !== void 0 && typeof top.name !== "string") fail('"name" must be a string');
+  if (top.updated !== void 0 && (typeof top.updated !== "string" || !Number.isFinite(Date.parse(top.updated)))) fail('"updated" must be a date (YYYY-MM-DD)');
+  const models = top.models;
+  if (!models || typeof models !== "object" || Array.isArray(models)) fail('"models" must be an object of model name -> prices');
+  const entries = [];
+  for (const [name, value] of Object.entries(models)) {
+    const at = `models["${name}"]`;
+    if (!name.trim()) fail(`${at}: a model name cannot be empty`);
+    if (!value || typeof value !== "object" || Array.isArray(value)) fail(`${at} must be an object like {"input": 1.25, "cached_input": 0.125, "output": 10}`);
+    const v = value;
+    for (const k of Object.keys(v)) if (!MODEL_KEYS.has(k)) fail(`${at}: unknown key "${k}" (known: ${[...MODEL_KEYS].join(", ")})`);
+    const aliases = v.aliases ?? [];
+    if (!Array.isArray(aliases) || !aliases.every((a) => typeof a === "string" && a.trim())) fail(`${at}: "aliases" must be a list of model names`);
+    const { aliases: _ignored, ...prices } = v;
+    const problem = periodProblem(prices);
+    if (problem) fail(`${at} ${problem}`);
+    const names = [name, ...aliases].map((n2) => n2.trim());
+    const match = names.length === 1 ? { equals: names[0] } : { or: names.map((n2) => ({ equals: n2 })) };
+    entries.push({ id: name.trim(), provider: "override", match, prices: [prices] });
+  }
+  const date = typeof top.updated === "string" ? top.updated.slice(0, 10) : mtime ? mtime.toISOString().slice(0, 10) : void 0;
+  const label = typeof top.name === "string" && top.name.trim() ? top.name.trim() : `price overrides ${file}`;
+  return { source: date ? `${label}, ${date}` : label, models: entries };
+}
+async function readOverrides(file) {
+  let text2;
+  let mtime;
+  try {
+    [text2, mtime] = await Promise.all([(0, import_promises10.readFile)(file, "utf8"), (0, import_promises10.stat)(file).then((s) => s.mtime)]);
+  } catch (err) {
+    const code = err.code;
+    if (code === "ENOENT") return null;
+    throw new PriceOverrideError(`price override file ${file}: cannot be read (${code === "EACCES" || code === "EPERM" ? "permission denied" : code ?? err.message})`);
+  }
+  return parseOverrides(text2, file, mtime);
+}
+
+// electron/pricing/price-table.json
+var price_table_default = {
+  name: "genai-prices",
+  package: "@pydantic/genai-prices",
+  version: "0.1.8",
+  published: "2026-09-23",
+  license: "MIT",
+  license_text: 'The MIT License (MIT)\n\nCopyright (c) Pydantic Services Inc. 2025 to present\n\nPermission is hereby granted, free of charge, to any person obtaining a copy\nof this software and associated documentation files (the "Software"), to deal\nin the Software without restriction, including without limitation the rights\nto use, copy, modify, merge, publish, distribute, sublicense, and/or sell\ncopies of the Software, and to permit persons to whom the Software is\nfurnished to do so, subject to the following conditions:\n\nThe above copyright notice and this permission notice shall be included in all\ncopies or substantial portions of the Software.\n\nTHE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR\nIMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,\nFITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE\nAUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER\nLIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,\nOUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE\nSOFTWARE.',
+  unit: "USD per million tokens",
+  generated_by: "npm run prices:update",
+  providers: [
+    { id: "openai", name: "OpenAI" },
+    { id: "anthropic", name: "Anthropic" },
+    { id: "google", name: "Google" },
+    { id: "x-ai", name: "X AI" },
+    { id: "deepseek", name: "Deepseek" },
+    { id: "mistral", name: "Mistral" }
+  ],
+  models: [
+    { id: "ada", provider: "openai", match: { or: [{ equals: "ada" }, { equals: "text-ada-001" }] }, prices: [{ input: 0.4, output: 0.4 }] },
+    { id: "babbage", provider: "openai", match: { equals: "babbage" }, prices: [{ input: 0.5, output: 0.5 }] },
+    { id: "chatgpt-4o-latest", provider: "openai", name: "ChatGPT-4o", match: { equals: "chatgpt-4o-latest" }, prices: [{ input: 5, output: 15 }] },
+    { id: "codex-mini", provider: "openai", name: "Codex Mini", match: { or: [{ equals: "codex-mini" }, { equals: "codex-mini-latest" }] }, prices: [{ input: 1.5, cached_input: 0.375, output: 6 }] },
+    { id: "computer-use", provider: "openai", name: "Computer use", match: { starts_with: "computer-use" }, prices: [{ input: 3, output: 12 }] },
+    { id: "curie", provider: "openai", match: { or: [{ equals: "curie" }, { equals: "text-curie-001" }] }, prices: [{ input: 2, output: 2 }] },
+    { id: "davinci", provider: "openai", match: { or: [{ equals: "davinci" }, { equals: "text-davinci-001" }] }, prices: [{ input: 20, output: 20 }] },
+    { id: "ft:gpt-3.5-turbo-", provider: "openai", match: { starts_with: "ft:gpt-3.5-turbo" }, prices: [{ input: 3, output: 6 }] },
+    { id: "ft:gpt-4o", provider: "openai", match: { starts_with: "ft:gpt-4o-2024-" }, prices: [{ input: 3.75, output: 15 }] },
+    { id: "ft:gpt-4o-mini", provider: "openai", match: { starts_with: "ft:gpt-4o-mini-2024-" }, prices: [{ input: 0.3, output: 1.2 }] },
+    { id: "gpt-3.5-0301", provider: "openai", match: { or: [{ equals: "gpt-3.5-turbo-0301" }, { equals: "gpt-3.5-0301" }] }, prices: [{ input: 1.5, output: 2 }] },
+    { id: "gpt-3.5-turbo", provider: "openai", name: "gpt 3.5 turbo", match: { or: [{ equals: "gpt-3.5-turbo" }, { equals: "gpt-35-turbo" }, { equals: "gpt-3.5-turbo-0125" }] }, prices: [{ input: 0.5, output: 1.5 }] },
+    { id: "gpt-3.5-turbo-0613", provider: "openai", match: { equals: "gpt-3.5-turbo-0613" }, prices: [{ input: 1.5, output: 2 }] },
+    { id: "gpt-3.5-turbo-1106", provider: "openai", match: { equals: "gpt-3.5-turbo-1106" }, prices: [{ input: 1, output: 2 }] },
+    { id: "gpt-3.5-turbo-16k", provider: "openai", name: "GPT-3.5 Turbo 16k", match: { or: [{ equals: "gpt-3.5-turbo-16k" }, { equals: "gpt-3.5-turbo-16k-0613" }, { equals: "gpt-35-turbo-16k-0613" }, { equals: "gpt-35-turbo-16k" }] }, prices: [{ input: 3, output: 4 }] },
+    { id: "gpt-3.5-turbo-instruct", provider: "openai", name: "gpt 3.5 turbo instruct", match: { or: [{ starts_with: "gpt-3.5-turbo-instruct" }, { equals: "gpt-3.5-turbo-instruct-0914" }] }, prices: [{ input: 1.5, output: 2 }] },
+    { id: "gpt-4", provider: "openai", name: "gpt 4", match: { or: [{ equals: "gpt-4" }, { equals: "gpt-4-0314" }, { equals: "gpt-4-0613" }, { starts_with: "ft:gpt-4-0" }] }, prices: [{ input: 30, output: 60 }] },
+    { id: "gpt-4-32k", provider: "openai", name: "gpt 4", match: { or: [{ equals: "gpt-4-32k" }, { equals: "gpt-4-32k-0314" }, { equals: "gpt-4-32k-0613" }] }, prices: [{ input: 60, output: 120 }] },
+    { id: "gpt-4-turbo", provider: "openai", name: "gpt 4 turbo", match: { or: [{ equals: "gpt-4-turbo" }, { equals: "gpt-4-turbo-2024-04-09" }, { equals: "gpt-4-turbo-0125-preview" }, { equals: "gpt-4-0125-preview" }, { equals: "gpt-4-1106-preview" }, { equals: "gpt-4-turbo-preview" }] }, prices: [{ input: 10, output: 30 }] },
+    { id: "gpt-4-vision-preview", provider: "openai", name: "gpt 4 vision", match: { or: [{ equals: "gpt-4-vision-preview" }, { equals: "gpt-4-1106-vision-preview" }] }, prices: [{ input: 10, output: 30 }] },
+    { id: "gpt-4.1", provider: "openai", name: "gpt 4.1", match: { or: [{ equals: "gpt-4.1" }, { equals: "gpt-4.1-2025-04-14" }] }, prices: [{ input: 2, cached_input: 0.5, output: 8 }] },
+    { id: "gpt-4.1-mini", provider: "openai", name: "gpt 4.1 mini", match: { or: [{ equals: "gpt-4.1-mini" }, { equals: "gpt-4.1-mini-2025-04-14" }] }, prices: [{ input: 0.4, cached_input: 0.1, output: 1.6 }] },
+    { id: "gpt-4.1-nano", provider: "openai", name: "gpt 4.1 nano", match: { or: [{ equals: "gpt-4.1-nano" }, { equals: "gpt-4.1-nano-2025-04-14" }] }, prices: [{ input: 0.1, cached_input: 0.025, output: 0.4 }] },
+    { id: "gpt-4.5-preview", provider: "openai", name: "GPT-4.5 (Preview)", match: { starts_with: "gpt-4.5-preview" }, prices: [{ input: 75, cached_input: 37.5, output: 150 }] },
+    { id: "gpt-4o", provider: "openai", name: "gpt 4o", match: { or: [{ equals: "gpt-4o" }, { equals: "gpt-4o-2024-08-06" }, { equals: "gpt-4o-2024-11-20" }] }, prices: [{ input: 2.5, cached_input: 1.25, output: 10 }] },
+    { id: "gpt-4o-2024-05-13", provider: "openai", name: "gpt 4o (2024-05-13)", match: { equals: "gpt-4o-2024-05-13" }, prices: [{ input: 5, output: 15 }] },
+    { id: "gpt-4o-audio-preview", provider: "openai", name: "gpt 4o audio preview", match: { starts_with: "gpt-4o-audio-preview" }, prices: [{ input: 2.5, output: 10 }] },
+    { id: "gpt-4o-mini", provider: "openai", name: "gpt 4o mini", match: { or: [{ equals: "gpt-4o-mini" }, { equals: "gpt-4o-mini-2024-07-18" }, { equals: "gpt-4o-mini-search-preview" }, { equals: "gpt-4o-mini-search-preview-2025-03-11" }] }, prices: [{ input: 0.15, cached_input: 0.075, output: 0.6 }] },
+    { id: "gpt-4o-mini-2024-07-18.ft-", provider: "openai", match: { starts_with: "gpt-4o-mini-2024-07-18.ft-" }, prices: [{ input: 0.3, output: 1.2 }] },
+    { id: "gpt-4o-mini-audio-preview", provider: "openai", name: "gpt 4o mini audio preview", match: { starts_with: "gpt-4o-mini-audio" }, prices: [{ input: 0.15, output: 0.6 }] },
+    { id: "gpt-4o-mini-realtime-preview", provider: "openai", match: { starts_with: "gpt-4o-mini-realtime" }, prices: [{ input: 0.6, cached_input: 0.3, output: 2.4 }] },
+    { id: "gpt-4o-mini-transcribe", provider: "openai", match: { equals: "gpt-4o-mini-transcribe" }, prices: [{ input: 1.25, output: 5 }] },
+    { id: "gpt-4o-mini-tts", provider: "openai", match: { equals: "gpt-4o-mini-tts" }, prices: [{ input: 0.6, output: 12 }] },
+    { id: "gpt-4o-realtime-preview", provider: "openai", match: { starts_with: "gpt-4o-realtime" }, prices: [{ input: 5, cached_input: 2.5, output: 20 }] },
+    { id: "gpt-4o-search-preview", provider: "openai", name: "GPT-4o Search Preview", match: { or: [{ equals: "gpt-4o-search-preview" }, { equals: "gpt-4o-search-preview-2025-03-11" }] }, prices: [{ input: 2.5, output: 10 }] },
+    { id: "gpt-4o-transcribe", provider: "openai", match: { or: [{ equals: "gpt-4o-transcribe" }, { equals: "gpt-4o-transcribe-diarize" }] }, prices: [{ input: 2.5, output: 10 }] },
+    { id: "gpt-4o:extended", provider: "openai", name: "GPT-4o (extended)", match: { equals: "gpt-4o:extended" }, prices: [{ input: 6, output: 18 }] },
+    { id: "gpt-5", provider: "openai", name: "GPT-5", match: { or: [{ equals: "gpt-5" }, { equals: "gpt-5-2025-08-07" }, { equals: "gpt-5-chat" }, { equals: "gpt-5-chat-latest" }, { equals: "gpt-5-codex" }] }, prices: [{ input: 1.25, cached_input: 0.125, output: 10 }] },
+    { id: "gpt-5-image", provider: "openai", match: { equals: "gpt-5-image" }, prices: [{ input: 10, cached_input: 1.25, output: 10 }] },
+    { id: "gpt-5-image-mini", provider: "openai", match: { equals: "gpt-5-image-mini" }, prices: [{ input: 2.5, cached_input: 0.25, output: 2 }] },
+    { id: "gpt-5-mini", provider: "openai", name: "GPT-5 mini", match: { or: [{ equals: "gpt-5-mini" }, { equals: "gpt-5-mini-2025-08-07" }] }, prices: [{ input: 0.25, cached_input: 0.025, output: 2 }] },
+    { id: "gpt-5-nano", provider: "openai", name: "GPT-5 nano", match: { or: [{ equals: "gpt-5-nano" }, { starts_with: "gpt-5-nano-" }] }, prices: [{ input: 0.05, cached_input: 5e-3, output: 0.4 }] },
+    { id: "gpt-5-pro", provider: "openai", match: { or: [{ equals: "gpt-5-pro" }, { equals: "gpt-5-pro-2025-10-06" }] }, prices: [{ input: 15, output: 120 }] },
+    { id: "gpt-5.1", provider: "openai", name: "GPT-5.1", match: { or: [{ equals: "gpt-5.1" }, { equals: "gpt-5.1-2025-11-13" }, { equals: "gpt-5.1-codex" }, { equals: "gpt-5.1-codex-max" }, { equals: "gpt-5.1-chat" }, { equals: "gpt-5.1-chat-latest" }, { equals: "gpt-5-1" }, { equals: "gpt-5-1-2025-11-13" }, { equals: "gpt-5-1-codex" }, { equals: "gpt-5-1-codex-max" }, { equals: "gpt-5-1-chat" }, { equals: "gpt-5-1-chat-latest" }] }, prices: [{ input: 1.25, cached_input: 0.125, output: 10 }] },
+    { id: "gpt-5.1-codex-mini", provider: "openai", name: "GPT-5.1 Codex Mini", match: { or: [{ equals: "gpt-5.1-codex-mini" }, { equals: "gpt-5.1-mini" }, { equals: "gpt-5-1-codex-mini" }, { equals: "gpt-5-1-mini" }] }, prices: [{ input: 0.25, cached_input: 0.025, output: 2 }] },
+    { id: "gpt-5.2", provider: "openai", name: "GPT-5.2", match: { or: [{ equals: "gpt-5.2" }, { equals: "gpt-5.2-2025-12-11" }, { equals: "gpt-5-2" }, { equals: "gpt-5-2-2025-12-11" }, { equals: "gpt-5.2-chat" }, { equals: "gpt-5.2-chat-latest" }, { equals: "gpt-5-2-chat" }, { equals: "gpt-5-2-chat-latest" }, { equals: "gpt-5.2-codex" }, { equals: "gpt-5-2-codex" }] }, prices: [{ input: 1.75, cached_input: 0.175, output: 14 }] },
+    { id: "gpt-5.2-pro", provider: "openai", match: { or: [{ equals: "gpt-5.2-pro" }, { equals: "gpt-5.2-pro-2025-12-11" }, { equals: "gpt-5-2-pro-2025-12-11" }] }, prices: [{ input: 21, output: 168 }] },
+    { id: "gpt-5.3", provider: "openai", name: "GPT-5.3 Chat", match: { or: [{ equals: "gpt-5.3" }, { equals: "gpt-5-3" }, { equals: "gpt-5.3-chat" }, { equals: "gpt-5.3-chat-latest" }, { equals: "gpt-5-3-chat" }, { equals: "gpt-5-3-chat-latest" }] }, prices: [{ input: 1.75, cached_input: 0.175, output: 14 }] },
+    { id: "gpt-5.3-codex", provider: "openai", name: "GPT-5.3-Codex", match: { or: [{ equals: "gpt-5.3-codex" }, { equals: "gpt-5-3-codex" }] }, prices: [{ input: 1.75, cached_input: 0.175, output: 14 }] },
+    { id: "gpt-5.4", provider: "openai", name: "GPT-5.4", match: { or: [{ equals: "gpt-5.4" }, { equals: "gpt-5.4-2026-03-05" }, { equals: "gpt-5-4" }, { equals: "gpt-5-4-2026-03-05" }] }, prices: [{ input: { base: 2.5, tiers: [{ start: 271999, price: 5 }] }, cached_input: { base: 0.25, tiers: [{ start: 271999, price: 0.5 }] }, output: { base: 15, tiers: [{ start: 271999, price: 22.5 }] } }] },
+    { id: "gpt-5.4-image-2", provider: "openai", name: "GPT-5.4 Image 2", match: { equals: "gpt-5.4-image-2" }, prices: [{ input: 8, cached_input: 2, output: 15 }] },
+    { id: "gpt-5.4-mini", provider: "openai", name: "GPT-5.4 mini", match: { or: [{ equals: "gpt-5.4-mini" }, { equals: "gpt-5.4-mini-2026-03-17" }, { equals: "gpt-5-4-mini" }, { equals: "gpt-5-4-mini-2026-03-17" }] }, prices: [{ input: 0.75, cached_input: 0.075, output: 4.5 }] },
+    { id: "gpt-5.4-nano", provider: "openai", name: "GPT-5.4 nano", match: { or: [{ equals: "gpt-5.4-nano" }, { equals: "gpt-5.4-nano-2026-03-17" }, { equals: "gpt-5-4-nano" }, { equals: "gpt-5-4-nano-2026-03-17" }] }, prices: [{ input: 0.2, cached_input: 0.02, output: 1.25 }] },
+    { id: "gpt-5.4-pro", provider: "openai", name: "GPT-5.4 Pro", match: { or: [{ equals: "gpt-5.4-pro" }, { equals: "gpt-5.4-pro-2026-03-05" }, { equals: "gpt-5-4-pro" }, { equals: "gpt-5-4-pro-2026-03-05" }] }, prices: [{ input: { base: 30, tiers: [{ start: 271999, price: 60 }] }, output: { base: 180, tiers: [{ start: 271999, price: 270 }] } }] },
+    { id: "gpt-5.5", provider: "openai", name: "GPT-5.5", match: { or: [{ equals: "gpt-5.5" }, { equals: "gpt-5.5-2026-04-23" }, { equals: "gpt-5.5-2026-04-24" }, { equals: "gpt-5-5" }, { equals: "gpt-5-5-2026-04-23" }, { equals: "gpt-5-5-2026-04-24" }, { equals: "gpt-5.5-chat" }, { equals: "gpt-5.5-chat-latest" }, { equals: "gpt-5-5-chat" }, { equals: "gpt-5-5-chat-latest" }, { equals: "gpt-5.5-codex" }, { equals: "gpt-5-5-codex" }] }, prices: [{ input: { base: 5, tiers: [{ start: 271999, price: 10 }] }, cached_input: { base: 0.5, tiers: [{ start: 271999, price: 1 }] }, output: { base: 30, tiers: [{ start: 271999, price: 45 }] } }] },
+    { id: "gpt-5.5-pro", provider: "openai", name: "GPT-5.5 Pro", match: { or: [{ equals: "gpt-5.5-pro" }, { equals: "gpt-5.5-pro-2026-04-23" }, { equals: "gpt-5-5-pro" }, { equals: "gpt-5-5-pro-2026-04-23" }] }, prices: [{ input: { base: 30, tiers: [{ start: 271999, price: 60 }] }, output: { base: 180, tiers: [{ start: 271999, price: 270 }] } }] },
+    { id: "gpt-5.6-luna", provider: "openai", name: "GPT-5.6 Luna", match: { or: [{ equals: "gpt-5.6-luna" }, { equals: "gpt-5-6-luna" }, { regex: "^gpt-5\\.6-luna-\\d{4}-\\d{2}-\\d{2}$" }, { regex: "^gpt-5-6-luna-\\d{4}-\\d{2}-\\d{2}$" }] }, prices: [{ input: { base: 1, tiers: [{ start: 271999, price: 2 }] }, cached_input: { base: 0.1, tiers: [{ start: 271999, price: 0.2 }] }, cache_write: { base: 1.25, tiers: [{ start: 271999, price: 2.5 }] }, output: { base: 6, tiers: [{ start: 271999, price: 9 }] } }, { from: "2026-07-30T00:00:00.000Z", input: { base: 0.2, tiers: [{ start: 271999, price: 0.4 }] }, cached_input: { base: 0.02, tiers: [{ start: 271999, price: 0.04 }] }, cache_write: { base: 0.25, tiers: [{ start: 271999, price: 0.5 }] }, output: { base: 1.2, tiers: [{ start: 271999, price: 1.8 }] } }] },
+    { id: "gpt-5.6-sol", provider: "openai", name: "GPT-5.6 Sol", match: { or: [{ equals: "gpt-5.6-sol" }, { equals: "gpt-5-6-sol" }, { equals: "gpt-5.6" }, { equals: "gpt-5-6" }, { regex: "^gpt-5\\.6-sol-\\d{4}-\\d{2}-\\d{2}$" }, { regex: "^gpt-5-6-sol-\\d{4}-\\d{2}-\\d{2}$" }] }, prices: [{ input: { base: 5, tiers: [{ start: 271999, price: 10 }] }, cached_input: { base: 0.5, tiers: [{ start: 271999, price: 1 }] }, cache_write: { base: 6.25, tiers: [{ start: 271999, price: 12.5 }] }, output: { base: 30, tiers: [{ start: 271999, price: 45 }] } }, { from: "2026-08-21T00:00:00.000Z", input: { base: 4, tiers: [{ start: 271999, price: 8 }] }, cached_input: { base: 0.4, tiers: [{ start: 271999, price: 0.8 }] }, cache_write: { base: 5, tiers: [{ start: 271999, price: 10 }] }, output: { base: 20, tiers: [{ start: 271999, price: 30 }] } }] },
+    { id: "gpt-5.6-terra", provider: "openai", name: "GPT-5.6 Terra", match: { or: [{ equals: "gpt-5.6-terra" }, { equals: "gpt-5-6-terra" }, { regex: "^gpt-5\\.6-terra-\\d{4}-\\d{2}-\\d{2}$" }, { regex: "^gpt-5-6-terra-\\d{4}-\\d{2}-\\d{2}$" }] }, prices: [{ input: { base: 2.5, tiers: [{ start: 271999, price: 5 }] }, cached_input: { base: 0.25, tiers: [{ start: 271999, price: 0.5 }] }, cache_write: { base: 3.125, tiers: [{ start: 271999, price: 6.25 }] }, output: { base: 15, tiers: [{ start: 271999, price: 22.5 }] } }, { from: "2026-07-30T00:00:00.000Z", input: { base: 2, tiers: [{ start: 271999, price: 4 }] }, cached_input: { base: 0.2, tiers: [{ start: 271999, price: 0.4 }] }, cache_write: { base: 2.5, tiers: [{ start: 271999, price: 5 }] }, output: { base: 12, tiers: [{ start: 271999, price: 18 }] } }] },
+    { id: "gpt-6-astra", provider: "openai", name: "GPT-6 Astra", match: { or: [{ equals: "gpt-6-astra" }, { regex: "^gpt-6-astra-\\d{4}-\\d{2}-\\d{2}$" }] }, prices: [{ input: { base: 10, tiers: [{ start: 271999, price: 20 }] }, cached_input: { base: 1, tiers: [{ start: 271999, price: 2 }] }, cache_write: { base: 12.5, tiers: [{ start: 271999, price: 25 }] }, output: { base: 50, tiers: [{ start: 271999, price: 75 }] } }] },
+    { id: "gpt-6-luna", provider: "openai", name: "GPT-6 Luna", match: { or: [{ equals: "gpt-6-luna" }, { regex: "^gpt-6-luna-\\d{4}-\\d{2}-\\d{2}$" }] }, prices: [{ input: { base: 0.1, tiers: [{ start: 272e3, price: 0.2 }] }, cached_input: { base: 0.01, tiers: [{ start: 272e3, price: 0.02 }] }, cache_write: { base: 0.125, tiers: [{ start: 272e3, price: 0.25 }] }, output: { base: 0.5, tiers: [{ start: 272e3, price: 0.75 }] } }] },
+    { id: "gpt-6-sol", provider: "openai", name: "GPT-6 Sol", match: { or: [{ equals: "gpt-6-sol" }, { regex: "^gpt-6-sol-\\d{4}-\\d{2}-\\d{2}$" }] }, prices: [{ input: { base: 2, tiers: [{ start: 272e3, price: 4 }] }, cached_input: { base: 0.2, tiers: [{ start: 272e3, price: 0.4 }] }, cache_write: { base: 2.5, tiers: [{ start: 272e3, price: 5 }] }, output: { base: 10, tiers: [{ start: 272e3, price: 15 }] } }] },
+    { id: "gpt-audio", provider: "openai", name: "GPT Audio", match: { or: [{ equals: "gpt-audio" }, { equals: "gpt-audio-2025-08-28" }, { equals: "gpt-audio-1.5" }] }, prices: [{ input: 2.5, output: 10 }] },
+    { id: "gpt-audio-mini", provider: "openai", name: "GPT Audio Mini", match: { or: [{ equals: "gpt-audio-mini" }, { equals: "gpt-audio-mini-2025-10-06" }, { equals: "gpt-audio-mini-2025-12-15" }] }, prices: [{ input: 0.6, output: 2.4 }] },
+    { id: "gpt-chat-latest", provider: "openai", name: "GPT Chat Latest", match: { equals: "gpt-chat-latest" }, prices: [{ input: 5, cached_input: 0.5, output: 30 }] },
+    { id: "gpt-image-1", provider: "openai", name: "GPT Image 1", match: { equals: "gpt-image-1" }, prices: [{ input: 5, cached_input: 1.25, output: 40 }] },
+    { id: "gpt-image-1-mini", provider: "openai", name: "GPT Image 1 Mini", match: { or: [{ equals: "gpt-image-1-mini" }] }, prices: [{ input: 2, cached_input: 0.2, output: 8 }] },
+    { id: "gpt-image-1.5", provider: "openai", name: "GPT Image 1.5", match: { or: [{ equals: "gpt-image-1.5" }, { equals: "gpt-image-1.5-2025-12-16" }] }, prices: [{ input: 5, cached_input: 1.25, output: 10 }] },
+    { id: "gpt-image-2", provider: "openai", name: "GPT Image 2", match: { or: [{ equals: "gpt-image-2" }, { equals: "gpt-image-2-2026-04-21" }] }, prices: [{ input: 5, cached_input: 1.25, output: 30 }] },
+    { id: "gpt-oss-120b", provider: "openai", name: "gpt-oss-120b", match: { equals: "gpt-oss-120b" }, prices: [{ input: 0.039, output: 0.18 }] },
+    { id: "gpt-oss-20b", provider: "openai", name: "gpt-oss-20b", match: { equals: "gpt-oss-20b" }, prices: [{ input: 0.029, output: 0.14 }] },
+    { id: "gpt-oss-safeguard-20b", provider: "openai", name: "gpt-oss-safeguard-20b", match: { equals: "gpt-oss-safeguard-20b" }, prices: [{ input: 0.075, cached_input: 0.037, output: 0.3 }] },
+    { id: "gpt-realtime", provider: "openai", match: { or: [{ equals: "gpt-realtime" }, { equals: "gpt-realtime-2025-08-28" }, { equals: "gpt-realtime-1.5" }] }, prices: [{ input: 4, cached_input: 0.4, output: 16 }] },
+    { id: "gpt-realtime-2", provider: "openai", match: { or: [{ equals: "gpt-realtime-2" }, { equals: "gpt-realtime-2.1" }] }, prices: [{ input: 4, cached_input: 0.4, output: 24 }] },
+    { id: "gpt-realtime-mini", provider: "openai", match: { or: [{ equals: "gpt-realtime-mini" }, { equals: "gpt-realtime-2.1-mini" }, { equals: "gpt-realtime-mini-2025-12-15" }, { equals: "gpt-realtime-mini-2025-10-06" }] }, prices: [{ input: 0.6, cached_input: 0.06, output: 2.4 }] },
+    { id: "o1", provider: "openai", name: "o1", match: { or: [{ equals: "o1" }, { equals: "o1-2024-12-17" }] }, prices: [{ input: 15, cached_input: 7.5, output: 60 }] },
+    { id: "o1-mini", provider: "openai", name: "o1 mini", match: { or: [{ equals: "o1-mini" }, { equals: "o1-mini-2024-09-12" }] }, prices: [{ input: 1.1, cached_input: 0.55, output: 4.4 }] },
+    { id: "o1-preview", provider: "openai", name: "o1 preview", match: { or: [{ equals: "o1-preview" }, { equals: "o1-preview-2024-09-12" }] }, prices: [{ input: 15, cached_input: 7.5, output: 60 }] },
+    { id: "o1-pro", provider: "openai", name: "o1-pro", match: { or: [{ equals: "o1-pro" }, { equals: "o1-pro-2025-03-19" }] }, prices: [{ input: 150, output: 600 }] },
+    { id: "o3", provider: "openai", name: "o3", match: { or: [{ equals: "o3" }, { equals: "o3-2025-04-16" }] }, prices: [{ input: 10, cached_input: 0.5, output: 40 }, { from: "2025-06-10T00:00:00.000Z", input: 2, cached_input: 0.5, output: 8 }] },
+    { id: "o3-deep-research", provider: "openai", match: { or: [{ equals: "o3-deep-research" }, { equals: "o3-deep-research-2025-06-26" }] }, prices: [{ input: 10, cached_input: 2.5, output: 40 }] },
+    { id: "o3-mini", provider: "openai", name: "o3 Mini", match: { or: [{ equals: "o3-mini" }, { equals: "o3-mini-2025-01-31" }, { equals: "o3-mini-high" }] }, prices: [{ input: 1.1, cached_input: 0.55, output: 4.4 }] },
+    { id: "o3-pro", provider: "openai", name: "o3 Pro", match: { or: [{ equals: "o3-pro" }, { equals: "o3-pro-2025-06-10" }] }, prices: [{ input: 20, output: 80 }] },
+    { id: "o4-mini", provider: "openai", name: "o4 Mini High", match: { or: [{ equals: "o4-mini-2025-04-16" }, { equals: "o4-mini-high" }, { equals: "o4-mini" }] }, prices: [{ input: 1.1, cached_input: 0.275, output: 4.4 }] },
+    { id: "o4-mini-deep-research", provider: "openai", match: { or: [{ equals: "o4-mini-deep-research" }, { equals: "o4-mini-deep-research-2025-06-26" }] }, prices: [{ input: 2, cached_input: 0.5, output: 8 }] },
+    { id: "text-davinci-002", provider: "openai", match: { equals: "text-davinci-002" }, prices: [{ input: 20, output: 20 }] },
+    { id: "text-davinci-003", provider: "openai", match: { equals: "text-davinci-003" }, prices: [{ input: 20, output: 20 }] },
+    { id: "text-embedding-3-large", provider: "openai", name: "text embedding 3", match: { equals: "text-embedding-3-large" }, prices: [{ input: 0.13 }] },
+    { id: "text-embedding-3-small", provider: "openai", name: "text embedding 3", match: { equals: "text-embedding-3-small" }, prices: [{ input: 0.02 }] },
+    { id: "text-embedding-ada-002", provider: "openai", name: "text embedding ada", match: { or: [{ equals: "text-embedding-ada" }, { equals: "text-embedding-ada-002" }, { equals: "text-embedding-ada-002-v2" }] }, prices: [{ input: 0.1 }] },
+    { id: "claude-2", provider: "anthropic", name: "Claude 2.0 / 2.1", match: { or: [{ starts_with: "claude-2" }, { contains: "claude-v2" }] }, prices: [{ input: 8, output: 24 }] },
+    { id: "claude-3-5-haiku-latest", provider: "anthropic", name: "Claude Haiku 3.5", match: { or: [{ starts_with: "claude-3-5-haiku" }, { starts_with: "claude-3.5-haiku" }] }, prices: [{ input: 0.8, cached_input: 0.08, cache_write: 1, output: 4 }] },
+    { id: "claude-3-5-sonnet", provider: "anthropic", name: "Claude Sonnet 3.5", match: { or: [{ starts_with: "claude-3-5-sonnet" }, { starts_with: "claude-3.5-sonnet" }] }, prices: [{ input: 3, cached_input: 0.3, cache_write: 3.75, output: 15 }] },
+    { id: "claude-3-7-sonnet-latest", provider: "anthropic", name: "Claude Sonnet 3.7", match: { or: [{ starts_with: "claude-3-7-sonnet" }, { starts_with: "claude-3.7-sonnet" }, { starts_with: "claude-sonnet-3.7" }, { starts_with: "claude-sonnet-3-7" }] }, prices: [{ input: 3, cached_input: 0.3, cache_write: 3.75, output: 15 }] },
+    { id: "claude-3-haiku", provider: "anthropic", name: "Claude Haiku 3", match: { starts_with: "claude-3-haiku" }, prices: [{ input: 0.25, cached_input: 0.03, cache_write: 0.3, output: 1.25 }] },
+    { id: "claude-3-opus-latest", provider: "anthropic", name: "Claude Opus 3", match: { starts_with: "claude-3-opus" }, prices: [{ input: 15, cached_input: 1.5, cache_write: 18.75, output: 75 }] },
+    { id: "claude-3-sonnet", provider: "anthropic", name: "Claude 3 Sonnet", match: { starts_with: "claude-3-sonnet" }, prices: [{ input: 3, cached_input: 0.3, cache_write: 3.75, output: 15 }] },
+    { id: "claude-fable-5", provider: "anthropic", name: "Claude Fable 5", match: { or: [{ equals: "claude-fable-5" }, { regex: "^claude-fable-5-\\d{8}$" }] }, prices: [{ input: 10, cached_input: 1, cache_write: 12.5, output: 50 }] },
+    { id: "claude-fable-5-1", provider: "anthropic", name: "Claude Fable 5.1", match: { or: [{ equals: "claude-fable-5-1" }, { regex: "^claude-fable-5-1-\\d{8}$" }] }, prices: [{ input: 10, cached_input: 0.25, cache_write: 12.5, output: 50 }] },
+    { id: "claude-haiku-4-5", provider: "anthropic", name: "Claude Haiku 4.5", match: { or: [{ starts_with: "claude-haiku-4-5" }, { starts_with: "claude-haiku-4.5" }, { starts_with: "claude-4-5-haiku" }, { starts_with: "claude-4.5-haiku" }] }, prices: [{ input: 1, cached_input: 0.1, cache_write: 1.25, output: 5 }] },
+    { id: "claude-opus-4-0", provider: "anthropic", name: "Claude Opus 4", match: { or: [{ starts_with: "claude-opus-4-0" }, { starts_with: "claude-4-opus" }, { equals: "claude-opus-4" }, { equals: "claude-opus-4-20250514" }] }, prices: [{ input: 15, cached_input: 1.5, cache_write: 18.75, output: 75 }] },
+    { id: "claude-opus-4-1", provider: "anthropic", name: "Claude Opus 4.1", match: { or: [{ starts_with: "claude-opus-4-1" }, { starts_with: "claude-opus-4.1" }] }, prices: [{ input: 15, cached_input: 1.5, cache_write: 18.75, output: 75 }] },
+    { id: "claude-opus-4-5", provider: "anthropic", name: "Claude Opus 4.5", match: { or: [{ starts_with: "claude-opus-4-5" }, { starts_with: "claude-opus-4.5" }, { starts_with: "claude-4-5-opus" }, { starts_with: "claude-4.5-opus" }] }, prices: [{ input: 5, cached_input: 0.5, cache_write: 6.25, output: 25 }] },
+    { id: "claude-opus-4-6", provider: "anthropic", name: "Claude Opus 4.6", match: { or: [{ starts_with: "claude-opus-4-6" }, { starts_with: "claude-opus-4.6" }, { starts_with: "claude-4-6-opus" }, { starts_with: "claude-4.6-opus" }] }, prices: [{ input: { base: 5, tiers: [{ start: 2e5, price: 10 }] }, cached_input: { base: 0.5, tiers: [{ start: 2e5, price: 1 }] }, cache_write: { base: 6.25, tiers: [{ start: 2e5, price: 12.5 }] }, output: { base: 25, tiers: [{ start: 2e5, price: 37.5 }] } }, { from: "2026-03-13T00:00:00.000Z", input: 5, cached_input: 0.5, cache_write: 6.25, output: 25 }] },
+    { id: "claude-opus-4-7", provider: "anthropic", name: "Claude Opus 4.7", match: { or: [{ starts_with: "claude-opus-4-7" }, { starts_with: "claude-opus-4.7" }, { starts_with: "claude-4-7-opus" }, { starts_with: "claude-4.7-opus" }] }, prices: [{ input: 5, cached_input: 0.5, cache_write: 6.25, output: 25 }] },
+    { id: "claude-opus-4-8", provider: "anthropic", name: "Claude Opus 4.8", match: { or: [{ starts_with: "claude-opus-4-8" }, { starts_with: "claude-opus-4.8" }, { starts_with: "claude-4-8-opus" }, { starts_with: "claude-4.8-opus" }] }, prices: [{ input: 5, cached_input: 0.5, cache_write: 6.25, output: 25 }] },
+    { id: "claude-opus-5", provider: "anthropic", name: "Claude Opus 5", match: { or: [{ equals: "claude-opus-5" }, { regex: "^claude-opus-5-\\d{8}$" }, { starts_with: "claude-opus-5.0" }, { starts_with: "claude-5-opus" }, { starts_with: "claude-5.0-opus" }] }, prices: [{ input: 5, cached_input: 0.5, cache_write: 6.25, output: 25 }] },
+    { id: "claude-opus-5-5", provider: "anthropic", name: "Claude Opus 5.5", match: { or: [{ equals: "claude-opus-5-5" }, { regex: "^claude-opus-5-5-\\d{8}$" }, { starts_with: "claude-opus-5.5" }, { starts_with: "claude-5-5-opus" }, { starts_with: "claude-5.5-opus" }] }, prices: [{ input: 4, cached_input: 0.2, cache_write: 5, output: 20 }] },
+    { id: "claude-sonnet-4-0", provider: "anthropic", name: "Claude Sonnet 4", match: { or: [{ starts_with: "claude-sonnet-4-2025" }, { starts_with: "claude-sonnet-4-0" }, { starts_with: "claude-sonnet-4@" }, { equals: "claude-sonnet-4" }, { starts_with: "claude-4-sonnet" }] }, prices: [{ input: 3, cached_input: 0.3, cache_write: 3.75, output: 15 }] },
+    { id: "claude-sonnet-4-5", provider: "anthropic", name: "Claude Sonnet 4.5", match: { or: [{ starts_with: "claude-sonnet-4-5" }, { starts_with: "claude-sonnet-4.5" }] }, prices: [{ input: { base: 3, tiers: [{ start: 2e5, price: 6 }] }, cached_input: { base: 0.3, tiers: [{ start: 2e5, price: 0.6 }] }, cache_write: { base: 3.75, tiers: [{ start: 2e5, price: 7.5 }] }, output: { base: 15, tiers: [{ start: 2e5, price: 22.5 }] } }] },
+    { id: "claude-sonnet-4-6", provider: "anthropic", name: "Claude Sonnet 4.6", match: { or: [{ starts_with: "claude-sonnet-4-6" }, { starts_with: "claude-sonnet-4.6" }] }, prices: [{ input: { base: 3, tiers: [{ start: 2e5, price: 6 }] }, cached_input: { base: 0.3, tiers: [{ start: 2e5, price: 0.6 }] }, cache_write: { base: 3.75, tiers: [{ start: 2e5, price: 7.5 }] }, output: { base: 15, tiers: [{ start: 2e5, price: 22.5 }] } }, { from: "2026-03-13T00:00:00.000Z", input: 3, cached_input: 0.3, cache_write: 3.75, output: 15 }] },
+    { id: "claude-sonnet-5", provider: "anthropic", name: "Claude Sonnet 5", match: { or: [{ starts_with: "claude-sonnet-5" }, { starts_with: "claude-sonnet-5.0" }, { starts_with: "claude-5-sonnet" }, { starts_with: "claude-5.0-sonnet" }] }, prices: [{ input: 2, cached_input: 0.2, cache_write: 2.5, output: 10 }] },
+    { id: "claude-v1", provider: "anthropic", match: { equals: "claude-v1" }, prices: [{ input: 8, output: 24 }] },
+    { id: "claude-3-5-haiku", provider: "google", match: { contains: "claude-3-5-haiku" }, prices: [{ input: 0.8, cached_input: 0.08, cache_write: 1, output: 4 }] },
+    { id: "claude-3-5-sonnet", provider: "google", match: { contains: "claude-3-5-sonnet" }, prices: [{ input: 3, cached_input: 0.3, cache_write: 3.75, output: 15 }] },
+    { id: "claude-3-7-sonnet", provider: "google", match: { contains: "claude-3-7-sonnet" }, prices: [{ input: 3, cached_input: 0.3, cache_write: 3.75, output: 15 }] },
+    { id: "claude-3-haiku", provider: "google", match: { contains: "claude-3-haiku" }, prices: [{ input: 0.25, cached_input: 0.03, cache_write: 0.3, output: 1.25 }] },
+    { id: "claude-3-opus", provider: "google", match: { contains: "claude-3-opus" }, prices: [{ input: 15, cached_input: 1.5, cache_write: 18.75, output: 75 }] },
+    { id: "claude-4-opus", provider: "google", match: { or: [{ contains: "claude-4-opus" }, { contains: "claude-opus-4@" }, { contains: "claude-opus-4-0" }, { contains: "claude-opus-4-1" }, { equals: "claude-opus-4" }] }, prices: [{ input: 15, cached_input: 1.5, cache_write: 18.75, output: 75 }] },
+    { id: "claude-4-sonnet", provider: "google", match: { or: [{ contains: "claude-4-sonnet" }, { contains: "claude-sonnet-4-0" }, { contains: "claude-sonnet-4@" }, { contains: "claude-sonnet-4-2025" }, { equals: "claude-sonnet-4" }, { equals: "anthropic/claude-sonnet-4" }] }, prices: [{ input: 3, cached_input: 0.3, cache_write: 3.75, output: 15 }] },
+    { id: "claude-fable-5", provider: "google", match: { or: [{ ends_with: "claude-fable-5" }, { contains: "claude-fable-5@" }] }, prices: [{ input: 10, cached_input: 1, cache_write: 12.5, output: 50 }] },
+    { id: "claude-fable-5-1", provider: "google", match: { or: [{ ends_with: "claude-fable-5-1" }, { contains: "claude-fable-5-1@" }] }, prices: [{ input: 10, cached_input: 0.25, cache_write: 12.5, output: 50 }] },
+    { id: "claude-opus-4-6", provider: "google", match: { or: [{ contains: "claude-4-6-opus" }, { contains: "claude-opus-4-6" }, { contains: "claude-4.6-opus" }, { contains: "claude-opus-4.6" }] }, prices: [{ input: { base: 5, tiers: [{ start: 2e5, price: 10 }] }, cached_input: { base: 0.5, tiers: [{ start: 2e5, price: 1 }] }, cache_write: { base: 6.25, tiers: [{ start: 2e5, price: 12.5 }] }, output: { base: 25, tiers: [{ start: 2e5, price: 37.5 }] } }] },
+    { id: "claude-opus-4-7", provider: "google", match: { or: [{ contains: "claude-4-7-opus" }, { contains: "claude-opus-4-7" }, { contains: "claude-4.7-opus" }, { contains: "claude-opus-4.7" }] }, prices: [{ input: 5, cached_input: 0.5, cache_write: 6.25, output: 25 }] },
+    { id: "claude-opus-4-8", provider: "google", match: { or: [{ contains: "claude-4-8-opus" }, { contains: "claude-opus-4-8" }, { contains: "claude-4.8-opus" }, { contains: "claude-opus-4.8" }] }, prices: [{ input: 5, cached_input: 0.5, cache_write: 6.25, output: 25 }] },
+    { id: "claude-opus-5", provider: "google", match: { or: [{ contains: "claude-5-opus" }, { ends_with: "claude-opus-5" }, { contains: "claude-opus-5@" }, { contains: "claude-5.0-opus" }, { contains: "claude-opus-5.0" }] }, prices: [{ input: 5, cached_input: 0.5, cache_write: 6.25, output: 25 }] },
+    { id: "claude-opus-5-5", provider: "google", match: { or: [{ contains: "claude-5-5-opus" }, { ends_with: "claude-opus-5-5" }, { contains: "claude-opus-5-5@" }, { contains: "claude-5.5-opus" }, { contains: "claude-opus-5.5" }] }, prices: [{ input: 4, cached_input: 0.2, cache_write: 5, output: 20 }] },
+    { id: "claude-sonnet-4-5", provider: "google", match: { or: [{ contains: "claude-sonnet-4-5" }, { contains: "claude-sonnet-4.5" }] }, prices: [{ input: { base: 3, tiers: [{ start: 2e5, price: 6 }] }, cached_input: { base: 0.3, tiers: [{ start: 2e5, price: 0.6 }] }, cache_write: { base: 3.75, tiers: [{ start: 2e5, price: 7.5 }] }, output: { base: 15, tiers: [{ start: 2e5, price: 22.5 }] } }] },
+    { id: "claude-sonnet-4-6", provider: "google", match: { or: [{ contains: "claude-sonnet-4-6" }, { contains: "claude-sonnet-4.6" }] }, prices: [{ input: 3, cached_input: 0.3, cache_write: 3.75, output: 15 }] },
+    { id: "gemini-1.0-pro-vision-001", provider: "google", name: "gemini 1.0 pro vision", match: { equals: "gemini-1.0-pro-vision-001" }, prices: [{ input: 0.125, output: 0.375 }] },
+    { id: "gemini-1.5-flash", provider: "google", name: "gemini 1.5 flash", match: { contains: "gemini-1.5-flash" }, prices: [{ input: { base: 0.075, tiers: [{ start: 128e3, price: 0.15 }] }, cached_input: { base: 0.01875, tiers: [{ start: 128e3, price: 0.0375 }] }, output: { base: 0.3, tiers: [{ start: 128e3, price: 0.6 }] } }] },
+    { id: "gemini-1.5-pro", provider: "google", name: "gemini 1.5 Pro", match: { contains: "gemini-1.5-pro" }, prices: [{ input: { base: 1.25, tiers: [{ start: 128e3, price: 2.5 }] }, output: { base: 5, tiers: [{ start: 128e3, price: 10 }] } }] },
+    { id: "gemini-2.0-flash", provider: "google", name: "gemini 2.0 flash", match: { or: [{ ends_with: "gemini-2.0-flash" }, { contains: "gemini-2.0-flash-0" }, { contains: "gemini-2.0-flash-exp" }, { contains: "gemini-2.0-flash-thinking" }, { contains: "gemini-2.0-flash-latest" }] }, prices: [{ input: 0.1, cached_input: 0.025, output: 0.4 }] },
+    { id: "gemini-2.0-flash-lite", provider: "google", name: "gemini 2.0 flash lite", match: { contains: "gemini-2.0-flash-lite" }, prices: [{ input: 0.075, output: 0.3 }] },
+    { id: "gemini-2.5-flash", provider: "google", name: "Gemini 2.5 Flash", match: { or: [{ equals: "gemini-2.5-flash" }, { equals: "gemini-2.5-flash-latest" }, { equals: "gemini-2.5-flash-preview-09-2025" }] }, prices: [{ input: 0.3, cached_input: 0.03, output: 2.5 }] },
+    { id: "gemini-2.5-flash-image", provider: "google", name: "Gemini 2.5 Flash Image", match: { or: [{ equals: "gemini-2.5-flash-image" }, { equals: "gemini-2.5-flash-image-preview" }] }, prices: [{ input: 0.3, output: 2.5 }] },
+    { id: "gemini-2.5-flash-lite", provider: "google", name: "Gemini 2.5 Flash Lite", match: { or: [{ equals: "gemini-2.5-flash-lite" }, { and: [{ starts_with: "gemini-2.5-flash-lite-preview" }, { regex: "^(?!.*-[tT][tT][sS](?:$|-))" }] }] }, prices: [{ input: 0.1, cached_input: 0.01, output: 0.4 }] },
+    { id: "gemini-2.5-flash-lite-preview-tts", provider: "google", name: "Gemini 2.5 Flash-Lite Preview TTS", match: { equals: "gemini-2.5-flash-lite-preview-tts" }, prices: [{ input: 0.5, output: 10 }] },
+    { id: "gemini-2.5-flash-preview", provider: "google", name: "Gemini 2.5 Flash Preview 05-20", match: { or: [{ contains: "gemini-2.5-flash-preview-05-20" }, { contains: "gemini-2.5-flash-preview-04-17" }, { equals: "gemini-2.5-flash-preview-05-20:thinking" }, { equals: "gemini-2.5-flash-preview" }, { equals: "gemini-2.5-flash-preview:thinking" }] }, prices: [{ input: 0.15, output: 0.6 }] },
+    { id: "gemini-2.5-flash-tts", provider: "google", name: "Gemini 2.5 Flash TTS", match: { or: [{ equals: "gemini-2.5-flash-tts" }, { equals: "gemini-2.5-flash-preview-tts" }] }, prices: [{ input: 0.5, output: 10 }] },
+    { id: "gemini-2.5-pro", provider: "google", name: "Gemini 2.5 Pro", match: { and: [{ starts_with: "gemini-2.5-pro" }, { regex: "^(?!.*-[tT][tT][sS](?:$|-))" }] }, prices: [{ input: { base: 1.25, tiers: [{ start: 2e5, price: 2.5 }] }, cached_input: { base: 0.125, tiers: [{ start: 2e5, price: 0.25 }] }, output: { base: 10, tiers: [{ start: 2e5, price: 15 }] } }] },
+    { id: "gemini-2.5-pro-tts", provider: "google", name: "Gemini 2.5 Pro TTS", match: { or: [{ equals: "gemini-2.5-pro-tts" }, { equals: "gemini-2.5-pro-preview-tts" }] }, prices: [{ input: 1, output: 20 }] },
+    { id: "gemini-3-flash-preview", provider: "google", name: "Gemini 3 Flash Preview", match: { or: [{ equals: "gemini-3-flash-preview" }, { starts_with: "gemini-3-flash-preview-" }] }, prices: [{ input: 0.5, cached_input: 0.05, output: 3 }] },
+    { id: "gemini-3-pro-image-preview", provider: "google", name: "Gemini 3 Pro Image Preview", match: { or: [{ equals: "gemini-3-pro-image" }, { starts_with: "gemini-3-pro-image-preview" }] }, prices: [{ input: 2, output: 12 }] },
+    { id: "gemini-3-pro-preview", provider: "google", name: "Gemini 3 Pro Preview", match: { or: [{ starts_with: "gemini-3-pro-preview" }, { equals: "gemini-3-pro-text-preview" }] }, prices: [{ input: { base: 2, tiers: [{ start: 2e5, price: 4 }] }, cached_input: { base: 0.2, tiers: [{ start: 2e5, price: 0.4 }] }, output: { base: 12, tiers: [{ start: 2e5, price: 18 }] } }] },
+    { id: "gemini-3.1-flash-image-preview", provider: "google", name: "Gemini 3.1 Flash Image Preview", match: { or: [{ equals: "gemini-3.1-flash-image" }, { starts_with: "gemini-3.1-flash-image-preview" }] }, prices: [{ input: 0.5, output: 3 }] },
+    { id: "gemini-3.1-flash-lite", provider: "google", name: "Gemini 3.1 Flash Lite", match: { or: [{ equals: "gemini-3.1-flash-lite" }, { starts_with: "gemini-3.1-flash-lite-preview" }] }, prices: [{ input: 0.25, cached_input: 0.025, output: 1.5 }] },
+    { id: "gemini-3.1-flash-lite-image", provider: "google", name: "Gemini 3.1 Flash Lite Image", match: { starts_with: "gemini-3.1-flash-lite-image" }, prices: [{ input: 0.25, output: 1.5 }] },
+    { id: "gemini-3.1-flash-live-preview", provider: "google", name: "Gemini 3.1 Flash Live Preview", match: { starts_with: "gemini-3.1-flash-live-preview" }, prices: [{ input: 0.75, output: 4.5 }] },
+    { id: "gemini-3.1-pro-preview", provider: "google", name: "Gemini 3.1 Pro Preview", match: { starts_with: "gemini-3.1-pro-preview" }, prices: [{ input: { base: 2, tiers: [{ start: 2e5, price: 4 }] }, cached_input: { base: 0.2, tiers: [{ start: 2e5, price: 0.4 }] }, output: { base: 12, tiers: [{ start: 2e5, price: 18 }] } }] },
+    { id: "gemini-3.5-flash", provider: "google", name: "Gemini 3.5 Flash", match: { or: [{ equals: "gemini-3.5-flash" }, { starts_with: "gemini-3.5-flash-preview" }, { regex: "^gemini-3\\.5-flash-\\d" }] }, prices: [{ input: 1.5, cached_input: 0.15, output: 9 }] },
+    { id: "gemini-3.5-flash-lite", provider: "google", name: "Gemini 3.5 Flash Lite", match: { starts_with: "gemini-3.5-flash-lite" }, prices: [{ input: 0.3, cached_input: 0.03, output: 2.5 }] },
+    { id: "gemini-3.6-flash", provider: "google", name: "Gemini 3.6 Flash", match: { starts_with: "gemini-3.6-flash" }, prices: [{ input: 0.75, cached_input: 0.075, output: 3.75 }, { from: "2027-01-01T00:00:00.000Z", input: 1.5, cached_input: 0.15, output: 7.5 }] },
+    { id: "gemini-3.7-flash", provider: "google", name: "Gemini 3.7 Flash", match: { starts_with: "gemini-3.7-flash" }, prices: [{ input: 0.75, cached_input: 0.075, output: 3.75 }, { from: "2027-01-01T00:00:00.000Z", input: 1.5, cached_input: 0.15, output: 7.5 }] },
+    { id: "gemini-3.8-flash", provider: "google", name: "Gemini 3.8 Flash", match: { starts_with: "gemini-3.8-flash" }, prices: [{ input: 0.75, cached_input: 0.075, output: 3.75 }, { from: "2027-01-01T00:00:00.000Z", input: 1.5, cached_input: 0.15, output: 7.5 }] },
+    { id: "gemini-embedding-001", provider: "google", match: { equals: "gemini-embedding-001" }, prices: [{ input: 0.15 }] },
+    { id: "gemini-embedding-2", provider: "google", name: "Gemini Embedding 2", match: { equals: "gemini-embedding-2" }, prices: [{ input: 0.2 }] },
+    { id: "gemini-flash-1.5", provider: "google", name: "Gemini 1.5 Flash", match: { equals: "gemini-flash-1.5" }, prices: [{ input: { base: 0.075, tiers: [{ start: 128e3, price: 0.15 }] }, cached_input: { base: 0.01875, tiers: [{ start: 128e3, price: 0.0375 }] }, output: { base: 0.3, tiers: [{ start: 128e3, price: 0.6 }] } }] },
+    { id: "gemini-flash-1.5-8b", provider: "google", name: "gemini 1.5 flash", match: { equals: "gemini-flash-1.5-8b" }, prices: [{ input: { base: 0.0375, tiers: [{ start: 128e3, price: 0.075 }] }, cached_input: { base: 0.01, tiers: [{ start: 128e3, price: 0.02 }] }, output: { base: 0.15, tiers: [{ start: 128e3, price: 0.3 }] } }] },
+    { id: "gemini-live-2.5-flash", provider: "google", name: "Gemini Live 2.5 Flash", match: { or: [{ starts_with: "gemini-live-2.5-flash" }, { starts_with: "gemini-2.5-flash-native-audio-preview" }, { equals: "gemini-2.5-flash-native-audio-latest" }] }, prices: [{ input: 0.5, output: 2 }] },
+    { id: "gemini-omni-flash-preview", provider: "google", name: "Gemini Omni Flash Preview", match: { starts_with: "gemini-omni-flash-preview" }, prices: [{ input: 1.5, output: 9 }] },
+    { id: "gemini-pro", provider: "google", name: "gemini 1.0 pro", match: { or: [{ equals: "gemini-pro" }, { equals: "gemini-1.0-pro" }] }, prices: [{ input: 0.125, output: 0.375 }] },
+    { id: "gemini-pro-1.5", provider: "google", name: "Gemini 1.5 Pro", match: { equals: "gemini-pro-1.5" }, prices: [{ input: { base: 1.25, tiers: [{ start: 128e3, price: 2.5 }] }, cached_input: { base: 0.3125, tiers: [{ start: 128e3, price: 0.625 }] }, output: { base: 5, tiers: [{ start: 128e3, price: 10 }] } }] },
+    { id: "gemma-2-27b-it", provider: "google", name: "Gemma 2 27B", match: { equals: "gemma-2-27b-it" }, prices: [{ input: 0.65, output: 0.65 }] },
+    { id: "gemma-4-26b-a4b-it-maas", provider: "google", name: "Gemma 4 26B A4B (Vertex AI MaaS)", match: { equals: "gemma-4-26b-a4b-it-maas" }, prices: [{ input: 0.15, cached_input: 0.015, output: 0.6 }] },
+    { id: "grok-2-1212", provider: "x-ai", name: "Grok 2 1212", match: { or: [{ equals: "grok-2-1212" }, { equals: "grok-2" }, { equals: "grok-2-latest" }] }, prices: [{ input: 2, output: 10 }] },
+    { id: "grok-2-vision-1212", provider: "x-ai", name: "Grok 2 Vision 1212", match: { or: [{ equals: "grok-2-vision-1212" }, { equals: "grok-2-vision" }, { equals: "grok-2-vision-latest" }] }, prices: [{ input: 2, output: 10 }] },
+    { id: "grok-3", provider: "x-ai", name: "Grok 3", match: { or: [{ equals: "grok-3" }, { equals: "grok-3-latest" }, { equals: "grok-3-beta" }] }, prices: [{ input: 3, cached_input: 0.75, output: 15 }] },
+    { id: "grok-3-fast", provider: "x-ai", name: "Grok 3 Fast", match: { or: [{ equals: "grok-3-fast" }, { equals: "grok-3-fast-latest" }, { equals: "grok-3-fast-beta" }] }, prices: [{ input: 5, cached_input: 1.25, output: 25 }] },
+    { id: "grok-3-mini", provider: "x-ai", name: "Grok 3 Mini", match: { or: [{ equals: "grok-3-mini" }, { equals: "grok-3-mini-beta" }, { equals: "grok-3-mini-latest" }] }, prices: [{ input: 0.3, cached_input: 0.075, output: 0.5 }] },
+    { id: "grok-3-mini-fast", provider: "x-ai", name: "Grok 3 Mini Fast", match: { or: [{ equals: "grok-3-mini-fast" }, { equals: "grok-3-mini-fast-beta" }, { equals: "grok-3-mini-fast-latest" }] }, prices: [{ input: 0.6, cached_input: 0.15, output: 4 }] },
+    { id: "grok-4-0709", provider: "x-ai", name: "Grok 4", match: { or: [{ equals: "grok-4-0709" }, { equals: "grok-4" }, { equals: "grok-4-latest" }] }, prices: [{ input: 3, cached_input: 0.75, output: 15 }] },
+    { id: "grok-4-1-fast-non-reasoning", provider: "x-ai", name: "Grok 4.1 Fast Non-Reasoning", match: { or: [{ equals: "grok-4-1-fast-non-reasoning" }, { equals: "grok-4-1-fast-non-reasoning-latest" }] }, prices: [{ input: 0.2, cached_input: 0.05, output: 0.5 }] },
+    { id: "grok-4-1-fast-reasoning", provider: "x-ai", name: "Grok 4.1 Fast Reasoning", match: { or: [{ equals: "grok-4-1-fast" }, { equals: "grok-4-1-fast-reasoning" }, { equals: "grok-4-1-fast-reasoning-latest" }] }, prices: [{ input: 0.2, cached_input: 0.05, output: 0.5 }] },
+    { id: "grok-4-fast-non-reasoning", provider: "x-ai", name: "Grok 4 Fast Non-Reasoning", match: { or: [{ equals: "grok-4-fast-non-reasoning" }, { equals: "grok-4-fast-non-reasoning-latest" }] }, prices: [{ input: 0.2, cached_input: 0.05, output: 0.5 }] },
+    { id: "grok-4-fast-reasoning", provider: "x-ai", name: "Grok 4 Fast Reasoning", match: { or: [{ equals: "grok-4-fast" }, { equals: "grok-4-fast-reasoning" }, { equals: "grok-4-fast-reasoning-latest" }] }, prices: [{ input: 0.2, cached_input: 0.05, output: 0.5 }] },
+    { id: "grok-4.20", provider: "x-ai", name: "Grok 4.20", match: { equals: "grok-4.20" }, prices: [{ input: { base: 1.25, tiers: [{ start: 199999, price: 2.5 }] }, cached_input: { base: 0.2, tiers: [{ start: 199999, price: 0.4 }] }, output: { base: 2.5, tiers: [{ start: 199999, price: 5 }] } }] },
+    { id: "grok-4.20-multi-agent", provider: "x-ai", name: "Grok 4.20 Multi-Agent", match: { equals: "grok-4.20-multi-agent" }, prices: [{ input: 2, cached_input: 0.2, output: 6 }] },
+    { id: "grok-4.3", provider: "x-ai", name: "Grok 4.3", match: { or: [{ equals: "grok-4.3" }, { regex: "^grok-4\\.3-\\d{8}$" }, { equals: "x-ai/grok-4.3" }, { regex: "^x-ai/grok-4\\.3-\\d{8}$" }, { equals: "grok-4.3-latest" }] }, prices: [{ input: { base: 1.25, tiers: [{ start: 199999, price: 2.5 }] }, cached_input: { base: 0.2, tiers: [{ start: 199999, price: 0.4 }] }, output: { base: 2.5, tiers: [{ start: 199999, price: 5 }] } }] },
+    { id: "grok-4.5", provider: "x-ai", name: "Grok 4.5", match: { or: [{ equals: "grok-4.5" }, { regex: "^grok-4\\.5-\\d{8}$" }, { equals: "x-ai/grok-4.5" }, { regex: "^x-ai/grok-4\\.5-\\d{8}$" }, { equals: "grok-4.5-latest" }, { equals: "grok-latest" }] }, prices: [{ input: { base: 2, tiers: [{ start: 199999, price: 4 }] }, cached_input: { base: 0.3, tiers: [{ start: 199999, price: 0.6 }] }, output: { base: 6, tiers: [{ start: 199999, price: 12 }] } }] },
+    { id: "grok-4.6", provider: "x-ai", name: "Grok 4.6", match: { or: [{ equals: "grok-4.6" }, { regex: "^grok-4\\.6-\\d{8}$" }, { equals: "x-ai/grok-4.6" }, { regex: "^x-ai/grok-4\\.6-\\d{8}$" }, { equals: "grok-4.6-latest" }] }, prices: [{ input: { base: 2, tiers: [{ start: 199999, price: 4 }] }, cached_input: { base: 0.5, tiers: [{ start: 199999, price: 1 }] }, output: { base: 6, tiers: [{ start: 199999, price: 12 }] } }] },
+    { id: "grok-build-0.1", provider: "x-ai", name: "Grok Build 0.1", match: { equals: "grok-build-0.1" }, prices: [{ input: { base: 1, tiers: [{ start: 199999, price: 2 }] }, cached_input: { base: 0.2, tiers: [{ start: 199999, price: 0.4 }] }, output: { base: 2, tiers: [{ start: 199999, price: 4 }] } }] },
+    { id: "grok-code-fast-1", provider: "x-ai", name: "Grok Code Fast 1", match: { or: [{ equals: "grok-code-fast" }, { equals: "grok-code-fast-1" }, { equals: "grok-code-fast-1-0825" }] }, prices: [{ input: 0.2, cached_input: 0.02, output: 1.5 }] },
+    { id: "deepseek-chat", provider: "deepseek", name: "DeepSeek Chat", match: { or: [{ starts_with: "deepseek-chat" }, { equals: "deepseek-chat-v3-0324" }] }, prices: [{ input: 0.135, cached_input: 0.035, output: 0.55 }] },
+    { id: "deepseek-reasoner", provider: "deepseek", name: "Deepseek R1", match: { or: [{ equals: "deepseek-reasoner" }, { starts_with: "deepseek-r1" }, { equals: "deepseek-r1-0528" }] }, prices: [{ input: 0.135, cached_input: 0.035, output: 0.55 }] },
+    { id: "deepseek-v3.1-terminus", provider: "deepseek", name: "DeepSeek V3.1 Terminus", match: { equals: "deepseek-v3.1-terminus" }, prices: [{ input: 0.27, cached_input: 0.13, output: 0.95 }] },
+    { id: "deepseek-v3.2", provider: "deepseek", name: "DeepSeek V3.2", match: { equals: "deepseek-v3.2" }, prices: [{ input: 0.2288, output: 0.3432 }] },
+    { id: "deepseek-v3.2-exp", provider: "deepseek", name: "DeepSeek V3.2 Exp", match: { equals: "deepseek-v3.2-exp" }, prices: [{ input: 0.27, output: 0.41 }] },
+    { id: "deepseek-v4-flash", provider: "deepseek", name: "DeepSeek V4 Flash", match: { or: [{ starts_with: "deepseek-v4-flash" }] }, prices: [{ input: 0.14, cached_input: 28e-4, output: 0.28 }, { from: "2026-08-17T00:00:00.000Z", input: 0.22, cached_input: 7e-3, output: 0.66 }] },
+    { id: "deepseek-v4-pro", provider: "deepseek", name: "DeepSeek V4 Pro", match: { or: [{ starts_with: "deepseek-v4-pro" }] }, prices: [{ input: 0.435, cached_input: 3625e-6, output: 0.87 }, { from: "2026-08-17T00:00:00.000Z", input: 0.66, cached_input: 0.022, output: 1.98 }] },
+    { id: "codestral", provider: "mistral", name: "Codestral", match: { or: [{ equals: "codestral-latest" }, { equals: "codestral-2501" }] }, prices: [{ input: 0.3, output: 0.9 }] },
+    { id: "codestral-2508", provider: "mistral", name: "Codestral 2508", match: { equals: "codestral-2508" }, prices: [{ input: 0.3, cached_input: 0.03, output: 0.9 }] },
+    { id: "devstral-2512", provider: "mistral", name: "Devstral 2 2512", match: { equals: "devstral-2512" }, prices: [{ input: 0.4, cached_input: 0.04, output: 2 }] },
+    { id: "devstral-small", provider: "mistral", name: "Devstral Small", match: { or: [{ equals: "devstral-small" }, { equals: "devstral-small-2505" }, { equals: "devstral-small-2507" }, { equals: "devstral-small-latest" }, { equals: "labs-devstral-small-2512" }] }, prices: [{ input: 0.1, output: 0.3 }] },
+    { id: "magistral-medium", provider: "mistral", name: "Magistral Medium", match: { or: [{ starts_with: "magistral-medium" }] }, prices: [{ input: 2, output: 5 }] },
+    { id: "magistral-small", provider: "mistral", name: "Magistral Small", match: { starts_with: "magistral-small-" }, prices: [{ input: 0.5, output: 1.5 }] },
+    { id: "ministral-14b-2512", provider: "mistral", name: "Ministral 3 14B 2512", match: { equals: "ministral-14b-2512" }, prices: [{ input: 0.2, cached_input: 0.02, output: 0.2 }] },
+    { id: "ministral-3b", provider: "mistral", name: "Ministral 3B", match: { equals: "ministral-3b" }, prices: [{ input: 0.04, output: 0.04 }] },
+    { id: "ministral-3b-2512", provider: "mistral", name: "Ministral 3 3B 2512", match: { equals: "ministral-3b-2512" }, prices: [{ input: 0.1, cached_input: 0.01, output: 0.1 }] },
+    { id: "ministral-8b", provider: "mistral", name: "Ministral 8B 24.10", match: { or: [{ equals: "ministral-8b" }, { equals: "ministral-8b-2410" }] }, prices: [{ input: 0.1, output: 0.1 }] },
+    { id: "ministral-8b-2512", provider: "mistral", name: "Ministral 3 8B 2512", match: { equals: "ministral-8b-2512" }, prices: [{ input: 0.15, cached_input: 0.015, output: 0.15 }] },
+    { id: "ministral-8b-latest", provider: "mistral", name: "Ministral 8B Latest", match: { equals: "ministral-8b-latest" }, prices: [{ input: 0.1, output: 0.1 }, { from: "2025-12-02T00:00:00.000Z", input: 0.15, cached_input: 0.015, output: 0.15 }] },
+    { id: "mistral-7b", provider: "mistral", name: "Mistral 7B", match: { or: [{ equals: "mistral-7b" }, { equals: "open-mistral-7b" }] }, prices: [{ input: 0.25, output: 0.25 }] },
+    { id: "mistral-embed", provider: "mistral", match: { equals: "mistral-embed" }, prices: [{ input: 0.1, output: 0.1 }] },
+    { id: "mistral-large", provider: "mistral", name: "Mistral Large", match: { or: [{ equals: "mistral-large" }, { equals: "mistral-large-latest" }, { equals: "mistral-large-2407" }, { equals: "mistral-large-2411" }] }, prices: [{ input: 2, output: 6 }] },
+    { id: "mistral-large-2512", provider: "mistral", name: "Mistral Large 3 2512", match: { equals: "mistral-large-2512" }, prices: [{ input: 0.5, cached_input: 0.05, output: 1.5 }] },
+    { id: "mistral-medium-2312", provider: "mistral", name: "Mistral Medium 1", match: { equals: "mistral-medium-2312" }, prices: [{ input: 2.7, output: 8.1 }] },
+    { id: "mistral-medium-3-1", provider: "mistral", name: "Mistral Medium 3 and 3.1", match: { or: [{ equals: "mistral-medium" }, { equals: "mistral-medium-2505" }, { equals: "mistral-medium-2508" }] }, prices: [{ input: 0.4, cached_input: 0.04, output: 2 }] },
+    { id: "mistral-medium-3-5", provider: "mistral", name: "Mistral Medium 3.5", match: { or: [{ equals: "mistral-medium-3.5" }, { equals: "mistral-medium-3-5" }, { equals: "mistral-medium-3" }] }, prices: [{ input: 1.5, cached_input: 0.15, output: 7.5 }] },
+    { id: "mistral-medium-latest", provider: "mistral", name: "Mistral Medium Latest", match: { equals: "mistral-medium-latest" }, prices: [{ input: 0.4, cached_input: 0.04, output: 2 }, { from: "2026-06-16T00:00:00.000Z", input: 1.5, cached_input: 0.15, output: 7.5 }] },
+    { id: "mistral-nemo", provider: "mistral", name: "Mistral NeMo", match: { or: [{ equals: "mistral-nemo" }, { equals: "open-mistral-nemo" }] }, prices: [{ input: 0.15, output: 0.15 }] },
+    { id: "mistral-saba", provider: "mistral", name: "Mistral Saba", match: { or: [{ equals: "mistral-saba" }, { equals: "mistral-saba-latest" }] }, prices: [{ input: 0.2, output: 0.6 }] },
+    { id: "mistral-small-24b-instruct-2501", provider: "mistral", name: "Mistral Small 3", match: { equals: "mistral-small-24b-instruct-2501" }, prices: [{ input: 0.05, output: 0.08 }] },
+    { id: "mistral-small-2603", provider: "mistral", name: "Mistral Small 4", match: { equals: "mistral-small-2603" }, prices: [{ input: 0.15, cached_input: 0.015, output: 0.6 }] },
+    { id: "mistral-small-3.1-24b-instruct", provider: "mistral", name: "Mistral Small 3.1 24B", match: { equals: "mistral-small-3.1-24b-instruct" }, prices: [{ input: 0.351, output: 0.555 }] },
+    { id: "mistral-small-3.2-24b-instruct", provider: "mistral", name: "Mistral Small 3.2 24B", match: { equals: "mistral-small-3.2-24b-instruct" }, prices: [{ input: 0.075, output: 0.2 }] },
+    { id: "mistral-small-latest", provider: "mistral", name: "Mistral Small 3.2", match: { equals: "mistral-small-latest" }, prices: [{ input: 0.1, output: 0.3 }] },
+    { id: "mistral-tiny", provider: "mistral", name: "Mistral Tiny", match: { equals: "mistral-tiny" }, prices: [{ input: 0.25, output: 0.25 }] },
+    { id: "mixtral-8x22b-instruct", provider: "mistral", name: "Mixtral 8x22B Instruct", match: { equals: "mixtral-8x22b-instruct" }, prices: [{ input: 0.9, output: 0.9 }] },
+    { id: "mixtral-8x7b", provider: "mistral", name: "Mixtral 8x7B", match: { or: [{ starts_with: "mixtral-8x7b" }, { equals: "open-mixtral-8x7b" }] }, prices: [{ input: 0.7, output: 0.7 }] },
+    { id: "pixtral-12b", provider: "mistral", name: "Pixtral 12B", match: { or: [{ equals: "pixtral-12b" }, { equals: "pixtral-12b-latest" }] }, prices: [{ input: 0.15, output: 0.15 }] },
+    { id: "pixtral-large", provider: "mistral", name: "Pixtral Large 2411", match: { or: [{ equals: "pixtral-large-latest" }, { equals: "pixtral-large-2411" }] }, prices: [{ input: 2, output: 6 }] },
+    { id: "voxtral-small-24b-2507", provider: "mistral", name: "Voxtral Small 24B 2507", match: { or: [{ equals: "voxtral-small-24b-2507" }, { equals: "voxtral-small-2507" }, { equals: "voxtral-small-latest" }] }, prices: [{ input: 0.1, cached_input: 0.01, output: 0.3 }, { from: "2026-08-11T00:00:00.000Z", input: 0.1, cached_input: 0.01, output: 0.4 }] }
+  ]
+};
+
+// electron/pricing/shipped-table.ts
+var SHIPPED_TABLE = validatePriceTable(price_table_default, "the price table shipped with Beacon (electron/pricing/price-table.json)");
+
+// electron/pricing/enricher.ts
+function usageModel(ev) {
+  const m = ev.gen_ai?.request?.model ?? ev.model;
+  return typeof m === "string" && m.trim() ? m : void 0;
+}
+var PricingEnricher = class {
+  constructor(book, problems = []) {
+    this.book = book;
+    this.problems = problems;
+  }
+  book;
+  problems;
+  name = "pricing";
+  enrich(events) {
+    for (const ev of events) {
+      if (ev.event.action === "token.usage" && ev.cost === void 0) ev.cost = this.estimate(ev);
+    }
+  }
+  estimate(ev) {
+    const fallback = this.book.layers[this.book.layers.length - 1].source;
+    const model = usageModel(ev);
+    if (!model) return { estimated: true, price_source: fallback, unpriced: "no_model" };
+    const found = this.book.lookup(model);
+    if (!found) return { estimated: true, price_source: fallback, unpriced: "unknown_model" };
+    const { entry, source } = found;
+    const period = entry.prices.length === 1 ? entry.prices[0] : periodAt(entry, Date.parse(ev.timestamp));
+    const cost = costOf(ev.gen_ai?.usage ?? {}, period);
+    if (!cost) return { estimated: true, price_source: source, priced_as: entry.id, unpriced: "unknown_model" };
+    return { usd: roundUsd(cost.total), estimated: true, price_source: source, priced_as: entry.id };
+  }
+  health() {
+    const sources = this.book.layers.map((l) => l.source);
+    return {
+      name: this.name,
+      status: this.problems.length ? "degraded" : "ok",
+      detail: this.problems.length ? this.problems.join("; ") : `cost estimates from ${sources.join(" over ")}`,
+      price_sources: sources
+    };
+  }
+};
+async function createPricing(opts = {}) {
+  const layers = [];
+  const problems = [];
+  for (const file of opts.overrideFiles ?? []) {
+    try {
+      const layer = await readOverrides(file);
+      if (layer) layers.unshift(layer);
+    } catch (err) {
+      problems.push(err.message);
+    }
+  }
+  layers.push({ source: tableSource(SHIPPED_TABLE), models: SHIPPED_TABLE.models });
+  return new PricingEnricher(new PriceBook(layers), problems);
+}
+
 // electron/codex/harness.ts
-var import_node_path12 = require("node:path");
+var import_node_path13 = require("node:path");
 
 // electron/codex/ci-home.ts
 var import_node_fs12 = require("node:fs");
@@ -82700,8 +83232,8 @@ function desiredOtelValue(settings, format2 = "current") {
     trace_exporter: settings.includeSpans ? ex("traces") : "none"
   };
 }
-function hasManagedMarker(text) {
-  return text.split(/\r?\n/).some((line) => line.trim().startsWith(MANAGED_MARKER_PREFIX));
+function hasManagedMarker(text2) {
+  return text2.split(/\r?\n/).some((line) => line.trim().startsWith(MANAGED_MARKER_PREFIX));
 }
 
 // electron/codex/ci-home.ts
@@ -82720,14 +83252,14 @@ function writeCiCodexHome(codexHome2, port, includeSpans = false) {
 
 // electron/codex/discovery.ts
 var import_node_child_process = require("node:child_process");
-var import_promises10 = require("node:fs/promises");
+var import_promises11 = require("node:fs/promises");
 var import_node_fs13 = require("node:fs");
 var import_node_path11 = require("node:path");
 async function isExecutable(p) {
   try {
-    const s = await (0, import_promises10.stat)(p);
+    const s = await (0, import_promises11.stat)(p);
     if (!s.isFile()) return false;
-    await (0, import_promises10.access)(p, import_node_fs13.constants.X_OK);
+    await (0, import_promises11.access)(p, import_node_fs13.constants.X_OK);
     return true;
   } catch {
     return false;
@@ -82735,7 +83267,7 @@ async function isExecutable(p) {
 }
 async function subdirs(dir) {
   try {
-    return (await (0, import_promises10.readdir)(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => (0, import_node_path11.join)(dir, d.name));
+    return (await (0, import_promises11.readdir)(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => (0, import_node_path11.join)(dir, d.name));
   } catch {
     return [];
   }
@@ -82776,7 +83308,7 @@ async function discoverCodex(env = process.env, opts = {}) {
   const add = async (dir, source, onPath) => {
     const p = (0, import_node_path11.join)(dir, "codex");
     if (!await isExecutable(p)) return;
-    const real = await (0, import_promises10.realpath)(p).catch(() => p);
+    const real = await (0, import_promises11.realpath)(p).catch(() => p);
     const existing = seen.get(real);
     if (existing) {
       existing.onPath ||= onPath;
@@ -82796,10 +83328,10 @@ async function discoverCodex(env = process.env, opts = {}) {
   );
   const home2 = codexHome("user", env);
   const configPath = (0, import_node_path11.join)(home2, "config.toml");
-  const exists = async (p) => (0, import_promises10.access)(p).then(() => true, () => false);
+  const exists = async (p) => (0, import_promises11.access)(p).then(() => true, () => false);
   let profiles = [];
   try {
-    profiles = (await (0, import_promises10.readdir)(home2)).filter((f) => f.endsWith(".config.toml")).map((f) => (0, import_node_path11.join)(home2, f));
+    profiles = (await (0, import_promises11.readdir)(home2)).filter((f) => f.endsWith(".config.toml")).map((f) => (0, import_node_path11.join)(home2, f));
   } catch {
     profiles = [];
   }
@@ -82958,11 +83490,11 @@ function mcpServerList(v) {
   return v.split(",").map((s) => s.trim()).filter((s) => s !== "");
 }
 function promptSubmitted(attrs, titleGeneration) {
-  const text = attrText(attrs, "prompt");
-  const withheld = text === CODEX_WITHHELD_PROMPT;
+  const text2 = attrText(attrs, "prompt");
+  const withheld = text2 === CODEX_WITHHELD_PROMPT;
   const prompt = {};
-  if (text !== void 0) prompt.text = text;
-  const length = attrNumber(attrs, "prompt_length") ?? (text !== void 0 && !withheld ? text.length : void 0);
+  if (text2 !== void 0) prompt.text = text2;
+  const length = attrNumber(attrs, "prompt_length") ?? (text2 !== void 0 && !withheld ? text2.length : void 0);
   if (length !== void 0) prompt.length = length;
   if (withheld) prompt.withheld = true;
   const what = titleGeneration ? "Codex title-generation prompt submitted" : "Codex prompt submitted";
@@ -83008,14 +83540,14 @@ function toolDecision(attrs) {
 }
 function transportError(eventName, attrs) {
   const status = attrNumber(attrs, "http.response.status_code");
-  const text = attrString(attrs, "error.message");
+  const text2 = attrString(attrs, "error.message");
   const error = { type: eventName.startsWith("codex.") ? eventName.slice(6) : eventName };
-  if (text) error.message = text;
+  if (text2) error.message = text2;
   if (status !== void 0) error.status_code = status;
   const what = eventName === "codex.api_request" ? "Codex API request failed" : eventName === "codex.sse_event" ? "Codex response stream failed" : "Codex connection failed";
   const parts = [];
-  if (text) parts.push(text);
-  if (status !== void 0 && !(text && text.includes(String(status)))) parts.push(`HTTP ${status}`);
+  if (text2) parts.push(text2);
+  if (status !== void 0 && !(text2 && text2.includes(String(status)))) parts.push(`HTTP ${status}`);
   const attempt = attrNumber(attrs, "attempt");
   if (attempt !== void 0 && attempt > 0) parts.push(`attempt ${attempt + 1}`);
   return {
@@ -83064,10 +83596,10 @@ function tokenUsage(attrs) {
   };
 }
 function agentResponse(attrs) {
-  const text = attrText(attrs, "response");
+  const text2 = attrText(attrs, "response");
   const response = {};
-  if (text !== void 0) response.text = text;
-  const length = attrNumber(attrs, "response_length") ?? text?.length;
+  if (text2 !== void 0) response.text = text2;
+  const length = attrNumber(attrs, "response_length") ?? text2?.length;
   if (length !== void 0) response.length = length;
   const truncated = attrBool(attrs, "response_truncated");
   if (truncated !== void 0) response.truncated = truncated;
@@ -83211,13 +83743,13 @@ function shellCommandFromArgs(args) {
   }
   return void 0;
 }
-function parseJsonObject(text) {
-  if (!text) return void 0;
+function parseJsonObject(text2) {
+  if (!text2) return void 0;
   let i = 0;
-  while (i < text.length && text.charCodeAt(i) <= 32) i++;
-  if (text[i] !== "{") return void 0;
+  while (i < text2.length && text2.charCodeAt(i) <= 32) i++;
+  if (text2[i] !== "{") return void 0;
   try {
-    const v = JSON.parse(text);
+    const v = JSON.parse(text2);
     return v !== null && typeof v === "object" && !Array.isArray(v) ? v : void 0;
   } catch {
     return void 0;
@@ -83289,15 +83821,15 @@ function findPatchText(s) {
   if (begin < 0) return void 0;
   const endAt = s.lastIndexOf(END_PATCH);
   const end = endAt > begin ? endAt + END_PATCH.length : s.length;
-  const text = s.slice(begin, end);
+  const text2 = s.slice(begin, end);
   const quote = begin > 0 ? s[begin - 1] : "";
   if (quote === "'") {
-    return text.indexOf("'") >= 0 ? text.replace(/'\\''|'"'"'/g, "'") : text;
+    return text2.indexOf("'") >= 0 ? text2.replace(/'\\''|'"'"'/g, "'") : text2;
   }
   if (quote === '"') {
-    return text.indexOf("\\") >= 0 ? text.replace(/\\([\\"$`])/g, "$1") : text;
+    return text2.indexOf("\\") >= 0 ? text2.replace(/\\([\\"$`])/g, "$1") : text2;
   }
-  return text;
+  return text2;
 }
 function isShellApplyPatch(command) {
   return command.indexOf(BEGIN_PATCH) >= 0 && /(^|[\s;&|('"/])apply_patch\b/.test(command);
@@ -83311,8 +83843,8 @@ var FAILURE_PREFIXES = [
   "failed to parse function arguments"
 ];
 function classify(output) {
-  const text = output ?? "";
-  const firstLine = text.split("\n", 1)[0];
+  const text2 = output ?? "";
+  const firstLine = text2.split("\n", 1)[0];
   const missing = /Failed to read file to (update|delete)\b.*: (No such file or directory|Not a directory)/.exec(firstLine);
   if (missing) return { type: "file_not_found", message: `the file to ${missing[1]} does not exist` };
   const unreadable = /Failed to read file to (update|delete)\b.*: ([A-Za-z][A-Za-z ]{2,60}) \(os error \d+\)/.exec(firstLine);
@@ -83715,6 +84247,124 @@ var CodexNormalizer = class {
   }
 };
 
+// electron/codex/session-meta.ts
+var import_node_fs14 = require("node:fs");
+var import_node_path12 = require("node:path");
+var FIRST_LINE_MAX = 1024 * 1024;
+var CHUNK2 = 64 * 1024;
+var MAX_TEXT = 4096;
+function dayDirs(sessionsDir, startedAt) {
+  const t = Date.parse(startedAt);
+  const base = Number.isFinite(t) ? t : Date.now();
+  const out2 = [];
+  for (const offset2 of [0, -1, 1]) {
+    const d = new Date(base + offset2 * 864e5);
+    const mm = String(d.getMonth() + 1).padStart(2, "0");
+    const dd = String(d.getDate()).padStart(2, "0");
+    out2.push((0, import_node_path12.join)(sessionsDir, String(d.getFullYear()), mm, dd));
+  }
+  return out2;
+}
+function findRollout(dirs, sessionId) {
+  const suffix = `-${sessionId}.jsonl`;
+  for (const dir of dirs) {
+    let names;
+    try {
+      names = (0, import_node_fs14.readdirSync)(dir);
+    } catch {
+      continue;
+    }
+    const name = names.find((n2) => n2.startsWith("rollout-") && n2.endsWith(suffix));
+    if (name) return (0, import_node_path12.join)(dir, name);
+  }
+  return void 0;
+}
+function readFirstLine(file) {
+  let fd;
+  try {
+    fd = (0, import_node_fs14.openSync)(file, "r");
+  } catch {
+    return void 0;
+  }
+  try {
+    const chunks = [];
+    let total = 0;
+    while (total < FIRST_LINE_MAX) {
+      const buf2 = Buffer.alloc(CHUNK2);
+      const n2 = (0, import_node_fs14.readSync)(fd, buf2, 0, CHUNK2, total);
+      if (n2 <= 0) return void 0;
+      const nl = buf2.subarray(0, n2).indexOf(10);
+      if (nl >= 0) {
+        chunks.push(buf2.subarray(0, nl));
+        return Buffer.concat(chunks).toString("utf8");
+      }
+      chunks.push(buf2.subarray(0, n2));
+      total += n2;
+    }
+    return void 0;
+  } catch {
+    return void 0;
+  } finally {
+    (0, import_node_fs14.closeSync)(fd);
+  }
+}
+function text(v) {
+  return typeof v === "string" && v.trim() ? v.slice(0, MAX_TEXT) : void 0;
+}
+function withoutCredentials(url) {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return url;
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = "";
+    u.password = "";
+    return u.toString();
+  } catch {
+    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
+  }
+}
+function contextFromSessionMeta(line, sessionId) {
+  let rec;
+  try {
+    rec = JSON.parse(line);
+  } catch {
+    return void 0;
+  }
+  const p = rec?.payload;
+  if (rec?.type !== "session_meta" || !p || typeof p !== "object") return void 0;
+  if (p.id !== sessionId && p.session_id !== sessionId) return void 0;
+  const out2 = {};
+  const cwd = text(p.cwd);
+  if (cwd) out2.working_directory = cwd;
+  const g = p.git;
+  if (g && typeof g === "object") {
+    const git = {};
+    const url = text(g.repository_url);
+    if (url) git.repository_url = withoutCredentials(url);
+    const branch = text(g.branch);
+    if (branch) git.branch = branch;
+    const commit = text(g.commit_hash);
+    if (commit) git.commit = commit;
+    if (Object.keys(git).length) out2.git = git;
+  }
+  return out2;
+}
+function codexSessionContext(env) {
+  const home2 = codexHome("user", env);
+  const sessionsDir = (0, import_node_path12.join)(home2, "sessions");
+  const archived = (0, import_node_path12.join)(home2, "archived_sessions");
+  return {
+    reads: `the first line (session_meta: working directory and git commit, branch and remote) of each session's record in ${sessionsDir}`,
+    lookup(sessionId, startedAt) {
+      if (!/^[0-9a-zA-Z-]{8,64}$/.test(sessionId)) return void 0;
+      const file = findRollout([...dayDirs(sessionsDir, startedAt), archived], sessionId);
+      if (!file) return void 0;
+      const line = readFirstLine(file);
+      return line === void 0 ? void 0 : contextFromSessionMeta(line, sessionId);
+    }
+  };
+}
+
 // electron/codex/harness.ts
 var codexHarness = {
   id: "codex",
@@ -83730,9 +84380,10 @@ var codexHarness = {
     createNormalizer: (opts) => new CodexNormalizer(opts)
   },
   lifecycle: {
-    userConfigPath: (env) => (0, import_node_path12.join)(codexHome("user", env), "config.toml"),
+    userConfigPath: (env) => (0, import_node_path13.join)(codexHome("user", env), "config.toml"),
     discover: async (env) => (await discoverCodex(env)).installs.map((i) => ({ path: i.path, version: i.version, source: i.source })),
-    writeCiHome: (home2, otlpPort, opts) => writeCiCodexHome(home2, otlpPort, opts.includeSpans)
+    writeCiHome: (home2, otlpPort, opts) => writeCiCodexHome(home2, otlpPort, opts.includeSpans),
+    sessionContext: (env) => codexSessionContext(env)
   }
 };
 
@@ -83755,18 +84406,86 @@ function resolveHarness(value, harnesses = HARNESSES) {
   return found;
 }
 
+// electron/plugins/session-context.ts
+var MAX_TRIES = 5;
+var RETRY_MS = 2e3;
+var MAX_SESSIONS = 1e3;
+var SessionContextEnricher = class {
+  constructor(readers, now = Date.now) {
+    this.readers = readers;
+    this.now = now;
+  }
+  readers;
+  now;
+  name = "session-context";
+  sessions = /* @__PURE__ */ new Map();
+  enrich(events) {
+    for (const ev of events) {
+      const reader = this.readers.get(ev.harness?.name);
+      const id2 = ev.session?.id;
+      if (!reader || typeof id2 !== "string" || !id2 || ev.session?.title_generation) continue;
+      const state = this.state(id2, reader, ev.timestamp);
+      const ctx = state.context;
+      if (!ctx) continue;
+      const session = ev.session;
+      if (ctx.working_directory && !session.working_directory) session.working_directory = ctx.working_directory;
+      if (ctx.git && !session.git && (!state.gitWritten || ev.event.action === "session.started")) {
+        session.git = { ...ctx.git };
+        state.gitWritten = true;
+      }
+    }
+  }
+  state(id2, reader, timestamp) {
+    let s = this.sessions.get(id2);
+    if (!s) {
+      if (this.sessions.size >= MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value);
+      s = { tries: 0, nextTryMs: 0, gitWritten: false };
+      this.sessions.set(id2, s);
+    }
+    const now = this.now();
+    if (!s.context && s.tries < MAX_TRIES && now >= s.nextTryMs) {
+      s.tries++;
+      s.nextTryMs = now + RETRY_MS;
+      try {
+        s.context = reader.lookup(id2, timestamp);
+      } catch {
+        s.context = void 0;
+      }
+    }
+    return s;
+  }
+};
+function sessionContextEnricher(harnesses, env) {
+  const readers = /* @__PURE__ */ new Map();
+  for (const h of harnesses) {
+    const reader = h.lifecycle.sessionContext?.(env);
+    if (reader) readers.set(h.eventHarnessName, reader);
+  }
+  return readers.size ? new SessionContextEnricher(readers) : void 0;
+}
+
 // electron/plugins/collector.ts
 var isResolved = (d) => "cfg" in d;
 async function startBeaconCollector(opts) {
-  const { harnesses = HARNESSES, forward = [], stateDir, env = process.env, ...rest } = opts;
+  const { harnesses = HARNESSES, forward = [], stateDir, env = process.env, pricing: pricingOpts, sessionContext, enrichers = [], consumers = [], ...rest } = opts;
+  const pricing = await createPricing(pricingOpts);
+  const context2 = sessionContext ? sessionContextEnricher(harnesses, sessionContext.env) : void 0;
+  for (const problem of pricing.problems) rest.onWarning?.(`${problem}; estimating costs with the other price layers`);
   const resolved = [...forward.filter(isResolved), ...await resolveDestinations(forward.filter((d) => !isResolved(d)), env)];
-  const forwarders = createForwarders({ destinations: resolved, stateDir: stateDir ?? (0, import_node_path13.join)((0, import_node_path13.dirname)(rest.logPath), "forward-state") });
-  return startCollector({ ...rest, consumers: [...rest.consumers ?? [], ...forwarders], harnesses: harnesses.map((h) => h.ingest) });
+  const forwarders = createForwarders({ destinations: resolved, stateDir: stateDir ?? (0, import_node_path14.join)((0, import_node_path14.dirname)(rest.logPath), "forward-state") });
+  return startCollector({
+    ...rest,
+    harnesses: harnesses.map((h) => h.ingest),
+    // Context first: a later enricher may want the working directory.
+    enrichers: [...context2 ? [context2] : [], pricing, ...enrichers],
+    // Pricing is a consumer only to report its health (a refused override file) in /healthz.
+    consumers: [pricing, ...consumers, ...forwarders]
+  });
 }
 
 // electron/endpoint/endpoint-config.ts
-var import_promises11 = require("node:fs/promises");
-var import_node_path14 = require("node:path");
+var import_promises12 = require("node:fs/promises");
+var import_node_path15 = require("node:path");
 var CONTENT_POLICIES = ["full", "redacted", "metadata"];
 function defaultEndpointConfig(mode = "user", env = process.env) {
   return {
@@ -83781,7 +84500,9 @@ function defaultEndpointConfig(mode = "user", env = process.env) {
     rotate_bytes: 10 * 1024 * 1024,
     rotate_archives: 5,
     harnesses: ["codex"],
-    forward: []
+    forward: [],
+    price_overrides: null,
+    read_codex_session_meta: true
   };
 }
 var EndpointConfigError = class extends Error {
@@ -83789,16 +84510,16 @@ var EndpointConfigError = class extends Error {
 async function readEndpointConfig(mode = "user", env = process.env) {
   const file = beaconPaths(mode, env).configFile;
   const defaults = defaultEndpointConfig(mode, env);
-  let text;
+  let text2;
   try {
-    text = await (0, import_promises11.readFile)(file, "utf8");
+    text2 = await (0, import_promises12.readFile)(file, "utf8");
   } catch (err) {
     if (err.code === "ENOENT") return { config: defaults, exists: false };
     throw new EndpointConfigError(`cannot read ${file}: ${err.message}`);
   }
   let parsed;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(text2);
   } catch (err) {
     throw new EndpointConfigError(`${file} is not valid JSON (${err.message}); fix or delete it, then run \`beacon endpoint repair\``);
   }
@@ -83812,17 +84533,23 @@ async function readEndpointConfig(mode = "user", env = process.env) {
     if (err instanceof ForwardConfigError) throw new EndpointConfigError(err.message);
     throw err;
   }
+  if (config.price_overrides !== null && (typeof config.price_overrides !== "string" || !config.price_overrides.trim())) {
+    throw new EndpointConfigError(`${file}: price_overrides must be the path of a JSON file, or null`);
+  }
+  if (typeof config.read_codex_session_meta !== "boolean") {
+    throw new EndpointConfigError(`${file}: read_codex_session_meta must be true or false`);
+  }
   return { config, exists: true };
 }
 async function writeEndpointConfig(config, env = process.env) {
   const file = beaconPaths(config.mode, env).configFile;
-  await (0, import_promises11.mkdir)((0, import_node_path14.dirname)(file), { recursive: true, mode: config.mode === "system" ? 493 : 448 });
+  await (0, import_promises12.mkdir)((0, import_node_path15.dirname)(file), { recursive: true, mode: config.mode === "system" ? 493 : 448 });
   await writeFileAtomic(file, JSON.stringify(config, null, 2) + "\n", { mode: config.mode === "system" ? 420 : 384 });
   return file;
 }
 
 // electron/cli/options.ts
-var import_node_path15 = require("node:path");
+var import_node_path16 = require("node:path");
 function parsePort(value) {
   const n2 = Number(value);
   if (!/^\d+$/.test(value) || !Number.isInteger(n2) || n2 < 1 || n2 > 65535) {
@@ -83855,28 +84582,28 @@ function parseHarness(value) {
 var HARNESS_CHOICES = describeHarnesses();
 function parsePath(value) {
   if (value.trim() === "") throw new InvalidArgumentError("The path is empty.");
-  const abs = (0, import_node_path15.resolve)(value);
+  const abs = (0, import_node_path16.resolve)(value);
   if (/^\/(proc|sys)(\/|$)/.test(abs)) throw new InvalidArgumentError(`${abs} is on a kernel pseudo-filesystem; choose a real directory.`);
   return abs;
 }
 
 // electron/cli/commands/endpoint-lifecycle.ts
-var import_node_fs19 = require("node:fs");
+var import_node_fs20 = require("node:fs");
 
 // electron/endpoint/install-manifest.ts
-var import_promises12 = require("node:fs/promises");
+var import_promises13 = require("node:fs/promises");
 var ManifestError = class extends Error {
 };
 async function readManifest(path) {
-  let text;
+  let text2;
   try {
-    text = await (0, import_promises12.readFile)(path, "utf8");
+    text2 = await (0, import_promises13.readFile)(path, "utf8");
   } catch (err) {
     if (err.code === "ENOENT") return null;
     throw new ManifestError(`cannot read the install manifest ${path}: ${err.message}`);
   }
   try {
-    const m = JSON.parse(text);
+    const m = JSON.parse(text2);
     if (m.schema !== 1 || !Array.isArray(m.codex_files)) throw new Error("unknown schema");
     return m;
   } catch (err) {
@@ -83895,15 +84622,15 @@ async function writeManifest(path, manifest) {
   return true;
 }
 async function removeManifest(path) {
-  await (0, import_promises12.rm)(path, { force: true });
+  await (0, import_promises13.rm)(path, { force: true });
 }
 
 // electron/endpoint/lifecycle-context.ts
-var import_node_path17 = require("node:path");
+var import_node_path18 = require("node:path");
 
 // electron/endpoint/services/service-manager.ts
-var import_promises13 = require("node:fs/promises");
-var import_node_path16 = require("node:path");
+var import_promises14 = require("node:fs/promises");
+var import_node_path17 = require("node:path");
 
 // electron/endpoint/services/unit-files.ts
 var LAUNCHD_LABEL = {
@@ -83981,9 +84708,9 @@ function serviceFile(kind, mode, env = process.env) {
   const home2 = env.HOME ?? "";
   const root = env.BEACON_SYSTEM_ROOT || "/";
   if (kind === "launchd") {
-    return mode === "system" ? (0, import_node_path16.join)(root, "Library/LaunchDaemons", `${LAUNCHD_LABEL.system}.plist`) : (0, import_node_path16.join)(home2, "Library/LaunchAgents", `${LAUNCHD_LABEL.user}.plist`);
+    return mode === "system" ? (0, import_node_path17.join)(root, "Library/LaunchDaemons", `${LAUNCHD_LABEL.system}.plist`) : (0, import_node_path17.join)(home2, "Library/LaunchAgents", `${LAUNCHD_LABEL.user}.plist`);
   }
-  return mode === "system" ? (0, import_node_path16.join)(root, "etc/systemd/system", SYSTEMD_UNIT) : (0, import_node_path16.join)(home2, ".config/systemd/user", SYSTEMD_UNIT);
+  return mode === "system" ? (0, import_node_path17.join)(root, "etc/systemd/system", SYSTEMD_UNIT) : (0, import_node_path17.join)(home2, ".config/systemd/user", SYSTEMD_UNIT);
 }
 function launchdDomain(mode, uid) {
   return mode === "system" ? "system" : `gui/${uid}`;
@@ -84007,9 +84734,9 @@ var ServiceManager = class {
   }
   async install(spec) {
     const file = serviceFile(this.kind, spec.mode, this.env);
-    await (0, import_promises13.mkdir)((0, import_node_path16.join)(file, ".."), { recursive: true });
-    const text = this.kind === "launchd" ? launchdPlist(spec) : systemdUnit(spec);
-    await writeFileAtomic(file, text, { mode: 420 });
+    await (0, import_promises14.mkdir)((0, import_node_path17.join)(file, ".."), { recursive: true });
+    const text2 = this.kind === "launchd" ? launchdPlist(spec) : systemdUnit(spec);
+    await writeFileAtomic(file, text2, { mode: 420 });
     if (this.kind === "launchd") {
       const domain = launchdDomain(spec.mode, this.uid);
       await this.runner.run("launchctl", ["bootout", `${domain}/${this.name(spec.mode)}`]);
@@ -84026,19 +84753,19 @@ var ServiceManager = class {
   }
   async uninstall(mode) {
     const file = serviceFile(this.kind, mode, this.env);
-    const existed = await (0, import_promises13.readFile)(file).then(() => true, () => false);
+    const existed = await (0, import_promises14.readFile)(file).then(() => true, () => false);
     if (this.kind === "launchd") {
       await this.runner.run("launchctl", ["bootout", `${launchdDomain(mode, this.uid)}/${this.name(mode)}`]);
     } else {
       await this.systemctl(mode, ["disable", "--now", SYSTEMD_UNIT]);
     }
-    await (0, import_promises13.rm)(file, { force: true });
+    await (0, import_promises14.rm)(file, { force: true });
     if (this.kind === "systemd" && existed) await this.systemctl(mode, ["daemon-reload"]);
     return { removed: existed, file };
   }
   async status(mode) {
     const file = serviceFile(this.kind, mode, this.env);
-    const installed = await (0, import_promises13.readFile)(file).then(() => true, () => false);
+    const installed = await (0, import_promises14.readFile)(file).then(() => true, () => false);
     let running = false;
     let detail;
     if (this.kind === "launchd") {
@@ -84055,7 +84782,7 @@ var ServiceManager = class {
 };
 
 // electron/endpoint/lifecycle-service-runner.ts
-var import_node_fs14 = require("node:fs");
+var import_node_fs15 = require("node:fs");
 
 // electron/endpoint/services/service-runner.ts
 var import_node_child_process2 = require("node:child_process");
@@ -84075,7 +84802,7 @@ var systemRunner = {
 function recordingRunner(file) {
   return {
     async run(command, args) {
-      (0, import_node_fs14.appendFileSync)(file, JSON.stringify({ command, args }) + "\n");
+      (0, import_node_fs15.appendFileSync)(file, JSON.stringify({ command, args }) + "\n");
       if (command === "systemctl" && args.includes("is-active")) return { code: 0, stdout: "active\n", stderr: "" };
       if (command === "launchctl" && args[0] === "print") return { code: 0, stdout: "state = running\n", stderr: "" };
       return { code: 0, stdout: "", stderr: "" };
@@ -84105,7 +84832,7 @@ function lifecycleContext(mode, env = process.env, platform4 = process.platform)
     paths,
     codexHome: codexHome(mode, env),
     systemRoot: env.BEACON_SYSTEM_ROOT || "/",
-    collectorOutput: (0, import_node_path17.join)(paths.logDir, "collector.out.log")
+    collectorOutput: (0, import_node_path18.join)(paths.logDir, "collector.out.log")
   };
 }
 function requireSystemPrivileges(ctx, verb) {
@@ -84115,12 +84842,12 @@ function requireSystemPrivileges(ctx, verb) {
   throw new LifecycleError(`${verb} --system needs root: rerun with sudo, or leave out --system for the per-user install`);
 }
 function codexTargetFile(ctx, enforce = false) {
-  if (ctx.mode === "system" && enforce) return (0, import_node_path17.join)(ctx.codexHome, "requirements.toml");
-  return (0, import_node_path17.join)(ctx.codexHome, "config.toml");
+  if (ctx.mode === "system" && enforce) return (0, import_node_path18.join)(ctx.codexHome, "requirements.toml");
+  return (0, import_node_path18.join)(ctx.codexHome, "config.toml");
 }
 function systemCodexFiles(ctx) {
-  const dir = (0, import_node_path17.join)(ctx.systemRoot, "etc/codex");
-  return { requirements: (0, import_node_path17.join)(dir, "requirements.toml"), managed: (0, import_node_path17.join)(dir, "managed_config.toml"), config: (0, import_node_path17.join)(dir, "config.toml") };
+  const dir = (0, import_node_path18.join)(ctx.systemRoot, "etc/codex");
+  return { requirements: (0, import_node_path18.join)(dir, "requirements.toml"), managed: (0, import_node_path18.join)(dir, "managed_config.toml"), config: (0, import_node_path18.join)(dir, "config.toml") };
 }
 function serviceKindFor(ctx) {
   const forced = ctx.env.BEACON_SERVICE_KIND;
@@ -84133,19 +84860,19 @@ function serviceManagerFor(ctx) {
 }
 
 // electron/endpoint/lifecycle-install.ts
-var import_promises16 = require("node:fs/promises");
+var import_promises17 = require("node:fs/promises");
 
 // electron/codex/config-apply.ts
-var import_node_fs15 = require("node:fs");
-var import_node_path18 = require("node:path");
+var import_node_fs16 = require("node:fs");
+var import_node_path19 = require("node:path");
 
 // electron/codex/config-toml-parse.ts
 var toml = require_dist4();
 var parse2 = toml.parse;
 var TomlError = toml.TomlError;
 var TomlDate = toml.TomlDate;
-function parseToml(text) {
-  return toml.parse(text, { integersAsBigInt: "asNeeded" });
+function parseToml(text2) {
+  return toml.parse(text2, { integersAsBigInt: "asNeeded" });
 }
 
 // electron/codex/config-toml-layout.ts
@@ -84158,17 +84885,17 @@ var TomlLayoutError = class extends Error {
   offset;
 };
 var BARE_KEY = /[A-Za-z0-9_-]/;
-function hasBom(text) {
-  return text.charCodeAt(0) === 65279;
+function hasBom(text2) {
+  return text2.charCodeAt(0) === 65279;
 }
-function scanStatements(text) {
-  const s = new Scanner(text);
+function scanStatements(text2) {
+  const s = new Scanner(text2);
   return s.run();
 }
 var Scanner = class {
-  constructor(text) {
-    this.text = text;
-    this.pos = hasBom(text) ? 1 : 0;
+  constructor(text2) {
+    this.text = text2;
+    this.pos = hasBom(text2) ? 1 : 0;
   }
   text;
   pos;
@@ -84400,18 +85127,18 @@ function findOtelRanges(statements) {
   if (current) ranges.push(current);
   return ranges.sort((a, b) => a.start - b.start);
 }
-function cutRanges(text, ranges) {
+function cutRanges(text2, ranges) {
   let out2 = "";
   let at = 0;
   for (const r of ranges) {
-    out2 += text.slice(at, r.start);
+    out2 += text2.slice(at, r.start);
     at = r.end;
   }
-  return out2 + text.slice(at);
+  return out2 + text2.slice(at);
 }
-function detectEol(text) {
-  const i = text.indexOf("\n");
-  return i > 0 && text[i - 1] === "\r" ? "\r\n" : "\n";
+function detectEol(text2) {
+  const i = text2.indexOf("\n");
+  return i > 0 && text2[i - 1] === "\r" ? "\r\n" : "\n";
 }
 
 // electron/codex/config-inspect.ts
@@ -84530,11 +85257,11 @@ function describeExporter(ex) {
   if (ex.kind === "absent") return "not set";
   return `"${ex.kind}"`;
 }
-function inspectOtel(text, target) {
+function inspectOtel(text2, target) {
   const empty = (signal) => inspectExporter(void 0, signal, target);
   let doc;
   try {
-    doc = parseToml(text);
+    doc = parseToml(text2);
   } catch (err) {
     const parseError = tomlErrorSummary(err);
     return {
@@ -84575,9 +85302,9 @@ function inspectOtel(text, target) {
   let beaconBlockFormat;
   if (otel !== void 0) {
     try {
-      const ranges = findOtelRanges(scanStatements(text));
-      managedByBeacon = ranges.some((r) => hasManagedMarker(text.slice(r.start, r.end)));
-      if (ranges.length === 1 && ranges[0].kind === "section") beaconBlockFormat = matchBeaconBlock(text.slice(ranges[0].start, ranges[0].end).replace(/\r\n/g, "\n"))?.format;
+      const ranges = findOtelRanges(scanStatements(text2));
+      managedByBeacon = ranges.some((r) => hasManagedMarker(text2.slice(r.start, r.end)));
+      if (ranges.length === 1 && ranges[0].kind === "section") beaconBlockFormat = matchBeaconBlock(text2.slice(ranges[0].start, ranges[0].end).replace(/\r\n/g, "\n"))?.format;
     } catch {
       managedByBeacon = false;
     }
@@ -84612,17 +85339,17 @@ var PlanError = class extends Error {
   }
   code;
 };
-function analyze(text, label) {
+function analyze(text2, label) {
   let doc;
   try {
-    doc = parseToml(text);
+    doc = parseToml(text2);
   } catch (err) {
     const e = tomlErrorSummary(err);
     throw new PlanError("invalid-toml", `${label} is not valid TOML (line ${e.line}: ${e.message}); fix it first, Beacon did not change it`);
   }
   let statements;
   try {
-    statements = scanStatements(text);
+    statements = scanStatements(text2);
   } catch (err) {
     const detail = err instanceof TomlLayoutError ? err.message : String(err);
     throw new PlanError("layout", `Beacon could not map the layout of ${label} (${detail}); it did not change it`);
@@ -84630,20 +85357,20 @@ function analyze(text, label) {
   return { doc, statements, ranges: findOtelRanges(statements) };
 }
 var normalizeEol = (s) => s.replace(/\r\n/g, "\n");
-var joinRanges = (text, ranges) => ranges.map((r) => text.slice(r.start, r.end)).join("");
-var contentOf = (text) => hasBom(text) ? text.slice(1) : text;
-function outsideOtel(text, layout) {
-  return cutRanges(text, layout.ranges);
+var joinRanges = (text2, ranges) => ranges.map((r) => text2.slice(r.start, r.end)).join("");
+var contentOf = (text2) => hasBom(text2) ? text2.slice(1) : text2;
+function outsideOtel(text2, layout) {
+  return cutRanges(text2, layout.ranges);
 }
-function isMarkedOtel(text, layout) {
-  return layout.ranges.some((r) => r.kind === "section" && hasManagedMarker(text.slice(r.start, r.end)));
+function isMarkedOtel(text2, layout) {
+  return layout.ranges.some((r) => r.kind === "section" && hasManagedMarker(text2.slice(r.start, r.end)));
 }
 function refuseFrom(err) {
   if (err instanceof PlanError) return { kind: "refuse", code: err.code, reason: err.message };
   throw err;
 }
-function foreignExports(text, port) {
-  const insp = inspectOtel(text, { port });
+function foreignExports(text2, port) {
+  const insp = inspectOtel(text2, { port });
   const out2 = [];
   for (const [key, ex] of [["exporter", insp.logs], ["metrics_exporter", insp.metrics], ["trace_exporter", insp.traces]]) {
     if ((ex.kind === "otlp-http" || ex.kind === "otlp-grpc") && !ex.pointsAtCollector) out2.push({ key, ex });
@@ -84654,22 +85381,22 @@ function describeForeign(foreign) {
   const where = [...new Set(foreign.map((f) => f.ex.endpoint ?? f.ex.kind))].join(", ");
   return `${where} ([otel] ${foreign.map((f) => f.key).join(", ")})`;
 }
-function summarizeOtel(text) {
-  const insp = inspectOtel(text);
+function summarizeOtel(text2) {
+  const insp = inspectOtel(text2);
   const parts = [`exporter ${describeExporter(insp.logs)}`, `metrics_exporter ${describeExporter(insp.metrics)}`, `trace_exporter ${describeExporter(insp.traces)}`];
   if (insp.environment !== void 0) parts.push(`environment "${insp.environment}"`);
   if (insp.logUserPrompt !== void 0) parts.push(`log_user_prompt ${insp.logUserPrompt}`);
   return `[otel] ${parts.join(", ")}`;
 }
-function recogniseOwnBlock(text) {
+function recogniseOwnBlock(text2) {
   let layout;
   try {
-    layout = analyze(text, "config");
+    layout = analyze(text2, "config");
   } catch {
     return null;
   }
   if (layout.ranges.length !== 1 || layout.ranges[0].kind !== "section") return null;
-  return matchBeaconBlock(normalizeEol(joinRanges(text, layout.ranges)))?.settings ?? null;
+  return matchBeaconBlock(normalizeEol(joinRanges(text2, layout.ranges)))?.settings ?? null;
 }
 
 // electron/codex/config-toml-equal.ts
@@ -84701,12 +85428,12 @@ function withoutKey(table, key) {
 }
 
 // electron/codex/config-uninstall-plan.ts
-function locate(text, statements, r) {
-  const start = hasBom(text) ? 1 : 0;
-  const atLineStart = (i) => i === start || text[i - 1] === "\n";
+function locate(text2, statements, r) {
+  const start = hasBom(text2) ? 1 : 0;
+  const atLineStart = (i) => i === start || text2[i - 1] === "\n";
   const unique = (needle) => {
     let found = -1;
-    for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+    for (let i = text2.indexOf(needle); i >= 0; i = text2.indexOf(needle, i + 1)) {
       if (!atLineStart(i)) continue;
       if (found >= 0) return -1;
       found = i;
@@ -84722,36 +85449,36 @@ function locate(text, statements, r) {
     if (a >= 0) return a;
   }
   if (r.anchorBefore === "") return start;
-  if (r.anchorAfter === "") return text.length;
-  if (r.kind === "root-key") return statements.find((s) => s.kind === "header")?.start ?? text.length;
-  return text.length;
+  if (r.anchorAfter === "") return text2.length;
+  if (r.kind === "root-key") return statements.find((s) => s.kind === "header")?.start ?? text2.length;
+  return text2.length;
 }
-function restoreRanges(text, ranges, blockAt) {
-  const statements = scanStatements(text);
-  const eol = detectEol(text);
-  const placed = ranges.map((r, i) => ({ r, i, pos: r.replacedByBlock && blockAt !== null ? blockAt : locate(text, statements, r) })).sort((x, y) => x.pos - y.pos || x.i - y.i);
+function restoreRanges(text2, ranges, blockAt) {
+  const statements = scanStatements(text2);
+  const eol = detectEol(text2);
+  const placed = ranges.map((r, i) => ({ r, i, pos: r.replacedByBlock && blockAt !== null ? blockAt : locate(text2, statements, r) })).sort((x, y) => x.pos - y.pos || x.i - y.i);
   let out2 = "";
   let at = 0;
   for (const { r, pos: pos3 } of placed) {
-    out2 += text.slice(at, pos3);
+    out2 += text2.slice(at, pos3);
     at = pos3;
     if (out2.length > 0 && contentOf(out2).length > 0 && !out2.endsWith("\n")) out2 += eol;
     out2 += r.text;
-    if (!r.text.endsWith("\n") && pos3 < text.length) out2 += eol;
+    if (!r.text.endsWith("\n") && pos3 < text2.length) out2 += eol;
   }
-  return out2 + text.slice(at);
+  return out2 + text2.slice(at);
 }
-function ownership(text, current, record, opts, label) {
+function ownership(text2, current, record, opts, label) {
   if (current.ranges.length === 0) return "absent";
-  const source = normalizeEol(joinRanges(text, current.ranges));
+  const source = normalizeEol(joinRanges(text2, current.ranges));
   if (record) {
     const ours = normalizeEol(joinRanges(record.after, analyze(record.after, label).ranges));
     if (source === ours) return "pristine";
-    if (isMarkedOtel(text, current)) return "edited-block";
+    if (isMarkedOtel(text2, current)) return "edited-block";
     return opts.takeOverUnmarked ? "unmarked" : "foreign-to-us";
   }
-  if (recogniseOwnBlock(text) !== null) return "pristine";
-  if (opts.adoptMarked && isMarkedOtel(text, current)) return "edited-block";
+  if (recogniseOwnBlock(text2) !== null) return "pristine";
+  if (opts.adoptMarked && isMarkedOtel(text2, current)) return "edited-block";
   return "foreign-to-us";
 }
 function planUninstall(currentText, record, opts = {}) {
@@ -84832,28 +85559,28 @@ ${record.replacedOtel.text}` : "";
 }
 
 // electron/codex/config-editor.ts
-function linesBefore(text, pos3, n2) {
-  const floor = hasBom(text) ? 1 : 0;
+function linesBefore(text2, pos3, n2) {
+  const floor = hasBom(text2) ? 1 : 0;
   let start = pos3;
   let nonBlank = 0;
   while (nonBlank < n2 && start > floor) {
-    const prev = text.lastIndexOf("\n", start - 2);
+    const prev = text2.lastIndexOf("\n", start - 2);
     const lineStart2 = Math.max(prev + 1, floor);
-    if (text.slice(lineStart2, start).trim() !== "") nonBlank++;
+    if (text2.slice(lineStart2, start).trim() !== "") nonBlank++;
     start = lineStart2;
   }
-  return text.slice(start, pos3);
+  return text2.slice(start, pos3);
 }
-function linesAfter(text, pos3, n2) {
+function linesAfter(text2, pos3, n2) {
   let end = pos3;
   let nonBlank = 0;
-  while (nonBlank < n2 && end < text.length) {
-    const nl = text.indexOf("\n", end);
-    const lineEnd = nl < 0 ? text.length : nl + 1;
-    if (text.slice(end, lineEnd).trim() !== "") nonBlank++;
+  while (nonBlank < n2 && end < text2.length) {
+    const nl = text2.indexOf("\n", end);
+    const lineEnd = nl < 0 ? text2.length : nl + 1;
+    if (text2.slice(end, lineEnd).trim() !== "") nonBlank++;
     end = lineEnd;
   }
-  return text.slice(pos3, end);
+  return text2.slice(pos3, end);
 }
 function insertBlock(base, layout, settings) {
   const eol = detectEol(base);
@@ -84904,30 +85631,30 @@ function verifyEdit(label, before, beforeText, afterText, expectedOtel, appended
     throw new PlanError("verify-failed", `internal check failed: editing ${label} would change text outside [otel]; Beacon did not change it`);
   }
 }
-function planInstall(text, desired, opts) {
+function planInstall(text2, desired, opts) {
   const label = opts.fileLabel ?? "config.toml";
   const forceHint = opts.forceHint ?? "rerun with --force";
   try {
-    const current = text === null ? null : analyze(text, label);
+    const current = text2 === null ? null : analyze(text2, label);
     const wanted = desiredOtelValue(desired);
-    if (text !== null && current) {
-      const own2 = current.ranges.length === 1 && current.ranges[0].kind === "section" && normalizeEol(joinRanges(text, current.ranges)) === renderOtelBlock(desired);
+    if (text2 !== null && current) {
+      const own2 = current.ranges.length === 1 && current.ranges[0].kind === "section" && normalizeEol(joinRanges(text2, current.ranges)) === renderOtelBlock(desired);
       if (own2) return { kind: "unchanged", managedByBeacon: true, message: `${label} already has Beacon's [otel] block; nothing to change` };
-      const usersOwnWithoutHeaders = tomlEqual(current.doc.otel, desiredOtelValue(desired, "pre-headers")) && !hasManagedMarker(joinRanges(text, current.ranges));
+      const usersOwnWithoutHeaders = tomlEqual(current.doc.otel, desiredOtelValue(desired, "pre-headers")) && !hasManagedMarker(joinRanges(text2, current.ranges));
       if (tomlEqual(current.doc.otel, wanted) || usersOwnWithoutHeaders) {
         return { kind: "unchanged", managedByBeacon: false, message: `${label} already sends Codex telemetry to the collector (its own [otel] table); left as it is` };
       }
     }
-    let base = text;
+    let base = text2;
     let carried;
     let updatedOwnBlock = false;
     let notes = [];
-    if (text !== null && current && (opts.previous || current.ranges.length > 0)) {
-      const marked = isMarkedOtel(text, current);
+    if (text2 !== null && current && (opts.previous || current.ranges.length > 0)) {
+      const marked = isMarkedOtel(text2, current);
       let undo = null;
       if (opts.previous) {
-        if (current.ranges.length > 0 && !marked && !sameAsRecorded(text, current, opts.previous, label)) {
-          const foreign = foreignExports(text, desired.port);
+        if (current.ranges.length > 0 && !marked && !sameAsRecorded(text2, current, opts.previous, label)) {
+          const foreign = foreignExports(text2, desired.port);
           if (foreign.length > 0 && !opts.force) {
             return {
               kind: "refuse",
@@ -84936,10 +85663,10 @@ function planInstall(text, desired, opts) {
             };
           }
         }
-        undo = planUninstall(text, opts.previous, { fileLabel: label, takeOverUnmarked: true });
+        undo = planUninstall(text2, opts.previous, { fileLabel: label, takeOverUnmarked: true });
         carried = opts.previous.replacedOtel;
       } else if (marked) {
-        undo = planUninstall(text, null, { fileLabel: label, adoptMarked: true });
+        undo = planUninstall(text2, null, { fileLabel: label, adoptMarked: true });
       }
       if (undo && (undo.kind === "conflict" || undo.kind === "refuse")) {
         return { kind: "refuse", code: undo.kind === "refuse" ? undo.code : "verify-failed", reason: undo.reason };
@@ -84951,7 +85678,7 @@ function planInstall(text, desired, opts) {
       }
     }
     const baseText = base ?? "";
-    const baseLayout = base === null ? analyze("", label) : base === text && current ? current : analyze(base, label);
+    const baseLayout = base === null ? analyze("", label) : base === text2 && current ? current : analyze(base, label);
     let replaced;
     if (baseLayout.doc.otel !== void 0) {
       const otelText = joinRanges(baseText, baseLayout.ranges);
@@ -84968,7 +85695,7 @@ function planInstall(text, desired, opts) {
     }
     const ins = insertBlock(baseText, baseLayout, desired);
     verifyEdit(label, baseLayout, baseText, ins.text, wanted, ins.appendedPrefix ?? "");
-    if (text !== null && ins.text === text) {
+    if (text2 !== null && ins.text === text2) {
       return { kind: "unchanged", managedByBeacon: true, message: `${label} already has Beacon's [otel] block; nothing to change` };
     }
     if (replaced) replaced.ranges = ins.removed;
@@ -84978,7 +85705,7 @@ function planInstall(text, desired, opts) {
     return {
       kind: "write",
       newText: ins.text,
-      created: text === null,
+      created: text2 === null,
       replaced: replaced ? { text: replaced.text, summary: replaced.summary } : void 0,
       updatedOwnBlock,
       notes,
@@ -84988,8 +85715,8 @@ function planInstall(text, desired, opts) {
     return refuseFrom(err);
   }
 }
-function sameAsRecorded(text, current, record, label) {
-  return normalizeEol(joinRanges(text, current.ranges)) === normalizeEol(joinRanges(record.after, analyze(record.after, label).ranges));
+function sameAsRecorded(text2, current, record, label) {
+  return normalizeEol(joinRanges(text2, current.ranges)) === normalizeEol(joinRanges(record.after, analyze(record.after, label).ranges));
 }
 
 // electron/codex/config-apply.ts
@@ -85050,7 +85777,7 @@ async function applyUninstall(configPath, record, opts = {}) {
 async function listProfileConfigs(codexHome2) {
   let names;
   try {
-    names = await import_node_fs15.promises.readdir(codexHome2);
+    names = await import_node_fs16.promises.readdir(codexHome2);
   } catch (err) {
     if (err.code === "ENOENT") return [];
     throw err;
@@ -85059,20 +85786,20 @@ async function listProfileConfigs(codexHome2) {
   for (const n2 of names) {
     const m = /^(.+)\.config\.toml$/.exec(n2);
     if (!m || m[1].startsWith(".")) continue;
-    const path = (0, import_node_path18.join)(codexHome2, n2);
-    const st = await import_node_fs15.promises.stat(path).catch(() => null);
+    const path = (0, import_node_path19.join)(codexHome2, n2);
+    const st = await import_node_fs16.promises.stat(path).catch(() => null);
     if (st?.isFile()) out2.push({ name: m[1], path });
   }
   return out2.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
 // electron/endpoint/lifecycle-collector.ts
-var import_node_path20 = require("node:path");
+var import_node_path21 = require("node:path");
 
 // electron/endpoint/collector-process.ts
 var import_node_child_process3 = require("node:child_process");
-var import_node_fs16 = require("node:fs");
-var import_node_path19 = require("node:path");
+var import_node_fs17 = require("node:fs");
+var import_node_path20 = require("node:path");
 
 // electron/endpoint/collector-runtime-flags.ts
 var COLLECTOR_NODE_FLAGS = Object.freeze(["--max-semi-space-size=4"]);
@@ -85080,8 +85807,8 @@ var COLLECTOR_NODE_FLAGS = Object.freeze(["--max-semi-space-size=4"]);
 // electron/endpoint/collector-process.ts
 function cliEntry() {
   if (true) return __filename;
-  const candidates = [(0, import_node_path19.join)(__dirname, "../cli/index.js"), (0, import_node_path19.resolve)(__dirname, "../../out/electron/cli/index.js"), (0, import_node_path19.resolve)(__dirname, "../../../out/electron/cli/index.js")];
-  for (const c of candidates) if ((0, import_node_fs16.existsSync)(c)) return c;
+  const candidates = [(0, import_node_path20.join)(__dirname, "../cli/index.js"), (0, import_node_path20.resolve)(__dirname, "../../out/electron/cli/index.js"), (0, import_node_path20.resolve)(__dirname, "../../../out/electron/cli/index.js")];
+  for (const c of candidates) if ((0, import_node_fs17.existsSync)(c)) return c;
   throw new Error(`cannot find the compiled beacon CLI (looked in ${candidates.join(", ")}); run \`npm run build\``);
 }
 async function waitForCollector(port, timeoutMs, expectPid, opts = {}) {
@@ -85096,20 +85823,20 @@ async function waitForCollector(port, timeoutMs, expectPid, opts = {}) {
   return last;
 }
 function collectorStartupError(outputFile, offset2) {
-  let text;
+  let text2;
   try {
-    const fd = (0, import_node_fs16.openSync)(outputFile, "r");
+    const fd = (0, import_node_fs17.openSync)(outputFile, "r");
     try {
       const buf2 = Buffer.alloc(64 * 1024);
-      const n2 = (0, import_node_fs16.readSync)(fd, buf2, 0, buf2.length, offset2);
-      text = buf2.subarray(0, n2).toString("utf8");
+      const n2 = (0, import_node_fs17.readSync)(fd, buf2, 0, buf2.length, offset2);
+      text2 = buf2.subarray(0, n2).toString("utf8");
     } finally {
-      (0, import_node_fs16.closeSync)(fd);
+      (0, import_node_fs17.closeSync)(fd);
     }
   } catch {
     return void 0;
   }
-  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = text2.split("\n").map((l) => l.trim()).filter(Boolean);
   const own2 = lines.filter((l) => l.startsWith("beacon: ")).pop();
   return own2 ? own2.slice("beacon: ".length) : lines.pop();
 }
@@ -85121,17 +85848,17 @@ async function spawnDetachedCollector(opts) {
   let fd;
   let offset2 = 0;
   try {
-    (0, import_node_fs16.mkdirSync)((0, import_node_path19.dirname)(opts.outputFile), { recursive: true, mode: 448 });
-    offset2 = (0, import_node_fs16.existsSync)(opts.outputFile) ? (0, import_node_fs16.statSync)(opts.outputFile).size : 0;
-    fd = (0, import_node_fs16.openSync)(opts.outputFile, "a", 384);
+    (0, import_node_fs17.mkdirSync)((0, import_node_path20.dirname)(opts.outputFile), { recursive: true, mode: 448 });
+    offset2 = (0, import_node_fs17.existsSync)(opts.outputFile) ? (0, import_node_fs17.statSync)(opts.outputFile).size : 0;
+    fd = (0, import_node_fs17.openSync)(opts.outputFile, "a", 384);
   } catch (err) {
     const e = err;
-    throw new Error(`cannot write the collector's output file ${opts.outputFile} (${e.code === "EACCES" || e.code === "EPERM" ? "permission denied" : e.code ?? e.message}); fix the permissions of ${(0, import_node_path19.dirname)(opts.outputFile)}`);
+    throw new Error(`cannot write the collector's output file ${opts.outputFile} (${e.code === "EACCES" || e.code === "EPERM" ? "permission denied" : e.code ?? e.message}); fix the permissions of ${(0, import_node_path20.dirname)(opts.outputFile)}`);
   }
   const env = { ...opts.env ?? process.env };
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = "1";
   const child = (0, import_node_child_process3.spawn)(process.execPath, args, { detached: true, stdio: ["ignore", fd, fd], env });
-  (0, import_node_fs16.closeSync)(fd);
+  (0, import_node_fs17.closeSync)(fd);
   const pid = child.pid;
   let exited;
   child.on("exit", (code, signal) => {
@@ -85157,7 +85884,7 @@ async function spawnDetachedCollector(opts) {
 async function ensureCollector(opts) {
   const probe = await probeCollector(opts.port);
   if (probe.kind === "beacon") {
-    if ((0, import_node_path19.resolve)(probe.health.log_path) === (0, import_node_path19.resolve)(opts.logPath)) return { action: "already-running", health: probe.health };
+    if ((0, import_node_path20.resolve)(probe.health.log_path) === (0, import_node_path20.resolve)(opts.logPath)) return { action: "already-running", health: probe.health };
     return {
       action: "conflict",
       health: probe.health,
@@ -85205,7 +85932,7 @@ async function stopRecordedCollector(record, timeoutMs = 1e4) {
   if (probe.kind === "none") return { kind: "not-running" };
   if (probe.kind === "other") return { kind: "not-ours", message: `port ${record.port} is now held by another program (${probe.detail}); left alone` };
   const h = probe.health;
-  if (h.pid !== record.pid || (0, import_node_path20.resolve)(h.log_path) !== (0, import_node_path20.resolve)(record.log_path)) {
+  if (h.pid !== record.pid || (0, import_node_path21.resolve)(h.log_path) !== (0, import_node_path21.resolve)(record.log_path)) {
     return { kind: "not-ours", message: `the collector on port ${record.port} (pid ${h.pid}, writing ${h.log_path}) is not the one install started (pid ${record.pid}); left running` };
   }
   try {
@@ -85220,7 +85947,7 @@ async function stopRecordedCollector(record, timeoutMs = 1e4) {
 function collectorSettingsDiff(h, want, says = "config.json says") {
   const out2 = [];
   if (h.port !== void 0 && h.port !== want.port) out2.push(`port ${h.port}, ${says} ${want.port}`);
-  if ((0, import_node_path20.resolve)(h.log_path) !== (0, import_node_path20.resolve)(want.runtime_log)) out2.push(`log ${h.log_path}, ${says} ${want.runtime_log}`);
+  if ((0, import_node_path21.resolve)(h.log_path) !== (0, import_node_path21.resolve)(want.runtime_log)) out2.push(`log ${h.log_path}, ${says} ${want.runtime_log}`);
   if (h.content !== want.content) out2.push(`content ${h.content}, ${says} ${want.content}`);
   if (!!h.include_spans !== want.include_codex_spans) out2.push(`spans ${h.include_spans ? "kept" : "dropped"}, ${says} ${want.include_codex_spans ? "kept" : "dropped"}`);
   return out2;
@@ -85228,8 +85955,8 @@ function collectorSettingsDiff(h, want, says = "config.json says") {
 function managedBy(h, manifest) {
   if (!manifest) return null;
   const c = manifest.collector;
-  if (c && c.pid === h.pid && (0, import_node_path20.resolve)(c.log_path) === (0, import_node_path20.resolve)(h.log_path)) return "detached";
-  if (manifest.service && (0, import_node_path20.resolve)(manifest.runtime_log) === (0, import_node_path20.resolve)(h.log_path)) return "service";
+  if (c && c.pid === h.pid && (0, import_node_path21.resolve)(c.log_path) === (0, import_node_path21.resolve)(h.log_path)) return "detached";
+  if (manifest.service && (0, import_node_path21.resolve)(manifest.runtime_log) === (0, import_node_path21.resolve)(h.log_path)) return "service";
   return null;
 }
 async function reconcileCollector(ctx, want, previous, startedBy) {
@@ -85239,7 +85966,7 @@ async function reconcileCollector(ctx, want, previous, startedBy) {
   let why = [];
   if (previous) {
     const probe = await probeCollector(previous.port);
-    if (probe.kind === "beacon" && probe.health.pid === previous.pid && (0, import_node_path20.resolve)(probe.health.log_path) === (0, import_node_path20.resolve)(previous.log_path)) {
+    if (probe.kind === "beacon" && probe.health.pid === previous.pid && (0, import_node_path21.resolve)(probe.health.log_path) === (0, import_node_path21.resolve)(previous.log_path)) {
       why = collectorSettingsDiff(probe.health, wanted);
       if (why.length > 0) {
         const stop = await stopRecordedCollector(previous);
@@ -85284,36 +86011,36 @@ function restartAdvice(h, mode, platform4 = process.platform) {
 }
 
 // electron/endpoint/lifecycle-files.ts
-var import_node_fs17 = require("node:fs");
-var import_promises14 = require("node:fs/promises");
-var import_node_path21 = require("node:path");
+var import_node_fs18 = require("node:fs");
+var import_promises15 = require("node:fs/promises");
+var import_node_path22 = require("node:path");
 async function makeDirs(dir, mode) {
-  const target = (0, import_node_path21.resolve)(dir);
+  const target = (0, import_node_path22.resolve)(dir);
   const missing = [];
-  for (let d = target; ; d = (0, import_node_path21.dirname)(d)) {
-    const st = await (0, import_promises14.stat)(d).catch(() => null);
+  for (let d = target; ; d = (0, import_node_path22.dirname)(d)) {
+    const st = await (0, import_promises15.stat)(d).catch(() => null);
     if (st) {
       if (!st.isDirectory()) throw new Error(`${d} exists and is not a directory`);
       break;
     }
     missing.push(d);
-    if ((0, import_node_path21.dirname)(d) === d) break;
+    if ((0, import_node_path22.dirname)(d) === d) break;
   }
   missing.reverse();
   for (const d of missing) {
-    await (0, import_promises14.mkdir)(d, { mode }).catch((err) => {
+    await (0, import_promises15.mkdir)(d, { mode }).catch((err) => {
       if (err.code !== "EEXIST") throw err;
     });
-    await (0, import_promises14.chmod)(d, mode);
+    await (0, import_promises15.chmod)(d, mode);
   }
   return missing;
 }
 async function missingDirs(dir) {
   const out2 = [];
-  for (let d = (0, import_node_path21.resolve)(dir); ; d = (0, import_node_path21.dirname)(d)) {
-    if (await (0, import_promises14.stat)(d).then(() => true, () => false)) break;
+  for (let d = (0, import_node_path22.resolve)(dir); ; d = (0, import_node_path22.dirname)(d)) {
+    if (await (0, import_promises15.stat)(d).then(() => true, () => false)) break;
     out2.push(d);
-    if ((0, import_node_path21.dirname)(d) === d) break;
+    if ((0, import_node_path22.dirname)(d) === d) break;
   }
   return out2.reverse();
 }
@@ -85322,7 +86049,7 @@ async function removeDirsIfEmpty(dirs) {
   const kept = [];
   for (const d of [...dirs].sort((a, b) => b.length - a.length)) {
     try {
-      await (0, import_promises14.rmdir)(d);
+      await (0, import_promises15.rmdir)(d);
       removed.push(d);
     } catch (err) {
       const code = err.code;
@@ -85335,8 +86062,8 @@ async function removeDirsIfEmpty(dirs) {
 async function systemLogGroup(platform4 = process.platform) {
   const wanted = platform4 === "darwin" ? "admin" : "adm";
   if (platform4 === "darwin") return { name: "admin", gid: 80 };
-  const text = await (0, import_promises14.readFile)("/etc/group", "utf8").catch(() => "");
-  for (const line of text.split("\n")) {
+  const text2 = await (0, import_promises15.readFile)("/etc/group", "utf8").catch(() => "");
+  for (const line of text2.split("\n")) {
     const [name, , gid] = line.split(":");
     if (name === wanted && /^\d+$/.test(gid ?? "")) return { name, gid: Number(gid) };
   }
@@ -85348,18 +86075,18 @@ async function prepareSystemLogDir(dir, platform4 = process.platform) {
   if (process.getuid?.() === 0) {
     const g = await systemLogGroup(platform4);
     if (g) {
-      await (0, import_promises14.chown)(dir, 0, g.gid);
+      await (0, import_promises15.chown)(dir, 0, g.gid);
       group = g.name;
     }
   }
-  await (0, import_promises14.chmod)(dir, 488);
+  await (0, import_promises15.chmod)(dir, 488);
   return { created, group };
 }
-function otelSection(text) {
-  if (!text) return [];
+function otelSection(text2) {
+  if (!text2) return [];
   try {
-    const ranges = findOtelRanges(scanStatements(text));
-    return ranges.map((r) => text.slice(r.start, r.end)).join("").replace(/\r\n/g, "\n").split("\n").filter((l, i, a) => !(i === a.length - 1 && l === ""));
+    const ranges = findOtelRanges(scanStatements(text2));
+    return ranges.map((r) => text2.slice(r.start, r.end)).join("").replace(/\r\n/g, "\n").split("\n").filter((l, i, a) => !(i === a.length - 1 && l === ""));
   } catch {
     return [];
   }
@@ -85373,23 +86100,23 @@ function otelDiff(before, after) {
   return lines.join("\n");
 }
 async function logWriteProblem(logPath) {
-  const dir = (0, import_node_path21.dirname)(logPath);
-  const dst = await (0, import_promises14.stat)(dir).catch(() => null);
+  const dir = (0, import_node_path22.dirname)(logPath);
+  const dst = await (0, import_promises15.stat)(dir).catch(() => null);
   if (!dst) return null;
   const octal2 = (m) => (m & 511).toString(8).padStart(4, "0");
   const fix = `fix it (e.g. \`chmod u+rwx ${dir}\`) and run install again`;
   if (!dst.isDirectory()) return `the log directory ${dir} is not a directory; move it away and run install again`;
   if ((dst.mode & 146) === 0) return `the log directory ${dir} is read-only (mode ${octal2(dst.mode)}), so no collector could write ${logPath}; ${fix}`;
-  if (!await (0, import_promises14.access)(dir, import_node_fs17.constants.W_OK | import_node_fs17.constants.X_OK).then(() => true, () => false)) return `the log directory ${dir} is not writable for this user (mode ${octal2(dst.mode)}); ${fix}`;
-  const fst = await (0, import_promises14.stat)(logPath).catch(() => null);
-  if (fst && (!fst.isFile() || (fst.mode & 146) === 0 || !await (0, import_promises14.access)(logPath, import_node_fs17.constants.W_OK).then(() => true, () => false))) {
+  if (!await (0, import_promises15.access)(dir, import_node_fs18.constants.W_OK | import_node_fs18.constants.X_OK).then(() => true, () => false)) return `the log directory ${dir} is not writable for this user (mode ${octal2(dst.mode)}); ${fix}`;
+  const fst = await (0, import_promises15.stat)(logPath).catch(() => null);
+  if (fst && (!fst.isFile() || (fst.mode & 146) === 0 || !await (0, import_promises15.access)(logPath, import_node_fs18.constants.W_OK).then(() => true, () => false))) {
     return `the runtime log ${logPath} is ${fst.isFile() ? `not writable (mode ${octal2(fst.mode)})` : "not a regular file"}; fix it (e.g. \`chmod u+rw ${logPath}\`) and run install again`;
   }
   return null;
 }
 
 // electron/endpoint/lifecycle-rollback.ts
-var import_promises15 = require("node:fs/promises");
+var import_promises16 = require("node:fs/promises");
 var InstallUndo = class {
   files = [];
   dirs = [];
@@ -85403,13 +86130,13 @@ var InstallUndo = class {
       this.files.push({ path, before });
       return;
     }
-    const st = await (0, import_promises15.lstat)(path).catch(() => null);
-    this.files.push({ path, before: st ? await (0, import_promises15.readFile)(path) : null, mode: st ? st.mode & 4095 : void 0 });
+    const st = await (0, import_promises16.lstat)(path).catch(() => null);
+    this.files.push({ path, before: st ? await (0, import_promises16.readFile)(path) : null, mode: st ? st.mode & 4095 : void 0 });
   }
   /** What install wrote to `path` (so a restore does not clobber a later edit by someone else). */
-  wrote(path, text) {
+  wrote(path, text2) {
     const f = this.files.find((x) => x.path === path);
-    if (f) f.written = Buffer.from(text, "utf8");
+    if (f) f.written = Buffer.from(text2, "utf8");
   }
   createdDirs(dirs) {
     for (const d of dirs) if (!this.dirs.includes(d)) this.dirs.push(d);
@@ -85424,7 +86151,7 @@ var InstallUndo = class {
    * runtime log: an event that did land in it is never thrown away.
    */
   async removeIfCreated(paths, onlyIfEmpty = false) {
-    for (const path of paths) if (!await (0, import_promises15.lstat)(path).then(() => true, () => false)) this.leftovers.push({ path, onlyIfEmpty });
+    for (const path of paths) if (!await (0, import_promises16.lstat)(path).then(() => true, () => false)) this.leftovers.push({ path, onlyIfEmpty });
   }
   /** Keep `path` after all (an error message points the user at it). */
   keep(path) {
@@ -85446,13 +86173,13 @@ var InstallUndo = class {
       }
     }
     for (const l of this.leftovers) {
-      const st = await (0, import_promises15.lstat)(l.path).catch(() => null);
+      const st = await (0, import_promises16.lstat)(l.path).catch(() => null);
       if (!st || l.onlyIfEmpty && st.size > 0) continue;
-      await (0, import_promises15.rm)(l.path, { force: true }).catch((err) => problems.push(`${l.path}: ${err.message}`));
+      await (0, import_promises16.rm)(l.path, { force: true }).catch((err) => problems.push(`${l.path}: ${err.message}`));
     }
     for (const f of [...this.files].reverse()) {
       try {
-        const exists = await (0, import_promises15.lstat)(f.path).then(() => true, () => false);
+        const exists = await (0, import_promises16.lstat)(f.path).then(() => true, () => false);
         if (f.before === null) {
           if (exists) await removeFileChecked(f.path, f.written);
         } else {
@@ -85476,8 +86203,8 @@ var InstallUndo = class {
 };
 
 // electron/endpoint/lifecycle-service-install.ts
-var import_node_path22 = require("node:path");
-var import_node_fs18 = require("node:fs");
+var import_node_path23 = require("node:path");
+var import_node_fs19 = require("node:fs");
 function serviceProgram(ctx) {
   const args = [process.execPath, ...COLLECTOR_NODE_FLAGS, cliEntry(), "endpoint", "run"];
   if (ctx.mode === "system") args.push("--system");
@@ -85500,7 +86227,7 @@ async function installService(ctx, manifest, previousService, start, undo, steps
   if (!sm || !kind) throw new ServiceInstallError(`no supported service manager on ${ctx.platform}; install without --service (a background collector is started instead)`);
   const spec = serviceSpec(ctx);
   const file = serviceFile(kind, ctx.mode, ctx.env);
-  undo.createdDirs(await makeDirs((0, import_node_path22.dirname)(file), 493));
+  undo.createdDirs(await makeDirs((0, import_node_path23.dirname)(file), 493));
   await undo.remember(file);
   if (!start) {
     await writeFileAtomic(file, kind === "launchd" ? launchdPlist(spec) : systemdUnit(spec), { mode: 420 });
@@ -85510,7 +86237,7 @@ async function installService(ctx, manifest, previousService, start, undo, steps
   }
   const offset2 = (() => {
     try {
-      return (0, import_node_fs18.statSync)(ctx.collectorOutput).size;
+      return (0, import_node_fs19.statSync)(ctx.collectorOutput).size;
     } catch {
       return 0;
     }
@@ -85542,8 +86269,8 @@ async function codexTargets(ctx, enforce) {
   const out2 = [{ path: main, role, label: main }];
   if (ctx.mode === "user") {
     for (const p of await listProfileConfigs(ctx.codexHome)) {
-      const text = await (0, import_promises16.readFile)(p.path, "utf8").catch(() => "");
-      const insp = inspectOtel(text);
+      const text2 = await (0, import_promises17.readFile)(p.path, "utf8").catch(() => "");
+      const insp = inspectOtel(text2);
       if (insp.parsed && insp.present) out2.push({ path: p.path, role: "profile", profile: p.name, label: `${p.path} (profile ${p.name})` });
     }
   }
@@ -85718,7 +86445,7 @@ async function runInstall(opts) {
         else files.push(entry);
       }
     }
-    const endpointBefore = manifest0 ? manifest0.endpoint_config.before : await (0, import_promises16.readFile)(ctx.paths.configFile, "utf8").catch(() => null);
+    const endpointBefore = manifest0 ? manifest0.endpoint_config.before : await (0, import_promises17.readFile)(ctx.paths.configFile, "utf8").catch(() => null);
     await undo.remember(ctx.paths.configFile);
     await writeEndpointConfig(newConfig, ctx.env);
     report.steps.push({ action: "write_file", target: ctx.paths.configFile, status: "done", detail: "endpoint configuration" });
@@ -85805,7 +86532,7 @@ function describeError(err) {
 }
 
 // electron/endpoint/lifecycle-repair.ts
-var import_promises17 = require("node:fs/promises");
+var import_promises18 = require("node:fs/promises");
 function adoptConfig(manifest, cfg) {
   const m = manifest.settings;
   const settings = { ...m, port: cfg.otlp_http_port, content: cfg.content, include_codex_spans: cfg.include_codex_spans, log_user_prompt: cfg.log_user_prompt };
@@ -85868,7 +86595,7 @@ async function runRepair(opts) {
   if (manifest.service) await repairService(ctx, manifest, report, failStep);
   else {
     const probe = await probeCollector(manifest.settings.port);
-    const logMissing = !await (0, import_promises17.stat)(manifest.runtime_log).then(() => true, () => false);
+    const logMissing = !await (0, import_promises18.stat)(manifest.runtime_log).then(() => true, () => false);
     if (probe.kind === "beacon" && logMissing && manifest.collector && probe.health.pid === manifest.collector.pid) {
       const s = await stopRecordedCollector(manifest.collector);
       if (s.kind === "stopped") report.steps.push({ action: "stop_collector", detail: `pid ${s.pid}: its log had been deleted`, status: "done" });
@@ -85910,8 +86637,8 @@ async function repairService(ctx, manifest, report, failStep) {
 }
 
 // electron/endpoint/lifecycle-uninstall.ts
-var import_promises18 = require("node:fs/promises");
-var import_node_path23 = require("node:path");
+var import_promises19 = require("node:fs/promises");
+var import_node_path24 = require("node:path");
 async function runUninstall(opts) {
   const ctx = lifecycleContext(opts.mode, opts.env ?? process.env);
   requireSystemPrivileges(ctx, "uninstall");
@@ -85969,7 +86696,7 @@ async function runUninstall(opts) {
   try {
     const cfgPath = manifest.endpoint_config.path;
     if (manifest.endpoint_config.before === null) {
-      await (0, import_promises18.rm)(cfgPath, { force: true });
+      await (0, import_promises19.rm)(cfgPath, { force: true });
       report.done.push(`removed ${cfgPath}`);
     } else {
       await writeFileAtomic(cfgPath, manifest.endpoint_config.before);
@@ -85983,14 +86710,14 @@ async function runUninstall(opts) {
     let removed = 0;
     for (const f of logFiles2) {
       try {
-        const existed = await (0, import_promises18.lstat)(f).then(() => true, () => false);
-        await (0, import_promises18.rm)(f, { force: true });
+        const existed = await (0, import_promises19.lstat)(f).then(() => true, () => false);
+        await (0, import_promises19.rm)(f, { force: true });
         if (existed) removed++;
       } catch (err) {
         leave(f, err.message);
       }
     }
-    if (removed > 0) report.done.push(`removed ${removed} log file(s) (runtime log, archives, lock, health, collector output) from ${(0, import_node_path23.join)(manifest.runtime_log, "..")}`);
+    if (removed > 0) report.done.push(`removed ${removed} log file(s) (runtime log, archives, lock, health, collector output) from ${(0, import_node_path24.join)(manifest.runtime_log, "..")}`);
   } else {
     report.notes.push(`kept the runtime log ${manifest.runtime_log} and its archives, as asked`);
   }
@@ -86011,8 +86738,8 @@ async function asUserErrors(fn) {
     throw err;
   }
 }
-function out(json2, value, text, failure) {
-  process.stdout.write(json2 ? JSON.stringify(value, null, 2) + "\n" : text);
+function out(json2, value, text2, failure) {
+  process.stdout.write(json2 ? JSON.stringify(value, null, 2) + "\n" : text2);
   if (failure) process.stderr.write(`beacon: ${failure}
 `);
 }
@@ -86033,7 +86760,7 @@ function formatInstall(r) {
     if (r.rollback_problems?.length) {
       L.push("Install was rolled back, but these could not be undone:");
       for (const p of r.rollback_problems) L.push(`  LEFT ${p}`);
-      if ((0, import_node_fs19.existsSync)(r.manifest)) L.push(`Install manifest: ${r.manifest} (\`beacon endpoint uninstall\` removes what is left)`);
+      if ((0, import_node_fs20.existsSync)(r.manifest)) L.push(`Install manifest: ${r.manifest} (\`beacon endpoint uninstall\` removes what is left)`);
     } else if (r.steps.some((s) => s.status === "rolled-back")) L.push("Nothing was changed: every step above was undone.");
     else L.push("Nothing was changed.");
   } else {
@@ -86143,6 +86870,24 @@ async function forwardFromFlags(flags, env = process.env) {
   return out2;
 }
 
+// electron/endpoint/plugin-settings.ts
+var import_node_path25 = require("node:path");
+var PRICE_OVERRIDES_FILE = "price-overrides.json";
+function overridesFile(config, mode, env) {
+  return config.price_overrides ?? (0, import_node_path25.join)(beaconPaths(mode, env).baseDir, PRICE_OVERRIDES_FILE);
+}
+async function collectorPluginOptions(config, mode, env = process.env) {
+  const files = [];
+  if (mode === "system") {
+    files.push(overridesFile(config, "system", env));
+  } else {
+    const system = await readEndpointConfig("system", env).then((r) => r.config).catch(() => ({ price_overrides: null }));
+    files.push(overridesFile(system, "system", env), overridesFile(config, "user", env));
+  }
+  const readSessions = mode === "user" && config.read_codex_session_meta !== false;
+  return { pricing: { overrideFiles: files }, ...readSessions ? { sessionContext: { env } } : {} };
+}
+
 // electron/cli/commands/endpoint-run.ts
 function registerEndpointRun(_program, endpoint) {
   const run = endpoint.command("run").description("Run the OTLP collector in the foreground (Ctrl-C to stop; flushes the log on exit).").option("--port <port>", "OTLP/HTTP port on 127.0.0.1; 0 picks a free one (default: from config.json, else 4318)", parseListenPort).addOption(new Option("--otlp-http-port <port>", "same as --port").argParser(parseListenPort)).option("--log-path <file>", "runtime log to append to (default: from config.json, else ~/.beacon/endpoint/logs/runtime.jsonl)", parsePath).option("--include-codex-spans", "keep Codex spans (default: from config.json, else dropped: high volume, no content)").option("--content <policy>", "content policy: full | redacted | metadata (default: from config.json, else redacted)", parseContentPolicy).option("--system", "system mode: the system config.json and log (/var/log/beacon-agent/runtime.jsonl, group-readable)").option("--rotate-bytes <n>", "rotate the log at this size in bytes (default: from config.json, else 10485760)", parsePositiveInt).option("--rotate-archives <n>", "rotated archives to keep (default: from config.json, else 5)", parsePositiveInt).option("--json", "print the startup line as JSON (one line on stdout; nothing else)");
@@ -86164,9 +86909,13 @@ function registerEndpointRun(_program, endpoint) {
       // System mode: the log is read by the admin group and the SIEM agent, never world-readable.
       fileMode: mode === "system" ? 416 : 384,
       dirMode: mode === "system" ? 488 : 448,
+      ...await collectorPluginOptions(config, mode),
       // config.json's destinations, plus one-off --forward ones (whose secrets must be there now).
       forward: [...config.forward, ...await forwardFromFlags(flags)],
-      stateDir: beaconPaths(mode).stateDir
+      stateDir: beaconPaths(mode).stateDir,
+      // A refused price override file, a plug-in that failed: said once, the collector runs on.
+      onWarning: (message2) => void process.stderr.write(`beacon: warning: ${message2}
+`)
     };
     let collector;
     try {
@@ -86214,13 +86963,17 @@ received ${signal}: flushing and stopping...
 
 // electron/cli/commands/endpoint-dashboard.ts
 var import_node_child_process5 = require("node:child_process");
-var import_node_path31 = require("node:path");
+var import_node_path33 = require("node:path");
 
 // electron/dashboard/server.ts
 var import_fastify2 = __toESM(require_fastify());
 
 // electron/log/reader.ts
-var import_promises20 = require("node:fs/promises");
+var import_promises21 = require("node:fs/promises");
+
+// electron/shared/api-trends.ts
+var TRENDS_DEFAULT_DAYS = 30;
+var TRENDS_MAX_DAYS = 366;
 
 // electron/shared/api.ts
 var API_ROUTES = {
@@ -86230,6 +86983,7 @@ var API_ROUTES = {
   /** `/api/sessions/:id`, id URL-encoded */
   session: (id2) => `/api/sessions/${encodeURIComponent(id2)}`,
   tokens: "/api/tokens",
+  trends: "/api/trends",
   facets: "/api/facets",
   stream: "/api/stream"
 };
@@ -86245,6 +86999,7 @@ var STREAM_HEARTBEAT_MS = 15e3;
 var EVENTS_DEFAULT_LIMIT = 200;
 var EVENTS_MAX_LIMIT = 2e3;
 var FIRST_PROMPT_MAX = 160;
+var TITLE_MAX = 72;
 var TOKEN_BUCKETS = ["minute", "hour", "day"];
 
 // electron/shared/event-facts.ts
@@ -86260,24 +87015,91 @@ function isFailedPatch(ev) {
   return isFailedFileChange(ev) || ev.event?.action === "tool.failed" && (ev.patch !== void 0 || ev.tool?.name === "apply_patch");
 }
 
+// electron/log/cost-totals.ts
+var MAX_LISTED = 20;
+var NO_MODEL = "(no model)";
+function emptyCost() {
+  return { usd: 0, priced_events: 0, unpriced_events: 0, unpriced_models: [], price_sources: [] };
+}
+function remember(list, value) {
+  if (list.length < MAX_LISTED && !list.includes(value)) list.push(value);
+}
+function addCost(into, ev, model) {
+  const c = ev.cost;
+  const usd = c?.usd;
+  if (typeof usd === "number" && Number.isFinite(usd) && usd >= 0) {
+    into.usd += usd;
+    into.priced_events++;
+  } else {
+    into.unpriced_events++;
+    remember(into.unpriced_models, model ?? NO_MODEL);
+  }
+  if (c && typeof c.price_source === "string" && c.price_source) remember(into.price_sources, c.price_source);
+}
+function mergeCost(into, from) {
+  into.usd += from.usd;
+  into.priced_events += from.priced_events;
+  into.unpriced_events += from.unpriced_events;
+  for (const m of from.unpriced_models) remember(into.unpriced_models, m);
+  for (const s of from.price_sources) remember(into.price_sources, s);
+}
+function snapshotCost(c) {
+  return { ...c, usd: Math.round(c.usd * 1e8) / 1e8, unpriced_models: [...c.unpriced_models], price_sources: [...c.price_sources] };
+}
+
+// electron/log/session-facts.ts
+function titleFromPrompt(text2) {
+  const line = text2.split(/\r?\n/).map((l) => l.replace(/\s+/g, " ").trim()).find(Boolean);
+  if (!line) return null;
+  let t = line;
+  if (t.length > TITLE_MAX) {
+    const cut2 = t.slice(0, TITLE_MAX - 1);
+    const space = t.charAt(TITLE_MAX - 1) === " " ? cut2.length : cut2.lastIndexOf(" ");
+    t = `${space > TITLE_MAX / 2 ? cut2.slice(0, space).trimEnd() : cut2}…`;
+  }
+  return t.charAt(0).toUpperCase() + t.slice(1);
+}
+function repositoryFromRemote(url) {
+  const clean = url.trim().replace(/\/+$/, "").replace(/\.git$/, "");
+  let path;
+  let hosted = true;
+  const scp = /^[^/@]+@[^:/]+:(.+)$/.exec(clean);
+  if (scp && !clean.includes("://")) path = scp[1];
+  else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(clean)) {
+    try {
+      const u = new URL(clean);
+      path = u.pathname;
+      hosted = u.protocol !== "file:";
+    } catch {
+      path = clean;
+    }
+  } else {
+    path = clean;
+    hosted = false;
+  }
+  const parts = path.split("/").filter(Boolean);
+  if (parts.length === 0) return null;
+  return parts.slice(hosted ? -2 : -1).join("/");
+}
+
 // electron/log/reader-sessions.ts
 function emptyTokens() {
   return { input: 0, cached_input: 0, output: 0, reasoning: 0, total: 0, codex_tokens_used: 0 };
 }
-function count(n2) {
+function count2(n2) {
   return typeof n2 === "number" && Number.isFinite(n2) && n2 > 0 ? n2 : 0;
 }
 function addUsage(into, usage) {
   if (!usage || typeof usage !== "object") return;
-  const input = count(usage.input_tokens);
-  const cached2 = count(usage.cached_input_tokens);
-  const output = count(usage.output_tokens);
-  const reasoning = count(usage.reasoning_output_tokens);
+  const input = count2(usage.input_tokens);
+  const cached2 = count2(usage.cached_input_tokens);
+  const output = count2(usage.output_tokens);
+  const reasoning = count2(usage.reasoning_output_tokens);
   into.input += input;
   into.cached_input += cached2;
   into.output += output;
   into.reasoning += reasoning;
-  into.total += count(usage.total_tokens) || input + cached2 + output + reasoning;
+  into.total += count2(usage.total_tokens) || input + cached2 + output + reasoning;
   into.codex_tokens_used += input + output + reasoning;
 }
 function sessionIdOf(ev) {
@@ -86301,8 +87123,8 @@ function isError(ev) {
   const a = ev.event.action;
   return a === "session.error" || a === "tool.failed" || isFailedFileChange(ev) || ev.error !== void 0 && ev.error !== null;
 }
-function oneLine2(text, max) {
-  const t = text.replace(/\s+/g, " ").trim();
+function oneLine2(text2, max) {
+  const t = text2.replace(/\s+/g, " ").trim();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 function lastSegment(path) {
@@ -86320,6 +87142,9 @@ var SessionAccumulator = class {
   lastAt = "";
   workingDirectory = null;
   repository = null;
+  /** Where the repository name came from: a CI run beats a git remote beats a directory name. */
+  repositoryRank = 0;
+  git = null;
   model = null;
   originator = null;
   harness = null;
@@ -86335,10 +87160,14 @@ var SessionAccumulator = class {
   failedPatchesWithoutId = 0;
   errors = 0;
   tokens = emptyTokens();
+  cost = emptyCost();
+  lastPromptMs = -Infinity;
+  lastAnswerMs = -Infinity;
   titleGeneration = false;
   validation = false;
   firstPrompt = null;
   firstPromptMs = Infinity;
+  firstPromptText = null;
   add(ev, timeMs) {
     this.events++;
     if (timeMs < this.startedMs) {
@@ -86356,10 +87185,16 @@ var SessionAccumulator = class {
     const wd = ev.session?.working_directory;
     if (typeof wd === "string" && wd && !this.workingDirectory) {
       this.workingDirectory = wd;
-      if (!this.repository) this.repository = lastSegment(wd);
+      this.nameRepository(lastSegment(wd), 1);
+    }
+    const g = ev.session?.git;
+    if (g && typeof g === "object" && !this.git) {
+      const str4 = (v) => typeof v === "string" && v ? v : null;
+      this.git = { repository_url: str4(g.repository_url), branch: str4(g.branch), commit: str4(g.commit) };
+      if (this.git.repository_url) this.nameRepository(repositoryFromRemote(this.git.repository_url), 2);
     }
     const repo = ev.run?.repository;
-    if (typeof repo === "string" && repo) this.repository = repo;
+    if (typeof repo === "string" && repo) this.nameRepository(repo, 3);
     if (!this.originator && typeof ev.harness?.originator === "string") this.originator = ev.harness.originator;
     if (!this.harness && typeof ev.harness?.name === "string") this.harness = ev.harness.name;
     if (isTitleGeneration(ev)) this.titleGeneration = true;
@@ -86367,10 +87202,12 @@ var SessionAccumulator = class {
     switch (ev.event.action) {
       case "prompt.submitted": {
         this.prompts++;
-        const text = ev.prompt?.text;
-        if (typeof text === "string" && text.trim() && timeMs < this.firstPromptMs) {
+        const text2 = ev.prompt?.text;
+        if (timeMs > this.lastPromptMs) this.lastPromptMs = timeMs;
+        if (typeof text2 === "string" && text2.trim() && timeMs < this.firstPromptMs) {
           this.firstPromptMs = timeMs;
-          this.firstPrompt = oneLine2(text, FIRST_PROMPT_MAX);
+          this.firstPrompt = oneLine2(text2, FIRST_PROMPT_MAX);
+          this.firstPromptText = text2.slice(0, FIRST_PROMPT_MAX * 2);
         }
         break;
       }
@@ -86389,6 +87226,10 @@ var SessionAccumulator = class {
         break;
       case "token.usage":
         addUsage(this.tokens, ev.gen_ai?.usage);
+        addCost(this.cost, ev, ev.gen_ai?.request?.model ?? modelOf(ev));
+        break;
+      case "response.completed":
+        if (timeMs > this.lastAnswerMs) this.lastAnswerMs = timeMs;
         break;
     }
     if (isFailedPatch(ev)) {
@@ -86402,6 +87243,12 @@ var SessionAccumulator = class {
     }
     if (isError(ev)) this.errors++;
   }
+  nameRepository(name, rank) {
+    if (name && rank >= this.repositoryRank) {
+      this.repository = name;
+      this.repositoryRank = rank;
+    }
+  }
   get lastActivityMs() {
     return this.lastMs;
   }
@@ -86412,6 +87259,7 @@ var SessionAccumulator = class {
       last_at: this.lastAt,
       working_directory: this.workingDirectory,
       repository: this.repository,
+      git: this.git ? { ...this.git } : null,
       model: this.model,
       originator: this.originator,
       harness: this.harness,
@@ -86425,12 +87273,206 @@ var SessionAccumulator = class {
       patches_failed: this.failedPatchCalls.size + this.failedPatchesWithoutId,
       errors: this.errors,
       tokens: { ...this.tokens },
+      cost: snapshotCost(this.cost),
+      answered: this.lastAnswerMs >= this.lastPromptMs && this.lastAnswerMs > -Infinity,
       title_generation: this.titleGeneration,
       beacon_validation: this.validation,
-      first_prompt: this.firstPrompt
+      first_prompt: this.firstPrompt,
+      title: this.firstPrompt ? titleFromPrompt(this.firstPromptText ?? this.firstPrompt) : null
     };
   }
 };
+
+// electron/log/command-key.ts
+var SUBCOMMAND_TOOLS = /* @__PURE__ */ new Set([
+  "git",
+  "npm",
+  "pnpm",
+  "yarn",
+  "bun",
+  "npx",
+  "cargo",
+  "go",
+  "docker",
+  "kubectl",
+  "make",
+  "gradle",
+  "./gradlew",
+  "mvn",
+  "pip",
+  "pip3",
+  "poetry",
+  "uv",
+  "dotnet",
+  "swift",
+  "gh",
+  "terraform",
+  "helm",
+  "brew",
+  "apt",
+  "apt-get",
+  "rustup",
+  "deno"
+]);
+var THIRD_WORD_AFTER = /* @__PURE__ */ new Set(["run", "exec", "-m", "x"]);
+var SHELLS = /^(?:\/(?:usr\/)?bin\/)?(?:ba|z|da|k)?sh$/;
+var MAX_KEY = 60;
+function unquote(s) {
+  const t = s.trim();
+  if (t.length >= 2 && (t[0] === "'" || t[0] === '"') && t[t.length - 1] === t[0]) return t.slice(1, -1).replace(/'\\''/g, "'");
+  return t;
+}
+function words(line) {
+  return line.trim().split(/\s+/).filter(Boolean);
+}
+function commandKey(command) {
+  let line = command.trim();
+  for (let i = 0; i < 3; i++) {
+    const m = /^(\S+)\s+-(?:l?c|cl)\s+([\s\S]+)$/.exec(line);
+    if (!m || !SHELLS.test(m[1])) break;
+    line = unquote(m[2]);
+  }
+  const steps = line.split(/\s*(?:&&|\|\||;|\|)\s*/).filter((s) => s.trim());
+  let step = steps.find((s) => !/^cd(\s|$)/.test(s.trim())) ?? steps[0];
+  if (!step) return null;
+  let w = words(step);
+  while (w.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(w[0])) w = w.slice(1);
+  if (w[0] === "sudo" || w[0] === "time" || w[0] === "env") w = w.slice(1);
+  if (!w.length) return null;
+  const program2 = w[0].includes("/") && !w[0].startsWith("./") ? w[0].slice(w[0].lastIndexOf("/") + 1) : w[0];
+  const out2 = [program2];
+  const second = w[1];
+  const python = /^python\d?(\.\d+)?$/.test(program2);
+  if (second && !second.startsWith("-") && SUBCOMMAND_TOOLS.has(program2)) {
+    out2.push(second);
+    if (THIRD_WORD_AFTER.has(second) && w[2] && !w[2].startsWith("-")) out2.push(w[2]);
+  } else if (python && second === "-m" && w[2]) {
+    out2.push("-m", w[2]);
+  }
+  step = out2.join(" ");
+  return step.length > MAX_KEY ? `${step.slice(0, MAX_KEY - 1)}…` : step;
+}
+
+// electron/log/trends.ts
+var DAY_MS = 864e5;
+var TOP = 10;
+function commandFailed(ev) {
+  const c = ev.command;
+  if (!c) return false;
+  if (c.success === false) return true;
+  return typeof c.exit_code === "number" && c.exit_code !== 0 && c.success !== true;
+}
+function sortModels(map) {
+  return [...map.entries()].map(([model, m]) => ({ model, tokens: m.tokens, cost: snapshotCost(m.cost) })).sort((a, b) => b.cost.usd - a.cost.usd || b.tokens.total - a.tokens.total);
+}
+function computeTrends(src, days, tzOffsetMin, nowMs) {
+  const shift = -tzOffsetMin * 6e4;
+  const today = Math.floor((nowMs + shift) / DAY_MS);
+  const firstDay = today - days + 1;
+  const sinceMs = firstDay * DAY_MS - shift;
+  const dayOf = (ms) => Math.floor((ms + shift) / DAY_MS) - firstDay;
+  const acc = Array.from({ length: days }, () => ({ tokens: emptyTokens(), cost: emptyCost(), byModel: /* @__PURE__ */ new Map(), sessions: 0, commands: 0, failures: 0 }));
+  const rollups = src.rollups();
+  const excluded = new Set(rollups.filter((s) => s.title_generation || s.beacon_validation).map((s) => s.id));
+  const { events, times, sessions } = src;
+  const keep = (seq) => {
+    const s = sessions[seq];
+    return s === void 0 || !excluded.has(s);
+  };
+  const models = /* @__PURE__ */ new Map();
+  for (const seq of src.positions("token.usage")) {
+    const t = times[seq];
+    if (t < sinceMs || t > nowMs + DAY_MS || !keep(seq)) continue;
+    const d = dayOf(t);
+    if (d < 0 || d >= days) continue;
+    const ev = events[seq];
+    const model = ev.gen_ai?.request?.model ?? modelOf(ev);
+    const usage = ev.gen_ai?.usage;
+    const day = acc[d];
+    addUsage(day.tokens, usage);
+    addCost(day.cost, ev, model);
+    for (const map of [day.byModel, models]) {
+      let m = map.get(model ?? null);
+      if (!m) map.set(model ?? null, m = { tokens: emptyTokens(), cost: emptyCost() });
+      addUsage(m.tokens, usage);
+      addCost(m.cost, ev, model);
+    }
+  }
+  const counts = /* @__PURE__ */ new Map();
+  const keys = /* @__PURE__ */ new Map();
+  let withheld = 0;
+  for (const seq of src.positions("command.executed")) {
+    const t = times[seq];
+    if (t < sinceMs || !keep(seq)) continue;
+    const d = dayOf(t);
+    if (d < 0 || d >= days) continue;
+    const ev = events[seq];
+    const failed = commandFailed(ev);
+    acc[d].commands++;
+    if (failed) acc[d].failures++;
+    const text2 = ev.command?.command ?? ev.tool?.command;
+    let key = null;
+    if (typeof text2 === "string") {
+      key = keys.get(text2) ?? null;
+      if (key === null && !keys.has(text2)) {
+        key = commandKey(text2);
+        if (keys.size < 1e4) keys.set(text2, key);
+      }
+    }
+    if (!key) {
+      withheld++;
+      continue;
+    }
+    let c = counts.get(key);
+    if (!c) counts.set(key, c = { command: key, runs: 0, failures: 0 });
+    c.runs++;
+    if (failed) c.failures++;
+  }
+  const sessionCosts = [];
+  for (const s of rollups) {
+    if (excluded.has(s.id)) continue;
+    const started = Date.parse(s.started_at);
+    const last = Date.parse(s.last_at);
+    if (Number.isFinite(started)) {
+      const d = dayOf(started);
+      if (d >= 0 && d < days) acc[d].sessions++;
+    }
+    if (!(last >= sinceMs)) continue;
+    if (s.cost.priced_events + s.cost.unpriced_events === 0) continue;
+    sessionCosts.push({ id: s.id, title: s.title, repository: s.repository, started_at: s.started_at, model: s.model, tokens: s.tokens.total, cost: s.cost });
+  }
+  sessionCosts.sort((a, b) => b.cost.usd - a.cost.usd || b.tokens - a.tokens);
+  const daily = acc.map((a, i) => ({
+    day: new Date((firstDay + i) * DAY_MS).toISOString().slice(0, 10),
+    tokens: a.tokens,
+    cost: snapshotCost(a.cost),
+    by_model: sortModels(a.byModel),
+    sessions: a.sessions,
+    commands: a.commands,
+    command_failures: a.failures
+  }));
+  const totalCost = emptyCost();
+  const totalTokens = emptyTokens();
+  for (const m of models.values()) {
+    mergeCost(totalCost, m.cost);
+    for (const k of Object.keys(totalTokens)) totalTokens[k] += m.tokens[k];
+  }
+  return {
+    days,
+    daily,
+    totals: {
+      tokens: totalTokens,
+      cost: snapshotCost(totalCost),
+      sessions: daily.reduce((n2, d) => n2 + d.sessions, 0),
+      commands: daily.reduce((n2, d) => n2 + d.commands, 0),
+      command_failures: daily.reduce((n2, d) => n2 + d.command_failures, 0)
+    },
+    models: sortModels(models),
+    top_commands: [...counts.values()].sort((a, b) => b.runs - a.runs || b.failures - a.failures || (a.command < b.command ? -1 : 1)).slice(0, TOP),
+    commands_withheld: withheld,
+    session_costs: sessionCosts.slice(0, TOP)
+  };
+}
 
 // electron/log/log-index.ts
 var KEY_FIELDS = ["session", "action", "category", "harness", "model"];
@@ -86600,6 +87642,8 @@ var EventIndex = class {
     const totals = emptyTokens();
     const titleTotals = emptyTokens();
     const byModel = /* @__PURE__ */ new Map();
+    const cost = emptyCost();
+    const titleCost = emptyCost();
     for (const seq of list) {
       const t = this.times[seq];
       if (t < since || t > until) continue;
@@ -86609,32 +87653,51 @@ var EventIndex = class {
       const start = bucketStart(t, bucket);
       let b = buckets.get(start);
       if (!b) {
-        b = { start: new Date(start).toISOString(), tokens: emptyTokens(), title_generation: emptyTokens(), events: 0 };
+        b = { start: new Date(start).toISOString(), tokens: emptyTokens(), title_generation: emptyTokens(), events: 0, cost: emptyCost() };
         buckets.set(start, b);
       }
       b.events++;
+      const model = ev.gen_ai?.request?.model ?? this.keys.model[seq];
       if (isTitleGeneration(ev)) {
         addUsage(b.title_generation, usage);
         addUsage(titleTotals, usage);
+        addCost(titleCost, ev, model);
       } else {
         addUsage(b.tokens, usage);
         addUsage(totals, usage);
-        const model = this.keys.model[seq] ?? null;
-        let m = byModel.get(model);
-        if (!m) {
-          m = emptyTokens();
-          byModel.set(model, m);
-        }
-        addUsage(m, usage);
+        addCost(b.cost, ev, model);
+        addCost(cost, ev, model);
+        const key = model ?? null;
+        let m = byModel.get(key);
+        if (!m) byModel.set(key, m = { tokens: emptyTokens(), cost: emptyCost() });
+        addUsage(m.tokens, usage);
+        addCost(m.cost, ev, model);
       }
     }
     return {
       bucket,
-      buckets: [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([, b]) => b),
+      buckets: [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([, b]) => ({ ...b, cost: snapshotCost(b.cost) })),
       totals,
       title_generation_totals: titleTotals,
-      by_model: [...byModel.entries()].map(([model, tokens]) => ({ model, tokens })).sort((a, b) => b.tokens.total - a.tokens.total)
+      cost: snapshotCost(cost),
+      title_generation_cost: snapshotCost(titleCost),
+      by_model: [...byModel.entries()].map(([model, m]) => ({ model, tokens: m.tokens, cost: snapshotCost(m.cost) })).sort((a, b) => b.tokens.total - a.tokens.total)
     };
+  }
+  /** Per-day cost, tokens and failures for the last `days` local days (see trends.ts). */
+  trends(days, tzOffsetMin, nowMs = Date.now()) {
+    return computeTrends(
+      {
+        positions: (action) => this.lists.action.get(action) ?? [],
+        events: this.events,
+        times: this.times,
+        sessions: this.keys.session,
+        rollups: () => this.sessions()
+      },
+      days,
+      tzOffsetMin,
+      nowMs
+    );
   }
   facets() {
     return {
@@ -86647,9 +87710,9 @@ var EventIndex = class {
 };
 
 // electron/log/log-tail.ts
-var import_node_fs20 = require("node:fs");
-var import_promises19 = require("node:fs/promises");
-var import_node_path24 = require("node:path");
+var import_node_fs21 = require("node:fs");
+var import_promises20 = require("node:fs/promises");
+var import_node_path26 = require("node:path");
 var DEFAULT_POLL_INTERVAL_MS = 1e4;
 var READ_CHUNK = 1 << 20;
 var REREAD_LIMIT = 4 << 20;
@@ -86673,7 +87736,7 @@ function lineStart(file) {
 async function openLogFile(path) {
   let handle;
   try {
-    handle = await (0, import_promises19.open)(path, "r");
+    handle = await (0, import_promises20.open)(path, "r");
   } catch (err) {
     if (err.code === "ENOENT") return null;
     throw err;
@@ -86684,8 +87747,8 @@ async function openLogFile(path) {
 var LogTail = class {
   constructor(opts) {
     this.opts = opts;
-    this.dir = (0, import_node_path24.dirname)(opts.path);
-    this.name = (0, import_node_path24.basename)(opts.path);
+    this.dir = (0, import_node_path26.dirname)(opts.path);
+    this.name = (0, import_node_path26.basename)(opts.path);
   }
   opts;
   file = null;
@@ -86753,7 +87816,7 @@ var LogTail = class {
   startWatcher() {
     if (this.closed || this.watcher) return;
     try {
-      const w = (0, import_node_fs20.watch)(this.dir, { persistent: false }, (_type, filename) => {
+      const w = (0, import_node_fs21.watch)(this.dir, { persistent: false }, (_type, filename) => {
         const f = filename ? String(filename) : null;
         if (f === null || f === this.name) void this.check();
         else this.opts.onSiblingChange?.(f);
@@ -86770,7 +87833,7 @@ var LogTail = class {
   async checkOnce() {
     let st;
     try {
-      st = await (0, import_promises19.stat)(this.opts.path);
+      st = await (0, import_promises20.stat)(this.opts.path);
     } catch (err) {
       if (err.code !== "ENOENT") throw err;
       st = null;
@@ -86809,10 +87872,12 @@ var LogTail = class {
 // electron/log/reader.ts
 var MAX_ARCHIVES = 20;
 var LogReader = class _LogReader {
-  constructor(logPath) {
+  constructor(logPath, enrichers = []) {
     this.logPath = logPath;
+    this.enrichers = enrichers;
   }
   logPath;
+  enrichers;
   index = new EventIndex();
   skipped = 0;
   error = null;
@@ -86821,7 +87886,7 @@ var LogReader = class _LogReader {
   siblingListeners = /* @__PURE__ */ new Set();
   /** Index the archives and the current log, then (by default) start following it. */
   static async open(opts) {
-    const reader = new _LogReader(opts.logPath);
+    const reader = new _LogReader(opts.logPath, opts.enrichers);
     let current = null;
     try {
       current = await openLogFile(opts.logPath);
@@ -86894,7 +87959,7 @@ var LogReader = class _LogReader {
     for (let n2 = 1; n2 <= max; n2++) {
       const p = `${this.logPath}.${n2}`;
       try {
-        await (0, import_promises20.access)(p);
+        await (0, import_promises21.access)(p);
         existing.push(p);
       } catch {
       }
@@ -86916,12 +87981,25 @@ var LogReader = class _LogReader {
   }
   ingest(lines, live) {
     const added = [];
+    const batch = [];
     for (const line of lines) {
       const parsed = parseEventLine(line);
       if (!parsed) {
         if (line.trim().length > 0) this.skipped++;
         continue;
       }
+      batch.push(parsed);
+    }
+    if (this.enrichers.length && batch.length) {
+      const events = batch.map((p) => p.event);
+      for (const e of this.enrichers) {
+        try {
+          e.enrich(events);
+        } catch {
+        }
+      }
+    }
+    for (const parsed of batch) {
       const rec = this.index.add(parsed);
       if (live) added.push(rec);
     }
@@ -86951,9 +88029,9 @@ function describe3(err, path) {
 
 // electron/dashboard/health.ts
 var import_node_http2 = require("node:http");
-var import_promises21 = require("node:fs/promises");
+var import_promises22 = require("node:fs/promises");
 var import_node_os6 = require("node:os");
-var import_node_path25 = require("node:path");
+var import_node_path27 = require("node:path");
 
 // electron/forward/forward-status.ts
 var LAG_WARN_SECONDS = 15 * 60;
@@ -87100,10 +88178,10 @@ async function readWriteHealth(file) {
   const unknown = (reason, updated2 = null) => ({ state: "unknown", reason, pid: null, running: null, updated_at: updated2, file });
   let updated = null;
   try {
-    const st = await (0, import_promises21.stat)(file);
+    const st = await (0, import_promises22.stat)(file);
     updated = st.mtime.toISOString();
     if (st.size > MAX_HEALTH_FILE_BYTES) return unknown("Collector health file is too large to be ours", updated);
-    const raw = await (0, import_promises21.readFile)(file, "utf8");
+    const raw = await (0, import_promises22.readFile)(file, "utf8");
     const v = JSON.parse(raw);
     if (!v || typeof v !== "object" || Array.isArray(v)) return unknown("Collector health file is not a JSON object", updated);
     const status = v.status;
@@ -87182,7 +88260,7 @@ var HealthMonitor = class {
     } else if (collector.state === "foreign") {
       problems.push(collector.detail ?? `Something else answers at ${collector.url}`);
       worse("degraded");
-    } else if (collector.state === "up" && collector.info?.log_path && (0, import_node_path25.resolve)(collector.info.log_path) !== (0, import_node_path25.resolve)(src.logPath)) {
+    } else if (collector.state === "up" && collector.info?.log_path && (0, import_node_path27.resolve)(collector.info.log_path) !== (0, import_node_path27.resolve)(src.logPath)) {
       problems.push(
         `The collector at ${collector.url}${collector.info.pid !== void 0 ? ` (pid ${collector.info.pid})` : ""} says it writes ${collector.info.log_path}, but this dashboard reads ${src.logPath}: events sent there are not shown here`
       );
@@ -87266,6 +88344,12 @@ function parseInteger(q, name, min, max) {
   if (n2 < min || n2 > max) throw new BadRequest(`${name} must be between ${min} and ${max}`);
   return n2;
 }
+function parseTzOffset(q) {
+  const s = param(q, "tz_offset");
+  if (s === void 0) return 0;
+  if (!/^-?\d+$/.test(s) || Math.abs(Number(s)) > 840) throw new BadRequest(`tz_offset must be minutes between -840 and 840 (Date.getTimezoneOffset()), got ${JSON.stringify(s)}`);
+  return Number(s);
+}
 function parseEventsQuery(q) {
   return {
     sinceMs: parseTime(q, "since"),
@@ -87314,6 +88398,11 @@ function registerApiRoutes(app, deps) {
     const bucket = param(q, "bucket") ?? "hour";
     if (!TOKEN_BUCKETS.includes(bucket)) throw new BadRequest(`bucket must be one of ${TOKEN_BUCKETS.join(", ")}`);
     return index.tokens(bucket, { sinceMs: parseTime(q, "since"), untilMs: parseTime(q, "until"), session: param(q, "session") });
+  });
+  app.get(API_ROUTES.trends, async (req) => {
+    const q = req.query;
+    const days = parseInteger(q, "days", 1, TRENDS_MAX_DAYS) ?? TRENDS_DEFAULT_DAYS;
+    return index.trends(days, parseTzOffset(q));
   });
   app.get(API_ROUTES.facets, async () => index.facets());
   app.get(API_ROUTES.stream, (req, reply) => {
@@ -87396,8 +88485,8 @@ var SECURITY_HEADERS = {
 };
 
 // electron/dashboard/static.ts
-var import_node_fs21 = require("node:fs");
-var import_node_path26 = require("node:path");
+var import_node_fs22 = require("node:fs");
+var import_node_path28 = require("node:path");
 var import_static = __toESM(require_static());
 function page(title, body) {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title></head><body><h1>${title}</h1>${body}</body></html>
@@ -87412,7 +88501,7 @@ var NOT_BUILT_PAGE = page(
   "<p>The dashboard API is running, but the web interface has not been built. Run <code>npm run build</code> and restart the dashboard.</p><p>The API is available under <code>/api/</code> (for example <code>/api/health</code>).</p>"
 );
 function rendererBuilt(staticDir) {
-  return !!staticDir && (0, import_node_fs21.existsSync)((0, import_node_path26.join)(staticDir, "index.html"));
+  return !!staticDir && (0, import_node_fs22.existsSync)((0, import_node_path28.join)(staticDir, "index.html"));
 }
 async function registerStatic(app, staticDir) {
   if (rendererBuilt(staticDir)) {
@@ -87430,7 +88519,7 @@ async function registerStatic(app, staticDir) {
 }
 
 // electron/dashboard/stream.ts
-var import_node_path27 = require("node:path");
+var import_node_path29 = require("node:path");
 var TICK_MS = 1e4;
 var MAX_BACKLOG_BYTES = 8 * 1024 * 1024;
 var MAX_REPLAY = 2e3;
@@ -87448,7 +88537,7 @@ var StreamHub = class {
     this.health = health;
     this.version = version;
     this.unsubscribe.push(reader.subscribe((records) => this.broadcastEvents(records)));
-    const healthName = (0, import_node_path27.basename)(health.healthFile);
+    const healthName = (0, import_node_path29.basename)(health.healthFile);
     this.unsubscribe.push(
       reader.onSiblingChange((name) => {
         if (name === healthName) this.scheduleHealthCheck();
@@ -87593,7 +88682,7 @@ async function startDashboard(opts) {
     throw new Error("Dashboard token must be at least 16 URL-safe characters (A-Z a-z 0-9 . _ ~ -)");
   }
   const ownsReader = !opts.reader;
-  const reader = opts.reader ?? await LogReader.open({ logPath: opts.logPath, pollIntervalMs: opts.pollIntervalMs });
+  const reader = opts.reader ?? await LogReader.open({ logPath: opts.logPath, pollIntervalMs: opts.pollIntervalMs, enrichers: [await createPricing(opts.pricing)] });
   const startedAt = (/* @__PURE__ */ new Date()).toISOString();
   const health = new HealthMonitor({
     reader,
@@ -87696,19 +88785,19 @@ function unauthorized(reply, isApi) {
 }
 
 // electron/dashboard/renderer-dir.ts
-var import_node_fs22 = require("node:fs");
-var import_node_path28 = require("node:path");
+var import_node_fs23 = require("node:fs");
+var import_node_path30 = require("node:path");
 function rendererDir() {
-  const candidates = [(0, import_node_path28.resolve)(__dirname, "../../renderer"), (0, import_node_path28.resolve)(__dirname, "../../out/renderer")];
-  return candidates.find((c) => (0, import_node_fs22.existsSync)((0, import_node_path28.resolve)(c, "index.html")));
+  const candidates = [(0, import_node_path30.resolve)(__dirname, "../../renderer"), (0, import_node_path30.resolve)(__dirname, "../../out/renderer")];
+  return candidates.find((c) => (0, import_node_fs23.existsSync)((0, import_node_path30.resolve)(c, "index.html")));
 }
 
 // electron/endpoint/status.ts
-var import_promises24 = require("node:fs/promises");
+var import_promises25 = require("node:fs/promises");
 
 // electron/endpoint/lifecycle-codex-runtime.ts
 var import_node_child_process4 = require("node:child_process");
-var import_promises22 = require("node:fs/promises");
+var import_promises23 = require("node:fs/promises");
 var LOOPBACK_NO_PROXY = ["127.0.0.1", "localhost", "*", "127.0.0.0/8", "::1"];
 function checkEnvironment(env) {
   const out2 = [];
@@ -87747,17 +88836,17 @@ function checkEnvironment(env) {
 }
 async function linuxProcesses() {
   const out2 = [];
-  const boot = await (0, import_promises22.readFile)("/proc/stat", "utf8").then((t) => Number(/^btime (\d+)/m.exec(t)?.[1] ?? NaN)).catch(() => NaN);
+  const boot = await (0, import_promises23.readFile)("/proc/stat", "utf8").then((t) => Number(/^btime (\d+)/m.exec(t)?.[1] ?? NaN)).catch(() => NaN);
   const HZ = 100;
-  for (const name of await (0, import_promises22.readdir)("/proc").catch(() => [])) {
+  for (const name of await (0, import_promises23.readdir)("/proc").catch(() => [])) {
     if (!/^\d+$/.test(name)) continue;
     const pid = Number(name);
     if (pid === process.pid) continue;
-    const cmd = await (0, import_promises22.readFile)(`/proc/${name}/cmdline`, "utf8").catch(() => "");
+    const cmd = await (0, import_promises23.readFile)(`/proc/${name}/cmdline`, "utf8").catch(() => "");
     if (!cmd) continue;
     const command = cmd.split("\0").filter(Boolean).join(" ");
     if (!isAppServer(command)) continue;
-    const statLine = await (0, import_promises22.readFile)(`/proc/${name}/stat`, "utf8").catch(() => "");
+    const statLine = await (0, import_promises23.readFile)(`/proc/${name}/stat`, "utf8").catch(() => "");
     const after = statLine.slice(statLine.lastIndexOf(")") + 2).split(" ");
     const ticks = Number(after[19]);
     out2.push({ pid, command, startedAtMs: Number.isFinite(boot) && Number.isFinite(ticks) ? (boot + ticks / HZ) * 1e3 : void 0 });
@@ -87787,8 +88876,8 @@ function listCodexAppServers(platform4 = process.platform) {
 }
 
 // electron/endpoint/log-source.ts
-var import_promises23 = require("node:fs/promises");
-var import_node_path29 = require("node:path");
+var import_promises24 = require("node:fs/promises");
+var import_node_path31 = require("node:path");
 async function beaconLogs(env = process.env) {
   const logs = [];
   for (const mode of ["user", "system"]) {
@@ -87796,7 +88885,7 @@ async function beaconLogs(env = process.env) {
       (r) => r.config.runtime_log,
       () => defaultEndpointConfig(mode, env).runtime_log
     );
-    logs.push((0, import_node_path29.resolve)(configured), (0, import_node_path29.resolve)(defaultEndpointConfig(mode, env).runtime_log));
+    logs.push((0, import_node_path31.resolve)(configured), (0, import_node_path31.resolve)(defaultEndpointConfig(mode, env).runtime_log));
   }
   return [...new Set(logs)];
 }
@@ -87806,7 +88895,7 @@ function resolveLogSource(input) {
   const h = input.probe.health;
   const where = `127.0.0.1:${h.port ?? input.codexPort}`;
   const claimed = typeof h.log_path === "string" ? h.log_path : "";
-  if (!input.beaconLogs.includes((0, import_node_path29.resolve)(claimed || ".")) && (0, import_node_path29.resolve)(claimed || ".") !== (0, import_node_path29.resolve)(input.expectedLog)) {
+  if (!input.beaconLogs.includes((0, import_node_path31.resolve)(claimed || ".")) && (0, import_node_path31.resolve)(claimed || ".") !== (0, import_node_path31.resolve)(input.expectedLog)) {
     out2.untrusted_log = claimed;
     out2.live_pid = h.pid;
     out2.warning = `The program answering on ${where} (pid ${h.pid}) says it is a Beacon collector writing ${JSON.stringify(claimed)}, which no Beacon configuration names; that claim is not believed: ${input.expectedLog} is what Beacon reads, and Codex's events may not be reaching it.`;
@@ -87816,7 +88905,7 @@ function resolveLogSource(input) {
   out2.live_log = claimed;
   out2.live_mode = h.mode;
   out2.live_pid = h.pid;
-  if ((0, import_node_path29.resolve)(claimed) === (0, import_node_path29.resolve)(input.expectedLog)) return out2;
+  if ((0, import_node_path31.resolve)(claimed) === (0, import_node_path31.resolve)(input.expectedLog)) return out2;
   const who = `the ${h.mode}-mode collector on ${where} (pid ${h.pid})`;
   out2.warning = `Codex's events go to ${who}, which writes ${claimed}; the ${input.mode}-mode log ${input.expectedLog} receives nothing. Look in ${claimed} for Codex events.`;
   if (input.mode === "user" && h.mode === "system") {
@@ -87830,9 +88919,9 @@ function resolveLogSource(input) {
 }
 var TAIL_BYTES = 64 * 1024;
 async function readLastEvent(path, now = /* @__PURE__ */ new Date()) {
-  const st = await (0, import_promises23.stat)(path).catch(() => null);
+  const st = await (0, import_promises24.stat)(path).catch(() => null);
   if (!st || !st.isFile() || st.size === 0) return void 0;
-  const fh = await (0, import_promises23.open)(path, "r");
+  const fh = await (0, import_promises24.open)(path, "r");
   try {
     const len = Math.min(TAIL_BYTES, st.size);
     const buf2 = Buffer.alloc(len);
@@ -87869,7 +88958,7 @@ function formatAge(seconds) {
 }
 
 // electron/endpoint/status-checks.ts
-var import_node_path30 = require("node:path");
+var import_node_path32 = require("node:path");
 function problemCheck(p, fixable, installCmd) {
   if (p.severity === "info") return null;
   const status = p.severity === "error" && !p.code.startsWith("metrics-") ? "fail" : "warn";
@@ -87905,7 +88994,7 @@ function deriveChecks(s, manifest) {
   if (rot) {
     const log = s.log.live_log ?? s.config.runtime_log;
     const mib2 = (n2) => `${Math.round(n2 / (1024 * 1024))} MiB`;
-    checks.push({ id: "log_rotation", status: "fail", message: `the collector cannot rotate ${log} (${rot.reason}, since ${rot.since}): it has grown to ${mib2(rot.log_bytes)}, its limit is ${mib2(rot.limit_bytes)}`, action: `make ${(0, import_node_path30.dirname)(log)} writable by the collector again; it retries on its own` });
+    checks.push({ id: "log_rotation", status: "fail", message: `the collector cannot rotate ${log} (${rot.reason}, since ${rot.since}): it has grown to ${mib2(rot.log_bytes)}, its limit is ${mib2(rot.limit_bytes)}`, action: `make ${(0, import_node_path32.dirname)(log)} writable by the collector again; it retries on its own` });
   }
   const mismatch = c.state === "up" ? c.settings_mismatch ?? [] : [];
   if (mismatch.length) {
@@ -87972,7 +89061,7 @@ function verdictOf(s) {
 
 // electron/endpoint/status.ts
 async function readText(path) {
-  return (0, import_promises24.readFile)(path, "utf8").catch(() => null);
+  return (0, import_promises25.readFile)(path, "utf8").catch(() => null);
 }
 function portOf(ex) {
   if (ex.kind !== "otlp-http" || !ex.endpoint) return null;
@@ -88107,7 +89196,7 @@ async function computeStatus(opts = {}) {
   }
   const source = resolveLogSource({ mode, expectedLog, codexPort, probe: codexProbe.kind === "beacon" ? codexProbe : probe, beaconLogs: await beaconLogs(env) });
   const readLog = source.live_log ?? expectedLog;
-  const logStat = await (0, import_promises24.stat)(readLog).catch(() => null);
+  const logStat = await (0, import_promises25.stat)(readLog).catch(() => null);
   const health = await readHealthState(healthFileFor(readLog));
   const last = await readLastEvent(readLog, now).catch(() => void 0) ?? null;
   let service = null;
@@ -88117,7 +89206,7 @@ async function computeStatus(opts = {}) {
   }
   if (opts.discover) codex.installs = (await discoverCodex(env).catch(() => null))?.installs;
   const environment = checkEnvironment(env);
-  const configMtime = (await (0, import_promises24.stat)(codex.effective?.path ?? codex.config_path).catch(() => null))?.mtimeMs;
+  const configMtime = (await (0, import_promises25.stat)(codex.effective?.path ?? codex.config_path).catch(() => null))?.mtimeMs;
   const procs = await (opts.listProcesses ?? (() => listCodexAppServers()))().catch(() => []);
   const appServers = procs.map((p) => ({
     pid: p.pid,
@@ -88231,7 +89320,7 @@ function openInBrowser(url) {
 function portHolder(probe, port, logPath) {
   if (probe.kind === "none") return " (no collector answers on the OTLP port)";
   if (probe.kind === "other") return ` (another program holds 127.0.0.1:${port}: ${probe.detail}; see /api/health)`;
-  if ((0, import_node_path31.resolve)(String(probe.health.log_path)) === (0, import_node_path31.resolve)(logPath)) return ` (live collector pid ${probe.health.pid})`;
+  if ((0, import_node_path33.resolve)(String(probe.health.log_path)) === (0, import_node_path33.resolve)(logPath)) return ` (live collector pid ${probe.health.pid})`;
   return ` (the collector on 127.0.0.1:${port}, pid ${probe.health.pid}, says it writes ${probe.health.log_path}: not this log; see /api/health)`;
 }
 function registerEndpointDashboard(_program, endpoint) {
@@ -88251,7 +89340,9 @@ function registerEndpointDashboard(_program, endpoint) {
         logPath,
         staticDir,
         collectorUrl: `http://${LOOPBACK}:${otlpPort}/healthz`,
-        ...statusProviders(mode, process.env, void 0, otlpPort)
+        ...statusProviders(mode, process.env, void 0, otlpPort),
+        // Older events without a cost are priced with the same override files as the collector.
+        pricing: (await collectorPluginOptions(config, mode)).pricing
       });
     } catch (err) {
       if (err.code === "EADDRINUSE") {
@@ -88278,67 +89369,67 @@ function registerEndpointDashboard(_program, endpoint) {
 }
 
 // electron/cli/commands/ci.ts
-var import_node_path34 = require("node:path");
+var import_node_path36 = require("node:path");
 
 // electron/ci/session-start.ts
-var import_node_fs28 = require("node:fs");
-var import_node_path33 = require("node:path");
+var import_node_fs29 = require("node:fs");
+var import_node_path35 = require("node:path");
 
 // electron/ci/ci-paths.ts
-var import_node_fs23 = require("node:fs");
+var import_node_fs24 = require("node:fs");
 var import_node_os7 = require("node:os");
-var import_node_path32 = require("node:path");
+var import_node_path34 = require("node:path");
 function ciPathsIn(runDir) {
-  const dir = (0, import_node_path32.resolve)(runDir);
+  const dir = (0, import_node_path34.resolve)(runDir);
   return {
     runDir: dir,
-    statePath: (0, import_node_path32.join)(dir, "state.json"),
-    codexHome: (0, import_node_path32.join)(dir, "codex-home"),
-    logPath: (0, import_node_path32.join)(dir, "logs", "runtime.jsonl"),
-    collectorOutput: (0, import_node_path32.join)(dir, "collector.out"),
-    summaryJson: (0, import_node_path32.join)(dir, "summary.json"),
-    summaryMarkdown: (0, import_node_path32.join)(dir, "summary.md")
+    statePath: (0, import_node_path34.join)(dir, "state.json"),
+    codexHome: (0, import_node_path34.join)(dir, "codex-home"),
+    logPath: (0, import_node_path34.join)(dir, "logs", "runtime.jsonl"),
+    collectorOutput: (0, import_node_path34.join)(dir, "collector.out"),
+    summaryJson: (0, import_node_path34.join)(dir, "summary.json"),
+    summaryMarkdown: (0, import_node_path34.join)(dir, "summary.md")
   };
 }
 function resolveRunDir(env, override) {
   if (override) {
-    (0, import_node_fs23.mkdirSync)(override, { recursive: true, mode: 493 });
-    return (0, import_node_path32.resolve)(override);
+    (0, import_node_fs24.mkdirSync)(override, { recursive: true, mode: 493 });
+    return (0, import_node_path34.resolve)(override);
   }
   if (env.RUNNER_TEMP) {
-    const dir = (0, import_node_path32.join)(env.RUNNER_TEMP, "beacon");
-    (0, import_node_fs23.mkdirSync)(dir, { recursive: true, mode: 493 });
+    const dir = (0, import_node_path34.join)(env.RUNNER_TEMP, "beacon");
+    (0, import_node_fs24.mkdirSync)(dir, { recursive: true, mode: 493 });
     return dir;
   }
-  return (0, import_node_fs23.mkdtempSync)((0, import_node_path32.join)((0, import_node_os7.tmpdir)(), "beacon-ci-"));
+  return (0, import_node_fs24.mkdtempSync)((0, import_node_path34.join)((0, import_node_os7.tmpdir)(), "beacon-ci-"));
 }
 function defaultStatePath(env) {
   if (env.BEACON_CI_STATE_PATH) return env.BEACON_CI_STATE_PATH;
-  if (env.RUNNER_TEMP) return ciPathsIn((0, import_node_path32.join)(env.RUNNER_TEMP, "beacon")).statePath;
+  if (env.RUNNER_TEMP) return ciPathsIn((0, import_node_path34.join)(env.RUNNER_TEMP, "beacon")).statePath;
   return void 0;
 }
 
 // electron/ci/ci-state.ts
-var import_node_fs24 = require("node:fs");
+var import_node_fs25 = require("node:fs");
 var CI_STATE_VERSION = 1;
 var CiStateError = class extends Error {
 };
 function writeCiState(state) {
   const tmp = `${state.state_path}.${process.pid}.tmp`;
-  (0, import_node_fs24.writeFileSync)(tmp, JSON.stringify(state, null, 2) + "\n", { mode: 384 });
-  (0, import_node_fs24.renameSync)(tmp, state.state_path);
+  (0, import_node_fs25.writeFileSync)(tmp, JSON.stringify(state, null, 2) + "\n", { mode: 384 });
+  (0, import_node_fs25.renameSync)(tmp, state.state_path);
 }
 function readCiState(path) {
-  let text;
+  let text2;
   try {
-    text = (0, import_node_fs24.readFileSync)(path, "utf8");
+    text2 = (0, import_node_fs25.readFileSync)(path, "utf8");
   } catch (err) {
     const code = err.code;
     throw new CiStateError(code === "ENOENT" ? `no CI session state at ${path} (did \`beacon ci start\` run in this job?)` : `cannot read CI session state ${path}: ${err.message}`);
   }
   let value;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(text2);
   } catch {
     throw new CiStateError(`CI session state ${path} is not valid JSON`);
   }
@@ -88363,13 +89454,13 @@ function pickFreePort() {
 }
 
 // electron/ci/run-context.ts
-var import_node_fs25 = require("node:fs");
+var import_node_fs26 = require("node:fs");
 function pullRequestNumber(env) {
   const m = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? "");
   if (m) return m[1];
   if (env.GITHUB_EVENT_PATH && /^pull_request/.test(env.GITHUB_EVENT_NAME ?? "")) {
     try {
-      const payload = JSON.parse((0, import_node_fs25.readFileSync)(env.GITHUB_EVENT_PATH, "utf8"));
+      const payload = JSON.parse((0, import_node_fs26.readFileSync)(env.GITHUB_EVENT_PATH, "utf8"));
       const n2 = payload.pull_request?.number ?? payload.number;
       if (typeof n2 === "number" && Number.isInteger(n2) && n2 > 0) return String(n2);
     } catch {
@@ -88416,7 +89507,7 @@ function resourceAttributes(ctx, existing) {
 
 // electron/ci/github-files.ts
 var import_node_crypto10 = require("node:crypto");
-var import_node_fs26 = require("node:fs");
+var import_node_fs27 = require("node:fs");
 function formatGithubKeyValues(vars) {
   let out2 = "";
   for (const [name, value] of Object.entries(vars)) {
@@ -88437,12 +89528,12 @@ ${delim}
 }
 function appendGithubFile(file, vars) {
   if (!file) return false;
-  (0, import_node_fs26.appendFileSync)(file, formatGithubKeyValues(vars));
+  (0, import_node_fs27.appendFileSync)(file, formatGithubKeyValues(vars));
   return true;
 }
 function appendStepSummary(file, markdown) {
   if (!file) return false;
-  (0, import_node_fs26.appendFileSync)(file, markdown.endsWith("\n") ? markdown : markdown + "\n");
+  (0, import_node_fs27.appendFileSync)(file, markdown.endsWith("\n") ? markdown : markdown + "\n");
   return true;
 }
 function workflowCommand(kind, message2) {
@@ -88451,7 +89542,7 @@ function workflowCommand(kind, message2) {
 }
 
 // electron/ci/collector-stop.ts
-var import_node_fs27 = require("node:fs");
+var import_node_fs28 = require("node:fs");
 var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function isProcessAlive(pid) {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -88461,8 +89552,8 @@ function isProcessAlive(pid) {
     return err.code === "EPERM";
   }
   try {
-    const stat12 = (0, import_node_fs27.readFileSync)(`/proc/${pid}/stat`, "utf8");
-    return stat12.slice(stat12.lastIndexOf(")") + 2, stat12.lastIndexOf(")") + 3) !== "Z";
+    const stat13 = (0, import_node_fs28.readFileSync)(`/proc/${pid}/stat`, "utf8");
+    return stat13.slice(stat13.lastIndexOf(")") + 2, stat13.lastIndexOf(")") + 3) !== "Z";
   } catch {
     return true;
   }
@@ -88517,7 +89608,7 @@ async function stopCollectorProcess(pid, timeoutMs = 1e4) {
 
 // electron/ci/session-start.ts
 async function runningSession(paths) {
-  if (!(0, import_node_fs28.existsSync)(paths.statePath)) return void 0;
+  if (!(0, import_node_fs29.existsSync)(paths.statePath)) return void 0;
   let state;
   try {
     state = readCiState(paths.statePath);
@@ -88526,11 +89617,11 @@ async function runningSession(paths) {
   }
   if (!isProcessAlive(state.pid)) return void 0;
   const probe = await probeCollector(state.port);
-  if (probe.kind === "beacon" && probe.health.pid === state.pid && (0, import_node_path33.resolve)(probe.health.log_path) === (0, import_node_path33.resolve)(paths.logPath)) return state;
+  if (probe.kind === "beacon" && probe.health.pid === state.pid && (0, import_node_path35.resolve)(probe.health.log_path) === (0, import_node_path35.resolve)(paths.logPath)) return state;
   return void 0;
 }
-function collectorEnv(env) {
-  const out2 = { ...env };
+function collectorEnv(env, codexHome2) {
+  const out2 = { ...env, CODEX_HOME: codexHome2 };
   delete out2.RUNNER_TRACKING_ID;
   return out2;
 }
@@ -88564,7 +89655,7 @@ async function spawnOnFreePort(paths, opts) {
         includeSpans: opts.includeSpans,
         content: opts.content,
         outputFile: paths.collectorOutput,
-        env: collectorEnv(opts.env),
+        env: collectorEnv(opts.env, paths.codexHome),
         readyTimeoutMs: opts.readyTimeoutMs ?? 15e3
       });
       return { pid, port };
@@ -88608,17 +89699,17 @@ async function startCiSession(opts) {
   } catch (err) {
     if (!previous) {
       await stopCollectorProcess(state.pid, 5e3);
-      (0, import_node_fs28.rmSync)(paths.statePath, { force: true });
+      (0, import_node_fs29.rmSync)(paths.statePath, { force: true });
     }
     throw err;
   }
 }
 
 // electron/ci/session-finish.ts
-var import_node_fs30 = require("node:fs");
+var import_node_fs31 = require("node:fs");
 
 // electron/ci/validate.ts
-var import_node_fs29 = require("node:fs");
+var import_node_fs30 = require("node:fs");
 
 // electron/ci/exit-codes.ts
 var CI_EXIT = {
@@ -88659,7 +89750,7 @@ function validateRuntimeLog(opts) {
   };
   let active;
   try {
-    active = (0, import_node_fs29.readFileSync)(opts.logPath, "utf8");
+    active = (0, import_node_fs30.readFileSync)(opts.logPath, "utf8");
   } catch (err) {
     const code = err.code;
     if (code === "ENOENT") {
@@ -88673,16 +89764,16 @@ function validateRuntimeLog(opts) {
   }
   stage("runtime_log_exists", "ok", opts.logPath);
   for (const file of logFiles(opts.logPath)) {
-    let text;
-    if (file === opts.logPath) text = active;
+    let text2;
+    if (file === opts.logPath) text2 = active;
     else {
       try {
-        text = (0, import_node_fs29.readFileSync)(file, "utf8");
+        text2 = (0, import_node_fs30.readFileSync)(file, "utf8");
       } catch {
         continue;
       }
     }
-    const lines = completeLines(text);
+    const lines = completeLines(text2);
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i];
       if (line === "" || line === "\r") continue;
@@ -88702,11 +89793,11 @@ function validateRuntimeLog(opts) {
   } else {
     stage("runtime_log_parseable", "ok", "every line is a Beacon event");
   }
-  const count2 = result.events.length;
+  const count3 = result.events.length;
   result.codexEvents = result.events.filter(isCodexEvent).length;
   const window2 = opts.since ? ` since ${opts.since}` : "";
-  if (count2 >= minEvents) stage("event_count", "ok", `observed ${count2} event(s)${window2}`);
-  else stage("event_count", "fail", `observed ${count2} event(s)${window2}, want at least ${minEvents}`);
+  if (count3 >= minEvents) stage("event_count", "ok", `observed ${count3} event(s)${window2}`);
+  else stage("event_count", "fail", `observed ${count3} event(s)${window2}, want at least ${minEvents}`);
   if (result.codexEvents >= Math.max(1, minEvents)) stage("harness_events", "ok", `observed ${result.codexEvents} Codex event(s)`);
   else stage("harness_events", "fail", `observed ${result.codexEvents} Codex event(s)${window2}, want at least ${Math.max(1, minEvents)}`);
   if (result.status === "ok" && result.stages.some((s) => s.status === "fail")) {
@@ -88717,7 +89808,7 @@ function validateRuntimeLog(opts) {
 }
 
 // electron/ci/summary.ts
-function commandFailed(ev) {
+function commandFailed2(ev) {
   const c = ev.command;
   if (!c) return false;
   return c.success === false || typeof c.exit_code === "number" && c.exit_code !== 0;
@@ -88742,6 +89833,7 @@ function summarizeEvents(all) {
     tools: { completed: 0, failed: 0 },
     mcp_calls: 0,
     tokens: { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 },
+    cost: emptyCost(),
     models: []
   };
   const failedPatchCalls = /* @__PURE__ */ new Set();
@@ -88765,7 +89857,7 @@ function summarizeEvents(all) {
         break;
       case "command.executed":
         s.commands.total += 1;
-        if (commandFailed(ev)) {
+        if (commandFailed2(ev)) {
           s.commands.failed += 1;
           s.commands.failures.push({ command: ev.command?.command ?? ev.tool?.command ?? "(unknown command)", exit_code: ev.command?.exit_code });
         }
@@ -88799,6 +89891,7 @@ function summarizeEvents(all) {
         s.tokens.output_tokens += u.output_tokens || 0;
         s.tokens.reasoning_output_tokens += u.reasoning_output_tokens || 0;
         s.tokens.total_tokens += u.total_tokens || 0;
+        if (ev.cost) addCost(s.cost, ev, ev.gen_ai?.request?.model ?? ev.model);
         break;
       }
     }
@@ -88808,15 +89901,24 @@ function summarizeEvents(all) {
   s.sessions += ids.size;
   s.files = [...files].map(([path, operation]) => ({ path, operation }));
   s.models = [...models];
+  s.cost = snapshotCost(s.cost);
   return s;
 }
 var n = (x) => x.toLocaleString("en-US");
-function cell(text, max = 120) {
-  const one = text.replace(/\s+/g, " ").trim();
+function cell(text2, max = 120) {
+  const one = text2.replace(/\s+/g, " ").trim();
   const cut2 = one.length > max ? one.slice(0, max - 1) + "…" : one;
   return cut2.replace(/\|/g, "\\|").replace(/`/g, "'");
 }
 var LIST_LIMIT = 20;
+function costLine(c) {
+  if (c.priced_events + c.unpriced_events === 0) return null;
+  const usd = c.usd >= 0.01 ? `$${c.usd.toFixed(2)}` : `$${Number(c.usd.toPrecision(2))}`;
+  const unknown = c.unpriced_events ? `price unknown for model ${c.unpriced_models.map((m) => "`" + cell(m, 60) + "`").join(", ")} (${n(c.unpriced_events)} response${c.unpriced_events === 1 ? "" : "s"} not included)` : "";
+  const sources = c.price_sources.length ? ` at ${c.price_sources.map((x) => cell(x, 80)).join("; ")} prices` : "";
+  if (c.priced_events === 0) return `Estimated cost: ${unknown}.`;
+  return `Estimated cost: **${c.unpriced_events ? "at least " : ""}${usd}**${sources}${unknown ? `; ${unknown}` : ""}. An estimate, not a bill.`;
+}
 function renderSummaryMarkdown(input) {
   const { summary: s, validation: v, run } = input;
   const out2 = ["## Beacon: Codex telemetry", ""];
@@ -88853,6 +89955,8 @@ function renderSummaryMarkdown(input) {
     "| ---: | ---: | ---: | ---: | ---: | ---: |",
     `| ${n(t.input_tokens)} | ${n(t.cached_input_tokens)} | ${n(t.output_tokens)} | ${n(t.reasoning_output_tokens)} | ${n(t.total_tokens)} | ${n(codexTokensUsed)} |`
   );
+  const cost = costLine(s.cost);
+  if (cost) out2.push("", cost);
   if (s.models.length) out2.push("", `Model(s): ${s.models.map((m) => "`" + cell(m, 60) + "`").join(", ")}`);
   if (s.commands.failures.length) {
     out2.push("", "### Failed commands", "", "| Command | Exit code |", "| --- | ---: |");
@@ -88932,8 +90036,8 @@ ${opts.requireTelemetry ? "❌" : "⚠️"} **Telemetry missing**: ${err.message
     collector: { pid: state.pid, port: state.port, drained: drain?.drained ?? false, killed: stop?.killed ?? false },
     notes
   };
-  (0, import_node_fs30.writeFileSync)(paths.summaryJson, JSON.stringify(json2, null, 2) + "\n", { mode: 384 });
-  (0, import_node_fs30.writeFileSync)(paths.summaryMarkdown, markdown, { mode: 384 });
+  (0, import_node_fs31.writeFileSync)(paths.summaryJson, JSON.stringify(json2, null, 2) + "\n", { mode: 384 });
+  (0, import_node_fs31.writeFileSync)(paths.summaryMarkdown, markdown, { mode: 384 });
   appendStepSummary(opts.env.GITHUB_STEP_SUMMARY, markdown);
   appendGithubFile(opts.env.GITHUB_OUTPUT, {
     "codex-home": state.codex_home,
@@ -89116,7 +90220,7 @@ Example: beacon ci exec --min-events 5 -- codex exec "fix the failing test"`).ac
   });
   addCountedHarness(ci.command("validate")).description("Check a runtime log: it exists, every line parses, and it holds enough Codex events.").option("--log <path>", "runtime log (default: $BEACON_CI_LOG_PATH, else $RUNNER_TEMP/beacon/logs/runtime.jsonl)", parsePath).option("--min-events <n>", "fewest Codex events required (at least 1)", parseMinEvents, 1).option("--since <time>", "count only events at or after this RFC 3339 time").option("--json", "print the result as JSON").addHelpText("after", CI_EXIT_HELP.replace(" (or only a warning, with --require-telemetry=false)", "")).action((flags) => {
     const env = process.env;
-    const logPath = flags.log ?? env.BEACON_CI_LOG_PATH ?? (env.RUNNER_TEMP ? ciPathsIn((0, import_node_path34.join)(env.RUNNER_TEMP, "beacon")).logPath : void 0);
+    const logPath = flags.log ?? env.BEACON_CI_LOG_PATH ?? (env.RUNNER_TEMP ? ciPathsIn((0, import_node_path36.join)(env.RUNNER_TEMP, "beacon")).logPath : void 0);
     if (!logPath) throw new UsageError("no runtime log given: pass --log <path> (or run inside a `beacon ci start` session)", CI_EXIT.usage);
     if (flags.since !== void 0 && !Number.isFinite(Date.parse(flags.since))) throw new UsageError(`--since "${flags.since}" is not a date/time`, CI_EXIT.usage);
     const v = validateRuntimeLog({ logPath, minEvents: flags.minEvents, since: flags.since });
@@ -89212,7 +90316,7 @@ function formatDoctor(r) {
 }
 
 // electron/cli/commands/endpoint-inspect.ts
-var import_promises25 = require("node:fs/promises");
+var import_promises26 = require("node:fs/promises");
 function formatDiscovery(d) {
   const L = [d.installs.length ? `Codex CLI: ${d.installs.length} install(s) found` : "Codex CLI: not found on PATH or in the usual places"];
   for (const i of d.installs) L.push(`  ${i.path}${i.realPath !== i.path ? ` -> ${i.realPath}` : ""}  ${i.version ?? `(version unknown: ${i.versionError})`}  [${i.source}${i.onPath ? ", on PATH" : ""}]`);
@@ -89244,8 +90348,8 @@ function registerEndpointInspect(_program, endpoint) {
     const ctx = lifecycleContext(mode, process.env);
     const { config: cfg, exists } = await asUserErrors(() => readEndpointConfig(mode, process.env));
     const codexPath = codexTargetFile(ctx);
-    const text = await (0, import_promises25.readFile)(codexPath, "utf8").catch(() => null);
-    const insp = text === null ? null : inspectOtel(text, { port: cfg.otlp_http_port });
+    const text2 = await (0, import_promises26.readFile)(codexPath, "utf8").catch(() => null);
+    const insp = text2 === null ? null : inspectOtel(text2, { port: cfg.otlp_http_port });
     const value = {
       mode,
       config_file: { path: ctx.paths.configFile, exists },
@@ -89253,7 +90357,7 @@ function registerEndpointInspect(_program, endpoint) {
       paths: { ...ctx.paths, codex_home: ctx.codexHome, collector_output: ctx.collectorOutput },
       codex: {
         config_path: codexPath,
-        exists: text !== null,
+        exists: text2 !== null,
         otel: insp && {
           present: insp.present,
           managed_by_beacon: insp.managedByBeacon,
@@ -89274,7 +90378,7 @@ function registerEndpointInspect(_program, endpoint) {
     const L = [`Beacon endpoint config (${mode} mode): ${ctx.paths.configFile}${exists ? "" : " (not written yet: defaults)"}`];
     for (const [k, v] of Object.entries(cfg)) L.push(`  ${k}: ${Array.isArray(v) ? v.join(", ") : String(v)}`);
     L.push(`Paths: base ${ctx.paths.baseDir}, manifest ${ctx.paths.manifestFile}, logs ${ctx.paths.logDir}`);
-    L.push(`Codex config: ${codexPath}${text === null ? " (missing)" : ""}`);
+    L.push(`Codex config: ${codexPath}${text2 === null ? " (missing)" : ""}`);
     if (insp) {
       L.push(`  [otel] ${insp.present ? insp.managedByBeacon ? "present (Beacon's block)" : "present (your own)" : "absent"}${insp.parsed ? "" : " - file is not valid TOML"}`);
       L.push(`  logs -> ${insp.logs.endpoint ?? insp.logs.kind}; metrics -> ${insp.metrics.endpoint ?? insp.metrics.kind}; traces -> ${insp.traces.endpoint ?? insp.traces.kind}`);
@@ -89287,7 +90391,7 @@ function registerEndpointInspect(_program, endpoint) {
 // electron/endpoint/test-event.ts
 var import_node_crypto11 = require("node:crypto");
 var import_node_http3 = require("node:http");
-var import_promises26 = require("node:fs/promises");
+var import_promises27 = require("node:fs/promises");
 var VALIDATION_EVENT_NAME = "beacon.validation";
 function validationRequest(id2, now = /* @__PURE__ */ new Date()) {
   const nanos = String(BigInt(now.getTime()) * 1000000n);
@@ -89325,9 +90429,9 @@ function post(port, body, timeoutMs) {
     const req = (0, import_node_http3.request)(
       { host: LOOPBACK, port, path: "/v1/logs", method: "POST", timeout: timeoutMs, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), host: `${LOOPBACK}:${port}` } },
       (res) => {
-        let text = "";
-        res.on("data", (d) => text += d);
-        res.on("end", () => resolve15({ status: res.statusCode ?? 0, body: text }));
+        let text2 = "";
+        res.on("data", (d) => text2 += d);
+        res.on("end", () => resolve15({ status: res.statusCode ?? 0, body: text2 }));
       }
     );
     req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
@@ -89336,10 +90440,10 @@ function post(port, body, timeoutMs) {
   });
 }
 async function readFrom(path, from) {
-  const st = await (0, import_promises26.stat)(path).catch(() => null);
+  const st = await (0, import_promises27.stat)(path).catch(() => null);
   if (!st) return "";
   const start = st.size < from ? 0 : from;
-  const fh = await (0, import_promises26.open)(path, "r");
+  const fh = await (0, import_promises27.open)(path, "r");
   try {
     const buf2 = Buffer.alloc(st.size - start);
     await fh.read(buf2, 0, buf2.length, start);
@@ -89363,7 +90467,7 @@ async function sendTestEvent(port, opts = {}) {
     };
   }
   const logPath = probe.health.log_path;
-  const offset2 = (await (0, import_promises26.stat)(logPath).catch(() => null))?.size ?? 0;
+  const offset2 = (await (0, import_promises27.stat)(logPath).catch(() => null))?.size ?? 0;
   let res;
   try {
     res = await post(port, JSON.stringify(validationRequest(id2)), 5e3);
@@ -89375,8 +90479,8 @@ async function sendTestEvent(port, opts = {}) {
   }
   const deadline = started + (opts.timeoutMs ?? 5e3);
   while (Date.now() < deadline) {
-    const text = await readFrom(logPath, offset2);
-    const line = completeLines(text).find((l) => l.includes(id2));
+    const text2 = await readFrom(logPath, offset2);
+    const line = completeLines(text2).find((l) => l.includes(id2));
     if (line) {
       let event;
       try {

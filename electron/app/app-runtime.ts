@@ -13,6 +13,7 @@ import { hostOrAttach, type CollectorSession } from './collector-host';
 import { shutdownWithin, type ShutdownReport } from './shutdown';
 import { TrayModel } from './tray-state';
 import { statusProviders } from '../dashboard/codex-health';
+import { collectorPluginOptions } from '../endpoint/plugin-settings';
 
 export interface AppLogger {
   info(...args: unknown[]): void;
@@ -81,6 +82,7 @@ export class AppRuntime {
         logPath: this.session.logPath,
         collectorUrl: this.session.collectorUrl ?? undefined,
         staticDir: this.opts.staticDir,
+        pricing: (await collectorPluginOptions({ price_overrides: config.price_overrides ?? null, read_codex_session_meta: false }, 'user')).pricing,
         codexStatus: providers.codexStatus,
         // Our own attach warning first (we know which log we show), else the status engine's.
         logSourceWarning: async () => warning ?? (await providers.logSourceWarning?.()) ?? null,

@@ -12,6 +12,7 @@ import { startBeaconCollector, type BeaconCollectorOptions } from '../plugins/co
 import { probeCollector, type ProbeResult } from '../collector/probe';
 import type { EndpointConfig } from '../endpoint/endpoint-config';
 import { beaconPaths, LOOPBACK } from '../shared/paths';
+import { collectorPluginOptions } from '../endpoint/plugin-settings';
 
 export type CollectorRole =
   | { role: 'host' }
@@ -102,7 +103,8 @@ export async function hostOrAttach(config: HostConfig, deps: CollectorHostDeps =
   const role = decideCollectorRole(probe, config);
   if (role.role !== 'host') return session(role, config, null);
   try {
-    return session(role, config, await deps.start(collectorOptionsFrom(config)));
+    const plugins = await collectorPluginOptions({ price_overrides: config.price_overrides ?? null, read_codex_session_meta: config.read_codex_session_meta ?? true }, config.mode ?? 'user');
+    return session(role, config, await deps.start({ ...collectorOptionsFrom(config), ...plugins }));
   } catch (err) {
     if (err instanceof PortInUseError) {
       // Someone bound the port between our probe and our listen: decide again on what is there now.

@@ -58,8 +58,10 @@ async function runningSession(paths: CiPaths): Promise<CiState | undefined> {
   return undefined;
 }
 
-function collectorEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const out = { ...env };
+function collectorEnv(env: NodeJS.ProcessEnv, codexHome: string): NodeJS.ProcessEnv {
+  // The run's Codex writes its session records under the CI home: that is where the collector
+  // finds each session's working directory (electron/codex/session-meta.ts).
+  const out: NodeJS.ProcessEnv = { ...env, CODEX_HOME: codexHome };
   // GitHub's runner kills every process that carries the step's tracking id when the step ends.
   delete out.RUNNER_TRACKING_ID;
   return out;
@@ -98,7 +100,7 @@ async function spawnOnFreePort(paths: CiPaths, opts: StartOptions): Promise<{ pi
         includeSpans: opts.includeSpans,
         content: opts.content,
         outputFile: paths.collectorOutput,
-        env: collectorEnv(opts.env),
+        env: collectorEnv(opts.env, paths.codexHome),
         readyTimeoutMs: opts.readyTimeoutMs ?? 15_000,
       });
       return { pid, port };

@@ -7,6 +7,8 @@
  * cached, output without reasoning): every token is counted once and the columns add up to total.
  */
 import type { BeaconEvent, TokenUsage } from '../shared/event';
+import type { CostTotals } from '../shared/api';
+import { addCost, emptyCost, snapshotCost } from '../log/cost-totals';
 import { isFailedFileChange, isFailedPatch } from '../shared/event-facts';
 import type { RunContext } from './run-context';
 import type { ValidationResult } from './validate';
@@ -33,6 +35,8 @@ export interface CiSummary {
   tools: { completed: number; failed: number };
   mcp_calls: number;
   tokens: TokenUsage;
+  /** Estimated cost of the run's model responses (the collector's `cost` on token.usage). */
+  cost: CostTotals;
   models: string[];
 }
 
@@ -63,6 +67,7 @@ export function summarizeEvents(all: BeaconEvent[]): CiSummary {
     tools: { completed: 0, failed: 0 },
     mcp_calls: 0,
     tokens: { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 },
+    cost: emptyCost(),
     models: [],
   };
   const failedPatchCalls = new Set<string>();
@@ -121,6 +126,7 @@ export function summarizeEvents(all: BeaconEvent[]): CiSummary {
         s.tokens.output_tokens += u.output_tokens || 0;
         s.tokens.reasoning_output_tokens += u.reasoning_output_tokens || 0;
         s.tokens.total_tokens += u.total_tokens || 0;
+        if (ev.cost) addCost(s.cost, ev, ev.gen_ai?.request?.model ?? ev.model);
         break;
       }
     }
@@ -131,6 +137,7 @@ export function summarizeEvents(all: BeaconEvent[]): CiSummary {
   s.sessions += ids.size;
   s.files = [...files].map(([path, operation]) => ({ path, operation }));
   s.models = [...models];
+  s.cost = snapshotCost(s.cost);
   return s;
 }
 
@@ -154,6 +161,16 @@ export interface SummaryMarkdownInput {
 }
 
 const LIST_LIMIT = 20;
+
+/** "Estimated cost: **$0.03** at genai-prices 0.1.8, 2026-09-23 list prices", with what could not be priced; null when nothing was priced or tried. */
+export function costLine(c: CostTotals): string | null {
+  if (c.priced_events + c.unpriced_events === 0) return null;
+  const usd = c.usd >= 0.01 ? `$${c.usd.toFixed(2)}` : `$${Number(c.usd.toPrecision(2))}`;
+  const unknown = c.unpriced_events ? `price unknown for model ${c.unpriced_models.map((m) => '`' + cell(m, 60) + '`').join(', ')} (${n(c.unpriced_events)} response${c.unpriced_events === 1 ? '' : 's'} not included)` : '';
+  const sources = c.price_sources.length ? ` at ${c.price_sources.map((x) => cell(x, 80)).join('; ')} prices` : '';
+  if (c.priced_events === 0) return `Estimated cost: ${unknown}.`;
+  return `Estimated cost: **${c.unpriced_events ? 'at least ' : ''}${usd}**${sources}${unknown ? `; ${unknown}` : ''}. An estimate, not a bill.`;
+}
 
 export function renderSummaryMarkdown(input: SummaryMarkdownInput): string {
   const { summary: s, validation: v, run } = input;
@@ -195,6 +212,8 @@ export function renderSummaryMarkdown(input: SummaryMarkdownInput): string {
     '| ---: | ---: | ---: | ---: | ---: | ---: |',
     `| ${n(t.input_tokens)} | ${n(t.cached_input_tokens)} | ${n(t.output_tokens)} | ${n(t.reasoning_output_tokens)} | ${n(t.total_tokens)} | ${n(codexTokensUsed)} |`,
   );
+  const cost = costLine(s.cost);
+  if (cost) out.push('', cost);
   if (s.models.length) out.push('', `Model(s): ${s.models.map((m) => '`' + cell(m, 60) + '`').join(', ')}`);
 
   if (s.commands.failures.length) {

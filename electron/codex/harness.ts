@@ -9,6 +9,7 @@ import { writeCiCodexHome } from './ci-home';
 import { discoverCodex } from './discovery';
 import { HARNESS_NAME } from './normalize-envelope';
 import { CODEX_LOG_RECORD_FILTER, CodexNormalizer } from './normalizer';
+import { codexSessionContext } from './session-meta';
 
 export const codexHarness: Harness = {
   id: 'codex',
@@ -28,5 +29,6 @@ export const codexHarness: Harness = {
     discover: async (env) =>
       (await discoverCodex(env)).installs.map((i) => ({ path: i.path, version: i.version, source: i.source })),
     writeCiHome: (home, otlpPort, opts) => writeCiCodexHome(home, otlpPort, opts.includeSpans),
+    sessionContext: (env) => codexSessionContext(env),
   },
 };

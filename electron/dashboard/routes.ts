@@ -11,7 +11,7 @@ import type {
   SessionsResponse,
   TokenBucketSize,
 } from '../shared/api';
-import { API_ROUTES, EVENTS_DEFAULT_LIMIT, EVENTS_MAX_LIMIT, TOKEN_BUCKETS } from '../shared/api';
+import { API_ROUTES, EVENTS_DEFAULT_LIMIT, EVENTS_MAX_LIMIT, TOKEN_BUCKETS, TRENDS_DEFAULT_DAYS, TRENDS_MAX_DAYS } from '../shared/api';
 import type { LogReader } from '../log/reader';
 import type { IndexQuery } from '../log/log-index';
 import type { HealthMonitor } from './health';
@@ -43,6 +43,14 @@ function parseInteger(q: Query, name: string, min: number, max: number): number 
   const n = Number(s);
   if (n < min || n > max) throw new BadRequest(`${name} must be between ${min} and ${max}`);
   return n;
+}
+
+/** Minutes west of UTC, as the browser's Date.getTimezoneOffset() gives them (UTC-14 .. UTC+12). */
+function parseTzOffset(q: Query): number {
+  const s = param(q, 'tz_offset');
+  if (s === undefined) return 0;
+  if (!/^-?\d+$/.test(s) || Math.abs(Number(s)) > 840) throw new BadRequest(`tz_offset must be minutes between -840 and 840 (Date.getTimezoneOffset()), got ${JSON.stringify(s)}`);
+  return Number(s);
 }
 
 export function parseEventsQuery(q: Query): IndexQuery {
@@ -109,6 +117,12 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const bucket = (param(q, 'bucket') ?? 'hour') as TokenBucketSize;
     if (!TOKEN_BUCKETS.includes(bucket)) throw new BadRequest(`bucket must be one of ${TOKEN_BUCKETS.join(', ')}`);
     return index.tokens(bucket, { sinceMs: parseTime(q, 'since'), untilMs: parseTime(q, 'until'), session: param(q, 'session') });
+  });
+
+  app.get(API_ROUTES.trends, async (req: FastifyRequest) => {
+    const q = req.query as Query;
+    const days = parseInteger(q, 'days', 1, TRENDS_MAX_DAYS) ?? TRENDS_DEFAULT_DAYS;
+    return index.trends(days, parseTzOffset(q));
   });
 
   app.get(API_ROUTES.facets, async () => index.facets());

@@ -18,6 +18,7 @@ import { DEFAULT_DASHBOARD_PORT, LOOPBACK } from '../shared/paths';
 import { VERSION } from '../shared/version';
 import { LogReader } from '../log/reader';
 import { badRequestLine } from '../collector/loopback-guard';
+import { createPricing, type PricingOptions } from '../pricing/enricher';
 import { HealthMonitor } from './health';
 import { registerApiRoutes } from './routes';
 import {
@@ -53,6 +54,11 @@ export interface DashboardOptions {
   reader?: LogReader;
   /** Fallback poll period of the reader's tail when this server opens it (default 10 s). */
   pollIntervalMs?: number;
+  /**
+   * Prices for token.usage events the log has without a cost (written before Beacon priced
+   * them): the shipped table, under these override files. Events already priced keep theirs.
+   */
+  pricing?: PricingOptions;
 }
 
 export interface Dashboard {
@@ -81,7 +87,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   }
 
   const ownsReader = !opts.reader;
-  const reader = opts.reader ?? (await LogReader.open({ logPath: opts.logPath, pollIntervalMs: opts.pollIntervalMs }));
+  const reader = opts.reader ?? (await LogReader.open({ logPath: opts.logPath, pollIntervalMs: opts.pollIntervalMs, enrichers: [await createPricing(opts.pricing)] }));
   const startedAt = new Date().toISOString();
   const health = new HealthMonitor({
     reader,

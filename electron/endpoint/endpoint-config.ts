@@ -25,6 +25,16 @@ export interface EndpointConfig {
   harnesses: string[];
   /** Forwarding destinations (electron/forward/forward-config.ts); secrets by file or env only. */
   forward: ForwardDestinationConfig[];
+  /**
+   * A price override file (negotiated prices; see electron/pricing/overrides.ts). null: the
+   * default `<base dir>/price-overrides.json`, read when it exists.
+   */
+  price_overrides: string | null;
+  /**
+   * User mode: read the first line of Codex's own session record to learn each session's
+   * working directory and git repository (electron/codex/session-meta.ts). false to opt out.
+   */
+  read_codex_session_meta: boolean;
 }
 
 export const CONTENT_POLICIES: readonly ContentPolicy[] = ['full', 'redacted', 'metadata'];
@@ -43,6 +53,8 @@ export function defaultEndpointConfig(mode: Mode = 'user', env: PathEnv = proces
     rotate_archives: 5,
     harnesses: ['codex'],
     forward: [],
+    price_overrides: null,
+    read_codex_session_meta: true,
   };
 }
 
@@ -73,6 +85,12 @@ export async function readEndpointConfig(mode: Mode = 'user', env: PathEnv = pro
   } catch (err) {
     if (err instanceof ForwardConfigError) throw new EndpointConfigError(err.message);
     throw err;
+  }
+  if (config.price_overrides !== null && (typeof config.price_overrides !== 'string' || !config.price_overrides.trim())) {
+    throw new EndpointConfigError(`${file}: price_overrides must be the path of a JSON file, or null`);
+  }
+  if (typeof config.read_codex_session_meta !== 'boolean') {
+    throw new EndpointConfigError(`${file}: read_codex_session_meta must be true or false`);
   }
   return { config, exists: true };
 }

@@ -20,6 +20,9 @@ import type {
 import type { BeaconEvent } from '../shared/event';
 import type { ParsedEvent } from './reader-lines';
 import { addUsage, emptyTokens, isTitleGeneration, modelOf, SessionAccumulator, sessionIdOf } from './reader-sessions';
+import { addCost, emptyCost, snapshotCost } from './cost-totals';
+import type { CostTotals, TrendsResponse } from '../shared/api';
+import { computeTrends } from './trends';
 
 /**
  * The API's events query (shared/api.ts) with its time bounds parsed to epoch ms and the limit
@@ -219,7 +222,9 @@ export class EventIndex {
     const buckets = new Map<number, TokenBucket>();
     const totals = emptyTokens();
     const titleTotals = emptyTokens();
-    const byModel = new Map<string | null, TokenTotals>();
+    const byModel = new Map<string | null, { tokens: TokenTotals; cost: CostTotals }>();
+    const cost = emptyCost();
+    const titleCost = emptyCost();
     for (const seq of list) {
       const t = this.times[seq];
       if (t < since || t > until) continue;
@@ -229,32 +234,52 @@ export class EventIndex {
       const start = bucketStart(t, bucket);
       let b = buckets.get(start);
       if (!b) {
-        b = { start: new Date(start).toISOString(), tokens: emptyTokens(), title_generation: emptyTokens(), events: 0 };
+        b = { start: new Date(start).toISOString(), tokens: emptyTokens(), title_generation: emptyTokens(), events: 0, cost: emptyCost() };
         buckets.set(start, b);
       }
       b.events++;
+      const model = ev.gen_ai?.request?.model ?? this.keys.model[seq];
       if (isTitleGeneration(ev)) {
         addUsage(b.title_generation, usage);
         addUsage(titleTotals, usage);
+        addCost(titleCost, ev, model);
       } else {
         addUsage(b.tokens, usage);
         addUsage(totals, usage);
-        const model = this.keys.model[seq] ?? null;
-        let m = byModel.get(model);
-        if (!m) {
-          m = emptyTokens();
-          byModel.set(model, m);
-        }
-        addUsage(m, usage);
+        addCost(b.cost, ev, model);
+        addCost(cost, ev, model);
+        const key = model ?? null;
+        let m = byModel.get(key);
+        if (!m) byModel.set(key, (m = { tokens: emptyTokens(), cost: emptyCost() }));
+        addUsage(m.tokens, usage);
+        addCost(m.cost, ev, model);
       }
     }
     return {
       bucket,
-      buckets: [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([, b]) => b),
+      buckets: [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([, b]) => ({ ...b, cost: snapshotCost(b.cost) })),
       totals,
       title_generation_totals: titleTotals,
-      by_model: [...byModel.entries()].map(([model, tokens]) => ({ model, tokens })).sort((a, b) => b.tokens.total - a.tokens.total),
+      cost: snapshotCost(cost),
+      title_generation_cost: snapshotCost(titleCost),
+      by_model: [...byModel.entries()].map(([model, m]) => ({ model, tokens: m.tokens, cost: snapshotCost(m.cost) })).sort((a, b) => b.tokens.total - a.tokens.total),
     };
+  }
+
+  /** Per-day cost, tokens and failures for the last `days` local days (see trends.ts). */
+  trends(days: number, tzOffsetMin: number, nowMs: number = Date.now()): TrendsResponse {
+    return computeTrends(
+      {
+        positions: (action) => this.lists.action.get(action) ?? [],
+        events: this.events,
+        times: this.times,
+        sessions: this.keys.session,
+        rollups: () => this.sessions(),
+      },
+      days,
+      tzOffsetMin,
+      nowMs,
+    );
   }
 
   facets(): FacetsResponse {

@@ -4,9 +4,11 @@
  * token-over-time report: events already carry disjoint counts (design.md "Token arithmetic"),
  * so totals are plain sums and nothing is counted twice.
  */
-import { FIRST_PROMPT_MAX, type SessionRollup, type TokenTotals } from '../shared/api';
+import { FIRST_PROMPT_MAX, type SessionGitInfo, type SessionRollup, type TokenTotals } from '../shared/api';
 import type { BeaconEvent, TokenUsage } from '../shared/event';
 import { isBeaconValidation, isFailedFileChange, isFailedPatch } from '../shared/event-facts';
+import { addCost, emptyCost, snapshotCost } from './cost-totals';
+import { repositoryFromRemote, titleFromPrompt } from './session-facts';
 
 export function emptyTokens(): TokenTotals {
   return { input: 0, cached_input: 0, output: 0, reasoning: 0, total: 0, codex_tokens_used: 0 };
@@ -83,6 +85,9 @@ export class SessionAccumulator {
   private lastAt = '';
   private workingDirectory: string | null = null;
   private repository: string | null = null;
+  /** Where the repository name came from: a CI run beats a git remote beats a directory name. */
+  private repositoryRank = 0;
+  private git: SessionGitInfo | null = null;
   private model: string | null = null;
   private originator: string | null = null;
   private harness: string | null = null;
@@ -98,10 +103,14 @@ export class SessionAccumulator {
   private failedPatchesWithoutId = 0;
   private errors = 0;
   private readonly tokens = emptyTokens();
+  private readonly cost = emptyCost();
+  private lastPromptMs = -Infinity;
+  private lastAnswerMs = -Infinity;
   private titleGeneration = false;
   private validation = false;
   private firstPrompt: string | null = null;
   private firstPromptMs = Infinity;
+  private firstPromptText: string | null = null;
 
   constructor(readonly id: string) {}
 
@@ -123,10 +132,16 @@ export class SessionAccumulator {
     const wd = ev.session?.working_directory;
     if (typeof wd === 'string' && wd && !this.workingDirectory) {
       this.workingDirectory = wd;
-      if (!this.repository) this.repository = lastSegment(wd);
+      this.nameRepository(lastSegment(wd), 1);
+    }
+    const g = ev.session?.git;
+    if (g && typeof g === 'object' && !this.git) {
+      const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
+      this.git = { repository_url: str(g.repository_url), branch: str(g.branch), commit: str(g.commit) };
+      if (this.git.repository_url) this.nameRepository(repositoryFromRemote(this.git.repository_url), 2);
     }
     const repo = ev.run?.repository;
-    if (typeof repo === 'string' && repo) this.repository = repo;
+    if (typeof repo === 'string' && repo) this.nameRepository(repo, 3);
     if (!this.originator && typeof ev.harness?.originator === 'string') this.originator = ev.harness.originator;
     if (!this.harness && typeof ev.harness?.name === 'string') this.harness = ev.harness.name;
     if (isTitleGeneration(ev)) this.titleGeneration = true;
@@ -136,9 +151,12 @@ export class SessionAccumulator {
       case 'prompt.submitted': {
         this.prompts++;
         const text = ev.prompt?.text;
+        if (timeMs > this.lastPromptMs) this.lastPromptMs = timeMs;
         if (typeof text === 'string' && text.trim() && timeMs < this.firstPromptMs) {
           this.firstPromptMs = timeMs;
           this.firstPrompt = oneLine(text, FIRST_PROMPT_MAX);
+          // The title wants the first line of the text, which oneLine() has joined with the rest.
+          this.firstPromptText = text.slice(0, FIRST_PROMPT_MAX * 2);
         }
         break;
       }
@@ -157,6 +175,10 @@ export class SessionAccumulator {
         break;
       case 'token.usage':
         addUsage(this.tokens, ev.gen_ai?.usage);
+        addCost(this.cost, ev, ev.gen_ai?.request?.model ?? modelOf(ev));
+        break;
+      case 'response.completed':
+        if (timeMs > this.lastAnswerMs) this.lastAnswerMs = timeMs;
         break;
     }
     if (isFailedPatch(ev)) {
@@ -171,6 +193,13 @@ export class SessionAccumulator {
     if (isError(ev)) this.errors++;
   }
 
+  private nameRepository(name: string | null, rank: number): void {
+    if (name && rank >= this.repositoryRank) {
+      this.repository = name;
+      this.repositoryRank = rank;
+    }
+  }
+
   get lastActivityMs(): number {
     return this.lastMs;
   }
@@ -182,6 +211,7 @@ export class SessionAccumulator {
       last_at: this.lastAt,
       working_directory: this.workingDirectory,
       repository: this.repository,
+      git: this.git ? { ...this.git } : null,
       model: this.model,
       originator: this.originator,
       harness: this.harness,
@@ -195,9 +225,12 @@ export class SessionAccumulator {
       patches_failed: this.failedPatchCalls.size + this.failedPatchesWithoutId,
       errors: this.errors,
       tokens: { ...this.tokens },
+      cost: snapshotCost(this.cost),
+      answered: this.lastAnswerMs >= this.lastPromptMs && this.lastAnswerMs > -Infinity,
       title_generation: this.titleGeneration,
       beacon_validation: this.validation,
       first_prompt: this.firstPrompt,
+      title: this.firstPrompt ? titleFromPrompt(this.firstPromptText ?? this.firstPrompt) : null,
     };
   }
 }

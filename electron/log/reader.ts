@@ -10,9 +10,10 @@
  */
 import { access } from 'node:fs/promises';
 import type { EventRecord } from '../shared/api';
+import type { EventEnricher } from '../shared/harness';
 import { EventIndex } from './log-index';
 import { drainFile, LogTail, openLogFile, type OpenLogFile } from './log-tail';
-import { LineSplitter, parseEventLine } from './reader-lines';
+import { LineSplitter, parseEventLine, type ParsedEvent } from './reader-lines';
 
 /** We look for archives up to this number; the writer keeps 5 by default. */
 export const MAX_ARCHIVES = 20;
@@ -25,6 +26,11 @@ export interface LogReaderOptions {
   follow?: boolean;
   /** Fallback poll period for the live tail (default 10 s; fs.watch is the primary signal). */
   pollIntervalMs?: number;
+  /**
+   * Run on each event before it is indexed (the dashboard prices token.usage events written
+   * before Beacon priced them). An enricher that throws is skipped for that batch.
+   */
+  enrichers?: readonly EventEnricher[];
 }
 
 export type EventsListener = (records: EventRecord[]) => void;
@@ -38,11 +44,14 @@ export class LogReader {
   private readonly listeners = new Set<EventsListener>();
   private readonly siblingListeners = new Set<SiblingListener>();
 
-  private constructor(readonly logPath: string) {}
+  private constructor(
+    readonly logPath: string,
+    private readonly enrichers: readonly EventEnricher[] = [],
+  ) {}
 
   /** Index the archives and the current log, then (by default) start following it. */
   static async open(opts: LogReaderOptions): Promise<LogReader> {
-    const reader = new LogReader(opts.logPath);
+    const reader = new LogReader(opts.logPath, opts.enrichers);
     // Open the current log BEFORE reading the archives: if the writer rotates meanwhile, our
     // handle follows the renamed file (read in full below, then the tail moves to the new
     // one), and indexArchives skips that same inode so nothing is read twice or missed.
@@ -153,12 +162,26 @@ export class LogReader {
 
   private ingest(lines: string[], live: boolean): void {
     const added: EventRecord[] = [];
+    const batch: ParsedEvent[] = [];
     for (const line of lines) {
       const parsed = parseEventLine(line);
       if (!parsed) {
         if (line.trim().length > 0) this.skipped++;
         continue;
       }
+      batch.push(parsed);
+    }
+    if (this.enrichers.length && batch.length) {
+      const events = batch.map((p) => p.event);
+      for (const e of this.enrichers) {
+        try {
+          e.enrich(events);
+        } catch {
+          // An enricher's bug must not cost the dashboard its events.
+        }
+      }
+    }
+    for (const parsed of batch) {
       const rec = this.index.add(parsed);
       if (live) added.push(rec);
     }

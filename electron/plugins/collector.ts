@@ -3,6 +3,10 @@
  * enrichers and consumers the caller's configuration asks for. Every host (the app, `beacon
  * endpoint run`, `beacon ci start`, the tests) starts collectors through here, so a new harness
  * or consumer reaches all of them from one registry line.
+ *
+ * Always added: cost estimates on token.usage (the shipped price table, under the override files
+ * given). Added when asked (user-mode hosts, config.json allowing it): the session context read
+ * from the harnesses' own session records.
  */
 import { dirname, join } from 'node:path';
 import { startCollector, type CollectorOptions, type RunningCollector } from '../collector/collector';
@@ -11,7 +15,9 @@ import type { ResolvedDestination } from '../forward/forward-engine';
 import { createForwarders } from '../forward/forwarder';
 import { resolveDestinations } from '../forward/resolve-destinations';
 import type { Harness } from '../shared/harness';
+import { createPricing, type PricingOptions } from '../pricing/enricher';
 import { HARNESSES } from './harnesses';
+import { sessionContextEnricher } from './session-context';
 
 export interface BeaconCollectorOptions extends Omit<CollectorOptions, 'harnesses'> {
   /** Default: every registered harness, in registry order. */
@@ -24,13 +30,27 @@ export interface BeaconCollectorOptions extends Omit<CollectorOptions, 'harnesse
   /** Where forwarding checkpoints live (default: `forward-state` next to the log). */
   stateDir?: string;
   env?: NodeJS.ProcessEnv;
+  /** Price override files (system's, then user's). Default: the shipped table alone. */
+  pricing?: PricingOptions;
+  /** Read the harnesses' session records with this environment (its CODEX_HOME / HOME). Default: off. */
+  sessionContext?: { env: Record<string, string | undefined> };
 }
 
 const isResolved = (d: ForwardDestinationConfig | ResolvedDestination): d is ResolvedDestination => 'cfg' in d;
 
 export async function startBeaconCollector(opts: BeaconCollectorOptions): Promise<RunningCollector> {
-  const { harnesses = HARNESSES, forward = [], stateDir, env = process.env, ...rest } = opts;
+  const { harnesses = HARNESSES, forward = [], stateDir, env = process.env, pricing: pricingOpts, sessionContext, enrichers = [], consumers = [], ...rest } = opts;
+  const pricing = await createPricing(pricingOpts);
+  const context = sessionContext ? sessionContextEnricher(harnesses, sessionContext.env) : undefined;
+  for (const problem of pricing.problems) rest.onWarning?.(`${problem}; estimating costs with the other price layers`);
   const resolved = [...forward.filter(isResolved), ...(await resolveDestinations(forward.filter((d) => !isResolved(d)) as ForwardDestinationConfig[], env))];
   const forwarders = createForwarders({ destinations: resolved, stateDir: stateDir ?? join(dirname(rest.logPath), 'forward-state') });
-  return startCollector({ ...rest, consumers: [...(rest.consumers ?? []), ...forwarders], harnesses: harnesses.map((h) => h.ingest) });
+  return startCollector({
+    ...rest,
+    harnesses: harnesses.map((h) => h.ingest),
+    // Context first: a later enricher may want the working directory.
+    enrichers: [...(context ? [context] : []), pricing, ...enrichers],
+    // Pricing is a consumer only to report its health (a refused override file) in /healthz.
+    consumers: [pricing, ...consumers, ...forwarders],
+  });
 }

@@ -21,6 +21,7 @@ export const API_ROUTES = {
   /** `/api/sessions/:id`, id URL-encoded */
   session: (id: string) => `/api/sessions/${encodeURIComponent(id)}`,
   tokens: '/api/tokens',
+  trends: '/api/trends',
   facets: '/api/facets',
   stream: '/api/stream',
 } as const;
@@ -216,13 +217,37 @@ export interface TokenTotals {
   codex_tokens_used: number;
 }
 
+/**
+ * Estimated cost of a set of token.usage events (cost.usd summed). An estimate at list prices,
+ * never a bill. Responses whose model has no known price add nothing to `usd`: they are counted
+ * in `unpriced_events` and their models listed, so a UI can say "price unknown for model X"
+ * instead of showing a total that silently leaves them out.
+ */
+export interface CostTotals {
+  usd: number;
+  priced_events: number;
+  unpriced_events: number;
+  /** At most MAX_LISTED distinct names; "(no model)" for responses that named none. */
+  unpriced_models: string[];
+  /** The price tables / override files the estimates came from, e.g. "genai-prices 0.1.8, 2026-09-23". */
+  price_sources: string[];
+}
+
+export interface SessionGitInfo {
+  repository_url: string | null;
+  branch: string | null;
+  commit: string | null;
+}
+
 export interface SessionRollup {
   id: string;
   started_at: string;
   last_at: string;
   working_directory: string | null;
-  /** `run.repository` when an event carries it, else the last segment of working_directory. */
+  /** `run.repository` when an event carries it, else owner/name of the git remote, else the last segment of working_directory. */
   repository: string | null;
+  /** The git checkout the agent's session record names (Codex's session_meta), or null. */
+  git: SessionGitInfo | null;
   /** The most recent model seen in the session. */
   model: string | null;
   /** harness.originator, e.g. codex_exec, codex_cli_rs */
@@ -242,6 +267,9 @@ export interface SessionRollup {
   /** session.error and tool.failed events (failed patches included), plus any other event that carries an `error` block. */
   errors: number;
   tokens: TokenTotals;
+  cost: CostTotals;
+  /** Whether the agent's final answer (response.completed) was logged after the last prompt. */
+  answered: boolean;
   /** The TUI's hidden title-generation conversation: not a user session. */
   title_generation: boolean;
   /**
@@ -251,9 +279,12 @@ export interface SessionRollup {
   beacon_validation: boolean;
   /** The text of the session's first prompt (one line, at most FIRST_PROMPT_MAX chars), or null when none was recorded. */
   first_prompt: string | null;
+  /** A short title from the first prompt (at most TITLE_MAX chars); null when no prompt text was kept (metadata policy). */
+  title: string | null;
 }
 
 export const FIRST_PROMPT_MAX = 160;
+export const TITLE_MAX = 72;
 
 export interface SessionsResponse {
   /** Most recently active first. Includes title-generation and Beacon validation sessions (flagged). */
@@ -281,6 +312,8 @@ export interface TokenBucket {
   title_generation: TokenTotals;
   /** token.usage events counted in this bucket (both kinds). */
   events: number;
+  /** User sessions only, like `tokens`. */
+  cost: CostTotals;
 }
 
 export interface TokensResponse {
@@ -289,8 +322,10 @@ export interface TokensResponse {
   buckets: TokenBucket[];
   totals: TokenTotals;
   title_generation_totals: TokenTotals;
+  cost: CostTotals;
+  title_generation_cost: CostTotals;
   /** Totals per model (user sessions only), largest first. Model null when unknown. */
-  by_model: Array<{ model: string | null; tokens: TokenTotals }>;
+  by_model: Array<{ model: string | null; tokens: TokenTotals; cost: CostTotals }>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -316,3 +351,6 @@ export interface StreamHello {
   last_seq: number | null;
   version: string;
 }
+
+// GET /api/trends: in its own file (api-trends.ts), exported from here like the rest.
+export * from './api-trends';

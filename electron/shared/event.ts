@@ -58,6 +58,28 @@ export interface TokenUsage {
   cache_write_input_tokens?: number;
 }
 
+/**
+ * token.usage only: what the response cost at list (or override) prices. An estimate, never a
+ * bill: Beacon does not see discounts, credits or plans. A model without a known price has no
+ * `usd` (never 0, which would read as free) and `unpriced` says why.
+ */
+export interface CostEstimate {
+  usd?: number;
+  estimated: true;
+  /** The price table and its date, e.g. "genai-prices 0.1.8, 2026-09-23", or an override file's name and date. */
+  price_source: string;
+  /** The price entry used, when it is not the model name itself (gpt-5-codex is priced as gpt-5). */
+  priced_as?: string;
+  unpriced?: 'unknown_model' | 'no_model';
+}
+
+/** The git checkout a session ran in, as the agent recorded it (credentials never kept). */
+export interface SessionGit {
+  repository_url?: string;
+  branch?: string;
+  commit?: string;
+}
+
 export interface BeaconEvent {
   /** RFC 3339 UTC with millisecond precision, e.g. 2026-11-24T05:55:14.123Z */
   timestamp: string;
@@ -86,6 +108,8 @@ export interface BeaconEvent {
     /** Configured MCP server names (Codex sends them comma-joined). */
     mcp_servers?: string[];
     context_window?: number;
+    /** Where the agent's own session record says the session ran (harness session context). */
+    git?: SessionGit;
   };
   user?: { name?: string; uid?: string; email?: string; account_id?: string };
   origin?: Origin;
@@ -111,6 +135,7 @@ export interface BeaconEvent {
     tool?: { name?: string; call?: { id?: string; arguments?: unknown } };
   };
   model?: string;
+  cost?: CostEstimate;
   message?: string;
   error?: { type?: string; message?: string; status_code?: number };
   health?: { component: string; status: string; reason?: string };

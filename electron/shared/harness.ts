@@ -6,7 +6,7 @@
  * own (electron/codex/) and is registered in one place (electron/plugins/harnesses.ts). Adding
  * a harness or a consumer is a new folder and one registry line, never an edit to the core.
  */
-import type { BeaconEvent } from './event';
+import type { BeaconEvent, SessionGit } from './event';
 import type { Attributes, LogRecordFilter, ResourceLogs, ResourceSpans } from './otlp-types';
 
 /** Who wrote an event (endpoint block), the same for every harness of one collector. */
@@ -54,6 +54,25 @@ export interface HarnessInstall {
   source: string;
 }
 
+/** Where a session ran, as the agent's own record of it says. */
+export interface SessionContext {
+  working_directory?: string;
+  git?: SessionGit;
+}
+
+/**
+ * Where a session ran, when the agent's telemetry does not say (Codex's OTel events carry no
+ * working directory; its session record on disk does). Runs on the collector's ingest path,
+ * once per session (retried a few times while the record is not there yet), so it must be
+ * quick, must only read, and must not throw.
+ */
+export interface HarnessSessionContext {
+  /** What it reads, in one sentence (for diagnostics: a person may ask what Beacon looks at). */
+  readonly reads: string;
+  /** The session's context, or undefined when its record is not (or not yet) there. */
+  lookup(sessionId: string, startedAt: string): SessionContext | undefined;
+}
+
 /**
  * The lifecycle side: how Beacon finds the agent and points it at a collector. The config
  * format is the harness's own business (Codex: TOML with an [otel] table).
@@ -68,6 +87,12 @@ export interface HarnessLifecycle {
    * collector on `otlpPort`. Returns the config file written.
    */
   writeCiHome(home: string, otlpPort: number, opts: { includeSpans: boolean }): string;
+  /**
+   * Optional: a reader of the agent's own session records for this user (user-mode collectors
+   * only: a system collector never reads a user's files). Absent: sessions keep what the
+   * telemetry says.
+   */
+  sessionContext?(env: Record<string, string | undefined>): HarnessSessionContext;
 }
 
 /** How the UI and the CLI name a harness. */

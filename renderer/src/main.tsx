@@ -1,5 +1,7 @@
 import { createRoot } from 'react-dom/client';
 import './styles.css';
+import './story.css';
+import './trends.css';
 import { App } from './App';
 import { HttpBeaconClient } from './api/client';
 import { setClient } from './api/services';

@@ -3,6 +3,7 @@
  * real Codex 0.169.0 failed-patch capture: one file changed, two patches not applied, and the
  * token row ends with the figure Codex printed for that run ("tokens used 3,680").
  */
+import { createPricing } from '../../electron/pricing/enricher';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,5 +43,27 @@ describe('CI summary of a run with failed patches', () => {
     const s = summarizeEvents([...events, legacy('a.ts'), legacy('b.ts')]);
     expect(s.files.map((f) => f.path)).toEqual(['src/hello.ts']);
     expect(s.patches_failed).toBe(3);
+  });
+});
+
+describe('CI summary cost line', () => {
+  const validation = { status: 'ok', exitCode: 0, logPath: '/tmp/runtime.jsonl', stages: [], events: [], codexEvents: 0, minEvents: 1, badLines: [] } as unknown as ValidationResult;
+
+  it('states the estimated cost with its price source, and names what could not be priced', async () => {
+    const events = captureEvents();
+    const priced = events.filter((e) => e.event.action === 'token.usage').slice(0, 2);
+    const unknown = structuredClone(priced[0]);
+    unknown.gen_ai!.request = { model: 'gpt-6.1-sol' };
+    (await createPricing()).enrich([...priced, unknown]);
+    const summary = summarizeEvents([...events.filter((e) => e.event.action !== 'token.usage'), ...priced, unknown]);
+    const usd = priced.reduce((n, e) => n + e.cost!.usd!, 0);
+    expect(summary.cost).toMatchObject({ priced_events: 2, unpriced_events: 1, unpriced_models: ['gpt-6.1-sol'] });
+    const md = renderSummaryMarkdown({ summary, validation, run: {}, requireTelemetry: true });
+    expect(md).toMatch(new RegExp(`Estimated cost: \\*\\*at least \\$${(usd >= 0.01 ? usd.toFixed(2) : String(Number(usd.toPrecision(2)))).replace('.', '\\.')}\\*\\* at genai-prices [\\d.]+, \\d{4}-\\d\\d-\\d\\d prices; price unknown for model \`gpt-6\\.1-sol\` \\(1 response not included\\)\\. An estimate, not a bill\\.`));
+  });
+
+  it('says nothing about cost for events written before Beacon priced them', () => {
+    const md = renderSummaryMarkdown({ summary: summarizeEvents(captureEvents()), validation, run: {}, requireTelemetry: true });
+    expect(md).not.toContain('Estimated cost');
   });
 });

@@ -71,9 +71,10 @@ describe('dashboard', () => {
     expect(await rows.count()).toBe(2);
     const first = (await rows.nth(0).locator('td').allInnerTexts()).map((t) => t.trim());
     const second = (await rows.nth(1).locator('td').allInnerTexts()).map((t) => t.trim());
-    // started, repository · model + first prompt, duration (events are one second apart), prompts, commands, failures, tokens
-    expect(first.slice(1)).toEqual(['acme-app · gpt-5.1-codex\n“Add a health endpoint and make the tests pass”', '6 s', '1', '2', '1', '2,200']);
-    expect(second.slice(1)).toEqual(['api-server · gpt-5-codex\n“Fix the flaky pytest suite”', '5 s', '1', '2', '1', '4,500']);
+    // started, title + repository · model, duration (events are one second apart), commands, failures, tokens, cost
+    // Cost: gpt-5.1-codex and gpt-5-codex are priced as gpt-5.1 / gpt-5 ($1.25 input, $0.125 cached, $10 output per million).
+    expect(first.slice(1)).toEqual(['Add a health endpoint and make the tests pass\nacme-app · gpt-5.1-codex', '6 s', '2', '1', '2,200', '$0.0039']);
+    expect(second.slice(1)).toEqual(['Fix the flaky pytest suite\napi-server · gpt-5-codex', '5 s', '2', '1', '4,500', '$0.0089']);
   });
 
   it('reaches a session with the keyboard and opens its timeline, which reads like a story', async () => {
@@ -91,7 +92,8 @@ describe('dashboard', () => {
     await page.getByTestId('timeline-events').waitFor();
     expect(new URL(page.url()).hash).toBe(`#/sessions/${encodeURIComponent(app.id)}`);
 
-    const story = (await page.getByTestId('timeline-events').locator('li .item-text').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    // The story's own rows (the per-response token rows are folded into the turn's usage line).
+    const story = (await page.getByTestId('timeline-events').locator(':scope > li.item .item-text').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
     const expected = [
       /^Session started gpt-5\.1-codex · \/home\/dev\/acme-app/,
       /^You asked: “Add a health endpoint and make the tests pass”/,
@@ -99,11 +101,17 @@ describe('dashboard', () => {
       /^Codex ran npm test — failed \(exit 1\) in 1\.2 s/,
       /^Codex created src\/app\.ts/,
       /^Codex ran npm test — succeeded in 2\.1 s/,
-      /^Used 2,200 tokens 1,500 input \(not cached\) · 500 cached · 180 output \(excl\. reasoning\) · 20 reasoning · Codex “tokens used” 1,700$/,
     ];
     expect(story).toHaveLength(expected.length);
     expected.forEach((re, i) => expect(story[i]).toMatch(re));
     expect(await page.getByTestId('session-timeline').getByTestId('token-summary').locator('[data-token="total"] dd').innerText()).toBe('2,200');
+    expect((await page.getByTestId('turn-usage').innerText()).replace(/\s+/g, ' ').trim()).toBe('1 model response · 2,200 tokens · $0.0039');
+    // Unfolded, the response row keeps its labelled breakdown, with its cost.
+    await page.getByTestId('turn-usage').locator('summary').click();
+    expect((await page.getByTestId('turn-usage').locator('li .item-text').innerText()).replace(/\s+/g, ' ').trim()).toMatch(
+      /^Used 2,200 tokens 1,500 input \(not cached\) · 500 cached · 180 output \(excl\. reasoning\) · 20 reasoning · Codex “tokens used” 1,700 · \$0\.0039 \(estimate\)$/,
+    );
+    await page.getByTestId('turn-usage').locator('summary').click();
   });
 
   it('adds new events to the open timeline and the sessions list live, without a reload', async () => {
@@ -113,8 +121,8 @@ describe('dashboard', () => {
     await row.waitFor({ timeout: LIVE_TIMEOUT });
     expect((await row.innerText()).replace(/\s+/g, ' ')).toContain('Codex ran npm run lint — failed (exit 2) in 640 ms');
     const appRow = page.locator(`tr[data-session="${app.id}"] td`);
-    await page.waitForFunction((id) => document.querySelectorAll(`tr[data-session="${id}"] td`)[4]?.textContent === '3', app.id, { timeout: LIVE_TIMEOUT });
-    expect(await appRow.nth(5).innerText()).toBe('2');
+    await page.waitForFunction((id) => document.querySelectorAll(`tr[data-session="${id}"] td`)[3]?.textContent === '3', app.id, { timeout: LIVE_TIMEOUT });
+    expect(await appRow.nth(4).innerText()).toBe('2');
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
   });
 

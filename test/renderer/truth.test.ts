@@ -186,8 +186,8 @@ describe('dashboard at 1024 and 1440 wide', () => {
     expect(await dash.locator('[data-session^="beacon-validation-"]').count()).toBe(0);
     expect(norm(await dash.getByTestId('sessions-count').innerText())).toBe('3 sessions · 1 Beacon validation check not shown');
     expect(await dash.getByTestId('summary-sessions').innerText()).toBe('3');
-    // The newest row is the capture: its first prompt tells it apart.
-    expect(norm(await rows.nth(0).innerText())).toContain(CAPTURE.prompt);
+    // The newest row is the capture: the title from its first prompt tells it apart.
+    expect(norm(await rows.nth(0).innerText()).toLowerCase()).toContain(CAPTURE.prompt.toLowerCase());
   });
 
   for (const width of [1024, 1440]) {
@@ -204,6 +204,8 @@ describe('dashboard at 1024 and 1440 wide', () => {
     await dash.setViewportSize({ width: 1024, height: 768 });
     await dash.getByTestId('sessions-table').locator('tbody tr').nth(0).click();
     await dash.getByTestId('timeline-events').locator('li', { hasText: 'does not exist' }).waitFor({ timeout: LIVE_TIMEOUT });
+    // Unfold every turn's responses, so their rows are on screen too.
+    await dash.getByTestId('timeline-events').evaluate((el) => el.querySelectorAll('details').forEach((d) => (d.open = true)));
     const story = (await dash.getByTestId('timeline-events').locator('li .item-text').allInnerTexts()).map(norm);
     const patchLines = story.filter((t) => t.startsWith('Codex') && t.includes('src/hello.ts'));
     expect(patchLines).toEqual([
@@ -214,7 +216,8 @@ describe('dashboard at 1024 and 1440 wide', () => {
     const summary = dash.getByTestId('session-timeline').getByTestId('token-summary');
     expect(await summary.locator('[data-token="codex_tokens_used"] dd').innerText()).toBe(CAPTURE.codex);
     expect(await summary.locator('[data-token="total"] dd').innerText()).toBe(CAPTURE.total);
-    expect(story.some((t) => /^Used [\d,]+ tokens .*input \(not cached\).*Codex “tokens used” [\d,]+$/.test(t))).toBe(true);
+    // The response rows are folded into their turn's usage line, each with its labelled breakdown and cost.
+    expect(story.some((t) => /^Used [\d,]+ tokens .*input \(not cached\).*Codex “tokens used” [\d,]+ · (\$[\d.,]+ \(estimate\)|price unknown for model .+)$/.test(t))).toBe(true);
     expect(norm(await dash.getByTestId('session-timeline').innerText())).toContain('1 file changed · 2 patches failed');
     expect(await layoutProblems(dash)).toEqual([]);
     await dash.getByTestId('timeline-events').locator('li', { hasText: 'context lines' }).scrollIntoViewIfNeeded();

@@ -163,7 +163,7 @@ describe('session labels', () => {
 
 describe('token chart time axis', () => {
   const zero = { input: 0, cached_input: 0, output: 0, reasoning: 0, total: 0, codex_tokens_used: 0 };
-  const b = (start: string, total: number): TokenBucket => ({ start, tokens: { ...zero, input: total, total }, title_generation: zero, events: 1 });
+  const b = (start: string, total: number): TokenBucket => ({ start, tokens: { ...zero, input: total, total }, title_generation: zero, events: 1, cost: { usd: 0, priced_events: 0, unpriced_events: 0, unpriced_models: [], price_sources: [] } });
 
   it('fills the hours with no usage so bars sit at their real time', () => {
     const filled = fillBucketGaps([b('2026-11-24T01:00:00.000Z', 10), b('2026-11-24T04:00:00.000Z', 5)], 'hour');

@@ -16,6 +16,7 @@ import { probeCollector, type ProbeResult } from '../../collector/probe';
 import { LOOPBACK } from '../../shared/paths';
 import { UsageError } from '../program';
 import { parseListenPort, parsePath, parsePort } from '../options';
+import { collectorPluginOptions } from '../../endpoint/plugin-settings';
 import { asUserErrors } from './endpoint-lifecycle';
 
 interface DashboardFlags {
@@ -85,6 +86,8 @@ export function registerEndpointDashboard(_program: Command, endpoint: Command):
           staticDir,
           collectorUrl: `http://${LOOPBACK}:${otlpPort}/healthz`,
           ...statusProviders(mode, process.env, undefined, otlpPort),
+          // Older events without a cost are priced with the same override files as the collector.
+          pricing: (await collectorPluginOptions(config, mode)).pricing,
         });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {

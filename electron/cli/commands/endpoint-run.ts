@@ -5,7 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { PortInUseError } from '../../collector/collector';
-import { startBeaconCollector } from '../../plugins/collector';
+import { startBeaconCollector, type BeaconCollectorOptions } from '../../plugins/collector';
 import { readEndpointConfig } from '../../endpoint/endpoint-config';
 import { LogLockedError } from '../../log/log-lock';
 import { parseContentPolicy, parseListenPort, parsePath, parsePositiveInt } from '../options';
@@ -15,6 +15,7 @@ import { asUserErrors } from './endpoint-lifecycle';
 import { beaconPaths } from '../../shared/paths';
 import { isForwardHealth } from '../../shared/forwarding';
 import { forwardFromFlags, addForwardRunOptions, type ForwardRunFlags } from './forward-flags';
+import { collectorPluginOptions } from '../../endpoint/plugin-settings';
 
 interface RunFlags extends ForwardRunFlags {
   port?: number;
@@ -49,7 +50,7 @@ export function registerEndpointRun(_program: Command, endpoint: Command): void 
     }
     const mode = flags.system ? 'system' : 'user';
     const { config } = await asUserErrors(() => readEndpointConfig(mode));
-    const opts = {
+    const opts: BeaconCollectorOptions = {
       port: flags.port ?? flags.otlpHttpPort ?? config.otlp_http_port,
       logPath: flags.logPath ?? config.runtime_log,
       includeSpans: flags.includeCodexSpans ?? config.include_codex_spans,
@@ -60,10 +61,13 @@ export function registerEndpointRun(_program: Command, endpoint: Command): void 
       // System mode: the log is read by the admin group and the SIEM agent, never world-readable.
       fileMode: mode === 'system' ? 0o640 : 0o600,
       dirMode: mode === 'system' ? 0o750 : 0o700,
+      ...(await collectorPluginOptions(config, mode)),
       // config.json's destinations, plus one-off --forward ones (whose secrets must be there now).
       forward: [...config.forward, ...(await forwardFromFlags(flags))],
       stateDir: beaconPaths(mode).stateDir,
-    } as const;
+      // A refused price override file, a plug-in that failed: said once, the collector runs on.
+      onWarning: (message: string) => void process.stderr.write(`beacon: warning: ${message}\n`),
+    };
     let collector;
     try {
       collector = await startBeaconCollector(opts);

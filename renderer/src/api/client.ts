@@ -20,6 +20,7 @@ import {
   type StreamHello,
   type TokenBucketSize,
   type TokensResponse,
+  type TrendsResponse,
 } from '../../../electron/shared/api';
 
 export interface TokensQuery {
@@ -44,6 +45,8 @@ export interface BeaconClient {
   sessions(): Promise<SessionsResponse>;
   session(id: string): Promise<SessionDetailResponse>;
   tokens(query?: TokensQuery): Promise<TokensResponse>;
+  /** days: how many local days back; tz_offset: Date.getTimezoneOffset(), so days are the user's. */
+  trends(query?: { days?: number; tz_offset?: number }): Promise<TrendsResponse>;
   facets(): Promise<FacetsResponse>;
   /** Live events and health. Returns a function that closes the stream for good. */
   subscribe(handlers: StreamHandlers): () => void;
@@ -110,6 +113,9 @@ export class HttpBeaconClient implements BeaconClient {
   }
   tokens(query: TokensQuery = {}): Promise<TokensResponse> {
     return this.get(API_ROUTES.tokens, query);
+  }
+  trends(query: { days?: number; tz_offset?: number } = {}): Promise<TrendsResponse> {
+    return this.get(API_ROUTES.trends, query);
   }
   facets(): Promise<FacetsResponse> {
     return this.get(API_ROUTES.facets);

@@ -11,6 +11,8 @@ import { useSessions } from '../stores/sessions';
 import { useEvents } from '../stores/events';
 import { useFilters } from '../stores/filters';
 import { useTokens } from '../stores/tokens';
+import { useTrends } from '../stores/trends';
+import { useToday } from '../stores/today';
 
 /**
  * Leading-edge coalescing: the first event after a quiet spell refreshes the views at once (a
@@ -24,6 +26,7 @@ export function startLive(): () => void {
   /** An event arrived inside the current window: refresh once more when it ends. */
   let pending = false;
   let tokensDirty = false;
+  let commandsDirty = false;
   let openSessionDirty = false;
 
   const refresh = () => {
@@ -31,6 +34,10 @@ export function startLive(): () => void {
     if (openSessionDirty) void useSessions.getState().refreshOpen();
     if (useEvents.getState().loaded) void useEvents.getState().search(useFilters.getState());
     if (tokensDirty && useTokens.getState().data) void useTokens.getState().load();
+    // Costs move with token.usage; commands move the failure counts.
+    if ((tokensDirty || commandsDirty) && useTrends.getState().data) void useTrends.getState().load();
+    if (tokensDirty && useToday.getState().loaded) void useToday.getState().load();
+    commandsDirty = false;
     tokensDirty = false;
     openSessionDirty = false;
     timer = setTimeout(windowEnd, COALESCE_MS);
@@ -47,6 +54,7 @@ export function startLive(): () => void {
   const onEvent = (record: EventRecord) => {
     useFeed.getState().add(record);
     if (record.event.event?.action === 'token.usage') tokensDirty = true;
+    if (record.event.event?.action === 'command.executed' || record.event.event?.action === 'session.started') commandsDirty = true;
     if (record.event.session?.id && record.event.session.id === useSessions.getState().openId) openSessionDirty = true;
     if (timer) pending = true;
     else refresh();

@@ -7,6 +7,7 @@ import type { ReactNode } from 'react';
 import type { SessionRollup } from '../../../electron/shared/api';
 import { formatDateTime, formatDuration, formatNumber } from '../lib/format';
 import { sessionPlace } from '../lib/sessions';
+import { CostValue } from './CostValue';
 
 export interface SessionColumn {
   id: string;
@@ -18,16 +19,18 @@ export interface SessionColumn {
   cell(s: SessionRollup): ReactNode;
 }
 
+/** The title a person recognises first, then where it ran (repository, branch) and the model. */
 function SessionCell({ s }: { s: SessionRollup }) {
   const place = sessionPlace(s);
   return (
     <>
+      <div className="session-cell-title" title={s.first_prompt ?? undefined}>
+        {s.title ?? <span className="faint">{s.prompts ? 'prompt text not recorded' : 'no prompt recorded'}</span>}
+      </div>
       <div className="session-cell-dir" title={s.working_directory ?? undefined}>
         {place || <span className="faint">unknown directory</span>}
+        {s.git?.branch ? <span className="session-cell-branch"> · {s.git.branch}</span> : null}
         <span className="session-cell-model"> · {s.model ?? 'model unknown'}</span>
-      </div>
-      <div className="session-cell-prompt" title={s.first_prompt ?? undefined}>
-        {s.first_prompt ? `“${s.first_prompt}”` : <span className="faint">no prompt recorded</span>}
       </div>
     </>
   );
@@ -35,9 +38,8 @@ function SessionCell({ s }: { s: SessionRollup }) {
 
 export const SESSION_COLUMNS: SessionColumn[] = [
   { id: 'started', header: 'Started', cell: (s) => <span className="num">{formatDateTime(s.started_at)}</span> },
-  { id: 'session', header: 'Repository · model · first prompt', fill: true, cell: (s) => <SessionCell s={s} /> },
+  { id: 'session', header: 'Session · repository · model', fill: true, cell: (s) => <SessionCell s={s} /> },
   { id: 'duration', header: 'Duration', numeric: true, cell: (s) => formatDuration(s.duration_ms) },
-  { id: 'prompts', header: 'Prompts', numeric: true, cell: (s) => s.prompts },
   { id: 'commands', header: 'Commands', numeric: true, cell: (s) => s.commands },
   {
     id: 'failures',
@@ -55,6 +57,17 @@ export const SESSION_COLUMNS: SessionColumn[] = [
     ),
     numeric: true,
     cell: (s) => formatNumber(s.tokens.total),
+  },
+  {
+    id: 'cost',
+    header: (
+      <>
+        <span className="token-label">Cost</span>
+        <span className="token-note">estimate</span>
+      </>
+    ),
+    numeric: true,
+    cell: (s) => <CostValue cost={s.cost} />,
   },
 ];
 

@@ -3,7 +3,7 @@
  * everything else is the dashboard. Hash routes keep the server dumb (it serves one index.html)
  * and survive reloads.
  */
-export type DashboardTab = 'sessions' | 'events' | 'tokens';
+export type DashboardTab = 'sessions' | 'events' | 'tokens' | 'trends';
 
 export interface Route {
   view: 'tray' | 'dashboard';
@@ -19,7 +19,8 @@ export function parseRoute(hash: string, search: string): Route {
   if (params.get('view') === 'tray' || segments[0] === 'tray') {
     return { view: 'tray', tab: 'sessions', sessionId: null };
   }
-  const tab: DashboardTab = segments[0] === 'events' ? 'events' : segments[0] === 'tokens' ? 'tokens' : 'sessions';
+  const known: DashboardTab[] = ['events', 'tokens', 'trends'];
+  const tab: DashboardTab = known.find((t) => t === segments[0]) ?? 'sessions';
   const sessionId = tab === 'sessions' && segments[1] ? decodeURIComponent(segments.slice(1).join('/')) : null;
   return { view: 'dashboard', tab, sessionId };
 }

@@ -9,6 +9,7 @@ import type { BeaconEvent, TokenUsage } from '../../../electron/shared/event';
 import { isBeaconValidation, isFailedPatch } from '../../../electron/shared/event-facts';
 import { formatDuration, formatNumber, truncate } from './format';
 import { tokenLabelText } from './tokens';
+import { eventCostText } from './cost';
 
 export type Tone = 'neutral' | 'ok' | 'bad' | 'warn' | 'accent';
 
@@ -161,11 +162,16 @@ export function describeEvent(e: BeaconEvent): Story {
       const sub = u
         ? `${formatNumber(u.input_tokens)} ${tokenLabelText('input').toLowerCase()} · ${formatNumber(u.cached_input_tokens)} cached · ${formatNumber(u.output_tokens)} ${tokenLabelText('output').toLowerCase()} · ${formatNumber(u.reasoning_output_tokens)} reasoning · Codex “tokens used” ${formatNumber(codex)}`
         : undefined;
+      const cost = eventCostText(e);
+      if (cost) return make('Σ', 'neutral', [text(`Used ${formatNumber(total)} tokens`)], [sub, cost.startsWith('$') ? `${cost} (estimate)` : cost].filter(Boolean).join(' · '));
       return make('Σ', 'neutral', [text(`Used ${formatNumber(total)} tokens`)], sub);
     }
     case 'response.completed': {
-      const msg = e.message;
-      return make('↩', 'neutral', msg ? [text('Codex replied: '), text(`“${truncate(msg, 240)}”`)] : [text('Codex replied')]);
+      // The final answer (codex.agent_response): its text unless the content policy withheld it.
+      const t = e.response?.text;
+      if (t) return make('↩', 'ok', [text('Codex answered: '), text(`“${truncate(t, 240)}”`)]);
+      const len = e.response?.length;
+      return make('↩', 'ok', [text(`Codex gave its final answer${typeof len === 'number' ? ` (${formatNumber(len)} characters, text not recorded)` : ''}`)]);
     }
     case 'telemetry.validation': {
       const h = e.health;

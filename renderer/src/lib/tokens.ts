@@ -1,5 +1,6 @@
 /** Token arithmetic for the UI. Counts are disjoint (see event.ts), so totals are plain sums. */
 import type { TokenBucket, TokenBucketSize, TokenTotals } from '../../../electron/shared/api';
+import { EMPTY_COST } from './cost';
 
 export const EMPTY_TOTALS: TokenTotals = { input: 0, cached_input: 0, output: 0, reasoning: 0, total: 0, codex_tokens_used: 0 };
 
@@ -68,7 +69,7 @@ export function fillBucketGaps(buckets: TokenBucket[], size: TokenBucketSize): T
   const byStart = new Map(buckets.map((b) => [Date.parse(b.start), b]));
   const out: TokenBucket[] = [];
   for (let t = first; t <= last; t += step) {
-    out.push(byStart.get(t) ?? { start: new Date(t).toISOString(), tokens: EMPTY_TOTALS, title_generation: EMPTY_TOTALS, events: 0 });
+    out.push(byStart.get(t) ?? { start: new Date(t).toISOString(), tokens: EMPTY_TOTALS, title_generation: EMPTY_TOTALS, events: 0, cost: EMPTY_COST });
   }
   // Any bucket not on the grid (unexpected alignment) is kept rather than silently dropped.
   return out.length && buckets.every((b) => out.includes(b)) ? out : buckets;

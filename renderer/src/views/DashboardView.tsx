@@ -11,6 +11,7 @@ import { EventDetail } from '../components/EventDetail';
 import { SessionsPage } from './SessionsPage';
 import { EventsPage } from './EventsPage';
 import { TokensPage } from './TokensPage';
+import { TrendsPage } from './TrendsPage';
 import { Brand } from '../components/Brand';
 import { ForwardingPanel } from '../components/ForwardingPanel';
 
@@ -18,6 +19,7 @@ const TABS: Array<{ tab: DashboardTab; label: string }> = [
   { tab: 'sessions', label: 'Sessions' },
   { tab: 'events', label: 'Events' },
   { tab: 'tokens', label: 'Tokens' },
+  { tab: 'trends', label: 'Trends' },
 ];
 
 /** The full dashboard: header with health, banners for anything wrong, then the current page. */
@@ -50,6 +52,7 @@ export function DashboardView() {
         {route.tab === 'sessions' ? <SessionsPage sessionId={route.sessionId} /> : null}
         {route.tab === 'events' ? <EventsPage /> : null}
         {route.tab === 'tokens' ? <TokensPage /> : null}
+        {route.tab === 'trends' ? <TrendsPage /> : null}
       </main>
       {detail ? <EventDetail record={detail} onClose={closeDetail} /> : null}
     </div>

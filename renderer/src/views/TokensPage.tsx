@@ -8,6 +8,8 @@ import { EmptyState, NoActivityYet } from '../components/EmptyState';
 import { formatNumber } from '../lib/format';
 import { fillBucketGaps } from '../lib/tokens';
 import { TokenLabel } from '../components/TokenLabel';
+import { CostValue } from '../components/CostValue';
+import { formatUsd } from '../lib/cost';
 
 /** Token usage over time: totals, a stacked bar chart, and the same numbers as a table. */
 export function TokensPage() {
@@ -46,7 +48,7 @@ export function TokensPage() {
               <TokenChart buckets={fillBucketGaps(data.buckets, data.bucket)} bucket={data.bucket} />
               {titleGen ? (
                 <p className="faint" style={{ margin: 0, fontSize: 12.5 }}>
-                  Not included: {formatNumber(titleGen)} tokens Codex spent generating conversation titles.
+                  Not included: {formatNumber(titleGen)} tokens{data.title_generation_cost.priced_events ? ` (${formatUsd(data.title_generation_cost.usd)})` : ''} Codex spent generating conversation titles.
                 </p>
               ) : null}
             </>
@@ -77,6 +79,10 @@ export function TokensPage() {
                   <th scope="col" className="n">
                     <TokenLabel tokenKey="codex_tokens_used" />
                   </th>
+                  <th scope="col" className="n">
+                    <span className="token-label">Cost</span>
+                    <span className="token-note">estimate</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -85,6 +91,9 @@ export function TokensPage() {
                     <td>{m.model ?? <span className="faint">unknown</span>}</td>
                     <td className="n">{formatNumber(m.tokens.total)}</td>
                     <td className="n">{formatNumber(m.tokens.codex_tokens_used)}</td>
+                    <td className="n" data-testid="model-cost">
+                      <CostValue cost={m.cost} />
+                    </td>
                   </tr>
                 ))}
               </tbody>

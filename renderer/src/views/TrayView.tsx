@@ -14,8 +14,10 @@ import { BridgeActions } from '../components/BridgeActions';
 import { EventDetail } from '../components/EventDetail';
 import { LiveIndicator } from '../components/LiveIndicator';
 import { formatRelative } from '../lib/format';
+import { sessionStatus } from '../lib/session-status';
 import { Brand } from '../components/Brand';
 import { ForwardingPanel } from '../components/ForwardingPanel';
+import { TrayCost } from '../components/TrayCost';
 
 /** Token counts have their own panel in the tray, so they stay out of the activity feed. */
 const FEED_HIDDEN = new Set(['token.usage']);
@@ -40,7 +42,7 @@ export function TrayView() {
 
   const shown = records.filter((r) => !FEED_HIDDEN.has(r.event.event?.action));
   const session = currentSession(sessions);
-  const active = session ? Date.now() - new Date(session.last_at).getTime() < 10 * 60_000 : false;
+  const active = session ? sessionStatus(session).state === 'running' : false;
 
   return (
     <main className="tray" aria-label="Beacon tray">
@@ -52,6 +54,7 @@ export function TrayView() {
           </a>
         </div>
         <HealthLight view={view} />
+        <TrayCost session={session} />
       </header>
 
       <ForwardingPanel destinations={health?.forwarding} compact />

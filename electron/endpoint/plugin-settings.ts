@@ -1,0 +1,38 @@
+/**
+ * What config.json says about the collector's plug-ins, turned into startBeaconCollector's
+ * options: which price override files to read, and whether to read Codex's session records.
+ *
+ * Price overrides: the system's file (MDM: `price_overrides` in the system config.json, else
+ * `price-overrides.json` in the system base dir), then, for a user-mode collector, the user's
+ * (same rule under ~/.beacon/endpoint). A later file's price wins for the same model.
+ * Session records: user mode only (a system collector never reads a user's files), unless
+ * config.json says `"read_codex_session_meta": false`.
+ */
+import { join } from 'node:path';
+import type { BeaconCollectorOptions } from '../plugins/collector';
+import { beaconPaths, type Mode, type PathEnv } from '../shared/paths';
+import { readEndpointConfig, type EndpointConfig } from './endpoint-config';
+
+export const PRICE_OVERRIDES_FILE = 'price-overrides.json';
+
+function overridesFile(config: Pick<EndpointConfig, 'price_overrides'>, mode: Mode, env: PathEnv): string {
+  return config.price_overrides ?? join(beaconPaths(mode, env).baseDir, PRICE_OVERRIDES_FILE);
+}
+
+export async function collectorPluginOptions(
+  config: Pick<EndpointConfig, 'price_overrides' | 'read_codex_session_meta'>,
+  mode: Mode,
+  env: PathEnv = process.env,
+): Promise<Pick<BeaconCollectorOptions, 'pricing' | 'sessionContext'>> {
+  const files: string[] = [];
+  if (mode === 'system') {
+    files.push(overridesFile(config, 'system', env));
+  } else {
+    // The system config may be unreadable or broken: its override is then simply not known here
+    // (`beacon endpoint status --system` reports a broken system config).
+    const system = await readEndpointConfig('system', env).then((r) => r.config).catch(() => ({ price_overrides: null }));
+    files.push(overridesFile(system, 'system', env), overridesFile(config, 'user', env));
+  }
+  const readSessions = mode === 'user' && config.read_codex_session_meta !== false;
+  return { pricing: { overrideFiles: files }, ...(readSessions ? { sessionContext: { env } } : {}) };
+}
