@@ -9,6 +9,7 @@
  *     the collector runs on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scrubbedEnv } from '../support/test-env';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,7 +49,7 @@ async function scenario(opts: { model: string; beaconConfig?: object; priceOverr
   model = await startFakeResponsesApi(sc.turns);
   // The collector runs with the user's CODEX_HOME, as Codex does: that is where it looks.
   const placeholder = await makeCodexHome({ modelUrl: model.url, model: opts.model });
-  const collector = await startEndpointRun(['--log-path', log], { ...process.env, HOME: dir, CODEX_HOME: placeholder, BEACON_SYSTEM_ROOT: join(dir, 'system-root') });
+  const collector = await startEndpointRun(['--log-path', log], { ...scrubbedEnv(), HOME: dir, CODEX_HOME: placeholder, BEACON_SYSTEM_ROOT: join(dir, 'system-root') });
   writeFileSync(join(placeholder, 'config.toml'), readFileSync(join(placeholder, 'config.toml'), 'utf8') + '\n' + renderOtelBlock({ ...DEFAULT_OTEL_SETTINGS, port: collector.port }));
   const workspace = await makeWorkspace();
   const git = (...args: string[]) => execFileSync('git', ['-C', workspace, ...args], { stdio: 'ignore', env: { PATH: process.env.PATH ?? '', HOME: dir } });
