@@ -25,6 +25,9 @@ export type EventCategory =
   | 'span'
   | 'health'
   | 'metric'
+  | 'finding'
+  | 'tamper'
+  | 'posture'
   | 'other';
 
 /** Actions Beacon writes. Unknown Codex events keep `codex.<name>` as their action (category `other`). */
@@ -43,7 +46,15 @@ export type KnownAction =
   | 'response.completed'
   | 'span.recorded'
   | 'telemetry.validation'
-  | 'forward.events_lost';
+  | 'forward.events_lost'
+  | 'finding.detected'
+  | 'tamper.otel_removed'
+  | 'tamper.otel_changed'
+  | 'tamper.otel_overridden'
+  | 'collector.started'
+  | 'collector.stopped'
+  | 'collector.died'
+  | 'posture.inventory';
 
 export interface TokenUsage {
   /** Input tokens that were NOT served from cache (Codex's input count minus cached). */
@@ -78,6 +89,35 @@ export interface SessionGit {
   repository_url?: string;
   branch?: string;
   commit?: string;
+}
+
+/**
+ * finding.detected only: a detection rule matched. `event_ids` are the `event.id`s of the events
+ * that triggered it (in order, for a sequence rule); the finding's own severity is also the
+ * event's `severity`.
+ */
+export interface Finding {
+  rule_id: string;
+  title: string;
+  severity: Severity;
+  description: string;
+  /** MITRE ATT&CK ("T1059.004") and ATLAS ("AML.T0051") technique ids. */
+  mitre: string[];
+  /** OWASP Top 10 for LLM Applications ("LLM01:2025") and Agentic ("ASI02") ids. */
+  owasp: string[];
+  event_ids: string[];
+  /** Where the rule came from: Beacon's shipped rules, or a rules directory of config.json. */
+  rule_source?: 'shipped' | 'user';
+}
+
+/**
+ * tamper.* / collector.* / posture.inventory: what Beacon saw of its own telemetry path and of
+ * the machine's agent setup. `config_path`: the agent config file watched; `detail`: what changed.
+ */
+export interface PostureFacts {
+  config_path?: string;
+  detail?: string;
+  [key: string]: unknown;
 }
 
 export interface BeaconEvent {
@@ -145,6 +185,8 @@ export interface BeaconEvent {
    * destination was not running); `from` / `until`: the time range of what was lost.
    */
   forward?: { destination: string; type: string; lost_events: number | null; from?: string; until?: string };
+  finding?: Finding;
+  posture?: PostureFacts;
   /**
    * What the content policy did. `withheld` (metadata policy): for each removed text field, by its
    * dotted path (e.g. "prompt.text"), the length and sha256 of the secret-masked text.
@@ -172,11 +214,15 @@ export function categoryForAction(action: string): EventCategory {
     case 'span':
     case 'health':
     case 'metric':
+    case 'finding':
+    case 'tamper':
+    case 'posture':
       return prefix;
     case 'token':
       return 'usage';
     case 'telemetry':
     case 'forward':
+    case 'collector':
       return 'health';
     default:
       return 'other';
