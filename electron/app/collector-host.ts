@@ -7,12 +7,14 @@
  * `decideCollectorRole` is the pure decision; `hostOrAttach` probes, decides, starts, and
  * re-decides if it loses a race for the port between the probe and the bind.
  */
+import { resolve } from 'node:path';
 import { PortInUseError, type RunningCollector } from '../collector/collector';
 import { startBeaconCollector, type BeaconCollectorOptions } from '../plugins/collector';
 import { probeCollector, type ProbeResult } from '../collector/probe';
 import type { EndpointConfig } from '../endpoint/endpoint-config';
 import { beaconPaths, LOOPBACK } from '../shared/paths';
 import { collectorPluginOptions } from '../endpoint/plugin-settings';
+import { beaconLogs } from '../endpoint/log-source';
 
 export type CollectorRole =
   | { role: 'host' }
@@ -28,12 +30,26 @@ export function blockedReason(port: number, detail: string): string {
   );
 }
 
-/** Pure: what to do given who answers on the configured port. */
-export function decideCollectorRole(probe: ProbeResult, config: HostConfig): CollectorRole {
+export function untrustedReason(port: number, pid: number, claimed: string, ownLog: string): string {
+  return (
+    `The program on ${LOOPBACK}:${port} (pid ${pid}) says it is a Beacon collector writing ${JSON.stringify(claimed)}, which no Beacon configuration names, ` +
+    `so Beacon does not believe it and shows its own log (${ownLog}); Codex's events may not be reaching it. Stop pid ${pid}, then run \`beacon endpoint repair\`.`
+  );
+}
+
+/**
+ * Pure: what to do given who answers on the configured port. What answers /healthz is a claim
+ * (issue 11): its log is attached to only when Beacon's own configuration names it
+ * (`trustedLogs`, from beaconLogs(); default: this config's log alone).
+ */
+export function decideCollectorRole(probe: ProbeResult, config: HostConfig, trustedLogs: readonly string[] = [config.runtime_log]): CollectorRole {
   switch (probe.kind) {
     case 'none':
       return { role: 'host' };
     case 'beacon':
+      if (!trustedLogs.some((t) => resolve(t) === resolve(probe.health.log_path || '.'))) {
+        return { role: 'blocked', reason: untrustedReason(probe.health.port ?? config.otlp_http_port, probe.health.pid, probe.health.log_path, config.runtime_log) };
+      }
       return {
         role: 'attach',
         logPath: probe.health.log_path,
@@ -61,6 +77,8 @@ export interface CollectorSession {
 export interface CollectorHostDeps {
   probe(port: number): Promise<ProbeResult>;
   start(opts: BeaconCollectorOptions): Promise<RunningCollector>;
+  /** The logs Beacon's configuration names (default: beaconLogs() of this process's environment). */
+  beaconLogs?(): Promise<string[]>;
 }
 
 const defaultDeps: CollectorHostDeps = { probe: (port) => probeCollector(port), start: startBeaconCollector };
@@ -100,7 +118,9 @@ export function collectorOptionsFrom(config: HostConfig): BeaconCollectorOptions
 export async function hostOrAttach(config: HostConfig, deps: CollectorHostDeps = defaultDeps): Promise<CollectorSession> {
   // Port 0 (tests, or a deliberately ephemeral setup) can never be held by someone else.
   const probe: ProbeResult = config.otlp_http_port === 0 ? { kind: 'none' } : await deps.probe(config.otlp_http_port);
-  const role = decideCollectorRole(probe, config);
+  const named = deps.beaconLogs ?? (() => beaconLogs());
+  const trusted = probe.kind === 'beacon' ? [config.runtime_log, ...(await named())] : [];
+  const role = decideCollectorRole(probe, config, trusted);
   if (role.role !== 'host') return session(role, config, null);
   try {
     const plugins = await collectorPluginOptions({ price_overrides: config.price_overrides ?? null, read_codex_session_meta: config.read_codex_session_meta ?? true }, config.mode ?? 'user');
@@ -109,7 +129,7 @@ export async function hostOrAttach(config: HostConfig, deps: CollectorHostDeps =
     if (err instanceof PortInUseError) {
       // Someone bound the port between our probe and our listen: decide again on what is there now.
       const again = await deps.probe(config.otlp_http_port);
-      const next = decideCollectorRole(again.kind === 'none' ? { kind: 'other', detail: 'the port was taken while Beacon started' } : again, config);
+      const next = decideCollectorRole(again.kind === 'none' ? { kind: 'other', detail: 'the port was taken while Beacon started' } : again, config, [config.runtime_log, ...(await named())]);
       return session(next, config, null);
     }
     // E.g. another collector on a different port holds the log's lock, or the log dir is not writable.

@@ -12,9 +12,11 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { open, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { probeCollector } from '../collector/probe';
 import { completeLines } from '../log/reader-lines';
 import { LOOPBACK } from '../shared/paths';
+import { beaconLogs } from './log-source';
 
 export const VALIDATION_EVENT_NAME = 'beacon.validation';
 
@@ -94,7 +96,12 @@ async function readFrom(path: string, from: number): Promise<string> {
   }
 }
 
-export async function sendTestEvent(port: number, opts: { timeoutMs?: number } = {}): Promise<TestEventResult> {
+/**
+ * `trustedLogs`: the logs Beacon's configuration names (default: beaconLogs() of this
+ * environment). A collector claiming any other log is a claim we do not believe (issue 11):
+ * the test event is not sent to it.
+ */
+export async function sendTestEvent(port: number, opts: { timeoutMs?: number; trustedLogs?: readonly string[] } = {}): Promise<TestEventResult> {
   const started = Date.now();
   const id = `beacon-validation-${randomUUID()}`;
   const elapsed = () => Date.now() - started;
@@ -109,6 +116,16 @@ export async function sendTestEvent(port: number, opts: { timeoutMs?: number } =
     };
   }
   const logPath = probe.health.log_path;
+  const trusted = opts.trustedLogs ?? (await beaconLogs());
+  if (!trusted.some((t) => resolve(t) === resolve(logPath || '.'))) {
+    return {
+      ok: false,
+      id,
+      port,
+      elapsed_ms: elapsed(),
+      error: `the program on 127.0.0.1:${port} (pid ${probe.health.pid}) says it is a Beacon collector writing ${JSON.stringify(logPath)}, which no Beacon configuration names; not believed, no test event sent. Stop pid ${probe.health.pid}, then run \`beacon endpoint repair\``,
+    };
+  }
   const offset = (await stat(logPath).catch(() => null))?.size ?? 0;
   let res;
   try {

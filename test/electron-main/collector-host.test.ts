@@ -53,7 +53,12 @@ describe('decideCollectorRole (pure)', () => {
     const cfg = config(4318);
     expect(decideCollectorRole({ kind: 'none' }, cfg)).toEqual({ role: 'host' });
     const health = { service: 'beacon-collector', pid: 42, mode: 'system', log_path: '/var/log/beacon-agent/runtime.jsonl', port: 4318 } as never;
-    expect(decideCollectorRole({ kind: 'beacon', health }, cfg)).toEqual({ role: 'attach', logPath: '/var/log/beacon-agent/runtime.jsonl', pid: 42, mode: 'system', port: 4318 });
+    const named = [cfg.runtime_log, '/var/log/beacon-agent/runtime.jsonl'];
+    expect(decideCollectorRole({ kind: 'beacon', health }, cfg, named)).toEqual({ role: 'attach', logPath: '/var/log/beacon-agent/runtime.jsonl', pid: 42, mode: 'system', port: 4318 });
+    // A claim of a log no Beacon configuration names is not believed (issue 11).
+    const claim = decideCollectorRole({ kind: 'beacon', health: { ...(health as object), log_path: '/tmp/someone-else.jsonl' } as never }, cfg, named);
+    expect(claim.role).toBe('blocked');
+    expect(claim.role === 'blocked' && claim.reason).toMatch(/pid 42\) says it is a Beacon collector writing "\/tmp\/someone-else\.jsonl", which no Beacon configuration names/);
     const blocked = decideCollectorRole({ kind: 'other', detail: 'HTTP 200 on /healthz' }, cfg);
     expect(blocked.role).toBe('blocked');
     expect(blocked.role === 'blocked' && blocked.reason).toMatch(/^Another program \(not Beacon\) holds port 4318 on 127\.0\.0\.1 \(HTTP 200 on \/healthz\)/);
@@ -61,10 +66,13 @@ describe('decideCollectorRole (pure)', () => {
 });
 
 describe('hostOrAttach with real servers', () => {
+  // The other collector's log is one Beacon's configuration names (as the system config names /var/log/beacon-agent).
+  const named = { probe: (port: number) => probeCollector(port), start: startCollector, beaconLogs: async () => [join(dir, 'agent', 'runtime.jsonl')] };
+
   it('attaches to a Beacon collector already on the port and reads ITS log', async () => {
     const other: RunningCollector = await startCollector({ port: 0, logPath: join(dir, 'agent', 'runtime.jsonl') });
     cleanups.push(() => other.close());
-    const s: CollectorSession = await hostOrAttach(config(other.port));
+    const s: CollectorSession = await hostOrAttach(config(other.port), named);
     cleanups.push(() => s.close());
     expect(s.role).toEqual({ role: 'attach', logPath: join(dir, 'agent', 'runtime.jsonl'), pid: process.pid, mode: 'user', port: other.port });
     expect(s.logPath).toBe(join(dir, 'agent', 'runtime.jsonl'));
@@ -73,6 +81,16 @@ describe('hostOrAttach with real servers', () => {
     // Closing the viewer's session leaves the other collector running.
     await s.close();
     expect((await probeCollector(other.port)).kind).toBe('beacon');
+  });
+
+  it('does not believe a collector that claims a log no Beacon configuration names: shows its own log and says why', async () => {
+    const other: RunningCollector = await startCollector({ port: 0, logPath: join(dir, 'elsewhere', 'runtime.jsonl') });
+    cleanups.push(() => other.close());
+    const s = await hostOrAttach(config(other.port), named);
+    expect(s.role.role).toBe('blocked');
+    expect(s.role.role === 'blocked' && s.role.reason).toContain(`writing ${JSON.stringify(join(dir, 'elsewhere', 'runtime.jsonl'))}, which no Beacon configuration names`);
+    expect(s.logPath).toBe(config(other.port).runtime_log);
+    expect(s.collector).toBeNull();
   });
 
   it('is blocked, in plain words, when a non-Beacon server holds the port', async () => {
@@ -107,7 +125,7 @@ describe('hostOrAttach with real servers', () => {
     const other = await startCollector({ port: 0, logPath: join(dir, 'agent', 'runtime.jsonl') });
     cleanups.push(() => other.close());
     // The probe claims "nothing there" (as if the other collector bound right after it).
-    const s = await hostOrAttach(config(other.port), { probe: (() => { let first = true; return async (p: number) => (first ? ((first = false), { kind: 'none' as const }) : probeCollector(p)); })(), start: startCollector });
+    const s = await hostOrAttach(config(other.port), { ...named, probe: (() => { let first = true; return async (p: number) => (first ? ((first = false), { kind: 'none' as const }) : probeCollector(p)); })() });
     expect(s.role.role).toBe('attach');
     expect(s.logPath).toBe(join(dir, 'agent', 'runtime.jsonl'));
   });

@@ -76,7 +76,8 @@ beforeAll(async () => {
   // The real Codex capture through the real collector, then a real `test-event`.
   const res = await fetch(`${stack.collector!.url}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: await readFile(FIXTURE) });
   expect(res.status).toBe(200);
-  const check = await sendTestEvent(stack.collector!.port, { timeoutMs: 10_000 });
+  // The stack's log is the one this test configured (a stand-in for config.json naming it).
+  const check = await sendTestEvent(stack.collector!.port, { timeoutMs: 10_000, trustedLogs: [stack.logPath] });
   expect(check.ok, check.error).toBe(true);
   tray = await stack.open('#/tray', { colorScheme: 'light' });
   await tray.getByTestId('feed-events').waitFor({ timeout: LIVE_TIMEOUT });
