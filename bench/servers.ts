@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { COLLECTOR_NODE_FLAGS } from '../electron/endpoint/collector-runtime-flags';
+import { COLLECTOR_NODE_FLAGS, COLLECTOR_PROCESS_ENV } from '../electron/endpoint/collector-runtime-flags';
 import { CLI_JS } from './paths';
 
 export interface ServerProcess {
@@ -83,6 +83,8 @@ export function startCollectorProcess(dir: string, extraArgs: string[] = [], opt
     PATH: process.env.PATH,
     HOME: dir,
     LANG: process.env.LANG,
+    // What users' collectors run with (the services and detached collectors set it too).
+    ...(process.env.BEACON_BENCH_DEFAULT_MALLOC === '1' ? {} : COLLECTOR_PROCESS_ENV),
   });
 }
 

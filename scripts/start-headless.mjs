@@ -129,7 +129,7 @@ export async function runHeadless(root, opts) {
     return 1;
   } else {
     say(`starting the collector on 127.0.0.1:${port} (beacon endpoint run)`);
-    collector = spawn(process.execPath, [...e.COLLECTOR_NODE_FLAGS, cli, 'endpoint', 'run', '--port', String(port)], { stdio: ['ignore', 'inherit', 'inherit'] });
+    collector = spawn(process.execPath, [...e.COLLECTOR_NODE_FLAGS, cli, 'endpoint', 'run', '--port', String(port)], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...e.COLLECTOR_PROCESS_ENV } });
     children.push(collector);
     const r = await waitForCollector(e, port, collector);
     if (r.health) live = r.health;

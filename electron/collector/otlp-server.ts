@@ -23,6 +23,7 @@ import { otlpTypes } from './otlp-schema';
 import { validateOtlpProtobuf } from './protobuf-validate';
 import { DECODE_LIMITS } from './protobuf-logs-reader';
 import { itemCount, type DecodedRequest, type LogRecordFilter, type Signal } from '../shared/otlp-types';
+import { BufferGarbage } from './buffer-garbage';
 import { BodyBudget, BodyError, contentCoding, readBody, type ReadBodyResult } from './request-body';
 import { Gate } from './gate';
 
@@ -196,6 +197,8 @@ export function createOtlpServer(opts: OtlpServerOptions): OtlpServer {
   const budget = new BodyBudget(Math.max(maxBodyBytes, opts.maxInflightBodyBytes ?? DEFAULT_MAX_INFLIGHT_BODY_BYTES));
   const bodyTimeoutMs = opts.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const gate = new Gate(opts.maxConcurrentIngest ?? DEFAULT_MAX_CONCURRENT_INGEST);
+  const garbage = new BufferGarbage();
+  const EMPTY_BODY = Buffer.alloc(0);
   const logger = opts.logger;
   const guard = makeLoopbackGuard(host);
 
@@ -272,6 +275,7 @@ export function createOtlpServer(opts: OtlpServerOptions): OtlpServer {
       read = await readBody(request.raw, coding, { maxBytes: maxBodyBytes, budget, timeoutMs: bodyTimeoutMs });
     } catch (err) {
       if (err instanceof BodyError) {
+        garbage.dropped(err.droppedBytes);
         if (err.kind === 'too-large') return sendStatus(reply, 413, encoding, RPC_RESOURCE_EXHAUSTED, err.message);
         if (err.kind === 'busy') {
           reply.header('retry-after', '1');
@@ -314,6 +318,9 @@ export function createOtlpServer(opts: OtlpServerOptions): OtlpServer {
       return sendStatus(reply, 400, encoding, RPC_INVALID_ARGUMENT, message);
     } finally {
       read.release();
+      // Drop our reference too: the request's closures live until the log write is done.
+      garbage.dropped(read.body.length);
+      read.body = EMPTY_BODY;
     }
     // OTLP: "If the server receives an empty request ... it SHOULD respond with success."
     if (!decoded) return sendSuccess(reply, signal, encoding, undefined);

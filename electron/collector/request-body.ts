@@ -28,6 +28,8 @@ export class BodyError extends Error {
   constructor(
     readonly kind: BodyErrorKind,
     message: string,
+    /** Bytes this request had allocated (and now dropped) when it failed: a refused bomb's output. */
+    readonly droppedBytes = 0,
   ) {
     super(message);
     this.name = 'BodyError';
@@ -85,9 +87,9 @@ function isZlibHeader(b: Buffer): boolean {
   return b.length >= 2 && (b[0] & 0x0f) === 8 && ((b[0] << 8) | b[1]) % 31 === 0;
 }
 
-function tooLarge(maxBytes: number, decompressed: boolean): BodyError {
+function tooLarge(maxBytes: number, decompressed: boolean, droppedBytes = 0): BodyError {
   const what = decompressed ? 'request body after decompression' : 'request body';
-  return new BodyError('too-large', `${what} exceeds the limit of ${maxBytes} bytes`);
+  return new BodyError('too-large', `${what} exceeds the limit of ${maxBytes} bytes`, droppedBytes);
 }
 
 function inflate(compressed: Buffer, coding: ContentCoding, maxBytes: number): Buffer {
@@ -97,7 +99,8 @@ function inflate(compressed: Buffer, coding: ContentCoding, maxBytes: number): B
     if (coding === 'gzip') return zlib.gunzipSync(compressed, opts);
     return isZlibHeader(compressed) ? zlib.inflateSync(compressed, opts) : zlib.inflateRawSync(compressed, opts);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(maxBytes, true);
+    // zlib built the output up to the cap before refusing it: that much is garbage now.
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(maxBytes, true, maxBytes + compressed.length);
     throw new BodyError('corrupt', `request body is not valid ${coding} data: ${(err as Error).message}`);
   }
 }
@@ -157,7 +160,16 @@ export function readBody(req: IncomingMessage, coding: ContentCoding, opts: Read
         } else {
           body = chunks.length === 1 ? chunks[0] : into ? into.subarray(0, received) : Buffer.alloc(0);
           chunks.length = 0;
-          if (coding !== 'identity' && received > 0) body = inflate(body, coding, maxBytes);
+          if (coding !== 'identity' && received > 0) {
+            body = inflate(body, coding, maxBytes);
+            // What it inflated to is held until the body is released, like what arrived: a
+            // small compressed body must not hold 16 MiB outside the budget.
+            const extra = body.length - held;
+            if (budget && extra > 0) {
+              if (!budget.tryTake(extra)) throw new BodyError('busy', `the collector is busy: request bodies in flight would exceed ${budget.limitBytes} bytes`, body.length);
+              held += extra;
+            }
+          }
         }
         resolve({ body, release: giveBack });
       } catch (err) {
@@ -168,7 +180,7 @@ export function readBody(req: IncomingMessage, coding: ContentCoding, opts: Read
 
     function onData(chunk: Buffer) {
       received += chunk.length;
-      if (received > maxBytes) return fail(tooLarge(maxBytes, false));
+      if (received > maxBytes) return fail(tooLarge(maxBytes, false, received));
       if (budget) {
         if (!budget.tryTake(chunk.length)) {
           return fail(new BodyError('busy', `the collector is busy: request bodies in flight would exceed ${budget.limitBytes} bytes`));

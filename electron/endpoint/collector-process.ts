@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { probeCollector, type ProbeResult } from '../collector/probe';
-import { COLLECTOR_NODE_FLAGS } from './collector-runtime-flags';
+import { COLLECTOR_NODE_FLAGS, COLLECTOR_PROCESS_ENV } from './collector-runtime-flags';
 import type { CollectorHealth } from '../collector/collector';
 
 /** Defined as true by action/build.mjs when the CLI is bundled into one file for the GitHub Action. */
@@ -95,7 +95,7 @@ export async function spawnDetachedCollector(opts: SpawnCollectorOptions): Promi
     const e = err as NodeJS.ErrnoException;
     throw new Error(`cannot write the collector's output file ${opts.outputFile} (${e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code ?? e.message}); fix the permissions of ${dirname(opts.outputFile)}`);
   }
-  const env = { ...(opts.env ?? process.env) };
+  const env = { ...(opts.env ?? process.env), ...COLLECTOR_PROCESS_ENV };
   // Inside the app bundle the CLI runs on Electron's binary as plain Node.
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', fd, fd], env });

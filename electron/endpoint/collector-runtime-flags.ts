@@ -16,3 +16,19 @@
  * CLI as an argument).
  */
 export const COLLECTOR_NODE_FLAGS: readonly string[] = Object.freeze(['--max-semi-space-size=4']);
+
+/**
+ * The environment every collector process gets on top of its own (glibc's malloc tunables; other
+ * C libraries, macOS's included, ignore them). Why (issue 11 item 8, bench section `hostile`):
+ * under a burst of concurrent requests glibc gives each thread that allocates (V8's GC helpers,
+ * zlib, the libuv pool) its own arena of 64 MB reservations and keeps freed memory in them, so
+ * a collector that had peaked stayed 50-60 MB above its working set long after the burst.
+ * Two arenas bound that spread; trim and mmap thresholds of 128 KiB hand big freed blocks
+ * (request bodies, decoded batches) back to the kernel at once instead of keeping them for reuse.
+ * Measured with the bench's hostile mix: see docs/benchmarks.md.
+ */
+export const COLLECTOR_PROCESS_ENV: Readonly<Record<string, string>> = Object.freeze({
+  MALLOC_ARENA_MAX: '2',
+  MALLOC_TRIM_THRESHOLD_: '131072',
+  MALLOC_MMAP_THRESHOLD_: '131072',
+});

@@ -8,7 +8,7 @@
 import { dirname } from 'node:path';
 import { cliEntry, waitForCollector } from './collector-process';
 import { collectorStartupError } from './collector-process';
-import { COLLECTOR_NODE_FLAGS } from './collector-runtime-flags';
+import { COLLECTOR_NODE_FLAGS, COLLECTOR_PROCESS_ENV } from './collector-runtime-flags';
 import type { InstallManifest } from './install-manifest';
 import { collectorSettingsDiff, type WantedCollector } from './lifecycle-collector';
 import { serviceKindFor, serviceManagerFor, type LifecycleContext } from './lifecycle-context';
@@ -27,7 +27,7 @@ import { statSync } from 'node:fs';
 export function serviceProgram(ctx: LifecycleContext): { args: string[]; env: Record<string, string> } {
   const args = [process.execPath, ...COLLECTOR_NODE_FLAGS, cliEntry(), 'endpoint', 'run'];
   if (ctx.mode === 'system') args.push('--system');
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = { ...COLLECTOR_PROCESS_ENV };
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
   if (ctx.mode === 'user' && ctx.env.HOME) env.HOME = ctx.env.HOME;
   if (ctx.env.BEACON_HOME) env.BEACON_HOME = ctx.env.BEACON_HOME;

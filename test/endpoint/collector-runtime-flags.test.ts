@@ -10,7 +10,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COLLECTOR_NODE_FLAGS } from '../../electron/endpoint/collector-runtime-flags';
+import { COLLECTOR_NODE_FLAGS, COLLECTOR_PROCESS_ENV } from '../../electron/endpoint/collector-runtime-flags';
 import { cliEntry, spawnDetachedCollector, waitForCollector } from '../../electron/endpoint/collector-process';
 import { runInstall } from '../../electron/endpoint/lifecycle-install';
 import { startCollectorProcess, type ServerProcess } from '../../bench/servers';
@@ -20,6 +20,12 @@ import { freePort, scrubbedEnv } from '../support/test-env';
 const FLAG = '--max-semi-space-size=4';
 
 /** The argv the kernel holds for a live process (Linux). */
+/** The process's environment as the kernel holds it: what glibc's malloc read at start. */
+function environ(pid: number): Record<string, string> {
+  const pairs = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+  return Object.fromEntries(pairs.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+}
+
 function cmdline(pid: number): string[] {
   return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1);
 }
@@ -86,6 +92,8 @@ describe.runIf(process.platform === 'linux')('collector processes carry the flag
     // It answered /healthz with its own pid: Node accepted the flag and the CLI did not see it.
     expect(started.health.log_path).toBe(logPath);
     expectFlagsBeforeEntry(cmdline(started.pid), cliEntry(), ['endpoint', 'run', '--port', String(port), '--log-path', logPath]);
+    // The allocator settings that keep its memory bounded after a burst (issue 11.8).
+    expect(environ(started.pid)).toMatchObject({ ...COLLECTOR_PROCESS_ENV });
   });
 
   it("the bench's collector is started exactly the same way", async () => {
@@ -95,6 +103,7 @@ describe.runIf(process.platform === 'linux')('collector processes carry the flag
     const argv = cmdline(server.pid);
     expect(argv.slice(0, 2 + COLLECTOR_NODE_FLAGS.length)).toEqual([process.execPath, ...COLLECTOR_NODE_FLAGS, cliEntry()]);
     expect(argv.slice(2 + COLLECTOR_NODE_FLAGS.length, 5 + COLLECTOR_NODE_FLAGS.length)).toEqual(['endpoint', 'run', '--json']);
+    expect(environ(server.pid)).toMatchObject({ ...COLLECTOR_PROCESS_ENV });
   });
 });
 
@@ -157,6 +166,7 @@ describe('endpoint install --service writes the flags into the service definitio
         .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
     );
     expect(unitEnv.HOME).toBe(home);
+    expect(unitEnv).toMatchObject({ ...COLLECTOR_PROCESS_ENV });
     const child = spawn(argv[0], argv.slice(1), { env: { PATH: process.env.PATH, ...unitEnv }, stdio: 'ignore' });
     pids.push(child.pid!);
     const probe = await waitForCollector(port, 20_000, child.pid);
