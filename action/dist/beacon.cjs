@@ -639,8 +639,8 @@ var require_help = __commonJS({
        * @param {string} str
        * @returns {number}
        */
-      displayWidth(str4) {
-        return stripColor(str4).length;
+      displayWidth(str3) {
+        return stripColor(str3).length;
       }
       /**
        * Style the title for displaying in the help. Called with 'Usage:', 'Options:', etc.
@@ -648,11 +648,11 @@ var require_help = __commonJS({
        * @param {string} str
        * @returns {string}
        */
-      styleTitle(str4) {
-        return str4;
+      styleTitle(str3) {
+        return str3;
       }
-      styleUsage(str4) {
-        return str4.split(" ").map((word) => {
+      styleUsage(str3) {
+        return str3.split(" ").map((word) => {
           if (word === "[options]") return this.styleOptionText(word);
           if (word === "[command]") return this.styleSubcommandText(word);
           if (word[0] === "[" || word[0] === "<")
@@ -660,46 +660,46 @@ var require_help = __commonJS({
           return this.styleCommandText(word);
         }).join(" ");
       }
-      styleCommandDescription(str4) {
-        return this.styleDescriptionText(str4);
+      styleCommandDescription(str3) {
+        return this.styleDescriptionText(str3);
       }
-      styleOptionDescription(str4) {
-        return this.styleDescriptionText(str4);
+      styleOptionDescription(str3) {
+        return this.styleDescriptionText(str3);
       }
-      styleSubcommandDescription(str4) {
-        return this.styleDescriptionText(str4);
+      styleSubcommandDescription(str3) {
+        return this.styleDescriptionText(str3);
       }
-      styleArgumentDescription(str4) {
-        return this.styleDescriptionText(str4);
+      styleArgumentDescription(str3) {
+        return this.styleDescriptionText(str3);
       }
-      styleDescriptionText(str4) {
-        return str4;
+      styleDescriptionText(str3) {
+        return str3;
       }
-      styleOptionTerm(str4) {
-        return this.styleOptionText(str4);
+      styleOptionTerm(str3) {
+        return this.styleOptionText(str3);
       }
-      styleSubcommandTerm(str4) {
-        return str4.split(" ").map((word) => {
+      styleSubcommandTerm(str3) {
+        return str3.split(" ").map((word) => {
           if (word === "[options]") return this.styleOptionText(word);
           if (word[0] === "[" || word[0] === "<")
             return this.styleArgumentText(word);
           return this.styleSubcommandText(word);
         }).join(" ");
       }
-      styleArgumentTerm(str4) {
-        return this.styleArgumentText(str4);
+      styleArgumentTerm(str3) {
+        return this.styleArgumentText(str3);
       }
-      styleOptionText(str4) {
-        return str4;
+      styleOptionText(str3) {
+        return str3;
       }
-      styleArgumentText(str4) {
-        return str4;
+      styleArgumentText(str3) {
+        return str3;
       }
-      styleSubcommandText(str4) {
-        return str4;
+      styleSubcommandText(str3) {
+        return str3;
       }
-      styleCommandText(str4) {
-        return str4;
+      styleCommandText(str3) {
+        return str3;
       }
       /**
        * Calculate the pad width from the maximum term length.
@@ -722,8 +722,8 @@ var require_help = __commonJS({
        * @param {string} str
        * @returns {boolean}
        */
-      preformatted(str4) {
-        return /\n[^\S\r\n]/.test(str4);
+      preformatted(str3) {
+        return /\n[^\S\r\n]/.test(str3);
       }
       /**
        * Format the "item", which consists of a term and description. Pad the term and wrap the description, indenting the following lines.
@@ -769,9 +769,9 @@ ${itemIndentStr}`);
        * @param {number} width
        * @returns {string}
        */
-      boxWrap(str4, width) {
-        if (width < this.minWidthToWrap) return str4;
-        const rawLines = str4.split(/\r\n|\n/);
+      boxWrap(str3, width) {
+        if (width < this.minWidthToWrap) return str3;
+        const rawLines = str3.split(/\r\n|\n/);
         const chunkPattern = /[\s]*[^\s]+/g;
         const wrappedLines = [];
         rawLines.forEach((line) => {
@@ -799,9 +799,9 @@ ${itemIndentStr}`);
         return wrappedLines.join("\n");
       }
     };
-    function stripColor(str4) {
+    function stripColor(str3) {
       const sgrPattern = /\x1b\[\d*(;\d*)*m/g;
-      return str4.replace(sgrPattern, "");
+      return str3.replace(sgrPattern, "");
     }
     exports2.Help = Help2;
     exports2.stripColor = stripColor;
@@ -1072,9 +1072,9 @@ var require_option = __commonJS({
         return option.negate === (negativeValue === value);
       }
     };
-    function camelcase(str4) {
-      return str4.split("-").reduce((str5, word) => {
-        return str5 + word[0].toUpperCase() + word.slice(1);
+    function camelcase(str3) {
+      return str3.split("-").reduce((str4, word) => {
+        return str4 + word[0].toUpperCase() + word.slice(1);
       });
     }
     function splitOptionFlags(flags) {
@@ -1255,14 +1255,14 @@ var require_command = __commonJS({
         this._showSuggestionAfterError = true;
         this._savedState = null;
         this._outputConfiguration = {
-          writeOut: (str4) => process2.stdout.write(str4),
-          writeErr: (str4) => process2.stderr.write(str4),
-          outputError: (str4, write2) => write2(str4),
+          writeOut: (str3) => process2.stdout.write(str3),
+          writeErr: (str3) => process2.stderr.write(str3),
+          outputError: (str3, write2) => write2(str3),
           getOutHelpWidth: () => process2.stdout.isTTY ? process2.stdout.columns : void 0,
           getErrHelpWidth: () => process2.stderr.isTTY ? process2.stderr.columns : void 0,
           getOutHasColors: () => useColor() ?? (process2.stdout.isTTY && process2.stdout.hasColors?.()),
           getErrHasColors: () => useColor() ?? (process2.stderr.isTTY && process2.stderr.hasColors?.()),
-          stripColor: (str4) => stripColor(str4)
+          stripColor: (str3) => stripColor(str3)
         };
         this._hidden = false;
         this._helpOption = void 0;
@@ -2986,18 +2986,18 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [description]
        * @return {(this | string | undefined)} `this` command for chaining, or version string if no arguments
        */
-      version(str4, flags, description) {
-        if (str4 === void 0) return this._version;
-        this._version = str4;
+      version(str3, flags, description) {
+        if (str3 === void 0) return this._version;
+        this._version = str3;
         flags = flags || "-V, --version";
         description = description || "output the version number";
         const versionOption = this.createOption(flags, description);
         this._versionOptionName = versionOption.attributeName();
         this._registerOption(versionOption);
         this.on("option:" + versionOption.name(), () => {
-          this._outputConfiguration.writeOut(`${str4}
+          this._outputConfiguration.writeOut(`${str3}
 `);
-          this._exit(0, "commander.version", str4);
+          this._exit(0, "commander.version", str3);
         });
         return this;
       }
@@ -3008,10 +3008,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {object} [argsDescription]
        * @return {(string|Command)}
        */
-      description(str4, argsDescription) {
-        if (str4 === void 0 && argsDescription === void 0)
+      description(str3, argsDescription) {
+        if (str3 === void 0 && argsDescription === void 0)
           return this._description;
-        this._description = str4;
+        this._description = str3;
         if (argsDescription) {
           this._argsDescription = argsDescription;
         }
@@ -3023,9 +3023,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [str]
        * @return {(string|Command)}
        */
-      summary(str4) {
-        if (str4 === void 0) return this._summary;
-        this._summary = str4;
+      summary(str3) {
+        if (str3 === void 0) return this._summary;
+        this._summary = str3;
         return this;
       }
       /**
@@ -3073,8 +3073,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [str]
        * @return {(string|Command)}
        */
-      usage(str4) {
-        if (str4 === void 0) {
+      usage(str3) {
+        if (str3 === void 0) {
           if (this._usage) return this._usage;
           const args = this.registeredArguments.map((arg) => {
             return humanReadableArgName(arg);
@@ -3085,7 +3085,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
             this.registeredArguments.length ? args : []
           ).join(" ");
         }
-        this._usage = str4;
+        this._usage = str3;
         return this;
       }
       /**
@@ -3094,9 +3094,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [str]
        * @return {(string|Command)}
        */
-      name(str4) {
-        if (str4 === void 0) return this._name;
-        this._name = str4;
+      name(str3) {
+        if (str3 === void 0) return this._name;
+        this._name = str3;
         return this;
       }
       /**
@@ -3230,17 +3230,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
         let hasColors;
         let helpWidth;
         if (error) {
-          baseWrite = (str4) => this._outputConfiguration.writeErr(str4);
+          baseWrite = (str3) => this._outputConfiguration.writeErr(str3);
           hasColors = this._outputConfiguration.getErrHasColors();
           helpWidth = this._outputConfiguration.getErrHelpWidth();
         } else {
-          baseWrite = (str4) => this._outputConfiguration.writeOut(str4);
+          baseWrite = (str3) => this._outputConfiguration.writeOut(str3);
           hasColors = this._outputConfiguration.getOutHasColors();
           helpWidth = this._outputConfiguration.getOutHelpWidth();
         }
-        const write2 = (str4) => {
-          if (!hasColors) str4 = this._outputConfiguration.stripColor(str4);
-          return baseWrite(str4);
+        const write2 = (str3) => {
+          if (!hasColors) str3 = this._outputConfiguration.stripColor(str3);
+          return baseWrite(str3);
         };
         return { error, write: write2, hasColors, helpWidth };
       }
@@ -3737,41 +3737,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push(value) {
-        var p = new Promise(function(resolve15, reject) {
+        var p = new Promise(function(resolve16, reject) {
           pushCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve15(result);
+            resolve16(result);
           });
         });
         p.catch(noop2);
         return p;
       }
       function unshift(value) {
-        var p = new Promise(function(resolve15, reject) {
+        var p = new Promise(function(resolve16, reject) {
           unshiftCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve15(result);
+            resolve16(result);
           });
         });
         p.catch(noop2);
         return p;
       }
       function drained() {
-        var p = new Promise(function(resolve15) {
+        var p = new Promise(function(resolve16) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve15();
+              resolve16();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve15();
+                resolve16();
                 queue.drain = previousDrain;
               };
             }
@@ -4114,8 +4114,8 @@ var require_create_promise = __commonJS({
         reject: null,
         promise: null
       };
-      obj2.promise = new Promise((resolve15, reject) => {
-        obj2.resolve = resolve15;
+      obj2.promise = new Promise((resolve16, reject) => {
+        obj2.resolve = resolve16;
         obj2.reject = reject;
       });
       return obj2;
@@ -4388,11 +4388,11 @@ var require_thenify = __commonJS({
         return;
       }
       debug("thenify");
-      return (resolve15, reject) => {
+      return (resolve16, reject) => {
         const p = this._loadRegistered();
         return p.then(() => {
           this[kThenifyDoNotWrap] = true;
-          return resolve15(this._server);
+          return resolve16(this._server);
         }, reject);
       };
     }
@@ -4530,12 +4530,12 @@ var require_avvio = __commonJS({
     inherits(Boot, EE);
     if ("asyncDispose" in Symbol) {
       Boot.prototype[Symbol.asyncDispose] = function() {
-        return new Promise((resolve15, reject) => {
+        return new Promise((resolve16, reject) => {
           this.close((err) => {
             if (err) {
               return reject(err);
             }
-            resolve15();
+            resolve16();
           });
         });
       };
@@ -4682,12 +4682,12 @@ var require_avvio = __commonJS({
           throw new AVV_ERR_CALLBACK_NOT_FN("close", typeof func);
         }
       } else {
-        promise = new Promise(function(resolve15, reject) {
+        promise = new Promise(function(resolve16, reject) {
           func = function(err) {
             if (err) {
               return reject(err);
             }
-            resolve15();
+            resolve16();
           };
         });
       }
@@ -4707,7 +4707,7 @@ var require_avvio = __commonJS({
         queueMicrotask(this.start.bind(this));
         return;
       }
-      return new Promise((resolve15, reject) => {
+      return new Promise((resolve16, reject) => {
         this._readyQ.push(readyPromiseCB);
         this.start();
         const relativeContext = this._current[0].server;
@@ -4715,7 +4715,7 @@ var require_avvio = __commonJS({
           if (err) {
             reject(err);
           } else {
-            resolve15(relativeContext);
+            resolve16(relativeContext);
           }
           process.nextTick(done);
         }
@@ -6110,8 +6110,8 @@ var require_promise = __commonJS({
     var { kTestInternals } = require_symbols2();
     function withResolvers() {
       let res, rej;
-      const promise = new Promise((resolve15, reject) => {
-        res = resolve15;
+      const promise = new Promise((resolve16, reject) => {
+        res = resolve16;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6210,15 +6210,15 @@ var require_server = __commonJS({
         if (cb === void 0) {
           const listening = listenPromise.call(this, server, listenOptions);
           return listening.then((address) => {
-            const { promise, resolve: resolve15 } = PonyPromise.withResolvers();
+            const { promise, resolve: resolve16 } = PonyPromise.withResolvers();
             if (host === "localhost") {
               multipleBindings.call(this, server, httpHandler, options, listenOptions, () => {
                 this[kState].listening = true;
-                resolve15(address);
+                resolve16(address);
                 onListenHookRunner(this);
               });
             } else {
-              resolve15(address);
+              resolve16(address);
               onListenHookRunner(this);
             }
             return promise;
@@ -6345,7 +6345,7 @@ var require_server = __commonJS({
       }
       return this.ready().then(() => {
         if (this[kState].aborted) return;
-        const { promise, resolve: resolve15, reject } = PonyPromise.withResolvers();
+        const { promise, resolve: resolve16, reject } = PonyPromise.withResolvers();
         const errEventHandler = (err) => {
           cleanup();
           this[kState].listening = false;
@@ -6354,7 +6354,7 @@ var require_server = __commonJS({
         const listeningEventHandler = () => {
           cleanup();
           this[kState].listening = true;
-          resolve15(logServerAddress.call(
+          resolve16(logServerAddress.call(
             this,
             server,
             listenOptions.listenTextResolver || defaultResolveServerListeningText
@@ -9544,9 +9544,9 @@ var require_err_helpers = __commonJS({
       }
     };
     var stackWithCauses = (err) => _stackWithCauses(err, /* @__PURE__ */ new Set());
-    var _messageWithCauses = (err, seen, skip2) => {
+    var _messageWithCauses = (err, seen, skip) => {
       if (!isErrorLike(err)) return "";
-      const message2 = skip2 ? "" : err.message || "";
+      const message2 = skip ? "" : err.message || "";
       if (seen.has(err)) {
         return message2 + ": ...";
       }
@@ -10434,10 +10434,10 @@ var require_redaction = __commonJS({
     var strict = false;
     function redaction(opts, serialize) {
       const { paths, censor, remove } = handle(opts);
-      const shape2 = paths.reduce((o, str4) => {
+      const shape2 = paths.reduce((o, str3) => {
         rx.lastIndex = 0;
-        const first = rx.exec(str4);
-        const next = rx.exec(str4);
+        const first = rx.exec(str3);
+        const next = rx.exec(str3);
         let ns = first[1] !== void 0 ? first[1].replace(/^(?:"|'|`)(.*)(?:"|'|`)$/, "$1") : first[0];
         if (ns === "*") {
           ns = wildcardFirstSym;
@@ -10450,7 +10450,7 @@ var require_redaction = __commonJS({
           return o;
         }
         const { index } = next;
-        const nextPath = `${str4.substr(index, str4.length - 1)}`;
+        const nextPath = `${str3.substr(index, str3.length - 1)}`;
         o[ns] = o[ns] || [];
         if (ns !== wildcardFirstSym && o[ns].length === 0) {
           o[ns].push(...o[wildcardFirstSym] || []);
@@ -10566,7 +10566,7 @@ var require_quick_format_unescaped = __commonJS({
       }
       var argLen = args.length;
       if (argLen === 0) return f;
-      var str4 = "";
+      var str3 = "";
       var a = 1 - offset2;
       var lastPos = -1;
       var flen = f && f.length || 0;
@@ -10581,8 +10581,8 @@ var require_quick_format_unescaped = __commonJS({
                 break;
               if (args[a] == null) break;
               if (lastPos < i)
-                str4 += f.slice(lastPos, i);
-              str4 += Number(args[a]);
+                str3 += f.slice(lastPos, i);
+              str3 += Number(args[a]);
               lastPos = i + 2;
               i++;
               break;
@@ -10591,8 +10591,8 @@ var require_quick_format_unescaped = __commonJS({
                 break;
               if (args[a] == null) break;
               if (lastPos < i)
-                str4 += f.slice(lastPos, i);
-              str4 += Math.floor(Number(args[a]));
+                str3 += f.slice(lastPos, i);
+              str3 += Math.floor(Number(args[a]));
               lastPos = i + 2;
               i++;
               break;
@@ -10605,21 +10605,21 @@ var require_quick_format_unescaped = __commonJS({
                 break;
               if (args[a] === void 0) break;
               if (lastPos < i)
-                str4 += f.slice(lastPos, i);
+                str3 += f.slice(lastPos, i);
               var type = typeof args[a];
               if (type === "string") {
-                str4 += "'" + args[a] + "'";
+                str3 += "'" + args[a] + "'";
                 lastPos = i + 2;
                 i++;
                 break;
               }
               if (type === "function") {
-                str4 += args[a].name || "<anonymous>";
+                str3 += args[a].name || "<anonymous>";
                 lastPos = i + 2;
                 i++;
                 break;
               }
-              str4 += ss(args[a]);
+              str3 += ss(args[a]);
               lastPos = i + 2;
               i++;
               break;
@@ -10627,15 +10627,15 @@ var require_quick_format_unescaped = __commonJS({
               if (a >= argLen)
                 break;
               if (lastPos < i)
-                str4 += f.slice(lastPos, i);
-              str4 += String(args[a]);
+                str3 += f.slice(lastPos, i);
+              str3 += String(args[a]);
               lastPos = i + 2;
               i++;
               break;
             case 37:
               if (lastPos < i)
-                str4 += f.slice(lastPos, i);
-              str4 += "%";
+                str3 += f.slice(lastPos, i);
+              str3 += "%";
               lastPos = i + 2;
               i++;
               a--;
@@ -10648,9 +10648,9 @@ var require_quick_format_unescaped = __commonJS({
       if (lastPos === -1)
         return f;
       else if (lastPos < flen) {
-        str4 += f.slice(lastPos);
+        str3 += f.slice(lastPos);
       }
-      return str4;
+      return str3;
     }
   }
 });
@@ -11139,22 +11139,22 @@ var require_sonic_boom = __commonJS({
         this._bufs.unshift(this._writingBuf);
         this._writingBuf = "";
       }
-      let buf2 = "";
-      while (this._bufs.length || buf2.length) {
-        if (buf2.length <= 0) {
-          buf2 = this._bufs[0];
+      let buf = "";
+      while (this._bufs.length || buf.length) {
+        if (buf.length <= 0) {
+          buf = this._bufs[0];
         }
         try {
-          const n2 = Buffer.isBuffer(buf2) ? fs.writeSync(this.fd, buf2) : fs.writeSync(this.fd, buf2, "utf8");
-          const releasedBufObj = releaseWritingBuf(buf2, this._len, n2);
-          buf2 = releasedBufObj.writingBuf;
+          const n2 = Buffer.isBuffer(buf) ? fs.writeSync(this.fd, buf) : fs.writeSync(this.fd, buf, "utf8");
+          const releasedBufObj = releaseWritingBuf(buf, this._len, n2);
+          buf = releasedBufObj.writingBuf;
           this._len = releasedBufObj.len;
-          if (buf2.length <= 0) {
+          if (buf.length <= 0) {
             this._bufs.shift();
           }
         } catch (err) {
           const shouldRetry = err.code === "EAGAIN" || err.code === "EBUSY";
-          if (shouldRetry && !this.retryEAGAIN(err, buf2.length, this._len - buf2.length)) {
+          if (shouldRetry && !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
             throw err;
           }
           sleep2(BUSY_WRITE_TIMEOUT);
@@ -11176,22 +11176,22 @@ var require_sonic_boom = __commonJS({
         this._bufs.unshift([this._writingBuf]);
         this._writingBuf = kEmptyBuffer;
       }
-      let buf2 = kEmptyBuffer;
-      while (this._bufs.length || buf2.length) {
-        if (buf2.length <= 0) {
-          buf2 = mergeBuf(this._bufs[0], this._lens[0]);
+      let buf = kEmptyBuffer;
+      while (this._bufs.length || buf.length) {
+        if (buf.length <= 0) {
+          buf = mergeBuf(this._bufs[0], this._lens[0]);
         }
         try {
-          const n2 = fs.writeSync(this.fd, buf2);
-          buf2 = buf2.subarray(n2);
+          const n2 = fs.writeSync(this.fd, buf);
+          buf = buf.subarray(n2);
           this._len = Math.max(this._len - n2, 0);
-          if (buf2.length <= 0) {
+          if (buf.length <= 0) {
             this._bufs.shift();
             this._lens.shift();
           }
         } catch (err) {
           const shouldRetry = err.code === "EAGAIN" || err.code === "EBUSY";
-          if (shouldRetry && !this.retryEAGAIN(err, buf2.length, this._len - buf2.length)) {
+          if (shouldRetry && !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
             throw err;
           }
           sleep2(BUSY_WRITE_TIMEOUT);
@@ -11972,12 +11972,12 @@ var require_thread_stream = __commonJS({
       let remaining = maxBytes;
       while (remaining > 0 && stream[kImpl].bufLen !== 0) {
         const head = stream[kImpl].bufHead;
-        const buf2 = stream[kImpl].buf[head];
-        if (buf2.length <= remaining) {
-          buf2.copy(stream[kImpl].data, offset2);
-          offset2 += buf2.length;
-          remaining -= buf2.length;
-          stream[kImpl].bufLen -= buf2.length;
+        const buf = stream[kImpl].buf[head];
+        if (buf.length <= remaining) {
+          buf.copy(stream[kImpl].data, offset2);
+          offset2 += buf.length;
+          remaining -= buf.length;
+          stream[kImpl].bufLen -= buf.length;
           stream[kImpl].bufHead = head + 1;
           if (stream[kImpl].bufHead === stream[kImpl].buf.length) {
             stream[kImpl].buf.length = 0;
@@ -11988,8 +11988,8 @@ var require_thread_stream = __commonJS({
           }
           continue;
         }
-        buf2.copy(stream[kImpl].data, offset2, 0, remaining);
-        stream[kImpl].buf[head] = buf2.subarray(remaining);
+        buf.copy(stream[kImpl].data, offset2, 0, remaining);
+        stream[kImpl].buf[head] = buf.subarray(remaining);
         stream[kImpl].bufLen -= remaining;
         offset2 += remaining;
         remaining = 0;
@@ -12345,7 +12345,7 @@ var require_tools = __commonJS({
     var transport = require_transport();
     var [nodeMajor] = process.versions.node.split(".").map((v) => Number(v));
     var asJsonChan = diagChan.tracingChannel("pino_asJson");
-    var asString = nodeMajor >= 25 ? (str4) => JSON.stringify(str4) : _asString;
+    var asString = nodeMajor >= 25 ? (str3) => JSON.stringify(str3) : _asString;
     function noop2() {
     }
     function genLog(level, hook) {
@@ -12383,29 +12383,29 @@ var require_tools = __commonJS({
         }
       }
     }
-    function _asString(str4) {
+    function _asString(str3) {
       let result = "";
       let last = 0;
       let found = false;
       let point = 255;
-      const l = str4.length;
+      const l = str3.length;
       if (l > 100) {
-        return JSON.stringify(str4);
+        return JSON.stringify(str3);
       }
       for (var i = 0; i < l && point >= 32; i++) {
-        point = str4.charCodeAt(i);
+        point = str3.charCodeAt(i);
         if (point === 34 || point === 92) {
-          result += str4.slice(last, i) + "\\";
+          result += str3.slice(last, i) + "\\";
           last = i;
           found = true;
         }
       }
       if (!found) {
-        result = str4;
+        result = str3;
       } else {
-        result += str4.slice(last);
+        result += str3.slice(last);
       }
-      return point < 32 ? JSON.stringify(str4) : '"' + result + '"';
+      return point < 32 ? JSON.stringify(str3) : '"' + result + '"';
     }
     function asJson(obj2, msg, num, time) {
       if (asJsonChan.hasSubscribers === false) {
@@ -13109,11 +13109,11 @@ var require_safe_stable_stringify = __commonJS({
     exports2.configure = configure;
     module2.exports = stringify;
     var strEscapeSequencesRegExp = /[\u0000-\u001f\u0022\u005c\ud800-\udfff]/;
-    function strEscape(str4) {
-      if (str4.length < 5e3 && !strEscapeSequencesRegExp.test(str4)) {
-        return `"${str4}"`;
+    function strEscape(str3) {
+      if (str3.length < 5e3 && !strEscapeSequencesRegExp.test(str3)) {
+        return `"${str3}"`;
       }
-      return JSON.stringify(str4);
+      return JSON.stringify(str3);
     }
     function sort(array, comparator) {
       if (array.length > 200 || comparator) {
@@ -14442,8 +14442,8 @@ var require_serializer = __commonJS({
     var STR_ESCAPE = /[\u0000-\u001f\u0022\u005c\ud800-\udfff]/;
     var { HAS_FAST_JSON_STRINGIFY } = require_v8();
     var NATIVE_STRING_ESCAPE_MIN_LENGTH = 8;
-    function escapeStringNative(str4) {
-      return str4.length < NATIVE_STRING_ESCAPE_MIN_LENGTH ? escapeStringLoop(str4) : JSON.stringify(str4);
+    function escapeStringNative(str3) {
+      return str3.length < NATIVE_STRING_ESCAPE_MIN_LENGTH ? escapeStringLoop(str3) : JSON.stringify(str3);
     }
     var TWO_DIGITS = new Array(100);
     for (let i = 0; i < 100; i++) {
@@ -14456,8 +14456,8 @@ var require_serializer = __commonJS({
       if (year >= 0) return "000" + year;
       return null;
     }
-    function escapeStringLoop(str4) {
-      const len = str4.length;
+    function escapeStringLoop(str3) {
+      const len = str3.length;
       if (len === 0) {
         return '""';
       } else if (len < 42) {
@@ -14465,21 +14465,21 @@ var require_serializer = __commonJS({
         let last = -1;
         let point = 255;
         for (let i = 0; i < len; i++) {
-          point = str4.charCodeAt(i);
+          point = str3.charCodeAt(i);
           if (point === 34 || // '"'
           point === 92) {
             last === -1 && (last = 0);
-            result += str4.slice(last, i) + "\\";
+            result += str3.slice(last, i) + "\\";
             last = i;
           } else if (point < 32 || point >= 55296 && point <= 57343) {
-            return JSON.stringify(str4);
+            return JSON.stringify(str3);
           }
         }
-        return last === -1 && '"' + str4 + '"' || '"' + result + str4.slice(last) + '"';
-      } else if (len < 5e3 && STR_ESCAPE.test(str4) === false) {
-        return '"' + str4 + '"';
+        return last === -1 && '"' + str3 + '"' || '"' + result + str3.slice(last) + '"';
+      } else if (len < 5e3 && STR_ESCAPE.test(str3) === false) {
+        return '"' + str3 + '"';
       } else {
-        return JSON.stringify(str4);
+        return JSON.stringify(str3);
       }
     }
     var asString = [escapeStringLoop, escapeStringNative][Number(HAS_FAST_JSON_STRINGIFY)];
@@ -14570,11 +14570,11 @@ var require_serializer = __commonJS({
         }
         throw new Error(`The value "${date}" cannot be converted to a time.`);
       }
-      asString(str4) {
-        return asString(str4);
+      asString(str3) {
+        return asString(str3);
       }
-      asUnsafeString(str4) {
-        return '"' + str4 + '"';
+      asUnsafeString(str3) {
+        return '"' + str3 + '"';
       }
       // Copy primitive strings once, ignoring array/prototype toJSON hooks. On a
       // miss, serialize the captured prefix and coerce the remaining items in order,
@@ -16791,17 +16791,17 @@ var require_proxy_addr = __commonJS({
       return len === 0 ? trustNone : len === 1 ? trustSingle(rangeSubnets[0]) : trustMulti(rangeSubnets);
     }
     function parseipNotation(note) {
-      const pos3 = note.lastIndexOf("/");
-      const str4 = pos3 !== -1 ? note.substring(0, pos3) : note;
-      if (!isip(str4)) {
-        throw new TypeError("invalid IP address: " + str4);
+      const pos2 = note.lastIndexOf("/");
+      const str3 = pos2 !== -1 ? note.substring(0, pos2) : note;
+      if (!isip(str3)) {
+        throw new TypeError("invalid IP address: " + str3);
       }
-      let ip = parseip(str4);
-      if (pos3 === -1 && ip.kind() === "ipv6" && ip.isIPv4MappedAddress()) {
+      let ip = parseip(str3);
+      if (pos2 === -1 && ip.kind() === "ipv6" && ip.isIPv4MappedAddress()) {
         ip = ip.toIPv4Address();
       }
       const max = ip.kind() === "ipv6" ? 128 : 32;
-      let range = pos3 !== -1 ? note.substring(pos3 + 1, note.length) : null;
+      let range = pos2 !== -1 ? note.substring(pos2 + 1, note.length) : null;
       if (range === null) {
         range = max;
       } else if (DIGIT_REGEXP.test(range)) {
@@ -17871,7 +17871,7 @@ var require_code = __commonJS({
     }
     exports2._ = _;
     var plus = new _Code("+");
-    function str4(strs, ...args) {
+    function str3(strs, ...args) {
       const expr = [safeStringify(strs[0])];
       let i = 0;
       while (i < args.length) {
@@ -17882,7 +17882,7 @@ var require_code = __commonJS({
       optimize(expr);
       return new _Code(expr);
     }
-    exports2.str = str4;
+    exports2.str = str3;
     function addCodeArg(code, arg) {
       if (arg instanceof _Code)
         code.push(...arg._items);
@@ -17925,7 +17925,7 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c2) {
-      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str4`${c1}${c2}`;
+      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str3`${c1}${c2}`;
     }
     exports2.strConcat = strConcat;
     function interpolate(x) {
@@ -18887,22 +18887,22 @@ var require_util = __commonJS({
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports2.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str4) {
-      return unescapeJsonPointer(decodeURIComponent(str4));
+    function unescapeFragment(str3) {
+      return unescapeJsonPointer(decodeURIComponent(str3));
     }
     exports2.unescapeFragment = unescapeFragment;
-    function escapeFragment(str4) {
-      return encodeURIComponent(escapeJsonPointer(str4));
+    function escapeFragment(str3) {
+      return encodeURIComponent(escapeJsonPointer(str3));
     }
     exports2.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str4) {
-      if (typeof str4 == "number")
-        return `${str4}`;
-      return str4.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str3) {
+      if (typeof str3 == "number")
+        return `${str3}`;
+      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports2.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str4) {
-      return str4.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str3) {
+      return str3.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports2.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
@@ -19927,8 +19927,8 @@ var require_json_schema_traverse = __commonJS({
         post2(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str4) {
-      return str4.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str3) {
+      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -20754,7 +20754,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve15.call(this, root, ref);
+      let _sch = resolve16.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -20781,7 +20781,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve15(root, ref) {
+    function resolve16(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -21025,10 +21025,10 @@ var require_utils = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str4, token2) {
+    function findToken(str3, token2) {
       let ind = 0;
-      for (let i = 0; i < str4.length; i++) {
-        if (str4[i] === token2) ind++;
+      for (let i = 0; i < str3.length; i++) {
+        if (str3[i] === token2) ind++;
       }
       return ind;
     }
@@ -21645,7 +21645,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve15(baseURI, relativeURI, options) {
+    function resolve16(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -22036,7 +22036,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve15,
+      resolve: resolve16,
       resolveComponent,
       equal,
       serialize,
@@ -22098,7 +22098,7 @@ var require_core = __commonJS({
     var util_1 = require_util();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str4, flags) => new RegExp(str4, flags);
+    var defaultRegExp = (str3, flags) => new RegExp(str3, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -22893,18 +22893,18 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    function ucs2length(str4) {
-      const len = str4.length;
+    function ucs2length(str3) {
+      const len = str3.length;
       let length = 0;
-      let pos3 = 0;
+      let pos2 = 0;
       let value;
-      while (pos3 < len) {
+      while (pos2 < len) {
         length++;
-        value = str4.charCodeAt(pos3++);
-        if (value >= 55296 && value <= 56319 && pos3 < len) {
-          value = str4.charCodeAt(pos3);
+        value = str3.charCodeAt(pos2++);
+        if (value >= 55296 && value <= 56319 && pos2 < len) {
+          value = str3.charCodeAt(pos2);
           if ((value & 64512) === 56320)
-            pos3++;
+            pos2++;
         }
       }
       return length;
@@ -24818,13 +24818,13 @@ var require_timestamp = __commonJS({
     var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
     var TIME = /^(\d\d):(\d\d):(\d\d)(?:\.\d+)?(?:z|([+-]\d\d)(?::?(\d\d))?)$/i;
     var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    function validTimestamp(str4, allowDate) {
-      const dt = str4.split(DT_SEPARATOR);
+    function validTimestamp(str3, allowDate) {
+      const dt = str3.split(DT_SEPARATOR);
       return dt.length === 2 && validDate(dt[0]) && validTime(dt[1]) || allowDate && dt.length === 1 && validDate(dt[0]);
     }
     exports2.default = validTimestamp;
-    function validDate(str4) {
-      const matches2 = DATE.exec(str4);
+    function validDate(str3) {
+      const matches2 = DATE.exec(str3);
       if (!matches2)
         return false;
       const y = +matches2[1];
@@ -24833,8 +24833,8 @@ var require_timestamp = __commonJS({
       return m >= 1 && m <= 12 && d >= 1 && (d <= DAYS[m] || // leap year: https://tools.ietf.org/html/rfc3339#appendix-C
       m === 2 && d === 29 && (y % 100 === 0 ? y % 400 === 0 : y % 4 === 0));
     }
-    function validTime(str4) {
-      const matches2 = TIME.exec(str4);
+    function validTime(str3) {
+      const matches2 = TIME.exec(str3);
       if (!matches2)
         return false;
       const hr = +matches2[1];
@@ -25792,14 +25792,14 @@ var require_parseJson = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.parseJsonString = exports2.parseJsonNumber = exports2.parseJson = void 0;
     var rxParseJson = /position\s(\d+)(?: \(line \d+ column \d+\))?$/;
-    function parseJson(s, pos3) {
+    function parseJson(s, pos2) {
       let endPos;
       parseJson.message = void 0;
       let matches2;
-      if (pos3)
-        s = s.slice(pos3);
+      if (pos2)
+        s = s.slice(pos2);
       try {
-        parseJson.position = pos3 + s.length;
+        parseJson.position = pos2 + s.length;
         return JSON.parse(s);
       } catch (e) {
         matches2 = rxParseJson.exec(e.message);
@@ -25810,7 +25810,7 @@ var require_parseJson = __commonJS({
         endPos = +matches2[1];
         const c = s[endPos];
         s = s.slice(0, endPos);
-        parseJson.position = pos3 + endPos;
+        parseJson.position = pos2 + endPos;
         try {
           return JSON.parse(s);
         } catch (e1) {
@@ -25823,17 +25823,17 @@ var require_parseJson = __commonJS({
     parseJson.message = void 0;
     parseJson.position = 0;
     parseJson.code = 'require("ajv/dist/runtime/parseJson").parseJson';
-    function parseJsonNumber(s, pos3, maxDigits) {
+    function parseJsonNumber(s, pos2, maxDigits) {
       let numStr = "";
       let c;
       parseJsonNumber.message = void 0;
-      if (s[pos3] === "-") {
+      if (s[pos2] === "-") {
         numStr += "-";
-        pos3++;
+        pos2++;
       }
-      if (s[pos3] === "0") {
+      if (s[pos2] === "0") {
         numStr += "0";
-        pos3++;
+        pos2++;
       } else {
         if (!parseDigits(maxDigits)) {
           errorMessage();
@@ -25841,43 +25841,43 @@ var require_parseJson = __commonJS({
         }
       }
       if (maxDigits) {
-        parseJsonNumber.position = pos3;
+        parseJsonNumber.position = pos2;
         return +numStr;
       }
-      if (s[pos3] === ".") {
+      if (s[pos2] === ".") {
         numStr += ".";
-        pos3++;
+        pos2++;
         if (!parseDigits()) {
           errorMessage();
           return void 0;
         }
       }
-      if (c = s[pos3], c === "e" || c === "E") {
+      if (c = s[pos2], c === "e" || c === "E") {
         numStr += "e";
-        pos3++;
-        if (c = s[pos3], c === "+" || c === "-") {
+        pos2++;
+        if (c = s[pos2], c === "+" || c === "-") {
           numStr += c;
-          pos3++;
+          pos2++;
         }
         if (!parseDigits()) {
           errorMessage();
           return void 0;
         }
       }
-      parseJsonNumber.position = pos3;
+      parseJsonNumber.position = pos2;
       return +numStr;
       function parseDigits(maxLen) {
         let digit = false;
-        while (c = s[pos3], c >= "0" && c <= "9" && (maxLen === void 0 || maxLen-- > 0)) {
+        while (c = s[pos2], c >= "0" && c <= "9" && (maxLen === void 0 || maxLen-- > 0)) {
           digit = true;
           numStr += c;
-          pos3++;
+          pos2++;
         }
         return digit;
       }
       function errorMessage() {
-        parseJsonNumber.position = pos3;
-        parseJsonNumber.message = pos3 < s.length ? `unexpected token ${s[pos3]}` : "unexpected end";
+        parseJsonNumber.position = pos2;
+        parseJsonNumber.message = pos2 < s.length ? `unexpected token ${s[pos2]}` : "unexpected end";
       }
     }
     exports2.parseJsonNumber = parseJsonNumber;
@@ -25896,26 +25896,26 @@ var require_parseJson = __commonJS({
     };
     var CODE_A = "a".charCodeAt(0);
     var CODE_0 = "0".charCodeAt(0);
-    function parseJsonString(s, pos3) {
-      let str4 = "";
+    function parseJsonString(s, pos2) {
+      let str3 = "";
       let c;
       parseJsonString.message = void 0;
       while (true) {
-        c = s[pos3++];
+        c = s[pos2++];
         if (c === '"')
           break;
         if (c === "\\") {
-          c = s[pos3];
+          c = s[pos2];
           if (c in escapedChars) {
-            str4 += escapedChars[c];
-            pos3++;
+            str3 += escapedChars[c];
+            pos2++;
           } else if (c === "u") {
-            pos3++;
+            pos2++;
             let count3 = 4;
             let code = 0;
             while (count3--) {
               code <<= 4;
-              c = s[pos3];
+              c = s[pos2];
               if (c === void 0) {
                 errorMessage("unexpected end");
                 return void 0;
@@ -25929,9 +25929,9 @@ var require_parseJson = __commonJS({
                 errorMessage(`unexpected token ${c}`);
                 return void 0;
               }
-              pos3++;
+              pos2++;
             }
-            str4 += String.fromCharCode(code);
+            str3 += String.fromCharCode(code);
           } else {
             errorMessage(`unexpected token ${c}`);
             return void 0;
@@ -25941,17 +25941,17 @@ var require_parseJson = __commonJS({
           return void 0;
         } else {
           if (c.charCodeAt(0) >= 32) {
-            str4 += c;
+            str3 += c;
           } else {
             errorMessage(`unexpected token ${c}`);
             return void 0;
           }
         }
       }
-      parseJsonString.position = pos3;
-      return str4;
+      parseJsonString.position = pos2;
+      return str3;
       function errorMessage(msg) {
-        parseJsonString.position = pos3;
+        parseJsonString.position = pos2;
         parseJsonString.message = msg;
       }
     }
@@ -26546,10 +26546,10 @@ var require_utils2 = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str4, token2) {
+    function findToken(str3, token2) {
       let ind = 0;
-      for (let i = 0; i < str4.length; i++) {
-        if (str4[i] === token2) ind++;
+      for (let i = 0; i < str3.length; i++) {
+        if (str3[i] === token2) ind++;
       }
       return ind;
     }
@@ -27190,14 +27190,14 @@ var require_schemes2 = __commonJS({
     var MAILTO_DOMAIN_ERROR = "URI mailto has an invalid recipient domain.";
     var MAILTO_AUTHORITY_ERROR = "URI mailto must not have an authority component.";
     var HAS_SURROGATE = /[\uD800-\uDFFF]/u;
-    function decodeHex(str4) {
-      if (typeof str4 !== "string" || str4.indexOf("%") === -1) {
-        return str4;
+    function decodeHex(str3) {
+      if (typeof str3 !== "string" || str3.indexOf("%") === -1) {
+        return str3;
       }
       try {
-        return decodeURIComponent(str4);
+        return decodeURIComponent(str3);
       } catch {
-        return str4;
+        return str3;
       }
     }
     function replaceLoneSurrogates(input) {
@@ -27473,7 +27473,7 @@ var require_fast_uri2 = __commonJS({
       }
       return uri;
     }
-    function resolve15(baseURI, relativeURI, options) {
+    function resolve16(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -27900,7 +27900,7 @@ var require_fast_uri2 = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve15,
+      resolve: resolve16,
       resolveComponent,
       equal,
       serialize,
@@ -28007,8 +28007,8 @@ var require_formats = __commonJS({
     }
     var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
     var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    function date(str4) {
-      const matches2 = DATE.exec(str4);
+    function date(str3) {
+      const matches2 = DATE.exec(str3);
       if (!matches2)
         return false;
       const year = +matches2[1];
@@ -28027,8 +28027,8 @@ var require_formats = __commonJS({
     }
     var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
     function getTime(strictTimeZone) {
-      return function time(str4) {
-        const matches2 = TIME.exec(str4);
+      return function time(str3) {
+        const matches2 = TIME.exec(str3);
         if (!matches2)
           return false;
         const hr = +matches2[1];
@@ -28074,8 +28074,8 @@ var require_formats = __commonJS({
     var DATE_TIME_SEPARATOR = /t|\s/i;
     function getDateTime(strictTimeZone) {
       const time = getTime(strictTimeZone);
-      return function date_time(str4) {
-        const dateTime = str4.split(DATE_TIME_SEPARATOR);
+      return function date_time(str3) {
+        const dateTime = str3.split(DATE_TIME_SEPARATOR);
         return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
       };
     }
@@ -28100,13 +28100,13 @@ var require_formats = __commonJS({
     }
     var NOT_URI_FRAGMENT = /\/|:/;
     var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-    function uri(str4) {
-      return NOT_URI_FRAGMENT.test(str4) && URI.test(str4);
+    function uri(str3) {
+      return NOT_URI_FRAGMENT.test(str3) && URI.test(str3);
     }
     var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
-    function byte(str4) {
+    function byte(str3) {
       BYTE.lastIndex = 0;
-      return BYTE.test(str4);
+      return BYTE.test(str3);
     }
     var MIN_INT32 = -(2 ** 31);
     var MAX_INT32 = 2 ** 31 - 1;
@@ -28120,11 +28120,11 @@ var require_formats = __commonJS({
       return true;
     }
     var Z_ANCHOR = /[^\\]\\Z/;
-    function regex2(str4) {
-      if (Z_ANCHOR.test(str4))
+    function regex2(str3) {
+      if (Z_ANCHOR.test(str3))
         return false;
       try {
-        new RegExp(str4);
+        new RegExp(str3);
         return true;
       } catch (e) {
         return false;
@@ -28932,7 +28932,7 @@ var require_resolvers = __commonJS({
       }
       mergedSchema[keyword] = firstValue;
     }
-    function skip2() {
+    function skip() {
     }
     function booleanAnd(keyword, values, mergedSchema) {
       for (const value of values) {
@@ -28962,7 +28962,7 @@ var require_resolvers = __commonJS({
       allEqual,
       booleanAnd,
       booleanOr,
-      skip: skip2
+      skip
     };
   }
 });
@@ -33651,20 +33651,20 @@ var require_trim_comparator_whitespace = __commonJS({
     var trimComparatorWhitespace = (range) => {
       let result = "";
       let copyFrom = 0;
-      let cursor = 0;
+      let cursor2 = 0;
       const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 };
-      while (cursor < range.length) {
-        const matchStart = cursor;
-        if (range[cursor] === "<" || range[cursor] === ">") {
-          cursor++;
-        } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
-          cursor++;
+      while (cursor2 < range.length) {
+        const matchStart = cursor2;
+        if (range[cursor2] === "<" || range[cursor2] === ">") {
+          cursor2++;
+        } else if (!isVersionPrefix(range[cursor2]) && !isVersionStart(range[cursor2])) {
+          cursor2++;
           continue;
         }
-        while (cursor < range.length && isVersionPrefix(range[cursor])) {
-          cursor++;
+        while (cursor2 < range.length && isVersionPrefix(range[cursor2])) {
+          cursor2++;
         }
-        if (!isVersionStart(range[cursor])) {
+        if (!isVersionStart(range[cursor2])) {
           continue;
         }
         const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart);
@@ -33672,7 +33672,7 @@ var require_trim_comparator_whitespace = __commonJS({
           result += range.slice(copyFrom, whitespacePosition);
           copyFrom = whitespacePosition + 1;
         }
-        cursor = findVersionEndIndex(range, cursor, digitRuns);
+        cursor2 = findVersionEndIndex(range, cursor2, digitRuns);
       }
       return result + range.slice(copyFrom);
     };
@@ -35613,24 +35613,24 @@ var require_querystring = __commonJS({
       0
       // 112 - 127
     ]);
-    function encodeString(str4) {
-      const len = str4.length;
+    function encodeString(str3) {
+      const len = str3.length;
       if (len === 0) return "";
       let out2 = "";
       let lastPos = 0;
       let i = 0;
       outer: for (; i < len; i++) {
-        let c = str4.charCodeAt(i);
+        let c = str3.charCodeAt(i);
         while (c < 128) {
           if (noEscape[c] !== 1) {
-            if (lastPos < i) out2 += str4.slice(lastPos, i);
+            if (lastPos < i) out2 += str3.slice(lastPos, i);
             lastPos = i + 1;
             out2 += hexTable[c];
           }
           if (++i === len) break outer;
-          c = str4.charCodeAt(i);
+          c = str3.charCodeAt(i);
         }
-        if (lastPos < i) out2 += str4.slice(lastPos, i);
+        if (lastPos < i) out2 += str3.slice(lastPos, i);
         if (c < 2048) {
           lastPos = i + 1;
           out2 += hexTable[192 | c >> 6] + hexTable[128 | c & 63];
@@ -35645,13 +35645,13 @@ var require_querystring = __commonJS({
         if (i >= len) {
           throw new Error("URI malformed");
         }
-        const c2 = str4.charCodeAt(i) & 1023;
+        const c2 = str3.charCodeAt(i) & 1023;
         lastPos = i + 1;
         c = 65536 + ((c & 1023) << 10 | c2);
         out2 += hexTable[240 | c >> 18] + hexTable[128 | c >> 12 & 63] + hexTable[128 | c >> 6 & 63] + hexTable[128 | c & 63];
       }
-      if (lastPos === 0) return str4;
-      if (lastPos < len) return out2 + str4.slice(lastPos);
+      if (lastPos === 0) return str3;
+      if (lastPos < len) return out2 + str3.slice(lastPos);
       return out2;
     }
     module2.exports = { encodeString };
@@ -35892,9 +35892,9 @@ var require_util2 = __commonJS({
     var types_1 = require_types4();
     var sets = __importStar(require_sets());
     var CTRL = "@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^ ?";
-    var strToChars = (str4) => {
+    var strToChars = (str3) => {
       const charsRegex = /(\[\\b\])|(\\)?\\(?:u([A-F0-9]{4})|x([A-F0-9]{2})|c([@A-Z[\\\]^?])|([0tnvfr]))/g;
-      return str4.replace(charsRegex, (s, b, lbs, a16, b16, dctrl, eslsh) => {
+      return str3.replace(charsRegex, (s, b, lbs, a16, b16, dctrl, eslsh) => {
         if (lbs) {
           return s;
         }
@@ -35911,11 +35911,11 @@ var require_util2 = __commonJS({
       });
     };
     exports2.strToChars = strToChars;
-    var tokenizeClass = (str4, regexpStr = "") => {
+    var tokenizeClass = (str3, regexpStr = "") => {
       var _a, _b, _c, _d, _e, _f, _g;
       let tokens = [], rs, c;
       const regexp = /\\(?:(w)|(d)|(s)|(W)|(D)|(S))|((?:(?:\\)(.)|([^\]\\]))-(((?:\\)])|(((?:\\)?([^\]])))))|(\])|(?:\\)?([^])/g;
-      while ((rs = regexp.exec(str4)) !== null) {
+      while ((rs = regexp.exec(str3)) !== null) {
         const p = (_g = (_f = (_e = (_d = (_c = (_b = (_a = rs[1] && sets.words()) !== null && _a !== void 0 ? _a : rs[2] && sets.ints()) !== null && _b !== void 0 ? _b : rs[3] && sets.whitespace()) !== null && _c !== void 0 ? _c : rs[4] && sets.notWords()) !== null && _d !== void 0 ? _d : rs[5] && sets.notInts()) !== null && _e !== void 0 ? _e : rs[6] && sets.notWhitespace()) !== null && _f !== void 0 ? _f : rs[7] && {
           type: types_1.types.RANGE,
           from: (rs[8] || rs[9]).charCodeAt(0),
@@ -35993,15 +35993,15 @@ var require_tokenizer = __commonJS({
       const repeatErr = (col) => {
         throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: Nothing to repeat at column ${col - 1}`);
       };
-      let str4 = util.strToChars(regexpStr);
-      while (i < str4.length) {
-        switch (c = str4[i++]) {
+      let str3 = util.strToChars(regexpStr);
+      while (i < str3.length) {
+        switch (c = str3[i++]) {
           // Handle escaped characters, inclues a few sets.
           case "\\":
-            if (i === str4.length) {
+            if (i === str3.length) {
               throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: \\ at end of pattern`);
             }
-            switch (c = str4[i++]) {
+            switch (c = str3[i++]) {
               case "b":
                 last.push({ type: types_1.types.POSITION, value: "b" });
                 break;
@@ -36029,8 +36029,8 @@ var require_tokenizer = __commonJS({
               default:
                 if (digit.test(c)) {
                   let digits = c;
-                  while (i < str4.length && digit.test(str4[i])) {
-                    digits += str4[i++];
+                  while (i < str3.length && digit.test(str3[i])) {
+                    digits += str3[i++];
                   }
                   let value = parseInt(digits, 10);
                   const reference = { type: types_1.types.REFERENCE, value };
@@ -36051,13 +36051,13 @@ var require_tokenizer = __commonJS({
           // Handle custom sets.
           case "[": {
             let not;
-            if (str4[i] === "^") {
+            if (str3[i] === "^") {
               not = true;
               i++;
             } else {
               not = false;
             }
-            let classTokens = util.tokenizeClass(str4.slice(i), regexpStr);
+            let classTokens = util.tokenizeClass(str3.slice(i), regexpStr);
             i += classTokens[1];
             last.push({
               type: types_1.types.SET,
@@ -36077,8 +36077,8 @@ var require_tokenizer = __commonJS({
               stack: [],
               remember: true
             };
-            if (str4[i] === "?") {
-              c = str4[i + 1];
+            if (str3[i] === "?") {
+              c = str3[i + 1];
               i += 2;
               if (c === "=") {
                 group.followedBy = true;
@@ -36088,18 +36088,18 @@ var require_tokenizer = __commonJS({
                 group.remember = false;
               } else if (c === "<") {
                 let name = "";
-                if (captureGroupFirstChar.test(str4[i])) {
-                  name += str4[i];
+                if (captureGroupFirstChar.test(str3[i])) {
+                  name += str3[i];
                   i++;
                 } else {
-                  throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: Invalid capture group name, character '${str4[i]}' after '<' at column ${i + 1}`);
+                  throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: Invalid capture group name, character '${str3[i]}' after '<' at column ${i + 1}`);
                 }
-                while (i < str4.length && captureGroupChars.test(str4[i])) {
-                  name += str4[i];
+                while (i < str3.length && captureGroupChars.test(str3[i])) {
+                  name += str3[i];
                   i++;
                 }
-                if (str4[i] !== ">") {
-                  throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: Unclosed capture group name, expected '>', found '${str4[i]}' at column ${i + 1}`);
+                if (str3[i] !== ">") {
+                  throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: Unclosed capture group name, expected '>', found '${str3[i]}' at column ${i + 1}`);
                 }
                 group.name = name;
                 i++;
@@ -36142,7 +36142,7 @@ var require_tokenizer = __commonJS({
           // This design is chosen because there could be more than
           // one repetition symbols in a regex i.e. `a?+{2,3}`.
           case "{": {
-            let rs = /^(\d+)(,(\d+)?)?\}/.exec(str4.slice(i)), min, max;
+            let rs = /^(\d+)(,(\d+)?)?\}/.exec(str3.slice(i)), min, max;
             if (rs !== null) {
               if (last.length === 0) {
                 repeatErr(i);
@@ -37453,16 +37453,16 @@ var require_compiler = __commonJS({
       }
       // Condition for the path to end at `pos`. The raw matcher also accepts a
       // query delimiter there, since the sanitized path stops at it.
-      endCondition(pos3) {
-        if (!this.raw) return `pathLen === ${pos3}`;
+      endCondition(pos2) {
+        if (!this.raw) return `pathLen === ${pos2}`;
         const delimiters = this.delimiterCharCodes();
-        const checks = [`pathLen === ${pos3}`, `(c = path.charCodeAt(${pos3})) === ${delimiters[0]}`];
+        const checks = [`pathLen === ${pos2}`, `(c = path.charCodeAt(${pos2})) === ${delimiters[0]}`];
         for (let i = 1; i < delimiters.length; i++) checks.push(`c === ${delimiters[i]}`);
         return checks.join(" || ");
       }
-      querystringExpression(pos3) {
+      querystringExpression(pos2) {
         if (!this.raw) return "querystring";
-        return `pathLen === ${pos3} ? '' : path.slice(${pos3} + 1)`;
+        return `pathLen === ${pos2} ? '' : path.slice(${pos2} + 1)`;
       }
       // Emits the code run once a node's prefix has matched and the path
       // position is at `offset` past `base`: the leaf check, then the children.
@@ -37470,13 +37470,13 @@ var require_compiler = __commonJS({
       // once a parameter has been consumed on the way.
       emitNodeBody(node, base, offset2, paramsCount, staticPath) {
         if (node.isLeafNode) {
-          const pos3 = this.position(base, offset2);
+          const pos2 = this.position(base, offset2);
           if (node.kind === NODE_TYPES.WILDCARD && !this.raw) {
-            this.emitLeaf(node, paramsCount, pos3);
+            this.emitLeaf(node, paramsCount, pos2);
           } else {
-            this.emit(`if (${this.endCondition(pos3)}) {`);
+            this.emit(`if (${this.endCondition(pos2)}) {`);
             this.indent++;
-            this.emitLeaf(node, paramsCount, pos3);
+            this.emitLeaf(node, paramsCount, pos2);
             this.indent--;
             this.emit("}");
           }
@@ -37523,7 +37523,7 @@ var require_compiler = __commonJS({
         }
         this.emit("}");
       }
-      emitLeaf(node, paramsCount, pos3) {
+      emitLeaf(node, paramsCount, pos2) {
         const storage = node.handlerStorage;
         const storageConst = this.addConst(storage, "handlers");
         const handle = `h${this.uid++}`;
@@ -37547,7 +37547,7 @@ var require_compiler = __commonJS({
           const extraExpr = extra.length === 0 ? "null" : `[${extra.join(", ")}]`;
           paramsExpr = `${handle}._createParamsObject(p0, p1, p2, p3, ${extraExpr})`;
         }
-        const searchParams = `${this.routerConst}.querystringParser(${this.querystringExpression(pos3)})`;
+        const searchParams = `${this.routerConst}.querystringParser(${this.querystringExpression(pos2)})`;
         if (this.lookup) {
           this.emit(`const q${this.uid} = ${searchParams}`);
           this.emit("return ctx === undefined");
@@ -37570,8 +37570,8 @@ var require_compiler = __commonJS({
       prefixCondition(child, base, offset2, skipFirstChar) {
         const prefix = child.prefix;
         if (prefix.length >= LONG_PREFIX_MIN_LENGTH) {
-          const pos3 = this.position(base, offset2);
-          return `path.indexOf(${JSON.stringify(prefix)}, ${pos3}) === ${pos3}`;
+          const pos2 = this.position(base, offset2);
+          return `path.indexOf(${JSON.stringify(prefix)}, ${pos2}) === ${pos2}`;
         }
         const checks = [];
         for (let i = skipFirstChar ? 1 : 0; i < prefix.length; i++) {
@@ -37605,11 +37605,11 @@ var require_compiler = __commonJS({
         const end = offset2 + child.prefix.length;
         const isWholePathLeaf = this.raw && childStaticPath !== null && child.isLeafNode && child.staticChildrenNodes.length === 0 && child.parametricChildren.length === 0 && child.wildcardChild === null;
         if (isWholePathLeaf) {
-          const pos3 = this.position(base, end);
-          const suffix = condition === null ? this.endCondition(pos3) : `${condition} && (${this.endCondition(pos3)})`;
+          const pos2 = this.position(base, end);
+          const suffix = condition === null ? this.endCondition(pos2) : `${condition} && (${this.endCondition(pos2)})`;
           this.emit(`if (path === ${JSON.stringify(childStaticPath)} || (${suffix})) {`);
           this.indent++;
-          this.emitLeaf(child, paramsCount, pos3);
+          this.emitLeaf(child, paramsCount, pos2);
           this.indent--;
           this.emit("}");
           return;
@@ -37627,18 +37627,18 @@ var require_compiler = __commonJS({
       emitParametricChildren(node, base, offset2, paramsCount) {
         const children = node.parametricChildren;
         if (children.length === 0) return;
-        const pos3 = this.position(base, offset2);
+        const pos2 = this.position(base, offset2);
         const id2 = this.uid++;
         const end = `e${id2}`;
         const value = `v${id2}`;
         if (this.raw) {
-          this.emit(`const ${end} = scanSegment(path, ${pos3}, pathLen)`);
+          this.emit(`const ${end} = scanSegment(path, ${pos2}, pathLen)`);
           this.emit(`if (${end} === -1) ${this.retry()}`);
-          this.emit(`const ${value} = path.slice(${pos3}, ${end})`);
+          this.emit(`const ${value} = path.slice(${pos2}, ${end})`);
         } else {
-          this.emit(`let ${end} = originPath.indexOf('/', ${pos3})`);
+          this.emit(`let ${end} = originPath.indexOf('/', ${pos2})`);
           this.emit(`if (${end} === -1) ${end} = pathLen`);
-          this.emit(`let ${value} = originPath.slice(${pos3}, ${end})`);
+          this.emit(`let ${value} = originPath.slice(${pos2}, ${end})`);
           this.emit(`if (shouldDecodeParam) ${value} = decodeParam(${value})`);
         }
         for (const child of children) {
@@ -37703,20 +37703,20 @@ var require_compiler = __commonJS({
       emitWildcardChild(node, base, offset2, paramsCount) {
         const child = node.wildcardChild;
         if (child === null) return;
-        const pos3 = this.position(base, offset2);
+        const pos2 = this.position(base, offset2);
         const id2 = this.uid++;
         const value = `w${id2}`;
         this.emit("{");
         this.indent++;
         if (this.raw) {
           const end = `e${id2}`;
-          this.emit(`const ${end} = scanRest(path, ${pos3}, pathLen)`);
+          this.emit(`const ${end} = scanRest(path, ${pos2}, pathLen)`);
           this.emit(`if (${end} === -1) ${this.retry()}`);
-          this.emit(`const ${value} = path.slice(${pos3}, ${end})`);
+          this.emit(`const ${value} = path.slice(${pos2}, ${end})`);
           this.emit(`p${paramsCount} = ${value}`);
           this.emitNodeBody(child, end, 0, paramsCount + 1, null);
         } else {
-          this.emit(`let ${value} = originPath.slice(${pos3})`);
+          this.emit(`let ${value} = originPath.slice(${pos2})`);
           this.emit(`if (shouldDecodeParam) ${value} = decodeParam(${value})`);
           this.emit(`p${paramsCount} = ${value}`);
           this.emitNodeBody(child, "pathLen", 0, paramsCount + 1, null);
@@ -39873,25 +39873,25 @@ __export(dist_exports, {
   stringifyCookie: () => stringifyCookie,
   stringifySetCookie: () => stringifySetCookie
 });
-function parseCookie(str4, options) {
+function parseCookie(str3, options) {
   const obj2 = new NullObject();
-  const len = str4.length;
+  const len = str3.length;
   if (len < 2)
     return obj2;
   const dec = options?.decode ?? defaultDecode;
   let index = 0;
   do {
-    const eqIdx = eqIndex(str4, index, len);
+    const eqIdx = eqIndex(str3, index, len);
     if (eqIdx === len)
       break;
-    const endIdx = endIndex(str4, index, len);
+    const endIdx = endIndex(str3, index, len);
     if (eqIdx > endIdx) {
-      index = str4.lastIndexOf(";", eqIdx - 1) + 1;
+      index = str3.lastIndexOf(";", eqIdx - 1) + 1;
       continue;
     }
-    const key = valueSlice(str4, index, eqIdx);
+    const key = valueSlice(str3, index, eqIdx);
     if (obj2[key] === void 0) {
-      obj2[key] = dec(valueSlice(str4, eqIdx + 1, endIdx));
+      obj2[key] = dec(valueSlice(str3, eqIdx + 1, endIdx));
     }
     index = endIdx + 1;
   } while (index < len);
@@ -39900,7 +39900,7 @@ function parseCookie(str4, options) {
 function stringifyCookie(cookie, options) {
   const enc = options?.encode ?? defaultEncode;
   const keys = Object.keys(cookie);
-  let str4 = "";
+  let str3 = "";
   for (let i = 0; i < keys.length; i++) {
     const name = keys[i];
     const val = cookie[name];
@@ -39913,11 +39913,11 @@ function stringifyCookie(cookie, options) {
     if (enc !== defaultEncode && !cookieValueRegExp.test(value)) {
       throw new TypeError(`cookie value is invalid: ${val}`);
     }
-    if (str4)
-      str4 += "; ";
-    str4 += name + "=" + value;
+    if (str3)
+      str3 += "; ";
+    str3 += name + "=" + value;
   }
-  return str4;
+  return str3;
 }
 function stringifySetCookie(cookie, options) {
   const enc = options?.encode ?? defaultEncode;
@@ -39928,52 +39928,52 @@ function stringifySetCookie(cookie, options) {
   if (enc !== defaultEncode && !cookieValueRegExp.test(value)) {
     throw new TypeError(`cookie value is invalid: ${cookie.value}`);
   }
-  let str4 = cookie.name + "=" + value;
+  let str3 = cookie.name + "=" + value;
   if (cookie.maxAge !== void 0) {
     if (!Number.isSafeInteger(cookie.maxAge)) {
       throw new TypeError(`cookie maxAge is invalid: ${cookie.maxAge}`);
     }
-    str4 += "; Max-Age=" + cookie.maxAge;
+    str3 += "; Max-Age=" + cookie.maxAge;
   }
   if (cookie.domain) {
     if (!domainValueRegExp.test(cookie.domain)) {
       throw new TypeError(`cookie domain is invalid: ${cookie.domain}`);
     }
-    str4 += "; Domain=" + cookie.domain;
+    str3 += "; Domain=" + cookie.domain;
   }
   if (cookie.path) {
     if (!pathValueRegExp.test(cookie.path)) {
       throw new TypeError(`cookie path is invalid: ${cookie.path}`);
     }
-    str4 += "; Path=" + cookie.path;
+    str3 += "; Path=" + cookie.path;
   }
   if (cookie.expires) {
     const year = cookie.expires.getUTCFullYear();
     if (!(year >= 1601 && year <= 9999)) {
       throw new TypeError(`cookie expires is invalid: ${cookie.expires}`);
     }
-    str4 += "; Expires=" + cookie.expires.toUTCString();
+    str3 += "; Expires=" + cookie.expires.toUTCString();
   }
   if (cookie.httpOnly) {
-    str4 += "; HttpOnly";
+    str3 += "; HttpOnly";
   }
   if (cookie.secure) {
-    str4 += "; Secure";
+    str3 += "; Secure";
   }
   if (cookie.partitioned) {
-    str4 += "; Partitioned";
+    str3 += "; Partitioned";
   }
   if (cookie.priority) {
     const priority = typeof cookie.priority === "string" ? cookie.priority.toLowerCase() : void 0;
     switch (priority) {
       case "low":
-        str4 += "; Priority=Low";
+        str3 += "; Priority=Low";
         break;
       case "medium":
-        str4 += "; Priority=Medium";
+        str3 += "; Priority=Medium";
         break;
       case "high":
-        str4 += "; Priority=High";
+        str3 += "; Priority=High";
         break;
       default:
         throw new TypeError(`cookie priority is invalid: ${cookie.priority}`);
@@ -39984,36 +39984,36 @@ function stringifySetCookie(cookie, options) {
     switch (sameSite) {
       case true:
       case "strict":
-        str4 += "; SameSite=Strict";
+        str3 += "; SameSite=Strict";
         break;
       case "lax":
-        str4 += "; SameSite=Lax";
+        str3 += "; SameSite=Lax";
         break;
       case "none":
-        str4 += "; SameSite=None";
+        str3 += "; SameSite=None";
         break;
       default:
         throw new TypeError(`cookie sameSite is invalid: ${cookie.sameSite}`);
     }
   }
-  return str4;
+  return str3;
 }
-function parseSetCookie(str4, options) {
+function parseSetCookie(str3, options) {
   const dec = options?.decode ?? defaultDecode;
-  const len = str4.length;
-  const endIdx = endIndex(str4, 0, len);
-  let eqIdx = eqIndex(str4, 0, len);
+  const len = str3.length;
+  const endIdx = endIndex(str3, 0, len);
+  let eqIdx = eqIndex(str3, 0, len);
   const setCookie = eqIdx < endIdx ? {
-    name: valueSlice(str4, 0, eqIdx),
-    value: dec(valueSlice(str4, eqIdx + 1, endIdx))
-  } : { name: "", value: dec(valueSlice(str4, 0, endIdx)) };
+    name: valueSlice(str3, 0, eqIdx),
+    value: dec(valueSlice(str3, eqIdx + 1, endIdx))
+  } : { name: "", value: dec(valueSlice(str3, 0, endIdx)) };
   let index = endIdx + 1;
   while (index < len) {
-    const endIdx2 = endIndex(str4, index, len);
+    const endIdx2 = endIndex(str3, index, len);
     if (eqIdx < index)
-      eqIdx = eqIndex(str4, index, len);
-    const attr = eqIdx < endIdx2 ? valueSlice(str4, index, eqIdx) : valueSlice(str4, index, endIdx2);
-    const val = eqIdx < endIdx2 ? valueSlice(str4, eqIdx + 1, endIdx2) : void 0;
+      eqIdx = eqIndex(str3, index, len);
+    const attr = eqIdx < endIdx2 ? valueSlice(str3, index, eqIdx) : valueSlice(str3, index, endIdx2);
+    const val = eqIdx < endIdx2 ? valueSlice(str3, eqIdx + 1, endIdx2) : void 0;
     switch (attr.toLowerCase()) {
       case "httponly":
         setCookie.httpOnly = true;
@@ -40062,43 +40062,43 @@ function parseSetCookie(str4, options) {
   }
   return setCookie;
 }
-function endIndex(str4, min, len) {
-  const index = str4.indexOf(";", min);
+function endIndex(str3, min, len) {
+  const index = str3.indexOf(";", min);
   return index === -1 ? len : index;
 }
-function eqIndex(str4, min, len) {
-  const index = str4.indexOf("=", min);
+function eqIndex(str3, min, len) {
+  const index = str3.indexOf("=", min);
   return index === -1 ? len : index;
 }
-function valueSlice(str4, min, max) {
+function valueSlice(str3, min, max) {
   if (min === max)
     return "";
   let start = min;
   let end = max;
   do {
-    const code = str4.charCodeAt(start);
+    const code = str3.charCodeAt(start);
     if (code !== 32 && code !== 9)
       break;
   } while (++start < end);
   while (end > start) {
-    const code = str4.charCodeAt(end - 1);
+    const code = str3.charCodeAt(end - 1);
     if (code !== 32 && code !== 9)
       break;
     end--;
   }
-  return str4.slice(start, end);
+  return str3.slice(start, end);
 }
-function defaultDecode(str4) {
-  if (str4.indexOf("%") === -1)
-    return str4;
+function defaultDecode(str3) {
+  if (str3.indexOf("%") === -1)
+    return str3;
   try {
-    return decodeURIComponent(str4);
+    return decodeURIComponent(str3);
   } catch (e) {
-    return str4;
+    return str3;
   }
 }
-function defaultEncode(str4) {
-  return cookieOctetInvalidRegExp.test(str4) ? encodeURIComponent(str4) : str4;
+function defaultEncode(str3) {
+  return cookieOctetInvalidRegExp.test(str3) ? encodeURIComponent(str3) : str3;
 }
 var cookieNameRegExp, cookieValueRegExp, cookieOctetInvalidRegExp, domainValueRegExp, pathValueRegExp, maxAgeRegExp, NullObject;
 var init_dist = __esm({
@@ -40213,7 +40213,7 @@ var require_form_data = __commonJS({
       const boundary = `----formdata-${randomUUID4()}`;
       const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-      const escape2 = (str4) => str4.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+      const escape2 = (str3) => str3.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
       const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
       const linebreak = new Uint8Array([13, 10]);
       async function* asyncIterator() {
@@ -40514,8 +40514,8 @@ var require_set_cookie = __commonJS({
     function createNullObj() {
       return /* @__PURE__ */ Object.create(null);
     }
-    function isNonEmptyString(str4) {
-      return typeof str4 === "string" && !!str4.trim();
+    function isNonEmptyString(str3) {
+      return typeof str3 === "string" && !!str3.trim();
     }
     function parseString(setCookieValue, options) {
       var parts = setCookieValue.split(";");
@@ -40603,16 +40603,16 @@ var require_set_cookie = __commonJS({
       }
       return { name: trimWsp(name), value: trimWsp(value) };
     }
-    function trimWsp(str4) {
+    function trimWsp(str3) {
       var start = 0;
-      var end = str4.length;
-      while (start < end && isWsp(str4.charCodeAt(start))) {
+      var end = str3.length;
+      while (start < end && isWsp(str3.charCodeAt(start))) {
         start += 1;
       }
-      while (end > start && isWsp(str4.charCodeAt(end - 1))) {
+      while (end > start && isWsp(str3.charCodeAt(end - 1))) {
         end -= 1;
       }
-      return str4.substring(start, end);
+      return str3.substring(start, end);
     }
     function isWsp(code) {
       return code === 32 || code === 9;
@@ -40656,13 +40656,13 @@ var require_set_cookie = __commonJS({
         input = input.map(splitCookiesString).flat();
       }
       if (!options.map) {
-        return input.map(function(str4) {
-          return parseString(str4, options);
+        return input.map(function(str3) {
+          return parseString(str3, options);
         }).filter(Boolean);
       } else {
         var cookies = createNullObj();
-        return input.reduce(function(cookies2, str4) {
-          var cookie = parseString(str4, options);
+        return input.reduce(function(cookies2, str3) {
+          var cookie = parseString(str3, options);
           if (cookie) {
             cookies2[cookie.name] = cookie;
           }
@@ -40678,48 +40678,48 @@ var require_set_cookie = __commonJS({
         return [];
       }
       var cookiesStrings = [];
-      var pos3 = 0;
+      var pos2 = 0;
       var start;
       var ch;
       var lastComma;
       var nextStart;
       var cookiesSeparatorFound;
       function skipWhitespace() {
-        while (pos3 < cookiesString.length && /\s/.test(cookiesString.charAt(pos3))) {
-          pos3 += 1;
+        while (pos2 < cookiesString.length && /\s/.test(cookiesString.charAt(pos2))) {
+          pos2 += 1;
         }
-        return pos3 < cookiesString.length;
+        return pos2 < cookiesString.length;
       }
       function notSpecialChar() {
-        ch = cookiesString.charAt(pos3);
+        ch = cookiesString.charAt(pos2);
         return ch !== "=" && ch !== ";" && ch !== ",";
       }
-      while (pos3 < cookiesString.length) {
-        start = pos3;
+      while (pos2 < cookiesString.length) {
+        start = pos2;
         cookiesSeparatorFound = false;
         while (skipWhitespace()) {
-          ch = cookiesString.charAt(pos3);
+          ch = cookiesString.charAt(pos2);
           if (ch === ",") {
-            lastComma = pos3;
-            pos3 += 1;
+            lastComma = pos2;
+            pos2 += 1;
             skipWhitespace();
-            nextStart = pos3;
-            while (pos3 < cookiesString.length && notSpecialChar()) {
-              pos3 += 1;
+            nextStart = pos2;
+            while (pos2 < cookiesString.length && notSpecialChar()) {
+              pos2 += 1;
             }
-            if (pos3 < cookiesString.length && cookiesString.charAt(pos3) === "=") {
+            if (pos2 < cookiesString.length && cookiesString.charAt(pos2) === "=") {
               cookiesSeparatorFound = true;
-              pos3 = nextStart;
+              pos2 = nextStart;
               cookiesStrings.push(cookiesString.substring(start, lastComma));
-              start = pos3;
+              start = pos2;
             } else {
-              pos3 = lastComma + 1;
+              pos2 = lastComma + 1;
             }
           } else {
-            pos3 += 1;
+            pos2 += 1;
           }
         }
-        if (!cookiesSeparatorFound || pos3 >= cookiesString.length) {
+        if (!cookiesSeparatorFound || pos2 >= cookiesString.length) {
           cookiesStrings.push(cookiesString.substring(start, cookiesString.length));
         }
       }
@@ -41977,9 +41977,9 @@ var require_light_my_request = __commonJS({
         const res = new Response(req, callback);
         return makeRequest(dispatchFunc, server, req, res);
       } else {
-        return new Promise((resolve15, reject) => {
+        return new Promise((resolve16, reject) => {
           const req = new RequestConstructor(options);
-          const res = new Response(req, resolve15, reject);
+          const res = new Response(req, resolve16, reject);
           makeRequest(dispatchFunc, server, req, res);
         });
       }
@@ -42955,7 +42955,7 @@ var require_aspromise = __commonJS({
       var params = new Array(arguments.length - 1), offset2 = 0, index = 2, pending = true;
       while (index < arguments.length)
         params[offset2++] = arguments[index++];
-      return new Promise(function executor(resolve15, reject) {
+      return new Promise(function executor(resolve16, reject) {
         params[offset2] = function callback(err) {
           if (pending) {
             pending = false;
@@ -42965,7 +42965,7 @@ var require_aspromise = __commonJS({
               var params2 = new Array(arguments.length - 1), offset3 = 0;
               while (offset3 < params2.length)
                 params2[offset3++] = arguments[offset3];
-              resolve15.apply(null, params2);
+              resolve16.apply(null, params2);
             }
           }
         };
@@ -43138,41 +43138,41 @@ var require_float = __commonJS({
     function factory(exports3) {
       if (typeof Float32Array !== "undefined") (function() {
         var f32 = new Float32Array([-0]), f8b = new Uint8Array(f32.buffer), le = f8b[3] === 128;
-        function writeFloat_f32_cpy(val, buf2, pos3) {
+        function writeFloat_f32_cpy(val, buf, pos2) {
           f32[0] = val;
-          buf2[pos3] = f8b[0];
-          buf2[pos3 + 1] = f8b[1];
-          buf2[pos3 + 2] = f8b[2];
-          buf2[pos3 + 3] = f8b[3];
+          buf[pos2] = f8b[0];
+          buf[pos2 + 1] = f8b[1];
+          buf[pos2 + 2] = f8b[2];
+          buf[pos2 + 3] = f8b[3];
         }
-        function writeFloat_f32_rev(val, buf2, pos3) {
+        function writeFloat_f32_rev(val, buf, pos2) {
           f32[0] = val;
-          buf2[pos3] = f8b[3];
-          buf2[pos3 + 1] = f8b[2];
-          buf2[pos3 + 2] = f8b[1];
-          buf2[pos3 + 3] = f8b[0];
+          buf[pos2] = f8b[3];
+          buf[pos2 + 1] = f8b[2];
+          buf[pos2 + 2] = f8b[1];
+          buf[pos2 + 3] = f8b[0];
         }
         exports3.writeFloatLE = le ? writeFloat_f32_cpy : writeFloat_f32_rev;
         exports3.writeFloatBE = le ? writeFloat_f32_rev : writeFloat_f32_cpy;
-        function readFloat_f32_cpy(buf2, pos3) {
-          f8b[0] = buf2[pos3];
-          f8b[1] = buf2[pos3 + 1];
-          f8b[2] = buf2[pos3 + 2];
-          f8b[3] = buf2[pos3 + 3];
+        function readFloat_f32_cpy(buf, pos2) {
+          f8b[0] = buf[pos2];
+          f8b[1] = buf[pos2 + 1];
+          f8b[2] = buf[pos2 + 2];
+          f8b[3] = buf[pos2 + 3];
           return f32[0];
         }
-        function readFloat_f32_rev(buf2, pos3) {
-          f8b[3] = buf2[pos3];
-          f8b[2] = buf2[pos3 + 1];
-          f8b[1] = buf2[pos3 + 2];
-          f8b[0] = buf2[pos3 + 3];
+        function readFloat_f32_rev(buf, pos2) {
+          f8b[3] = buf[pos2];
+          f8b[2] = buf[pos2 + 1];
+          f8b[1] = buf[pos2 + 2];
+          f8b[0] = buf[pos2 + 3];
           return f32[0];
         }
         exports3.readFloatLE = le ? readFloat_f32_cpy : readFloat_f32_rev;
         exports3.readFloatBE = le ? readFloat_f32_rev : readFloat_f32_cpy;
       })();
       else (function() {
-        function writeFloat_ieee754(writeUint, val, buf2, pos3) {
+        function writeFloat_ieee754(writeUint, val, buf, pos2) {
           var sign = val < 0 ? 1 : 0;
           if (sign)
             val = -val;
@@ -43183,22 +43183,22 @@ var require_float = __commonJS({
             ) : (
               /* negative 0 */
               2147483648
-            ), buf2, pos3);
+            ), buf, pos2);
           else if (isNaN(val))
-            writeUint(2143289344, buf2, pos3);
+            writeUint(2143289344, buf, pos2);
           else if (val > 34028234663852886e22)
-            writeUint((sign << 31 | 2139095040) >>> 0, buf2, pos3);
+            writeUint((sign << 31 | 2139095040) >>> 0, buf, pos2);
           else if (val < 11754943508222875e-54)
-            writeUint((sign << 31 | Math.round(val / 1401298464324817e-60)) >>> 0, buf2, pos3);
+            writeUint((sign << 31 | Math.round(val / 1401298464324817e-60)) >>> 0, buf, pos2);
           else {
             var exponent = Math.floor(Math.log(val) / Math.LN2), mantissa = Math.round(val * Math.pow(2, -exponent) * 8388608) & 8388607;
-            writeUint((sign << 31 | exponent + 127 << 23 | mantissa) >>> 0, buf2, pos3);
+            writeUint((sign << 31 | exponent + 127 << 23 | mantissa) >>> 0, buf, pos2);
           }
         }
         exports3.writeFloatLE = writeFloat_ieee754.bind(null, writeUintLE);
         exports3.writeFloatBE = writeFloat_ieee754.bind(null, writeUintBE);
-        function readFloat_ieee754(readUint, buf2, pos3) {
-          var uint = readUint(buf2, pos3), sign = (uint >> 31) * 2 + 1, exponent = uint >>> 23 & 255, mantissa = uint & 8388607;
+        function readFloat_ieee754(readUint, buf, pos2) {
+          var uint = readUint(buf, pos2), sign = (uint >> 31) * 2 + 1, exponent = uint >>> 23 & 255, mantissa = uint & 8388607;
           return exponent === 255 ? mantissa ? NaN : sign * Infinity : exponent === 0 ? sign * 1401298464324817e-60 * mantissa : sign * Math.pow(2, exponent - 150) * (mantissa + 8388608);
         }
         exports3.readFloatLE = readFloat_ieee754.bind(null, readUintLE);
@@ -43206,96 +43206,96 @@ var require_float = __commonJS({
       })();
       if (typeof Float64Array !== "undefined") (function() {
         var f64 = new Float64Array([-0]), f8b = new Uint8Array(f64.buffer), le = f8b[7] === 128;
-        function writeDouble_f64_cpy(val, buf2, pos3) {
+        function writeDouble_f64_cpy(val, buf, pos2) {
           f64[0] = val;
-          buf2[pos3] = f8b[0];
-          buf2[pos3 + 1] = f8b[1];
-          buf2[pos3 + 2] = f8b[2];
-          buf2[pos3 + 3] = f8b[3];
-          buf2[pos3 + 4] = f8b[4];
-          buf2[pos3 + 5] = f8b[5];
-          buf2[pos3 + 6] = f8b[6];
-          buf2[pos3 + 7] = f8b[7];
+          buf[pos2] = f8b[0];
+          buf[pos2 + 1] = f8b[1];
+          buf[pos2 + 2] = f8b[2];
+          buf[pos2 + 3] = f8b[3];
+          buf[pos2 + 4] = f8b[4];
+          buf[pos2 + 5] = f8b[5];
+          buf[pos2 + 6] = f8b[6];
+          buf[pos2 + 7] = f8b[7];
         }
-        function writeDouble_f64_rev(val, buf2, pos3) {
+        function writeDouble_f64_rev(val, buf, pos2) {
           f64[0] = val;
-          buf2[pos3] = f8b[7];
-          buf2[pos3 + 1] = f8b[6];
-          buf2[pos3 + 2] = f8b[5];
-          buf2[pos3 + 3] = f8b[4];
-          buf2[pos3 + 4] = f8b[3];
-          buf2[pos3 + 5] = f8b[2];
-          buf2[pos3 + 6] = f8b[1];
-          buf2[pos3 + 7] = f8b[0];
+          buf[pos2] = f8b[7];
+          buf[pos2 + 1] = f8b[6];
+          buf[pos2 + 2] = f8b[5];
+          buf[pos2 + 3] = f8b[4];
+          buf[pos2 + 4] = f8b[3];
+          buf[pos2 + 5] = f8b[2];
+          buf[pos2 + 6] = f8b[1];
+          buf[pos2 + 7] = f8b[0];
         }
         exports3.writeDoubleLE = le ? writeDouble_f64_cpy : writeDouble_f64_rev;
         exports3.writeDoubleBE = le ? writeDouble_f64_rev : writeDouble_f64_cpy;
-        function readDouble_f64_cpy(buf2, pos3) {
-          f8b[0] = buf2[pos3];
-          f8b[1] = buf2[pos3 + 1];
-          f8b[2] = buf2[pos3 + 2];
-          f8b[3] = buf2[pos3 + 3];
-          f8b[4] = buf2[pos3 + 4];
-          f8b[5] = buf2[pos3 + 5];
-          f8b[6] = buf2[pos3 + 6];
-          f8b[7] = buf2[pos3 + 7];
+        function readDouble_f64_cpy(buf, pos2) {
+          f8b[0] = buf[pos2];
+          f8b[1] = buf[pos2 + 1];
+          f8b[2] = buf[pos2 + 2];
+          f8b[3] = buf[pos2 + 3];
+          f8b[4] = buf[pos2 + 4];
+          f8b[5] = buf[pos2 + 5];
+          f8b[6] = buf[pos2 + 6];
+          f8b[7] = buf[pos2 + 7];
           return f64[0];
         }
-        function readDouble_f64_rev(buf2, pos3) {
-          f8b[7] = buf2[pos3];
-          f8b[6] = buf2[pos3 + 1];
-          f8b[5] = buf2[pos3 + 2];
-          f8b[4] = buf2[pos3 + 3];
-          f8b[3] = buf2[pos3 + 4];
-          f8b[2] = buf2[pos3 + 5];
-          f8b[1] = buf2[pos3 + 6];
-          f8b[0] = buf2[pos3 + 7];
+        function readDouble_f64_rev(buf, pos2) {
+          f8b[7] = buf[pos2];
+          f8b[6] = buf[pos2 + 1];
+          f8b[5] = buf[pos2 + 2];
+          f8b[4] = buf[pos2 + 3];
+          f8b[3] = buf[pos2 + 4];
+          f8b[2] = buf[pos2 + 5];
+          f8b[1] = buf[pos2 + 6];
+          f8b[0] = buf[pos2 + 7];
           return f64[0];
         }
         exports3.readDoubleLE = le ? readDouble_f64_cpy : readDouble_f64_rev;
         exports3.readDoubleBE = le ? readDouble_f64_rev : readDouble_f64_cpy;
       })();
       else (function() {
-        function writeDouble_ieee754(writeUint, off0, off1, val, buf2, pos3) {
+        function writeDouble_ieee754(writeUint, off0, off1, val, buf, pos2) {
           var sign = val < 0 ? 1 : 0;
           if (sign)
             val = -val;
           if (val === 0) {
-            writeUint(0, buf2, pos3 + off0);
+            writeUint(0, buf, pos2 + off0);
             writeUint(1 / val > 0 ? (
               /* positive */
               0
             ) : (
               /* negative 0 */
               2147483648
-            ), buf2, pos3 + off1);
+            ), buf, pos2 + off1);
           } else if (isNaN(val)) {
-            writeUint(0, buf2, pos3 + off0);
-            writeUint(2146959360, buf2, pos3 + off1);
+            writeUint(0, buf, pos2 + off0);
+            writeUint(2146959360, buf, pos2 + off1);
           } else if (val > 17976931348623157e292) {
-            writeUint(0, buf2, pos3 + off0);
-            writeUint((sign << 31 | 2146435072) >>> 0, buf2, pos3 + off1);
+            writeUint(0, buf, pos2 + off0);
+            writeUint((sign << 31 | 2146435072) >>> 0, buf, pos2 + off1);
           } else {
             var mantissa;
             if (val < 22250738585072014e-324) {
               mantissa = val / 5e-324;
-              writeUint(mantissa >>> 0, buf2, pos3 + off0);
-              writeUint((sign << 31 | mantissa / 4294967296) >>> 0, buf2, pos3 + off1);
+              writeUint(mantissa >>> 0, buf, pos2 + off0);
+              writeUint((sign << 31 | mantissa / 4294967296) >>> 0, buf, pos2 + off1);
             } else {
               var exponent = Math.floor(Math.log(val) / Math.LN2);
               if (exponent === 1024)
                 exponent = 1023;
               mantissa = val * Math.pow(2, -exponent);
-              writeUint(mantissa * 4503599627370496 >>> 0, buf2, pos3 + off0);
-              writeUint((sign << 31 | exponent + 1023 << 20 | mantissa * 1048576 & 1048575) >>> 0, buf2, pos3 + off1);
+              writeUint(mantissa * 4503599627370496 >>> 0, buf, pos2 + off0);
+              writeUint((sign << 31 | exponent + 1023 << 20 | mantissa * 1048576 & 1048575) >>> 0, buf, pos2 + off1);
             }
           }
         }
         exports3.writeDoubleLE = writeDouble_ieee754.bind(null, writeUintLE, 0, 4);
         exports3.writeDoubleBE = writeDouble_ieee754.bind(null, writeUintBE, 4, 0);
-        function readDouble_ieee754(readUint, off0, off1, buf2, pos3) {
-          var lo2 = readUint(buf2, pos3 + off0), hi2 = readUint(buf2, pos3 + off1);
-          var sign = (hi2 >> 31) * 2 + 1, exponent = hi2 >>> 20 & 2047, mantissa = 4294967296 * (hi2 & 1048575) + lo2;
+        function readDouble_ieee754(readUint, off0, off1, buf, pos2) {
+          var lo = readUint(buf, pos2 + off0), hi = readUint(buf, pos2 + off1);
+          var sign = (hi >> 31) * 2 + 1, exponent = hi >>> 20 & 2047, mantissa = 4294967296 * (hi & 1048575) + lo;
           return exponent === 2047 ? mantissa ? NaN : sign * Infinity : exponent === 0 ? sign * 5e-324 * mantissa : sign * Math.pow(2, exponent - 1075) * (mantissa + 4503599627370496);
         }
         exports3.readDoubleLE = readDouble_ieee754.bind(null, readUintLE, 0, 4);
@@ -43303,23 +43303,23 @@ var require_float = __commonJS({
       })();
       return exports3;
     }
-    function writeUintLE(val, buf2, pos3) {
-      buf2[pos3] = val & 255;
-      buf2[pos3 + 1] = val >>> 8 & 255;
-      buf2[pos3 + 2] = val >>> 16 & 255;
-      buf2[pos3 + 3] = val >>> 24;
+    function writeUintLE(val, buf, pos2) {
+      buf[pos2] = val & 255;
+      buf[pos2 + 1] = val >>> 8 & 255;
+      buf[pos2 + 2] = val >>> 16 & 255;
+      buf[pos2 + 3] = val >>> 24;
     }
-    function writeUintBE(val, buf2, pos3) {
-      buf2[pos3] = val >>> 24;
-      buf2[pos3 + 1] = val >>> 16 & 255;
-      buf2[pos3 + 2] = val >>> 8 & 255;
-      buf2[pos3 + 3] = val & 255;
+    function writeUintBE(val, buf, pos2) {
+      buf[pos2] = val >>> 24;
+      buf[pos2 + 1] = val >>> 16 & 255;
+      buf[pos2 + 2] = val >>> 8 & 255;
+      buf[pos2 + 3] = val & 255;
     }
-    function readUintLE(buf2, pos3) {
-      return (buf2[pos3] | buf2[pos3 + 1] << 8 | buf2[pos3 + 2] << 16 | buf2[pos3 + 3] << 24) >>> 0;
+    function readUintLE(buf, pos2) {
+      return (buf[pos2] | buf[pos2 + 1] << 8 | buf[pos2 + 2] << 16 | buf[pos2 + 3] << 24) >>> 0;
     }
-    function readUintBE(buf2, pos3) {
-      return (buf2[pos3] << 24 | buf2[pos3 + 1] << 16 | buf2[pos3 + 2] << 8 | buf2[pos3 + 3]) >>> 0;
+    function readUintBE(buf, pos2) {
+      return (buf[pos2] << 24 | buf[pos2 + 1] << 16 | buf[pos2 + 2] << 8 | buf[pos2 + 3]) >>> 0;
     }
   }
 });
@@ -43426,10 +43426,10 @@ var require_pool = __commonJS({
           slab = alloc(SIZE);
           offset2 = 0;
         }
-        var buf2 = slice.call(slab, offset2, offset2 += size2);
+        var buf = slice.call(slab, offset2, offset2 += size2);
         if (offset2 & 7)
           offset2 = (offset2 | 7) + 1;
-        return buf2;
+        return buf;
       };
     }
   }
@@ -43441,9 +43441,9 @@ var require_longbits = __commonJS({
     "use strict";
     module2.exports = LongBits;
     var util = require_minimal();
-    function LongBits(lo2, hi2) {
-      this.lo = lo2 >>> 0;
-      this.hi = hi2 >>> 0;
+    function LongBits(lo, hi) {
+      this.lo = lo >>> 0;
+      this.hi = hi >>> 0;
     }
     var zero = LongBits.zero = new LongBits(0, 0);
     zero.toNumber = function() {
@@ -43462,17 +43462,17 @@ var require_longbits = __commonJS({
       var sign = value < 0;
       if (sign)
         value = -value;
-      var lo2 = value >>> 0, hi2 = (value - lo2) / 4294967296 >>> 0;
+      var lo = value >>> 0, hi = (value - lo) / 4294967296 >>> 0;
       if (sign) {
-        hi2 = ~hi2 >>> 0;
-        lo2 = ~lo2 >>> 0;
-        if (++lo2 > 4294967295) {
-          lo2 = 0;
-          if (++hi2 > 4294967295)
-            hi2 = 0;
+        hi = ~hi >>> 0;
+        lo = ~lo >>> 0;
+        if (++lo > 4294967295) {
+          lo = 0;
+          if (++hi > 4294967295)
+            hi = 0;
         }
       }
-      return new LongBits(lo2, hi2);
+      return new LongBits(lo, hi);
     };
     LongBits.from = function from(value) {
       if (typeof value === "number")
@@ -43487,10 +43487,10 @@ var require_longbits = __commonJS({
     };
     LongBits.prototype.toNumber = function toNumber2(unsigned) {
       if (!unsigned && this.hi >>> 31) {
-        var lo2 = ~this.lo + 1 >>> 0, hi2 = ~this.hi >>> 0;
-        if (!lo2)
-          hi2 = hi2 + 1 >>> 0;
-        return -(lo2 + hi2 * 4294967296);
+        var lo = ~this.lo + 1 >>> 0, hi = ~this.hi >>> 0;
+        if (!lo)
+          hi = hi + 1 >>> 0;
+        return -(lo + hi * 4294967296);
       }
       return this.lo + this.hi * 4294967296;
     };
@@ -43957,27 +43957,27 @@ var require_umd = __commonJS({
         }
         Long.fromBits = fromBits;
         var pow_dbl = Math.pow;
-        function fromString(str4, unsigned, radix) {
-          if (str4.length === 0) throw Error("empty string");
+        function fromString(str3, unsigned, radix) {
+          if (str3.length === 0) throw Error("empty string");
           if (typeof unsigned === "number") {
             radix = unsigned;
             unsigned = false;
           } else {
             unsigned = !!unsigned;
           }
-          if (str4 === "NaN" || str4 === "Infinity" || str4 === "+Infinity" || str4 === "-Infinity")
+          if (str3 === "NaN" || str3 === "Infinity" || str3 === "+Infinity" || str3 === "-Infinity")
             return unsigned ? UZERO : ZERO;
           radix = radix || 10;
           if (radix < 2 || 36 < radix) throw RangeError("radix");
           var p;
-          if ((p = str4.indexOf("-")) > 0) throw Error("interior hyphen");
+          if ((p = str3.indexOf("-")) > 0) throw Error("interior hyphen");
           else if (p === 0) {
-            return fromString(str4.substring(1), unsigned, radix).neg();
+            return fromString(str3.substring(1), unsigned, radix).neg();
           }
           var radixToPower = fromNumber(pow_dbl(radix, 8));
           var result = ZERO;
-          for (var i = 0; i < str4.length; i += 8) {
-            var size = Math.min(8, str4.length - i), value = parseInt(str4.substring(i, i + size), radix);
+          for (var i = 0; i < str3.length; i += 8) {
+            var size = Math.min(8, str3.length - i), value = parseInt(str3.substring(i, i + size), radix);
             if (size < 8) {
               var power = fromNumber(pow_dbl(radix, size));
               result = result.mul(power).add(fromNumber(value));
@@ -44451,29 +44451,29 @@ var require_umd = __commonJS({
           return le ? this.toBytesLE() : this.toBytesBE();
         };
         LongPrototype.toBytesLE = function toBytesLE() {
-          var hi2 = this.high, lo2 = this.low;
+          var hi = this.high, lo = this.low;
           return [
-            lo2 & 255,
-            lo2 >>> 8 & 255,
-            lo2 >>> 16 & 255,
-            lo2 >>> 24,
-            hi2 & 255,
-            hi2 >>> 8 & 255,
-            hi2 >>> 16 & 255,
-            hi2 >>> 24
+            lo & 255,
+            lo >>> 8 & 255,
+            lo >>> 16 & 255,
+            lo >>> 24,
+            hi & 255,
+            hi >>> 8 & 255,
+            hi >>> 16 & 255,
+            hi >>> 24
           ];
         };
         LongPrototype.toBytesBE = function toBytesBE() {
-          var hi2 = this.high, lo2 = this.low;
+          var hi = this.high, lo = this.low;
           return [
-            hi2 >>> 24,
-            hi2 >>> 16 & 255,
-            hi2 >>> 8 & 255,
-            hi2 & 255,
-            lo2 >>> 24,
-            lo2 >>> 16 & 255,
-            lo2 >>> 8 & 255,
-            lo2 & 255
+            hi >>> 24,
+            hi >>> 16 & 255,
+            hi >>> 8 & 255,
+            hi & 255,
+            lo >>> 24,
+            lo >>> 16 & 255,
+            lo >>> 8 & 255,
+            lo & 255
           ];
         };
         Long.fromBytes = function fromBytes(bytes, unsigned, le) {
@@ -44626,8 +44626,8 @@ var require_minimal = __commonJS({
         writable: true
       });
     };
-    util.lcFirst = function lcFirst(str4) {
-      return str4.charAt(0).toLowerCase() + str4.substring(1);
+    util.lcFirst = function lcFirst(str3) {
+      return str3.charAt(0).toLowerCase() + str3.substring(1);
     };
     function newError(name) {
       function CustomError(message2, properties) {
@@ -44766,15 +44766,15 @@ var require_writer = __commonJS({
       this.len += len;
       return this;
     };
-    function writeByte(val, buf2, pos3) {
-      buf2[pos3] = val & 255;
+    function writeByte(val, buf, pos2) {
+      buf[pos2] = val & 255;
     }
-    function writeVarint32(val, buf2, pos3) {
+    function writeVarint32(val, buf, pos2) {
       while (val > 127) {
-        buf2[pos3++] = val & 127 | 128;
+        buf[pos2++] = val & 127 | 128;
         val >>>= 7;
       }
-      buf2[pos3] = val;
+      buf[pos2] = val;
     }
     function VarintOp(len, val) {
       this.len = len;
@@ -44796,18 +44796,18 @@ var require_writer = __commonJS({
     Writer.prototype.sint32 = function write_sint32(value) {
       return this.uint32((value << 1 ^ value >> 31) >>> 0);
     };
-    function writeVarint64(val, buf2, pos3) {
-      var lo2 = val.lo, hi2 = val.hi;
-      while (hi2) {
-        buf2[pos3++] = lo2 & 127 | 128;
-        lo2 = (lo2 >>> 7 | hi2 << 25) >>> 0;
-        hi2 >>>= 7;
+    function writeVarint64(val, buf, pos2) {
+      var lo = val.lo, hi = val.hi;
+      while (hi) {
+        buf[pos2++] = lo & 127 | 128;
+        lo = (lo >>> 7 | hi << 25) >>> 0;
+        hi >>>= 7;
       }
-      while (lo2 > 127) {
-        buf2[pos3++] = lo2 & 127 | 128;
-        lo2 = lo2 >>> 7;
+      while (lo > 127) {
+        buf[pos2++] = lo & 127 | 128;
+        lo = lo >>> 7;
       }
-      buf2[pos3++] = lo2;
+      buf[pos2++] = lo;
     }
     Writer.prototype.uint64 = function write_uint64(value) {
       var bits = LongBits.from(value);
@@ -44821,11 +44821,11 @@ var require_writer = __commonJS({
     Writer.prototype.bool = function write_bool(value) {
       return this._push(writeByte, 1, value ? 1 : 0);
     };
-    function writeFixed32(val, buf2, pos3) {
-      buf2[pos3] = val & 255;
-      buf2[pos3 + 1] = val >>> 8 & 255;
-      buf2[pos3 + 2] = val >>> 16 & 255;
-      buf2[pos3 + 3] = val >>> 24;
+    function writeFixed32(val, buf, pos2) {
+      buf[pos2] = val & 255;
+      buf[pos2 + 1] = val >>> 8 & 255;
+      buf[pos2 + 2] = val >>> 16 & 255;
+      buf[pos2 + 3] = val >>> 24;
     }
     Writer.prototype.fixed32 = function write_fixed32(value) {
       return this._push(writeFixed32, 4, value >>> 0);
@@ -44842,20 +44842,20 @@ var require_writer = __commonJS({
     Writer.prototype.double = function write_double(value) {
       return this._push(util.float.writeDoubleLE, 8, value);
     };
-    var writeBytes = util.Array.prototype.set ? function writeBytes_set(val, buf2, pos3) {
-      buf2.set(val, pos3);
-    } : function writeBytes_for(val, buf2, pos3) {
+    var writeBytes = util.Array.prototype.set ? function writeBytes_set(val, buf, pos2) {
+      buf.set(val, pos2);
+    } : function writeBytes_for(val, buf, pos2) {
       for (var i = 0; i < val.length; ++i)
-        buf2[pos3 + i] = val[i];
+        buf[pos2 + i] = val[i];
     };
     Writer.prototype.bytes = function write_bytes(value) {
       var len = value.length >>> 0;
       if (!len)
         return this._push(writeByte, 1, 0);
       if (util.isString(value)) {
-        var buf2 = Writer.alloc(len = base642.length(value));
-        base642.decode(value, buf2, 0);
-        value = buf2;
+        var buf = Writer.alloc(len = base642.length(value));
+        base642.decode(value, buf, 0);
+        value = buf;
       }
       return this.uint32(len)._push(writeBytes, len, value);
     };
@@ -44892,13 +44892,13 @@ var require_writer = __commonJS({
       return this;
     };
     Writer.prototype.finish = function finish() {
-      var head = this.head.next, buf2 = this.constructor.alloc(this.len), pos3 = 0;
+      var head = this.head.next, buf = this.constructor.alloc(this.len), pos2 = 0;
       while (head) {
-        head.fn(head.val, buf2, pos3);
-        pos3 += head.len;
+        head.fn(head.val, buf, pos2);
+        pos2 += head.len;
         head = head.next;
       }
-      return buf2;
+      return buf;
     };
     Writer._configure = function(BufferWriter_) {
       BufferWriter = BufferWriter_;
@@ -44921,13 +44921,13 @@ var require_writer_buffer = __commonJS({
     }
     BufferWriter._configure = function() {
       BufferWriter.alloc = util._Buffer_allocUnsafe;
-      BufferWriter.writeBytesBuffer = util.Buffer && util.Buffer.prototype instanceof Uint8Array && util.Buffer.prototype.set.name === "set" ? function writeBytesBuffer_set(val, buf2, pos3) {
-        buf2.set(val, pos3);
-      } : function writeBytesBuffer_copy(val, buf2, pos3) {
+      BufferWriter.writeBytesBuffer = util.Buffer && util.Buffer.prototype instanceof Uint8Array && util.Buffer.prototype.set.name === "set" ? function writeBytesBuffer_set(val, buf, pos2) {
+        buf.set(val, pos2);
+      } : function writeBytesBuffer_copy(val, buf, pos2) {
         if (val.copy)
-          val.copy(buf2, pos3, 0, val.length);
+          val.copy(buf, pos2, 0, val.length);
         else for (var i = 0; i < val.length; )
-          buf2[pos3++] = val[i++];
+          buf[pos2++] = val[i++];
       };
     };
     BufferWriter.prototype.bytes = function write_bytes_buffer(value) {
@@ -44939,13 +44939,13 @@ var require_writer_buffer = __commonJS({
         this._push(BufferWriter.writeBytesBuffer, len, value);
       return this;
     };
-    function writeStringBuffer(val, buf2, pos3) {
+    function writeStringBuffer(val, buf, pos2) {
       if (val.length < 40)
-        util.utf8.write(val, buf2, pos3);
-      else if (buf2.utf8Write)
-        buf2.utf8Write(val, pos3);
+        util.utf8.write(val, buf, pos2);
+      else if (buf.utf8Write)
+        buf.utf8Write(val, pos2);
       else
-        buf2.write(val, pos3);
+        buf.write(val, pos2);
     }
     BufferWriter.prototype.string = function write_string_buffer(value) {
       var len = util.Buffer.byteLength(value);
@@ -45084,8 +45084,8 @@ var require_reader = __commonJS({
     Reader.prototype.bool = function read_bool() {
       return this.uint32() !== 0;
     };
-    function readFixed32_end(buf2, end) {
-      return (buf2[end - 4] | buf2[end - 3] << 8 | buf2[end - 2] << 16 | buf2[end - 1] << 24) >>> 0;
+    function readFixed32_end(buf, end) {
+      return (buf[end - 4] | buf[end - 3] << 8 | buf[end - 2] << 16 | buf[end - 1] << 24) >>> 0;
     }
     Reader.prototype.fixed32 = function read_fixed32() {
       if (this.pos + 4 > this.len)
@@ -45133,7 +45133,7 @@ var require_reader = __commonJS({
       var bytes = this.bytes();
       return utf8.read(bytes, 0, bytes.length);
     };
-    Reader.prototype.skip = function skip2(length) {
+    Reader.prototype.skip = function skip(length) {
       if (typeof length === "number") {
         if (this.pos + length > this.len)
           throw indexOutOfRange(this, length);
@@ -45525,7 +45525,7 @@ var require_path = __commonJS({
         return prefix + parts.join("/");
       }
     );
-    path.resolve = function resolve15(originPath, includePath, alreadyNormalized) {
+    path.resolve = function resolve16(originPath, includePath, alreadyNormalized) {
       if (!alreadyNormalized)
         includePath = normalize(includePath);
       if (isAbsolute2(includePath))
@@ -45882,7 +45882,7 @@ var require_mapfield = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    MapField.prototype.resolve = function resolve15() {
+    MapField.prototype.resolve = function resolve16() {
       if (this.resolved)
         return this;
       if (types.mapKey[this.keyType] === void 0)
@@ -45959,7 +45959,7 @@ var require_method = __commonJS({
         this.parsedOptions
       ]);
     };
-    Method.prototype.resolve = function resolve15() {
+    Method.prototype.resolve = function resolve16() {
       if (this.resolved)
         return this;
       this.resolvedRequestType = this.parent.lookupType(this.requestType);
@@ -47210,12 +47210,12 @@ var require_util3 = __commonJS({
         return "[" + JSON.stringify(prop) + "]";
       return "." + prop;
     };
-    util.ucFirst = function ucFirst(str4) {
-      return str4.charAt(0).toUpperCase() + str4.substring(1);
+    util.ucFirst = function ucFirst(str3) {
+      return str3.charAt(0).toUpperCase() + str3.substring(1);
     };
     var camelCaseRe = /_([a-z])/g;
-    util.camelCase = function camelCase(str4) {
-      return str4.substring(0, 1) + str4.substring(1).replace(camelCaseRe, function($0, $1) {
+    util.camelCase = function camelCase(str3) {
+      return str3.substring(0, 1) + str3.substring(1).replace(camelCaseRe, function($0, $1) {
         return $1.toUpperCase();
       });
     };
@@ -47577,7 +47577,7 @@ var require_field = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    Field.prototype.resolve = function resolve15() {
+    Field.prototype.resolve = function resolve16() {
       if (this.resolved)
         return this;
       if ((this.typeDefault = types.defaults[this.type]) === void 0) {
@@ -47605,12 +47605,12 @@ var require_field = __commonJS({
         if (Object.freeze)
           Object.freeze(this.typeDefault);
       } else if (this.bytes && typeof this.typeDefault === "string") {
-        var buf2;
+        var buf;
         if (util.base64.test(this.typeDefault))
-          util.base64.decode(this.typeDefault, buf2 = util.newBuffer(util.base64.length(this.typeDefault)), 0);
+          util.base64.decode(this.typeDefault, buf = util.newBuffer(util.base64.length(this.typeDefault)), 0);
         else
-          util.utf8.write(this.typeDefault, buf2 = util.newBuffer(util.utf8.length(this.typeDefault)), 0);
-        this.typeDefault = buf2;
+          util.utf8.write(this.typeDefault, buf = util.newBuffer(util.utf8.length(this.typeDefault)), 0);
+        this.typeDefault = buf;
       }
       if (this.map)
         this.defaultValue = util.emptyObject;
@@ -47850,7 +47850,7 @@ var require_object = __commonJS({
       this.parent = null;
       this.resolved = false;
     };
-    ReflectionObject.prototype.resolve = function resolve15() {
+    ReflectionObject.prototype.resolve = function resolve16() {
       if (this.resolved)
         return this;
       if (this.root instanceof Root2)
@@ -48198,8 +48198,8 @@ var require_tokenize = __commonJS({
       "n": "\n",
       "t": "	"
     };
-    function unescape(str4) {
-      return str4.replace(unescapeRe, function($0, $1) {
+    function unescape(str3) {
+      return str3.replace(unescapeRe, function($0, $1) {
         switch ($1) {
           case "\\":
           case "":
@@ -48229,8 +48229,8 @@ var require_tokenize = __commonJS({
         stringDelim = null;
         return unescape(match[1]);
       }
-      function charAt(pos3) {
-        return source.charAt(pos3);
+      function charAt(pos2) {
+        return source.charAt(pos2);
       }
       function setComment(start, end, isLeading) {
         var comment = {
@@ -48264,8 +48264,8 @@ var require_tokenize = __commonJS({
         var isComment = /^\s*\/\//.test(lineText);
         return isComment;
       }
-      function findEndOfLine(cursor) {
-        var endOffset = cursor;
+      function findEndOfLine(cursor2) {
+        var endOffset = cursor2;
         while (endOffset < length && charAt(endOffset) !== "\n") {
           endOffset++;
         }
@@ -48380,7 +48380,7 @@ var require_tokenize = __commonJS({
         }
         return stack[0];
       }
-      function skip2(expected, optional) {
+      function skip(expected, optional) {
         var actual = peek(), equals = actual === expected;
         if (equals) {
           next();
@@ -48415,7 +48415,7 @@ var require_tokenize = __commonJS({
         next,
         peek,
         push,
-        skip: skip2,
+        skip,
         cmnt
       }, "line", {
         get: function() {
@@ -48462,7 +48462,7 @@ var require_parse4 = __commonJS({
       if (!options)
         options = parse4.defaults;
       var preferTrailingComment = options.preferTrailingComment || false;
-      var tn = tokenize(source, options.alternateCommentMode || false), next = tn.next, push = tn.push, peek = tn.peek, skip2 = tn.skip, cmnt = tn.cmnt;
+      var tn = tokenize(source, options.alternateCommentMode || false), next = tn.next, push = tn.push, peek = tn.peek, skip = tn.skip, cmnt = tn.cmnt;
       var head = true, pkg, imports, weakImports, edition = "proto2";
       var ptr = root;
       var topLevelObjects = [];
@@ -48491,7 +48491,7 @@ var require_parse4 = __commonJS({
           if ((token3 = next()) !== '"' && token3 !== "'")
             throw illegal(token3);
           values.push(next());
-          skip2(token3);
+          skip(token3);
           token3 = peek();
         } while (token3 === '"' || token3 === "'");
         return values.join("");
@@ -48526,14 +48526,14 @@ var require_parse4 = __commonJS({
         var token3, start;
         do {
           if (acceptStrings && ((token3 = peek()) === '"' || token3 === "'")) {
-            var str4 = readString();
-            target.push(str4);
+            var str3 = readString();
+            target.push(str3);
             if (edition >= 2023) {
-              throw illegal(str4, "id");
+              throw illegal(str3, "id");
             }
           } else {
             try {
-              target.push([start = parseId(next()), skip2("to", true) ? parseId(next()) : start]);
+              target.push([start = parseId(next()), skip("to", true) ? parseId(next()) : start]);
             } catch (err) {
               if (acceptStrings && typeRefRe.test(token3) && edition >= 2023) {
                 target.push(token3);
@@ -48542,7 +48542,7 @@ var require_parse4 = __commonJS({
               }
             }
           }
-        } while (skip2(",", true));
+        } while (skip(",", true));
         var dummy = { options: void 0 };
         dummy.setOption = function(name, value) {
           if (this.options === void 0) this.options = {};
@@ -48553,7 +48553,7 @@ var require_parse4 = __commonJS({
           function parseRange_block(token4) {
             if (token4 === "option") {
               parseOption(dummy, token4);
-              skip2(";");
+              skip(";");
             } else
               throw illegal(token4);
           },
@@ -48617,7 +48617,7 @@ var require_parse4 = __commonJS({
         if (!typeRefRe.test(pkg))
           throw illegal(pkg, "name");
         ptr = ptr.define(pkg);
-        skip2(";");
+        skip(";");
       }
       function parseImport() {
         var token3 = peek();
@@ -48635,23 +48635,23 @@ var require_parse4 = __commonJS({
             break;
         }
         token3 = readString();
-        skip2(";");
+        skip(";");
         whichImports.push(token3);
       }
       function parseSyntax() {
-        skip2("=");
+        skip("=");
         edition = readString();
         if (edition < 2023)
           throw illegal(edition, "syntax");
-        skip2(";");
+        skip(";");
       }
       function parseEdition() {
-        skip2("=");
+        skip("=");
         edition = readString();
         const supportedEditions = ["2023"];
         if (!supportedEditions.includes(edition))
           throw illegal(edition, "edition");
-        skip2(";");
+        skip(";");
       }
       function parseCommon(parent, token3, depth) {
         if (depth === void 0)
@@ -48659,7 +48659,7 @@ var require_parse4 = __commonJS({
         switch (token3) {
           case "option":
             parseOption(parent, token3);
-            skip2(";");
+            skip(";");
             return true;
           case "message":
             parseType(parent, token3, depth + 1);
@@ -48684,15 +48684,15 @@ var require_parse4 = __commonJS({
           }
           obj2.filename = parse4.filename;
         }
-        if (skip2("{", true)) {
+        if (skip("{", true)) {
           var token3;
           while ((token3 = next()) !== "}")
             fnIf(token3);
-          skip2(";", true);
+          skip(";", true);
         } else {
           if (fnElse)
             fnElse();
-          skip2(";");
+          skip(";");
           if (obj2 && (typeof obj2.comment !== "string" || preferTrailingComment))
             obj2.comment = cmnt(trailingLine) || obj2.comment;
         }
@@ -48766,12 +48766,12 @@ var require_parse4 = __commonJS({
         if (!nameRe.test(name))
           throw illegal(name, "name");
         name = applyCase(name);
-        skip2("=");
+        skip("=");
         var field2 = new Field(name, parseId(next()), type, rule, extend);
         ifBlock(field2, function parseField_block(token3) {
           if (token3 === "option") {
             parseOption(field2, token3);
-            skip2(";");
+            skip(";");
           } else
             throw illegal(token3);
         }, function parseField_line() {
@@ -48803,7 +48803,7 @@ var require_parse4 = __commonJS({
         var fieldName = util.lcFirst(name);
         if (name === fieldName)
           name = util.ucFirst(name);
-        skip2("=");
+        skip("=");
         var id2 = parseId(next());
         var type = new Type(name);
         type.group = true;
@@ -48813,7 +48813,7 @@ var require_parse4 = __commonJS({
           switch (token3) {
             case "option":
               parseOption(type, token3);
-              skip2(";");
+              skip(";");
               break;
             case "required":
             case "repeated":
@@ -48843,24 +48843,24 @@ var require_parse4 = __commonJS({
         parent.add(type).add(field2);
       }
       function parseMapField(parent) {
-        skip2("<");
+        skip("<");
         var keyType = next();
         if (types.mapKey[keyType] === void 0)
           throw illegal(keyType, "type");
-        skip2(",");
+        skip(",");
         var valueType = next();
         if (!typeRefRe.test(valueType))
           throw illegal(valueType, "type");
-        skip2(">");
+        skip(">");
         var name = next();
         if (!nameRe.test(name))
           throw illegal(name, "name");
-        skip2("=");
+        skip("=");
         var field2 = new MapField(applyCase(name), parseId(next()), keyType, valueType);
         ifBlock(field2, function parseMapField_block(token3) {
           if (token3 === "option") {
             parseOption(field2, token3);
-            skip2(";");
+            skip(";");
           } else
             throw illegal(token3);
         }, function parseMapField_line() {
@@ -48875,7 +48875,7 @@ var require_parse4 = __commonJS({
         ifBlock(oneof, function parseOneOf_block(token4) {
           if (token4 === "option") {
             parseOption(oneof, token4);
-            skip2(";");
+            skip(";");
           } else {
             push(token4);
             parseField(oneof, "optional", void 0, depth);
@@ -48891,7 +48891,7 @@ var require_parse4 = __commonJS({
           switch (token4) {
             case "option":
               parseOption(enm, token4);
-              skip2(";");
+              skip(";");
               break;
             case "reserved":
               readRanges(enm.reserved || (enm.reserved = []), true);
@@ -48909,7 +48909,7 @@ var require_parse4 = __commonJS({
       function parseEnumValue(parent, token3) {
         if (!nameRe.test(token3))
           throw illegal(token3, "name");
-        skip2("=");
+        skip("=");
         var value = parseId(next(), true), dummy = {
           options: void 0
         };
@@ -48925,7 +48925,7 @@ var require_parse4 = __commonJS({
         ifBlock(dummy, function parseEnumValue_block(token4) {
           if (token4 === "option") {
             parseOption(dummy, token4);
-            skip2(";");
+            skip(";");
           } else
             throw illegal(token4);
         }, function parseEnumValue_line() {
@@ -48946,7 +48946,7 @@ var require_parse4 = __commonJS({
           }
           if (token3 === "(") {
             var parensValue = next();
-            skip2(")");
+            skip(")");
             token3 = "(" + parensValue + ")";
           }
           if (isOption) {
@@ -48974,9 +48974,9 @@ var require_parse4 = __commonJS({
           depth = 0;
         if (depth > util.recursionLimit)
           throw Error("max depth exceeded");
-        if (skip2("{", true)) {
+        if (skip("{", true)) {
           var objectResult = {};
-          while (!skip2("}", true)) {
+          while (!skip("}", true)) {
             if (!nameRe.test(token2 = next())) {
               throw illegal(token2, "name");
             }
@@ -48985,18 +48985,18 @@ var require_parse4 = __commonJS({
             }
             var value;
             var propName = token2;
-            skip2(":", true);
+            skip(":", true);
             if (peek() === "{") {
               value = parseOptionValue(parent, name + "." + token2, depth + 1);
             } else if (peek() === "[") {
               value = [];
               var lastValue;
-              if (skip2("[", true)) {
+              if (skip("[", true)) {
                 do {
                   lastValue = readValue(true);
                   value.push(lastValue);
-                } while (skip2(",", true));
-                skip2("]");
+                } while (skip(",", true));
+                skip("]");
                 if (typeof lastValue !== "undefined") {
                   setOption(parent, name + "." + token2, lastValue);
                 }
@@ -49010,8 +49010,8 @@ var require_parse4 = __commonJS({
               value = [].concat(prevValue).concat(value);
             if (propName !== "__proto__")
               objectResult[propName] = value;
-            skip2(",", true);
-            skip2(";", true);
+            skip(",", true);
+            skip(";", true);
           }
           return objectResult;
         }
@@ -49032,11 +49032,11 @@ var require_parse4 = __commonJS({
           parent.setParsedOption(name, value, propName);
       }
       function parseInlineOptions(parent) {
-        if (skip2("[", true)) {
+        if (skip("[", true)) {
           do {
             parseOption(parent, "option");
-          } while (skip2(",", true));
-          skip2("]");
+          } while (skip(",", true));
+          skip("]");
         }
         return parent;
       }
@@ -49068,27 +49068,27 @@ var require_parse4 = __commonJS({
         if (!nameRe.test(token3 = next()))
           throw illegal(token3, "name");
         var name = token3, requestType, requestStream, responseType, responseStream;
-        skip2("(");
-        if (skip2("stream", true))
+        skip("(");
+        if (skip("stream", true))
           requestStream = true;
         if (!typeRefRe.test(token3 = next()))
           throw illegal(token3);
         requestType = token3;
-        skip2(")");
-        skip2("returns");
-        skip2("(");
-        if (skip2("stream", true))
+        skip(")");
+        skip("returns");
+        skip("(");
+        if (skip("stream", true))
           responseStream = true;
         if (!typeRefRe.test(token3 = next()))
           throw illegal(token3);
         responseType = token3;
-        skip2(")");
+        skip(")");
         var method = new Method(name, type, requestType, responseType, requestStream, responseStream);
         method.comment = commentText;
         ifBlock(method, function parseMethod_block(token4) {
           if (token4 === "option") {
             parseOption(method, token4);
-            skip2(";");
+            skip(";");
           } else
             throw illegal(token4);
         });
@@ -49145,7 +49145,7 @@ var require_parse4 = __commonJS({
             break;
           case "option":
             parseOption(ptr, token2);
-            skip2(";", true);
+            skip(";", true);
             break;
           default:
             if (parseCommon(ptr, token2, 0)) {
@@ -57714,15 +57714,15 @@ function createBaggage(entries) {
   }
   return new BaggageImpl(new Map(Object.entries(entries)));
 }
-function baggageEntryMetadataFromString(str4) {
-  if (typeof str4 !== "string") {
-    diag.error("Cannot create baggage metadata from unknown type: " + typeof str4);
-    str4 = "";
+function baggageEntryMetadataFromString(str3) {
+  if (typeof str3 !== "string") {
+    diag.error("Cannot create baggage metadata from unknown type: " + typeof str3);
+    str3 = "";
   }
   return {
     __TYPE__: baggageEntryMetadataSymbol,
     toString: function() {
-      return str4;
+      return str3;
     }
   };
 }
@@ -59442,14 +59442,14 @@ var require_hex_to_binary = __commonJS({
       return charCode - 55;
     }
     function hexToBinary(hexStr) {
-      const buf2 = new Uint8Array(hexStr.length / 2);
+      const buf = new Uint8Array(hexStr.length / 2);
       let offset2 = 0;
       for (let i = 0; i < hexStr.length; i += 2) {
-        const hi2 = intValue(hexStr.charCodeAt(i));
-        const lo2 = intValue(hexStr.charCodeAt(i + 1));
-        buf2[offset2++] = hi2 << 4 | lo2;
+        const hi = intValue(hexStr.charCodeAt(i));
+        const lo = intValue(hexStr.charCodeAt(i + 1));
+        buf[offset2++] = hi << 4 | lo;
       }
-      return buf2;
+      return buf;
     }
     exports2.hexToBinary = hexToBinary;
   }
@@ -62099,8 +62099,8 @@ var require_TraceIdRatioBasedSampler = __commonJS({
       _accumulate(traceId) {
         let accumulation = 0;
         for (let i = 0; i < traceId.length / 8; i++) {
-          const pos3 = i * 8;
-          const part = parseInt(traceId.slice(pos3, pos3 + 8), 16);
+          const pos2 = i * 8;
+          const part = parseInt(traceId.slice(pos2, pos2 + 8), 16);
           accumulation = (accumulation ^ part) >>> 0;
         }
         return accumulation;
@@ -62374,8 +62374,8 @@ var require_promise2 = __commonJS({
     exports2.Deferred = void 0;
     var Deferred = class {
       constructor() {
-        this._promise = new Promise((resolve15, reject) => {
-          this._resolve = resolve15;
+        this._promise = new Promise((resolve16, reject) => {
+          this._resolve = resolve16;
           this._reject = reject;
         });
       }
@@ -62438,10 +62438,10 @@ var require_exporter = __commonJS({
     var api_1 = (init_esm(), __toCommonJS(esm_exports));
     var suppress_tracing_1 = require_suppress_tracing();
     function _export(exporter2, arg) {
-      return new Promise((resolve15) => {
+      return new Promise((resolve16) => {
         api_1.context.with((0, suppress_tracing_1.suppressTracing)(api_1.context.active()), () => {
           exporter2.export(arg, (result) => {
-            resolve15(result);
+            resolve16(result);
           });
         });
       });
@@ -62715,10 +62715,10 @@ var require_utils4 = __commonJS({
     function identity(value) {
       return value;
     }
-    function optionalHexToBinary(str4) {
-      if (str4 === void 0)
+    function optionalHexToBinary(str3) {
+      if (str3 === void 0)
         return void 0;
-      return (0, core_1.hexToBinary)(str4);
+      return (0, core_1.hexToBinary)(str3);
     }
     var DEFAULT_ENCODER = {
       encodeHrTime: encodeAsLongBits,
@@ -63026,16 +63026,16 @@ var require_utils5 = __commonJS({
     }
     exports2.setEquals = setEquals;
     function binarySearchUB(arr2, value) {
-      let lo2 = 0;
-      let hi2 = arr2.length - 1;
+      let lo = 0;
+      let hi = arr2.length - 1;
       let ret = arr2.length;
-      while (hi2 >= lo2) {
-        const mid = lo2 + Math.trunc((hi2 - lo2) / 2);
+      while (hi >= lo) {
+        const mid = lo + Math.trunc((hi - lo) / 2);
         if (arr2[mid] < value) {
-          lo2 = mid + 1;
+          lo = mid + 1;
         } else {
           ret = mid;
-          hi2 = mid - 1;
+          hi = mid - 1;
         }
       }
       return ret;
@@ -63433,15 +63433,15 @@ var require_Buckets = __commonJS({
         const each = 1 << by;
         let inpos = 0;
         let outpos = 0;
-        for (let pos3 = this.indexStart; pos3 <= this.indexEnd; ) {
-          let mod = pos3 % each;
+        for (let pos2 = this.indexStart; pos2 <= this.indexEnd; ) {
+          let mod = pos2 % each;
           if (mod < 0) {
             mod += each;
           }
           for (let i = mod; i < each && inpos < size; i++) {
             this._relocateBucket(outpos, inpos);
             inpos++;
-            pos3++;
+            pos2++;
           }
           outpos++;
         }
@@ -63500,8 +63500,8 @@ var require_Buckets = __commonJS({
       /**
        * countAt returns the count in a specific bucket
        */
-      countAt(pos3) {
-        return this._counts[pos3];
+      countAt(pos2) {
+        return this._counts[pos2];
       }
       /**
        * growTo grows a backing array and copies old entries
@@ -65619,9 +65619,9 @@ var require_EnvDetectorSync = __commonJS({
         return name.length <= this._MAX_LENGTH && this._isBaggageOctetString(name);
       }
       // https://www.w3.org/TR/baggage/#definition
-      _isBaggageOctetString(str4) {
-        for (let i = 0; i < str4.length; i++) {
-          const ch = str4.charCodeAt(i);
+      _isBaggageOctetString(str3) {
+        for (let i = 0; i < str3.length; i++) {
+          const ch = str3.charCodeAt(i);
           if (ch < 33 || ch === 44 || ch === 59 || ch === 92 || ch > 126) {
             return false;
           }
@@ -65635,8 +65635,8 @@ var require_EnvDetectorSync = __commonJS({
        * @param str The String to be validated.
        * @returns Whether the String is valid and not empty.
        */
-      _isValidAndNotEmpty(str4) {
-        return str4.length > 0 && this._isValid(str4);
+      _isValidAndNotEmpty(str3) {
+        return str3.length > 0 && this._isValid(str3);
       }
     };
     exports2.envDetectorSync = new EnvDetectorSync();
@@ -67154,11 +67154,11 @@ var require_Predicate = __commonJS({
           this._regexp = new RegExp(_PatternPredicate.escapePattern(pattern));
         }
       }
-      match(str4) {
+      match(str3) {
         if (this._matchAll) {
           return true;
         }
-        return this._regexp.test(str4);
+        return this._regexp.test(str3);
       }
       static escapePattern(pattern) {
         return `^${pattern.replace(ESCAPE, "\\$&").replace("*", ".*")}$`;
@@ -67173,11 +67173,11 @@ var require_Predicate = __commonJS({
         this._matchAll = pattern === void 0;
         this._pattern = pattern;
       }
-      match(str4) {
+      match(str3) {
         if (this._matchAll) {
           return true;
         }
-        if (str4 === this._pattern) {
+        if (str3 === this._pattern) {
           return true;
         }
         return false;
@@ -68183,9 +68183,9 @@ ${codeblock}`, options);
         return ctx.bi === true ? BigInt(val) : val;
       }
       if (!(state & 1)) TomlError2.x("unfinished numeric value", ctx, startPtr);
-      let str4 = ctx.s.slice(startPtr, ctx.p);
-      if (hasUnderscores) str4 = str4.replaceAll("_", "");
-      return state > 1 ? parseFloat(str4) : parseInteger2(ctx, str4, 10, startPtr);
+      let str3 = ctx.s.slice(startPtr, ctx.p);
+      if (hasUnderscores) str3 = str3.replaceAll("_", "");
+      return state > 1 ? parseFloat(str3) : parseInteger2(ctx, str3, 10, startPtr);
     }
     function parseIntegerBaseN(ctx, startPtr, base, endChr) {
       let c, underscore = 1;
@@ -68195,20 +68195,20 @@ ${codeblock}`, options);
       } else if (!isDigit(c, base)) TomlError2.x(`illegal character in numeric literal`, ctx);
       else if (underscore & 1) underscore--;
       if (underscore & 1) TomlError2.x("unfinished numeric value", ctx);
-      let str4 = ctx.s.slice(startPtr + 2, ctx.p);
-      if (underscore) str4 = str4.replaceAll("_", "");
-      return parseInteger2(ctx, str4, base, startPtr);
+      let str3 = ctx.s.slice(startPtr + 2, ctx.p);
+      if (underscore) str3 = str3.replaceAll("_", "");
+      return parseInteger2(ctx, str3, base, startPtr);
     }
-    function parseInteger2(ctx, str4, base, startPtr) {
+    function parseInteger2(ctx, str3, base, startPtr) {
       if (ctx.bi !== true) int: {
-        let val = parseInt(str4, base);
+        let val = parseInt(str3, base);
         if (!Number.isSafeInteger(val)) {
           if (ctx.bi) break int;
           TomlError2.x("integer value cannot be represented losslessly", ctx, startPtr);
         }
         return val;
       }
-      return base === 10 ? BigInt(str4) : BigInt((base === 2 ? "0b" : base === 8 ? "0o" : "0x") + str4);
+      return base === 10 ? BigInt(str3) : BigInt((base === 2 ? "0b" : base === 8 ? "0o" : "0x") + str3);
     }
     function parseDate(ctx, c, endChr) {
       let startPtr = ctx.p++, unsafeSeparator;
@@ -68232,23 +68232,23 @@ ${codeblock}`, options);
       if (ctx.s.charCodeAt(ctx.p) === 46) while (isDigit(ctx.s.charCodeAt(++ctx.p))) ;
       return readDate(ctx, ctx.s.slice(start, ctx.p), 4, false, start);
     }
-    function readDate(ctx, str4, type, unsafeDelim, errPtr, temporalSuffix) {
+    function readDate(ctx, str3, type, unsafeDelim, errPtr, temporalSuffix) {
       if (ctx.ld) {
-        let date = new TomlDate2(str4, type, unsafeDelim);
+        let date = new TomlDate2(str3, type, unsafeDelim);
         if (!date.isValid()) TomlError2.x("invalid date", ctx, errPtr);
         return date;
       }
       try {
-        if (temporalSuffix) str4 += temporalSuffix;
+        if (temporalSuffix) str3 += temporalSuffix;
         switch (type) {
           case 1:
-            return Temporal.ZonedDateTime.from(str4);
+            return Temporal.ZonedDateTime.from(str3);
           case 2:
-            return Temporal.PlainDateTime.from(str4);
+            return Temporal.PlainDateTime.from(str3);
           case 3:
-            return Temporal.PlainDate.from(str4);
+            return Temporal.PlainDate.from(str3);
           case 4:
-            return Temporal.PlainTime.from(str4);
+            return Temporal.PlainTime.from(str3);
         }
       } catch (e) {
         TomlError2.x(e instanceof Error ? e.message : "" + e, ctx, errPtr);
@@ -68614,9 +68614,9 @@ ${tables}` : preamble || tables;
     }
     function stringify(obj2, { maxDepth = 1e3, numbersAsFloat = false, strictTemporal = false } = {}) {
       if (extendedTypeOf(obj2) !== "object") throw new TypeError("stringify can only be called with an object");
-      let str4 = stringifyTable(0, obj2, "", maxDepth, numbersAsFloat, strictTemporal);
-      if (str4[str4.length - 1] !== "\n") return str4 + "\n";
-      return str4;
+      let str3 = stringifyTable(0, obj2, "", maxDepth, numbersAsFloat, strictTemporal);
+      if (str3[str3.length - 1] !== "\n") return str3 + "\n";
+      return str3;
     }
     var src_default = {
       parse: parse4,
@@ -70842,11 +70842,11 @@ var require_index_min = __commonJS({
         if (t) return t;
         let e = r.normalize("NFKD");
         return oi.set(r, e), e;
-      }, hi2 = new ae.LRUCache({ max: 2 ** 12 }), ie = (r) => {
-        let t = hi2.get(r);
+      }, hi = new ae.LRUCache({ max: 2 ** 12 }), ie = (r) => {
+        let t = hi.get(r);
         if (t) return t;
         let e = Ot(r.toLowerCase());
-        return hi2.set(r, e), e;
+        return hi.set(r, e), e;
       }, xt = class extends ae.LRUCache {
         constructor() {
           super({ max: 256 });
@@ -72427,17 +72427,17 @@ var require_escape_html = __commonJS({
     var matchHtmlRegExp = /["'&<>]/;
     module2.exports = escapeHtml;
     function escapeHtml(string) {
-      var str4 = "" + string;
-      var match = matchHtmlRegExp.exec(str4);
+      var str3 = "" + string;
+      var match = matchHtmlRegExp.exec(str3);
       if (!match) {
-        return str4;
+        return str3;
       }
       var escape2;
       var html = "";
       var index = 0;
       var lastIndex = 0;
-      for (index = match.index; index < str4.length; index++) {
-        switch (str4.charCodeAt(index)) {
+      for (index = match.index; index < str3.length; index++) {
+        switch (str3.charCodeAt(index)) {
           case 34:
             escape2 = "&quot;";
             break;
@@ -72457,12 +72457,12 @@ var require_escape_html = __commonJS({
             continue;
         }
         if (lastIndex !== index) {
-          html += str4.substring(lastIndex, index);
+          html += str3.substring(lastIndex, index);
         }
         lastIndex = index + 1;
         html += escape2;
       }
-      return lastIndex !== index ? html + str4.substring(lastIndex, index) : html;
+      return lastIndex !== index ? html + str3.substring(lastIndex, index) : html;
     }
   }
 });
@@ -72488,9 +72488,9 @@ var require_dist5 = __commonJS({
         return num;
       }
     }
-    function fmt(val, pfx, str4, long) {
+    function fmt(val, pfx, str3, long) {
       var num = (val | 0) === val ? val : ~~(val + 0.5);
-      return pfx + num + (long ? " " + str4 + (num != 1 ? "s" : "") : str4[0]);
+      return pfx + num + (long ? " " + str3 + (num != 1 ? "s" : "") : str3[0]);
     }
     function format2(num, long) {
       var pfx = num < 0 ? "-" : "", abs = num < 0 ? -num : num;
@@ -72510,13 +72510,13 @@ var require_dist5 = __commonJS({
 var require_collapseLeadingSlashes = __commonJS({
   "node_modules/@fastify/send/lib/collapseLeadingSlashes.js"(exports2, module2) {
     "use strict";
-    function collapseLeadingSlashes(str4) {
-      if (str4[0] !== "/" || str4[1] !== "/") {
-        return str4;
+    function collapseLeadingSlashes(str3) {
+      if (str3[0] !== "/" || str3[1] !== "/") {
+        return str3;
       }
-      for (let i = 2, il = str4.length; i < il; ++i) {
-        if (str4[i] !== "/") {
-          return str4.slice(i - 1);
+      for (let i = 2, il = str3.length; i < il; ++i) {
+        if (str3[i] !== "/") {
+          return str3.slice(i - 1);
         }
       }
     }
@@ -72591,8 +72591,8 @@ var require_normalizeList = __commonJS({
 var require_parseBytesRange = __commonJS({
   "node_modules/@fastify/send/lib/parseBytesRange.js"(exports2, module2) {
     "use strict";
-    function parseBytesRange(size, str4) {
-      const values = str4.slice(str4.indexOf("=") + 1);
+    function parseBytesRange(size, str3) {
+      const values = str3.slice(str3.indexOf("=") + 1);
       const ranges = [];
       const len = values.length;
       let i = 0;
@@ -72671,12 +72671,12 @@ var require_parseTokenList = __commonJS({
   "node_modules/@fastify/send/lib/parseTokenList.js"(exports2, module2) {
     "use strict";
     var slice = String.prototype.slice;
-    function parseTokenList(str4, cb) {
+    function parseTokenList(str3, cb) {
       let end = 0;
       let start = 0;
       let result;
-      for (let i = 0, len = str4.length; i < len; i++) {
-        switch (str4.charCodeAt(i)) {
+      for (let i = 0, len = str3.length; i < len; i++) {
+        switch (str3.charCodeAt(i)) {
           case 32:
             if (start === end) {
               start = end = i + 1;
@@ -72684,7 +72684,7 @@ var require_parseTokenList = __commonJS({
             break;
           case 44:
             if (start !== end) {
-              result = cb(slice.call(str4, start, end));
+              result = cb(slice.call(str3, start, end));
               if (result !== void 0) {
                 return result;
               }
@@ -72697,7 +72697,7 @@ var require_parseTokenList = __commonJS({
         }
       }
       if (start !== end) {
-        return cb(slice.call(str4, start, end));
+        return cb(slice.call(str3, start, end));
       }
     }
     module2.exports.parseTokenList = parseTokenList;
@@ -72710,8 +72710,8 @@ var require_depd = __commonJS({
     var relative = require("path").relative;
     module2.exports = depd;
     var basePath = process.cwd();
-    function containsNamespace(str4, namespace) {
-      var vals = str4.split(/[ ,]+/);
+    function containsNamespace(str3, namespace) {
+      var vals = str3.split(/[ ,]+/);
       var ns = String(namespace).toLowerCase();
       for (var i = 0; i < vals.length; i++) {
         var val = vals[i];
@@ -72738,21 +72738,21 @@ var require_depd = __commonJS({
       return descriptor;
     }
     function createArgumentsString(arity) {
-      var str4 = "";
+      var str3 = "";
       for (var i = 0; i < arity; i++) {
-        str4 += ", arg" + i;
+        str3 += ", arg" + i;
       }
-      return str4.substr(2);
+      return str3.substr(2);
     }
     function createStackString(stack) {
-      var str4 = this.name + ": " + this.namespace;
+      var str3 = this.name + ": " + this.namespace;
       if (this.message) {
-        str4 += " deprecated " + this.message;
+        str3 += " deprecated " + this.message;
       }
       for (var i = 0; i < stack.length; i++) {
-        str4 += "\n    at " + stack[i].toString();
+        str3 += "\n    at " + stack[i].toString();
       }
-      return str4;
+      return str3;
     }
     function depd(namespace) {
       if (!namespace) {
@@ -72781,15 +72781,15 @@ var require_depd = __commonJS({
       if (process.noDeprecation) {
         return true;
       }
-      var str4 = process.env.NO_DEPRECATION || "";
-      return containsNamespace(str4, namespace);
+      var str3 = process.env.NO_DEPRECATION || "";
+      return containsNamespace(str3, namespace);
     }
     function istraced(namespace) {
       if (process.traceDeprecation) {
         return true;
       }
-      var str4 = process.env.TRACE_DEPRECATION || "";
-      return containsNamespace(str4, namespace);
+      var str3 = process.env.TRACE_DEPRECATION || "";
+      return containsNamespace(str3, namespace);
     }
     function log(message2, site) {
       var haslisteners = eehaslisteners(process, "deprecation");
@@ -73223,8 +73223,8 @@ var require_toidentifier = __commonJS({
   "node_modules/toidentifier/index.js"(exports2, module2) {
     "use strict";
     module2.exports = toIdentifier;
-    function toIdentifier(str4) {
-      return str4.split(" ").map(function(token2) {
+    function toIdentifier(str3) {
+      return str3.split(" ").map(function(token2) {
         return token2.slice(0, 1).toUpperCase() + token2.slice(1);
       }).join("").replace(/[^ _0-9a-z]/gi, "");
     }
@@ -73434,7 +73434,7 @@ var require_send = __commonJS({
     var extname = path.extname;
     var join19 = path.join;
     var normalize = path.normalize;
-    var resolve15 = path.resolve;
+    var resolve16 = path.resolve;
     var sep = path.sep;
     var Readable = stream.Readable;
     var BYTES_RANGE_REGEXP = /^ *bytes=/;
@@ -73488,7 +73488,7 @@ var require_send = __commonJS({
         }
         onFile = options.onFile;
       }
-      const root = options.root ? resolve15(options.root) : null;
+      const root = options.root ? resolve16(options.root) : null;
       const highWaterMark = Number.isSafeInteger(options.highWaterMark) && options.highWaterMark > 0 ? options.highWaterMark : null;
       return {
         acceptRanges,
@@ -73534,7 +73534,7 @@ var require_send = __commonJS({
           return { statusCode: 403 };
         }
         parts = normalize(path2).split(sep);
-        path2 = resolve15(path2);
+        path2 = resolve16(path2);
       }
       return { path: path2, parts };
     }
@@ -73630,9 +73630,9 @@ var require_send = __commonJS({
       );
     }
     function tryStat(path2) {
-      return new Promise((resolve16) => {
+      return new Promise((resolve17) => {
         fs.stat(path2, function onstat(error, stat13) {
-          resolve16({ error, stat: stat13 });
+          resolve17({ error, stat: stat13 });
         });
       });
     }
@@ -73973,7 +73973,7 @@ var require_accept_negotiator = __commonJS({
     var QUALITY = 2;
     var END = 3;
     function parse4(header, processMatch) {
-      let str4 = "";
+      let str3 = "";
       let quality;
       let state = BEGIN;
       for (let i = 0, il = header.length; i < il; ++i) {
@@ -73988,19 +73988,19 @@ var require_accept_negotiator = __commonJS({
           continue;
         } else if (char === ",") {
           if (state === TOKEN) {
-            if (processMatch(str4, 1)) {
+            if (processMatch(str3, 1)) {
               state = END;
               break;
             }
             state = BEGIN;
-            str4 = "";
+            str3 = "";
           } else if (state === QUALITY) {
-            if (processMatch(str4, parseFloat(quality) || 0)) {
+            if (processMatch(str3, parseFloat(quality) || 0)) {
               state = END;
               break;
             }
             state = BEGIN;
-            str4 = "";
+            str3 = "";
             quality = "";
           }
           continue;
@@ -74013,29 +74013,29 @@ var require_accept_negotiator = __commonJS({
           }
         } else if (state === BEGIN) {
           state = TOKEN;
-          str4 += char;
+          str3 += char;
           continue;
         }
         if (state === TOKEN) {
           const prevChar = header[i - 1];
           if (prevChar === " " || prevChar === "	") {
-            str4 = "";
+            str3 = "";
           }
-          str4 += char;
+          str3 += char;
           continue;
         }
-        if (processMatch(str4, parseFloat(quality) || 0)) {
+        if (processMatch(str3, parseFloat(quality) || 0)) {
           state = END;
           break;
         }
         state = BEGIN;
-        str4 = char;
+        str3 = char;
         quality = "";
       }
       if (state === TOKEN) {
-        processMatch(str4, 1);
+        processMatch(str3, 1);
       } else if (state === QUALITY) {
-        processMatch(str4, parseFloat(quality) || 0);
+        processMatch(str3, parseFloat(quality) || 0);
       }
     }
     module2.exports = negotiate;
@@ -74176,17 +74176,17 @@ function createParameters(filename, fallback = true) {
     "filename*": encodeExtended(filename)
   };
 }
-function decodeExtended(str4) {
-  const charsetEnd = str4.indexOf("'");
+function decodeExtended(str3) {
+  const charsetEnd = str3.indexOf("'");
   if (charsetEnd <= 0) {
     return void 0;
   }
-  const languageEnd = str4.indexOf("'", charsetEnd + 1);
+  const languageEnd = str3.indexOf("'", charsetEnd + 1);
   if (languageEnd === -1) {
     return void 0;
   }
-  const charset = str4.slice(0, charsetEnd).toLowerCase();
-  const encoded = str4.slice(languageEnd + 1);
+  const charset = str3.slice(0, charsetEnd).toLowerCase();
+  const encoded = str3.slice(languageEnd + 1);
   switch (charset) {
     case "iso-8859-1": {
       return decodeHexEscapes(encoded);
@@ -74198,34 +74198,34 @@ function decodeExtended(str4) {
   }
   return void 0;
 }
-function tryDecodeURIComponent(str4) {
+function tryDecodeURIComponent(str3) {
   try {
-    return decodeURIComponent(str4);
+    return decodeURIComponent(str3);
   } catch {
     return void 0;
   }
 }
-function parseToken(str4, index, len) {
+function parseToken(str3, index, len) {
   while (index < len) {
-    const char = str4.charCodeAt(index);
+    const char = str3.charCodeAt(index);
     if (char === SEMI)
       break;
     index++;
   }
   return index;
 }
-function skipOWS(str4, index, len) {
+function skipOWS(str3, index, len) {
   while (index < len) {
-    const char = str4.charCodeAt(index);
+    const char = str3.charCodeAt(index);
     if (char !== SP && char !== HTAB)
       break;
     index++;
   }
   return index;
 }
-function trailingOWS(str4, start, end) {
+function trailingOWS(str3, start, end) {
   while (end > start) {
-    const char = str4.charCodeAt(end - 1);
+    const char = str3.charCodeAt(end - 1);
     if (char !== SP && char !== HTAB)
       break;
     end--;
@@ -74278,11 +74278,11 @@ function getAscii(val) {
 function pencode(char) {
   return "%" + char.charCodeAt(0).toString(16).toUpperCase();
 }
-function qstring(str4) {
-  return '"' + str4.replace(QUOTE_REGEXP, "\\$&") + '"';
+function qstring(str3) {
+  return '"' + str3.replace(QUOTE_REGEXP, "\\$&") + '"';
 }
-function qmultipart(str4) {
-  return '"' + str4.replace(/[\n\r"]/g, multipartEscape) + '"';
+function qmultipart(str3) {
+  return '"' + str3.replace(/[\n\r"]/g, multipartEscape) + '"';
 }
 function multipartEscape(char) {
   if (char === "\n")
@@ -74291,8 +74291,8 @@ function multipartEscape(char) {
     return "%0D";
   return "%22";
 }
-function encodeExtended(str4) {
-  const encoded = encodeURIComponent(str4).replace(ENCODE_URL_ATTR_CHAR_REGEXP, pencode);
+function encodeExtended(str3) {
+  const encoded = encodeURIComponent(str3).replace(ENCODE_URL_ATTR_CHAR_REGEXP, pencode);
   return "UTF-8''" + encoded;
 }
 function isHexDigit(char) {
@@ -74301,20 +74301,20 @@ function isHexDigit(char) {
   code >= 65 && code <= 70 || // A-F
   code >= 97 && code <= 102;
 }
-function decodeHexEscapes(str4) {
-  const firstEscape = str4.indexOf("%");
+function decodeHexEscapes(str3) {
+  const firstEscape = str3.indexOf("%");
   if (firstEscape === -1)
-    return str4;
-  let result = str4.slice(0, firstEscape);
-  for (let idx = firstEscape; idx < str4.length; idx++) {
-    if (str4[idx] === "%") {
-      if (idx + 2 >= str4.length || !isHexDigit(str4[idx + 2]) || !isHexDigit(str4[idx + 1])) {
+    return str3;
+  let result = str3.slice(0, firstEscape);
+  for (let idx = firstEscape; idx < str3.length; idx++) {
+    if (str3[idx] === "%") {
+      if (idx + 2 >= str3.length || !isHexDigit(str3[idx + 2]) || !isHexDigit(str3[idx + 1])) {
         return;
       }
-      result += String.fromCharCode(Number.parseInt(str4[idx + 1] + str4[idx + 2], 16));
+      result += String.fromCharCode(Number.parseInt(str3[idx + 1] + str3[idx + 2], 16));
       idx += 2;
     } else {
-      result += str4[idx];
+      result += str3[idx];
     }
   }
   return result;
@@ -75423,7 +75423,7 @@ async function runCli(program2, argv) {
   const override = (cmd) => {
     cmd.exitOverride();
     const path = commandPath(cmd);
-    cmd.configureOutput({ outputError: (str4, write2) => write2(usageLine(cmd === program2 ? withDeeperSuggestion(program2, str4) : str4, path)) });
+    cmd.configureOutput({ outputError: (str3, write2) => write2(usageLine(cmd === program2 ? withDeeperSuggestion(program2, str3) : str3, path)) });
     for (const sub of cmd.commands) override(sub);
   };
   override(program2);
@@ -75460,6 +75460,8 @@ var import_fastify = __toESM(require_fastify());
 
 // electron/collector/otlp-schema.ts
 var protobuf = __toESM(require_protobufjs());
+
+// electron/collector/otlp-proto-common.ts
 var GOOGLE = `
 syntax = "proto3";
 package google.protobuf;
@@ -75518,6 +75520,8 @@ message Resource {
   // entity_refs = 3 omitted: Beacon does not use it; skipped as an unknown field.
 }
 `;
+
+// electron/collector/otlp-proto-logs.ts
 var LOGS = `
 syntax = "proto3";
 package opentelemetry.proto.logs.v1;
@@ -75577,74 +75581,22 @@ message LogRecord {
   string event_name = 12;
 }
 `;
-var TRACE = `
+var LOGS_SERVICE = `
 syntax = "proto3";
-package opentelemetry.proto.trace.v1;
-message TracesData {
-  repeated ResourceSpans resource_spans = 1;
+package opentelemetry.proto.collector.logs.v1;
+message ExportLogsServiceRequest {
+  repeated opentelemetry.proto.logs.v1.ResourceLogs resource_logs = 1;
 }
-message ResourceSpans {
-  reserved 1000;
-  opentelemetry.proto.resource.v1.Resource resource = 1;
-  repeated ScopeSpans scope_spans = 2;
-  string schema_url = 3;
+message ExportLogsServiceResponse {
+  ExportLogsPartialSuccess partial_success = 1;
 }
-message ScopeSpans {
-  opentelemetry.proto.common.v1.InstrumentationScope scope = 1;
-  repeated Span spans = 2;
-  string schema_url = 3;
-}
-message Span {
-  bytes trace_id = 1;
-  bytes span_id = 2;
-  string trace_state = 3;
-  bytes parent_span_id = 4;
-  fixed32 flags = 16;
-  string name = 5;
-  enum SpanKind {
-    SPAN_KIND_UNSPECIFIED = 0;
-    SPAN_KIND_INTERNAL = 1;
-    SPAN_KIND_SERVER = 2;
-    SPAN_KIND_CLIENT = 3;
-    SPAN_KIND_PRODUCER = 4;
-    SPAN_KIND_CONSUMER = 5;
-  }
-  SpanKind kind = 6;
-  fixed64 start_time_unix_nano = 7;
-  fixed64 end_time_unix_nano = 8;
-  repeated opentelemetry.proto.common.v1.KeyValue attributes = 9;
-  uint32 dropped_attributes_count = 10;
-  message Event {
-    fixed64 time_unix_nano = 1;
-    string name = 2;
-    repeated opentelemetry.proto.common.v1.KeyValue attributes = 3;
-    uint32 dropped_attributes_count = 4;
-  }
-  repeated Event events = 11;
-  uint32 dropped_events_count = 12;
-  message Link {
-    bytes trace_id = 1;
-    bytes span_id = 2;
-    string trace_state = 3;
-    repeated opentelemetry.proto.common.v1.KeyValue attributes = 4;
-    uint32 dropped_attributes_count = 5;
-    fixed32 flags = 6;
-  }
-  repeated Link links = 13;
-  uint32 dropped_links_count = 14;
-  Status status = 15;
-}
-message Status {
-  reserved 1;
-  string message = 2;
-  enum StatusCode {
-    STATUS_CODE_UNSET = 0;
-    STATUS_CODE_OK = 1;
-    STATUS_CODE_ERROR = 2;
-  }
-  StatusCode code = 3;
+message ExportLogsPartialSuccess {
+  int64 rejected_log_records = 1;
+  string error_message = 2;
 }
 `;
+
+// electron/collector/otlp-proto-metrics.ts
 var METRICS = `
 syntax = "proto3";
 package opentelemetry.proto.metrics.v1;
@@ -75772,18 +75724,88 @@ message Exemplar {
   bytes trace_id = 5;
 }
 `;
-var LOGS_SERVICE = `
+var METRICS_SERVICE = `
 syntax = "proto3";
-package opentelemetry.proto.collector.logs.v1;
-message ExportLogsServiceRequest {
-  repeated opentelemetry.proto.logs.v1.ResourceLogs resource_logs = 1;
+package opentelemetry.proto.collector.metrics.v1;
+message ExportMetricsServiceRequest {
+  repeated opentelemetry.proto.metrics.v1.ResourceMetrics resource_metrics = 1;
 }
-message ExportLogsServiceResponse {
-  ExportLogsPartialSuccess partial_success = 1;
+message ExportMetricsServiceResponse {
+  ExportMetricsPartialSuccess partial_success = 1;
 }
-message ExportLogsPartialSuccess {
-  int64 rejected_log_records = 1;
+message ExportMetricsPartialSuccess {
+  int64 rejected_data_points = 1;
   string error_message = 2;
+}
+`;
+
+// electron/collector/otlp-proto-traces.ts
+var TRACE = `
+syntax = "proto3";
+package opentelemetry.proto.trace.v1;
+message TracesData {
+  repeated ResourceSpans resource_spans = 1;
+}
+message ResourceSpans {
+  reserved 1000;
+  opentelemetry.proto.resource.v1.Resource resource = 1;
+  repeated ScopeSpans scope_spans = 2;
+  string schema_url = 3;
+}
+message ScopeSpans {
+  opentelemetry.proto.common.v1.InstrumentationScope scope = 1;
+  repeated Span spans = 2;
+  string schema_url = 3;
+}
+message Span {
+  bytes trace_id = 1;
+  bytes span_id = 2;
+  string trace_state = 3;
+  bytes parent_span_id = 4;
+  fixed32 flags = 16;
+  string name = 5;
+  enum SpanKind {
+    SPAN_KIND_UNSPECIFIED = 0;
+    SPAN_KIND_INTERNAL = 1;
+    SPAN_KIND_SERVER = 2;
+    SPAN_KIND_CLIENT = 3;
+    SPAN_KIND_PRODUCER = 4;
+    SPAN_KIND_CONSUMER = 5;
+  }
+  SpanKind kind = 6;
+  fixed64 start_time_unix_nano = 7;
+  fixed64 end_time_unix_nano = 8;
+  repeated opentelemetry.proto.common.v1.KeyValue attributes = 9;
+  uint32 dropped_attributes_count = 10;
+  message Event {
+    fixed64 time_unix_nano = 1;
+    string name = 2;
+    repeated opentelemetry.proto.common.v1.KeyValue attributes = 3;
+    uint32 dropped_attributes_count = 4;
+  }
+  repeated Event events = 11;
+  uint32 dropped_events_count = 12;
+  message Link {
+    bytes trace_id = 1;
+    bytes span_id = 2;
+    string trace_state = 3;
+    repeated opentelemetry.proto.common.v1.KeyValue attributes = 4;
+    uint32 dropped_attributes_count = 5;
+    fixed32 flags = 6;
+  }
+  repeated Link links = 13;
+  uint32 dropped_links_count = 14;
+  Status status = 15;
+}
+message Status {
+  reserved 1;
+  string message = 2;
+  enum StatusCode {
+    STATUS_CODE_UNSET = 0;
+    STATUS_CODE_OK = 1;
+    STATUS_CODE_ERROR = 2;
+  }
+  StatusCode code = 3;
 }
 `;
 var TRACE_SERVICE = `
@@ -75800,20 +75822,8 @@ message ExportTracePartialSuccess {
   string error_message = 2;
 }
 `;
-var METRICS_SERVICE = `
-syntax = "proto3";
-package opentelemetry.proto.collector.metrics.v1;
-message ExportMetricsServiceRequest {
-  repeated opentelemetry.proto.metrics.v1.ResourceMetrics resource_metrics = 1;
-}
-message ExportMetricsServiceResponse {
-  ExportMetricsPartialSuccess partial_success = 1;
-}
-message ExportMetricsPartialSuccess {
-  int64 rejected_data_points = 1;
-  string error_message = 2;
-}
-`;
+
+// electron/collector/otlp-schema.ts
 var cached;
 function otlpTypes() {
   if (cached) return cached;
@@ -76101,65 +76111,6 @@ function decodeOtlpJson(signal, input) {
   }
 }
 
-// electron/collector/wire-string-cache.ts
-var import_node_buffer = require("node:buffer");
-var MAX_CACHED_BYTES = 64;
-var utf8Slice = Buffer.prototype.utf8Slice;
-var InvalidUtf8Error = class extends RangeError {
-  constructor(at) {
-    super(`string at offset ${at} is not valid UTF-8`);
-  }
-};
-function readUtf8(buf2, start, end) {
-  const s = utf8Slice.call(buf2, start, end);
-  if (s.indexOf("�") !== -1 && !(0, import_node_buffer.isUtf8)(buf2.subarray(start, end))) throw new InvalidUtf8Error(start);
-  return s;
-}
-var WireStringCache = class {
-  /**
-   * `slots` must be a power of two. `intern`: make cached strings V8-internal strings (worth it
-   * for strings used as property names).
-   */
-  constructor(slots, intern) {
-    this.intern = intern;
-    if (slots <= 0 || (slots & slots - 1) !== 0) throw new RangeError("WireStringCache: slots must be a power of two");
-    this.strings = new Array(slots).fill("");
-    this.mask = slots - 1;
-  }
-  intern;
-  strings;
-  mask;
-  /** The UTF-8 string in buf[start, end); throws InvalidUtf8Error when those bytes are not UTF-8. */
-  read(buf2, start, end) {
-    const len = end - start;
-    if (len === 0) return "";
-    if (len > MAX_CACHED_BYTES) return readUtf8(buf2, start, end);
-    let h = 2166136261;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ buf2[i], 16777619);
-    const slot = (h ^ h >>> 15) & this.mask;
-    const known = this.strings[slot];
-    if (known.length === len) {
-      let i = 0;
-      while (i < len && known.charCodeAt(i) === buf2[start + i]) i++;
-      if (i === len) return known;
-    }
-    let s = readUtf8(buf2, start, end);
-    if (s.length === len) {
-      if (this.intern) s = internalize(s);
-      this.strings[slot] = s;
-    }
-    return s;
-  }
-};
-function internalize(s) {
-  const o = {};
-  o[s] = 0;
-  return Object.keys(o)[0];
-}
-
-// electron/collector/protobuf-validate.ts
-var import_node_buffer2 = require("node:buffer");
-
 // electron/collector/otlp-wire-shapes.ts
 var K_UNKNOWN = 0;
 var K_VARINT = 1;
@@ -76299,34 +76250,91 @@ define2(SCOPE_METRICS, { 1: SCOPE, 2: METRIC, 3: K_STRING });
 define2(RESOURCE_METRICS, { 1: RESOURCE2, 2: SCOPE_METRICS, 3: K_STRING });
 define2(EXPORT_METRICS, { 1: RESOURCE_METRICS });
 
+// electron/collector/wire-string-cache.ts
+var import_node_buffer = require("node:buffer");
+var MAX_CACHED_BYTES = 64;
+var utf8Slice = Buffer.prototype.utf8Slice;
+var InvalidUtf8Error = class extends RangeError {
+  constructor(at) {
+    super(`string at offset ${at} is not valid UTF-8`);
+  }
+};
+function readUtf8(buf, start, end) {
+  const s = utf8Slice.call(buf, start, end);
+  if (s.indexOf("�") !== -1 && !(0, import_node_buffer.isUtf8)(buf.subarray(start, end))) throw new InvalidUtf8Error(start);
+  return s;
+}
+var WireStringCache = class {
+  /**
+   * `slots` must be a power of two. `intern`: make cached strings V8-internal strings (worth it
+   * for strings used as property names).
+   */
+  constructor(slots, intern) {
+    this.intern = intern;
+    if (slots <= 0 || (slots & slots - 1) !== 0) throw new RangeError("WireStringCache: slots must be a power of two");
+    this.strings = new Array(slots).fill("");
+    this.mask = slots - 1;
+  }
+  intern;
+  strings;
+  mask;
+  /** The UTF-8 string in buf[start, end); throws InvalidUtf8Error when those bytes are not UTF-8. */
+  read(buf, start, end) {
+    const len = end - start;
+    if (len === 0) return "";
+    if (len > MAX_CACHED_BYTES) return readUtf8(buf, start, end);
+    let h = 2166136261;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 16777619);
+    const slot = (h ^ h >>> 15) & this.mask;
+    const known = this.strings[slot];
+    if (known.length === len) {
+      let i = 0;
+      while (i < len && known.charCodeAt(i) === buf[start + i]) i++;
+      if (i === len) return known;
+    }
+    let s = readUtf8(buf, start, end);
+    if (s.length === len) {
+      if (this.intern) s = internalize(s);
+      this.strings[slot] = s;
+    }
+    return s;
+  }
+};
+function internalize(s) {
+  const o = {};
+  o[s] = 0;
+  return Object.keys(o)[0];
+}
+
 // electron/collector/protobuf-validate.ts
+var import_node_buffer2 = require("node:buffer");
 var MAX_DEPTH = 100;
 var WireError = class extends RangeError {
 };
-function isUtf8Range(buf2, start, end) {
-  if (end - start > 64) return (0, import_node_buffer2.isUtf8)(buf2.subarray(start, end));
+function isUtf8Range(buf, start, end) {
+  if (end - start > 64) return (0, import_node_buffer2.isUtf8)(buf.subarray(start, end));
   let acc = 0;
-  for (let i = start; i < end; i++) acc |= buf2[i];
-  return acc < 128 || (0, import_node_buffer2.isUtf8)(buf2.subarray(start, end));
+  for (let i = start; i < end; i++) acc |= buf[i];
+  return acc < 128 || (0, import_node_buffer2.isUtf8)(buf.subarray(start, end));
 }
 var pos = 0;
-function u32(buf2, end, what) {
+function u32(buf, end, what) {
   let value = 0;
   for (let shift = 0; shift < 28; shift += 7) {
     if (pos >= end) throw new WireError(`${what} varint runs past the end of its message at offset ${pos}`);
-    const b2 = buf2[pos++];
+    const b2 = buf[pos++];
     value |= (b2 & 127) << shift;
     if (b2 < 128) return value;
   }
   if (pos >= end) throw new WireError(`${what} varint runs past the end of its message at offset ${pos}`);
-  const b = buf2[pos++];
+  const b = buf[pos++];
   if (b > 15) throw new WireError(`${what} at offset ${pos - 5} is longer than 5 bytes or does not fit 32 bits`);
   return (value | b << 28) >>> 0;
 }
-function skipVarint(buf2, end) {
+function skipVarint(buf, end) {
   for (let i = 0; i < 10; i++) {
     if (pos >= end) throw new WireError(`varint runs past the end of its message at offset ${pos}`);
-    const b = buf2[pos++];
+    const b = buf[pos++];
     if (b < 128) {
       if (i === 9 && b > 1) throw new WireError(`varint at offset ${pos - 10} overflows 64 bits`);
       return i + 1;
@@ -76334,22 +76342,22 @@ function skipVarint(buf2, end) {
   }
   throw new WireError(`varint longer than 10 bytes at offset ${pos}`);
 }
-function skipVarint32(buf2, end, at) {
-  const n2 = skipVarint(buf2, end);
+function skipVarint32(buf, end, at) {
+  const n2 = skipVarint(buf, end);
   if (n2 > 5 && n2 !== 10) throw new WireError(`32-bit varint of ${n2} bytes at offset ${at}`);
 }
 function wrongWireType(msg, field2, wire, at) {
   return new WireError(`field ${field2} of ${msg.name} has wire type ${wire}, which its type never uses, at offset ${at}`);
 }
-function skipField(buf2, end, tag, at, msg, depth) {
+function skipField(buf, end, tag, at, msg, depth) {
   const field2 = tag >>> 3;
   const wire = tag & 7;
   if (field2 === 0) throw new WireError(`invalid field number 0 at offset ${at}`);
   const kind = field2 < msg.kinds.length ? msg.kinds[field2] : K_UNKNOWN;
   switch (wire) {
     case 0:
-      if (kind === K_VARINT32) skipVarint32(buf2, end, at);
-      else if (kind === K_UNKNOWN || kind === K_VARINT || kind === K_REPEATED_VARINT) skipVarint(buf2, end);
+      if (kind === K_VARINT32) skipVarint32(buf, end, at);
+      else if (kind === K_UNKNOWN || kind === K_VARINT || kind === K_REPEATED_VARINT) skipVarint(buf, end);
       else throw wrongWireType(msg, field2, wire, at);
       return;
     case 1:
@@ -76363,7 +76371,7 @@ function skipField(buf2, end, tag, at, msg, depth) {
       pos += 4;
       return;
     case 2: {
-      const len = u32(buf2, end, "length");
+      const len = u32(buf, end, "length");
       if (len > end - pos) throw new WireError(`field ${field2} of ${len} bytes at offset ${at} runs past the end of its message`);
       const stop = pos + len;
       switch (kind) {
@@ -76371,13 +76379,13 @@ function skipField(buf2, end, tag, at, msg, depth) {
         case K_BYTES:
           break;
         case K_STRING:
-          if (!isUtf8Range(buf2, pos, stop)) throw new WireError(`field ${field2} of ${msg.name} at offset ${at} is not valid UTF-8`);
+          if (!isUtf8Range(buf, pos, stop)) throw new WireError(`field ${field2} of ${msg.name} at offset ${at} is not valid UTF-8`);
           break;
         case K_MESSAGE:
-          walk(buf2, stop, msg.children[field2], depth + 1);
+          walk(buf, stop, msg.children[field2], depth + 1);
           break;
         case K_REPEATED_VARINT:
-          while (pos < stop) skipVarint(buf2, stop);
+          while (pos < stop) skipVarint(buf, stop);
           break;
         case K_REPEATED_I64:
           if (len % 8 !== 0) throw new WireError(`packed field ${field2} at offset ${at} is not a whole number of 8-byte values`);
@@ -76398,22 +76406,22 @@ function skipField(buf2, end, tag, at, msg, depth) {
       throw new WireError(`invalid wire type ${wire} at offset ${at}`);
   }
 }
-function walk(buf2, end, msg, depth) {
+function walk(buf, end, msg, depth) {
   if (depth > MAX_DEPTH) throw new WireError(`messages nested more than ${MAX_DEPTH} deep`);
   while (pos < end) {
     const at = pos;
-    const tag = u32(buf2, end, "tag");
-    skipField(buf2, end, tag, at, msg, depth);
+    const tag = u32(buf, end, "tag");
+    skipField(buf, end, tag, at, msg, depth);
   }
 }
-function skipFieldAt(buf2, p, end, tag, at, msg, depth) {
+function skipFieldAt(buf, p, end, tag, at, msg, depth) {
   pos = p;
-  skipField(buf2, end, tag, at, msg, depth);
+  skipField(buf, end, tag, at, msg, depth);
   return pos;
 }
-function checkMessage(buf2, start, end, msg, depth) {
+function checkMessage(buf, start, end, msg, depth) {
   pos = start;
-  walk(buf2, end, msg, depth);
+  walk(buf, end, msg, depth);
 }
 var ROOTS = {
   logs: { shape: EXPORT_LOGS, name: "ExportLogsServiceRequest" },
@@ -76430,28 +76438,147 @@ function validateOtlpProtobuf(signal, body) {
   }
 }
 
-// electron/collector/protobuf-logs-reader.ts
+// electron/collector/wire-cursor.ts
+var EMPTY = Buffer.alloc(0);
+var TWO_32 = 4294967296;
+var WireCursor = class {
+  /** The body being read; reset by release() so a finished body is not kept alive. */
+  buf = EMPTY;
+  pos = 0;
+  /** The last 64-bit varint read by varint64(): low and high 32 bits. */
+  lo = 0;
+  hi = 0;
+  start(body) {
+    this.buf = body;
+    this.pos = 0;
+  }
+  release() {
+    this.buf = EMPTY;
+  }
+  cutOff(what) {
+    return new WireError(`${what} runs past the end of its message at offset ${this.pos}`);
+  }
+  /** A tag or a length: at most 5 bytes, value within 32 bits (the one-byte case inline). */
+  u32(end) {
+    const buf = this.buf;
+    if (this.pos < end) {
+      const b2 = buf[this.pos];
+      if (b2 < 128) {
+        this.pos++;
+        return b2;
+      }
+    }
+    let value = 0;
+    for (let shift = 0; shift < 28; shift += 7) {
+      if (this.pos >= end) throw this.cutOff("varint");
+      const b2 = buf[this.pos++];
+      value |= (b2 & 127) << shift;
+      if (b2 < 128) return value;
+    }
+    if (this.pos >= end) throw this.cutOff("varint");
+    const b = buf[this.pos++];
+    if (b > 15) throw new WireError(`tag or length at offset ${this.pos - 5} is longer than 5 bytes or does not fit 32 bits`);
+    return (value | b << 28) >>> 0;
+  }
+  /** Reads a length prefix and returns where the field it announces ends, checked against `end`. */
+  fieldEnd(end) {
+    const len = this.u32(end);
+    if (len > end - this.pos) throw new WireError(`field of ${len} bytes at offset ${this.pos} runs past the end of its message`);
+    return this.pos + len;
+  }
+  /** A 64-bit varint into lo/hi. */
+  varint64(end) {
+    const buf = this.buf;
+    let p = this.pos;
+    let l = 0;
+    let h = 0;
+    for (let i = 0; i < 10; i++) {
+      if (p >= end) {
+        this.pos = p;
+        throw this.cutOff("varint");
+      }
+      const b = buf[p++];
+      const bits = b & 127;
+      if (i < 4) l |= bits << 7 * i;
+      else if (i === 4) {
+        l |= (bits & 15) << 28;
+        h = bits >> 4;
+      } else if (i < 9) h |= bits << 7 * i - 32;
+      else if (bits > 1) throw new WireError(`varint at offset ${p - 10} overflows 64 bits`);
+      else h |= bits << 31;
+      if (b < 128) {
+        this.pos = p;
+        this.lo = l >>> 0;
+        this.hi = h >>> 0;
+        return;
+      }
+    }
+    throw new WireError(`varint longer than 10 bytes at offset ${p}`);
+  }
+  /** A 32-bit field (int32, enum, bool): 1-5 bytes or exactly 10 (see otlp-wire-shapes.ts K_VARINT32); its low 32 bits. */
+  varint32(end) {
+    const start = this.pos;
+    this.varint64(end);
+    const n2 = this.pos - start;
+    if (n2 > 5 && n2 !== 10) throw new WireError(`32-bit varint of ${n2} bytes at offset ${start}`);
+    return this.lo;
+  }
+  fixed32(end) {
+    if (end - this.pos < 4) throw this.cutOff("fixed-size field");
+    const buf = this.buf;
+    const p = this.pos;
+    const v = (buf[p] | buf[p + 1] << 8 | buf[p + 2] << 16 | buf[p + 3] << 24) >>> 0;
+    this.pos = p + 4;
+    return v;
+  }
+  /** fixed64 (unsigned) as a decimal string, without allocating a Long. */
+  fixed64String(end) {
+    if (end - this.pos < 8) throw this.cutOff("fixed-size field");
+    const l = this.fixed32(end);
+    const h = this.fixed32(end);
+    if (h < 2097152) return String(h * TWO_32 + l);
+    return (BigInt(h) << 32n | BigInt(l)).toString();
+  }
+  /** Steps over a fixed64 / double that is not decoded. */
+  skip64(end) {
+    if (end - this.pos < 8) throw this.cutOff("fixed-size field");
+    this.pos += 8;
+  }
+  double(end) {
+    if (end - this.pos < 8) throw this.cutOff("fixed-size field");
+    const v = this.buf.readDoubleLE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+  /** int64 as a number when exactly representable, else its decimal string. */
+  int64Value(end) {
+    this.varint64(end);
+    const lo = this.lo;
+    const hi = this.hi;
+    const n2 = (hi | 0) * TWO_32 + lo;
+    if (Number.isSafeInteger(n2)) return n2;
+    return BigInt.asIntN(64, BigInt(hi) << 32n | BigInt(lo)).toString();
+  }
+  /** A string field's bytes [pos, e) as a string (no cache), pos moved to e. */
+  str(e) {
+    const s = readUtf8(this.buf, this.pos, e);
+    this.pos = e;
+    return s;
+  }
+  hexOf(e) {
+    const s = e === this.pos ? "" : this.buf.toString("hex", this.pos, e);
+    this.pos = e;
+    return s;
+  }
+  /** Checks and skips a field the caller does not decode (pos is after its tag, read at `at`). */
+  skip(end, tag, at, shape2, depth) {
+    this.pos = skipFieldAt(this.buf, this.pos, end, tag, at, shape2, depth);
+  }
+};
+
+// electron/collector/protobuf-any-value.ts
 var KEYS = new WireStringCache(512, true);
 var VALUES = new WireStringCache(2048, false);
-var T1_LEN = 10;
-var T2_LEN = 18;
-var T2_VARINT = 16;
-var T3_VARINT = 24;
-var T3_LEN = 26;
-var T4_I64 = 33;
-var T5_LEN = 42;
-var T6_LEN = 50;
-var T7_LEN = 58;
-var T1_I64 = 9;
-var T9_LEN = 74;
-var T10_LEN = 82;
-var T11_I64 = 89;
-var T12_LEN = 98;
-var EMPTY = Buffer.alloc(0);
-var buf = EMPTY;
-var pos2 = 0;
-var lo = 0;
-var hi = 0;
 var DECODE_LIMITS = {
   /** Attributes of one record, resource or kvlist. OTel SDKs default to 128; Codex sends about 30. */
   attributesPerMap: 1024,
@@ -76462,205 +76589,118 @@ var DECODE_LIMITS = {
 };
 var valuesLeft = 0;
 var dropped = 0;
-function cutOff(what) {
-  return new WireError(`${what} runs past the end of its message at offset ${pos2}`);
+function startBudget() {
+  valuesLeft = DECODE_LIMITS.valuesPerRequest;
+  dropped = 0;
 }
-function u322(end) {
-  if (pos2 < end) {
-    const b2 = buf[pos2];
-    if (b2 < 128) {
-      pos2++;
-      return b2;
-    }
-  }
-  let value = 0;
-  for (let shift = 0; shift < 28; shift += 7) {
-    if (pos2 >= end) throw cutOff("varint");
-    const b2 = buf[pos2++];
-    value |= (b2 & 127) << shift;
-    if (b2 < 128) return value;
-  }
-  if (pos2 >= end) throw cutOff("varint");
-  const b = buf[pos2++];
-  if (b > 15) throw new WireError(`tag or length at offset ${pos2 - 5} is longer than 5 bytes or does not fit 32 bits`);
-  return (value | b << 28) >>> 0;
-}
-function fieldEnd(end) {
-  const len = u322(end);
-  if (len > end - pos2) throw new WireError(`field of ${len} bytes at offset ${pos2} runs past the end of its message`);
-  return pos2 + len;
-}
-function varint64(end) {
-  let l = 0;
-  let h = 0;
-  for (let i = 0; i < 10; i++) {
-    if (pos2 >= end) throw cutOff("varint");
-    const b = buf[pos2++];
-    const bits = b & 127;
-    if (i < 4) l |= bits << 7 * i;
-    else if (i === 4) {
-      l |= (bits & 15) << 28;
-      h = bits >> 4;
-    } else if (i < 9) h |= bits << 7 * i - 32;
-    else if (bits > 1) throw new WireError(`varint at offset ${pos2 - 10} overflows 64 bits`);
-    else h |= bits << 31;
-    if (b < 128) {
-      lo = l >>> 0;
-      hi = h >>> 0;
-      return;
-    }
-  }
-  throw new WireError(`varint longer than 10 bytes at offset ${pos2}`);
-}
-function varint32(end) {
-  const start = pos2;
-  varint64(end);
-  const n2 = pos2 - start;
-  if (n2 > 5 && n2 !== 10) throw new WireError(`32-bit varint of ${n2} bytes at offset ${start}`);
-  return lo;
-}
-function fixed32(end) {
-  if (end - pos2 < 4) throw cutOff("fixed-size field");
-  const v = (buf[pos2] | buf[pos2 + 1] << 8 | buf[pos2 + 2] << 16 | buf[pos2 + 3] << 24) >>> 0;
-  pos2 += 4;
-  return v;
-}
-var TWO_32 = 4294967296;
-function fixed64String(end) {
-  if (end - pos2 < 8) throw cutOff("fixed-size field");
-  const l = fixed32(end);
-  const h = fixed32(end);
-  if (h < 2097152) return String(h * TWO_32 + l);
-  return (BigInt(h) << 32n | BigInt(l)).toString();
-}
-function double2(end) {
-  if (end - pos2 < 8) throw cutOff("fixed-size field");
-  const v = buf.readDoubleLE(pos2);
-  pos2 += 8;
-  return v;
-}
-function int64Value2(end) {
-  varint64(end);
-  const n2 = (hi | 0) * TWO_32 + lo;
-  if (Number.isSafeInteger(n2)) return n2;
-  return BigInt.asIntN(64, BigInt(hi) << 32n | BigInt(lo)).toString();
-}
-function str2(e) {
-  const s = readUtf8(buf, pos2, e);
-  pos2 = e;
-  return s;
-}
-function hexOf(e) {
-  const s = e === pos2 ? "" : buf.toString("hex", pos2, e);
-  pos2 = e;
-  return s;
-}
-function skip(end, tag, at, shape2, depth) {
-  pos2 = skipFieldAt(buf, pos2, end, tag, at, shape2, depth);
+function droppedValues() {
+  return dropped;
 }
 function tooDeep() {
   return new WireError(`messages nested more than ${MAX_DEPTH} deep`);
 }
-function anyValue2(end, depth) {
+function anyValue2(c, end, depth) {
   if (depth > MAX_DEPTH) throw tooDeep();
   let value = null;
-  while (pos2 < end) {
-    const at = pos2;
-    const tag = u322(end);
+  while (c.pos < end) {
+    const at = c.pos;
+    const tag = c.u32(end);
     switch (tag) {
-      case T1_LEN: {
-        const e = fieldEnd(end);
-        value = VALUES.read(buf, pos2, e);
-        pos2 = e;
+      case 10 /* F1_LEN */: {
+        const e = c.fieldEnd(end);
+        value = VALUES.read(c.buf, c.pos, e);
+        c.pos = e;
         break;
       }
-      case T2_VARINT:
-        value = varint32(end) !== 0;
+      case 16 /* F2_VARINT */:
+        value = c.varint32(end) !== 0;
         break;
-      case T3_VARINT:
-        value = int64Value2(end);
+      case 24 /* F3_VARINT */:
+        value = c.int64Value(end);
         break;
-      case T4_I64:
-        value = double2(end);
+      case 33 /* F4_I64 */:
+        value = c.double(end);
         break;
-      case T5_LEN: {
-        const e = fieldEnd(end);
-        value = arrayValue(e, depth + 1);
+      case 42 /* F5_LEN */: {
+        const e = c.fieldEnd(end);
+        value = arrayValue(c, e, depth + 1);
         break;
       }
-      case T6_LEN: {
-        const e = fieldEnd(end);
+      case 50 /* F6_LEN */: {
+        const e = c.fieldEnd(end);
         const obj2 = {};
-        keyValueList(e, obj2, depth + 1);
+        keyValueList(c, e, obj2, depth + 1);
         value = obj2;
         break;
       }
-      case T7_LEN: {
-        const e = fieldEnd(end);
-        value = { bytes: buf.toString("base64", pos2, e) };
-        pos2 = e;
+      case 58 /* F7_LEN */: {
+        const e = c.fieldEnd(end);
+        value = { bytes: c.buf.toString("base64", c.pos, e) };
+        c.pos = e;
         break;
       }
       default:
-        skip(end, tag, at, ANY_VALUE, depth);
+        c.skip(end, tag, at, ANY_VALUE, depth);
     }
   }
   return value;
 }
-function arrayValue(end, depth) {
+function arrayValue(c, end, depth) {
   if (depth > MAX_DEPTH) throw tooDeep();
   const arr2 = [];
-  while (pos2 < end) {
-    const at = pos2;
-    const tag = u322(end);
-    if (tag === T1_LEN) {
-      const e = fieldEnd(end);
-      if (arr2.length < DECODE_LIMITS.valuesPerArray && --valuesLeft >= 0) arr2.push(anyValue2(e, depth + 1));
-      else leaveOut(e, ANY_VALUE, depth + 1);
-    } else skip(end, tag, at, ARRAY_VALUE, depth);
+  while (c.pos < end) {
+    const at = c.pos;
+    const tag = c.u32(end);
+    if (tag === 10 /* F1_LEN */) {
+      const e = c.fieldEnd(end);
+      if (arr2.length < DECODE_LIMITS.valuesPerArray && --valuesLeft >= 0) arr2.push(anyValue2(c, e, depth + 1));
+      else leaveOut(c, e, ANY_VALUE, depth + 1);
+    } else c.skip(end, tag, at, ARRAY_VALUE, depth);
   }
   return arr2;
 }
-function keyValue(end, into, depth) {
+function keyValue(c, end, into, depth) {
   if (depth > MAX_DEPTH) throw tooDeep();
   let key = "";
   let value = null;
-  while (pos2 < end) {
-    const at = pos2;
-    const tag = u322(end);
-    if (tag === T1_LEN) {
-      const e = fieldEnd(end);
-      key = KEYS.read(buf, pos2, e);
-      pos2 = e;
-    } else if (tag === T2_LEN) {
-      const e = fieldEnd(end);
-      value = anyValue2(e, depth + 1);
-    } else skip(end, tag, at, KEY_VALUE, depth);
+  while (c.pos < end) {
+    const at = c.pos;
+    const tag = c.u32(end);
+    if (tag === 10 /* F1_LEN */) {
+      const e = c.fieldEnd(end);
+      key = KEYS.read(c.buf, c.pos, e);
+      c.pos = e;
+    } else if (tag === 18 /* F2_LEN */) {
+      const e = c.fieldEnd(end);
+      value = anyValue2(c, e, depth + 1);
+    } else c.skip(end, tag, at, KEY_VALUE, depth);
   }
   setAttribute(into, key, value);
 }
-function keyValueList(end, into, depth) {
+function keyValueList(c, end, into, depth) {
   if (depth > MAX_DEPTH) throw tooDeep();
   let n2 = 0;
-  while (pos2 < end) {
-    const at = pos2;
-    const tag = u322(end);
-    if (tag === T1_LEN) n2 = attribute(fieldEnd(end), into, n2, depth + 1);
-    else skip(end, tag, at, KEY_VALUE_LIST, depth);
+  while (c.pos < end) {
+    const at = c.pos;
+    const tag = c.u32(end);
+    if (tag === 10 /* F1_LEN */) n2 = attribute(c, c.fieldEnd(end), into, n2, depth + 1);
+    else c.skip(end, tag, at, KEY_VALUE_LIST, depth);
   }
 }
-function attribute(e, into, n2, depth) {
-  if (n2 < DECODE_LIMITS.attributesPerMap && --valuesLeft >= 0) keyValue(e, into, depth);
-  else leaveOut(e, KEY_VALUE, depth);
+function attribute(c, e, into, n2, depth) {
+  if (n2 < DECODE_LIMITS.attributesPerMap && --valuesLeft >= 0) keyValue(c, e, into, depth);
+  else leaveOut(c, e, KEY_VALUE, depth);
   return n2 + 1;
 }
-function leaveOut(e, shape2, depth) {
-  checkMessage(buf, pos2, e, shape2, depth);
-  pos2 = e;
+function leaveOut(c, e, shape2, depth) {
+  checkMessage(c.buf, c.pos, e, shape2, depth);
+  c.pos = e;
   dropped++;
 }
+
+// electron/collector/log-record-peek.ts
 var prepared = /* @__PURE__ */ new WeakMap();
-function prepare(filter) {
+function prepareFilter(filter) {
   let p = prepared.get(filter);
   if (!p) {
     p = { filter, keys: filter.keys.map((k) => Buffer.from(k, "utf8")) };
@@ -76668,7 +76708,7 @@ function prepare(filter) {
   }
   return p;
 }
-function wantedKey(start, end, keys) {
+function wantedKey(buf, start, end, keys) {
   const len = end - start;
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k];
@@ -76679,79 +76719,82 @@ function wantedKey(start, end, keys) {
   }
   return -1;
 }
-function isPlainUnwantedAttribute(s, e, keys) {
-  if (buf[s] !== T1_LEN) return false;
+function isPlainUnwantedAttribute(buf, s, e, keys) {
+  if (buf[s] !== 10 /* F1_LEN */) return false;
   const klen = buf[s + 1];
   const ke = s + 2 + klen;
-  if (klen >= 128 || ke + 4 > e || buf[ke] !== T2_LEN) return false;
+  if (klen >= 128 || ke + 4 > e || buf[ke] !== 18 /* F2_LEN */) return false;
   const vlen = buf[ke + 1];
-  if (vlen >= 128 || ke + 2 + vlen !== e || buf[ke + 2] !== T1_LEN || buf[ke + 3] !== vlen - 2) return false;
-  if (wantedKey(s + 2, ke, keys) >= 0) return false;
+  if (vlen >= 128 || ke + 2 + vlen !== e || buf[ke + 2] !== 10 /* F1_LEN */ || buf[ke + 3] !== vlen - 2) return false;
+  if (wantedKey(buf, s + 2, ke, keys) >= 0) return false;
   let acc = 0;
   for (let i = s + 2; i < ke; i++) acc |= buf[i];
   for (let i = ke + 4; i < e; i++) acc |= buf[i];
   return acc < 128;
 }
-function peekKeeps(end, depth, pf) {
-  const start = pos2;
+function peekKeeps(c, end, depth, pf) {
+  const start = c.pos;
+  const buf = c.buf;
   let severity = 0;
   let attrs;
-  while (pos2 < end) {
-    const at = pos2;
-    const tag = u322(end);
-    if (tag === T2_VARINT) {
-      severity = varint32(end) | 0;
-    } else if (tag === T6_LEN) {
-      const e = fieldEnd(end);
-      if (isPlainUnwantedAttribute(pos2, e, pf.keys)) {
-        pos2 = e;
+  while (c.pos < end) {
+    const at = c.pos;
+    const tag = c.u32(end);
+    if (tag === 16 /* F2_VARINT */) {
+      severity = c.varint32(end) | 0;
+    } else if (tag === 50 /* F6_LEN */) {
+      const e = c.fieldEnd(end);
+      if (isPlainUnwantedAttribute(buf, c.pos, e, pf.keys)) {
+        c.pos = e;
         continue;
       }
       let want = -1;
       let valueAt = -1;
       let valueEnd = -1;
-      while (pos2 < e) {
-        const kvAt = pos2;
-        const t = u322(e);
-        if (t === T1_LEN) {
-          const ke = fieldEnd(e);
-          want = wantedKey(pos2, ke, pf.keys);
-          if (want < 0 && !isUtf8Range(buf, pos2, ke)) throw new InvalidUtf8Error(pos2);
-          pos2 = ke;
-        } else if (t === T2_LEN) {
-          const ve = fieldEnd(e);
+      while (c.pos < e) {
+        const kvAt = c.pos;
+        const t = c.u32(e);
+        if (t === 10 /* F1_LEN */) {
+          const ke = c.fieldEnd(e);
+          want = wantedKey(buf, c.pos, ke, pf.keys);
+          if (want < 0 && !isUtf8Range(buf, c.pos, ke)) throw new InvalidUtf8Error(c.pos);
+          c.pos = ke;
+        } else if (t === 18 /* F2_LEN */) {
+          const ve = c.fieldEnd(e);
           if (valueAt >= 0) checkMessage(buf, valueAt, valueEnd, ANY_VALUE, depth + 2);
-          valueAt = pos2;
+          valueAt = c.pos;
           valueEnd = ve;
-          pos2 = ve;
-        } else skip(e, t, kvAt, KEY_VALUE, depth + 1);
+          c.pos = ve;
+        } else c.skip(e, t, kvAt, KEY_VALUE, depth + 1);
       }
       if (valueAt >= 0) {
         if (want >= 0) {
-          pos2 = valueAt;
-          (attrs ??= {})[pf.filter.keys[want]] = anyValue2(valueEnd, depth + 2);
+          c.pos = valueAt;
+          (attrs ??= {})[pf.filter.keys[want]] = anyValue2(c, valueEnd, depth + 2);
         } else {
           checkMessage(buf, valueAt, valueEnd, ANY_VALUE, depth + 2);
         }
-        pos2 = e;
+        c.pos = e;
       } else if (want >= 0) {
         (attrs ??= {})[pf.filter.keys[want]] = null;
       }
-    } else if (tag === T1_I64 || tag === T11_I64) {
-      if (end - pos2 < 8) throw cutOff("fixed-size field");
-      pos2 += 8;
-    } else if (tag === T3_LEN || tag === T12_LEN) {
-      const e = fieldEnd(end);
-      if (!isUtf8Range(buf, pos2, e)) throw new InvalidUtf8Error(pos2);
-      pos2 = e;
-    } else if (tag === T9_LEN || tag === T10_LEN) {
-      pos2 = fieldEnd(end);
-    } else skip(end, tag, at, LOG_RECORD, depth);
+    } else if (tag === 9 /* F1_I64 */ || tag === 89 /* F11_I64 */) {
+      c.skip64(end);
+    } else if (tag === 26 /* F3_LEN */ || tag === 98 /* F12_LEN */) {
+      const e = c.fieldEnd(end);
+      if (!isUtf8Range(buf, c.pos, e)) throw new InvalidUtf8Error(c.pos);
+      c.pos = e;
+    } else if (tag === 74 /* F9_LEN */ || tag === 82 /* F10_LEN */) {
+      c.pos = c.fieldEnd(end);
+    } else c.skip(end, tag, at, LOG_RECORD, depth);
   }
-  pos2 = start;
+  c.pos = start;
   return pf.filter.keep(severity, attrs ?? {});
 }
-function logRecord2(end, depth) {
+
+// electron/collector/protobuf-logs-reader.ts
+var cursor = new WireCursor();
+function logRecord2(c, end, depth) {
   const rec = {
     timeUnixNano: "0",
     observedTimeUnixNano: "0",
@@ -76764,111 +76807,110 @@ function logRecord2(end, depth) {
     eventName: ""
   };
   let attrs = 0;
-  while (pos2 < end) {
-    const at = pos2;
-    const tag = u322(end);
+  while (c.pos < end) {
+    const at = c.pos;
+    const tag = c.u32(end);
     switch (tag) {
-      case T1_I64:
-        rec.timeUnixNano = fixed64String(end);
+      case 9 /* F1_I64 */:
+        rec.timeUnixNano = c.fixed64String(end);
         break;
-      case T11_I64:
-        rec.observedTimeUnixNano = fixed64String(end);
+      case 89 /* F11_I64 */:
+        rec.observedTimeUnixNano = c.fixed64String(end);
         break;
-      case T2_VARINT:
-        rec.severityNumber = varint32(end) | 0;
+      case 16 /* F2_VARINT */:
+        rec.severityNumber = c.varint32(end) | 0;
         break;
-      case T3_LEN:
-        rec.severityText = str2(fieldEnd(end));
+      case 26 /* F3_LEN */:
+        rec.severityText = c.str(c.fieldEnd(end));
         break;
-      case T5_LEN:
-        rec.body = anyValue2(fieldEnd(end), depth + 1);
+      case 42 /* F5_LEN */:
+        rec.body = anyValue2(c, c.fieldEnd(end), depth + 1);
         break;
-      case T6_LEN:
-        attrs = attribute(fieldEnd(end), rec.attributes, attrs, depth + 1);
+      case 50 /* F6_LEN */:
+        attrs = attribute(c, c.fieldEnd(end), rec.attributes, attrs, depth + 1);
         break;
-      case T9_LEN:
-        rec.traceId = hexOf(fieldEnd(end));
+      case 74 /* F9_LEN */:
+        rec.traceId = c.hexOf(c.fieldEnd(end));
         break;
-      case T10_LEN:
-        rec.spanId = hexOf(fieldEnd(end));
+      case 82 /* F10_LEN */:
+        rec.spanId = c.hexOf(c.fieldEnd(end));
         break;
-      case T12_LEN:
-        rec.eventName = str2(fieldEnd(end));
+      case 98 /* F12_LEN */:
+        rec.eventName = c.str(c.fieldEnd(end));
         break;
       default:
-        skip(end, tag, at, LOG_RECORD, depth);
+        c.skip(end, tag, at, LOG_RECORD, depth);
     }
   }
   return rec;
 }
-function scope2(end, depth) {
+function scope2(c, end, depth) {
   const s = { name: "", version: "" };
-  while (pos2 < end) {
-    const at = pos2;
-    const tag = u322(end);
-    if (tag === T1_LEN) s.name = str2(fieldEnd(end));
-    else if (tag === T2_LEN) s.version = str2(fieldEnd(end));
-    else skip(end, tag, at, SCOPE, depth);
+  while (c.pos < end) {
+    const at = c.pos;
+    const tag = c.u32(end);
+    if (tag === 10 /* F1_LEN */) s.name = c.str(c.fieldEnd(end));
+    else if (tag === 18 /* F2_LEN */) s.version = c.str(c.fieldEnd(end));
+    else c.skip(end, tag, at, SCOPE, depth);
   }
   return s;
 }
-function scopeLogs(end, depth, pf) {
+function scopeLogs(c, end, depth, pf) {
   const out2 = { scope: { name: "", version: "" }, logRecords: [] };
-  while (pos2 < end) {
-    const at = pos2;
-    const tag = u322(end);
-    if (tag === T1_LEN) {
-      out2.scope = scope2(fieldEnd(end), depth + 1);
-    } else if (tag === T2_LEN) {
-      const e = fieldEnd(end);
-      if (pf && !peekKeeps(e, depth + 1, pf)) {
-        pos2 = e;
+  while (c.pos < end) {
+    const at = c.pos;
+    const tag = c.u32(end);
+    if (tag === 10 /* F1_LEN */) {
+      out2.scope = scope2(c, c.fieldEnd(end), depth + 1);
+    } else if (tag === 18 /* F2_LEN */) {
+      const e = c.fieldEnd(end);
+      if (pf && !peekKeeps(c, e, depth + 1, pf)) {
+        c.pos = e;
         continue;
       }
-      out2.logRecords.push(logRecord2(e, depth + 1));
-    } else skip(end, tag, at, SCOPE_LOGS, depth);
+      out2.logRecords.push(logRecord2(c, e, depth + 1));
+    } else c.skip(end, tag, at, SCOPE_LOGS, depth);
   }
   return out2;
 }
-function resourceLogs(end, depth, pf) {
+function resourceLogs(c, end, depth, pf) {
   const out2 = { resource: {}, scopeLogs: [] };
-  while (pos2 < end) {
-    const at = pos2;
-    const tag = u322(end);
-    if (tag === T1_LEN) {
-      const e = fieldEnd(end);
+  while (c.pos < end) {
+    const at = c.pos;
+    const tag = c.u32(end);
+    if (tag === 10 /* F1_LEN */) {
+      const e = c.fieldEnd(end);
       let n2 = 0;
-      while (pos2 < e) {
-        const rAt = pos2;
-        const t = u322(e);
-        if (t === T1_LEN) n2 = attribute(fieldEnd(e), out2.resource, n2, depth + 2);
-        else skip(e, t, rAt, RESOURCE2, depth + 1);
+      while (c.pos < e) {
+        const rAt = c.pos;
+        const t = c.u32(e);
+        if (t === 10 /* F1_LEN */) n2 = attribute(c, c.fieldEnd(e), out2.resource, n2, depth + 2);
+        else c.skip(e, t, rAt, RESOURCE2, depth + 1);
       }
-    } else if (tag === T2_LEN) {
-      out2.scopeLogs.push(scopeLogs(fieldEnd(end), depth + 1, pf));
-    } else skip(end, tag, at, RESOURCE_LOGS, depth);
+    } else if (tag === 18 /* F2_LEN */) {
+      out2.scopeLogs.push(scopeLogs(c, c.fieldEnd(end), depth + 1, pf));
+    } else c.skip(end, tag, at, RESOURCE_LOGS, depth);
   }
   return out2;
 }
 function readExportLogsRequest(body, filter, stats) {
-  const pf = filter ? prepare(filter) : void 0;
-  buf = body;
-  pos2 = 0;
-  valuesLeft = DECODE_LIMITS.valuesPerRequest;
-  dropped = 0;
+  const pf = filter ? prepareFilter(filter) : void 0;
+  const c = cursor;
+  c.start(body);
+  startBudget();
   try {
     const end = body.length;
     const out2 = [];
-    while (pos2 < end) {
-      const at = pos2;
-      const tag = u322(end);
-      if (tag === T1_LEN) out2.push(resourceLogs(fieldEnd(end), 1, pf));
-      else skip(end, tag, at, EXPORT_LOGS, 0);
+    while (c.pos < end) {
+      const at = c.pos;
+      const tag = c.u32(end);
+      if (tag === 10 /* F1_LEN */) out2.push(resourceLogs(c, c.fieldEnd(end), 1, pf));
+      else c.skip(end, tag, at, EXPORT_LOGS, 0);
     }
-    if (stats) stats.droppedValues = dropped;
+    if (stats) stats.droppedValues = droppedValues();
     return out2;
   } finally {
-    buf = EMPTY;
+    c.release();
   }
 }
 
@@ -76883,7 +76925,7 @@ function int64String2(v) {
   }
   return v.toString();
 }
-function int64Value3(v) {
+function int64Value2(v) {
   if (typeof v === "number") return v;
   const n2 = v.toNumber();
   return Number.isSafeInteger(n2) ? n2 : v.toString();
@@ -76898,7 +76940,7 @@ function base64(b) {
 function anyValue3(v) {
   if (v == null) return null;
   if (own.call(v, "stringValue")) return v.stringValue;
-  if (own.call(v, "intValue")) return int64Value3(v.intValue);
+  if (own.call(v, "intValue")) return int64Value2(v.intValue);
   if (own.call(v, "boolValue")) return v.boolValue;
   if (own.call(v, "doubleValue")) return v.doubleValue;
   if (own.call(v, "arrayValue")) {
@@ -76947,21 +76989,21 @@ function metric2(m) {
   }
   return { name: m.name, description: m.description, unit: m.unit, type: "unknown", dataPointCount: 0 };
 }
-function decodeMessage(signal, buf2, logFilter, stats) {
-  if (signal !== "logs") validateOtlpProtobuf(signal, buf2);
+function decodeMessage(signal, buf, logFilter, stats) {
+  if (signal !== "logs") validateOtlpProtobuf(signal, buf);
   const t = otlpTypes();
   const type = signal === "logs" ? t.ExportLogsServiceRequest : signal === "traces" ? t.ExportTraceServiceRequest : t.ExportMetricsServiceRequest;
   try {
-    return signal === "logs" ? readExportLogsRequest(buf2, logFilter, stats) : type.decode(buf2);
+    return signal === "logs" ? readExportLogsRequest(buf, logFilter, stats) : type.decode(buf);
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     throw new DecodeError(`request body is not a valid OTLP protobuf ${type.name}: ${detail}`, { cause: err });
   }
 }
 function decodeOtlpProtobuf(signal, input, logFilter) {
-  const buf2 = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const stats = { droppedValues: 0 };
-  const decoded = decodeMessage(signal, buf2, logFilter, stats);
+  const decoded = decodeMessage(signal, buf, logFilter, stats);
   const msg = decoded;
   switch (signal) {
     case "logs":
@@ -77138,7 +77180,7 @@ function inflate(compressed, coding, maxBytes) {
 }
 function readBody(req, coding, opts) {
   const { maxBytes, budget } = opts;
-  return new Promise((resolve15, reject) => {
+  return new Promise((resolve16, reject) => {
     const chunks = [];
     let received = 0;
     let held = 0;
@@ -77183,7 +77225,7 @@ function readBody(req, coding, opts) {
           chunks.length = 0;
           if (coding !== "identity" && received > 0) body = inflate(body, coding, maxBytes);
         }
-        resolve15({ body, release: giveBack });
+        resolve16({ body, release: giveBack });
       } catch (err) {
         giveBack();
         reject(err);
@@ -77247,7 +77289,7 @@ var Gate = class {
   /** Resolves once this caller holds a place. */
   enter() {
     if (this.tryEnter()) return Promise.resolve();
-    return new Promise((resolve15) => this.waiting.push(resolve15));
+    return new Promise((resolve16) => this.waiting.push(resolve16));
   }
   /** Gives the place back; the longest waiter gets it. */
   leave() {
@@ -77473,9 +77515,9 @@ function newEventId(nowMs = Date.now()) {
   const o = offset;
   offset += 10;
   const ms = Math.max(0, Math.floor(nowMs));
-  const hi2 = Math.floor(ms / 65536);
-  const lo2 = ms % 65536;
-  return HEX2[hi2 >>> 24 & 255] + HEX2[hi2 >>> 16 & 255] + HEX2[hi2 >>> 8 & 255] + HEX2[hi2 & 255] + "-" + HEX2[lo2 >>> 8 & 255] + HEX2[lo2 & 255] + "-" + HEX2[112 | r[o] & 15] + HEX2[r[o + 1]] + "-" + HEX2[128 | r[o + 2] & 63] + HEX2[r[o + 3]] + "-" + HEX2[r[o + 4]] + HEX2[r[o + 5]] + HEX2[r[o + 6]] + HEX2[r[o + 7]] + HEX2[r[o + 8]] + HEX2[r[o + 9]];
+  const hi = Math.floor(ms / 65536);
+  const lo = ms % 65536;
+  return HEX2[hi >>> 24 & 255] + HEX2[hi >>> 16 & 255] + HEX2[hi >>> 8 & 255] + HEX2[hi & 255] + "-" + HEX2[lo >>> 8 & 255] + HEX2[lo & 255] + "-" + HEX2[112 | r[o] & 15] + HEX2[r[o + 1]] + "-" + HEX2[128 | r[o + 2] & 63] + HEX2[r[o + 3]] + "-" + HEX2[r[o + 4]] + HEX2[r[o + 5]] + HEX2[r[o + 6]] + HEX2[r[o + 7]] + HEX2[r[o + 8]] + HEX2[r[o + 9]];
 }
 
 // electron/shared/layered-attributes.ts
@@ -77605,7 +77647,7 @@ function parseClass(src, start, flags) {
     if (/[A-Za-z0-9_]/.test(ch)) return ch;
     return cp < 256 ? `\\x${cp.toString(16).padStart(2, "0")}` : `\\u${cp.toString(16).padStart(4, "0")}`;
   };
-  const range = (lo2, hi2) => lo2 === hi2 ? esc(lo2) : `${esc(lo2)}-${esc(hi2)}`;
+  const range = (lo, hi) => lo === hi ? esc(lo) : `${esc(lo)}-${esc(hi)}`;
   for (const it of items) {
     if ("raw" in it) {
       parts.push(it.raw);
@@ -77613,12 +77655,12 @@ function parseClass(src, start, flags) {
     }
     parts.push(range(it.lo, it.hi));
     if (flags.i) {
-      const lo2 = Math.max(it.lo, 65);
-      const hi2 = Math.min(it.hi, 90);
-      if (lo2 <= hi2) parts.push(range(lo2 + 32, hi2 + 32));
-      const lo22 = Math.max(it.lo, 97);
-      const hi22 = Math.min(it.hi, 122);
-      if (lo22 <= hi22) parts.push(range(lo22 - 32, hi22 - 32));
+      const lo = Math.max(it.lo, 65);
+      const hi = Math.min(it.hi, 90);
+      if (lo <= hi) parts.push(range(lo + 32, hi + 32));
+      const lo2 = Math.max(it.lo, 97);
+      const hi2 = Math.min(it.hi, 122);
+      if (lo2 <= hi2) parts.push(range(lo2 - 32, hi2 - 32));
     }
   }
   return { text: `[${negated ? "^" : ""}${parts.join("")}]`, end: i };
@@ -79153,8 +79195,8 @@ var LogFile = class _LogFile {
     return ftruncateAsync(this.fd, length);
   }
   /** One write(2) through the thread pool; resolves with the bytes written. */
-  write(buf2, offset2, length) {
-    return new Promise((resolve15, reject) => (0, import_node_fs3.write)(this.fd, buf2, offset2, length, null, (err, n2) => err ? reject(err) : resolve15(n2)));
+  write(buf, offset2, length) {
+    return new Promise((resolve16, reject) => (0, import_node_fs3.write)(this.fd, buf, offset2, length, null, (err, n2) => err ? reject(err) : resolve16(n2)));
   }
   close() {
     return closeAsync(this.fd);
@@ -79173,10 +79215,10 @@ var SlowDiskValve = class {
   /** Until when writes use the thread pool because a synchronous write was slow. */
   asyncUntil = 0;
   /** One write(2) of buf from `off`; resolves with the bytes written (may be short). */
-  async write(file, buf2, off) {
-    if (Date.now() < this.asyncUntil) return file.write(buf2, off, buf2.length - off);
+  async write(file, buf, off) {
+    if (Date.now() < this.asyncUntil) return file.write(buf, off, buf.length - off);
     const t0 = import_node_perf_hooks.performance.now();
-    const n2 = (0, import_node_fs4.writeSync)(file.fd, buf2, off, buf2.length - off);
+    const n2 = (0, import_node_fs4.writeSync)(file.fd, buf, off, buf.length - off);
     if (import_node_perf_hooks.performance.now() - t0 > SLOW_SYNC_WRITE_MS) this.asyncUntil = Date.now() + ASYNC_WRITES_MS;
     return n2;
   }
@@ -79188,22 +79230,22 @@ function repairTornTail(fd, path, maxLineBytes) {
   const st = (0, import_node_fs5.fstatSync)(fd);
   if (!st.isFile() || st.size === 0) return void 0;
   const window2 = Math.min(st.size, maxLineBytes + 1);
-  const buf2 = Buffer.alloc(window2);
+  const buf = Buffer.alloc(window2);
   const reader = (0, import_node_fs5.openSync)(path, "r");
   try {
     const st2 = (0, import_node_fs5.fstatSync)(reader);
     if (st2.ino !== st.ino || st2.dev !== st.dev) return void 0;
     let got = 0;
     while (got < window2) {
-      const n2 = (0, import_node_fs5.readSync)(reader, buf2, got, window2 - got, st.size - window2 + got);
+      const n2 = (0, import_node_fs5.readSync)(reader, buf, got, window2 - got, st.size - window2 + got);
       if (n2 <= 0) break;
       got += n2;
     }
   } finally {
     (0, import_node_fs5.closeSync)(reader);
   }
-  if (buf2[window2 - 1] === 10) return void 0;
-  const lastNewline = buf2.lastIndexOf(10);
+  if (buf[window2 - 1] === 10) return void 0;
+  const lastNewline = buf.lastIndexOf(10);
   if (lastNewline >= 0 || window2 === st.size) {
     const keep = st.size - window2 + lastNewline + 1;
     (0, import_node_fs5.ftruncateSync)(fd, keep);
@@ -79282,13 +79324,13 @@ var ActiveLog = class {
     return this.file?.fd;
   }
   /** Append all of buf; on failure remove any part that was written, then throw. */
-  async write(buf2) {
+  async write(buf) {
     const file = this.file;
     if (!file) throw new Error("the runtime log is not open");
     let off = 0;
     try {
-      while (off < buf2.length) {
-        const n2 = await this.valve.write(file, buf2, off);
+      while (off < buf.length) {
+        const n2 = await this.valve.write(file, buf, off);
         if (n2 <= 0) throw Object.assign(new Error(`EIO: write to ${this.opts.path} made no progress`), { code: "EIO" });
         off += n2;
       }
@@ -79296,14 +79338,14 @@ var ActiveLog = class {
       if (off > 0) await this.cutPartial(file, off);
       throw err;
     }
-    this.size += buf2.length;
+    this.size += buf.length;
     this.dirty = true;
     this.scheduleSync();
     const g = this.guard;
     if (g) {
-      if (Date.now() < g.until && g.bytes + buf2.length <= GUARD_MAX_BYTES) {
-        g.chunks.push(buf2);
-        g.bytes += buf2.length;
+      if (Date.now() < g.until && g.bytes + buf.length <= GUARD_MAX_BYTES) {
+        g.chunks.push(buf);
+        g.bytes += buf.length;
       } else this.guard = void 0;
     }
   }
@@ -79481,8 +79523,8 @@ var AppendQueue = class {
   inFlight;
   /** Queue the lines of one append(); resolves with `result` once all of them were written. */
   enqueue(lines, result) {
-    return new Promise((resolve15, reject) => {
-      const waiter = { result, remaining: lines.length, resolve: resolve15, reject };
+    return new Promise((resolve16, reject) => {
+      const waiter = { result, remaining: lines.length, resolve: resolve16, reject };
       for (const json2 of lines) this.pending.push({ json: json2, waiter });
       this.scheduleDrain();
     });
@@ -79751,8 +79793,8 @@ async function overwriteInPlace(path, text2) {
     const json2 = text2.trimEnd();
     const jsonBytes = Buffer.byteLength(json2);
     if (jsonBytes + 1 > size) return false;
-    const buf2 = Buffer.from(json2 + " ".repeat(size - jsonBytes - 1) + "\n");
-    await fh.write(buf2, 0, buf2.length, 0);
+    const buf = Buffer.from(json2 + " ".repeat(size - jsonBytes - 1) + "\n");
+    await fh.write(buf, 0, buf.length, 0);
     return true;
   } catch {
     return false;
@@ -80085,14 +80127,14 @@ function collect(root) {
   return { strings, containers };
 }
 function cutString(s, maxEncoded) {
-  let lo2 = 0;
-  let hi2 = s.length;
-  while (lo2 < hi2) {
-    const mid = Math.ceil((lo2 + hi2) / 2);
-    if (encodedLen(s.slice(0, mid)) <= maxEncoded) lo2 = mid;
-    else hi2 = mid - 1;
+  let lo = 0;
+  let hi = s.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (encodedLen(s.slice(0, mid)) <= maxEncoded) lo = mid;
+    else hi = mid - 1;
   }
-  let end = lo2;
+  let end = lo;
   const last = s.charCodeAt(end - 1);
   if (end > 0 && last >= 55296 && last <= 56319) end -= 1;
   return s.slice(0, end);
@@ -80410,9 +80452,9 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
         }
         const end = await this.rotator.chunkEnd(batch, done, requestChunkEnd(batch, done), this.active);
         const chunk = done === 0 && end === batch.length ? batch : batch.slice(done, end);
-        const buf2 = Buffer.from(chunk.map((e) => e.json).join("\n") + "\n", "utf8");
-        await this.active.write(buf2);
-        if (!this.landedAtPath(buf2.length)) {
+        const buf = Buffer.from(chunk.map((e) => e.json).join("\n") + "\n", "utf8");
+        await this.active.write(buf);
+        if (!this.landedAtPath(buf.length)) {
           if (++rewrites > MAX_REWRITES) throw tooMany();
           continue;
         }
@@ -80431,11 +80473,11 @@ var RuntimeLogWriter = class _RuntimeLogWriter {
   }
   /** Write the lost acknowledged lines into the file now at the path; false if they were lost again. */
   async restoreLost() {
-    const buf2 = this.lost;
-    await this.active.write(buf2);
+    const buf = this.lost;
+    await this.active.write(buf);
     this.lost = void 0;
-    if (this.landedAtPath(buf2.length)) return true;
-    this.lost = this.lost ? Buffer.concat([buf2, this.lost]) : buf2;
+    if (this.landedAtPath(buf.length)) return true;
+    this.lost = this.lost ? Buffer.concat([buf, this.lost]) : buf;
     return false;
   }
   /**
@@ -80689,7 +80731,7 @@ var IdleHeapCompactor = class {
 var import_node_http = require("node:http");
 var MAX_HEALTHZ_BYTES = 64 * 1024;
 function probeCollector(port, timeoutMs = 1500, host = LOOPBACK) {
-  return new Promise((resolve15) => {
+  return new Promise((resolve16) => {
     const req = (0, import_node_http.request)({ host, port, path: "/healthz", method: "GET", timeout: timeoutMs, headers: { host: `${LOOPBACK}:${port}` } }, (res) => {
       const chunks = [];
       let size = 0;
@@ -80697,28 +80739,28 @@ function probeCollector(port, timeoutMs = 1500, host = LOOPBACK) {
         size += c.length;
         if (size > MAX_HEALTHZ_BYTES) {
           req.destroy();
-          resolve15({ kind: "other", detail: `its /healthz answer is larger than ${MAX_HEALTHZ_BYTES} bytes` });
+          resolve16({ kind: "other", detail: `its /healthz answer is larger than ${MAX_HEALTHZ_BYTES} bytes` });
           return;
         }
         chunks.push(c);
       });
-      res.on("error", () => resolve15({ kind: "other", detail: `HTTP ${res.statusCode} on /healthz, answer cut off` }));
+      res.on("error", () => resolve16({ kind: "other", detail: `HTTP ${res.statusCode} on /healthz, answer cut off` }));
       res.on("end", () => {
         try {
           const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-          if (body && body.service === COLLECTOR_SERVICE) return resolve15({ kind: "beacon", health: body });
+          if (body && body.service === COLLECTOR_SERVICE) return resolve16({ kind: "beacon", health: body });
         } catch {
         }
-        resolve15({ kind: "other", detail: `HTTP ${res.statusCode} on /healthz` });
+        resolve16({ kind: "other", detail: `HTTP ${res.statusCode} on /healthz` });
       });
     });
     req.on("timeout", () => {
       req.destroy();
-      resolve15({ kind: "other", detail: "no answer within timeout" });
+      resolve16({ kind: "other", detail: "no answer within timeout" });
     });
     req.on("error", (err) => {
-      if (err.code === "ECONNREFUSED") resolve15({ kind: "none" });
-      else resolve15({ kind: "other", detail: err.message });
+      if (err.code === "ECONNREFUSED") resolve16({ kind: "none" });
+      else resolve16({ kind: "other", detail: err.message });
     });
     req.end();
   });
@@ -80905,11 +80947,15 @@ function categoryForAction(action) {
     case "span":
     case "health":
     case "metric":
+    case "finding":
+    case "tamper":
+    case "posture":
       return prefix;
     case "token":
       return "usage";
     case "telemetry":
     case "forward":
+    case "collector":
       return "health";
     default:
       return "other";
@@ -80983,7 +81029,7 @@ function displayUrl(type, url) {
   const u = endpointUrl(type, url);
   return `${u.protocol}//${u.host}${u.pathname}`;
 }
-function str3(v, field2, where) {
+function str2(v, field2, where) {
   if (v === void 0) return void 0;
   if (typeof v !== "string" || v.trim() === "") throw new ForwardConfigError(`${where}: ${field2} must be a non-empty string`);
   return v;
@@ -81007,23 +81053,23 @@ function parseForwardDestination(raw, where) {
     }
     if (!KEYS2.has(k)) throw new ForwardConfigError(`${where}: unknown field "${k}" (known: ${[...KEYS2].join(", ")})`);
   }
-  const name = str3(r.name, "name", where);
+  const name = str2(r.name, "name", where);
   if (!name || !NAME.test(name)) throw new ForwardConfigError(`${where}: name must be 1-63 letters, digits, '.', '_' or '-'`);
   const type = oneOf(r.type, FORWARD_TYPES, "type", where);
   if (!type) throw new ForwardConfigError(`${where}: type is required (one of ${FORWARD_TYPES.join(", ")})`);
-  const url = str3(r.url, "url", where);
+  const url = str2(r.url, "url", where);
   if (!url) throw new ForwardConfigError(`${where}: url is required`);
   checkUrl(url, where);
   const cfg = { name, type, url };
-  const tokenFile = str3(r.token_file, "token_file", where);
-  const tokenEnv = str3(r.token_env, "token_env", where);
+  const tokenFile = str2(r.token_file, "token_file", where);
+  const tokenEnv = str2(r.token_env, "token_env", where);
   if (tokenFile && tokenEnv) throw new ForwardConfigError(`${where}: give token_file or token_env, not both`);
   if (tokenFile && !(0, import_node_path6.isAbsolute)(tokenFile)) throw new ForwardConfigError(`${where}: token_file must be an absolute path`);
   if (tokenEnv && !ENV_NAME.test(tokenEnv)) throw new ForwardConfigError(`${where}: token_env must be an environment variable name`);
   if (type === "splunk-hec" && !tokenFile && !tokenEnv) throw new ForwardConfigError(`${where}: splunk-hec needs its HEC token: token_file (a 0600 file) or token_env`);
   if (tokenFile) cfg.token_file = tokenFile;
   if (tokenEnv) cfg.token_env = tokenEnv;
-  const ca = str3(r.ca_file, "ca_file", where);
+  const ca = str2(r.ca_file, "ca_file", where);
   if (ca && !(0, import_node_path6.isAbsolute)(ca)) throw new ForwardConfigError(`${where}: ca_file must be an absolute path`);
   if (ca) cfg.ca_file = ca;
   const content = oneOf(r.content, ["full", "redacted", "metadata"], "content", where);
@@ -81037,7 +81083,7 @@ function parseForwardDestination(raw, where) {
   const start = oneOf(r.start_at, ["beginning", "end"], "start_at", where);
   if (start) cfg.start_at = start;
   for (const f of ["index", "sourcetype", "source"]) {
-    const v = str3(r[f], f, where);
+    const v = str2(r[f], f, where);
     if (v && type !== "splunk-hec") throw new ForwardConfigError(`${where}: ${f} applies to splunk-hec destinations only`);
     if (v) cfg[f] = v;
   }
@@ -81186,9 +81232,9 @@ var HecAckWaiter = class {
     return { kind: "retry", reason: `the HEC did not acknowledge ackId ${ackId} within ${Math.round((this.opts.deadlineMs ?? DEFAULT_ACK_DEADLINE_MS) / 1e3)} s (${last}); sending the batch again` };
   }
   sleep(ms) {
-    return new Promise((resolve15) => {
-      this.wake = resolve15;
-      this.timer = setTimeout(resolve15, ms);
+    return new Promise((resolve16) => {
+      this.wake = resolve16;
+      this.timer = setTimeout(resolve16, ms);
     });
   }
   close() {
@@ -81288,7 +81334,7 @@ var HttpTarget = class {
     const payload = typeof body === "string" ? Buffer.from(body, "utf8") : body;
     const secure = url.protocol === "https:";
     const mod = secure ? https : http;
-    return new Promise((resolve15, reject) => {
+    return new Promise((resolve16, reject) => {
       const req = mod.request(
         url,
         {
@@ -81303,7 +81349,7 @@ var HttpTarget = class {
             if (size < MAX_ANSWER_BYTES) chunks.push(c);
             size += c.length;
           });
-          res.on("end", () => resolve15({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES) }));
+          res.on("end", () => resolve16({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES) }));
           res.on("error", reject);
         }
       );
@@ -81701,8 +81747,8 @@ var openAsync = (0, import_node_util2.promisify)(import_node_fs9.open);
 var readAsync = (0, import_node_util2.promisify)(import_node_fs9.read);
 var fstatAsync2 = (0, import_node_util2.promisify)(import_node_fs9.fstat);
 var closeAsync2 = (0, import_node_util2.promisify)(import_node_fs9.close);
-async function readInto(fd, buf2, offset2, length, position) {
-  return (await readAsync(fd, buf2, offset2, length, position)).bytesRead;
+async function readInto(fd, buf, offset2, length, position) {
+  return (await readAsync(fd, buf, offset2, length, position)).bytesRead;
 }
 async function closeFd(fd) {
   await closeAsync2(fd).catch(() => void 0);
@@ -81757,55 +81803,55 @@ async function sizeOf(fd) {
   return Number((await fstatAsync2(fd, { bigint: true })).size);
 }
 async function headDigest(fd, len) {
-  const buf2 = Buffer.alloc(len);
+  const buf = Buffer.alloc(len);
   let got = 0;
   while (got < len) {
-    const n2 = await readInto(fd, buf2, got, len - got, got);
+    const n2 = await readInto(fd, buf, got, len - got, got);
     if (n2 === 0) break;
     got += n2;
   }
-  return { len: got, sha256: (0, import_node_crypto7.createHash)("sha256").update(buf2.subarray(0, got)).digest("hex") };
+  return { len: got, sha256: (0, import_node_crypto7.createHash)("sha256").update(buf.subarray(0, got)).digest("hex") };
 }
 var NEWLINE2 = 10;
-async function countNewlines(fd, from, to, buf2) {
+async function countNewlines(fd, from, to, buf) {
   let n2 = 0;
-  let pos3 = from;
-  while (pos3 < to) {
-    const bytesRead = await readInto(fd, buf2, 0, Math.min(buf2.length, to - pos3), pos3);
+  let pos2 = from;
+  while (pos2 < to) {
+    const bytesRead = await readInto(fd, buf, 0, Math.min(buf.length, to - pos2), pos2);
     if (bytesRead === 0) break;
-    let i = buf2.indexOf(NEWLINE2, 0);
+    let i = buf.indexOf(NEWLINE2, 0);
     while (i !== -1 && i < bytesRead) {
       n2++;
-      i = buf2.indexOf(NEWLINE2, i + 1);
+      i = buf.indexOf(NEWLINE2, i + 1);
     }
-    pos3 += bytesRead;
+    pos2 += bytesRead;
   }
   return n2;
 }
 async function lastLineEnd(fd, size) {
   const window2 = Math.min(size, 1 << 20);
-  const buf2 = Buffer.alloc(window2);
-  let pos3 = size;
-  while (pos3 > 0) {
-    const start = Math.max(0, pos3 - window2);
-    const bytesRead = await readInto(fd, buf2, 0, pos3 - start, start);
-    const i = buf2.subarray(0, bytesRead).lastIndexOf(NEWLINE2);
+  const buf = Buffer.alloc(window2);
+  let pos2 = size;
+  while (pos2 > 0) {
+    const start = Math.max(0, pos2 - window2);
+    const bytesRead = await readInto(fd, buf, 0, pos2 - start, start);
+    const i = buf.subarray(0, bytesRead).lastIndexOf(NEWLINE2);
     if (i !== -1) return start + i + 1;
-    pos3 = start;
+    pos2 = start;
   }
   return 0;
 }
-async function describeLines(fd, from, to, buf2) {
+async function describeLines(fd, from, to, buf) {
   let events = 0;
   let min = null;
   let max = null;
   let carry = "";
-  let pos3 = from;
-  while (pos3 < to) {
-    const n2 = await readInto(fd, buf2, 0, Math.min(buf2.length, to - pos3), pos3);
+  let pos2 = from;
+  while (pos2 < to) {
+    const n2 = await readInto(fd, buf, 0, Math.min(buf.length, to - pos2), pos2);
     if (n2 === 0) break;
-    pos3 += n2;
-    const text2 = carry + buf2.subarray(0, n2).toString("latin1");
+    pos2 += n2;
+    const text2 = carry + buf.subarray(0, n2).toString("latin1");
     const lines = text2.split("\n");
     carry = lines.pop() ?? "";
     for (const line of lines) {
@@ -82028,11 +82074,11 @@ var LogCursor = class _LogCursor {
     this.offset = 0;
     this.moved = true;
   }
-  async readAt(fd, pos3, len) {
+  async readAt(fd, pos2, len) {
     const out2 = len <= this.buf.length ? this.buf.subarray(0, len) : Buffer.allocUnsafe(len);
     let got = 0;
     while (got < len) {
-      const n2 = await readInto(fd, out2, got, len - got, pos3 + got);
+      const n2 = await readInto(fd, out2, got, len - got, pos2 + got);
       if (n2 === 0) break;
       got += n2;
     }
@@ -82316,12 +82362,12 @@ var DestinationRunner = class {
       this.wakePending = false;
       return Promise.resolve();
     }
-    return new Promise((resolve15) => {
+    return new Promise((resolve16) => {
       const done = () => {
         clearTimeout(t);
         this.wakeUp = void 0;
         this.wakePending = false;
-        resolve15();
+        resolve16();
       };
       const t = setTimeout(done, ms);
       this.wakeUp = done;
@@ -82577,11 +82623,11 @@ var ForwardHub = class {
     if (this.engine) await this.engine.close();
     const w = this.worker;
     if (!w) return;
-    await new Promise((resolve15) => {
-      const t = setTimeout(() => void w.terminate().then(() => resolve15()), CLOSE_TIMEOUT_MS);
+    await new Promise((resolve16) => {
+      const t = setTimeout(() => void w.terminate().then(() => resolve16()), CLOSE_TIMEOUT_MS);
       w.once("exit", () => {
         clearTimeout(t);
-        resolve15();
+        resolve16();
       });
       w.postMessage({ type: "close" });
     });
@@ -83290,15 +83336,15 @@ async function candidateDirs(env, platform4 = process.platform) {
   return out2;
 }
 function codexVersion(binary, timeoutMs = 5e3) {
-  return new Promise((resolve15) => {
+  return new Promise((resolve16) => {
     (0, import_node_child_process.execFile)(binary, ["--version"], { timeout: timeoutMs, killSignal: "SIGKILL", env: { ...process.env, NO_COLOR: "1" } }, (err, stdout, stderr) => {
       if (err) {
         const e = err;
-        resolve15({ error: e.killed ? `no answer within ${timeoutMs} ms` : (stderr || e.message).trim().split("\n")[0] });
+        resolve16({ error: e.killed ? `no answer within ${timeoutMs} ms` : (stderr || e.message).trim().split("\n")[0] });
         return;
       }
       const m = /(\d+\.\d+\.\d+[\w.-]*)/.exec(stdout);
-      resolve15(m ? { version: m[1] } : { error: `unexpected output: ${stdout.trim().slice(0, 80)}` });
+      resolve16(m ? { version: m[1] } : { error: `unexpected output: ${stdout.trim().slice(0, 80)}` });
     });
   });
 }
@@ -84290,15 +84336,15 @@ function readFirstLine(file) {
     const chunks = [];
     let total = 0;
     while (total < FIRST_LINE_MAX) {
-      const buf2 = Buffer.alloc(CHUNK2);
-      const n2 = (0, import_node_fs14.readSync)(fd, buf2, 0, CHUNK2, total);
+      const buf = Buffer.alloc(CHUNK2);
+      const n2 = (0, import_node_fs14.readSync)(fd, buf, 0, CHUNK2, total);
       if (n2 <= 0) return void 0;
-      const nl = buf2.subarray(0, n2).indexOf(10);
+      const nl = buf.subarray(0, n2).indexOf(10);
       if (nl >= 0) {
-        chunks.push(buf2.subarray(0, nl));
+        chunks.push(buf.subarray(0, nl));
         return Buffer.concat(chunks).toString("utf8");
       }
-      chunks.push(buf2.subarray(0, n2));
+      chunks.push(buf.subarray(0, n2));
       total += n2;
     }
     return void 0;
@@ -84788,11 +84834,11 @@ var import_node_fs15 = require("node:fs");
 var import_node_child_process2 = require("node:child_process");
 var systemRunner = {
   run(command, args) {
-    return new Promise((resolve15) => {
+    return new Promise((resolve16) => {
       (0, import_node_child_process2.execFile)(command, args, { timeout: 15e3 }, (err, stdout, stderr) => {
         const e = err;
         const code = e ? typeof e.code === "number" ? e.code : e.code === "ENOENT" ? 127 : 1 : 0;
-        resolve15({ code, stdout: String(stdout), stderr: e && e.code === "ENOENT" ? `${command}: not found` : String(stderr) });
+        resolve16({ code, stdout: String(stdout), stderr: e && e.code === "ENOENT" ? `${command}: not found` : String(stderr) });
       });
     });
   }
@@ -85459,12 +85505,12 @@ function restoreRanges(text2, ranges, blockAt) {
   const placed = ranges.map((r, i) => ({ r, i, pos: r.replacedByBlock && blockAt !== null ? blockAt : locate(text2, statements, r) })).sort((x, y) => x.pos - y.pos || x.i - y.i);
   let out2 = "";
   let at = 0;
-  for (const { r, pos: pos3 } of placed) {
-    out2 += text2.slice(at, pos3);
-    at = pos3;
+  for (const { r, pos: pos2 } of placed) {
+    out2 += text2.slice(at, pos2);
+    at = pos2;
     if (out2.length > 0 && contentOf(out2).length > 0 && !out2.endsWith("\n")) out2 += eol;
     out2 += r.text;
-    if (!r.text.endsWith("\n") && pos3 < text2.length) out2 += eol;
+    if (!r.text.endsWith("\n") && pos2 < text2.length) out2 += eol;
   }
   return out2 + text2.slice(at);
 }
@@ -85559,9 +85605,9 @@ ${record.replacedOtel.text}` : "";
 }
 
 // electron/codex/config-editor.ts
-function linesBefore(text2, pos3, n2) {
+function linesBefore(text2, pos2, n2) {
   const floor = hasBom(text2) ? 1 : 0;
-  let start = pos3;
+  let start = pos2;
   let nonBlank = 0;
   while (nonBlank < n2 && start > floor) {
     const prev = text2.lastIndexOf("\n", start - 2);
@@ -85569,10 +85615,10 @@ function linesBefore(text2, pos3, n2) {
     if (text2.slice(lineStart2, start).trim() !== "") nonBlank++;
     start = lineStart2;
   }
-  return text2.slice(start, pos3);
+  return text2.slice(start, pos2);
 }
-function linesAfter(text2, pos3, n2) {
-  let end = pos3;
+function linesAfter(text2, pos2, n2) {
+  let end = pos2;
   let nonBlank = 0;
   while (nonBlank < n2 && end < text2.length) {
     const nl = text2.indexOf("\n", end);
@@ -85580,7 +85626,7 @@ function linesAfter(text2, pos3, n2) {
     if (text2.slice(end, lineEnd).trim() !== "") nonBlank++;
     end = lineEnd;
   }
-  return text2.slice(pos3, end);
+  return text2.slice(pos2, end);
 }
 function insertBlock(base, layout, settings) {
   const eol = detectEol(base);
@@ -85590,9 +85636,9 @@ function insertBlock(base, layout, settings) {
   const removed = [];
   let shift = 0;
   for (const r of ranges) {
-    const pos3 = r.start - shift;
+    const pos2 = r.start - shift;
     shift += r.end - r.start;
-    removed.push({ text: base.slice(r.start, r.end), kind: r.kind, anchorBefore: linesBefore(outside, pos3, 2), anchorAfter: linesAfter(outside, pos3, 2) });
+    removed.push({ text: base.slice(r.start, r.end), kind: r.kind, anchorBefore: linesBefore(outside, pos2, 2), anchorAfter: linesAfter(outside, pos2, 2) });
   }
   const firstSection = ranges.find((r) => r.kind === "section");
   if (firstSection) removed[ranges.indexOf(firstSection)].replacedByBlock = true;
@@ -85827,9 +85873,9 @@ function collectorStartupError(outputFile, offset2) {
   try {
     const fd = (0, import_node_fs17.openSync)(outputFile, "r");
     try {
-      const buf2 = Buffer.alloc(64 * 1024);
-      const n2 = (0, import_node_fs17.readSync)(fd, buf2, 0, buf2.length, offset2);
-      text2 = buf2.subarray(0, n2).toString("utf8");
+      const buf = Buffer.alloc(64 * 1024);
+      const n2 = (0, import_node_fs17.readSync)(fd, buf, 0, buf.length, offset2);
+      text2 = buf.subarray(0, n2).toString("utf8");
     } finally {
       (0, import_node_fs17.closeSync)(fd);
     }
@@ -86935,7 +86981,7 @@ function registerEndpointRun(_program, endpoint) {
 `
       );
     }
-    await new Promise((resolve15) => {
+    await new Promise((resolve16) => {
       let stopping = false;
       const stop = (signal) => {
         if (stopping) return;
@@ -86947,12 +86993,12 @@ received ${signal}: flushing and stopping...
           const s = collector.pipeline.stats;
           if (!flags.json) process.stdout.write(`stopped; ${s.eventsWritten} event(s) written this run
 `);
-          resolve15();
+          resolve16();
         }).catch((err) => {
           process.stderr.write(`beacon: error while stopping: ${err.message}
 `);
           process.exitCode = 1;
-          resolve15();
+          resolve16();
         });
       };
       process.once("SIGINT", () => stop("SIGINT"));
@@ -87189,8 +87235,8 @@ var SessionAccumulator = class {
     }
     const g = ev.session?.git;
     if (g && typeof g === "object" && !this.git) {
-      const str4 = (v) => typeof v === "string" && v ? v : null;
-      this.git = { repository_url: str4(g.repository_url), branch: str4(g.branch), commit: str4(g.commit) };
+      const str3 = (v) => typeof v === "string" && v ? v : null;
+      this.git = { repository_url: str3(g.repository_url), branch: str3(g.branch), commit: str3(g.commit) };
       if (this.git.repository_url) this.nameRepository(repositoryFromRemote(this.git.repository_url), 2);
     }
     const repo = ev.run?.repository;
@@ -88146,18 +88192,18 @@ function probeCollector2(url, timeoutMs = PROBE_TIMEOUT_MS) {
             finish({ state: "foreign", url, detail: `Something other than ${COLLECTOR_SERVICE} answers at ${url} (HTTP ${res.statusCode})` });
             return;
           }
-          const str4 = (k) => typeof b[k] === "string" ? b[k] : void 0;
+          const str3 = (k) => typeof b[k] === "string" ? b[k] : void 0;
           const pid = typeof b.pid === "number" ? b.pid : void 0;
           finish({
             state: "up",
             url,
             info: {
               service: COLLECTOR_SERVICE,
-              version: str4("version"),
+              version: str3("version"),
               pid,
-              mode: str4("mode"),
-              log_path: str4("log_path") ?? str4("logPath"),
-              started_at: str4("started_at") ?? str4("start_time") ?? str4("startedAt")
+              mode: str3("mode"),
+              log_path: str3("log_path") ?? str3("logPath"),
+              started_at: str3("started_at") ?? str3("start_time") ?? str3("startedAt")
             },
             forwarding: Array.isArray(b.consumers) ? b.consumers.filter(isForwardHealth) : []
           });
@@ -88854,9 +88900,9 @@ async function linuxProcesses() {
   return out2;
 }
 function psProcesses() {
-  return new Promise((resolve15) => {
+  return new Promise((resolve16) => {
     (0, import_node_child_process4.execFile)("ps", ["-axo", "pid=,lstart=,command="], { timeout: 5e3, maxBuffer: 8 * 1024 * 1024 }, (err, stdout) => {
-      if (err) return resolve15([]);
+      if (err) return resolve16([]);
       const out2 = [];
       for (const line of String(stdout).split("\n")) {
         const m = /^\s*(\d+)\s+(\w{3}\s+\w{3}\s+\d+\s+[\d:]+\s+\d{4})\s+(.*)$/.exec(line);
@@ -88864,7 +88910,7 @@ function psProcesses() {
         const t = Date.parse(m[2]);
         out2.push({ pid: Number(m[1]), command: m[3], startedAtMs: Number.isFinite(t) ? t : void 0 });
       }
-      resolve15(out2);
+      resolve16(out2);
     });
   });
 }
@@ -88924,9 +88970,9 @@ async function readLastEvent(path, now = /* @__PURE__ */ new Date()) {
   const fh = await (0, import_promises24.open)(path, "r");
   try {
     const len = Math.min(TAIL_BYTES, st.size);
-    const buf2 = Buffer.alloc(len);
-    await fh.read(buf2, 0, len, st.size - len);
-    const lines = buf2.toString("utf8").split("\n");
+    const buf = Buffer.alloc(len);
+    await fh.read(buf, 0, len, st.size - len);
+    const lines = buf.toString("utf8").split("\n");
     lines.pop();
     for (let i = lines.length - 1; i >= 0; i--) {
       if (i === 0 && st.size > len) break;
@@ -89360,8 +89406,8 @@ function registerEndpointDashboard(_program, endpoint) {
       process.stdout.write("  Ctrl-C to stop\n");
     }
     if (flags.open) openInBrowser(dashboard.url);
-    await new Promise((resolve15) => {
-      const stop = () => void dashboard.close().then(resolve15, resolve15);
+    await new Promise((resolve16) => {
+      const stop = () => void dashboard.close().then(resolve16, resolve16);
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
     });
@@ -89441,14 +89487,14 @@ function readCiState(path) {
 // electron/endpoint/free-port.ts
 var import_node_net = require("node:net");
 function pickFreePort() {
-  return new Promise((resolve15, reject) => {
+  return new Promise((resolve16, reject) => {
     const srv = (0, import_node_net.createServer)();
     srv.unref();
     srv.once("error", reject);
     srv.listen(0, LOOPBACK, () => {
       const addr = srv.address();
       const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => port ? resolve15(port) : reject(new Error("could not pick a free port")));
+      srv.close(() => port ? resolve16(port) : reject(new Error("could not pick a free port")));
     });
   });
 }
@@ -90053,7 +90099,7 @@ ${opts.requireTelemetry ? "❌" : "⚠️"} **Telemetry missing**: ${err.message
 var import_node_child_process6 = require("node:child_process");
 var import_node_os8 = require("node:os");
 function runChild(argv, env, stdoutToStderr) {
-  return new Promise((resolve15) => {
+  return new Promise((resolve16) => {
     const child = (0, import_node_child_process6.spawn)(argv[0], argv.slice(1), { stdio: ["inherit", stdoutToStderr ? 2 : "inherit", "inherit"], env });
     const forward = (sig) => child.kill(sig);
     process.on("SIGINT", forward);
@@ -90061,7 +90107,7 @@ function runChild(argv, env, stdoutToStderr) {
     const done = (code) => {
       process.off("SIGINT", forward);
       process.off("SIGTERM", forward);
-      resolve15(code);
+      resolve16(code);
     };
     child.once("error", (err) => {
       process.stderr.write(`beacon: cannot run ${argv[0]}: ${err.message}
@@ -90392,14 +90438,15 @@ function registerEndpointInspect(_program, endpoint) {
 var import_node_crypto11 = require("node:crypto");
 var import_node_http3 = require("node:http");
 var import_promises27 = require("node:fs/promises");
+var import_node_path37 = require("node:path");
 var VALIDATION_EVENT_NAME = "beacon.validation";
 function validationRequest(id2, now = /* @__PURE__ */ new Date()) {
   const nanos = String(BigInt(now.getTime()) * 1000000n);
-  const str4 = (key, v) => ({ key, value: { stringValue: v } });
+  const str3 = (key, v) => ({ key, value: { stringValue: v } });
   return {
     resourceLogs: [
       {
-        resource: { attributes: [str4("service.name", "beacon"), str4("service.version", "test-event")] },
+        resource: { attributes: [str3("service.name", "beacon"), str3("service.version", "test-event")] },
         scopeLogs: [
           {
             scope: { name: "beacon.test_event" },
@@ -90410,11 +90457,11 @@ function validationRequest(id2, now = /* @__PURE__ */ new Date()) {
                 severityNumber: 9,
                 severityText: "INFO",
                 attributes: [
-                  str4("event.name", VALIDATION_EVENT_NAME),
-                  str4("event.timestamp", now.toISOString()),
-                  str4("conversation.id", id2),
-                  str4("beacon.validation_id", id2),
-                  str4("originator", "beacon_test_event")
+                  str3("event.name", VALIDATION_EVENT_NAME),
+                  str3("event.timestamp", now.toISOString()),
+                  str3("conversation.id", id2),
+                  str3("beacon.validation_id", id2),
+                  str3("originator", "beacon_test_event")
                 ]
               }
             ]
@@ -90425,13 +90472,13 @@ function validationRequest(id2, now = /* @__PURE__ */ new Date()) {
   };
 }
 function post(port, body, timeoutMs) {
-  return new Promise((resolve15, reject) => {
+  return new Promise((resolve16, reject) => {
     const req = (0, import_node_http3.request)(
       { host: LOOPBACK, port, path: "/v1/logs", method: "POST", timeout: timeoutMs, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), host: `${LOOPBACK}:${port}` } },
       (res) => {
         let text2 = "";
         res.on("data", (d) => text2 += d);
-        res.on("end", () => resolve15({ status: res.statusCode ?? 0, body: text2 }));
+        res.on("end", () => resolve16({ status: res.statusCode ?? 0, body: text2 }));
       }
     );
     req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
@@ -90445,9 +90492,9 @@ async function readFrom(path, from) {
   const start = st.size < from ? 0 : from;
   const fh = await (0, import_promises27.open)(path, "r");
   try {
-    const buf2 = Buffer.alloc(st.size - start);
-    await fh.read(buf2, 0, buf2.length, start);
-    return buf2.toString("utf8");
+    const buf = Buffer.alloc(st.size - start);
+    await fh.read(buf, 0, buf.length, start);
+    return buf.toString("utf8");
   } finally {
     await fh.close();
   }
@@ -90467,6 +90514,16 @@ async function sendTestEvent(port, opts = {}) {
     };
   }
   const logPath = probe.health.log_path;
+  const trusted = opts.trustedLogs ?? await beaconLogs();
+  if (!trusted.some((t) => (0, import_node_path37.resolve)(t) === (0, import_node_path37.resolve)(logPath || "."))) {
+    return {
+      ok: false,
+      id: id2,
+      port,
+      elapsed_ms: elapsed(),
+      error: `the program on 127.0.0.1:${port} (pid ${probe.health.pid}) says it is a Beacon collector writing ${JSON.stringify(logPath)}, which no Beacon configuration names; not believed, no test event sent. Stop pid ${probe.health.pid}, then run \`beacon endpoint repair\``
+    };
+  }
   const offset2 = (await (0, import_promises27.stat)(logPath).catch(() => null))?.size ?? 0;
   let res;
   try {

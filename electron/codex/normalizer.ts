@@ -78,7 +78,7 @@ function isDroppedRecord(severityNumber: number, recAttrs: Attributes): boolean 
 }
 
 /**
- * The noise rules above as a decoder-side filter (protobuf-logs-reader.ts): records it drops
+ * The noise rules above as a decoder-side filter (collector/log-record-peek.ts): records it drops
  * are never decoded. `keys` must list every attribute isDroppedRecord() reads.
  */
 export const CODEX_LOG_RECORD_FILTER: LogRecordFilter = {

@@ -21,7 +21,7 @@ import { DecodeError } from './decode-shared';
 import { badRequestLine, makeLoopbackGuard } from './loopback-guard';
 import { otlpTypes } from './otlp-schema';
 import { validateOtlpProtobuf } from './protobuf-validate';
-import { DECODE_LIMITS } from './protobuf-logs-reader';
+import { DECODE_LIMITS } from './protobuf-any-value';
 import { itemCount, type DecodedRequest, type LogRecordFilter, type Signal } from '../shared/otlp-types';
 import { BufferGarbage } from './buffer-garbage';
 import { BodyBudget, BodyError, contentCoding, readBody, type ReadBodyResult } from './request-body';
@@ -178,7 +178,7 @@ function sendSuccess(reply: FastifyReply, signal: Signal, encoding: Encoding, re
   return reply.send(Buffer.from(type.encode(type.create({ partialSuccess: partial })).finish()));
 }
 
-/** OTLP's "warning with full acceptance" for what the decoder left out (protobuf-logs-reader.ts DECODE_LIMITS). */
+/** OTLP's "warning with full acceptance" for what the decoder left out (protobuf-any-value.ts DECODE_LIMITS). */
 function withDecodeWarning(result: IngestResult | void, dropped: number): IngestResult {
   const l = DECODE_LIMITS;
   const warning =

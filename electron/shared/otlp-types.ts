@@ -35,7 +35,7 @@ export interface LogRecord {
 }
 
 /**
- * Lets the consumer drop log records before they are decoded (protobuf-logs-reader.ts): the
+ * Lets the consumer drop log records before they are decoded (log-record-peek.ts): the
  * reader decodes only the attributes named in `keys` (a record's own attributes, last value
  * wins, absent keys absent) and skips the whole record when `keep` says no. A filter must give
  * the same answer as the consumer would on the fully decoded record, so it may read only those

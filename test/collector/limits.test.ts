@@ -11,7 +11,7 @@ import { decodeOtlpProtobuf } from '../../electron/collector/decode-protobuf';
 import { DecodeError } from '../../electron/collector/decode-shared';
 import { otlpTypes } from '../../electron/collector/otlp-schema';
 import { createOtlpServer, type OtlpServer } from '../../electron/collector/otlp-server';
-import { DECODE_LIMITS } from '../../electron/collector/protobuf-logs-reader';
+import { DECODE_LIMITS } from '../../electron/collector/protobuf-any-value';
 import { varintBytes } from '../../bench/otlp-mutator';
 
 const ld = (field: number, ...parts: Buffer[]): Buffer => {
