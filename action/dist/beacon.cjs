@@ -50306,7 +50306,7 @@ var require_root2 = __commonJS({
           resource3.v1 = (function() {
             var v1 = {};
             v1.Resource = (function() {
-              function Resource2(properties) {
+              function Resource(properties) {
                 this.attributes = [];
                 if (properties) {
                   for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
@@ -50314,12 +50314,12 @@ var require_root2 = __commonJS({
                       this[keys[i]] = properties[keys[i]];
                 }
               }
-              Resource2.prototype.attributes = $util.emptyArray;
-              Resource2.prototype.droppedAttributesCount = null;
-              Resource2.create = function create2(properties) {
-                return new Resource2(properties);
+              Resource.prototype.attributes = $util.emptyArray;
+              Resource.prototype.droppedAttributesCount = null;
+              Resource.create = function create2(properties) {
+                return new Resource(properties);
               };
-              Resource2.encode = function encode(message2, writer) {
+              Resource.encode = function encode(message2, writer) {
                 if (!writer)
                   writer = $Writer.create();
                 if (message2.attributes != null && message2.attributes.length)
@@ -50335,10 +50335,10 @@ var require_root2 = __commonJS({
                   ).uint32(message2.droppedAttributesCount);
                 return writer;
               };
-              Resource2.encodeDelimited = function encodeDelimited(message2, writer) {
+              Resource.encodeDelimited = function encodeDelimited(message2, writer) {
                 return this.encode(message2, writer).ldelim();
               };
-              Resource2.decode = function decode(reader, length) {
+              Resource.decode = function decode(reader, length) {
                 if (!(reader instanceof $Reader))
                   reader = $Reader.create(reader);
                 var end = length === void 0 ? reader.len : reader.pos + length, message2 = new $root.opentelemetry.proto.resource.v1.Resource();
@@ -50362,12 +50362,12 @@ var require_root2 = __commonJS({
                 }
                 return message2;
               };
-              Resource2.decodeDelimited = function decodeDelimited(reader) {
+              Resource.decodeDelimited = function decodeDelimited(reader) {
                 if (!(reader instanceof $Reader))
                   reader = new $Reader(reader);
                 return this.decode(reader, reader.uint32());
               };
-              Resource2.verify = function verify(message2) {
+              Resource.verify = function verify(message2) {
                 if (typeof message2 !== "object" || message2 === null)
                   return "object expected";
                 if (message2.attributes != null && message2.hasOwnProperty("attributes")) {
@@ -50385,7 +50385,7 @@ var require_root2 = __commonJS({
                 }
                 return null;
               };
-              Resource2.fromObject = function fromObject(object) {
+              Resource.fromObject = function fromObject(object) {
                 if (object instanceof $root.opentelemetry.proto.resource.v1.Resource)
                   return object;
                 var message2 = new $root.opentelemetry.proto.resource.v1.Resource();
@@ -50403,7 +50403,7 @@ var require_root2 = __commonJS({
                   message2.droppedAttributesCount = object.droppedAttributesCount >>> 0;
                 return message2;
               };
-              Resource2.toObject = function toObject(message2, options) {
+              Resource.toObject = function toObject(message2, options) {
                 if (!options)
                   options = {};
                 var object = {};
@@ -50420,16 +50420,16 @@ var require_root2 = __commonJS({
                   object.droppedAttributesCount = message2.droppedAttributesCount;
                 return object;
               };
-              Resource2.prototype.toJSON = function toJSON() {
+              Resource.prototype.toJSON = function toJSON() {
                 return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
               };
-              Resource2.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+              Resource.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
                 if (typeUrlPrefix === void 0) {
                   typeUrlPrefix = "type.googleapis.com";
                 }
                 return typeUrlPrefix + "/opentelemetry.proto.resource.v1.Resource";
               };
-              return Resource2;
+              return Resource;
             })();
             return v1;
           })();
@@ -64953,7 +64953,7 @@ var require_Resource = __commonJS({
     var semantic_conventions_1 = (init_esm2(), __toCommonJS(esm_exports2));
     var core_1 = require_src2();
     var platform_1 = require_platform2();
-    var Resource2 = class _Resource {
+    var Resource = class _Resource {
       constructor(attributes3, asyncAttributesPromise) {
         var _a;
         this._attributes = attributes3;
@@ -65029,8 +65029,8 @@ var require_Resource = __commonJS({
         return new _Resource(mergedSyncAttributes, mergedAttributesPromise);
       }
     };
-    exports2.Resource = Resource2;
-    Resource2.EMPTY = new Resource2({});
+    exports2.Resource = Resource;
+    Resource.EMPTY = new Resource({});
   }
 });
 
@@ -77126,15 +77126,109 @@ function itemCount(req) {
   }
 }
 
+// electron/collector/idle-heap-compactor.ts
+var import_node_v8 = require("node:v8");
+var import_node_vm = require("node:vm");
+var QUIET_MS = 1e4;
+var MIN_GROWTH_BYTES = 8 * 1024 * 1024;
+var fullGc;
+function loadFullGc() {
+  if (!fullGc) {
+    try {
+      (0, import_node_v8.setFlagsFromString)("--expose-gc");
+      const gc = (0, import_node_vm.runInNewContext)("gc");
+      fullGc = { fn: typeof gc === "function" ? gc : void 0 };
+    } catch {
+      fullGc = { fn: void 0 };
+    }
+  }
+  return fullGc.fn;
+}
+var totalHeapBytes = () => {
+  const h = (0, import_node_v8.getHeapStatistics)();
+  return h.total_heap_size + (h.external_memory ?? 0);
+};
+var IdleHeapCompactor = class {
+  quietMs;
+  minGrowthBytes;
+  gc;
+  heapBytes;
+  timer;
+  baseline;
+  stopped = false;
+  /** Compactions run so far (for tests and /healthz-style diagnostics). */
+  compactions = 0;
+  constructor(opts = {}) {
+    this.quietMs = Math.max(opts.quietMs ?? QUIET_MS, 1);
+    this.minGrowthBytes = opts.minGrowthBytes ?? MIN_GROWTH_BYTES;
+    this.gc = opts.gc ?? loadFullGc();
+    this.heapBytes = opts.heapBytes ?? totalHeapBytes;
+    this.baseline = this.heapBytes();
+  }
+  /** Call on every request. Cheap: re-arms one existing timer. */
+  noteActivity() {
+    if (!this.gc || this.stopped) return;
+    if (this.timer) {
+      this.timer.refresh();
+      return;
+    }
+    this.timer = setTimeout(() => this.onQuiet(), this.quietMs);
+    this.timer.unref();
+  }
+  stop() {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = void 0;
+  }
+  onQuiet() {
+    this.timer = void 0;
+    if (!this.gc || this.heapBytes() - this.baseline < this.minGrowthBytes) return;
+    this.gc();
+    this.compactions++;
+    this.baseline = this.heapBytes();
+  }
+};
+
+// electron/collector/buffer-garbage.ts
+var MIN_BODY_BYTES = 256 * 1024;
+var LIMIT_BYTES = 16 * 1024 * 1024;
+var BufferGarbage = class {
+  pending = 0;
+  scheduled = false;
+  gc;
+  limit;
+  /** Collections started (for tests). */
+  collections = 0;
+  constructor(opts = {}) {
+    this.gc = opts.gc ?? loadFullGc();
+    this.limit = opts.limitBytes ?? LIMIT_BYTES;
+  }
+  /** A body (or a refused decompression) of `bytes` is no longer referenced. */
+  dropped(bytes) {
+    if (!this.gc || bytes < MIN_BODY_BYTES) return;
+    this.pending += bytes;
+    if (this.pending < this.limit || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pending = 0;
+      this.collections++;
+      this.gc();
+    });
+  }
+};
+
 // electron/collector/request-body.ts
 var zlib = __toESM(require("node:zlib"));
 var BodyError = class extends Error {
-  constructor(kind, message2) {
+  constructor(kind, message2, droppedBytes = 0) {
     super(message2);
     this.kind = kind;
+    this.droppedBytes = droppedBytes;
     this.name = "BodyError";
   }
   kind;
+  droppedBytes;
 };
 function contentCoding(header) {
   const v = (header ?? "").trim().toLowerCase();
@@ -77164,9 +77258,9 @@ var BodyBudget = class {
 function isZlibHeader(b) {
   return b.length >= 2 && (b[0] & 15) === 8 && (b[0] << 8 | b[1]) % 31 === 0;
 }
-function tooLarge(maxBytes, decompressed) {
+function tooLarge(maxBytes, decompressed, droppedBytes = 0) {
   const what = decompressed ? "request body after decompression" : "request body";
-  return new BodyError("too-large", `${what} exceeds the limit of ${maxBytes} bytes`);
+  return new BodyError("too-large", `${what} exceeds the limit of ${maxBytes} bytes`, droppedBytes);
 }
 function inflate(compressed, coding, maxBytes) {
   const opts = { maxOutputLength: maxBytes, chunkSize: 64 * 1024 };
@@ -77174,7 +77268,7 @@ function inflate(compressed, coding, maxBytes) {
     if (coding === "gzip") return zlib.gunzipSync(compressed, opts);
     return isZlibHeader(compressed) ? zlib.inflateSync(compressed, opts) : zlib.inflateRawSync(compressed, opts);
   } catch (err) {
-    if (err.code === "ERR_BUFFER_TOO_LARGE") throw tooLarge(maxBytes, true);
+    if (err.code === "ERR_BUFFER_TOO_LARGE") throw tooLarge(maxBytes, true, maxBytes + compressed.length);
     throw new BodyError("corrupt", `request body is not valid ${coding} data: ${err.message}`);
   }
 }
@@ -77223,7 +77317,14 @@ function readBody(req, coding, opts) {
         } else {
           body = chunks.length === 1 ? chunks[0] : into ? into.subarray(0, received) : Buffer.alloc(0);
           chunks.length = 0;
-          if (coding !== "identity" && received > 0) body = inflate(body, coding, maxBytes);
+          if (coding !== "identity" && received > 0) {
+            body = inflate(body, coding, maxBytes);
+            const extra = body.length - held;
+            if (budget && extra > 0) {
+              if (!budget.tryTake(extra)) throw new BodyError("busy", `the collector is busy: request bodies in flight would exceed ${budget.limitBytes} bytes`, body.length);
+              held += extra;
+            }
+          }
         }
         resolve16({ body, release: giveBack });
       } catch (err) {
@@ -77233,7 +77334,7 @@ function readBody(req, coding, opts) {
     }
     function onData(chunk) {
       received += chunk.length;
-      if (received > maxBytes) return fail(tooLarge(maxBytes, false));
+      if (received > maxBytes) return fail(tooLarge(maxBytes, false, received));
       if (budget) {
         if (!budget.tryTake(chunk.length)) {
           return fail(new BodyError("busy", `the collector is busy: request bodies in flight would exceed ${budget.limitBytes} bytes`));
@@ -77371,6 +77472,8 @@ function createOtlpServer(opts) {
   const budget = new BodyBudget(Math.max(maxBodyBytes, opts.maxInflightBodyBytes ?? DEFAULT_MAX_INFLIGHT_BODY_BYTES));
   const bodyTimeoutMs = opts.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const gate = new Gate(opts.maxConcurrentIngest ?? DEFAULT_MAX_CONCURRENT_INGEST);
+  const garbage = new BufferGarbage();
+  const EMPTY_BODY = Buffer.alloc(0);
   const logger = opts.logger;
   const guard = makeLoopbackGuard(host);
   const fastify = (0, import_fastify.default)({
@@ -77434,6 +77537,7 @@ function createOtlpServer(opts) {
       read2 = await readBody(request4.raw, coding, { maxBytes: maxBodyBytes, budget, timeoutMs: bodyTimeoutMs });
     } catch (err) {
       if (err instanceof BodyError) {
+        garbage.dropped(err.droppedBytes);
         if (err.kind === "too-large") return sendStatus(reply, 413, encoding, RPC_RESOURCE_EXHAUSTED, err.message);
         if (err.kind === "busy") {
           reply.header("retry-after", "1");
@@ -77466,6 +77570,8 @@ function createOtlpServer(opts) {
       return sendStatus(reply, 400, encoding, RPC_INVALID_ARGUMENT, message2);
     } finally {
       read2.release();
+      garbage.dropped(read2.body.length);
+      read2.body = EMPTY_BODY;
     }
     if (!decoded) return sendSuccess(reply, signal, encoding, void 0);
     const takeGate = !gated && itemCount(decoded) > GATE_ITEMS;
@@ -80664,69 +80770,6 @@ var IngestPipeline = class {
   }
 };
 
-// electron/collector/idle-heap-compactor.ts
-var import_node_v8 = require("node:v8");
-var import_node_vm = require("node:vm");
-var QUIET_MS = 1e4;
-var MIN_GROWTH_BYTES = 8 * 1024 * 1024;
-var fullGc;
-function loadFullGc() {
-  if (!fullGc) {
-    try {
-      (0, import_node_v8.setFlagsFromString)("--expose-gc");
-      const gc = (0, import_node_vm.runInNewContext)("gc");
-      fullGc = { fn: typeof gc === "function" ? gc : void 0 };
-    } catch {
-      fullGc = { fn: void 0 };
-    }
-  }
-  return fullGc.fn;
-}
-var totalHeapBytes = () => {
-  const h = (0, import_node_v8.getHeapStatistics)();
-  return h.total_heap_size + (h.external_memory ?? 0);
-};
-var IdleHeapCompactor = class {
-  quietMs;
-  minGrowthBytes;
-  gc;
-  heapBytes;
-  timer;
-  baseline;
-  stopped = false;
-  /** Compactions run so far (for tests and /healthz-style diagnostics). */
-  compactions = 0;
-  constructor(opts = {}) {
-    this.quietMs = Math.max(opts.quietMs ?? QUIET_MS, 1);
-    this.minGrowthBytes = opts.minGrowthBytes ?? MIN_GROWTH_BYTES;
-    this.gc = opts.gc ?? loadFullGc();
-    this.heapBytes = opts.heapBytes ?? totalHeapBytes;
-    this.baseline = this.heapBytes();
-  }
-  /** Call on every request. Cheap: re-arms one existing timer. */
-  noteActivity() {
-    if (!this.gc || this.stopped) return;
-    if (this.timer) {
-      this.timer.refresh();
-      return;
-    }
-    this.timer = setTimeout(() => this.onQuiet(), this.quietMs);
-    this.timer.unref();
-  }
-  stop() {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = void 0;
-  }
-  onQuiet() {
-    this.timer = void 0;
-    if (!this.gc || this.heapBytes() - this.baseline < this.minGrowthBytes) return;
-    this.gc();
-    this.compactions++;
-    this.baseline = this.heapBytes();
-  }
-};
-
 // electron/collector/probe.ts
 var import_node_http = require("node:http");
 var MAX_HEALTHZ_BYTES = 64 * 1024;
@@ -81390,8 +81433,14 @@ var NdjsonDestination = class {
 };
 
 // electron/forward/otlp-destination.ts
-var import_otlp_transformer = __toESM(require_src5());
-var import_resources = __toESM(require_src3());
+var otel;
+function loadOtel() {
+  otel ??= {
+    ProtobufLogsSerializer: require_src5().ProtobufLogsSerializer,
+    Resource: require_src3().Resource
+  };
+  return otel;
+}
 var SEVERITY_NUMBER = { info: 9, low: 10, medium: 13, high: 17, critical: 21 };
 var SCOPE2 = { name: "beacon.forwarder", version: VERSION };
 var MAX_RESOURCES = 1e3;
@@ -81421,7 +81470,7 @@ var OtlpDestination = class {
         droppedAttributesCount: 0
       };
     });
-    return import_otlp_transformer.ProtobufLogsSerializer.serializeRequest(records) ?? new Uint8Array(0);
+    return loadOtel().ProtobufLogsSerializer.serializeRequest(records) ?? new Uint8Array(0);
   }
   resourceOf(e) {
     const ep = e.endpoint;
@@ -81440,7 +81489,7 @@ var OtlpDestination = class {
     if (h?.name) attrs["beacon.harness.name"] = h.name;
     if (h?.version) attrs["beacon.harness.version"] = h.version;
     if (this.resources.size >= MAX_RESOURCES) this.resources.clear();
-    r = new import_resources.Resource(attrs);
+    r = new (loadOtel()).Resource(attrs);
     this.resources.set(key, r);
     return r;
   }
@@ -81467,7 +81516,7 @@ function hrTime(ms) {
 }
 function partialRejections(body) {
   try {
-    const r = import_otlp_transformer.ProtobufLogsSerializer.deserializeResponse(new Uint8Array(body));
+    const r = loadOtel().ProtobufLogsSerializer.deserializeResponse(new Uint8Array(body));
     const p = r.partialSuccess;
     const count3 = Number(p?.rejectedLogRecords ?? 0);
     return count3 > 0 ? { count: count3, message: p?.errorMessage || void 0 } : null;
@@ -85321,16 +85370,16 @@ function inspectOtel(text2, target) {
       problems: [{ code: "invalid-toml", severity: "error", message: `config is not valid TOML (line ${parseError.line}: ${parseError.message}); Codex refuses to start` }]
     };
   }
-  const otel = doc.otel;
+  const otel2 = doc.otel;
   const problems = [];
-  if (otel !== void 0 && !isTable(otel)) {
+  if (otel2 !== void 0 && !isTable(otel2)) {
     problems.push({ code: "otel-not-table", severity: "error", message: "otel is not a table; Codex refuses to start" });
   }
-  const table = isTable(otel) ? otel : {};
+  const table = isTable(otel2) ? otel2 : {};
   const logs = inspectExporter(table.exporter, "logs", target);
   const metrics2 = inspectExporter(table.metrics_exporter, "metrics", target);
   const traces = inspectExporter(table.trace_exporter, "traces", target);
-  if (otel === void 0) {
+  if (otel2 === void 0) {
     problems.push({ code: "otel-missing", severity: target ? "error" : "warning", message: "no [otel] table: Codex exports no logs, and its metrics go to Statsig (ab.chatgpt.com)" });
   }
   for (const [signal, ex] of [["logs", logs], ["metrics", metrics2], ["traces", traces]]) {
@@ -85346,7 +85395,7 @@ function inspectOtel(text2, target) {
   }
   let managedByBeacon = false;
   let beaconBlockFormat;
-  if (otel !== void 0) {
+  if (otel2 !== void 0) {
     try {
       const ranges = findOtelRanges(scanStatements(text2));
       managedByBeacon = ranges.some((r) => hasManagedMarker(text2.slice(r.start, r.end)));
@@ -85364,7 +85413,7 @@ function inspectOtel(text2, target) {
   }
   return {
     parsed: true,
-    present: otel !== void 0,
+    present: otel2 !== void 0,
     managedByBeacon,
     beaconBlockFormat,
     environment: typeof table.environment === "string" ? table.environment : void 0,
@@ -85849,6 +85898,11 @@ var import_node_path20 = require("node:path");
 
 // electron/endpoint/collector-runtime-flags.ts
 var COLLECTOR_NODE_FLAGS = Object.freeze(["--max-semi-space-size=4"]);
+var COLLECTOR_PROCESS_ENV = Object.freeze({
+  MALLOC_ARENA_MAX: "2",
+  MALLOC_TRIM_THRESHOLD_: "131072",
+  MALLOC_MMAP_THRESHOLD_: "131072"
+});
 
 // electron/endpoint/collector-process.ts
 function cliEntry() {
@@ -85901,7 +85955,7 @@ async function spawnDetachedCollector(opts) {
     const e = err;
     throw new Error(`cannot write the collector's output file ${opts.outputFile} (${e.code === "EACCES" || e.code === "EPERM" ? "permission denied" : e.code ?? e.message}); fix the permissions of ${(0, import_node_path20.dirname)(opts.outputFile)}`);
   }
-  const env = { ...opts.env ?? process.env };
+  const env = { ...opts.env ?? process.env, ...COLLECTOR_PROCESS_ENV };
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = "1";
   const child = (0, import_node_child_process3.spawn)(process.execPath, args, { detached: true, stdio: ["ignore", fd, fd], env });
   (0, import_node_fs17.closeSync)(fd);
@@ -86254,7 +86308,7 @@ var import_node_fs19 = require("node:fs");
 function serviceProgram(ctx) {
   const args = [process.execPath, ...COLLECTOR_NODE_FLAGS, cliEntry(), "endpoint", "run"];
   if (ctx.mode === "system") args.push("--system");
-  const env = {};
+  const env = { ...COLLECTOR_PROCESS_ENV };
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = "1";
   if (ctx.mode === "user" && ctx.env.HOME) env.HOME = ctx.env.HOME;
   if (ctx.env.BEACON_HOME) env.BEACON_HOME = ctx.env.BEACON_HOME;

@@ -13,9 +13,7 @@ import { HecDestination } from './hec-destination';
 import { HttpTarget } from './http-post';
 import type { AdoptedFile, LostRange } from './log-cursor';
 import { NdjsonDestination } from './ndjson-destination';
-// Type only: the OTLP encoder (@opentelemetry/otlp-transformer, ~7 MB resident) is loaded when
-// an otlp-http destination is created, not in every collector (issue 11.8: the idle budget).
-import type { OtlpDestination as OtlpDestinationClass } from './otlp-destination';
+import { OtlpDestination } from './otlp-destination';
 import { DestinationRunner } from './destination-runner';
 
 /** A destination with its secrets read (what the collector hands to the engine). */
@@ -40,11 +38,8 @@ export interface EngineOptions {
 export function createDestination(r: ResolvedDestination, extra: Pick<DestinationContext, 'ackDeadlineMs'> = {}): Destination {
   const ctx: DestinationContext = { cfg: r.cfg, url: endpointUrl(r.cfg.type, r.cfg.url), token: r.token, http: new HttpTarget({ ca: r.ca }), ...extra };
   switch (r.cfg.type) {
-    case 'otlp-http': {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { OtlpDestination } = require('./otlp-destination') as { OtlpDestination: typeof OtlpDestinationClass };
+    case 'otlp-http':
       return new OtlpDestination(ctx);
-    }
     case 'splunk-hec':
       return new HecDestination(ctx);
     case 'http-ndjson':

@@ -15,14 +15,29 @@
  * Answers: 200 (possibly with partial_success: the receiver dropped some records on purpose;
  * resending would not change its mind, so it counts as delivered, with a note).
  */
-import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
-import { Resource } from '@opentelemetry/resources';
+import type { ProtobufLogsSerializer as Serializer } from '@opentelemetry/otlp-transformer';
+import type { Resource } from '@opentelemetry/resources';
+
+/**
+ * OpenTelemetry's encoder is loaded on first use, not at import: it costs ~7 MB resident, and
+ * every collector imports this module while few forward over OTLP (issue 11.8: the idle budget).
+ */
+let otel: { ProtobufLogsSerializer: typeof Serializer; Resource: typeof Resource } | undefined;
+function loadOtel(): NonNullable<typeof otel> {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  otel ??= {
+    ProtobufLogsSerializer: (require('@opentelemetry/otlp-transformer') as { ProtobufLogsSerializer: typeof Serializer }).ProtobufLogsSerializer,
+    Resource: (require('@opentelemetry/resources') as { Resource: typeof Resource }).Resource,
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return otel;
+}
 import type { BeaconEvent } from '../shared/event';
 import { VERSION } from '../shared/version';
 import { bearer, compress, type Destination, type DestinationContext, type ForwardItem } from './destination';
 import { classifyError, classifyStatus, type Outcome } from './retry-policy';
 
-type ReadableLogRecord = Parameters<typeof ProtobufLogsSerializer.serializeRequest>[0][number];
+type ReadableLogRecord = Parameters<typeof Serializer.serializeRequest>[0][number];
 
 /** OTel severity numbers (logs data model): INFO 9, INFO2 10, WARN 13, ERROR 17, FATAL 21. */
 const SEVERITY_NUMBER: Record<string, number> = { info: 9, low: 10, medium: 13, high: 17, critical: 21 };
@@ -55,7 +70,7 @@ export class OtlpDestination implements Destination {
         droppedAttributesCount: 0,
       } as ReadableLogRecord;
     });
-    return ProtobufLogsSerializer.serializeRequest(records) ?? new Uint8Array(0);
+    return loadOtel().ProtobufLogsSerializer.serializeRequest(records) ?? new Uint8Array(0);
   }
 
   private resourceOf(e: BeaconEvent): Resource {
@@ -77,7 +92,7 @@ export class OtlpDestination implements Destination {
     if (h?.version) attrs['beacon.harness.version'] = h.version;
     // One Resource object per distinct set: the serializer groups records by object identity.
     if (this.resources.size >= MAX_RESOURCES) this.resources.clear();
-    r = new Resource(attrs);
+    r = new (loadOtel().Resource)(attrs);
     this.resources.set(key, r);
     return r;
   }
@@ -108,7 +123,7 @@ function hrTime(ms: number): [number, number] {
 
 function partialRejections(body: Buffer): { count: number; message?: string } | null {
   try {
-    const r = ProtobufLogsSerializer.deserializeResponse(new Uint8Array(body));
+    const r = loadOtel().ProtobufLogsSerializer.deserializeResponse(new Uint8Array(body));
     const p = r.partialSuccess;
     const count = Number(p?.rejectedLogRecords ?? 0);
     return count > 0 ? { count, message: p?.errorMessage || undefined } : null;

@@ -69,12 +69,13 @@ export function decodeStatus(reply: Reply): { code: number; message: string } {
 }
 
 /** A server whose ingest records what it got and answers what the test sets. */
-export function recordingServer(extra: { maxBodyBytes?: number } = {}) {
+export function recordingServer(extra: { maxBodyBytes?: number; maxInflightBodyBytes?: number } = {}) {
   const received: DecodedRequest[] = [];
   let behaviour: (req: DecodedRequest) => Promise<IngestResult | void> = async () => undefined;
   const server = createOtlpServer({
     port: 0,
     maxBodyBytes: extra.maxBodyBytes,
+    maxInflightBodyBytes: extra.maxInflightBodyBytes,
     ingest: (req) => {
       received.push(req);
       return behaviour(req);
