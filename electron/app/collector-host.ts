@@ -115,7 +115,8 @@ export function collectorOptionsFrom(config: HostConfig): BeaconCollectorOptions
   };
 }
 
-export async function hostOrAttach(config: HostConfig, deps: CollectorHostDeps = defaultDeps): Promise<CollectorSession> {
+export async function hostOrAttach(config: HostConfig, given: Partial<CollectorHostDeps> = {}): Promise<CollectorSession> {
+  const deps: CollectorHostDeps = { ...defaultDeps, ...given };
   // Port 0 (tests, or a deliberately ephemeral setup) can never be held by someone else.
   const probe: ProbeResult = config.otlp_http_port === 0 ? { kind: 'none' } : await deps.probe(config.otlp_http_port);
   const named = deps.beaconLogs ?? (() => beaconLogs());

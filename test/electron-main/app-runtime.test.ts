@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppRuntime } from '../../electron/app/app-runtime';
+import { hostOrAttach } from '../../electron/app/collector-host';
+import { beaconLogs } from '../../electron/endpoint/log-source';
+import type { EndpointConfig } from '../../electron/endpoint/endpoint-config';
 import { createIpcHandlers } from '../../electron/app/app-ipc';
 import { createCliAppActions, summarizeCliOutcome } from '../../electron/app/app-actions';
 import { startBeaconCollector as startCollector } from '../../electron/plugins/collector';
@@ -28,10 +31,12 @@ afterEach(async () => {
 
 async function runtimeWith(port: number, actions = { repairCodexConfig: async () => ({ ok: true, message: 'repaired' }) }) {
   const env = { BEACON_HOME: join(home, 'endpoint'), HOME: home };
+  // Which logs Beacon's configuration names, from this test's homes (the app uses its own env's).
+  const hostOrAttachHere = (config: EndpointConfig) => hostOrAttach(config, { beaconLogs: () => beaconLogs(env) });
   await mkdir(env.BEACON_HOME, { recursive: true });
   await writeFile(join(env.BEACON_HOME, 'config.json'), JSON.stringify({ otlp_http_port: port, runtime_log: join(home, 'logs', 'runtime.jsonl') }));
   // Codex health from this test's homes: by default the app reads process.env's (the user's).
-  const rt = new AppRuntime({ actions, readConfig: async () => (await readEndpointConfig('user', env)).config, statusProviders: statusProviders('user', env), healthPollMs: 60_000 });
+  const rt = new AppRuntime({ actions, hostOrAttach: hostOrAttachHere, readConfig: async () => (await readEndpointConfig('user', env)).config, statusProviders: statusProviders('user', env), healthPollMs: 60_000 });
   cleanups.push(() => rt.shutdown(5000));
   await rt.start();
   return rt;
@@ -99,7 +104,8 @@ describe('AppRuntime hosting the collector', () => {
 
 describe('AppRuntime attached to another collector', () => {
   it('reads that collector log, says so in the dashboard, and refuses to pause', async () => {
-    const agentLog = join(home, 'agent', 'runtime.jsonl');
+    // The default user log (BEACON_HOME/logs): a log Beacon names, though config.json says another.
+    const agentLog = join(home, 'endpoint', 'logs', 'runtime.jsonl');
     const other = await startCollector({ port: 0, logPath: agentLog, mode: 'user' });
     cleanups.push(() => other.close());
     const rt = await runtimeWith(other.port);
