@@ -31,8 +31,18 @@ export function parseRoute(hash: string, search: string): Route {
   const known: DashboardTab[] = ['events', 'tokens', 'trends', 'findings'];
   const tab: DashboardTab = known.find((t) => t === segments[0]) ?? 'sessions';
   const rest = segments[1] ? decodeURIComponent(segments.slice(1).join('/')) : null;
-  const highlight = (new URLSearchParams(hashQuery).get('events') ?? '').split(',').filter(Boolean);
+  // Split before decoding: an id may itself contain an (encoded) comma.
+  const raw = /(?:^|&)events=([^&]*)/.exec(hashQuery)?.[1] ?? '';
+  const highlight = raw.split(',').filter(Boolean).map(safeDecode);
   return { view: 'dashboard', tab, sessionId: tab === 'sessions' ? rest : null, highlight: tab === 'sessions' ? highlight : [], findingId: tab === 'findings' ? rest : null };
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 export function hrefFor(tab: DashboardTab, sessionId?: string | null, opts: { highlight?: string[] } = {}): string {
