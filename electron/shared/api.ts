@@ -85,6 +85,11 @@ export interface CollectorHealth {
   detail?: string;
   /** Its forwarding destinations (from /healthz `consumers`), when up. */
   forwarding?: ForwardDestinationHealth[];
+  /**
+   * Set while Beacon's installed telemetry block is removed, changed or overridden (the
+   * `posture` consumer of /healthz, electron/posture): what is wrong, in words.
+   */
+  telemetry_tamper?: string;
 }
 
 export type WriteState = 'ok' | 'unavailable' | 'unknown';

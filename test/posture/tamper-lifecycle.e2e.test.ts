@@ -12,6 +12,9 @@ import { delimiter, join } from 'node:path';
 import { requireBuiltCli, REPO_ROOT, startEndpointRun, type RunningCli } from '../support/beacon-cli';
 import { makeSandbox, type Sandbox } from '../endpoint-lifecycle/helpers';
 import type { BeaconEvent } from '../../electron/shared/event';
+import type { HealthResponse } from '../../electron/shared/api';
+import { startDashboard } from '../../electron/dashboard/server';
+import { get } from '../dashboard/http';
 
 vi.setConfig({ testTimeout: 120_000 });
 beforeAll(() => requireBuiltCli());
@@ -81,6 +84,16 @@ describe('tamper signals from a hand-edited config.toml', () => {
     expect(Date.now() - t0).toBeLessThan(5000);
     expect(removed).toMatchObject({ severity: 'high', event: { category: 'tamper' }, harness: { name: 'codex_cli' }, posture: { config_path: cfg, state: 'removed' } });
     expect(removed.posture!.detail).toMatch(/\[otel\] block was removed from .*config\.toml/);
+    // The dashboard's health (the tray's light) says so too, from the collector's /healthz.
+    const dash = await startDashboard({ port: 0, logPath: s.userLog, collectorUrl: `http://127.0.0.1:${run.port}/healthz` });
+    try {
+      const res = await get(dash.port, '/api/health', { host: `127.0.0.1:${dash.port}`, authorization: `Bearer ${dash.token}` });
+      const h = res.json<HealthResponse>();
+      expect(h.status).toBe('degraded');
+      expect(h.problems.join('\n')).toMatch(/^Codex telemetry tampered with: Beacon's \[otel\] block was removed/m);
+    } finally {
+      await dash.close();
+    }
 
     // 2. Put back, then the logs exporter's port changed.
     saveAsEditor(cfg, installedText);
@@ -107,6 +120,17 @@ describe('tamper signals from a hand-edited config.toml', () => {
     writeFileSync(join(s.codexHome, 'history.jsonl'), '{"text":"hi"}\n');
     await new Promise((r) => setTimeout(r, 1500));
     expect(events(s.userLog).filter((e) => e.event.action.startsWith('tamper.'))).toHaveLength(3);
+  });
+
+  it('`endpoint uninstall` removing the block on purpose is not tamper, even with a collector uninstall does not stop', async () => {
+    const { s, run } = await installedRun();
+    await waitFor(s.userLog, (e) => e.event.action === 'collector.started');
+    const u = await s.beacon(['endpoint', 'uninstall', '--keep-logs']);
+    expect(u.code, u.stdout + u.stderr).toBe(0);
+    expect(readFileSync(join(s.codexHome, 'config.toml'), 'utf8')).toBe(BASE);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(events(s.userLog).filter((e) => e.event.action.startsWith('tamper.'))).toEqual([]);
+    expect(run.child.exitCode).toBeNull(); // still running: it was the one that could have cried
   });
 
   it('a collector that Beacon did not install (no manifest for its log) writes no lifecycle and no tamper events', async () => {
