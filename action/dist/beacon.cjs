@@ -88666,7 +88666,8 @@ function probeCollector2(url, timeoutMs = PROBE_TIMEOUT_MS) {
               log_path: str5("log_path") ?? str5("logPath"),
               started_at: str5("started_at") ?? str5("start_time") ?? str5("startedAt")
             },
-            forwarding: Array.isArray(b.consumers) ? b.consumers.filter(isForwardHealth) : []
+            forwarding: Array.isArray(b.consumers) ? b.consumers.filter(isForwardHealth) : [],
+            ...tamperOf(b.consumers)
           });
         });
       });
@@ -88680,6 +88681,12 @@ function probeCollector2(url, timeoutMs = PROBE_TIMEOUT_MS) {
     req.on("error", (e) => finish({ state: "down", url, detail: `Collector not reachable at ${url}: ${message(e)}` }));
     req.end();
   });
+}
+function tamperOf(consumers) {
+  if (!Array.isArray(consumers)) return {};
+  const p = consumers.find((c) => !!c && typeof c === "object" && c.name === "posture");
+  if (!p || p.telemetry_config === "intact" || typeof p.telemetry_config !== "string") return {};
+  return { telemetry_tamper: typeof p.detail === "string" ? p.detail : `the telemetry block is ${p.telemetry_config}` };
 }
 async function readWriteHealth(file) {
   const unknown = (reason, updated2 = null) => ({ state: "unknown", reason, pid: null, running: null, updated_at: updated2, file });
@@ -88784,6 +88791,10 @@ var HealthMonitor = class {
     if (warning.error) problems.push(`Runtime-log source check failed: ${warning.error}`);
     if (codex.error) {
       problems.push(`Codex status unavailable: ${codex.error}`);
+      worse("degraded");
+    }
+    if (collector.state === "up" && collector.telemetry_tamper) {
+      problems.push(`Codex telemetry tampered with: ${collector.telemetry_tamper}`);
       worse("degraded");
     }
     const { forwarding = [], ...collectorShown } = collector;
