@@ -93,6 +93,13 @@ describe('dashboard Findings view', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-findings.png'), fullPage: true });
   });
 
+  it('reads in the dark theme too', async () => {
+    const dark = await stack.open('#/findings', { colorScheme: 'dark' });
+    await dark.getByTestId('findings-list').waitFor({ timeout: LIVE_TIMEOUT });
+    await dark.screenshot({ path: join(SCREENSHOTS, 'dashboard-findings-dark.png') });
+    await dark.close();
+  });
+
   it('filters by severity with a click', async () => {
     await page.getByTestId('filter-high').click();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="finding"]').length === 4);
