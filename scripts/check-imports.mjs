@@ -20,15 +20,17 @@ export const ALLOWED = {
   codex: ['shared', 'log'],
   // Consumers of normalized events (plug into the collector through its options).
   detections: ['shared', 'log'],
+  // Tamper and posture signals about Beacon's own telemetry path (agent specifics via the harness seam).
+  posture: ['shared', 'log'],
   forward: ['shared', 'log'],
   pricing: ['shared', 'log'],
   // The one place that registers harnesses and consumers and assembles a collector from them.
-  plugins: ['shared', 'log', 'collector', 'codex', 'detections', 'forward', 'pricing'],
-  endpoint: ['shared', 'log', 'collector', 'codex', 'detections', 'forward', 'pricing', 'plugins'],
-  ci: ['shared', 'log', 'collector', 'codex', 'detections', 'forward', 'pricing', 'plugins', 'endpoint'],
-  dashboard: ['shared', 'log', 'collector', 'codex', 'detections', 'forward', 'pricing', 'plugins', 'endpoint'],
-  cli: ['shared', 'log', 'collector', 'codex', 'detections', 'forward', 'pricing', 'plugins', 'endpoint', 'ci', 'dashboard'],
-  app: ['shared', 'log', 'collector', 'codex', 'detections', 'forward', 'pricing', 'plugins', 'endpoint', 'ci', 'dashboard'],
+  plugins: ['shared', 'log', 'collector', 'codex', 'detections', 'posture', 'forward', 'pricing'],
+  endpoint: ['shared', 'log', 'collector', 'codex', 'detections', 'posture', 'forward', 'pricing', 'plugins'],
+  ci: ['shared', 'log', 'collector', 'codex', 'detections', 'posture', 'forward', 'pricing', 'plugins', 'endpoint'],
+  dashboard: ['shared', 'log', 'collector', 'codex', 'detections', 'posture', 'forward', 'pricing', 'plugins', 'endpoint'],
+  cli: ['shared', 'log', 'collector', 'codex', 'detections', 'posture', 'forward', 'pricing', 'plugins', 'endpoint', 'ci', 'dashboard'],
+  app: ['shared', 'log', 'collector', 'codex', 'detections', 'posture', 'forward', 'pricing', 'plugins', 'endpoint', 'ci', 'dashboard'],
   main: ['shared', 'app'],
   preload: ['shared'],
 };

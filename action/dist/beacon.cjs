@@ -639,8 +639,8 @@ var require_help = __commonJS({
        * @param {string} str
        * @returns {number}
        */
-      displayWidth(str3) {
-        return stripColor(str3).length;
+      displayWidth(str4) {
+        return stripColor(str4).length;
       }
       /**
        * Style the title for displaying in the help. Called with 'Usage:', 'Options:', etc.
@@ -648,11 +648,11 @@ var require_help = __commonJS({
        * @param {string} str
        * @returns {string}
        */
-      styleTitle(str3) {
-        return str3;
+      styleTitle(str4) {
+        return str4;
       }
-      styleUsage(str3) {
-        return str3.split(" ").map((word) => {
+      styleUsage(str4) {
+        return str4.split(" ").map((word) => {
           if (word === "[options]") return this.styleOptionText(word);
           if (word === "[command]") return this.styleSubcommandText(word);
           if (word[0] === "[" || word[0] === "<")
@@ -660,46 +660,46 @@ var require_help = __commonJS({
           return this.styleCommandText(word);
         }).join(" ");
       }
-      styleCommandDescription(str3) {
-        return this.styleDescriptionText(str3);
+      styleCommandDescription(str4) {
+        return this.styleDescriptionText(str4);
       }
-      styleOptionDescription(str3) {
-        return this.styleDescriptionText(str3);
+      styleOptionDescription(str4) {
+        return this.styleDescriptionText(str4);
       }
-      styleSubcommandDescription(str3) {
-        return this.styleDescriptionText(str3);
+      styleSubcommandDescription(str4) {
+        return this.styleDescriptionText(str4);
       }
-      styleArgumentDescription(str3) {
-        return this.styleDescriptionText(str3);
+      styleArgumentDescription(str4) {
+        return this.styleDescriptionText(str4);
       }
-      styleDescriptionText(str3) {
-        return str3;
+      styleDescriptionText(str4) {
+        return str4;
       }
-      styleOptionTerm(str3) {
-        return this.styleOptionText(str3);
+      styleOptionTerm(str4) {
+        return this.styleOptionText(str4);
       }
-      styleSubcommandTerm(str3) {
-        return str3.split(" ").map((word) => {
+      styleSubcommandTerm(str4) {
+        return str4.split(" ").map((word) => {
           if (word === "[options]") return this.styleOptionText(word);
           if (word[0] === "[" || word[0] === "<")
             return this.styleArgumentText(word);
           return this.styleSubcommandText(word);
         }).join(" ");
       }
-      styleArgumentTerm(str3) {
-        return this.styleArgumentText(str3);
+      styleArgumentTerm(str4) {
+        return this.styleArgumentText(str4);
       }
-      styleOptionText(str3) {
-        return str3;
+      styleOptionText(str4) {
+        return str4;
       }
-      styleArgumentText(str3) {
-        return str3;
+      styleArgumentText(str4) {
+        return str4;
       }
-      styleSubcommandText(str3) {
-        return str3;
+      styleSubcommandText(str4) {
+        return str4;
       }
-      styleCommandText(str3) {
-        return str3;
+      styleCommandText(str4) {
+        return str4;
       }
       /**
        * Calculate the pad width from the maximum term length.
@@ -722,8 +722,8 @@ var require_help = __commonJS({
        * @param {string} str
        * @returns {boolean}
        */
-      preformatted(str3) {
-        return /\n[^\S\r\n]/.test(str3);
+      preformatted(str4) {
+        return /\n[^\S\r\n]/.test(str4);
       }
       /**
        * Format the "item", which consists of a term and description. Pad the term and wrap the description, indenting the following lines.
@@ -769,9 +769,9 @@ ${itemIndentStr}`);
        * @param {number} width
        * @returns {string}
        */
-      boxWrap(str3, width) {
-        if (width < this.minWidthToWrap) return str3;
-        const rawLines = str3.split(/\r\n|\n/);
+      boxWrap(str4, width) {
+        if (width < this.minWidthToWrap) return str4;
+        const rawLines = str4.split(/\r\n|\n/);
         const chunkPattern = /[\s]*[^\s]+/g;
         const wrappedLines = [];
         rawLines.forEach((line) => {
@@ -799,9 +799,9 @@ ${itemIndentStr}`);
         return wrappedLines.join("\n");
       }
     };
-    function stripColor(str3) {
+    function stripColor(str4) {
       const sgrPattern = /\x1b\[\d*(;\d*)*m/g;
-      return str3.replace(sgrPattern, "");
+      return str4.replace(sgrPattern, "");
     }
     exports2.Help = Help2;
     exports2.stripColor = stripColor;
@@ -1072,9 +1072,9 @@ var require_option = __commonJS({
         return option.negate === (negativeValue === value);
       }
     };
-    function camelcase(str3) {
-      return str3.split("-").reduce((str4, word) => {
-        return str4 + word[0].toUpperCase() + word.slice(1);
+    function camelcase(str4) {
+      return str4.split("-").reduce((str5, word) => {
+        return str5 + word[0].toUpperCase() + word.slice(1);
       });
     }
     function splitOptionFlags(flags) {
@@ -1255,14 +1255,14 @@ var require_command = __commonJS({
         this._showSuggestionAfterError = true;
         this._savedState = null;
         this._outputConfiguration = {
-          writeOut: (str3) => process2.stdout.write(str3),
-          writeErr: (str3) => process2.stderr.write(str3),
-          outputError: (str3, write2) => write2(str3),
+          writeOut: (str4) => process2.stdout.write(str4),
+          writeErr: (str4) => process2.stderr.write(str4),
+          outputError: (str4, write2) => write2(str4),
           getOutHelpWidth: () => process2.stdout.isTTY ? process2.stdout.columns : void 0,
           getErrHelpWidth: () => process2.stderr.isTTY ? process2.stderr.columns : void 0,
           getOutHasColors: () => useColor() ?? (process2.stdout.isTTY && process2.stdout.hasColors?.()),
           getErrHasColors: () => useColor() ?? (process2.stderr.isTTY && process2.stderr.hasColors?.()),
-          stripColor: (str3) => stripColor(str3)
+          stripColor: (str4) => stripColor(str4)
         };
         this._hidden = false;
         this._helpOption = void 0;
@@ -2986,18 +2986,18 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [description]
        * @return {(this | string | undefined)} `this` command for chaining, or version string if no arguments
        */
-      version(str3, flags, description) {
-        if (str3 === void 0) return this._version;
-        this._version = str3;
+      version(str4, flags, description) {
+        if (str4 === void 0) return this._version;
+        this._version = str4;
         flags = flags || "-V, --version";
         description = description || "output the version number";
         const versionOption = this.createOption(flags, description);
         this._versionOptionName = versionOption.attributeName();
         this._registerOption(versionOption);
         this.on("option:" + versionOption.name(), () => {
-          this._outputConfiguration.writeOut(`${str3}
+          this._outputConfiguration.writeOut(`${str4}
 `);
-          this._exit(0, "commander.version", str3);
+          this._exit(0, "commander.version", str4);
         });
         return this;
       }
@@ -3008,10 +3008,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {object} [argsDescription]
        * @return {(string|Command)}
        */
-      description(str3, argsDescription) {
-        if (str3 === void 0 && argsDescription === void 0)
+      description(str4, argsDescription) {
+        if (str4 === void 0 && argsDescription === void 0)
           return this._description;
-        this._description = str3;
+        this._description = str4;
         if (argsDescription) {
           this._argsDescription = argsDescription;
         }
@@ -3023,9 +3023,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [str]
        * @return {(string|Command)}
        */
-      summary(str3) {
-        if (str3 === void 0) return this._summary;
-        this._summary = str3;
+      summary(str4) {
+        if (str4 === void 0) return this._summary;
+        this._summary = str4;
         return this;
       }
       /**
@@ -3073,8 +3073,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [str]
        * @return {(string|Command)}
        */
-      usage(str3) {
-        if (str3 === void 0) {
+      usage(str4) {
+        if (str4 === void 0) {
           if (this._usage) return this._usage;
           const args = this.registeredArguments.map((arg) => {
             return humanReadableArgName(arg);
@@ -3085,7 +3085,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
             this.registeredArguments.length ? args : []
           ).join(" ");
         }
-        this._usage = str3;
+        this._usage = str4;
         return this;
       }
       /**
@@ -3094,9 +3094,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [str]
        * @return {(string|Command)}
        */
-      name(str3) {
-        if (str3 === void 0) return this._name;
-        this._name = str3;
+      name(str4) {
+        if (str4 === void 0) return this._name;
+        this._name = str4;
         return this;
       }
       /**
@@ -3230,17 +3230,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
         let hasColors;
         let helpWidth;
         if (error) {
-          baseWrite = (str3) => this._outputConfiguration.writeErr(str3);
+          baseWrite = (str4) => this._outputConfiguration.writeErr(str4);
           hasColors = this._outputConfiguration.getErrHasColors();
           helpWidth = this._outputConfiguration.getErrHelpWidth();
         } else {
-          baseWrite = (str3) => this._outputConfiguration.writeOut(str3);
+          baseWrite = (str4) => this._outputConfiguration.writeOut(str4);
           hasColors = this._outputConfiguration.getOutHasColors();
           helpWidth = this._outputConfiguration.getOutHelpWidth();
         }
-        const write2 = (str3) => {
-          if (!hasColors) str3 = this._outputConfiguration.stripColor(str3);
-          return baseWrite(str3);
+        const write2 = (str4) => {
+          if (!hasColors) str4 = this._outputConfiguration.stripColor(str4);
+          return baseWrite(str4);
         };
         return { error, write: write2, hasColors, helpWidth };
       }
@@ -3737,41 +3737,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push(value) {
-        var p = new Promise(function(resolve16, reject) {
+        var p = new Promise(function(resolve19, reject) {
           pushCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve16(result);
+            resolve19(result);
           });
         });
         p.catch(noop2);
         return p;
       }
       function unshift(value) {
-        var p = new Promise(function(resolve16, reject) {
+        var p = new Promise(function(resolve19, reject) {
           unshiftCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve16(result);
+            resolve19(result);
           });
         });
         p.catch(noop2);
         return p;
       }
       function drained() {
-        var p = new Promise(function(resolve16) {
+        var p = new Promise(function(resolve19) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve16();
+              resolve19();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve16();
+                resolve19();
                 queue.drain = previousDrain;
               };
             }
@@ -4114,8 +4114,8 @@ var require_create_promise = __commonJS({
         reject: null,
         promise: null
       };
-      obj2.promise = new Promise((resolve16, reject) => {
-        obj2.resolve = resolve16;
+      obj2.promise = new Promise((resolve19, reject) => {
+        obj2.resolve = resolve19;
         obj2.reject = reject;
       });
       return obj2;
@@ -4388,11 +4388,11 @@ var require_thenify = __commonJS({
         return;
       }
       debug("thenify");
-      return (resolve16, reject) => {
+      return (resolve19, reject) => {
         const p = this._loadRegistered();
         return p.then(() => {
           this[kThenifyDoNotWrap] = true;
-          return resolve16(this._server);
+          return resolve19(this._server);
         }, reject);
       };
     }
@@ -4530,12 +4530,12 @@ var require_avvio = __commonJS({
     inherits(Boot, EE);
     if ("asyncDispose" in Symbol) {
       Boot.prototype[Symbol.asyncDispose] = function() {
-        return new Promise((resolve16, reject) => {
+        return new Promise((resolve19, reject) => {
           this.close((err) => {
             if (err) {
               return reject(err);
             }
-            resolve16();
+            resolve19();
           });
         });
       };
@@ -4682,12 +4682,12 @@ var require_avvio = __commonJS({
           throw new AVV_ERR_CALLBACK_NOT_FN("close", typeof func);
         }
       } else {
-        promise = new Promise(function(resolve16, reject) {
+        promise = new Promise(function(resolve19, reject) {
           func = function(err) {
             if (err) {
               return reject(err);
             }
-            resolve16();
+            resolve19();
           };
         });
       }
@@ -4707,7 +4707,7 @@ var require_avvio = __commonJS({
         queueMicrotask(this.start.bind(this));
         return;
       }
-      return new Promise((resolve16, reject) => {
+      return new Promise((resolve19, reject) => {
         this._readyQ.push(readyPromiseCB);
         this.start();
         const relativeContext = this._current[0].server;
@@ -4715,7 +4715,7 @@ var require_avvio = __commonJS({
           if (err) {
             reject(err);
           } else {
-            resolve16(relativeContext);
+            resolve19(relativeContext);
           }
           process.nextTick(done);
         }
@@ -6110,8 +6110,8 @@ var require_promise = __commonJS({
     var { kTestInternals } = require_symbols2();
     function withResolvers() {
       let res, rej;
-      const promise = new Promise((resolve16, reject) => {
-        res = resolve16;
+      const promise = new Promise((resolve19, reject) => {
+        res = resolve19;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6210,15 +6210,15 @@ var require_server = __commonJS({
         if (cb === void 0) {
           const listening = listenPromise.call(this, server, listenOptions);
           return listening.then((address) => {
-            const { promise, resolve: resolve16 } = PonyPromise.withResolvers();
+            const { promise, resolve: resolve19 } = PonyPromise.withResolvers();
             if (host === "localhost") {
               multipleBindings.call(this, server, httpHandler, options, listenOptions, () => {
                 this[kState].listening = true;
-                resolve16(address);
+                resolve19(address);
                 onListenHookRunner(this);
               });
             } else {
-              resolve16(address);
+              resolve19(address);
               onListenHookRunner(this);
             }
             return promise;
@@ -6345,7 +6345,7 @@ var require_server = __commonJS({
       }
       return this.ready().then(() => {
         if (this[kState].aborted) return;
-        const { promise, resolve: resolve16, reject } = PonyPromise.withResolvers();
+        const { promise, resolve: resolve19, reject } = PonyPromise.withResolvers();
         const errEventHandler = (err) => {
           cleanup();
           this[kState].listening = false;
@@ -6354,7 +6354,7 @@ var require_server = __commonJS({
         const listeningEventHandler = () => {
           cleanup();
           this[kState].listening = true;
-          resolve16(logServerAddress.call(
+          resolve19(logServerAddress.call(
             this,
             server,
             listenOptions.listenTextResolver || defaultResolveServerListeningText
@@ -10434,10 +10434,10 @@ var require_redaction = __commonJS({
     var strict = false;
     function redaction(opts, serialize) {
       const { paths, censor, remove } = handle(opts);
-      const shape2 = paths.reduce((o, str3) => {
+      const shape2 = paths.reduce((o, str4) => {
         rx.lastIndex = 0;
-        const first = rx.exec(str3);
-        const next = rx.exec(str3);
+        const first = rx.exec(str4);
+        const next = rx.exec(str4);
         let ns = first[1] !== void 0 ? first[1].replace(/^(?:"|'|`)(.*)(?:"|'|`)$/, "$1") : first[0];
         if (ns === "*") {
           ns = wildcardFirstSym;
@@ -10450,7 +10450,7 @@ var require_redaction = __commonJS({
           return o;
         }
         const { index } = next;
-        const nextPath = `${str3.substr(index, str3.length - 1)}`;
+        const nextPath = `${str4.substr(index, str4.length - 1)}`;
         o[ns] = o[ns] || [];
         if (ns !== wildcardFirstSym && o[ns].length === 0) {
           o[ns].push(...o[wildcardFirstSym] || []);
@@ -10566,7 +10566,7 @@ var require_quick_format_unescaped = __commonJS({
       }
       var argLen = args.length;
       if (argLen === 0) return f;
-      var str3 = "";
+      var str4 = "";
       var a = 1 - offset2;
       var lastPos = -1;
       var flen = f && f.length || 0;
@@ -10581,8 +10581,8 @@ var require_quick_format_unescaped = __commonJS({
                 break;
               if (args[a] == null) break;
               if (lastPos < i)
-                str3 += f.slice(lastPos, i);
-              str3 += Number(args[a]);
+                str4 += f.slice(lastPos, i);
+              str4 += Number(args[a]);
               lastPos = i + 2;
               i++;
               break;
@@ -10591,8 +10591,8 @@ var require_quick_format_unescaped = __commonJS({
                 break;
               if (args[a] == null) break;
               if (lastPos < i)
-                str3 += f.slice(lastPos, i);
-              str3 += Math.floor(Number(args[a]));
+                str4 += f.slice(lastPos, i);
+              str4 += Math.floor(Number(args[a]));
               lastPos = i + 2;
               i++;
               break;
@@ -10605,21 +10605,21 @@ var require_quick_format_unescaped = __commonJS({
                 break;
               if (args[a] === void 0) break;
               if (lastPos < i)
-                str3 += f.slice(lastPos, i);
+                str4 += f.slice(lastPos, i);
               var type = typeof args[a];
               if (type === "string") {
-                str3 += "'" + args[a] + "'";
+                str4 += "'" + args[a] + "'";
                 lastPos = i + 2;
                 i++;
                 break;
               }
               if (type === "function") {
-                str3 += args[a].name || "<anonymous>";
+                str4 += args[a].name || "<anonymous>";
                 lastPos = i + 2;
                 i++;
                 break;
               }
-              str3 += ss(args[a]);
+              str4 += ss(args[a]);
               lastPos = i + 2;
               i++;
               break;
@@ -10627,15 +10627,15 @@ var require_quick_format_unescaped = __commonJS({
               if (a >= argLen)
                 break;
               if (lastPos < i)
-                str3 += f.slice(lastPos, i);
-              str3 += String(args[a]);
+                str4 += f.slice(lastPos, i);
+              str4 += String(args[a]);
               lastPos = i + 2;
               i++;
               break;
             case 37:
               if (lastPos < i)
-                str3 += f.slice(lastPos, i);
-              str3 += "%";
+                str4 += f.slice(lastPos, i);
+              str4 += "%";
               lastPos = i + 2;
               i++;
               a--;
@@ -10648,9 +10648,9 @@ var require_quick_format_unescaped = __commonJS({
       if (lastPos === -1)
         return f;
       else if (lastPos < flen) {
-        str3 += f.slice(lastPos);
+        str4 += f.slice(lastPos);
       }
-      return str3;
+      return str4;
     }
   }
 });
@@ -11458,8 +11458,8 @@ var require_wait = __commonJS({
         if (result.async) {
           result.value.then((res) => {
             if (res === "ok") {
-              const latest = Atomics.load(state, index);
-              done(null, latest >= expected ? "ok" : "not-equal");
+              const latest2 = Atomics.load(state, index);
+              done(null, latest2 >= expected ? "ok" : "not-equal");
               return;
             }
             check(current);
@@ -11524,7 +11524,7 @@ var require_thread_stream = __commonJS({
     var { version } = require_package();
     var { EventEmitter } = require("events");
     var { Worker: Worker2 } = require("worker_threads");
-    var { join: join19 } = require("path");
+    var { join: join23 } = require("path");
     var { pathToFileURL } = require("url");
     var { wait } = require_wait();
     var {
@@ -11576,7 +11576,7 @@ var require_thread_stream = __commonJS({
     function createWorker(stream, opts) {
       const { filename, workerData } = opts;
       const bundlerOverrides = "__bundlerPathsOverrides" in globalThis ? globalThis.__bundlerPathsOverrides : {};
-      const toExecute = bundlerOverrides["thread-stream-worker"] || join19(__dirname, "lib", "worker.js");
+      const toExecute = bundlerOverrides["thread-stream-worker"] || join23(__dirname, "lib", "worker.js");
       const worker = new Worker2(toExecute, {
         ...opts.workerOpts,
         name: opts.workerOpts?.name || "thread-stream",
@@ -12087,9 +12087,9 @@ var require_transport = __commonJS({
   "node_modules/pino/lib/transport.js"(exports2, module2) {
     "use strict";
     var { createRequire } = require("module");
-    var { existsSync: existsSync7 } = require("node:fs");
+    var { existsSync: existsSync8 } = require("node:fs");
     var getCallers = require_caller();
-    var { join: join19, isAbsolute: isAbsolute2, sep } = require("node:path");
+    var { join: join23, isAbsolute: isAbsolute2, sep: sep2 } = require("node:path");
     var { fileURLToPath } = require("node:url");
     var sleep2 = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
@@ -12162,7 +12162,7 @@ var require_transport = __commonJS({
           return false;
         }
       }
-      return isAbsolute2(path) && !existsSync7(path);
+      return isAbsolute2(path) && !existsSync8(path);
     }
     function stripQuotes(value) {
       const first = value[0];
@@ -12244,7 +12244,7 @@ var require_transport = __commonJS({
         throw new Error("only one of target or targets can be specified");
       }
       if (targets) {
-        target = bundlerOverrides["pino-worker"] || join19(__dirname, "worker.js");
+        target = bundlerOverrides["pino-worker"] || join23(__dirname, "worker.js");
         options.targets = targets.filter((dest) => dest.target).map((dest) => {
           return {
             ...dest,
@@ -12265,7 +12265,7 @@ var require_transport = __commonJS({
         const pipelinesHaveLevel = options.pipelines.some((p) => p.some((t) => t.level != null));
         usesMultistream = options.targets.length + options.pipelines.length > 1 || targetsHaveLevel || pipelinesHaveLevel;
       } else if (pipeline) {
-        target = bundlerOverrides["pino-worker"] || join19(__dirname, "worker.js");
+        target = bundlerOverrides["pino-worker"] || join23(__dirname, "worker.js");
         options.pipelines = [pipeline.map((dest) => {
           return {
             ...dest,
@@ -12292,12 +12292,12 @@ var require_transport = __commonJS({
           return origin;
         }
         if (origin === "pino/file") {
-          return join19(__dirname, "..", "file.js");
+          return join23(__dirname, "..", "file.js");
         }
         let fixTarget2;
         for (const filePath of callers) {
           try {
-            const context2 = filePath === "node:repl" ? process.cwd() + sep : filePath;
+            const context2 = filePath === "node:repl" ? process.cwd() + sep2 : filePath;
             fixTarget2 = createRequire(context2).resolve(origin);
             break;
           } catch (err) {
@@ -12345,7 +12345,7 @@ var require_tools = __commonJS({
     var transport = require_transport();
     var [nodeMajor] = process.versions.node.split(".").map((v) => Number(v));
     var asJsonChan = diagChan.tracingChannel("pino_asJson");
-    var asString = nodeMajor >= 25 ? (str3) => JSON.stringify(str3) : _asString;
+    var asString = nodeMajor >= 25 ? (str4) => JSON.stringify(str4) : _asString;
     function noop2() {
     }
     function genLog(level, hook) {
@@ -12383,29 +12383,29 @@ var require_tools = __commonJS({
         }
       }
     }
-    function _asString(str3) {
+    function _asString(str4) {
       let result = "";
       let last = 0;
       let found = false;
       let point = 255;
-      const l = str3.length;
+      const l = str4.length;
       if (l > 100) {
-        return JSON.stringify(str3);
+        return JSON.stringify(str4);
       }
       for (var i = 0; i < l && point >= 32; i++) {
-        point = str3.charCodeAt(i);
+        point = str4.charCodeAt(i);
         if (point === 34 || point === 92) {
-          result += str3.slice(last, i) + "\\";
+          result += str4.slice(last, i) + "\\";
           last = i;
           found = true;
         }
       }
       if (!found) {
-        result = str3;
+        result = str4;
       } else {
-        result += str3.slice(last);
+        result += str4.slice(last);
       }
-      return point < 32 ? JSON.stringify(str3) : '"' + result + '"';
+      return point < 32 ? JSON.stringify(str4) : '"' + result + '"';
     }
     function asJson(obj2, msg, num, time) {
       if (asJsonChan.hasSubscribers === false) {
@@ -13109,11 +13109,11 @@ var require_safe_stable_stringify = __commonJS({
     exports2.configure = configure;
     module2.exports = stringify;
     var strEscapeSequencesRegExp = /[\u0000-\u001f\u0022\u005c\ud800-\udfff]/;
-    function strEscape(str3) {
-      if (str3.length < 5e3 && !strEscapeSequencesRegExp.test(str3)) {
-        return `"${str3}"`;
+    function strEscape(str4) {
+      if (str4.length < 5e3 && !strEscapeSequencesRegExp.test(str4)) {
+        return `"${str4}"`;
       }
-      return JSON.stringify(str3);
+      return JSON.stringify(str4);
     }
     function sort(array, comparator) {
       if (array.length > 200 || comparator) {
@@ -13272,7 +13272,7 @@ var require_safe_stable_stringify = __commonJS({
               return circularValue;
             }
             let res = "";
-            let join19 = ",";
+            let join23 = ",";
             const originalIndentation = indentation;
             if (Array.isArray(value)) {
               if (value.length === 0) {
@@ -13286,7 +13286,7 @@ var require_safe_stable_stringify = __commonJS({
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join19 = `,
+                join23 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -13294,13 +13294,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join19;
+                res += join23;
               }
               const tmp = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join19}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join23}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -13321,7 +13321,7 @@ ${originalIndentation}`;
             let separator = "";
             if (spacer !== "") {
               indentation += spacer;
-              join19 = `,
+              join23 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -13335,13 +13335,13 @@ ${indentation}`;
               const tmp = stringifyFnReplacer(key2, value, stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join19;
+                separator = join23;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...":${whitespace}"${getItemCount(removedKeys)} not stringified"`;
-              separator = join19;
+              separator = join23;
             }
             if (spacer !== "" && separator.length > 1) {
               res = `
@@ -13382,7 +13382,7 @@ ${originalIndentation}`;
             }
             const originalIndentation = indentation;
             let res = "";
-            let join19 = ",";
+            let join23 = ",";
             if (Array.isArray(value)) {
               if (value.length === 0) {
                 return "[]";
@@ -13395,7 +13395,7 @@ ${originalIndentation}`;
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join19 = `,
+                join23 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -13403,13 +13403,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join19;
+                res += join23;
               }
               const tmp = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join19}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join23}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -13422,7 +13422,7 @@ ${originalIndentation}`;
             let whitespace = "";
             if (spacer !== "") {
               indentation += spacer;
-              join19 = `,
+              join23 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -13431,7 +13431,7 @@ ${indentation}`;
               const tmp = stringifyArrayReplacer(key2, value[key2], stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join19;
+                separator = join23;
               }
             }
             if (spacer !== "" && separator.length > 1) {
@@ -13489,20 +13489,20 @@ ${originalIndentation}`;
               indentation += spacer;
               let res2 = `
 ${indentation}`;
-              const join20 = `,
+              const join24 = `,
 ${indentation}`;
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
               let i = 0;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyIndent(String(i), value[i], stack, spacer, indentation);
                 res2 += tmp2 !== void 0 ? tmp2 : "null";
-                res2 += join20;
+                res2 += join24;
               }
               const tmp = stringifyIndent(String(i), value[i], stack, spacer, indentation);
               res2 += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res2 += `${join20}"... ${getItemCount(removedKeys)} not stringified"`;
+                res2 += `${join24}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               res2 += `
 ${originalIndentation}`;
@@ -13518,16 +13518,16 @@ ${originalIndentation}`;
               return '"[Object]"';
             }
             indentation += spacer;
-            const join19 = `,
+            const join23 = `,
 ${indentation}`;
             let res = "";
             let separator = "";
             let maximumPropertiesToStringify = Math.min(keyLength, maximumBreadth);
             if (isTypedArrayWithEntries(value)) {
-              res += stringifyTypedArray(value, join19, maximumBreadth);
+              res += stringifyTypedArray(value, join23, maximumBreadth);
               keys = keys.slice(value.length);
               maximumPropertiesToStringify -= value.length;
-              separator = join19;
+              separator = join23;
             }
             if (deterministic) {
               keys = sort(keys, comparator);
@@ -13538,13 +13538,13 @@ ${indentation}`;
               const tmp = stringifyIndent(key2, value[key2], stack, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}: ${tmp}`;
-                separator = join19;
+                separator = join23;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...": "${getItemCount(removedKeys)} not stringified"`;
-              separator = join19;
+              separator = join23;
             }
             if (separator !== "") {
               res = `
@@ -13914,7 +13914,7 @@ var require_pino = __commonJS({
     } = symbols;
     var { epochTime, nullTime } = time;
     var { pid } = process;
-    var hostname7 = os.hostname();
+    var hostname10 = os.hostname();
     var defaultErrorSerializer = stdSerializers.err;
     var defaultOptions = {
       level: "info",
@@ -13924,7 +13924,7 @@ var require_pino = __commonJS({
       errorKey: "err",
       nestedKey: null,
       enabled: true,
-      base: { pid, hostname: hostname7 },
+      base: { pid, hostname: hostname10 },
       serializers: Object.assign(/* @__PURE__ */ Object.create(null), {
         err: defaultErrorSerializer
       }),
@@ -14442,8 +14442,8 @@ var require_serializer = __commonJS({
     var STR_ESCAPE = /[\u0000-\u001f\u0022\u005c\ud800-\udfff]/;
     var { HAS_FAST_JSON_STRINGIFY } = require_v8();
     var NATIVE_STRING_ESCAPE_MIN_LENGTH = 8;
-    function escapeStringNative(str3) {
-      return str3.length < NATIVE_STRING_ESCAPE_MIN_LENGTH ? escapeStringLoop(str3) : JSON.stringify(str3);
+    function escapeStringNative(str4) {
+      return str4.length < NATIVE_STRING_ESCAPE_MIN_LENGTH ? escapeStringLoop(str4) : JSON.stringify(str4);
     }
     var TWO_DIGITS = new Array(100);
     for (let i = 0; i < 100; i++) {
@@ -14456,8 +14456,8 @@ var require_serializer = __commonJS({
       if (year >= 0) return "000" + year;
       return null;
     }
-    function escapeStringLoop(str3) {
-      const len = str3.length;
+    function escapeStringLoop(str4) {
+      const len = str4.length;
       if (len === 0) {
         return '""';
       } else if (len < 42) {
@@ -14465,21 +14465,21 @@ var require_serializer = __commonJS({
         let last = -1;
         let point = 255;
         for (let i = 0; i < len; i++) {
-          point = str3.charCodeAt(i);
+          point = str4.charCodeAt(i);
           if (point === 34 || // '"'
           point === 92) {
             last === -1 && (last = 0);
-            result += str3.slice(last, i) + "\\";
+            result += str4.slice(last, i) + "\\";
             last = i;
           } else if (point < 32 || point >= 55296 && point <= 57343) {
-            return JSON.stringify(str3);
+            return JSON.stringify(str4);
           }
         }
-        return last === -1 && '"' + str3 + '"' || '"' + result + str3.slice(last) + '"';
-      } else if (len < 5e3 && STR_ESCAPE.test(str3) === false) {
-        return '"' + str3 + '"';
+        return last === -1 && '"' + str4 + '"' || '"' + result + str4.slice(last) + '"';
+      } else if (len < 5e3 && STR_ESCAPE.test(str4) === false) {
+        return '"' + str4 + '"';
       } else {
-        return JSON.stringify(str3);
+        return JSON.stringify(str4);
       }
     }
     var asString = [escapeStringLoop, escapeStringNative][Number(HAS_FAST_JSON_STRINGIFY)];
@@ -14570,11 +14570,11 @@ var require_serializer = __commonJS({
         }
         throw new Error(`The value "${date}" cannot be converted to a time.`);
       }
-      asString(str3) {
-        return asString(str3);
+      asString(str4) {
+        return asString(str4);
       }
-      asUnsafeString(str3) {
-        return '"' + str3 + '"';
+      asUnsafeString(str4) {
+        return '"' + str4 + '"';
       }
       // Copy primitive strings once, ignoring array/prototype toJSON hooks. On a
       // miss, serialize the captured prefix and coerce the remaining items in order,
@@ -16792,11 +16792,11 @@ var require_proxy_addr = __commonJS({
     }
     function parseipNotation(note) {
       const pos2 = note.lastIndexOf("/");
-      const str3 = pos2 !== -1 ? note.substring(0, pos2) : note;
-      if (!isip(str3)) {
-        throw new TypeError("invalid IP address: " + str3);
+      const str4 = pos2 !== -1 ? note.substring(0, pos2) : note;
+      if (!isip(str4)) {
+        throw new TypeError("invalid IP address: " + str4);
       }
-      let ip = parseip(str3);
+      let ip = parseip(str4);
       if (pos2 === -1 && ip.kind() === "ipv6" && ip.isIPv4MappedAddress()) {
         ip = ip.toIPv4Address();
       }
@@ -17871,7 +17871,7 @@ var require_code = __commonJS({
     }
     exports2._ = _;
     var plus = new _Code("+");
-    function str3(strs, ...args) {
+    function str4(strs, ...args) {
       const expr = [safeStringify(strs[0])];
       let i = 0;
       while (i < args.length) {
@@ -17882,7 +17882,7 @@ var require_code = __commonJS({
       optimize(expr);
       return new _Code(expr);
     }
-    exports2.str = str3;
+    exports2.str = str4;
     function addCodeArg(code, arg) {
       if (arg instanceof _Code)
         code.push(...arg._items);
@@ -17925,7 +17925,7 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c2) {
-      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str3`${c1}${c2}`;
+      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str4`${c1}${c2}`;
     }
     exports2.strConcat = strConcat;
     function interpolate(x) {
@@ -18887,22 +18887,22 @@ var require_util = __commonJS({
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports2.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str3) {
-      return unescapeJsonPointer(decodeURIComponent(str3));
+    function unescapeFragment(str4) {
+      return unescapeJsonPointer(decodeURIComponent(str4));
     }
     exports2.unescapeFragment = unescapeFragment;
-    function escapeFragment(str3) {
-      return encodeURIComponent(escapeJsonPointer(str3));
+    function escapeFragment(str4) {
+      return encodeURIComponent(escapeJsonPointer(str4));
     }
     exports2.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str3) {
-      if (typeof str3 == "number")
-        return `${str3}`;
-      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str4) {
+      if (typeof str4 == "number")
+        return `${str4}`;
+      return str4.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports2.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str3) {
-      return str3.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str4) {
+      return str4.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports2.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
@@ -19927,8 +19927,8 @@ var require_json_schema_traverse = __commonJS({
         post2(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str3) {
-      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str4) {
+      return str4.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -20754,7 +20754,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve16.call(this, root, ref);
+      let _sch = resolve19.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -20781,7 +20781,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve16(root, ref) {
+    function resolve19(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -21025,10 +21025,10 @@ var require_utils = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str3, token2) {
+    function findToken(str4, token2) {
       let ind = 0;
-      for (let i = 0; i < str3.length; i++) {
-        if (str3[i] === token2) ind++;
+      for (let i = 0; i < str4.length; i++) {
+        if (str4[i] === token2) ind++;
       }
       return ind;
     }
@@ -21645,7 +21645,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve16(baseURI, relativeURI, options) {
+    function resolve19(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -22036,7 +22036,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve16,
+      resolve: resolve19,
       resolveComponent,
       equal,
       serialize,
@@ -22098,7 +22098,7 @@ var require_core = __commonJS({
     var util_1 = require_util();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str3, flags) => new RegExp(str3, flags);
+    var defaultRegExp = (str4, flags) => new RegExp(str4, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -22893,16 +22893,16 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    function ucs2length(str3) {
-      const len = str3.length;
+    function ucs2length(str4) {
+      const len = str4.length;
       let length = 0;
       let pos2 = 0;
       let value;
       while (pos2 < len) {
         length++;
-        value = str3.charCodeAt(pos2++);
+        value = str4.charCodeAt(pos2++);
         if (value >= 55296 && value <= 56319 && pos2 < len) {
-          value = str3.charCodeAt(pos2);
+          value = str4.charCodeAt(pos2);
           if ((value & 64512) === 56320)
             pos2++;
         }
@@ -24818,13 +24818,13 @@ var require_timestamp = __commonJS({
     var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
     var TIME = /^(\d\d):(\d\d):(\d\d)(?:\.\d+)?(?:z|([+-]\d\d)(?::?(\d\d))?)$/i;
     var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    function validTimestamp(str3, allowDate) {
-      const dt = str3.split(DT_SEPARATOR);
+    function validTimestamp(str4, allowDate) {
+      const dt = str4.split(DT_SEPARATOR);
       return dt.length === 2 && validDate(dt[0]) && validTime(dt[1]) || allowDate && dt.length === 1 && validDate(dt[0]);
     }
     exports2.default = validTimestamp;
-    function validDate(str3) {
-      const matches2 = DATE.exec(str3);
+    function validDate(str4) {
+      const matches2 = DATE.exec(str4);
       if (!matches2)
         return false;
       const y = +matches2[1];
@@ -24833,8 +24833,8 @@ var require_timestamp = __commonJS({
       return m >= 1 && m <= 12 && d >= 1 && (d <= DAYS[m] || // leap year: https://tools.ietf.org/html/rfc3339#appendix-C
       m === 2 && d === 29 && (y % 100 === 0 ? y % 400 === 0 : y % 4 === 0));
     }
-    function validTime(str3) {
-      const matches2 = TIME.exec(str3);
+    function validTime(str4) {
+      const matches2 = TIME.exec(str4);
       if (!matches2)
         return false;
       const hr = +matches2[1];
@@ -25897,7 +25897,7 @@ var require_parseJson = __commonJS({
     var CODE_A = "a".charCodeAt(0);
     var CODE_0 = "0".charCodeAt(0);
     function parseJsonString(s, pos2) {
-      let str3 = "";
+      let str4 = "";
       let c;
       parseJsonString.message = void 0;
       while (true) {
@@ -25907,7 +25907,7 @@ var require_parseJson = __commonJS({
         if (c === "\\") {
           c = s[pos2];
           if (c in escapedChars) {
-            str3 += escapedChars[c];
+            str4 += escapedChars[c];
             pos2++;
           } else if (c === "u") {
             pos2++;
@@ -25931,7 +25931,7 @@ var require_parseJson = __commonJS({
               }
               pos2++;
             }
-            str3 += String.fromCharCode(code);
+            str4 += String.fromCharCode(code);
           } else {
             errorMessage(`unexpected token ${c}`);
             return void 0;
@@ -25941,7 +25941,7 @@ var require_parseJson = __commonJS({
           return void 0;
         } else {
           if (c.charCodeAt(0) >= 32) {
-            str3 += c;
+            str4 += c;
           } else {
             errorMessage(`unexpected token ${c}`);
             return void 0;
@@ -25949,7 +25949,7 @@ var require_parseJson = __commonJS({
         }
       }
       parseJsonString.position = pos2;
-      return str3;
+      return str4;
       function errorMessage(msg) {
         parseJsonString.position = pos2;
         parseJsonString.message = msg;
@@ -26546,10 +26546,10 @@ var require_utils2 = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str3, token2) {
+    function findToken(str4, token2) {
       let ind = 0;
-      for (let i = 0; i < str3.length; i++) {
-        if (str3[i] === token2) ind++;
+      for (let i = 0; i < str4.length; i++) {
+        if (str4[i] === token2) ind++;
       }
       return ind;
     }
@@ -27190,14 +27190,14 @@ var require_schemes2 = __commonJS({
     var MAILTO_DOMAIN_ERROR = "URI mailto has an invalid recipient domain.";
     var MAILTO_AUTHORITY_ERROR = "URI mailto must not have an authority component.";
     var HAS_SURROGATE = /[\uD800-\uDFFF]/u;
-    function decodeHex(str3) {
-      if (typeof str3 !== "string" || str3.indexOf("%") === -1) {
-        return str3;
+    function decodeHex(str4) {
+      if (typeof str4 !== "string" || str4.indexOf("%") === -1) {
+        return str4;
       }
       try {
-        return decodeURIComponent(str3);
+        return decodeURIComponent(str4);
       } catch {
-        return str3;
+        return str4;
       }
     }
     function replaceLoneSurrogates(input) {
@@ -27473,7 +27473,7 @@ var require_fast_uri2 = __commonJS({
       }
       return uri;
     }
-    function resolve16(baseURI, relativeURI, options) {
+    function resolve19(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -27900,7 +27900,7 @@ var require_fast_uri2 = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve16,
+      resolve: resolve19,
       resolveComponent,
       equal,
       serialize,
@@ -28007,8 +28007,8 @@ var require_formats = __commonJS({
     }
     var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
     var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    function date(str3) {
-      const matches2 = DATE.exec(str3);
+    function date(str4) {
+      const matches2 = DATE.exec(str4);
       if (!matches2)
         return false;
       const year = +matches2[1];
@@ -28027,8 +28027,8 @@ var require_formats = __commonJS({
     }
     var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
     function getTime(strictTimeZone) {
-      return function time(str3) {
-        const matches2 = TIME.exec(str3);
+      return function time(str4) {
+        const matches2 = TIME.exec(str4);
         if (!matches2)
           return false;
         const hr = +matches2[1];
@@ -28074,8 +28074,8 @@ var require_formats = __commonJS({
     var DATE_TIME_SEPARATOR = /t|\s/i;
     function getDateTime(strictTimeZone) {
       const time = getTime(strictTimeZone);
-      return function date_time(str3) {
-        const dateTime = str3.split(DATE_TIME_SEPARATOR);
+      return function date_time(str4) {
+        const dateTime = str4.split(DATE_TIME_SEPARATOR);
         return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
       };
     }
@@ -28100,13 +28100,13 @@ var require_formats = __commonJS({
     }
     var NOT_URI_FRAGMENT = /\/|:/;
     var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-    function uri(str3) {
-      return NOT_URI_FRAGMENT.test(str3) && URI.test(str3);
+    function uri(str4) {
+      return NOT_URI_FRAGMENT.test(str4) && URI.test(str4);
     }
     var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
-    function byte(str3) {
+    function byte(str4) {
       BYTE.lastIndex = 0;
-      return BYTE.test(str3);
+      return BYTE.test(str4);
     }
     var MIN_INT32 = -(2 ** 31);
     var MAX_INT32 = 2 ** 31 - 1;
@@ -28120,11 +28120,11 @@ var require_formats = __commonJS({
       return true;
     }
     var Z_ANCHOR = /[^\\]\\Z/;
-    function regex2(str3) {
-      if (Z_ANCHOR.test(str3))
+    function regex2(str4) {
+      if (Z_ANCHOR.test(str4))
         return false;
       try {
-        new RegExp(str3);
+        new RegExp(str4);
         return true;
       } catch (e) {
         return false;
@@ -35613,24 +35613,24 @@ var require_querystring = __commonJS({
       0
       // 112 - 127
     ]);
-    function encodeString(str3) {
-      const len = str3.length;
+    function encodeString(str4) {
+      const len = str4.length;
       if (len === 0) return "";
       let out2 = "";
       let lastPos = 0;
       let i = 0;
       outer: for (; i < len; i++) {
-        let c = str3.charCodeAt(i);
+        let c = str4.charCodeAt(i);
         while (c < 128) {
           if (noEscape[c] !== 1) {
-            if (lastPos < i) out2 += str3.slice(lastPos, i);
+            if (lastPos < i) out2 += str4.slice(lastPos, i);
             lastPos = i + 1;
             out2 += hexTable[c];
           }
           if (++i === len) break outer;
-          c = str3.charCodeAt(i);
+          c = str4.charCodeAt(i);
         }
-        if (lastPos < i) out2 += str3.slice(lastPos, i);
+        if (lastPos < i) out2 += str4.slice(lastPos, i);
         if (c < 2048) {
           lastPos = i + 1;
           out2 += hexTable[192 | c >> 6] + hexTable[128 | c & 63];
@@ -35645,13 +35645,13 @@ var require_querystring = __commonJS({
         if (i >= len) {
           throw new Error("URI malformed");
         }
-        const c2 = str3.charCodeAt(i) & 1023;
+        const c2 = str4.charCodeAt(i) & 1023;
         lastPos = i + 1;
         c = 65536 + ((c & 1023) << 10 | c2);
         out2 += hexTable[240 | c >> 18] + hexTable[128 | c >> 12 & 63] + hexTable[128 | c >> 6 & 63] + hexTable[128 | c & 63];
       }
-      if (lastPos === 0) return str3;
-      if (lastPos < len) return out2 + str3.slice(lastPos);
+      if (lastPos === 0) return str4;
+      if (lastPos < len) return out2 + str4.slice(lastPos);
       return out2;
     }
     module2.exports = { encodeString };
@@ -35892,9 +35892,9 @@ var require_util2 = __commonJS({
     var types_1 = require_types4();
     var sets = __importStar(require_sets());
     var CTRL = "@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^ ?";
-    var strToChars = (str3) => {
+    var strToChars = (str4) => {
       const charsRegex = /(\[\\b\])|(\\)?\\(?:u([A-F0-9]{4})|x([A-F0-9]{2})|c([@A-Z[\\\]^?])|([0tnvfr]))/g;
-      return str3.replace(charsRegex, (s, b, lbs, a16, b16, dctrl, eslsh) => {
+      return str4.replace(charsRegex, (s, b, lbs, a16, b16, dctrl, eslsh) => {
         if (lbs) {
           return s;
         }
@@ -35911,11 +35911,11 @@ var require_util2 = __commonJS({
       });
     };
     exports2.strToChars = strToChars;
-    var tokenizeClass = (str3, regexpStr = "") => {
+    var tokenizeClass = (str4, regexpStr = "") => {
       var _a, _b, _c, _d, _e, _f, _g;
       let tokens = [], rs, c;
       const regexp = /\\(?:(w)|(d)|(s)|(W)|(D)|(S))|((?:(?:\\)(.)|([^\]\\]))-(((?:\\)])|(((?:\\)?([^\]])))))|(\])|(?:\\)?([^])/g;
-      while ((rs = regexp.exec(str3)) !== null) {
+      while ((rs = regexp.exec(str4)) !== null) {
         const p = (_g = (_f = (_e = (_d = (_c = (_b = (_a = rs[1] && sets.words()) !== null && _a !== void 0 ? _a : rs[2] && sets.ints()) !== null && _b !== void 0 ? _b : rs[3] && sets.whitespace()) !== null && _c !== void 0 ? _c : rs[4] && sets.notWords()) !== null && _d !== void 0 ? _d : rs[5] && sets.notInts()) !== null && _e !== void 0 ? _e : rs[6] && sets.notWhitespace()) !== null && _f !== void 0 ? _f : rs[7] && {
           type: types_1.types.RANGE,
           from: (rs[8] || rs[9]).charCodeAt(0),
@@ -35993,15 +35993,15 @@ var require_tokenizer = __commonJS({
       const repeatErr = (col) => {
         throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: Nothing to repeat at column ${col - 1}`);
       };
-      let str3 = util.strToChars(regexpStr);
-      while (i < str3.length) {
-        switch (c = str3[i++]) {
+      let str4 = util.strToChars(regexpStr);
+      while (i < str4.length) {
+        switch (c = str4[i++]) {
           // Handle escaped characters, inclues a few sets.
           case "\\":
-            if (i === str3.length) {
+            if (i === str4.length) {
               throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: \\ at end of pattern`);
             }
-            switch (c = str3[i++]) {
+            switch (c = str4[i++]) {
               case "b":
                 last.push({ type: types_1.types.POSITION, value: "b" });
                 break;
@@ -36029,8 +36029,8 @@ var require_tokenizer = __commonJS({
               default:
                 if (digit.test(c)) {
                   let digits = c;
-                  while (i < str3.length && digit.test(str3[i])) {
-                    digits += str3[i++];
+                  while (i < str4.length && digit.test(str4[i])) {
+                    digits += str4[i++];
                   }
                   let value = parseInt(digits, 10);
                   const reference = { type: types_1.types.REFERENCE, value };
@@ -36051,13 +36051,13 @@ var require_tokenizer = __commonJS({
           // Handle custom sets.
           case "[": {
             let not;
-            if (str3[i] === "^") {
+            if (str4[i] === "^") {
               not = true;
               i++;
             } else {
               not = false;
             }
-            let classTokens = util.tokenizeClass(str3.slice(i), regexpStr);
+            let classTokens = util.tokenizeClass(str4.slice(i), regexpStr);
             i += classTokens[1];
             last.push({
               type: types_1.types.SET,
@@ -36077,8 +36077,8 @@ var require_tokenizer = __commonJS({
               stack: [],
               remember: true
             };
-            if (str3[i] === "?") {
-              c = str3[i + 1];
+            if (str4[i] === "?") {
+              c = str4[i + 1];
               i += 2;
               if (c === "=") {
                 group.followedBy = true;
@@ -36088,18 +36088,18 @@ var require_tokenizer = __commonJS({
                 group.remember = false;
               } else if (c === "<") {
                 let name = "";
-                if (captureGroupFirstChar.test(str3[i])) {
-                  name += str3[i];
+                if (captureGroupFirstChar.test(str4[i])) {
+                  name += str4[i];
                   i++;
                 } else {
-                  throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: Invalid capture group name, character '${str3[i]}' after '<' at column ${i + 1}`);
+                  throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: Invalid capture group name, character '${str4[i]}' after '<' at column ${i + 1}`);
                 }
-                while (i < str3.length && captureGroupChars.test(str3[i])) {
-                  name += str3[i];
+                while (i < str4.length && captureGroupChars.test(str4[i])) {
+                  name += str4[i];
                   i++;
                 }
-                if (str3[i] !== ">") {
-                  throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: Unclosed capture group name, expected '>', found '${str3[i]}' at column ${i + 1}`);
+                if (str4[i] !== ">") {
+                  throw new SyntaxError(`Invalid regular expression: /${regexpStr}/: Unclosed capture group name, expected '>', found '${str4[i]}' at column ${i + 1}`);
                 }
                 group.name = name;
                 i++;
@@ -36142,7 +36142,7 @@ var require_tokenizer = __commonJS({
           // This design is chosen because there could be more than
           // one repetition symbols in a regex i.e. `a?+{2,3}`.
           case "{": {
-            let rs = /^(\d+)(,(\d+)?)?\}/.exec(str3.slice(i)), min, max;
+            let rs = /^(\d+)(,(\d+)?)?\}/.exec(str4.slice(i)), min, max;
             if (rs !== null) {
               if (last.length === 0) {
                 repeatErr(i);
@@ -39873,25 +39873,25 @@ __export(dist_exports, {
   stringifyCookie: () => stringifyCookie,
   stringifySetCookie: () => stringifySetCookie
 });
-function parseCookie(str3, options) {
+function parseCookie(str4, options) {
   const obj2 = new NullObject();
-  const len = str3.length;
+  const len = str4.length;
   if (len < 2)
     return obj2;
   const dec = options?.decode ?? defaultDecode;
   let index = 0;
   do {
-    const eqIdx = eqIndex(str3, index, len);
+    const eqIdx = eqIndex(str4, index, len);
     if (eqIdx === len)
       break;
-    const endIdx = endIndex(str3, index, len);
+    const endIdx = endIndex(str4, index, len);
     if (eqIdx > endIdx) {
-      index = str3.lastIndexOf(";", eqIdx - 1) + 1;
+      index = str4.lastIndexOf(";", eqIdx - 1) + 1;
       continue;
     }
-    const key = valueSlice(str3, index, eqIdx);
+    const key = valueSlice(str4, index, eqIdx);
     if (obj2[key] === void 0) {
-      obj2[key] = dec(valueSlice(str3, eqIdx + 1, endIdx));
+      obj2[key] = dec(valueSlice(str4, eqIdx + 1, endIdx));
     }
     index = endIdx + 1;
   } while (index < len);
@@ -39900,7 +39900,7 @@ function parseCookie(str3, options) {
 function stringifyCookie(cookie, options) {
   const enc = options?.encode ?? defaultEncode;
   const keys = Object.keys(cookie);
-  let str3 = "";
+  let str4 = "";
   for (let i = 0; i < keys.length; i++) {
     const name = keys[i];
     const val = cookie[name];
@@ -39913,11 +39913,11 @@ function stringifyCookie(cookie, options) {
     if (enc !== defaultEncode && !cookieValueRegExp.test(value)) {
       throw new TypeError(`cookie value is invalid: ${val}`);
     }
-    if (str3)
-      str3 += "; ";
-    str3 += name + "=" + value;
+    if (str4)
+      str4 += "; ";
+    str4 += name + "=" + value;
   }
-  return str3;
+  return str4;
 }
 function stringifySetCookie(cookie, options) {
   const enc = options?.encode ?? defaultEncode;
@@ -39928,52 +39928,52 @@ function stringifySetCookie(cookie, options) {
   if (enc !== defaultEncode && !cookieValueRegExp.test(value)) {
     throw new TypeError(`cookie value is invalid: ${cookie.value}`);
   }
-  let str3 = cookie.name + "=" + value;
+  let str4 = cookie.name + "=" + value;
   if (cookie.maxAge !== void 0) {
     if (!Number.isSafeInteger(cookie.maxAge)) {
       throw new TypeError(`cookie maxAge is invalid: ${cookie.maxAge}`);
     }
-    str3 += "; Max-Age=" + cookie.maxAge;
+    str4 += "; Max-Age=" + cookie.maxAge;
   }
   if (cookie.domain) {
     if (!domainValueRegExp.test(cookie.domain)) {
       throw new TypeError(`cookie domain is invalid: ${cookie.domain}`);
     }
-    str3 += "; Domain=" + cookie.domain;
+    str4 += "; Domain=" + cookie.domain;
   }
   if (cookie.path) {
     if (!pathValueRegExp.test(cookie.path)) {
       throw new TypeError(`cookie path is invalid: ${cookie.path}`);
     }
-    str3 += "; Path=" + cookie.path;
+    str4 += "; Path=" + cookie.path;
   }
   if (cookie.expires) {
     const year = cookie.expires.getUTCFullYear();
     if (!(year >= 1601 && year <= 9999)) {
       throw new TypeError(`cookie expires is invalid: ${cookie.expires}`);
     }
-    str3 += "; Expires=" + cookie.expires.toUTCString();
+    str4 += "; Expires=" + cookie.expires.toUTCString();
   }
   if (cookie.httpOnly) {
-    str3 += "; HttpOnly";
+    str4 += "; HttpOnly";
   }
   if (cookie.secure) {
-    str3 += "; Secure";
+    str4 += "; Secure";
   }
   if (cookie.partitioned) {
-    str3 += "; Partitioned";
+    str4 += "; Partitioned";
   }
   if (cookie.priority) {
     const priority = typeof cookie.priority === "string" ? cookie.priority.toLowerCase() : void 0;
     switch (priority) {
       case "low":
-        str3 += "; Priority=Low";
+        str4 += "; Priority=Low";
         break;
       case "medium":
-        str3 += "; Priority=Medium";
+        str4 += "; Priority=Medium";
         break;
       case "high":
-        str3 += "; Priority=High";
+        str4 += "; Priority=High";
         break;
       default:
         throw new TypeError(`cookie priority is invalid: ${cookie.priority}`);
@@ -39984,36 +39984,36 @@ function stringifySetCookie(cookie, options) {
     switch (sameSite) {
       case true:
       case "strict":
-        str3 += "; SameSite=Strict";
+        str4 += "; SameSite=Strict";
         break;
       case "lax":
-        str3 += "; SameSite=Lax";
+        str4 += "; SameSite=Lax";
         break;
       case "none":
-        str3 += "; SameSite=None";
+        str4 += "; SameSite=None";
         break;
       default:
         throw new TypeError(`cookie sameSite is invalid: ${cookie.sameSite}`);
     }
   }
-  return str3;
+  return str4;
 }
-function parseSetCookie(str3, options) {
+function parseSetCookie(str4, options) {
   const dec = options?.decode ?? defaultDecode;
-  const len = str3.length;
-  const endIdx = endIndex(str3, 0, len);
-  let eqIdx = eqIndex(str3, 0, len);
+  const len = str4.length;
+  const endIdx = endIndex(str4, 0, len);
+  let eqIdx = eqIndex(str4, 0, len);
   const setCookie = eqIdx < endIdx ? {
-    name: valueSlice(str3, 0, eqIdx),
-    value: dec(valueSlice(str3, eqIdx + 1, endIdx))
-  } : { name: "", value: dec(valueSlice(str3, 0, endIdx)) };
+    name: valueSlice(str4, 0, eqIdx),
+    value: dec(valueSlice(str4, eqIdx + 1, endIdx))
+  } : { name: "", value: dec(valueSlice(str4, 0, endIdx)) };
   let index = endIdx + 1;
   while (index < len) {
-    const endIdx2 = endIndex(str3, index, len);
+    const endIdx2 = endIndex(str4, index, len);
     if (eqIdx < index)
-      eqIdx = eqIndex(str3, index, len);
-    const attr = eqIdx < endIdx2 ? valueSlice(str3, index, eqIdx) : valueSlice(str3, index, endIdx2);
-    const val = eqIdx < endIdx2 ? valueSlice(str3, eqIdx + 1, endIdx2) : void 0;
+      eqIdx = eqIndex(str4, index, len);
+    const attr = eqIdx < endIdx2 ? valueSlice(str4, index, eqIdx) : valueSlice(str4, index, endIdx2);
+    const val = eqIdx < endIdx2 ? valueSlice(str4, eqIdx + 1, endIdx2) : void 0;
     switch (attr.toLowerCase()) {
       case "httponly":
         setCookie.httpOnly = true;
@@ -40062,43 +40062,43 @@ function parseSetCookie(str3, options) {
   }
   return setCookie;
 }
-function endIndex(str3, min, len) {
-  const index = str3.indexOf(";", min);
+function endIndex(str4, min, len) {
+  const index = str4.indexOf(";", min);
   return index === -1 ? len : index;
 }
-function eqIndex(str3, min, len) {
-  const index = str3.indexOf("=", min);
+function eqIndex(str4, min, len) {
+  const index = str4.indexOf("=", min);
   return index === -1 ? len : index;
 }
-function valueSlice(str3, min, max) {
+function valueSlice(str4, min, max) {
   if (min === max)
     return "";
   let start = min;
   let end = max;
   do {
-    const code = str3.charCodeAt(start);
+    const code = str4.charCodeAt(start);
     if (code !== 32 && code !== 9)
       break;
   } while (++start < end);
   while (end > start) {
-    const code = str3.charCodeAt(end - 1);
+    const code = str4.charCodeAt(end - 1);
     if (code !== 32 && code !== 9)
       break;
     end--;
   }
-  return str3.slice(start, end);
+  return str4.slice(start, end);
 }
-function defaultDecode(str3) {
-  if (str3.indexOf("%") === -1)
-    return str3;
+function defaultDecode(str4) {
+  if (str4.indexOf("%") === -1)
+    return str4;
   try {
-    return decodeURIComponent(str3);
+    return decodeURIComponent(str4);
   } catch (e) {
-    return str3;
+    return str4;
   }
 }
-function defaultEncode(str3) {
-  return cookieOctetInvalidRegExp.test(str3) ? encodeURIComponent(str3) : str3;
+function defaultEncode(str4) {
+  return cookieOctetInvalidRegExp.test(str4) ? encodeURIComponent(str4) : str4;
 }
 var cookieNameRegExp, cookieValueRegExp, cookieOctetInvalidRegExp, domainValueRegExp, pathValueRegExp, maxAgeRegExp, NullObject;
 var init_dist = __esm({
@@ -40213,7 +40213,7 @@ var require_form_data = __commonJS({
       const boundary = `----formdata-${randomUUID4()}`;
       const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-      const escape2 = (str3) => str3.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+      const escape2 = (str4) => str4.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
       const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
       const linebreak = new Uint8Array([13, 10]);
       async function* asyncIterator() {
@@ -40514,8 +40514,8 @@ var require_set_cookie = __commonJS({
     function createNullObj() {
       return /* @__PURE__ */ Object.create(null);
     }
-    function isNonEmptyString(str3) {
-      return typeof str3 === "string" && !!str3.trim();
+    function isNonEmptyString(str4) {
+      return typeof str4 === "string" && !!str4.trim();
     }
     function parseString(setCookieValue, options) {
       var parts = setCookieValue.split(";");
@@ -40603,16 +40603,16 @@ var require_set_cookie = __commonJS({
       }
       return { name: trimWsp(name), value: trimWsp(value) };
     }
-    function trimWsp(str3) {
+    function trimWsp(str4) {
       var start = 0;
-      var end = str3.length;
-      while (start < end && isWsp(str3.charCodeAt(start))) {
+      var end = str4.length;
+      while (start < end && isWsp(str4.charCodeAt(start))) {
         start += 1;
       }
-      while (end > start && isWsp(str3.charCodeAt(end - 1))) {
+      while (end > start && isWsp(str4.charCodeAt(end - 1))) {
         end -= 1;
       }
-      return str3.substring(start, end);
+      return str4.substring(start, end);
     }
     function isWsp(code) {
       return code === 32 || code === 9;
@@ -40656,13 +40656,13 @@ var require_set_cookie = __commonJS({
         input = input.map(splitCookiesString).flat();
       }
       if (!options.map) {
-        return input.map(function(str3) {
-          return parseString(str3, options);
+        return input.map(function(str4) {
+          return parseString(str4, options);
         }).filter(Boolean);
       } else {
         var cookies = createNullObj();
-        return input.reduce(function(cookies2, str3) {
-          var cookie = parseString(str3, options);
+        return input.reduce(function(cookies2, str4) {
+          var cookie = parseString(str4, options);
           if (cookie) {
             cookies2[cookie.name] = cookie;
           }
@@ -41977,9 +41977,9 @@ var require_light_my_request = __commonJS({
         const res = new Response(req, callback);
         return makeRequest(dispatchFunc, server, req, res);
       } else {
-        return new Promise((resolve16, reject) => {
+        return new Promise((resolve19, reject) => {
           const req = new RequestConstructor(options);
-          const res = new Response(req, resolve16, reject);
+          const res = new Response(req, resolve19, reject);
           makeRequest(dispatchFunc, server, req, res);
         });
       }
@@ -42955,7 +42955,7 @@ var require_aspromise = __commonJS({
       var params = new Array(arguments.length - 1), offset2 = 0, index = 2, pending = true;
       while (index < arguments.length)
         params[offset2++] = arguments[index++];
-      return new Promise(function executor(resolve16, reject) {
+      return new Promise(function executor(resolve19, reject) {
         params[offset2] = function callback(err) {
           if (pending) {
             pending = false;
@@ -42965,7 +42965,7 @@ var require_aspromise = __commonJS({
               var params2 = new Array(arguments.length - 1), offset3 = 0;
               while (offset3 < params2.length)
                 params2[offset3++] = arguments[offset3];
-              resolve16.apply(null, params2);
+              resolve19.apply(null, params2);
             }
           }
         };
@@ -43957,27 +43957,27 @@ var require_umd = __commonJS({
         }
         Long.fromBits = fromBits;
         var pow_dbl = Math.pow;
-        function fromString(str3, unsigned, radix) {
-          if (str3.length === 0) throw Error("empty string");
+        function fromString(str4, unsigned, radix) {
+          if (str4.length === 0) throw Error("empty string");
           if (typeof unsigned === "number") {
             radix = unsigned;
             unsigned = false;
           } else {
             unsigned = !!unsigned;
           }
-          if (str3 === "NaN" || str3 === "Infinity" || str3 === "+Infinity" || str3 === "-Infinity")
+          if (str4 === "NaN" || str4 === "Infinity" || str4 === "+Infinity" || str4 === "-Infinity")
             return unsigned ? UZERO : ZERO;
           radix = radix || 10;
           if (radix < 2 || 36 < radix) throw RangeError("radix");
           var p;
-          if ((p = str3.indexOf("-")) > 0) throw Error("interior hyphen");
+          if ((p = str4.indexOf("-")) > 0) throw Error("interior hyphen");
           else if (p === 0) {
-            return fromString(str3.substring(1), unsigned, radix).neg();
+            return fromString(str4.substring(1), unsigned, radix).neg();
           }
           var radixToPower = fromNumber(pow_dbl(radix, 8));
           var result = ZERO;
-          for (var i = 0; i < str3.length; i += 8) {
-            var size = Math.min(8, str3.length - i), value = parseInt(str3.substring(i, i + size), radix);
+          for (var i = 0; i < str4.length; i += 8) {
+            var size = Math.min(8, str4.length - i), value = parseInt(str4.substring(i, i + size), radix);
             if (size < 8) {
               var power = fromNumber(pow_dbl(radix, size));
               result = result.mul(power).add(fromNumber(value));
@@ -44626,8 +44626,8 @@ var require_minimal = __commonJS({
         writable: true
       });
     };
-    util.lcFirst = function lcFirst(str3) {
-      return str3.charAt(0).toLowerCase() + str3.substring(1);
+    util.lcFirst = function lcFirst(str4) {
+      return str4.charAt(0).toLowerCase() + str4.substring(1);
     };
     function newError(name) {
       function CustomError(message2, properties) {
@@ -45525,7 +45525,7 @@ var require_path = __commonJS({
         return prefix + parts.join("/");
       }
     );
-    path.resolve = function resolve16(originPath, includePath, alreadyNormalized) {
+    path.resolve = function resolve19(originPath, includePath, alreadyNormalized) {
       if (!alreadyNormalized)
         includePath = normalize(includePath);
       if (isAbsolute2(includePath))
@@ -45882,7 +45882,7 @@ var require_mapfield = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    MapField.prototype.resolve = function resolve16() {
+    MapField.prototype.resolve = function resolve19() {
       if (this.resolved)
         return this;
       if (types.mapKey[this.keyType] === void 0)
@@ -45959,7 +45959,7 @@ var require_method = __commonJS({
         this.parsedOptions
       ]);
     };
-    Method.prototype.resolve = function resolve16() {
+    Method.prototype.resolve = function resolve19() {
       if (this.resolved)
         return this;
       this.resolvedRequestType = this.parent.lookupType(this.requestType);
@@ -47210,12 +47210,12 @@ var require_util3 = __commonJS({
         return "[" + JSON.stringify(prop) + "]";
       return "." + prop;
     };
-    util.ucFirst = function ucFirst(str3) {
-      return str3.charAt(0).toUpperCase() + str3.substring(1);
+    util.ucFirst = function ucFirst(str4) {
+      return str4.charAt(0).toUpperCase() + str4.substring(1);
     };
     var camelCaseRe = /_([a-z])/g;
-    util.camelCase = function camelCase(str3) {
-      return str3.substring(0, 1) + str3.substring(1).replace(camelCaseRe, function($0, $1) {
+    util.camelCase = function camelCase(str4) {
+      return str4.substring(0, 1) + str4.substring(1).replace(camelCaseRe, function($0, $1) {
         return $1.toUpperCase();
       });
     };
@@ -47577,7 +47577,7 @@ var require_field = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    Field.prototype.resolve = function resolve16() {
+    Field.prototype.resolve = function resolve19() {
       if (this.resolved)
         return this;
       if ((this.typeDefault = types.defaults[this.type]) === void 0) {
@@ -47850,7 +47850,7 @@ var require_object = __commonJS({
       this.parent = null;
       this.resolved = false;
     };
-    ReflectionObject.prototype.resolve = function resolve16() {
+    ReflectionObject.prototype.resolve = function resolve19() {
       if (this.resolved)
         return this;
       if (this.root instanceof Root2)
@@ -48198,8 +48198,8 @@ var require_tokenize = __commonJS({
       "n": "\n",
       "t": "	"
     };
-    function unescape(str3) {
-      return str3.replace(unescapeRe, function($0, $1) {
+    function unescape(str4) {
+      return str4.replace(unescapeRe, function($0, $1) {
         switch ($1) {
           case "\\":
           case "":
@@ -48526,10 +48526,10 @@ var require_parse4 = __commonJS({
         var token3, start;
         do {
           if (acceptStrings && ((token3 = peek()) === '"' || token3 === "'")) {
-            var str3 = readString();
-            target.push(str3);
+            var str4 = readString();
+            target.push(str4);
             if (edition >= 2023) {
-              throw illegal(str3, "id");
+              throw illegal(str4, "id");
             }
           } else {
             try {
@@ -57714,15 +57714,15 @@ function createBaggage(entries) {
   }
   return new BaggageImpl(new Map(Object.entries(entries)));
 }
-function baggageEntryMetadataFromString(str3) {
-  if (typeof str3 !== "string") {
-    diag.error("Cannot create baggage metadata from unknown type: " + typeof str3);
-    str3 = "";
+function baggageEntryMetadataFromString(str4) {
+  if (typeof str4 !== "string") {
+    diag.error("Cannot create baggage metadata from unknown type: " + typeof str4);
+    str4 = "";
   }
   return {
     __TYPE__: baggageEntryMetadataSymbol,
     toString: function() {
-      return str3;
+      return str4;
     }
   };
 }
@@ -62374,8 +62374,8 @@ var require_promise2 = __commonJS({
     exports2.Deferred = void 0;
     var Deferred = class {
       constructor() {
-        this._promise = new Promise((resolve16, reject) => {
-          this._resolve = resolve16;
+        this._promise = new Promise((resolve19, reject) => {
+          this._resolve = resolve19;
           this._reject = reject;
         });
       }
@@ -62438,10 +62438,10 @@ var require_exporter = __commonJS({
     var api_1 = (init_esm(), __toCommonJS(esm_exports));
     var suppress_tracing_1 = require_suppress_tracing();
     function _export(exporter2, arg) {
-      return new Promise((resolve16) => {
+      return new Promise((resolve19) => {
         api_1.context.with((0, suppress_tracing_1.suppressTracing)(api_1.context.active()), () => {
           exporter2.export(arg, (result) => {
-            resolve16(result);
+            resolve19(result);
           });
         });
       });
@@ -62715,10 +62715,10 @@ var require_utils4 = __commonJS({
     function identity(value) {
       return value;
     }
-    function optionalHexToBinary(str3) {
-      if (str3 === void 0)
+    function optionalHexToBinary(str4) {
+      if (str4 === void 0)
         return void 0;
-      return (0, core_1.hexToBinary)(str3);
+      return (0, core_1.hexToBinary)(str4);
     }
     var DEFAULT_ENCODER = {
       encodeHrTime: encodeAsLongBits,
@@ -65619,9 +65619,9 @@ var require_EnvDetectorSync = __commonJS({
         return name.length <= this._MAX_LENGTH && this._isBaggageOctetString(name);
       }
       // https://www.w3.org/TR/baggage/#definition
-      _isBaggageOctetString(str3) {
-        for (let i = 0; i < str3.length; i++) {
-          const ch = str3.charCodeAt(i);
+      _isBaggageOctetString(str4) {
+        for (let i = 0; i < str4.length; i++) {
+          const ch = str4.charCodeAt(i);
           if (ch < 33 || ch === 44 || ch === 59 || ch === 92 || ch > 126) {
             return false;
           }
@@ -65635,8 +65635,8 @@ var require_EnvDetectorSync = __commonJS({
        * @param str The String to be validated.
        * @returns Whether the String is valid and not empty.
        */
-      _isValidAndNotEmpty(str3) {
-        return str3.length > 0 && this._isValid(str3);
+      _isValidAndNotEmpty(str4) {
+        return str4.length > 0 && this._isValid(str4);
       }
     };
     exports2.envDetectorSync = new EnvDetectorSync();
@@ -67154,11 +67154,11 @@ var require_Predicate = __commonJS({
           this._regexp = new RegExp(_PatternPredicate.escapePattern(pattern));
         }
       }
-      match(str3) {
+      match(str4) {
         if (this._matchAll) {
           return true;
         }
-        return this._regexp.test(str3);
+        return this._regexp.test(str4);
       }
       static escapePattern(pattern) {
         return `^${pattern.replace(ESCAPE, "\\$&").replace("*", ".*")}$`;
@@ -67173,11 +67173,11 @@ var require_Predicate = __commonJS({
         this._matchAll = pattern === void 0;
         this._pattern = pattern;
       }
-      match(str3) {
+      match(str4) {
         if (this._matchAll) {
           return true;
         }
-        if (str3 === this._pattern) {
+        if (str4 === this._pattern) {
           return true;
         }
         return false;
@@ -68183,9 +68183,9 @@ ${codeblock}`, options);
         return ctx.bi === true ? BigInt(val) : val;
       }
       if (!(state & 1)) TomlError2.x("unfinished numeric value", ctx, startPtr);
-      let str3 = ctx.s.slice(startPtr, ctx.p);
-      if (hasUnderscores) str3 = str3.replaceAll("_", "");
-      return state > 1 ? parseFloat(str3) : parseInteger2(ctx, str3, 10, startPtr);
+      let str4 = ctx.s.slice(startPtr, ctx.p);
+      if (hasUnderscores) str4 = str4.replaceAll("_", "");
+      return state > 1 ? parseFloat(str4) : parseInteger2(ctx, str4, 10, startPtr);
     }
     function parseIntegerBaseN(ctx, startPtr, base, endChr) {
       let c, underscore = 1;
@@ -68195,20 +68195,20 @@ ${codeblock}`, options);
       } else if (!isDigit(c, base)) TomlError2.x(`illegal character in numeric literal`, ctx);
       else if (underscore & 1) underscore--;
       if (underscore & 1) TomlError2.x("unfinished numeric value", ctx);
-      let str3 = ctx.s.slice(startPtr + 2, ctx.p);
-      if (underscore) str3 = str3.replaceAll("_", "");
-      return parseInteger2(ctx, str3, base, startPtr);
+      let str4 = ctx.s.slice(startPtr + 2, ctx.p);
+      if (underscore) str4 = str4.replaceAll("_", "");
+      return parseInteger2(ctx, str4, base, startPtr);
     }
-    function parseInteger2(ctx, str3, base, startPtr) {
+    function parseInteger2(ctx, str4, base, startPtr) {
       if (ctx.bi !== true) int: {
-        let val = parseInt(str3, base);
+        let val = parseInt(str4, base);
         if (!Number.isSafeInteger(val)) {
           if (ctx.bi) break int;
           TomlError2.x("integer value cannot be represented losslessly", ctx, startPtr);
         }
         return val;
       }
-      return base === 10 ? BigInt(str3) : BigInt((base === 2 ? "0b" : base === 8 ? "0o" : "0x") + str3);
+      return base === 10 ? BigInt(str4) : BigInt((base === 2 ? "0b" : base === 8 ? "0o" : "0x") + str4);
     }
     function parseDate(ctx, c, endChr) {
       let startPtr = ctx.p++, unsafeSeparator;
@@ -68232,23 +68232,23 @@ ${codeblock}`, options);
       if (ctx.s.charCodeAt(ctx.p) === 46) while (isDigit(ctx.s.charCodeAt(++ctx.p))) ;
       return readDate(ctx, ctx.s.slice(start, ctx.p), 4, false, start);
     }
-    function readDate(ctx, str3, type, unsafeDelim, errPtr, temporalSuffix) {
+    function readDate(ctx, str4, type, unsafeDelim, errPtr, temporalSuffix) {
       if (ctx.ld) {
-        let date = new TomlDate2(str3, type, unsafeDelim);
+        let date = new TomlDate2(str4, type, unsafeDelim);
         if (!date.isValid()) TomlError2.x("invalid date", ctx, errPtr);
         return date;
       }
       try {
-        if (temporalSuffix) str3 += temporalSuffix;
+        if (temporalSuffix) str4 += temporalSuffix;
         switch (type) {
           case 1:
-            return Temporal.ZonedDateTime.from(str3);
+            return Temporal.ZonedDateTime.from(str4);
           case 2:
-            return Temporal.PlainDateTime.from(str3);
+            return Temporal.PlainDateTime.from(str4);
           case 3:
-            return Temporal.PlainDate.from(str3);
+            return Temporal.PlainDate.from(str4);
           case 4:
-            return Temporal.PlainTime.from(str3);
+            return Temporal.PlainTime.from(str4);
         }
       } catch (e) {
         TomlError2.x(e instanceof Error ? e.message : "" + e, ctx, errPtr);
@@ -68614,9 +68614,9 @@ ${tables}` : preamble || tables;
     }
     function stringify(obj2, { maxDepth = 1e3, numbersAsFloat = false, strictTemporal = false } = {}) {
       if (extendedTypeOf(obj2) !== "object") throw new TypeError("stringify can only be called with an object");
-      let str3 = stringifyTable(0, obj2, "", maxDepth, numbersAsFloat, strictTemporal);
-      if (str3[str3.length - 1] !== "\n") return str3 + "\n";
-      return str3;
+      let str4 = stringifyTable(0, obj2, "", maxDepth, numbersAsFloat, strictTemporal);
+      if (str4[str4.length - 1] !== "\n") return str4 + "\n";
+      return str4;
     }
     var src_default = {
       parse: parse4,
@@ -72427,17 +72427,17 @@ var require_escape_html = __commonJS({
     var matchHtmlRegExp = /["'&<>]/;
     module2.exports = escapeHtml;
     function escapeHtml(string) {
-      var str3 = "" + string;
-      var match = matchHtmlRegExp.exec(str3);
+      var str4 = "" + string;
+      var match = matchHtmlRegExp.exec(str4);
       if (!match) {
-        return str3;
+        return str4;
       }
       var escape2;
       var html = "";
       var index = 0;
       var lastIndex = 0;
-      for (index = match.index; index < str3.length; index++) {
-        switch (str3.charCodeAt(index)) {
+      for (index = match.index; index < str4.length; index++) {
+        switch (str4.charCodeAt(index)) {
           case 34:
             escape2 = "&quot;";
             break;
@@ -72457,12 +72457,12 @@ var require_escape_html = __commonJS({
             continue;
         }
         if (lastIndex !== index) {
-          html += str3.substring(lastIndex, index);
+          html += str4.substring(lastIndex, index);
         }
         lastIndex = index + 1;
         html += escape2;
       }
-      return lastIndex !== index ? html + str3.substring(lastIndex, index) : html;
+      return lastIndex !== index ? html + str4.substring(lastIndex, index) : html;
     }
   }
 });
@@ -72488,9 +72488,9 @@ var require_dist5 = __commonJS({
         return num;
       }
     }
-    function fmt(val, pfx, str3, long) {
+    function fmt(val, pfx, str4, long) {
       var num = (val | 0) === val ? val : ~~(val + 0.5);
-      return pfx + num + (long ? " " + str3 + (num != 1 ? "s" : "") : str3[0]);
+      return pfx + num + (long ? " " + str4 + (num != 1 ? "s" : "") : str4[0]);
     }
     function format2(num, long) {
       var pfx = num < 0 ? "-" : "", abs = num < 0 ? -num : num;
@@ -72510,13 +72510,13 @@ var require_dist5 = __commonJS({
 var require_collapseLeadingSlashes = __commonJS({
   "node_modules/@fastify/send/lib/collapseLeadingSlashes.js"(exports2, module2) {
     "use strict";
-    function collapseLeadingSlashes(str3) {
-      if (str3[0] !== "/" || str3[1] !== "/") {
-        return str3;
+    function collapseLeadingSlashes(str4) {
+      if (str4[0] !== "/" || str4[1] !== "/") {
+        return str4;
       }
-      for (let i = 2, il = str3.length; i < il; ++i) {
-        if (str3[i] !== "/") {
-          return str3.slice(i - 1);
+      for (let i = 2, il = str4.length; i < il; ++i) {
+        if (str4[i] !== "/") {
+          return str4.slice(i - 1);
         }
       }
     }
@@ -72591,8 +72591,8 @@ var require_normalizeList = __commonJS({
 var require_parseBytesRange = __commonJS({
   "node_modules/@fastify/send/lib/parseBytesRange.js"(exports2, module2) {
     "use strict";
-    function parseBytesRange(size, str3) {
-      const values = str3.slice(str3.indexOf("=") + 1);
+    function parseBytesRange(size, str4) {
+      const values = str4.slice(str4.indexOf("=") + 1);
       const ranges = [];
       const len = values.length;
       let i = 0;
@@ -72671,12 +72671,12 @@ var require_parseTokenList = __commonJS({
   "node_modules/@fastify/send/lib/parseTokenList.js"(exports2, module2) {
     "use strict";
     var slice = String.prototype.slice;
-    function parseTokenList(str3, cb) {
+    function parseTokenList(str4, cb) {
       let end = 0;
       let start = 0;
       let result;
-      for (let i = 0, len = str3.length; i < len; i++) {
-        switch (str3.charCodeAt(i)) {
+      for (let i = 0, len = str4.length; i < len; i++) {
+        switch (str4.charCodeAt(i)) {
           case 32:
             if (start === end) {
               start = end = i + 1;
@@ -72684,7 +72684,7 @@ var require_parseTokenList = __commonJS({
             break;
           case 44:
             if (start !== end) {
-              result = cb(slice.call(str3, start, end));
+              result = cb(slice.call(str4, start, end));
               if (result !== void 0) {
                 return result;
               }
@@ -72697,7 +72697,7 @@ var require_parseTokenList = __commonJS({
         }
       }
       if (start !== end) {
-        return cb(slice.call(str3, start, end));
+        return cb(slice.call(str4, start, end));
       }
     }
     module2.exports.parseTokenList = parseTokenList;
@@ -72710,8 +72710,8 @@ var require_depd = __commonJS({
     var relative = require("path").relative;
     module2.exports = depd;
     var basePath = process.cwd();
-    function containsNamespace(str3, namespace) {
-      var vals = str3.split(/[ ,]+/);
+    function containsNamespace(str4, namespace) {
+      var vals = str4.split(/[ ,]+/);
       var ns = String(namespace).toLowerCase();
       for (var i = 0; i < vals.length; i++) {
         var val = vals[i];
@@ -72738,21 +72738,21 @@ var require_depd = __commonJS({
       return descriptor;
     }
     function createArgumentsString(arity) {
-      var str3 = "";
+      var str4 = "";
       for (var i = 0; i < arity; i++) {
-        str3 += ", arg" + i;
+        str4 += ", arg" + i;
       }
-      return str3.substr(2);
+      return str4.substr(2);
     }
     function createStackString(stack) {
-      var str3 = this.name + ": " + this.namespace;
+      var str4 = this.name + ": " + this.namespace;
       if (this.message) {
-        str3 += " deprecated " + this.message;
+        str4 += " deprecated " + this.message;
       }
       for (var i = 0; i < stack.length; i++) {
-        str3 += "\n    at " + stack[i].toString();
+        str4 += "\n    at " + stack[i].toString();
       }
-      return str3;
+      return str4;
     }
     function depd(namespace) {
       if (!namespace) {
@@ -72781,15 +72781,15 @@ var require_depd = __commonJS({
       if (process.noDeprecation) {
         return true;
       }
-      var str3 = process.env.NO_DEPRECATION || "";
-      return containsNamespace(str3, namespace);
+      var str4 = process.env.NO_DEPRECATION || "";
+      return containsNamespace(str4, namespace);
     }
     function istraced(namespace) {
       if (process.traceDeprecation) {
         return true;
       }
-      var str3 = process.env.TRACE_DEPRECATION || "";
-      return containsNamespace(str3, namespace);
+      var str4 = process.env.TRACE_DEPRECATION || "";
+      return containsNamespace(str4, namespace);
     }
     function log(message2, site) {
       var haslisteners = eehaslisteners(process, "deprecation");
@@ -73223,8 +73223,8 @@ var require_toidentifier = __commonJS({
   "node_modules/toidentifier/index.js"(exports2, module2) {
     "use strict";
     module2.exports = toIdentifier;
-    function toIdentifier(str3) {
-      return str3.split(" ").map(function(token2) {
+    function toIdentifier(str4) {
+      return str4.split(" ").map(function(token2) {
         return token2.slice(0, 1).toUpperCase() + token2.slice(1);
       }).join("").replace(/[^ _0-9a-z]/gi, "");
     }
@@ -73432,10 +73432,10 @@ var require_send = __commonJS({
     var { parseTokenList } = require_parseTokenList();
     var { createHttpError } = require_createHttpError();
     var extname = path.extname;
-    var join19 = path.join;
+    var join23 = path.join;
     var normalize = path.normalize;
-    var resolve16 = path.resolve;
-    var sep = path.sep;
+    var resolve19 = path.resolve;
+    var sep2 = path.sep;
     var Readable = stream.Readable;
     var BYTES_RANGE_REGEXP = /^ *bytes=/;
     var MAX_MAXAGE = 60 * 60 * 24 * 365 * 1e3;
@@ -73488,7 +73488,7 @@ var require_send = __commonJS({
         }
         onFile = options.onFile;
       }
-      const root = options.root ? resolve16(options.root) : null;
+      const root = options.root ? resolve19(options.root) : null;
       const highWaterMark = Number.isSafeInteger(options.highWaterMark) && options.highWaterMark > 0 ? options.highWaterMark : null;
       return {
         acceptRanges,
@@ -73520,21 +73520,21 @@ var require_send = __commonJS({
       let parts;
       if (root !== null) {
         if (path2) {
-          path2 = normalize("." + sep + path2);
+          path2 = normalize("." + sep2 + path2);
         }
         if (UP_PATH_REGEXP.test(path2)) {
           debug('malicious path "%s"', path2);
           return { statusCode: 403 };
         }
-        parts = path2.split(sep);
-        path2 = normalize(join19(root, path2));
+        parts = path2.split(sep2);
+        path2 = normalize(join23(root, path2));
       } else {
         if (UP_PATH_REGEXP.test(path2)) {
           debug('malicious path "%s"', path2);
           return { statusCode: 403 };
         }
-        parts = normalize(path2).split(sep);
-        path2 = resolve16(path2);
+        parts = normalize(path2).split(sep2);
+        path2 = resolve19(path2);
       }
       return { path: path2, parts };
     }
@@ -73630,9 +73630,9 @@ var require_send = __commonJS({
       );
     }
     function tryStat(path2) {
-      return new Promise((resolve17) => {
+      return new Promise((resolve20) => {
         fs.stat(path2, function onstat(error, stat13) {
-          resolve17({ error, stat: stat13 });
+          resolve20({ error, stat: stat13 });
         });
       });
     }
@@ -73813,7 +73813,7 @@ var require_send = __commonJS({
       let err;
       for (let i = 0; i < options.index.length; i++) {
         const index = options.index[i];
-        const p = join19(path2, index);
+        const p = join23(path2, index);
         const { error, stat: stat13 } = await tryStat(p);
         if (error) {
           err = error;
@@ -73829,7 +73829,7 @@ var require_send = __commonJS({
     }
     async function sendFile(request4, path2, options) {
       const { error, stat: stat13 } = await tryStat(path2);
-      if (error && error.code === "ENOENT" && !extname(path2) && path2[path2.length - 1] !== sep) {
+      if (error && error.code === "ENOENT" && !extname(path2) && path2[path2.length - 1] !== sep2) {
         let err = error;
         for (let i = 0; i < options.extensions.length; i++) {
           const extension = options.extensions[i];
@@ -73973,7 +73973,7 @@ var require_accept_negotiator = __commonJS({
     var QUALITY = 2;
     var END = 3;
     function parse4(header, processMatch) {
-      let str3 = "";
+      let str4 = "";
       let quality;
       let state = BEGIN;
       for (let i = 0, il = header.length; i < il; ++i) {
@@ -73988,19 +73988,19 @@ var require_accept_negotiator = __commonJS({
           continue;
         } else if (char === ",") {
           if (state === TOKEN) {
-            if (processMatch(str3, 1)) {
+            if (processMatch(str4, 1)) {
               state = END;
               break;
             }
             state = BEGIN;
-            str3 = "";
+            str4 = "";
           } else if (state === QUALITY) {
-            if (processMatch(str3, parseFloat(quality) || 0)) {
+            if (processMatch(str4, parseFloat(quality) || 0)) {
               state = END;
               break;
             }
             state = BEGIN;
-            str3 = "";
+            str4 = "";
             quality = "";
           }
           continue;
@@ -74013,29 +74013,29 @@ var require_accept_negotiator = __commonJS({
           }
         } else if (state === BEGIN) {
           state = TOKEN;
-          str3 += char;
+          str4 += char;
           continue;
         }
         if (state === TOKEN) {
           const prevChar = header[i - 1];
           if (prevChar === " " || prevChar === "	") {
-            str3 = "";
+            str4 = "";
           }
-          str3 += char;
+          str4 += char;
           continue;
         }
-        if (processMatch(str3, parseFloat(quality) || 0)) {
+        if (processMatch(str4, parseFloat(quality) || 0)) {
           state = END;
           break;
         }
         state = BEGIN;
-        str3 = char;
+        str4 = char;
         quality = "";
       }
       if (state === TOKEN) {
-        processMatch(str3, 1);
+        processMatch(str4, 1);
       } else if (state === QUALITY) {
-        processMatch(str3, parseFloat(quality) || 0);
+        processMatch(str4, parseFloat(quality) || 0);
       }
     }
     module2.exports = negotiate;
@@ -74176,17 +74176,17 @@ function createParameters(filename, fallback = true) {
     "filename*": encodeExtended(filename)
   };
 }
-function decodeExtended(str3) {
-  const charsetEnd = str3.indexOf("'");
+function decodeExtended(str4) {
+  const charsetEnd = str4.indexOf("'");
   if (charsetEnd <= 0) {
     return void 0;
   }
-  const languageEnd = str3.indexOf("'", charsetEnd + 1);
+  const languageEnd = str4.indexOf("'", charsetEnd + 1);
   if (languageEnd === -1) {
     return void 0;
   }
-  const charset = str3.slice(0, charsetEnd).toLowerCase();
-  const encoded = str3.slice(languageEnd + 1);
+  const charset = str4.slice(0, charsetEnd).toLowerCase();
+  const encoded = str4.slice(languageEnd + 1);
   switch (charset) {
     case "iso-8859-1": {
       return decodeHexEscapes(encoded);
@@ -74198,34 +74198,34 @@ function decodeExtended(str3) {
   }
   return void 0;
 }
-function tryDecodeURIComponent(str3) {
+function tryDecodeURIComponent(str4) {
   try {
-    return decodeURIComponent(str3);
+    return decodeURIComponent(str4);
   } catch {
     return void 0;
   }
 }
-function parseToken(str3, index, len) {
+function parseToken(str4, index, len) {
   while (index < len) {
-    const char = str3.charCodeAt(index);
+    const char = str4.charCodeAt(index);
     if (char === SEMI)
       break;
     index++;
   }
   return index;
 }
-function skipOWS(str3, index, len) {
+function skipOWS(str4, index, len) {
   while (index < len) {
-    const char = str3.charCodeAt(index);
+    const char = str4.charCodeAt(index);
     if (char !== SP && char !== HTAB)
       break;
     index++;
   }
   return index;
 }
-function trailingOWS(str3, start, end) {
+function trailingOWS(str4, start, end) {
   while (end > start) {
-    const char = str3.charCodeAt(end - 1);
+    const char = str4.charCodeAt(end - 1);
     if (char !== SP && char !== HTAB)
       break;
     end--;
@@ -74278,11 +74278,11 @@ function getAscii(val) {
 function pencode(char) {
   return "%" + char.charCodeAt(0).toString(16).toUpperCase();
 }
-function qstring(str3) {
-  return '"' + str3.replace(QUOTE_REGEXP, "\\$&") + '"';
+function qstring(str4) {
+  return '"' + str4.replace(QUOTE_REGEXP, "\\$&") + '"';
 }
-function qmultipart(str3) {
-  return '"' + str3.replace(/[\n\r"]/g, multipartEscape) + '"';
+function qmultipart(str4) {
+  return '"' + str4.replace(/[\n\r"]/g, multipartEscape) + '"';
 }
 function multipartEscape(char) {
   if (char === "\n")
@@ -74291,8 +74291,8 @@ function multipartEscape(char) {
     return "%0D";
   return "%22";
 }
-function encodeExtended(str3) {
-  const encoded = encodeURIComponent(str3).replace(ENCODE_URL_ATTR_CHAR_REGEXP, pencode);
+function encodeExtended(str4) {
+  const encoded = encodeURIComponent(str4).replace(ENCODE_URL_ATTR_CHAR_REGEXP, pencode);
   return "UTF-8''" + encoded;
 }
 function isHexDigit(char) {
@@ -74301,20 +74301,20 @@ function isHexDigit(char) {
   code >= 65 && code <= 70 || // A-F
   code >= 97 && code <= 102;
 }
-function decodeHexEscapes(str3) {
-  const firstEscape = str3.indexOf("%");
+function decodeHexEscapes(str4) {
+  const firstEscape = str4.indexOf("%");
   if (firstEscape === -1)
-    return str3;
-  let result = str3.slice(0, firstEscape);
-  for (let idx = firstEscape; idx < str3.length; idx++) {
-    if (str3[idx] === "%") {
-      if (idx + 2 >= str3.length || !isHexDigit(str3[idx + 2]) || !isHexDigit(str3[idx + 1])) {
+    return str4;
+  let result = str4.slice(0, firstEscape);
+  for (let idx = firstEscape; idx < str4.length; idx++) {
+    if (str4[idx] === "%") {
+      if (idx + 2 >= str4.length || !isHexDigit(str4[idx + 2]) || !isHexDigit(str4[idx + 1])) {
         return;
       }
-      result += String.fromCharCode(Number.parseInt(str3[idx + 1] + str3[idx + 2], 16));
+      result += String.fromCharCode(Number.parseInt(str4[idx + 1] + str4[idx + 2], 16));
       idx += 2;
     } else {
-      result += str3[idx];
+      result += str4[idx];
     }
   }
   return result;
@@ -74772,8 +74772,8 @@ var require_static = __commonJS({
               }
             }
           }
-          for (const [dirname13, rootPath] of indexDirs.entries()) {
-            const pathname = dirname13 + (dirname13.endsWith("/") ? "" : "/");
+          for (const [dirname15, rootPath] of indexDirs.entries()) {
+            const pathname = dirname15 + (dirname15.endsWith("/") ? "" : "/");
             const file = "/" + pathname.replace(prefix, "");
             setUpHeadAndGet(routeOpts, pathname, file, rootPath);
             if (opts.redirect === true) {
@@ -75423,7 +75423,7 @@ async function runCli(program2, argv) {
   const override = (cmd) => {
     cmd.exitOverride();
     const path = commandPath(cmd);
-    cmd.configureOutput({ outputError: (str3, write2) => write2(usageLine(cmd === program2 ? withDeeperSuggestion(program2, str3) : str3, path)) });
+    cmd.configureOutput({ outputError: (str4, write2) => write2(usageLine(cmd === program2 ? withDeeperSuggestion(program2, str4) : str4, path)) });
     for (const sub of cmd.commands) override(sub);
   };
   override(program2);
@@ -77274,7 +77274,7 @@ function inflate(compressed, coding, maxBytes) {
 }
 function readBody(req, coding, opts) {
   const { maxBytes, budget } = opts;
-  return new Promise((resolve16, reject) => {
+  return new Promise((resolve19, reject) => {
     const chunks = [];
     let received = 0;
     let held = 0;
@@ -77326,7 +77326,7 @@ function readBody(req, coding, opts) {
             }
           }
         }
-        resolve16({ body, release: giveBack });
+        resolve19({ body, release: giveBack });
       } catch (err) {
         giveBack();
         reject(err);
@@ -77390,7 +77390,7 @@ var Gate = class {
   /** Resolves once this caller holds a place. */
   enter() {
     if (this.tryEnter()) return Promise.resolve();
-    return new Promise((resolve16) => this.waiting.push(resolve16));
+    return new Promise((resolve19) => this.waiting.push(resolve19));
   }
   /** Gives the place back; the longest waiter gets it. */
   leave() {
@@ -77405,7 +77405,7 @@ var Gate = class {
 
 // electron/collector/otlp-server.ts
 var DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
-var DEFAULT_MAX_INFLIGHT_BODY_BYTES = 24 * 1024 * 1024;
+var DEFAULT_MAX_INFLIGHT_BODY_BYTES = 16 * 1024 * 1024;
 var DEFAULT_MAX_CONCURRENT_INGEST = 4;
 var GATE_BODY_BYTES = 32 * 1024;
 var GATE_ITEMS = 128;
@@ -79141,10 +79141,10 @@ function home(env) {
 function sysRoot(env) {
   return env.BEACON_SYSTEM_ROOT || "/";
 }
-function beaconPaths(mode = "user", env = process.env, platform4 = process.platform) {
+function beaconPaths(mode = "user", env = process.env, platform5 = process.platform) {
   if (mode === "system") {
     const root = sysRoot(env);
-    const baseDir2 = platform4 === "darwin" ? (0, import_node_path.join)(root, "Library/Application Support/Beacon/Endpoint") : (0, import_node_path.join)(root, "etc/beacon/endpoint");
+    const baseDir2 = platform5 === "darwin" ? (0, import_node_path.join)(root, "Library/Application Support/Beacon/Endpoint") : (0, import_node_path.join)(root, "etc/beacon/endpoint");
     const logDir2 = (0, import_node_path.join)(root, "var/log/beacon-agent");
     return {
       mode,
@@ -79302,7 +79302,7 @@ var LogFile = class _LogFile {
   }
   /** One write(2) through the thread pool; resolves with the bytes written. */
   write(buf, offset2, length) {
-    return new Promise((resolve16, reject) => (0, import_node_fs3.write)(this.fd, buf, offset2, length, null, (err, n2) => err ? reject(err) : resolve16(n2)));
+    return new Promise((resolve19, reject) => (0, import_node_fs3.write)(this.fd, buf, offset2, length, null, (err, n2) => err ? reject(err) : resolve19(n2)));
   }
   close() {
     return closeAsync(this.fd);
@@ -79629,8 +79629,8 @@ var AppendQueue = class {
   inFlight;
   /** Queue the lines of one append(); resolves with `result` once all of them were written. */
   enqueue(lines, result) {
-    return new Promise((resolve16, reject) => {
-      const waiter = { result, remaining: lines.length, resolve: resolve16, reject };
+    return new Promise((resolve19, reject) => {
+      const waiter = { result, remaining: lines.length, resolve: resolve19, reject };
       for (const json2 of lines) this.pending.push({ json: json2, waiter });
       this.scheduleDrain();
     });
@@ -80774,7 +80774,7 @@ var IngestPipeline = class {
 var import_node_http = require("node:http");
 var MAX_HEALTHZ_BYTES = 64 * 1024;
 function probeCollector(port, timeoutMs = 1500, host = LOOPBACK) {
-  return new Promise((resolve16) => {
+  return new Promise((resolve19) => {
     const req = (0, import_node_http.request)({ host, port, path: "/healthz", method: "GET", timeout: timeoutMs, headers: { host: `${LOOPBACK}:${port}` } }, (res) => {
       const chunks = [];
       let size = 0;
@@ -80782,28 +80782,28 @@ function probeCollector(port, timeoutMs = 1500, host = LOOPBACK) {
         size += c.length;
         if (size > MAX_HEALTHZ_BYTES) {
           req.destroy();
-          resolve16({ kind: "other", detail: `its /healthz answer is larger than ${MAX_HEALTHZ_BYTES} bytes` });
+          resolve19({ kind: "other", detail: `its /healthz answer is larger than ${MAX_HEALTHZ_BYTES} bytes` });
           return;
         }
         chunks.push(c);
       });
-      res.on("error", () => resolve16({ kind: "other", detail: `HTTP ${res.statusCode} on /healthz, answer cut off` }));
+      res.on("error", () => resolve19({ kind: "other", detail: `HTTP ${res.statusCode} on /healthz, answer cut off` }));
       res.on("end", () => {
         try {
           const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-          if (body && body.service === COLLECTOR_SERVICE) return resolve16({ kind: "beacon", health: body });
+          if (body && body.service === COLLECTOR_SERVICE) return resolve19({ kind: "beacon", health: body });
         } catch {
         }
-        resolve16({ kind: "other", detail: `HTTP ${res.statusCode} on /healthz` });
+        resolve19({ kind: "other", detail: `HTTP ${res.statusCode} on /healthz` });
       });
     });
     req.on("timeout", () => {
       req.destroy();
-      resolve16({ kind: "other", detail: "no answer within timeout" });
+      resolve19({ kind: "other", detail: "no answer within timeout" });
     });
     req.on("error", (err) => {
-      if (err.code === "ECONNREFUSED") resolve16({ kind: "none" });
-      else resolve16({ kind: "other", detail: err.message });
+      if (err.code === "ECONNREFUSED") resolve19({ kind: "none" });
+      else resolve19({ kind: "other", detail: err.message });
     });
     req.end();
   });
@@ -80962,7 +80962,7 @@ function consumerHealth(consumers) {
 }
 
 // electron/plugins/collector.ts
-var import_node_path14 = require("node:path");
+var import_node_path18 = require("node:path");
 
 // electron/forward/forwarder.ts
 var import_node_fs11 = require("node:fs");
@@ -81042,8 +81042,8 @@ var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 var HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 var SECRET_HEADERS = /* @__PURE__ */ new Set(["authorization", "proxy-authorization", "cookie", "x-splunk-request-channel"]);
 var KEYS2 = /* @__PURE__ */ new Set(["name", "type", "url", "token_file", "token_env", "ca_file", "content", "compression", "batch_events", "batch_bytes", "start_at", "index", "sourcetype", "source", "headers", "enabled"]);
-function isLoopbackHost(hostname7) {
-  const h = hostname7.replace(/^\[|\]$/g, "").toLowerCase();
+function isLoopbackHost(hostname10) {
+  const h = hostname10.replace(/^\[|\]$/g, "").toLowerCase();
   return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 function checkUrl(value, where) {
@@ -81275,9 +81275,9 @@ var HecAckWaiter = class {
     return { kind: "retry", reason: `the HEC did not acknowledge ackId ${ackId} within ${Math.round((this.opts.deadlineMs ?? DEFAULT_ACK_DEADLINE_MS) / 1e3)} s (${last}); sending the batch again` };
   }
   sleep(ms) {
-    return new Promise((resolve16) => {
-      this.wake = resolve16;
-      this.timer = setTimeout(resolve16, ms);
+    return new Promise((resolve19) => {
+      this.wake = resolve19;
+      this.timer = setTimeout(resolve19, ms);
     });
   }
   close() {
@@ -81377,7 +81377,7 @@ var HttpTarget = class {
     const payload = typeof body === "string" ? Buffer.from(body, "utf8") : body;
     const secure = url.protocol === "https:";
     const mod = secure ? https : http;
-    return new Promise((resolve16, reject) => {
+    return new Promise((resolve19, reject) => {
       const req = mod.request(
         url,
         {
@@ -81392,7 +81392,7 @@ var HttpTarget = class {
             if (size < MAX_ANSWER_BYTES) chunks.push(c);
             size += c.length;
           });
-          res.on("end", () => resolve16({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES) }));
+          res.on("end", () => resolve19({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES) }));
           res.on("error", reject);
         }
       );
@@ -82411,12 +82411,12 @@ var DestinationRunner = class {
       this.wakePending = false;
       return Promise.resolve();
     }
-    return new Promise((resolve16) => {
+    return new Promise((resolve19) => {
       const done = () => {
         clearTimeout(t);
         this.wakeUp = void 0;
         this.wakePending = false;
-        resolve16();
+        resolve19();
       };
       const t = setTimeout(done, ms);
       this.wakeUp = done;
@@ -82672,11 +82672,11 @@ var ForwardHub = class {
     if (this.engine) await this.engine.close();
     const w = this.worker;
     if (!w) return;
-    await new Promise((resolve16) => {
-      const t = setTimeout(() => void w.terminate().then(() => resolve16()), CLOSE_TIMEOUT_MS);
+    await new Promise((resolve19) => {
+      const t = setTimeout(() => void w.terminate().then(() => resolve19()), CLOSE_TIMEOUT_MS);
       w.once("exit", () => {
         clearTimeout(t);
-        resolve16();
+        resolve19();
       });
       w.postMessage({ type: "close" });
     });
@@ -83255,7 +83255,7 @@ async function createPricing(opts = {}) {
 }
 
 // electron/codex/harness.ts
-var import_node_path13 = require("node:path");
+var import_node_path15 = require("node:path");
 
 // electron/codex/ci-home.ts
 var import_node_fs12 = require("node:fs");
@@ -83367,13 +83367,13 @@ async function subdirs(dir) {
     return [];
   }
 }
-async function candidateDirs(env, platform4 = process.platform) {
+async function candidateDirs(env, platform5 = process.platform) {
   const home2 = env.HOME ?? "";
   const out2 = [];
   if (env.npm_config_prefix) out2.push({ dir: (0, import_node_path11.join)(env.npm_config_prefix, "bin"), source: "npm-global" });
   out2.push({ dir: (0, import_node_path11.join)(home2, ".npm-global/bin"), source: "npm-global" });
-  out2.push({ dir: "/usr/local/bin", source: platform4 === "darwin" ? "homebrew" : "usr-local" });
-  if (platform4 === "darwin") out2.push({ dir: "/opt/homebrew/bin", source: "homebrew" });
+  out2.push({ dir: "/usr/local/bin", source: platform5 === "darwin" ? "homebrew" : "usr-local" });
+  if (platform5 === "darwin") out2.push({ dir: "/opt/homebrew/bin", source: "homebrew" });
   out2.push({ dir: (0, import_node_path11.join)(home2, ".local/bin"), source: "local-bin" });
   out2.push({ dir: (0, import_node_path11.join)(home2, ".volta/bin"), source: "volta" });
   out2.push({ dir: (0, import_node_path11.join)(home2, ".asdf/shims"), source: "asdf" });
@@ -83385,15 +83385,15 @@ async function candidateDirs(env, platform4 = process.platform) {
   return out2;
 }
 function codexVersion(binary, timeoutMs = 5e3) {
-  return new Promise((resolve16) => {
+  return new Promise((resolve19) => {
     (0, import_node_child_process.execFile)(binary, ["--version"], { timeout: timeoutMs, killSignal: "SIGKILL", env: { ...process.env, NO_COLOR: "1" } }, (err, stdout, stderr) => {
       if (err) {
         const e = err;
-        resolve16({ error: e.killed ? `no answer within ${timeoutMs} ms` : (stderr || e.message).trim().split("\n")[0] });
+        resolve19({ error: e.killed ? `no answer within ${timeoutMs} ms` : (stderr || e.message).trim().split("\n")[0] });
         return;
       }
       const m = /(\d+\.\d+\.\d+[\w.-]*)/.exec(stdout);
-      resolve16(m ? { version: m[1] } : { error: `unexpected output: ${stdout.trim().slice(0, 80)}` });
+      resolve19(m ? { version: m[1] } : { error: `unexpected output: ${stdout.trim().slice(0, 80)}` });
     });
   });
 }
@@ -84460,506 +84460,9 @@ function codexSessionContext(env) {
   };
 }
 
-// electron/codex/harness.ts
-var codexHarness = {
-  id: "codex",
-  aliases: ["codex-cli", "codex_cli"],
-  displayName: "Codex CLI",
-  eventHarnessName: HARNESS_NAME,
-  ingest: {
-    // Codex's service.name depends on the entry point and the originator override (codex_exec,
-    // codex-app-server, codex_cli_rs, codex-tui, or anything CODEX_INTERNAL_ORIGINATOR_OVERRIDE
-    // says), so Codex takes every resource no more specific harness claims: register it last.
-    claims: () => true,
-    logRecordFilter: CODEX_LOG_RECORD_FILTER,
-    createNormalizer: (opts) => new CodexNormalizer(opts)
-  },
-  lifecycle: {
-    userConfigPath: (env) => (0, import_node_path13.join)(codexHome("user", env), "config.toml"),
-    discover: async (env) => (await discoverCodex(env)).installs.map((i) => ({ path: i.path, version: i.version, source: i.source })),
-    writeCiHome: (home2, otlpPort, opts) => writeCiCodexHome(home2, otlpPort, opts.includeSpans),
-    sessionContext: (env) => codexSessionContext(env)
-  }
-};
-
-// electron/plugins/harnesses.ts
-var HARNESSES = [codexHarness];
-var UnknownHarnessError = class extends Error {
-  constructor(value) {
-    super(`unknown harness "${value}"; supported: ${describeHarnesses()}.`);
-    this.value = value;
-  }
-  value;
-};
-function describeHarnesses(harnesses = HARNESSES) {
-  return harnesses.map((h) => h.aliases.length ? `${h.id} (also ${h.aliases.join(", ")})` : h.id).join("; ");
-}
-function resolveHarness(value, harnesses = HARNESSES) {
-  const v = value.trim().toLowerCase();
-  const found = harnesses.find((h) => h.id === v || h.aliases.includes(v));
-  if (!found) throw new UnknownHarnessError(value);
-  return found;
-}
-
-// electron/plugins/session-context.ts
-var MAX_TRIES = 5;
-var RETRY_MS = 2e3;
-var MAX_SESSIONS = 1e3;
-var SessionContextEnricher = class {
-  constructor(readers, now = Date.now) {
-    this.readers = readers;
-    this.now = now;
-  }
-  readers;
-  now;
-  name = "session-context";
-  sessions = /* @__PURE__ */ new Map();
-  enrich(events) {
-    for (const ev of events) {
-      const reader = this.readers.get(ev.harness?.name);
-      const id2 = ev.session?.id;
-      if (!reader || typeof id2 !== "string" || !id2 || ev.session?.title_generation) continue;
-      const state = this.state(id2, reader, ev.timestamp);
-      const ctx = state.context;
-      if (!ctx) continue;
-      const session = ev.session;
-      if (ctx.working_directory && !session.working_directory) session.working_directory = ctx.working_directory;
-      if (ctx.git && !session.git && (!state.gitWritten || ev.event.action === "session.started")) {
-        session.git = { ...ctx.git };
-        state.gitWritten = true;
-      }
-    }
-  }
-  state(id2, reader, timestamp) {
-    let s = this.sessions.get(id2);
-    if (!s) {
-      if (this.sessions.size >= MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value);
-      s = { tries: 0, nextTryMs: 0, gitWritten: false };
-      this.sessions.set(id2, s);
-    }
-    const now = this.now();
-    if (!s.context && s.tries < MAX_TRIES && now >= s.nextTryMs) {
-      s.tries++;
-      s.nextTryMs = now + RETRY_MS;
-      try {
-        s.context = reader.lookup(id2, timestamp);
-      } catch {
-        s.context = void 0;
-      }
-    }
-    return s;
-  }
-};
-function sessionContextEnricher(harnesses, env) {
-  const readers = /* @__PURE__ */ new Map();
-  for (const h of harnesses) {
-    const reader = h.lifecycle.sessionContext?.(env);
-    if (reader) readers.set(h.eventHarnessName, reader);
-  }
-  return readers.size ? new SessionContextEnricher(readers) : void 0;
-}
-
-// electron/plugins/collector.ts
-var isResolved = (d) => "cfg" in d;
-async function startBeaconCollector(opts) {
-  const { harnesses = HARNESSES, forward = [], stateDir, env = process.env, pricing: pricingOpts, sessionContext, enrichers = [], consumers = [], ...rest } = opts;
-  const pricing = await createPricing(pricingOpts);
-  const context2 = sessionContext ? sessionContextEnricher(harnesses, sessionContext.env) : void 0;
-  for (const problem of pricing.problems) rest.onWarning?.(`${problem}; estimating costs with the other price layers`);
-  const resolved = [...forward.filter(isResolved), ...await resolveDestinations(forward.filter((d) => !isResolved(d)), env)];
-  const forwarders = createForwarders({ destinations: resolved, stateDir: stateDir ?? (0, import_node_path14.join)((0, import_node_path14.dirname)(rest.logPath), "forward-state") });
-  return startCollector({
-    ...rest,
-    harnesses: harnesses.map((h) => h.ingest),
-    // Context first: a later enricher may want the working directory.
-    enrichers: [...context2 ? [context2] : [], pricing, ...enrichers],
-    // Pricing is a consumer only to report its health (a refused override file) in /healthz.
-    consumers: [pricing, ...consumers, ...forwarders]
-  });
-}
-
-// electron/endpoint/endpoint-config.ts
+// electron/codex/posture.ts
 var import_promises12 = require("node:fs/promises");
-var import_node_path15 = require("node:path");
-var CONTENT_POLICIES = ["full", "redacted", "metadata"];
-function defaultEndpointConfig(mode = "user", env = process.env) {
-  return {
-    schema: 1,
-    mode,
-    otlp_http_port: DEFAULT_OTLP_PORT,
-    dashboard_port: DEFAULT_DASHBOARD_PORT,
-    runtime_log: beaconPaths(mode, env).runtimeLog,
-    include_codex_spans: false,
-    content: "redacted",
-    log_user_prompt: true,
-    rotate_bytes: 10 * 1024 * 1024,
-    rotate_archives: 5,
-    harnesses: ["codex"],
-    forward: [],
-    price_overrides: null,
-    read_codex_session_meta: true
-  };
-}
-var EndpointConfigError = class extends Error {
-};
-async function readEndpointConfig(mode = "user", env = process.env) {
-  const file = beaconPaths(mode, env).configFile;
-  const defaults = defaultEndpointConfig(mode, env);
-  let text2;
-  try {
-    text2 = await (0, import_promises12.readFile)(file, "utf8");
-  } catch (err) {
-    if (err.code === "ENOENT") return { config: defaults, exists: false };
-    throw new EndpointConfigError(`cannot read ${file}: ${err.message}`);
-  }
-  let parsed;
-  try {
-    parsed = JSON.parse(text2);
-  } catch (err) {
-    throw new EndpointConfigError(`${file} is not valid JSON (${err.message}); fix or delete it, then run \`beacon endpoint repair\``);
-  }
-  const config = { ...defaults, ...parsed, schema: 1 };
-  if (!CONTENT_POLICIES.includes(config.content)) {
-    throw new EndpointConfigError(`${file}: content must be one of ${CONTENT_POLICIES.join(", ")}`);
-  }
-  try {
-    config.forward = parseForwardList(parsed.forward, file);
-  } catch (err) {
-    if (err instanceof ForwardConfigError) throw new EndpointConfigError(err.message);
-    throw err;
-  }
-  if (config.price_overrides !== null && (typeof config.price_overrides !== "string" || !config.price_overrides.trim())) {
-    throw new EndpointConfigError(`${file}: price_overrides must be the path of a JSON file, or null`);
-  }
-  if (typeof config.read_codex_session_meta !== "boolean") {
-    throw new EndpointConfigError(`${file}: read_codex_session_meta must be true or false`);
-  }
-  return { config, exists: true };
-}
-async function writeEndpointConfig(config, env = process.env) {
-  const file = beaconPaths(config.mode, env).configFile;
-  await (0, import_promises12.mkdir)((0, import_node_path15.dirname)(file), { recursive: true, mode: config.mode === "system" ? 493 : 448 });
-  await writeFileAtomic(file, JSON.stringify(config, null, 2) + "\n", { mode: config.mode === "system" ? 420 : 384 });
-  return file;
-}
-
-// electron/cli/options.ts
-var import_node_path16 = require("node:path");
-function parsePort(value) {
-  const n2 = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isInteger(n2) || n2 < 1 || n2 > 65535) {
-    throw new InvalidArgumentError(`"${value}" is not a TCP port (1-65535).`);
-  }
-  return n2;
-}
-function parseContentPolicy(value) {
-  if (!CONTENT_POLICIES.includes(value)) {
-    throw new InvalidArgumentError(`"${value}" is not a content policy; use one of: ${CONTENT_POLICIES.join(", ")}.`);
-  }
-  return value;
-}
-function parseListenPort(value) {
-  return value === "0" ? 0 : parsePort(value);
-}
-function parsePositiveInt(value) {
-  const n2 = Number(value);
-  if (!/^\d+$/.test(value) || n2 < 1) throw new InvalidArgumentError(`"${value}" is not a positive whole number.`);
-  return n2;
-}
-function parseHarness(value) {
-  try {
-    return resolveHarness(value).id;
-  } catch (err) {
-    if (err instanceof UnknownHarnessError) throw new InvalidArgumentError(err.message);
-    throw err;
-  }
-}
-var HARNESS_CHOICES = describeHarnesses();
-function parsePath(value) {
-  if (value.trim() === "") throw new InvalidArgumentError("The path is empty.");
-  const abs = (0, import_node_path16.resolve)(value);
-  if (/^\/(proc|sys)(\/|$)/.test(abs)) throw new InvalidArgumentError(`${abs} is on a kernel pseudo-filesystem; choose a real directory.`);
-  return abs;
-}
-
-// electron/cli/commands/endpoint-lifecycle.ts
-var import_node_fs20 = require("node:fs");
-
-// electron/endpoint/install-manifest.ts
-var import_promises13 = require("node:fs/promises");
-var ManifestError = class extends Error {
-};
-async function readManifest(path) {
-  let text2;
-  try {
-    text2 = await (0, import_promises13.readFile)(path, "utf8");
-  } catch (err) {
-    if (err.code === "ENOENT") return null;
-    throw new ManifestError(`cannot read the install manifest ${path}: ${err.message}`);
-  }
-  try {
-    const m = JSON.parse(text2);
-    if (m.schema !== 1 || !Array.isArray(m.codex_files)) throw new Error("unknown schema");
-    return m;
-  } catch (err) {
-    throw new ManifestError(`the install manifest ${path} is damaged (${err.message}); Beacon will not guess what it installed. Move it away and run \`beacon endpoint install\` again`);
-  }
-}
-function essence(m) {
-  const { created_at: _c, updated_at: _u, ...rest } = m;
-  return JSON.stringify(rest);
-}
-async function writeManifest(path, manifest) {
-  const current = await readManifest(path).catch(() => null);
-  if (current && essence(current) === essence(manifest)) return false;
-  manifest.updated_at = (/* @__PURE__ */ new Date()).toISOString();
-  await writeFileAtomic(path, JSON.stringify(manifest, null, 2) + "\n", { mode: 384 });
-  return true;
-}
-async function removeManifest(path) {
-  await (0, import_promises13.rm)(path, { force: true });
-}
-
-// electron/endpoint/lifecycle-context.ts
-var import_node_path18 = require("node:path");
-
-// electron/endpoint/services/service-manager.ts
-var import_promises14 = require("node:fs/promises");
-var import_node_path17 = require("node:path");
-
-// electron/endpoint/services/unit-files.ts
-var LAUNCHD_LABEL = {
-  user: "com.beacon.endpoint.collector.user",
-  system: "com.beacon.endpoint.collector"
-};
-var SYSTEMD_UNIT = "beacon-collector.service";
-function xml(s) {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
-function launchdPlist(spec) {
-  const args = spec.programArguments.map((a) => `    <string>${xml(a)}</string>`).join("\n");
-  const env = Object.entries(spec.env ?? {}).map(([k, v]) => `    <key>${xml(k)}</key>
-    <string>${xml(v)}</string>`).join("\n");
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
-<plist version="1.0">
-<dict>
-  <key>Label</key>
-  <string>${LAUNCHD_LABEL[spec.mode]}</string>
-  <key>ProgramArguments</key>
-  <array>
-${args}
-  </array>
-  <key>RunAtLoad</key>
-  <true/>
-  <key>KeepAlive</key>
-  <true/>
-  <key>ThrottleInterval</key>
-  <integer>10</integer>
-  <key>ProcessType</key>
-  <string>Background</string>
-  <key>StandardOutPath</key>
-  <string>${xml(spec.stdoutPath)}</string>
-  <key>StandardErrorPath</key>
-  <string>${xml(spec.stderrPath)}</string>
-  <key>EnvironmentVariables</key>
-  <dict>
-${env}
-  </dict>
-</dict>
-</plist>
-`;
-}
-function systemdQuote(a) {
-  return /^[\w@%+=:,./-]+$/.test(a) ? a : `"${a.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
-}
-function systemdUnit(spec) {
-  const env = Object.entries(spec.env ?? {}).map(([k, v]) => `Environment=${systemdQuote(`${k}=${v}`)}`).join("\n");
-  return `[Unit]
-Description=Beacon collector: local OTLP endpoint for Codex telemetry (${spec.mode} mode)
-After=network.target
-
-[Service]
-Type=simple
-ExecStart=${spec.programArguments.map(systemdQuote).join(" ")}
-Restart=on-failure
-RestartSec=5
-KillSignal=SIGTERM
-TimeoutStopSec=15
-${env}${spec.mode === "system" ? "\nUMask=0027" : "\nUMask=0077"}
-
-[Install]
-WantedBy=${spec.mode === "system" ? "multi-user.target" : "default.target"}
-`;
-}
-
-// electron/endpoint/services/service-manager.ts
-function serviceKind(platform4 = process.platform) {
-  if (platform4 === "darwin") return "launchd";
-  if (platform4 === "linux") return "systemd";
-  return void 0;
-}
-function serviceFile(kind, mode, env = process.env) {
-  const home2 = env.HOME ?? "";
-  const root = env.BEACON_SYSTEM_ROOT || "/";
-  if (kind === "launchd") {
-    return mode === "system" ? (0, import_node_path17.join)(root, "Library/LaunchDaemons", `${LAUNCHD_LABEL.system}.plist`) : (0, import_node_path17.join)(home2, "Library/LaunchAgents", `${LAUNCHD_LABEL.user}.plist`);
-  }
-  return mode === "system" ? (0, import_node_path17.join)(root, "etc/systemd/system", SYSTEMD_UNIT) : (0, import_node_path17.join)(home2, ".config/systemd/user", SYSTEMD_UNIT);
-}
-function launchdDomain(mode, uid) {
-  return mode === "system" ? "system" : `gui/${uid}`;
-}
-var ServiceManager = class {
-  constructor(runner, kind, env = process.env, uid = process.getuid?.() ?? 0) {
-    this.runner = runner;
-    this.kind = kind;
-    this.env = env;
-    this.uid = uid;
-  }
-  runner;
-  kind;
-  env;
-  uid;
-  name(mode) {
-    return this.kind === "launchd" ? LAUNCHD_LABEL[mode] : SYSTEMD_UNIT;
-  }
-  systemctl(mode, args) {
-    return this.runner.run("systemctl", mode === "user" ? ["--user", ...args] : args);
-  }
-  async install(spec) {
-    const file = serviceFile(this.kind, spec.mode, this.env);
-    await (0, import_promises14.mkdir)((0, import_node_path17.join)(file, ".."), { recursive: true });
-    const text2 = this.kind === "launchd" ? launchdPlist(spec) : systemdUnit(spec);
-    await writeFileAtomic(file, text2, { mode: 420 });
-    if (this.kind === "launchd") {
-      const domain = launchdDomain(spec.mode, this.uid);
-      await this.runner.run("launchctl", ["bootout", `${domain}/${this.name(spec.mode)}`]);
-      const r = await this.runner.run("launchctl", ["bootstrap", domain, file]);
-      if (r.code !== 0) throw new Error(`launchctl bootstrap ${domain} ${file} failed: ${r.stderr.trim() || `exit ${r.code}`}`);
-    } else {
-      const steps = [["daemon-reload"], ["enable", SYSTEMD_UNIT], ["restart", SYSTEMD_UNIT]];
-      for (const s of steps) {
-        const r = await this.systemctl(spec.mode, s);
-        if (r.code !== 0) throw new Error(`systemctl ${spec.mode === "user" ? "--user " : ""}${s.join(" ")} failed: ${r.stderr.trim() || `exit ${r.code}`}`);
-      }
-    }
-    return this.status(spec.mode);
-  }
-  async uninstall(mode) {
-    const file = serviceFile(this.kind, mode, this.env);
-    const existed = await (0, import_promises14.readFile)(file).then(() => true, () => false);
-    if (this.kind === "launchd") {
-      await this.runner.run("launchctl", ["bootout", `${launchdDomain(mode, this.uid)}/${this.name(mode)}`]);
-    } else {
-      await this.systemctl(mode, ["disable", "--now", SYSTEMD_UNIT]);
-    }
-    await (0, import_promises14.rm)(file, { force: true });
-    if (this.kind === "systemd" && existed) await this.systemctl(mode, ["daemon-reload"]);
-    return { removed: existed, file };
-  }
-  async status(mode) {
-    const file = serviceFile(this.kind, mode, this.env);
-    const installed = await (0, import_promises14.readFile)(file).then(() => true, () => false);
-    let running = false;
-    let detail;
-    if (this.kind === "launchd") {
-      const r = await this.runner.run("launchctl", ["print", `${launchdDomain(mode, this.uid)}/${this.name(mode)}`]);
-      running = r.code === 0 && /state = running/.test(r.stdout);
-      detail = r.code === 0 ? /state = (\w+)/.exec(r.stdout)?.[1] ?? "loaded" : "not loaded";
-    } else {
-      const r = await this.systemctl(mode, ["is-active", SYSTEMD_UNIT]);
-      detail = (r.stdout.trim() || r.stderr.trim() || `exit ${r.code}`).split("\n")[0];
-      running = r.code === 0 && detail === "active";
-    }
-    return { kind: this.kind, mode, name: this.name(mode), file, installed, running, detail };
-  }
-};
-
-// electron/endpoint/lifecycle-service-runner.ts
-var import_node_fs15 = require("node:fs");
-
-// electron/endpoint/services/service-runner.ts
-var import_node_child_process2 = require("node:child_process");
-var systemRunner = {
-  run(command, args) {
-    return new Promise((resolve16) => {
-      (0, import_node_child_process2.execFile)(command, args, { timeout: 15e3 }, (err, stdout, stderr) => {
-        const e = err;
-        const code = e ? typeof e.code === "number" ? e.code : e.code === "ENOENT" ? 127 : 1 : 0;
-        resolve16({ code, stdout: String(stdout), stderr: e && e.code === "ENOENT" ? `${command}: not found` : String(stderr) });
-      });
-    });
-  }
-};
-
-// electron/endpoint/lifecycle-service-runner.ts
-function recordingRunner(file) {
-  return {
-    async run(command, args) {
-      (0, import_node_fs15.appendFileSync)(file, JSON.stringify({ command, args }) + "\n");
-      if (command === "systemctl" && args.includes("is-active")) return { code: 0, stdout: "active\n", stderr: "" };
-      if (command === "launchctl" && args[0] === "print") return { code: 0, stdout: "state = running\n", stderr: "" };
-      return { code: 0, stdout: "", stderr: "" };
-    }
-  };
-}
-function runnerFromEnv(env) {
-  const spec = env.BEACON_SERVICE_RUNNER;
-  if (spec && spec.startsWith("record:")) return recordingRunner(spec.slice("record:".length));
-  return systemRunner;
-}
-
-// electron/endpoint/lifecycle-context.ts
-var LifecycleError = class extends Error {
-  constructor(message2, exitCode = 1) {
-    super(message2);
-    this.exitCode = exitCode;
-  }
-  exitCode;
-};
-function lifecycleContext(mode, env = process.env, platform4 = process.platform) {
-  const paths = beaconPaths(mode, env, platform4);
-  return {
-    mode,
-    env,
-    platform: platform4,
-    paths,
-    codexHome: codexHome(mode, env),
-    systemRoot: env.BEACON_SYSTEM_ROOT || "/",
-    collectorOutput: (0, import_node_path18.join)(paths.logDir, "collector.out.log")
-  };
-}
-function requireSystemPrivileges(ctx, verb) {
-  if (ctx.mode !== "system") return;
-  if (ctx.env.BEACON_SYSTEM_ROOT) return;
-  if (process.getuid?.() === 0) return;
-  throw new LifecycleError(`${verb} --system needs root: rerun with sudo, or leave out --system for the per-user install`);
-}
-function codexTargetFile(ctx, enforce = false) {
-  if (ctx.mode === "system" && enforce) return (0, import_node_path18.join)(ctx.codexHome, "requirements.toml");
-  return (0, import_node_path18.join)(ctx.codexHome, "config.toml");
-}
-function systemCodexFiles(ctx) {
-  const dir = (0, import_node_path18.join)(ctx.systemRoot, "etc/codex");
-  return { requirements: (0, import_node_path18.join)(dir, "requirements.toml"), managed: (0, import_node_path18.join)(dir, "managed_config.toml"), config: (0, import_node_path18.join)(dir, "config.toml") };
-}
-function serviceKindFor(ctx) {
-  const forced = ctx.env.BEACON_SERVICE_KIND;
-  return forced === "launchd" || forced === "systemd" ? forced : serviceKind(ctx.platform);
-}
-function serviceManagerFor(ctx) {
-  const kind = serviceKindFor(ctx);
-  if (!kind) return void 0;
-  return new ServiceManager(runnerFromEnv(ctx.env), kind, ctx.env, process.getuid?.() ?? 0);
-}
-
-// electron/endpoint/lifecycle-install.ts
-var import_promises17 = require("node:fs/promises");
-
-// electron/codex/config-apply.ts
-var import_node_fs16 = require("node:fs");
-var import_node_path19 = require("node:path");
+var import_node_path13 = require("node:path");
 
 // electron/codex/config-toml-parse.ts
 var toml = require_dist4();
@@ -85426,6 +84929,1011 @@ function inspectOtel(text2, target) {
   };
 }
 
+// electron/codex/posture.ts
+function isTable2(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
+}
+async function readDoc(path, problems) {
+  let text2;
+  try {
+    text2 = await (0, import_promises12.readFile)(path, "utf8");
+  } catch (err) {
+    if (err.code !== "ENOENT") problems.push(`cannot read ${path}: ${err.code ?? err.message}`);
+    return null;
+  }
+  try {
+    return parseToml(text2);
+  } catch (err) {
+    const e = tomlErrorSummary(err);
+    problems.push(`${path} is not valid TOML (line ${e.line}: ${e.message})`);
+    return null;
+  }
+}
+var str3 = (v) => typeof v === "string" ? v : void 0;
+async function codexPosture(opts) {
+  const problems = [];
+  const configPath = opts.configPath ?? (0, import_node_path13.join)(codexHome(opts.mode, opts.env), "config.toml");
+  const sys = codexHome("system", opts.env);
+  const [discovery, config, managed, requirements] = await Promise.all([
+    discoverCodex(opts.env).catch(() => null),
+    readDoc(configPath, problems),
+    readDoc((0, import_node_path13.join)(sys, "managed_config.toml"), problems),
+    readDoc((0, import_node_path13.join)(sys, "requirements.toml"), problems)
+  ]);
+  const layers = [managed, config].filter((d) => d !== null);
+  const first = (key) => layers.map((d) => str3(d[key])).find((v) => v !== void 0);
+  const mcp = /* @__PURE__ */ new Set();
+  for (const d of layers) if (isTable2(d.mcp_servers)) for (const name of Object.keys(d.mcp_servers)) mcp.add(name);
+  const otel2 = layers.map((d) => d.otel).find(isTable2);
+  const enforced = {};
+  if (requirements) {
+    for (const [k, v] of Object.entries(requirements)) if (k.startsWith("allowed_") && Array.isArray(v)) enforced[k] = v;
+    if (isTable2(requirements.otel)) enforced.otel = true;
+  }
+  return {
+    installs: (discovery?.installs ?? []).map((i) => ({ path: i.path, version: i.version, source: i.source })),
+    config_path: configPath,
+    config_exists: config !== null,
+    sandbox_mode: first("sandbox_mode"),
+    approval_policy: first("approval_policy"),
+    mcp_servers: [...mcp].sort(),
+    log_user_prompt: otel2 && typeof otel2.log_user_prompt === "boolean" ? otel2.log_user_prompt : void 0,
+    ...Object.keys(enforced).length ? { enforced } : {},
+    problems
+  };
+}
+
+// electron/codex/telemetry-guard.ts
+var import_promises13 = require("node:fs/promises");
+var import_node_path14 = require("node:path");
+
+// electron/codex/config-toml-equal.ts
+function tomlEqual(a, b) {
+  if (a === b) return true;
+  if (typeof a === "number" && typeof b === "number") return Number.isNaN(a) && Number.isNaN(b);
+  if (a instanceof TomlDate || b instanceof TomlDate || a instanceof Date || b instanceof Date) {
+    if (!(a instanceof Date) || !(b instanceof Date) || a.constructor !== b.constructor) return false;
+    return a.toISOString() === b.toISOString();
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((v, i) => tomlEqual(v, b[i]));
+  }
+  if (a && b && typeof a === "object" && typeof b === "object") {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    if (ka.length !== kb.length) return false;
+    const rb = b;
+    const ra = a;
+    return ka.every((k) => Object.prototype.hasOwnProperty.call(rb, k) && tomlEqual(ra[k], rb[k]));
+  }
+  return false;
+}
+function withoutKey(table, key) {
+  const out2 = {};
+  for (const k of Object.keys(table)) if (k !== key) out2[k] = table[k];
+  return out2;
+}
+
+// electron/codex/telemetry-guard.ts
+var EXPORTER_KEYS = { exporter: "logs", metrics_exporter: "metrics", trace_exporter: "traces" };
+function isTable3(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
+}
+function show(key, v) {
+  if (v === void 0) return "not set";
+  if (key in EXPORTER_KEYS) return describeExporter(inspectExporter(v, EXPORTER_KEYS[key]));
+  return JSON.stringify(typeof v === "bigint" ? String(v) : v);
+}
+function describeOtelDifference(actual, expected) {
+  const keys = [.../* @__PURE__ */ new Set([...Object.keys(expected), ...Object.keys(actual)])];
+  const out2 = [];
+  for (const k of keys) {
+    if (tomlEqual(actual[k], expected[k])) continue;
+    if (!(k in expected)) out2.push(`otel.${k} was added (${show(k, actual[k])})`);
+    else out2.push(`otel.${k} is ${show(k, actual[k])} (installed: ${show(k, expected[k])})`);
+  }
+  return out2;
+}
+async function readText(path) {
+  return (0, import_promises13.readFile)(path, "utf8").catch(() => null);
+}
+async function checkCodexTelemetry(configPath, expected, env) {
+  const settings = { port: expected.port, environment: expected.environment, logUserPrompt: expected.logUserPrompt, includeSpans: expected.includeSpans };
+  const text2 = await readText(configPath);
+  if (text2 === null) return { state: "removed", config_path: configPath, detail: `${configPath} is gone, and Beacon's [otel] block with it: Codex exports no telemetry` };
+  let doc;
+  try {
+    doc = parseToml(text2);
+  } catch (err) {
+    const e = tomlErrorSummary(err);
+    return { state: "changed", config_path: configPath, detail: `${configPath} is not valid TOML (line ${e.line}: ${e.message}): Codex refuses to start` };
+  }
+  if (doc.otel === void 0) return { state: "removed", config_path: configPath, detail: `Beacon's [otel] block was removed from ${configPath}: Codex exports no logs, and its metrics go to Statsig` };
+  if (!isTable3(doc.otel)) return { state: "changed", config_path: configPath, detail: `otel in ${configPath} is no longer a table: Codex refuses to start` };
+  const otel2 = doc.otel;
+  const current = desiredOtelValue(settings, "current");
+  if (!tomlEqual(otel2, current) && !tomlEqual(otel2, desiredOtelValue(settings, "pre-headers"))) {
+    return { state: "changed", config_path: configPath, detail: `Beacon's [otel] block in ${configPath} was changed: ${describeOtelDifference(otel2, current).join("; ")}` };
+  }
+  for (const layer of overrideLayers(configPath, env)) {
+    const t = await readText(layer.path);
+    if (t === null) continue;
+    const insp = inspectOtel(t, { port: expected.port });
+    if (!insp.parsed || !insp.present) continue;
+    if (insp.logs.valid && insp.logs.pointsAtCollector) continue;
+    return {
+      state: "overridden",
+      config_path: configPath,
+      overridden_by: layer.path,
+      detail: `${layer.path} has an [otel] table that ${layer.name === "requirements" ? "is enforced over" : "overrides"} Beacon's block in ${configPath}: Codex logs go to ${insp.logs.endpoint ?? describeExporter(insp.logs)}`
+    };
+  }
+  return { state: "intact", config_path: configPath, detail: `Beacon's [otel] block in ${configPath} is in effect (logs to 127.0.0.1:${expected.port})` };
+}
+function overrideLayers(configPath, env) {
+  const dir = codexHome("system", env);
+  return [
+    { name: "requirements", path: (0, import_node_path14.join)(dir, "requirements.toml") },
+    { name: "managed_config", path: (0, import_node_path14.join)(dir, "managed_config.toml") }
+  ].filter((l) => (0, import_node_path14.resolve)(l.path) !== (0, import_node_path14.resolve)(configPath));
+}
+function codexTelemetryGuard(opts) {
+  const dirs = [...new Set([(0, import_node_path14.dirname)(opts.configPath), codexHome("system", opts.env)].map((d) => (0, import_node_path14.resolve)(d)))];
+  const files = [(0, import_node_path14.resolve)(opts.configPath), ...overrideLayers(opts.configPath, opts.env).map((l) => (0, import_node_path14.resolve)(l.path))];
+  return { watchDirs: dirs, watchFiles: files, check: () => checkCodexTelemetry(opts.configPath, opts.expected, opts.env).catch((err) => ({ state: "changed", config_path: opts.configPath, detail: `cannot check ${opts.configPath}: ${err.message}` })) };
+}
+
+// electron/codex/harness.ts
+var codexHarness = {
+  id: "codex",
+  aliases: ["codex-cli", "codex_cli"],
+  displayName: "Codex CLI",
+  eventHarnessName: HARNESS_NAME,
+  ingest: {
+    // Codex's service.name depends on the entry point and the originator override (codex_exec,
+    // codex-app-server, codex_cli_rs, codex-tui, or anything CODEX_INTERNAL_ORIGINATOR_OVERRIDE
+    // says), so Codex takes every resource no more specific harness claims: register it last.
+    claims: () => true,
+    logRecordFilter: CODEX_LOG_RECORD_FILTER,
+    createNormalizer: (opts) => new CodexNormalizer(opts)
+  },
+  lifecycle: {
+    userConfigPath: (env) => (0, import_node_path15.join)(codexHome("user", env), "config.toml"),
+    discover: async (env) => (await discoverCodex(env)).installs.map((i) => ({ path: i.path, version: i.version, source: i.source })),
+    writeCiHome: (home2, otlpPort, opts) => writeCiCodexHome(home2, otlpPort, opts.includeSpans),
+    sessionContext: (env) => codexSessionContext(env),
+    telemetryGuard: (opts) => codexTelemetryGuard(opts),
+    posture: (opts) => codexPosture(opts)
+  }
+};
+
+// electron/plugins/harnesses.ts
+var HARNESSES = [codexHarness];
+var UnknownHarnessError = class extends Error {
+  constructor(value) {
+    super(`unknown harness "${value}"; supported: ${describeHarnesses()}.`);
+    this.value = value;
+  }
+  value;
+};
+function describeHarnesses(harnesses = HARNESSES) {
+  return harnesses.map((h) => h.aliases.length ? `${h.id} (also ${h.aliases.join(", ")})` : h.id).join("; ");
+}
+function resolveHarness(value, harnesses = HARNESSES) {
+  const v = value.trim().toLowerCase();
+  const found = harnesses.find((h) => h.id === v || h.aliases.includes(v));
+  if (!found) throw new UnknownHarnessError(value);
+  return found;
+}
+
+// electron/plugins/session-context.ts
+var MAX_TRIES = 5;
+var RETRY_MS = 2e3;
+var MAX_SESSIONS = 1e3;
+var SessionContextEnricher = class {
+  constructor(readers, now = Date.now) {
+    this.readers = readers;
+    this.now = now;
+  }
+  readers;
+  now;
+  name = "session-context";
+  sessions = /* @__PURE__ */ new Map();
+  enrich(events) {
+    for (const ev of events) {
+      const reader = this.readers.get(ev.harness?.name);
+      const id2 = ev.session?.id;
+      if (!reader || typeof id2 !== "string" || !id2 || ev.session?.title_generation) continue;
+      const state = this.state(id2, reader, ev.timestamp);
+      const ctx = state.context;
+      if (!ctx) continue;
+      const session = ev.session;
+      if (ctx.working_directory && !session.working_directory) session.working_directory = ctx.working_directory;
+      if (ctx.git && !session.git && (!state.gitWritten || ev.event.action === "session.started")) {
+        session.git = { ...ctx.git };
+        state.gitWritten = true;
+      }
+    }
+  }
+  state(id2, reader, timestamp) {
+    let s = this.sessions.get(id2);
+    if (!s) {
+      if (this.sessions.size >= MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value);
+      s = { tries: 0, nextTryMs: 0, gitWritten: false };
+      this.sessions.set(id2, s);
+    }
+    const now = this.now();
+    if (!s.context && s.tries < MAX_TRIES && now >= s.nextTryMs) {
+      s.tries++;
+      s.nextTryMs = now + RETRY_MS;
+      try {
+        s.context = reader.lookup(id2, timestamp);
+      } catch {
+        s.context = void 0;
+      }
+    }
+    return s;
+  }
+};
+function sessionContextEnricher(harnesses, env) {
+  const readers = /* @__PURE__ */ new Map();
+  for (const h of harnesses) {
+    const reader = h.lifecycle.sessionContext?.(env);
+    if (reader) readers.set(h.eventHarnessName, reader);
+  }
+  return readers.size ? new SessionContextEnricher(readers) : void 0;
+}
+
+// electron/posture/posture-events.ts
+var import_node_os6 = require("node:os");
+function postureEvent(action, severity, message2, posture, harness = { name: "beacon" }, now = /* @__PURE__ */ new Date()) {
+  return {
+    timestamp: now.toISOString(),
+    vendor: VENDOR,
+    product: PRODUCT,
+    schema_version: SCHEMA_VERSION,
+    event: { kind: "agent_runtime", action, category: categoryForAction(action) },
+    severity,
+    endpoint: { os: (0, import_node_os6.platform)(), hostname: (0, import_node_os6.hostname)(), agent_version: VERSION },
+    harness,
+    message: message2,
+    posture
+  };
+}
+function tamperAction(state) {
+  switch (state) {
+    case "removed":
+      return "tamper.otel_removed";
+    case "changed":
+      return "tamper.otel_changed";
+    case "overridden":
+      return "tamper.otel_overridden";
+    default:
+      return void 0;
+  }
+}
+
+// electron/posture/inventory.ts
+function summary(h) {
+  const versions = h.installs.map((i) => i.version ?? "version unknown");
+  const parts = [
+    `${h.display_name} ${versions.length ? versions.join(", ") : "not found"}`,
+    `sandbox ${h.sandbox_mode ?? "default"}`,
+    `approvals ${h.approval_policy ?? "default"}`,
+    `${h.mcp_servers.length} MCP server(s)${h.mcp_servers.length ? ` (${h.mcp_servers.join(", ")})` : ""}`
+  ];
+  if (h.log_user_prompt === false) parts.push("prompt text withheld");
+  return parts.join(", ");
+}
+async function buildInventory(input) {
+  const harnesses = [];
+  for (const h of input.harnesses) {
+    if (!h.lifecycle.posture) continue;
+    const configPath = input.installed?.harnessId === h.id ? input.installed.configPath : void 0;
+    const p = await h.lifecycle.posture({ mode: input.mode, env: input.env, configPath }).catch((err) => ({ installs: [], config_path: configPath ?? "", config_exists: false, mcp_servers: [], problems: [err.message] }));
+    harnesses.push({ harness: h.eventHarnessName, display_name: h.displayName, ...p });
+  }
+  const dests = input.destinations;
+  const unhealthy = dests.filter((d) => d.status !== "ok");
+  const detail = [
+    `Beacon ${VERSION} (${input.mode} mode, content ${input.content})`,
+    ...harnesses.map(summary),
+    dests.length ? `${dests.length} destination(s)${unhealthy.length ? `, ${unhealthy.length} not ok: ${unhealthy.map((d) => `${d.name} ${d.state ?? d.status}`).join(", ")}` : ", all ok"}` : "no forwarding destinations",
+    ...input.telemetry ? [`telemetry block ${input.telemetry.state}`] : []
+  ].join("; ");
+  return postureEvent("posture.inventory", "info", detail, {
+    detail,
+    ...harnesses[0]?.config_path ? { config_path: harnesses[0].config_path } : {},
+    beacon_version: VERSION,
+    mode: input.mode,
+    content: input.content,
+    harnesses,
+    destinations: dests,
+    ...input.telemetry ? { telemetry: { state: input.telemetry.state, detail: input.telemetry.detail } } : {}
+  });
+}
+
+// electron/posture/run-state.ts
+var import_promises14 = require("node:fs/promises");
+var import_node_os7 = require("node:os");
+var import_node_path16 = require("node:path");
+var runStateFileFor = (logPath) => (0, import_node_path16.join)(logPath, "..", "collector-state.json");
+async function readRunState(path) {
+  try {
+    const s = JSON.parse(await (0, import_promises14.readFile)(path, "utf8"));
+    return typeof s === "object" && s !== null && typeof s.pid === "number" && typeof s.started_at === "string" ? s : void 0;
+  } catch {
+    return void 0;
+  }
+}
+var latest = (...times) => times.filter((t) => typeof t === "string" && Number.isFinite(Date.parse(t))).sort((a, b) => Date.parse(a) - Date.parse(b)).pop();
+async function readPreviousRun(logPath) {
+  const [state, health] = await Promise.all([readRunState(runStateFileFor(logPath)), readHealthState(healthFileFor(logPath))]);
+  const healthIsThatRun = health && (!state || health.pid === state.pid);
+  const lastAlive = latest(state?.started_at, healthIsThatRun ? health.updatedAt : void 0, healthIsThatRun ? health.lastWriteAt : void 0);
+  if (state) {
+    const gone = state.hostname !== (0, import_node_os7.hostname)() || !pidAlive(state.pid) || state.pid === process.pid;
+    return { state, died: !state.stopped_at && gone, pid: state.pid, started_at: state.started_at, last_alive_at: lastAlive };
+  }
+  if (health && health.pid !== void 0 && !health.closedAt && !health.running) {
+    return { died: true, pid: health.pid, started_at: health.since, last_alive_at: latest(health.updatedAt, health.lastWriteAt) };
+  }
+  return { died: false };
+}
+async function writeRunState(logPath, state, fileMode = 384) {
+  await writeFileAtomic(runStateFileFor(logPath), JSON.stringify(state, null, 2) + "\n", { mode: fileMode });
+}
+
+// electron/posture/tamper-watch.ts
+var import_node_fs15 = require("node:fs");
+var import_node_fs16 = require("node:fs");
+var import_node_path17 = require("node:path");
+var DEBOUNCE_MS = 750;
+function nearestExisting(dir) {
+  let d = (0, import_node_path17.resolve)(dir);
+  while (!(0, import_node_fs16.existsSync)(d) && (0, import_node_path17.dirname)(d) !== d) d = (0, import_node_path17.dirname)(d);
+  return d;
+}
+var TamperWatch = class {
+  constructor(opts) {
+    this.opts = opts;
+  }
+  opts;
+  watchers = /* @__PURE__ */ new Map();
+  timer;
+  running;
+  again = false;
+  closed = false;
+  async start() {
+    await this.arm();
+  }
+  /** Re-check now (after a change, or when something else says the answer may differ). */
+  kick() {
+    if (this.closed) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.run(), this.opts.debounceMs ?? DEBOUNCE_MS);
+  }
+  async run() {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      try {
+        await this.opts.onChange();
+        await this.arm();
+      } catch (err) {
+        this.opts.warn(`tamper watch: ${err.message}`);
+      }
+    })();
+    await this.running;
+    this.running = void 0;
+    if (this.again && !this.closed) {
+      this.again = false;
+      this.kick();
+    }
+  }
+  relevant(dir, name) {
+    const files = this.opts.files();
+    if (!name || files.length === 0) return true;
+    const p = (0, import_node_path17.join)(dir, String(name));
+    return files.some((f) => (0, import_node_path17.resolve)(f) === p || (0, import_node_path17.resolve)(f).startsWith(p + import_node_path17.sep));
+  }
+  async arm() {
+    if (this.closed) return;
+    const wanted = new Set((await this.opts.dirs()).map(nearestExisting));
+    for (const [dir, w] of this.watchers) {
+      if (wanted.has(dir)) continue;
+      w.close();
+      this.watchers.delete(dir);
+    }
+    for (const dir of wanted) {
+      if (this.watchers.has(dir)) continue;
+      try {
+        const w = (0, import_node_fs15.watch)(dir, { persistent: false }, (_kind, name) => {
+          if (this.relevant(dir, name)) this.kick();
+        });
+        w.on("error", () => {
+          w.close();
+          this.watchers.delete(dir);
+          this.kick();
+        });
+        this.watchers.set(dir, w);
+      } catch (err) {
+        this.opts.warn(`tamper watch: cannot watch ${dir}: ${err.code ?? err.message}; changes there are seen only at the next start or inventory`);
+      }
+    }
+  }
+  async close() {
+    this.closed = true;
+    clearTimeout(this.timer);
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
+    await this.running;
+  }
+};
+
+// electron/posture/posture-consumer.ts
+var import_node_os8 = require("node:os");
+var INVENTORY_INTERVAL_MS = 24 * 60 * 60 * 1e3;
+var MIN_TIMER_MS = 1e4;
+function createPostureConsumer(opts) {
+  const startedAt = (/* @__PURE__ */ new Date()).toISOString();
+  const state = { pid: process.pid, hostname: (0, import_node_os8.hostname)(), version: VERSION, started_at: startedAt, telemetry: opts.previous.state?.telemetry };
+  let ctx;
+  let watch3;
+  let guard;
+  let inventoryTimer;
+  let lastCheck;
+  let inventory;
+  const emit = async (events) => {
+    try {
+      await ctx?.emit(events);
+    } catch (err) {
+      ctx?.warn(`posture: could not write ${events.map((e) => e.event.action).join(", ")}: ${err.message}`);
+    }
+  };
+  const saveState = () => writeRunState(opts.logPath, state, opts.fileMode).catch((err) => ctx?.warn(`posture: cannot write the run state next to ${opts.logPath}: ${err.message}`));
+  const currentGuard = async () => {
+    const inst = await opts.installed().catch(() => null);
+    const harness = inst ? opts.harnesses.find((h) => h.id === inst.harnessId) : void 0;
+    if (!inst || !harness?.lifecycle.telemetryGuard) return void 0;
+    return { harness, configPath: inst.configPath, guard: harness.lifecycle.telemetryGuard({ configPath: inst.configPath, mode: opts.mode, env: opts.env, expected: inst.expected }) };
+  };
+  const checkTelemetry = async () => {
+    guard = await currentGuard();
+    if (!guard) {
+      lastCheck = void 0;
+      return;
+    }
+    const check = await guard.guard.check();
+    lastCheck = check;
+    const before = state.telemetry;
+    if (before && before.state === check.state && before.detail === check.detail) return;
+    if (!before && check.state === "intact") {
+      state.telemetry = { state: check.state, detail: check.detail };
+      await saveState();
+      return;
+    }
+    state.telemetry = { state: check.state, detail: check.detail };
+    const action = tamperAction(check.state);
+    if (action) {
+      const facts = { config_path: check.config_path, detail: check.detail, state: check.state, ...check.overridden_by ? { overridden_by: check.overridden_by } : {}, ...before ? { previous_state: before.state } : {} };
+      await emit([postureEvent(action, "high", check.detail, facts, { name: guard.harness.eventHarnessName })]);
+    }
+    await saveState();
+  };
+  const runInventory = async () => {
+    const ev = await buildInventory({
+      mode: opts.mode,
+      env: opts.env,
+      harnesses: opts.harnesses,
+      installed: await opts.installed().catch(() => null),
+      destinations: opts.destinations(),
+      content: opts.content,
+      telemetry: lastCheck
+    });
+    await emit([ev]);
+  };
+  return {
+    name: "posture",
+    async start(c) {
+      ctx = c;
+      const prev = opts.previous;
+      if (prev.died) {
+        const alive = prev.last_alive_at ? `; last known alive at ${prev.last_alive_at}` : "";
+        await emit([
+          postureEvent("collector.died", "medium", `the previous collector on this log (pid ${prev.pid ?? "?"}, started ${prev.started_at ?? "at an unknown time"}) ended without a clean stop${alive}: events sent while it was down were lost`, {
+            detail: `pid ${prev.pid ?? "?"} ended without a clean stop${alive}`,
+            pid: prev.pid,
+            started_at: prev.started_at,
+            last_alive_at: prev.last_alive_at
+          })
+        ]);
+      }
+      await emit([
+        postureEvent("collector.started", "info", `Beacon collector ${VERSION} started (pid ${process.pid}, ${opts.mode} mode)`, {
+          detail: `pid ${process.pid}, ${opts.mode} mode, writing ${opts.logPath}, content ${opts.content}`,
+          version: VERSION,
+          pid: process.pid,
+          mode: opts.mode,
+          log_path: opts.logPath,
+          content: opts.content
+        })
+      ]);
+      await saveState();
+      await checkTelemetry().catch((err) => c.warn(`posture: telemetry check failed: ${err.message}`));
+      watch3 = new TamperWatch({
+        dirs: async () => guard?.guard.watchDirs ?? [],
+        files: () => guard?.guard.watchFiles ?? [],
+        onChange: checkTelemetry,
+        warn: c.warn,
+        debounceMs: opts.debounceMs
+      });
+      await watch3.start();
+      const every = Math.max(MIN_TIMER_MS, opts.inventoryIntervalMs ?? INVENTORY_INTERVAL_MS);
+      inventory = runInventory().catch((err) => c.warn(`posture: inventory failed: ${err.message}`));
+      inventoryTimer = setInterval(() => {
+        inventory = runInventory().catch((err) => c.warn(`posture: inventory failed: ${err.message}`));
+      }, every);
+      inventoryTimer.unref();
+    },
+    health() {
+      const t = lastCheck;
+      return {
+        name: "posture",
+        status: t && t.state !== "intact" ? "degraded" : "ok",
+        detail: t ? t.detail : "not watching an installed telemetry block",
+        ...t ? { telemetry_config: t.state, config_path: t.config_path } : {}
+      };
+    },
+    async close() {
+      clearInterval(inventoryTimer);
+      await watch3?.close();
+      await inventory;
+      await emit([
+        postureEvent("collector.stopped", "info", `Beacon collector stopped cleanly (pid ${process.pid}, started ${startedAt})`, {
+          detail: `pid ${process.pid} stopped cleanly`,
+          pid: process.pid,
+          started_at: startedAt
+        })
+      ]);
+      state.stopped_at = (/* @__PURE__ */ new Date()).toISOString();
+      await saveState();
+    }
+  };
+}
+
+// electron/plugins/collector.ts
+var isResolved = (d) => "cfg" in d;
+async function startBeaconCollector(opts) {
+  const { harnesses = HARNESSES, forward = [], stateDir, env = process.env, pricing: pricingOpts, sessionContext, enrichers = [], consumers = [], ...rest } = opts;
+  const pricing = await createPricing(pricingOpts);
+  const context2 = sessionContext ? sessionContextEnricher(harnesses, sessionContext.env) : void 0;
+  for (const problem of pricing.problems) rest.onWarning?.(`${problem}; estimating costs with the other price layers`);
+  const resolved = [...forward.filter(isResolved), ...await resolveDestinations(forward.filter((d) => !isResolved(d)), env)];
+  const forwarders = createForwarders({ destinations: resolved, stateDir: stateDir ?? (0, import_node_path18.join)((0, import_node_path18.dirname)(rest.logPath), "forward-state") });
+  const posture = await postureFor(opts, harnesses, forwarders);
+  return startCollector({
+    ...rest,
+    harnesses: harnesses.map((h) => h.ingest),
+    // Context first: a later enricher may want the working directory.
+    enrichers: [...context2 ? [context2] : [], pricing, ...enrichers],
+    // Pricing is a consumer only to report its health (a refused override file) in /healthz.
+    // Posture last: it starts after the forwarders (collector.started reaches them) and closes
+    // first (collector.stopped is written while they still run).
+    consumers: [pricing, ...consumers, ...forwarders, ...posture]
+  });
+}
+async function postureFor(opts, harnesses, forwarders) {
+  if (!opts.posture) return [];
+  const install = await opts.posture.installed().catch(() => null);
+  if (!install || (0, import_node_path18.resolve)(install.runtimeLog) !== (0, import_node_path18.resolve)(opts.logPath)) return [];
+  const mode = opts.mode ?? "user";
+  return [
+    createPostureConsumer({
+      logPath: opts.logPath,
+      mode,
+      content: opts.content ?? "redacted",
+      env: opts.posture.env,
+      harnesses,
+      // Read before the writer opens the log: it replaces the previous run's health file.
+      previous: await readPreviousRun(opts.logPath),
+      installed: opts.posture.installed,
+      destinations: () => forwarders.flatMap((f) => {
+        const h = f.health?.();
+        return h ? [{ name: h.name, status: h.status, state: typeof h.state === "string" ? h.state : void 0, detail: h.detail }] : [];
+      }),
+      fileMode: opts.fileMode,
+      inventoryIntervalMs: opts.posture.inventoryIntervalMs
+    })
+  ];
+}
+
+// electron/endpoint/endpoint-config.ts
+var import_promises15 = require("node:fs/promises");
+var import_node_path19 = require("node:path");
+var CONTENT_POLICIES = ["full", "redacted", "metadata"];
+function defaultEndpointConfig(mode = "user", env = process.env) {
+  return {
+    schema: 1,
+    mode,
+    otlp_http_port: DEFAULT_OTLP_PORT,
+    dashboard_port: DEFAULT_DASHBOARD_PORT,
+    runtime_log: beaconPaths(mode, env).runtimeLog,
+    include_codex_spans: false,
+    content: "redacted",
+    log_user_prompt: true,
+    rotate_bytes: 10 * 1024 * 1024,
+    rotate_archives: 5,
+    harnesses: ["codex"],
+    forward: [],
+    price_overrides: null,
+    read_codex_session_meta: true
+  };
+}
+var EndpointConfigError = class extends Error {
+};
+async function readEndpointConfig(mode = "user", env = process.env) {
+  const file = beaconPaths(mode, env).configFile;
+  const defaults = defaultEndpointConfig(mode, env);
+  let text2;
+  try {
+    text2 = await (0, import_promises15.readFile)(file, "utf8");
+  } catch (err) {
+    if (err.code === "ENOENT") return { config: defaults, exists: false };
+    throw new EndpointConfigError(`cannot read ${file}: ${err.message}`);
+  }
+  let parsed;
+  try {
+    parsed = JSON.parse(text2);
+  } catch (err) {
+    throw new EndpointConfigError(`${file} is not valid JSON (${err.message}); fix or delete it, then run \`beacon endpoint repair\``);
+  }
+  const config = { ...defaults, ...parsed, schema: 1 };
+  if (!CONTENT_POLICIES.includes(config.content)) {
+    throw new EndpointConfigError(`${file}: content must be one of ${CONTENT_POLICIES.join(", ")}`);
+  }
+  try {
+    config.forward = parseForwardList(parsed.forward, file);
+  } catch (err) {
+    if (err instanceof ForwardConfigError) throw new EndpointConfigError(err.message);
+    throw err;
+  }
+  if (config.price_overrides !== null && (typeof config.price_overrides !== "string" || !config.price_overrides.trim())) {
+    throw new EndpointConfigError(`${file}: price_overrides must be the path of a JSON file, or null`);
+  }
+  if (typeof config.read_codex_session_meta !== "boolean") {
+    throw new EndpointConfigError(`${file}: read_codex_session_meta must be true or false`);
+  }
+  return { config, exists: true };
+}
+async function writeEndpointConfig(config, env = process.env) {
+  const file = beaconPaths(config.mode, env).configFile;
+  await (0, import_promises15.mkdir)((0, import_node_path19.dirname)(file), { recursive: true, mode: config.mode === "system" ? 493 : 448 });
+  await writeFileAtomic(file, JSON.stringify(config, null, 2) + "\n", { mode: config.mode === "system" ? 420 : 384 });
+  return file;
+}
+
+// electron/cli/options.ts
+var import_node_path20 = require("node:path");
+function parsePort(value) {
+  const n2 = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isInteger(n2) || n2 < 1 || n2 > 65535) {
+    throw new InvalidArgumentError(`"${value}" is not a TCP port (1-65535).`);
+  }
+  return n2;
+}
+function parseContentPolicy(value) {
+  if (!CONTENT_POLICIES.includes(value)) {
+    throw new InvalidArgumentError(`"${value}" is not a content policy; use one of: ${CONTENT_POLICIES.join(", ")}.`);
+  }
+  return value;
+}
+function parseListenPort(value) {
+  return value === "0" ? 0 : parsePort(value);
+}
+function parsePositiveInt(value) {
+  const n2 = Number(value);
+  if (!/^\d+$/.test(value) || n2 < 1) throw new InvalidArgumentError(`"${value}" is not a positive whole number.`);
+  return n2;
+}
+function parseHarness(value) {
+  try {
+    return resolveHarness(value).id;
+  } catch (err) {
+    if (err instanceof UnknownHarnessError) throw new InvalidArgumentError(err.message);
+    throw err;
+  }
+}
+var HARNESS_CHOICES = describeHarnesses();
+function parsePath(value) {
+  if (value.trim() === "") throw new InvalidArgumentError("The path is empty.");
+  const abs = (0, import_node_path20.resolve)(value);
+  if (/^\/(proc|sys)(\/|$)/.test(abs)) throw new InvalidArgumentError(`${abs} is on a kernel pseudo-filesystem; choose a real directory.`);
+  return abs;
+}
+
+// electron/cli/commands/endpoint-lifecycle.ts
+var import_node_fs22 = require("node:fs");
+
+// electron/endpoint/install-manifest.ts
+var import_promises16 = require("node:fs/promises");
+var ManifestError = class extends Error {
+};
+async function readManifest(path) {
+  let text2;
+  try {
+    text2 = await (0, import_promises16.readFile)(path, "utf8");
+  } catch (err) {
+    if (err.code === "ENOENT") return null;
+    throw new ManifestError(`cannot read the install manifest ${path}: ${err.message}`);
+  }
+  try {
+    const m = JSON.parse(text2);
+    if (m.schema !== 1 || !Array.isArray(m.codex_files)) throw new Error("unknown schema");
+    return m;
+  } catch (err) {
+    throw new ManifestError(`the install manifest ${path} is damaged (${err.message}); Beacon will not guess what it installed. Move it away and run \`beacon endpoint install\` again`);
+  }
+}
+function essence(m) {
+  const { created_at: _c, updated_at: _u, ...rest } = m;
+  return JSON.stringify(rest);
+}
+async function writeManifest(path, manifest) {
+  const current = await readManifest(path).catch(() => null);
+  if (current && essence(current) === essence(manifest)) return false;
+  manifest.updated_at = (/* @__PURE__ */ new Date()).toISOString();
+  await writeFileAtomic(path, JSON.stringify(manifest, null, 2) + "\n", { mode: 384 });
+  return true;
+}
+async function removeManifest(path) {
+  await (0, import_promises16.rm)(path, { force: true });
+}
+
+// electron/endpoint/lifecycle-context.ts
+var import_node_path22 = require("node:path");
+
+// electron/endpoint/services/service-manager.ts
+var import_promises17 = require("node:fs/promises");
+var import_node_path21 = require("node:path");
+
+// electron/endpoint/services/unit-files.ts
+var LAUNCHD_LABEL = {
+  user: "com.beacon.endpoint.collector.user",
+  system: "com.beacon.endpoint.collector"
+};
+var SYSTEMD_UNIT = "beacon-collector.service";
+function xml(s) {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+function launchdPlist(spec) {
+  const args = spec.programArguments.map((a) => `    <string>${xml(a)}</string>`).join("\n");
+  const env = Object.entries(spec.env ?? {}).map(([k, v]) => `    <key>${xml(k)}</key>
+    <string>${xml(v)}</string>`).join("\n");
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<dict>
+  <key>Label</key>
+  <string>${LAUNCHD_LABEL[spec.mode]}</string>
+  <key>ProgramArguments</key>
+  <array>
+${args}
+  </array>
+  <key>RunAtLoad</key>
+  <true/>
+  <key>KeepAlive</key>
+  <true/>
+  <key>ThrottleInterval</key>
+  <integer>10</integer>
+  <key>ProcessType</key>
+  <string>Background</string>
+  <key>StandardOutPath</key>
+  <string>${xml(spec.stdoutPath)}</string>
+  <key>StandardErrorPath</key>
+  <string>${xml(spec.stderrPath)}</string>
+  <key>EnvironmentVariables</key>
+  <dict>
+${env}
+  </dict>
+</dict>
+</plist>
+`;
+}
+function systemdQuote(a) {
+  return /^[\w@%+=:,./-]+$/.test(a) ? a : `"${a.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+function systemdUnit(spec) {
+  const env = Object.entries(spec.env ?? {}).map(([k, v]) => `Environment=${systemdQuote(`${k}=${v}`)}`).join("\n");
+  return `[Unit]
+Description=Beacon collector: local OTLP endpoint for Codex telemetry (${spec.mode} mode)
+After=network.target
+
+[Service]
+Type=simple
+ExecStart=${spec.programArguments.map(systemdQuote).join(" ")}
+Restart=on-failure
+RestartSec=5
+KillSignal=SIGTERM
+TimeoutStopSec=15
+${env}${spec.mode === "system" ? "\nUMask=0027" : "\nUMask=0077"}
+
+[Install]
+WantedBy=${spec.mode === "system" ? "multi-user.target" : "default.target"}
+`;
+}
+
+// electron/endpoint/services/service-manager.ts
+function serviceKind(platform5 = process.platform) {
+  if (platform5 === "darwin") return "launchd";
+  if (platform5 === "linux") return "systemd";
+  return void 0;
+}
+function serviceFile(kind, mode, env = process.env) {
+  const home2 = env.HOME ?? "";
+  const root = env.BEACON_SYSTEM_ROOT || "/";
+  if (kind === "launchd") {
+    return mode === "system" ? (0, import_node_path21.join)(root, "Library/LaunchDaemons", `${LAUNCHD_LABEL.system}.plist`) : (0, import_node_path21.join)(home2, "Library/LaunchAgents", `${LAUNCHD_LABEL.user}.plist`);
+  }
+  return mode === "system" ? (0, import_node_path21.join)(root, "etc/systemd/system", SYSTEMD_UNIT) : (0, import_node_path21.join)(home2, ".config/systemd/user", SYSTEMD_UNIT);
+}
+function launchdDomain(mode, uid) {
+  return mode === "system" ? "system" : `gui/${uid}`;
+}
+var ServiceManager = class {
+  constructor(runner, kind, env = process.env, uid = process.getuid?.() ?? 0) {
+    this.runner = runner;
+    this.kind = kind;
+    this.env = env;
+    this.uid = uid;
+  }
+  runner;
+  kind;
+  env;
+  uid;
+  name(mode) {
+    return this.kind === "launchd" ? LAUNCHD_LABEL[mode] : SYSTEMD_UNIT;
+  }
+  systemctl(mode, args) {
+    return this.runner.run("systemctl", mode === "user" ? ["--user", ...args] : args);
+  }
+  async install(spec) {
+    const file = serviceFile(this.kind, spec.mode, this.env);
+    await (0, import_promises17.mkdir)((0, import_node_path21.join)(file, ".."), { recursive: true });
+    const text2 = this.kind === "launchd" ? launchdPlist(spec) : systemdUnit(spec);
+    await writeFileAtomic(file, text2, { mode: 420 });
+    if (this.kind === "launchd") {
+      const domain = launchdDomain(spec.mode, this.uid);
+      await this.runner.run("launchctl", ["bootout", `${domain}/${this.name(spec.mode)}`]);
+      const r = await this.runner.run("launchctl", ["bootstrap", domain, file]);
+      if (r.code !== 0) throw new Error(`launchctl bootstrap ${domain} ${file} failed: ${r.stderr.trim() || `exit ${r.code}`}`);
+    } else {
+      const steps = [["daemon-reload"], ["enable", SYSTEMD_UNIT], ["restart", SYSTEMD_UNIT]];
+      for (const s of steps) {
+        const r = await this.systemctl(spec.mode, s);
+        if (r.code !== 0) throw new Error(`systemctl ${spec.mode === "user" ? "--user " : ""}${s.join(" ")} failed: ${r.stderr.trim() || `exit ${r.code}`}`);
+      }
+    }
+    return this.status(spec.mode);
+  }
+  async uninstall(mode) {
+    const file = serviceFile(this.kind, mode, this.env);
+    const existed = await (0, import_promises17.readFile)(file).then(() => true, () => false);
+    if (this.kind === "launchd") {
+      await this.runner.run("launchctl", ["bootout", `${launchdDomain(mode, this.uid)}/${this.name(mode)}`]);
+    } else {
+      await this.systemctl(mode, ["disable", "--now", SYSTEMD_UNIT]);
+    }
+    await (0, import_promises17.rm)(file, { force: true });
+    if (this.kind === "systemd" && existed) await this.systemctl(mode, ["daemon-reload"]);
+    return { removed: existed, file };
+  }
+  async status(mode) {
+    const file = serviceFile(this.kind, mode, this.env);
+    const installed = await (0, import_promises17.readFile)(file).then(() => true, () => false);
+    let running = false;
+    let detail;
+    if (this.kind === "launchd") {
+      const r = await this.runner.run("launchctl", ["print", `${launchdDomain(mode, this.uid)}/${this.name(mode)}`]);
+      running = r.code === 0 && /state = running/.test(r.stdout);
+      detail = r.code === 0 ? /state = (\w+)/.exec(r.stdout)?.[1] ?? "loaded" : "not loaded";
+    } else {
+      const r = await this.systemctl(mode, ["is-active", SYSTEMD_UNIT]);
+      detail = (r.stdout.trim() || r.stderr.trim() || `exit ${r.code}`).split("\n")[0];
+      running = r.code === 0 && detail === "active";
+    }
+    return { kind: this.kind, mode, name: this.name(mode), file, installed, running, detail };
+  }
+};
+
+// electron/endpoint/lifecycle-service-runner.ts
+var import_node_fs17 = require("node:fs");
+
+// electron/endpoint/services/service-runner.ts
+var import_node_child_process2 = require("node:child_process");
+var systemRunner = {
+  run(command, args) {
+    return new Promise((resolve19) => {
+      (0, import_node_child_process2.execFile)(command, args, { timeout: 15e3 }, (err, stdout, stderr) => {
+        const e = err;
+        const code = e ? typeof e.code === "number" ? e.code : e.code === "ENOENT" ? 127 : 1 : 0;
+        resolve19({ code, stdout: String(stdout), stderr: e && e.code === "ENOENT" ? `${command}: not found` : String(stderr) });
+      });
+    });
+  }
+};
+
+// electron/endpoint/lifecycle-service-runner.ts
+function recordingRunner(file) {
+  return {
+    async run(command, args) {
+      (0, import_node_fs17.appendFileSync)(file, JSON.stringify({ command, args }) + "\n");
+      if (command === "systemctl" && args.includes("is-active")) return { code: 0, stdout: "active\n", stderr: "" };
+      if (command === "launchctl" && args[0] === "print") return { code: 0, stdout: "state = running\n", stderr: "" };
+      return { code: 0, stdout: "", stderr: "" };
+    }
+  };
+}
+function runnerFromEnv(env) {
+  const spec = env.BEACON_SERVICE_RUNNER;
+  if (spec && spec.startsWith("record:")) return recordingRunner(spec.slice("record:".length));
+  return systemRunner;
+}
+
+// electron/endpoint/lifecycle-context.ts
+var LifecycleError = class extends Error {
+  constructor(message2, exitCode = 1) {
+    super(message2);
+    this.exitCode = exitCode;
+  }
+  exitCode;
+};
+function lifecycleContext(mode, env = process.env, platform5 = process.platform) {
+  const paths = beaconPaths(mode, env, platform5);
+  return {
+    mode,
+    env,
+    platform: platform5,
+    paths,
+    codexHome: codexHome(mode, env),
+    systemRoot: env.BEACON_SYSTEM_ROOT || "/",
+    collectorOutput: (0, import_node_path22.join)(paths.logDir, "collector.out.log")
+  };
+}
+function requireSystemPrivileges(ctx, verb) {
+  if (ctx.mode !== "system") return;
+  if (ctx.env.BEACON_SYSTEM_ROOT) return;
+  if (process.getuid?.() === 0) return;
+  throw new LifecycleError(`${verb} --system needs root: rerun with sudo, or leave out --system for the per-user install`);
+}
+function codexTargetFile(ctx, enforce = false) {
+  if (ctx.mode === "system" && enforce) return (0, import_node_path22.join)(ctx.codexHome, "requirements.toml");
+  return (0, import_node_path22.join)(ctx.codexHome, "config.toml");
+}
+function systemCodexFiles(ctx) {
+  const dir = (0, import_node_path22.join)(ctx.systemRoot, "etc/codex");
+  return { requirements: (0, import_node_path22.join)(dir, "requirements.toml"), managed: (0, import_node_path22.join)(dir, "managed_config.toml"), config: (0, import_node_path22.join)(dir, "config.toml") };
+}
+function serviceKindFor(ctx) {
+  const forced = ctx.env.BEACON_SERVICE_KIND;
+  return forced === "launchd" || forced === "systemd" ? forced : serviceKind(ctx.platform);
+}
+function serviceManagerFor(ctx) {
+  const kind = serviceKindFor(ctx);
+  if (!kind) return void 0;
+  return new ServiceManager(runnerFromEnv(ctx.env), kind, ctx.env, process.getuid?.() ?? 0);
+}
+
+// electron/endpoint/lifecycle-install.ts
+var import_promises20 = require("node:fs/promises");
+
+// electron/codex/config-apply.ts
+var import_node_fs18 = require("node:fs");
+var import_node_path23 = require("node:path");
+
 // electron/codex/config-edit-analysis.ts
 var PlanError = class extends Error {
   constructor(code, message2) {
@@ -85492,34 +86000,6 @@ function recogniseOwnBlock(text2) {
   }
   if (layout.ranges.length !== 1 || layout.ranges[0].kind !== "section") return null;
   return matchBeaconBlock(normalizeEol(joinRanges(text2, layout.ranges)))?.settings ?? null;
-}
-
-// electron/codex/config-toml-equal.ts
-function tomlEqual(a, b) {
-  if (a === b) return true;
-  if (typeof a === "number" && typeof b === "number") return Number.isNaN(a) && Number.isNaN(b);
-  if (a instanceof TomlDate || b instanceof TomlDate || a instanceof Date || b instanceof Date) {
-    if (!(a instanceof Date) || !(b instanceof Date) || a.constructor !== b.constructor) return false;
-    return a.toISOString() === b.toISOString();
-  }
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((v, i) => tomlEqual(v, b[i]));
-  }
-  if (a && b && typeof a === "object" && typeof b === "object") {
-    const ka = Object.keys(a);
-    const kb = Object.keys(b);
-    if (ka.length !== kb.length) return false;
-    const rb = b;
-    const ra = a;
-    return ka.every((k) => Object.prototype.hasOwnProperty.call(rb, k) && tomlEqual(ra[k], rb[k]));
-  }
-  return false;
-}
-function withoutKey(table, key) {
-  const out2 = {};
-  for (const k of Object.keys(table)) if (k !== key) out2[k] = table[k];
-  return out2;
 }
 
 // electron/codex/config-uninstall-plan.ts
@@ -85872,7 +86352,7 @@ async function applyUninstall(configPath, record, opts = {}) {
 async function listProfileConfigs(codexHome2) {
   let names;
   try {
-    names = await import_node_fs16.promises.readdir(codexHome2);
+    names = await import_node_fs18.promises.readdir(codexHome2);
   } catch (err) {
     if (err.code === "ENOENT") return [];
     throw err;
@@ -85881,20 +86361,20 @@ async function listProfileConfigs(codexHome2) {
   for (const n2 of names) {
     const m = /^(.+)\.config\.toml$/.exec(n2);
     if (!m || m[1].startsWith(".")) continue;
-    const path = (0, import_node_path19.join)(codexHome2, n2);
-    const st = await import_node_fs16.promises.stat(path).catch(() => null);
+    const path = (0, import_node_path23.join)(codexHome2, n2);
+    const st = await import_node_fs18.promises.stat(path).catch(() => null);
     if (st?.isFile()) out2.push({ name: m[1], path });
   }
   return out2.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
 // electron/endpoint/lifecycle-collector.ts
-var import_node_path21 = require("node:path");
+var import_node_path25 = require("node:path");
 
 // electron/endpoint/collector-process.ts
 var import_node_child_process3 = require("node:child_process");
-var import_node_fs17 = require("node:fs");
-var import_node_path20 = require("node:path");
+var import_node_fs19 = require("node:fs");
+var import_node_path24 = require("node:path");
 
 // electron/endpoint/collector-runtime-flags.ts
 var COLLECTOR_NODE_FLAGS = Object.freeze(["--max-semi-space-size=4"]);
@@ -85907,8 +86387,8 @@ var COLLECTOR_PROCESS_ENV = Object.freeze({
 // electron/endpoint/collector-process.ts
 function cliEntry() {
   if (true) return __filename;
-  const candidates = [(0, import_node_path20.join)(__dirname, "../cli/index.js"), (0, import_node_path20.resolve)(__dirname, "../../out/electron/cli/index.js"), (0, import_node_path20.resolve)(__dirname, "../../../out/electron/cli/index.js")];
-  for (const c of candidates) if ((0, import_node_fs17.existsSync)(c)) return c;
+  const candidates = [(0, import_node_path24.join)(__dirname, "../cli/index.js"), (0, import_node_path24.resolve)(__dirname, "../../out/electron/cli/index.js"), (0, import_node_path24.resolve)(__dirname, "../../../out/electron/cli/index.js")];
+  for (const c of candidates) if ((0, import_node_fs19.existsSync)(c)) return c;
   throw new Error(`cannot find the compiled beacon CLI (looked in ${candidates.join(", ")}); run \`npm run build\``);
 }
 async function waitForCollector(port, timeoutMs, expectPid, opts = {}) {
@@ -85925,13 +86405,13 @@ async function waitForCollector(port, timeoutMs, expectPid, opts = {}) {
 function collectorStartupError(outputFile, offset2) {
   let text2;
   try {
-    const fd = (0, import_node_fs17.openSync)(outputFile, "r");
+    const fd = (0, import_node_fs19.openSync)(outputFile, "r");
     try {
       const buf = Buffer.alloc(64 * 1024);
-      const n2 = (0, import_node_fs17.readSync)(fd, buf, 0, buf.length, offset2);
+      const n2 = (0, import_node_fs19.readSync)(fd, buf, 0, buf.length, offset2);
       text2 = buf.subarray(0, n2).toString("utf8");
     } finally {
-      (0, import_node_fs17.closeSync)(fd);
+      (0, import_node_fs19.closeSync)(fd);
     }
   } catch {
     return void 0;
@@ -85948,17 +86428,17 @@ async function spawnDetachedCollector(opts) {
   let fd;
   let offset2 = 0;
   try {
-    (0, import_node_fs17.mkdirSync)((0, import_node_path20.dirname)(opts.outputFile), { recursive: true, mode: 448 });
-    offset2 = (0, import_node_fs17.existsSync)(opts.outputFile) ? (0, import_node_fs17.statSync)(opts.outputFile).size : 0;
-    fd = (0, import_node_fs17.openSync)(opts.outputFile, "a", 384);
+    (0, import_node_fs19.mkdirSync)((0, import_node_path24.dirname)(opts.outputFile), { recursive: true, mode: 448 });
+    offset2 = (0, import_node_fs19.existsSync)(opts.outputFile) ? (0, import_node_fs19.statSync)(opts.outputFile).size : 0;
+    fd = (0, import_node_fs19.openSync)(opts.outputFile, "a", 384);
   } catch (err) {
     const e = err;
-    throw new Error(`cannot write the collector's output file ${opts.outputFile} (${e.code === "EACCES" || e.code === "EPERM" ? "permission denied" : e.code ?? e.message}); fix the permissions of ${(0, import_node_path20.dirname)(opts.outputFile)}`);
+    throw new Error(`cannot write the collector's output file ${opts.outputFile} (${e.code === "EACCES" || e.code === "EPERM" ? "permission denied" : e.code ?? e.message}); fix the permissions of ${(0, import_node_path24.dirname)(opts.outputFile)}`);
   }
   const env = { ...opts.env ?? process.env, ...COLLECTOR_PROCESS_ENV };
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = "1";
   const child = (0, import_node_child_process3.spawn)(process.execPath, args, { detached: true, stdio: ["ignore", fd, fd], env });
-  (0, import_node_fs17.closeSync)(fd);
+  (0, import_node_fs19.closeSync)(fd);
   const pid = child.pid;
   let exited;
   child.on("exit", (code, signal) => {
@@ -85984,7 +86464,7 @@ async function spawnDetachedCollector(opts) {
 async function ensureCollector(opts) {
   const probe = await probeCollector(opts.port);
   if (probe.kind === "beacon") {
-    if ((0, import_node_path20.resolve)(probe.health.log_path) === (0, import_node_path20.resolve)(opts.logPath)) return { action: "already-running", health: probe.health };
+    if ((0, import_node_path24.resolve)(probe.health.log_path) === (0, import_node_path24.resolve)(opts.logPath)) return { action: "already-running", health: probe.health };
     return {
       action: "conflict",
       health: probe.health,
@@ -86032,7 +86512,7 @@ async function stopRecordedCollector(record, timeoutMs = 1e4) {
   if (probe.kind === "none") return { kind: "not-running" };
   if (probe.kind === "other") return { kind: "not-ours", message: `port ${record.port} is now held by another program (${probe.detail}); left alone` };
   const h = probe.health;
-  if (h.pid !== record.pid || (0, import_node_path21.resolve)(h.log_path) !== (0, import_node_path21.resolve)(record.log_path)) {
+  if (h.pid !== record.pid || (0, import_node_path25.resolve)(h.log_path) !== (0, import_node_path25.resolve)(record.log_path)) {
     return { kind: "not-ours", message: `the collector on port ${record.port} (pid ${h.pid}, writing ${h.log_path}) is not the one install started (pid ${record.pid}); left running` };
   }
   try {
@@ -86047,7 +86527,7 @@ async function stopRecordedCollector(record, timeoutMs = 1e4) {
 function collectorSettingsDiff(h, want, says = "config.json says") {
   const out2 = [];
   if (h.port !== void 0 && h.port !== want.port) out2.push(`port ${h.port}, ${says} ${want.port}`);
-  if ((0, import_node_path21.resolve)(h.log_path) !== (0, import_node_path21.resolve)(want.runtime_log)) out2.push(`log ${h.log_path}, ${says} ${want.runtime_log}`);
+  if ((0, import_node_path25.resolve)(h.log_path) !== (0, import_node_path25.resolve)(want.runtime_log)) out2.push(`log ${h.log_path}, ${says} ${want.runtime_log}`);
   if (h.content !== want.content) out2.push(`content ${h.content}, ${says} ${want.content}`);
   if (!!h.include_spans !== want.include_codex_spans) out2.push(`spans ${h.include_spans ? "kept" : "dropped"}, ${says} ${want.include_codex_spans ? "kept" : "dropped"}`);
   return out2;
@@ -86055,8 +86535,8 @@ function collectorSettingsDiff(h, want, says = "config.json says") {
 function managedBy(h, manifest) {
   if (!manifest) return null;
   const c = manifest.collector;
-  if (c && c.pid === h.pid && (0, import_node_path21.resolve)(c.log_path) === (0, import_node_path21.resolve)(h.log_path)) return "detached";
-  if (manifest.service && (0, import_node_path21.resolve)(manifest.runtime_log) === (0, import_node_path21.resolve)(h.log_path)) return "service";
+  if (c && c.pid === h.pid && (0, import_node_path25.resolve)(c.log_path) === (0, import_node_path25.resolve)(h.log_path)) return "detached";
+  if (manifest.service && (0, import_node_path25.resolve)(manifest.runtime_log) === (0, import_node_path25.resolve)(h.log_path)) return "service";
   return null;
 }
 async function reconcileCollector(ctx, want, previous, startedBy) {
@@ -86066,7 +86546,7 @@ async function reconcileCollector(ctx, want, previous, startedBy) {
   let why = [];
   if (previous) {
     const probe = await probeCollector(previous.port);
-    if (probe.kind === "beacon" && probe.health.pid === previous.pid && (0, import_node_path21.resolve)(probe.health.log_path) === (0, import_node_path21.resolve)(previous.log_path)) {
+    if (probe.kind === "beacon" && probe.health.pid === previous.pid && (0, import_node_path25.resolve)(probe.health.log_path) === (0, import_node_path25.resolve)(previous.log_path)) {
       why = collectorSettingsDiff(probe.health, wanted);
       if (why.length > 0) {
         const stop = await stopRecordedCollector(previous);
@@ -86104,43 +86584,43 @@ async function reconcileCollector(ctx, want, previous, startedBy) {
   const warning = diff.length ? `the collector on ${target} (pid ${h.pid}) was not started by \`beacon endpoint install\` (the Beacon app, a service or \`beacon endpoint run\`), so Beacon did not restart it and it keeps running with ${diff.join("; ")}: ${restartAdvice(h, ctx.mode)}` : void 0;
   return { ok: true, record, health: h, state: "already-running", steps, warning };
 }
-function restartAdvice(h, mode, platform4 = process.platform) {
+function restartAdvice(h, mode, platform5 = process.platform) {
   const repair = `beacon endpoint repair${mode === "system" ? " --system" : ""}`;
-  if (h.mode === "system" && platform4 === "darwin") return `restart it: \`sudo launchctl kickstart -k system/${LAUNCHD_LABEL.system}\` (the package's LaunchDaemon)`;
+  if (h.mode === "system" && platform5 === "darwin") return `restart it: \`sudo launchctl kickstart -k system/${LAUNCHD_LABEL.system}\` (the package's LaunchDaemon)`;
   return `restart it: quit and reopen the Beacon app, or stop pid ${h.pid} and run \`${mode === "system" ? "sudo " : ""}${repair}\``;
 }
 
 // electron/endpoint/lifecycle-files.ts
-var import_node_fs18 = require("node:fs");
-var import_promises15 = require("node:fs/promises");
-var import_node_path22 = require("node:path");
+var import_node_fs20 = require("node:fs");
+var import_promises18 = require("node:fs/promises");
+var import_node_path26 = require("node:path");
 async function makeDirs(dir, mode) {
-  const target = (0, import_node_path22.resolve)(dir);
+  const target = (0, import_node_path26.resolve)(dir);
   const missing = [];
-  for (let d = target; ; d = (0, import_node_path22.dirname)(d)) {
-    const st = await (0, import_promises15.stat)(d).catch(() => null);
+  for (let d = target; ; d = (0, import_node_path26.dirname)(d)) {
+    const st = await (0, import_promises18.stat)(d).catch(() => null);
     if (st) {
       if (!st.isDirectory()) throw new Error(`${d} exists and is not a directory`);
       break;
     }
     missing.push(d);
-    if ((0, import_node_path22.dirname)(d) === d) break;
+    if ((0, import_node_path26.dirname)(d) === d) break;
   }
   missing.reverse();
   for (const d of missing) {
-    await (0, import_promises15.mkdir)(d, { mode }).catch((err) => {
+    await (0, import_promises18.mkdir)(d, { mode }).catch((err) => {
       if (err.code !== "EEXIST") throw err;
     });
-    await (0, import_promises15.chmod)(d, mode);
+    await (0, import_promises18.chmod)(d, mode);
   }
   return missing;
 }
 async function missingDirs(dir) {
   const out2 = [];
-  for (let d = (0, import_node_path22.resolve)(dir); ; d = (0, import_node_path22.dirname)(d)) {
-    if (await (0, import_promises15.stat)(d).then(() => true, () => false)) break;
+  for (let d = (0, import_node_path26.resolve)(dir); ; d = (0, import_node_path26.dirname)(d)) {
+    if (await (0, import_promises18.stat)(d).then(() => true, () => false)) break;
     out2.push(d);
-    if ((0, import_node_path22.dirname)(d) === d) break;
+    if ((0, import_node_path26.dirname)(d) === d) break;
   }
   return out2.reverse();
 }
@@ -86149,7 +86629,7 @@ async function removeDirsIfEmpty(dirs) {
   const kept = [];
   for (const d of [...dirs].sort((a, b) => b.length - a.length)) {
     try {
-      await (0, import_promises15.rmdir)(d);
+      await (0, import_promises18.rmdir)(d);
       removed.push(d);
     } catch (err) {
       const code = err.code;
@@ -86159,27 +86639,27 @@ async function removeDirsIfEmpty(dirs) {
   }
   return { removed, kept };
 }
-async function systemLogGroup(platform4 = process.platform) {
-  const wanted = platform4 === "darwin" ? "admin" : "adm";
-  if (platform4 === "darwin") return { name: "admin", gid: 80 };
-  const text2 = await (0, import_promises15.readFile)("/etc/group", "utf8").catch(() => "");
+async function systemLogGroup(platform5 = process.platform) {
+  const wanted = platform5 === "darwin" ? "admin" : "adm";
+  if (platform5 === "darwin") return { name: "admin", gid: 80 };
+  const text2 = await (0, import_promises18.readFile)("/etc/group", "utf8").catch(() => "");
   for (const line of text2.split("\n")) {
     const [name, , gid] = line.split(":");
     if (name === wanted && /^\d+$/.test(gid ?? "")) return { name, gid: Number(gid) };
   }
   return void 0;
 }
-async function prepareSystemLogDir(dir, platform4 = process.platform) {
+async function prepareSystemLogDir(dir, platform5 = process.platform) {
   const created = await makeDirs(dir, 488);
   let group;
   if (process.getuid?.() === 0) {
-    const g = await systemLogGroup(platform4);
+    const g = await systemLogGroup(platform5);
     if (g) {
-      await (0, import_promises15.chown)(dir, 0, g.gid);
+      await (0, import_promises18.chown)(dir, 0, g.gid);
       group = g.name;
     }
   }
-  await (0, import_promises15.chmod)(dir, 488);
+  await (0, import_promises18.chmod)(dir, 488);
   return { created, group };
 }
 function otelSection(text2) {
@@ -86200,23 +86680,23 @@ function otelDiff(before, after) {
   return lines.join("\n");
 }
 async function logWriteProblem(logPath) {
-  const dir = (0, import_node_path22.dirname)(logPath);
-  const dst = await (0, import_promises15.stat)(dir).catch(() => null);
+  const dir = (0, import_node_path26.dirname)(logPath);
+  const dst = await (0, import_promises18.stat)(dir).catch(() => null);
   if (!dst) return null;
   const octal2 = (m) => (m & 511).toString(8).padStart(4, "0");
   const fix = `fix it (e.g. \`chmod u+rwx ${dir}\`) and run install again`;
   if (!dst.isDirectory()) return `the log directory ${dir} is not a directory; move it away and run install again`;
   if ((dst.mode & 146) === 0) return `the log directory ${dir} is read-only (mode ${octal2(dst.mode)}), so no collector could write ${logPath}; ${fix}`;
-  if (!await (0, import_promises15.access)(dir, import_node_fs18.constants.W_OK | import_node_fs18.constants.X_OK).then(() => true, () => false)) return `the log directory ${dir} is not writable for this user (mode ${octal2(dst.mode)}); ${fix}`;
-  const fst = await (0, import_promises15.stat)(logPath).catch(() => null);
-  if (fst && (!fst.isFile() || (fst.mode & 146) === 0 || !await (0, import_promises15.access)(logPath, import_node_fs18.constants.W_OK).then(() => true, () => false))) {
+  if (!await (0, import_promises18.access)(dir, import_node_fs20.constants.W_OK | import_node_fs20.constants.X_OK).then(() => true, () => false)) return `the log directory ${dir} is not writable for this user (mode ${octal2(dst.mode)}); ${fix}`;
+  const fst = await (0, import_promises18.stat)(logPath).catch(() => null);
+  if (fst && (!fst.isFile() || (fst.mode & 146) === 0 || !await (0, import_promises18.access)(logPath, import_node_fs20.constants.W_OK).then(() => true, () => false))) {
     return `the runtime log ${logPath} is ${fst.isFile() ? `not writable (mode ${octal2(fst.mode)})` : "not a regular file"}; fix it (e.g. \`chmod u+rw ${logPath}\`) and run install again`;
   }
   return null;
 }
 
 // electron/endpoint/lifecycle-rollback.ts
-var import_promises16 = require("node:fs/promises");
+var import_promises19 = require("node:fs/promises");
 var InstallUndo = class {
   files = [];
   dirs = [];
@@ -86230,8 +86710,8 @@ var InstallUndo = class {
       this.files.push({ path, before });
       return;
     }
-    const st = await (0, import_promises16.lstat)(path).catch(() => null);
-    this.files.push({ path, before: st ? await (0, import_promises16.readFile)(path) : null, mode: st ? st.mode & 4095 : void 0 });
+    const st = await (0, import_promises19.lstat)(path).catch(() => null);
+    this.files.push({ path, before: st ? await (0, import_promises19.readFile)(path) : null, mode: st ? st.mode & 4095 : void 0 });
   }
   /** What install wrote to `path` (so a restore does not clobber a later edit by someone else). */
   wrote(path, text2) {
@@ -86251,7 +86731,7 @@ var InstallUndo = class {
    * runtime log: an event that did land in it is never thrown away.
    */
   async removeIfCreated(paths, onlyIfEmpty = false) {
-    for (const path of paths) if (!await (0, import_promises16.lstat)(path).then(() => true, () => false)) this.leftovers.push({ path, onlyIfEmpty });
+    for (const path of paths) if (!await (0, import_promises19.lstat)(path).then(() => true, () => false)) this.leftovers.push({ path, onlyIfEmpty });
   }
   /** Keep `path` after all (an error message points the user at it). */
   keep(path) {
@@ -86273,13 +86753,13 @@ var InstallUndo = class {
       }
     }
     for (const l of this.leftovers) {
-      const st = await (0, import_promises16.lstat)(l.path).catch(() => null);
+      const st = await (0, import_promises19.lstat)(l.path).catch(() => null);
       if (!st || l.onlyIfEmpty && st.size > 0) continue;
-      await (0, import_promises16.rm)(l.path, { force: true }).catch((err) => problems.push(`${l.path}: ${err.message}`));
+      await (0, import_promises19.rm)(l.path, { force: true }).catch((err) => problems.push(`${l.path}: ${err.message}`));
     }
     for (const f of [...this.files].reverse()) {
       try {
-        const exists = await (0, import_promises16.lstat)(f.path).then(() => true, () => false);
+        const exists = await (0, import_promises19.lstat)(f.path).then(() => true, () => false);
         if (f.before === null) {
           if (exists) await removeFileChecked(f.path, f.written);
         } else {
@@ -86303,8 +86783,8 @@ var InstallUndo = class {
 };
 
 // electron/endpoint/lifecycle-service-install.ts
-var import_node_path23 = require("node:path");
-var import_node_fs19 = require("node:fs");
+var import_node_path27 = require("node:path");
+var import_node_fs21 = require("node:fs");
 function serviceProgram(ctx) {
   const args = [process.execPath, ...COLLECTOR_NODE_FLAGS, cliEntry(), "endpoint", "run"];
   if (ctx.mode === "system") args.push("--system");
@@ -86327,7 +86807,7 @@ async function installService(ctx, manifest, previousService, start, undo, steps
   if (!sm || !kind) throw new ServiceInstallError(`no supported service manager on ${ctx.platform}; install without --service (a background collector is started instead)`);
   const spec = serviceSpec(ctx);
   const file = serviceFile(kind, ctx.mode, ctx.env);
-  undo.createdDirs(await makeDirs((0, import_node_path23.dirname)(file), 493));
+  undo.createdDirs(await makeDirs((0, import_node_path27.dirname)(file), 493));
   await undo.remember(file);
   if (!start) {
     await writeFileAtomic(file, kind === "launchd" ? launchdPlist(spec) : systemdUnit(spec), { mode: 420 });
@@ -86337,7 +86817,7 @@ async function installService(ctx, manifest, previousService, start, undo, steps
   }
   const offset2 = (() => {
     try {
-      return (0, import_node_fs19.statSync)(ctx.collectorOutput).size;
+      return (0, import_node_fs21.statSync)(ctx.collectorOutput).size;
     } catch {
       return 0;
     }
@@ -86369,7 +86849,7 @@ async function codexTargets(ctx, enforce) {
   const out2 = [{ path: main, role, label: main }];
   if (ctx.mode === "user") {
     for (const p of await listProfileConfigs(ctx.codexHome)) {
-      const text2 = await (0, import_promises17.readFile)(p.path, "utf8").catch(() => "");
+      const text2 = await (0, import_promises20.readFile)(p.path, "utf8").catch(() => "");
       const insp = inspectOtel(text2);
       if (insp.parsed && insp.present) out2.push({ path: p.path, role: "profile", profile: p.name, label: `${p.path} (profile ${p.name})` });
     }
@@ -86545,7 +87025,7 @@ async function runInstall(opts) {
         else files.push(entry);
       }
     }
-    const endpointBefore = manifest0 ? manifest0.endpoint_config.before : await (0, import_promises17.readFile)(ctx.paths.configFile, "utf8").catch(() => null);
+    const endpointBefore = manifest0 ? manifest0.endpoint_config.before : await (0, import_promises20.readFile)(ctx.paths.configFile, "utf8").catch(() => null);
     await undo.remember(ctx.paths.configFile);
     await writeEndpointConfig(newConfig, ctx.env);
     report.steps.push({ action: "write_file", target: ctx.paths.configFile, status: "done", detail: "endpoint configuration" });
@@ -86567,7 +87047,7 @@ async function runInstall(opts) {
     await undo.remember(ctx.paths.manifestFile);
     await writeManifest(ctx.paths.manifestFile, manifest);
     if (opts.start) {
-      await undo.removeIfCreated([ctx.collectorOutput, healthFileFor(ctx.paths.runtimeLog), lockPathFor(ctx.paths.runtimeLog)]);
+      await undo.removeIfCreated([ctx.collectorOutput, healthFileFor(ctx.paths.runtimeLog), runStateFileFor(ctx.paths.runtimeLog), lockPathFor(ctx.paths.runtimeLog)]);
       await undo.removeIfCreated([ctx.paths.runtimeLog], true);
     }
     if (asService) {
@@ -86632,7 +87112,7 @@ function describeError(err) {
 }
 
 // electron/endpoint/lifecycle-repair.ts
-var import_promises18 = require("node:fs/promises");
+var import_promises21 = require("node:fs/promises");
 function adoptConfig(manifest, cfg) {
   const m = manifest.settings;
   const settings = { ...m, port: cfg.otlp_http_port, content: cfg.content, include_codex_spans: cfg.include_codex_spans, log_user_prompt: cfg.log_user_prompt };
@@ -86695,7 +87175,7 @@ async function runRepair(opts) {
   if (manifest.service) await repairService(ctx, manifest, report, failStep);
   else {
     const probe = await probeCollector(manifest.settings.port);
-    const logMissing = !await (0, import_promises18.stat)(manifest.runtime_log).then(() => true, () => false);
+    const logMissing = !await (0, import_promises21.stat)(manifest.runtime_log).then(() => true, () => false);
     if (probe.kind === "beacon" && logMissing && manifest.collector && probe.health.pid === manifest.collector.pid) {
       const s = await stopRecordedCollector(manifest.collector);
       if (s.kind === "stopped") report.steps.push({ action: "stop_collector", detail: `pid ${s.pid}: its log had been deleted`, status: "done" });
@@ -86737,8 +87217,8 @@ async function repairService(ctx, manifest, report, failStep) {
 }
 
 // electron/endpoint/lifecycle-uninstall.ts
-var import_promises19 = require("node:fs/promises");
-var import_node_path24 = require("node:path");
+var import_promises22 = require("node:fs/promises");
+var import_node_path28 = require("node:path");
 async function runUninstall(opts) {
   const ctx = lifecycleContext(opts.mode, opts.env ?? process.env);
   requireSystemPrivileges(ctx, "uninstall");
@@ -86796,7 +87276,7 @@ async function runUninstall(opts) {
   try {
     const cfgPath = manifest.endpoint_config.path;
     if (manifest.endpoint_config.before === null) {
-      await (0, import_promises19.rm)(cfgPath, { force: true });
+      await (0, import_promises22.rm)(cfgPath, { force: true });
       report.done.push(`removed ${cfgPath}`);
     } else {
       await writeFileAtomic(cfgPath, manifest.endpoint_config.before);
@@ -86806,18 +87286,18 @@ async function runUninstall(opts) {
     leave(manifest.endpoint_config.path, err.message);
   }
   if (!opts.keepLogs) {
-    const logFiles2 = [...await listLogFiles(manifest.runtime_log), expiredPath(manifest.runtime_log), lockPathFor(manifest.runtime_log), healthFileFor(manifest.runtime_log), manifest.collector_output];
+    const logFiles2 = [...await listLogFiles(manifest.runtime_log), expiredPath(manifest.runtime_log), lockPathFor(manifest.runtime_log), healthFileFor(manifest.runtime_log), runStateFileFor(manifest.runtime_log), manifest.collector_output];
     let removed = 0;
     for (const f of logFiles2) {
       try {
-        const existed = await (0, import_promises19.lstat)(f).then(() => true, () => false);
-        await (0, import_promises19.rm)(f, { force: true });
+        const existed = await (0, import_promises22.lstat)(f).then(() => true, () => false);
+        await (0, import_promises22.rm)(f, { force: true });
         if (existed) removed++;
       } catch (err) {
         leave(f, err.message);
       }
     }
-    if (removed > 0) report.done.push(`removed ${removed} log file(s) (runtime log, archives, lock, health, collector output) from ${(0, import_node_path24.join)(manifest.runtime_log, "..")}`);
+    if (removed > 0) report.done.push(`removed ${removed} log file(s) (runtime log, archives, lock, health, run state, collector output) from ${(0, import_node_path28.join)(manifest.runtime_log, "..")}`);
   } else {
     report.notes.push(`kept the runtime log ${manifest.runtime_log} and its archives, as asked`);
   }
@@ -86860,7 +87340,7 @@ function formatInstall(r) {
     if (r.rollback_problems?.length) {
       L.push("Install was rolled back, but these could not be undone:");
       for (const p of r.rollback_problems) L.push(`  LEFT ${p}`);
-      if ((0, import_node_fs20.existsSync)(r.manifest)) L.push(`Install manifest: ${r.manifest} (\`beacon endpoint uninstall\` removes what is left)`);
+      if ((0, import_node_fs22.existsSync)(r.manifest)) L.push(`Install manifest: ${r.manifest} (\`beacon endpoint uninstall\` removes what is left)`);
     } else if (r.steps.some((s) => s.status === "rolled-back")) L.push("Nothing was changed: every step above was undone.");
     else L.push("Nothing was changed.");
   } else {
@@ -86971,10 +87451,27 @@ async function forwardFromFlags(flags, env = process.env) {
 }
 
 // electron/endpoint/plugin-settings.ts
-var import_node_path25 = require("node:path");
+var import_node_path29 = require("node:path");
+
+// electron/endpoint/installed-telemetry.ts
+async function installedTelemetry(mode, env) {
+  const manifest = await readManifest(beaconPaths(mode, env).manifestFile).catch(() => null);
+  if (!manifest) return null;
+  const main = manifest.codex_files.find((f) => f.role !== "profile");
+  if (!main) return null;
+  const s = manifest.settings;
+  return {
+    runtimeLog: manifest.runtime_log,
+    harnessId: "codex",
+    configPath: main.path,
+    expected: { port: s.port, environment: s.environment, logUserPrompt: s.log_user_prompt, includeSpans: s.include_codex_spans }
+  };
+}
+
+// electron/endpoint/plugin-settings.ts
 var PRICE_OVERRIDES_FILE = "price-overrides.json";
 function overridesFile(config, mode, env) {
-  return config.price_overrides ?? (0, import_node_path25.join)(beaconPaths(mode, env).baseDir, PRICE_OVERRIDES_FILE);
+  return config.price_overrides ?? (0, import_node_path29.join)(beaconPaths(mode, env).baseDir, PRICE_OVERRIDES_FILE);
 }
 async function collectorPluginOptions(config, mode, env = process.env) {
   const files = [];
@@ -86985,7 +87482,7 @@ async function collectorPluginOptions(config, mode, env = process.env) {
     files.push(overridesFile(system, "system", env), overridesFile(config, "user", env));
   }
   const readSessions = mode === "user" && config.read_codex_session_meta !== false;
-  return { pricing: { overrideFiles: files }, ...readSessions ? { sessionContext: { env } } : {} };
+  return { pricing: { overrideFiles: files }, ...readSessions ? { sessionContext: { env } } : {}, posture: { env, installed: () => installedTelemetry(mode, env) } };
 }
 
 // electron/cli/commands/endpoint-run.ts
@@ -87035,7 +87532,7 @@ function registerEndpointRun(_program, endpoint) {
 `
       );
     }
-    await new Promise((resolve16) => {
+    await new Promise((resolve19) => {
       let stopping = false;
       const stop = (signal) => {
         if (stopping) return;
@@ -87047,12 +87544,12 @@ received ${signal}: flushing and stopping...
           const s = collector.pipeline.stats;
           if (!flags.json) process.stdout.write(`stopped; ${s.eventsWritten} event(s) written this run
 `);
-          resolve16();
+          resolve19();
         }).catch((err) => {
           process.stderr.write(`beacon: error while stopping: ${err.message}
 `);
           process.exitCode = 1;
-          resolve16();
+          resolve19();
         });
       };
       process.once("SIGINT", () => stop("SIGINT"));
@@ -87063,13 +87560,13 @@ received ${signal}: flushing and stopping...
 
 // electron/cli/commands/endpoint-dashboard.ts
 var import_node_child_process5 = require("node:child_process");
-var import_node_path33 = require("node:path");
+var import_node_path37 = require("node:path");
 
 // electron/dashboard/server.ts
 var import_fastify2 = __toESM(require_fastify());
 
 // electron/log/reader.ts
-var import_promises21 = require("node:fs/promises");
+var import_promises24 = require("node:fs/promises");
 
 // electron/shared/api-trends.ts
 var TRENDS_DEFAULT_DAYS = 30;
@@ -87085,6 +87582,8 @@ var API_ROUTES = {
   tokens: "/api/tokens",
   trends: "/api/trends",
   facets: "/api/facets",
+  /** Findings (finding.detected) and Beacon's tamper / collector.died signals, newest first. */
+  findings: "/api/findings",
   stream: "/api/stream"
 };
 var STREAM_EVENTS = {
@@ -87101,6 +87600,7 @@ var EVENTS_MAX_LIMIT = 2e3;
 var FIRST_PROMPT_MAX = 160;
 var TITLE_MAX = 72;
 var TOKEN_BUCKETS = ["minute", "hour", "day"];
+var SEVERITIES = ["info", "low", "medium", "high", "critical"];
 
 // electron/shared/event-facts.ts
 var VALIDATION_ORIGINATOR = "beacon_test_event";
@@ -87113,6 +87613,9 @@ function isFailedFileChange(ev) {
 }
 function isFailedPatch(ev) {
   return isFailedFileChange(ev) || ev.event?.action === "tool.failed" && (ev.patch !== void 0 || ev.tool?.name === "apply_patch");
+}
+function isBeaconSignal(action) {
+  return typeof action === "string" && (action.startsWith("collector.") || action.startsWith("tamper.") || action.startsWith("posture."));
 }
 
 // electron/log/cost-totals.ts
@@ -87289,8 +87792,8 @@ var SessionAccumulator = class {
     }
     const g = ev.session?.git;
     if (g && typeof g === "object" && !this.git) {
-      const str3 = (v) => typeof v === "string" && v ? v : null;
-      this.git = { repository_url: str3(g.repository_url), branch: str3(g.branch), commit: str3(g.commit) };
+      const str4 = (v) => typeof v === "string" && v ? v : null;
+      this.git = { repository_url: str4(g.repository_url), branch: str4(g.branch), commit: str4(g.commit) };
       if (this.git.repository_url) this.nameRepository(repositoryFromRemote(this.git.repository_url), 2);
     }
     const repo = ev.run?.repository;
@@ -87343,10 +87846,10 @@ var SessionAccumulator = class {
     }
     if (isError(ev)) this.errors++;
   }
-  nameRepository(name, rank) {
-    if (name && rank >= this.repositoryRank) {
+  nameRepository(name, rank2) {
+    if (name && rank2 >= this.repositoryRank) {
       this.repository = name;
-      this.repositoryRank = rank;
+      this.repositoryRank = rank2;
     }
   }
   get lastActivityMs() {
@@ -87810,9 +88313,9 @@ var EventIndex = class {
 };
 
 // electron/log/log-tail.ts
-var import_node_fs21 = require("node:fs");
-var import_promises20 = require("node:fs/promises");
-var import_node_path26 = require("node:path");
+var import_node_fs23 = require("node:fs");
+var import_promises23 = require("node:fs/promises");
+var import_node_path30 = require("node:path");
 var DEFAULT_POLL_INTERVAL_MS = 1e4;
 var READ_CHUNK = 1 << 20;
 var REREAD_LIMIT = 4 << 20;
@@ -87836,7 +88339,7 @@ function lineStart(file) {
 async function openLogFile(path) {
   let handle;
   try {
-    handle = await (0, import_promises20.open)(path, "r");
+    handle = await (0, import_promises23.open)(path, "r");
   } catch (err) {
     if (err.code === "ENOENT") return null;
     throw err;
@@ -87847,8 +88350,8 @@ async function openLogFile(path) {
 var LogTail = class {
   constructor(opts) {
     this.opts = opts;
-    this.dir = (0, import_node_path26.dirname)(opts.path);
-    this.name = (0, import_node_path26.basename)(opts.path);
+    this.dir = (0, import_node_path30.dirname)(opts.path);
+    this.name = (0, import_node_path30.basename)(opts.path);
   }
   opts;
   file = null;
@@ -87916,7 +88419,7 @@ var LogTail = class {
   startWatcher() {
     if (this.closed || this.watcher) return;
     try {
-      const w = (0, import_node_fs21.watch)(this.dir, { persistent: false }, (_type, filename) => {
+      const w = (0, import_node_fs23.watch)(this.dir, { persistent: false }, (_type, filename) => {
         const f = filename ? String(filename) : null;
         if (f === null || f === this.name) void this.check();
         else this.opts.onSiblingChange?.(f);
@@ -87933,7 +88436,7 @@ var LogTail = class {
   async checkOnce() {
     let st;
     try {
-      st = await (0, import_promises20.stat)(this.opts.path);
+      st = await (0, import_promises23.stat)(this.opts.path);
     } catch (err) {
       if (err.code !== "ENOENT") throw err;
       st = null;
@@ -88059,7 +88562,7 @@ var LogReader = class _LogReader {
     for (let n2 = 1; n2 <= max; n2++) {
       const p = `${this.logPath}.${n2}`;
       try {
-        await (0, import_promises21.access)(p);
+        await (0, import_promises24.access)(p);
         existing.push(p);
       } catch {
       }
@@ -88129,9 +88632,9 @@ function describe3(err, path) {
 
 // electron/dashboard/health.ts
 var import_node_http2 = require("node:http");
-var import_promises22 = require("node:fs/promises");
-var import_node_os6 = require("node:os");
-var import_node_path27 = require("node:path");
+var import_promises25 = require("node:fs/promises");
+var import_node_os9 = require("node:os");
+var import_node_path31 = require("node:path");
 
 // electron/forward/forward-status.ts
 var LAG_WARN_SECONDS = 15 * 60;
@@ -88246,20 +88749,21 @@ function probeCollector2(url, timeoutMs = PROBE_TIMEOUT_MS) {
             finish({ state: "foreign", url, detail: `Something other than ${COLLECTOR_SERVICE} answers at ${url} (HTTP ${res.statusCode})` });
             return;
           }
-          const str3 = (k) => typeof b[k] === "string" ? b[k] : void 0;
+          const str4 = (k) => typeof b[k] === "string" ? b[k] : void 0;
           const pid = typeof b.pid === "number" ? b.pid : void 0;
           finish({
             state: "up",
             url,
             info: {
               service: COLLECTOR_SERVICE,
-              version: str3("version"),
+              version: str4("version"),
               pid,
-              mode: str3("mode"),
-              log_path: str3("log_path") ?? str3("logPath"),
-              started_at: str3("started_at") ?? str3("start_time") ?? str3("startedAt")
+              mode: str4("mode"),
+              log_path: str4("log_path") ?? str4("logPath"),
+              started_at: str4("started_at") ?? str4("start_time") ?? str4("startedAt")
             },
-            forwarding: Array.isArray(b.consumers) ? b.consumers.filter(isForwardHealth) : []
+            forwarding: Array.isArray(b.consumers) ? b.consumers.filter(isForwardHealth) : [],
+            ...tamperOf(b.consumers)
           });
         });
       });
@@ -88274,20 +88778,26 @@ function probeCollector2(url, timeoutMs = PROBE_TIMEOUT_MS) {
     req.end();
   });
 }
+function tamperOf(consumers) {
+  if (!Array.isArray(consumers)) return {};
+  const p = consumers.find((c) => !!c && typeof c === "object" && c.name === "posture");
+  if (!p || p.telemetry_config === "intact" || typeof p.telemetry_config !== "string") return {};
+  return { telemetry_tamper: typeof p.detail === "string" ? p.detail : `the telemetry block is ${p.telemetry_config}` };
+}
 async function readWriteHealth(file) {
   const unknown = (reason, updated2 = null) => ({ state: "unknown", reason, pid: null, running: null, updated_at: updated2, file });
   let updated = null;
   try {
-    const st = await (0, import_promises22.stat)(file);
+    const st = await (0, import_promises25.stat)(file);
     updated = st.mtime.toISOString();
     if (st.size > MAX_HEALTH_FILE_BYTES) return unknown("Collector health file is too large to be ours", updated);
-    const raw = await (0, import_promises22.readFile)(file, "utf8");
+    const raw = await (0, import_promises25.readFile)(file, "utf8");
     const v = JSON.parse(raw);
     if (!v || typeof v !== "object" || Array.isArray(v)) return unknown("Collector health file is not a JSON object", updated);
     const status = v.status;
     const state = status === "ok" || status === "unavailable" ? status : "unknown";
     const pid = typeof v.pid === "number" && Number.isInteger(v.pid) && v.pid > 0 ? v.pid : null;
-    const sameHost = typeof v.hostname !== "string" || v.hostname === (0, import_node_os6.hostname)();
+    const sameHost = typeof v.hostname !== "string" || v.hostname === (0, import_node_os9.hostname)();
     let running = null;
     if (typeof v.closedAt === "string") running = false;
     else if (pid !== null && sameHost) running = pidAlive(pid);
@@ -88360,7 +88870,7 @@ var HealthMonitor = class {
     } else if (collector.state === "foreign") {
       problems.push(collector.detail ?? `Something else answers at ${collector.url}`);
       worse("degraded");
-    } else if (collector.state === "up" && collector.info?.log_path && (0, import_node_path27.resolve)(collector.info.log_path) !== (0, import_node_path27.resolve)(src.logPath)) {
+    } else if (collector.state === "up" && collector.info?.log_path && (0, import_node_path31.resolve)(collector.info.log_path) !== (0, import_node_path31.resolve)(src.logPath)) {
       problems.push(
         `The collector at ${collector.url}${collector.info.pid !== void 0 ? ` (pid ${collector.info.pid})` : ""} says it writes ${collector.info.log_path}, but this dashboard reads ${src.logPath}: events sent there are not shown here`
       );
@@ -88377,6 +88887,10 @@ var HealthMonitor = class {
     if (warning.error) problems.push(`Runtime-log source check failed: ${warning.error}`);
     if (codex.error) {
       problems.push(`Codex status unavailable: ${codex.error}`);
+      worse("degraded");
+    }
+    if (collector.state === "up" && collector.telemetry_tamper) {
+      problems.push(`Codex telemetry tampered with: ${collector.telemetry_tamper}`);
       worse("degraded");
     }
     const { forwarding = [], ...collectorShown } = collector;
@@ -88420,6 +88934,26 @@ var HealthMonitor = class {
     return JSON.stringify([h.status, h.problems, h.collector, forwarding, h.write.state, h.write.reason, h.write.pid, h.write.running, h.write.rotation?.reason, h.codex, h.log_source_warning, h.dashboard.log_error]);
   }
 };
+
+// electron/dashboard/findings.ts
+var ALL = Number.MAX_SAFE_INTEGER;
+var rank = (s) => SEVERITIES.indexOf(s ?? "info");
+function findingsResponse(index, q = {}) {
+  const limit = q.limit ?? EVENTS_DEFAULT_LIMIT;
+  const all = index.query({ category: "finding", session: q.session, limit: ALL }).records.filter((r) => r.event.event?.action === "finding.detected");
+  const by_severity = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
+  for (const r of all) {
+    const s = r.event.finding?.severity ?? r.event.severity;
+    if (s in by_severity) by_severity[s] += 1;
+  }
+  const min = q.minSeverity ? rank(q.minSeverity) : 0;
+  const matched = all.filter((r) => rank(r.event.finding?.severity ?? r.event.severity) >= min);
+  const signals = [
+    ...index.query({ category: "tamper", limit }).records,
+    ...index.query({ action: "collector.died", limit }).records
+  ].sort((a, b) => b.seq - a.seq);
+  return { findings: matched.slice(0, limit), total_matched: matched.length, by_severity, signals: signals.slice(0, limit), limit };
+}
 
 // electron/dashboard/routes.ts
 var BadRequest = class extends Error {
@@ -88505,6 +89039,12 @@ function registerApiRoutes(app, deps) {
     return index.trends(days, parseTzOffset(q));
   });
   app.get(API_ROUTES.facets, async () => index.facets());
+  app.get(API_ROUTES.findings, async (req) => {
+    const q = req.query;
+    const min = param(q, "min_severity");
+    if (min !== void 0 && !SEVERITIES.includes(min)) throw new BadRequest(`min_severity must be one of ${SEVERITIES.join(", ")}, got ${JSON.stringify(min)}`);
+    return findingsResponse(index, { minSeverity: min, session: param(q, "session"), limit: parseInteger(q, "limit", 1, EVENTS_MAX_LIMIT) });
+  });
   app.get(API_ROUTES.stream, (req, reply) => {
     const headers = deps.streamHeaders(reply);
     reply.hijack();
@@ -88585,8 +89125,8 @@ var SECURITY_HEADERS = {
 };
 
 // electron/dashboard/static.ts
-var import_node_fs22 = require("node:fs");
-var import_node_path28 = require("node:path");
+var import_node_fs24 = require("node:fs");
+var import_node_path32 = require("node:path");
 var import_static = __toESM(require_static());
 function page(title, body) {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title></head><body><h1>${title}</h1>${body}</body></html>
@@ -88601,7 +89141,7 @@ var NOT_BUILT_PAGE = page(
   "<p>The dashboard API is running, but the web interface has not been built. Run <code>npm run build</code> and restart the dashboard.</p><p>The API is available under <code>/api/</code> (for example <code>/api/health</code>).</p>"
 );
 function rendererBuilt(staticDir) {
-  return !!staticDir && (0, import_node_fs22.existsSync)((0, import_node_path28.join)(staticDir, "index.html"));
+  return !!staticDir && (0, import_node_fs24.existsSync)((0, import_node_path32.join)(staticDir, "index.html"));
 }
 async function registerStatic(app, staticDir) {
   if (rendererBuilt(staticDir)) {
@@ -88619,7 +89159,7 @@ async function registerStatic(app, staticDir) {
 }
 
 // electron/dashboard/stream.ts
-var import_node_path29 = require("node:path");
+var import_node_path33 = require("node:path");
 var TICK_MS = 1e4;
 var MAX_BACKLOG_BYTES = 8 * 1024 * 1024;
 var MAX_REPLAY = 2e3;
@@ -88637,7 +89177,7 @@ var StreamHub = class {
     this.health = health;
     this.version = version;
     this.unsubscribe.push(reader.subscribe((records) => this.broadcastEvents(records)));
-    const healthName = (0, import_node_path29.basename)(health.healthFile);
+    const healthName = (0, import_node_path33.basename)(health.healthFile);
     this.unsubscribe.push(
       reader.onSiblingChange((name) => {
         if (name === healthName) this.scheduleHealthCheck();
@@ -88885,19 +89425,19 @@ function unauthorized(reply, isApi) {
 }
 
 // electron/dashboard/renderer-dir.ts
-var import_node_fs23 = require("node:fs");
-var import_node_path30 = require("node:path");
+var import_node_fs25 = require("node:fs");
+var import_node_path34 = require("node:path");
 function rendererDir() {
-  const candidates = [(0, import_node_path30.resolve)(__dirname, "../../renderer"), (0, import_node_path30.resolve)(__dirname, "../../out/renderer")];
-  return candidates.find((c) => (0, import_node_fs23.existsSync)((0, import_node_path30.resolve)(c, "index.html")));
+  const candidates = [(0, import_node_path34.resolve)(__dirname, "../../renderer"), (0, import_node_path34.resolve)(__dirname, "../../out/renderer")];
+  return candidates.find((c) => (0, import_node_fs25.existsSync)((0, import_node_path34.resolve)(c, "index.html")));
 }
 
 // electron/endpoint/status.ts
-var import_promises25 = require("node:fs/promises");
+var import_promises28 = require("node:fs/promises");
 
 // electron/endpoint/lifecycle-codex-runtime.ts
 var import_node_child_process4 = require("node:child_process");
-var import_promises23 = require("node:fs/promises");
+var import_promises26 = require("node:fs/promises");
 var LOOPBACK_NO_PROXY = ["127.0.0.1", "localhost", "*", "127.0.0.0/8", "::1"];
 function checkEnvironment(env) {
   const out2 = [];
@@ -88936,17 +89476,17 @@ function checkEnvironment(env) {
 }
 async function linuxProcesses() {
   const out2 = [];
-  const boot = await (0, import_promises23.readFile)("/proc/stat", "utf8").then((t) => Number(/^btime (\d+)/m.exec(t)?.[1] ?? NaN)).catch(() => NaN);
+  const boot = await (0, import_promises26.readFile)("/proc/stat", "utf8").then((t) => Number(/^btime (\d+)/m.exec(t)?.[1] ?? NaN)).catch(() => NaN);
   const HZ = 100;
-  for (const name of await (0, import_promises23.readdir)("/proc").catch(() => [])) {
+  for (const name of await (0, import_promises26.readdir)("/proc").catch(() => [])) {
     if (!/^\d+$/.test(name)) continue;
     const pid = Number(name);
     if (pid === process.pid) continue;
-    const cmd = await (0, import_promises23.readFile)(`/proc/${name}/cmdline`, "utf8").catch(() => "");
+    const cmd = await (0, import_promises26.readFile)(`/proc/${name}/cmdline`, "utf8").catch(() => "");
     if (!cmd) continue;
     const command = cmd.split("\0").filter(Boolean).join(" ");
     if (!isAppServer(command)) continue;
-    const statLine = await (0, import_promises23.readFile)(`/proc/${name}/stat`, "utf8").catch(() => "");
+    const statLine = await (0, import_promises26.readFile)(`/proc/${name}/stat`, "utf8").catch(() => "");
     const after = statLine.slice(statLine.lastIndexOf(")") + 2).split(" ");
     const ticks = Number(after[19]);
     out2.push({ pid, command, startedAtMs: Number.isFinite(boot) && Number.isFinite(ticks) ? (boot + ticks / HZ) * 1e3 : void 0 });
@@ -88954,9 +89494,9 @@ async function linuxProcesses() {
   return out2;
 }
 function psProcesses() {
-  return new Promise((resolve16) => {
+  return new Promise((resolve19) => {
     (0, import_node_child_process4.execFile)("ps", ["-axo", "pid=,lstart=,command="], { timeout: 5e3, maxBuffer: 8 * 1024 * 1024 }, (err, stdout) => {
-      if (err) return resolve16([]);
+      if (err) return resolve19([]);
       const out2 = [];
       for (const line of String(stdout).split("\n")) {
         const m = /^\s*(\d+)\s+(\w{3}\s+\w{3}\s+\d+\s+[\d:]+\s+\d{4})\s+(.*)$/.exec(line);
@@ -88964,20 +89504,20 @@ function psProcesses() {
         const t = Date.parse(m[2]);
         out2.push({ pid: Number(m[1]), command: m[3], startedAtMs: Number.isFinite(t) ? t : void 0 });
       }
-      resolve16(out2);
+      resolve19(out2);
     });
   });
 }
 function isAppServer(command) {
   return /codex/.test(command) && /\bapp-server\b/.test(command);
 }
-function listCodexAppServers(platform4 = process.platform) {
-  return platform4 === "linux" ? linuxProcesses() : psProcesses();
+function listCodexAppServers(platform5 = process.platform) {
+  return platform5 === "linux" ? linuxProcesses() : psProcesses();
 }
 
 // electron/endpoint/log-source.ts
-var import_promises24 = require("node:fs/promises");
-var import_node_path31 = require("node:path");
+var import_promises27 = require("node:fs/promises");
+var import_node_path35 = require("node:path");
 async function beaconLogs(env = process.env) {
   const logs = [];
   for (const mode of ["user", "system"]) {
@@ -88985,7 +89525,7 @@ async function beaconLogs(env = process.env) {
       (r) => r.config.runtime_log,
       () => defaultEndpointConfig(mode, env).runtime_log
     );
-    logs.push((0, import_node_path31.resolve)(configured), (0, import_node_path31.resolve)(defaultEndpointConfig(mode, env).runtime_log));
+    logs.push((0, import_node_path35.resolve)(configured), (0, import_node_path35.resolve)(defaultEndpointConfig(mode, env).runtime_log));
   }
   return [...new Set(logs)];
 }
@@ -88995,7 +89535,7 @@ function resolveLogSource(input) {
   const h = input.probe.health;
   const where = `127.0.0.1:${h.port ?? input.codexPort}`;
   const claimed = typeof h.log_path === "string" ? h.log_path : "";
-  if (!input.beaconLogs.includes((0, import_node_path31.resolve)(claimed || ".")) && (0, import_node_path31.resolve)(claimed || ".") !== (0, import_node_path31.resolve)(input.expectedLog)) {
+  if (!input.beaconLogs.includes((0, import_node_path35.resolve)(claimed || ".")) && (0, import_node_path35.resolve)(claimed || ".") !== (0, import_node_path35.resolve)(input.expectedLog)) {
     out2.untrusted_log = claimed;
     out2.live_pid = h.pid;
     out2.warning = `The program answering on ${where} (pid ${h.pid}) says it is a Beacon collector writing ${JSON.stringify(claimed)}, which no Beacon configuration names; that claim is not believed: ${input.expectedLog} is what Beacon reads, and Codex's events may not be reaching it.`;
@@ -89005,7 +89545,7 @@ function resolveLogSource(input) {
   out2.live_log = claimed;
   out2.live_mode = h.mode;
   out2.live_pid = h.pid;
-  if ((0, import_node_path31.resolve)(claimed) === (0, import_node_path31.resolve)(input.expectedLog)) return out2;
+  if ((0, import_node_path35.resolve)(claimed) === (0, import_node_path35.resolve)(input.expectedLog)) return out2;
   const who = `the ${h.mode}-mode collector on ${where} (pid ${h.pid})`;
   out2.warning = `Codex's events go to ${who}, which writes ${claimed}; the ${input.mode}-mode log ${input.expectedLog} receives nothing. Look in ${claimed} for Codex events.`;
   if (input.mode === "user" && h.mode === "system") {
@@ -89019,9 +89559,9 @@ function resolveLogSource(input) {
 }
 var TAIL_BYTES = 64 * 1024;
 async function readLastEvent(path, now = /* @__PURE__ */ new Date()) {
-  const st = await (0, import_promises24.stat)(path).catch(() => null);
+  const st = await (0, import_promises27.stat)(path).catch(() => null);
   if (!st || !st.isFile() || st.size === 0) return void 0;
-  const fh = await (0, import_promises24.open)(path, "r");
+  const fh = await (0, import_promises27.open)(path, "r");
   try {
     const len = Math.min(TAIL_BYTES, st.size);
     const buf = Buffer.alloc(len);
@@ -89033,6 +89573,7 @@ async function readLastEvent(path, now = /* @__PURE__ */ new Date()) {
       try {
         const ev = JSON.parse(lines[i]);
         if (typeof ev.timestamp !== "string") continue;
+        if (isBeaconSignal(ev.event?.action)) continue;
         const t = Date.parse(ev.timestamp);
         return {
           timestamp: ev.timestamp,
@@ -89058,7 +89599,7 @@ function formatAge(seconds) {
 }
 
 // electron/endpoint/status-checks.ts
-var import_node_path32 = require("node:path");
+var import_node_path36 = require("node:path");
 function problemCheck(p, fixable, installCmd) {
   if (p.severity === "info") return null;
   const status = p.severity === "error" && !p.code.startsWith("metrics-") ? "fail" : "warn";
@@ -89094,7 +89635,7 @@ function deriveChecks(s, manifest) {
   if (rot) {
     const log = s.log.live_log ?? s.config.runtime_log;
     const mib2 = (n2) => `${Math.round(n2 / (1024 * 1024))} MiB`;
-    checks.push({ id: "log_rotation", status: "fail", message: `the collector cannot rotate ${log} (${rot.reason}, since ${rot.since}): it has grown to ${mib2(rot.log_bytes)}, its limit is ${mib2(rot.limit_bytes)}`, action: `make ${(0, import_node_path32.dirname)(log)} writable by the collector again; it retries on its own` });
+    checks.push({ id: "log_rotation", status: "fail", message: `the collector cannot rotate ${log} (${rot.reason}, since ${rot.since}): it has grown to ${mib2(rot.log_bytes)}, its limit is ${mib2(rot.limit_bytes)}`, action: `make ${(0, import_node_path36.dirname)(log)} writable by the collector again; it retries on its own` });
   }
   const mismatch = c.state === "up" ? c.settings_mismatch ?? [] : [];
   if (mismatch.length) {
@@ -89160,8 +89701,8 @@ function verdictOf(s) {
 }
 
 // electron/endpoint/status.ts
-async function readText(path) {
-  return (0, import_promises25.readFile)(path, "utf8").catch(() => null);
+async function readText2(path) {
+  return (0, import_promises28.readFile)(path, "utf8").catch(() => null);
 }
 function portOf(ex) {
   if (ex.kind !== "otlp-http" || !ex.endpoint) return null;
@@ -89177,13 +89718,13 @@ var reaches = (i) => i.parsed && i.logs.valid && i.logs.pointsAtCollector;
 async function codexTelemetry(ctx, manifest, port) {
   const sys = systemCodexFiles(ctx);
   const main = manifest?.codex_files.find((f) => f.role !== "profile")?.path ?? codexTargetFile(ctx);
-  const mainText = await readText(main);
+  const mainText = await readText2(main);
   const layers = [
-    { path: sys.requirements, layer: "requirements", text: await readText(sys.requirements) },
-    { path: sys.managed, layer: "managed_config", text: await readText(sys.managed) }
+    { path: sys.requirements, layer: "requirements", text: await readText2(sys.requirements) },
+    { path: sys.managed, layer: "managed_config", text: await readText2(sys.managed) }
   ];
   if (ctx.mode === "user") layers.push({ path: main, layer: "user_config", text: mainText });
-  if (main !== sys.config) layers.push({ path: sys.config, layer: "system_config", text: await readText(sys.config) });
+  if (main !== sys.config) layers.push({ path: sys.config, layer: "system_config", text: await readText2(sys.config) });
   else layers.push({ path: main, layer: "system_config", text: mainText });
   const inspected = layers.map((l) => ({ ...l, insp: l.text === null ? null : inspectOtel(l.text, { port }) }));
   const mainInsp = mainText === null ? null : inspectOtel(mainText, { port });
@@ -89215,7 +89756,7 @@ async function codexTelemetry(ctx, manifest, port) {
   const profiles = [];
   if (ctx.mode === "user") {
     for (const p of await listProfileConfigs(ctx.codexHome)) {
-      const t = await readText(p.path);
+      const t = await readText2(p.path);
       if (t === null) continue;
       const pi = inspectOtel(t, { port });
       if (!pi.parsed || pi.present) profiles.push({ name: p.name, path: p.path, reaches_collector: reaches(pi), problems: pi.problems.filter((x) => x.severity !== "info") });
@@ -89296,7 +89837,7 @@ async function computeStatus(opts = {}) {
   }
   const source = resolveLogSource({ mode, expectedLog, codexPort, probe: codexProbe.kind === "beacon" ? codexProbe : probe, beaconLogs: await beaconLogs(env) });
   const readLog = source.live_log ?? expectedLog;
-  const logStat = await (0, import_promises25.stat)(readLog).catch(() => null);
+  const logStat = await (0, import_promises28.stat)(readLog).catch(() => null);
   const health = await readHealthState(healthFileFor(readLog));
   const last = await readLastEvent(readLog, now).catch(() => void 0) ?? null;
   let service = null;
@@ -89306,7 +89847,7 @@ async function computeStatus(opts = {}) {
   }
   if (opts.discover) codex.installs = (await discoverCodex(env).catch(() => null))?.installs;
   const environment = checkEnvironment(env);
-  const configMtime = (await (0, import_promises25.stat)(codex.effective?.path ?? codex.config_path).catch(() => null))?.mtimeMs;
+  const configMtime = (await (0, import_promises28.stat)(codex.effective?.path ?? codex.config_path).catch(() => null))?.mtimeMs;
   const procs = await (opts.listProcesses ?? (() => listCodexAppServers()))().catch(() => []);
   const appServers = procs.map((p) => ({
     pid: p.pid,
@@ -89420,7 +89961,7 @@ function openInBrowser(url) {
 function portHolder(probe, port, logPath) {
   if (probe.kind === "none") return " (no collector answers on the OTLP port)";
   if (probe.kind === "other") return ` (another program holds 127.0.0.1:${port}: ${probe.detail}; see /api/health)`;
-  if ((0, import_node_path33.resolve)(String(probe.health.log_path)) === (0, import_node_path33.resolve)(logPath)) return ` (live collector pid ${probe.health.pid})`;
+  if ((0, import_node_path37.resolve)(String(probe.health.log_path)) === (0, import_node_path37.resolve)(logPath)) return ` (live collector pid ${probe.health.pid})`;
   return ` (the collector on 127.0.0.1:${port}, pid ${probe.health.pid}, says it writes ${probe.health.log_path}: not this log; see /api/health)`;
 }
 function registerEndpointDashboard(_program, endpoint) {
@@ -89460,8 +90001,8 @@ function registerEndpointDashboard(_program, endpoint) {
       process.stdout.write("  Ctrl-C to stop\n");
     }
     if (flags.open) openInBrowser(dashboard.url);
-    await new Promise((resolve16) => {
-      const stop = () => void dashboard.close().then(resolve16, resolve16);
+    await new Promise((resolve19) => {
+      const stop = () => void dashboard.close().then(resolve19, resolve19);
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
     });
@@ -89469,60 +90010,60 @@ function registerEndpointDashboard(_program, endpoint) {
 }
 
 // electron/cli/commands/ci.ts
-var import_node_path36 = require("node:path");
+var import_node_path40 = require("node:path");
 
 // electron/ci/session-start.ts
-var import_node_fs29 = require("node:fs");
-var import_node_path35 = require("node:path");
+var import_node_fs31 = require("node:fs");
+var import_node_path39 = require("node:path");
 
 // electron/ci/ci-paths.ts
-var import_node_fs24 = require("node:fs");
-var import_node_os7 = require("node:os");
-var import_node_path34 = require("node:path");
+var import_node_fs26 = require("node:fs");
+var import_node_os10 = require("node:os");
+var import_node_path38 = require("node:path");
 function ciPathsIn(runDir) {
-  const dir = (0, import_node_path34.resolve)(runDir);
+  const dir = (0, import_node_path38.resolve)(runDir);
   return {
     runDir: dir,
-    statePath: (0, import_node_path34.join)(dir, "state.json"),
-    codexHome: (0, import_node_path34.join)(dir, "codex-home"),
-    logPath: (0, import_node_path34.join)(dir, "logs", "runtime.jsonl"),
-    collectorOutput: (0, import_node_path34.join)(dir, "collector.out"),
-    summaryJson: (0, import_node_path34.join)(dir, "summary.json"),
-    summaryMarkdown: (0, import_node_path34.join)(dir, "summary.md")
+    statePath: (0, import_node_path38.join)(dir, "state.json"),
+    codexHome: (0, import_node_path38.join)(dir, "codex-home"),
+    logPath: (0, import_node_path38.join)(dir, "logs", "runtime.jsonl"),
+    collectorOutput: (0, import_node_path38.join)(dir, "collector.out"),
+    summaryJson: (0, import_node_path38.join)(dir, "summary.json"),
+    summaryMarkdown: (0, import_node_path38.join)(dir, "summary.md")
   };
 }
 function resolveRunDir(env, override) {
   if (override) {
-    (0, import_node_fs24.mkdirSync)(override, { recursive: true, mode: 493 });
-    return (0, import_node_path34.resolve)(override);
+    (0, import_node_fs26.mkdirSync)(override, { recursive: true, mode: 493 });
+    return (0, import_node_path38.resolve)(override);
   }
   if (env.RUNNER_TEMP) {
-    const dir = (0, import_node_path34.join)(env.RUNNER_TEMP, "beacon");
-    (0, import_node_fs24.mkdirSync)(dir, { recursive: true, mode: 493 });
+    const dir = (0, import_node_path38.join)(env.RUNNER_TEMP, "beacon");
+    (0, import_node_fs26.mkdirSync)(dir, { recursive: true, mode: 493 });
     return dir;
   }
-  return (0, import_node_fs24.mkdtempSync)((0, import_node_path34.join)((0, import_node_os7.tmpdir)(), "beacon-ci-"));
+  return (0, import_node_fs26.mkdtempSync)((0, import_node_path38.join)((0, import_node_os10.tmpdir)(), "beacon-ci-"));
 }
 function defaultStatePath(env) {
   if (env.BEACON_CI_STATE_PATH) return env.BEACON_CI_STATE_PATH;
-  if (env.RUNNER_TEMP) return ciPathsIn((0, import_node_path34.join)(env.RUNNER_TEMP, "beacon")).statePath;
+  if (env.RUNNER_TEMP) return ciPathsIn((0, import_node_path38.join)(env.RUNNER_TEMP, "beacon")).statePath;
   return void 0;
 }
 
 // electron/ci/ci-state.ts
-var import_node_fs25 = require("node:fs");
+var import_node_fs27 = require("node:fs");
 var CI_STATE_VERSION = 1;
 var CiStateError = class extends Error {
 };
 function writeCiState(state) {
   const tmp = `${state.state_path}.${process.pid}.tmp`;
-  (0, import_node_fs25.writeFileSync)(tmp, JSON.stringify(state, null, 2) + "\n", { mode: 384 });
-  (0, import_node_fs25.renameSync)(tmp, state.state_path);
+  (0, import_node_fs27.writeFileSync)(tmp, JSON.stringify(state, null, 2) + "\n", { mode: 384 });
+  (0, import_node_fs27.renameSync)(tmp, state.state_path);
 }
 function readCiState(path) {
   let text2;
   try {
-    text2 = (0, import_node_fs25.readFileSync)(path, "utf8");
+    text2 = (0, import_node_fs27.readFileSync)(path, "utf8");
   } catch (err) {
     const code = err.code;
     throw new CiStateError(code === "ENOENT" ? `no CI session state at ${path} (did \`beacon ci start\` run in this job?)` : `cannot read CI session state ${path}: ${err.message}`);
@@ -89541,26 +90082,26 @@ function readCiState(path) {
 // electron/endpoint/free-port.ts
 var import_node_net = require("node:net");
 function pickFreePort() {
-  return new Promise((resolve16, reject) => {
+  return new Promise((resolve19, reject) => {
     const srv = (0, import_node_net.createServer)();
     srv.unref();
     srv.once("error", reject);
     srv.listen(0, LOOPBACK, () => {
       const addr = srv.address();
       const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => port ? resolve16(port) : reject(new Error("could not pick a free port")));
+      srv.close(() => port ? resolve19(port) : reject(new Error("could not pick a free port")));
     });
   });
 }
 
 // electron/ci/run-context.ts
-var import_node_fs26 = require("node:fs");
+var import_node_fs28 = require("node:fs");
 function pullRequestNumber(env) {
   const m = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? "");
   if (m) return m[1];
   if (env.GITHUB_EVENT_PATH && /^pull_request/.test(env.GITHUB_EVENT_NAME ?? "")) {
     try {
-      const payload = JSON.parse((0, import_node_fs26.readFileSync)(env.GITHUB_EVENT_PATH, "utf8"));
+      const payload = JSON.parse((0, import_node_fs28.readFileSync)(env.GITHUB_EVENT_PATH, "utf8"));
       const n2 = payload.pull_request?.number ?? payload.number;
       if (typeof n2 === "number" && Number.isInteger(n2) && n2 > 0) return String(n2);
     } catch {
@@ -89607,7 +90148,7 @@ function resourceAttributes(ctx, existing) {
 
 // electron/ci/github-files.ts
 var import_node_crypto10 = require("node:crypto");
-var import_node_fs27 = require("node:fs");
+var import_node_fs29 = require("node:fs");
 function formatGithubKeyValues(vars) {
   let out2 = "";
   for (const [name, value] of Object.entries(vars)) {
@@ -89628,12 +90169,12 @@ ${delim}
 }
 function appendGithubFile(file, vars) {
   if (!file) return false;
-  (0, import_node_fs27.appendFileSync)(file, formatGithubKeyValues(vars));
+  (0, import_node_fs29.appendFileSync)(file, formatGithubKeyValues(vars));
   return true;
 }
 function appendStepSummary(file, markdown) {
   if (!file) return false;
-  (0, import_node_fs27.appendFileSync)(file, markdown.endsWith("\n") ? markdown : markdown + "\n");
+  (0, import_node_fs29.appendFileSync)(file, markdown.endsWith("\n") ? markdown : markdown + "\n");
   return true;
 }
 function workflowCommand(kind, message2) {
@@ -89642,7 +90183,7 @@ function workflowCommand(kind, message2) {
 }
 
 // electron/ci/collector-stop.ts
-var import_node_fs28 = require("node:fs");
+var import_node_fs30 = require("node:fs");
 var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function isProcessAlive(pid) {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -89652,7 +90193,7 @@ function isProcessAlive(pid) {
     return err.code === "EPERM";
   }
   try {
-    const stat13 = (0, import_node_fs28.readFileSync)(`/proc/${pid}/stat`, "utf8");
+    const stat13 = (0, import_node_fs30.readFileSync)(`/proc/${pid}/stat`, "utf8");
     return stat13.slice(stat13.lastIndexOf(")") + 2, stat13.lastIndexOf(")") + 3) !== "Z";
   } catch {
     return true;
@@ -89708,7 +90249,7 @@ async function stopCollectorProcess(pid, timeoutMs = 1e4) {
 
 // electron/ci/session-start.ts
 async function runningSession(paths) {
-  if (!(0, import_node_fs29.existsSync)(paths.statePath)) return void 0;
+  if (!(0, import_node_fs31.existsSync)(paths.statePath)) return void 0;
   let state;
   try {
     state = readCiState(paths.statePath);
@@ -89717,7 +90258,7 @@ async function runningSession(paths) {
   }
   if (!isProcessAlive(state.pid)) return void 0;
   const probe = await probeCollector(state.port);
-  if (probe.kind === "beacon" && probe.health.pid === state.pid && (0, import_node_path35.resolve)(probe.health.log_path) === (0, import_node_path35.resolve)(paths.logPath)) return state;
+  if (probe.kind === "beacon" && probe.health.pid === state.pid && (0, import_node_path39.resolve)(probe.health.log_path) === (0, import_node_path39.resolve)(paths.logPath)) return state;
   return void 0;
 }
 function collectorEnv(env, codexHome2) {
@@ -89799,17 +90340,17 @@ async function startCiSession(opts) {
   } catch (err) {
     if (!previous) {
       await stopCollectorProcess(state.pid, 5e3);
-      (0, import_node_fs29.rmSync)(paths.statePath, { force: true });
+      (0, import_node_fs31.rmSync)(paths.statePath, { force: true });
     }
     throw err;
   }
 }
 
 // electron/ci/session-finish.ts
-var import_node_fs31 = require("node:fs");
+var import_node_fs33 = require("node:fs");
 
 // electron/ci/validate.ts
-var import_node_fs30 = require("node:fs");
+var import_node_fs32 = require("node:fs");
 
 // electron/ci/exit-codes.ts
 var CI_EXIT = {
@@ -89850,7 +90391,7 @@ function validateRuntimeLog(opts) {
   };
   let active;
   try {
-    active = (0, import_node_fs30.readFileSync)(opts.logPath, "utf8");
+    active = (0, import_node_fs32.readFileSync)(opts.logPath, "utf8");
   } catch (err) {
     const code = err.code;
     if (code === "ENOENT") {
@@ -89868,7 +90409,7 @@ function validateRuntimeLog(opts) {
     if (file === opts.logPath) text2 = active;
     else {
       try {
-        text2 = (0, import_node_fs30.readFileSync)(file, "utf8");
+        text2 = (0, import_node_fs32.readFileSync)(file, "utf8");
       } catch {
         continue;
       }
@@ -90116,12 +90657,12 @@ ${opts.requireTelemetry ? "❌" : "⚠️"} **Telemetry missing**: ${err.message
     notes.push(`the collector (pid ${state.pid}) was not running; see ${state.collector_output}`);
   }
   const validation = validateRuntimeLog({ logPath: state.log_path, since: state.started_at, minEvents: opts.minEvents });
-  const summary = summarizeEvents(validation.events);
+  const summary2 = summarizeEvents(validation.events);
   const { exitCode, status } = outcome(validation, opts.requireTelemetry);
-  const markdown = renderSummaryMarkdown({ summary, validation, run: state.run ?? {}, requireTelemetry: opts.requireTelemetry, notes });
+  const markdown = renderSummaryMarkdown({ summary: summary2, validation, run: state.run ?? {}, requireTelemetry: opts.requireTelemetry, notes });
   const paths = ciPathsIn(state.run_dir);
   const failedStages = validation.stages.filter((s) => s.status === "fail").map((s) => s.message);
-  const message2 = status === "ok" ? `Beacon CI validation: ok (${validation.codexEvents} Codex event(s), ${summary.sessions} session(s), ${summary.tokens.total_tokens} tokens)` : validation.status === "corrupt" ? `Beacon CI runtime log unreadable or corrupt: ${failedStages[0]}` : (
+  const message2 = status === "ok" ? `Beacon CI validation: ok (${validation.codexEvents} Codex event(s), ${summary2.sessions} session(s), ${summary2.tokens.total_tokens} tokens)` : validation.status === "corrupt" ? `Beacon CI runtime log unreadable or corrupt: ${failedStages[0]}` : (
     // The harness stage is the more specific of the two count checks when both fail.
     `Beacon CI telemetry validation failed: ${failedStages[failedStages.length - 1]} (did the agent step run with CODEX_HOME=${state.codex_home}?)`
   );
@@ -90129,15 +90670,15 @@ ${opts.requireTelemetry ? "❌" : "⚠️"} **Telemetry missing**: ${err.message
     status,
     exit_code: exitCode,
     validation: { status: validation.status, log_path: validation.logPath, min_events: validation.minEvents, codex_events: validation.codexEvents, stages: validation.stages, bad_lines: validation.badLines.slice(0, 100) },
-    summary,
+    summary: summary2,
     run: state.run,
     started_at: state.started_at,
     finished_at: (/* @__PURE__ */ new Date()).toISOString(),
     collector: { pid: state.pid, port: state.port, drained: drain?.drained ?? false, killed: stop?.killed ?? false },
     notes
   };
-  (0, import_node_fs31.writeFileSync)(paths.summaryJson, JSON.stringify(json2, null, 2) + "\n", { mode: 384 });
-  (0, import_node_fs31.writeFileSync)(paths.summaryMarkdown, markdown, { mode: 384 });
+  (0, import_node_fs33.writeFileSync)(paths.summaryJson, JSON.stringify(json2, null, 2) + "\n", { mode: 384 });
+  (0, import_node_fs33.writeFileSync)(paths.summaryMarkdown, markdown, { mode: 384 });
   appendStepSummary(opts.env.GITHUB_STEP_SUMMARY, markdown);
   appendGithubFile(opts.env.GITHUB_OUTPUT, {
     "codex-home": state.codex_home,
@@ -90146,14 +90687,14 @@ ${opts.requireTelemetry ? "❌" : "⚠️"} **Telemetry missing**: ${err.message
     "summary-path": paths.summaryJson,
     "run-dir": state.run_dir
   });
-  return { exitCode, status, message: message2, notes, state, drain, stop, validation, summary, summaryPath: paths.summaryJson, markdown };
+  return { exitCode, status, message: message2, notes, state, drain, stop, validation, summary: summary2, summaryPath: paths.summaryJson, markdown };
 }
 
 // electron/ci/session-exec.ts
 var import_node_child_process6 = require("node:child_process");
-var import_node_os8 = require("node:os");
+var import_node_os11 = require("node:os");
 function runChild(argv, env, stdoutToStderr) {
-  return new Promise((resolve16) => {
+  return new Promise((resolve19) => {
     const child = (0, import_node_child_process6.spawn)(argv[0], argv.slice(1), { stdio: ["inherit", stdoutToStderr ? 2 : "inherit", "inherit"], env });
     const forward = (sig) => child.kill(sig);
     process.on("SIGINT", forward);
@@ -90161,14 +90702,14 @@ function runChild(argv, env, stdoutToStderr) {
     const done = (code) => {
       process.off("SIGINT", forward);
       process.off("SIGTERM", forward);
-      resolve16(code);
+      resolve19(code);
     };
     child.once("error", (err) => {
       process.stderr.write(`beacon: cannot run ${argv[0]}: ${err.message}
 `);
       done(127);
     });
-    child.once("exit", (code, signal) => done(code ?? 128 + (signal ? import_node_os8.constants.signals[signal] ?? 0 : 1)));
+    child.once("exit", (code, signal) => done(code ?? 128 + (signal ? import_node_os11.constants.signals[signal] ?? 0 : 1)));
   });
 }
 async function execCiSession(opts) {
@@ -90320,7 +90861,7 @@ Example: beacon ci exec --min-events 5 -- codex exec "fix the failing test"`).ac
   });
   addCountedHarness(ci.command("validate")).description("Check a runtime log: it exists, every line parses, and it holds enough Codex events.").option("--log <path>", "runtime log (default: $BEACON_CI_LOG_PATH, else $RUNNER_TEMP/beacon/logs/runtime.jsonl)", parsePath).option("--min-events <n>", "fewest Codex events required (at least 1)", parseMinEvents, 1).option("--since <time>", "count only events at or after this RFC 3339 time").option("--json", "print the result as JSON").addHelpText("after", CI_EXIT_HELP.replace(" (or only a warning, with --require-telemetry=false)", "")).action((flags) => {
     const env = process.env;
-    const logPath = flags.log ?? env.BEACON_CI_LOG_PATH ?? (env.RUNNER_TEMP ? ciPathsIn((0, import_node_path36.join)(env.RUNNER_TEMP, "beacon")).logPath : void 0);
+    const logPath = flags.log ?? env.BEACON_CI_LOG_PATH ?? (env.RUNNER_TEMP ? ciPathsIn((0, import_node_path40.join)(env.RUNNER_TEMP, "beacon")).logPath : void 0);
     if (!logPath) throw new UsageError("no runtime log given: pass --log <path> (or run inside a `beacon ci start` session)", CI_EXIT.usage);
     if (flags.since !== void 0 && !Number.isFinite(Date.parse(flags.since))) throw new UsageError(`--since "${flags.since}" is not a date/time`, CI_EXIT.usage);
     const v = validateRuntimeLog({ logPath, minEvents: flags.minEvents, since: flags.since });
@@ -90416,7 +90957,7 @@ function formatDoctor(r) {
 }
 
 // electron/cli/commands/endpoint-inspect.ts
-var import_promises26 = require("node:fs/promises");
+var import_promises29 = require("node:fs/promises");
 function formatDiscovery(d) {
   const L = [d.installs.length ? `Codex CLI: ${d.installs.length} install(s) found` : "Codex CLI: not found on PATH or in the usual places"];
   for (const i of d.installs) L.push(`  ${i.path}${i.realPath !== i.path ? ` -> ${i.realPath}` : ""}  ${i.version ?? `(version unknown: ${i.versionError})`}  [${i.source}${i.onPath ? ", on PATH" : ""}]`);
@@ -90448,7 +90989,7 @@ function registerEndpointInspect(_program, endpoint) {
     const ctx = lifecycleContext(mode, process.env);
     const { config: cfg, exists } = await asUserErrors(() => readEndpointConfig(mode, process.env));
     const codexPath = codexTargetFile(ctx);
-    const text2 = await (0, import_promises26.readFile)(codexPath, "utf8").catch(() => null);
+    const text2 = await (0, import_promises29.readFile)(codexPath, "utf8").catch(() => null);
     const insp = text2 === null ? null : inspectOtel(text2, { port: cfg.otlp_http_port });
     const value = {
       mode,
@@ -90491,16 +91032,16 @@ function registerEndpointInspect(_program, endpoint) {
 // electron/endpoint/test-event.ts
 var import_node_crypto11 = require("node:crypto");
 var import_node_http3 = require("node:http");
-var import_promises27 = require("node:fs/promises");
-var import_node_path37 = require("node:path");
+var import_promises30 = require("node:fs/promises");
+var import_node_path41 = require("node:path");
 var VALIDATION_EVENT_NAME = "beacon.validation";
 function validationRequest(id2, now = /* @__PURE__ */ new Date()) {
   const nanos = String(BigInt(now.getTime()) * 1000000n);
-  const str3 = (key, v) => ({ key, value: { stringValue: v } });
+  const str4 = (key, v) => ({ key, value: { stringValue: v } });
   return {
     resourceLogs: [
       {
-        resource: { attributes: [str3("service.name", "beacon"), str3("service.version", "test-event")] },
+        resource: { attributes: [str4("service.name", "beacon"), str4("service.version", "test-event")] },
         scopeLogs: [
           {
             scope: { name: "beacon.test_event" },
@@ -90511,11 +91052,11 @@ function validationRequest(id2, now = /* @__PURE__ */ new Date()) {
                 severityNumber: 9,
                 severityText: "INFO",
                 attributes: [
-                  str3("event.name", VALIDATION_EVENT_NAME),
-                  str3("event.timestamp", now.toISOString()),
-                  str3("conversation.id", id2),
-                  str3("beacon.validation_id", id2),
-                  str3("originator", "beacon_test_event")
+                  str4("event.name", VALIDATION_EVENT_NAME),
+                  str4("event.timestamp", now.toISOString()),
+                  str4("conversation.id", id2),
+                  str4("beacon.validation_id", id2),
+                  str4("originator", "beacon_test_event")
                 ]
               }
             ]
@@ -90526,13 +91067,13 @@ function validationRequest(id2, now = /* @__PURE__ */ new Date()) {
   };
 }
 function post(port, body, timeoutMs) {
-  return new Promise((resolve16, reject) => {
+  return new Promise((resolve19, reject) => {
     const req = (0, import_node_http3.request)(
       { host: LOOPBACK, port, path: "/v1/logs", method: "POST", timeout: timeoutMs, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), host: `${LOOPBACK}:${port}` } },
       (res) => {
         let text2 = "";
         res.on("data", (d) => text2 += d);
-        res.on("end", () => resolve16({ status: res.statusCode ?? 0, body: text2 }));
+        res.on("end", () => resolve19({ status: res.statusCode ?? 0, body: text2 }));
       }
     );
     req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
@@ -90541,10 +91082,10 @@ function post(port, body, timeoutMs) {
   });
 }
 async function readFrom(path, from) {
-  const st = await (0, import_promises27.stat)(path).catch(() => null);
+  const st = await (0, import_promises30.stat)(path).catch(() => null);
   if (!st) return "";
   const start = st.size < from ? 0 : from;
-  const fh = await (0, import_promises27.open)(path, "r");
+  const fh = await (0, import_promises30.open)(path, "r");
   try {
     const buf = Buffer.alloc(st.size - start);
     await fh.read(buf, 0, buf.length, start);
@@ -90569,7 +91110,7 @@ async function sendTestEvent(port, opts = {}) {
   }
   const logPath = probe.health.log_path;
   const trusted = opts.trustedLogs ?? await beaconLogs();
-  if (!trusted.some((t) => (0, import_node_path37.resolve)(t) === (0, import_node_path37.resolve)(logPath || "."))) {
+  if (!trusted.some((t) => (0, import_node_path41.resolve)(t) === (0, import_node_path41.resolve)(logPath || "."))) {
     return {
       ok: false,
       id: id2,
@@ -90578,7 +91119,7 @@ async function sendTestEvent(port, opts = {}) {
       error: `the program on 127.0.0.1:${port} (pid ${probe.health.pid}) says it is a Beacon collector writing ${JSON.stringify(logPath)}, which no Beacon configuration names; not believed, no test event sent. Stop pid ${probe.health.pid}, then run \`beacon endpoint repair\``
     };
   }
-  const offset2 = (await (0, import_promises27.stat)(logPath).catch(() => null))?.size ?? 0;
+  const offset2 = (await (0, import_promises30.stat)(logPath).catch(() => null))?.size ?? 0;
   let res;
   try {
     res = await post(port, JSON.stringify(validationRequest(id2)), 5e3);
@@ -90633,11 +91174,11 @@ function registerEndpointTestEvent(_program, endpoint) {
 }
 
 // electron/forward/validation-event.ts
-var import_node_os9 = require("node:os");
+var import_node_os12 = require("node:os");
 function validationEvent(destination, now = /* @__PURE__ */ new Date()) {
   let user;
   try {
-    user = (0, import_node_os9.userInfo)().username;
+    user = (0, import_node_os12.userInfo)().username;
   } catch {
     user = void 0;
   }
@@ -90648,11 +91189,11 @@ function validationEvent(destination, now = /* @__PURE__ */ new Date()) {
     schema_version: SCHEMA_VERSION,
     event: { kind: "agent_runtime", action: "telemetry.validation", category: "health", id: newEventId(now.getTime()) },
     severity: "info",
-    endpoint: { os: (0, import_node_os9.platform)(), hostname: (0, import_node_os9.hostname)(), agent_version: VERSION },
+    endpoint: { os: (0, import_node_os12.platform)(), hostname: (0, import_node_os12.hostname)(), agent_version: VERSION },
     harness: { name: "beacon" },
     ...user ? { user: { name: user } } : {},
     health: { component: `forward:${destination}`, status: "test" },
-    message: `Beacon forwarding test for destination ${destination} from ${(0, import_node_os9.hostname)()}`,
+    message: `Beacon forwarding test for destination ${destination} from ${(0, import_node_os12.hostname)()}`,
     content: { retention: "metadata", redacted: false, truncated: false }
   };
 }

@@ -10,6 +10,8 @@ import { discoverCodex } from './discovery';
 import { HARNESS_NAME } from './normalize-envelope';
 import { CODEX_LOG_RECORD_FILTER, CodexNormalizer } from './normalizer';
 import { codexSessionContext } from './session-meta';
+import { codexPosture } from './posture';
+import { codexTelemetryGuard } from './telemetry-guard';
 
 export const codexHarness: Harness = {
   id: 'codex',
@@ -30,5 +32,7 @@ export const codexHarness: Harness = {
       (await discoverCodex(env)).installs.map((i) => ({ path: i.path, version: i.version, source: i.source })),
     writeCiHome: (home, otlpPort, opts) => writeCiCodexHome(home, otlpPort, opts.includeSpans),
     sessionContext: (env) => codexSessionContext(env),
+    telemetryGuard: (opts) => codexTelemetryGuard(opts),
+    posture: (opts) => codexPosture(opts),
   },
 };

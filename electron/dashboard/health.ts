@@ -98,6 +98,7 @@ export function probeCollector(url: string, timeoutMs = PROBE_TIMEOUT_MS): Promi
               started_at: str('started_at') ?? str('start_time') ?? str('startedAt'),
             },
             forwarding: Array.isArray(b.consumers) ? (b.consumers as unknown[]).filter(isForwardHealth) : [],
+            ...tamperOf(b.consumers),
           });
         });
       });
@@ -111,6 +112,14 @@ export function probeCollector(url: string, timeoutMs = PROBE_TIMEOUT_MS): Promi
     req.on('error', (e) => finish({ state: 'down', url, detail: `Collector not reachable at ${url}: ${message(e)}` }));
     req.end();
   });
+}
+
+/** The posture consumer's word on the installed telemetry block, when it is not intact. */
+function tamperOf(consumers: unknown): { telemetry_tamper?: string } {
+  if (!Array.isArray(consumers)) return {};
+  const p = consumers.find((c): c is { name: string; status: string; detail?: unknown; telemetry_config?: unknown } => !!c && typeof c === 'object' && (c as { name?: unknown }).name === 'posture');
+  if (!p || p.telemetry_config === 'intact' || typeof p.telemetry_config !== 'string') return {};
+  return { telemetry_tamper: typeof p.detail === 'string' ? p.detail : `the telemetry block is ${p.telemetry_config}` };
 }
 
 /**
@@ -235,6 +244,10 @@ export class HealthMonitor {
     if (warning.error) problems.push(`Runtime-log source check failed: ${warning.error}`);
     if (codex.error) {
       problems.push(`Codex status unavailable: ${codex.error}`);
+      worse('degraded');
+    }
+    if (collector.state === 'up' && collector.telemetry_tamper) {
+      problems.push(`Codex telemetry tampered with: ${collector.telemetry_tamper}`);
       worse('degraded');
     }
     // Shown once, at the top level: the probe's copy would repeat it under `collector`.

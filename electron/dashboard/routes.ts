@@ -11,11 +11,13 @@ import type {
   SessionsResponse,
   TokenBucketSize,
 } from '../shared/api';
-import { API_ROUTES, EVENTS_DEFAULT_LIMIT, EVENTS_MAX_LIMIT, TOKEN_BUCKETS, TRENDS_DEFAULT_DAYS, TRENDS_MAX_DAYS } from '../shared/api';
+import { API_ROUTES, EVENTS_DEFAULT_LIMIT, EVENTS_MAX_LIMIT, SEVERITIES, TOKEN_BUCKETS, TRENDS_DEFAULT_DAYS, TRENDS_MAX_DAYS } from '../shared/api';
 import type { LogReader } from '../log/reader';
 import type { IndexQuery } from '../log/log-index';
 import type { HealthMonitor } from './health';
 import type { StreamHub } from './stream';
+import type { Severity } from '../shared/event';
+import { findingsResponse } from './findings';
 
 export class BadRequest extends Error {}
 
@@ -126,6 +128,13 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.get(API_ROUTES.facets, async () => index.facets());
+
+  app.get(API_ROUTES.findings, async (req: FastifyRequest) => {
+    const q = req.query as Query;
+    const min = param(q, 'min_severity');
+    if (min !== undefined && !SEVERITIES.includes(min as Severity)) throw new BadRequest(`min_severity must be one of ${SEVERITIES.join(', ')}, got ${JSON.stringify(min)}`);
+    return findingsResponse(index, { minSeverity: min as Severity | undefined, session: param(q, 'session'), limit: parseInteger(q, 'limit', 1, EVENTS_MAX_LIMIT) });
+  });
 
   app.get(API_ROUTES.stream, (req, reply) => {
     const headers = deps.streamHeaders(reply);

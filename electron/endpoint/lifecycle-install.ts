@@ -30,6 +30,7 @@ import { probeCollector } from '../collector/probe';
 import type { ContentPolicy } from '../shared/event';
 import { readConfigFile, type ReadFileResult } from '../shared/atomic-write';
 import { defaultEndpointConfig, readEndpointConfig, writeEndpointConfig, type EndpointConfig } from './endpoint-config';
+import { runStateFileFor } from '../posture/run-state';
 import { readManifest, writeManifest, type CodexFileEntry, type CodexFileRole, type InstallManifest, type ManifestCollector } from './install-manifest';
 import { collectorSettingsDiff, managedBy, reconcileCollector, startCollectorFor, stopRecordedCollector } from './lifecycle-collector';
 import { codexTargetFile, lifecycleContext, LifecycleError, requireSystemPrivileges, type LifecycleContext } from './lifecycle-context';
@@ -309,7 +310,7 @@ export async function runInstall(opts: InstallOptions): Promise<InstallReport> {
     // 4. Collector: as a service, or a detached background process. What it creates on its
     // way up is removed again if the install fails.
     if (opts.start) {
-      await undo.removeIfCreated([ctx.collectorOutput, healthFileFor(ctx.paths.runtimeLog), lockPathFor(ctx.paths.runtimeLog)]);
+      await undo.removeIfCreated([ctx.collectorOutput, healthFileFor(ctx.paths.runtimeLog), runStateFileFor(ctx.paths.runtimeLog), lockPathFor(ctx.paths.runtimeLog)]);
       await undo.removeIfCreated([ctx.paths.runtimeLog], true);
     }
     if (asService) {

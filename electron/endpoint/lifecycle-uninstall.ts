@@ -14,6 +14,7 @@ import { lockPathFor } from '../log/log-lock';
 import { expiredPath, listLogFiles } from '../log/rotation';
 import { writeFileAtomic } from '../shared/atomic-write';
 import { readManifest, removeManifest } from './install-manifest';
+import { runStateFileFor } from '../posture/run-state';
 import { stopRecordedCollector } from './lifecycle-collector';
 import { codexTargetFile, lifecycleContext, requireSystemPrivileges, serviceManagerFor } from './lifecycle-context';
 import { removeDirsIfEmpty } from './lifecycle-files';
@@ -115,7 +116,7 @@ export async function runUninstall(opts: UninstallOptions): Promise<UninstallRep
 
   // 5. Logs (archives too: they hold prompt text), unless --keep-logs.
   if (!opts.keepLogs) {
-    const logFiles = [...(await listLogFiles(manifest.runtime_log)), expiredPath(manifest.runtime_log), lockPathFor(manifest.runtime_log), healthFileFor(manifest.runtime_log), manifest.collector_output];
+    const logFiles = [...(await listLogFiles(manifest.runtime_log)), expiredPath(manifest.runtime_log), lockPathFor(manifest.runtime_log), healthFileFor(manifest.runtime_log), runStateFileFor(manifest.runtime_log), manifest.collector_output];
     let removed = 0;
     for (const f of logFiles) {
       try {
@@ -126,7 +127,7 @@ export async function runUninstall(opts: UninstallOptions): Promise<UninstallRep
         leave(f, (err as Error).message);
       }
     }
-    if (removed > 0) report.done.push(`removed ${removed} log file(s) (runtime log, archives, lock, health, collector output) from ${join(manifest.runtime_log, '..')}`);
+    if (removed > 0) report.done.push(`removed ${removed} log file(s) (runtime log, archives, lock, health, run state, collector output) from ${join(manifest.runtime_log, '..')}`);
   } else {
     report.notes.push(`kept the runtime log ${manifest.runtime_log} and its archives, as asked`);
   }

@@ -14,6 +14,7 @@
  * names it (config.json of either mode, or the default paths: beaconLogs()); any other claim is
  * reported, and the configured log is what gets read.
  */
+import { isBeaconSignal } from '../shared/event-facts';
 import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ProbeResult } from '../collector/probe';
@@ -119,6 +120,8 @@ export async function readLastEvent(path: string, now: Date = new Date()): Promi
       try {
         const ev = JSON.parse(lines[i]) as { timestamp?: string; event?: { action?: string }; session?: { id?: string } };
         if (typeof ev.timestamp !== 'string') continue;
+        // Beacon's own collector.* / posture.* / tamper.* lines say nothing about Codex reaching us.
+        if (isBeaconSignal(ev.event?.action)) continue;
         const t = Date.parse(ev.timestamp);
         return {
           timestamp: ev.timestamp,

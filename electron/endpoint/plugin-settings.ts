@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { BeaconCollectorOptions } from '../plugins/collector';
 import { beaconPaths, type Mode, type PathEnv } from '../shared/paths';
 import { readEndpointConfig, type EndpointConfig } from './endpoint-config';
+import { installedTelemetry } from './installed-telemetry';
 
 export const PRICE_OVERRIDES_FILE = 'price-overrides.json';
 
@@ -23,7 +24,7 @@ export async function collectorPluginOptions(
   config: Pick<EndpointConfig, 'price_overrides' | 'read_codex_session_meta'>,
   mode: Mode,
   env: PathEnv = process.env,
-): Promise<Pick<BeaconCollectorOptions, 'pricing' | 'sessionContext'>> {
+): Promise<Pick<BeaconCollectorOptions, 'pricing' | 'sessionContext' | 'posture'>> {
   const files: string[] = [];
   if (mode === 'system') {
     files.push(overridesFile(config, 'system', env));
@@ -34,5 +35,5 @@ export async function collectorPluginOptions(
     files.push(overridesFile(system, 'system', env), overridesFile(config, 'user', env));
   }
   const readSessions = mode === 'user' && config.read_codex_session_meta !== false;
-  return { pricing: { overrideFiles: files }, ...(readSessions ? { sessionContext: { env } } : {}) };
+  return { pricing: { overrideFiles: files }, ...(readSessions ? { sessionContext: { env } } : {}), posture: { env, installed: () => installedTelemetry(mode, env) } };
 }

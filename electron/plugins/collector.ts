@@ -8,7 +8,7 @@
  * given). Added when asked (user-mode hosts, config.json allowing it): the session context read
  * from the harnesses' own session records.
  */
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { startCollector, type CollectorOptions, type RunningCollector } from '../collector/collector';
 import type { ForwardDestinationConfig } from '../forward/forward-config';
 import type { ResolvedDestination } from '../forward/forward-engine';
@@ -18,6 +18,10 @@ import type { Harness } from '../shared/harness';
 import { createPricing, type PricingOptions } from '../pricing/enricher';
 import { HARNESSES } from './harnesses';
 import { sessionContextEnricher } from './session-context';
+import { createPostureConsumer, type InstalledTelemetry } from '../posture/posture-consumer';
+import { readPreviousRun } from '../posture/run-state';
+import type { EventConsumer } from '../shared/harness';
+import type { Mode } from '../shared/paths';
 
 export interface BeaconCollectorOptions extends Omit<CollectorOptions, 'harnesses'> {
   /** Default: every registered harness, in registry order. */
@@ -34,6 +38,12 @@ export interface BeaconCollectorOptions extends Omit<CollectorOptions, 'harnesse
   pricing?: PricingOptions;
   /** Read the harnesses' session records with this environment (its CODEX_HOME / HOME). Default: off. */
   sessionContext?: { env: Record<string, string | undefined> };
+  /**
+   * Lifecycle, tamper and inventory signals (electron/posture), for the collector of Beacon's
+   * installed endpoint only: `installed()` reads the install manifest (re-read at every check);
+   * they run when it names this collector's log. Absent (ci start, tests): none of them.
+   */
+  posture?: { env: Record<string, string | undefined>; installed(): Promise<InstalledTelemetry | null>; inventoryIntervalMs?: number };
 }
 
 const isResolved = (d: ForwardDestinationConfig | ResolvedDestination): d is ResolvedDestination => 'cfg' in d;
@@ -45,12 +55,41 @@ export async function startBeaconCollector(opts: BeaconCollectorOptions): Promis
   for (const problem of pricing.problems) rest.onWarning?.(`${problem}; estimating costs with the other price layers`);
   const resolved = [...forward.filter(isResolved), ...(await resolveDestinations(forward.filter((d) => !isResolved(d)) as ForwardDestinationConfig[], env))];
   const forwarders = createForwarders({ destinations: resolved, stateDir: stateDir ?? join(dirname(rest.logPath), 'forward-state') });
+  const posture = await postureFor(opts, harnesses, forwarders);
   return startCollector({
     ...rest,
     harnesses: harnesses.map((h) => h.ingest),
     // Context first: a later enricher may want the working directory.
     enrichers: [...(context ? [context] : []), pricing, ...enrichers],
     // Pricing is a consumer only to report its health (a refused override file) in /healthz.
-    consumers: [pricing, ...consumers, ...forwarders],
+    // Posture last: it starts after the forwarders (collector.started reaches them) and closes
+    // first (collector.stopped is written while they still run).
+    consumers: [pricing, ...consumers, ...forwarders, ...posture],
   });
+}
+
+async function postureFor(opts: BeaconCollectorOptions, harnesses: readonly Harness[], forwarders: readonly EventConsumer[]): Promise<EventConsumer[]> {
+  if (!opts.posture) return [];
+  const install = await opts.posture.installed().catch(() => null);
+  if (!install || resolve(install.runtimeLog) !== resolve(opts.logPath)) return [];
+  const mode: Mode = opts.mode ?? 'user';
+  return [
+    createPostureConsumer({
+      logPath: opts.logPath,
+      mode,
+      content: opts.content ?? 'redacted',
+      env: opts.posture.env,
+      harnesses,
+      // Read before the writer opens the log: it replaces the previous run's health file.
+      previous: await readPreviousRun(opts.logPath),
+      installed: opts.posture.installed,
+      destinations: () =>
+        forwarders.flatMap((f) => {
+          const h = f.health?.();
+          return h ? [{ name: h.name, status: h.status, state: typeof h.state === 'string' ? h.state : undefined, detail: h.detail }] : [];
+        }),
+      fileMode: opts.fileMode,
+      inventoryIntervalMs: opts.posture.inventoryIntervalMs,
+    }),
+  ];
 }

@@ -12,7 +12,7 @@
  *   first). They are stable for the life of one server process, not across restarts.
  */
 import type { ForwardDestinationHealth } from './forwarding';
-import type { BeaconEvent } from './event';
+import type { BeaconEvent, Severity } from './event';
 
 export const API_ROUTES = {
   health: '/api/health',
@@ -23,6 +23,8 @@ export const API_ROUTES = {
   tokens: '/api/tokens',
   trends: '/api/trends',
   facets: '/api/facets',
+  /** Findings (finding.detected) and Beacon's tamper / collector.died signals, newest first. */
+  findings: '/api/findings',
   stream: '/api/stream',
 } as const;
 
@@ -83,6 +85,11 @@ export interface CollectorHealth {
   detail?: string;
   /** Its forwarding destinations (from /healthz `consumers`), when up. */
   forwarding?: ForwardDestinationHealth[];
+  /**
+   * Set while Beacon's installed telemetry block is removed, changed or overridden (the
+   * `posture` consumer of /healthz, electron/posture): what is wrong, in words.
+   */
+  telemetry_tamper?: string;
 }
 
 export type WriteState = 'ok' | 'unavailable' | 'unknown';
@@ -354,3 +361,21 @@ export interface StreamHello {
 
 // GET /api/trends: in its own file (api-trends.ts), exported from here like the rest.
 export * from './api-trends';
+
+/** GET /api/findings?min_severity=&session=&limit= */
+export interface FindingsResponse {
+  /** finding.detected events at or above min_severity, newest first (at most `limit`). */
+  findings: EventRecord[];
+  /** How many findings matched (before the limit). */
+  total_matched: number;
+  /** Every finding in the log by its severity (unfiltered: the filter's counts). */
+  by_severity: Record<Severity, number>;
+  /**
+   * Beacon's own security signals, newest first (at most `limit`): tamper.* (its telemetry
+   * block removed, changed or overridden) and collector.died (events lost while it was down).
+   */
+  signals: EventRecord[];
+  limit: number;
+}
+
+export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];

@@ -27,3 +27,12 @@ export function isFailedFileChange(ev: BeaconEvent): boolean {
 export function isFailedPatch(ev: BeaconEvent): boolean {
   return isFailedFileChange(ev) || (ev.event?.action === 'tool.failed' && (ev.patch !== undefined || ev.tool?.name === 'apply_patch'));
 }
+
+/**
+ * Beacon's signals about itself and the machine (collector.*, tamper.*, posture.inventory):
+ * written by the collector, not sent by an agent, so "the last event" of a check that asks
+ * "does the agent's telemetry arrive?" skips them.
+ */
+export function isBeaconSignal(action: string | undefined): boolean {
+  return typeof action === 'string' && (action.startsWith('collector.') || action.startsWith('tamper.') || action.startsWith('posture.'));
+}

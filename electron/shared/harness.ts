@@ -73,6 +73,63 @@ export interface HarnessSessionContext {
   lookup(sessionId: string, startedAt: string): SessionContext | undefined;
 }
 
+/** What Beacon installed into the agent's config: the settings its telemetry block must keep. */
+export interface ExpectedTelemetry {
+  /** The collector's OTLP/HTTP port on 127.0.0.1. */
+  port: number;
+  environment: string;
+  logUserPrompt: boolean;
+  includeSpans: boolean;
+}
+
+/**
+ * Whether the agent still sends its telemetry the way Beacon installed it. `intact`: the block is
+ * there with the installed values; `removed`: the config has no telemetry block (or the file is
+ * gone); `changed`: a block is there but differs (`detail` says how); `overridden`: a
+ * higher-precedence layer (Codex: requirements.toml, managed_config.toml) sends it elsewhere.
+ */
+export type TelemetryConfigState = 'intact' | 'removed' | 'changed' | 'overridden';
+
+export interface TelemetryConfigCheck {
+  state: TelemetryConfigState;
+  /** The file Beacon installed its block into. */
+  config_path: string;
+  /** One sentence a person can act on: what is missing or different, and where. */
+  detail: string;
+  /** For `overridden`: the file whose layer wins. */
+  overridden_by?: string;
+}
+
+/**
+ * Watches nothing itself: the caller (electron/posture) watches `watchDirs` (fs.watch, never a
+ * fast poll) and calls check() after a change. check() only reads and never throws.
+ */
+export interface HarnessTelemetryGuard {
+  /** Directories whose entries decide the answer (editors replace files, so directories, not files). */
+  readonly watchDirs: readonly string[];
+  /** The files in them that decide it (other entries' changes are ignored). */
+  readonly watchFiles: readonly string[];
+  check(): Promise<TelemetryConfigCheck>;
+}
+
+/** The agent's setup on this machine, for the daily posture.inventory event. */
+export interface HarnessPosture {
+  installs: HarnessInstall[];
+  /** The config file read for the settings below. */
+  config_path: string;
+  config_exists: boolean;
+  sandbox_mode?: string;
+  approval_policy?: string;
+  /** Configured MCP server names. */
+  mcp_servers: string[];
+  /** false: the agent withholds prompt text from its telemetry. */
+  log_user_prompt?: boolean;
+  /** Admin-enforced limits (Codex requirements.toml), when there are any. */
+  enforced?: Record<string, unknown>;
+  /** Files that could not be read or parsed. */
+  problems: string[];
+}
+
 /**
  * The lifecycle side: how Beacon finds the agent and points it at a collector. The config
  * format is the harness's own business (Codex: TOML with an [otel] table).
@@ -93,6 +150,13 @@ export interface HarnessLifecycle {
    * telemetry says.
    */
   sessionContext?(env: Record<string, string | undefined>): HarnessSessionContext;
+  /**
+   * Optional: tell whether the telemetry block Beacon installed in `configPath` is still there
+   * and still in effect (tamper signals). Absent: no tamper signals for this harness.
+   */
+  telemetryGuard?(opts: { configPath: string; mode: 'user' | 'system'; env: Record<string, string | undefined>; expected: ExpectedTelemetry }): HarnessTelemetryGuard;
+  /** Optional: versions found and the security-relevant settings (read-only, may run `--version`). */
+  posture?(opts: { mode: 'user' | 'system'; env: Record<string, string | undefined>; configPath?: string }): Promise<HarnessPosture>;
 }
 
 /** How the UI and the CLI name a harness. */

@@ -2,6 +2,7 @@ import { createRoot } from 'react-dom/client';
 import './styles.css';
 import './story.css';
 import './trends.css';
+import './findings.css';
 import { App } from './App';
 import { HttpBeaconClient } from './api/client';
 import { setClient } from './api/services';

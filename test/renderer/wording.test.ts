@@ -7,7 +7,7 @@ import type { HealthResponse, SessionRollup, TokenBucket } from '../../electron/
 import { describeEvent } from '../../renderer/src/lib/story';
 import { healthView } from '../../renderer/src/lib/health';
 import { fillBucketGaps } from '../../renderer/src/lib/tokens';
-import { parseRoute } from '../../renderer/src/lib/route';
+import { findingHref, hrefFor, parseRoute } from '../../renderer/src/lib/route';
 import { formatDuration } from '../../renderer/src/lib/format';
 import { sessionLabels } from '../../renderer/src/lib/sessions';
 import type { BeaconEvent } from '../../electron/shared/event';
@@ -185,8 +185,17 @@ describe('routes', () => {
   it('picks the tray from the hash or the query, the dashboard otherwise', () => {
     expect(parseRoute('#/tray', '').view).toBe('tray');
     expect(parseRoute('', '?view=tray').view).toBe('tray');
-    expect(parseRoute('', '')).toEqual({ view: 'dashboard', tab: 'sessions', sessionId: null });
-    expect(parseRoute('#/sessions/a%2Fb', '')).toEqual({ view: 'dashboard', tab: 'sessions', sessionId: 'a/b' });
+    expect(parseRoute('', '')).toEqual({ view: 'dashboard', tab: 'sessions', sessionId: null, highlight: [], findingId: null });
+    expect(parseRoute('#/sessions/a%2Fb', '')).toEqual({ view: 'dashboard', tab: 'sessions', sessionId: 'a/b', highlight: [], findingId: null });
     expect(parseRoute('#/tokens', '').tab).toBe('tokens');
+  });
+
+  it("opens a finding, and a session's story with a finding's events highlighted", () => {
+    expect(parseRoute('#/findings/019b-1', '')).toMatchObject({ tab: 'findings', findingId: '019b-1', sessionId: null });
+    expect(parseRoute('#/findings', '')).toMatchObject({ tab: 'findings', findingId: null });
+    const href = hrefFor('sessions', 'a/b', { highlight: ['e1', 'e,2'] });
+    expect(href).toBe('#/sessions/a%2Fb?events=e1,e%2C2');
+    expect(parseRoute(href, '')).toMatchObject({ tab: 'sessions', sessionId: 'a/b', highlight: ['e1', 'e,2'] });
+    expect(parseRoute(findingHref('x/y'), '').findingId).toBe('x/y');
   });
 });

@@ -14,6 +14,7 @@ import {
   type EventsQuery,
   type EventsResponse,
   type FacetsResponse,
+  type FindingsResponse,
   type HealthResponse,
   type SessionDetailResponse,
   type SessionsResponse,
@@ -48,6 +49,7 @@ export interface BeaconClient {
   /** days: how many local days back; tz_offset: Date.getTimezoneOffset(), so days are the user's. */
   trends(query?: { days?: number; tz_offset?: number }): Promise<TrendsResponse>;
   facets(): Promise<FacetsResponse>;
+  findings(query?: { min_severity?: string; session?: string; limit?: number }): Promise<FindingsResponse>;
   /** Live events and health. Returns a function that closes the stream for good. */
   subscribe(handlers: StreamHandlers): () => void;
 }
@@ -119,6 +121,9 @@ export class HttpBeaconClient implements BeaconClient {
   }
   facets(): Promise<FacetsResponse> {
     return this.get(API_ROUTES.facets);
+  }
+  findings(query: { min_severity?: string; session?: string; limit?: number } = {}): Promise<FindingsResponse> {
+    return this.get(API_ROUTES.findings, query);
   }
 
   /**

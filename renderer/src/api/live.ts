@@ -13,6 +13,7 @@ import { useFilters } from '../stores/filters';
 import { useTokens } from '../stores/tokens';
 import { useTrends } from '../stores/trends';
 import { useToday } from '../stores/today';
+import { touchesFindings, useFindings } from '../stores/findings';
 
 /**
  * Leading-edge coalescing: the first event after a quiet spell refreshes the views at once (a
@@ -28,6 +29,7 @@ export function startLive(): () => void {
   let tokensDirty = false;
   let commandsDirty = false;
   let openSessionDirty = false;
+  let findingsDirty = false;
 
   const refresh = () => {
     void useSessions.getState().load();
@@ -37,6 +39,8 @@ export function startLive(): () => void {
     // Costs move with token.usage; commands move the failure counts.
     if ((tokensDirty || commandsDirty) && useTrends.getState().data) void useTrends.getState().load();
     if (tokensDirty && useToday.getState().loaded) void useToday.getState().load();
+    if (findingsDirty && useFindings.getState().loaded) void useFindings.getState().load();
+    findingsDirty = false;
     commandsDirty = false;
     tokensDirty = false;
     openSessionDirty = false;
@@ -54,6 +58,7 @@ export function startLive(): () => void {
   const onEvent = (record: EventRecord) => {
     useFeed.getState().add(record);
     if (record.event.event?.action === 'token.usage') tokensDirty = true;
+    if (touchesFindings(record.event.event?.action)) findingsDirty = true;
     if (record.event.event?.action === 'command.executed' || record.event.event?.action === 'session.started') commandsDirty = true;
     if (record.event.session?.id && record.event.session.id === useSessions.getState().openId) openSessionDirty = true;
     if (timer) pending = true;

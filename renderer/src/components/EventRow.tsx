@@ -10,10 +10,12 @@ interface Props {
   onOpen(record: EventRecord): void;
   /** Show the date too (search results span days; the live feed does not). */
   showDate?: boolean;
+  /** One of the events a finding points at. */
+  highlighted?: boolean;
 }
 
 /** One event as a sentence. Focusable; Enter or Space opens its detail. */
-export function EventRow({ record, selected, onOpen, showDate }: Props) {
+export function EventRow({ record, selected, onOpen, showDate, highlighted }: Props) {
   const story = describeEvent(record.event);
   const ts = record.event.timestamp;
   const onKeyDown = (e: KeyboardEvent<HTMLLIElement>) => {
@@ -29,8 +31,9 @@ export function EventRow({ record, selected, onOpen, showDate }: Props) {
       tabIndex={0}
       data-seq={record.seq}
       data-action={record.event.event?.action}
+      data-highlight={highlighted ? 'true' : undefined}
       aria-current={selected ? 'true' : undefined}
-      aria-label={`${story.plain}, ${when}. Press Enter for details.`}
+      aria-label={`${highlighted ? 'Flagged by a finding: ' : ''}${story.plain}, ${when}. Press Enter for details.`}
       onClick={() => onOpen(record)}
       onKeyDown={onKeyDown}
     >

@@ -1,4 +1,4 @@
-import type { KeyboardEvent } from 'react';
+import { useEffect, type KeyboardEvent } from 'react';
 import type { EventRecord, SessionRollup } from '../../../electron/shared/api';
 import { formatClock, formatDuration } from '../lib/format';
 import type { Turn } from '../lib/turns';
@@ -22,10 +22,16 @@ interface Props {
   turns: Turn[];
   onOpen(record: EventRecord): void;
   selectedSeq: number | null;
+  highlight?: string[];
 }
 
 /** The session as turns: a header per prompt, its steps, then its responses folded into one line. */
-export function SessionStory({ session, turns, onOpen, selectedSeq }: Props) {
+export function SessionStory({ session, turns, onOpen, selectedSeq, highlight = [] }: Props) {
+  const marked = new Set(highlight);
+  // The first highlighted event is brought into view once the story is drawn.
+  useEffect(() => {
+    if (marked.size) document.querySelector('.story li.item[data-highlight="true"]')?.scrollIntoView({ block: 'center' });
+  }, [highlight.join(',')]); // eslint-disable-line react-hooks/exhaustive-deps
   return (
     <ul className="items story" aria-label="Session events, oldest first, by turn" data-testid="timeline-events" onKeyDown={onArrow}>
       {turns.map((t) => {
@@ -38,7 +44,7 @@ export function SessionStory({ session, turns, onOpen, selectedSeq }: Props) {
               {span > 0 ? ` · ${formatDuration(span)}` : ''}
             </li>
           ) : null,
-          ...rows.map((r) => <EventRow key={r.seq} record={r} onOpen={onOpen} selected={selectedSeq === r.seq} />),
+          ...rows.map((r) => <EventRow key={r.seq} record={r} onOpen={onOpen} selected={selectedSeq === r.seq} highlighted={!!r.event.event?.id && marked.has(r.event.event.id)} />),
           <TurnUsageRow key={`u${t.number}`} usage={t.usage} onOpen={onOpen} selectedSeq={selectedSeq} sessionModel={session.model} />,
         ];
       })}

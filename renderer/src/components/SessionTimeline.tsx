@@ -13,10 +13,12 @@ interface Props {
   detail: SessionDetailResponse;
   onOpen(record: EventRecord): void;
   selectedSeq: number | null;
+  /** Event ids to highlight (a finding's triggering events). */
+  highlight?: string[];
 }
 
 /** One session told as a story: turns, oldest first, and how it ended; its tokens and cost on top. */
-export function SessionTimeline({ detail, onOpen, selectedSeq }: Props) {
+export function SessionTimeline({ detail, onOpen, selectedSeq, highlight = [] }: Props) {
   const s = detail.session;
   const where = sessionPlace(s);
   const turns = groupTurns(detail.events);
@@ -63,7 +65,7 @@ export function SessionTimeline({ detail, onOpen, selectedSeq }: Props) {
           <EmptyState title="Nothing recorded in this session yet." />
         ) : (
           <>
-            <SessionStory session={s} turns={turns} onOpen={onOpen} selectedSeq={selectedSeq} />
+            <SessionStory session={s} turns={turns} onOpen={onOpen} selectedSeq={selectedSeq} highlight={highlight} />
             <SessionEnding session={s} answer={finalAnswer(turns)} />
           </>
         )}

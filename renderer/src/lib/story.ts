@@ -10,6 +10,7 @@ import { isBeaconValidation, isFailedPatch } from '../../../electron/shared/even
 import { formatDuration, formatNumber, truncate } from './format';
 import { tokenLabelText } from './tokens';
 import { eventCostText } from './cost';
+import { signalStory } from './signal-story';
 
 export type Tone = 'neutral' | 'ok' | 'bad' | 'warn' | 'accent';
 
@@ -178,6 +179,8 @@ export function describeEvent(e: BeaconEvent): Story {
       return make('i', h?.status === 'ok' ? 'ok' : 'warn', [text(e.message ?? `Telemetry check: ${h?.status ?? 'done'}`)]);
     }
     default: {
+      const signal = signalStory(e);
+      if (signal) return signal;
       const msg = e.message ? `: ${truncate(e.message, 200)}` : '';
       const sev = e.severity === 'high' || e.severity === 'critical';
       return make('·', sev ? 'bad' : 'neutral', [code(action), text(msg)]);

@@ -12,11 +12,13 @@ import { SessionsPage } from './SessionsPage';
 import { EventsPage } from './EventsPage';
 import { TokensPage } from './TokensPage';
 import { TrendsPage } from './TrendsPage';
+import { FindingsPage } from './FindingsPage';
 import { Brand } from '../components/Brand';
 import { ForwardingPanel } from '../components/ForwardingPanel';
 
 const TABS: Array<{ tab: DashboardTab; label: string }> = [
   { tab: 'sessions', label: 'Sessions' },
+  { tab: 'findings', label: 'Findings' },
   { tab: 'events', label: 'Events' },
   { tab: 'tokens', label: 'Tokens' },
   { tab: 'trends', label: 'Trends' },
@@ -49,7 +51,8 @@ export function DashboardView() {
         {view.level === 'error' ? <ProblemBanner view={view} /> : null}
         {warning ? <LogSourceBanner warning={warning} logPath={health?.dashboard.log_path} /> : null}
         <ForwardingPanel destinations={health?.forwarding} />
-        {route.tab === 'sessions' ? <SessionsPage sessionId={route.sessionId} /> : null}
+        {route.tab === 'sessions' ? <SessionsPage sessionId={route.sessionId} highlight={route.highlight} /> : null}
+        {route.tab === 'findings' ? <FindingsPage findingId={route.findingId} /> : null}
         {route.tab === 'events' ? <EventsPage /> : null}
         {route.tab === 'tokens' ? <TokensPage /> : null}
         {route.tab === 'trends' ? <TrendsPage /> : null}

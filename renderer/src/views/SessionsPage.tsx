@@ -8,7 +8,7 @@ import { EmptyState, NoActivityYet } from '../components/EmptyState';
 import { SummaryStrip } from '../components/SummaryStrip';
 
 /** Sessions on the left, the open session's story on the right (`#/sessions/<id>`). */
-export function SessionsPage({ sessionId }: { sessionId: string | null }) {
+export function SessionsPage({ sessionId, highlight = [] }: { sessionId: string | null; highlight?: string[] }) {
   const { sessions, loaded, error, detail, detailError, open } = useSessions();
   const { openDetail, detail: openEvent } = useUi();
   const visible = codexSessions(sessions);
@@ -54,7 +54,7 @@ export function SessionsPage({ sessionId }: { sessionId: string | null }) {
         </section>
         <div className="card">
           {detail && detail.session.id === sessionId ? (
-            <SessionTimeline detail={detail} onOpen={openDetail} selectedSeq={openEvent?.seq ?? null} />
+            <SessionTimeline detail={detail} onOpen={openDetail} selectedSeq={openEvent?.seq ?? null} highlight={highlight} />
           ) : detailError ? (
             <EmptyState title="Could not open this session.">{detailError}</EmptyState>
           ) : sessionId ? (

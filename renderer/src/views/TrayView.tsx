@@ -18,9 +18,13 @@ import { sessionStatus } from '../lib/session-status';
 import { Brand } from '../components/Brand';
 import { ForwardingPanel } from '../components/ForwardingPanel';
 import { TrayCost } from '../components/TrayCost';
+import { TrayFindings } from '../components/TrayFindings';
 
-/** Token counts have their own panel in the tray, so they stay out of the activity feed. */
-const FEED_HIDDEN = new Set(['token.usage']);
+/**
+ * Token counts have their own panel in the tray, so they stay out of the activity feed; so do
+ * Beacon's routine lifecycle lines (tamper, a died collector and findings stay: they matter).
+ */
+const FEED_HIDDEN = new Set(['token.usage', 'collector.started', 'collector.stopped', 'posture.inventory']);
 const SEED = 60;
 
 /** The menu-bar window (about 380 x 560): health, live activity, this session's tokens. */
@@ -57,6 +61,7 @@ export function TrayView() {
         <TrayCost session={session} />
       </header>
 
+      <TrayFindings sessions={sessions} />
       <ForwardingPanel destinations={health?.forwarding} compact />
       <div className="tray-section-title">
         <h2 style={{ font: 'inherit' }}>Activity</h2>
