@@ -77191,7 +77191,7 @@ var IdleHeapCompactor = class {
 
 // electron/collector/buffer-garbage.ts
 var MIN_BODY_BYTES = 256 * 1024;
-var LIMIT_BYTES = 16 * 1024 * 1024;
+var LIMIT_BYTES = 8 * 1024 * 1024;
 var BufferGarbage = class {
   pending = 0;
   scheduled = false;

@@ -10,7 +10,7 @@
  * piled up to ~90 MB before anything collected them (measured: arrayBuffers 88 MB at the peak).
  *
  * So the server reports the bytes of each large body it is done with; once they add up to
- * LIMIT_BYTES since the last collection, one full collection runs (a few milliseconds on
+ * LIMIT_BYTES (8 MiB: 16 peaked 147-153 MB, 8 peaked 138-149 MB in the bench) since the last collection, one full collection runs (a few milliseconds on
  * the collector's small heap), on the next turn of the event loop so a burst of
  * refusals costs one collection, not one each. Codex's own exports are a few kilobytes and
  * fall under MIN_BODY_BYTES: ordinary traffic never triggers it.
@@ -20,7 +20,7 @@ import { loadFullGc } from './idle-heap-compactor';
 /** Bodies smaller than this are left to V8's own pace. */
 export const MIN_BODY_BYTES = 256 * 1024;
 /** Dead large-body bytes that make a collection worth its pause. */
-export const LIMIT_BYTES = 16 * 1024 * 1024;
+export const LIMIT_BYTES = 8 * 1024 * 1024;
 
 type Gc = () => void;
 
