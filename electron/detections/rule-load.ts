@@ -62,7 +62,11 @@ export function readRuleDir(dir: string): RuleSet {
   return out;
 }
 
-/** The shipped rules (unless left out), then each directory's; a repeated id is refused. */
+/**
+ * The shipped rules (unless left out), then each directory's. A directory's rule with a shipped
+ * rule's id replaces it (how a team tunes one, e.g. its own MCP allowlist); an id repeated
+ * between directory files is refused.
+ */
 export function loadRules(dirs: readonly string[] = [], opts: { shipped?: boolean } = {}): RuleSet {
   const set: RuleSet = { rules: opts.shipped === false ? [] : [...shippedRules()], problems: [] };
   const seen = new Map(set.rules.map((r) => [r.id, r.file]));
@@ -71,6 +75,11 @@ export function loadRules(dirs: readonly string[] = [], opts: { shipped?: boolea
     set.problems.push(...part.problems);
     for (const r of part.rules) {
       const first = seen.get(r.id);
+      if (first !== undefined && first.startsWith('shipped:')) {
+        set.rules[set.rules.findIndex((x) => x.id === r.id)] = r;
+        seen.set(r.id, r.file);
+        continue;
+      }
       if (first !== undefined) {
         set.problems.push(`${r.file}: /id: "${r.id}" is already defined by ${first}; rule ids must be unique`);
         continue;
