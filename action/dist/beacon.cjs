@@ -774,8 +774,8 @@ ${itemIndentStr}`);
         const rawLines = str4.split(/\r\n|\n/);
         const chunkPattern = /[\s]*[^\s]+/g;
         const wrappedLines = [];
-        rawLines.forEach((line) => {
-          const chunks = line.match(chunkPattern);
+        rawLines.forEach((line2) => {
+          const chunks = line2.match(chunkPattern);
           if (chunks === null) {
             wrappedLines.push("");
             return;
@@ -3737,41 +3737,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push(value) {
-        var p = new Promise(function(resolve15, reject) {
+        var p = new Promise(function(resolve16, reject) {
           pushCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve15(result);
+            resolve16(result);
           });
         });
         p.catch(noop2);
         return p;
       }
       function unshift(value) {
-        var p = new Promise(function(resolve15, reject) {
+        var p = new Promise(function(resolve16, reject) {
           unshiftCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve15(result);
+            resolve16(result);
           });
         });
         p.catch(noop2);
         return p;
       }
       function drained() {
-        var p = new Promise(function(resolve15) {
+        var p = new Promise(function(resolve16) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve15();
+              resolve16();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve15();
+                resolve16();
                 queue.drain = previousDrain;
               };
             }
@@ -4114,8 +4114,8 @@ var require_create_promise = __commonJS({
         reject: null,
         promise: null
       };
-      obj2.promise = new Promise((resolve15, reject) => {
-        obj2.resolve = resolve15;
+      obj2.promise = new Promise((resolve16, reject) => {
+        obj2.resolve = resolve16;
         obj2.reject = reject;
       });
       return obj2;
@@ -4388,11 +4388,11 @@ var require_thenify = __commonJS({
         return;
       }
       debug("thenify");
-      return (resolve15, reject) => {
+      return (resolve16, reject) => {
         const p = this._loadRegistered();
         return p.then(() => {
           this[kThenifyDoNotWrap] = true;
-          return resolve15(this._server);
+          return resolve16(this._server);
         }, reject);
       };
     }
@@ -4530,12 +4530,12 @@ var require_avvio = __commonJS({
     inherits(Boot, EE);
     if ("asyncDispose" in Symbol) {
       Boot.prototype[Symbol.asyncDispose] = function() {
-        return new Promise((resolve15, reject) => {
+        return new Promise((resolve16, reject) => {
           this.close((err) => {
             if (err) {
               return reject(err);
             }
-            resolve15();
+            resolve16();
           });
         });
       };
@@ -4682,12 +4682,12 @@ var require_avvio = __commonJS({
           throw new AVV_ERR_CALLBACK_NOT_FN("close", typeof func);
         }
       } else {
-        promise = new Promise(function(resolve15, reject) {
+        promise = new Promise(function(resolve16, reject) {
           func = function(err) {
             if (err) {
               return reject(err);
             }
-            resolve15();
+            resolve16();
           };
         });
       }
@@ -4707,7 +4707,7 @@ var require_avvio = __commonJS({
         queueMicrotask(this.start.bind(this));
         return;
       }
-      return new Promise((resolve15, reject) => {
+      return new Promise((resolve16, reject) => {
         this._readyQ.push(readyPromiseCB);
         this.start();
         const relativeContext = this._current[0].server;
@@ -4715,7 +4715,7 @@ var require_avvio = __commonJS({
           if (err) {
             reject(err);
           } else {
-            resolve15(relativeContext);
+            resolve16(relativeContext);
           }
           process.nextTick(done);
         }
@@ -6110,8 +6110,8 @@ var require_promise = __commonJS({
     var { kTestInternals } = require_symbols2();
     function withResolvers() {
       let res, rej;
-      const promise = new Promise((resolve15, reject) => {
-        res = resolve15;
+      const promise = new Promise((resolve16, reject) => {
+        res = resolve16;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6210,15 +6210,15 @@ var require_server = __commonJS({
         if (cb === void 0) {
           const listening = listenPromise.call(this, server, listenOptions);
           return listening.then((address) => {
-            const { promise, resolve: resolve15 } = PonyPromise.withResolvers();
+            const { promise, resolve: resolve16 } = PonyPromise.withResolvers();
             if (host === "localhost") {
               multipleBindings.call(this, server, httpHandler, options, listenOptions, () => {
                 this[kState].listening = true;
-                resolve15(address);
+                resolve16(address);
                 onListenHookRunner(this);
               });
             } else {
-              resolve15(address);
+              resolve16(address);
               onListenHookRunner(this);
             }
             return promise;
@@ -6345,7 +6345,7 @@ var require_server = __commonJS({
       }
       return this.ready().then(() => {
         if (this[kState].aborted) return;
-        const { promise, resolve: resolve15, reject } = PonyPromise.withResolvers();
+        const { promise, resolve: resolve16, reject } = PonyPromise.withResolvers();
         const errEventHandler = (err) => {
           cleanup();
           this[kState].listening = false;
@@ -6354,7 +6354,7 @@ var require_server = __commonJS({
         const listeningEventHandler = () => {
           cleanup();
           this[kState].listening = true;
-          resolve15(logServerAddress.call(
+          resolve16(logServerAddress.call(
             this,
             server,
             listenOptions.listenTextResolver || defaultResolveServerListeningText
@@ -6836,7 +6836,7 @@ var require_validation = __commonJS({
         return false;
       }
     }
-    function validate2(context2, request4, execution) {
+    function validate3(context2, request4, execution) {
       const runExecution = execution === void 0;
       if (runExecution && context2[paramsSchema] === void 0 && context2[bodySchema] === void 0 && context2[querystringSchema] === void 0 && context2[headersSchema] === void 0) {
         return false;
@@ -6895,7 +6895,7 @@ var require_validation = __commonJS({
         if (paramsResult) {
           return wrapValidationError(paramsResult, "params", context2.schemaErrorFormatter);
         }
-        return validate2(context2, request4, { skipParams: true });
+        return validate3(context2, request4, { skipParams: true });
       });
     }
     function validateAsyncBody(validatePromise, context2, request4) {
@@ -6903,7 +6903,7 @@ var require_validation = __commonJS({
         if (bodyResult) {
           return wrapValidationError(bodyResult, "body", context2.schemaErrorFormatter);
         }
-        return validate2(context2, request4, { skipParams: true, skipBody: true });
+        return validate3(context2, request4, { skipParams: true, skipBody: true });
       });
     }
     function validateAsyncQuery(validatePromise, context2, request4) {
@@ -6911,7 +6911,7 @@ var require_validation = __commonJS({
         if (queryResult) {
           return wrapValidationError(queryResult, "querystring", context2.schemaErrorFormatter);
         }
-        return validate2(context2, request4, { skipParams: true, skipBody: true, skipQuery: true });
+        return validate3(context2, request4, { skipParams: true, skipBody: true, skipQuery: true });
       });
     }
     function validateAsyncHeaders(validatePromise, context2, request4) {
@@ -6940,7 +6940,7 @@ var require_validation = __commonJS({
       symbols: { bodySchema, querystringSchema, responseSchema, paramsSchema, headersSchema },
       compileSchemasForValidation,
       compileSchemasForSerialization,
-      validate: validate2
+      validate: validate3
     };
   }
 });
@@ -9300,14 +9300,14 @@ var require_rfdc = __commonJS({
 var require_initial_config_validation = __commonJS({
   "node_modules/fastify/lib/initial-config-validation.js"(exports2, module2) {
     "use strict";
-    var validate2 = require_config_validator();
+    var validate3 = require_config_validator();
     var deepClone = require_rfdc()({ circles: true, proto: false });
     var { FST_ERR_INIT_OPTS_INVALID } = require_errors2();
     function validateInitialConfig(options) {
       const opts = deepClone(options);
-      if (!validate2(opts)) {
-        const error = new FST_ERR_INIT_OPTS_INVALID(JSON.stringify(validate2.errors.map((e) => e.message)));
-        error.errors = validate2.errors;
+      if (!validate3(opts)) {
+        const error = new FST_ERR_INIT_OPTS_INVALID(JSON.stringify(validate3.errors.map((e) => e.message)));
+        error.errors = validate3.errors;
         throw error;
       }
       return deepFreezeObject(opts);
@@ -9324,7 +9324,7 @@ var require_initial_config_validation = __commonJS({
       return Object.freeze(object);
     }
     module2.exports = validateInitialConfig;
-    module2.exports.defaultInitOptions = validate2.defaultInitOptions;
+    module2.exports.defaultInitOptions = validate3.defaultInitOptions;
     module2.exports.utils = { deepFreezeObject };
   }
 });
@@ -11524,7 +11524,7 @@ var require_thread_stream = __commonJS({
     var { version } = require_package();
     var { EventEmitter } = require("events");
     var { Worker: Worker2 } = require("worker_threads");
-    var { join: join19 } = require("path");
+    var { join: join20 } = require("path");
     var { pathToFileURL } = require("url");
     var { wait } = require_wait();
     var {
@@ -11576,7 +11576,7 @@ var require_thread_stream = __commonJS({
     function createWorker(stream, opts) {
       const { filename, workerData } = opts;
       const bundlerOverrides = "__bundlerPathsOverrides" in globalThis ? globalThis.__bundlerPathsOverrides : {};
-      const toExecute = bundlerOverrides["thread-stream-worker"] || join19(__dirname, "lib", "worker.js");
+      const toExecute = bundlerOverrides["thread-stream-worker"] || join20(__dirname, "lib", "worker.js");
       const worker = new Worker2(toExecute, {
         ...opts.workerOpts,
         name: opts.workerOpts?.name || "thread-stream",
@@ -12089,7 +12089,7 @@ var require_transport = __commonJS({
     var { createRequire } = require("module");
     var { existsSync: existsSync7 } = require("node:fs");
     var getCallers = require_caller();
-    var { join: join19, isAbsolute: isAbsolute2, sep } = require("node:path");
+    var { join: join20, isAbsolute: isAbsolute2, sep } = require("node:path");
     var { fileURLToPath } = require("node:url");
     var sleep2 = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
@@ -12244,7 +12244,7 @@ var require_transport = __commonJS({
         throw new Error("only one of target or targets can be specified");
       }
       if (targets) {
-        target = bundlerOverrides["pino-worker"] || join19(__dirname, "worker.js");
+        target = bundlerOverrides["pino-worker"] || join20(__dirname, "worker.js");
         options.targets = targets.filter((dest) => dest.target).map((dest) => {
           return {
             ...dest,
@@ -12265,7 +12265,7 @@ var require_transport = __commonJS({
         const pipelinesHaveLevel = options.pipelines.some((p) => p.some((t) => t.level != null));
         usesMultistream = options.targets.length + options.pipelines.length > 1 || targetsHaveLevel || pipelinesHaveLevel;
       } else if (pipeline) {
-        target = bundlerOverrides["pino-worker"] || join19(__dirname, "worker.js");
+        target = bundlerOverrides["pino-worker"] || join20(__dirname, "worker.js");
         options.pipelines = [pipeline.map((dest) => {
           return {
             ...dest,
@@ -12292,7 +12292,7 @@ var require_transport = __commonJS({
           return origin;
         }
         if (origin === "pino/file") {
-          return join19(__dirname, "..", "file.js");
+          return join20(__dirname, "..", "file.js");
         }
         let fixTarget2;
         for (const filePath of callers) {
@@ -13272,7 +13272,7 @@ var require_safe_stable_stringify = __commonJS({
               return circularValue;
             }
             let res = "";
-            let join19 = ",";
+            let join20 = ",";
             const originalIndentation = indentation;
             if (Array.isArray(value)) {
               if (value.length === 0) {
@@ -13286,7 +13286,7 @@ var require_safe_stable_stringify = __commonJS({
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join19 = `,
+                join20 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -13294,13 +13294,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join19;
+                res += join20;
               }
               const tmp = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join19}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join20}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -13321,7 +13321,7 @@ ${originalIndentation}`;
             let separator = "";
             if (spacer !== "") {
               indentation += spacer;
-              join19 = `,
+              join20 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -13335,13 +13335,13 @@ ${indentation}`;
               const tmp = stringifyFnReplacer(key2, value, stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join19;
+                separator = join20;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...":${whitespace}"${getItemCount(removedKeys)} not stringified"`;
-              separator = join19;
+              separator = join20;
             }
             if (spacer !== "" && separator.length > 1) {
               res = `
@@ -13382,7 +13382,7 @@ ${originalIndentation}`;
             }
             const originalIndentation = indentation;
             let res = "";
-            let join19 = ",";
+            let join20 = ",";
             if (Array.isArray(value)) {
               if (value.length === 0) {
                 return "[]";
@@ -13395,7 +13395,7 @@ ${originalIndentation}`;
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join19 = `,
+                join20 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -13403,13 +13403,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join19;
+                res += join20;
               }
               const tmp = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join19}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join20}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -13422,7 +13422,7 @@ ${originalIndentation}`;
             let whitespace = "";
             if (spacer !== "") {
               indentation += spacer;
-              join19 = `,
+              join20 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -13431,7 +13431,7 @@ ${indentation}`;
               const tmp = stringifyArrayReplacer(key2, value[key2], stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join19;
+                separator = join20;
               }
             }
             if (spacer !== "" && separator.length > 1) {
@@ -13489,20 +13489,20 @@ ${originalIndentation}`;
               indentation += spacer;
               let res2 = `
 ${indentation}`;
-              const join20 = `,
+              const join21 = `,
 ${indentation}`;
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
               let i = 0;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyIndent(String(i), value[i], stack, spacer, indentation);
                 res2 += tmp2 !== void 0 ? tmp2 : "null";
-                res2 += join20;
+                res2 += join21;
               }
               const tmp = stringifyIndent(String(i), value[i], stack, spacer, indentation);
               res2 += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res2 += `${join20}"... ${getItemCount(removedKeys)} not stringified"`;
+                res2 += `${join21}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               res2 += `
 ${originalIndentation}`;
@@ -13518,16 +13518,16 @@ ${originalIndentation}`;
               return '"[Object]"';
             }
             indentation += spacer;
-            const join19 = `,
+            const join20 = `,
 ${indentation}`;
             let res = "";
             let separator = "";
             let maximumPropertiesToStringify = Math.min(keyLength, maximumBreadth);
             if (isTypedArrayWithEntries(value)) {
-              res += stringifyTypedArray(value, join19, maximumBreadth);
+              res += stringifyTypedArray(value, join20, maximumBreadth);
               keys = keys.slice(value.length);
               maximumPropertiesToStringify -= value.length;
-              separator = join19;
+              separator = join20;
             }
             if (deterministic) {
               keys = sort(keys, comparator);
@@ -13538,13 +13538,13 @@ ${indentation}`;
               const tmp = stringifyIndent(key2, value[key2], stack, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}: ${tmp}`;
-                separator = join19;
+                separator = join20;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...": "${getItemCount(removedKeys)} not stringified"`;
-              separator = join19;
+              separator = join20;
             }
             if (separator !== "") {
               res = `
@@ -14625,8 +14625,8 @@ var require_error_serializer = __commonJS({
     var Serializer = require_serializer();
     var serializerState = { "mode": "standalone" };
     var serializer = Serializer.restoreFromState(serializerState);
-    var validator = null;
-    module2.exports = (function anonymous(validator2, serializer2) {
+    var validator2 = null;
+    module2.exports = (function anonymous(validator3, serializer2) {
       const {
         asString,
         asNumber,
@@ -14719,7 +14719,7 @@ var require_error_serializer = __commonJS({
       }
       const main = anonymous0;
       return main;
-    })(validator, serializer);
+    })(validator2, serializer);
   }
 });
 
@@ -17206,21 +17206,21 @@ var require_request = __commonJS({
         value: function(input, schema, httpPart) {
           httpPart = typeof schema === "string" ? schema : httpPart;
           const symbol = httpPart != null && typeof httpPart === "string" && HTTP_PART_SYMBOL_MAP[httpPart];
-          let validate2;
+          let validate3;
           if (symbol) {
-            validate2 = this[kRouteContext][symbol];
+            validate3 = this[kRouteContext][symbol];
           }
-          if (validate2 == null && (schema == null || typeof schema !== "object" || Array.isArray(schema))) {
+          if (validate3 == null && (schema == null || typeof schema !== "object" || Array.isArray(schema))) {
             throw new FST_ERR_REQ_INVALID_VALIDATION_INVOCATION(httpPart);
           }
-          if (validate2 == null) {
+          if (validate3 == null) {
             if (this[kRouteContext][kRequestCacheValidateFns]?.has(schema)) {
-              validate2 = this[kRouteContext][kRequestCacheValidateFns].get(schema);
+              validate3 = this[kRouteContext][kRequestCacheValidateFns].get(schema);
             } else {
-              validate2 = this.compileValidationSchema(schema, httpPart);
+              validate3 = this.compileValidationSchema(schema, httpPart);
             }
           }
-          return validate2(input);
+          return validate3(input);
         }
       },
       getDecorator: {
@@ -18016,13 +18016,13 @@ var require_scope = __commonJS({
       }
     };
     exports2.ValueScopeName = ValueScopeName;
-    var line = (0, code_1._)`\n`;
+    var line2 = (0, code_1._)`\n`;
     var ValueScope = class extends Scope {
       constructor(opts) {
         super(opts);
         this._values = {};
         this._scope = opts.scope;
-        this.opts = { ...opts, _n: opts.lines ? line : code_1.nil };
+        this.opts = { ...opts, _n: opts.lines ? line2 : code_1.nil };
       }
       get() {
         return this._scope;
@@ -19640,8 +19640,8 @@ var require_keyword = __commonJS({
       var _a;
       const { gen, keyword, schema, parentSchema, $data, it } = cxt;
       checkAsyncKeyword(it, def);
-      const validate2 = !$data && def.compile ? def.compile.call(it.self, schema, parentSchema, it) : def.validate;
-      const validateRef = useKeyword(gen, keyword, validate2);
+      const validate3 = !$data && def.compile ? def.compile.call(it.self, schema, parentSchema, it) : def.validate;
+      const validateRef = useKeyword(gen, keyword, validate3);
       const valid = gen.let("valid");
       cxt.block$data(valid, validateKeyword);
       cxt.ok((_a = def.valid) !== null && _a !== void 0 ? _a : valid);
@@ -20714,28 +20714,28 @@ var require_compile = __commonJS({
         if (this.opts.code.process)
           sourceCode = this.opts.code.process(sourceCode, sch);
         const makeValidate = new Function(`${names_1.default.self}`, `${names_1.default.scope}`, sourceCode);
-        const validate2 = makeValidate(this, this.scope.get());
-        this.scope.value(validateName, { ref: validate2 });
-        validate2.errors = null;
-        validate2.schema = sch.schema;
-        validate2.schemaEnv = sch;
+        const validate3 = makeValidate(this, this.scope.get());
+        this.scope.value(validateName, { ref: validate3 });
+        validate3.errors = null;
+        validate3.schema = sch.schema;
+        validate3.schemaEnv = sch;
         if (sch.$async)
-          validate2.$async = true;
+          validate3.$async = true;
         if (this.opts.code.source === true) {
-          validate2.source = { validateName, validateCode, scopeValues: gen._values };
+          validate3.source = { validateName, validateCode, scopeValues: gen._values };
         }
         if (this.opts.unevaluated) {
           const { props, items } = schemaCxt;
-          validate2.evaluated = {
+          validate3.evaluated = {
             props: props instanceof codegen_1.Name ? void 0 : props,
             items: items instanceof codegen_1.Name ? void 0 : items,
             dynamicProps: props instanceof codegen_1.Name,
             dynamicItems: items instanceof codegen_1.Name
           };
-          if (validate2.source)
-            validate2.source.evaluated = (0, codegen_1.stringify)(validate2.evaluated);
+          if (validate3.source)
+            validate3.source.evaluated = (0, codegen_1.stringify)(validate3.evaluated);
         }
-        sch.validate = validate2;
+        sch.validate = validate3;
         return sch;
       } catch (e) {
         delete sch.validate;
@@ -20754,7 +20754,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve15.call(this, root, ref);
+      let _sch = resolve16.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -20781,7 +20781,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve15(root, ref) {
+    function resolve16(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -21645,7 +21645,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve15(baseURI, relativeURI, options) {
+    function resolve16(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -22036,7 +22036,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve15,
+      resolve: resolve16,
       resolveComponent,
       equal,
       serialize,
@@ -22167,7 +22167,7 @@ var require_core = __commonJS({
         uriResolver
       };
     }
-    var Ajv = class {
+    var Ajv2 = class {
       constructor(opts = {}) {
         this.schemas = {};
         this.refs = {};
@@ -22537,9 +22537,9 @@ var require_core = __commonJS({
         }
       }
     };
-    Ajv.ValidationError = validation_error_1.default;
-    Ajv.MissingRefError = ref_error_1.default;
-    exports2.default = Ajv;
+    Ajv2.ValidationError = validation_error_1.default;
+    Ajv2.MissingRefError = ref_error_1.default;
+    exports2.default = Ajv2;
     function checkOptions(checkOpts, options, msg, log = "error") {
       for (const key in checkOpts) {
         const opt = key;
@@ -24650,7 +24650,7 @@ var require_ajv = __commonJS({
     var draft7MetaSchema = require_json_schema_draft_07();
     var META_SUPPORT_DATA = ["/properties"];
     var META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
-    var Ajv = class extends core_1.default {
+    var Ajv2 = class extends core_1.default {
       _addVocabularies() {
         super._addVocabularies();
         draft7_1.default.forEach((v) => this.addVocabulary(v));
@@ -24669,11 +24669,11 @@ var require_ajv = __commonJS({
         return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
       }
     };
-    exports2.Ajv = Ajv;
-    module2.exports = exports2 = Ajv;
-    module2.exports.Ajv = Ajv;
+    exports2.Ajv = Ajv2;
+    module2.exports = exports2 = Ajv2;
+    module2.exports.Ajv = Ajv2;
     Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.default = Ajv;
+    exports2.default = Ajv2;
     var validate_1 = require_validate();
     Object.defineProperty(exports2, "KeywordCxt", { enumerable: true, get: function() {
       return validate_1.KeywordCxt;
@@ -26323,7 +26323,7 @@ var require_jtd2 = __commonJS({
     var serialize_1 = require_serialize();
     var parse_1 = require_parse();
     var META_SCHEMA_ID = "JTD-meta-schema";
-    var Ajv = class extends core_1.default {
+    var Ajv2 = class extends core_1.default {
       constructor(opts = {}) {
         super({
           ...opts,
@@ -26364,11 +26364,11 @@ var require_jtd2 = __commonJS({
         return sch.parse;
       }
     };
-    exports2.Ajv = Ajv;
-    module2.exports = exports2 = Ajv;
-    module2.exports.Ajv = Ajv;
+    exports2.Ajv = Ajv2;
+    module2.exports = exports2 = Ajv2;
+    module2.exports.Ajv = Ajv2;
     Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.default = Ajv;
+    exports2.default = Ajv2;
     var validate_1 = require_validate();
     Object.defineProperty(exports2, "KeywordCxt", { enumerable: true, get: function() {
       return validate_1.KeywordCxt;
@@ -27473,7 +27473,7 @@ var require_fast_uri2 = __commonJS({
       }
       return uri;
     }
-    function resolve15(baseURI, relativeURI, options) {
+    function resolve16(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -27900,7 +27900,7 @@ var require_fast_uri2 = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve15,
+      resolve: resolve16,
       resolveComponent,
       equal,
       serialize,
@@ -27936,8 +27936,8 @@ var require_formats = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.formatNames = exports2.fastFormats = exports2.fullFormats = void 0;
-    function fmtDef(validate2, compare) {
-      return { validate: validate2, compare };
+    function fmtDef(validate3, compare) {
+      return { validate: validate3, compare };
     }
     exports2.fullFormats = {
       // date: http://tools.ietf.org/html/rfc3339#section-5.6
@@ -28251,7 +28251,7 @@ var require_dist = __commonJS({
 var require_validator_compiler = __commonJS({
   "node_modules/@fastify/ajv-compiler/lib/validator-compiler.js"(exports2, module2) {
     "use strict";
-    var Ajv = require_ajv().default;
+    var Ajv2 = require_ajv().default;
     var AjvJTD = require_jtd2();
     var defaultAjvOptions = require_default_ajv_options();
     var ValidatorCompiler = class {
@@ -28259,7 +28259,7 @@ var require_validator_compiler = __commonJS({
         if (options.mode === "JTD") {
           this.ajv = new AjvJTD(Object.assign({}, defaultAjvOptions, options.customOptions));
         } else {
-          this.ajv = new Ajv(Object.assign({}, defaultAjvOptions, options.customOptions));
+          this.ajv = new Ajv2(Object.assign({}, defaultAjvOptions, options.customOptions));
         }
         let addFormatPlugin = true;
         if (options.plugins && options.plugins.length > 0) {
@@ -28378,14 +28378,14 @@ var require_standalone = __commonJS({
             const v = vRef;
             return validateCode(usedValues, v.source);
           } else if ((n2.prefix === "root" || n2.prefix === "wrapper") && typeof vRef == "object") {
-            const { validate: validate2, validateName } = vRef;
+            const { validate: validate3, validateName } = vRef;
             if (!validateName)
               throw new Error("ajv internal error");
             const def = ajv.opts.code.es5 ? scope_1.varKinds.var : scope_1.varKinds.const;
             const wrapper = (0, code_1._)`${def} ${n2} = {validate: ${validateName}};`;
             if (usedState(validateName) === scope_1.UsedValueState.Started)
               return wrapper;
-            const vCode = validateCode(usedValues, validate2 === null || validate2 === void 0 ? void 0 : validate2.source);
+            const vCode = validateCode(usedValues, validate3 === null || validate3 === void 0 ? void 0 : validate3.source);
             return (0, code_1._)`${wrapper}${_n}${vCode}`;
           }
           return void 0;
@@ -29275,8 +29275,8 @@ var require_merge_json_schemas = __commonJS({
 var require_validator = __commonJS({
   "node_modules/fast-json-stringify/lib/validator.js"(exports2, module2) {
     "use strict";
-    var Ajv = require_ajv();
-    var { _ } = Ajv;
+    var Ajv2 = require_ajv();
+    var { _ } = Ajv2;
     var fastUri = require_fast_uri2();
     var ajvFormats = require_dist();
     var clone = require_rfdc()({ proto: true });
@@ -29302,7 +29302,7 @@ var require_validator = __commonJS({
     var Validator = class _Validator {
       constructor(ajvOptions, inlineValidators) {
         const codeOptions = inlineValidators ? { code: { ...ajvOptions?.code, source: true, esm: false } } : {};
-        this.ajv = new Ajv({
+        this.ajv = new Ajv2({
           ...ajvOptions,
           ...codeOptions,
           strictSchema: ajvOptions?.strictSchema ?? false,
@@ -29357,11 +29357,11 @@ var require_validator = __commonJS({
       // it, so that the schema is looked up (and compiled) once per serializer
       // instead of on every validate() call.
       getSchemaValidator(schemaRef) {
-        const validate2 = this.ajv.getSchema(schemaRef);
-        if (validate2 === void 0) {
+        const validate3 = this.ajv.getSchema(schemaRef);
+        if (validate3 === void 0) {
           throw new Error(`no schema with key or ref "${schemaRef}"`);
         }
-        return validate2;
+        return validate3;
       }
       // Ajv does not natively support JavaScript objects like Date or other types
       // that rely on a custom .toJSON() representation. To properly validate schemas
@@ -29401,11 +29401,11 @@ var require_validator = __commonJS({
         };
       }
       static restoreFromState(state) {
-        const validator = new _Validator(state.ajvOptions);
+        const validator2 = new _Validator(state.ajvOptions);
         for (const [id2, ajvSchema] of Object.entries(state.ajvSchemas)) {
-          validator.ajv.addSchema(ajvSchema, id2);
+          validator2.ajv.addSchema(ajvSchema, id2);
         }
-        return validator;
+        return validator2;
       }
     };
     module2.exports = Validator;
@@ -30777,7 +30777,7 @@ var require_merge_schemas = __commonJS({
 var require_standalone3 = __commonJS({
   "node_modules/fast-json-stringify/lib/standalone.js"(exports2, module2) {
     "use strict";
-    function buildStandaloneCode(contextFunc, context2, serializer, validator) {
+    function buildStandaloneCode(contextFunc, context2, serializer, validator2) {
       let ajvDependencyCode = "";
       if (context2.validatorSchemasIds.size > 0) {
         if (context2.options.inlineValidators) {
@@ -30788,7 +30788,7 @@ var require_standalone3 = __commonJS({
           ajvDependencyCode += `const validator = (() => {
         const validators = {}
         const exports = validators
-        ${standaloneCode(validator.ajv, schemaRefs)}
+        ${standaloneCode(validator2.ajv, schemaRefs)}
         return {
           validate (schemaRef, data) {
             const validate = validators[schemaRef]
@@ -30802,7 +30802,7 @@ var require_standalone3 = __commonJS({
 `;
         } else {
           ajvDependencyCode += "const Validator = require('fast-json-stringify/lib/validator')\n";
-          ajvDependencyCode += `const validatorState = ${JSON.stringify(validator.getState())}
+          ajvDependencyCode += `const validatorState = ${JSON.stringify(validator2.getState())}
 `;
           ajvDependencyCode += "const validator = Validator.restoreFromState(validatorState)\n";
         }
@@ -30840,7 +30840,7 @@ var require_fast_json_stringify = __commonJS({
     var { escapeRefForAjv } = Validator;
     var { buildProjection } = require_projection();
     var Location = require_location();
-    var validate2 = require_schema_validator();
+    var validate3 = require_schema_validator();
     var mergeSchemas = require_merge_schemas();
     var DEFAULT_MAX_DEPTH = 100;
     var NAMED_FRAGMENT_REF = /^#[a-z_][-\w._]*$/i;
@@ -31004,13 +31004,13 @@ const asInteger = serializer.asInteger.bind(serializer)
       }
     }
     function isValidSchema(schema, name) {
-      if (!validate2(schema)) {
+      if (!validate3(schema)) {
         if (name) {
           name = `"${name}" `;
         } else {
           name = "";
         }
-        const first = validate2.errors[0];
+        const first = validate3.errors[0];
         const err = new Error(`${name}schema is invalid: data${first.instancePath} ${first.message}`);
         err.errors = isValidSchema.errors;
         throw err;
@@ -31270,39 +31270,39 @@ const asInteger = serializer.asInteger.bind(serializer)
       }
       const serializer = new Serializer(options);
       const needsValidator = context2.validatorSchemasIds.size > 0 || options.mode === "debug";
-      const validator = needsValidator ? new Validator(
+      const validator2 = needsValidator ? new Validator(
         options.ajv,
         options.mode === "standalone" && options.inlineValidators
       ) : null;
-      if (validator !== null) {
+      if (validator2 !== null) {
         for (const schemaId2 of context2.validatorSchemasIds) {
           const schema2 = context2.refResolver.getSchema(schemaId2);
-          validator.addSchema(schema2, schemaId2, context2.refResolver);
+          validator2.addSchema(schema2, schemaId2, context2.refResolver);
           const dependencies = getSchemaDependencies(context2.refResolver, schemaId2);
           for (const [schemaId3, schema3] of Object.entries(dependencies)) {
-            validator.addSchema(schema3, schemaId3, context2.refResolver);
+            validator2.addSchema(schema3, schemaId3, context2.refResolver);
           }
         }
         if (options.compileValidators) {
-          validator.compileSchemas(context2.validatorSchemaRefs);
+          validator2.compileSchemas(context2.validatorSchemaRefs);
         }
       }
       if (options.mode === "debug") {
         return {
-          validator,
+          validator: validator2,
           serializer,
           code: `validator
 serializer
 ${contextFunctionCode}`,
-          ajv: validator.ajv
+          ajv: validator2.ajv
         };
       }
       const contextFunc = new Function("validator", "serializer", contextFunctionCode);
       if (options.mode === "standalone") {
         const buildStandaloneCode = require_standalone3();
-        return buildStandaloneCode(contextFunc, context2, serializer, validator);
+        return buildStandaloneCode(contextFunc, context2, serializer, validator2);
       }
-      return contextFunc(validator, serializer);
+      return contextFunc(validator2, serializer);
     }
     var objectKeywords = [
       "properties",
@@ -32349,8 +32349,8 @@ ${contextFunctionCode}`,
     module2.exports.default = build;
     module2.exports.build = build;
     module2.exports.validLargeArrayMechanisms = validLargeArrayMechanisms;
-    module2.exports.restore = function({ code, validator, serializer }) {
-      return Function.apply(null, ["validator", "serializer", code]).apply(null, [validator, serializer]);
+    module2.exports.restore = function({ code, validator: validator2, serializer }) {
+      return Function.apply(null, ["validator", "serializer", code]).apply(null, [validator2, serializer]);
     };
   }
 });
@@ -37269,8 +37269,8 @@ var require_compiler = __commonJS({
     var RETRY_PLACEHOLDER = "RETRY";
     var POSITION_PATTERN = new RegExp(`${POSITION_PLACEHOLDER}(?: \\+ (\\d+))?`, "g");
     var SUM_PATTERN = /^(\S+) \+ (\d+)$/;
-    function substitutePosition(line, position) {
-      return line.replace(POSITION_PATTERN, (match, offset2) => {
+    function substitutePosition(line2, position) {
+      return line2.replace(POSITION_PATTERN, (match, offset2) => {
         if (offset2 === void 0) return position;
         const sum = SUM_PATTERN.exec(position);
         if (sum !== null) return `${sum[1]} + ${Number(sum[2]) + Number(offset2)}`;
@@ -37300,8 +37300,8 @@ var require_compiler = __commonJS({
         this.constValues.push(value);
         return name;
       }
-      emit(line) {
-        this.lines.push("  ".repeat(this.indent) + line);
+      emit(line2) {
+        this.lines.push("  ".repeat(this.indent) + line2);
       }
       compile(root, slow) {
         if (this.raw) this.indent = 2;
@@ -37351,7 +37351,7 @@ var require_compiler = __commonJS({
             source.push("    let maxParamLengthExceeded = false");
           }
           source.push(
-            ...this.lines.map((line) => line.replaceAll(RETRY_PLACEHOLDER, "break raw")),
+            ...this.lines.map((line2) => line2.replaceAll(RETRY_PLACEHOLDER, "break raw")),
             "  }",
             this.lookup ? `  return ${this.routerConst}.callHandler(slow(path, derivedConstraints), req, res, ctx)` : "  return slow(path, derivedConstraints)",
             "}"
@@ -37501,8 +37501,8 @@ var require_compiler = __commonJS({
         if (bodyLines.length <= SPLIT_LINES && this.lines.length + bodyLines.length <= FUNCTION_LINES) {
           const position = this.position(base, offset2);
           const prefix = "  ".repeat(this.indent);
-          for (const line of bodyLines) {
-            this.lines.push(prefix + substitutePosition(line, position));
+          for (const line2 of bodyLines) {
+            this.lines.push(prefix + substitutePosition(line2, position));
           }
           return;
         }
@@ -37510,7 +37510,7 @@ var require_compiler = __commonJS({
         this.functions.push({
           name,
           paramsCount,
-          lines: bodyLines.map((line) => "  " + substitutePosition(line, "i").replaceAll(RETRY_PLACEHOLDER, "return FLAG"))
+          lines: bodyLines.map((line2) => "  " + substitutePosition(line2, "i").replaceAll(RETRY_PLACEHOLDER, "return FLAG"))
         });
         const result = `r${this.uid++}`;
         this.emit(`const ${result} = ${name}(${this.subtreeArguments(paramsCount, this.position(base, offset2))})`);
@@ -41977,9 +41977,9 @@ var require_light_my_request = __commonJS({
         const res = new Response(req, callback);
         return makeRequest(dispatchFunc, server, req, res);
       } else {
-        return new Promise((resolve15, reject) => {
+        return new Promise((resolve16, reject) => {
           const req = new RequestConstructor(options);
-          const res = new Response(req, resolve15, reject);
+          const res = new Response(req, resolve16, reject);
           makeRequest(dispatchFunc, server, req, res);
         });
       }
@@ -42955,7 +42955,7 @@ var require_aspromise = __commonJS({
       var params = new Array(arguments.length - 1), offset2 = 0, index = 2, pending = true;
       while (index < arguments.length)
         params[offset2++] = arguments[index++];
-      return new Promise(function executor(resolve15, reject) {
+      return new Promise(function executor(resolve16, reject) {
         params[offset2] = function callback(err) {
           if (pending) {
             pending = false;
@@ -42965,7 +42965,7 @@ var require_aspromise = __commonJS({
               var params2 = new Array(arguments.length - 1), offset3 = 0;
               while (offset3 < params2.length)
                 params2[offset3++] = arguments[offset3];
-              resolve15.apply(null, params2);
+              resolve16.apply(null, params2);
             }
           }
         };
@@ -45525,7 +45525,7 @@ var require_path = __commonJS({
         return prefix + parts.join("/");
       }
     );
-    path.resolve = function resolve15(originPath, includePath, alreadyNormalized) {
+    path.resolve = function resolve16(originPath, includePath, alreadyNormalized) {
       if (!alreadyNormalized)
         includePath = normalize(includePath);
       if (isAbsolute2(includePath))
@@ -45882,7 +45882,7 @@ var require_mapfield = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    MapField.prototype.resolve = function resolve15() {
+    MapField.prototype.resolve = function resolve16() {
       if (this.resolved)
         return this;
       if (types.mapKey[this.keyType] === void 0)
@@ -45959,7 +45959,7 @@ var require_method = __commonJS({
         this.parsedOptions
       ]);
     };
-    Method.prototype.resolve = function resolve15() {
+    Method.prototype.resolve = function resolve16() {
       if (this.resolved)
         return this;
       this.resolvedRequestType = this.parent.lookupType(this.requestType);
@@ -47577,7 +47577,7 @@ var require_field = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    Field.prototype.resolve = function resolve15() {
+    Field.prototype.resolve = function resolve16() {
       if (this.resolved)
         return this;
       if ((this.typeDefault = types.defaults[this.type]) === void 0) {
@@ -47850,7 +47850,7 @@ var require_object = __commonJS({
       this.parent = null;
       this.resolved = false;
     };
-    ReflectionObject.prototype.resolve = function resolve15() {
+    ReflectionObject.prototype.resolve = function resolve16() {
       if (this.resolved)
         return this;
       if (this.root instanceof Root2)
@@ -48212,11 +48212,11 @@ var require_tokenize = __commonJS({
     tokenize.unescape = unescape;
     function tokenize(source, alternateCommentMode) {
       source = source.toString();
-      var offset2 = 0, length = source.length, line = 1, lastCommentLine = 0, comments = {};
+      var offset2 = 0, length = source.length, line2 = 1, lastCommentLine = 0, comments = {};
       var stack = [];
       var stringDelim = null;
       function illegal(subject) {
-        return Error("illegal " + subject + " (line " + line + ")");
+        return Error("illegal " + subject + " (line " + line2 + ")");
       }
       function readString() {
         var re2 = stringDelim === "'" ? stringSingleRe : stringDoubleRe;
@@ -48255,8 +48255,8 @@ var require_tokenize = __commonJS({
         for (var i = 0; i < lines.length; ++i)
           lines[i] = lines[i].replace(alternateCommentMode ? setCommentAltRe : setCommentRe, "").trim();
         comment.text = lines.join("\n").trim();
-        comments[line] = comment;
-        lastCommentLine = line;
+        comments[line2] = comment;
+        lastCommentLine = line2;
       }
       function isDoubleSlashCommentLine(startOffset) {
         var endOffset = findEndOfLine(startOffset);
@@ -48284,7 +48284,7 @@ var require_tokenize = __commonJS({
           while (whitespaceRe.test(curr = charAt(offset2))) {
             if (curr === "\n") {
               isLeadingComment = true;
-              ++line;
+              ++line2;
             }
             if (++offset2 === length)
               return null;
@@ -48306,7 +48306,7 @@ var require_tokenize = __commonJS({
                   setComment(start, offset2 - 1, isLeadingComment);
                   isLeadingComment = true;
                 }
-                ++line;
+                ++line2;
                 repeat = true;
               } else {
                 start = offset2;
@@ -48330,7 +48330,7 @@ var require_tokenize = __commonJS({
                   setComment(start, offset2, isLeadingComment);
                   isLeadingComment = true;
                 }
-                line++;
+                line2++;
                 repeat = true;
               }
             } else if ((curr = charAt(offset2)) === "*") {
@@ -48338,7 +48338,7 @@ var require_tokenize = __commonJS({
               isDoc = alternateCommentMode || charAt(start) === "*";
               do {
                 if (curr === "\n") {
-                  ++line;
+                  ++line2;
                 }
                 if (++offset2 === length) {
                   throw illegal("comment");
@@ -48394,8 +48394,8 @@ var require_tokenize = __commonJS({
         var ret = null;
         var comment;
         if (trailingLine === void 0) {
-          comment = comments[line - 1];
-          delete comments[line - 1];
+          comment = comments[line2 - 1];
+          delete comments[line2 - 1];
           if (comment && (alternateCommentMode || comment.type === "*" || comment.lineEmpty)) {
             ret = comment.leading ? comment.text : null;
           }
@@ -48419,7 +48419,7 @@ var require_tokenize = __commonJS({
         cmnt
       }, "line", {
         get: function() {
-          return line;
+          return line2;
         }
       });
     }
@@ -62374,8 +62374,8 @@ var require_promise2 = __commonJS({
     exports2.Deferred = void 0;
     var Deferred = class {
       constructor() {
-        this._promise = new Promise((resolve15, reject) => {
-          this._resolve = resolve15;
+        this._promise = new Promise((resolve16, reject) => {
+          this._resolve = resolve16;
           this._reject = reject;
         });
       }
@@ -62438,10 +62438,10 @@ var require_exporter = __commonJS({
     var api_1 = (init_esm(), __toCommonJS(esm_exports));
     var suppress_tracing_1 = require_suppress_tracing();
     function _export(exporter2, arg) {
-      return new Promise((resolve15) => {
+      return new Promise((resolve16) => {
         api_1.context.with((0, suppress_tracing_1.suppressTracing)(api_1.context.active()), () => {
           exporter2.export(arg, (result) => {
-            resolve15(result);
+            resolve16(result);
           });
         });
       });
@@ -65090,7 +65090,7 @@ var require_getMachineId_darwin = __commonJS({
     async function getMachineId() {
       try {
         const result = await (0, execAsync_1.execAsync)('ioreg -rd1 -c "IOPlatformExpertDevice"');
-        const idLine = result.stdout.split("\n").find((line) => line.includes("IOPlatformUUID"));
+        const idLine = result.stdout.split("\n").find((line2) => line2.includes("IOPlatformUUID"));
         if (!idLine) {
           return "";
         }
@@ -67905,18 +67905,18 @@ var require_dist4 = __commonJS({
       let lines = string.slice(0, ptr).split(/\r?\n/);
       return [lines.length, lines.pop().length + 1];
     }
-    function makeCodeBlock(string, line, column) {
+    function makeCodeBlock(string, line2, column) {
       let lines = string.split(/\r?\n/);
       let codeblock = "";
-      let numberLen = (Math.log10(line + 1) | 0) + 1;
-      for (let i = line - 1; i <= line + 1; i++) {
+      let numberLen = (Math.log10(line2 + 1) | 0) + 1;
+      for (let i = line2 - 1; i <= line2 + 1; i++) {
         let l = lines[i - 1];
         if (!l) continue;
         codeblock += i.toString().padEnd(numberLen, " ");
         codeblock += ":  ";
         codeblock += l;
         codeblock += "\n";
-        if (i === line) {
+        if (i === line2) {
           codeblock += " ".repeat(numberLen + column + 2);
           codeblock += "^\n";
         }
@@ -67928,12 +67928,12 @@ var require_dist4 = __commonJS({
       column;
       codeblock;
       constructor(message2, options) {
-        const [line, column] = getLineColFromPtr(options.toml, options.ptr);
-        const codeblock = makeCodeBlock(options.toml, line, column);
+        const [line2, column] = getLineColFromPtr(options.toml, options.ptr);
+        const codeblock = makeCodeBlock(options.toml, line2, column);
         super(`Invalid TOML document: ${message2}
 
 ${codeblock}`, options);
-        this.line = line;
+        this.line = line2;
         this.column = column;
         this.codeblock = codeblock;
       }
@@ -72845,12 +72845,12 @@ var require_depd = __commonJS({
     }
     function callSiteLocation(callSite) {
       var file = callSite.getFileName() || "<anonymous>";
-      var line = callSite.getLineNumber();
+      var line2 = callSite.getLineNumber();
       var colm = callSite.getColumnNumber();
       if (callSite.isEval()) {
         file = callSite.getEvalOrigin() + ", " + file;
       }
-      var site = [file, line, colm];
+      var site = [file, line2, colm];
       site.callSite = callSite;
       site.name = callSite.getFunctionName();
       return site;
@@ -73432,9 +73432,9 @@ var require_send = __commonJS({
     var { parseTokenList } = require_parseTokenList();
     var { createHttpError } = require_createHttpError();
     var extname = path.extname;
-    var join19 = path.join;
+    var join20 = path.join;
     var normalize = path.normalize;
-    var resolve15 = path.resolve;
+    var resolve16 = path.resolve;
     var sep = path.sep;
     var Readable = stream.Readable;
     var BYTES_RANGE_REGEXP = /^ *bytes=/;
@@ -73488,7 +73488,7 @@ var require_send = __commonJS({
         }
         onFile = options.onFile;
       }
-      const root = options.root ? resolve15(options.root) : null;
+      const root = options.root ? resolve16(options.root) : null;
       const highWaterMark = Number.isSafeInteger(options.highWaterMark) && options.highWaterMark > 0 ? options.highWaterMark : null;
       return {
         acceptRanges,
@@ -73527,14 +73527,14 @@ var require_send = __commonJS({
           return { statusCode: 403 };
         }
         parts = path2.split(sep);
-        path2 = normalize(join19(root, path2));
+        path2 = normalize(join20(root, path2));
       } else {
         if (UP_PATH_REGEXP.test(path2)) {
           debug('malicious path "%s"', path2);
           return { statusCode: 403 };
         }
         parts = normalize(path2).split(sep);
-        path2 = resolve15(path2);
+        path2 = resolve16(path2);
       }
       return { path: path2, parts };
     }
@@ -73630,9 +73630,9 @@ var require_send = __commonJS({
       );
     }
     function tryStat(path2) {
-      return new Promise((resolve16) => {
+      return new Promise((resolve17) => {
         fs.stat(path2, function onstat(error, stat13) {
-          resolve16({ error, stat: stat13 });
+          resolve17({ error, stat: stat13 });
         });
       });
     }
@@ -73813,7 +73813,7 @@ var require_send = __commonJS({
       let err;
       for (let i = 0; i < options.index.length; i++) {
         const index = options.index[i];
-        const p = join19(path2, index);
+        const p = join20(path2, index);
         const { error, stat: stat13 } = await tryStat(p);
         if (error) {
           err = error;
@@ -74590,7 +74590,7 @@ var require_static = __commonJS({
     "use strict";
     var path = require("node:path");
     var { fileURLToPath } = require("node:url");
-    var { statSync: statSync5 } = require("node:fs");
+    var { statSync: statSync6 } = require("node:fs");
     var { readdir: readdir4, stat: stat13 } = require("node:fs/promises");
     var { basename: basename5 } = require("node:path");
     var { glob } = require_index_min();
@@ -75069,7 +75069,7 @@ var require_static = __commonJS({
       }
       let pathStat;
       try {
-        pathStat = statSync5(rootPath);
+        pathStat = statSync6(rootPath);
       } catch (e) {
         if (e.code === "ENOENT") {
           !suppressWarning && fastify.log.warn(`"root" path "${rootPath}" must exist`);
@@ -75181,7 +75181,7 @@ var require_static = __commonJS({
         return indexFiles.find((filename) => {
           const p = path.join(root, pathname, filename);
           try {
-            const stats = statSync5(p);
+            const stats = statSync6(p);
             return !stats.isDirectory();
           } catch {
             return false;
@@ -77138,7 +77138,7 @@ function inflate(compressed, coding, maxBytes) {
 }
 function readBody(req, coding, opts) {
   const { maxBytes, budget } = opts;
-  return new Promise((resolve15, reject) => {
+  return new Promise((resolve16, reject) => {
     const chunks = [];
     let received = 0;
     let held = 0;
@@ -77183,7 +77183,7 @@ function readBody(req, coding, opts) {
           chunks.length = 0;
           if (coding !== "identity" && received > 0) body = inflate(body, coding, maxBytes);
         }
-        resolve15({ body, release: giveBack });
+        resolve16({ body, release: giveBack });
       } catch (err) {
         giveBack();
         reject(err);
@@ -77247,7 +77247,7 @@ var Gate = class {
   /** Resolves once this caller holds a place. */
   enter() {
     if (this.tryEnter()) return Promise.resolve();
-    return new Promise((resolve15) => this.waiting.push(resolve15));
+    return new Promise((resolve16) => this.waiting.push(resolve16));
   }
   /** Gives the place back; the longest waiter gets it. */
   leave() {
@@ -78012,11 +78012,11 @@ function containsStopword(secret, words2) {
   for (const w of words2) if (lower2.includes(w)) return true;
   return false;
 }
-function allowed(list, secret, match, line) {
+function allowed(list, secret, match, line2) {
   const criteria = [];
   if (list.hasPaths) criteria.push(false);
   if (list.regexes.length > 0) {
-    const target = list.target === "secret" ? secret : list.target === "match" ? match() : line();
+    const target = list.target === "secret" ? secret : list.target === "match" ? match() : line2();
     criteria.push(list.regexes.some((r) => r.test(target)));
   }
   if (list.stopwords.length > 0) criteria.push(containsStopword(secret, list.stopwords));
@@ -78107,13 +78107,13 @@ var GitleaksRule = class {
       while (s > 0 && at - s < this.widen && WORDISH.test(text2[s - 1])) s--;
       return text2.slice(s, at) + whole;
     };
-    const line = () => {
+    const line2 = () => {
       const ls = text2.lastIndexOf("\n", at) + 1;
       const le = text2.indexOf("\n", at + whole.length);
       return text2.slice(ls, le < 0 ? text2.length : le);
     };
-    if (this.allowlists.some((a) => allowed(a, secret, match, line))) return;
-    if (allowed(global2, secret, match, line)) return;
+    if (this.allowlists.some((a) => allowed(a, secret, match, line2))) return;
+    if (allowed(global2, secret, match, line2)) return;
     const offset2 = whole.indexOf(secret);
     const start = at + (offset2 < 0 ? 0 : offset2);
     out2.push({ start, end: start + (offset2 < 0 ? whole.length : secret.length), kind: this.kind });
@@ -78908,12 +78908,12 @@ var oneLine = (s) => s.indexOf("\n") >= 0 ? s.replace(/\s*\n\s*/g, " ") : s;
 var MIN_QUOTE = 12;
 function requoteMasked(message2, original) {
   if (original.length < MIN_QUOTE) return message2;
-  const line = oneLine(original);
-  const at = message2.indexOf(line.slice(0, MIN_QUOTE));
+  const line2 = oneLine(original);
+  const at = message2.indexOf(line2.slice(0, MIN_QUOTE));
   if (at < 0) return message2;
   let n2 = MIN_QUOTE;
-  while (at + n2 < message2.length && n2 < line.length && message2.charCodeAt(at + n2) === line.charCodeAt(n2)) n2++;
-  const masked = redactText(line.slice(0, n2 + 256));
+  while (at + n2 < message2.length && n2 < line2.length && message2.charCodeAt(at + n2) === line2.charCodeAt(n2)) n2++;
+  const masked = redactText(line2.slice(0, n2 + 256));
   if (!masked.redacted) return message2;
   return message2.slice(0, at) + masked.text.slice(0, n2) + message2.slice(at + n2);
 }
@@ -79154,7 +79154,7 @@ var LogFile = class _LogFile {
   }
   /** One write(2) through the thread pool; resolves with the bytes written. */
   write(buf2, offset2, length) {
-    return new Promise((resolve15, reject) => (0, import_node_fs3.write)(this.fd, buf2, offset2, length, null, (err, n2) => err ? reject(err) : resolve15(n2)));
+    return new Promise((resolve16, reject) => (0, import_node_fs3.write)(this.fd, buf2, offset2, length, null, (err, n2) => err ? reject(err) : resolve16(n2)));
   }
   close() {
     return closeAsync(this.fd);
@@ -79481,8 +79481,8 @@ var AppendQueue = class {
   inFlight;
   /** Queue the lines of one append(); resolves with `result` once all of them were written. */
   enqueue(lines, result) {
-    return new Promise((resolve15, reject) => {
-      const waiter = { result, remaining: lines.length, resolve: resolve15, reject };
+    return new Promise((resolve16, reject) => {
+      const waiter = { result, remaining: lines.length, resolve: resolve16, reject };
       for (const json2 of lines) this.pending.push({ json: json2, waiter });
       this.scheduleDrain();
     });
@@ -80689,7 +80689,7 @@ var IdleHeapCompactor = class {
 var import_node_http = require("node:http");
 var MAX_HEALTHZ_BYTES = 64 * 1024;
 function probeCollector(port, timeoutMs = 1500, host = LOOPBACK) {
-  return new Promise((resolve15) => {
+  return new Promise((resolve16) => {
     const req = (0, import_node_http.request)({ host, port, path: "/healthz", method: "GET", timeout: timeoutMs, headers: { host: `${LOOPBACK}:${port}` } }, (res) => {
       const chunks = [];
       let size = 0;
@@ -80697,28 +80697,28 @@ function probeCollector(port, timeoutMs = 1500, host = LOOPBACK) {
         size += c.length;
         if (size > MAX_HEALTHZ_BYTES) {
           req.destroy();
-          resolve15({ kind: "other", detail: `its /healthz answer is larger than ${MAX_HEALTHZ_BYTES} bytes` });
+          resolve16({ kind: "other", detail: `its /healthz answer is larger than ${MAX_HEALTHZ_BYTES} bytes` });
           return;
         }
         chunks.push(c);
       });
-      res.on("error", () => resolve15({ kind: "other", detail: `HTTP ${res.statusCode} on /healthz, answer cut off` }));
+      res.on("error", () => resolve16({ kind: "other", detail: `HTTP ${res.statusCode} on /healthz, answer cut off` }));
       res.on("end", () => {
         try {
           const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-          if (body && body.service === COLLECTOR_SERVICE) return resolve15({ kind: "beacon", health: body });
+          if (body && body.service === COLLECTOR_SERVICE) return resolve16({ kind: "beacon", health: body });
         } catch {
         }
-        resolve15({ kind: "other", detail: `HTTP ${res.statusCode} on /healthz` });
+        resolve16({ kind: "other", detail: `HTTP ${res.statusCode} on /healthz` });
       });
     });
     req.on("timeout", () => {
       req.destroy();
-      resolve15({ kind: "other", detail: "no answer within timeout" });
+      resolve16({ kind: "other", detail: "no answer within timeout" });
     });
     req.on("error", (err) => {
-      if (err.code === "ECONNREFUSED") resolve15({ kind: "none" });
-      else resolve15({ kind: "other", detail: err.message });
+      if (err.code === "ECONNREFUSED") resolve16({ kind: "none" });
+      else resolve16({ kind: "other", detail: err.message });
     });
     req.end();
   });
@@ -80877,7 +80877,7 @@ function consumerHealth(consumers) {
 }
 
 // electron/plugins/collector.ts
-var import_node_path14 = require("node:path");
+var import_node_path15 = require("node:path");
 
 // electron/forward/forwarder.ts
 var import_node_fs11 = require("node:fs");
@@ -80905,11 +80905,15 @@ function categoryForAction(action) {
     case "span":
     case "health":
     case "metric":
+    case "finding":
+    case "tamper":
+    case "posture":
       return prefix;
     case "token":
       return "usage";
     case "telemetry":
     case "forward":
+    case "collector":
       return "health";
     default:
       return "other";
@@ -81186,9 +81190,9 @@ var HecAckWaiter = class {
     return { kind: "retry", reason: `the HEC did not acknowledge ackId ${ackId} within ${Math.round((this.opts.deadlineMs ?? DEFAULT_ACK_DEADLINE_MS) / 1e3)} s (${last}); sending the batch again` };
   }
   sleep(ms) {
-    return new Promise((resolve15) => {
-      this.wake = resolve15;
-      this.timer = setTimeout(resolve15, ms);
+    return new Promise((resolve16) => {
+      this.wake = resolve16;
+      this.timer = setTimeout(resolve16, ms);
     });
   }
   close() {
@@ -81288,7 +81292,7 @@ var HttpTarget = class {
     const payload = typeof body === "string" ? Buffer.from(body, "utf8") : body;
     const secure = url.protocol === "https:";
     const mod = secure ? https : http;
-    return new Promise((resolve15, reject) => {
+    return new Promise((resolve16, reject) => {
       const req = mod.request(
         url,
         {
@@ -81303,7 +81307,7 @@ var HttpTarget = class {
             if (size < MAX_ANSWER_BYTES) chunks.push(c);
             size += c.length;
           });
-          res.on("end", () => resolve15({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES) }));
+          res.on("end", () => resolve16({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES) }));
           res.on("error", reject);
         }
       );
@@ -81638,13 +81642,13 @@ var LineSplitter = class {
     this.pending = null;
   }
 };
-function parseEventLine(line) {
+function parseEventLine(line2) {
   let start = 0;
-  while (start < line.length && (line.charCodeAt(start) === 32 || line.charCodeAt(start) === 9 || line.charCodeAt(start) === 13)) start++;
-  if (start >= line.length || line.charCodeAt(start) !== 123) return null;
+  while (start < line2.length && (line2.charCodeAt(start) === 32 || line2.charCodeAt(start) === 9 || line2.charCodeAt(start) === 13)) start++;
+  if (start >= line2.length || line2.charCodeAt(start) !== 123) return null;
   let value;
   try {
-    value = JSON.parse(line);
+    value = JSON.parse(line2);
   } catch {
     return null;
   }
@@ -81668,10 +81672,10 @@ function needsPolicing(written, wanted) {
 function prepareItems(lines, policy) {
   const items = [];
   let skipped = 0;
-  for (const line of lines) {
-    const parsed = parseEventLine(line);
+  for (const line2 of lines) {
+    const parsed = parseEventLine(line2);
     if (!parsed) {
-      if (line.trim() !== "") skipped++;
+      if (line2.trim() !== "") skipped++;
       continue;
     }
     const event = parsed.event;
@@ -81679,7 +81683,7 @@ function prepareItems(lines, policy) {
     if (needsPolicing(STRICTNESS[retention] === void 0 ? void 0 : retention, policy)) {
       items.push({ line: JSON.stringify(police(event, policy)), event, timeMs: parsed.timeMs });
     } else {
-      items.push({ line, event, timeMs: parsed.timeMs });
+      items.push({ line: line2, event, timeMs: parsed.timeMs });
     }
   }
   return { items, skipped };
@@ -81808,9 +81812,9 @@ async function describeLines(fd, from, to, buf2) {
     const text2 = carry + buf2.subarray(0, n2).toString("latin1");
     const lines = text2.split("\n");
     carry = lines.pop() ?? "";
-    for (const line of lines) {
+    for (const line2 of lines) {
       events++;
-      const m = /^\{"timestamp":"(\d{4}-\d\d-\d\dT[\d:.]+Z)"/.exec(line);
+      const m = /^\{"timestamp":"(\d{4}-\d\d-\d\dT[\d:.]+Z)"/.exec(line2);
       if (!m) continue;
       if (min === null || m[1] < min) min = m[1];
       if (max === null || m[1] > max) max = m[1];
@@ -81829,8 +81833,8 @@ async function timeRange(fd, size) {
   return { from: firstTimestamp(firstLines), until: firstTimestamp(lastLines.reverse()) };
 }
 function firstTimestamp(lines) {
-  for (const line of lines) {
-    const m = /"timestamp"\s*:\s*"([^"]+)"/.exec(line);
+  for (const line2 of lines) {
+    const m = /"timestamp"\s*:\s*"([^"]+)"/.exec(line2);
     if (m && Number.isFinite(Date.parse(m[1]))) return m[1];
   }
   return null;
@@ -82316,12 +82320,12 @@ var DestinationRunner = class {
       this.wakePending = false;
       return Promise.resolve();
     }
-    return new Promise((resolve15) => {
+    return new Promise((resolve16) => {
       const done = () => {
         clearTimeout(t);
         this.wakeUp = void 0;
         this.wakePending = false;
-        resolve15();
+        resolve16();
       };
       const t = setTimeout(done, ms);
       this.wakeUp = done;
@@ -82577,11 +82581,11 @@ var ForwardHub = class {
     if (this.engine) await this.engine.close();
     const w = this.worker;
     if (!w) return;
-    await new Promise((resolve15) => {
-      const t = setTimeout(() => void w.terminate().then(() => resolve15()), CLOSE_TIMEOUT_MS);
+    await new Promise((resolve16) => {
+      const t = setTimeout(() => void w.terminate().then(() => resolve16()), CLOSE_TIMEOUT_MS);
       w.once("exit", () => {
         clearTimeout(t);
-        resolve15();
+        resolve16();
       });
       w.postMessage({ type: "close" });
     });
@@ -83159,12 +83163,2505 @@ async function createPricing(opts = {}) {
   return new PricingEnricher(new PriceBook(layers), problems);
 }
 
-// electron/codex/harness.ts
-var import_node_path13 = require("node:path");
+// electron/detections/finding-event.ts
+var import_node_crypto8 = require("node:crypto");
+function findingEvent(rule, triggers) {
+  const last = triggers[triggers.length - 1];
+  const sessionId = last.session?.id;
+  const ev = {
+    // The last trigger's time: when the rule became true, and the same in a rescan.
+    timestamp: last.timestamp,
+    vendor: VENDOR,
+    product: PRODUCT,
+    schema_version: SCHEMA_VERSION,
+    // The id is given here (not by the writer) so that rules written for findings can cite it,
+    // and derived from rule + triggers so that a rescan gives the very same id.
+    event: { kind: "agent_runtime", action: "finding.detected", category: "finding", id: findingId(rule.id, triggers) },
+    severity: rule.severity,
+    endpoint: { ...last.endpoint },
+    harness: { ...last.harness },
+    ...sessionId !== void 0 ? { session: { id: sessionId } } : {},
+    ...last.user ? { user: { ...last.user } } : {},
+    ...last.origin ? { origin: last.origin } : {},
+    ...last.run ? { run: { ...last.run } } : {},
+    finding: {
+      rule_id: rule.id,
+      title: rule.title,
+      severity: rule.severity,
+      description: rule.description,
+      mitre: [...rule.mitre],
+      owasp: [...rule.owasp],
+      event_ids: triggers.map((t) => t.event.id).filter((id2) => typeof id2 === "string"),
+      rule_source: rule.source
+    },
+    message: `Detection ${rule.id} (${rule.severity}): ${rule.title}`
+  };
+  return ev;
+}
+function findingId(ruleId, triggers) {
+  const last = triggers[triggers.length - 1];
+  const ms = Math.max(0, Date.parse(last.timestamp) || 0);
+  const h = (0, import_node_crypto8.createHash)("sha256").update(ruleId).update("\0").update(triggers.map((t) => t.event.id ?? `${t.timestamp}/${t.event.action}`).join(",")).digest();
+  const time = ms.toString(16).padStart(12, "0").slice(-12);
+  const hex2 = h.toString("hex");
+  const variant = (8 | h[2] & 3).toString(16);
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${hex2.slice(1, 4)}-${variant}${hex2.slice(5, 8)}-${hex2.slice(8, 20)}`;
+}
 
-// electron/codex/ci-home.ts
+// electron/detections/engine.ts
+var FINDING_ACTION = "finding.detected";
+var DEFAULT_LIMITS = { maxSessions: 2e3, maxPartials: 16, maxRemembered: 2e4 };
+var DetectionEngine = class {
+  constructor(rules, limits = {}) {
+    this.rules = rules;
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+    for (const r of rules) {
+      for (const action of r.on) {
+        let list = this.byAction.get(action);
+        if (!list) this.byAction.set(action, list = []);
+        list.push(r);
+      }
+    }
+  }
+  rules;
+  byAction = /* @__PURE__ */ new Map();
+  sessions = /* @__PURE__ */ new Map();
+  remembered = /* @__PURE__ */ new Set();
+  limits;
+  findings = 0;
+  /** Sessions with open sequence state (for tests of the bounds, and health). */
+  get trackedSessions() {
+    return this.sessions.size;
+  }
+  /** The findings this event completes, including those of rules written for findings. */
+  process(event) {
+    const action = event.event?.action;
+    if (action === FINDING_ACTION) return [];
+    const out2 = this.evaluate(event);
+    if (out2.length === 0) return out2;
+    for (let i = 0, n2 = out2.length; i < n2; i++) for (const f of this.evaluate(out2[i])) out2.push(f);
+    return out2;
+  }
+  evaluate(event) {
+    const rules = this.byAction.get(event.event?.action);
+    if (!rules) return [];
+    const out2 = [];
+    for (const rule of rules) {
+      const triggers = rule.steps.length === 1 ? rule.steps[0].test(event, NO_CAPTURES) ? [event] : void 0 : this.advance(rule, event);
+      if (!triggers) continue;
+      const f = this.finding(rule, triggers);
+      if (f) out2.push(f);
+    }
+    return out2;
+  }
+  finding(rule, triggers) {
+    const key = `${rule.id}\0${triggers[0].session?.id ?? ""}\0${triggers.map((t) => t.event.id ?? t.timestamp).join(",")}`;
+    if (this.remembered.has(key)) return void 0;
+    this.remembered.add(key);
+    if (this.remembered.size > this.limits.maxRemembered) this.remembered.delete(this.remembered.values().next().value);
+    this.findings += 1;
+    return findingEvent(rule, triggers);
+  }
+  /** One step of a sequence rule; the triggering events when the sequence completes. */
+  advance(rule, event) {
+    const sessionKey = event.session?.id ?? "";
+    const t = Date.parse(event.timestamp);
+    let state = this.sessions.get(sessionKey);
+    let partials = state?.get(rule.id);
+    if (partials && partials.length > 0) {
+      while (partials.length > 0 && t - partials[0].startMs > rule.windowMs) partials.shift();
+      for (const p of partials) {
+        const step = rule.steps[p.next];
+        if (!step.test(event, p.captures)) continue;
+        for (const [name, read2] of step.capture) p.captures[name] = read2(event);
+        p.events.push(event);
+        p.next += 1;
+        this.touch(sessionKey, state);
+        if (p.next < rule.steps.length) return void 0;
+        state.delete(rule.id);
+        return p.events;
+      }
+    }
+    const first = rule.steps[0];
+    if (!first.test(event, NO_CAPTURES)) return void 0;
+    const captures = {};
+    for (const [name, read2] of first.capture) captures[name] = read2(event);
+    if (!state) state = /* @__PURE__ */ new Map();
+    if (!partials) state.set(rule.id, partials = []);
+    partials.push({ next: 1, captures, events: [event], startMs: Number.isNaN(t) ? 0 : t });
+    if (partials.length > this.limits.maxPartials) partials.shift();
+    this.touch(sessionKey, state);
+    return void 0;
+  }
+  /** Most recently active last; the least recently active session is the one forgotten. */
+  touch(key, state) {
+    this.sessions.delete(key);
+    this.sessions.set(key, state);
+    if (this.sessions.size > this.limits.maxSessions) this.sessions.delete(this.sessions.keys().next().value);
+  }
+};
+var NO_CAPTURES = Object.freeze({});
+
+// electron/detections/rule-load.ts
 var import_node_fs12 = require("node:fs");
 var import_node_path10 = require("node:path");
+
+// electron/detections/rules/access-token-in-output.json
+var access_token_in_output_default = {
+  $schema: "../rule-schema.json",
+  id: "access-token-in-output",
+  title: "Access token or API key in a command's output",
+  description: "A command printed an access token or API key (Beacon masked it in the log); the agent sent it to the model provider.",
+  severity: "high",
+  mitre: [
+    "T1552.001"
+  ],
+  owasp: [
+    "LLM02:2025"
+  ],
+  on: [
+    "command.executed",
+    "tool.completed",
+    "tool.failed"
+  ],
+  match: {
+    any: [
+      {
+        field: "command.output",
+        op: "regex",
+        value: "\\[REDACTED:(?!private-key\\])[a-z0-9-]*(token|key|pat|secret|credential|jwt)[a-z0-9-]*\\]"
+      },
+      {
+        field: "tool.output",
+        op: "regex",
+        value: "\\[REDACTED:(?!private-key\\])[a-z0-9-]*(token|key|pat|secret|credential|jwt)[a-z0-9-]*\\]"
+      }
+    ]
+  },
+  notes: "Reads the output, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/agent-config-tampered.json
+var agent_config_tampered_default = {
+  $schema: "../rule-schema.json",
+  id: "agent-config-tampered",
+  title: "Agent or Beacon configuration edited by the agent",
+  description: "The agent writes Codex's config.toml / requirements.toml or Beacon's own files, or disables OpenTelemetry: it can turn off its own sandbox, approvals or telemetry.",
+  severity: "high",
+  mitre: [
+    "T1562.001",
+    "T1562.006"
+  ],
+  owasp: [
+    "ASI10",
+    "LLM06:2025"
+  ],
+  on: [
+    "file.modified",
+    "command.executed"
+  ],
+  match: {
+    any: [
+      {
+        field: "file.path",
+        op: "regex",
+        value: "(^|/)\\.codex/(config|requirements|managed_config)\\.toml$|(^|/)\\.beacon/"
+      },
+      {
+        field: "command.command",
+        op: "regex",
+        value: "(>>?|\\btee\\s+(-a\\s+)?|\\bsed\\s+-i[^;&|]*\\s|\\bcp\\s[^;&|]*\\s|\\bmv\\s[^;&|]*\\s|\\brm\\s[^;&|]*)\\s*\\S*(\\.codex/(config|requirements|managed_config)\\.toml|\\.beacon/)|\\bOTEL_SDK_DISABLED=true\\b"
+      }
+    ]
+  }
+};
+
+// electron/detections/rules/aws-credentials-access.json
+var aws_credentials_access_default = {
+  $schema: "../rule-schema.json",
+  id: "aws-credentials-access",
+  title: "AWS credentials file accessed",
+  description: "A command reads or copies ~/.aws/credentials or ~/.aws/config, which hold AWS access keys.",
+  severity: "high",
+  mitre: [
+    "T1552.001"
+  ],
+  owasp: [
+    "LLM02:2025",
+    "ASI03"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\.aws/(credentials|config)\\b"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/browser-credential-store-access.json
+var browser_credential_store_access_default = {
+  $schema: "../rule-schema.json",
+  id: "browser-credential-store-access",
+  title: "Browser passwords or cookies accessed",
+  description: "A command touches a browser profile's password, cookie or key database (Chrome, Chromium, Brave, Edge, Firefox).",
+  severity: "high",
+  mitre: [
+    "T1555.003",
+    "T1539"
+  ],
+  owasp: [
+    "LLM02:2025",
+    "ASI03"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "(Google/Chrome|google-chrome|chromium|BraveSoftware|Microsoft Edge|microsoft-edge|Firefox/Profiles|\\.mozilla/firefox)\\S*[^;&|]*(Login Data|Cookies|Web Data|Local State|key[34]\\.db|logins\\.json|cookies\\.sqlite)"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/bulk-delete-command.json
+var bulk_delete_command_default = {
+  $schema: "../rule-schema.json",
+  id: "bulk-delete-command",
+  title: "Bulk delete command",
+  description: "find -delete / -exec rm, git clean -fd, or shred: many files removed at once.",
+  severity: "medium",
+  mitre: [
+    "T1485"
+  ],
+  owasp: [
+    "LLM06:2025"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\bfind\\b[^;&|]*\\s(-delete\\b|-exec\\s+rm\\b)|\\bgit\\b[^;&|]*\\sclean\\s+(-[a-zA-Z]*f[a-zA-Z]*d|-[a-zA-Z]*d[a-zA-Z]*f)|\\bshred\\s"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/ci-workflow-modified.json
+var ci_workflow_modified_default = {
+  $schema: "../rule-schema.json",
+  id: "ci-workflow-modified",
+  title: "CI pipeline definition changed",
+  description: "A CI workflow is added or changed (.github/workflows, GitHub composite actions, GitLab CI, CircleCI, Jenkinsfile, Azure Pipelines, Buildkite, Bitbucket): it runs with the repository's secrets.",
+  severity: "high",
+  mitre: [
+    "T1195.002",
+    "T1554"
+  ],
+  owasp: [
+    "LLM03:2025",
+    "ASI04"
+  ],
+  on: [
+    "file.modified",
+    "command.executed"
+  ],
+  match: {
+    any: [
+      {
+        field: "file.path",
+        op: "regex",
+        value: "(^|/)\\.github/workflows/[^/]+\\.ya?ml$|(^|/)\\.github/actions/[^/]+/action\\.ya?ml$|(^|/)\\.gitlab-ci\\.ya?ml$|(^|/)\\.circleci/config\\.ya?ml$|(^|/)Jenkinsfile$|(^|/)azure-pipelines\\.ya?ml$|(^|/)\\.buildkite/[^/]+\\.ya?ml$|(^|/)bitbucket-pipelines\\.yml$"
+      },
+      {
+        field: "command.command",
+        op: "regex",
+        value: "(>>?|\\btee\\s+(-a\\s+)?|\\bcp\\s[^;&|]*\\s|\\bmv\\s[^;&|]*\\s|\\bsed\\s+-i[^;&|]*\\s|\\bln\\s+-s[^;&|]*\\s)\\s*\\S*(\\.github/workflows/|\\.gitlab-ci\\.ya?ml|\\.circleci/config)"
+      }
+    ]
+  },
+  notes: "File paths are kept under every policy; the command part needs the command line."
+};
+
+// electron/detections/rules/cloud-cli-credentials-access.json
+var cloud_cli_credentials_access_default = {
+  $schema: "../rule-schema.json",
+  id: "cloud-cli-credentials-access",
+  title: "Cloud or cluster credentials accessed",
+  description: "A command touches gcloud, Azure, Kubernetes or Docker credential stores (~/.config/gcloud, ~/.azure, ~/.kube/config, ~/.docker/config.json).",
+  severity: "high",
+  mitre: [
+    "T1552.001"
+  ],
+  owasp: [
+    "LLM02:2025",
+    "ASI03"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\.config/gcloud/(credentials\\.db|access_tokens\\.db|application_default_credentials\\.json|legacy_credentials)|\\.azure/(accessTokens\\.json|msal_token_cache|azureProfile\\.json)|\\.kube/config\\b|\\.docker/config\\.json\\b"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/credential-directory-copied.json
+var credential_directory_copied_default = {
+  $schema: "../rule-schema.json",
+  id: "credential-directory-copied",
+  title: "Credential directory copied or archived",
+  description: "A command copies, moves or archives a whole credential directory (~/.ssh, ~/.aws, ~/.gnupg, ~/.kube, gcloud, Azure).",
+  severity: "high",
+  mitre: [
+    "T1005",
+    "T1560.001"
+  ],
+  owasp: [
+    "LLM02:2025",
+    "ASI03"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\b(cp|mv|rsync|tar|zip|7z|scp)\\b[^;&|]*(\\.ssh|\\.aws|\\.gnupg|\\.kube|\\.config/gcloud|\\.azure)(/?\\s|/?$)"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/credential-helper-file-access.json
+var credential_helper_file_access_default = {
+  $schema: "../rule-schema.json",
+  id: "credential-helper-file-access",
+  title: "Stored tokens file read",
+  description: "A command reads a file that stores tokens or passwords for tools: .netrc, .git-credentials, .pgpass, .pypirc, .npmrc, gh's hosts.yml.",
+  severity: "high",
+  mitre: [
+    "T1552.001"
+  ],
+  owasp: [
+    "LLM02:2025",
+    "ASI03"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\b(cat|less|more|head|tail|strings|base64|xxd|grep|rg|cp|scp|awk|sed)\\s[^|;&]*(\\.netrc|\\.git-credentials|\\.pgpass|\\.pypirc|\\.npmrc|\\.config/gh/hosts\\.yml)\\b"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/crontab-modified.json
+var crontab_modified_default = {
+  $schema: "../rule-schema.json",
+  id: "crontab-modified",
+  title: "Cron job installed",
+  description: "crontab is edited or a file under /etc/cron* or /var/spool/cron is written: a command that will run on a schedule.",
+  severity: "high",
+  mitre: [
+    "T1053.003"
+  ],
+  owasp: [
+    "ASI10"
+  ],
+  on: [
+    "command.executed",
+    "file.modified"
+  ],
+  match: {
+    any: [
+      {
+        field: "command.command",
+        op: "regex",
+        value: "\\bcrontab\\b(?![^;&|]*\\s-l\\b)|/etc/cron\\.(d|daily|hourly|weekly|monthly)/|/etc/crontab\\b|/var/spool/cron/"
+      },
+      {
+        field: "file.path",
+        op: "regex",
+        value: "^/etc/cron|^/var/spool/cron/"
+      }
+    ]
+  }
+};
+
+// electron/detections/rules/curl-file-upload.json
+var curl_file_upload_default = {
+  $schema: "../rule-schema.json",
+  id: "curl-file-upload",
+  title: "File uploaded with curl",
+  description: "curl sends a local file's contents (-F field=@file, -T, --data-binary @file, -d @file).",
+  severity: "high",
+  mitre: [
+    "T1048.003",
+    "T1567"
+  ],
+  owasp: [
+    "LLM02:2025",
+    "ASI02"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: `\\bcurl\\b[^;&|]*(\\s(-F|--form)\\s*[\\'"]?[\\w.-]*=@|\\s(-T|--upload-file)[\\s=]|\\s--data(-binary|-raw|-urlencode)?[\\s=]*[\\'"]?@|\\s-d\\s*[\\'"]?@)`
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/dns-exfiltration.json
+var dns_exfiltration_default = {
+  $schema: "../rule-schema.json",
+  id: "dns-exfiltration",
+  title: "Command output placed in a DNS lookup",
+  description: "dig, nslookup or host looks up a name built from command output ($(...)): data leaving through DNS.",
+  severity: "medium",
+  mitre: [
+    "T1048",
+    "T1071.004"
+  ],
+  owasp: [
+    "ASI02"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\b(dig|nslookup|host|drill)\\b[^;&|]*(\\$\\(|`)"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/docker-privileged-or-socket.json
+var docker_privileged_or_socket_default = {
+  $schema: "../rule-schema.json",
+  id: "docker-privileged-or-socket",
+  title: "Privileged container or Docker socket",
+  description: "A container runs --privileged, mounts the host root or uses the host PID namespace, or the Docker socket is used: host takeover.",
+  severity: "high",
+  mitre: [
+    "T1611"
+  ],
+  owasp: [
+    "ASI03",
+    "ASI05"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\b(docker|podman)\\b[^;&|]*\\s(run|create)\\b[^;&|]*(--privileged|-v\\s*/:/|--volume[=\\s]/:/|--pid[=\\s]host)|/var/run/docker\\.sock"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/dotenv-file-read.json
+var dotenv_file_read_default = {
+  $schema: "../rule-schema.json",
+  id: "dotenv-file-read",
+  title: "Environment (.env) file read",
+  description: "A command reads a .env file, where applications keep their secrets (.env.example and .env.sample are ignored).",
+  severity: "medium",
+  mitre: [
+    "T1552.001"
+  ],
+  owasp: [
+    "LLM02:2025"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: `\\b(cat|less|more|head|tail|bat|strings|base64|xxd|od|grep|rg|awk|sed|cp|scp|source|curl|nc)\\s([^|;&]*[\\s/\\'"=@])?\\.env(\\.(local|production|prod|staging|development|dev|test))?(?![\\w.-])`
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/download-then-execute.json
+var download_then_execute_default = {
+  $schema: "../rule-schema.json",
+  id: "download-then-execute",
+  title: "File downloaded, made executable and run",
+  description: "A command downloads a file and then marks it executable or runs it in the same command line.",
+  severity: "high",
+  mitre: [
+    "T1105",
+    "T1204.002"
+  ],
+  owasp: [
+    "LLM06:2025",
+    "ASI05"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\b(curl|wget)\\b[^;&|]*\\s(-[a-zA-Z]*[oO]|--output(-document)?)[=\\s]*\\S+[^;]*(&&|;)\\s*(chmod\\s+(\\+|[0-7]*)x?|\\./|(ba)?sh\\s|/tmp/)"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/encoded-data-to-network.json
+var encoded_data_to_network_default = {
+  $schema: "../rule-schema.json",
+  id: "encoded-data-to-network",
+  title: "Encoded data sent to a network tool",
+  description: "Base64/hex-encoded data is piped to curl, wget or netcat, or embedded in a request: a common way to smuggle files out.",
+  severity: "high",
+  mitre: [
+    "T1132.001",
+    "T1048"
+  ],
+  owasp: [
+    "LLM02:2025",
+    "ASI02"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\b(base64|xxd|gzip|openssl\\s+(base64|enc))\\b[^;&]*\\|\\s*(curl|wget|nc|ncat|netcat|socat)\\b|\\b(curl|wget)\\b[^;&|]*\\$\\([^)]*\\bbase64\\b"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/environment-dumped.json
+var environment_dumped_default = {
+  $schema: "../rule-schema.json",
+  id: "environment-dumped",
+  title: "Whole environment printed",
+  description: "The agent printed every environment variable (env, printenv, export -p), which often include tokens; the output goes to the model.",
+  severity: "low",
+  mitre: [
+    "T1082",
+    "T1552.001"
+  ],
+  owasp: [
+    "LLM02:2025"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "^\\s*(env|printenv|export\\s+-p|declare\\s+-x)\\s*($|\\||>)"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/git-config-code-execution.json
+var git_config_code_execution_default = {
+  $schema: "../rule-schema.json",
+  id: "git-config-code-execution",
+  title: "Git configured to run code",
+  description: "git config sets core.hooksPath, core.fsmonitor, core.sshCommand or an alias running a shell: code that runs on later git commands.",
+  severity: "high",
+  mitre: [
+    "T1546"
+  ],
+  owasp: [
+    "ASI05"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: `\\bgit\\b[^;&|]*\\sconfig\\b[^;&|]*\\b(core\\.hooksPath|core\\.fsmonitor|core\\.sshCommand|alias\\.\\S+\\s+[\\'"]?!)`
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/git-destructive-reset.json
+var git_destructive_reset_default = {
+  $schema: "../rule-schema.json",
+  id: "git-destructive-reset",
+  title: "Uncommitted work discarded",
+  description: "git reset --hard, git checkout -- . or git restore . throws away local changes.",
+  severity: "low",
+  mitre: [
+    "T1485"
+  ],
+  owasp: [
+    "LLM06:2025"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\bgit\\b[^;&|]*\\s(reset\\s+(\\S+\\s+)*--hard\\b|checkout\\s+(\\S+\\s+)*--\\s+\\.(\\s|$)|restore\\s+(--staged\\s+)?(--worktree\\s+)?\\.(\\s|$))"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/git-force-push.json
+var git_force_push_default = {
+  $schema: "../rule-schema.json",
+  id: "git-force-push",
+  title: "Git force-push",
+  description: "git push with --force, -f, --force-with-lease or a +refspec: remote history can be overwritten.",
+  severity: "high",
+  mitre: [
+    "T1565.001",
+    "T1485"
+  ],
+  owasp: [
+    "LLM06:2025",
+    "ASI02"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\bgit\\b[^;&|]*\\spush\\b[^;&|]*(\\s--force(-with-lease|-if-includes)?\\b|\\s-[a-zA-Z]*f[a-zA-Z]*\\b|\\s\\+[\\w/.-]+)"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/git-history-rewrite.json
+var git_history_rewrite_default = {
+  $schema: "../rule-schema.json",
+  id: "git-history-rewrite",
+  title: "Git history rewritten",
+  description: "git filter-branch / filter-repo / BFG, reflog expiry or pruning: history (and evidence) rewritten or destroyed.",
+  severity: "high",
+  mitre: [
+    "T1565.001",
+    "T1070"
+  ],
+  owasp: [
+    "LLM06:2025",
+    "ASI02"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\bgit\\b[^;&|]*\\s(filter-branch|filter-repo)\\b|\\bbfg\\b|\\bgit\\b[^;&|]*\\s(reflog\\s+expire|gc\\s[^;&|]*--prune=now|update-ref\\s+-d)\\b"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/git-hook-written.json
+var git_hook_written_default = {
+  $schema: "../rule-schema.json",
+  id: "git-hook-written",
+  title: "Git hook written",
+  description: "A file under .git/hooks or .husky is written: it runs on every commit, checkout or push.",
+  severity: "high",
+  mitre: [
+    "T1546"
+  ],
+  owasp: [
+    "ASI05",
+    "ASI10"
+  ],
+  on: [
+    "file.modified",
+    "command.executed"
+  ],
+  match: {
+    any: [
+      {
+        field: "file.path",
+        op: "regex",
+        value: "(^|/)\\.git/hooks/[^/]+$|(^|/)\\.husky/[^/_][^/]*$"
+      },
+      {
+        field: "command.command",
+        op: "regex",
+        value: "(>>?|\\btee\\s+(-a\\s+)?|\\bcp\\s[^;&|]*\\s|\\bmv\\s[^;&|]*\\s|\\bsed\\s+-i[^;&|]*\\s|\\bln\\s+-s[^;&|]*\\s)\\s*\\S*(\\.git/hooks/|\\.husky/[^_])"
+      }
+    ]
+  },
+  notes: "The command part reads the command line (not under the metadata policy); file paths are kept under every policy."
+};
+
+// electron/detections/rules/gpg-secret-key-export.json
+var gpg_secret_key_export_default = {
+  $schema: "../rule-schema.json",
+  id: "gpg-secret-key-export",
+  title: "GPG secret keys exported",
+  description: "A command exports GPG secret keys or reads the private key store under ~/.gnupg.",
+  severity: "high",
+  mitre: [
+    "T1552.004"
+  ],
+  owasp: [
+    "LLM02:2025",
+    "ASI03"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\bgpg2?\\b[^;&|]*--export-secret(-sub)?-keys\\b|\\.gnupg/(private-keys-v1\\.d|secring\\.gpg)"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/hidden-unicode-in-tool-output.json
+var hidden_unicode_in_tool_output_default = {
+  $schema: "../rule-schema.json",
+  id: "hidden-unicode-in-tool-output",
+  title: "Hidden Unicode in a tool's output",
+  description: "A command or tool returned invisible Unicode tag characters or bidirectional controls, used to hide instructions from the person reading along.",
+  severity: "medium",
+  mitre: [
+    "AML.T0051.001"
+  ],
+  owasp: [
+    "LLM01:2025",
+    "ASI01"
+  ],
+  on: [
+    "command.executed",
+    "tool.completed",
+    "tool.failed"
+  ],
+  match: {
+    any: [
+      {
+        field: "command.output",
+        op: "regex",
+        value: "[\\u{E0000}-\\u{E007F}]|[\\u202A-\\u202E\\u2066-\\u2069]",
+        flags: "u"
+      },
+      {
+        field: "tool.output",
+        op: "regex",
+        value: "[\\u{E0000}-\\u{E007F}]|[\\u202A-\\u202E\\u2066-\\u2069]",
+        flags: "u"
+      }
+    ]
+  },
+  notes: "Reads the output, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/history-cleared.json
+var history_cleared_default = {
+  $schema: "../rule-schema.json",
+  id: "history-cleared",
+  title: "Shell history cleared or disabled",
+  description: "history -c, unset HISTFILE, HISTSIZE=0 or deleting a history file: covering tracks.",
+  severity: "medium",
+  mitre: [
+    "T1070.003"
+  ],
+  owasp: [
+    "ASI10"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\bhistory\\s+-c\\b|\\bunset\\s+HISTFILE\\b|\\bHISTFILE=/dev/null\\b|\\bHISTSIZE=0\\b|\\b(rm|truncate|shred)\\s[^;&|]*_history\\b|>\\s*\\S*_history\\b"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/launchd-persistence.json
+var launchd_persistence_default = {
+  $schema: "../rule-schema.json",
+  id: "launchd-persistence",
+  title: "launchd agent or daemon installed",
+  description: "launchctl loads or enables a job, or a plist is written under LaunchAgents/LaunchDaemons: it runs at login or boot (macOS).",
+  severity: "high",
+  mitre: [
+    "T1543.001",
+    "T1543.004"
+  ],
+  owasp: [
+    "ASI10"
+  ],
+  on: [
+    "command.executed",
+    "file.modified"
+  ],
+  match: {
+    any: [
+      {
+        field: "command.command",
+        op: "regex",
+        value: "\\blaunchctl\\s+(load|bootstrap|submit|enable|kickstart)\\b|Library/(LaunchAgents|LaunchDaemons)/"
+      },
+      {
+        field: "file.path",
+        op: "regex",
+        value: "Library/(LaunchAgents|LaunchDaemons)/[^/]+\\.plist$"
+      }
+    ]
+  }
+};
+
+// electron/detections/rules/macos-keychain-access.json
+var macos_keychain_access_default = {
+  $schema: "../rule-schema.json",
+  id: "macos-keychain-access",
+  title: "macOS keychain secrets requested",
+  description: "A command asks the macOS keychain for stored passwords or dumps it (security find-*-password, dump-keychain, export), or reads keychain files.",
+  severity: "critical",
+  mitre: [
+    "T1555.001"
+  ],
+  owasp: [
+    "LLM02:2025",
+    "ASI03"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\bsecurity\\s+(find-generic-password|find-internet-password|dump-keychain|export)\\b|Library/Keychains/|\\blogin\\.keychain(-db)?\\b"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/mass-file-deletion.json
+var mass_file_deletion_default = {
+  $schema: "../rule-schema.json",
+  id: "mass-file-deletion",
+  title: "Many files deleted in a short time",
+  description: "The agent deleted five or more files within two minutes in one session.",
+  severity: "high",
+  mitre: [
+    "T1485"
+  ],
+  owasp: [
+    "LLM06:2025",
+    "ASI02"
+  ],
+  on: [
+    "file.modified"
+  ],
+  sequence: {
+    window_seconds: 120,
+    steps: [
+      {
+        match: {
+          all: [
+            {
+              field: "file.operation",
+              op: "equals",
+              value: "delete"
+            }
+          ]
+        }
+      },
+      {
+        match: {
+          all: [
+            {
+              field: "file.operation",
+              op: "equals",
+              value: "delete"
+            }
+          ]
+        }
+      },
+      {
+        match: {
+          all: [
+            {
+              field: "file.operation",
+              op: "equals",
+              value: "delete"
+            }
+          ]
+        }
+      },
+      {
+        match: {
+          all: [
+            {
+              field: "file.operation",
+              op: "equals",
+              value: "delete"
+            }
+          ]
+        }
+      },
+      {
+        match: {
+          all: [
+            {
+              field: "file.operation",
+              op: "equals",
+              value: "delete"
+            }
+          ]
+        }
+      }
+    ]
+  },
+  notes: "File operations are kept under every content policy."
+};
+
+// electron/detections/rules/mcp-server-not-allowlisted.json
+var mcp_server_not_allowlisted_default = {
+  $schema: "../rule-schema.json",
+  id: "mcp-server-not-allowlisted",
+  title: "MCP server outside the allowlist",
+  description: "The session has an MCP server configured that is not on the allowlist of this rule. A team replaces this rule with its own allowlist (a rule file with the same id in its rules directory).",
+  severity: "low",
+  mitre: [
+    "AML.T0010"
+  ],
+  owasp: [
+    "LLM03:2025",
+    "ASI04"
+  ],
+  on: [
+    "session.started"
+  ],
+  match: {
+    all: [
+      {
+        field: "session.mcp_servers",
+        op: "exists",
+        value: true
+      },
+      {
+        not: {
+          field: "session.mcp_servers",
+          op: "in",
+          every: true,
+          value: [
+            "github",
+            "playwright",
+            "context7",
+            "openaiDeveloperDocs",
+            "sentry",
+            "linear",
+            "figma",
+            "notion"
+          ]
+        }
+      }
+    ]
+  },
+  notes: "Codex names configured servers at session start; tool calls of MCP servers are mcp.tool_invoked events."
+};
+
+// electron/detections/rules/netcat-connection.json
+var netcat_connection_default = {
+  $schema: "../rule-schema.json",
+  id: "netcat-connection",
+  title: "Raw network connection with netcat or socat",
+  description: "The agent ran nc, ncat, netcat or socat: raw TCP/UDP connections are how data leaves without a trace in HTTP logs.",
+  severity: "high",
+  mitre: [
+    "T1095",
+    "T1048"
+  ],
+  owasp: [
+    "ASI02"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "(^|[;&|(]\\s*|\\$\\(\\s*)(sudo\\s+)?(nc|ncat|netcat|socat)\\s"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/obfuscated-command-execution.json
+var obfuscated_command_execution_default = {
+  $schema: "../rule-schema.json",
+  id: "obfuscated-command-execution",
+  title: "Decoded or obfuscated command executed",
+  description: "Base64 (or similar) text is decoded and run by a shell or eval, a common way to hide what a command does.",
+  severity: "high",
+  mitre: [
+    "T1027",
+    "T1140",
+    "T1059.004"
+  ],
+  owasp: [
+    "LLM06:2025",
+    "ASI05"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: `\\bbase64\\s+(-d|--decode|-D)\\b[^;&]*\\|\\s*(sudo\\s+)?(ba|z|da)?sh\\b|\\beval\\s+["\\']?\\$\\([^)]*\\b(base64|xxd|rev)\\b|\\bpython[0-9.]*\\s+-c\\s+["\\'][^"\\']*(b64decode|\\bexec\\(|\\beval\\()`
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/package-install-from-url.json
+var package_install_from_url_default = {
+  $schema: "../rule-schema.json",
+  id: "package-install-from-url",
+  title: "Package installed from a URL or git",
+  description: "A package is installed straight from a URL, a tarball or a git repository instead of the registry: no review, no lockfile integrity.",
+  severity: "medium",
+  mitre: [
+    "T1195.001"
+  ],
+  owasp: [
+    "LLM03:2025",
+    "ASI04"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\bpip3?\\s+install\\b[^;&|]*\\s(https?://|git\\+)|\\b(npm|pnpm|yarn|bun)\\s+(install|i|add)\\b[^;&|]*\\s(https?://|git(\\+[a-z]+)?://|github:|gitlab:|bitbucket:)|\\b(npm|pnpm|yarn|bun)\\s+(install|i|add)\\b[^;&|]*\\.tgz\\b|\\b(gem|cargo)\\s+install\\b[^;&|]*\\s--git\\b"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/package-manager-config-modified.json
+var package_manager_config_modified_default = {
+  $schema: "../rule-schema.json",
+  id: "package-manager-config-modified",
+  title: "Package manager configuration changed",
+  description: "A package manager's config file (.npmrc, .yarnrc, .pypirc, pip.conf, .gemrc, .cargo/config, bunfig.toml, Maven settings.xml, NuGet.config) is written: it can point installs at another registry or carry tokens.",
+  severity: "medium",
+  mitre: [
+    "T1195.001"
+  ],
+  owasp: [
+    "LLM03:2025",
+    "ASI04"
+  ],
+  on: [
+    "file.modified",
+    "command.executed"
+  ],
+  match: {
+    any: [
+      {
+        field: "file.path",
+        op: "regex",
+        value: "(^|/)(\\.npmrc|\\.yarnrc(\\.yml)?|\\.pnpmrc|\\.pypirc|pip\\.conf|pip\\.ini|\\.gemrc|bunfig\\.toml|\\.condarc|\\.cargo/config(\\.toml)?|\\.m2/settings\\.xml|[Nn]u[Gg]et\\.[Cc]onfig)$"
+      },
+      {
+        field: "command.command",
+        op: "regex",
+        value: "(>>?|\\btee\\s+(-a\\s+)?|\\bcp\\s[^;&|]*\\s|\\bmv\\s[^;&|]*\\s|\\bsed\\s+-i[^;&|]*\\s|\\bln\\s+-s[^;&|]*\\s)\\s*\\S*(\\.npmrc|\\.yarnrc|\\.pypirc|pip\\.conf|\\.gemrc|\\.cargo/config)\\b"
+      }
+    ]
+  }
+};
+
+// electron/detections/rules/package-registry-changed.json
+var package_registry_changed_default = {
+  $schema: "../rule-schema.json",
+  id: "package-registry-changed",
+  title: "Package registry switched",
+  description: "npm/pnpm/yarn/pip is told to use another registry or index (config set registry, --registry, --index-url).",
+  severity: "medium",
+  mitre: [
+    "T1195.001"
+  ],
+  owasp: [
+    "LLM03:2025",
+    "ASI04"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\b(npm|pnpm|yarn)\\s+config\\s+set\\s+(@[\\w-]+:)?registry\\b|\\bpip3?\\s+config\\s+set\\s+\\S*(index-url|extra-index-url)\\b|\\b(npm|pnpm|yarn|npx)\\b[^;&|]*\\s--registry[=\\s]\\S+|\\bpip3?\\s+install\\b[^;&|]*\\s(--index-url|-i|--extra-index-url)[=\\s]"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/password-in-output.json
+var password_in_output_default = {
+  $schema: "../rule-schema.json",
+  id: "password-in-output",
+  title: "Password or secret assignment in a command's output",
+  description: "A command printed a password= / secret= style value (Beacon masked it in the log); the agent sent it to the model provider.",
+  severity: "medium",
+  mitre: [
+    "T1552.001"
+  ],
+  owasp: [
+    "LLM02:2025"
+  ],
+  on: [
+    "command.executed",
+    "tool.completed",
+    "tool.failed"
+  ],
+  match: {
+    any: [
+      {
+        field: "command.output",
+        op: "regex",
+        value: "\\[REDACTED\\]"
+      },
+      {
+        field: "tool.output",
+        op: "regex",
+        value: "\\[REDACTED\\]"
+      }
+    ]
+  },
+  notes: "Reads the output, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/paste-or-file-share-upload.json
+var paste_or_file_share_upload_default = {
+  $schema: "../rule-schema.json",
+  id: "paste-or-file-share-upload",
+  title: "Paste or file-sharing service contacted",
+  description: "A command talks to a paste, file-drop, request-bin or tunnel service (transfer.sh, 0x0.st, pastebin, webhook.site, ngrok ...).",
+  severity: "high",
+  mitre: [
+    "T1567",
+    "T1567.002"
+  ],
+  owasp: [
+    "LLM02:2025",
+    "ASI02"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "(pastebin\\.com|transfer\\.sh|0x0\\.st|file\\.io|termbin\\.com|paste\\.rs|ix\\.io|hastebin\\.com|webhook\\.site|requestbin|pipedream\\.net|ngrok\\.io|ngrok-free\\.app|oast\\.(fun|me|pro|live|site))"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/private-key-in-output.json
+var private_key_in_output_default = {
+  $schema: "../rule-schema.json",
+  id: "private-key-in-output",
+  title: "Private key in a command's output",
+  description: "A command printed a private key (Beacon masked it in the log); the agent sent it to the model provider.",
+  severity: "critical",
+  mitre: [
+    "T1552.004"
+  ],
+  owasp: [
+    "LLM02:2025"
+  ],
+  on: [
+    "command.executed",
+    "tool.completed",
+    "tool.failed"
+  ],
+  match: {
+    any: [
+      {
+        field: "command.output",
+        op: "regex",
+        value: "\\[REDACTED:private-key\\]"
+      },
+      {
+        field: "tool.output",
+        op: "regex",
+        value: "\\[REDACTED:private-key\\]"
+      }
+    ]
+  },
+  notes: "Reads the output, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/prompt-injection-in-tool-output.json
+var prompt_injection_in_tool_output_default = {
+  $schema: "../rule-schema.json",
+  id: "prompt-injection-in-tool-output",
+  title: "Prompt-injection text in a tool's output",
+  description: "A command or tool returned text that tries to give the agent new instructions (ignore previous instructions, fake system prompts, chat-template tokens).",
+  severity: "high",
+  mitre: [
+    "AML.T0051.001"
+  ],
+  owasp: [
+    "LLM01:2025",
+    "ASI01"
+  ],
+  on: [
+    "command.executed",
+    "tool.completed",
+    "tool.failed"
+  ],
+  match: {
+    any: [
+      {
+        field: "command.output",
+        op: "regex",
+        value: "ignore\\s+(all\\s+|any\\s+)?(of\\s+)?(the\\s+|your\\s+)?(previous|prior|above|earlier|preceding)\\s+(instructions|prompts|directions|rules)|disregard\\s+(all\\s+|any\\s+)?(the\\s+|your\\s+)?(previous|prior|above|earlier)\\s+(instructions|prompts|rules)|forget\\s+(all\\s+)?(your|previous|prior)\\s+instructions|you\\s+are\\s+now\\s+(in\\s+)?(developer\\s+mode|dan\\b|jailbroken)|new\\s+system\\s+prompt|<\\|im_start\\|>|<\\|system\\|>|\\[/?INST\\]|</?system>|BEGIN\\s+SYSTEM\\s+PROMPT",
+        flags: "i"
+      },
+      {
+        field: "tool.output",
+        op: "regex",
+        value: "ignore\\s+(all\\s+|any\\s+)?(of\\s+)?(the\\s+|your\\s+)?(previous|prior|above|earlier|preceding)\\s+(instructions|prompts|directions|rules)|disregard\\s+(all\\s+|any\\s+)?(the\\s+|your\\s+)?(previous|prior|above|earlier)\\s+(instructions|prompts|rules)|forget\\s+(all\\s+)?(your|previous|prior)\\s+instructions|you\\s+are\\s+now\\s+(in\\s+)?(developer\\s+mode|dan\\b|jailbroken)|new\\s+system\\s+prompt|<\\|im_start\\|>|<\\|system\\|>|\\[/?INST\\]|</?system>|BEGIN\\s+SYSTEM\\s+PROMPT",
+        flags: "i"
+      }
+    ]
+  },
+  notes: "Reads the output, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/recursive-delete-broad-path.json
+var recursive_delete_broad_path_default = {
+  $schema: "../rule-schema.json",
+  id: "recursive-delete-broad-path",
+  title: "Recursive delete of a home, root or repository",
+  description: "rm -r targets /, ~, $HOME, *, . , .. or .git: a whole tree is gone.",
+  severity: "critical",
+  mitre: [
+    "T1485"
+  ],
+  owasp: [
+    "LLM06:2025",
+    "ASI02"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: `\\brm\\s+(-[a-zA-Z-]+\\s+)*-[a-zA-Z]*[rR][a-zA-Z]*\\s+(-[a-zA-Z-]+\\s+)*["\\']?(/|~/?|\\$HOME/?|\\$\\{HOME\\}/?|\\*|\\.\\.?/?|/\\*|~/\\*|\\.git/?)["\\']?(\\s|$|;|&|\\|)`
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/rejected-command-retried.json
+var rejected_command_retried_default = {
+  $schema: "../rule-schema.json",
+  id: "rejected-command-retried",
+  title: "Rejected command run again",
+  description: "A command was refused (an approval denied, a policy rejection, an escalation refused) and the agent then ran the same command again in the session, within ten minutes.",
+  severity: "high",
+  mitre: [
+    "T1562.001"
+  ],
+  owasp: [
+    "LLM06:2025",
+    "ASI02",
+    "ASI09"
+  ],
+  on: [
+    "command.executed"
+  ],
+  sequence: {
+    window_seconds: 600,
+    steps: [
+      {
+        match: {
+          all: [
+            {
+              field: "command.success",
+              op: "equals",
+              value: false
+            },
+            {
+              field: "command.output",
+              op: "regex",
+              value: "approval policy is Never; reject command|Rejected\\(|rejected by (the )?user|denied by (the )?user|user (denied|rejected)|not approved"
+            }
+          ]
+        },
+        capture: {
+          cmd: "command.command",
+          call: "command.call_id"
+        }
+      },
+      {
+        match: {
+          all: [
+            {
+              field: "command.command",
+              op: "equals",
+              ref: "cmd"
+            },
+            {
+              not: {
+                field: "command.call_id",
+                op: "equals",
+                ref: "call"
+              }
+            },
+            {
+              not: {
+                field: "command.output",
+                op: "regex",
+                value: "approval policy is Never; reject command|Rejected\\(|rejected by (the )?user|denied by (the )?user|user (denied|rejected)|not approved"
+              }
+            }
+          ]
+        }
+      }
+    ]
+  },
+  notes: "Codex exec reports a refusal as the command's result; an interactive denial (approval.denied) is followed by the same kind of result. Needs the command text and output: not under the metadata policy."
+};
+
+// electron/detections/rules/remote-code-piped-to-interpreter.json
+var remote_code_piped_to_interpreter_default = {
+  $schema: "../rule-schema.json",
+  id: "remote-code-piped-to-interpreter",
+  title: "Remote code piped to an interpreter",
+  description: "A download is piped into python, node, perl, ruby or php, which runs it unreviewed.",
+  severity: "high",
+  mitre: [
+    "T1059.006",
+    "T1105"
+  ],
+  owasp: [
+    "LLM06:2025",
+    "ASI05"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\b(curl|wget)\\b[^|;&]*\\|\\s*(sudo\\s+)?(python[0-9.]*|node|perl|ruby|php)\\s*($|[;&|]|-\\s*$)"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/remote-script-piped-to-shell.json
+var remote_script_piped_to_shell_default = {
+  $schema: "../rule-schema.json",
+  id: "remote-script-piped-to-shell",
+  title: "Remote script piped to a shell",
+  description: "A command downloads a script with curl or wget and pipes it straight into a shell: whatever the server sends runs unreviewed.",
+  severity: "critical",
+  mitre: [
+    "T1059.004",
+    "T1105"
+  ],
+  owasp: [
+    "LLM06:2025",
+    "ASI05"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\b(curl|wget)\\b[^|;&]*\\|\\s*(sudo\\s+(-\\S+\\s+)*)?(env\\s+\\S+\\s+)*(ba|z|da|k|fi)?sh\\b"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/remote-script-via-substitution.json
+var remote_script_via_substitution_default = {
+  $schema: "../rule-schema.json",
+  id: "remote-script-via-substitution",
+  title: "Remote script run through command substitution",
+  description: "A shell runs the output of curl or wget through $(...) or <(...), the same as piping a remote script to a shell.",
+  severity: "critical",
+  mitre: [
+    "T1059.004",
+    "T1105"
+  ],
+  owasp: [
+    "LLM06:2025",
+    "ASI05"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: `\\b(ba|z|da|k)?sh\\s+(-[a-z]+\\s+)*["\\']?(<\\(|\\$\\()\\s*(curl|wget)\\b`
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/repeated-high-severity-findings.json
+var repeated_high_severity_findings_default = {
+  $schema: "../rule-schema.json",
+  id: "repeated-high-severity-findings",
+  title: "Three high-severity findings in one session",
+  description: "One session produced three high or critical findings within fifteen minutes: the agent is doing several dangerous things in a row.",
+  severity: "critical",
+  mitre: [],
+  owasp: [
+    "ASI10",
+    "LLM06:2025"
+  ],
+  on: [
+    "finding.detected"
+  ],
+  sequence: {
+    window_seconds: 900,
+    steps: [
+      {
+        match: {
+          field: "finding.severity",
+          op: "in",
+          value: [
+            "high",
+            "critical"
+          ]
+        }
+      },
+      {
+        match: {
+          field: "finding.severity",
+          op: "in",
+          value: [
+            "high",
+            "critical"
+          ]
+        }
+      },
+      {
+        match: {
+          field: "finding.severity",
+          op: "in",
+          value: [
+            "high",
+            "critical"
+          ]
+        }
+      }
+    ]
+  },
+  notes: "Written for findings: it reads the findings of the other rules, never raw events."
+};
+
+// electron/detections/rules/reverse-shell.json
+var reverse_shell_default = {
+  $schema: "../rule-schema.json",
+  id: "reverse-shell",
+  title: "Reverse shell pattern",
+  description: "A command opens /dev/tcp or /dev/udp, or hands a shell to a network tool (nc -e, mkfifo | nc, python socket + pty): a reverse shell.",
+  severity: "critical",
+  mitre: [
+    "T1059.004",
+    "T1095"
+  ],
+  owasp: [
+    "ASI05",
+    "ASI10"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "/dev/(tcp|udp)/|\\b(nc|ncat)\\b[^;&|]*\\s-[a-z]*[ec]\\s|\\bmkfifo\\b.*\\b(nc|ncat)\\b|\\bsocket\\b.*\\b(pty\\.spawn|dup2|subprocess)"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/scp-rsync-to-remote.json
+var scp_rsync_to_remote_default = {
+  $schema: "../rule-schema.json",
+  id: "scp-rsync-to-remote",
+  title: "Files copied to a remote host",
+  description: "scp or rsync copies to host:path, off this machine.",
+  severity: "medium",
+  mitre: [
+    "T1048"
+  ],
+  owasp: [
+    "ASI02"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\b(scp|rsync|sftp)\\b[^;&|]*\\s([\\w.-]+@)?[\\w-]+(\\.[\\w-]+)*:\\S*"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/secret-in-command-line.json
+var secret_in_command_line_default = {
+  $schema: "../rule-schema.json",
+  id: "secret-in-command-line",
+  title: "Secret typed into a command line",
+  description: "The agent put a secret (token, key, password) into a command it ran; Beacon masked it in the log.",
+  severity: "medium",
+  mitre: [
+    "T1552.001"
+  ],
+  owasp: [
+    "LLM02:2025"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\[REDACTED(:[a-z0-9-]+)?\\]"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/secret-in-prompt.json
+var secret_in_prompt_default = {
+  $schema: "../rule-schema.json",
+  id: "secret-in-prompt",
+  title: "Secret in a prompt",
+  description: "Beacon masked a secret (token, key, password) in a prompt the user sent to the agent: it reached the model provider.",
+  severity: "medium",
+  mitre: [],
+  owasp: [
+    "LLM02:2025"
+  ],
+  on: [
+    "prompt.submitted"
+  ],
+  match: {
+    all: [
+      {
+        field: "content.redacted",
+        op: "equals",
+        value: true
+      },
+      {
+        not: {
+          field: "prompt.withheld",
+          op: "equals",
+          value: true
+        }
+      }
+    ]
+  },
+  notes: "Works under every content policy: it reads content.redacted, not the text."
+};
+
+// electron/detections/rules/security-controls-disabled.json
+var security_controls_disabled_default = {
+  $schema: "../rule-schema.json",
+  id: "security-controls-disabled",
+  title: "Security control switched off",
+  description: "SELinux, AppArmor, a firewall, auditd, Gatekeeper or SIP is switched off, or macOS's quarantine flag is stripped.",
+  severity: "high",
+  mitre: [
+    "T1562.001",
+    "T1562.004"
+  ],
+  owasp: [
+    "ASI10"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\bsetenforce\\s+0\\b|\\bufw\\s+disable\\b|\\bspctl\\s+--master-disable\\b|\\bcsrutil\\s+disable\\b|\\bsystemctl\\s+(stop|disable|mask)\\s+(apparmor|auditd|firewalld|falcon-sensor|osqueryd)\\b|\\biptables\\s+-F\\b|\\bauditctl\\s+-D\\b|\\bxattr\\s+-[a-z]*d[a-z]*\\s+com\\.apple\\.quarantine\\b"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/sensitive-system-file-read.json
+var sensitive_system_file_read_default = {
+  $schema: "../rule-schema.json",
+  id: "sensitive-system-file-read",
+  title: "System password database read",
+  description: "A command names /etc/shadow, /etc/gshadow or /etc/master.passwd (password hashes).",
+  severity: "medium",
+  mitre: [
+    "T1003.008"
+  ],
+  owasp: [
+    "LLM02:2025",
+    "ASI03"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "/etc/(shadow|gshadow|master\\.passwd)\\b|/etc/security/opasswd\\b"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/session-full-access-never-ask.json
+var session_full_access_never_ask_default = {
+  $schema: "../rule-schema.json",
+  id: "session-full-access-never-ask",
+  title: "Interactive session with full access and no approvals",
+  description: "An interactive session (not codex exec, where approvals are always off) runs with sandbox danger-full-access and approval policy never: nothing stops or asks before a command.",
+  severity: "critical",
+  mitre: [
+    "T1562.001"
+  ],
+  owasp: [
+    "LLM06:2025",
+    "ASI03",
+    "ASI09"
+  ],
+  on: [
+    "session.started"
+  ],
+  match: {
+    all: [
+      {
+        field: "session.sandbox_policy",
+        op: "in",
+        value: [
+          "danger-full-access",
+          "DangerFullAccess",
+          "danger_full_access"
+        ]
+      },
+      {
+        field: "session.approval_policy",
+        op: "equals",
+        value: "never"
+      },
+      {
+        not: {
+          field: "harness.originator",
+          op: "in",
+          value: [
+            "codex_exec",
+            "codex_github_action"
+          ]
+        }
+      }
+    ]
+  }
+};
+
+// electron/detections/rules/session-sandbox-disabled.json
+var session_sandbox_disabled_default = {
+  $schema: "../rule-schema.json",
+  id: "session-sandbox-disabled",
+  title: "Session started without a sandbox",
+  description: "The agent session runs with sandbox danger-full-access: its commands can read and write anything the user can.",
+  severity: "high",
+  mitre: [
+    "T1562.001"
+  ],
+  owasp: [
+    "LLM06:2025",
+    "ASI03"
+  ],
+  on: [
+    "session.started"
+  ],
+  match: {
+    field: "session.sandbox_policy",
+    op: "in",
+    value: [
+      "danger-full-access",
+      "DangerFullAccess",
+      "danger_full_access"
+    ]
+  },
+  notes: "Session settings are kept under every content policy."
+};
+
+// electron/detections/rules/setuid-or-world-writable.json
+var setuid_or_world_writable_default = {
+  $schema: "../rule-schema.json",
+  id: "setuid-or-world-writable",
+  title: "Setuid bit or world-writable mode set",
+  description: "chmod sets the setuid/setgid bit or makes a file world-writable (777, a+w).",
+  severity: "medium",
+  mitre: [
+    "T1548.001",
+    "T1222.002"
+  ],
+  owasp: [
+    "ASI03"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\bchmod\\s+(-[a-zA-Z]+\\s+)*([ugoa]*\\+[rwx]*s|[2467][0-7]{3}\\b|0?777\\b|a\\+[rx]*w)"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/shell-history-read.json
+var shell_history_read_default = {
+  $schema: "../rule-schema.json",
+  id: "shell-history-read",
+  title: "Shell history read",
+  description: "A command reads a shell or REPL history file, where typed passwords and tokens end up.",
+  severity: "medium",
+  mitre: [
+    "T1552.003"
+  ],
+  owasp: [
+    "LLM02:2025"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\b(cat|less|more|head|tail|grep|rg|strings|cp|awk|sed)\\s[^|;&]*\\.(bash|zsh|sh|python|node_repl|psql|mysql)_history\\b"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/shell-startup-file-modified.json
+var shell_startup_file_modified_default = {
+  $schema: "../rule-schema.json",
+  id: "shell-startup-file-modified",
+  title: "Shell startup file changed",
+  description: "A shell startup file (.bashrc, .zshrc, .profile, fish config, /etc/profile.d) is written: whatever is added runs in every new shell.",
+  severity: "high",
+  mitre: [
+    "T1546.004"
+  ],
+  owasp: [
+    "ASI10"
+  ],
+  on: [
+    "file.modified",
+    "command.executed"
+  ],
+  match: {
+    any: [
+      {
+        field: "file.path",
+        op: "regex",
+        value: "(^|/)\\.(bashrc|bash_profile|bash_login|profile|zshrc|zprofile|zshenv|zlogin|kshrc|cshrc|tcshrc)$|(^|/)\\.config/fish/config\\.fish$|^/etc/(profile|bash\\.bashrc|zshrc|zsh/zshrc)$|^/etc/profile\\.d/"
+      },
+      {
+        field: "command.command",
+        op: "regex",
+        value: "(>>?|\\btee\\s+(-a\\s+)?|\\bcp\\s[^;&|]*\\s|\\bmv\\s[^;&|]*\\s|\\bsed\\s+-i[^;&|]*\\s|\\bln\\s+-s[^;&|]*\\s)\\s*\\S*(\\.(bashrc|bash_profile|bash_login|profile|zshrc|zprofile|zshenv|zlogin)\\b|\\.config/fish/config\\.fish|/etc/profile\\.d/)"
+      }
+    ]
+  }
+};
+
+// electron/detections/rules/ssh-authorized-keys-modified.json
+var ssh_authorized_keys_modified_default = {
+  $schema: "../rule-schema.json",
+  id: "ssh-authorized-keys-modified",
+  title: "SSH authorized_keys changed",
+  description: "A key is added to ~/.ssh/authorized_keys (or ssh-copy-id runs): someone gets a way in to this account.",
+  severity: "critical",
+  mitre: [
+    "T1098.004"
+  ],
+  owasp: [
+    "ASI03",
+    "ASI10"
+  ],
+  on: [
+    "command.executed",
+    "file.modified"
+  ],
+  match: {
+    any: [
+      {
+        field: "command.command",
+        op: "regex",
+        value: "(>>?|\\btee\\s+(-a\\s+)?|\\bcp\\s[^;&|]*\\s|\\bmv\\s[^;&|]*\\s|\\bsed\\s+-i[^;&|]*\\s|\\bln\\s+-s[^;&|]*\\s)\\s*\\S*\\.ssh/authorized_keys2?\\b|\\bssh-copy-id\\b"
+      },
+      {
+        field: "file.path",
+        op: "regex",
+        value: "(^|/)\\.ssh/authorized_keys2?$"
+      }
+    ]
+  }
+};
+
+// electron/detections/rules/ssh-private-key-access.json
+var ssh_private_key_access_default = {
+  $schema: "../rule-schema.json",
+  id: "ssh-private-key-access",
+  title: "SSH private key read or used",
+  description: "A command names an SSH private key file (~/.ssh/id_*, *.pem): reading it hands the key to the model and its provider.",
+  severity: "high",
+  mitre: [
+    "T1552.004"
+  ],
+  owasp: [
+    "LLM02:2025",
+    "ASI03"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: `\\.ssh/(id_(rsa|dsa|ecdsa|ed25519)(_sk)?|identity)(?![\\w.-])|\\.ssh/[^\\s/\\'"]+\\.pem\\b`
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/sudo-used.json
+var sudo_used_default = {
+  $schema: "../rule-schema.json",
+  id: "sudo-used",
+  title: "Command run with sudo",
+  description: "The agent ran a command with sudo: it asked for root.",
+  severity: "low",
+  mitre: [
+    "T1548.003"
+  ],
+  owasp: [
+    "ASI03"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "(^|[;&|(]\\s*)sudo\\s"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/sudoers-modified.json
+var sudoers_modified_default = {
+  $schema: "../rule-schema.json",
+  id: "sudoers-modified",
+  title: "sudoers changed",
+  description: "/etc/sudoers or a file in /etc/sudoers.d is written (or visudo runs): privilege rules changed.",
+  severity: "critical",
+  mitre: [
+    "T1548.003"
+  ],
+  owasp: [
+    "ASI03"
+  ],
+  on: [
+    "command.executed",
+    "file.modified"
+  ],
+  match: {
+    any: [
+      {
+        field: "command.command",
+        op: "regex",
+        value: "(>>?|\\btee\\s+(-a\\s+)?|\\bcp\\s[^;&|]*\\s|\\bmv\\s[^;&|]*\\s|\\bsed\\s+-i[^;&|]*\\s|\\bln\\s+-s[^;&|]*\\s)\\s*/etc/sudoers|\\bvisudo\\b"
+      },
+      {
+        field: "file.path",
+        op: "regex",
+        value: "^/etc/sudoers"
+      }
+    ]
+  }
+};
+
+// electron/detections/rules/systemd-persistence.json
+var systemd_persistence_default = {
+  $schema: "../rule-schema.json",
+  id: "systemd-persistence",
+  title: "systemd unit installed or enabled",
+  description: "systemctl enables or links a unit, or a unit file is written under a systemd directory: it runs at boot or login (Linux).",
+  severity: "high",
+  mitre: [
+    "T1543.002"
+  ],
+  owasp: [
+    "ASI10"
+  ],
+  on: [
+    "command.executed",
+    "file.modified"
+  ],
+  match: {
+    any: [
+      {
+        field: "command.command",
+        op: "regex",
+        value: "\\bsystemctl\\s+(--user\\s+)?(enable|link|daemon-reload|edit)\\b|\\.config/systemd/user/\\S+\\.(service|timer)|/etc/systemd/system/\\S+\\.(service|timer)"
+      },
+      {
+        field: "file.path",
+        op: "regex",
+        value: "(^|/)(\\.config/systemd/user|etc/systemd/system|lib/systemd/system)/[^/]+\\.(service|timer|socket|path)$"
+      }
+    ]
+  }
+};
+
+// electron/detections/rules/telemetry-disabled.json
+var telemetry_disabled_default = {
+  $schema: "../rule-schema.json",
+  id: "telemetry-disabled",
+  title: "Agent telemetry to Beacon removed or changed",
+  description: "Beacon's [otel] block in the agent's config was removed, changed, or overridden by a managed config: the agent's activity may no longer reach Beacon.",
+  severity: "high",
+  mitre: [
+    "T1562.006",
+    "T1562.001"
+  ],
+  owasp: [
+    "ASI10"
+  ],
+  on: [
+    "tamper.otel_removed",
+    "tamper.otel_changed",
+    "tamper.otel_overridden"
+  ],
+  match: {
+    field: "event.action",
+    op: "in",
+    value: [
+      "tamper.otel_removed",
+      "tamper.otel_changed",
+      "tamper.otel_overridden"
+    ]
+  },
+  notes: "Beacon writes tamper.* events itself (config.toml watch); they carry no content, so this fires under every policy."
+};
+
+// electron/detections/rules/tunnel-or-port-forward.json
+var tunnel_or_port_forward_default = {
+  $schema: "../rule-schema.json",
+  id: "tunnel-or-port-forward",
+  title: "Tunnel or remote port forward opened",
+  description: "A command opens a tunnel (ngrok, cloudflared, localtunnel) or an SSH remote forward (ssh -R) to expose this machine.",
+  severity: "high",
+  mitre: [
+    "T1572"
+  ],
+  owasp: [
+    "ASI02"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\bngrok\\s+(http|tcp|tls|start)\\b|\\bcloudflared\\s+tunnel\\b|\\blt\\s+--port\\b|\\bssh\\b[^;&|]*\\s-[a-zA-Z]*R\\s*\\d"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/wget-file-upload.json
+var wget_file_upload_default = {
+  $schema: "../rule-schema.json",
+  id: "wget-file-upload",
+  title: "File uploaded with wget",
+  description: "wget posts a local file (--post-file, --body-file).",
+  severity: "high",
+  mitre: [
+    "T1048.003",
+    "T1567"
+  ],
+  owasp: [
+    "LLM02:2025",
+    "ASI02"
+  ],
+  on: [
+    "command.executed"
+  ],
+  match: {
+    field: "command.command",
+    op: "regex",
+    value: "\\bwget\\b[^;&|]*--(post-file|body-file)\\b"
+  },
+  notes: "Reads the command line, so it cannot fire under the metadata content policy."
+};
+
+// electron/detections/rules/index.ts
+var SHIPPED_RULE_FILES = {
+  "access-token-in-output.json": access_token_in_output_default,
+  "agent-config-tampered.json": agent_config_tampered_default,
+  "aws-credentials-access.json": aws_credentials_access_default,
+  "browser-credential-store-access.json": browser_credential_store_access_default,
+  "bulk-delete-command.json": bulk_delete_command_default,
+  "ci-workflow-modified.json": ci_workflow_modified_default,
+  "cloud-cli-credentials-access.json": cloud_cli_credentials_access_default,
+  "credential-directory-copied.json": credential_directory_copied_default,
+  "credential-helper-file-access.json": credential_helper_file_access_default,
+  "crontab-modified.json": crontab_modified_default,
+  "curl-file-upload.json": curl_file_upload_default,
+  "dns-exfiltration.json": dns_exfiltration_default,
+  "docker-privileged-or-socket.json": docker_privileged_or_socket_default,
+  "dotenv-file-read.json": dotenv_file_read_default,
+  "download-then-execute.json": download_then_execute_default,
+  "encoded-data-to-network.json": encoded_data_to_network_default,
+  "environment-dumped.json": environment_dumped_default,
+  "git-config-code-execution.json": git_config_code_execution_default,
+  "git-destructive-reset.json": git_destructive_reset_default,
+  "git-force-push.json": git_force_push_default,
+  "git-history-rewrite.json": git_history_rewrite_default,
+  "git-hook-written.json": git_hook_written_default,
+  "gpg-secret-key-export.json": gpg_secret_key_export_default,
+  "hidden-unicode-in-tool-output.json": hidden_unicode_in_tool_output_default,
+  "history-cleared.json": history_cleared_default,
+  "launchd-persistence.json": launchd_persistence_default,
+  "macos-keychain-access.json": macos_keychain_access_default,
+  "mass-file-deletion.json": mass_file_deletion_default,
+  "mcp-server-not-allowlisted.json": mcp_server_not_allowlisted_default,
+  "netcat-connection.json": netcat_connection_default,
+  "obfuscated-command-execution.json": obfuscated_command_execution_default,
+  "package-install-from-url.json": package_install_from_url_default,
+  "package-manager-config-modified.json": package_manager_config_modified_default,
+  "package-registry-changed.json": package_registry_changed_default,
+  "password-in-output.json": password_in_output_default,
+  "paste-or-file-share-upload.json": paste_or_file_share_upload_default,
+  "private-key-in-output.json": private_key_in_output_default,
+  "prompt-injection-in-tool-output.json": prompt_injection_in_tool_output_default,
+  "recursive-delete-broad-path.json": recursive_delete_broad_path_default,
+  "rejected-command-retried.json": rejected_command_retried_default,
+  "remote-code-piped-to-interpreter.json": remote_code_piped_to_interpreter_default,
+  "remote-script-piped-to-shell.json": remote_script_piped_to_shell_default,
+  "remote-script-via-substitution.json": remote_script_via_substitution_default,
+  "repeated-high-severity-findings.json": repeated_high_severity_findings_default,
+  "reverse-shell.json": reverse_shell_default,
+  "scp-rsync-to-remote.json": scp_rsync_to_remote_default,
+  "secret-in-command-line.json": secret_in_command_line_default,
+  "secret-in-prompt.json": secret_in_prompt_default,
+  "security-controls-disabled.json": security_controls_disabled_default,
+  "sensitive-system-file-read.json": sensitive_system_file_read_default,
+  "session-full-access-never-ask.json": session_full_access_never_ask_default,
+  "session-sandbox-disabled.json": session_sandbox_disabled_default,
+  "setuid-or-world-writable.json": setuid_or_world_writable_default,
+  "shell-history-read.json": shell_history_read_default,
+  "shell-startup-file-modified.json": shell_startup_file_modified_default,
+  "ssh-authorized-keys-modified.json": ssh_authorized_keys_modified_default,
+  "ssh-private-key-access.json": ssh_private_key_access_default,
+  "sudo-used.json": sudo_used_default,
+  "sudoers-modified.json": sudoers_modified_default,
+  "systemd-persistence.json": systemd_persistence_default,
+  "telemetry-disabled.json": telemetry_disabled_default,
+  "tunnel-or-port-forward.json": tunnel_or_port_forward_default,
+  "wget-file-upload.json": wget_file_upload_default
+};
+
+// electron/detections/rule-compile.ts
+var import_ajv = __toESM(require_ajv());
+
+// electron/detections/rule-schema.json
+var rule_schema_default = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  $id: "https://beacon.dev/schemas/detection-rule-1.json",
+  title: "Beacon detection rule",
+  type: "object",
+  additionalProperties: false,
+  required: ["id", "title", "description", "severity", "mitre", "owasp", "on"],
+  oneOf: [{ required: ["match"] }, { required: ["sequence"] }],
+  properties: {
+    $schema: { type: "string" },
+    id: { type: "string", pattern: "^[a-z0-9][a-z0-9._-]{2,79}$" },
+    title: { type: "string", minLength: 3, maxLength: 120 },
+    description: { type: "string", minLength: 3, maxLength: 2e3 },
+    severity: { enum: ["info", "low", "medium", "high", "critical"] },
+    mitre: { type: "array", items: { type: "string", pattern: "^(T[0-9]{4}(\\.[0-9]{3})?|AML\\.T[0-9]{4}(\\.[0-9]{3})?)$" } },
+    owasp: { type: "array", items: { type: "string", pattern: "^(LLM[0-9]{2}:2025|ASI[0-9]{2})$" } },
+    on: { type: "array", minItems: 1, items: { type: "string", pattern: "^[a-z_]+\\.[a-z_.]+$" } },
+    match: { $ref: "#/definitions/condition" },
+    sequence: {
+      type: "object",
+      additionalProperties: false,
+      required: ["window_seconds", "steps"],
+      properties: {
+        window_seconds: { type: "number", exclusiveMinimum: 0, maximum: 86400 },
+        steps: {
+          type: "array",
+          minItems: 2,
+          maxItems: 20,
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["match"],
+            properties: {
+              match: { $ref: "#/definitions/condition" },
+              capture: { type: "object", additionalProperties: { type: "string", minLength: 1 } }
+            }
+          }
+        }
+      }
+    },
+    notes: { type: "string" }
+  },
+  definitions: {
+    condition: {
+      oneOf: [
+        {
+          type: "object",
+          additionalProperties: false,
+          required: ["field", "op"],
+          properties: {
+            field: { type: "string", minLength: 1 },
+            op: { enum: ["equals", "in", "regex", "contains", "exists"] },
+            value: {},
+            ref: { type: "string", minLength: 1 },
+            flags: { type: "string", pattern: "^[imsu]*$" },
+            every: { type: "boolean" }
+          }
+        },
+        { type: "object", additionalProperties: false, required: ["all"], properties: { all: { type: "array", minItems: 1, items: { $ref: "#/definitions/condition" } } } },
+        { type: "object", additionalProperties: false, required: ["any"], properties: { any: { type: "array", minItems: 1, items: { $ref: "#/definitions/condition" } } } },
+        { type: "object", additionalProperties: false, required: ["not"], properties: { not: { $ref: "#/definitions/condition" } } }
+      ]
+    }
+  }
+};
+
+// electron/detections/condition.ts
+var ConditionError = class extends Error {
+  constructor(path, message2) {
+    super(`${path}: ${message2}`);
+    this.path = path;
+  }
+  path;
+};
+function fieldReader(path) {
+  const parts = path.split(".");
+  return (event) => {
+    let v = event;
+    for (const p of parts) {
+      if (v === null || typeof v !== "object") return void 0;
+      v = v[p];
+    }
+    return v;
+  };
+}
+function scalarTest(c, path) {
+  const op = c.op;
+  const want = (captures) => c.ref !== void 0 ? captures[c.ref] : c.value;
+  switch (op) {
+    case "equals":
+      return (v, captures) => {
+        const w = want(captures);
+        return w !== void 0 && v === w;
+      };
+    case "contains":
+      return (v, captures) => {
+        const w = want(captures);
+        return typeof v === "string" && typeof w === "string" && v.includes(w);
+      };
+    case "in": {
+      if (!Array.isArray(c.value)) throw new ConditionError(`${path}.value`, 'op "in" needs a list');
+      const set = new Set(c.value);
+      return (v) => set.has(v);
+    }
+    case "regex": {
+      if (typeof c.value !== "string") throw new ConditionError(`${path}.value`, 'op "regex" needs a pattern string');
+      const flags = c.flags ?? "";
+      if (!/^[imsu]*$/.test(flags)) throw new ConditionError(`${path}.flags`, `only i, m, s and u are allowed, got "${flags}"`);
+      let re2;
+      try {
+        re2 = new RegExp(c.value, flags);
+      } catch (err) {
+        throw new ConditionError(`${path}.value`, `not a valid regular expression: ${err.message}`);
+      }
+      return (v) => typeof v === "string" && re2.test(v);
+    }
+    default:
+      throw new ConditionError(`${path}.op`, `unknown operator "${String(op)}"`);
+  }
+}
+function compileField(c, path) {
+  if (typeof c.field !== "string" || c.field === "") throw new ConditionError(`${path}.field`, "a dotted field path is needed");
+  const read2 = fieldReader(c.field);
+  if (c.ref !== void 0 && c.op !== "equals" && c.op !== "contains") throw new ConditionError(`${path}.ref`, "ref works with equals and contains only");
+  if (c.op === "exists") {
+    const want = c.value === void 0 ? true : c.value;
+    if (typeof want !== "boolean") throw new ConditionError(`${path}.value`, 'op "exists" takes true or false');
+    return (event) => {
+      const v = read2(event);
+      const present = v !== void 0 && v !== null && !(Array.isArray(v) && v.length === 0) && v !== "";
+      return present === want;
+    };
+  }
+  const test = scalarTest(c, path);
+  const every = c.every === true;
+  return (event, captures) => {
+    const v = read2(event);
+    if (Array.isArray(v)) {
+      if (v.length === 0) return false;
+      return every ? v.every((x) => test(x, captures)) : v.some((x) => test(x, captures));
+    }
+    return test(v, captures);
+  };
+}
+function compileCondition(c, path = "match") {
+  if (c === null || typeof c !== "object") throw new ConditionError(path, "a condition object is needed");
+  if ("all" in c) {
+    const parts = c.all.map((x, i) => compileCondition(x, `${path}.all[${i}]`));
+    return (e, cap) => parts.every((p) => p(e, cap));
+  }
+  if ("any" in c) {
+    const parts = c.any.map((x, i) => compileCondition(x, `${path}.any[${i}]`));
+    return (e, cap) => parts.some((p) => p(e, cap));
+  }
+  if ("not" in c) {
+    const inner = compileCondition(c.not, `${path}.not`);
+    return (e, cap) => !inner(e, cap);
+  }
+  return compileField(c, path);
+}
+
+// electron/detections/rule-compile.ts
+var RuleError = class extends Error {
+  constructor(file, field2, detail) {
+    super(`${file}: ${field2}: ${detail}`);
+    this.file = file;
+    this.field = field2;
+  }
+  file;
+  field;
+};
+var validator;
+function validate(data) {
+  validator ??= new import_ajv.default({ allErrors: false, strict: false }).compile(rule_schema_default);
+  return validator(data) ? [] : validator.errors ?? [];
+}
+function describeSchemaError(errors) {
+  const best = [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
+  const field2 = best.instancePath || "/";
+  let detail = best.message ?? "invalid";
+  if (best.keyword === "additionalProperties") detail = `unknown field "${best.params.additionalProperty}"`;
+  if (best.keyword === "enum") detail = `must be one of ${best.params.allowedValues.join(", ")}`;
+  if (best.keyword === "required") detail = `missing field "${best.params.missingProperty}"`;
+  return { field: field2, detail };
+}
+function compileSteps(file, rule) {
+  const at = (e, path) => {
+    if (e instanceof ConditionError) throw new RuleError(file, "/" + e.path.replace(/\./g, "/").replace(/\[(\d+)\]/g, "/$1"), e.message.slice(e.path.length + 2));
+    throw new RuleError(file, path, e.message);
+  };
+  if (rule.match) {
+    try {
+      return [{ test: compileCondition(rule.match, "match"), capture: [] }];
+    } catch (e) {
+      return at(e, "/match");
+    }
+  }
+  const steps = rule.sequence.steps;
+  const captured = /* @__PURE__ */ new Set();
+  return steps.map((s, i) => {
+    const path = `sequence.steps[${i}].match`;
+    let test;
+    try {
+      test = compileCondition(s.match, path);
+    } catch (e) {
+      return at(e, `/sequence/steps/${i}/match`);
+    }
+    for (const ref of refsOf(s.match)) {
+      if (!captured.has(ref)) throw new RuleError(file, `/sequence/steps/${i}/match`, `ref "${ref}" is not captured by an earlier step`);
+    }
+    const capture = Object.entries(s.capture ?? {}).map(([name, f]) => [name, fieldReader(f)]);
+    for (const [name] of capture) captured.add(name);
+    return { test, capture };
+  });
+}
+function refsOf(c) {
+  if (c === null || typeof c !== "object") return [];
+  const o = c;
+  if (Array.isArray(o.all)) return o.all.flatMap(refsOf);
+  if (Array.isArray(o.any)) return o.any.flatMap(refsOf);
+  if (o.not) return refsOf(o.not);
+  return typeof o.ref === "string" ? [o.ref] : [];
+}
+function compileRule(data, file, source) {
+  const errors = validate(data);
+  if (errors.length > 0) {
+    const { field: field2, detail } = describeSchemaError(errors);
+    throw new RuleError(file, field2, detail);
+  }
+  const rule = data;
+  const steps = compileSteps(file, rule);
+  return {
+    id: rule.id,
+    title: rule.title,
+    description: rule.description,
+    severity: rule.severity,
+    mitre: rule.mitre,
+    owasp: rule.owasp,
+    on: rule.on,
+    source,
+    file,
+    steps,
+    windowMs: rule.sequence ? rule.sequence.window_seconds * 1e3 : 0
+  };
+}
+
+// electron/detections/rule-load.ts
+var RULE_FILE = /\.json$/i;
+var shipped;
+function shippedRules() {
+  shipped ??= Object.entries(SHIPPED_RULE_FILES).map(([name, data]) => compileRule(data, `shipped:${name}`, "shipped"));
+  return shipped;
+}
+function readRuleFile(path) {
+  let text2;
+  try {
+    text2 = (0, import_node_fs12.readFileSync)(path, "utf8");
+  } catch (err) {
+    throw new RuleError(path, "/", `cannot read: ${err.message}`);
+  }
+  let data;
+  try {
+    data = JSON.parse(text2);
+  } catch (err) {
+    throw new RuleError(path, "/", `not valid JSON: ${err.message}`);
+  }
+  return compileRule(data, path, "user");
+}
+function readRuleDir(dir) {
+  const out2 = { rules: [], problems: [] };
+  let names;
+  try {
+    if (!(0, import_node_fs12.statSync)(dir).isDirectory()) return { rules: [], problems: [`${dir}: not a directory`] };
+    names = (0, import_node_fs12.readdirSync)(dir).filter((n2) => RULE_FILE.test(n2)).sort();
+  } catch (err) {
+    return { rules: [], problems: [`${dir}: cannot read the rules directory: ${err.message}`] };
+  }
+  for (const name of names) {
+    try {
+      out2.rules.push(readRuleFile((0, import_node_path10.join)(dir, name)));
+    } catch (err) {
+      out2.problems.push(err.message);
+    }
+  }
+  return out2;
+}
+function loadRules(dirs = [], opts = {}) {
+  const set = { rules: opts.shipped === false ? [] : [...shippedRules()], problems: [] };
+  const seen = new Map(set.rules.map((r) => [r.id, r.file]));
+  for (const dir of dirs) {
+    const part = readRuleDir((0, import_node_path10.resolve)(dir));
+    set.problems.push(...part.problems);
+    for (const r of part.rules) {
+      const first = seen.get(r.id);
+      if (first !== void 0 && first.startsWith("shipped:")) {
+        set.rules[set.rules.findIndex((x) => x.id === r.id)] = r;
+        seen.set(r.id, r.file);
+        continue;
+      }
+      if (first !== void 0) {
+        set.problems.push(`${r.file}: /id: "${r.id}" is already defined by ${first}; rule ids must be unique`);
+        continue;
+      }
+      seen.set(r.id, r.file);
+      set.rules.push(r);
+    }
+  }
+  return set;
+}
+
+// electron/detections/consumer.ts
+var DetectionConsumer = class {
+  constructor(opts = {}) {
+    this.opts = opts;
+  }
+  opts;
+  name = "detections";
+  engine;
+  ctx;
+  problems = [];
+  emitted = 0;
+  emitFailures = 0;
+  pending = /* @__PURE__ */ new Set();
+  start(ctx) {
+    this.ctx = ctx;
+    const set = loadRules(this.opts.ruleDirs ?? [], { shipped: this.opts.shipped });
+    this.problems = set.problems;
+    for (const p of set.problems) ctx.warn(`detections: rule refused: ${p}`);
+    this.engine = new DetectionEngine(set.rules, this.opts.limits);
+  }
+  written(events) {
+    const engine = this.engine;
+    const ctx = this.ctx;
+    if (!engine || !ctx) return;
+    let findings;
+    for (const e of events) {
+      const f = engine.process(e);
+      if (f.length > 0) (findings ??= []).push(...f);
+    }
+    if (!findings) return;
+    const batch = findings;
+    const p = ctx.emit(batch).then(() => void (this.emitted += batch.length)).catch((err) => {
+      this.emitFailures += batch.length;
+      ctx.warn(`detections: could not write ${batch.length} finding(s): ${err?.message ?? String(err)}`);
+    }).finally(() => this.pending.delete(p));
+    this.pending.add(p);
+  }
+  health() {
+    const rules = this.engine?.rules ?? [];
+    const user = rules.filter((r) => r.source === "user").length;
+    const status = !this.engine ? "stopped" : this.problems.length > 0 || this.emitFailures > 0 ? "degraded" : "ok";
+    const parts = [`${rules.length} rules (${user} from rule directories)`, `${this.emitted} finding(s) written`];
+    if (this.problems.length > 0) parts.push(`${this.problems.length} rule file(s) refused: ${this.problems[0]}`);
+    if (this.emitFailures > 0) parts.push(`${this.emitFailures} finding(s) could not be written`);
+    return { name: this.name, status, detail: parts.join("; "), rules: rules.length, findings: this.emitted, refused: this.problems };
+  }
+  /** Findings still being written are let through before the writer closes. */
+  async close() {
+    await Promise.allSettled([...this.pending]);
+  }
+};
+
+// electron/codex/harness.ts
+var import_node_path14 = require("node:path");
+
+// electron/codex/ci-home.ts
+var import_node_fs13 = require("node:fs");
+var import_node_path11 = require("node:path");
 
 // electron/codex/config-otel-block.ts
 var MANAGED_MARKER = "# managed by beacon endpoint install; beacon endpoint uninstall removes it";
@@ -83176,13 +85673,13 @@ function exporter(url, format2) {
   const headers = format2 === "current" ? ", headers = {}" : "";
   return `{ otlp-http = { endpoint = ${tomlString(url)}, protocol = "binary"${headers} } }`;
 }
-function validate(settings) {
+function validate2(settings) {
   if (!Number.isInteger(settings.port) || settings.port < 1 || settings.port > 65535) {
     throw new RangeError(`invalid OTLP port ${String(settings.port)}: expected an integer from 1 to 65535`);
   }
 }
 function renderOtelBlockLines(settings, format2 = "current") {
-  validate(settings);
+  validate2(settings);
   const environment = settings.environment ?? "dev";
   return [
     "[otel]",
@@ -83220,7 +85717,7 @@ function matchBeaconBlock(source) {
   return null;
 }
 function desiredOtelValue(settings, format2 = "current") {
-  validate(settings);
+  validate2(settings);
   const ex = (signal) => ({
     "otlp-http": { endpoint: otlpUrl(settings.port, signal), protocol: "binary", ...format2 === "current" ? { headers: {} } : {} }
   });
@@ -83233,7 +85730,7 @@ function desiredOtelValue(settings, format2 = "current") {
   };
 }
 function hasManagedMarker(text2) {
-  return text2.split(/\r?\n/).some((line) => line.trim().startsWith(MANAGED_MARKER_PREFIX));
+  return text2.split(/\r?\n/).some((line2) => line2.trim().startsWith(MANAGED_MARKER_PREFIX));
 }
 
 // electron/codex/ci-home.ts
@@ -83242,24 +85739,24 @@ function ciCodexConfigToml(port, includeSpans = false) {
   return ["# Written by `beacon ci start` for this CI run only: OTLP export to the run's local collector.", ...lines].join("\n") + "\n";
 }
 function writeCiCodexHome(codexHome2, port, includeSpans = false) {
-  (0, import_node_fs12.mkdirSync)(codexHome2, { recursive: true, mode: 493 });
-  const config = (0, import_node_path10.join)(codexHome2, "config.toml");
+  (0, import_node_fs13.mkdirSync)(codexHome2, { recursive: true, mode: 493 });
+  const config = (0, import_node_path11.join)(codexHome2, "config.toml");
   const tmp = `${config}.${process.pid}.tmp`;
-  (0, import_node_fs12.writeFileSync)(tmp, ciCodexConfigToml(port, includeSpans), { mode: 420 });
-  (0, import_node_fs12.renameSync)(tmp, config);
+  (0, import_node_fs13.writeFileSync)(tmp, ciCodexConfigToml(port, includeSpans), { mode: 420 });
+  (0, import_node_fs13.renameSync)(tmp, config);
   return config;
 }
 
 // electron/codex/discovery.ts
 var import_node_child_process = require("node:child_process");
 var import_promises11 = require("node:fs/promises");
-var import_node_fs13 = require("node:fs");
-var import_node_path11 = require("node:path");
+var import_node_fs14 = require("node:fs");
+var import_node_path12 = require("node:path");
 async function isExecutable(p) {
   try {
     const s = await (0, import_promises11.stat)(p);
     if (!s.isFile()) return false;
-    await (0, import_promises11.access)(p, import_node_fs13.constants.X_OK);
+    await (0, import_promises11.access)(p, import_node_fs14.constants.X_OK);
     return true;
   } catch {
     return false;
@@ -83267,7 +85764,7 @@ async function isExecutable(p) {
 }
 async function subdirs(dir) {
   try {
-    return (await (0, import_promises11.readdir)(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => (0, import_node_path11.join)(dir, d.name));
+    return (await (0, import_promises11.readdir)(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => (0, import_node_path12.join)(dir, d.name));
   } catch {
     return [];
   }
@@ -83275,38 +85772,38 @@ async function subdirs(dir) {
 async function candidateDirs(env, platform4 = process.platform) {
   const home2 = env.HOME ?? "";
   const out2 = [];
-  if (env.npm_config_prefix) out2.push({ dir: (0, import_node_path11.join)(env.npm_config_prefix, "bin"), source: "npm-global" });
-  out2.push({ dir: (0, import_node_path11.join)(home2, ".npm-global/bin"), source: "npm-global" });
+  if (env.npm_config_prefix) out2.push({ dir: (0, import_node_path12.join)(env.npm_config_prefix, "bin"), source: "npm-global" });
+  out2.push({ dir: (0, import_node_path12.join)(home2, ".npm-global/bin"), source: "npm-global" });
   out2.push({ dir: "/usr/local/bin", source: platform4 === "darwin" ? "homebrew" : "usr-local" });
   if (platform4 === "darwin") out2.push({ dir: "/opt/homebrew/bin", source: "homebrew" });
-  out2.push({ dir: (0, import_node_path11.join)(home2, ".local/bin"), source: "local-bin" });
-  out2.push({ dir: (0, import_node_path11.join)(home2, ".volta/bin"), source: "volta" });
-  out2.push({ dir: (0, import_node_path11.join)(home2, ".asdf/shims"), source: "asdf" });
-  out2.push({ dir: (0, import_node_path11.join)(home2, ".bun/bin"), source: "bun" });
-  out2.push({ dir: (0, import_node_path11.join)(home2, ".local/share/pnpm"), source: "pnpm" });
-  out2.push({ dir: (0, import_node_path11.join)(home2, "Library/pnpm"), source: "pnpm" });
-  for (const v of await subdirs((0, import_node_path11.join)(home2, ".nvm/versions/node"))) out2.push({ dir: (0, import_node_path11.join)(v, "bin"), source: "nvm" });
-  for (const v of await subdirs((0, import_node_path11.join)(home2, ".local/share/fnm/node-versions"))) out2.push({ dir: (0, import_node_path11.join)(v, "installation/bin"), source: "fnm" });
+  out2.push({ dir: (0, import_node_path12.join)(home2, ".local/bin"), source: "local-bin" });
+  out2.push({ dir: (0, import_node_path12.join)(home2, ".volta/bin"), source: "volta" });
+  out2.push({ dir: (0, import_node_path12.join)(home2, ".asdf/shims"), source: "asdf" });
+  out2.push({ dir: (0, import_node_path12.join)(home2, ".bun/bin"), source: "bun" });
+  out2.push({ dir: (0, import_node_path12.join)(home2, ".local/share/pnpm"), source: "pnpm" });
+  out2.push({ dir: (0, import_node_path12.join)(home2, "Library/pnpm"), source: "pnpm" });
+  for (const v of await subdirs((0, import_node_path12.join)(home2, ".nvm/versions/node"))) out2.push({ dir: (0, import_node_path12.join)(v, "bin"), source: "nvm" });
+  for (const v of await subdirs((0, import_node_path12.join)(home2, ".local/share/fnm/node-versions"))) out2.push({ dir: (0, import_node_path12.join)(v, "installation/bin"), source: "fnm" });
   return out2;
 }
 function codexVersion(binary, timeoutMs = 5e3) {
-  return new Promise((resolve15) => {
+  return new Promise((resolve16) => {
     (0, import_node_child_process.execFile)(binary, ["--version"], { timeout: timeoutMs, killSignal: "SIGKILL", env: { ...process.env, NO_COLOR: "1" } }, (err, stdout, stderr) => {
       if (err) {
         const e = err;
-        resolve15({ error: e.killed ? `no answer within ${timeoutMs} ms` : (stderr || e.message).trim().split("\n")[0] });
+        resolve16({ error: e.killed ? `no answer within ${timeoutMs} ms` : (stderr || e.message).trim().split("\n")[0] });
         return;
       }
       const m = /(\d+\.\d+\.\d+[\w.-]*)/.exec(stdout);
-      resolve15(m ? { version: m[1] } : { error: `unexpected output: ${stdout.trim().slice(0, 80)}` });
+      resolve16(m ? { version: m[1] } : { error: `unexpected output: ${stdout.trim().slice(0, 80)}` });
     });
   });
 }
 async function discoverCodex(env = process.env, opts = {}) {
   const seen = /* @__PURE__ */ new Map();
-  const pathDirs = (env.PATH ?? "").split(import_node_path11.delimiter).filter(Boolean);
+  const pathDirs = (env.PATH ?? "").split(import_node_path12.delimiter).filter(Boolean);
   const add = async (dir, source, onPath) => {
-    const p = (0, import_node_path11.join)(dir, "codex");
+    const p = (0, import_node_path12.join)(dir, "codex");
     if (!await isExecutable(p)) return;
     const real = await (0, import_promises11.realpath)(p).catch(() => p);
     const existing = seen.get(real);
@@ -83327,11 +85824,11 @@ async function discoverCodex(env = process.env, opts = {}) {
     })
   );
   const home2 = codexHome("user", env);
-  const configPath = (0, import_node_path11.join)(home2, "config.toml");
+  const configPath = (0, import_node_path12.join)(home2, "config.toml");
   const exists = async (p) => (0, import_promises11.access)(p).then(() => true, () => false);
   let profiles = [];
   try {
-    profiles = (await (0, import_promises11.readdir)(home2)).filter((f) => f.endsWith(".config.toml")).map((f) => (0, import_node_path11.join)(home2, f));
+    profiles = (await (0, import_promises11.readdir)(home2)).filter((f) => f.endsWith(".config.toml")).map((f) => (0, import_node_path12.join)(home2, f));
   } catch {
     profiles = [];
   }
@@ -83763,7 +86260,7 @@ function exitCodeFromOutput(output) {
 }
 
 // electron/codex/apply-patch.ts
-var import_node_crypto8 = require("node:crypto");
+var import_node_crypto9 = require("node:crypto");
 var BEGIN_PATCH = "*** Begin Patch";
 var END_PATCH = "*** End Patch";
 var ADD = "*** Add File: ";
@@ -83800,18 +86297,18 @@ function parsePatchFiles(patch) {
       path: s.path,
       operation: s.operation,
       diff_bytes: Buffer.byteLength(body, "utf8"),
-      diff_hash: (0, import_node_crypto8.createHash)("sha256").update(body, "utf8").digest("hex")
+      diff_hash: (0, import_node_crypto9.createHash)("sha256").update(body, "utf8").digest("hex")
     };
     if (s.move_to) change.move_to = s.move_to;
     return change;
   });
 }
-function fileHeader(line) {
+function fileHeader(line2) {
   let path;
   let operation;
-  if (line.startsWith(ADD)) [path, operation] = [line.slice(ADD.length), "add"];
-  else if (line.startsWith(UPDATE)) [path, operation] = [line.slice(UPDATE.length), "update"];
-  else if (line.startsWith(DELETE)) [path, operation] = [line.slice(DELETE.length), "delete"];
+  if (line2.startsWith(ADD)) [path, operation] = [line2.slice(ADD.length), "add"];
+  else if (line2.startsWith(UPDATE)) [path, operation] = [line2.slice(UPDATE.length), "update"];
+  else if (line2.startsWith(DELETE)) [path, operation] = [line2.slice(DELETE.length), "delete"];
   if (!operation || path === void 0) return void 0;
   path = path.trim();
   return path ? { path, operation } : void 0;
@@ -84248,8 +86745,8 @@ var CodexNormalizer = class {
 };
 
 // electron/codex/session-meta.ts
-var import_node_fs14 = require("node:fs");
-var import_node_path12 = require("node:path");
+var import_node_fs15 = require("node:fs");
+var import_node_path13 = require("node:path");
 var FIRST_LINE_MAX = 1024 * 1024;
 var CHUNK2 = 64 * 1024;
 var MAX_TEXT = 4096;
@@ -84261,7 +86758,7 @@ function dayDirs(sessionsDir, startedAt) {
     const d = new Date(base + offset2 * 864e5);
     const mm = String(d.getMonth() + 1).padStart(2, "0");
     const dd = String(d.getDate()).padStart(2, "0");
-    out2.push((0, import_node_path12.join)(sessionsDir, String(d.getFullYear()), mm, dd));
+    out2.push((0, import_node_path13.join)(sessionsDir, String(d.getFullYear()), mm, dd));
   }
   return out2;
 }
@@ -84270,19 +86767,19 @@ function findRollout(dirs, sessionId) {
   for (const dir of dirs) {
     let names;
     try {
-      names = (0, import_node_fs14.readdirSync)(dir);
+      names = (0, import_node_fs15.readdirSync)(dir);
     } catch {
       continue;
     }
     const name = names.find((n2) => n2.startsWith("rollout-") && n2.endsWith(suffix));
-    if (name) return (0, import_node_path12.join)(dir, name);
+    if (name) return (0, import_node_path13.join)(dir, name);
   }
   return void 0;
 }
 function readFirstLine(file) {
   let fd;
   try {
-    fd = (0, import_node_fs14.openSync)(file, "r");
+    fd = (0, import_node_fs15.openSync)(file, "r");
   } catch {
     return void 0;
   }
@@ -84291,7 +86788,7 @@ function readFirstLine(file) {
     let total = 0;
     while (total < FIRST_LINE_MAX) {
       const buf2 = Buffer.alloc(CHUNK2);
-      const n2 = (0, import_node_fs14.readSync)(fd, buf2, 0, CHUNK2, total);
+      const n2 = (0, import_node_fs15.readSync)(fd, buf2, 0, CHUNK2, total);
       if (n2 <= 0) return void 0;
       const nl = buf2.subarray(0, n2).indexOf(10);
       if (nl >= 0) {
@@ -84305,7 +86802,7 @@ function readFirstLine(file) {
   } catch {
     return void 0;
   } finally {
-    (0, import_node_fs14.closeSync)(fd);
+    (0, import_node_fs15.closeSync)(fd);
   }
 }
 function text(v) {
@@ -84323,10 +86820,10 @@ function withoutCredentials(url) {
     return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
   }
 }
-function contextFromSessionMeta(line, sessionId) {
+function contextFromSessionMeta(line2, sessionId) {
   let rec;
   try {
-    rec = JSON.parse(line);
+    rec = JSON.parse(line2);
   } catch {
     return void 0;
   }
@@ -84351,16 +86848,16 @@ function contextFromSessionMeta(line, sessionId) {
 }
 function codexSessionContext(env) {
   const home2 = codexHome("user", env);
-  const sessionsDir = (0, import_node_path12.join)(home2, "sessions");
-  const archived = (0, import_node_path12.join)(home2, "archived_sessions");
+  const sessionsDir = (0, import_node_path13.join)(home2, "sessions");
+  const archived = (0, import_node_path13.join)(home2, "archived_sessions");
   return {
     reads: `the first line (session_meta: working directory and git commit, branch and remote) of each session's record in ${sessionsDir}`,
     lookup(sessionId, startedAt) {
       if (!/^[0-9a-zA-Z-]{8,64}$/.test(sessionId)) return void 0;
       const file = findRollout([...dayDirs(sessionsDir, startedAt), archived], sessionId);
       if (!file) return void 0;
-      const line = readFirstLine(file);
-      return line === void 0 ? void 0 : contextFromSessionMeta(line, sessionId);
+      const line2 = readFirstLine(file);
+      return line2 === void 0 ? void 0 : contextFromSessionMeta(line2, sessionId);
     }
   };
 }
@@ -84380,7 +86877,7 @@ var codexHarness = {
     createNormalizer: (opts) => new CodexNormalizer(opts)
   },
   lifecycle: {
-    userConfigPath: (env) => (0, import_node_path13.join)(codexHome("user", env), "config.toml"),
+    userConfigPath: (env) => (0, import_node_path14.join)(codexHome("user", env), "config.toml"),
     discover: async (env) => (await discoverCodex(env)).installs.map((i) => ({ path: i.path, version: i.version, source: i.source })),
     writeCiHome: (home2, otlpPort, opts) => writeCiCodexHome(home2, otlpPort, opts.includeSpans),
     sessionContext: (env) => codexSessionContext(env)
@@ -84467,25 +86964,26 @@ function sessionContextEnricher(harnesses, env) {
 // electron/plugins/collector.ts
 var isResolved = (d) => "cfg" in d;
 async function startBeaconCollector(opts) {
-  const { harnesses = HARNESSES, forward = [], stateDir, env = process.env, pricing: pricingOpts, sessionContext, enrichers = [], consumers = [], ...rest } = opts;
+  const { harnesses = HARNESSES, forward = [], stateDir, env = process.env, pricing: pricingOpts, sessionContext, detections = {}, enrichers = [], consumers = [], ...rest } = opts;
   const pricing = await createPricing(pricingOpts);
   const context2 = sessionContext ? sessionContextEnricher(harnesses, sessionContext.env) : void 0;
   for (const problem of pricing.problems) rest.onWarning?.(`${problem}; estimating costs with the other price layers`);
   const resolved = [...forward.filter(isResolved), ...await resolveDestinations(forward.filter((d) => !isResolved(d)), env)];
-  const forwarders = createForwarders({ destinations: resolved, stateDir: stateDir ?? (0, import_node_path14.join)((0, import_node_path14.dirname)(rest.logPath), "forward-state") });
+  const forwarders = createForwarders({ destinations: resolved, stateDir: stateDir ?? (0, import_node_path15.join)((0, import_node_path15.dirname)(rest.logPath), "forward-state") });
   return startCollector({
     ...rest,
     harnesses: harnesses.map((h) => h.ingest),
     // Context first: a later enricher may want the working directory.
     enrichers: [...context2 ? [context2] : [], pricing, ...enrichers],
     // Pricing is a consumer only to report its health (a refused override file) in /healthz.
-    consumers: [pricing, ...consumers, ...forwarders]
+    // Detections before the forwarders: a finding is written (and so forwarded) right away.
+    consumers: [pricing, ...detections ? [new DetectionConsumer(detections)] : [], ...consumers, ...forwarders]
   });
 }
 
 // electron/endpoint/endpoint-config.ts
 var import_promises12 = require("node:fs/promises");
-var import_node_path15 = require("node:path");
+var import_node_path16 = require("node:path");
 var CONTENT_POLICIES = ["full", "redacted", "metadata"];
 function defaultEndpointConfig(mode = "user", env = process.env) {
   return {
@@ -84502,7 +87000,8 @@ function defaultEndpointConfig(mode = "user", env = process.env) {
     harnesses: ["codex"],
     forward: [],
     price_overrides: null,
-    read_codex_session_meta: true
+    read_codex_session_meta: true,
+    detection_rule_dirs: []
   };
 }
 var EndpointConfigError = class extends Error {
@@ -84539,17 +87038,21 @@ async function readEndpointConfig(mode = "user", env = process.env) {
   if (typeof config.read_codex_session_meta !== "boolean") {
     throw new EndpointConfigError(`${file}: read_codex_session_meta must be true or false`);
   }
+  const dirs = config.detection_rule_dirs;
+  if (!Array.isArray(dirs) || dirs.some((d) => typeof d !== "string" || !d.trim())) {
+    throw new EndpointConfigError(`${file}: detection_rule_dirs must be a list of directory paths`);
+  }
   return { config, exists: true };
 }
 async function writeEndpointConfig(config, env = process.env) {
   const file = beaconPaths(config.mode, env).configFile;
-  await (0, import_promises12.mkdir)((0, import_node_path15.dirname)(file), { recursive: true, mode: config.mode === "system" ? 493 : 448 });
+  await (0, import_promises12.mkdir)((0, import_node_path16.dirname)(file), { recursive: true, mode: config.mode === "system" ? 493 : 448 });
   await writeFileAtomic(file, JSON.stringify(config, null, 2) + "\n", { mode: config.mode === "system" ? 420 : 384 });
   return file;
 }
 
 // electron/cli/options.ts
-var import_node_path16 = require("node:path");
+var import_node_path17 = require("node:path");
 function parsePort(value) {
   const n2 = Number(value);
   if (!/^\d+$/.test(value) || !Number.isInteger(n2) || n2 < 1 || n2 > 65535) {
@@ -84582,13 +87085,13 @@ function parseHarness(value) {
 var HARNESS_CHOICES = describeHarnesses();
 function parsePath(value) {
   if (value.trim() === "") throw new InvalidArgumentError("The path is empty.");
-  const abs = (0, import_node_path16.resolve)(value);
+  const abs = (0, import_node_path17.resolve)(value);
   if (/^\/(proc|sys)(\/|$)/.test(abs)) throw new InvalidArgumentError(`${abs} is on a kernel pseudo-filesystem; choose a real directory.`);
   return abs;
 }
 
 // electron/cli/commands/endpoint-lifecycle.ts
-var import_node_fs20 = require("node:fs");
+var import_node_fs21 = require("node:fs");
 
 // electron/endpoint/install-manifest.ts
 var import_promises13 = require("node:fs/promises");
@@ -84626,11 +87129,11 @@ async function removeManifest(path) {
 }
 
 // electron/endpoint/lifecycle-context.ts
-var import_node_path18 = require("node:path");
+var import_node_path19 = require("node:path");
 
 // electron/endpoint/services/service-manager.ts
 var import_promises14 = require("node:fs/promises");
-var import_node_path17 = require("node:path");
+var import_node_path18 = require("node:path");
 
 // electron/endpoint/services/unit-files.ts
 var LAUNCHD_LABEL = {
@@ -84708,9 +87211,9 @@ function serviceFile(kind, mode, env = process.env) {
   const home2 = env.HOME ?? "";
   const root = env.BEACON_SYSTEM_ROOT || "/";
   if (kind === "launchd") {
-    return mode === "system" ? (0, import_node_path17.join)(root, "Library/LaunchDaemons", `${LAUNCHD_LABEL.system}.plist`) : (0, import_node_path17.join)(home2, "Library/LaunchAgents", `${LAUNCHD_LABEL.user}.plist`);
+    return mode === "system" ? (0, import_node_path18.join)(root, "Library/LaunchDaemons", `${LAUNCHD_LABEL.system}.plist`) : (0, import_node_path18.join)(home2, "Library/LaunchAgents", `${LAUNCHD_LABEL.user}.plist`);
   }
-  return mode === "system" ? (0, import_node_path17.join)(root, "etc/systemd/system", SYSTEMD_UNIT) : (0, import_node_path17.join)(home2, ".config/systemd/user", SYSTEMD_UNIT);
+  return mode === "system" ? (0, import_node_path18.join)(root, "etc/systemd/system", SYSTEMD_UNIT) : (0, import_node_path18.join)(home2, ".config/systemd/user", SYSTEMD_UNIT);
 }
 function launchdDomain(mode, uid) {
   return mode === "system" ? "system" : `gui/${uid}`;
@@ -84734,7 +87237,7 @@ var ServiceManager = class {
   }
   async install(spec) {
     const file = serviceFile(this.kind, spec.mode, this.env);
-    await (0, import_promises14.mkdir)((0, import_node_path17.join)(file, ".."), { recursive: true });
+    await (0, import_promises14.mkdir)((0, import_node_path18.join)(file, ".."), { recursive: true });
     const text2 = this.kind === "launchd" ? launchdPlist(spec) : systemdUnit(spec);
     await writeFileAtomic(file, text2, { mode: 420 });
     if (this.kind === "launchd") {
@@ -84782,17 +87285,17 @@ var ServiceManager = class {
 };
 
 // electron/endpoint/lifecycle-service-runner.ts
-var import_node_fs15 = require("node:fs");
+var import_node_fs16 = require("node:fs");
 
 // electron/endpoint/services/service-runner.ts
 var import_node_child_process2 = require("node:child_process");
 var systemRunner = {
   run(command, args) {
-    return new Promise((resolve15) => {
+    return new Promise((resolve16) => {
       (0, import_node_child_process2.execFile)(command, args, { timeout: 15e3 }, (err, stdout, stderr) => {
         const e = err;
         const code = e ? typeof e.code === "number" ? e.code : e.code === "ENOENT" ? 127 : 1 : 0;
-        resolve15({ code, stdout: String(stdout), stderr: e && e.code === "ENOENT" ? `${command}: not found` : String(stderr) });
+        resolve16({ code, stdout: String(stdout), stderr: e && e.code === "ENOENT" ? `${command}: not found` : String(stderr) });
       });
     });
   }
@@ -84802,7 +87305,7 @@ var systemRunner = {
 function recordingRunner(file) {
   return {
     async run(command, args) {
-      (0, import_node_fs15.appendFileSync)(file, JSON.stringify({ command, args }) + "\n");
+      (0, import_node_fs16.appendFileSync)(file, JSON.stringify({ command, args }) + "\n");
       if (command === "systemctl" && args.includes("is-active")) return { code: 0, stdout: "active\n", stderr: "" };
       if (command === "launchctl" && args[0] === "print") return { code: 0, stdout: "state = running\n", stderr: "" };
       return { code: 0, stdout: "", stderr: "" };
@@ -84832,7 +87335,7 @@ function lifecycleContext(mode, env = process.env, platform4 = process.platform)
     paths,
     codexHome: codexHome(mode, env),
     systemRoot: env.BEACON_SYSTEM_ROOT || "/",
-    collectorOutput: (0, import_node_path18.join)(paths.logDir, "collector.out.log")
+    collectorOutput: (0, import_node_path19.join)(paths.logDir, "collector.out.log")
   };
 }
 function requireSystemPrivileges(ctx, verb) {
@@ -84842,12 +87345,12 @@ function requireSystemPrivileges(ctx, verb) {
   throw new LifecycleError(`${verb} --system needs root: rerun with sudo, or leave out --system for the per-user install`);
 }
 function codexTargetFile(ctx, enforce = false) {
-  if (ctx.mode === "system" && enforce) return (0, import_node_path18.join)(ctx.codexHome, "requirements.toml");
-  return (0, import_node_path18.join)(ctx.codexHome, "config.toml");
+  if (ctx.mode === "system" && enforce) return (0, import_node_path19.join)(ctx.codexHome, "requirements.toml");
+  return (0, import_node_path19.join)(ctx.codexHome, "config.toml");
 }
 function systemCodexFiles(ctx) {
-  const dir = (0, import_node_path18.join)(ctx.systemRoot, "etc/codex");
-  return { requirements: (0, import_node_path18.join)(dir, "requirements.toml"), managed: (0, import_node_path18.join)(dir, "managed_config.toml"), config: (0, import_node_path18.join)(dir, "config.toml") };
+  const dir = (0, import_node_path19.join)(ctx.systemRoot, "etc/codex");
+  return { requirements: (0, import_node_path19.join)(dir, "requirements.toml"), managed: (0, import_node_path19.join)(dir, "managed_config.toml"), config: (0, import_node_path19.join)(dir, "config.toml") };
 }
 function serviceKindFor(ctx) {
   const forced = ctx.env.BEACON_SERVICE_KIND;
@@ -84863,8 +87366,8 @@ function serviceManagerFor(ctx) {
 var import_promises17 = require("node:fs/promises");
 
 // electron/codex/config-apply.ts
-var import_node_fs16 = require("node:fs");
-var import_node_path19 = require("node:path");
+var import_node_fs17 = require("node:fs");
+var import_node_path20 = require("node:path");
 
 // electron/codex/config-toml-parse.ts
 var toml = require_dist4();
@@ -85777,7 +88280,7 @@ async function applyUninstall(configPath, record, opts = {}) {
 async function listProfileConfigs(codexHome2) {
   let names;
   try {
-    names = await import_node_fs16.promises.readdir(codexHome2);
+    names = await import_node_fs17.promises.readdir(codexHome2);
   } catch (err) {
     if (err.code === "ENOENT") return [];
     throw err;
@@ -85786,20 +88289,20 @@ async function listProfileConfigs(codexHome2) {
   for (const n2 of names) {
     const m = /^(.+)\.config\.toml$/.exec(n2);
     if (!m || m[1].startsWith(".")) continue;
-    const path = (0, import_node_path19.join)(codexHome2, n2);
-    const st = await import_node_fs16.promises.stat(path).catch(() => null);
+    const path = (0, import_node_path20.join)(codexHome2, n2);
+    const st = await import_node_fs17.promises.stat(path).catch(() => null);
     if (st?.isFile()) out2.push({ name: m[1], path });
   }
   return out2.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
 // electron/endpoint/lifecycle-collector.ts
-var import_node_path21 = require("node:path");
+var import_node_path22 = require("node:path");
 
 // electron/endpoint/collector-process.ts
 var import_node_child_process3 = require("node:child_process");
-var import_node_fs17 = require("node:fs");
-var import_node_path20 = require("node:path");
+var import_node_fs18 = require("node:fs");
+var import_node_path21 = require("node:path");
 
 // electron/endpoint/collector-runtime-flags.ts
 var COLLECTOR_NODE_FLAGS = Object.freeze(["--max-semi-space-size=4"]);
@@ -85807,8 +88310,8 @@ var COLLECTOR_NODE_FLAGS = Object.freeze(["--max-semi-space-size=4"]);
 // electron/endpoint/collector-process.ts
 function cliEntry() {
   if (true) return __filename;
-  const candidates = [(0, import_node_path20.join)(__dirname, "../cli/index.js"), (0, import_node_path20.resolve)(__dirname, "../../out/electron/cli/index.js"), (0, import_node_path20.resolve)(__dirname, "../../../out/electron/cli/index.js")];
-  for (const c of candidates) if ((0, import_node_fs17.existsSync)(c)) return c;
+  const candidates = [(0, import_node_path21.join)(__dirname, "../cli/index.js"), (0, import_node_path21.resolve)(__dirname, "../../out/electron/cli/index.js"), (0, import_node_path21.resolve)(__dirname, "../../../out/electron/cli/index.js")];
+  for (const c of candidates) if ((0, import_node_fs18.existsSync)(c)) return c;
   throw new Error(`cannot find the compiled beacon CLI (looked in ${candidates.join(", ")}); run \`npm run build\``);
 }
 async function waitForCollector(port, timeoutMs, expectPid, opts = {}) {
@@ -85825,13 +88328,13 @@ async function waitForCollector(port, timeoutMs, expectPid, opts = {}) {
 function collectorStartupError(outputFile, offset2) {
   let text2;
   try {
-    const fd = (0, import_node_fs17.openSync)(outputFile, "r");
+    const fd = (0, import_node_fs18.openSync)(outputFile, "r");
     try {
       const buf2 = Buffer.alloc(64 * 1024);
-      const n2 = (0, import_node_fs17.readSync)(fd, buf2, 0, buf2.length, offset2);
+      const n2 = (0, import_node_fs18.readSync)(fd, buf2, 0, buf2.length, offset2);
       text2 = buf2.subarray(0, n2).toString("utf8");
     } finally {
-      (0, import_node_fs17.closeSync)(fd);
+      (0, import_node_fs18.closeSync)(fd);
     }
   } catch {
     return void 0;
@@ -85848,17 +88351,17 @@ async function spawnDetachedCollector(opts) {
   let fd;
   let offset2 = 0;
   try {
-    (0, import_node_fs17.mkdirSync)((0, import_node_path20.dirname)(opts.outputFile), { recursive: true, mode: 448 });
-    offset2 = (0, import_node_fs17.existsSync)(opts.outputFile) ? (0, import_node_fs17.statSync)(opts.outputFile).size : 0;
-    fd = (0, import_node_fs17.openSync)(opts.outputFile, "a", 384);
+    (0, import_node_fs18.mkdirSync)((0, import_node_path21.dirname)(opts.outputFile), { recursive: true, mode: 448 });
+    offset2 = (0, import_node_fs18.existsSync)(opts.outputFile) ? (0, import_node_fs18.statSync)(opts.outputFile).size : 0;
+    fd = (0, import_node_fs18.openSync)(opts.outputFile, "a", 384);
   } catch (err) {
     const e = err;
-    throw new Error(`cannot write the collector's output file ${opts.outputFile} (${e.code === "EACCES" || e.code === "EPERM" ? "permission denied" : e.code ?? e.message}); fix the permissions of ${(0, import_node_path20.dirname)(opts.outputFile)}`);
+    throw new Error(`cannot write the collector's output file ${opts.outputFile} (${e.code === "EACCES" || e.code === "EPERM" ? "permission denied" : e.code ?? e.message}); fix the permissions of ${(0, import_node_path21.dirname)(opts.outputFile)}`);
   }
   const env = { ...opts.env ?? process.env };
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = "1";
   const child = (0, import_node_child_process3.spawn)(process.execPath, args, { detached: true, stdio: ["ignore", fd, fd], env });
-  (0, import_node_fs17.closeSync)(fd);
+  (0, import_node_fs18.closeSync)(fd);
   const pid = child.pid;
   let exited;
   child.on("exit", (code, signal) => {
@@ -85884,7 +88387,7 @@ async function spawnDetachedCollector(opts) {
 async function ensureCollector(opts) {
   const probe = await probeCollector(opts.port);
   if (probe.kind === "beacon") {
-    if ((0, import_node_path20.resolve)(probe.health.log_path) === (0, import_node_path20.resolve)(opts.logPath)) return { action: "already-running", health: probe.health };
+    if ((0, import_node_path21.resolve)(probe.health.log_path) === (0, import_node_path21.resolve)(opts.logPath)) return { action: "already-running", health: probe.health };
     return {
       action: "conflict",
       health: probe.health,
@@ -85932,7 +88435,7 @@ async function stopRecordedCollector(record, timeoutMs = 1e4) {
   if (probe.kind === "none") return { kind: "not-running" };
   if (probe.kind === "other") return { kind: "not-ours", message: `port ${record.port} is now held by another program (${probe.detail}); left alone` };
   const h = probe.health;
-  if (h.pid !== record.pid || (0, import_node_path21.resolve)(h.log_path) !== (0, import_node_path21.resolve)(record.log_path)) {
+  if (h.pid !== record.pid || (0, import_node_path22.resolve)(h.log_path) !== (0, import_node_path22.resolve)(record.log_path)) {
     return { kind: "not-ours", message: `the collector on port ${record.port} (pid ${h.pid}, writing ${h.log_path}) is not the one install started (pid ${record.pid}); left running` };
   }
   try {
@@ -85947,7 +88450,7 @@ async function stopRecordedCollector(record, timeoutMs = 1e4) {
 function collectorSettingsDiff(h, want, says = "config.json says") {
   const out2 = [];
   if (h.port !== void 0 && h.port !== want.port) out2.push(`port ${h.port}, ${says} ${want.port}`);
-  if ((0, import_node_path21.resolve)(h.log_path) !== (0, import_node_path21.resolve)(want.runtime_log)) out2.push(`log ${h.log_path}, ${says} ${want.runtime_log}`);
+  if ((0, import_node_path22.resolve)(h.log_path) !== (0, import_node_path22.resolve)(want.runtime_log)) out2.push(`log ${h.log_path}, ${says} ${want.runtime_log}`);
   if (h.content !== want.content) out2.push(`content ${h.content}, ${says} ${want.content}`);
   if (!!h.include_spans !== want.include_codex_spans) out2.push(`spans ${h.include_spans ? "kept" : "dropped"}, ${says} ${want.include_codex_spans ? "kept" : "dropped"}`);
   return out2;
@@ -85955,8 +88458,8 @@ function collectorSettingsDiff(h, want, says = "config.json says") {
 function managedBy(h, manifest) {
   if (!manifest) return null;
   const c = manifest.collector;
-  if (c && c.pid === h.pid && (0, import_node_path21.resolve)(c.log_path) === (0, import_node_path21.resolve)(h.log_path)) return "detached";
-  if (manifest.service && (0, import_node_path21.resolve)(manifest.runtime_log) === (0, import_node_path21.resolve)(h.log_path)) return "service";
+  if (c && c.pid === h.pid && (0, import_node_path22.resolve)(c.log_path) === (0, import_node_path22.resolve)(h.log_path)) return "detached";
+  if (manifest.service && (0, import_node_path22.resolve)(manifest.runtime_log) === (0, import_node_path22.resolve)(h.log_path)) return "service";
   return null;
 }
 async function reconcileCollector(ctx, want, previous, startedBy) {
@@ -85966,7 +88469,7 @@ async function reconcileCollector(ctx, want, previous, startedBy) {
   let why = [];
   if (previous) {
     const probe = await probeCollector(previous.port);
-    if (probe.kind === "beacon" && probe.health.pid === previous.pid && (0, import_node_path21.resolve)(probe.health.log_path) === (0, import_node_path21.resolve)(previous.log_path)) {
+    if (probe.kind === "beacon" && probe.health.pid === previous.pid && (0, import_node_path22.resolve)(probe.health.log_path) === (0, import_node_path22.resolve)(previous.log_path)) {
       why = collectorSettingsDiff(probe.health, wanted);
       if (why.length > 0) {
         const stop = await stopRecordedCollector(previous);
@@ -86011,20 +88514,20 @@ function restartAdvice(h, mode, platform4 = process.platform) {
 }
 
 // electron/endpoint/lifecycle-files.ts
-var import_node_fs18 = require("node:fs");
+var import_node_fs19 = require("node:fs");
 var import_promises15 = require("node:fs/promises");
-var import_node_path22 = require("node:path");
+var import_node_path23 = require("node:path");
 async function makeDirs(dir, mode) {
-  const target = (0, import_node_path22.resolve)(dir);
+  const target = (0, import_node_path23.resolve)(dir);
   const missing = [];
-  for (let d = target; ; d = (0, import_node_path22.dirname)(d)) {
+  for (let d = target; ; d = (0, import_node_path23.dirname)(d)) {
     const st = await (0, import_promises15.stat)(d).catch(() => null);
     if (st) {
       if (!st.isDirectory()) throw new Error(`${d} exists and is not a directory`);
       break;
     }
     missing.push(d);
-    if ((0, import_node_path22.dirname)(d) === d) break;
+    if ((0, import_node_path23.dirname)(d) === d) break;
   }
   missing.reverse();
   for (const d of missing) {
@@ -86037,10 +88540,10 @@ async function makeDirs(dir, mode) {
 }
 async function missingDirs(dir) {
   const out2 = [];
-  for (let d = (0, import_node_path22.resolve)(dir); ; d = (0, import_node_path22.dirname)(d)) {
+  for (let d = (0, import_node_path23.resolve)(dir); ; d = (0, import_node_path23.dirname)(d)) {
     if (await (0, import_promises15.stat)(d).then(() => true, () => false)) break;
     out2.push(d);
-    if ((0, import_node_path22.dirname)(d) === d) break;
+    if ((0, import_node_path23.dirname)(d) === d) break;
   }
   return out2.reverse();
 }
@@ -86063,8 +88566,8 @@ async function systemLogGroup(platform4 = process.platform) {
   const wanted = platform4 === "darwin" ? "admin" : "adm";
   if (platform4 === "darwin") return { name: "admin", gid: 80 };
   const text2 = await (0, import_promises15.readFile)("/etc/group", "utf8").catch(() => "");
-  for (const line of text2.split("\n")) {
-    const [name, , gid] = line.split(":");
+  for (const line2 of text2.split("\n")) {
+    const [name, , gid] = line2.split(":");
     if (name === wanted && /^\d+$/.test(gid ?? "")) return { name, gid: Number(gid) };
   }
   return void 0;
@@ -86100,16 +88603,16 @@ function otelDiff(before, after) {
   return lines.join("\n");
 }
 async function logWriteProblem(logPath) {
-  const dir = (0, import_node_path22.dirname)(logPath);
+  const dir = (0, import_node_path23.dirname)(logPath);
   const dst = await (0, import_promises15.stat)(dir).catch(() => null);
   if (!dst) return null;
   const octal2 = (m) => (m & 511).toString(8).padStart(4, "0");
   const fix = `fix it (e.g. \`chmod u+rwx ${dir}\`) and run install again`;
   if (!dst.isDirectory()) return `the log directory ${dir} is not a directory; move it away and run install again`;
   if ((dst.mode & 146) === 0) return `the log directory ${dir} is read-only (mode ${octal2(dst.mode)}), so no collector could write ${logPath}; ${fix}`;
-  if (!await (0, import_promises15.access)(dir, import_node_fs18.constants.W_OK | import_node_fs18.constants.X_OK).then(() => true, () => false)) return `the log directory ${dir} is not writable for this user (mode ${octal2(dst.mode)}); ${fix}`;
+  if (!await (0, import_promises15.access)(dir, import_node_fs19.constants.W_OK | import_node_fs19.constants.X_OK).then(() => true, () => false)) return `the log directory ${dir} is not writable for this user (mode ${octal2(dst.mode)}); ${fix}`;
   const fst = await (0, import_promises15.stat)(logPath).catch(() => null);
-  if (fst && (!fst.isFile() || (fst.mode & 146) === 0 || !await (0, import_promises15.access)(logPath, import_node_fs18.constants.W_OK).then(() => true, () => false))) {
+  if (fst && (!fst.isFile() || (fst.mode & 146) === 0 || !await (0, import_promises15.access)(logPath, import_node_fs19.constants.W_OK).then(() => true, () => false))) {
     return `the runtime log ${logPath} is ${fst.isFile() ? `not writable (mode ${octal2(fst.mode)})` : "not a regular file"}; fix it (e.g. \`chmod u+rw ${logPath}\`) and run install again`;
   }
   return null;
@@ -86203,8 +88706,8 @@ var InstallUndo = class {
 };
 
 // electron/endpoint/lifecycle-service-install.ts
-var import_node_path23 = require("node:path");
-var import_node_fs19 = require("node:fs");
+var import_node_path24 = require("node:path");
+var import_node_fs20 = require("node:fs");
 function serviceProgram(ctx) {
   const args = [process.execPath, ...COLLECTOR_NODE_FLAGS, cliEntry(), "endpoint", "run"];
   if (ctx.mode === "system") args.push("--system");
@@ -86227,7 +88730,7 @@ async function installService(ctx, manifest, previousService, start, undo, steps
   if (!sm || !kind) throw new ServiceInstallError(`no supported service manager on ${ctx.platform}; install without --service (a background collector is started instead)`);
   const spec = serviceSpec(ctx);
   const file = serviceFile(kind, ctx.mode, ctx.env);
-  undo.createdDirs(await makeDirs((0, import_node_path23.dirname)(file), 493));
+  undo.createdDirs(await makeDirs((0, import_node_path24.dirname)(file), 493));
   await undo.remember(file);
   if (!start) {
     await writeFileAtomic(file, kind === "launchd" ? launchdPlist(spec) : systemdUnit(spec), { mode: 420 });
@@ -86237,7 +88740,7 @@ async function installService(ctx, manifest, previousService, start, undo, steps
   }
   const offset2 = (() => {
     try {
-      return (0, import_node_fs19.statSync)(ctx.collectorOutput).size;
+      return (0, import_node_fs20.statSync)(ctx.collectorOutput).size;
     } catch {
       return 0;
     }
@@ -86638,7 +89141,7 @@ async function repairService(ctx, manifest, report, failStep) {
 
 // electron/endpoint/lifecycle-uninstall.ts
 var import_promises19 = require("node:fs/promises");
-var import_node_path24 = require("node:path");
+var import_node_path25 = require("node:path");
 async function runUninstall(opts) {
   const ctx = lifecycleContext(opts.mode, opts.env ?? process.env);
   requireSystemPrivileges(ctx, "uninstall");
@@ -86717,7 +89220,7 @@ async function runUninstall(opts) {
         leave(f, err.message);
       }
     }
-    if (removed > 0) report.done.push(`removed ${removed} log file(s) (runtime log, archives, lock, health, collector output) from ${(0, import_node_path24.join)(manifest.runtime_log, "..")}`);
+    if (removed > 0) report.done.push(`removed ${removed} log file(s) (runtime log, archives, lock, health, collector output) from ${(0, import_node_path25.join)(manifest.runtime_log, "..")}`);
   } else {
     report.notes.push(`kept the runtime log ${manifest.runtime_log} and its archives, as asked`);
   }
@@ -86760,7 +89263,7 @@ function formatInstall(r) {
     if (r.rollback_problems?.length) {
       L.push("Install was rolled back, but these could not be undone:");
       for (const p of r.rollback_problems) L.push(`  LEFT ${p}`);
-      if ((0, import_node_fs20.existsSync)(r.manifest)) L.push(`Install manifest: ${r.manifest} (\`beacon endpoint uninstall\` removes what is left)`);
+      if ((0, import_node_fs21.existsSync)(r.manifest)) L.push(`Install manifest: ${r.manifest} (\`beacon endpoint uninstall\` removes what is left)`);
     } else if (r.steps.some((s) => s.status === "rolled-back")) L.push("Nothing was changed: every step above was undone.");
     else L.push("Nothing was changed.");
   } else {
@@ -86871,21 +89374,24 @@ async function forwardFromFlags(flags, env = process.env) {
 }
 
 // electron/endpoint/plugin-settings.ts
-var import_node_path25 = require("node:path");
+var import_node_path26 = require("node:path");
 var PRICE_OVERRIDES_FILE = "price-overrides.json";
 function overridesFile(config, mode, env) {
-  return config.price_overrides ?? (0, import_node_path25.join)(beaconPaths(mode, env).baseDir, PRICE_OVERRIDES_FILE);
+  return config.price_overrides ?? (0, import_node_path26.join)(beaconPaths(mode, env).baseDir, PRICE_OVERRIDES_FILE);
 }
 async function collectorPluginOptions(config, mode, env = process.env) {
   const files = [];
+  const ruleDirs = [];
   if (mode === "system") {
     files.push(overridesFile(config, "system", env));
+    ruleDirs.push(...config.detection_rule_dirs ?? []);
   } else {
-    const system = await readEndpointConfig("system", env).then((r) => r.config).catch(() => ({ price_overrides: null }));
+    const system = await readEndpointConfig("system", env).then((r) => r.config).catch(() => ({ price_overrides: null, detection_rule_dirs: [] }));
     files.push(overridesFile(system, "system", env), overridesFile(config, "user", env));
+    ruleDirs.push(...system.detection_rule_dirs, ...config.detection_rule_dirs ?? []);
   }
   const readSessions = mode === "user" && config.read_codex_session_meta !== false;
-  return { pricing: { overrideFiles: files }, ...readSessions ? { sessionContext: { env } } : {} };
+  return { pricing: { overrideFiles: files }, detections: { ruleDirs: [...new Set(ruleDirs)] }, ...readSessions ? { sessionContext: { env } } : {} };
 }
 
 // electron/cli/commands/endpoint-run.ts
@@ -86935,7 +89441,7 @@ function registerEndpointRun(_program, endpoint) {
 `
       );
     }
-    await new Promise((resolve15) => {
+    await new Promise((resolve16) => {
       let stopping = false;
       const stop = (signal) => {
         if (stopping) return;
@@ -86947,12 +89453,12 @@ received ${signal}: flushing and stopping...
           const s = collector.pipeline.stats;
           if (!flags.json) process.stdout.write(`stopped; ${s.eventsWritten} event(s) written this run
 `);
-          resolve15();
+          resolve16();
         }).catch((err) => {
           process.stderr.write(`beacon: error while stopping: ${err.message}
 `);
           process.exitCode = 1;
-          resolve15();
+          resolve16();
         });
       };
       process.once("SIGINT", () => stop("SIGINT"));
@@ -86963,7 +89469,7 @@ received ${signal}: flushing and stopping...
 
 // electron/cli/commands/endpoint-dashboard.ts
 var import_node_child_process5 = require("node:child_process");
-var import_node_path33 = require("node:path");
+var import_node_path34 = require("node:path");
 
 // electron/dashboard/server.ts
 var import_fastify2 = __toESM(require_fastify());
@@ -87049,9 +89555,9 @@ function snapshotCost(c) {
 
 // electron/log/session-facts.ts
 function titleFromPrompt(text2) {
-  const line = text2.split(/\r?\n/).map((l) => l.replace(/\s+/g, " ").trim()).find(Boolean);
-  if (!line) return null;
-  let t = line;
+  const line2 = text2.split(/\r?\n/).map((l) => l.replace(/\s+/g, " ").trim()).find(Boolean);
+  if (!line2) return null;
+  let t = line2;
   if (t.length > TITLE_MAX) {
     const cut2 = t.slice(0, TITLE_MAX - 1);
     const space = t.charAt(TITLE_MAX - 1) === " " ? cut2.length : cut2.lastIndexOf(" ");
@@ -87322,17 +89828,17 @@ function unquote(s) {
   if (t.length >= 2 && (t[0] === "'" || t[0] === '"') && t[t.length - 1] === t[0]) return t.slice(1, -1).replace(/'\\''/g, "'");
   return t;
 }
-function words(line) {
-  return line.trim().split(/\s+/).filter(Boolean);
+function words(line2) {
+  return line2.trim().split(/\s+/).filter(Boolean);
 }
 function commandKey(command) {
-  let line = command.trim();
+  let line2 = command.trim();
   for (let i = 0; i < 3; i++) {
-    const m = /^(\S+)\s+-(?:l?c|cl)\s+([\s\S]+)$/.exec(line);
+    const m = /^(\S+)\s+-(?:l?c|cl)\s+([\s\S]+)$/.exec(line2);
     if (!m || !SHELLS.test(m[1])) break;
-    line = unquote(m[2]);
+    line2 = unquote(m[2]);
   }
-  const steps = line.split(/\s*(?:&&|\|\||;|\|)\s*/).filter((s) => s.trim());
+  const steps = line2.split(/\s*(?:&&|\|\||;|\|)\s*/).filter((s) => s.trim());
   let step = steps.find((s) => !/^cd(\s|$)/.test(s.trim())) ?? steps[0];
   if (!step) return null;
   let w = words(step);
@@ -87710,9 +90216,9 @@ var EventIndex = class {
 };
 
 // electron/log/log-tail.ts
-var import_node_fs21 = require("node:fs");
+var import_node_fs22 = require("node:fs");
 var import_promises20 = require("node:fs/promises");
-var import_node_path26 = require("node:path");
+var import_node_path27 = require("node:path");
 var DEFAULT_POLL_INTERVAL_MS = 1e4;
 var READ_CHUNK = 1 << 20;
 var REREAD_LIMIT = 4 << 20;
@@ -87747,8 +90253,8 @@ async function openLogFile(path) {
 var LogTail = class {
   constructor(opts) {
     this.opts = opts;
-    this.dir = (0, import_node_path26.dirname)(opts.path);
-    this.name = (0, import_node_path26.basename)(opts.path);
+    this.dir = (0, import_node_path27.dirname)(opts.path);
+    this.name = (0, import_node_path27.basename)(opts.path);
   }
   opts;
   file = null;
@@ -87816,7 +90322,7 @@ var LogTail = class {
   startWatcher() {
     if (this.closed || this.watcher) return;
     try {
-      const w = (0, import_node_fs21.watch)(this.dir, { persistent: false }, (_type, filename) => {
+      const w = (0, import_node_fs22.watch)(this.dir, { persistent: false }, (_type, filename) => {
         const f = filename ? String(filename) : null;
         if (f === null || f === this.name) void this.check();
         else this.opts.onSiblingChange?.(f);
@@ -87982,10 +90488,10 @@ var LogReader = class _LogReader {
   ingest(lines, live) {
     const added = [];
     const batch = [];
-    for (const line of lines) {
-      const parsed = parseEventLine(line);
+    for (const line2 of lines) {
+      const parsed = parseEventLine(line2);
       if (!parsed) {
-        if (line.trim().length > 0) this.skipped++;
+        if (line2.trim().length > 0) this.skipped++;
         continue;
       }
       batch.push(parsed);
@@ -88031,7 +90537,7 @@ function describe3(err, path) {
 var import_node_http2 = require("node:http");
 var import_promises22 = require("node:fs/promises");
 var import_node_os6 = require("node:os");
-var import_node_path27 = require("node:path");
+var import_node_path28 = require("node:path");
 
 // electron/forward/forward-status.ts
 var LAG_WARN_SECONDS = 15 * 60;
@@ -88062,17 +90568,17 @@ function forwardingChecks(dests, collectorUp, opts, now = Date.now()) {
       if (collectorUp) checks.push({ id: id2, status: "warn", message: `destination ${d.name} is in config.json but the running collector does not forward to it`, action: `restart the collector to apply config.json (${opts.sudo}beacon endpoint repair${opts.sys})` });
       continue;
     }
-    const line = describeForward(h, now);
+    const line2 = describeForward(h, now);
     if (h.state === "failed") {
-      checks.push({ id: id2, status: "fail", message: `forwarding stopped: ${line}`, action: `fix the destination (URL, token, receiver), check it with \`${test(d.name)}\`, then restart the collector` });
+      checks.push({ id: id2, status: "fail", message: `forwarding stopped: ${line2}`, action: `fix the destination (URL, token, receiver), check it with \`${test(d.name)}\`, then restart the collector` });
     } else if (h.state === "retrying") {
-      checks.push({ id: id2, status: "warn", message: `forwarding is retrying: ${line}`, action: `check that ${h.url} is reachable (\`${test(d.name)}\`); events wait in runtime.jsonl meanwhile` });
+      checks.push({ id: id2, status: "warn", message: `forwarding is retrying: ${line2}`, action: `check that ${h.url} is reachable (\`${test(d.name)}\`); events wait in runtime.jsonl meanwhile` });
     } else if (h.backlog.age_seconds !== null && h.backlog.age_seconds > LAG_WARN_SECONDS) {
-      checks.push({ id: id2, status: "warn", message: `forwarding is behind: ${line}` });
+      checks.push({ id: id2, status: "warn", message: `forwarding is behind: ${line2}` });
     } else if (h.lost_events > 0) {
-      checks.push({ id: id2, status: "warn", message: `${line}: the receiver was away longer than the log's archives last`, action: "raise rotate_archives / rotate_bytes in config.json so the log holds a longer outage" });
+      checks.push({ id: id2, status: "warn", message: `${line2}: the receiver was away longer than the log's archives last`, action: "raise rotate_archives / rotate_bytes in config.json so the log holds a longer outage" });
     } else {
-      checks.push({ id: id2, status: "ok", message: line });
+      checks.push({ id: id2, status: "ok", message: line2 });
     }
   }
   return checks;
@@ -88260,7 +90766,7 @@ var HealthMonitor = class {
     } else if (collector.state === "foreign") {
       problems.push(collector.detail ?? `Something else answers at ${collector.url}`);
       worse("degraded");
-    } else if (collector.state === "up" && collector.info?.log_path && (0, import_node_path27.resolve)(collector.info.log_path) !== (0, import_node_path27.resolve)(src.logPath)) {
+    } else if (collector.state === "up" && collector.info?.log_path && (0, import_node_path28.resolve)(collector.info.log_path) !== (0, import_node_path28.resolve)(src.logPath)) {
       problems.push(
         `The collector at ${collector.url}${collector.info.pid !== void 0 ? ` (pid ${collector.info.pid})` : ""} says it writes ${collector.info.log_path}, but this dashboard reads ${src.logPath}: events sent there are not shown here`
       );
@@ -88415,15 +90921,15 @@ function registerApiRoutes(app, deps) {
 }
 
 // electron/dashboard/security.ts
-var import_node_crypto9 = require("node:crypto");
+var import_node_crypto10 = require("node:crypto");
 function generateToken() {
-  return (0, import_node_crypto9.randomBytes)(32).toString("base64url");
+  return (0, import_node_crypto10.randomBytes)(32).toString("base64url");
 }
 function tokensEqual(presented, expected) {
   if (typeof presented !== "string" || presented.length === 0 || presented.length > 1024) return false;
-  const a = (0, import_node_crypto9.createHash)("sha256").update(presented, "utf8").digest();
-  const b = (0, import_node_crypto9.createHash)("sha256").update(expected, "utf8").digest();
-  return (0, import_node_crypto9.timingSafeEqual)(a, b);
+  const a = (0, import_node_crypto10.createHash)("sha256").update(presented, "utf8").digest();
+  const b = (0, import_node_crypto10.createHash)("sha256").update(expected, "utf8").digest();
+  return (0, import_node_crypto10.timingSafeEqual)(a, b);
 }
 function cookieName(port) {
   return `beacon_dashboard_${port}`;
@@ -88485,8 +90991,8 @@ var SECURITY_HEADERS = {
 };
 
 // electron/dashboard/static.ts
-var import_node_fs22 = require("node:fs");
-var import_node_path28 = require("node:path");
+var import_node_fs23 = require("node:fs");
+var import_node_path29 = require("node:path");
 var import_static = __toESM(require_static());
 function page(title, body) {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title></head><body><h1>${title}</h1>${body}</body></html>
@@ -88501,7 +91007,7 @@ var NOT_BUILT_PAGE = page(
   "<p>The dashboard API is running, but the web interface has not been built. Run <code>npm run build</code> and restart the dashboard.</p><p>The API is available under <code>/api/</code> (for example <code>/api/health</code>).</p>"
 );
 function rendererBuilt(staticDir) {
-  return !!staticDir && (0, import_node_fs22.existsSync)((0, import_node_path28.join)(staticDir, "index.html"));
+  return !!staticDir && (0, import_node_fs23.existsSync)((0, import_node_path29.join)(staticDir, "index.html"));
 }
 async function registerStatic(app, staticDir) {
   if (rendererBuilt(staticDir)) {
@@ -88519,7 +91025,7 @@ async function registerStatic(app, staticDir) {
 }
 
 // electron/dashboard/stream.ts
-var import_node_path29 = require("node:path");
+var import_node_path30 = require("node:path");
 var TICK_MS = 1e4;
 var MAX_BACKLOG_BYTES = 8 * 1024 * 1024;
 var MAX_REPLAY = 2e3;
@@ -88537,7 +91043,7 @@ var StreamHub = class {
     this.health = health;
     this.version = version;
     this.unsubscribe.push(reader.subscribe((records) => this.broadcastEvents(records)));
-    const healthName = (0, import_node_path29.basename)(health.healthFile);
+    const healthName = (0, import_node_path30.basename)(health.healthFile);
     this.unsubscribe.push(
       reader.onSiblingChange((name) => {
         if (name === healthName) this.scheduleHealthCheck();
@@ -88785,11 +91291,11 @@ function unauthorized(reply, isApi) {
 }
 
 // electron/dashboard/renderer-dir.ts
-var import_node_fs23 = require("node:fs");
-var import_node_path30 = require("node:path");
+var import_node_fs24 = require("node:fs");
+var import_node_path31 = require("node:path");
 function rendererDir() {
-  const candidates = [(0, import_node_path30.resolve)(__dirname, "../../renderer"), (0, import_node_path30.resolve)(__dirname, "../../out/renderer")];
-  return candidates.find((c) => (0, import_node_fs23.existsSync)((0, import_node_path30.resolve)(c, "index.html")));
+  const candidates = [(0, import_node_path31.resolve)(__dirname, "../../renderer"), (0, import_node_path31.resolve)(__dirname, "../../out/renderer")];
+  return candidates.find((c) => (0, import_node_fs24.existsSync)((0, import_node_path31.resolve)(c, "index.html")));
 }
 
 // electron/endpoint/status.ts
@@ -88854,17 +91360,17 @@ async function linuxProcesses() {
   return out2;
 }
 function psProcesses() {
-  return new Promise((resolve15) => {
+  return new Promise((resolve16) => {
     (0, import_node_child_process4.execFile)("ps", ["-axo", "pid=,lstart=,command="], { timeout: 5e3, maxBuffer: 8 * 1024 * 1024 }, (err, stdout) => {
-      if (err) return resolve15([]);
+      if (err) return resolve16([]);
       const out2 = [];
-      for (const line of String(stdout).split("\n")) {
-        const m = /^\s*(\d+)\s+(\w{3}\s+\w{3}\s+\d+\s+[\d:]+\s+\d{4})\s+(.*)$/.exec(line);
+      for (const line2 of String(stdout).split("\n")) {
+        const m = /^\s*(\d+)\s+(\w{3}\s+\w{3}\s+\d+\s+[\d:]+\s+\d{4})\s+(.*)$/.exec(line2);
         if (!m || !isAppServer(m[3]) || Number(m[1]) === process.pid) continue;
         const t = Date.parse(m[2]);
         out2.push({ pid: Number(m[1]), command: m[3], startedAtMs: Number.isFinite(t) ? t : void 0 });
       }
-      resolve15(out2);
+      resolve16(out2);
     });
   });
 }
@@ -88877,7 +91383,7 @@ function listCodexAppServers(platform4 = process.platform) {
 
 // electron/endpoint/log-source.ts
 var import_promises24 = require("node:fs/promises");
-var import_node_path31 = require("node:path");
+var import_node_path32 = require("node:path");
 async function beaconLogs(env = process.env) {
   const logs = [];
   for (const mode of ["user", "system"]) {
@@ -88885,7 +91391,7 @@ async function beaconLogs(env = process.env) {
       (r) => r.config.runtime_log,
       () => defaultEndpointConfig(mode, env).runtime_log
     );
-    logs.push((0, import_node_path31.resolve)(configured), (0, import_node_path31.resolve)(defaultEndpointConfig(mode, env).runtime_log));
+    logs.push((0, import_node_path32.resolve)(configured), (0, import_node_path32.resolve)(defaultEndpointConfig(mode, env).runtime_log));
   }
   return [...new Set(logs)];
 }
@@ -88895,7 +91401,7 @@ function resolveLogSource(input) {
   const h = input.probe.health;
   const where = `127.0.0.1:${h.port ?? input.codexPort}`;
   const claimed = typeof h.log_path === "string" ? h.log_path : "";
-  if (!input.beaconLogs.includes((0, import_node_path31.resolve)(claimed || ".")) && (0, import_node_path31.resolve)(claimed || ".") !== (0, import_node_path31.resolve)(input.expectedLog)) {
+  if (!input.beaconLogs.includes((0, import_node_path32.resolve)(claimed || ".")) && (0, import_node_path32.resolve)(claimed || ".") !== (0, import_node_path32.resolve)(input.expectedLog)) {
     out2.untrusted_log = claimed;
     out2.live_pid = h.pid;
     out2.warning = `The program answering on ${where} (pid ${h.pid}) says it is a Beacon collector writing ${JSON.stringify(claimed)}, which no Beacon configuration names; that claim is not believed: ${input.expectedLog} is what Beacon reads, and Codex's events may not be reaching it.`;
@@ -88905,7 +91411,7 @@ function resolveLogSource(input) {
   out2.live_log = claimed;
   out2.live_mode = h.mode;
   out2.live_pid = h.pid;
-  if ((0, import_node_path31.resolve)(claimed) === (0, import_node_path31.resolve)(input.expectedLog)) return out2;
+  if ((0, import_node_path32.resolve)(claimed) === (0, import_node_path32.resolve)(input.expectedLog)) return out2;
   const who = `the ${h.mode}-mode collector on ${where} (pid ${h.pid})`;
   out2.warning = `Codex's events go to ${who}, which writes ${claimed}; the ${input.mode}-mode log ${input.expectedLog} receives nothing. Look in ${claimed} for Codex events.`;
   if (input.mode === "user" && h.mode === "system") {
@@ -88958,7 +91464,7 @@ function formatAge(seconds) {
 }
 
 // electron/endpoint/status-checks.ts
-var import_node_path32 = require("node:path");
+var import_node_path33 = require("node:path");
 function problemCheck(p, fixable, installCmd) {
   if (p.severity === "info") return null;
   const status = p.severity === "error" && !p.code.startsWith("metrics-") ? "fail" : "warn";
@@ -88994,7 +91500,7 @@ function deriveChecks(s, manifest) {
   if (rot) {
     const log = s.log.live_log ?? s.config.runtime_log;
     const mib2 = (n2) => `${Math.round(n2 / (1024 * 1024))} MiB`;
-    checks.push({ id: "log_rotation", status: "fail", message: `the collector cannot rotate ${log} (${rot.reason}, since ${rot.since}): it has grown to ${mib2(rot.log_bytes)}, its limit is ${mib2(rot.limit_bytes)}`, action: `make ${(0, import_node_path32.dirname)(log)} writable by the collector again; it retries on its own` });
+    checks.push({ id: "log_rotation", status: "fail", message: `the collector cannot rotate ${log} (${rot.reason}, since ${rot.since}): it has grown to ${mib2(rot.log_bytes)}, its limit is ${mib2(rot.limit_bytes)}`, action: `make ${(0, import_node_path33.dirname)(log)} writable by the collector again; it retries on its own` });
   }
   const mismatch = c.state === "up" ? c.settings_mismatch ?? [] : [];
   if (mismatch.length) {
@@ -89320,7 +91826,7 @@ function openInBrowser(url) {
 function portHolder(probe, port, logPath) {
   if (probe.kind === "none") return " (no collector answers on the OTLP port)";
   if (probe.kind === "other") return ` (another program holds 127.0.0.1:${port}: ${probe.detail}; see /api/health)`;
-  if ((0, import_node_path33.resolve)(String(probe.health.log_path)) === (0, import_node_path33.resolve)(logPath)) return ` (live collector pid ${probe.health.pid})`;
+  if ((0, import_node_path34.resolve)(String(probe.health.log_path)) === (0, import_node_path34.resolve)(logPath)) return ` (live collector pid ${probe.health.pid})`;
   return ` (the collector on 127.0.0.1:${port}, pid ${probe.health.pid}, says it writes ${probe.health.log_path}: not this log; see /api/health)`;
 }
 function registerEndpointDashboard(_program, endpoint) {
@@ -89360,8 +91866,8 @@ function registerEndpointDashboard(_program, endpoint) {
       process.stdout.write("  Ctrl-C to stop\n");
     }
     if (flags.open) openInBrowser(dashboard.url);
-    await new Promise((resolve15) => {
-      const stop = () => void dashboard.close().then(resolve15, resolve15);
+    await new Promise((resolve16) => {
+      const stop = () => void dashboard.close().then(resolve16, resolve16);
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
     });
@@ -89369,60 +91875,60 @@ function registerEndpointDashboard(_program, endpoint) {
 }
 
 // electron/cli/commands/ci.ts
-var import_node_path36 = require("node:path");
+var import_node_path37 = require("node:path");
 
 // electron/ci/session-start.ts
-var import_node_fs29 = require("node:fs");
-var import_node_path35 = require("node:path");
+var import_node_fs30 = require("node:fs");
+var import_node_path36 = require("node:path");
 
 // electron/ci/ci-paths.ts
-var import_node_fs24 = require("node:fs");
+var import_node_fs25 = require("node:fs");
 var import_node_os7 = require("node:os");
-var import_node_path34 = require("node:path");
+var import_node_path35 = require("node:path");
 function ciPathsIn(runDir) {
-  const dir = (0, import_node_path34.resolve)(runDir);
+  const dir = (0, import_node_path35.resolve)(runDir);
   return {
     runDir: dir,
-    statePath: (0, import_node_path34.join)(dir, "state.json"),
-    codexHome: (0, import_node_path34.join)(dir, "codex-home"),
-    logPath: (0, import_node_path34.join)(dir, "logs", "runtime.jsonl"),
-    collectorOutput: (0, import_node_path34.join)(dir, "collector.out"),
-    summaryJson: (0, import_node_path34.join)(dir, "summary.json"),
-    summaryMarkdown: (0, import_node_path34.join)(dir, "summary.md")
+    statePath: (0, import_node_path35.join)(dir, "state.json"),
+    codexHome: (0, import_node_path35.join)(dir, "codex-home"),
+    logPath: (0, import_node_path35.join)(dir, "logs", "runtime.jsonl"),
+    collectorOutput: (0, import_node_path35.join)(dir, "collector.out"),
+    summaryJson: (0, import_node_path35.join)(dir, "summary.json"),
+    summaryMarkdown: (0, import_node_path35.join)(dir, "summary.md")
   };
 }
 function resolveRunDir(env, override) {
   if (override) {
-    (0, import_node_fs24.mkdirSync)(override, { recursive: true, mode: 493 });
-    return (0, import_node_path34.resolve)(override);
+    (0, import_node_fs25.mkdirSync)(override, { recursive: true, mode: 493 });
+    return (0, import_node_path35.resolve)(override);
   }
   if (env.RUNNER_TEMP) {
-    const dir = (0, import_node_path34.join)(env.RUNNER_TEMP, "beacon");
-    (0, import_node_fs24.mkdirSync)(dir, { recursive: true, mode: 493 });
+    const dir = (0, import_node_path35.join)(env.RUNNER_TEMP, "beacon");
+    (0, import_node_fs25.mkdirSync)(dir, { recursive: true, mode: 493 });
     return dir;
   }
-  return (0, import_node_fs24.mkdtempSync)((0, import_node_path34.join)((0, import_node_os7.tmpdir)(), "beacon-ci-"));
+  return (0, import_node_fs25.mkdtempSync)((0, import_node_path35.join)((0, import_node_os7.tmpdir)(), "beacon-ci-"));
 }
 function defaultStatePath(env) {
   if (env.BEACON_CI_STATE_PATH) return env.BEACON_CI_STATE_PATH;
-  if (env.RUNNER_TEMP) return ciPathsIn((0, import_node_path34.join)(env.RUNNER_TEMP, "beacon")).statePath;
+  if (env.RUNNER_TEMP) return ciPathsIn((0, import_node_path35.join)(env.RUNNER_TEMP, "beacon")).statePath;
   return void 0;
 }
 
 // electron/ci/ci-state.ts
-var import_node_fs25 = require("node:fs");
+var import_node_fs26 = require("node:fs");
 var CI_STATE_VERSION = 1;
 var CiStateError = class extends Error {
 };
 function writeCiState(state) {
   const tmp = `${state.state_path}.${process.pid}.tmp`;
-  (0, import_node_fs25.writeFileSync)(tmp, JSON.stringify(state, null, 2) + "\n", { mode: 384 });
-  (0, import_node_fs25.renameSync)(tmp, state.state_path);
+  (0, import_node_fs26.writeFileSync)(tmp, JSON.stringify(state, null, 2) + "\n", { mode: 384 });
+  (0, import_node_fs26.renameSync)(tmp, state.state_path);
 }
 function readCiState(path) {
   let text2;
   try {
-    text2 = (0, import_node_fs25.readFileSync)(path, "utf8");
+    text2 = (0, import_node_fs26.readFileSync)(path, "utf8");
   } catch (err) {
     const code = err.code;
     throw new CiStateError(code === "ENOENT" ? `no CI session state at ${path} (did \`beacon ci start\` run in this job?)` : `cannot read CI session state ${path}: ${err.message}`);
@@ -89441,26 +91947,26 @@ function readCiState(path) {
 // electron/endpoint/free-port.ts
 var import_node_net = require("node:net");
 function pickFreePort() {
-  return new Promise((resolve15, reject) => {
+  return new Promise((resolve16, reject) => {
     const srv = (0, import_node_net.createServer)();
     srv.unref();
     srv.once("error", reject);
     srv.listen(0, LOOPBACK, () => {
       const addr = srv.address();
       const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => port ? resolve15(port) : reject(new Error("could not pick a free port")));
+      srv.close(() => port ? resolve16(port) : reject(new Error("could not pick a free port")));
     });
   });
 }
 
 // electron/ci/run-context.ts
-var import_node_fs26 = require("node:fs");
+var import_node_fs27 = require("node:fs");
 function pullRequestNumber(env) {
   const m = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? "");
   if (m) return m[1];
   if (env.GITHUB_EVENT_PATH && /^pull_request/.test(env.GITHUB_EVENT_NAME ?? "")) {
     try {
-      const payload = JSON.parse((0, import_node_fs26.readFileSync)(env.GITHUB_EVENT_PATH, "utf8"));
+      const payload = JSON.parse((0, import_node_fs27.readFileSync)(env.GITHUB_EVENT_PATH, "utf8"));
       const n2 = payload.pull_request?.number ?? payload.number;
       if (typeof n2 === "number" && Number.isInteger(n2) && n2 > 0) return String(n2);
     } catch {
@@ -89506,15 +92012,15 @@ function resourceAttributes(ctx, existing) {
 }
 
 // electron/ci/github-files.ts
-var import_node_crypto10 = require("node:crypto");
-var import_node_fs27 = require("node:fs");
+var import_node_crypto11 = require("node:crypto");
+var import_node_fs28 = require("node:fs");
 function formatGithubKeyValues(vars) {
   let out2 = "";
   for (const [name, value] of Object.entries(vars)) {
     if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) throw new Error(`invalid GitHub variable/output name "${name}"`);
     if (/[\r\n]/.test(value)) {
-      let delim = `BEACON_EOF_${(0, import_node_crypto10.randomUUID)()}`;
-      while (value.includes(delim)) delim = `BEACON_EOF_${(0, import_node_crypto10.randomUUID)()}`;
+      let delim = `BEACON_EOF_${(0, import_node_crypto11.randomUUID)()}`;
+      while (value.includes(delim)) delim = `BEACON_EOF_${(0, import_node_crypto11.randomUUID)()}`;
       out2 += `${name}<<${delim}
 ${value}
 ${delim}
@@ -89528,12 +92034,12 @@ ${delim}
 }
 function appendGithubFile(file, vars) {
   if (!file) return false;
-  (0, import_node_fs27.appendFileSync)(file, formatGithubKeyValues(vars));
+  (0, import_node_fs28.appendFileSync)(file, formatGithubKeyValues(vars));
   return true;
 }
 function appendStepSummary(file, markdown) {
   if (!file) return false;
-  (0, import_node_fs27.appendFileSync)(file, markdown.endsWith("\n") ? markdown : markdown + "\n");
+  (0, import_node_fs28.appendFileSync)(file, markdown.endsWith("\n") ? markdown : markdown + "\n");
   return true;
 }
 function workflowCommand(kind, message2) {
@@ -89542,7 +92048,7 @@ function workflowCommand(kind, message2) {
 }
 
 // electron/ci/collector-stop.ts
-var import_node_fs28 = require("node:fs");
+var import_node_fs29 = require("node:fs");
 var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function isProcessAlive(pid) {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -89552,7 +92058,7 @@ function isProcessAlive(pid) {
     return err.code === "EPERM";
   }
   try {
-    const stat13 = (0, import_node_fs28.readFileSync)(`/proc/${pid}/stat`, "utf8");
+    const stat13 = (0, import_node_fs29.readFileSync)(`/proc/${pid}/stat`, "utf8");
     return stat13.slice(stat13.lastIndexOf(")") + 2, stat13.lastIndexOf(")") + 3) !== "Z";
   } catch {
     return true;
@@ -89608,7 +92114,7 @@ async function stopCollectorProcess(pid, timeoutMs = 1e4) {
 
 // electron/ci/session-start.ts
 async function runningSession(paths) {
-  if (!(0, import_node_fs29.existsSync)(paths.statePath)) return void 0;
+  if (!(0, import_node_fs30.existsSync)(paths.statePath)) return void 0;
   let state;
   try {
     state = readCiState(paths.statePath);
@@ -89617,7 +92123,7 @@ async function runningSession(paths) {
   }
   if (!isProcessAlive(state.pid)) return void 0;
   const probe = await probeCollector(state.port);
-  if (probe.kind === "beacon" && probe.health.pid === state.pid && (0, import_node_path35.resolve)(probe.health.log_path) === (0, import_node_path35.resolve)(paths.logPath)) return state;
+  if (probe.kind === "beacon" && probe.health.pid === state.pid && (0, import_node_path36.resolve)(probe.health.log_path) === (0, import_node_path36.resolve)(paths.logPath)) return state;
   return void 0;
 }
 function collectorEnv(env, codexHome2) {
@@ -89699,17 +92205,120 @@ async function startCiSession(opts) {
   } catch (err) {
     if (!previous) {
       await stopCollectorProcess(state.pid, 5e3);
-      (0, import_node_fs29.rmSync)(paths.statePath, { force: true });
+      (0, import_node_fs30.rmSync)(paths.statePath, { force: true });
     }
     throw err;
   }
 }
 
-// electron/ci/session-finish.ts
+// electron/detections/lint.ts
+function lintRuleDirs(dirs) {
+  if (dirs.length === 0) return { checked: [{ dir: "shipped", rules: shippedRules().length }], problems: [] };
+  const checked = dirs.map((dir) => {
+    const part = readRuleDir(dir);
+    return { dir, rules: part.rules.length, problems: part.problems };
+  });
+  const dup = loadRules(dirs).problems.filter((p) => p.includes("rule ids must be unique"));
+  return { checked: checked.map(({ dir, rules }) => ({ dir, rules })), problems: [...checked.flatMap((c) => c.problems), ...dup] };
+}
+
+// electron/detections/scan.ts
 var import_node_fs31 = require("node:fs");
+var import_node_readline = require("node:readline");
+
+// electron/detections/rule-types.ts
+var SEVERITIES = ["info", "low", "medium", "high", "critical"];
+function severityRank(s) {
+  return SEVERITIES.indexOf(s);
+}
+
+// electron/detections/scan.ts
+function failsOn(findings, failOn) {
+  return failOn !== void 0 && findings.some((f) => severityRank(f.severity) >= severityRank(failOn));
+}
+function loggedFindings(events) {
+  return events.filter((e) => e.event?.action === "finding.detected" && e.finding).map(summarize);
+}
+function summarize(f) {
+  const x = f.finding;
+  return { rule_id: x.rule_id, severity: x.severity, title: x.title, session_id: f.session?.id ?? null, event_ids: x.event_ids, timestamp: f.timestamp, mitre: x.mitre, owasp: x.owasp };
+}
+async function scanLog(opts) {
+  const set = loadRules(opts.ruleDirs ?? []);
+  const engine = new DetectionEngine(set.rules);
+  const files = await listLogFiles(opts.logPath);
+  const result = { files, events: 0, skipped: 0, rules: set.rules.length, findings: [], problems: set.problems };
+  const floor = severityRank(opts.minSeverity ?? "info");
+  for (const file of files) {
+    const lines = (0, import_node_readline.createInterface)({ input: (0, import_node_fs31.createReadStream)(file, { encoding: "utf8" }), crlfDelay: Infinity });
+    try {
+      for await (const line2 of lines) {
+        if (line2.trim() === "") continue;
+        const parsed = parseEventLine(line2);
+        if (!parsed) {
+          result.skipped += 1;
+          continue;
+        }
+        result.events += 1;
+        for (const f of engine.process(parsed.event)) if (severityRank(f.severity) >= floor) result.findings.push(summarize(f));
+      }
+    } catch (err) {
+      if (err.code !== "ENOENT") throw err;
+    }
+  }
+  return result;
+}
+
+// electron/cli/commands/detections.ts
+function parseSeverity(value) {
+  if (!SEVERITIES.includes(value)) throw new InvalidArgumentError(`"${value}" is not a severity; use one of: ${SEVERITIES.join(", ")}.`);
+  return value;
+}
+var collect3 = (value, previous = []) => [...previous, parsePath(value)];
+function line(f) {
+  return `${f.timestamp}  ${f.severity.toUpperCase().padEnd(8)} ${f.rule_id}  ${f.title}  (session ${f.session_id ?? "-"}, events ${f.event_ids.join(", ")})`;
+}
+function registerDetections(program2) {
+  program2.command("scan").description("Run the detection rules over a runtime log and its rotated archives (offline; the same engine as the live collector).").option("--log-path <file>", "runtime log to scan, with its archives <file>.1, <file>.2 ... (default: from config.json)", parsePath).option("--json", 'print {"findings": [...], ...} as JSON on stdout').option("--min-severity <level>", "show findings at or above: info | low | medium | high | critical (default: info)", parseSeverity).option("--fail-on <level>", "exit 1 when any finding is at or above this severity", parseSeverity).option("--rules-dir <dir>", "extra rule directory (repeatable; config.json detection_rule_dirs are always read)", collect3).option("--system", "use the system-mode configuration and log").action(async (f) => {
+    const { config } = await asUserErrors(() => readEndpointConfig(f.system ? "system" : "user"));
+    const logPath = f.logPath ?? config.runtime_log;
+    const result = await scanLog({ logPath, ruleDirs: [...config.detection_rule_dirs, ...f.rulesDir ?? []], minSeverity: f.minSeverity }).catch((err) => {
+      throw fileProblem(err, "check --log-path") ?? err;
+    });
+    for (const p of result.problems) process.stderr.write(`beacon: warning: rule refused: ${p}
+`);
+    if (f.json) {
+      process.stdout.write(JSON.stringify({ log_path: logPath, files: result.files, events: result.events, skipped_lines: result.skipped, rules: result.rules, findings: result.findings, problems: result.problems }, null, 2) + "\n");
+    } else {
+      if (result.files.length === 0) process.stdout.write(`no log at ${logPath} (nothing to scan)
+`);
+      else process.stdout.write(`scanned ${result.events} events in ${result.files.length} file(s) with ${result.rules} rules: ${result.findings.length} finding(s)
+`);
+      for (const x of result.findings) process.stdout.write(line(x) + "\n");
+    }
+    process.exitCode = failsOn(result.findings, f.failOn) ? 1 : 0;
+  });
+  const rules = program2.command("rules").description("Detection rules: check rule files.");
+  rules.command("lint").argument("[dir...]", "rule directories to check (default: the rules shipped with Beacon)").description("Check rule files as the collector loads them; each problem names the file and the field (exit 1 on any).").option("--json", 'print {"checked": [...], "problems": [...]} as JSON').action((dirs, f) => {
+    const r = lintRuleDirs(dirs.map((d) => parsePath(d)));
+    if (f.json) process.stdout.write(JSON.stringify(r, null, 2) + "\n");
+    else {
+      for (const c of r.checked) process.stdout.write(`${c.dir}: ${c.rules} rule(s) ok
+`);
+      for (const p of r.problems) process.stdout.write(`problem: ${p}
+`);
+    }
+    if (r.problems.length > 0) process.stderr.write(`beacon: ${r.problems.length} rule file problem(s); first: ${r.problems[0]}
+`);
+    process.exitCode = r.problems.length > 0 ? 1 : 0;
+  });
+}
+
+// electron/ci/session-finish.ts
+var import_node_fs33 = require("node:fs");
 
 // electron/ci/validate.ts
-var import_node_fs30 = require("node:fs");
+var import_node_fs32 = require("node:fs");
 
 // electron/ci/exit-codes.ts
 var CI_EXIT = {
@@ -89719,14 +92328,17 @@ var CI_EXIT = {
   /** Bad flags or arguments (commander and UsageError use 2 as well). */
   usage: 2,
   /** The runtime log exists but cannot be read, or has lines that are not Beacon events. */
-  logUnreadable: 3
+  logUnreadable: 3,
+  /** `ci finish --fail-on <severity>`: a detection finding at or above that severity. */
+  findings: 4
 };
 var CI_EXIT_HELP = `
 Exit codes:
   0  telemetry ok (or only a warning, with --require-telemetry=false)
   1  telemetry missing or fewer events than --min-events
   2  usage error (bad flag, unreadable --state file)
-  3  the runtime log is unreadable or has lines that are not Beacon events`;
+  3  the runtime log is unreadable or has lines that are not Beacon events
+  4  a detection finding at or above --fail-on (finish and exec only)`;
 
 // electron/ci/validate.ts
 function isCodexEvent(ev) {
@@ -89750,7 +92362,7 @@ function validateRuntimeLog(opts) {
   };
   let active;
   try {
-    active = (0, import_node_fs30.readFileSync)(opts.logPath, "utf8");
+    active = (0, import_node_fs32.readFileSync)(opts.logPath, "utf8");
   } catch (err) {
     const code = err.code;
     if (code === "ENOENT") {
@@ -89768,16 +92380,16 @@ function validateRuntimeLog(opts) {
     if (file === opts.logPath) text2 = active;
     else {
       try {
-        text2 = (0, import_node_fs30.readFileSync)(file, "utf8");
+        text2 = (0, import_node_fs32.readFileSync)(file, "utf8");
       } catch {
         continue;
       }
     }
     const lines = completeLines(text2);
     for (let i = 0; i < lines.length; i++) {
-      const line = lines[i];
-      if (line === "" || line === "\r") continue;
-      const parsed = parseEventLine(line);
+      const line2 = lines[i];
+      if (line2 === "" || line2 === "\r") continue;
+      const parsed = parseEventLine(line2);
       if (!parsed) {
         result.badLines.push({ file, line: i + 1 });
         continue;
@@ -89976,6 +92588,28 @@ function renderSummaryMarkdown(input) {
   return out2.join("\n");
 }
 
+// electron/ci/findings.ts
+function ciFindings(events, failOn) {
+  const findings = loggedFindings(events).sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.timestamp.localeCompare(b.timestamp));
+  return { findings, failOn, failed: failsOn(findings, failOn) };
+}
+var cell2 = (s) => s.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ").slice(0, 200);
+var ICON = { critical: "🟥", high: "🟧", medium: "🟨", low: "🟦", info: "⬜" };
+function renderFindingsMarkdown(f) {
+  const out2 = ["", "### Findings", ""];
+  if (f.findings.length === 0) {
+    out2.push("No detection rule matched.");
+    return out2.join("\n") + "\n";
+  }
+  if (f.failed) out2.push(`❌ **${f.findings.filter((x) => severityRank(x.severity) >= severityRank(f.failOn)).length} finding(s) at or above ${f.failOn}** (\`--fail-on ${f.failOn}\`).`, "");
+  out2.push("| Severity | Rule | Finding | Session | Mapping |", "| --- | --- | --- | --- | --- |");
+  for (const x of f.findings.slice(0, 100)) {
+    out2.push(`| ${ICON[x.severity]} ${x.severity} | \`${cell2(x.rule_id)}\` | ${cell2(x.title)} | \`${cell2(x.session_id ?? "-")}\` | ${cell2([...x.mitre, ...x.owasp].join(", ") || "-")} |`);
+  }
+  if (f.findings.length > 100) out2.push("", `… and ${f.findings.length - 100} more (summary.json has them all).`);
+  return out2.join("\n") + "\n";
+}
+
 // electron/ci/session-finish.ts
 var FinishUsageError = class extends Error {
 };
@@ -90017,11 +92651,13 @@ ${opts.requireTelemetry ? "❌" : "⚠️"} **Telemetry missing**: ${err.message
   }
   const validation = validateRuntimeLog({ logPath: state.log_path, since: state.started_at, minEvents: opts.minEvents });
   const summary = summarizeEvents(validation.events);
-  const { exitCode, status } = outcome(validation, opts.requireTelemetry);
-  const markdown = renderSummaryMarkdown({ summary, validation, run: state.run ?? {}, requireTelemetry: opts.requireTelemetry, notes });
+  const findings = ciFindings(validation.events, opts.failOn);
+  const verdict = outcome(validation, opts.requireTelemetry);
+  const { exitCode, status } = findings.failed && verdict.exitCode === CI_EXIT.ok ? { exitCode: CI_EXIT.findings, status: "failed" } : verdict;
+  const markdown = renderSummaryMarkdown({ summary, validation, run: state.run ?? {}, requireTelemetry: opts.requireTelemetry, notes }) + renderFindingsMarkdown(findings);
   const paths = ciPathsIn(state.run_dir);
   const failedStages = validation.stages.filter((s) => s.status === "fail").map((s) => s.message);
-  const message2 = status === "ok" ? `Beacon CI validation: ok (${validation.codexEvents} Codex event(s), ${summary.sessions} session(s), ${summary.tokens.total_tokens} tokens)` : validation.status === "corrupt" ? `Beacon CI runtime log unreadable or corrupt: ${failedStages[0]}` : (
+  const message2 = exitCode === CI_EXIT.findings ? `Beacon CI findings: ${findings.findings.filter((f) => f.severity === findings.findings[0].severity).length} ${findings.findings[0].severity} finding(s), first ${findings.findings[0].rule_id} (${findings.findings[0].title}); failing on --fail-on ${opts.failOn}` : status === "ok" ? `Beacon CI validation: ok (${validation.codexEvents} Codex event(s), ${summary.sessions} session(s), ${summary.tokens.total_tokens} tokens)` : validation.status === "corrupt" ? `Beacon CI runtime log unreadable or corrupt: ${failedStages[0]}` : (
     // The harness stage is the more specific of the two count checks when both fail.
     `Beacon CI telemetry validation failed: ${failedStages[failedStages.length - 1]} (did the agent step run with CODEX_HOME=${state.codex_home}?)`
   );
@@ -90030,14 +92666,15 @@ ${opts.requireTelemetry ? "❌" : "⚠️"} **Telemetry missing**: ${err.message
     exit_code: exitCode,
     validation: { status: validation.status, log_path: validation.logPath, min_events: validation.minEvents, codex_events: validation.codexEvents, stages: validation.stages, bad_lines: validation.badLines.slice(0, 100) },
     summary,
+    findings: findings.findings,
     run: state.run,
     started_at: state.started_at,
     finished_at: (/* @__PURE__ */ new Date()).toISOString(),
     collector: { pid: state.pid, port: state.port, drained: drain?.drained ?? false, killed: stop?.killed ?? false },
     notes
   };
-  (0, import_node_fs31.writeFileSync)(paths.summaryJson, JSON.stringify(json2, null, 2) + "\n", { mode: 384 });
-  (0, import_node_fs31.writeFileSync)(paths.summaryMarkdown, markdown, { mode: 384 });
+  (0, import_node_fs33.writeFileSync)(paths.summaryJson, JSON.stringify(json2, null, 2) + "\n", { mode: 384 });
+  (0, import_node_fs33.writeFileSync)(paths.summaryMarkdown, markdown, { mode: 384 });
   appendStepSummary(opts.env.GITHUB_STEP_SUMMARY, markdown);
   appendGithubFile(opts.env.GITHUB_OUTPUT, {
     "codex-home": state.codex_home,
@@ -90046,14 +92683,14 @@ ${opts.requireTelemetry ? "❌" : "⚠️"} **Telemetry missing**: ${err.message
     "summary-path": paths.summaryJson,
     "run-dir": state.run_dir
   });
-  return { exitCode, status, message: message2, notes, state, drain, stop, validation, summary, summaryPath: paths.summaryJson, markdown };
+  return { exitCode, status, message: message2, notes, state, drain, stop, validation, summary, summaryPath: paths.summaryJson, findings, markdown };
 }
 
 // electron/ci/session-exec.ts
 var import_node_child_process6 = require("node:child_process");
 var import_node_os8 = require("node:os");
 function runChild(argv, env, stdoutToStderr) {
-  return new Promise((resolve15) => {
+  return new Promise((resolve16) => {
     const child = (0, import_node_child_process6.spawn)(argv[0], argv.slice(1), { stdio: ["inherit", stdoutToStderr ? 2 : "inherit", "inherit"], env });
     const forward = (sig) => child.kill(sig);
     process.on("SIGINT", forward);
@@ -90061,7 +92698,7 @@ function runChild(argv, env, stdoutToStderr) {
     const done = (code) => {
       process.off("SIGINT", forward);
       process.off("SIGTERM", forward);
-      resolve15(code);
+      resolve16(code);
     };
     child.once("error", (err) => {
       process.stderr.write(`beacon: cannot run ${argv[0]}: ${err.message}
@@ -90106,7 +92743,7 @@ function addCountedHarness(cmd) {
   return cmd.option("--harness <name>", `agent harness whose events are counted: ${HARNESS_CHOICES}`, parseHarness, "codex");
 }
 function addFinishOptions(cmd) {
-  return cmd.option("--min-events <n>", "fewest Codex events the run must have produced (at least 1)", parseMinEvents, 1).option("--require-telemetry <bool>", "fail (exit 1) when telemetry is missing; false: a warning only", parseBool, true).option("--quiet-ms <ms>", "how long the collector must be idle before it is stopped (default: 1500)", parseMs).option("--drain-timeout-ms <ms>", "longest wait for the collector to go idle (default: 30000)", parseMs);
+  return cmd.option("--min-events <n>", "fewest Codex events the run must have produced (at least 1)", parseMinEvents, 1).option("--require-telemetry <bool>", "fail (exit 1) when telemetry is missing; false: a warning only", parseBool, true).option("--quiet-ms <ms>", "how long the collector must be idle before it is stopped (default: 1500)", parseMs).option("--drain-timeout-ms <ms>", "longest wait for the collector to go idle (default: 30000)", parseMs).option("--fail-on <level>", "fail (exit 4) when a detection finding is at or above: info | low | medium | high | critical", parseSeverity);
 }
 function printStarted(r, env, json2) {
   const s = r.state;
@@ -90127,7 +92764,7 @@ function printStarted(r, env, json2) {
 function printFinished(r, env, json2) {
   if (json2) {
     process.stdout.write(
-      JSON.stringify({ status: r.status, exit_code: r.exitCode, message: r.message, notes: r.notes, summary_path: r.summaryPath, validation: r.validation && { status: r.validation.status, stages: r.validation.stages, codex_events: r.validation.codexEvents }, summary: r.summary }) + "\n"
+      JSON.stringify({ status: r.status, exit_code: r.exitCode, message: r.message, notes: r.notes, summary_path: r.summaryPath, validation: r.validation && { status: r.validation.status, stages: r.validation.stages, codex_events: r.validation.codexEvents }, summary: r.summary, findings: r.findings?.findings ?? [] }) + "\n"
     );
     if (r.status === "failed") process.stderr.write(`beacon: ${r.message}
 `);
@@ -90144,6 +92781,10 @@ function printFinished(r, env, json2) {
     out2.push(
       `Tokens: input ${t.input_tokens} (not cached), cached ${t.cached_input_tokens}, output ${t.output_tokens} (excl. reasoning), reasoning ${t.reasoning_output_tokens}, total ${t.total_tokens} (incl. cached); Codex "tokens used" ${t.input_tokens + t.output_tokens + t.reasoning_output_tokens}`
     );
+  }
+  if (r.findings && r.findings.findings.length > 0) {
+    out2.push(`Findings: ${r.findings.findings.length}`);
+    for (const f of r.findings.findings.slice(0, 20)) out2.push(`  ${f.severity.toUpperCase().padEnd(8)} ${f.rule_id}: ${f.title} (session ${f.session_id ?? "-"})`);
   }
   if (r.summaryPath) out2.push(`Summary: ${r.summaryPath}`);
   for (const n2 of r.notes) out2.push(`note: ${n2}`);
@@ -90173,7 +92814,7 @@ async function withRunDirHint(fn) {
   }
 }
 function finishOpts(flags) {
-  return { minEvents: flags.minEvents, requireTelemetry: flags.requireTelemetry, quietMs: flags.quietMs, drainTimeoutMs: flags.drainTimeoutMs };
+  return { minEvents: flags.minEvents, requireTelemetry: flags.requireTelemetry, quietMs: flags.quietMs, drainTimeoutMs: flags.drainTimeoutMs, failOn: flags.failOn };
 }
 function registerCi(_program, _endpoint, ci) {
   addStartOptions(
@@ -90220,7 +92861,7 @@ Example: beacon ci exec --min-events 5 -- codex exec "fix the failing test"`).ac
   });
   addCountedHarness(ci.command("validate")).description("Check a runtime log: it exists, every line parses, and it holds enough Codex events.").option("--log <path>", "runtime log (default: $BEACON_CI_LOG_PATH, else $RUNNER_TEMP/beacon/logs/runtime.jsonl)", parsePath).option("--min-events <n>", "fewest Codex events required (at least 1)", parseMinEvents, 1).option("--since <time>", "count only events at or after this RFC 3339 time").option("--json", "print the result as JSON").addHelpText("after", CI_EXIT_HELP.replace(" (or only a warning, with --require-telemetry=false)", "")).action((flags) => {
     const env = process.env;
-    const logPath = flags.log ?? env.BEACON_CI_LOG_PATH ?? (env.RUNNER_TEMP ? ciPathsIn((0, import_node_path36.join)(env.RUNNER_TEMP, "beacon")).logPath : void 0);
+    const logPath = flags.log ?? env.BEACON_CI_LOG_PATH ?? (env.RUNNER_TEMP ? ciPathsIn((0, import_node_path37.join)(env.RUNNER_TEMP, "beacon")).logPath : void 0);
     if (!logPath) throw new UsageError("no runtime log given: pass --log <path> (or run inside a `beacon ci start` session)", CI_EXIT.usage);
     if (flags.since !== void 0 && !Number.isFinite(Date.parse(flags.since))) throw new UsageError(`--since "${flags.since}" is not a date/time`, CI_EXIT.usage);
     const v = validateRuntimeLog({ logPath, minEvents: flags.minEvents, since: flags.since });
@@ -90239,7 +92880,7 @@ Runtime log: ${v.logPath}
 }
 
 // electron/endpoint/doctor.ts
-function summarize(checks) {
+function summarize2(checks) {
   const f = checks.filter((c) => c.status === "fail").length;
   const w = checks.filter((c) => c.status === "warn").length;
   return { status: f ? "fail" : w ? "warn" : "ok", summary: `${f} failure(s), ${w} warning(s)` };
@@ -90299,7 +92940,7 @@ async function runDoctor(opts = {}) {
     }
     if (fixes.length) status = await computeStatus(opts);
   }
-  const sum = summarize(status.checks);
+  const sum = summarize2(status.checks);
   return { ...sum, checks: status.checks, fixes, generated_at: status.generated_at, endpoint: status };
 }
 function formatDoctor(r) {
@@ -90389,7 +93030,7 @@ function registerEndpointInspect(_program, endpoint) {
 }
 
 // electron/endpoint/test-event.ts
-var import_node_crypto11 = require("node:crypto");
+var import_node_crypto12 = require("node:crypto");
 var import_node_http3 = require("node:http");
 var import_promises27 = require("node:fs/promises");
 var VALIDATION_EVENT_NAME = "beacon.validation";
@@ -90425,13 +93066,13 @@ function validationRequest(id2, now = /* @__PURE__ */ new Date()) {
   };
 }
 function post(port, body, timeoutMs) {
-  return new Promise((resolve15, reject) => {
+  return new Promise((resolve16, reject) => {
     const req = (0, import_node_http3.request)(
       { host: LOOPBACK, port, path: "/v1/logs", method: "POST", timeout: timeoutMs, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), host: `${LOOPBACK}:${port}` } },
       (res) => {
         let text2 = "";
         res.on("data", (d) => text2 += d);
-        res.on("end", () => resolve15({ status: res.statusCode ?? 0, body: text2 }));
+        res.on("end", () => resolve16({ status: res.statusCode ?? 0, body: text2 }));
       }
     );
     req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
@@ -90454,7 +93095,7 @@ async function readFrom(path, from) {
 }
 async function sendTestEvent(port, opts = {}) {
   const started = Date.now();
-  const id2 = `beacon-validation-${(0, import_node_crypto11.randomUUID)()}`;
+  const id2 = `beacon-validation-${(0, import_node_crypto12.randomUUID)()}`;
   const elapsed = () => Date.now() - started;
   const probe = await probeCollector(port);
   if (probe.kind !== "beacon") {
@@ -90480,11 +93121,11 @@ async function sendTestEvent(port, opts = {}) {
   const deadline = started + (opts.timeoutMs ?? 5e3);
   while (Date.now() < deadline) {
     const text2 = await readFrom(logPath, offset2);
-    const line = completeLines(text2).find((l) => l.includes(id2));
-    if (line) {
+    const line2 = completeLines(text2).find((l) => l.includes(id2));
+    if (line2) {
       let event;
       try {
-        event = JSON.parse(line);
+        event = JSON.parse(line2);
       } catch {
         event = void 0;
       }
@@ -90677,7 +93318,7 @@ function registerEndpointForward(_program, endpoint) {
 }
 
 // electron/cli/registrations.ts
-var REGISTRATIONS = [registerEndpointRun, registerEndpointDashboard, registerCi, registerEndpointLifecycle, registerEndpointInspect, registerEndpointTestEvent, registerEndpointForward];
+var REGISTRATIONS = [registerEndpointRun, registerEndpointDashboard, registerCi, registerEndpointLifecycle, registerEndpointInspect, registerEndpointTestEvent, registerEndpointForward, registerDetections];
 
 // electron/cli/index.ts
 runCli(buildProgram(REGISTRATIONS), process.argv).then((code) => {
