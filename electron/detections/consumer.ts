@@ -27,7 +27,9 @@ export class DetectionConsumer implements EventConsumer {
   private problems: string[] = [];
   private emitted = 0;
   private emitFailures = 0;
-  private pending = new Set<Promise<void>>();
+  /** Findings waiting for the next write; one write in flight at a time (see flush). */
+  private queued: BeaconEvent[] = [];
+  private flushing: Promise<void> | undefined;
 
   constructor(private readonly opts: DetectionOptions = {}) {}
 
@@ -49,17 +51,25 @@ export class DetectionConsumer implements EventConsumer {
       if (f.length > 0) (findings ??= []).push(...f);
     }
     if (!findings) return;
-    const batch = findings;
-    // Not awaited: written() must not block the write that called it.
-    const p = ctx
-      .emit(batch)
-      .then(() => void (this.emitted += batch.length))
-      .catch((err: unknown) => {
+    for (const f of findings) this.queued.push(f);
+    // Not written here: written() must not block the write that called it. Findings of the
+    // requests arriving meanwhile join the same write (one log append, not one per request).
+    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush(ctx));
+  }
+
+  private async flush(ctx: ConsumerContext): Promise<void> {
+    while (this.queued.length > 0) {
+      const batch = this.queued;
+      this.queued = [];
+      try {
+        await ctx.emit(batch);
+        this.emitted += batch.length;
+      } catch (err) {
         this.emitFailures += batch.length;
         ctx.warn(`detections: could not write ${batch.length} finding(s): ${(err as Error)?.message ?? String(err)}`);
-      })
-      .finally(() => this.pending.delete(p));
-    this.pending.add(p);
+      }
+    }
+    this.flushing = undefined;
   }
 
   health(): ConsumerHealth {
@@ -74,6 +84,6 @@ export class DetectionConsumer implements EventConsumer {
 
   /** Findings still being written are let through before the writer closes. */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.pending]);
+    await this.flushing;
   }
 }
