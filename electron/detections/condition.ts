@@ -16,9 +16,16 @@ export class ConditionError extends Error {
   }
 }
 
-/** "a.b.c" -> a reader; a missing step gives undefined. */
+type Obj = Record<string, unknown> | null | undefined;
+const step = (v: unknown, key: string): unknown => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined);
+
+/** "a.b.c" -> a reader; a missing step gives undefined. Short paths (most) get a loop-free reader: it runs for every rule on every event. */
 export function fieldReader(path: string): (event: unknown) => unknown {
   const parts = path.split('.');
+  const [a, b, c] = parts;
+  if (parts.length === 1) return (event) => step(event, a);
+  if (parts.length === 2) return (event) => step((event as Obj)?.[a], b);
+  if (parts.length === 3) return (event) => step(step((event as Obj)?.[a], b), c);
   return (event) => {
     let v: unknown = event;
     for (const p of parts) {
@@ -81,6 +88,16 @@ function compileField(c: FieldCondition, path: string): Predicate {
   }
   const test = scalarTest(c, path);
   const every = c.every === true;
+  if (c.op === 'regex') {
+    // The common leaf (a text field against a pattern): one closure, no list handling unless needed.
+    const re = new RegExp(c.value as string, c.flags ?? '');
+    return (event) => {
+      const v = read(event);
+      if (typeof v === 'string') return re.test(v);
+      if (!Array.isArray(v) || v.length === 0) return false;
+      return every ? v.every((x) => typeof x === 'string' && re.test(x)) : v.some((x) => typeof x === 'string' && re.test(x));
+    };
+  }
   return (event, captures) => {
     const v = read(event);
     if (Array.isArray(v)) {
@@ -93,13 +110,20 @@ function compileField(c: FieldCondition, path: string): Predicate {
 
 export function compileCondition(c: Condition, path = 'match'): Predicate {
   if (c === null || typeof c !== 'object') throw new ConditionError(path, 'a condition object is needed');
+  // Plain loops, not every()/some(): these run for every rule on every event.
   if ('all' in c) {
     const parts = c.all.map((x, i) => compileCondition(x, `${path}.all[${i}]`));
-    return (e, cap) => parts.every((p) => p(e, cap));
+    return (e, cap) => {
+      for (let i = 0; i < parts.length; i++) if (!parts[i](e, cap)) return false;
+      return true;
+    };
   }
   if ('any' in c) {
     const parts = c.any.map((x, i) => compileCondition(x, `${path}.any[${i}]`));
-    return (e, cap) => parts.some((p) => p(e, cap));
+    return (e, cap) => {
+      for (let i = 0; i < parts.length; i++) if (parts[i](e, cap)) return true;
+      return false;
+    };
   }
   if ('not' in c) {
     const inner = compileCondition(c.not, `${path}.not`);

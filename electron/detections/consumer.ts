@@ -45,13 +45,13 @@ export class DetectionConsumer implements EventConsumer {
     const engine = this.engine;
     const ctx = this.ctx;
     if (!engine || !ctx) return;
-    let findings: BeaconEvent[] | undefined;
+    let found = false;
     for (const e of events) {
       const f = engine.process(e);
-      if (f.length > 0) (findings ??= []).push(...f);
+      for (let i = 0; i < f.length; i++) this.queued.push(f[i]);
+      if (f.length > 0) found = true;
     }
-    if (!findings) return;
-    for (const f of findings) this.queued.push(f);
+    if (!found) return;
     // Not written here: written() must not block the write that called it. Findings of the
     // requests arriving meanwhile join the same write (one log append, not one per request).
     this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush(ctx));

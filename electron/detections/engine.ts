@@ -14,7 +14,7 @@
  * findings is not fed back again (no loops).
  */
 import type { BeaconEvent } from '../shared/event';
-import type { Captures } from './condition';
+import { fieldReader, type Captures } from './condition';
 import type { CompiledRule } from './rule-compile';
 import { findingEvent } from './finding-event';
 
@@ -27,7 +27,7 @@ export interface EngineLimits {
   maxRemembered: number;
 }
 
-export const DEFAULT_LIMITS: EngineLimits = { maxSessions: 2000, maxPartials: 16, maxRemembered: 20_000 };
+export const DEFAULT_LIMITS: EngineLimits = { maxSessions: 2000, maxPartials: 16, maxRemembered: 4096 };
 
 interface OpenSequence {
   next: number;
@@ -38,8 +38,40 @@ interface OpenSequence {
 
 type SessionState = Map<string, OpenSequence[]>;
 
+/**
+ * What an action's rules are evaluated as: single rules, and groups of rules that are each one
+ * regex on the same field, tested first as one union regex (an exact prefilter: the union
+ * matches when some member does). Most events match no rule, and one union test then replaces
+ * dozens of separate ones.
+ */
+type Plan = Array<{ rule: CompiledRule } | { read: (e: unknown) => unknown; union: RegExp; rules: CompiledRule[] }>;
+
+function plan(rules: readonly CompiledRule[]): Plan {
+  const groups = new Map<string, CompiledRule[]>();
+  const out: Plan = [];
+  for (const r of rules) {
+    if (!r.leaf || r.steps.length !== 1) {
+      out.push({ rule: r });
+      continue;
+    }
+    const key = `${r.leaf.field}\u0000${r.leaf.flags}`;
+    const g = groups.get(key);
+    if (g) g.push(r);
+    else groups.set(key, [r]);
+  }
+  for (const g of groups.values()) {
+    if (g.length === 1) {
+      out.push({ rule: g[0] });
+      continue;
+    }
+    const { field, flags } = g[0].leaf!;
+    out.push({ read: fieldReader(field), union: new RegExp(g.map((r) => `(?:${r.leaf!.pattern})`).join('|'), flags), rules: g });
+  }
+  return out;
+}
+
 export class DetectionEngine {
-  private readonly byAction = new Map<string, CompiledRule[]>();
+  private readonly byAction = new Map<string, Plan>();
   private readonly sessions = new Map<string, SessionState>();
   private readonly remembered = new Set<string>();
   private readonly limits: EngineLimits;
@@ -47,13 +79,15 @@ export class DetectionEngine {
 
   constructor(readonly rules: readonly CompiledRule[], limits: Partial<EngineLimits> = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
+    const lists = new Map<string, CompiledRule[]>();
     for (const r of rules) {
       for (const action of r.on) {
-        let list = this.byAction.get(action);
-        if (!list) this.byAction.set(action, (list = []));
+        let list = lists.get(action);
+        if (!list) lists.set(action, (list = []));
         list.push(r);
       }
     }
+    for (const [action, list] of lists) this.byAction.set(action, plan(list));
   }
 
   /** Sessions with open sequence state (for tests of the bounds, and health). */
@@ -66,22 +100,36 @@ export class DetectionEngine {
     const action = event.event?.action;
     if (action === FINDING_ACTION) return [];
     const out = this.evaluate(event);
-    if (out.length === 0) return out;
+    if (out.length === 0) return [];
     for (let i = 0, n = out.length; i < n; i++) for (const f of this.evaluate(out[i])) out.push(f);
     return out;
   }
 
   private evaluate(event: BeaconEvent): BeaconEvent[] {
-    const rules = this.byAction.get(event.event?.action);
-    if (!rules) return [];
-    const out: BeaconEvent[] = [];
-    for (const rule of rules) {
-      const triggers = rule.steps.length === 1 ? (rule.steps[0].test(event, NO_CAPTURES) ? [event] : undefined) : this.advance(rule, event);
-      if (!triggers) continue;
-      const f = this.finding(rule, triggers);
-      if (f) out.push(f);
+    const steps = this.byAction.get(event.event?.action);
+    if (!steps) return NONE;
+    let out: BeaconEvent[] | undefined;
+    for (const s of steps) {
+      if ('rule' in s) {
+        const f = this.evaluateRule(s.rule, event);
+        if (f) (out ??= []).push(f);
+        continue;
+      }
+      const v = s.read(event);
+      // A string no member matches: the whole group is done. Anything else: test one by one.
+      if (typeof v === 'string' && !s.union.test(v)) continue;
+      if (v === undefined) continue;
+      for (const r of s.rules) {
+        const f = this.evaluateRule(r, event);
+        if (f) (out ??= []).push(f);
+      }
     }
-    return out;
+    return out ?? NONE;
+  }
+
+  private evaluateRule(rule: CompiledRule, event: BeaconEvent): BeaconEvent | undefined {
+    const triggers = rule.steps.length === 1 ? (rule.steps[0].test(event, NO_CAPTURES) ? [event] : undefined) : this.advance(rule, event);
+    return triggers ? this.finding(rule, triggers) : undefined;
   }
 
   private finding(rule: CompiledRule, triggers: BeaconEvent[]): BeaconEvent | undefined {
@@ -96,9 +144,16 @@ export class DetectionEngine {
   /** One step of a sequence rule; the triggering events when the sequence completes. */
   private advance(rule: CompiledRule, event: BeaconEvent): BeaconEvent[] | undefined {
     const sessionKey = event.session?.id ?? '';
-    const t = Date.parse(event.timestamp);
     let state = this.sessions.get(sessionKey);
     let partials = state?.get(rule.id);
+    const first = rule.steps[0];
+    // Nothing open and not a first step: the common case, decided without parsing the time.
+    let firstMatched: boolean | undefined;
+    if (!partials || partials.length === 0) {
+      firstMatched = first.test(event, NO_CAPTURES);
+      if (!firstMatched) return undefined;
+    }
+    const t = Date.parse(event.timestamp);
     if (partials && partials.length > 0) {
       // Forget sequences whose window has passed (an unparsable time never expires early).
       while (partials.length > 0 && t - partials[0].startMs > rule.windowMs) partials.shift();
@@ -115,8 +170,7 @@ export class DetectionEngine {
         return p.events;
       }
     }
-    const first = rule.steps[0];
-    if (!first.test(event, NO_CAPTURES)) return undefined;
+    if (!(firstMatched ?? first.test(event, NO_CAPTURES))) return undefined;
     const captures: Record<string, unknown> = {};
     for (const [name, read] of first.capture) captures[name] = read(event);
     if (!state) state = new Map();
@@ -136,3 +190,4 @@ export class DetectionEngine {
 }
 
 const NO_CAPTURES: Captures = Object.freeze({});
+const NONE: BeaconEvent[] = [];

@@ -8,6 +8,7 @@ import schema from './rule-schema.json';
 import { compileCondition, ConditionError, fieldReader, type Predicate } from './condition';
 import type { RuleFile } from './rule-types';
 import type { Severity } from '../shared/event';
+import { redactText } from '../log/redaction';
 
 export type RuleSource = 'shipped' | 'user';
 
@@ -29,6 +30,8 @@ export interface CompiledRule {
   file: string;
   /** One step for a single-event rule; several for a sequence. */
   steps: CompiledStep[];
+  /** A single-event rule that is one regex on one field: the engine tests many such at once. */
+  leaf?: { field: string; pattern: string; flags: string };
   windowMs: number;
 }
 
@@ -86,6 +89,15 @@ function compileSteps(file: string, rule: RuleFile): CompiledStep[] {
   });
 }
 
+/** The rule's condition when it is a plain regex on one field (no list quantifier, no backreferences). */
+function regexLeaf(c: unknown): CompiledRule['leaf'] {
+  if (!c || typeof c !== 'object') return undefined;
+  const o = c as Record<string, unknown>;
+  if (o.op !== 'regex' || typeof o.field !== 'string' || typeof o.value !== 'string' || o.every === true) return undefined;
+  if (/\\[1-9k]|\(\?</.test(o.value.replace(/\(\?<[=!]/g, ''))) return undefined;
+  return { field: o.field, pattern: o.value, flags: typeof o.flags === 'string' ? o.flags : '' };
+}
+
 function refsOf(c: unknown): string[] {
   if (c === null || typeof c !== 'object') return [];
   const o = c as Record<string, unknown>;
@@ -105,8 +117,9 @@ export function compileRule(data: unknown, file: string, source: RuleSource): Co
   const steps = compileSteps(file, rule);
   return {
     id: rule.id,
-    title: rule.title,
-    description: rule.description,
+    // Masked here, once: the content policy leaves a finding's texts alone (content-policy.ts).
+    title: redactText(rule.title).text,
+    description: redactText(rule.description).text,
     severity: rule.severity,
     mitre: rule.mitre,
     owasp: rule.owasp,
@@ -115,5 +128,6 @@ export function compileRule(data: unknown, file: string, source: RuleSource): Co
     file,
     steps,
     windowMs: rule.sequence ? rule.sequence.window_seconds * 1000 : 0,
+    ...(regexLeaf(rule.match) ? { leaf: regexLeaf(rule.match) } : {}),
   };
 }
