@@ -78835,7 +78835,7 @@ function metadataAttributes(attrs, st) {
 }
 
 // electron/log/content-policy.ts
-var BEACON_OWNED = /* @__PURE__ */ new Set(["timestamp", "vendor", "product", "schema_version", "event", "severity", "trace", "field_truncated", "content", "raw", "message"]);
+var BEACON_OWNED = /* @__PURE__ */ new Set(["timestamp", "vendor", "product", "schema_version", "event", "severity", "trace", "field_truncated", "content", "raw", "message", "finding"]);
 var FREE_TEXT = [
   ["prompt", "text"],
   ["command", "command"],
@@ -83163,6 +83163,121 @@ async function createPricing(opts = {}) {
   return new PricingEnricher(new PriceBook(layers), problems);
 }
 
+// electron/detections/condition.ts
+var ConditionError = class extends Error {
+  constructor(path, message2) {
+    super(`${path}: ${message2}`);
+    this.path = path;
+  }
+  path;
+};
+var step = (v, key) => v !== null && typeof v === "object" ? v[key] : void 0;
+function fieldReader(path) {
+  const parts = path.split(".");
+  const [a, b, c] = parts;
+  if (parts.length === 1) return (event) => step(event, a);
+  if (parts.length === 2) return (event) => step(event?.[a], b);
+  if (parts.length === 3) return (event) => step(step(event?.[a], b), c);
+  return (event) => {
+    let v = event;
+    for (const p of parts) {
+      if (v === null || typeof v !== "object") return void 0;
+      v = v[p];
+    }
+    return v;
+  };
+}
+function scalarTest(c, path) {
+  const op = c.op;
+  const want = (captures) => c.ref !== void 0 ? captures[c.ref] : c.value;
+  switch (op) {
+    case "equals":
+      return (v, captures) => {
+        const w = want(captures);
+        return w !== void 0 && v === w;
+      };
+    case "contains":
+      return (v, captures) => {
+        const w = want(captures);
+        return typeof v === "string" && typeof w === "string" && v.includes(w);
+      };
+    case "in": {
+      if (!Array.isArray(c.value)) throw new ConditionError(`${path}.value`, 'op "in" needs a list');
+      const set = new Set(c.value);
+      return (v) => set.has(v);
+    }
+    case "regex": {
+      if (typeof c.value !== "string") throw new ConditionError(`${path}.value`, 'op "regex" needs a pattern string');
+      const flags = c.flags ?? "";
+      if (!/^[imsu]*$/.test(flags)) throw new ConditionError(`${path}.flags`, `only i, m, s and u are allowed, got "${flags}"`);
+      let re2;
+      try {
+        re2 = new RegExp(c.value, flags);
+      } catch (err) {
+        throw new ConditionError(`${path}.value`, `not a valid regular expression: ${err.message}`);
+      }
+      return (v) => typeof v === "string" && re2.test(v);
+    }
+    default:
+      throw new ConditionError(`${path}.op`, `unknown operator "${String(op)}"`);
+  }
+}
+function compileField(c, path) {
+  if (typeof c.field !== "string" || c.field === "") throw new ConditionError(`${path}.field`, "a dotted field path is needed");
+  const read2 = fieldReader(c.field);
+  if (c.ref !== void 0 && c.op !== "equals" && c.op !== "contains") throw new ConditionError(`${path}.ref`, "ref works with equals and contains only");
+  if (c.op === "exists") {
+    const want = c.value === void 0 ? true : c.value;
+    if (typeof want !== "boolean") throw new ConditionError(`${path}.value`, 'op "exists" takes true or false');
+    return (event) => {
+      const v = read2(event);
+      const present = v !== void 0 && v !== null && !(Array.isArray(v) && v.length === 0) && v !== "";
+      return present === want;
+    };
+  }
+  const test = scalarTest(c, path);
+  const every = c.every === true;
+  if (c.op === "regex") {
+    const re2 = new RegExp(c.value, c.flags ?? "");
+    return (event) => {
+      const v = read2(event);
+      if (typeof v === "string") return re2.test(v);
+      if (!Array.isArray(v) || v.length === 0) return false;
+      return every ? v.every((x) => typeof x === "string" && re2.test(x)) : v.some((x) => typeof x === "string" && re2.test(x));
+    };
+  }
+  return (event, captures) => {
+    const v = read2(event);
+    if (Array.isArray(v)) {
+      if (v.length === 0) return false;
+      return every ? v.every((x) => test(x, captures)) : v.some((x) => test(x, captures));
+    }
+    return test(v, captures);
+  };
+}
+function compileCondition(c, path = "match") {
+  if (c === null || typeof c !== "object") throw new ConditionError(path, "a condition object is needed");
+  if ("all" in c) {
+    const parts = c.all.map((x, i) => compileCondition(x, `${path}.all[${i}]`));
+    return (e, cap) => {
+      for (let i = 0; i < parts.length; i++) if (!parts[i](e, cap)) return false;
+      return true;
+    };
+  }
+  if ("any" in c) {
+    const parts = c.any.map((x, i) => compileCondition(x, `${path}.any[${i}]`));
+    return (e, cap) => {
+      for (let i = 0; i < parts.length; i++) if (parts[i](e, cap)) return true;
+      return false;
+    };
+  }
+  if ("not" in c) {
+    const inner = compileCondition(c.not, `${path}.not`);
+    return (e, cap) => !inner(e, cap);
+  }
+  return compileField(c, path);
+}
+
 // electron/detections/finding-event.ts
 var import_node_crypto8 = require("node:crypto");
 function findingEvent(rule, triggers) {
@@ -83210,18 +83325,43 @@ function findingId(ruleId, triggers) {
 
 // electron/detections/engine.ts
 var FINDING_ACTION = "finding.detected";
-var DEFAULT_LIMITS = { maxSessions: 2e3, maxPartials: 16, maxRemembered: 2e4 };
+var DEFAULT_LIMITS = { maxSessions: 2e3, maxPartials: 16, maxRemembered: 4096 };
+function plan(rules) {
+  const groups = /* @__PURE__ */ new Map();
+  const out2 = [];
+  for (const r of rules) {
+    if (!r.leaf || r.steps.length !== 1) {
+      out2.push({ rule: r });
+      continue;
+    }
+    const key = `${r.leaf.field}\0${r.leaf.flags}`;
+    const g = groups.get(key);
+    if (g) g.push(r);
+    else groups.set(key, [r]);
+  }
+  for (const g of groups.values()) {
+    if (g.length === 1) {
+      out2.push({ rule: g[0] });
+      continue;
+    }
+    const { field: field2, flags } = g[0].leaf;
+    out2.push({ read: fieldReader(field2), union: new RegExp(g.map((r) => `(?:${r.leaf.pattern})`).join("|"), flags), rules: g });
+  }
+  return out2;
+}
 var DetectionEngine = class {
   constructor(rules, limits = {}) {
     this.rules = rules;
     this.limits = { ...DEFAULT_LIMITS, ...limits };
+    const lists = /* @__PURE__ */ new Map();
     for (const r of rules) {
       for (const action of r.on) {
-        let list = this.byAction.get(action);
-        if (!list) this.byAction.set(action, list = []);
+        let list = lists.get(action);
+        if (!list) lists.set(action, list = []);
         list.push(r);
       }
     }
+    for (const [action, list] of lists) this.byAction.set(action, plan(list));
   }
   rules;
   byAction = /* @__PURE__ */ new Map();
@@ -83238,21 +83378,33 @@ var DetectionEngine = class {
     const action = event.event?.action;
     if (action === FINDING_ACTION) return [];
     const out2 = this.evaluate(event);
-    if (out2.length === 0) return out2;
+    if (out2.length === 0) return [];
     for (let i = 0, n2 = out2.length; i < n2; i++) for (const f of this.evaluate(out2[i])) out2.push(f);
     return out2;
   }
   evaluate(event) {
-    const rules = this.byAction.get(event.event?.action);
-    if (!rules) return [];
-    const out2 = [];
-    for (const rule of rules) {
-      const triggers = rule.steps.length === 1 ? rule.steps[0].test(event, NO_CAPTURES) ? [event] : void 0 : this.advance(rule, event);
-      if (!triggers) continue;
-      const f = this.finding(rule, triggers);
-      if (f) out2.push(f);
+    const steps = this.byAction.get(event.event?.action);
+    if (!steps) return NONE;
+    let out2;
+    for (const s of steps) {
+      if ("rule" in s) {
+        const f = this.evaluateRule(s.rule, event);
+        if (f) (out2 ??= []).push(f);
+        continue;
+      }
+      const v = s.read(event);
+      if (typeof v === "string" && !s.union.test(v)) continue;
+      if (v === void 0) continue;
+      for (const r of s.rules) {
+        const f = this.evaluateRule(r, event);
+        if (f) (out2 ??= []).push(f);
+      }
     }
-    return out2;
+    return out2 ?? NONE;
+  }
+  evaluateRule(rule, event) {
+    const triggers = rule.steps.length === 1 ? rule.steps[0].test(event, NO_CAPTURES) ? [event] : void 0 : this.advance(rule, event);
+    return triggers ? this.finding(rule, triggers) : void 0;
   }
   finding(rule, triggers) {
     const key = `${rule.id}\0${triggers[0].session?.id ?? ""}\0${triggers.map((t) => t.event.id ?? t.timestamp).join(",")}`;
@@ -83265,15 +83417,21 @@ var DetectionEngine = class {
   /** One step of a sequence rule; the triggering events when the sequence completes. */
   advance(rule, event) {
     const sessionKey = event.session?.id ?? "";
-    const t = Date.parse(event.timestamp);
     let state = this.sessions.get(sessionKey);
     let partials = state?.get(rule.id);
+    const first = rule.steps[0];
+    let firstMatched;
+    if (!partials || partials.length === 0) {
+      firstMatched = first.test(event, NO_CAPTURES);
+      if (!firstMatched) return void 0;
+    }
+    const t = Date.parse(event.timestamp);
     if (partials && partials.length > 0) {
       while (partials.length > 0 && t - partials[0].startMs > rule.windowMs) partials.shift();
       for (const p of partials) {
-        const step = rule.steps[p.next];
-        if (!step.test(event, p.captures)) continue;
-        for (const [name, read2] of step.capture) p.captures[name] = read2(event);
+        const step2 = rule.steps[p.next];
+        if (!step2.test(event, p.captures)) continue;
+        for (const [name, read2] of step2.capture) p.captures[name] = read2(event);
         p.events.push(event);
         p.next += 1;
         this.touch(sessionKey, state);
@@ -83282,8 +83440,7 @@ var DetectionEngine = class {
         return p.events;
       }
     }
-    const first = rule.steps[0];
-    if (!first.test(event, NO_CAPTURES)) return void 0;
+    if (!(firstMatched ?? first.test(event, NO_CAPTURES))) return void 0;
     const captures = {};
     for (const [name, read2] of first.capture) captures[name] = read2(event);
     if (!state) state = /* @__PURE__ */ new Map();
@@ -83301,6 +83458,7 @@ var DetectionEngine = class {
   }
 };
 var NO_CAPTURES = Object.freeze({});
+var NONE = [];
 
 // electron/detections/rule-load.ts
 var import_node_fs12 = require("node:fs");
@@ -83370,7 +83528,7 @@ var agent_config_tampered_default = {
       {
         field: "command.command",
         op: "regex",
-        value: "(>>?|\\btee\\s+(-a\\s+)?|\\bsed\\s+-i[^;&|]*\\s|\\bcp\\s[^;&|]*\\s|\\bmv\\s[^;&|]*\\s|\\brm\\s[^;&|]*)\\s*\\S*(\\.codex/(config|requirements|managed_config)\\.toml|\\.beacon/)|\\bOTEL_SDK_DISABLED=true\\b"
+        value: "^(?=[\\s\\S]*?(\\.codex/|\\.beacon/))[\\s\\S]*?(>>?|\\btee\\s+(-a\\s+)?|\\bsed\\s+-i[^;&|]*\\s|\\bcp\\s[^;&|]*\\s|\\bmv\\s[^;&|]*\\s|\\brm\\s[^;&|]*)\\s*\\S*(\\.codex/(config|requirements|managed_config)\\.toml|\\.beacon/)|\\bOTEL_SDK_DISABLED=true\\b"
       }
     ]
   }
@@ -83480,7 +83638,7 @@ var ci_workflow_modified_default = {
       {
         field: "command.command",
         op: "regex",
-        value: "(>>?|\\btee\\s+(-a\\s+)?|\\bcp\\s[^;&|]*\\s|\\bmv\\s[^;&|]*\\s|\\bsed\\s+-i[^;&|]*\\s|\\bln\\s+-s[^;&|]*\\s)\\s*\\S*(\\.github/workflows/|\\.gitlab-ci\\.ya?ml|\\.circleci/config)"
+        value: "^(?=[\\s\\S]*?(\\.github/workflows/|\\.gitlab-ci\\.ya?ml|\\.circleci/config))[\\s\\S]*?(>>?|\\btee\\s+(-a\\s+)?|\\bcp\\s[^;&|]*\\s|\\bmv\\s[^;&|]*\\s|\\bsed\\s+-i[^;&|]*\\s|\\bln\\s+-s[^;&|]*\\s)\\s*\\S*(\\.github/workflows/|\\.gitlab-ci\\.ya?ml|\\.circleci/config)"
       }
     ]
   },
@@ -83901,7 +84059,7 @@ var git_hook_written_default = {
       {
         field: "command.command",
         op: "regex",
-        value: "(>>?|\\btee\\s+(-a\\s+)?|\\bcp\\s[^;&|]*\\s|\\bmv\\s[^;&|]*\\s|\\bsed\\s+-i[^;&|]*\\s|\\bln\\s+-s[^;&|]*\\s)\\s*\\S*(\\.git/hooks/|\\.husky/[^_])"
+        value: "^(?=[\\s\\S]*?(\\.git/hooks/|\\.husky/[^_]))[\\s\\S]*?(>>?|\\btee\\s+(-a\\s+)?|\\bcp\\s[^;&|]*\\s|\\bmv\\s[^;&|]*\\s|\\bsed\\s+-i[^;&|]*\\s|\\bln\\s+-s[^;&|]*\\s)\\s*\\S*(\\.git/hooks/|\\.husky/[^_])"
       }
     ]
   },
@@ -84285,7 +84443,7 @@ var package_manager_config_modified_default = {
       {
         field: "command.command",
         op: "regex",
-        value: "(>>?|\\btee\\s+(-a\\s+)?|\\bcp\\s[^;&|]*\\s|\\bmv\\s[^;&|]*\\s|\\bsed\\s+-i[^;&|]*\\s|\\bln\\s+-s[^;&|]*\\s)\\s*\\S*(\\.npmrc|\\.yarnrc|\\.pypirc|pip\\.conf|\\.gemrc|\\.cargo/config)\\b"
+        value: "^(?=[\\s\\S]*?(\\.npmrc|\\.yarnrc|\\.pypirc|pip\\.conf|\\.gemrc|\\.cargo/config)\\b)[\\s\\S]*?(>>?|\\btee\\s+(-a\\s+)?|\\bcp\\s[^;&|]*\\s|\\bmv\\s[^;&|]*\\s|\\bsed\\s+-i[^;&|]*\\s|\\bln\\s+-s[^;&|]*\\s)\\s*\\S*(\\.npmrc|\\.yarnrc|\\.pypirc|pip\\.conf|\\.gemrc|\\.cargo/config)\\b"
       }
     ]
   }
@@ -84436,13 +84594,13 @@ var prompt_injection_in_tool_output_default = {
       {
         field: "command.output",
         op: "regex",
-        value: "ignore\\s+(all\\s+|any\\s+)?(of\\s+)?(the\\s+|your\\s+)?(previous|prior|above|earlier|preceding)\\s+(instructions|prompts|directions|rules)|disregard\\s+(all\\s+|any\\s+)?(the\\s+|your\\s+)?(previous|prior|above|earlier)\\s+(instructions|prompts|rules)|forget\\s+(all\\s+)?(your|previous|prior)\\s+instructions|you\\s+are\\s+now\\s+(in\\s+)?(developer\\s+mode|dan\\b|jailbroken)|new\\s+system\\s+prompt|<\\|im_start\\|>|<\\|system\\|>|\\[/?INST\\]|</?system>|BEGIN\\s+SYSTEM\\s+PROMPT",
+        value: "^(?=[\\s\\S]*?(?:ignore|disregard|forget|you\\s+are|system|im_start|INST\\]))[\\s\\S]*?(?:ignore\\s+(all\\s+|any\\s+)?(of\\s+)?(the\\s+|your\\s+)?(previous|prior|above|earlier|preceding)\\s+(instructions|prompts|directions|rules)|disregard\\s+(all\\s+|any\\s+)?(the\\s+|your\\s+)?(previous|prior|above|earlier)\\s+(instructions|prompts|rules)|forget\\s+(all\\s+)?(your|previous|prior)\\s+instructions|you\\s+are\\s+now\\s+(in\\s+)?(developer\\s+mode|dan\\b|jailbroken)|new\\s+system\\s+prompt|<\\|im_start\\|>|<\\|system\\|>|\\[/?INST\\]|</?system>|BEGIN\\s+SYSTEM\\s+PROMPT)",
         flags: "i"
       },
       {
         field: "tool.output",
         op: "regex",
-        value: "ignore\\s+(all\\s+|any\\s+)?(of\\s+)?(the\\s+|your\\s+)?(previous|prior|above|earlier|preceding)\\s+(instructions|prompts|directions|rules)|disregard\\s+(all\\s+|any\\s+)?(the\\s+|your\\s+)?(previous|prior|above|earlier)\\s+(instructions|prompts|rules)|forget\\s+(all\\s+)?(your|previous|prior)\\s+instructions|you\\s+are\\s+now\\s+(in\\s+)?(developer\\s+mode|dan\\b|jailbroken)|new\\s+system\\s+prompt|<\\|im_start\\|>|<\\|system\\|>|\\[/?INST\\]|</?system>|BEGIN\\s+SYSTEM\\s+PROMPT",
+        value: "^(?=[\\s\\S]*?(?:ignore|disregard|forget|you\\s+are|system|im_start|INST\\]))[\\s\\S]*?(?:ignore\\s+(all\\s+|any\\s+)?(of\\s+)?(the\\s+|your\\s+)?(previous|prior|above|earlier|preceding)\\s+(instructions|prompts|directions|rules)|disregard\\s+(all\\s+|any\\s+)?(the\\s+|your\\s+)?(previous|prior|above|earlier)\\s+(instructions|prompts|rules)|forget\\s+(all\\s+)?(your|previous|prior)\\s+instructions|you\\s+are\\s+now\\s+(in\\s+)?(developer\\s+mode|dan\\b|jailbroken)|new\\s+system\\s+prompt|<\\|im_start\\|>|<\\|system\\|>|\\[/?INST\\]|</?system>|BEGIN\\s+SYSTEM\\s+PROMPT)",
         flags: "i"
       }
     ]
@@ -84987,7 +85145,7 @@ var shell_startup_file_modified_default = {
       {
         field: "command.command",
         op: "regex",
-        value: "(>>?|\\btee\\s+(-a\\s+)?|\\bcp\\s[^;&|]*\\s|\\bmv\\s[^;&|]*\\s|\\bsed\\s+-i[^;&|]*\\s|\\bln\\s+-s[^;&|]*\\s)\\s*\\S*(\\.(bashrc|bash_profile|bash_login|profile|zshrc|zprofile|zshenv|zlogin)\\b|\\.config/fish/config\\.fish|/etc/profile\\.d/)"
+        value: "^(?=[\\s\\S]*?(\\.(bashrc|bash_profile|bash_login|profile|zshrc|zprofile|zshenv|zlogin)\\b|\\.config/fish/config\\.fish|/etc/profile\\.d/))[\\s\\S]*?(>>?|\\btee\\s+(-a\\s+)?|\\bcp\\s[^;&|]*\\s|\\bmv\\s[^;&|]*\\s|\\bsed\\s+-i[^;&|]*\\s|\\bln\\s+-s[^;&|]*\\s)\\s*\\S*(\\.(bashrc|bash_profile|bash_login|profile|zshrc|zprofile|zshenv|zlogin)\\b|\\.config/fish/config\\.fish|/etc/profile\\.d/)"
       }
     ]
   }
@@ -85016,7 +85174,7 @@ var ssh_authorized_keys_modified_default = {
       {
         field: "command.command",
         op: "regex",
-        value: "(>>?|\\btee\\s+(-a\\s+)?|\\bcp\\s[^;&|]*\\s|\\bmv\\s[^;&|]*\\s|\\bsed\\s+-i[^;&|]*\\s|\\bln\\s+-s[^;&|]*\\s)\\s*\\S*\\.ssh/authorized_keys2?\\b|\\bssh-copy-id\\b"
+        value: "^(?=[\\s\\S]*?\\.ssh/authorized_keys2?\\b)[\\s\\S]*?(>>?|\\btee\\s+(-a\\s+)?|\\bcp\\s[^;&|]*\\s|\\bmv\\s[^;&|]*\\s|\\bsed\\s+-i[^;&|]*\\s|\\bln\\s+-s[^;&|]*\\s)\\s*\\S*\\.ssh/authorized_keys2?\\b|\\bssh-copy-id\\b"
       },
       {
         field: "file.path",
@@ -85098,7 +85256,7 @@ var sudoers_modified_default = {
       {
         field: "command.command",
         op: "regex",
-        value: "(>>?|\\btee\\s+(-a\\s+)?|\\bcp\\s[^;&|]*\\s|\\bmv\\s[^;&|]*\\s|\\bsed\\s+-i[^;&|]*\\s|\\bln\\s+-s[^;&|]*\\s)\\s*/etc/sudoers|\\bvisudo\\b"
+        value: "^(?=[\\s\\S]*?/etc/sudoers)[\\s\\S]*?(>>?|\\btee\\s+(-a\\s+)?|\\bcp\\s[^;&|]*\\s|\\bmv\\s[^;&|]*\\s|\\bsed\\s+-i[^;&|]*\\s|\\bln\\s+-s[^;&|]*\\s)\\s*/etc/sudoers|\\bvisudo\\b"
       },
       {
         field: "file.path",
@@ -85360,101 +85518,6 @@ var rule_schema_default = {
   }
 };
 
-// electron/detections/condition.ts
-var ConditionError = class extends Error {
-  constructor(path, message2) {
-    super(`${path}: ${message2}`);
-    this.path = path;
-  }
-  path;
-};
-function fieldReader(path) {
-  const parts = path.split(".");
-  return (event) => {
-    let v = event;
-    for (const p of parts) {
-      if (v === null || typeof v !== "object") return void 0;
-      v = v[p];
-    }
-    return v;
-  };
-}
-function scalarTest(c, path) {
-  const op = c.op;
-  const want = (captures) => c.ref !== void 0 ? captures[c.ref] : c.value;
-  switch (op) {
-    case "equals":
-      return (v, captures) => {
-        const w = want(captures);
-        return w !== void 0 && v === w;
-      };
-    case "contains":
-      return (v, captures) => {
-        const w = want(captures);
-        return typeof v === "string" && typeof w === "string" && v.includes(w);
-      };
-    case "in": {
-      if (!Array.isArray(c.value)) throw new ConditionError(`${path}.value`, 'op "in" needs a list');
-      const set = new Set(c.value);
-      return (v) => set.has(v);
-    }
-    case "regex": {
-      if (typeof c.value !== "string") throw new ConditionError(`${path}.value`, 'op "regex" needs a pattern string');
-      const flags = c.flags ?? "";
-      if (!/^[imsu]*$/.test(flags)) throw new ConditionError(`${path}.flags`, `only i, m, s and u are allowed, got "${flags}"`);
-      let re2;
-      try {
-        re2 = new RegExp(c.value, flags);
-      } catch (err) {
-        throw new ConditionError(`${path}.value`, `not a valid regular expression: ${err.message}`);
-      }
-      return (v) => typeof v === "string" && re2.test(v);
-    }
-    default:
-      throw new ConditionError(`${path}.op`, `unknown operator "${String(op)}"`);
-  }
-}
-function compileField(c, path) {
-  if (typeof c.field !== "string" || c.field === "") throw new ConditionError(`${path}.field`, "a dotted field path is needed");
-  const read2 = fieldReader(c.field);
-  if (c.ref !== void 0 && c.op !== "equals" && c.op !== "contains") throw new ConditionError(`${path}.ref`, "ref works with equals and contains only");
-  if (c.op === "exists") {
-    const want = c.value === void 0 ? true : c.value;
-    if (typeof want !== "boolean") throw new ConditionError(`${path}.value`, 'op "exists" takes true or false');
-    return (event) => {
-      const v = read2(event);
-      const present = v !== void 0 && v !== null && !(Array.isArray(v) && v.length === 0) && v !== "";
-      return present === want;
-    };
-  }
-  const test = scalarTest(c, path);
-  const every = c.every === true;
-  return (event, captures) => {
-    const v = read2(event);
-    if (Array.isArray(v)) {
-      if (v.length === 0) return false;
-      return every ? v.every((x) => test(x, captures)) : v.some((x) => test(x, captures));
-    }
-    return test(v, captures);
-  };
-}
-function compileCondition(c, path = "match") {
-  if (c === null || typeof c !== "object") throw new ConditionError(path, "a condition object is needed");
-  if ("all" in c) {
-    const parts = c.all.map((x, i) => compileCondition(x, `${path}.all[${i}]`));
-    return (e, cap) => parts.every((p) => p(e, cap));
-  }
-  if ("any" in c) {
-    const parts = c.any.map((x, i) => compileCondition(x, `${path}.any[${i}]`));
-    return (e, cap) => parts.some((p) => p(e, cap));
-  }
-  if ("not" in c) {
-    const inner = compileCondition(c.not, `${path}.not`);
-    return (e, cap) => !inner(e, cap);
-  }
-  return compileField(c, path);
-}
-
 // electron/detections/rule-compile.ts
 var RuleError = class extends Error {
   constructor(file, field2, detail) {
@@ -85509,6 +85572,13 @@ function compileSteps(file, rule) {
     return { test, capture };
   });
 }
+function regexLeaf(c) {
+  if (!c || typeof c !== "object") return void 0;
+  const o = c;
+  if (o.op !== "regex" || typeof o.field !== "string" || typeof o.value !== "string" || o.every === true) return void 0;
+  if (/\\[1-9k]|\(\?</.test(o.value.replace(/\(\?<[=!]/g, ""))) return void 0;
+  return { field: o.field, pattern: o.value, flags: typeof o.flags === "string" ? o.flags : "" };
+}
 function refsOf(c) {
   if (c === null || typeof c !== "object") return [];
   const o = c;
@@ -85527,8 +85597,9 @@ function compileRule(data, file, source) {
   const steps = compileSteps(file, rule);
   return {
     id: rule.id,
-    title: rule.title,
-    description: rule.description,
+    // Masked here, once: the content policy leaves a finding's texts alone (content-policy.ts).
+    title: redactText(rule.title).text,
+    description: redactText(rule.description).text,
     severity: rule.severity,
     mitre: rule.mitre,
     owasp: rule.owasp,
@@ -85536,7 +85607,8 @@ function compileRule(data, file, source) {
     source,
     file,
     steps,
-    windowMs: rule.sequence ? rule.sequence.window_seconds * 1e3 : 0
+    windowMs: rule.sequence ? rule.sequence.window_seconds * 1e3 : 0,
+    ...regexLeaf(rule.match) ? { leaf: regexLeaf(rule.match) } : {}
   };
 }
 
@@ -85616,7 +85688,9 @@ var DetectionConsumer = class {
   problems = [];
   emitted = 0;
   emitFailures = 0;
-  pending = /* @__PURE__ */ new Set();
+  /** Findings waiting for the next write; one write in flight at a time (see flush). */
+  queued = [];
+  flushing;
   start(ctx) {
     this.ctx = ctx;
     const set = loadRules(this.opts.ruleDirs ?? [], { shipped: this.opts.shipped });
@@ -85628,18 +85702,28 @@ var DetectionConsumer = class {
     const engine = this.engine;
     const ctx = this.ctx;
     if (!engine || !ctx) return;
-    let findings;
+    let found = false;
     for (const e of events) {
       const f = engine.process(e);
-      if (f.length > 0) (findings ??= []).push(...f);
+      for (let i = 0; i < f.length; i++) this.queued.push(f[i]);
+      if (f.length > 0) found = true;
     }
-    if (!findings) return;
-    const batch = findings;
-    const p = ctx.emit(batch).then(() => void (this.emitted += batch.length)).catch((err) => {
-      this.emitFailures += batch.length;
-      ctx.warn(`detections: could not write ${batch.length} finding(s): ${err?.message ?? String(err)}`);
-    }).finally(() => this.pending.delete(p));
-    this.pending.add(p);
+    if (!found) return;
+    this.flushing ??= new Promise((resolve16) => setImmediate(resolve16)).then(() => this.flush(ctx));
+  }
+  async flush(ctx) {
+    while (this.queued.length > 0) {
+      const batch = this.queued;
+      this.queued = [];
+      try {
+        await ctx.emit(batch);
+        this.emitted += batch.length;
+      } catch (err) {
+        this.emitFailures += batch.length;
+        ctx.warn(`detections: could not write ${batch.length} finding(s): ${err?.message ?? String(err)}`);
+      }
+    }
+    this.flushing = void 0;
   }
   health() {
     const rules = this.engine?.rules ?? [];
@@ -85652,7 +85736,7 @@ var DetectionConsumer = class {
   }
   /** Findings still being written are let through before the writer closes. */
   async close() {
-    await Promise.allSettled([...this.pending]);
+    await this.flushing;
   }
 };
 
@@ -88236,16 +88320,16 @@ async function applyInstall(configPath, desired, opts) {
     const r = refusal(configPath, err);
     return { outcome: "refused", path: r.path, plan: { kind: "refuse", code: "file-access", reason: r.reason }, reason: r.reason };
   }
-  const plan = planInstall(file.text, desired, { force: opts.force, previous: opts.previous, fileLabel: label, forceHint: opts.forceHint });
-  if (plan.kind === "refuse") return { outcome: "refused", path: file.realPath, plan, reason: plan.reason };
-  if (plan.kind === "unchanged") return { outcome: "unchanged", path: file.realPath, plan };
+  const plan2 = planInstall(file.text, desired, { force: opts.force, previous: opts.previous, fileLabel: label, forceHint: opts.forceHint });
+  if (plan2.kind === "refuse") return { outcome: "refused", path: file.realPath, plan: plan2, reason: plan2.reason };
+  if (plan2.kind === "unchanged") return { outcome: "unchanged", path: file.realPath, plan: plan2 };
   try {
-    await writeFileAtomic(file.realPath, plan.newText, { expectCurrent: file.bytes, mode: file.text === null ? opts.createMode ?? 384 : void 0 });
+    await writeFileAtomic(file.realPath, plan2.newText, { expectCurrent: file.bytes, mode: file.text === null ? opts.createMode ?? 384 : void 0 });
   } catch (err) {
     const r = refusal(file.realPath, err);
-    return { outcome: "refused", path: r.path, plan, reason: r.reason };
+    return { outcome: "refused", path: r.path, plan: plan2, reason: r.reason };
   }
-  return { outcome: plan.created ? "created" : "written", path: file.realPath, plan, record: plan.record };
+  return { outcome: plan2.created ? "created" : "written", path: file.realPath, plan: plan2, record: plan2.record };
 }
 async function applyUninstall(configPath, record, opts = {}) {
   const label = opts.fileLabel ?? configPath;
@@ -88256,25 +88340,25 @@ async function applyUninstall(configPath, record, opts = {}) {
     const r = refusal(configPath, err);
     return { outcome: "refused", path: r.path, reason: r.reason, notes: [] };
   }
-  const plan = planUninstall(file.text, record, { fileLabel: label });
+  const plan2 = planUninstall(file.text, record, { fileLabel: label });
   try {
-    switch (plan.kind) {
+    switch (plan2.kind) {
       case "unchanged":
-        return { outcome: "unchanged", path: file.realPath, plan, reason: plan.reason, notes: [] };
+        return { outcome: "unchanged", path: file.realPath, plan: plan2, reason: plan2.reason, notes: [] };
       case "conflict":
-        return { outcome: "conflict", path: file.realPath, plan, reason: plan.reason, notes: [] };
+        return { outcome: "conflict", path: file.realPath, plan: plan2, reason: plan2.reason, notes: [] };
       case "refuse":
-        return { outcome: "refused", path: file.realPath, plan, reason: plan.reason, notes: [] };
+        return { outcome: "refused", path: file.realPath, plan: plan2, reason: plan2.reason, notes: [] };
       case "delete":
         await removeFileChecked(file.realPath, file.bytes);
-        return { outcome: "deleted", path: file.realPath, plan, notes: plan.notes };
+        return { outcome: "deleted", path: file.realPath, plan: plan2, notes: plan2.notes };
       case "write":
-        await writeFileAtomic(file.realPath, plan.newText, { expectCurrent: file.bytes });
-        return { outcome: plan.exact ? "restored" : "edited", path: file.realPath, plan, notes: plan.notes };
+        await writeFileAtomic(file.realPath, plan2.newText, { expectCurrent: file.bytes });
+        return { outcome: plan2.exact ? "restored" : "edited", path: file.realPath, plan: plan2, notes: plan2.notes };
     }
   } catch (err) {
     const r = refusal(file.realPath, err);
-    return { outcome: "refused", path: r.path, plan, reason: r.reason, notes: [] };
+    return { outcome: "refused", path: r.path, plan: plan2, reason: r.reason, notes: [] };
   }
 }
 async function listProfileConfigs(codexHome2) {
@@ -88831,25 +88915,25 @@ async function runInstall(opts) {
       }
       return fail(file.message);
     }
-    const plan = planInstall(file.text, desired, { force: opts.force, previous: previousOf(t.path), fileLabel: t.label });
-    if (plan.kind === "refuse") {
+    const plan2 = planInstall(file.text, desired, { force: opts.force, previous: previousOf(t.path), fileLabel: t.label });
+    if (plan2.kind === "refuse") {
       if (t.role === "profile") {
-        report.warnings.push(`${plan.reason}; \`codex --profile ${t.profile}\` will not reach Beacon`);
-        report.steps.push({ action: "configure_codex", target: t.path, status: "skipped", detail: plan.reason });
+        report.warnings.push(`${plan2.reason}; \`codex --profile ${t.profile}\` will not reach Beacon`);
+        report.steps.push({ action: "configure_codex", target: t.path, status: "skipped", detail: plan2.reason });
         continue;
       }
-      report.steps.push({ action: "configure_codex", target: t.path, status: "failed", detail: plan.reason });
-      return fail(plan.reason);
+      report.steps.push({ action: "configure_codex", target: t.path, status: "failed", detail: plan2.reason });
+      return fail(plan2.reason);
     }
-    if (plan.kind === "unchanged") {
-      report.steps.push({ action: "configure_codex", target: t.path, status: "unchanged", detail: plan.message });
+    if (plan2.kind === "unchanged") {
+      report.steps.push({ action: "configure_codex", target: t.path, status: "unchanged", detail: plan2.message });
       continue;
     }
-    const what = plan.created ? "create with the [otel] block" : plan.updatedOwnBlock ? "update Beacon's [otel] block" : plan.replaced ? `replace the user's [otel] (${plan.replaced.summary}); uninstall restores it` : "add the [otel] block";
-    const step = { action: "configure_codex", target: t.path, status: "planned", detail: what, diff: opts.dryRun ? otelDiff(file.text, plan.newText) : void 0 };
-    report.steps.push(step);
-    for (const n2 of plan.notes) report.warnings.push(n2);
-    planned.push({ t, file, step });
+    const what = plan2.created ? "create with the [otel] block" : plan2.updatedOwnBlock ? "update Beacon's [otel] block" : plan2.replaced ? `replace the user's [otel] (${plan2.replaced.summary}); uninstall restores it` : "add the [otel] block";
+    const step2 = { action: "configure_codex", target: t.path, status: "planned", detail: what, diff: opts.dryRun ? otelDiff(file.text, plan2.newText) : void 0 };
+    report.steps.push(step2);
+    for (const n2 of plan2.notes) report.warnings.push(n2);
+    planned.push({ t, file, step: step2 });
   }
   const asService = opts.service || opts.start && !!manifest0?.service;
   const wantCollector = opts.start && !asService;
@@ -88926,20 +89010,20 @@ async function runInstall(opts) {
       report.steps.push({ action: "prepare_log_dir", target: ctx.paths.logDir, status: "done", detail: `mode 0750${r.group ? `, group ${r.group}` : ""}` });
     }
     const files = [...manifest0?.codex_files ?? []];
-    for (const { t, file, step } of planned) {
+    for (const { t, file, step: step2 } of planned) {
       await undo.remember(file.realPath, file.bytes);
       const r = await applyInstall(t.path, desired, { force: opts.force, previous: previousOf(t.path), fileLabel: t.label, createMode: ctx.mode === "system" ? 420 : 384 });
       if (r.outcome === "refused") {
         if (t.role === "profile") {
-          step.status = "skipped";
+          step2.status = "skipped";
           report.warnings.push(r.reason ?? `${t.label} refused`);
           continue;
         }
-        step.status = "failed";
+        step2.status = "failed";
         throw new InstallFailed(r.reason ?? `${t.label} could not be written`);
       }
       if (r.plan.kind === "write") undo.wrote(r.path, r.plan.newText);
-      step.status = r.outcome === "unchanged" ? "unchanged" : "done";
+      step2.status = r.outcome === "unchanged" ? "unchanged" : "done";
       if (r.record) {
         const entry = { path: t.path, role: t.role, record: r.record };
         if (t.profile) entry.profile = t.profile;
@@ -89052,10 +89136,10 @@ async function runRepair(opts) {
   const manifest = await readManifest(ctx.paths.manifestFile);
   if (!manifest) throw new LifecycleError(`Beacon is not installed in ${ctx.mode} mode (no ${ctx.paths.manifestFile}); run \`beacon endpoint install${ctx.mode === "system" ? " --system" : ""}\``);
   const report = { ok: true, mode: ctx.mode, steps: [], errors: [], notes: [], manifest: ctx.paths.manifestFile };
-  const failStep = (step, msg) => {
+  const failStep = (step2, msg) => {
     report.ok = false;
     report.errors.push(msg);
-    report.steps.push({ ...step, status: "failed", detail: msg });
+    report.steps.push({ ...step2, status: "failed", detail: msg });
   };
   const cur = await readEndpointConfig(ctx.mode, ctx.env).catch(() => null);
   if (cur?.exists) {
@@ -89396,7 +89480,7 @@ async function collectorPluginOptions(config, mode, env = process.env) {
 
 // electron/cli/commands/endpoint-run.ts
 function registerEndpointRun(_program, endpoint) {
-  const run = endpoint.command("run").description("Run the OTLP collector in the foreground (Ctrl-C to stop; flushes the log on exit).").option("--port <port>", "OTLP/HTTP port on 127.0.0.1; 0 picks a free one (default: from config.json, else 4318)", parseListenPort).addOption(new Option("--otlp-http-port <port>", "same as --port").argParser(parseListenPort)).option("--log-path <file>", "runtime log to append to (default: from config.json, else ~/.beacon/endpoint/logs/runtime.jsonl)", parsePath).option("--include-codex-spans", "keep Codex spans (default: from config.json, else dropped: high volume, no content)").option("--content <policy>", "content policy: full | redacted | metadata (default: from config.json, else redacted)", parseContentPolicy).option("--system", "system mode: the system config.json and log (/var/log/beacon-agent/runtime.jsonl, group-readable)").option("--rotate-bytes <n>", "rotate the log at this size in bytes (default: from config.json, else 10485760)", parsePositiveInt).option("--rotate-archives <n>", "rotated archives to keep (default: from config.json, else 5)", parsePositiveInt).option("--json", "print the startup line as JSON (one line on stdout; nothing else)");
+  const run = endpoint.command("run").description("Run the OTLP collector in the foreground (Ctrl-C to stop; flushes the log on exit).").option("--port <port>", "OTLP/HTTP port on 127.0.0.1; 0 picks a free one (default: from config.json, else 4318)", parseListenPort).addOption(new Option("--otlp-http-port <port>", "same as --port").argParser(parseListenPort)).option("--log-path <file>", "runtime log to append to (default: from config.json, else ~/.beacon/endpoint/logs/runtime.jsonl)", parsePath).option("--include-codex-spans", "keep Codex spans (default: from config.json, else dropped: high volume, no content)").option("--content <policy>", "content policy: full | redacted | metadata (default: from config.json, else redacted)", parseContentPolicy).option("--system", "system mode: the system config.json and log (/var/log/beacon-agent/runtime.jsonl, group-readable)").option("--rotate-bytes <n>", "rotate the log at this size in bytes (default: from config.json, else 10485760)", parsePositiveInt).option("--rotate-archives <n>", "rotated archives to keep (default: from config.json, else 5)", parsePositiveInt).option("--json", "print the startup line as JSON (one line on stdout; nothing else)").option("--no-detections", "run without the detection rules (no finding.detected events; the bench baseline)");
   addForwardRunOptions(run);
   run.action(async (flags) => {
     if (flags.port !== void 0 && flags.otlpHttpPort !== void 0 && flags.port !== flags.otlpHttpPort) {
@@ -89416,6 +89500,7 @@ function registerEndpointRun(_program, endpoint) {
       fileMode: mode === "system" ? 416 : 384,
       dirMode: mode === "system" ? 488 : 448,
       ...await collectorPluginOptions(config, mode),
+      ...flags.detections === false ? { detections: false } : {},
       // config.json's destinations, plus one-off --forward ones (whose secrets must be there now).
       forward: [...config.forward, ...await forwardFromFlags(flags)],
       stateDir: beaconPaths(mode).stateDir,
@@ -89839,9 +89924,9 @@ function commandKey(command) {
     line2 = unquote(m[2]);
   }
   const steps = line2.split(/\s*(?:&&|\|\||;|\|)\s*/).filter((s) => s.trim());
-  let step = steps.find((s) => !/^cd(\s|$)/.test(s.trim())) ?? steps[0];
-  if (!step) return null;
-  let w = words(step);
+  let step2 = steps.find((s) => !/^cd(\s|$)/.test(s.trim())) ?? steps[0];
+  if (!step2) return null;
+  let w = words(step2);
   while (w.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(w[0])) w = w.slice(1);
   if (w[0] === "sudo" || w[0] === "time" || w[0] === "env") w = w.slice(1);
   if (!w.length) return null;
@@ -89855,8 +89940,8 @@ function commandKey(command) {
   } else if (python && second === "-m" && w[2]) {
     out2.push("-m", w[2]);
   }
-  step = out2.join(" ");
-  return step.length > MAX_KEY ? `${step.slice(0, MAX_KEY - 1)}…` : step;
+  step2 = out2.join(" ");
+  return step2.length > MAX_KEY ? `${step2.slice(0, MAX_KEY - 1)}…` : step2;
 }
 
 // electron/log/trends.ts
@@ -90016,8 +90101,8 @@ function bucketStart(ms, size) {
     const d = new Date(ms);
     return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
   }
-  const step = BUCKET_MS[size];
-  return Math.floor(ms / step) * step;
+  const step2 = BUCKET_MS[size];
+  return Math.floor(ms / step2) * step2;
 }
 function facet(map) {
   return [...map.entries()].map(([value, list]) => ({ value, count: list.length })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
