@@ -4,7 +4,7 @@
  * captured ones (test/detections/fixtures), adjusted where a test needs another time or session.
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileRule, RuleError, type CompiledRule } from '../../electron/detections/rule-compile';
 import { DetectionEngine } from '../../electron/detections/engine';
@@ -149,5 +149,22 @@ describe('findings', () => {
     const b = new DetectionEngine(shippedRules()).process(structuredClone(FORCE_PUSH));
     expect(a.map((f) => f.event.id)).toEqual(b.map((f) => f.event.id));
     expect(a[0].event.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
+
+describe('the union prefilter', () => {
+  it('finds exactly what testing each rule on its own finds, on every captured event', () => {
+    const rules = shippedRules().filter((r) => r.steps.length === 1 && !r.on.includes('finding.detected'));
+    let events = 0;
+    for (const name of readdirSync(join(__dirname, 'fixtures'))) {
+      const fx = JSON.parse(readFileSync(join(__dirname, 'fixtures', name), 'utf8')) as { positive: BeaconEvent[][]; negative: BeaconEvent[][] };
+      for (const e of [...fx.positive, ...fx.negative].flat()) {
+        const alone = rules.filter((r) => r.on.includes(e.event.action) && r.steps[0].test(e, {})).map((r) => r.id).sort();
+        const together = new DetectionEngine(rules).process(structuredClone(e)).map((f) => f.finding!.rule_id).sort();
+        expect(together, `${name}: ${e.command?.command ?? e.file?.path ?? e.event.action}`).toEqual(alone);
+        events += 1;
+      }
+    }
+    expect(events).toBeGreaterThan(300);
   });
 });
