@@ -7,5 +7,6 @@ import { liveSection } from './section-live';
 import { codexSection } from './section-codex';
 import { forwardSection } from './section-forward';
 import { hostileSection } from './section-hostile';
+import { detectionSection } from './section-detection';
 
-export const SECTIONS: readonly Section[] = [ingestSection, hostileSection, idleSection, dashboardSection, liveSection, codexSection, forwardSection];
+export const SECTIONS: readonly Section[] = [ingestSection, hostileSection, idleSection, dashboardSection, liveSection, codexSection, forwardSection, detectionSection];

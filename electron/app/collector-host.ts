@@ -124,7 +124,7 @@ export async function hostOrAttach(config: HostConfig, given: Partial<CollectorH
   const role = decideCollectorRole(probe, config, trusted);
   if (role.role !== 'host') return session(role, config, null);
   try {
-    const plugins = await collectorPluginOptions({ price_overrides: config.price_overrides ?? null, read_codex_session_meta: config.read_codex_session_meta ?? true }, config.mode ?? 'user');
+    const plugins = await collectorPluginOptions({ price_overrides: config.price_overrides ?? null, read_codex_session_meta: config.read_codex_session_meta ?? true, detection_rule_dirs: config.detection_rule_dirs ?? [] }, config.mode ?? 'user');
     return session(role, config, await deps.start({ ...collectorOptionsFrom(config), ...plugins }));
   } catch (err) {
     if (err instanceof PortInUseError) {

@@ -10,6 +10,8 @@ export const CI_EXIT = {
   usage: 2,
   /** The runtime log exists but cannot be read, or has lines that are not Beacon events. */
   logUnreadable: 3,
+  /** `ci finish --fail-on <severity>`: a detection finding at or above that severity. */
+  findings: 4,
 } as const;
 
 export const CI_EXIT_HELP = `
@@ -17,4 +19,5 @@ Exit codes:
   0  telemetry ok (or only a warning, with --require-telemetry=false)
   1  telemetry missing or fewer events than --min-events
   2  usage error (bad flag, unreadable --state file)
-  3  the runtime log is unreadable or has lines that are not Beacon events`;
+  3  the runtime log is unreadable or has lines that are not Beacon events
+  4  a detection finding at or above --fail-on (finish and exec only)`;

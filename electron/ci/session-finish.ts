@@ -14,6 +14,8 @@ import { validateRuntimeLog, type ValidationResult } from './validate';
 import { renderSummaryMarkdown, summarizeEvents, type CiSummary } from './summary';
 import { appendGithubFile, appendStepSummary } from './github-files';
 import { CI_EXIT } from './exit-codes';
+import { ciFindings, renderFindingsMarkdown, type CiFindings } from './findings';
+import type { Severity } from '../shared/event';
 
 export interface FinishOptions {
   env: NodeJS.ProcessEnv;
@@ -24,6 +26,8 @@ export interface FinishOptions {
   quietMs?: number;
   drainTimeoutMs?: number;
   stopTimeoutMs?: number;
+  /** Fail (exit 4) when a detection finding is at or above this severity. */
+  failOn?: Severity;
 }
 
 export interface FinishResult {
@@ -39,6 +43,7 @@ export interface FinishResult {
   validation?: ValidationResult;
   summary?: CiSummary;
   summaryPath?: string;
+  findings?: CiFindings;
   markdown: string;
 }
 
@@ -84,12 +89,17 @@ export async function finishCiSession(opts: FinishOptions): Promise<FinishResult
 
   const validation = validateRuntimeLog({ logPath: state.log_path, since: state.started_at, minEvents: opts.minEvents });
   const summary = summarizeEvents(validation.events);
-  const { exitCode, status } = outcome(validation, opts.requireTelemetry);
-  const markdown = renderSummaryMarkdown({ summary, validation, run: state.run ?? {}, requireTelemetry: opts.requireTelemetry, notes });
+  const findings = ciFindings(validation.events, opts.failOn);
+  const verdict = outcome(validation, opts.requireTelemetry);
+  // Missing or corrupt telemetry keeps its own exit code; findings fail an otherwise good run.
+  const { exitCode, status } = findings.failed && verdict.exitCode === CI_EXIT.ok ? { exitCode: CI_EXIT.findings, status: 'failed' as const } : verdict;
+  const markdown = renderSummaryMarkdown({ summary, validation, run: state.run ?? {}, requireTelemetry: opts.requireTelemetry, notes }) + renderFindingsMarkdown(findings);
   const paths = ciPathsIn(state.run_dir);
   const failedStages = validation.stages.filter((s) => s.status === 'fail').map((s) => s.message);
   const message =
-    status === 'ok'
+    exitCode === CI_EXIT.findings
+      ? `Beacon CI findings: ${findings.findings.filter((f) => f.severity === findings.findings[0].severity).length} ${findings.findings[0].severity} finding(s), first ${findings.findings[0].rule_id} (${findings.findings[0].title}); failing on --fail-on ${opts.failOn}`
+      : status === 'ok'
       ? `Beacon CI validation: ok (${validation.codexEvents} Codex event(s), ${summary.sessions} session(s), ${summary.tokens.total_tokens} tokens)`
       : validation.status === 'corrupt'
         ? `Beacon CI runtime log unreadable or corrupt: ${failedStages[0]}`
@@ -101,6 +111,7 @@ export async function finishCiSession(opts: FinishOptions): Promise<FinishResult
     exit_code: exitCode,
     validation: { status: validation.status, log_path: validation.logPath, min_events: validation.minEvents, codex_events: validation.codexEvents, stages: validation.stages, bad_lines: validation.badLines.slice(0, 100) },
     summary,
+    findings: findings.findings,
     run: state.run,
     started_at: state.started_at,
     finished_at: new Date().toISOString(),
@@ -117,5 +128,5 @@ export async function finishCiSession(opts: FinishOptions): Promise<FinishResult
     'summary-path': paths.summaryJson,
     'run-dir': state.run_dir,
   });
-  return { exitCode, status, message, notes, state, drain, stop, validation, summary, summaryPath: paths.summaryJson, markdown };
+  return { exitCode, status, message, notes, state, drain, stop, validation, summary, summaryPath: paths.summaryJson, findings, markdown };
 }

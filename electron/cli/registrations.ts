@@ -11,5 +11,6 @@ import { registerEndpointLifecycle } from './commands/endpoint-lifecycle';
 import { registerEndpointInspect } from './commands/endpoint-inspect';
 import { registerEndpointTestEvent } from './commands/endpoint-test-event';
 import { registerEndpointForward } from './commands/endpoint-forward';
+import { registerDetections } from './commands/detections';
 
-export const REGISTRATIONS: Register[] = [registerEndpointRun, registerEndpointDashboard, registerCi, registerEndpointLifecycle, registerEndpointInspect, registerEndpointTestEvent, registerEndpointForward];
+export const REGISTRATIONS: Register[] = [registerEndpointRun, registerEndpointDashboard, registerCi, registerEndpointLifecycle, registerEndpointInspect, registerEndpointTestEvent, registerEndpointForward, registerDetections];

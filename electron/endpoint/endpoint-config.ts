@@ -35,6 +35,11 @@ export interface EndpointConfig {
    * working directory and git repository (electron/codex/session-meta.ts). false to opt out.
    */
   read_codex_session_meta: boolean;
+  /**
+   * Directories of extra detection rules (one JSON rule file each; docs/detections.md), read by
+   * the collector at start. A system config's directories also apply to user collectors (MDM).
+   */
+  detection_rule_dirs: string[];
 }
 
 export const CONTENT_POLICIES: readonly ContentPolicy[] = ['full', 'redacted', 'metadata'];
@@ -55,6 +60,7 @@ export function defaultEndpointConfig(mode: Mode = 'user', env: PathEnv = proces
     forward: [],
     price_overrides: null,
     read_codex_session_meta: true,
+    detection_rule_dirs: [],
   };
 }
 
@@ -91,6 +97,10 @@ export async function readEndpointConfig(mode: Mode = 'user', env: PathEnv = pro
   }
   if (typeof config.read_codex_session_meta !== 'boolean') {
     throw new EndpointConfigError(`${file}: read_codex_session_meta must be true or false`);
+  }
+  const dirs = config.detection_rule_dirs as unknown;
+  if (!Array.isArray(dirs) || dirs.some((d) => typeof d !== 'string' || !d.trim())) {
+    throw new EndpointConfigError(`${file}: detection_rule_dirs must be a list of directory paths`);
   }
   return { config, exists: true };
 }

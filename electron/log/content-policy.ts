@@ -42,8 +42,13 @@ import { POLICY_TRUNCATION_MARKER, TEXT_LIMIT, fingerprint, newState, policeText
 
 export { POLICY_TRUNCATION_MARKER, TEXT_LIMIT };
 
-/** Envelope fields Beacon sets itself from fixed values or its own formatting: never user text. */
-const BEACON_OWNED = new Set(['timestamp', 'vendor', 'product', 'schema_version', 'event', 'severity', 'trace', 'field_truncated', 'content', 'raw', 'message']);
+/**
+ * Envelope fields Beacon sets itself from fixed values or its own formatting: never user text.
+ * `finding`: written only by electron/detections, from rule texts already masked for secrets when
+ * the rule is compiled (detections/rule-compile.ts); scanning the same descriptions, full of
+ * words like "token" and "password", on every finding cost more than the rest of detection.
+ */
+const BEACON_OWNED = new Set(['timestamp', 'vendor', 'product', 'schema_version', 'event', 'severity', 'trace', 'field_truncated', 'content', 'raw', 'message', 'finding']);
 
 /** Free-text fields, [block, field]: withheld under `metadata`, else masked and cut. */
 const FREE_TEXT: ReadonlyArray<readonly [string, string]> = [

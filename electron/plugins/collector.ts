@@ -5,7 +5,8 @@
  * or consumer reaches all of them from one registry line.
  *
  * Always added: cost estimates on token.usage (the shipped price table, under the override files
- * given). Added when asked (user-mode hosts, config.json allowing it): the session context read
+ * given), and the detection rules (electron/detections: the shipped rules plus config.json's rule
+ * directories; `detections: false` turns them off, e.g. for the bench's baseline). Added when asked (user-mode hosts, config.json allowing it): the session context read
  * from the harnesses' own session records.
  */
 import { dirname, join, resolve } from 'node:path';
@@ -16,6 +17,7 @@ import { createForwarders } from '../forward/forwarder';
 import { resolveDestinations } from '../forward/resolve-destinations';
 import type { Harness } from '../shared/harness';
 import { createPricing, type PricingOptions } from '../pricing/enricher';
+import { DetectionConsumer, type DetectionOptions } from '../detections/consumer';
 import { HARNESSES } from './harnesses';
 import { sessionContextEnricher } from './session-context';
 import { createPostureConsumer, type InstalledTelemetry } from '../posture/posture-consumer';
@@ -44,12 +46,14 @@ export interface BeaconCollectorOptions extends Omit<CollectorOptions, 'harnesse
    * they run when it names this collector's log. Absent (ci start, tests): none of them.
    */
   posture?: { env: Record<string, string | undefined>; installed(): Promise<InstalledTelemetry | null>; inventoryIntervalMs?: number };
+  /** Detection rules on written events. Default: on, with the shipped rules only; false: off. */
+  detections?: DetectionOptions | false;
 }
 
 const isResolved = (d: ForwardDestinationConfig | ResolvedDestination): d is ResolvedDestination => 'cfg' in d;
 
 export async function startBeaconCollector(opts: BeaconCollectorOptions): Promise<RunningCollector> {
-  const { harnesses = HARNESSES, forward = [], stateDir, env = process.env, pricing: pricingOpts, sessionContext, enrichers = [], consumers = [], ...rest } = opts;
+  const { harnesses = HARNESSES, forward = [], stateDir, env = process.env, pricing: pricingOpts, sessionContext, detections = {}, enrichers = [], consumers = [], ...rest } = opts;
   const pricing = await createPricing(pricingOpts);
   const context = sessionContext ? sessionContextEnricher(harnesses, sessionContext.env) : undefined;
   for (const problem of pricing.problems) rest.onWarning?.(`${problem}; estimating costs with the other price layers`);
@@ -62,9 +66,10 @@ export async function startBeaconCollector(opts: BeaconCollectorOptions): Promis
     // Context first: a later enricher may want the working directory.
     enrichers: [...(context ? [context] : []), pricing, ...enrichers],
     // Pricing is a consumer only to report its health (a refused override file) in /healthz.
+    // Detections before the forwarders: a finding is written (and so forwarded) right away.
     // Posture last: it starts after the forwarders (collector.started reaches them) and closes
     // first (collector.stopped is written while they still run).
-    consumers: [pricing, ...consumers, ...forwarders, ...posture],
+    consumers: [pricing, ...(detections ? [new DetectionConsumer(detections)] : []), ...consumers, ...forwarders, ...posture],
   });
 }
 

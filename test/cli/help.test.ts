@@ -19,9 +19,11 @@ const PROMISED: { cmd: string[]; flags: string[] }[] = [
   { cmd: ['endpoint', 'run'], flags: ['--json', '--include-codex-spans', '--port <port>', '--otlp-http-port <port>'] },
   { cmd: ['endpoint', 'config', 'show'], flags: ['--json'] },
   { cmd: ['ci', 'start'], flags: ['--json', '--harness <name>', '--include-codex-spans', '--otlp-http-port <port>'] },
-  { cmd: ['ci', 'finish'], flags: ['--json', '--harness <name>', '--min-events <n>', '--state <path>'] },
+  { cmd: ['ci', 'finish'], flags: ['--json', '--harness <name>', '--min-events <n>', '--state <path>', '--fail-on <level>'] },
   { cmd: ['ci', 'exec'], flags: ['--json', '--harness <name>', '--include-codex-spans'] },
   { cmd: ['ci', 'validate'], flags: ['--json', '--harness <name>', '--log <path>'] },
+  { cmd: ['scan'], flags: ['--json', '--log-path <file>', '--min-severity <level>', '--fail-on <level>', '--rules-dir <dir>'] },
+  { cmd: ['rules', 'lint'], flags: ['--json', '[dir...]'] },
 ];
 
 describe('beacon --help keeps the promised interface', () => {

@@ -108,7 +108,8 @@ describe('the harness seam', () => {
   it('a second harness registered only here gets its own resources, normalized, redacted and written', async () => {
     dir = mkdtempSync(join(tmpdir(), 'beacon-seam-'));
     const logPath = join(dir, 'runtime.jsonl');
-    collector = await startBeaconCollector({ harnesses: [toyHarness, codexHarness], port: 0, logPath });
+    // Detections off: the toy prompt's secret would add a finding (test/detections covers those).
+    collector = await startBeaconCollector({ harnesses: [toyHarness, codexHarness], port: 0, logPath, detections: false });
     expect(await post(collector.port, exportBody())).toBe(200);
     await collector.close();
     const events = readEvents(logPath);
@@ -127,7 +128,7 @@ describe('the harness seam', () => {
   it('a resource no harness claims is counted and not written', async () => {
     dir = mkdtempSync(join(tmpdir(), 'beacon-seam-'));
     const logPath = join(dir, 'runtime.jsonl');
-    collector = await startBeaconCollector({ harnesses: [toyHarness], port: 0, logPath });
+    collector = await startBeaconCollector({ harnesses: [toyHarness], port: 0, logPath, detections: false });
     expect(await post(collector.port, exportBody())).toBe(200);
     expect(collector.health().stats.resourcesUnclaimed).toBe(1);
     await collector.close();
@@ -161,8 +162,8 @@ describe('the harness seam', () => {
     collector = await startBeaconCollector({ consumers: [echo, watcher, broken], port: 0, logPath, onWarning: (m) => warnings.push(m) });
     expect(await post(collector.port, exportBody())).toBe(200);
     await new Promise((r) => setTimeout(r, 50));
-    // Beacon's own pricing reports its health too (beside the test's consumers, which did not).
-    expect(collector.health().consumers.filter((c) => c.name !== 'pricing')).toEqual([{ name: 'echo', status: 'ok', seen: 1 }]);
+    // Beacon's own pricing and detections report their health too (beside the test's consumers, which did not).
+    expect(collector.health().consumers.filter((c) => c.name !== 'pricing' && c.name !== 'detections')).toEqual([{ name: 'echo', status: 'ok', seen: 1 }]);
     await collector.close();
     const events = readEvents(logPath);
     // Only Codex is registered: it claims the toy resource too, and drops its record (no

@@ -5,6 +5,8 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { join } from 'node:path';
 import { startCiSession, type StartResult } from '../../ci/session-start';
+import type { Severity } from '../../shared/event';
+import { parseSeverity } from './detections';
 import { finishCiSession, FinishUsageError, type FinishResult } from '../../ci/session-finish';
 import { execCiSession } from '../../ci/session-exec';
 import { validateRuntimeLog } from '../../ci/validate';
@@ -63,6 +65,7 @@ interface FinishFlags {
   json?: boolean;
   quietMs?: number;
   drainTimeoutMs?: number;
+  failOn?: Severity;
 }
 
 function addStartOptions(cmd: Command): Command {
@@ -86,7 +89,8 @@ function addFinishOptions(cmd: Command): Command {
     .option('--min-events <n>', 'fewest Codex events the run must have produced (at least 1)', parseMinEvents, 1)
     .option('--require-telemetry <bool>', 'fail (exit 1) when telemetry is missing; false: a warning only', parseBool, true)
     .option('--quiet-ms <ms>', 'how long the collector must be idle before it is stopped (default: 1500)', parseMs)
-    .option('--drain-timeout-ms <ms>', 'longest wait for the collector to go idle (default: 30000)', parseMs);
+    .option('--drain-timeout-ms <ms>', 'longest wait for the collector to go idle (default: 30000)', parseMs)
+    .option('--fail-on <level>', 'fail (exit 4) when a detection finding is at or above: info | low | medium | high | critical', parseSeverity);
 }
 
 function printStarted(r: StartResult, env: NodeJS.ProcessEnv, json: boolean | undefined): void {
@@ -109,7 +113,7 @@ function printStarted(r: StartResult, env: NodeJS.ProcessEnv, json: boolean | un
 function printFinished(r: FinishResult, env: NodeJS.ProcessEnv, json: boolean | undefined): void {
   if (json) {
     process.stdout.write(
-      JSON.stringify({ status: r.status, exit_code: r.exitCode, message: r.message, notes: r.notes, summary_path: r.summaryPath, validation: r.validation && { status: r.validation.status, stages: r.validation.stages, codex_events: r.validation.codexEvents }, summary: r.summary }) + '\n',
+      JSON.stringify({ status: r.status, exit_code: r.exitCode, message: r.message, notes: r.notes, summary_path: r.summaryPath, validation: r.validation && { status: r.validation.status, stages: r.validation.stages, codex_events: r.validation.codexEvents }, summary: r.summary, findings: r.findings?.findings ?? [] }) + '\n',
     );
     // stdout stays pure JSON; the failure is also one line on stderr for the job log.
     if (r.status === 'failed') process.stderr.write(`beacon: ${r.message}\n`);
@@ -126,6 +130,10 @@ function printFinished(r: FinishResult, env: NodeJS.ProcessEnv, json: boolean | 
     out.push(
       `Tokens: input ${t.input_tokens} (not cached), cached ${t.cached_input_tokens}, output ${t.output_tokens} (excl. reasoning), reasoning ${t.reasoning_output_tokens}, total ${t.total_tokens} (incl. cached); Codex "tokens used" ${t.input_tokens + t.output_tokens + t.reasoning_output_tokens}`,
     );
+  }
+  if (r.findings && r.findings.findings.length > 0) {
+    out.push(`Findings: ${r.findings.findings.length}`);
+    for (const f of r.findings.findings.slice(0, 20)) out.push(`  ${f.severity.toUpperCase().padEnd(8)} ${f.rule_id}: ${f.title} (session ${f.session_id ?? '-'})`);
   }
   if (r.summaryPath) out.push(`Summary: ${r.summaryPath}`);
   for (const n of r.notes) out.push(`note: ${n}`);
@@ -158,7 +166,7 @@ async function withRunDirHint<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 function finishOpts(flags: FinishFlags) {
-  return { minEvents: flags.minEvents, requireTelemetry: flags.requireTelemetry, quietMs: flags.quietMs, drainTimeoutMs: flags.drainTimeoutMs };
+  return { minEvents: flags.minEvents, requireTelemetry: flags.requireTelemetry, quietMs: flags.quietMs, drainTimeoutMs: flags.drainTimeoutMs, failOn: flags.failOn };
 }
 
 export function registerCi(_program: Command, _endpoint: Command, ci: Command): void {

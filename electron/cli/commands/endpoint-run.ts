@@ -27,6 +27,7 @@ interface RunFlags extends ForwardRunFlags {
   rotateBytes?: number;
   rotateArchives?: number;
   json?: boolean;
+  detections?: boolean;
 }
 
 export function registerEndpointRun(_program: Command, endpoint: Command): void {
@@ -42,7 +43,8 @@ export function registerEndpointRun(_program: Command, endpoint: Command): void 
     .option('--system', 'system mode: the system config.json and log (/var/log/beacon-agent/runtime.jsonl, group-readable)')
     .option('--rotate-bytes <n>', 'rotate the log at this size in bytes (default: from config.json, else 10485760)', parsePositiveInt)
     .option('--rotate-archives <n>', 'rotated archives to keep (default: from config.json, else 5)', parsePositiveInt)
-    .option('--json', 'print the startup line as JSON (one line on stdout; nothing else)');
+    .option('--json', 'print the startup line as JSON (one line on stdout; nothing else)')
+    .option('--no-detections', 'run without the detection rules (no finding.detected events; the bench baseline)');
   addForwardRunOptions(run);
   run.action(async (flags: RunFlags) => {
     if (flags.port !== undefined && flags.otlpHttpPort !== undefined && flags.port !== flags.otlpHttpPort) {
@@ -62,6 +64,7 @@ export function registerEndpointRun(_program: Command, endpoint: Command): void 
       fileMode: mode === 'system' ? 0o640 : 0o600,
       dirMode: mode === 'system' ? 0o750 : 0o700,
       ...(await collectorPluginOptions(config, mode)),
+      ...(flags.detections === false ? { detections: false as const } : {}),
       // config.json's destinations, plus one-off --forward ones (whose secrets must be there now).
       forward: [...config.forward, ...(await forwardFromFlags(flags))],
       stateDir: beaconPaths(mode).stateDir,
