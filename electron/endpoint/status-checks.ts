@@ -9,6 +9,7 @@ import { forwardingChecks } from '../forward/forward-status';
 import type { InstallManifest } from './install-manifest';
 import { restartAdvice } from './lifecycle-collector';
 import { formatAge } from './log-source';
+import { pluginChecks } from './plugin-health';
 import type { CheckStatus, EndpointStatus, StatusCheck } from './status';
 
 function problemCheck(p: OtelProblem, fixable: boolean, installCmd: string): StatusCheck | null {
@@ -105,6 +106,7 @@ export function deriveChecks(s: EndpointStatus, manifest: InstallManifest | null
     checks.push({ id: 'codex_app_server', status: 'warn', message: `a Codex app-server daemon (pid ${a.pid}) started before the last change to ${cx.effective?.path ?? cx.config_path}; it keeps exporting with its old settings`, action: 'codex app-server daemon restart' });
   }
   checks.push(...forwardingChecks(s.forwarding, c.state === 'up', { sudo, sys }));
+  if (c.state === 'up') checks.push(...pluginChecks(s.plugins, repairCmd));
   if (s.last_event) checks.push({ id: 'last_event', status: 'ok', message: `last event ${s.last_event.action ?? ''} ${formatAge(s.last_event.age_seconds)}`.replace(/\s+/g, ' ') });
   else checks.push({ id: 'last_event', status: 'ok', message: 'no events yet: run Codex, or `beacon endpoint test-event` to check the pipeline' });
   return checks;

@@ -28,6 +28,7 @@ import { beaconLogs, formatAge, readLastEvent, resolveLogSource, type LastEvent,
 import { deriveChecks, verdictOf } from './status-checks';
 import { healthFileFor, type Mode, type PathEnv } from '../shared/paths';
 import { forwardingStatus, formatForwarding, type ForwardingDestinationStatus } from '../forward/forward-status';
+import { pluginHealth, type PluginHealth } from './plugin-health';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 /** What `doctor --fix` may do for a check (only safe actions). */
@@ -112,6 +113,8 @@ export interface EndpointStatus {
   app_servers: { pid: number; started_at?: string; stale: boolean; command: string }[];
   /** Forwarding destinations (config.json `forward` and the collector's --forward ones) and their live state. */
   forwarding: ForwardingDestinationStatus[];
+  /** The collector's other plugins (pricing, detections, posture) as its /healthz says, when up. */
+  plugins: PluginHealth[];
   checks: StatusCheck[];
 }
 
@@ -315,6 +318,7 @@ export async function computeStatus(opts: StatusOptions = {}): Promise<EndpointS
     environment,
     app_servers: appServers,
     forwarding: forwardingStatus(config.forward ?? [], probe.kind === 'beacon' ? probe.health.consumers : undefined),
+    plugins: pluginHealth(probe.kind === 'beacon' ? probe.health.consumers : undefined),
     checks: [],
   };
   status.checks = deriveChecks(status, manifest);
