@@ -128,7 +128,19 @@ describe('at-least-once forwarding from the real collector, through kill -9, rot
       },
       120_000,
       250,
-    );
+    ).catch(async (err: Error) => {
+      // Say what is missing where, and what the collector said, so a failure can be read.
+      const events = await localEvents(log);
+      const missing = (has: (id: string) => boolean) => events.filter((e) => !has(e.event.id!));
+      const hecMissing = missing((id) => hec.ledger.byId.has(id));
+      const otlpMissing = missing((id) => otlp.ledger.byId.has(id));
+      const actions = (list: BeaconEvent[]) => [...new Set(list.map((e) => e.event.action))].join(', ');
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.text()).catch((e: Error) => e.message);
+      throw new Error(
+        `${err.message}: ${events.length} local events; hec misses ${hecMissing.length} (${actions(hecMissing)}), otlp misses ${otlpMissing.length} (${actions(otlpMissing)}); ` +
+          `/healthz: ${health.slice(0, 1500)}; collector output: ${collector!.output().slice(-1500)}`,
+      );
+    });
     await collector.stop('SIGTERM');
     outputs.push(collector.output());
     collector = undefined;
