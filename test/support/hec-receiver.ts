@@ -21,6 +21,8 @@ export interface HecEnvelope {
 }
 
 export interface HecReceiverOptions {
+  /** Loopback address to listen on (SwitchableReceiverOptions.host). */
+  host?: string;
   token: string;
   ack?: boolean;
   ackDelayMs?: number;
@@ -63,7 +65,7 @@ export class HecReceiver {
   private readonly acks = new Map<string, Map<number, number>>();
 
   constructor(private readonly opts: HecReceiverOptions) {
-    this.server = new SwitchableReceiver({ port: opts.port, tls: opts.tls, handler: (req, body, path) => this.handle(req.headers, body, path, req.url ?? '') });
+    this.server = new SwitchableReceiver({ port: opts.port, host: opts.host, tls: opts.tls, handler: (req, body, path) => this.handle(req.headers, body, path, req.url ?? '') });
   }
 
   get url(): string {

@@ -52,9 +52,10 @@ export class OtlpLogReceiver {
   /** Requests whose body did not decode (must stay 0). */
   undecodable = 0;
 
-  constructor(opts: { port?: number; token?: string; tls?: { key: string; cert: string } } = {}) {
+  constructor(opts: { port?: number; host?: string; token?: string; tls?: { key: string; cert: string } } = {}) {
     this.server = new SwitchableReceiver({
       port: opts.port,
+      host: opts.host,
       tls: opts.tls,
       handler: (req, body, path) => {
         if (path !== '/v1/logs') return { status: 404 };

@@ -27,6 +27,12 @@ export type Handler = (req: http.IncomingMessage, body: Buffer, path: string) =>
 
 export interface SwitchableReceiverOptions {
   port?: number;
+  /**
+   * Loopback address to listen on (default 127.0.0.1). A test that takes its receiver down and
+   * up again uses another one (127.0.0.2): while it is down, nothing else in the suite can bind
+   * its port there and answer the forwarder in its place (every other server is on 127.0.0.1).
+   */
+  host?: string;
   tls?: { key: string; cert: string };
   handler: Handler;
 }
@@ -40,7 +46,7 @@ export class SwitchableReceiver {
   constructor(private readonly opts: SwitchableReceiverOptions) {}
 
   get url(): string {
-    return `${this.opts.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
+    return `${this.opts.tls ? 'https' : 'http'}://${this.opts.host ?? '127.0.0.1'}:${this.port}`;
   }
 
   async up(): Promise<void> {
@@ -50,7 +56,7 @@ export class SwitchableReceiver {
     server.keepAliveTimeout = 5000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.port || this.opts.port || 0, '127.0.0.1', () => resolve());
+      server.listen(this.port || this.opts.port || 0, this.opts.host ?? '127.0.0.1', () => resolve());
     });
     this.port = (server.address() as AddressInfo).port;
     this.server = server;
