@@ -56,7 +56,10 @@ function otelBlock(port: number): string {
  * receiver, and no forward.events_lost is written. In an instrumented run the HEC destination had
  * found its checkpoint (file and offset) and still stopped 731 events short with an empty
  * backlog: the fault is in how a resumed cursor moves on (backlog counting, or commits on HEC
- * acks after a restart), not in finding the checkpoint. Until it is fixed this test runs only when asked (BEACON_FORWARD_E2E=1), so
+ * acks after a restart), not in finding the checkpoint. Unverified lead: at restart the two
+ * destinations' listings of the archives differed and missed a file (the worker lists while the
+ * writer shifts archives on the collector's thread), and LogCursor.refresh() only ever adds files
+ * listed after the newest one it holds, so a file missed once is never read or counted. Until it is fixed this test runs only when asked (BEACON_FORWARD_E2E=1), so
  * that `npm test` reports the defect here instead of failing at random.
  */
 const skipReason = process.env.BEACON_FORWARD_E2E === '1' ? undefined : 'known at-least-once defect after kill -9 under load (see the comment above; issue 14 is open); run with BEACON_FORWARD_E2E=1';
