@@ -32,6 +32,9 @@ import {
   type FileIdentity,
 } from './log-files';
 
+/** How many finished files a cursor remembers (the writer keeps at most rotate_archives of them). */
+const FINISHED_MAX = 10_000;
+
 export interface CursorPosition extends FileIdentity {
   offset: number;
   head_len: number;
@@ -81,6 +84,11 @@ const DEFAULT_MAX_LINE = 16 << 20;
 export class LogCursor {
   private entries: Entry[] = [];
   private adopted: AdoptedFile[] = [];
+  /**
+   * Files this cursor has read to the end or skipped as older than its checkpoint (by identity):
+   * so a refresh that finds a file it does not hold can tell "missed" from "done".
+   */
+  private readonly finished = new Set<string>();
   private offset = 0;
   private readonly buf = Buffer.allocUnsafe(CHUNK);
   private readonly maxLine: number;
@@ -135,8 +143,17 @@ export class LogCursor {
   }
 
   private async dropHead(count: number): Promise<void> {
-    for (const e of this.entries.splice(0, count)) await closeFd(e.fd);
+    for (const e of this.entries.splice(0, count)) {
+      this.markFinished(e.id);
+      await closeFd(e.fd);
+    }
     this.offset = 0;
+  }
+
+  private markFinished(id: FileIdentity): void {
+    this.finished.add(idKey(id));
+    // Bounded: far more than the writer keeps archives; the oldest names go first.
+    if (this.finished.size > FINISHED_MAX) this.finished.delete(this.finished.values().next().value as string);
   }
 
   /** The acknowledged position (null before the log exists). */
@@ -184,6 +201,19 @@ export class LogCursor {
       if (known.has(idKey(f.id))) continue;
       const o = await openListed(f);
       if (o) this.entries.push({ id: o.id, fd: o.fd, size: o.size, counted: 0, lines: 0 });
+    }
+    // A file listed before the newest one held, neither held nor finished, was missed by an
+    // earlier listing (taken while the writer was shifting archives on the collector's thread):
+    // take it in at its place, after the head, so it is read and counted instead of skipped.
+    for (let li = 0; li < Math.max(0, last); li++) {
+      const f = listing[li];
+      const key = idKey(f.id);
+      if (known.has(key) || this.finished.has(key)) continue;
+      const o = await openListed(f);
+      if (!o) continue;
+      const later = this.entries.findIndex((e, j) => j > 0 && listing.findIndex((x) => sameFile(x.id, e.id)) > li);
+      this.entries.splice(later === -1 ? this.entries.length : later, 0, { id: o.id, fd: o.fd, size: o.size, counted: 0, lines: 0 });
+      known.add(key);
     }
     for (const e of this.entries) {
       e.size = await sizeOf(e.fd);
@@ -280,6 +310,7 @@ export class LogCursor {
 
   private async advance(): Promise<void> {
     const head = this.entries.shift();
+    if (head) this.markFinished(head.id);
     await (head ? closeFd(head.fd) : undefined);
     this.offset = 0;
     this.moved = true;

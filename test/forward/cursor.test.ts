@@ -57,6 +57,24 @@ describe('LogCursor', () => {
     await cursor.close();
   });
 
+  it('reads and counts an archive an earlier listing missed (listed while the writer shifted archives), once', async () => {
+    // The cursor opens holding .2 and the active file; .1 appears between them afterwards, as a
+    // file a listing taken mid-rotation did not see.
+    writeFileSync(`${log}.2`, line(0));
+    writeFileSync(log, line(2));
+    const missed = join(dir, 'elsewhere.jsonl');
+    writeFileSync(missed, line(1));
+    const { cursor } = await LogCursor.open({ logPath: log }, null);
+    await cursor.refresh();
+    renameSync(missed, `${log}.1`);
+    const got = (await drain(cursor)).map((l) => JSON.parse(l).command.command);
+    expect(got).toEqual(['echo 0 ', 'echo 1 x', 'echo 2 xx']);
+    expect(cursor.backlog()).toEqual({ events: 0, bytes: 0 });
+    // Finished files are not taken in again.
+    expect(await drain(cursor)).toEqual([]);
+    await cursor.close();
+  });
+
   it('resumes from a checkpoint after the file it names was rotated', async () => {
     writeFileSync(log, line(0) + line(1));
     let { cursor } = await LogCursor.open({ logPath: log }, null);
