@@ -59,10 +59,14 @@ function otelBlock(port: number): string {
  * acks after a restart), not in finding the checkpoint. Unverified lead: at restart the two
  * destinations' listings of the archives differed and missed a file (the worker lists while the
  * writer shifts archives on the collector's thread), and LogCursor.refresh() only ever adds files
- * listed after the newest one it holds, so a file missed once is never read or counted. Until it is fixed this test runs only when asked (BEACON_FORWARD_E2E=1), so
+ * listed after the newest one it holds, so a file missed once is never read or counted.
+ * That mechanism is fixed (refresh() takes in a missed archive; test/forward/cursor.test.ts
+ * reproduces it), and this test has passed every run since (8 loop runs, full suites); it stays
+ * opt-in until enough full-suite runs show the defect is gone, since that fix may not be the
+ * only cause. Until it is fixed this test runs only when asked (BEACON_FORWARD_E2E=1), so
  * that `npm test` reports the defect here instead of failing at random.
  */
-const skipReason = process.env.BEACON_FORWARD_E2E === '1' ? undefined : 'known at-least-once defect after kill -9 under load (see the comment above; issue 14 is open); run with BEACON_FORWARD_E2E=1';
+const skipReason = process.env.BEACON_FORWARD_E2E === '1' ? undefined : 'an at-least-once defect after kill -9 under load, fixed for the one cause found but not yet proven gone (see the comment above; issue 14 is open); run with BEACON_FORWARD_E2E=1';
 if (skipReason) console.warn(`[forward-e2e at-least-once] skipped: ${skipReason}`);
 
 describe.skipIf(skipReason !== undefined)('at-least-once forwarding from the real collector, through kill -9, rotation and receiver outages', () => {
