@@ -2,22 +2,13 @@
  * The receiver against a real listening port: GET /healthz, and the DNS-rebinding guard (Host,
  * Origin, absolute-form targets, duplicate Host headers), some of it written raw on the socket.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rawGet, rawRequest } from '../support/raw-http';
-import { JSON_CT, JSON_LOGS, PB, PB_LOGS, post, recordingServer, send } from '../support/otlp-server-client';
+import { JSON_CT, JSON_LOGS, PB, PB_LOGS, post, listeningRecordingServer, send } from '../support/otlp-server-client';
 
 describe('OTLP/HTTP receiver', () => {
-  const s = recordingServer();
   let port = 0;
-
-  beforeAll(async () => {
-    port = (await s.server.listen()).port;
-  });
-  afterAll(() => s.server.close());
-  afterEach(() => {
-    s.received.length = 0;
-    s.setBehaviour(async () => undefined);
-  });
+  const s = listeningRecordingServer((p) => (port = p));
 
   describe('health and the DNS-rebinding guard', () => {
     it('serves exactly what healthz() returns at GET /healthz', async () => {

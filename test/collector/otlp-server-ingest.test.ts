@@ -5,24 +5,15 @@
  */
 import * as http from 'node:http';
 import * as zlib from 'node:zlib';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { otlpTypes } from '../../electron/collector/otlp-schema';
 import { IngestUnavailableError } from '../../electron/collector/otlp-server';
 import { itemCount } from '../../electron/shared/otlp-types';
-import { decodeStatus, JSON_CT, JSON_LOGS, JSON_METRICS, PB, PB_LOGS, post, recordingServer } from '../support/otlp-server-client';
+import { decodeStatus, JSON_CT, JSON_LOGS, JSON_METRICS, PB, PB_LOGS, post, listeningRecordingServer } from '../support/otlp-server-client';
 
 describe('OTLP/HTTP receiver', () => {
-  const s = recordingServer();
   let port = 0;
-
-  beforeAll(async () => {
-    port = (await s.server.listen()).port;
-  });
-  afterAll(() => s.server.close());
-  afterEach(() => {
-    s.received.length = 0;
-    s.setBehaviour(async () => undefined);
-  });
+  const s = listeningRecordingServer((p) => (port = p));
 
   describe('7-8. ingest outcomes', () => {
     it('answers 503 + Retry-After + Status when the log cannot be written', async () => {

@@ -6,23 +6,14 @@
  * size limits and closing: otlp-server-limits.test.ts.
  */
 import * as zlib from 'node:zlib';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { otlpTypes } from '../../electron/collector/otlp-schema';
 import { itemCount } from '../../electron/shared/otlp-types';
-import { decodeStatus, JSON_CT, JSON_LOGS, JSON_METRICS, PB, PB_LOGS, post, recordingServer, send } from '../support/otlp-server-client';
+import { decodeStatus, JSON_CT, JSON_LOGS, JSON_METRICS, PB, PB_LOGS, post, listeningRecordingServer, send } from '../support/otlp-server-client';
 
 describe('OTLP/HTTP receiver', () => {
-  const s = recordingServer();
   let port = 0;
-
-  beforeAll(async () => {
-    port = (await s.server.listen()).port;
-  });
-  afterAll(() => s.server.close());
-  afterEach(() => {
-    s.received.length = 0;
-    s.setBehaviour(async () => undefined);
-  });
+  const s = listeningRecordingServer((p) => (port = p));
 
   describe('1. success: an empty Export*ServiceResponse in the request encoding', () => {
     it('accepts the real Codex protobuf logs and hands all 20 decoded records to ingest', async () => {

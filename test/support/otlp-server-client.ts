@@ -5,6 +5,7 @@
  * got and answers what the test sets.
  */
 import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import * as http from 'node:http';
 import { join } from 'node:path';
 import { otlpTypes } from '../../electron/collector/otlp-schema';
@@ -89,4 +90,19 @@ export function recordingServer(extra: { maxBodyBytes?: number; maxInflightBodyB
       behaviour = fn;
     },
   };
+}
+
+/**
+ * A recordingServer listening for the enclosing describe block (started before its tests, closed
+ * after), its record and behaviour reset after each test. `onPort` receives the port.
+ */
+export function listeningRecordingServer(onPort: (port: number) => void, extra: Parameters<typeof recordingServer>[0] = {}): ReturnType<typeof recordingServer> {
+  const s = recordingServer(extra);
+  beforeAll(async () => onPort((await s.server.listen()).port));
+  afterAll(() => s.server.close());
+  afterEach(() => {
+    s.received.length = 0;
+    s.setBehaviour(async () => undefined);
+  });
+  return s;
 }
