@@ -15,6 +15,7 @@ import { checkpointFile, CheckpointError, loadCheckpoint, saveCheckpoint, type C
 import type { Destination } from './destination';
 import { DEFAULT_BATCH_BYTES, DEFAULT_BATCH_EVENTS, displayUrl, type ForwardDestinationConfig } from './forward-config';
 import { prepareItems } from './forward-items';
+import type { Pacer } from './ingest-pacer';
 import { closeFd } from './log-files';
 import { LogCursor, type AdoptedFile, type LineBatch, type LostRange } from './log-cursor';
 import { backoffMs, type Outcome } from './retry-policy';
@@ -34,6 +35,8 @@ export interface RunnerOptions {
   onWarning(message: string): void;
   /** Health changed (the worker posts it to the collector's thread). */
   onHealth?(): void;
+  /** Holds the next batch while the collector is saturated (ingest-pacer.ts); none: never. */
+  pacer?: Pacer;
   now?: () => number;
 }
 
@@ -184,6 +187,7 @@ export class DestinationRunner {
         await this.idle();
         continue;
       }
+      if (this.opts.pacer) await this.opts.pacer.hold(this.cursor.backlog().bytes, () => this.closed);
       const batch = await this.cursor.read(this.maxLines, this.opts.cfg.batch_bytes ?? DEFAULT_BATCH_BYTES);
       if (this.cursor.moved) await this.save();
       if (!batch) {

@@ -15,6 +15,7 @@ import type { AdoptedFile, LostRange } from './log-cursor';
 import { NdjsonDestination } from './ndjson-destination';
 import { OtlpDestination } from './otlp-destination';
 import { DestinationRunner } from './destination-runner';
+import type { Pacer } from './ingest-pacer';
 
 /** A destination with its secrets read (what the collector hands to the engine). */
 export interface ResolvedDestination {
@@ -33,6 +34,8 @@ export interface EngineOptions {
   emit(events: BeaconEvent[]): void;
   warn(message: string): void;
   onHealth?(): void;
+  /** Shared by every destination: gives way to a saturated collector (worker thread only). */
+  pacer?: Pacer;
 }
 
 export function createDestination(r: ResolvedDestination, extra: Pick<DestinationContext, 'ackDeadlineMs'> = {}): Destination {
@@ -93,6 +96,7 @@ export class ForwardEngine {
           onLost: (cfg, range) => opts.emit([lostEvent(cfg, range)]),
           onWarning: opts.warn,
           onHealth: opts.onHealth,
+          pacer: opts.pacer,
         }),
       );
     }

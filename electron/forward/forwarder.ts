@@ -19,6 +19,7 @@ import type { ForwardDestinationHealth } from '../shared/forwarding';
 import type { ConsumerContext, ConsumerHealth, EventConsumer } from '../shared/harness';
 import { ForwardEngine, placeholderHealth, type ResolvedDestination } from './forward-engine';
 import type { WorkerInit } from './forward-worker';
+import { UtilizationMeter } from './ingest-pacer';
 import { RotationCapture } from './rotation-capture';
 
 export interface ForwarderOptions {
@@ -27,6 +28,11 @@ export interface ForwarderOptions {
   stateDir: string;
   /** auto (default): the worker when its script exists. */
   thread?: 'auto' | 'worker' | 'inline';
+  /**
+   * What the writer keeps on disk (rotate_bytes x (archives + 1)): a worker gives way to a
+   * saturated collector only while its backlog is under half of it (ingest-pacer.ts).
+   */
+  retainedBytes: number;
 }
 
 const WORKER_SCRIPT = join(__dirname, 'forward-worker.js');
@@ -42,6 +48,7 @@ class ForwardHub {
   private closing: Promise<void> | undefined;
   private closed = false;
   private capture: RotationCapture | undefined;
+  private meter: UtilizationMeter | undefined;
 
   constructor(private readonly opts: ForwarderOptions) {
     for (const h of this.initialHealth()) this.snapshot.set(h.destination, h);
@@ -82,7 +89,13 @@ class ForwardHub {
 
   private startWorker(): void {
     const ctx = this.ctx!;
-    const init: WorkerInit = { logPath: ctx.logPath, stateDir: this.opts.stateDir, destinations: [...this.opts.destinations] };
+    const init: WorkerInit = {
+      logPath: ctx.logPath,
+      stateDir: this.opts.stateDir,
+      destinations: [...this.opts.destinations],
+      holdBacklogBytes: Math.floor(this.opts.retainedBytes / 2),
+    };
+    this.meter = new UtilizationMeter();
     let ready = false;
     const w = new Worker(WORKER_SCRIPT, { workerData: init });
     this.worker = w;
@@ -117,7 +130,7 @@ class ForwardHub {
     this.wakeQueued = true;
     queueMicrotask(() => {
       this.wakeQueued = false;
-      if (this.worker) this.worker.postMessage({ type: 'wake' });
+      if (this.worker) this.worker.postMessage({ type: 'wake', utilization: this.meter?.sample() });
       else this.engine?.wake();
     });
   }

@@ -15,6 +15,7 @@ import type { ForwardDestinationConfig } from '../forward/forward-config';
 import type { ResolvedDestination } from '../forward/forward-engine';
 import { createForwarders } from '../forward/forwarder';
 import { resolveDestinations } from '../forward/resolve-destinations';
+import { DEFAULT_ROTATE_ARCHIVES, DEFAULT_ROTATE_BYTES } from '../log/rotation';
 import type { Harness } from '../shared/harness';
 import { createPricing, type PricingOptions } from '../pricing/enricher';
 import { DetectionConsumer, type DetectionOptions } from '../detections/consumer';
@@ -58,7 +59,8 @@ export async function startBeaconCollector(opts: BeaconCollectorOptions): Promis
   const context = sessionContext ? sessionContextEnricher(harnesses, sessionContext.env) : undefined;
   for (const problem of pricing.problems) rest.onWarning?.(`${problem}; estimating costs with the other price layers`);
   const resolved = [...forward.filter(isResolved), ...(await resolveDestinations(forward.filter((d) => !isResolved(d)) as ForwardDestinationConfig[], env))];
-  const forwarders = createForwarders({ destinations: resolved, stateDir: stateDir ?? join(dirname(rest.logPath), 'forward-state') });
+  const retainedBytes = (rest.rotateBytes ?? DEFAULT_ROTATE_BYTES) * ((rest.rotateArchives ?? DEFAULT_ROTATE_ARCHIVES) + 1);
+  const forwarders = createForwarders({ destinations: resolved, stateDir: stateDir ?? join(dirname(rest.logPath), 'forward-state'), retainedBytes });
   const posture = await postureFor(opts, harnesses, forwarders);
   return startCollector({
     ...rest,
