@@ -96,12 +96,12 @@ export function createPostureConsumer(opts: PostureConsumerOptions): EventConsum
     }
     state.telemetry = { state: check.state, detail: check.detail };
     const action = tamperAction(check.state);
-    // Back to intact: no event of its own (the contract has no "restored" action); the next
-    // inventory and /healthz say so, and the state is kept so the next change is reported.
-    if (action) {
-      const facts = { config_path: check.config_path, detail: check.detail, state: check.state, ...(check.overridden_by ? { overridden_by: check.overridden_by } : {}), ...(before ? { previous_state: before.state } : {}) };
-      await emit([postureEvent(action, 'high', check.detail, facts, { name: guard.harness.eventHarnessName })]);
-    }
+    const facts = { config_path: check.config_path, detail: check.detail, state: check.state, ...(check.overridden_by ? { overridden_by: check.overridden_by } : {}), ...(before ? { previous_state: before.state } : {}) };
+    const harness = { name: guard.harness.eventHarnessName };
+    if (action) await emit([postureEvent(action, 'high', check.detail, facts, harness)]);
+    // Back to intact after a tamper signal: say so, so whoever saw the alert sees it end (and
+    // when); a SIEM can pair the two to measure how long telemetry was off.
+    else if (before && before.state !== 'intact') await emit([postureEvent('tamper.otel_restored', 'info', `telemetry restored: ${check.detail}`, facts, harness)]);
     await saveState();
   };
 

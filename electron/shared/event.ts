@@ -51,6 +51,7 @@ export type KnownAction =
   | 'tamper.otel_removed'
   | 'tamper.otel_changed'
   | 'tamper.otel_overridden'
+  | 'tamper.otel_restored'
   | 'collector.started'
   | 'collector.stopped'
   | 'collector.died'

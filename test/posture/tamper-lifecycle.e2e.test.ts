@@ -113,13 +113,17 @@ describe('tamper signals from a hand-edited config.toml', () => {
     expect(overridden.posture).toMatchObject({ config_path: cfg, overridden_by: join(sysCodex, 'requirements.toml') });
     expect(overridden.posture!.detail).toContain('https://otel.corp.example/v1/logs');
 
-    // Each state change reported once: no repeats from the many fs events of a save.
-    const tamper = events(s.userLog).filter((e) => e.event.action.startsWith('tamper.')).map((e) => e.event.action);
-    expect(tamper).toEqual(['tamper.otel_removed', 'tamper.otel_changed', 'tamper.otel_overridden']);
+    // Each state change reported once: no repeats from the many fs events of a save; each
+    // put-back is a restored signal naming what it ended.
+    const tamper = events(s.userLog).filter((e) => e.event.action.startsWith('tamper.'));
+    expect(tamper.map((e) => e.event.action)).toEqual(['tamper.otel_removed', 'tamper.otel_restored', 'tamper.otel_changed', 'tamper.otel_restored', 'tamper.otel_overridden']);
+    const restored = tamper.filter((e) => e.event.action === 'tamper.otel_restored');
+    expect(restored.map((e) => e.posture!.previous_state)).toEqual(['removed', 'changed']);
+    expect(restored[0]).toMatchObject({ severity: 'info', event: { category: 'tamper' }, harness: { name: 'codex_cli' }, posture: { config_path: cfg, state: 'intact' } });
     // Codex's own files in the same directory (history, logs) are not config changes.
     writeFileSync(join(s.codexHome, 'history.jsonl'), '{"text":"hi"}\n');
     await new Promise((r) => setTimeout(r, 1500));
-    expect(events(s.userLog).filter((e) => e.event.action.startsWith('tamper.'))).toHaveLength(3);
+    expect(events(s.userLog).filter((e) => e.event.action.startsWith('tamper.'))).toHaveLength(5);
   });
 
   it('`endpoint uninstall` removing the block on purpose is not tamper, even with a collector uninstall does not stop', async () => {

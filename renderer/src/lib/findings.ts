@@ -54,6 +54,8 @@ export function signalTitle(r: EventRecord): string {
       return 'Telemetry block changed in the agent config';
     case 'tamper.otel_overridden':
       return 'Telemetry overridden by a managed config';
+    case 'tamper.otel_restored':
+      return 'Telemetry block back as Beacon installed it';
     case 'collector.died':
       return 'Collector stopped without a clean shutdown';
     default:

@@ -19,6 +19,7 @@ export function signalStory(e: BeaconEvent): Story | undefined {
     const ids = [f.rule_id, ...f.mitre, ...f.owasp].join(' · ');
     return story('⚑', bad ? 'bad' : 'warn', [{ kind: 'status', tone: bad ? 'bad' : 'warn', text: `Finding (${f.severity}): ` }, { kind: 'text', text: f.title }], ids);
   }
+  if (action === 'tamper.otel_restored') return story('✓', 'ok', [{ kind: 'status', tone: 'ok', text: 'Telemetry restored: ' }, { kind: 'text', text: truncate(detail ?? action, 240) }]);
   if (action.startsWith('tamper.')) return story('!', 'bad', [{ kind: 'status', tone: 'bad', text: 'Telemetry tampering: ' }, { kind: 'text', text: truncate(detail ?? action, 240) }]);
   if (action === 'collector.died') return story('!', 'warn', [{ kind: 'status', tone: 'warn', text: 'Collector died: ' }, { kind: 'text', text: truncate(detail ?? '', 240) }]);
   if (action === 'collector.started') return story('i', 'neutral', [{ kind: 'text', text: e.message ?? 'Beacon collector started' }]);
