@@ -3,6 +3,8 @@
  * The house's import directions (design.md section 3), checked on the source tree:
  *   shared <- log <- collector <- (harnesses, detections, forwarders) <- plugins
  *          <- endpoint / ci / dashboard <- cli / app <- main / preload
+ * Harness folders (codex/) are imported by plugins/ alone: everything above reaches them through
+ * the registry and the Harness contract (shared/harness.ts, shared/harness-config.ts).
  * A folder may import only the folders listed for it below (and itself). `electron` itself may
  * be imported only by main and preload. Run by test/repo/import-directions.test.ts; also
  * usable by hand: `node scripts/check-imports.mjs [repo-root]` prints each violation and exits 1.
@@ -26,11 +28,14 @@ export const ALLOWED = {
   pricing: ['shared', 'log'],
   // The one place that registers harnesses and consumers and assembles a collector from them.
   plugins: ['shared', 'log', 'collector', 'codex', 'detections', 'posture', 'forward', 'pricing'],
-  endpoint: ['shared', 'log', 'collector', 'codex', 'detections', 'posture', 'forward', 'pricing', 'plugins'],
-  ci: ['shared', 'log', 'collector', 'codex', 'detections', 'posture', 'forward', 'pricing', 'plugins', 'endpoint'],
-  dashboard: ['shared', 'log', 'collector', 'codex', 'detections', 'posture', 'forward', 'pricing', 'plugins', 'endpoint'],
-  cli: ['shared', 'log', 'collector', 'codex', 'detections', 'posture', 'forward', 'pricing', 'plugins', 'endpoint', 'ci', 'dashboard'],
-  app: ['shared', 'log', 'collector', 'codex', 'detections', 'posture', 'forward', 'pricing', 'plugins', 'endpoint', 'ci', 'dashboard'],
+  // Above plugins, a harness is reached only through the registry (plugins/harnesses.ts) and the
+  // Harness contract: endpoint install/status/doctor and the CLI never import a harness folder,
+  // so a second agent is one folder and one registry line, never an edit to them.
+  endpoint: ['shared', 'log', 'collector', 'detections', 'posture', 'forward', 'pricing', 'plugins'],
+  ci: ['shared', 'log', 'collector', 'detections', 'posture', 'forward', 'pricing', 'plugins', 'endpoint'],
+  dashboard: ['shared', 'log', 'collector', 'detections', 'posture', 'forward', 'pricing', 'plugins', 'endpoint'],
+  cli: ['shared', 'log', 'collector', 'detections', 'posture', 'forward', 'pricing', 'plugins', 'endpoint', 'ci', 'dashboard'],
+  app: ['shared', 'log', 'collector', 'detections', 'posture', 'forward', 'pricing', 'plugins', 'endpoint', 'ci', 'dashboard'],
   main: ['shared', 'app'],
   preload: ['shared'],
 };

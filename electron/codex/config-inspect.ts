@@ -11,33 +11,14 @@
 import { parseToml, TomlError } from './config-toml-parse';
 import { hasManagedMarker, matchBeaconBlock, type OtelBlockFormat } from './config-otel-block';
 import { findOtelRanges, scanStatements } from './config-toml-layout';
+import type { ConfigProblem, ExporterInspection, ProblemSeverity } from '../shared/harness-config';
 
 export type Signal = 'logs' | 'metrics' | 'traces';
-export type ExporterKind = 'absent' | 'none' | 'statsig' | 'otlp-http' | 'otlp-grpc' | 'invalid';
-
-export interface ExporterInspection {
-  /** 'absent': key not set (logs/traces: nothing exported; metrics: Codex's default, Statsig). */
-  kind: ExporterKind;
-  endpoint?: string;
-  /** otlp-http only: the protocol as written. */
-  protocol?: string;
-  /** false when Codex would refuse this exporter (missing/unknown protocol, bad shape, no endpoint). */
-  valid: boolean;
-  /** Names (never values) of configured headers. */
-  headerNames?: string[];
-  /** Telemetry for this signal leaves the machine (remote endpoint, or Statsig). */
-  leavesMachine: boolean;
-  /** The endpoint is the given collector: http, loopback host, its port, path /v1/<signal>. */
-  pointsAtCollector: boolean;
-}
-
-export type ProblemSeverity = 'error' | 'warning' | 'info';
-
-export interface OtelProblem {
-  code: string;
-  severity: ProblemSeverity;
-  message: string;
-}
+export type ExporterKind = ExporterInspection['kind'];
+// The exporter and problem shapes are the config writer contract's (shared/harness-config.ts):
+// `endpoint status` and `config show` print them for any harness.
+export type { ExporterInspection, ProblemSeverity };
+export type OtelProblem = ConfigProblem;
 
 export interface OtelInspection {
   /** false when the text is not valid TOML (see problems). */

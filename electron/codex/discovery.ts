@@ -114,3 +114,13 @@ export async function discoverCodex(env: PathEnv = process.env, opts: { versionT
   }
   return { installs, codexHome: home, codexHomeExists: await exists(home), configPath, configExists: await exists(configPath), profiles };
 }
+
+/** `beacon endpoint discover` in words: each install, CODEX_HOME, the config and profile files. */
+export function formatDiscovery(d: CodexDiscovery): string {
+  const L = [d.installs.length ? `Codex CLI: ${d.installs.length} install(s) found` : 'Codex CLI: not found on PATH or in the usual places'];
+  for (const i of d.installs) L.push(`  ${i.path}${i.realPath !== i.path ? ` -> ${i.realPath}` : ''}  ${i.version ?? `(version unknown: ${i.versionError})`}  [${i.source}${i.onPath ? ', on PATH' : ''}]`);
+  L.push(`CODEX_HOME: ${d.codexHome}${d.codexHomeExists ? '' : ' (does not exist yet)'}`);
+  L.push(`Config: ${d.configPath}${d.configExists ? '' : ' (none)'}`);
+  for (const p of d.profiles) L.push(`Profile config: ${p}`);
+  return L.join('\n') + '\n';
+}

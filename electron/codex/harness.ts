@@ -6,7 +6,8 @@ import type { Harness } from '../shared/harness';
 import { codexHome } from '../shared/paths';
 import { join } from 'node:path';
 import { writeCiCodexHome } from './ci-home';
-import { discoverCodex } from './discovery';
+import { codexConfigWriter } from './config-writer';
+import { discoverCodex, formatDiscovery } from './discovery';
 import { HARNESS_NAME } from './normalize-envelope';
 import { CODEX_LOG_RECORD_FILTER, CodexNormalizer } from './normalizer';
 import { codexSessionContext } from './session-meta';
@@ -30,6 +31,11 @@ export const codexHarness: Harness = {
     userConfigPath: (env) => join(codexHome('user', env), 'config.toml'),
     discover: async (env) =>
       (await discoverCodex(env)).installs.map((i) => ({ path: i.path, version: i.version, source: i.source })),
+    discoverReport: async (env) => {
+      const d = await discoverCodex(env);
+      return { installs: d.installs, json: d, text: formatDiscovery(d) };
+    },
+    configWriter: codexConfigWriter,
     writeCiHome: (home, otlpPort, opts) => writeCiCodexHome(home, otlpPort, opts.includeSpans),
     sessionContext: (env) => codexSessionContext(env),
     telemetryGuard: (opts) => codexTelemetryGuard(opts),

@@ -7,10 +7,9 @@
  * directory. Everything else is reported with the exact command to run.
  * Exit codes (the CLI): 0 ok or warnings only, 1 a check failed, 2 usage.
  */
-import { applyInstall } from '../codex/config-apply';
 import { readManifest, writeManifest } from './install-manifest';
 import { startCollectorFor } from './lifecycle-collector';
-import { lifecycleContext } from './lifecycle-context';
+import { lifecycleContext, lifecycleHarness } from './lifecycle-context';
 import { makeDirs, prepareSystemLogDir } from './lifecycle-files';
 import { otelSettings } from './lifecycle-install';
 import { runRepair } from './lifecycle-repair';
@@ -64,17 +63,18 @@ async function applyFix(kind: FixKind, s: EndpointStatus, opts: StatusOptions): 
       const entry = manifest?.codex_files.find((f) => f.path === s.codex.config_path);
       if (!manifest || !entry) return { result: 'skipped', message: `${s.codex.config_path} is not recorded as Beacon's; run \`beacon endpoint install\`` };
       const sys = mode === 'system' ? ' --system' : '';
-      const r = await applyInstall(entry.path, otelSettings(manifest.settings), { force: false, previous: entry.record, forceHint: `run \`beacon endpoint repair${sys} --force\`` });
-      if (r.outcome === 'refused') return { result: 'skipped', message: `${r.reason ?? 'refused'} (doctor --fix never replaces an [otel] table of yours)` };
+      const writer = lifecycleHarness(opts.harness, manifest, mode).lifecycle.configWriter;
+      const r = await writer.applyRepair(entry.path, otelSettings(manifest.settings), entry.record, { force: false, forceHint: `run \`beacon endpoint repair${sys} --force\`` });
+      if (r.outcome === 'refused') return { result: 'skipped', message: `${r.reason ?? 'refused'} (doctor --fix never replaces an ${writer.settingsName} table of yours)` };
       if (r.record) entry.record = r.record;
       await writeManifest(ctx.paths.manifestFile, manifest);
-      return { result: 'applied', message: r.outcome === 'unchanged' ? `${entry.path} already has Beacon's block` : `re-applied Beacon's [otel] block in ${entry.path}` };
+      return { result: 'applied', message: r.outcome === 'unchanged' ? `${entry.path} already has Beacon's block` : `re-applied Beacon's ${writer.settingsName} block in ${entry.path}` };
     }
     case 'restart-collector': {
       // The collector runs with other settings than config.json: repair applies them (it
       // restarts only a collector Beacon manages, and says so otherwise).
       if (!manifest) return { result: 'skipped', message: 'Beacon is not installed, so doctor restarts nothing: run `beacon endpoint install`' };
-      const r = await runRepair({ mode, env: opts.env });
+      const r = await runRepair({ mode, env: opts.env, harness: opts.harness });
       const did = r.steps.filter((x) => x.status === 'done').map((x) => `${x.action}${x.detail ? ` (${x.detail})` : ''}`);
       return r.ok ? { result: 'applied', message: did.length ? did.join('; ') : 'nothing needed restarting' } : { result: 'failed', message: r.errors[0] ?? 'repair failed' };
     }

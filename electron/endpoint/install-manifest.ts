@@ -1,24 +1,27 @@
 /**
  * The install manifest (<base dir>/install-manifest.json, 0600): exactly what `endpoint install`
  * added, so that uninstall removes that and nothing else, and repair can put it back without
- * piling up backups. Each Codex config file keeps the editor's InstallRecord (the user's original
- * text and what Beacon wrote); a re-install passes it back as `previous`, so the manifest always
- * holds the single original, never a copy of Beacon's own block.
+ * piling up backups. Each agent config file keeps its config writer's record (for Codex: the user's
+ * original text and what Beacon wrote), opaque here; a re-install passes it back as `previous`,
+ * so the manifest always holds the single original, never a copy of Beacon's own block.
+ *
+ * The JSON shape is the one earlier versions wrote (`codex_files`, `include_codex_spans`), so
+ * their manifests still load; `harness` is written only for a harness other than the default.
  */
 import { readFile, rm } from 'node:fs/promises';
-import type { InstallRecord } from '../codex/config-editor';
 import type { ContentPolicy } from '../shared/event';
+import type { ConfigFileRole, ConfigInstallRecord } from '../shared/harness-config';
 import { writeFileAtomic } from '../shared/atomic-write';
 import type { Mode } from '../shared/paths';
 
-export type CodexFileRole = 'user-config' | 'profile' | 'system-config' | 'requirements';
-
-export interface CodexFileEntry {
+/** One agent config file install wrote into (stored under `codex_files`, the key earlier versions used). */
+export interface ConfigFileEntry {
   path: string;
-  role: CodexFileRole;
-  /** For role 'profile': the name given to `codex --profile`. */
+  role: ConfigFileRole;
+  /** For role 'profile': the profile's name (`codex --profile NAME`). */
   profile?: string;
-  record: InstallRecord;
+  /** The config writer's own record; only that writer reads it back. */
+  record: ConfigInstallRecord;
 }
 
 export interface ManifestSettings {
@@ -41,12 +44,14 @@ export interface ManifestCollector {
 export interface InstallManifest {
   schema: 1;
   mode: Mode;
+  /** The harness installed (`Harness.id`). Absent: the default harness (Codex), as in every older manifest. */
+  harness?: string;
   created_at: string;
   updated_at: string;
   settings: ManifestSettings;
   runtime_log: string;
   collector_output: string;
-  codex_files: CodexFileEntry[];
+  codex_files: ConfigFileEntry[];
   /** config.json, and its text before the first install (null: install created it). */
   endpoint_config: { path: string; before: string | null };
   /** Directories install created, parents first; uninstall removes them if empty. */

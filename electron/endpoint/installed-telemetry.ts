@@ -8,6 +8,7 @@
  */
 import type { InstalledTelemetry } from '../posture/posture-consumer';
 import { beaconPaths, type Mode, type PathEnv } from '../shared/paths';
+import { DEFAULT_HARNESS } from '../plugins/harnesses';
 import { readManifest } from './install-manifest';
 
 export async function installedTelemetry(mode: Mode, env: PathEnv): Promise<InstalledTelemetry | null> {
@@ -19,7 +20,7 @@ export async function installedTelemetry(mode: Mode, env: PathEnv): Promise<Inst
   const s = manifest.settings;
   return {
     runtimeLog: manifest.runtime_log,
-    harnessId: 'codex',
+    harnessId: manifest.harness ?? DEFAULT_HARNESS.id,
     configPath: main.path,
     expected: { port: s.port, environment: s.environment, logUserPrompt: s.log_user_prompt, includeSpans: s.include_codex_spans },
   };

@@ -4,7 +4,9 @@
  * manager to talk to. Kept apart so the commands agree on paths and on the system-mode rules.
  */
 import { join } from 'node:path';
-import { beaconPaths, codexHome, type BeaconPaths, type Mode, type PathEnv } from '../shared/paths';
+import { DEFAULT_HARNESS, HARNESSES } from '../plugins/harnesses';
+import type { Harness } from '../shared/harness';
+import { beaconPaths, type BeaconPaths, type Mode, type PathEnv } from '../shared/paths';
 import { serviceKind, ServiceManager, type ServiceKind } from './services/service-manager';
 import { runnerFromEnv } from './lifecycle-service-runner';
 
@@ -13,10 +15,6 @@ export interface LifecycleContext {
   env: PathEnv;
   platform: NodeJS.Platform;
   paths: BeaconPaths;
-  /** $CODEX_HOME (user) or /etc/codex (system), under BEACON_SYSTEM_ROOT in tests. */
-  codexHome: string;
-  /** Root of the system paths (BEACON_SYSTEM_ROOT or /), for /etc/codex overrides. */
-  systemRoot: string;
   /** Where a detached collector's stdout/stderr go. */
   collectorOutput: string;
 }
@@ -35,8 +33,6 @@ export function lifecycleContext(mode: Mode, env: PathEnv = process.env, platfor
     env,
     platform,
     paths,
-    codexHome: codexHome(mode, env),
-    systemRoot: env.BEACON_SYSTEM_ROOT || '/',
     collectorOutput: join(paths.logDir, 'collector.out.log'),
   };
 }
@@ -52,16 +48,20 @@ export function requireSystemPrivileges(ctx: LifecycleContext, verb: string): vo
   throw new LifecycleError(`${verb} --system needs root: rerun with sudo, or leave out --system for the per-user install`);
 }
 
-/** The Codex config file Beacon edits: the user's config.toml, /etc/codex/config.toml, or requirements.toml (--enforce). */
-export function codexTargetFile(ctx: LifecycleContext, enforce = false): string {
-  if (ctx.mode === 'system' && enforce) return join(ctx.codexHome, 'requirements.toml');
-  return join(ctx.codexHome, 'config.toml');
-}
-
-/** System-wide Codex layers that can override or stand in for a user's [otel] (codex-otel.md 4.2). */
-export function systemCodexFiles(ctx: LifecycleContext): { requirements: string; managed: string; config: string } {
-  const dir = join(ctx.systemRoot, 'etc/codex');
-  return { requirements: join(dir, 'requirements.toml'), managed: join(dir, 'managed_config.toml'), config: join(dir, 'config.toml') };
+/**
+ * The harness a lifecycle command works on: the one its caller resolved (`--harness`), else the
+ * one the install manifest names, else the default (Codex: manifests that name none are its).
+ * One manifest per mode records one harness's files, and only that harness can read its records
+ * back, so a command for another harness than the installed one is refused, not guessed at.
+ */
+export function lifecycleHarness(given: Harness | undefined, manifest: { harness?: string } | null, mode: Mode): Harness {
+  const installedId = manifest ? manifest.harness ?? DEFAULT_HARNESS.id : undefined;
+  const harness = given ?? (installedId === undefined ? DEFAULT_HARNESS : HARNESSES.find((h) => h.id === installedId));
+  if (!harness) throw new LifecycleError(`the ${mode}-mode install is for the harness "${installedId}", which this Beacon does not know; run this command with the Beacon that installed it`);
+  if (installedId !== undefined && installedId !== harness.id) {
+    throw new LifecycleError(`Beacon is installed for ${installedId} in ${mode} mode, not ${harness.id}; run \`beacon endpoint uninstall${mode === 'system' ? ' --system' : ''}\` first`);
+  }
+  return harness;
 }
 
 /**

@@ -1,12 +1,12 @@
 /**
  * Small file-system helpers shared by install, repair, uninstall and doctor: create directories
  * while remembering which ones we created (so uninstall removes exactly those), the system log
- * directory's group, and a short diff of the [otel] section for --dry-run.
+ * directory's group, whether the log can be written. (The --dry-run diff of the agent's config
+ * is its config writer's: endpoint/ does not know the format.)
  */
 import { constants as fsc } from 'node:fs';
 import { access, chmod, chown, mkdir, readFile, rmdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { findOtelRanges, scanStatements } from '../codex/config-toml-layout';
 
 /**
  * mkdir -p `dir` with exactly `mode` on every directory it creates; returns the created ones,
@@ -93,31 +93,6 @@ export async function prepareSystemLogDir(dir: string, platform: NodeJS.Platform
   }
   await chmod(dir, 0o750);
   return { created, group };
-}
-
-function otelSection(text: string | null): string[] {
-  if (!text) return [];
-  try {
-    const ranges = findOtelRanges(scanStatements(text));
-    return ranges
-      .map((r) => text.slice(r.start, r.end))
-      .join('')
-      .replace(/\r\n/g, '\n')
-      .split('\n')
-      .filter((l, i, a) => !(i === a.length - 1 && l === ''));
-  } catch {
-    return [];
-  }
-}
-
-/** A short diff of the otel section: removed lines with '-', added with '+', shared with ' '. */
-export function otelDiff(before: string | null, after: string): string {
-  const a = otelSection(before);
-  const b = otelSection(after);
-  const inB = new Set(b);
-  const inA = new Set(a);
-  const lines = [...a.filter((l) => !inB.has(l)).map((l) => `- ${l}`), ...b.map((l) => (inA.has(l) ? `  ${l}` : `+ ${l}`))];
-  return lines.join('\n');
 }
 
 /**

@@ -14,31 +14,28 @@
  * port restarts the collector install manages (lifecycle-collector.ts reconcileCollector), and
  * a service is restarted by loading it again.
  *
- * Profile files ($CODEX_HOME/NAME.config.toml, read by `codex --profile NAME`) override
- * [otel] when they have their own table. Decision: a profile file WITH an [otel] table gets our
- * block too (its own table is restored by uninstall); a profile file without one is left alone,
- * because the user config's [otel] already applies to it. A profile whose [otel] exports
- * elsewhere is refused without --force and reported as a warning (the install still succeeds:
- * plain `codex` is covered), so `status` keeps showing it.
+ * The agent's config is the harness's: its config writer (shared/harness-config.ts) chooses the
+ * files (Codex: config.toml, and profile files with an [otel] of their own), plans and writes
+ * them; a profile file it refuses is a warning (the install still succeeds: the main file is
+ * covered), so `status` keeps showing it.
  */
 import { readFile } from 'node:fs/promises';
-import { applyInstall, listProfileConfigs } from '../codex/config-apply';
-import { planInstall, type InstallRecord } from '../codex/config-editor';
-import { inspectOtel } from '../codex/config-inspect';
-import type { OtelSettings } from '../codex/config-otel-block';
 import { probeCollector } from '../collector/probe';
 import type { ContentPolicy } from '../shared/event';
+import type { Harness } from '../shared/harness';
+import type { ConfigInstallRecord, ConfigTarget, TelemetrySettings } from '../shared/harness-config';
 import { readConfigFile, type ReadFileResult } from '../shared/atomic-write';
 import { defaultEndpointConfig, readEndpointConfig, writeEndpointConfig, type EndpointConfig } from './endpoint-config';
 import { runStateFileFor } from '../posture/run-state';
-import { readManifest, writeManifest, type CodexFileEntry, type CodexFileRole, type InstallManifest, type ManifestCollector } from './install-manifest';
+import { readManifest, writeManifest, type ConfigFileEntry, type InstallManifest, type ManifestCollector } from './install-manifest';
 import { collectorSettingsDiff, managedBy, reconcileCollector, startCollectorFor, stopRecordedCollector } from './lifecycle-collector';
-import { codexTargetFile, lifecycleContext, LifecycleError, requireSystemPrivileges, type LifecycleContext } from './lifecycle-context';
-import { logWriteProblem, makeDirs, missingDirs, otelDiff, prepareSystemLogDir } from './lifecycle-files';
+import { lifecycleContext, LifecycleError, lifecycleHarness, requireSystemPrivileges, type LifecycleContext } from './lifecycle-context';
+import { logWriteProblem, makeDirs, missingDirs, prepareSystemLogDir } from './lifecycle-files';
 import type { LifecycleStep } from './lifecycle-report';
 import { InstallUndo } from './lifecycle-rollback';
 import { installService, ServiceInstallError } from './lifecycle-service-install';
 import { lockPathFor } from '../log/log-lock';
+import { DEFAULT_HARNESS } from '../plugins/harnesses';
 import { DEFAULT_OTLP_PORT, healthFileFor, type Mode, type PathEnv } from '../shared/paths';
 
 export type { LifecycleStep, StepStatus } from './lifecycle-report';
@@ -46,6 +43,8 @@ export { serviceProgram } from './lifecycle-service-install';
 
 export interface InstallOptions {
   mode: Mode;
+  /** The agent to configure (the CLI resolves `--harness`); default: the installed one, else Codex. */
+  harness?: Harness;
   env?: PathEnv;
   port?: number;
   includeSpans?: boolean;
@@ -76,27 +75,6 @@ export interface InstallReport {
   rollback_problems?: string[];
 }
 
-interface Target {
-  path: string;
-  role: CodexFileRole;
-  profile?: string;
-  label: string;
-}
-
-async function codexTargets(ctx: LifecycleContext, enforce: boolean): Promise<Target[]> {
-  const main = codexTargetFile(ctx, enforce);
-  const role: CodexFileRole = ctx.mode === 'user' ? 'user-config' : enforce ? 'requirements' : 'system-config';
-  const out: Target[] = [{ path: main, role, label: main }];
-  if (ctx.mode === 'user') {
-    for (const p of await listProfileConfigs(ctx.codexHome)) {
-      const text = await readFile(p.path, 'utf8').catch(() => '');
-      const insp = inspectOtel(text);
-      if (insp.parsed && insp.present) out.push({ path: p.path, role: 'profile', profile: p.name, label: `${p.path} (profile ${p.name})` });
-    }
-  }
-  return out;
-}
-
 export function settingsFrom(opts: InstallOptions, manifest: InstallManifest | null, config: EndpointConfig, configExists: boolean): InstallManifest['settings'] {
   const prev = manifest?.settings;
   return {
@@ -108,7 +86,8 @@ export function settingsFrom(opts: InstallOptions, manifest: InstallManifest | n
   };
 }
 
-export function otelSettings(s: InstallManifest['settings']): OtelSettings {
+/** The manifest's settings as the config writer takes them. */
+export function otelSettings(s: InstallManifest['settings']): TelemetrySettings {
   return { port: s.port, environment: s.environment, logUserPrompt: s.log_user_prompt, includeSpans: s.include_codex_spans };
 }
 
@@ -120,6 +99,9 @@ export async function runInstall(opts: InstallOptions): Promise<InstallReport> {
   requireSystemPrivileges(ctx, 'install');
   if (opts.enforce && ctx.mode !== 'system') throw new LifecycleError('--enforce only applies with --system (it writes /etc/codex/requirements.toml)', 2);
   const manifest0 = await readManifest(ctx.paths.manifestFile);
+  const harness = lifecycleHarness(opts.harness, manifest0, ctx.mode);
+  const writer = harness.lifecycle.configWriter;
+  const configureStep = `configure_${harness.id}`;
   const cfg = await readEndpointConfig(ctx.mode, ctx.env);
   const settings = settingsFrom(opts, manifest0, cfg.config, cfg.exists);
   const desired = otelSettings(settings);
@@ -141,10 +123,10 @@ export async function runInstall(opts: InstallOptions): Promise<InstallReport> {
     return report;
   };
 
-  // 1. Plan every Codex config file. Nothing is written yet; steps stay 'planned' until done.
-  const targets = await codexTargets(ctx, !!opts.enforce);
-  const previousOf = (path: string): InstallRecord | null => manifest0?.codex_files.find((f) => f.path === path)?.record ?? null;
-  const planned: { t: Target; file: ReadFileResult; step: LifecycleStep }[] = [];
+  // 1. Plan every agent config file. Nothing is written yet; steps stay 'planned' until done.
+  const targets = await writer.targets(ctx.mode, ctx.env, { enforce: !!opts.enforce });
+  const previousOf = (path: string): ConfigInstallRecord | null => manifest0?.codex_files.find((f) => f.path === path)?.record ?? null;
+  const planned: { t: ConfigTarget; file: ReadFileResult; step: LifecycleStep }[] = [];
   for (const t of targets) {
     const file = await readConfigFile(t.path).catch((err: Error) => err);
     if (file instanceof Error) {
@@ -154,22 +136,21 @@ export async function runInstall(opts: InstallOptions): Promise<InstallReport> {
       }
       return fail(file.message);
     }
-    const plan = planInstall(file.text, desired, { force: opts.force, previous: previousOf(t.path), fileLabel: t.label });
+    const plan = writer.planInstall(file.text, desired, { force: opts.force, previous: previousOf(t.path), fileLabel: t.label });
     if (plan.kind === 'refuse') {
       if (t.role === 'profile') {
-        report.warnings.push(`${plan.reason}; \`codex --profile ${t.profile}\` will not reach Beacon`);
-        report.steps.push({ action: 'configure_codex', target: t.path, status: 'skipped', detail: plan.reason });
+        report.warnings.push(`${plan.reason}; \`${harness.id} --profile ${t.profile}\` will not reach Beacon`);
+        report.steps.push({ action: configureStep, target: t.path, status: 'skipped', detail: plan.reason });
         continue;
       }
-      report.steps.push({ action: 'configure_codex', target: t.path, status: 'failed', detail: plan.reason });
+      report.steps.push({ action: configureStep, target: t.path, status: 'failed', detail: plan.reason });
       return fail(plan.reason);
     }
     if (plan.kind === 'unchanged') {
-      report.steps.push({ action: 'configure_codex', target: t.path, status: 'unchanged', detail: plan.message });
+      report.steps.push({ action: configureStep, target: t.path, status: 'unchanged', detail: plan.message });
       continue;
     }
-    const what = plan.created ? 'create with the [otel] block' : plan.updatedOwnBlock ? "update Beacon's [otel] block" : plan.replaced ? `replace the user's [otel] (${plan.replaced.summary}); uninstall restores it` : 'add the [otel] block';
-    const step: LifecycleStep = { action: 'configure_codex', target: t.path, status: 'planned', detail: what, diff: opts.dryRun ? otelDiff(file.text, plan.newText) : undefined };
+    const step: LifecycleStep = { action: configureStep, target: t.path, status: 'planned', detail: plan.description, diff: opts.dryRun ? writer.diff(file.text, plan.newText) : undefined };
     report.steps.push(step);
     for (const n of plan.notes) report.warnings.push(n);
     planned.push({ t, file, step });
@@ -196,7 +177,7 @@ export async function runInstall(opts: InstallOptions): Promise<InstallReport> {
   }
 
   const dirs: { dir: string; mode: number }[] = [
-    { dir: ctx.codexHome, mode: ctx.mode === 'system' ? 0o755 : 0o700 },
+    { dir: writer.configDir(ctx.mode, ctx.env), mode: ctx.mode === 'system' ? 0o755 : 0o700 },
     { dir: ctx.paths.baseDir, mode: ctx.mode === 'system' ? 0o755 : 0o700 },
   ];
   if (ctx.mode === 'user') dirs.push({ dir: ctx.paths.logDir, mode: 0o700 });
@@ -258,10 +239,10 @@ export async function runInstall(opts: InstallOptions): Promise<InstallReport> {
       report.steps.push({ action: 'prepare_log_dir', target: ctx.paths.logDir, status: 'done', detail: `mode 0750${r.group ? `, group ${r.group}` : ''}` });
     }
 
-    const files: CodexFileEntry[] = [...(manifest0?.codex_files ?? [])];
+    const files: ConfigFileEntry[] = [...(manifest0?.codex_files ?? [])];
     for (const { t, file, step } of planned) {
       await undo.remember(file.realPath, file.bytes);
-      const r = await applyInstall(t.path, desired, { force: opts.force, previous: previousOf(t.path), fileLabel: t.label, createMode: ctx.mode === 'system' ? 0o644 : 0o600 });
+      const r = await writer.applyInstall(t.path, desired, { force: opts.force, previous: previousOf(t.path), fileLabel: t.label, createMode: ctx.mode === 'system' ? 0o644 : 0o600 });
       if (r.outcome === 'refused') {
         if (t.role === 'profile') {
           step.status = 'skipped';
@@ -271,10 +252,10 @@ export async function runInstall(opts: InstallOptions): Promise<InstallReport> {
         step.status = 'failed';
         throw new InstallFailed(r.reason ?? `${t.label} could not be written`);
       }
-      if (r.plan.kind === 'write') undo.wrote(r.path, r.plan.newText);
+      if (r.writtenText !== undefined) undo.wrote(r.path, r.writtenText);
       step.status = r.outcome === 'unchanged' ? 'unchanged' : 'done';
       if (r.record) {
-        const entry: CodexFileEntry = { path: t.path, role: t.role, record: r.record };
+        const entry: ConfigFileEntry = { path: t.path, role: t.role, record: r.record };
         if (t.profile) entry.profile = t.profile;
         const i = files.findIndex((f) => f.path === t.path);
         if (i >= 0) files[i] = entry;
@@ -291,6 +272,8 @@ export async function runInstall(opts: InstallOptions): Promise<InstallReport> {
     const manifest: InstallManifest = {
       schema: 1,
       mode: ctx.mode,
+      // Named only when not the default, so a Codex install's manifest stays as older versions wrote it.
+      ...(harness.id !== DEFAULT_HARNESS.id ? { harness: harness.id } : {}),
       created_at: manifest0?.created_at ?? now,
       updated_at: manifest0?.updated_at ?? now,
       settings,

@@ -5,7 +5,8 @@
  *   its collector settings (content policy, spans, port, prompt text) are adopted into the
  *   manifest: a policy changed there takes effect now. A missing or broken config.json is
  *   rewritten from the manifest.
- * - Codex config: re-apply our block with the manifest's record as `previous`. Beacon's own
+ * - The agent's config (through its harness's config writer): re-apply our block with the
+ *   manifest's record as `previous`. Beacon's own
  *   block edited by hand (port 9999) is Beacon's and is simply re-applied; an [otel] table of the
  *   user's own that replaced it needs --force. No backup piles up (the reference product wrote a
  *   new backup of its own block on every repair).
@@ -13,22 +14,24 @@
  *   or its log was deleted under it; a service is loaded again.
  */
 import { stat } from 'node:fs/promises';
-import { applyInstall } from '../codex/config-apply';
 import { probeCollector } from '../collector/probe';
 import { waitForCollector } from './collector-process';
 import { defaultEndpointConfig, readEndpointConfig, writeEndpointConfig, type EndpointConfig } from './endpoint-config';
 import { readManifest, writeManifest, type InstallManifest, type ManifestSettings } from './install-manifest';
 import { collectorSettingsDiff, reconcileCollector, stopRecordedCollector } from './lifecycle-collector';
-import { lifecycleContext, LifecycleError, requireSystemPrivileges, serviceManagerFor, type LifecycleContext } from './lifecycle-context';
+import { lifecycleContext, LifecycleError, lifecycleHarness, requireSystemPrivileges, serviceManagerFor, type LifecycleContext } from './lifecycle-context';
 import { makeDirs, prepareSystemLogDir } from './lifecycle-files';
 import { otelSettings } from './lifecycle-install';
 import type { LifecycleStep } from './lifecycle-report';
 import { serviceSpec } from './lifecycle-service-install';
+import type { Harness } from '../shared/harness';
 import type { Mode, PathEnv } from '../shared/paths';
 
 export interface RepairOptions {
   mode: Mode;
   env?: PathEnv;
+  /** The installed agent (the CLI resolves `--harness`); default: the one the manifest names. */
+  harness?: Harness;
   /** Replace an [otel] table of the user's own that now sits where ours was. */
   force?: boolean;
 }
@@ -59,6 +62,8 @@ export async function runRepair(opts: RepairOptions): Promise<RepairReport> {
   requireSystemPrivileges(ctx, 'repair');
   const manifest = await readManifest(ctx.paths.manifestFile);
   if (!manifest) throw new LifecycleError(`Beacon is not installed in ${ctx.mode} mode (no ${ctx.paths.manifestFile}); run \`beacon endpoint install${ctx.mode === 'system' ? ' --system' : ''}\``);
+  const harness = lifecycleHarness(opts.harness, manifest, ctx.mode);
+  const writer = harness.lifecycle.configWriter;
   const report: RepairReport = { ok: true, mode: ctx.mode, steps: [], errors: [], notes: [], manifest: ctx.paths.manifestFile };
   const failStep = (step: LifecycleStep, msg: string) => {
     report.ok = false;
@@ -82,17 +87,18 @@ export async function runRepair(opts: RepairOptions): Promise<RepairReport> {
   const made = [...(await makeDirs(ctx.paths.baseDir, ctx.mode === 'system' ? 0o755 : 0o700)), ...(ctx.mode === 'user' ? await makeDirs(ctx.paths.logDir, 0o700) : [])];
   for (const d of made) report.steps.push({ action: 'create_dir', target: d, status: 'done' });
 
-  // Codex config files.
+  // The agent's config files.
+  const configureStep = `configure_${harness.id}`;
   for (const f of manifest.codex_files) {
-    const r = await applyInstall(f.path, desired, { force: !!opts.force, previous: f.record, createMode: ctx.mode === 'system' ? 0o644 : 0o600, forceHint: `rerun \`beacon endpoint repair${ctx.mode === 'system' ? ' --system' : ''} --force\`` });
+    const r = await writer.applyRepair(f.path, desired, f.record, { force: !!opts.force, createMode: ctx.mode === 'system' ? 0o644 : 0o600, forceHint: `rerun \`beacon endpoint repair${ctx.mode === 'system' ? ' --system' : ''} --force\`` });
     if (r.outcome === 'refused') {
-      failStep({ action: 'configure_codex', target: f.path, status: 'failed' }, r.reason ?? `${f.path} could not be repaired`);
+      failStep({ action: configureStep, target: f.path, status: 'failed' }, r.reason ?? `${f.path} could not be repaired`);
     } else if (r.outcome === 'unchanged') {
-      report.steps.push({ action: 'configure_codex', target: f.path, status: 'unchanged', detail: 'the [otel] block is in place' });
+      report.steps.push({ action: configureStep, target: f.path, status: 'unchanged', detail: `the ${writer.settingsName} block is in place` });
     } else {
       if (r.record) f.record = r.record;
-      if (r.plan.kind === 'write') report.notes.push(...r.plan.notes);
-      report.steps.push({ action: 'configure_codex', target: f.path, status: 'done', detail: "re-applied Beacon's [otel] block" });
+      report.notes.push(...r.notes);
+      report.steps.push({ action: configureStep, target: f.path, status: 'done', detail: `re-applied Beacon's ${writer.settingsName} block` });
     }
   }
 

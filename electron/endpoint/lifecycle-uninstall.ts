@@ -1,7 +1,7 @@
 /**
  * `beacon endpoint uninstall`: remove what install added and nothing else, from the manifest.
- * Each Codex file goes back through the editor's applyUninstall: its [otel] becomes what it was
- * before the first install (Beacon's block goes even if someone edited it: its marker says so),
+ * Each agent config file goes back through its harness's config writer (Codex: its [otel] becomes
+ * what it was before the first install; Beacon's block goes even if someone edited it: its marker says so),
  * byte for byte when nothing else in the file changed since; otherwise the user's later edits
  * outside [otel] are kept and the output says so instead of "exact". Whatever cannot be undone
  * (our block edited by the user, a file that cannot be written, a collector that will not stop)
@@ -9,20 +9,22 @@
  */
 import { lstat, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { applyUninstall } from '../codex/config-apply';
 import { lockPathFor } from '../log/log-lock';
 import { expiredPath, listLogFiles } from '../log/rotation';
 import { writeFileAtomic } from '../shared/atomic-write';
 import { readManifest, removeManifest } from './install-manifest';
 import { runStateFileFor } from '../posture/run-state';
 import { stopRecordedCollector } from './lifecycle-collector';
-import { codexTargetFile, lifecycleContext, requireSystemPrivileges, serviceManagerFor } from './lifecycle-context';
+import { lifecycleContext, lifecycleHarness, requireSystemPrivileges, serviceManagerFor } from './lifecycle-context';
 import { removeDirsIfEmpty } from './lifecycle-files';
+import type { Harness } from '../shared/harness';
 import { healthFileFor, type Mode, type PathEnv } from '../shared/paths';
 
 export interface UninstallOptions {
   mode: Mode;
   env?: PathEnv;
+  /** The agent to unconfigure (the CLI resolves `--harness`); default: the installed one, else Codex. */
+  harness?: Harness;
   keepLogs: boolean;
 }
 
@@ -43,13 +45,14 @@ export async function runUninstall(opts: UninstallOptions): Promise<UninstallRep
   const report: UninstallReport = { ok: true, mode: ctx.mode, installed: false, done: [], left_behind: [], notes: [] };
   const leave = (item: string, reason: string) => report.left_behind.push({ item, reason });
   const manifest = await readManifest(ctx.paths.manifestFile);
+  const harness = lifecycleHarness(opts.harness, manifest, ctx.mode);
+  const writer = harness.lifecycle.configWriter;
 
   if (!manifest) {
     // No record of an install: only a block that is exactly Beacon's (marker included) is removed.
-    report.notes.push(`no install manifest at ${ctx.paths.manifestFile}: Beacon is not installed in ${ctx.mode} mode; only an unmodified Beacon [otel] block is removed`);
-    const main = codexTargetFile(ctx);
-    const r = await applyUninstall(main, null);
-    if (r.outcome === 'edited' || r.outcome === 'restored' || r.outcome === 'deleted') report.done.push(`removed Beacon's [otel] block from ${r.path}`);
+    report.notes.push(`no install manifest at ${ctx.paths.manifestFile}: Beacon is not installed in ${ctx.mode} mode; only an unmodified Beacon ${writer.settingsName} block is removed`);
+    const r = await writer.applyUninstall(writer.mainConfig(ctx.mode, ctx.env).path, null);
+    if (r.outcome === 'edited' || r.outcome === 'restored' || r.outcome === 'deleted') report.done.push(`removed Beacon's ${writer.settingsName} block from ${r.path}`);
     else if (r.outcome === 'conflict' || r.outcome === 'refused') leave(r.path, r.reason ?? r.outcome);
     report.ok = report.left_behind.length === 0;
     return report;
@@ -76,9 +79,9 @@ export async function runUninstall(opts: UninstallOptions): Promise<UninstallRep
     }
   }
 
-  // 3. Codex config files.
+  // 3. The agent's config files.
   for (const f of manifest.codex_files) {
-    const r = await applyUninstall(f.path, f.record);
+    const r = await writer.applyUninstall(f.path, f.record);
     switch (r.outcome) {
       case 'restored':
         report.done.push(`restored ${r.path} to its exact content before install`);
@@ -87,8 +90,7 @@ export async function runUninstall(opts: UninstallOptions): Promise<UninstallRep
         report.done.push(`removed ${r.path} (install had created it)`);
         break;
       case 'edited': {
-        const restored = r.plan?.kind === 'write' && r.plan.restoredUserOtel;
-        report.done.push(`removed Beacon's [otel] block from ${r.path}${restored ? ' and put back your own [otel] from before install' : ''}, keeping your later edits elsewhere in the file`);
+        report.done.push(`removed Beacon's ${writer.settingsName} block from ${r.path}${r.restoredUserSettings ? ` and put back your own ${writer.settingsName} from before install` : ''}, keeping your later edits elsewhere in the file`);
         break;
       }
       case 'unchanged':

@@ -4,7 +4,7 @@
  * it, and the one-line verdict. Kept apart from the gathering so the rules read in one place.
  */
 import { dirname } from 'node:path';
-import type { OtelProblem } from '../codex/config-inspect';
+import type { ConfigProblem } from '../shared/harness-config';
 import { forwardingChecks } from '../forward/forward-status';
 import type { InstallManifest } from './install-manifest';
 import { restartAdvice } from './lifecycle-collector';
@@ -12,7 +12,7 @@ import { formatAge } from './log-source';
 import { pluginChecks } from './plugin-health';
 import type { CheckStatus, EndpointStatus, StatusCheck } from './status';
 
-function problemCheck(p: OtelProblem, fixable: boolean, installCmd: string): StatusCheck | null {
+function problemCheck(p: ConfigProblem, fixable: boolean, installCmd: string): StatusCheck | null {
   if (p.severity === 'info') return null;
   // Metrics that miss the collector cost no Codex events: a warning, not a failure.
   const status: CheckStatus = p.severity === 'error' && !p.code.startsWith('metrics-') ? 'fail' : 'warn';

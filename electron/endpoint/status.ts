@@ -4,26 +4,25 @@
  *
  * Sources: config.json and the install manifest; GET /healthz on the collector port; the
  * service manager (only when install put a service there); the runtime log's tail and health
- * file; Codex's config files PARSED (config-inspect.ts), including the system layers that override
- * a user's [otel]; this shell's environment; running `codex app-server` daemons.
+ * file; the agent's config files as its harness's config writer reads them (Codex: PARSED,
+ * including the system layers that override a user's [otel]); this shell's environment; running
+ * `codex app-server` daemons.
  * The checks (id, ok/warn/fail, message, action) are derived here so status, doctor and the tray
  * agree on what is wrong; doctor adds --fix on top.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { listProfileConfigs } from '../codex/config-apply';
-import { inspectOtel, type ExporterInspection, type OtelInspection, type OtelProblem } from '../codex/config-inspect';
-import { discoverCodex, type CodexInstall } from '../codex/discovery';
+import { stat } from 'node:fs/promises';
 import { probeCollector, type ProbeResult } from '../collector/probe';
 import { readHealthState, type RotationHealth } from '../log/health-state';
 import type { RotationProblem } from '../shared/api';
 import type { ContentPolicy } from '../shared/event';
+import type { Harness, HarnessInstall } from '../shared/harness';
+import type { ExporterInspection, HarnessTelemetryStatus } from '../shared/harness-config';
 import { VERSION } from '../shared/version';
 import { readEndpointConfig, defaultEndpointConfig, type EndpointConfig } from './endpoint-config';
 import { readManifest, type InstallManifest } from './install-manifest';
 import { checkEnvironment, listCodexAppServers, type CodexProcess, type EnvFinding } from './lifecycle-codex-runtime';
 import { collectorSettingsDiff, managedBy } from './lifecycle-collector';
-import { codexTargetFile, lifecycleContext, serviceManagerFor, systemCodexFiles, type LifecycleContext } from './lifecycle-context';
+import { lifecycleContext, lifecycleHarness, serviceManagerFor } from './lifecycle-context';
 import { beaconLogs, formatAge, readLastEvent, resolveLogSource, type LastEvent, type LogSource } from './log-source';
 import { deriveChecks, verdictOf } from './status-checks';
 import { healthFileFor, type Mode, type PathEnv } from '../shared/paths';
@@ -44,32 +43,14 @@ export interface StatusCheck {
   fix?: FixKind;
 }
 
-/** Where an [otel] table comes from, highest precedence first. */
-export type CodexLayer = 'requirements' | 'managed_config' | 'user_config' | 'system_config';
-
-export interface CodexTelemetryStatus {
-  codex_home: string;
-  /** The file Beacon manages (the manifest's) or would manage. */
-  config_path: string;
-  config_exists: boolean;
-  /** The [otel] that a plain `codex` run uses. null: none anywhere (Codex exports no logs). */
-  effective: { path: string; layer: CodexLayer } | null;
-  telemetry: 'enabled' | 'disabled' | 'misconfigured' | 'invalid';
-  managed_by_beacon: boolean;
-  logs: ExporterInspection;
-  metrics: ExporterInspection;
-  traces: ExporterInspection;
-  /** Codex exports spans (trace_exporter set to an OTLP exporter). */
-  spans: boolean;
-  log_user_prompt?: boolean;
-  problems: OtelProblem[];
-  /** System layers that replace or stand in for config_path's [otel]. */
-  overrides: { path: string; layer: CodexLayer; reaches_collector: boolean; message: string }[];
-  /** $CODEX_HOME/NAME.config.toml files with their own [otel] (used with `codex --profile NAME`). */
-  profiles: { name: string; path: string; reaches_collector: boolean; problems: OtelProblem[] }[];
-  /** Codex binaries found (only when computeStatus was asked to discover). */
-  installs?: CodexInstall[];
-}
+/**
+ * The agent's telemetry config as its config writer reports it (the `codex` key of the JSON,
+ * named so before there were harnesses), with the installs found when asked to discover.
+ */
+export type CodexTelemetryStatus = HarnessTelemetryStatus & {
+  /** Agent binaries found (only when computeStatus was asked to discover). */
+  installs?: HarnessInstall[];
+};
 
 export interface CollectorStatus {
   port: number;
@@ -121,6 +102,8 @@ export interface EndpointStatus {
 export interface StatusOptions {
   mode?: Mode;
   env?: PathEnv;
+  /** The agent whose config is checked; default: the installed one, else Codex. */
+  harness?: Harness;
   /** Run `codex --version` discovery (slow-ish; the CLI does, the tray's poller does not). */
   discover?: boolean;
   /** Process lister for `codex app-server` (tests inject one). */
@@ -128,10 +111,6 @@ export interface StatusOptions {
   now?: Date;
   /** Check the collector on this port instead of config.json's (the dashboard of `npm start -- --port N`). */
   port?: number;
-}
-
-async function readText(path: string): Promise<string | null> {
-  return readFile(path, 'utf8').catch(() => null);
 }
 
 function portOf(ex: ExporterInspection): number | null {
@@ -143,77 +122,6 @@ function portOf(ex: ExporterInspection): number | null {
   } catch {
     return null;
   }
-}
-
-const reaches = (i: OtelInspection) => i.parsed && i.logs.valid && i.logs.pointsAtCollector;
-
-async function codexTelemetry(ctx: LifecycleContext, manifest: InstallManifest | null, port: number): Promise<CodexTelemetryStatus> {
-  const sys = systemCodexFiles(ctx);
-  const main = manifest?.codex_files.find((f) => f.role !== 'profile')?.path ?? codexTargetFile(ctx);
-  const mainText = await readText(main);
-  const layers: { path: string; layer: CodexLayer; text: string | null }[] = [
-    { path: sys.requirements, layer: 'requirements', text: await readText(sys.requirements) },
-    { path: sys.managed, layer: 'managed_config', text: await readText(sys.managed) },
-  ];
-  if (ctx.mode === 'user') layers.push({ path: main, layer: 'user_config', text: mainText });
-  if (main !== sys.config) layers.push({ path: sys.config, layer: 'system_config', text: await readText(sys.config) });
-  else layers.push({ path: main, layer: 'system_config', text: mainText });
-  const inspected = layers.map((l) => ({ ...l, insp: l.text === null ? null : inspectOtel(l.text, { port }) }));
-  const mainInsp = mainText === null ? null : inspectOtel(mainText, { port });
-
-  // Which [otel] a plain `codex` uses: the first layer that has one (requirements enforce theirs).
-  const eff = inspected.find((l) => l.insp?.parsed && l.insp.present) ?? null;
-  const shown = eff?.insp ?? mainInsp ?? inspectOtel('', { port });
-  const problems = [...shown.problems];
-  let telemetry: CodexTelemetryStatus['telemetry'];
-  if (mainInsp && !mainInsp.parsed) {
-    telemetry = 'invalid';
-    if (shown !== mainInsp) problems.unshift(...mainInsp.problems);
-  } else if (!eff) telemetry = 'disabled';
-  else telemetry = reaches(eff.insp!) && !shown.problems.some((p) => p.severity === 'error' && !p.code.startsWith('metrics-')) ? 'enabled' : 'misconfigured';
-
-  const mainLayer: CodexLayer = ctx.mode === 'user' ? 'user_config' : 'system_config';
-  const mainIndex = inspected.findIndex((l) => l.layer === mainLayer);
-  const overrides: CodexTelemetryStatus['overrides'] = [];
-  inspected.forEach((l, i) => {
-    if (!l.insp?.parsed || !l.insp.present) return;
-    if (i < mainIndex) {
-      overrides.push({
-        path: l.path,
-        layer: l.layer,
-        reaches_collector: reaches(l.insp),
-        message: `${l.path} has an [otel] table that ${l.layer === 'requirements' ? 'is enforced over' : 'overrides'} the one in ${main}${reaches(l.insp) ? ' (it also sends to the collector)' : `: Codex logs go to ${l.insp.logs.endpoint ?? l.insp.logs.kind}`}`,
-      });
-    } else if (i > mainIndex && eff === l) {
-      overrides.push({ path: l.path, layer: l.layer, reaches_collector: reaches(l.insp), message: `${main} has no [otel], so the system-wide ${l.path} applies` });
-    }
-  });
-
-  const profiles: CodexTelemetryStatus['profiles'] = [];
-  if (ctx.mode === 'user') {
-    for (const p of await listProfileConfigs(ctx.codexHome)) {
-      const t = await readText(p.path);
-      if (t === null) continue;
-      const pi = inspectOtel(t, { port });
-      if (!pi.parsed || pi.present) profiles.push({ name: p.name, path: p.path, reaches_collector: reaches(pi), problems: pi.problems.filter((x) => x.severity !== 'info') });
-    }
-  }
-  return {
-    codex_home: ctx.codexHome,
-    config_path: main,
-    config_exists: mainText !== null,
-    effective: eff ? { path: eff.path, layer: eff.layer } : null,
-    telemetry,
-    managed_by_beacon: !!mainInsp?.managedByBeacon,
-    logs: shown.logs,
-    metrics: shown.metrics,
-    traces: shown.traces,
-    spans: shown.traces.kind === 'otlp-http' || shown.traces.kind === 'otlp-grpc',
-    log_user_prompt: shown.logUserPrompt,
-    problems,
-    overrides,
-    profiles,
-  };
 }
 
 function collectorFrom(port: number, probe: ProbeResult): CollectorStatus {
@@ -267,8 +175,16 @@ export async function computeStatus(opts: StatusOptions = {}): Promise<EndpointS
   }
   const port = opts.port ?? config.otlp_http_port;
   const expectedLog = config.runtime_log;
+  // Status never fails over the harness: an install for one this Beacon does not know is checked as the default's.
+  let harness: Harness;
+  try {
+    harness = lifecycleHarness(opts.harness, manifest, mode);
+  } catch {
+    harness = lifecycleHarness(undefined, null, mode);
+  }
+  const configPath = manifest?.codex_files.find((f) => f.role !== 'profile')?.path;
 
-  const [probe, codex] = await Promise.all([probeCollector(port), codexTelemetry(ctx, manifest, port)]);
+  const [probe, codex] = await Promise.all([probeCollector(port), harness.lifecycle.configWriter.telemetryStatus({ mode, env, configPath, port }) as Promise<CodexTelemetryStatus>]);
   const codexPort = portOf(codex.logs);
   const codexProbe = codexPort !== null && codexPort !== port ? await probeCollector(codexPort) : probe;
   const collector = collectorFrom(port, probe);
@@ -290,7 +206,7 @@ export async function computeStatus(opts: StatusOptions = {}): Promise<EndpointS
     const sm = serviceManagerFor(ctx);
     if (sm) service = await sm.status(mode).catch((err: Error) => ({ kind: manifest!.service!.kind, name: manifest!.service!.name, file: manifest!.service!.file, installed: false, running: false, detail: err.message }));
   }
-  if (opts.discover) codex.installs = (await discoverCodex(env).catch(() => null))?.installs;
+  if (opts.discover) codex.installs = (await harness.lifecycle.discoverReport(env).catch(() => null))?.installs;
 
   const environment = checkEnvironment(env);
   const configMtime = (await stat(codex.effective?.path ?? codex.config_path).catch(() => null))?.mtimeMs;

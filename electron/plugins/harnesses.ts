@@ -8,6 +8,12 @@ import type { Harness } from '../shared/harness';
 
 export const HARNESSES: readonly Harness[] = [codexHarness];
 
+/**
+ * The harness of a lifecycle command given no `--harness`, and of an install manifest that names
+ * none (every manifest written before manifests named their harness is a Codex install).
+ */
+export const DEFAULT_HARNESS: Harness = codexHarness;
+
 /** Thrown for a `--harness` value no registered harness answers to. */
 export class UnknownHarnessError extends Error {
   constructor(readonly value: string) {

@@ -7,6 +7,7 @@
  * a harness or a consumer is a new folder and one registry line, never an edit to the core.
  */
 import type { BeaconEvent, SessionGit } from './event';
+import type { HarnessConfigWriter, TelemetrySettings } from './harness-config';
 import type { Attributes, LogRecordFilter, ResourceLogs, ResourceSpans } from './otlp-types';
 
 /** Who wrote an event (endpoint block), the same for every harness of one collector. */
@@ -52,6 +53,20 @@ export interface HarnessInstall {
   version?: string;
   /** Where it was found: PATH, npm-global, homebrew, ... */
   source: string;
+  /** The file a symlink on PATH resolves to (`endpoint discover` and `status` show it). */
+  realPath?: string;
+  onPath?: boolean;
+  /** Why `--version` gave no answer. */
+  versionError?: string;
+}
+
+/** What `beacon endpoint discover` shows for a harness. */
+export interface HarnessDiscoveryReport {
+  installs: HarnessInstall[];
+  /** `discover --json`: the harness's own shape (scripts read it, so each harness keeps its own). */
+  json: unknown;
+  /** The readable report, ending in a newline. */
+  text: string;
 }
 
 /** Where a session ran, as the agent's own record of it says. */
@@ -74,13 +89,7 @@ export interface HarnessSessionContext {
 }
 
 /** What Beacon installed into the agent's config: the settings its telemetry block must keep. */
-export interface ExpectedTelemetry {
-  /** The collector's OTLP/HTTP port on 127.0.0.1. */
-  port: number;
-  environment: string;
-  logUserPrompt: boolean;
-  includeSpans: boolean;
-}
+export type ExpectedTelemetry = TelemetrySettings;
 
 /**
  * Whether the agent still sends its telemetry the way Beacon installed it. `intact`: the block is
@@ -139,6 +148,13 @@ export interface HarnessLifecycle {
   userConfigPath(env: Record<string, string | undefined>): string;
   /** Installations on this machine (read-only; runs `<agent> --version` with a timeout). */
   discover(env: Record<string, string | undefined>): Promise<HarnessInstall[]>;
+  /** Installations and where the agent keeps its config, for `endpoint discover` and `status`. */
+  discoverReport(env: Record<string, string | undefined>): Promise<HarnessDiscoveryReport>;
+  /**
+   * Writes Beacon's telemetry settings into the agent's config and takes them out again
+   * (endpoint install, uninstall, repair, status, doctor know the agent through this alone).
+   */
+  configWriter: HarnessConfigWriter;
   /**
    * Create (or refresh) a throwaway agent home for one CI run whose telemetry goes to the
    * collector on `otlpPort`. Returns the config file written.

@@ -12,47 +12,10 @@ import type { RunningCollector } from '../../electron/collector/collector';
 import { codexHarness } from '../../electron/codex/harness';
 import { startBeaconCollector } from '../../electron/plugins/collector';
 import { describeHarnesses, resolveHarness, UnknownHarnessError } from '../../electron/plugins/harnesses';
-import { PRODUCT, SCHEMA_VERSION, VENDOR, type BeaconEvent } from '../../electron/shared/event';
+import type { BeaconEvent } from '../../electron/shared/event';
 import { isEventId } from '../../electron/shared/event-id';
-import type { EventConsumer, Harness } from '../../electron/shared/harness';
-import type { ResourceLogs } from '../../electron/shared/otlp-types';
-
-const toyHarness: Harness = {
-  id: 'toy',
-  aliases: ['toy-agent'],
-  displayName: 'Toy Agent',
-  eventHarnessName: 'toy_agent',
-  ingest: {
-    claims: (resource) => resource['service.name'] === 'toy-agent',
-    createNormalizer: (opts) => ({
-      normalizeLogs: (resourceLogs: readonly ResourceLogs[]) =>
-        resourceLogs.flatMap((rl) =>
-          rl.scopeLogs.flatMap((sl) =>
-            sl.logRecords.map(
-              (rec): BeaconEvent => ({
-                timestamp: new Date(Number(BigInt(rec.timeUnixNano) / 1_000_000n)).toISOString(),
-                vendor: VENDOR,
-                product: PRODUCT,
-                schema_version: SCHEMA_VERSION,
-                event: { kind: 'agent_runtime', action: 'prompt.submitted', category: 'prompt' },
-                severity: 'info',
-                endpoint: opts.endpoint,
-                harness: { name: 'toy_agent' },
-                session: { id: String(rec.attributes['session']) },
-                prompt: { text: String(rec.body) },
-              }),
-            ),
-          ),
-        ),
-      normalizeSpans: () => [],
-    }),
-  },
-  lifecycle: {
-    userConfigPath: (env) => join(env.HOME ?? '/', '.toy', 'config.json'),
-    discover: async () => [],
-    writeCiHome: (home) => join(home, 'config.json'),
-  },
-};
+import type { EventConsumer } from '../../electron/shared/harness';
+import { toyHarness } from './toy-harness';
 
 const attr = (key: string, value: string) => ({ key, value: { stringValue: value } });
 const GITHUB_TOKEN = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';

@@ -4,23 +4,13 @@
  * show exit 0 (a broken config.json is exit 1); doctor exits 1 when any check fails.
  */
 import type { Command } from 'commander';
-import { inspectOtel } from '../../codex/config-inspect';
-import { discoverCodex, type CodexDiscovery } from '../../codex/discovery';
 import { readEndpointConfig } from '../../endpoint/endpoint-config';
 import { formatDoctor, runDoctor } from '../../endpoint/doctor';
-import { codexTargetFile, lifecycleContext } from '../../endpoint/lifecycle-context';
+import { lifecycleContext } from '../../endpoint/lifecycle-context';
 import { computeStatus, formatStatus } from '../../endpoint/status';
 import { readFile } from 'node:fs/promises';
+import { DEFAULT_HARNESS } from '../../plugins/harnesses';
 import { asUserErrors } from './endpoint-lifecycle';
-
-function formatDiscovery(d: CodexDiscovery): string {
-  const L = [d.installs.length ? `Codex CLI: ${d.installs.length} install(s) found` : 'Codex CLI: not found on PATH or in the usual places'];
-  for (const i of d.installs) L.push(`  ${i.path}${i.realPath !== i.path ? ` -> ${i.realPath}` : ''}  ${i.version ?? `(version unknown: ${i.versionError})`}  [${i.source}${i.onPath ? ', on PATH' : ''}]`);
-  L.push(`CODEX_HOME: ${d.codexHome}${d.codexHomeExists ? '' : ' (does not exist yet)'}`);
-  L.push(`Config: ${d.configPath}${d.configExists ? '' : ' (none)'}`);
-  for (const p of d.profiles) L.push(`Profile config: ${p}`);
-  return L.join('\n') + '\n';
-}
 
 /**
  * `endpoint status` exit codes, so a script or an MDM check can act on the verdict without
@@ -41,8 +31,9 @@ export function registerEndpointInspect(_program: Command, endpoint: Command): v
     .description('Find Codex installs, versions, CODEX_HOME and its config files (no side effects).')
     .option('--json', 'machine-readable output')
     .action(async (f: { json?: boolean }) => {
-      const d = await discoverCodex(process.env);
-      process.stdout.write(f.json ? JSON.stringify(d, null, 2) + '\n' : formatDiscovery(d));
+      // What to discover is the harness's (Codex: binaries, CODEX_HOME, profile files); the JSON is its own.
+      const d = await DEFAULT_HARNESS.lifecycle.discoverReport(process.env);
+      process.stdout.write(f.json ? JSON.stringify(d.json, null, 2) + '\n' : d.text);
     });
 
   endpoint
@@ -80,14 +71,15 @@ export function registerEndpointInspect(_program: Command, endpoint: Command): v
       const mode = f.system ? 'system' : 'user';
       const ctx = lifecycleContext(mode, process.env);
       const { config: cfg, exists } = await asUserErrors(() => readEndpointConfig(mode, process.env));
-      const codexPath = codexTargetFile(ctx);
+      const writer = DEFAULT_HARNESS.lifecycle.configWriter;
+      const codexPath = writer.mainConfig(mode, process.env).path;
       const text = await readFile(codexPath, 'utf8').catch(() => null);
-      const insp = text === null ? null : inspectOtel(text, { port: cfg.otlp_http_port });
+      const insp = text === null ? null : writer.inspect(text, { port: cfg.otlp_http_port });
       const value = {
         mode,
         config_file: { path: ctx.paths.configFile, exists },
         config: cfg,
-        paths: { ...ctx.paths, codex_home: ctx.codexHome, collector_output: ctx.collectorOutput },
+        paths: { ...ctx.paths, codex_home: writer.configDir(mode, process.env), collector_output: ctx.collectorOutput },
         codex: {
           config_path: codexPath,
           exists: text !== null,

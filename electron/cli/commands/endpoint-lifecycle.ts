@@ -11,7 +11,9 @@ import { LifecycleError } from '../../endpoint/lifecycle-context';
 import { runInstall, type InstallReport, type LifecycleStep } from '../../endpoint/lifecycle-install';
 import { runRepair, type RepairReport } from '../../endpoint/lifecycle-repair';
 import { runUninstall, type UninstallReport } from '../../endpoint/lifecycle-uninstall';
+import { resolveHarness } from '../../plugins/harnesses';
 import type { ContentPolicy } from '../../shared/event';
+import type { Harness } from '../../shared/harness';
 import { HARNESS_CHOICES, parseContentPolicy, parseHarness, parsePort } from '../options';
 import { UsageError } from '../program';
 
@@ -131,14 +133,16 @@ export function registerEndpointLifecycle(_program: Command, endpoint: Command):
       if (f.user && f.system) throw new UsageError('--user and --system exclude each other', 2);
       if (f.configOnly && f.service) throw new UsageError('--config-only and --service exclude each other', 2);
       // Parsed here rather than by commander so a wrong name is a usage error (exit 2) like the rest.
+      let harness: Harness;
       try {
-        parseHarness(f.harness);
+        harness = resolveHarness(parseHarness(f.harness));
       } catch (err) {
         throw new UsageError((err as Error).message, 2);
       }
       const r = await asUserErrors(() =>
         runInstall({
           mode: f.system ? 'system' : 'user',
+          harness,
           port: f.otlpHttpPort,
           includeSpans: f.includeCodexSpans ? true : undefined,
           logUserPrompt: f.promptContent === false ? false : undefined,
