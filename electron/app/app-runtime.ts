@@ -12,6 +12,7 @@ import { createCapturePause, type CapturePause } from './capture-pause';
 import { hostOrAttach, type CollectorSession } from './collector-host';
 import { shutdownWithin, type ShutdownReport } from './shutdown';
 import { TrayModel } from './tray-state';
+import { UnseenFindings } from './unseen-findings';
 import { statusProviders } from '../dashboard/codex-health';
 import { collectorPluginOptions } from '../endpoint/plugin-settings';
 
@@ -47,6 +48,7 @@ export class AppRuntime {
   dashboard: Dashboard | null = null;
   private pauser: CapturePause | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private unseen: UnseenFindings | null = null;
   private readonly log: AppLogger;
 
   constructor(private readonly opts: AppRuntimeOptions) {
@@ -92,6 +94,7 @@ export class AppRuntime {
       return;
     }
     this.model.update({ dashboardReady: true });
+    this.unseen = new UnseenFindings(this.dashboard, (n) => this.model.update({ unseenFindings: n }));
     await this.refreshHealth();
     const every = this.opts.healthPollMs ?? 10_000;
     this.timer = setInterval(() => void this.refreshHealth(), every);
@@ -170,11 +173,17 @@ export class AppRuntime {
     }
   }
 
+  /** Beacon's window was opened: the findings it shows are seen; the menu-bar count clears. */
+  findingsSeen(): void {
+    this.unseen?.markSeen();
+  }
+
   /** Collector first (flushes the log), then the dashboard; bounded by `timeoutMs`. Idempotent. */
   shutdown(timeoutMs = 5000): Promise<ShutdownReport> {
     this.shutdownPromise ??= (async () => {
       if (this.timer) clearInterval(this.timer);
       this.timer = null;
+      this.unseen?.close();
       const session = this.session;
       const dashboard = this.dashboard;
       const report = await shutdownWithin(

@@ -57,12 +57,21 @@ export interface TrayInputs {
   loginItemSupported: boolean;
   /** An action in flight (its menu item is disabled meanwhile). */
   busy: 'configure-codex' | null;
+  /** High and critical findings written since the user last opened Beacon's window. */
+  unseenFindings: number;
 }
 
 export interface TrayView {
   status: TrayStatus;
   summary: string;
   tooltip: string;
+  /** Text beside the icon in the macOS menu bar: the unseen findings count, or empty. */
+  title: string;
+}
+
+/** "3 new high-severity findings": the menu line and the tooltip's second line. */
+export function findingsLabel(n: number): string {
+  return `${n} new high-severity finding${n === 1 ? '' : 's'}`;
 }
 
 /** The subset of Electron's MenuItemConstructorOptions we produce. */
@@ -96,6 +105,7 @@ export const INITIAL_TRAY_INPUTS: TrayInputs = {
   openAtLogin: false,
   loginItemSupported: true,
   busy: null,
+  unseenFindings: 0,
 };
 
 /** Pure: what the tray shows for given inputs. Order matters: the most serious condition wins. */
@@ -125,7 +135,9 @@ export function deriveTrayView(s: TrayInputs): TrayView {
     status = s.health ? 'ok' : 'warn';
     summary = s.health ? `Collecting Codex telemetry into ${s.logPath ?? '?'}` : 'Checking health…';
   }
-  return { status, summary, tooltip: `Beacon: ${summary}` };
+  // Findings do not change the icon (it says whether telemetry flows); they get a count beside it.
+  const n = s.unseenFindings;
+  return { status, summary, tooltip: `Beacon: ${summary}${n > 0 ? `\n${findingsLabel(n)}` : ''}`, title: n > 0 ? String(n) : '' };
 }
 
 export function canPause(s: TrayInputs): boolean {
@@ -138,6 +150,7 @@ export function buildTrayMenu(s: TrayInputs, actions: TrayMenuActions): MenuItem
   const pausable = canPause(s);
   return [
     { id: 'status', label: view.summary, enabled: false },
+    ...(s.unseenFindings > 0 ? [{ id: 'findings', label: `${findingsLabel(s.unseenFindings)}…`, enabled: s.dashboardReady, click: actions.showWindow }] : []),
     ...(s.health?.forwarding ?? []).map((h): MenuItemModel => ({ id: `forward:${h.destination}`, label: forwardMenuLabel(h), enabled: false })),
     { type: 'separator' },
     // Linux app indicators ignore clicks on the icon: the window must be reachable from here too.

@@ -13,12 +13,13 @@
  * Then the JSON API (routes.ts), the SSE stream (stream.ts) or the static renderer.
  */
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import type { HealthResponse } from '../shared/api';
+import type { FindingsResponse, HealthResponse } from '../shared/api';
 import { DEFAULT_DASHBOARD_PORT, LOOPBACK } from '../shared/paths';
 import { VERSION } from '../shared/version';
 import { LogReader } from '../log/reader';
 import { badRequestLine } from '../collector/loopback-guard';
 import { createPricing, type PricingOptions } from '../pricing/enricher';
+import { findingsResponse, type FindingsQuery } from './findings';
 import { HealthMonitor } from './health';
 import { registerApiRoutes } from './routes';
 import {
@@ -69,6 +70,8 @@ export interface Dashboard {
   reader: LogReader;
   /** The same snapshot GET /api/health returns, for in-process callers (tray, CLI). */
   health(): Promise<HealthResponse>;
+  /** What GET /api/findings returns, for in-process callers (the tray's count). */
+  findings(q?: FindingsQuery): FindingsResponse;
   close(): Promise<void>;
 }
 
@@ -178,6 +181,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     token,
     reader,
     health: () => health.snapshot(),
+    findings: (q) => findingsResponse(reader.index, q),
     close: () => {
       closing ??= (async () => {
         hub.close();

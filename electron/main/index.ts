@@ -120,6 +120,7 @@ export function main(): void {
         devTools: !app.isPackaged,
         url: trayWindowUrl(runtime.dashboard.url),
         onLoadFailed: (reason) => log.error('tray window failed to load', reason),
+        onShow: () => runtime.findingsSeen(),
       });
     }
     log.info('Beacon ready', runtime.model.snapshot());

@@ -10,7 +10,7 @@ export class Popover {
   readonly window: BrowserWindow;
   private hiddenByBlurAt: number | null = null;
 
-  constructor(opts: { preload: string; devTools: boolean; url: string; onLoadFailed: (reason: string) => void }) {
+  constructor(private readonly opts: { preload: string; devTools: boolean; url: string; onLoadFailed: (reason: string) => void; onShow?: () => void }) {
     this.window = new BrowserWindow(trayWindowOptions({ preload: opts.preload, devTools: opts.devTools, ...POPOVER_SIZE }));
     if (process.platform === 'darwin') this.window.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });
     this.window.on('blur', () => {
@@ -37,6 +37,7 @@ export class Popover {
     this.window.setPosition(x, y, false);
     this.window.show();
     this.window.focus();
+    this.opts.onShow?.();
   }
 
   destroy(): void {

@@ -1,5 +1,6 @@
 /**
- * Renders the TrayModel onto Electron's Tray: icon per status, tooltip, context menu.
+ * Renders the TrayModel onto Electron's Tray: icon per status, tooltip, the unseen findings
+ * count beside the icon (macOS), context menu.
  * macOS and Windows: left click toggles the popover, right click pops the menu up (a menu set
  * with setContextMenu would swallow the left click on macOS). Linux: app indicators ignore
  * clicks, so the menu is attached with setContextMenu and carries "Show Beacon".
@@ -46,6 +47,8 @@ export class TrayView {
     const view = this.model.view();
     this.tray.setImage(this.icon(view.status));
     this.tray.setToolTip(view.tooltip);
+    // The count beside the icon: macOS only (Electron's setTitle is a macOS API).
+    if (process.platform === 'darwin') this.tray.setTitle(view.title);
     this.menu = Menu.buildFromTemplate(this.model.menu(this.actions));
     if (process.platform === 'linux') this.tray.setContextMenu(this.menu);
   }

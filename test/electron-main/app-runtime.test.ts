@@ -3,6 +3,7 @@
  * collector (hosted or another one to attach to), the real dashboard server, real OTLP posts of
  * a captured Codex payload. Only the Codex-config action is injected.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { createCliAppActions, summarizeCliOutcome } from '../../electron/app/app
 import { startBeaconCollector as startCollector } from '../../electron/plugins/collector';
 import { readEndpointConfig } from '../../electron/endpoint/endpoint-config';
 import { statusProviders } from '../../electron/dashboard/codex-health';
+import type { BeaconEvent } from '../../electron/shared/event';
 
 const CODEX_LOGS = join(__dirname, '..', 'fixtures', 'codex-0.169.0', 'logs-otlp-http-json.json');
 
@@ -90,6 +92,31 @@ describe('AppRuntime hosting the collector', () => {
     expect((await lines(log)).length).toBe(2 * before);
   });
 
+  it('counts high findings beside the menu-bar icon as the detections write them, and clears the count when the window opens', async () => {
+    const rt = await runtimeWith(0);
+    const remoteScript = (): BeaconEvent[] => JSON.parse(readFileSync(join(__dirname, '..', 'detections', 'fixtures', 'remote-script-piped-to-shell.json'), 'utf8')).positive[0];
+    const until = async (ok: () => boolean): Promise<void> => {
+      const deadline = Date.now() + 10_000;
+      while (!ok() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    };
+    expect(rt.model.view().title).toBe('');
+    // The real detection engine of the hosted collector finds a remote script piped to a shell.
+    await rt.session!.collector!.pipeline.write(remoteScript());
+    await until(() => rt.model.state.unseenFindings === 1);
+    expect(rt.model.view()).toMatchObject({ title: '1', tooltip: expect.stringContaining('\n1 new high-severity finding') });
+    expect(rt.model.menu({ showWindow: () => undefined } as never).find((i) => i.id === 'findings')?.label).toBe('1 new high-severity finding…');
+
+    rt.findingsSeen();
+    expect(rt.model.state.unseenFindings).toBe(0);
+    expect(rt.model.view().title).toBe('');
+
+    // A second session does it again (the same events would be the same finding).
+    const again = remoteScript().map((e) => ({ ...e, session: { ...e.session, id: '019b0000-0000-7000-8000-0000000000ff' }, event: { ...e.event, id: undefined } }));
+    await rt.session!.collector!.pipeline.write(again as BeaconEvent[]);
+    await until(() => rt.model.state.unseenFindings === 1);
+    expect(rt.model.view().title).toBe('1');
+  });
+
   it('shutdown closes the collector (port released) and the dashboard, once', async () => {
     const rt = await runtimeWith(0);
     const collectorUrl = rt.session!.collector!.url;
@@ -138,6 +165,7 @@ describe('AppRuntime attached to the collector of its own install (a LaunchAgent
       status: 'ok',
       summary: `Reading the user-mode collector (pid ${process.pid}): ${log}`,
       tooltip: `Beacon: Reading the user-mode collector (pid ${process.pid}): ${log}`,
+      title: '',
     });
     expect((await rt.dashboard!.health()).log_source_warning).toBeNull();
   });

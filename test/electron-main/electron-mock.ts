@@ -50,6 +50,10 @@ export class MockTray extends EventEmitter {
   setToolTip(t: string) {
     this.tooltip = t;
   }
+  title = '';
+  setTitle(t: string) {
+    this.title = t;
+  }
   setContextMenu(m: MockMenu) {
     this.contextMenu = m;
   }

@@ -4,7 +4,7 @@
  * What a user would notice: a tray icon with the right menu, a locked-down window that loads the
  * tokenized dashboard, pause from the menu, and a quit that waits for the log to be flushed.
  */
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -20,6 +20,7 @@ import log from 'electron-log/main';
 import { APP_STATE_CHANGED } from '../../electron/shared/ipc';
 import { TRAY_PARTITION } from '../../electron/app/window-security';
 import { CONTENT_SECURITY_POLICY } from '../../electron/dashboard/security';
+import { baseEvent } from '../log-reader/make-events';
 
 let home: string;
 let tray: MockTray;
@@ -120,6 +121,24 @@ describe('tray interaction', () => {
     expect(win.position).toEqual([821, 28]);
     win.emit('blur');
     expect(win.visible).toBe(false);
+  });
+
+  it('a high finding in the log puts a count beside the icon (macOS title); opening the window clears it', async () => {
+    expect(tray.title).toBe('');
+    const f = baseEvent('finding.detected', 'finding', Date.now(), '019b0000-0000-7000-8000-0000000000aa');
+    f.severity = 'high';
+    f.finding = { rule_id: 'git-force-push', title: 'Force-push attempted', description: 'A force push.', severity: 'high', mitre: [], owasp: [], event_ids: [], rule_source: 'shipped' };
+    await appendFile(join(home, 'logs', 'runtime.jsonl'), JSON.stringify(f) + '\n');
+    await vi.waitFor(() => expect(tray.title).toBe('1'), { timeout: 15_000, interval: 20 });
+    expect(tray.tooltip).toMatch(/\n1 new high-severity finding$/);
+    // The menu says it too, and its line opens the window.
+    tray.emit('right-click');
+    const menu = tray.poppedUp.at(-1)!;
+    expect(menu.item('findings').label).toBe('1 new high-severity finding…');
+    menu.item('findings').click();
+    expect(win.visible).toBe(true);
+    expect(tray.title).toBe('');
+    win.emit('blur');
   });
 
   it('right click pops up the menu (macOS), and IPC works only from the dashboard origin', async () => {

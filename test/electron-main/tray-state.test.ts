@@ -18,7 +18,7 @@ const LOG = '/home/u/.beacon/endpoint/logs/runtime.jsonl';
 describe('TrayModel transitions', () => {
   it('starting -> host ok -> paused -> resumed -> collector down -> degraded', () => {
     const m = new TrayModel();
-    expect(m.view()).toEqual({ status: 'warn', summary: 'Starting…', tooltip: 'Beacon: Starting…' });
+    expect(m.view()).toEqual({ status: 'warn', summary: 'Starting…', tooltip: 'Beacon: Starting…', title: '' });
 
     m.update({ role: 'host', logPath: LOG, dashboardReady: true, health: { status: 'ok', problems: [] } });
     expect(m.view().status).toBe('ok');
@@ -33,6 +33,25 @@ describe('TrayModel transitions', () => {
 
     m.update({ health: { status: 'degraded', problems: ['No health file next to the log'] } });
     expect(m.view()).toMatchObject({ status: 'warn', summary: 'No health file next to the log' });
+  });
+
+  it('unseen high findings: a count beside the icon, a line in the tooltip and a menu item that opens the window; none: nothing', () => {
+    const a = actions();
+    const m = new TrayModel({ role: 'host', logPath: LOG, dashboardReady: true, health: { status: 'ok', problems: [] } });
+    expect(m.view().title).toBe('');
+    expect(m.menu(a).find((i) => i.id === 'findings')).toBeUndefined();
+    const changed = vi.fn();
+    m.onChange(changed);
+    m.update({ unseenFindings: 3 });
+    expect(changed).toHaveBeenCalledTimes(1);
+    // The icon keeps saying whether telemetry flows; the count sits beside it.
+    expect(m.view()).toMatchObject({ status: 'ok', title: '3', tooltip: `Beacon: Collecting Codex telemetry into ${LOG}\n3 new high-severity findings` });
+    const findings = item(m.menu(a), 'findings');
+    expect(findings).toMatchObject({ label: '3 new high-severity findings…', enabled: true });
+    findings.click!();
+    expect(a.showWindow).toHaveBeenCalledTimes(1);
+    m.update({ unseenFindings: 1 });
+    expect(item(m.menu(a), 'findings').label).toBe('1 new high-severity finding…');
   });
 
   it('attached: says whose log it reads; blocked: error with the reason', () => {
