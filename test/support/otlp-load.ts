@@ -117,11 +117,18 @@ function post(port: number, body: string, agent: Agent): Promise<number> {
   });
 }
 
-/** Session ids of the events in a JSONL file, in file order; throws on a line that is not whole JSON. */
-export function sessionIdsIn(path: string): string[] {
+/**
+ * Session ids of the events in a JSONL file, in file order; throws on a line that is not whole
+ * JSON. An unterminated last line throws too, unless `tornTail` is 'skip' (right after a
+ * SIGKILL, which may land inside a write: that part line is the next start's to cut off).
+ */
+export function sessionIdsIn(path: string, opts: { tornTail?: 'throw' | 'skip' } = {}): string[] {
   if (!existsSync(path)) return [];
-  const text = readFileSync(path, 'utf8');
-  if (text.length > 0 && !text.endsWith('\n')) throw new Error(`${path} ends in an unterminated line`);
+  let text = readFileSync(path, 'utf8');
+  if (text.length > 0 && !text.endsWith('\n')) {
+    if (opts.tornTail !== 'skip') throw new Error(`${path} ends in an unterminated line`);
+    text = text.slice(0, text.lastIndexOf('\n') + 1);
+  }
   const out: string[] = [];
   for (const [i, line] of text.split('\n').entries()) {
     if (line === '') continue;
