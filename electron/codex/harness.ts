@@ -13,6 +13,7 @@ import { CODEX_LOG_RECORD_FILTER, CodexNormalizer } from './normalizer';
 import { codexSessionContext } from './session-meta';
 import { codexPosture } from './posture';
 import { codexTelemetryGuard } from './telemetry-guard';
+import { checkEnvironment, listCodexAppServers } from './runtime-checks';
 
 export const codexHarness: Harness = {
   id: 'codex',
@@ -40,5 +41,7 @@ export const codexHarness: Harness = {
     sessionContext: (env) => codexSessionContext(env),
     telemetryGuard: (opts) => codexTelemetryGuard(opts),
     posture: (opts) => codexPosture(opts),
+    checkEnvironment: (env) => checkEnvironment(env),
+    listDaemons: () => listCodexAppServers(),
   },
 };

@@ -15,12 +15,11 @@ import { probeCollector, type ProbeResult } from '../collector/probe';
 import { readHealthState, type RotationHealth } from '../log/health-state';
 import type { RotationProblem } from '../shared/api';
 import type { ContentPolicy } from '../shared/event';
-import type { Harness, HarnessInstall } from '../shared/harness';
+import type { AgentProcess, EnvFinding, Harness, HarnessInstall } from '../shared/harness';
 import type { ExporterInspection, HarnessTelemetryStatus } from '../shared/harness-config';
 import { VERSION } from '../shared/version';
 import { readEndpointConfig, defaultEndpointConfig, type EndpointConfig } from './endpoint-config';
 import { readManifest, type InstallManifest } from './install-manifest';
-import { checkEnvironment, listCodexAppServers, type CodexProcess, type EnvFinding } from './lifecycle-codex-runtime';
 import { collectorSettingsDiff, managedBy } from './lifecycle-collector';
 import { lifecycleContext, lifecycleHarness, serviceManagerFor } from './lifecycle-context';
 import { beaconLogs, formatAge, readLastEvent, resolveLogSource, type LastEvent, type LogSource } from './log-source';
@@ -106,8 +105,8 @@ export interface StatusOptions {
   harness?: Harness;
   /** Run `codex --version` discovery (slow-ish; the CLI does, the tray's poller does not). */
   discover?: boolean;
-  /** Process lister for `codex app-server` (tests inject one). */
-  listProcesses?: () => Promise<CodexProcess[]>;
+  /** Lister of the agent's long-lived processes (default: the harness's; tests inject one). */
+  listProcesses?: () => Promise<AgentProcess[]>;
   now?: Date;
   /** Check the collector on this port instead of config.json's (the dashboard of `npm start -- --port N`). */
   port?: number;
@@ -208,9 +207,9 @@ export async function computeStatus(opts: StatusOptions = {}): Promise<EndpointS
   }
   if (opts.discover) codex.installs = (await harness.lifecycle.discoverReport(env).catch(() => null))?.installs;
 
-  const environment = checkEnvironment(env);
+  const environment = harness.lifecycle.checkEnvironment?.(env) ?? [];
   const configMtime = (await stat(codex.effective?.path ?? codex.config_path).catch(() => null))?.mtimeMs;
-  const procs = await (opts.listProcesses ?? (() => listCodexAppServers()))().catch(() => [] as CodexProcess[]);
+  const procs = await (opts.listProcesses ?? harness.lifecycle.listDaemons ?? (async () => []))().catch(() => [] as AgentProcess[]);
   const appServers = procs.map((p) => ({
     pid: p.pid,
     command: p.command.slice(0, 200),

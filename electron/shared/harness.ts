@@ -171,8 +171,35 @@ export interface HarnessLifecycle {
    * and still in effect (tamper signals). Absent: no tamper signals for this harness.
    */
   telemetryGuard?(opts: { configPath: string; mode: 'user' | 'system'; env: Record<string, string | undefined>; expected: ExpectedTelemetry }): HarnessTelemetryGuard;
+  /**
+   * Optional, for status and doctor: environment variables of this shell that break the agent's
+   * export (Codex: OTEL_* compression, proxies without NO_PROXY). Absent: none checked.
+   */
+  checkEnvironment?(env: Record<string, string | undefined>): EnvFinding[];
+  /**
+   * Optional, for status and doctor: the agent's long-lived processes, which keep exporting with
+   * the config they started with (one started before an install still sends nowhere). Absent: none.
+   */
+  listDaemons?(): Promise<AgentProcess[]>;
   /** Optional: versions found and the security-relevant settings (read-only, may run `--version`). */
   posture?(opts: { mode: 'user' | 'system'; env: Record<string, string | undefined>; configPath?: string }): Promise<HarnessPosture>;
+}
+
+/** Something outside the agent's config, in this shell's environment, that breaks its export. */
+export interface EnvFinding {
+  variable: string;
+  severity: 'fail' | 'warn' | 'info';
+  message: string;
+  /** What to run to fix it. */
+  action?: string;
+}
+
+/** A long-lived agent process (Codex: `codex app-server`), which keeps the config it started with. */
+export interface AgentProcess {
+  pid: number;
+  command: string;
+  /** Start time in ms since the epoch (undefined when it could not be read). */
+  startedAtMs?: number;
 }
 
 /** How the UI and the CLI name a harness. */

@@ -5,7 +5,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import { listCodexAppServers } from '../../electron/endpoint/lifecycle-codex-runtime';
+import { listCodexAppServers } from '../../electron/codex/runtime-checks';
 import { dirname, join } from 'node:path';
 import { beaconPaths } from '../../electron/shared/paths';
 import { probeCollector } from '../../electron/collector/probe';

@@ -54,6 +54,12 @@ describe('a second harness through the config writer seam', () => {
     const st = await computeStatus({ mode: 'user', env: s.env, harness: toyHarness, listProcesses: async () => [] });
     expect(st.codex).toMatchObject({ config_path: toyCfg, telemetry: 'enabled', managed_by_beacon: true });
     expect(st.checks.find((c) => c.id === 'codex_telemetry')?.status).toBe('ok');
+    // Codex's own environment checks are Codex's: a shell setting that breaks Codex's export
+    // (OTEL_EXPORTER_OTLP_COMPRESSION) is no finding for the toy, which defines no such check.
+    const withCodexBreaker = await computeStatus({ mode: 'user', env: { ...s.env, OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' }, harness: toyHarness, listProcesses: async () => [] });
+    expect(withCodexBreaker.environment).toEqual([]);
+    const codexView = await computeStatus({ mode: 'user', env: { ...s.env, OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' }, harness: resolveHarness('codex'), listProcesses: async () => [] });
+    expect(codexView.environment.map((f) => f.variable)).toEqual(['OTEL_EXPORTER_OTLP_COMPRESSION']);
 
     // The manifest is the toy's: a command for another harness (or none this Beacon knows) is refused.
     await expect(install(s, { harness: resolveHarness('codex') })).rejects.toThrow(LifecycleError);

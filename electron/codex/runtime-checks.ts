@@ -8,13 +8,10 @@
  */
 import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
+import type { AgentProcess, EnvFinding } from '../shared/harness';
 
-export interface EnvFinding {
-  variable: string;
-  severity: 'fail' | 'warn' | 'info';
-  message: string;
-  action?: string;
-}
+/** Kept for the tests and callers that name it: a Codex process is an agent process. */
+export type CodexProcess = AgentProcess;
 
 const LOOPBACK_NO_PROXY = ['127.0.0.1', 'localhost', '*', '127.0.0.0/8', '::1'];
 
@@ -59,12 +56,6 @@ export function checkEnvironment(env: Record<string, string | undefined>): EnvFi
   return out;
 }
 
-export interface CodexProcess {
-  pid: number;
-  command: string;
-  /** Start time in ms since the epoch (undefined when it could not be read). */
-  startedAtMs?: number;
-}
 
 async function linuxProcesses(): Promise<CodexProcess[]> {
   const out: CodexProcess[] = [];
