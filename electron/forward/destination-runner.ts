@@ -182,7 +182,7 @@ export class DestinationRunner {
     if (opened.lost) this.reportLost({ ...opened.lost, from: this.checkpoint.last_event_at });
     this.set('idle');
     while (!this.closed) {
-      for (const range of await this.cursor.refresh()) this.reportLost(range);
+      this.reportLostAll(await this.cursor.refresh());
       if (this.state === 'failed') {
         await this.idle();
         continue;
@@ -244,7 +244,7 @@ export class DestinationRunner {
       if (left <= 0) return;
       await this.sleep(left);
       if (this.closed || this.now() >= until) return;
-      for (const range of await this.cursor!.refresh()) this.reportLost(range);
+      this.reportLostAll(await this.cursor!.refresh());
       this.opts.onHealth?.();
     }
   }
@@ -270,6 +270,22 @@ export class DestinationRunner {
       // Delivery goes on; a restart would resend from the last checkpoint that was written.
       this.opts.onWarning(`forward ${this.name}: cannot write its checkpoint ${this.file}: ${(err as Error).message}`);
     }
+  }
+
+  /**
+   * Files that went in one look are one loss: one report with the total and the whole time range.
+   * One report per file would flood the log (a long outage drops dozens of files at once), and
+   * the reports, written together, could rotate earlier ones off the archives themselves.
+   */
+  private reportLostAll(ranges: readonly LostRange[]): void {
+    if (ranges.length === 0) return;
+    const known = ranges.every((r) => r.events !== null);
+    const from = ranges.map((r) => r.from).filter((t): t is string => t !== null).sort()[0] ?? null;
+    const until = ranges.map((r) => r.until).filter((t): t is string => t !== null).sort().at(-1) ?? null;
+    const counted = ranges.reduce((n, r) => n + (r.events ?? 0), 0);
+    // /healthz counts what is known to be lost; the report says "unknown" if any part is.
+    this.lost += counted;
+    this.opts.onLost(this.opts.cfg, { events: known ? counted : null, from, until });
   }
 
   private reportLost(range: LostRange): void {
