@@ -9,7 +9,11 @@ import type { ConsumerHealth } from '../shared/harness';
 import { isForwardHealth } from '../shared/forwarding';
 import type { StatusCheck } from './status';
 
-export type PluginHealth = Pick<ConsumerHealth, 'name' | 'status' | 'detail'>;
+export type PluginHealth = Pick<ConsumerHealth, 'name' | 'status' | 'detail'> & {
+  /** posture: the agent config file its tamper watch reads, and the state it last saw there. */
+  config_path?: string;
+  telemetry_config?: string;
+};
 
 function isConsumerHealth(v: unknown): v is ConsumerHealth {
   const c = v as Partial<ConsumerHealth> | null;
@@ -20,7 +24,14 @@ function isConsumerHealth(v: unknown): v is ConsumerHealth {
 export function pluginHealth(consumers: readonly unknown[] | undefined): PluginHealth[] {
   return (consumers ?? []).filter((c) => isConsumerHealth(c) && !isForwardHealth(c)).map((c) => {
     const h = c as ConsumerHealth;
-    return { name: h.name, status: h.status, ...(typeof h.detail === 'string' ? { detail: h.detail } : {}) };
+    const extra = h as ConsumerHealth & { config_path?: unknown; telemetry_config?: unknown };
+    return {
+      name: h.name,
+      status: h.status,
+      ...(typeof h.detail === 'string' ? { detail: h.detail } : {}),
+      ...(typeof extra.config_path === 'string' ? { config_path: extra.config_path } : {}),
+      ...(typeof extra.telemetry_config === 'string' ? { telemetry_config: extra.telemetry_config } : {}),
+    };
   });
 }
 

@@ -9,7 +9,7 @@ import { forwardingChecks } from '../forward/forward-status';
 import type { InstallManifest } from './install-manifest';
 import { restartAdvice } from './lifecycle-collector';
 import { formatAge } from './log-source';
-import { pluginChecks } from './plugin-health';
+import { pluginChecks, type PluginHealth } from './plugin-health';
 import type { CheckStatus, EndpointStatus, StatusCheck } from './status';
 
 function problemCheck(p: ConfigProblem, fixable: boolean, installCmd: string): StatusCheck | null {
@@ -106,7 +106,11 @@ export function deriveChecks(s: EndpointStatus, manifest: InstallManifest | null
     checks.push({ id: 'codex_app_server', status: 'warn', message: `a Codex app-server daemon (pid ${a.pid}) started before the last change to ${cx.effective?.path ?? cx.config_path}; it keeps exporting with its old settings`, action: 'codex app-server daemon restart' });
   }
   checks.push(...forwardingChecks(s.forwarding, c.state === 'up', { sudo, sys }));
-  if (c.state === 'up') checks.push(...pluginChecks(s.plugins, repairCmd));
+  // The collector's tamper watch re-reads the config a moment after it changes; status has just
+  // read the same file itself. When status finds it in order, a degraded posture from before
+  // that moment (right after `repair`) is stale, not a second opinion.
+  const freshlyIntact = (p: PluginHealth): boolean => p.name === 'posture' && p.config_path === cx.config_path && cx.telemetry === 'enabled' && cx.problems.length === 0;
+  if (c.state === 'up') checks.push(...pluginChecks(s.plugins.filter((p) => !freshlyIntact(p)), repairCmd));
   if (s.last_event) checks.push({ id: 'last_event', status: 'ok', message: `last event ${s.last_event.action ?? ''} ${formatAge(s.last_event.age_seconds)}`.replace(/\s+/g, ' ') });
   else checks.push({ id: 'last_event', status: 'ok', message: 'no events yet: run Codex, or `beacon endpoint test-event` to check the pipeline' });
   return checks;

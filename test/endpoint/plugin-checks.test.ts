@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningCollector } from '../../electron/collector/collector';
 import { computeStatus } from '../../electron/endpoint/status';
+import { deriveChecks } from '../../electron/endpoint/status-checks';
 import { startBeaconCollector } from '../../electron/plugins/collector';
 import { freePort, scrubbedEnv } from '../support/test-env';
 
@@ -61,5 +62,19 @@ describe('plugin health in status and doctor', () => {
     const s = await setup({});
     expect(s.plugins.map((p) => p.name)).toEqual(expect.arrayContaining(['pricing', 'detections']));
     expect(s.checks.filter((c) => c.id.startsWith('plugin:'))).toEqual([]);
+  });
+
+  it("a degraded posture about a config that status has just read in order is stale (right after repair) and adds no check; about a config status finds wrong, it stays", async () => {
+    const s = await setup({});
+    const cfg = s.codex.config_path;
+    const posture = { name: 'posture', status: 'degraded' as const, detail: `Beacon's [otel] block in ${cfg} was changed`, config_path: cfg, telemetry_config: 'changed' };
+    // Status read the file itself and found Beacon's block in effect.
+    const intact = { ...s, plugins: [...s.plugins, posture], codex: { ...s.codex, telemetry: 'enabled' as const, problems: [], logs: { ...s.codex.logs, endpoint: 'http://127.0.0.1:4318/v1/logs' } } };
+    expect(deriveChecks(intact, null).filter((c) => c.id === 'plugin:posture')).toEqual([]);
+    // Status finds the file wrong too, or the watch is about another file: the check stays.
+    const wrong = { ...intact, codex: { ...intact.codex, telemetry: 'disabled' as const } };
+    expect(deriveChecks(wrong, null).find((c) => c.id === 'plugin:posture')).toMatchObject({ status: 'warn' });
+    const other = { ...intact, plugins: [...s.plugins, { ...posture, config_path: '/etc/elsewhere/config.toml' }] };
+    expect(deriveChecks(other, null).find((c) => c.id === 'plugin:posture')).toMatchObject({ status: 'warn' });
   });
 });
