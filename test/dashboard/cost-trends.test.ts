@@ -113,16 +113,28 @@ describe('cost in the dashboard API', () => {
     expect((await api<{ error: string }>('/api/trends?days=0', 400)).error).toMatch(/days/);
   });
 
-  it("puts a session on the client's local day: one that started at 23:30 UTC is tomorrow in UTC+2", async () => {
+  it("puts a session on the client's local day: one that started at 22:30 UTC is the next day in UTC+2", async () => {
     const now = Date.now();
-    const todayUtc = Math.floor(now / 86_400_000) * 86_400_000;
-    // Yesterday 23:30 UTC: yesterday in UTC, today in UTC+2 (tz_offset -120).
-    E.setClock(new Date(todayUtc - 30 * 60_000 - 1000).toISOString());
+    const day = 86_400_000;
+    const twoHours = 2 * 60 * 60_000;
+    // The start of today in UTC+2, and a session half an hour after it (22:30 UTC the day
+    // before), or earlier if now is closer to it: the session must not be in the future. Which
+    // UTC day that is depends on the time of day the test runs (after 22:00 UTC, UTC+2 is a day
+    // ahead), so the days are compared by date, not by position.
+    const localMidnight = Math.floor((now + twoHours) / day) * day - twoHours;
+    const started = localMidnight + Math.min(30 * 60_000, Math.max(0, now - localMidnight - 1000));
+    E.setClock(new Date(started).toISOString());
     const api = await serve([E.sessionStarted(a), E.tokenUsage(a, priced)]);
     const utc = await api<TrendsResponse>('/api/trends?days=3&tz_offset=0');
     const east = await api<TrendsResponse>('/api/trends?days=3&tz_offset=-120');
-    expect(utc.daily.map((d) => d.sessions)).toEqual([0, 1, 0]);
-    expect(east.daily.map((d) => d.sessions)).toEqual([0, 0, 1]);
+    const dayOf = (t: TrendsResponse): string[] => t.daily.filter((d) => d.sessions > 0).map((d) => d.day);
+    const utcDay = new Date(started).toISOString().slice(0, 10);
+    const eastDay = new Date(started + twoHours).toISOString().slice(0, 10);
+    expect(eastDay).not.toBe(utcDay);
+    expect(dayOf(utc)).toEqual([utcDay]);
+    expect(dayOf(east)).toEqual([eastDay]);
+    // In UTC+2 it is today's session: the last day of the range.
+    expect(east.daily.at(-1)!.day).toBe(eastDay);
   });
 
   it('gives a session no title when the metadata policy withheld its prompt, and names the repository from the git remote', async () => {
