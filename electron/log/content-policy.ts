@@ -71,20 +71,24 @@ export function applyContentPolicy(event: BeaconEvent, policy: ContentPolicy): B
   const ev = event as unknown as Record<string, Record<string, unknown> | undefined>;
 
   // Take the free texts out, police every other string of the typed blocks, then put them back
-  // policed (or withheld): each string is scanned once.
+  // policed (or withheld): each string is scanned once. Taken out = set to undefined, not
+  // deleted: `delete` turns a block into a dictionary-mode object, which made every later
+  // property read and the writer's JSON.stringify of it about twice as slow. The walk passes
+  // undefined through, JSON leaves it out, and only `metadata` (which removes the field for
+  // good) deletes.
   const taken: Array<[string, string, string]> = [];
   for (const [block, field] of FREE_TEXT) {
     const b = ev[block];
     if (b && typeof b[field] === 'string') {
       taken.push([block, field, b[field] as string]);
-      delete b[field];
+      b[field] = undefined;
     }
   }
   const call = event.gen_ai?.tool?.call;
   const args = call?.arguments;
-  if (call && args !== undefined) delete call.arguments;
+  if (call && args !== undefined) call.arguments = undefined;
   const errorMessage = event.error?.message;
-  if (event.error && errorMessage !== undefined) delete event.error.message;
+  if (event.error && errorMessage !== undefined) event.error.message = undefined;
 
   for (const key of Object.keys(event)) {
     if (BEACON_OWNED.has(key)) continue;
@@ -97,6 +101,7 @@ export function applyContentPolicy(event: BeaconEvent, policy: ContentPolicy): B
     const b = ev[block]!;
     const path = `${block}.${field}`;
     if (metadata) {
+      delete b[field];
       st.withheld[path] = fingerprint(value, st);
       if (path === 'prompt.text') (b as { hash?: string }).hash = st.withheld[path].sha256;
     } else {
@@ -105,8 +110,10 @@ export function applyContentPolicy(event: BeaconEvent, policy: ContentPolicy): B
   }
   if (call && args !== undefined) {
     const current = event.gen_ai!.tool!.call!;
-    if (metadata) st.withheld['gen_ai.tool.call.arguments'] = fingerprint(typeof args === 'string' ? args : JSON.stringify(args), st);
-    else current.arguments = policeValue(args, st);
+    if (metadata) {
+      delete current.arguments;
+      st.withheld['gen_ai.tool.call.arguments'] = fingerprint(typeof args === 'string' ? args : JSON.stringify(args), st);
+    } else current.arguments = policeValue(args, st);
   }
   if (event.error && errorMessage !== undefined) event.error.message = policeText(errorMessage, st, TEXT_LIMIT);
   if (event.message !== undefined) {
