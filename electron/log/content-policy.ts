@@ -90,7 +90,7 @@ export function applyContentPolicy(event: BeaconEvent, policy: ContentPolicy): B
   const errorMessage = event.error?.message;
   if (event.error && errorMessage !== undefined) event.error.message = undefined;
 
-  for (const key of Object.keys(event)) {
+  for (const key in event) {
     if (BEACON_OWNED.has(key)) continue;
     const v = ev[key];
     if (v !== undefined && v !== null) ev[key] = policeValue(v, st, key) as Record<string, unknown>;
@@ -202,8 +202,15 @@ interface PolicedResource {
  */
 const resourceCache = new WeakMap<object, Map<string, PolicedResource>>();
 
+/** The cache's key for a policy (constant strings for the usual limits: this runs per event). */
+function resourceMode(metadata: boolean, limit: number | undefined): string {
+  if (limit === undefined) return metadata ? 'metadata:none' : 'text:none';
+  if (limit === TEXT_LIMIT) return metadata ? 'metadata:text-limit' : 'text:text-limit';
+  return `${metadata ? 'metadata' : 'text'}:${limit}`;
+}
+
 function policedResource(resource: Attributes, st: PolicyState, metadata: boolean): Attributes {
-  const mode = `${metadata ? 'metadata' : 'text'}:${st.limit ?? 'none'}`;
+  const mode = resourceMode(metadata, st.limit);
   let byMode = resourceCache.get(resource);
   let hit = byMode?.get(mode);
   if (!hit) {
