@@ -18,8 +18,9 @@
  * append has waited TURN_WAIT_MS, they are written without waiting for the end of the turn. After
  * a stall (GC, a neighbour's process on the core) the next turn parses dozens of requests, at
  * about 0.3 ms each; waiting for the end of that turn made the first of them wait for all the
- * others, which set the paced p99 (docs/benchmarks.md). Chunks of MAX_WRITE_BYTES were written
- * one by one anyway, so this adds no write(2) at saturation.
+ * others, which set the paced p99 (docs/benchmarks.md). Such a turn was written in chunks of
+ * MAX_WRITE_BYTES anyway, and a millisecond of Codex requests is about that much, so this adds
+ * few write(2)s at saturation.
  */
 import { performance } from 'node:perf_hooks';
 
