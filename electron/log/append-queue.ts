@@ -13,7 +13,16 @@
  * a saturated turn can gather hundreds of KB, and one synchronous write of all of it holds the
  * event loop for as long. An append is never split by this (only by a rotation), so a failed
  * write leaves nothing of the appends it rejects.
+ *
+ * A long turn is not waited out either: once MAX_WRITE_BYTES are pending, or the oldest pending
+ * append has waited TURN_WAIT_MS, they are written without waiting for the end of the turn. After
+ * a stall (GC, a neighbour's process on the core) the next turn parses dozens of requests, at
+ * about 0.3 ms each; waiting for the end of that turn made the first of them wait for all the
+ * others, which set the paced p99 (docs/benchmarks.md). Such a turn was written in chunks of
+ * MAX_WRITE_BYTES anyway, and a millisecond of Codex requests is about that much, so this adds
+ * few write(2)s at saturation.
  */
+import { performance } from 'node:perf_hooks';
 
 export interface AppendResult {
   /** Lines written for this call (= events given). */
@@ -38,9 +47,15 @@ export interface QueuedLine {
 
 /** Soft size of one write(2) when several appends wait: whole appends, one at least. */
 export const MAX_WRITE_BYTES = 64 * 1024;
+/** Longest an append waits for the rest of its event-loop turn before it is written anyway. */
+export const TURN_WAIT_MS = 1;
 
 export class AppendQueue {
   private pending: QueuedLine[] = [];
+  /** UTF-16 length of the pending lines (a soft measure, as in requestChunkEnd). */
+  private pendingChars = 0;
+  /** When the oldest pending line was queued (performance.now()). */
+  private pendingSince = 0;
   private writing = false;
   private drainScheduled = false;
   private inFlight: Promise<void> | undefined;
@@ -52,7 +67,11 @@ export class AppendQueue {
   enqueue(lines: readonly string[], result: AppendResult): Promise<AppendResult> {
     return new Promise<AppendResult>((resolve, reject) => {
       const waiter: Waiter = { result, remaining: lines.length, resolve, reject };
-      for (const json of lines) this.pending.push({ json, waiter });
+      if (this.pending.length === 0) this.pendingSince = performance.now();
+      for (const json of lines) {
+        this.pending.push({ json, waiter });
+        this.pendingChars += json.length + 1;
+      }
       this.scheduleDrain();
     });
   }
@@ -69,6 +88,7 @@ export class AppendQueue {
     this.writing = true;
     const batch = this.pending;
     this.pending = [];
+    this.pendingChars = 0;
     this.inFlight = this.writeBatch(batch).finally(() => {
       this.writing = false;
       this.inFlight = undefined;
@@ -77,7 +97,11 @@ export class AppendQueue {
   }
 
   private scheduleDrain(): void {
-    if (this.drainScheduled) return;
+    if (this.drainScheduled) {
+      // Later in the turn: wait for its end, unless enough is pending or it waited long enough.
+      if (!this.writing && (this.pendingChars >= MAX_WRITE_BYTES || performance.now() - this.pendingSince >= TURN_WAIT_MS)) this.drain();
+      return;
+    }
     this.drainScheduled = true;
     setImmediate(this.endOfTurn);
     this.drain();

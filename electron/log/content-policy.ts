@@ -71,22 +71,26 @@ export function applyContentPolicy(event: BeaconEvent, policy: ContentPolicy): B
   const ev = event as unknown as Record<string, Record<string, unknown> | undefined>;
 
   // Take the free texts out, police every other string of the typed blocks, then put them back
-  // policed (or withheld): each string is scanned once.
+  // policed (or withheld): each string is scanned once. Taken out = set to undefined, not
+  // deleted: `delete` turns a block into a dictionary-mode object, which made every later
+  // property read and the writer's JSON.stringify of it about twice as slow. The walk passes
+  // undefined through, JSON leaves it out, and only `metadata` (which removes the field for
+  // good) deletes.
   const taken: Array<[string, string, string]> = [];
   for (const [block, field] of FREE_TEXT) {
     const b = ev[block];
     if (b && typeof b[field] === 'string') {
       taken.push([block, field, b[field] as string]);
-      delete b[field];
+      b[field] = undefined;
     }
   }
   const call = event.gen_ai?.tool?.call;
   const args = call?.arguments;
-  if (call && args !== undefined) delete call.arguments;
+  if (call && args !== undefined) call.arguments = undefined;
   const errorMessage = event.error?.message;
-  if (event.error && errorMessage !== undefined) delete event.error.message;
+  if (event.error && errorMessage !== undefined) event.error.message = undefined;
 
-  for (const key of Object.keys(event)) {
+  for (const key in event) {
     if (BEACON_OWNED.has(key)) continue;
     const v = ev[key];
     if (v !== undefined && v !== null) ev[key] = policeValue(v, st, key) as Record<string, unknown>;
@@ -97,6 +101,7 @@ export function applyContentPolicy(event: BeaconEvent, policy: ContentPolicy): B
     const b = ev[block]!;
     const path = `${block}.${field}`;
     if (metadata) {
+      delete b[field];
       st.withheld[path] = fingerprint(value, st);
       if (path === 'prompt.text') (b as { hash?: string }).hash = st.withheld[path].sha256;
     } else {
@@ -105,8 +110,10 @@ export function applyContentPolicy(event: BeaconEvent, policy: ContentPolicy): B
   }
   if (call && args !== undefined) {
     const current = event.gen_ai!.tool!.call!;
-    if (metadata) st.withheld['gen_ai.tool.call.arguments'] = fingerprint(typeof args === 'string' ? args : JSON.stringify(args), st);
-    else current.arguments = policeValue(args, st);
+    if (metadata) {
+      delete current.arguments;
+      st.withheld['gen_ai.tool.call.arguments'] = fingerprint(typeof args === 'string' ? args : JSON.stringify(args), st);
+    } else current.arguments = policeValue(args, st);
   }
   if (event.error && errorMessage !== undefined) event.error.message = policeText(errorMessage, st, TEXT_LIMIT);
   if (event.message !== undefined) {
@@ -195,8 +202,15 @@ interface PolicedResource {
  */
 const resourceCache = new WeakMap<object, Map<string, PolicedResource>>();
 
+/** The cache's key for a policy (constant strings for the usual limits: this runs per event). */
+function resourceMode(metadata: boolean, limit: number | undefined): string {
+  if (limit === undefined) return metadata ? 'metadata:none' : 'text:none';
+  if (limit === TEXT_LIMIT) return metadata ? 'metadata:text-limit' : 'text:text-limit';
+  return `${metadata ? 'metadata' : 'text'}:${limit}`;
+}
+
 function policedResource(resource: Attributes, st: PolicyState, metadata: boolean): Attributes {
-  const mode = `${metadata ? 'metadata' : 'text'}:${st.limit ?? 'none'}`;
+  const mode = resourceMode(metadata, st.limit);
   let byMode = resourceCache.get(resource);
   let hit = byMode?.get(mode);
   if (!hit) {

@@ -4,7 +4,7 @@
  * MAX_WRITE_BYTES at most, and always at least one append, however big.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_WRITE_BYTES, requestChunkEnd, type QueuedLine } from '../../electron/log/append-queue';
+import { AppendQueue, MAX_WRITE_BYTES, TURN_WAIT_MS, requestChunkEnd, settleWritten, type QueuedLine } from '../../electron/log/append-queue';
 
 /** A batch of appends, each given as its line sizes. */
 function batch(...appends: number[][]): QueuedLine[] {
@@ -34,5 +34,56 @@ describe('requestChunkEnd', () => {
     const b = batch(Array(10).fill(10_000), [10_000]);
     expect(requestChunkEnd(b, 7)).toBe(11);
     expect(MAX_WRITE_BYTES).toBe(64 * 1024);
+  });
+});
+
+/** Let every pending microtask run, but no timer or immediate (still the same event-loop turn). */
+async function microtasks(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+}
+
+function busyFor(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    /* a request's synchronous work */
+  }
+}
+
+describe('AppendQueue group commit', () => {
+  /** A queue whose writes are recorded (line counts) and succeed at once. */
+  function recordingQueue(): { queue: AppendQueue; writes: number[] } {
+    const writes: number[] = [];
+    const queue = new AppendQueue(async (b) => {
+      writes.push(b.length);
+      settleWritten(b);
+    });
+    return { queue, writes };
+  }
+  const result = () => ({ written: 1, truncated: 0 });
+
+  it('does not hold an append for the rest of a long turn (a burst of requests after a stall)', async () => {
+    const { queue, writes } = recordingQueue();
+    void queue.enqueue(['first'], result());
+    await microtasks();
+    let answered = false;
+    void queue.enqueue(['second'], result()).then(() => (answered = true));
+    busyFor(TURN_WAIT_MS + 1); // the next request of the same turn is parsed meanwhile
+    void queue.enqueue(['third'], result());
+    await microtasks();
+    // Written (and its append resolved) without waiting for the turn to end.
+    expect(writes).toEqual([1, 2]);
+    expect(answered).toBe(true);
+  });
+
+  it('writes once MAX_WRITE_BYTES are pending, whatever the time', async () => {
+    const { queue, writes } = recordingQueue();
+    void queue.enqueue(['first'], result());
+    await microtasks();
+    const big = 'x'.repeat(MAX_WRITE_BYTES / 4);
+    for (let i = 0; i < 4; i++) void queue.enqueue([big], result());
+    await microtasks();
+    // All four written before the turn ends (in one write, or more if the machine was slow).
+    expect(writes[0]).toBe(1);
+    expect(writes.slice(1).reduce((a, b) => a + b, 0)).toBe(4);
   });
 });
