@@ -14,6 +14,7 @@
 import { closeSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
 import type { BeaconEvent } from '../shared/event';
 import type { ForwardDestinationHealth } from '../shared/forwarding';
 import type { ConsumerContext, ConsumerHealth, EventConsumer } from '../shared/harness';
@@ -36,6 +37,12 @@ export interface ForwarderOptions {
 }
 
 const WORKER_SCRIPT = join(__dirname, 'forward-worker.js');
+/**
+ * At most one wake-up message per this many ms: under a flood the collector's thread writes
+ * thousands of batches a second, and a postMessage for each cost it measurable CPU; the SIEM
+ * copy does not need to know about every one of them within a millisecond.
+ */
+const WAKE_MIN_MS = 25;
 const CLOSE_TIMEOUT_MS = 8000;
 
 class ForwardHub {
@@ -45,6 +52,8 @@ class ForwardHub {
   private ctx: ConsumerContext | undefined;
   private started = 0;
   private wakeQueued = false;
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private lastWakeAt = 0;
   private closing: Promise<void> | undefined;
   private closed = false;
   private capture: RotationCapture | undefined;
@@ -116,7 +125,7 @@ class ForwardHub {
     w.on('exit', (code) => fallBack(`exit code ${code}`));
   }
 
-  /** The log grew: one wake-up per event-loop turn, however many writes it had. */
+  /** The log grew: one wake-up per event-loop turn at most, and at most one per WAKE_MIN_MS. */
   wake(): void {
     if (this.closed) return;
     // Synchronously, before the writer can rotate again: hold the new file if there is one.
@@ -126,13 +135,28 @@ class ForwardHub {
       else if (this.engine) this.engine.adopt(files);
       else for (const f of files) closeSync(f.fd);
     }
-    if (this.wakeQueued) return;
+    if (this.wakeQueued || this.wakeTimer) return;
+    const wait = this.lastWakeAt + WAKE_MIN_MS - performance.now();
+    if (wait > 0) {
+      // A timer only while the log keeps growing: an idle collector sets none.
+      this.wakeTimer = setTimeout(() => {
+        this.wakeTimer = undefined;
+        this.postWake();
+      }, wait);
+      return;
+    }
     this.wakeQueued = true;
     queueMicrotask(() => {
       this.wakeQueued = false;
-      if (this.worker) this.worker.postMessage({ type: 'wake', utilization: this.meter?.sample() });
-      else this.engine?.wake();
+      this.postWake();
     });
+  }
+
+  private postWake(): void {
+    if (this.closed) return;
+    this.lastWakeAt = performance.now();
+    if (this.worker) this.worker.postMessage({ type: 'wake', utilization: this.meter?.sample() });
+    else this.engine?.wake();
   }
 
   health(destination: string): ConsumerHealth {
@@ -149,6 +173,7 @@ class ForwardHub {
 
   private async shutdown(): Promise<void> {
     this.closed = true;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
     if (this.engine) await this.engine.close();
     const w = this.worker;
     if (!w) return;
