@@ -83,7 +83,10 @@ describe('cost in the dashboard API', () => {
       E.commandExecuted(c, 'cd web && git status --short', { exit: 0, durationMs: 20, callId: 'c3' }),
       E.tokenUsage(c, priced),
     ];
-    E.setClock(new Date(now - 60 * 60_000).toISOString());
+    // An hour ago, or just after local midnight when the test runs in the day's first hour.
+    const midnight = new Date(now);
+    midnight.setHours(0, 0, 0, 0);
+    E.setClock(new Date(Math.max(now - 60 * 60_000, midnight.getTime() + 1000)).toISOString());
     const today = [E.sessionStarted(d), E.commandExecuted(d, 'npm test', { exit: 2, durationMs: 500, callId: 'd1' }), E.tokenUsage(d, { input: 1000, cached: 0, output: 0, reasoning: 0 })];
     // A session 40 days old is outside the range: neither its cost nor its day may show up.
     E.setClock(new Date(now - 40 * day).toISOString());

@@ -44,8 +44,13 @@ function history(): BeaconEvent[] {
     const s = { ...older, id: `019ac000-0003-7a10-9c2f-0000000000${String(d).padStart(2, '0')}` };
     out.push(E.sessionStarted(s), E.promptSubmitted(s, `Refactor module ${d}`), E.commandExecuted(s, 'npm test', { exit: d % 2, durationMs: 900, callId: `o${d}` }), E.tokenUsage(s, { input: 40_000 * d, cached: 60_000, output: 4_000, reasoning: 1_000 }));
   }
-  // Today, 40 minutes ago: a finished session in a git checkout, two turns, its final answer logged.
-  E.setClock(new Date(now - 40 * 60_000).toISOString());
+  // Today, 40 minutes ago (or just after midnight, if the test runs in the day's first 40
+  // minutes: "today" is the browser's local day, the same as this process's): a finished session
+  // in a git checkout, two turns, its final answer logged.
+  const midnight = new Date(now);
+  midnight.setHours(0, 0, 0, 0);
+  const doneAt = Math.max(now - 40 * 60_000, midnight.getTime() + 1000);
+  E.setClock(new Date(doneAt).toISOString());
   out.push(
     withGit(E.sessionStarted(done)),
     E.promptSubmitted(done, 'fix the greeting in src/hello.ts\nit says "helo" since the last refactor'),
@@ -59,7 +64,7 @@ function history(): BeaconEvent[] {
     answer(done, 'Fixed the typo in src/hello.ts; npm test passes now.'),
   );
   // Now: a running session on a model the price table does not know.
-  E.setClock(new Date(now - 90_000).toISOString());
+  E.setClock(new Date(Math.max(now - 90_000, doneAt + 1000)).toISOString());
   out.push(E.sessionStarted(running), E.promptSubmitted(running, 'Add retries to the invoice exporter'), E.commandExecuted(running, 'git status --short', { exit: 0, durationMs: 30, callId: 'r1' }), E.tokenUsage(running, { input: 5_000, cached: 0, output: 400, reasoning: 0 }));
   return out;
 }
