@@ -21,6 +21,7 @@ import { HecReceiver } from '../support/hec-receiver';
 import { OtlpLogReceiver } from '../support/otlp-log-receiver';
 import { freePort } from '../support/test-env';
 import { localEvents, sleep, waitFor } from '../forward/helpers';
+import { listLogFiles } from '../../electron/log/rotation';
 import type { BeaconEvent } from '../../electron/shared/event';
 
 const HEC_TOKEN = 'b1e5c0de-7e57-4a11-9bad-' + 'c0ffee000001';
@@ -36,6 +37,17 @@ function post(port: number, body: Buffer): Promise<number> {
     req.on('error', () => resolve(0));
     req.end(body);
   });
+}
+
+/** The forwarding checkpoints under a home (forward-state/.../*.json). */
+function findJson(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, name.name);
+    if (name.isDirectory()) out.push(...findJson(p));
+    else if (name.name.endsWith('.json') && p.includes('forward')) out.push(p);
+  }
+  return out;
 }
 
 function otelBlock(port: number): string {
@@ -157,10 +169,21 @@ describe.skipIf(skipReason !== undefined)('at-least-once forwarding from the rea
       const hecMissing = missing((id) => hec.ledger.byId.has(id));
       const otlpMissing = missing((id) => otlp.ledger.byId.has(id));
       const actions = (list: BeaconEvent[]) => [...new Set(list.map((e) => e.event.action))].join(', ');
-      const health = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.text()).catch((e: Error) => e.message);
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`)
+        .then(async (r) => JSON.stringify(((await r.json()) as { consumers?: { kind?: string }[] }).consumers?.filter((c) => c.kind === 'forwarder')))
+        .catch((e: Error) => e.message);
+      // Where the missed events sit, and what each destination's checkpoint names: the cursor's
+      // view against the files on disk (identity, size, lines) is what a diagnosis needs.
+      const files = (await listLogFiles(log)).map((f) => {
+        const st = statSync(f, { bigint: true });
+        const ids = new Set(readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as BeaconEvent).event.id!));
+        const missedHere = (list: BeaconEvent[]) => list.filter((e) => ids.has(e.event.id!)).length;
+        return `${f.slice(home.length)} ino ${st.ino} size ${st.size} events ${ids.size} (hec misses ${missedHere(hecMissing)}, otlp misses ${missedHere(otlpMissing)})`;
+      });
+      const checkpoints = findJson(home).map((f) => `${f.slice(home.length)}: ${readFileSync(f, 'utf8').replace(/\s+/g, ' ')}`);
       throw new Error(
         `${err.message}: ${events.length} local events; hec misses ${hecMissing.length} (${actions(hecMissing)}), otlp misses ${otlpMissing.length} (${actions(otlpMissing)}); ` +
-          `/healthz: ${health.slice(0, 1500)}; collector output: ${collector!.output().slice(-1500)}`,
+          `files: ${files.join('; ')}; checkpoints: ${checkpoints.join('; ')}; forwarders in /healthz: ${health}; collector output: ${collector!.output().slice(-1500)}`,
       );
     });
     await collector.stop('SIGTERM');
