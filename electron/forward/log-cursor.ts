@@ -1,12 +1,19 @@
 /**
  * A forwarder's read position in the runtime log, across its rotated archives.
  *
- * The cursor holds an open handle on every file of the backlog (oldest first; the first is the
- * one being read, the "head"), so a rename never loses its place, and a file deleted while it
- * is being read can still be finished through the handle. A NEWER file of the backlog that is
- * deleted before the cursor reaches it (the receiver was down longer than the archives last)
- * is counted through its handle and reported as lost, then let go, so the forwarder never
- * keeps more than the writer's own retention on disk (plus the head).
+ * The cursor holds an open handle on every file of the backlog, in log order (oldest first;
+ * the first is the one being read, the "head"), so a rename never loses its place, and a file
+ * deleted while it is being read can still be finished through the handle. A NEWER file of the
+ * backlog that is deleted before the cursor reaches it (the receiver was down longer than the
+ * archives last) is counted through its handle and reported as lost, then let go, so the
+ * forwarder never keeps more than the writer's own retention on disk (plus the head).
+ *
+ * What a listing shows is not trusted blindly: one taken while the writer shifts hundreds of
+ * archives can miss a file or show it late. So a file that turns up late is put at its place
+ * in log order (before the head if it is older; each file keeps its own offset), a held file
+ * that a listing does not show is lost only once it has no name left, and a file is finished
+ * only when it is no longer the active log and is read to its end: the active file is never
+ * skipped as if it were an archive, whatever the listing said.
  *
  * Lines are handed out only when complete: an unterminated last line of the active file waits
  * for its newline; one at the end of a rotated file (a torn write) is skipped.
@@ -21,6 +28,7 @@ import {
   describeLines,
   headDigest,
   HEAD_BYTES,
+  identityAt,
   idKey,
   lastLineEnd,
   listLogIdentities,
@@ -28,12 +36,19 @@ import {
   readInto,
   sameFile,
   sizeOf,
+  statFd,
   timeRange,
   type FileIdentity,
+  type FileMark,
+  type ListedFile,
 } from './log-files';
 
 /** How many finished files a cursor remembers (the writer keeps at most rotate_archives of them). */
 const FINISHED_MAX = 10_000;
+/** How many more listings open() takes when the first was not settled or lacked the checkpoint's file. */
+const OPEN_ATTEMPTS = 20;
+/** A listing at least this often even when nothing seems to have rotated (a safety net). */
+const RELIST_MS = 2000;
 
 export interface CursorPosition extends FileIdentity {
   offset: number;
@@ -65,16 +80,22 @@ interface Entry {
   id: FileIdentity;
   fd: number;
   size: number;
-  /** Bytes counted for the backlog, and the newlines found in them past the read offset. */
+  /** The first byte not yet acknowledged (0 for a file not started). */
+  offset: number;
+  /** Bytes counted for the backlog, and the newlines found in them past `offset`. */
   counted: number;
   lines: number;
 }
+
+const entry = (id: FileIdentity, fd: number, size: number): Entry => ({ id, fd, size, offset: 0, counted: 0, lines: 0 });
 
 export interface CursorOptions {
   logPath: string;
   /** Where to start without a checkpoint: the oldest archive (every event) or the end of the log. */
   startAt?: 'beginning' | 'end';
   maxLineBytes?: number;
+  /** The safety-net listing interval (RELIST_MS); 0 lists on every refresh. */
+  relistMs?: number;
 }
 
 const CHUNK = 1 << 20;
@@ -85,14 +106,17 @@ export class LogCursor {
   private entries: Entry[] = [];
   private adopted: AdoptedFile[] = [];
   /**
-   * Files this cursor has read to the end or skipped as older than its checkpoint (by identity):
-   * so a refresh that finds a file it does not hold can tell "missed" from "done".
+   * Files this cursor has read to the end or skipped as older than its checkpoint, by identity,
+   * with their size and mtime: so a listing that shows one again is not read twice, while a new
+   * file that got a deleted one's inode number (ext4 reuses them at once) is still taken in.
    */
-  private readonly finished = new Set<string>();
-  private offset = 0;
+  private readonly finished = new Map<string, FileMark>();
   private readonly buf = Buffer.allocUnsafe(CHUNK);
   private readonly maxLine: number;
   private closed = false;
+  /** Whether the last listing was settled (could not have missed a file), and when it was taken. */
+  private listedWhole = false;
+  private listedAt = 0;
   /** Set when the position moved without an acknowledgement (a finished or torn file skipped). */
   moved = false;
   /** Bytes of unterminated or oversized lines skipped (torn writes, foreign data). */
@@ -108,10 +132,13 @@ export class LogCursor {
    */
   static async open(opts: CursorOptions, from: CursorPosition | null): Promise<{ cursor: LogCursor; lost: LostRange | null; truncated: boolean }> {
     const c = new LogCursor(opts);
-    const listing = await listLogIdentities(opts.logPath);
-    for (const f of listing) {
-      const o = await openListed(f);
-      if (o) c.entries.push({ id: o.id, fd: o.fd, size: o.size, counted: 0, lines: 0 });
+    // Every file listed before the checkpoint's is taken as done, so the listing must be whole;
+    // and one taken while the writer shifts archives can miss the checkpoint's file, while a file
+    // really gone stays gone: so look again, a few times, before calling the position lost.
+    for (let attempt = 0; ; attempt++) {
+      const settled = await c.openListing();
+      if (attempt >= OPEN_ATTEMPTS || (settled && (!from || (await c.find(from)) !== -1))) break;
+      await new Promise((r) => setTimeout(r, 5 * (attempt + 1)));
     }
     let lost: LostRange | null = null;
     let truncated = false;
@@ -122,14 +149,26 @@ export class LogCursor {
       } else {
         await c.dropHead(i);
         if (from.offset > c.entries[0].size) truncated = true;
-        else c.offset = from.offset;
+        else c.entries[0].offset = from.offset;
       }
     } else if (opts.startAt === 'end' && c.entries.length) {
       await c.dropHead(c.entries.length - 1);
-      c.offset = await lastLineEnd(c.entries[0].fd, c.entries[0].size);
+      c.entries[0].offset = await lastLineEnd(c.entries[0].fd, c.entries[0].size);
     }
-    for (const e of c.entries) e.counted = e === c.entries[0] ? c.offset : 0;
+    if (c.entries[0]) c.entries[0].counted = c.entries[0].offset;
     return { cursor: c, lost, truncated };
+  }
+
+  private async openListing(): Promise<boolean> {
+    for (const e of this.entries.splice(0)) await closeFd(e.fd);
+    const listing = await listLogIdentities(this.opts.logPath);
+    for (const f of listing.files) {
+      const o = await openListed(f);
+      if (o) this.entries.push(entry(o.id, o.fd, o.size));
+    }
+    this.listedWhole = listing.settled;
+    this.listedAt = Date.now();
+    return listing.settled;
   }
 
   private async find(p: CursorPosition): Promise<number> {
@@ -142,32 +181,42 @@ export class LogCursor {
     return -1;
   }
 
+  /** Let go of the first `count` files as done (older than the checkpoint). */
   private async dropHead(count: number): Promise<void> {
-    for (const e of this.entries.splice(0, count)) {
-      this.markFinished(e.id);
-      await closeFd(e.fd);
-    }
-    this.offset = 0;
+    for (const e of this.entries.splice(0, count)) await this.finish(e);
   }
 
-  private markFinished(id: FileIdentity): void {
-    this.finished.add(idKey(id));
-    // Bounded: far more than the writer keeps archives; the oldest names go first.
-    if (this.finished.size > FINISHED_MAX) this.finished.delete(this.finished.values().next().value as string);
+  private async finish(e: Entry): Promise<void> {
+    const st = await statFd(e.fd).catch(() => null);
+    if (st) {
+      this.finished.set(idKey(e.id), { size: st.size, mtimeNs: st.mtimeNs });
+      // Bounded: far more than the writer keeps archives; the oldest names go first.
+      if (this.finished.size > FINISHED_MAX) this.finished.delete(this.finished.keys().next().value as string);
+    }
+    await closeFd(e.fd);
+  }
+
+  private isFinished(id: FileIdentity, now: FileMark): boolean {
+    const was = this.finished.get(idKey(id));
+    return was !== undefined && was.size === now.size && was.mtimeNs === now.mtimeNs;
+  }
+
+  private held(id: FileIdentity): boolean {
+    return this.entries.some((e) => sameFile(e.id, id));
   }
 
   /** The acknowledged position (null before the log exists). */
   async position(): Promise<CursorPosition | null> {
     const head = this.entries[0];
     if (!head) return null;
-    const d = await headDigest(head.fd, Math.min(HEAD_BYTES, Math.max(head.size, this.offset)));
-    return { ...head.id, offset: this.offset, head_len: d.len, head_sha256: d.sha256 };
+    const d = await headDigest(head.fd, Math.min(HEAD_BYTES, Math.max(head.size, head.offset)));
+    return { ...head.id, offset: head.offset, head_len: d.len, head_sha256: d.sha256 };
   }
 
   /**
    * Take over a file the collector's thread opened the moment it became the active log (so it
    * is held even if it is rotated away and deleted before the next refresh). Joins the backlog
-   * at the next refresh, as the newest file; a file already held is let go.
+   * at the next refresh; a file already held or finished is let go.
    */
   adopt(f: AdoptedFile): void {
     if (this.closed) void closeFd(f.fd);
@@ -175,71 +224,109 @@ export class LogCursor {
   }
 
   /**
-   * Take in what changed on disk: files created by rotation join the backlog, backlog files
-   * deleted before they were read are reported lost, and newly written bytes are counted.
+   * Take in what changed on disk: files created by rotation join the backlog at their place,
+   * backlog files deleted before they were read are reported lost, and newly written bytes are
+   * counted.
    */
   async refresh(): Promise<LostRange[]> {
     if (this.closed) return [];
-    for (const f of this.adopted.splice(0)) {
-      if (this.entries.some((e) => sameFile(e.id, f))) await closeFd(f.fd);
-      else this.entries.push({ id: { dev: f.dev, ino: f.ino }, fd: f.fd, size: await sizeOf(f.fd), counted: 0, lines: 0 });
-    }
-    const listing = await listLogIdentities(this.opts.logPath);
-    const listed = new Set(listing.map((f) => idKey(f.id)));
     const lost: LostRange[] = [];
     for (let i = 1; i < this.entries.length; i++) {
       const e = this.entries[i];
-      if (listed.has(idKey(e.id))) continue;
-      lost.push(await describeLines(e.fd, 0, await sizeOf(e.fd), this.buf));
+      // Deleted (no name left), not merely out of a listing's sight (a shift, `.expired`).
+      const st = await statFd(e.fd);
+      if (st.links > 0) continue;
+      lost.push(await describeLines(e.fd, e.offset, st.size, this.buf));
       await closeFd(e.fd);
       this.entries.splice(i--, 1);
     }
-    const known = new Set(this.entries.map((e) => idKey(e.id)));
-    // New files can only be newer than every file we hold: take those listed after the newest known.
-    const last = this.entries.length ? listing.findIndex((f) => sameFile(f.id, this.entries[this.entries.length - 1].id)) : -1;
-    for (const f of listing.slice(last + 1)) {
-      if (known.has(idKey(f.id))) continue;
-      const o = await openListed(f);
-      if (o) this.entries.push({ id: o.id, fd: o.fd, size: o.size, counted: 0, lines: 0 });
+    if (await this.mayHaveNewFiles()) {
+      const listing = await listLogIdentities(this.opts.logPath);
+      this.listedWhole = listing.settled;
+      this.listedAt = Date.now();
+      const rank = new Map(listing.files.map((f, i) => [idKey(f.id), i]));
+      for (const f of this.adopted.splice(0)) await this.takeAdopted(f, rank);
+      for (const f of listing.files) await this.takeListed(f, rank);
     }
-    // A file listed before the newest one held, neither held nor finished, was missed by an
-    // earlier listing (taken while the writer was shifting archives on the collector's thread):
-    // take it in at its place, after the head, so it is read and counted instead of skipped.
-    for (let li = 0; li < Math.max(0, last); li++) {
-      const f = listing[li];
-      const key = idKey(f.id);
-      if (known.has(key) || this.finished.has(key)) continue;
-      const o = await openListed(f);
-      if (!o) continue;
-      const later = this.entries.findIndex((e, j) => j > 0 && listing.findIndex((x) => sameFile(x.id, e.id)) > li);
-      this.entries.splice(later === -1 ? this.entries.length : later, 0, { id: o.id, fd: o.fd, size: o.size, counted: 0, lines: 0 });
-      known.add(key);
-    }
-    for (const e of this.entries) {
-      e.size = await sizeOf(e.fd);
-      if (e === this.entries[0] && e.size < this.offset) {
-        // Truncated in place (not something Beacon does): start that file over.
-        this.offset = 0;
-        e.counted = 0;
-        e.lines = 0;
-      }
-      if (e.size > e.counted) {
-        e.lines += await countNewlines(e.fd, e.counted, e.size, this.buf);
-        e.counted = e.size;
-      }
-    }
+    for (const e of this.entries) await this.count(e);
     return lost;
+  }
+
+  /**
+   * Whether a listing is needed: only a rotation makes new files, and a rotation makes a new
+   * active file. So: a file was captured, the active file is not the newest one held, the last
+   * listing may have missed something, or it has been a while. One stat otherwise, instead of
+   * two passes over every archive.
+   */
+  private async mayHaveNewFiles(): Promise<boolean> {
+    if (this.adopted.length > 0 || !this.listedWhole || Date.now() - this.listedAt >= (this.opts.relistMs ?? RELIST_MS)) return true;
+    const newest = this.entries[this.entries.length - 1];
+    const active = await identityAt(this.opts.logPath);
+    return !newest || !active || !sameFile(active, newest.id);
+  }
+
+  private async takeAdopted(f: AdoptedFile, rank: ReadonlyMap<string, number>): Promise<void> {
+    const id = { dev: f.dev, ino: f.ino };
+    const st = await statFd(f.fd).catch(() => null);
+    if (!st || this.held(id) || this.isFinished(id, st)) return closeFd(f.fd);
+    this.insert(entry(id, f.fd, st.size), rank);
+  }
+
+  private async takeListed(f: ListedFile, rank: ReadonlyMap<string, number>): Promise<void> {
+    if (this.held(f.id) || this.isFinished(f.id, f)) return;
+    const o = await openListed(f);
+    if (o) this.insert(entry(o.id, o.fd, o.size), rank);
+  }
+
+  /**
+   * Put a file at its place in log order: before the first held file the listing shows as
+   * newer. A file the listing does not show (captured at rotation, not listed yet) is the
+   * newest. Before the head means it becomes the head; the old head keeps its offset.
+   */
+  private insert(e: Entry, rank: ReadonlyMap<string, number>): void {
+    const r = rank.get(idKey(e.id));
+    const at = r === undefined ? -1 : this.entries.findIndex((x) => (rank.get(idKey(x.id)) ?? -1) > r);
+    if (at === -1) this.entries.push(e);
+    else this.entries.splice(at, 0, e);
+    if (at === 0) this.moved = true;
+  }
+
+  /** Count the complete lines written to `e` since the last look. */
+  private async count(e: Entry): Promise<void> {
+    e.size = await sizeOf(e.fd);
+    if (e.size < e.counted) {
+      // Truncated in place (not something Beacon does): count again, from the start if need be.
+      if (e.size < e.offset) e.offset = 0;
+      e.counted = e.offset;
+      e.lines = 0;
+    }
+    if (e.size > e.counted) {
+      e.lines += await countNewlines(e.fd, e.counted, e.size, this.buf);
+      e.counted = e.size;
+    }
   }
 
   /** Complete lines not yet acknowledged, and their bytes (as of the last refresh). */
   backlog(): { events: number; bytes: number } {
     let events = 0;
     let bytes = 0;
-    this.entries.forEach((e, i) => {
+    for (const e of this.entries) {
       events += e.lines;
-      bytes += Math.max(0, e.size - (i === 0 ? this.offset : 0));
-    });
+      bytes += Math.max(0, e.size - e.offset);
+    }
     return { events, bytes };
+  }
+
+  /**
+   * The head is done: read to its end, no longer the file the writer appends to (it was
+   * rotated away, or deleted, and a newer file is held), and the last listing was whole.
+   */
+  private async headDone(head: Entry, end: number): Promise<boolean> {
+    // Not on a listing that may lack a file: one between the head and the next file held would
+    // be passed by, and after a restart taken for one older than the checkpoint.
+    if (this.entries.length < 2 || !this.listedWhole || end < (await sizeOf(head.fd))) return false;
+    const active = await identityAt(this.opts.logPath);
+    return active === null || !sameFile(active, head.id);
   }
 
   /**
@@ -251,58 +338,57 @@ export class LogCursor {
     for (;;) {
       const head = this.entries[0];
       if (!head || this.closed) return null;
-      const rotated = this.entries.length > 1;
+      const offset = head.offset;
       // Only bytes refresh() has counted are handed out, so the backlog count stays exact.
       const limit = head.counted;
-      if (this.offset >= limit) {
-        // A rotated file is finished once nothing was written to it after we counted it.
-        if (rotated && this.offset >= (await sizeOf(head.fd))) {
+      if (offset >= limit) {
+        if (await this.headDone(head, offset)) {
           await this.advance();
           continue;
         }
         return null;
       }
-      const want = Math.min(limit - this.offset, Math.max(maxBytes, 1));
-      let chunk = await this.readAt(head.fd, this.offset, want);
+      const want = Math.min(limit - offset, Math.max(maxBytes, 1));
+      let chunk = await this.readAt(head.fd, offset, want);
       let lastNl = chunk.lastIndexOf(0x0a);
-      while (lastNl === -1 && this.offset + chunk.length < limit && chunk.length < this.maxLine) {
+      while (lastNl === -1 && offset + chunk.length < limit && chunk.length < this.maxLine) {
         // One line longer than maxBytes: read on until its end.
-        chunk = Buffer.concat([chunk, await this.readAt(head.fd, this.offset + chunk.length, Math.min(CHUNK, limit - this.offset - chunk.length))]);
+        chunk = Buffer.concat([chunk, await this.readAt(head.fd, offset + chunk.length, Math.min(CHUNK, limit - offset - chunk.length))]);
         lastNl = chunk.lastIndexOf(0x0a);
       }
       if (lastNl === -1) {
         if (chunk.length >= this.maxLine) {
           // Not a line we could have written: skip it (this piece) rather than stall forever.
           this.skippedBytes += chunk.length;
-          this.offset += chunk.length;
+          head.offset += chunk.length;
           this.moved = true;
           continue;
         }
-        if (!rotated || this.offset + chunk.length < (await sizeOf(head.fd))) return null; // unterminated: wait for its newline
+        if (!(await this.headDone(head, offset + chunk.length))) return null; // unterminated: wait for its newline
         this.skippedBytes += chunk.length; // a torn last line of a rotated file: it will never end
         await this.advance();
         continue;
       }
       const text = chunk.subarray(0, lastNl).toString('utf8');
       let lines = text.split('\n');
-      let end = this.offset + lastNl + 1;
+      let end = offset + lastNl + 1;
       if (lines.length > maxLines) {
         lines = lines.slice(0, maxLines);
-        end = this.offset + Buffer.byteLength(lines.join('\n'), 'utf8') + 1;
+        end = offset + Buffer.byteLength(lines.join('\n'), 'utf8') + 1;
       }
-      return { lines, start: this.offset, end, file: head.id };
+      return { lines, start: offset, end, file: head.id };
     }
   }
 
   /** The destination acknowledged `batch`: move past it. */
   async commit(batch: LineBatch): Promise<void> {
     const head = this.entries[0];
-    if (!head || !sameFile(head.id, batch.file) || batch.start !== this.offset) return;
-    this.offset = batch.end;
+    if (!head || !sameFile(head.id, batch.file) || batch.start !== head.offset) return;
+    head.offset = batch.end;
     head.lines = Math.max(0, head.lines - batch.lines.length);
     // At the end of a rotated file: step into the next now, so the checkpoint written for this
     // batch already names the file that still exists.
-    if (this.entries.length > 1 && this.offset >= (await sizeOf(head.fd))) {
+    if (await this.headDone(head, head.offset)) {
       await this.advance();
       this.moved = false;
     }
@@ -310,9 +396,7 @@ export class LogCursor {
 
   private async advance(): Promise<void> {
     const head = this.entries.shift();
-    if (head) this.markFinished(head.id);
-    await (head ? closeFd(head.fd) : undefined);
-    this.offset = 0;
+    if (head) await this.finish(head);
     this.moved = true;
   }
 

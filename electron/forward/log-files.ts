@@ -39,6 +39,14 @@ export interface ListedFile {
   path: string;
   id: FileIdentity;
   size: number;
+  /** Last modification, in ns: with the size, tells a finished file from a new one that got its inode. */
+  mtimeNs: string;
+}
+
+/** What a finished file looked like: it never changes again (nothing writes to an archive). */
+export interface FileMark {
+  size: number;
+  mtimeNs: string;
 }
 
 /** How many bytes of a file's start identify it beyond its inode (inode numbers get reused). */
@@ -51,7 +59,7 @@ async function statListed(path: string): Promise<ListedFile | null> {
   try {
     const st = await stat(path, { bigint: true });
     if (!st.isFile()) return null;
-    return { path, id: { dev: String(st.dev), ino: String(st.ino) }, size: Number(st.size) };
+    return { path, id: { dev: String(st.dev), ino: String(st.ino) }, size: Number(st.size), mtimeNs: String(st.mtimeNs) };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
@@ -68,19 +76,47 @@ async function listOnce(logPath: string): Promise<ListedFile[]> {
 }
 
 /**
- * The log's files, oldest first, each with its identity. A rotation between the directory
- * read and the stats could give a wrong order (a renamed file seen twice or not at all), so
- * the listing is taken until two passes in a row agree (rotations are microseconds apart from
- * each other at worst; a handful of tries is plenty).
+ * Archive indexes 1..k with no gap, and the active file present: what the writer leaves
+ * between rotations. In the middle of a shift (`.k -> .k+1` down to `log -> .1`, hundreds of
+ * renames with many archives) a name is always missing.
  */
-export async function listLogIdentities(logPath: string): Promise<ListedFile[]> {
+function settled(logPath: string, files: readonly ListedFile[]): boolean {
+  if (files.length === 0) return true;
+  if (files[files.length - 1].path !== logPath) return false;
+  return files.slice(0, -1).every((f, i, all) => f.path === `${logPath}.${all.length - i}`);
+}
+
+const samePass = (a: readonly ListedFile[], b: readonly ListedFile[]): boolean => a.length === b.length && a.every((f, j) => sameFile(f.id, b[j].id));
+const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export interface Listing {
+  files: ListedFile[];
+  /** Two passes agreed and showed no gap: no rotation was under way (see settled()). */
+  settled: boolean;
+}
+
+/**
+ * The log's files, oldest first, each with its identity. A rotation between the directory
+ * read and the stats gives a wrong picture (a renamed file seen twice or not at all), so the
+ * listing is taken until two passes in a row agree and show no gap; a gap that stays (an
+ * administrator deleted an archive) is accepted after a few short pauses. `settled` is false
+ * when no two passes agreed (the writer kept rotating): the listing may lack a file.
+ */
+export async function listLogIdentities(logPath: string): Promise<Listing> {
   let prev = await listOnce(logPath);
-  for (let i = 0; i < 8; i++) {
+  let gapWaits = 0;
+  for (let i = 0; i < 12; i++) {
     const next = await listOnce(logPath);
-    if (next.length === prev.length && next.every((f, j) => sameFile(f.id, prev[j].id))) return next;
+    if (samePass(next, prev)) {
+      if (settled(logPath, next)) return { files: next, settled: true };
+      // The same gap after a few pauses is not a shift in progress: an archive is missing.
+      if (gapWaits >= 3) return { files: next, settled: true };
+      gapWaits++;
+      await pause(2);
+    }
     prev = next;
   }
-  return prev;
+  return { files: prev, settled: false };
 }
 
 export interface OpenedFile {
@@ -109,6 +145,23 @@ export async function openListed(f: ListedFile): Promise<OpenedFile | null> {
 
 export async function sizeOf(fd: number): Promise<number> {
   return Number((await fstatAsync(fd, { bigint: true })).size);
+}
+
+/** An open file's size, modification time and how many names it still has (0: deleted). */
+export async function statFd(fd: number): Promise<FileMark & { links: number }> {
+  const st = await fstatAsync(fd, { bigint: true });
+  return { size: Number(st.size), mtimeNs: String(st.mtimeNs), links: Number(st.nlink) };
+}
+
+/** The identity of the file now at `path`, or null if there is none. */
+export async function identityAt(path: string): Promise<FileIdentity | null> {
+  try {
+    const st = await stat(path, { bigint: true });
+    return { dev: String(st.dev), ino: String(st.ino) };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
 }
 
 /** sha256 of the first `len` bytes (fewer if the file is shorter: then the digest is of what exists). */

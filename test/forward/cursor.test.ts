@@ -5,7 +5,7 @@
  * lost instead of being resumed at a wrong offset.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendFileSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, fstatSync, mkdtempSync, openSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LogCursor, type CursorPosition } from '../../electron/forward/log-cursor';
@@ -64,7 +64,9 @@ describe('LogCursor', () => {
     writeFileSync(log, line(2));
     const missed = join(dir, 'elsewhere.jsonl');
     writeFileSync(missed, line(1));
-    const { cursor } = await LogCursor.open({ logPath: log }, null);
+    // relistMs 0: the file shows up without a rotation here, so only a fresh listing can see it
+    // (in the collector it is found by the listing after the one that missed it).
+    const { cursor } = await LogCursor.open({ logPath: log, relistMs: 0 }, null);
     await cursor.refresh();
     renameSync(missed, `${log}.1`);
     const got = (await drain(cursor)).map((l) => JSON.parse(l).command.command);
@@ -72,6 +74,88 @@ describe('LogCursor', () => {
     expect(cursor.backlog()).toEqual({ events: 0, bytes: 0 });
     // Finished files are not taken in again.
     expect(await drain(cursor)).toEqual([]);
+    await cursor.close();
+  });
+
+  /** What the collector's thread hands the cursor at rotation time (rotation-capture.ts). */
+  function capture(path: string) {
+    const fd = openSync(path, 'r');
+    const st = fstatSync(fd, { bigint: true });
+    return { fd, dev: String(st.dev), ino: String(st.ino) };
+  }
+
+  const commands = (lines: string[]) => lines.map((l) => JSON.parse(l).command.command);
+
+  it('never treats the active file as finished when an older archive turns up late (it is read first, and the active file to its end)', async () => {
+    // The cursor holds only the active file; an older archive a listing missed turns up later.
+    // It must not end up queued AFTER the active file: the cursor would take the active file
+    // for a finished archive, skip what is written to it next and, after the next rotation,
+    // never look at it again (the 2026-12-04 at-least-once miss after kill -9).
+    writeFileSync(log, line(1));
+    const older = join(dir, 'elsewhere.jsonl');
+    writeFileSync(older, line(0));
+    const { cursor } = await LogCursor.open({ logPath: log, relistMs: 0 }, null);
+    expect(commands(await drain(cursor))).toEqual(['echo 1 x']);
+    renameSync(older, `${log}.1`);
+    expect(commands(await drain(cursor))).toEqual(['echo 0 ']);
+    appendFileSync(log, line(2));
+    // The writer rotates: .1 -> .2, the active file -> .1, a new active file (captured at once).
+    renameSync(`${log}.1`, `${log}.2`);
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, line(3));
+    cursor.adopt(capture(log));
+    expect(commands(await drain(cursor))).toEqual(['echo 2 xx', 'echo 3 xxx']);
+    expect(cursor.backlog()).toEqual({ events: 0, bytes: 0 });
+    await cursor.close();
+  });
+
+  it('does not read a finished file again when its rotation capture arrives late, nor when the listing loses sight of the newest file held', async () => {
+    writeFileSync(log, line(0));
+    const { cursor } = await LogCursor.open({ logPath: log }, null);
+    const late = capture(log);
+    expect(commands(await drain(cursor))).toEqual(['echo 0 ']);
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, line(1));
+    expect(commands(await drain(cursor))).toEqual(['echo 1 x']);
+    // The capture of the first file arrives after the cursor finished it.
+    cursor.adopt(late);
+    renameSync(`${log}.1`, `${log}.2`);
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, line(2));
+    expect(commands(await drain(cursor))).toEqual(['echo 2 xx']);
+    // The newest file held is briefly not listed (renamed away, as in the middle of a shift):
+    // the finished archives are not taken in again.
+    renameSync(log, join(dir, 'moving'));
+    expect(await drain(cursor)).toEqual([]);
+    renameSync(join(dir, 'moving'), log);
+    appendFileSync(log, line(3));
+    expect(commands(await drain(cursor))).toEqual(['echo 3 xxx']);
+    await cursor.close();
+  });
+
+  it('takes a file that got the inode of a deleted finished archive for a new file', async () => {
+    writeFileSync(`${log}.1`, line(0));
+    writeFileSync(log, line(1));
+    const { cursor } = await LogCursor.open({ logPath: log }, null);
+    expect(commands(await drain(cursor))).toEqual(['echo 0 ', 'echo 1 x']);
+    // The writer expires .1 and rotates; ext4 hands the freed inode to the next new file.
+    unlinkSync(`${log}.1`);
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, line(2));
+    expect(commands(await drain(cursor))).toEqual(['echo 2 xx']);
+    await cursor.close();
+  });
+
+  it('does not report a held archive as lost while a listing does not show it, only once it is deleted', async () => {
+    writeFileSync(`${log}.1`, line(0));
+    writeFileSync(log, line(1));
+    const { cursor } = await LogCursor.open({ logPath: log }, null);
+    await cursor.refresh();
+    // The active file leaves the listing for a moment (renamed away, then back).
+    renameSync(log, join(dir, 'moving'));
+    expect(await cursor.refresh()).toEqual([]);
+    renameSync(join(dir, 'moving'), log);
+    expect(commands(await drain(cursor))).toEqual(['echo 0 ', 'echo 1 x']);
     await cursor.close();
   });
 
