@@ -39,12 +39,10 @@ import {
   statFd,
   timeRange,
   type FileIdentity,
-  type FileMark,
   type ListedFile,
 } from './log-files';
+import { FinishedFiles } from './finished-files';
 
-/** How many finished files a cursor remembers (the writer keeps at most rotate_archives of them). */
-const FINISHED_MAX = 10_000;
 /** How many more listings open() takes when the first was not settled or lacked the checkpoint's file. */
 const OPEN_ATTEMPTS = 20;
 /** A listing at least this often even when nothing seems to have rotated (a safety net). */
@@ -105,12 +103,8 @@ const DEFAULT_MAX_LINE = 16 << 20;
 export class LogCursor {
   private entries: Entry[] = [];
   private adopted: AdoptedFile[] = [];
-  /**
-   * Files this cursor has read to the end or skipped as older than its checkpoint, by identity,
-   * with their size and mtime: so a listing that shows one again is not read twice, while a new
-   * file that got a deleted one's inode number (ext4 reuses them at once) is still taken in.
-   */
-  private readonly finished = new Map<string, FileMark>();
+  /** Files read to the end or older than the checkpoint: not to be taken in again. */
+  private readonly finished = new FinishedFiles();
   private readonly buf = Buffer.allocUnsafe(CHUNK);
   private readonly maxLine: number;
   private closed = false;
@@ -187,18 +181,8 @@ export class LogCursor {
   }
 
   private async finish(e: Entry): Promise<void> {
-    const st = await statFd(e.fd).catch(() => null);
-    if (st) {
-      this.finished.set(idKey(e.id), { size: st.size, mtimeNs: st.mtimeNs });
-      // Bounded: far more than the writer keeps archives; the oldest names go first.
-      if (this.finished.size > FINISHED_MAX) this.finished.delete(this.finished.keys().next().value as string);
-    }
+    await this.finished.add(e.id, e.fd);
     await closeFd(e.fd);
-  }
-
-  private isFinished(id: FileIdentity, now: FileMark): boolean {
-    const was = this.finished.get(idKey(id));
-    return was !== undefined && was.size === now.size && was.mtimeNs === now.mtimeNs;
   }
 
   private held(id: FileIdentity): boolean {
@@ -268,12 +252,12 @@ export class LogCursor {
   private async takeAdopted(f: AdoptedFile, rank: ReadonlyMap<string, number>): Promise<void> {
     const id = { dev: f.dev, ino: f.ino };
     const st = await statFd(f.fd).catch(() => null);
-    if (!st || this.held(id) || this.isFinished(id, st)) return closeFd(f.fd);
+    if (!st || this.held(id) || this.finished.has(id, st)) return closeFd(f.fd);
     this.insert(entry(id, f.fd, st.size), rank);
   }
 
   private async takeListed(f: ListedFile, rank: ReadonlyMap<string, number>): Promise<void> {
-    if (this.held(f.id) || this.isFinished(f.id, f)) return;
+    if (this.held(f.id) || this.finished.has(f.id, f)) return;
     const o = await openListed(f);
     if (o) this.insert(entry(o.id, o.fd, o.size), rank);
   }
