@@ -129,15 +129,16 @@ export class LogCursor {
     // Every file listed before the checkpoint's is taken as done, so the listing must be whole;
     // and one taken while the writer shifts archives can miss the checkpoint's file, while a file
     // really gone stays gone: so look again, a few times, before calling the position lost.
+    let i = -1;
     for (let attempt = 0; ; attempt++) {
       const settled = await c.openListing();
-      if (attempt >= OPEN_ATTEMPTS || (settled && (!from || (await c.find(from)) !== -1))) break;
+      i = from ? await c.find(from) : -1;
+      if (attempt >= OPEN_ATTEMPTS || (settled && (!from || i !== -1))) break;
       await new Promise((r) => setTimeout(r, 5 * (attempt + 1)));
     }
     let lost: LostRange | null = null;
     let truncated = false;
     if (from) {
-      const i = await c.find(from);
       if (i === -1) {
         lost = { events: null, from: null, until: c.entries.length ? (await timeRange(c.entries[0].fd, c.entries[0].size)).from : null };
       } else {

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { close, fstat, open, read } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { listLogFiles } from '../log/rotation';
+import { archivePath, listLogFiles } from '../log/rotation';
 
 /*
  * Files are held as plain descriptors, not FileHandles: the collector's thread opens the new
@@ -83,7 +83,7 @@ async function listOnce(logPath: string): Promise<ListedFile[]> {
 function settled(logPath: string, files: readonly ListedFile[]): boolean {
   if (files.length === 0) return true;
   if (files[files.length - 1].path !== logPath) return false;
-  return files.slice(0, -1).every((f, i, all) => f.path === `${logPath}.${all.length - i}`);
+  return files.slice(0, -1).every((f, i, all) => f.path === archivePath(logPath, all.length - i));
 }
 
 const samePass = (a: readonly ListedFile[], b: readonly ListedFile[]): boolean => a.length === b.length && a.every((f, j) => sameFile(f.id, b[j].id));
@@ -155,13 +155,7 @@ export async function statFd(fd: number): Promise<FileMark & { links: number }> 
 
 /** The identity of the file now at `path`, or null if there is none. */
 export async function identityAt(path: string): Promise<FileIdentity | null> {
-  try {
-    const st = await stat(path, { bigint: true });
-    return { dev: String(st.dev), ino: String(st.ino) };
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+  return (await statListed(path))?.id ?? null;
 }
 
 /** sha256 of the first `len` bytes (fewer if the file is shorter: then the digest is of what exists). */
